@@ -1,0 +1,29 @@
+# accord: acceptance and blackbox conformance harness for booking-platform partner integrations.
+GO      ?= go
+BIN     := bin/accord
+REPORT  ?= out/report
+
+.PHONY: all build run test unit bench fuzz vet clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/accord
+
+## run: the full acceptance run against the bundled reference partner (no configuration needed)
+run: build
+	./$(BIN) run --platform docplanner --report-dir $(REPORT)
+
+## test: every test: unit tests, feature suites against the reference partners, fault catalogue
+test: vet
+	$(GO) test -race -count=1 -timeout 9m ./...
+
+vet:
+	$(GO) vet ./...
+
+## bench: Go benchmarks (figures go into the closing notes)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
+
+clean:
+	rm -rf bin out
