@@ -1,0 +1,197 @@
+// Package clock is the run's clock: real time plus a virtual offset that
+// scenarios advance, so five-minute retries, token expiry and latency budgets
+// are exercised without sleeping.
+package clock
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Clock is what mocks and partners read time from.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc runs f once, d after now on this clock.
+	AfterFunc(d time.Duration, f func()) Timer
+}
+
+// Timer is a pending AfterFunc.
+type Timer interface {
+	// Stop prevents the call; it reports whether it did.
+	Stop() bool
+}
+
+// Run is real time shifted by an offset that only grows. Timers fire when real
+// time reaches them or when Advance jumps over them, whichever comes first,
+// and never twice.
+type Run struct {
+	mu     sync.Mutex
+	offset time.Duration
+	timers map[*timer]struct{}
+	seq    int64 // breaks deadline ties by scheduling order
+	// fire serialises Advance calls so timers fire in deadline order.
+	fire sync.Mutex
+}
+
+// New returns a run clock that starts at real time.
+func New() *Run { return &Run{timers: map[*timer]struct{}{}} }
+
+// Now is real time plus every Advance so far.
+func (c *Run) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Since is Now().Sub(t).
+func (c *Run) Since(t time.Time) time.Duration { return c.Now().Sub(t) }
+
+type timer struct {
+	c     *Run
+	at    time.Time
+	f     func()
+	real  *time.Timer
+	done  bool
+	order int64
+}
+
+// AfterFunc schedules f; a real timer backs it so it also fires with no Advance.
+func (c *Run) AfterFunc(d time.Duration, f func()) Timer {
+	t := &timer{c: c, f: f}
+	c.mu.Lock()
+	c.seq++
+	t.order = c.seq
+	t.at = time.Now().Add(c.offset).Add(d)
+	c.timers[t] = struct{}{}
+	c.mu.Unlock()
+	t.real = time.AfterFunc(d, func() {
+		if t.claim() {
+			t.f()
+		}
+	})
+	return t
+}
+
+// claim marks the timer fired; only the first caller gets true.
+func (t *timer) claim() bool {
+	t.c.mu.Lock()
+	defer t.c.mu.Unlock()
+	if t.done {
+		return false
+	}
+	t.done = true
+	delete(t.c.timers, t)
+	return true
+}
+
+func (t *timer) Stop() bool {
+	if !t.claim() {
+		return false
+	}
+	t.real.Stop()
+	return true
+}
+
+// Advance moves the clock forward by d, running every timer that falls due on
+// the way, in deadline order, each to completion before the next: after
+// Advance returns, whatever was due has happened.
+func (c *Run) Advance(d time.Duration) {
+	c.fire.Lock()
+	defer c.fire.Unlock()
+	c.mu.Lock()
+	target := time.Now().Add(c.offset).Add(d)
+	c.mu.Unlock()
+	for {
+		t := c.nextDue(target)
+		if t == nil {
+			break
+		}
+		t.real.Stop()
+		t.f()
+	}
+	c.mu.Lock()
+	if gap := target.Sub(time.Now().Add(c.offset)); gap > 0 {
+		c.offset += gap
+	}
+	c.mu.Unlock()
+}
+
+// nextDue claims the earliest timer due by target and moves the clock to it.
+func (c *Run) nextDue(target time.Time) *timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var due []*timer
+	for t := range c.timers {
+		if !t.at.After(target) {
+			due = append(due, t)
+		}
+	}
+	if len(due) == 0 {
+		return nil
+	}
+	sort.Slice(due, func(i, j int) bool {
+		if due[i].at.Equal(due[j].at) {
+			return due[i].order < due[j].order
+		}
+		return due[i].at.Before(due[j].at)
+	})
+	t := due[0]
+	if gap := t.at.Sub(time.Now().Add(c.offset)); gap > 0 {
+		c.offset += gap
+	}
+	t.done = true
+	delete(c.timers, t)
+	return t
+}
+
+// Pending counts timers not yet fired or stopped.
+func (c *Run) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// Waiter lets a step wait for something to become true within a budget
+// measured on the run clock.
+type Waiter struct {
+	Clock *Run
+	// Virtual is true when everything that must happen runs on this clock
+	// (the embedded reference partner): waiting then advances the clock
+	// instead of sleeping. An external partner lives in real time, so the
+	// wait is real.
+	Virtual bool
+	// Tick is how far each wait step goes; 0 means one second.
+	Tick time.Duration
+}
+
+// Until polls cond until it holds or budget has passed on the run clock; it
+// returns how long that took on the run clock and whether cond held.
+func (w Waiter) Until(ctx context.Context, budget time.Duration, cond func() bool) (time.Duration, bool) {
+	tick := w.Tick
+	if tick <= 0 {
+		tick = time.Second
+	}
+	start := w.Clock.Now()
+	for {
+		if cond() {
+			return w.Clock.Since(start), true
+		}
+		elapsed := w.Clock.Since(start)
+		if elapsed >= budget || ctx.Err() != nil {
+			return elapsed, false
+		}
+		step := min(tick, budget-elapsed)
+		if w.Virtual {
+			w.Clock.Advance(step)
+			// Let goroutines woken by the jump run before checking again.
+			time.Sleep(time.Millisecond)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(step):
+		}
+	}
+}

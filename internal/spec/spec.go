@@ -1,0 +1,281 @@
+// Package spec loads an embedded OpenAPI document once and answers what the
+// mocks and checks need from it: which operation a request is, whether a
+// request or response obeys the document, and which operations exist and are
+// required for acceptance.
+package spec
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/accord-harness/accord/internal/journal"
+)
+
+// Operation is one documented operation and accord's reading of it.
+type Operation struct {
+	ID       string `json:"id"`
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	Required bool   `json:"required"`
+	Flow     string `json:"flow"`
+	Designed bool   `json:"designed,omitempty"`
+}
+
+// Spec is a loaded, validated document with its router.
+type Spec struct {
+	Doc    *openapi3.T
+	router routers.Router
+	ops    []Operation
+	byID   map[string]Operation
+}
+
+// Load parses and validates data, and routes on the document's first server
+// only: by convention it is the relative base the mock serves.
+func Load(data []byte) (*Spec, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("spec: parse: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("spec: invalid document: %w", err)
+	}
+	if len(doc.Servers) > 1 {
+		doc.Servers = doc.Servers[:1]
+	}
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("spec: router: %w", err)
+	}
+	s := &Spec{Doc: doc, router: r, byID: map[string]Operation{}}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			o := Operation{
+				ID:       op.OperationID,
+				Method:   method,
+				Path:     path,
+				Required: extBool(op.Extensions, "x-accord-required"),
+				Flow:     extString(op.Extensions, "x-accord-flow"),
+				Designed: extBool(op.Extensions, "x-accord-designed"),
+			}
+			s.ops = append(s.ops, o)
+			s.byID[o.ID] = o
+		}
+	}
+	sort.Slice(s.ops, func(i, j int) bool { return s.ops[i].ID < s.ops[j].ID })
+	return s, nil
+}
+
+func extBool(ext map[string]any, key string) bool {
+	v, _ := ext[key].(bool)
+	return v
+}
+
+func extString(ext map[string]any, key string) string {
+	v, _ := ext[key].(string)
+	return v
+}
+
+// Operations lists every operation, sorted by id.
+func (s *Spec) Operations() []Operation { return append([]Operation(nil), s.ops...) }
+
+// Operation looks an operation up by id.
+func (s *Spec) Operation(id string) (Operation, bool) {
+	o, ok := s.byID[id]
+	return o, ok
+}
+
+// Route is a request matched to its operation.
+type Route struct {
+	route  *routers.Route
+	Params map[string]string
+}
+
+// OperationID is the matched operation's id.
+func (r *Route) OperationID() string { return r.route.Operation.OperationID }
+
+// ErrNotFound and ErrMethodNotAllowed come back from Find.
+var (
+	ErrNotFound         = errors.New("no such path in the document")
+	ErrMethodNotAllowed = errors.New("method not allowed on this path")
+)
+
+// Find matches a request to an operation.
+func (s *Spec) Find(r *http.Request) (*Route, error) {
+	route, params, err := s.router.FindRoute(r)
+	switch {
+	case errors.Is(err, routers.ErrMethodNotAllowed):
+		return nil, ErrMethodNotAllowed
+	case err != nil:
+		return nil, ErrNotFound
+	}
+	return &Route{route: route, Params: params}, nil
+}
+
+func options() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		MultiError:         true,
+		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+	}
+}
+
+// ValidateRequest checks r (whose body is given separately, already read)
+// against its operation. It returns nil when the request obeys the document.
+func (s *Spec) ValidateRequest(ctx context.Context, r *http.Request, body []byte, route *Route) []journal.Violation {
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	in := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: route.Params,
+		Route:      route.route,
+		Options:    options(),
+	}
+	err := openapi3filter.ValidateRequest(ctx, in)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return Violations(err)
+}
+
+// ValidateResponse checks a response to r against the document.
+func (s *Spec) ValidateResponse(ctx context.Context, r *http.Request, route *Route, status int, header http.Header, body []byte) []journal.Violation {
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    r,
+			PathParams: route.Params,
+			Route:      route.route,
+			Options:    options(),
+		},
+		Status:  status,
+		Header:  header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+	}
+	vs := Violations(openapi3filter.ValidateResponse(ctx, in))
+	for i := range vs {
+		if vs[i].In == "" || vs[i].In == "body" {
+			vs[i].In = "response"
+		}
+	}
+	return vs
+}
+
+// ValidateValue checks a decoded JSON value against a component schema, as
+// the mock does for the notifications it sends.
+func (s *Spec) ValidateValue(schemaName string, value any) []journal.Violation {
+	ref, ok := s.Doc.Components.Schemas[schemaName]
+	if !ok || ref.Value == nil {
+		return []journal.Violation{{In: "body", Message: "the document has no schema " + schemaName}}
+	}
+	err := ref.Value.VisitJSON(value, openapi3.MultiErrors())
+	return Violations(err)
+}
+
+// Violations flattens kin-openapi's errors into field-and-rule violations.
+func Violations(err error) []journal.Violation {
+	if err == nil {
+		return nil
+	}
+	var out []journal.Violation
+	collect(err, "", "", &out)
+	if len(out) == 0 {
+		out = append(out, journal.Violation{Message: err.Error()})
+	}
+	return out
+}
+
+func collect(err error, in, field string, out *[]journal.Violation) {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			collect(e, in, field, out)
+		}
+		return
+	}
+	var reqErr *openapi3filter.RequestError
+	if errors.As(err, &reqErr) {
+		in, field := in, field
+		if reqErr.Parameter != nil {
+			in, field = reqErr.Parameter.In, reqErr.Parameter.Name
+		} else if reqErr.RequestBody != nil {
+			in = "body"
+		}
+		if reqErr.Err != nil {
+			before := len(*out)
+			collect(reqErr.Err, in, field, out)
+			if len(*out) > before {
+				return
+			}
+		}
+		*out = append(*out, journal.Violation{In: in, Field: field, Message: reqErr.Reason})
+		return
+	}
+	var respErr *openapi3filter.ResponseError
+	if errors.As(err, &respErr) {
+		if respErr.Err != nil {
+			before := len(*out)
+			collect(respErr.Err, "response", field, out)
+			if len(*out) > before {
+				return
+			}
+		}
+		*out = append(*out, journal.Violation{In: "response", Message: respErr.Reason})
+		return
+	}
+	var schemaErr *openapi3.SchemaError
+	if errors.As(err, &schemaErr) {
+		path := strings.Join(schemaErr.JSONPointer(), ".")
+		if field != "" && path != "" {
+			path = field + "." + path
+		} else if path == "" {
+			path = field
+		}
+		*out = append(*out, journal.Violation{In: in, Field: path, Rule: schemaErr.SchemaField, Message: schemaErr.Reason})
+		return
+	}
+	var parseErr *openapi3filter.ParseError
+	if errors.As(err, &parseErr) {
+		*out = append(*out, journal.Violation{In: in, Field: field, Rule: "parse", Message: parseErr.Error()})
+		return
+	}
+	if in == "" && errors.Is(err, openapi3filter.ErrInvalidRequired) {
+		*out = append(*out, journal.Violation{In: in, Field: field, Rule: "required", Message: err.Error()})
+		return
+	}
+	*out = append(*out, journal.Violation{In: in, Field: field, Message: err.Error()})
+}
+
+// Summary renders violations as one line each: "body slots.0.start: format: ...".
+func Summary(vs []journal.Violation) string {
+	lines := make([]string, 0, len(vs))
+	for _, v := range vs {
+		var b strings.Builder
+		if v.In != "" {
+			b.WriteString(v.In)
+		}
+		if v.Field != "" {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(v.Field)
+		}
+		if v.Rule != "" {
+			b.WriteString(": ")
+			b.WriteString(v.Rule)
+		}
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(v.Message)
+		lines = append(lines, b.String())
+	}
+	return strings.Join(lines, "; ")
+}
