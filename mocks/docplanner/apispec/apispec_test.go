@@ -28,7 +28,7 @@ type expectation struct {
 
 // expected lists every operation of the document, with its x-accord-required and x-accord-flow.
 var expected = map[string]expectation{
-	"getToken": {true, "auth", true},
+	"getToken": {true, "auth", false},
 
 	"getFacilities":                          {true, "mapping", false},
 	"getFacility":                            {false, "mapping", false},
