@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -119,6 +120,13 @@ func (s *Spec) Find(r *http.Request) (*Route, error) {
 		return nil, ErrMethodNotAllowed
 	case err != nil:
 		return nil, ErrNotFound
+	}
+	// The router matches on the escaped path; values like a bookSlot start
+	// (2026-03-02T10%3A00%3A00%2B01%3A00) must be checked decoded.
+	for k, v := range params {
+		if u, err := url.PathUnescape(v); err == nil {
+			params[k] = u
+		}
 	}
 	return &Route{route: route, Params: params}, nil
 }

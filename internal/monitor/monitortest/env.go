@@ -32,7 +32,15 @@ type Env struct {
 	// Options are handed to every monitor this Env starts (Store and Clock
 	// are filled in); a test sets Verdict, Rules or Notifier to break a rule.
 	Options monitor.Options
-	Monitor *monitor.Monitor
+	// OnOpen, when set, runs on the state file each time it is opened, before
+	// the monitor reads it; a test uses it to tamper with what was persisted.
+	OnOpen func(*store.Store) error
+	// FreshState makes every start use a new, empty state file: the monitor
+	// then behaves as one that keeps its state in memory only.
+	FreshState bool
+	Monitor    *monitor.Monitor
+
+	runs int
 
 	store  *store.Store
 	cancel context.CancelFunc
@@ -74,9 +82,20 @@ func (e *Env) Start(body string) error {
 }
 
 func (e *Env) run() error {
-	st, err := store.Open(e.Config.State)
+	path := e.Config.State
+	if e.FreshState {
+		path = fmt.Sprintf("%s.%d", path, e.runs)
+	}
+	e.runs++
+	st, err := store.Open(path)
 	if err != nil {
 		return err
+	}
+	if e.OnOpen != nil {
+		if err := e.OnOpen(st); err != nil {
+			_ = st.Close()
+			return err
+		}
 	}
 	opts := e.Options
 	opts.Store, opts.Clock = st, e.Clock

@@ -1,0 +1,19 @@
+@docplanner @activation
+Feature: Activation order
+  To start the initial synchronisation on sound ground, Docplanner asks an integration to
+  activate a clinic in this order: provide the callback URL (PUSH model), feed the doctor's
+  profile with the mapped services and insurances, feed the calendars with slots, synchronise
+  all bookings both ways, then feed calendar breaks.
+
+  Background:
+    Given the clinic "Clinica Sol" is loaded into the partner's system
+
+  Scenario: Activation follows the order Docplanner asks for
+    When the partner activates the integration
+    Then the activation steps happened in this order:
+      | step                           |
+      | callback URL declared          |
+      | services and insurances mapped |
+      | calendars fed with slots       |
+      | existing bookings sent         |
+      | calendar breaks sent           |

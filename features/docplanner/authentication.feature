@@ -1,0 +1,27 @@
+@docplanner @auth
+Feature: Authentication
+  The partner signs in with OAuth 2.0 client credentials (POST /oauth/v2/token, scope
+  "integration"), reuses its token while it lives, says so when its credentials are refused,
+  and signs in again by itself when a token expires.
+
+  Background:
+    Given the clinic "Clinica Sol" is loaded into the partner's system
+
+  Scenario: The partner signs in with its client credentials and reuses its token
+    When the partner activates the integration
+    Then the partner asked for a token with grant type "client_credentials" and scope "integration"
+    And the partner used one token for all its calls
+
+  Scenario: Wrong credentials are refused and the partner says so
+    Given the partner is given a wrong client secret
+    When the partner activates the integration
+    Then Docplanner refused the token request with 401
+    And the partner reports that it is not connected, and why
+
+  Scenario: The partner signs in again when its token expires
+    Given the partner has activated the integration
+    When Docplanner expires the partner's access tokens
+    And the receptionist books "svc-consult" at "anna-centrum" next Monday at 10:00
+    Then Docplanner refused a call because the token had expired
+    And the partner asked for a new token
+    And within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 10:00

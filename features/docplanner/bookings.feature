@@ -1,0 +1,74 @@
+@docplanner @bookings
+Feature: Synchronising all bookings, both ways
+  A visit booked, cancelled or moved on Docplanner reaches the partner's system (by PUSH or
+  by PULL), and a visit booked, cancelled or moved by the clinic's receptionist reaches
+  Docplanner. No time is ever sold twice.
+
+  Background:
+    Given the clinic "Clinica Sol" is loaded into the partner's system
+
+  Scenario: A visit booked by a patient on Docplanner reaches the partner by PUSH
+    Given the partner has activated the integration
+    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    Then Docplanner sent the partner a "slot-booked" notification and the partner accepted it
+    And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+
+  Scenario: A visit booked by a patient on Docplanner reaches the partner by PULL
+    Given the partner receives notifications by PULL
+    And the partner has activated the integration
+    When a patient books "piotr-centrum" next Tuesday at 11:15 on Docplanner
+    Then within 2 minutes the partner's system shows a visit at "piotr-centrum" next Tuesday at 11:15 booked on Docplanner
+    And the partner pulled its notifications
+
+  Scenario: A visit booked by the receptionist reaches Docplanner
+    Given the partner has activated the integration
+    When the receptionist books "svc-consult" at "anna-centrum" next Monday at 11:00
+    Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 11:00
+    And Docplanner no longer offers "anna-centrum" next Monday at 11:00
+
+  Scenario: A cancellation on Docplanner frees the time in the partner's system
+    Given the partner has activated the integration
+    And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner
+    When the patient cancels that visit on Docplanner
+    Then within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 10:30
+
+  Scenario: A cancellation by the receptionist reaches Docplanner
+    Given the partner has activated the integration
+    And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
+    When the receptionist cancels that visit
+    Then within the latency budget Docplanner shows no booking at "anna-centrum" next Monday at 11:00
+    And within the latency budget Docplanner offers "anna-centrum" next Monday at 11:00 again
+
+  Scenario: A visit moved on Docplanner is moved in the partner's system
+    Given the partner has activated the integration
+    And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner
+    When the patient moves that visit on Docplanner to next Monday at 11:30
+    Then within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 11:30 booked on Docplanner
+    And within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 10:30
+
+  Scenario: A visit moved by the receptionist is moved on Docplanner
+    Given the partner has activated the integration
+    And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
+    When the receptionist moves that visit to next Monday at 11:30
+    Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 11:30
+    And within the latency budget Docplanner shows no booking at "anna-centrum" next Monday at 11:00
+
+  Scenario: A patient cannot take a time the clinic has already filled
+    Given real-time booking checks are on
+    And the partner has activated the integration
+    And Docplanner is unreachable for the partner
+    When the receptionist books "svc-consult" at "anna-centrum" next Monday at 11:00
+    And a patient tries to book "anna-centrum" next Monday at 11:00 on Docplanner
+    Then Docplanner asked the partner to approve the booking and the partner refused
+    And there is no double booking at "anna-centrum" next Monday at 11:00
+    When Docplanner is reachable again
+    And the partner runs its periodic sync
+    Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 11:00
+
+  Scenario: A notification delivered again after a failed attempt is still applied
+    Given the partner has activated the integration
+    And the network loses the next PUSH delivery to the partner
+    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    And 5 minutes pass
+    Then Docplanner delivered the "slot-booked" notification on a retry
+    And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner

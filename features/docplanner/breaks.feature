@@ -1,0 +1,28 @@
+@docplanner @breaks
+Feature: Calendar breaks, both ways
+  A break added, moved or removed in the partner's system blocks or frees the time on
+  Docplanner, and a break the doctor manages on Docplanner blocks or frees it in the
+  partner's system.
+
+  Background:
+    Given the clinic "Clinica Sol" is loaded into the partner's system
+
+  Scenario: Breaks managed in the partner's system reach Docplanner
+    Given the partner has activated the integration
+    When the receptionist adds a break at "anna-centrum" next Monday from 09:00 to 09:30
+    Then within the latency budget Docplanner shows a break at "anna-centrum" next Monday from 09:00 to 09:30
+    When the receptionist moves that break to next Monday from 10:00 to 10:30
+    Then within the latency budget Docplanner shows a break at "anna-centrum" next Monday from 10:00 to 10:30
+    And within the latency budget Docplanner shows no break at "anna-centrum" next Monday from 09:00 to 09:30
+    When the receptionist removes that break
+    Then within the latency budget Docplanner shows no break at "anna-centrum" next Monday from 10:00 to 10:30
+
+  Scenario: Breaks managed on Docplanner reach the partner's system
+    Given the partner has activated the integration
+    When the doctor adds a break on Docplanner at "anna-centrum" next Monday from 09:00 to 09:30
+    Then within the latency budget the partner's system blocks "anna-centrum" next Monday from 09:00 to 09:30
+    When the doctor moves that break on Docplanner to next Monday from 10:00 to 10:30
+    Then within the latency budget the partner's system blocks "anna-centrum" next Monday from 10:00 to 10:30
+    And within the latency budget the partner's system no longer blocks "anna-centrum" next Monday from 09:00 to 09:30
+    When the doctor removes that break on Docplanner
+    Then within the latency budget the partner's system no longer blocks "anna-centrum" next Monday from 10:00 to 10:30

@@ -1,0 +1,14 @@
+@docplanner @schedule
+Feature: Updating doctors' schedules in real time
+  Each change of availability in the partner's system must reach Docplanner at once (by
+  replaceSlots), so patients are never offered a time that does not exist, nor miss one that
+  does. The time it takes is measured on the run's clock and reported.
+
+  Background:
+    Given the clinic "Clinica Sol" is loaded into the partner's system
+
+  Scenario: A change of working hours reaches Docplanner within the latency budget
+    Given the partner has activated the integration
+    When the receptionist changes the working hours of "anna-centrum" on Mondays to 10:00-14:00
+    Then within the latency budget Docplanner offers "anna-centrum" next Monday at 13:30
+    And Docplanner no longer offers "anna-centrum" next Monday at 08:00

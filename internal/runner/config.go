@@ -1,0 +1,119 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// PartnerConfig is the partner section of a config file: where the partner's
+// driver listens, and how the mock platform is exposed to the partner.
+type PartnerConfig struct {
+	Name string `yaml:"name"`
+	// DriverURL is the base URL of the partner driver contract.
+	DriverURL string `yaml:"driver_url"`
+	// Timeout bounds every driver call.
+	Timeout time.Duration `yaml:"timeout"`
+	// MockListen is where accord's mock platform listens (default 127.0.0.1:0).
+	MockListen string `yaml:"mock_listen"`
+	// MockURL is how the partner reaches the mock, when that differs from
+	// the listen address (a container reaching the host).
+	MockURL string `yaml:"mock_url"`
+	// NotificationModel is push or pull: how the partner takes notifications.
+	NotificationModel string `yaml:"notification_model"`
+}
+
+// File is a whole config file.
+type File struct {
+	Platform string        `yaml:"platform"`
+	Partner  PartnerConfig `yaml:"partner"`
+	Checks   struct {
+		LatencyBudget time.Duration `yaml:"latency_budget"`
+	} `yaml:"checks"`
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// LoadFile reads and checks a config file. ${VAR} takes a value from the
+// environment, so secrets stay out of the file; an unset variable is an
+// error. Unknown keys are errors too: a typo must not pass silently.
+func LoadFile(path string) (*File, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return ParseFile(path, raw)
+}
+
+// ParseFile is LoadFile on bytes; path only names the file in errors.
+func ParseFile(path string, raw []byte) (*File, error) {
+	var missing []string
+	expanded := envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
+		name := string(envRef.FindSubmatch(m)[1])
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			missing = append(missing, name)
+		}
+		return []byte(v)
+	})
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("config %s: environment variables not set: %s", path, strings.Join(missing, ", "))
+	}
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(expanded))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, errEOF) || strings.Contains(err.Error(), "EOF") {
+			return nil, fmt.Errorf("config %s: empty file", path)
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := f.check(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return &f, nil
+}
+
+var errEOF = errors.New("EOF")
+
+func (f *File) check() error {
+	p := f.Partner
+	if p.DriverURL == "" {
+		return errors.New("partner.driver_url is required: the base URL of the partner's driver (see internal/driver/openapi.yaml)")
+	}
+	if err := httpURL(p.DriverURL); err != nil {
+		return fmt.Errorf("partner.driver_url: %w", err)
+	}
+	if p.MockURL != "" {
+		if err := httpURL(p.MockURL); err != nil {
+			return fmt.Errorf("partner.mock_url: %w", err)
+		}
+	}
+	switch p.NotificationModel {
+	case "", "push", "pull":
+	default:
+		return fmt.Errorf("partner.notification_model %q: want push or pull", p.NotificationModel)
+	}
+	if p.Timeout < 0 || f.Checks.LatencyBudget < 0 {
+		return errors.New("durations must not be negative")
+	}
+	return nil
+}
+
+func httpURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", s)
+	}
+	return nil
+}

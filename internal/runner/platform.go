@@ -1,0 +1,49 @@
+// Package runner runs one platform's acceptance features against a partner
+// and writes the report directory. It knows no platform: each platform
+// supplies its features, its faults and a Session that sets the scene.
+package runner
+
+import (
+	"context"
+	"io/fs"
+	"time"
+
+	"github.com/cucumber/godog"
+)
+
+// Platform is one booking platform accord can run acceptance for.
+type Platform interface {
+	Name() string
+	// Features are the platform's .feature files.
+	Features() fs.FS
+	// Faults lists the named faults of the platform's reference partner.
+	Faults() []Fault
+	// Start brings up the mock platform and the partner under test.
+	Start(ctx context.Context, cfg Config) (Session, error)
+}
+
+// Fault is one realistic mistake the reference partner can make.
+type Fault struct {
+	Name   string `json:"name"`
+	Breaks string `json:"breaks"`
+}
+
+// Config is what a run is told.
+type Config struct {
+	// Faults start the bundled reference partner with these faults.
+	Faults []string
+	// Partner is the partner under test; nil means the bundled reference partner.
+	Partner *PartnerConfig
+	// LatencyBudget bounds how long a change may take to show on the other side.
+	LatencyBudget time.Duration
+}
+
+// Session is one run's mock platform and partner.
+type Session interface {
+	InitializeScenario(*godog.ScenarioContext)
+	// PartnerName is shown in reports.
+	PartnerName() string
+	// Extras go into summary.json: API coverage, measured latencies.
+	Extras() map[string]any
+	Close() error
+}

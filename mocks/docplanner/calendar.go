@@ -1,0 +1,348 @@
+package docplanner
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/accord-harness/accord/internal/mockserver"
+)
+
+func (m *Mock) getCalendar(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	status := "disabled"
+	if a.calendarEnabled {
+		status = "enabled"
+	}
+	return ok(map[string]any{"status": status})
+}
+
+func (m *Mock) enableCalendar(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	if a.calendarEnabled {
+		return errResp(http.StatusConflict, "Calendar already enabled")
+	}
+	if a.commercialType != "premium" {
+		return errResp(http.StatusUnprocessableEntity, fmt.Sprintf("Cannot activate calendar on address %s, profile/address is not commercial", a.id))
+	}
+	a.calendarEnabled = true
+	return mockserver.Response{Status: http.StatusOK}
+}
+
+func (m *Mock) disableCalendar(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	if !a.calendarEnabled {
+		return errResp(http.StatusConflict, "Calendar already disabled")
+	}
+	a.calendarEnabled = false
+	return mockserver.Response{Status: http.StatusOK}
+}
+
+// calendarOf resolves an address whose calendar is on: slots and bookings
+// live only in an enabled calendar.
+func (t *tenant) calendarOf(req *mockserver.Request) (*address, *mockserver.Response) {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return nil, refuse
+	}
+	if !a.calendarEnabled {
+		r := errResp(http.StatusNotFound, "Calendar not found for this address")
+		return nil, &r
+	}
+	return a, nil
+}
+
+// timeRange reads two required date-time query parameters.
+func timeRange(req *mockserver.Request, from, to string) (time.Time, time.Time, *mockserver.Response) {
+	q := req.HTTP.URL.Query()
+	start, err1 := time.Parse(time.RFC3339, q.Get(from))
+	end, err2 := time.Parse(time.RFC3339, q.Get(to))
+	if err1 != nil || err2 != nil {
+		r := errResp(http.StatusBadRequest, "Invalid date given.")
+		return start, end, &r
+	}
+	if !end.After(start) {
+		r := errResp(http.StatusBadRequest, "Invalid date range")
+		return start, end, &r
+	}
+	return start, end, nil
+}
+
+// getSlots lists the slots as fed, like the real platform: bookings and
+// breaks are read separately, and free time is slots minus both.
+func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.calendarOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	start, end, refuse := timeRange(req, "start", "end")
+	if refuse != nil {
+		return *refuse
+	}
+	if end.Sub(start) > 180*24*time.Hour {
+		return errResp(http.StatusBadRequest, "Date range must not exceed 180 days")
+	}
+	if len(a.slots) == 0 {
+		return errResp(http.StatusNotFound, "No slots found on given address")
+	}
+	withServices := with(req, "slot.services")
+	out := []map[string]any{}
+	for _, s := range a.slotsBetween(start, end) {
+		item := map[string]any{"start": t.rfc3339(s.start)}
+		if withServices {
+			var svcs []map[string]any
+			for _, ss := range s.services {
+				if as, ok := a.services[ss.addressServiceID]; ok {
+					j := addressServiceJSON(as)
+					j["duration"] = ss.duration
+					svcs = append(svcs, j)
+				}
+			}
+			item["address_services"] = items(svcs)
+		}
+		out = append(out, item)
+	}
+	return ok(map[string]any{"_items": out})
+}
+
+type slotRange struct {
+	Start           time.Time `json:"start"`
+	End             time.Time `json:"end"`
+	AddressServices []struct {
+		AddressServiceID string `json:"address_service_id"`
+		Duration         int    `json:"duration"`
+	} `json:"address_services"`
+	InsuranceAccepted  string `json:"insurance_accepted"`
+	InsuranceProviders []int  `json:"insurance_providers"`
+}
+
+// replaceSlots replaces, for every day the request touches, all slots of
+// that day with the request's ranges on it. A range is cut into slots of its
+// shortest service; a range with no services only clears its day.
+func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.calendarOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var body struct {
+		Slots []slotRange `json:"slots"`
+	}
+	if err := req.Decode(&body); err != nil {
+		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+	}
+	now := m.opts.Clock.Now()
+	horizon := now.Add(12 * 7 * 24 * time.Hour)
+	days := map[string][]slot{}
+	for i, r := range body.Slots {
+		field := fmt.Sprintf("slots[%d]", i)
+		if r.End.Sub(r.Start) < time.Minute {
+			return fieldErr(http.StatusBadRequest, "Invalid arguments", field+".minimumDifferenceBetweenDates", "The end date must be at least 1 minute after the start date")
+		}
+		if r.End.After(horizon) {
+			return fieldErr(http.StatusBadRequest, "Invalid arguments", field+".end", "End date should be less than or equal to "+t.rfc3339(horizon)+".")
+		}
+		day := t.dayKey(r.Start)
+		lastInstant := r.End.Add(-time.Nanosecond)
+		if t.dayKey(lastInstant) != day {
+			return errResp(http.StatusBadRequest, fmt.Sprintf("Slot for date range %s - %s exceeds a single day boundary", t.rfc3339(r.Start), t.rfc3339(r.End)))
+		}
+		switch r.InsuranceAccepted {
+		case "with-insurance-only":
+			if len(r.InsuranceProviders) == 0 {
+				return errResp(http.StatusBadRequest, "Slot requires insurance (with-insurance-only), but insurance providers are missing")
+			}
+		case "without-insurance-only":
+			if len(r.InsuranceProviders) > 0 {
+				return errResp(http.StatusBadRequest, "Insurance providers are not supported. Slot does not allow insurances (without-insurance-only)")
+			}
+		}
+		for _, p := range r.InsuranceProviders {
+			if _, on := a.insurers[fmt.Sprint(p)]; !on {
+				return errResp(http.StatusBadRequest, fmt.Sprintf("Insurance provider(s) with id (%d) not found for address id (%s)", p, a.id))
+			}
+		}
+		if _, seen := days[day]; !seen {
+			days[day] = nil
+		}
+		var services []slotService
+		step := 0
+		for _, s := range r.AddressServices {
+			if _, ok := a.services[s.AddressServiceID]; !ok {
+				return fieldErr(http.StatusBadRequest, "Invalid arguments", field+".address_services", "Address service does not exist")
+			}
+			if s.Duration < 1 {
+				return fieldErr(http.StatusBadRequest, "Invalid arguments", field+".address_services.duration", "Duration must be at least 1 minute")
+			}
+			services = append(services, slotService{addressServiceID: s.AddressServiceID, duration: s.Duration})
+			if step == 0 || s.Duration < step {
+				step = s.Duration
+			}
+		}
+		if step == 0 {
+			continue
+		}
+		length := time.Duration(step) * time.Minute
+		for at := r.Start; !at.Add(length).After(r.End); at = at.Add(length) {
+			days[day] = append(days[day], slot{start: at, length: length, services: services})
+		}
+	}
+	for day, slots := range days {
+		sort.Slice(slots, func(i, j int) bool { return slots[i].start.Before(slots[j].start) })
+		if len(slots) == 0 {
+			delete(a.slots, day)
+			continue
+		}
+		a.slots[day] = slots
+	}
+	return mockserver.Response{Status: http.StatusCreated}
+}
+
+func (m *Mock) deleteSlots(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.calendarOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	day, err := time.ParseInLocation("2006-01-02", req.Params["date"], t.loc)
+	if err != nil {
+		return errResp(http.StatusBadRequest, "Invalid date given.")
+	}
+	delete(a.slots, day.Format("2006-01-02"))
+	return noContent()
+}
+
+// breaks --------------------------------------------------------------------
+
+func breakJSON(t *tenant, b *calBreak) map[string]any {
+	return map[string]any{"id": b.id, "since": t.rfc3339(b.since), "till": t.rfc3339(b.till), "description": b.description}
+}
+
+func (m *Mock) getCalendarBreaks(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	since, till, refuse := timeRange(req, "since", "till")
+	if refuse != nil {
+		return *refuse
+	}
+	var bs []*calBreak
+	for _, b := range a.breaks {
+		if b.since.Before(till) && b.till.After(since) {
+			bs = append(bs, b)
+		}
+	}
+	sort.Slice(bs, func(i, j int) bool { return bs[i].since.Before(bs[j].since) })
+	var out []map[string]any
+	for _, b := range bs {
+		out = append(out, breakJSON(t, b))
+	}
+	return ok(items(out))
+}
+
+func (m *Mock) addCalendarBreak(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var body struct {
+		Since       time.Time `json:"since"`
+		Till        time.Time `json:"till"`
+		Description *string   `json:"description"`
+	}
+	if err := req.Decode(&body); err != nil {
+		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+	}
+	if !body.Till.After(body.Since) {
+		return errResp(http.StatusUnprocessableEntity, "Invalid date range")
+	}
+	if a.commercialType != "premium" {
+		return errResp(http.StatusUnprocessableEntity, fmt.Sprintf("Cannot activate calendar on address %s, profile/address is not commercial", a.id))
+	}
+	for _, b := range a.breaks {
+		if b.since.Equal(body.Since) && b.till.Equal(body.Till) && deref(b.description) == deref(body.Description) {
+			return errResp(http.StatusConflict, "Break for given address, date range and description exists")
+		}
+	}
+	// Adding a break creates the calendar when there is none (API 1.0.13).
+	a.calendarEnabled = true
+	b := &calBreak{id: t.id(), since: body.Since, till: body.Till, description: body.Description}
+	a.breaks[b.id] = b
+	return mockserver.Response{Status: http.StatusCreated, Body: breakJSON(t, b), Header: http.Header{"Location": {req.HTTP.URL.Path + "/" + b.id}}}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (a *address) breakOf(req *mockserver.Request) (*calBreak, *mockserver.Response) {
+	b, ok := a.breaks[req.Params["break_id"]]
+	if !ok {
+		r := errResp(http.StatusNotFound, "Invalid break ID")
+		return nil, &r
+	}
+	return b, nil
+}
+
+func (m *Mock) getCalendarBreak(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	b, refuse := a.breakOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	return ok(breakJSON(t, b))
+}
+
+func (m *Mock) moveCalendarBreak(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	b, refuse := a.breakOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var body struct {
+		Since time.Time `json:"since"`
+		Till  time.Time `json:"till"`
+	}
+	if err := req.Decode(&body); err != nil {
+		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+	}
+	if !body.Till.After(body.Since) {
+		return errResp(http.StatusUnprocessableEntity, fmt.Sprintf("Till (%s) cannot be set before since (%s)", t.rfc3339(body.Till), t.rfc3339(body.Since)))
+	}
+	if body.Since.Equal(b.since) && body.Till.Equal(b.till) {
+		return errResp(http.StatusUnprocessableEntity, "Same Date Range")
+	}
+	b.since, b.till = body.Since, body.Till
+	return noContent()
+}
+
+func (m *Mock) deleteCalendarBreak(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	b, refuse := a.breakOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	delete(a.breaks, b.id)
+	return noContent()
+}

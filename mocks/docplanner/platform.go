@@ -1,0 +1,318 @@
+package docplanner
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// This file is the platform's own side: what patients and doctors do on
+// Docplanner, and what a specialist can read off it. Scenarios drive it
+// directly; a partner never can.
+
+// Patient is someone booking on the marketplace.
+type Patient struct {
+	Name, Surname, Phone, Email string
+}
+
+// ErrDenied means the partner refused a blocking check.
+var ErrDenied = errors.New("the partner denied the booking")
+
+// PatientBooks books a free slot as a patient would on the marketplace. With
+// real-time checks on, the partner is asked first and can deny.
+func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patient) (string, error) {
+	t, err := m.tenant(clientID)
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	a, ok := t.addresses[addressID]
+	if !ok || !a.calendarEnabled {
+		t.mu.Unlock()
+		return "", fmt.Errorf("address %s has no calendar on the platform", addressID)
+	}
+	s, fed := a.findSlot(start, t.loc)
+	if !fed || len(s.services) == 0 {
+		t.mu.Unlock()
+		return "", fmt.Errorf("the platform offers no slot at %s at address %s", t.rfc3339(start), addressID)
+	}
+	svc := s.services[0]
+	if why := t.canBook(a, start, svc.duration, svc.addressServiceID, ""); why != "" {
+		t.mu.Unlock()
+		return "", errors.New(why)
+	}
+	pt := patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}
+	if p.Email != "" {
+		pt.Email = &p.Email
+	}
+	now := m.opts.Clock.Now()
+	check := t.envelope(a)
+	check["visit_booking_request"] = t.bookingRequestJSON(a, start, svc.duration, svc.addressServiceID, pt, now)
+	t.mu.Unlock()
+
+	if approved, answer := m.ask(t, "slot-booking", check); !approved {
+		return "", fmt.Errorf("%w (%s)", ErrDenied, answer)
+	}
+
+	t.mu.Lock()
+	if why := t.canBook(a, start, svc.duration, svc.addressServiceID, ""); why != "" {
+		t.mu.Unlock()
+		return "", errors.New(why)
+	}
+	b := t.addBooking(a, start, svc.duration, svc.addressServiceID, "user", pt, nil, now)
+	data := t.envelope(a)
+	data["visit_booking"] = t.bookingNotificationJSON(b)
+	t.mu.Unlock()
+	m.emit(t, "slot-booked", data)
+	return b.id, nil
+}
+
+// PatientCancels cancels a booking as the patient.
+func (m *Mock) PatientCancels(clientID, bookingID string) error {
+	t, err := m.tenant(clientID)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	b, ok := t.bookings[bookingID]
+	if !ok || b.status != statusBooked {
+		t.mu.Unlock()
+		return fmt.Errorf("no booked visit %s on the platform", bookingID)
+	}
+	t.cancel(b, "user", m.opts.Clock.Now())
+	data := t.envelope(t.addresses[b.address])
+	data["visit_booking"] = t.bookingNotificationJSON(b)
+	t.mu.Unlock()
+	m.emit(t, "booking-canceled", data)
+	return nil
+}
+
+// PatientMoves moves a booking to another free slot of the same address.
+func (m *Mock) PatientMoves(clientID, bookingID string, start time.Time) (string, error) {
+	t, err := m.tenant(clientID)
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	b, ok := t.bookings[bookingID]
+	if !ok || b.status != statusBooked {
+		t.mu.Unlock()
+		return "", fmt.Errorf("no booked visit %s on the platform", bookingID)
+	}
+	a := t.addresses[b.address]
+	if why := t.canBook(a, start, b.duration, b.serviceID, b.id); why != "" {
+		t.mu.Unlock()
+		return "", errors.New(why)
+	}
+	now := m.opts.Clock.Now()
+	check := t.envelope(a)
+	check["canceling_booking"] = t.bookingNotificationJSON(b)
+	check["creating_booking"] = t.bookingRequestJSON(a, start, b.duration, b.serviceID, b.patient, now)
+	t.mu.Unlock()
+
+	if approved, answer := m.ask(t, "booking-moving", check); !approved {
+		return "", fmt.Errorf("%w (%s)", ErrDenied, answer)
+	}
+
+	t.mu.Lock()
+	old := t.bookingNotificationJSON(b)
+	nb := t.move(b, a, start, b.duration, b.serviceID, "user", now)
+	old = t.bookingNotificationJSON(b)
+	data := t.envelope(a)
+	data["old_visit_booking"] = old
+	data["new_visit_booking"] = t.bookingNotificationJSON(nb)
+	t.mu.Unlock()
+	m.emit(t, "booking-moved", data)
+	return nb.id, nil
+}
+
+// DoctorAddsBreak adds a break in the doctor's Docplanner calendar.
+func (m *Mock) DoctorAddsBreak(clientID, addressID string, since, till time.Time) (string, error) {
+	t, err := m.tenant(clientID)
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	a, ok := t.addresses[addressID]
+	if !ok {
+		t.mu.Unlock()
+		return "", fmt.Errorf("no address %s", addressID)
+	}
+	b := &calBreak{id: t.id(), since: since, till: till}
+	a.breaks[b.id] = b
+	data := t.envelope(a)
+	data["break"] = map[string]any{"id": b.id, "since": t.rfc3339(since), "till": t.rfc3339(till)}
+	t.mu.Unlock()
+	m.emit(t, "break-created", data)
+	return b.id, nil
+}
+
+// DoctorMovesBreak moves a break in the doctor's Docplanner calendar.
+func (m *Mock) DoctorMovesBreak(clientID, addressID, breakID string, since, till time.Time) error {
+	return m.editBreak(clientID, addressID, breakID, "break-moved", func(a *address, b *calBreak) {
+		b.since, b.till = since, till
+	})
+}
+
+// DoctorRemovesBreak removes a break from the doctor's Docplanner calendar.
+func (m *Mock) DoctorRemovesBreak(clientID, addressID, breakID string) error {
+	return m.editBreak(clientID, addressID, breakID, "break-removed", func(a *address, b *calBreak) {
+		delete(a.breaks, b.id)
+	})
+}
+
+func (m *Mock) editBreak(clientID, addressID, breakID, event string, edit func(*address, *calBreak)) error {
+	t, err := m.tenant(clientID)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	a, ok := t.addresses[addressID]
+	if !ok {
+		t.mu.Unlock()
+		return fmt.Errorf("no address %s", addressID)
+	}
+	b, ok := a.breaks[breakID]
+	if !ok {
+		t.mu.Unlock()
+		return fmt.Errorf("no break %s at address %s", breakID, addressID)
+	}
+	edit(a, b)
+	data := t.envelope(a)
+	data["break"] = map[string]any{"id": b.id, "since": t.rfc3339(b.since), "till": t.rfc3339(b.till)}
+	t.mu.Unlock()
+	m.emit(t, event, data)
+	return nil
+}
+
+// SetRealTime turns the blocking slot-booking and booking-moving checks on or off.
+func (m *Mock) SetRealTime(clientID string, on bool) error {
+	return m.with(clientID, func(t *tenant) { t.realTime = on })
+}
+
+// SetOutage makes every API call of the tenant answer 503 while on.
+func (m *Mock) SetOutage(clientID string, on bool) error {
+	return m.with(clientID, func(t *tenant) { t.outage = on })
+}
+
+// DropNextDeliveries makes the next n PUSH deliveries fail on the way, as a
+// network fault between platform and partner would.
+func (m *Mock) DropNextDeliveries(clientID string, n int) error {
+	return m.with(clientID, func(t *tenant) { t.dropDeliveries = n })
+}
+
+// ExpireTokens ends every access token of a client now.
+func (m *Mock) ExpireTokens(clientID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.opts.Clock.Now()
+	for tok, info := range m.tokens {
+		if info.clientID == clientID {
+			info.expires = now
+			m.tokens[tok] = info
+		}
+	}
+}
+
+func (m *Mock) with(clientID string, fn func(*tenant)) error {
+	t, err := m.tenant(clientID)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fn(t)
+	return nil
+}
+
+// Views for checks -------------------------------------------------------------
+
+// BookingView is a platform booking as a check reads it.
+type BookingView struct {
+	ID, AddressID, Status, BookedBy, CanceledBy string
+	Start                                       time.Time
+	Duration                                    int
+	PatientName, PatientSurname                 string
+	NewestID                                    string
+}
+
+// BreakView is a platform calendar break.
+type BreakView struct {
+	ID          string
+	Since, Till time.Time
+	Description string
+}
+
+// AddressView is what the platform holds for one address.
+type AddressView struct {
+	ID              string
+	CalendarEnabled bool
+	// Services are the dictionary service ids with an address service here.
+	Services []string
+	// Insurers are the insurance provider ids accepted here.
+	Insurers []string
+	// Slots are the fed slot starts, Free those neither booked nor on a break.
+	Slots, Free []time.Time
+	Bookings    []BookingView
+	Breaks      []BreakView
+}
+
+// Address reads an address's state; slots are limited to [from, to).
+func (m *Mock) Address(clientID, addressID string, from, to time.Time) (AddressView, error) {
+	var v AddressView
+	err := m.with(clientID, func(t *tenant) {
+		a, ok := t.addresses[addressID]
+		if !ok {
+			return
+		}
+		v.ID = a.id
+		v.CalendarEnabled = a.calendarEnabled
+		for _, id := range a.serviceOrder {
+			v.Services = append(v.Services, a.services[id].serviceID)
+		}
+		for id := range a.insurers {
+			v.Insurers = append(v.Insurers, id)
+		}
+		sort.Strings(v.Insurers)
+		for _, s := range a.slotsBetween(from, to) {
+			v.Slots = append(v.Slots, s.start)
+			if t.free(a, s) {
+				v.Free = append(v.Free, s.start)
+			}
+		}
+		for _, b := range t.sortedBookings(a.id) {
+			v.Bookings = append(v.Bookings, BookingView{
+				ID: b.id, AddressID: b.address, Status: b.status, BookedBy: b.bookedBy, CanceledBy: b.canceledBy,
+				Start: b.start, Duration: b.duration, PatientName: b.patient.Name, PatientSurname: b.patient.Surname,
+				NewestID: b.newestID,
+			})
+		}
+		for _, b := range a.breaks {
+			v.Breaks = append(v.Breaks, BreakView{ID: b.id, Since: b.since, Till: b.till, Description: deref(b.description)})
+		}
+		sort.Slice(v.Breaks, func(i, j int) bool { return v.Breaks[i].Since.Before(v.Breaks[j].Since) })
+	})
+	if err == nil && v.ID == "" {
+		err = fmt.Errorf("no address %s", addressID)
+	}
+	return v, err
+}
+
+// NotificationSettings returns the model and URL the partner declared ("" when none).
+func (m *Mock) NotificationSettings(clientID string) (model, url string, err error) {
+	err = m.with(clientID, func(t *tenant) { model, url = t.notify.model, t.notify.url })
+	return
+}
+
+// PendingPull counts notifications waiting to be pulled.
+func (m *Mock) PendingPull(clientID string) (n int, err error) {
+	err = m.with(clientID, func(t *tenant) { n = len(t.livePull(m.opts.Clock.Now())) })
+	return
+}
+
+// Buried counts PUSH notifications that failed every attempt.
+func (m *Mock) Buried(clientID string) (n int, err error) {
+	err = m.with(clientID, func(t *tenant) { n = len(t.buried) })
+	return
+}

@@ -1,0 +1,118 @@
+package refpartner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/accord-harness/accord/internal/boundedhttp"
+)
+
+// apiError is a platform call that did not succeed.
+type apiError struct {
+	Method, Path string
+	Status       int
+	Body         string
+}
+
+func (e *apiError) Error() string {
+	if e.Status == 0 {
+		return fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Body)
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, e.Body)
+}
+
+// token gets an access token, reusing the cached one while it lives.
+func (p *Partner) token(ctx context.Context, s *session, fresh bool) (string, error) {
+	if !fresh && !p.faults["token-per-call"] && s.token != "" && p.opts.Clock.Now().Before(s.tokenExpires) {
+		return s.token, nil
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"integration"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.settings.TokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.SetBasicAuth(s.settings.ClientID, s.settings.ClientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := p.http.Do(req)
+	if err != nil {
+		return "", &apiError{Method: "POST", Path: "/oauth/v2/token", Body: err.Error()}
+	}
+	defer resp.Body.Close()
+	body, _ := boundedhttp.ReadLimited(resp.Body, 64<<10)
+	if resp.StatusCode != http.StatusOK {
+		return "", &apiError{Method: "POST", Path: "/oauth/v2/token", Status: resp.StatusCode, Body: strings.TrimSpace(string(body))}
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	if err := json.Unmarshal(body, &tok); err != nil || tok.AccessToken == "" {
+		return "", &apiError{Method: "POST", Path: "/oauth/v2/token", Status: resp.StatusCode, Body: "no access_token in answer"}
+	}
+	s.token = tok.AccessToken
+	// Renew a minute early so a token never dies mid-call.
+	s.tokenExpires = p.opts.Clock.Now().Add(time.Duration(tok.ExpiresIn)*time.Second - time.Minute)
+	return s.token, nil
+}
+
+// call makes one API call; path is relative to the integration base URL. A
+// 401 gets one retry with a fresh token.
+func (p *Partner) call(ctx context.Context, s *session, method, path string, query url.Values, in, out any) error {
+	var body []byte
+	if in != nil {
+		var err error
+		if raw, isRaw := in.(json.RawMessage); isRaw {
+			body = raw
+		} else if body, err = json.Marshal(in); err != nil {
+			return err
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		tok, err := p.token(ctx, s, attempt > 0)
+		if err != nil {
+			return err
+		}
+		u := strings.TrimRight(s.settings.BaseURL, "/") + path
+		if len(query) > 0 {
+			u += "?" + query.Encode()
+		}
+		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Accept", "application/json")
+		if in != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := p.http.Do(req)
+		if err != nil {
+			return &apiError{Method: method, Path: path, Body: err.Error()}
+		}
+		data, _ := boundedhttp.ReadLimited(resp.Body, boundedhttp.DefaultLimit)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 && !p.faults["no-reauth"] {
+			continue
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return &apiError{Method: method, Path: path, Status: resp.StatusCode, Body: strings.TrimSpace(string(data))}
+		}
+		if out != nil && len(data) > 0 {
+			if err := json.Unmarshal(data, out); err != nil {
+				return &apiError{Method: method, Path: path, Status: resp.StatusCode, Body: "unreadable answer: " + err.Error()}
+			}
+		}
+		return nil
+	}
+}
+
+func isStatus(err error, status int) bool {
+	e, ok := err.(*apiError)
+	return ok && e.Status == status
+}

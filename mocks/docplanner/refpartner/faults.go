@@ -1,0 +1,72 @@
+package refpartner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Fault is a realistic integration bug the reference partner can be started
+// with, to prove that the scenarios catch it.
+type Fault struct {
+	Name   string
+	Breaks string
+}
+
+// catalogue is read-only.
+var catalogue = []Fault{
+	{"token-per-call", "requests a new OAuth token before every API call instead of reusing it"},
+	{"hides-auth-errors", "reports the integration as connected although the platform refused its credentials"},
+	{"no-reauth", "never requests a new token after the platform answers 401, so work stops when a token expires"},
+	{"callback-after-feeding", "declares its PUSH callback URL only after feeding calendars, breaking the activation order"},
+	{"partial-service-mapping", "maps only the first service of each calendar; the other services never reach the doctor's profile"},
+	{"forgets-insurances", "never maps insurance providers to the doctor's addresses"},
+	{"skips-existing-bookings", "does not send the clinic's existing bookings to the platform when activating"},
+	{"drops-last-day", "feeds slots for one day less than its schedule horizon"},
+	{"no-booking-export", "keeps bookings made by the receptionist to itself: the platform still offers the time"},
+	{"cancel-not-exported", "does not tell the platform when the receptionist cancels a visit"},
+	{"move-not-exported", "does not tell the platform when the receptionist moves a visit"},
+	{"ignores-platform-cancellations", "acknowledges booking-canceled notifications without freeing the time"},
+	{"ignores-platform-moves", "acknowledges booking-moved notifications without moving the visit"},
+	{"push-ack-without-acting", "answers 200 to every PUSH notification and acts on none"},
+	{"push-only", "never pulls notifications, so a PULL-model integration misses every platform booking"},
+	{"drops-push-retries", "ignores a notification delivered again after a failed attempt (treats it as stale)"},
+	{"double-books-slot", "approves the platform's slot-booking check even when the time is taken in its own system"},
+	{"late-schedule-push", "sends working-hours changes to the platform five minutes late"},
+	{"local-times-without-offset", "sends working-hours changes with local times without a UTC offset"},
+	{"ignores-platform-breaks", "acknowledges break notifications from the platform without blocking the time"},
+	{"no-break-moves", "does not tell the platform when a break is moved in its own system"},
+}
+
+// Faults lists the catalogue, sorted by name.
+func Faults() []Fault {
+	out := append([]Fault(nil), catalogue...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// faults is the set a partner runs with.
+type faults map[string]bool
+
+func parseFaults(names []string) (faults, error) {
+	known := map[string]bool{}
+	for _, f := range catalogue {
+		known[f.Name] = true
+	}
+	set := faults{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if !known[n] {
+			var all []string
+			for _, f := range Faults() {
+				all = append(all, f.Name)
+			}
+			return nil, fmt.Errorf("unknown fault %q; the Docplanner reference partner knows: %s", n, strings.Join(all, ", "))
+		}
+		set[n] = true
+	}
+	return set, nil
+}

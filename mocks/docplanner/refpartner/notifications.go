@@ -1,0 +1,223 @@
+package refpartner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/accord-harness/accord/internal/boundedhttp"
+)
+
+// notification is the platform's event envelope.
+type notification struct {
+	Name      string          `json:"name"`
+	Data      json.RawMessage `json:"data"`
+	CreatedAt string          `json:"created_at"`
+}
+
+type eventData struct {
+	Address struct {
+		ID string `json:"id"`
+	} `json:"address"`
+	VisitBooking        *platformBooking `json:"visit_booking"`
+	OldVisitBooking     *platformBooking `json:"old_visit_booking"`
+	NewVisitBooking     *platformBooking `json:"new_visit_booking"`
+	CancelingBooking    *platformBooking `json:"canceling_booking"`
+	CreatingBooking     *platformBooking `json:"creating_booking"`
+	VisitBookingRequest *platformBooking `json:"visit_booking_request"`
+	Break               *struct {
+		ID    string `json:"id"`
+		Since string `json:"since"`
+		Till  string `json:"till"`
+	} `json:"break"`
+}
+
+// callback is the PUSH receiver.
+func (p *Partner) callback(w http.ResponseWriter, r *http.Request) {
+	body, err := boundedhttp.ReadLimited(r.Body, 1<<20)
+	var n notification
+	if err == nil {
+		err = json.Unmarshal(body, &n)
+	}
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "invalid notification: %v", err)
+		return
+	}
+	if p.faults["push-ack-without-acting"] {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.s == nil || p.s.fx == nil || !p.s.connected {
+		writeErr(w, http.StatusServiceUnavailable, "not connected")
+		return
+	}
+	status, msg := p.apply(p.s, n)
+	if status >= 300 {
+		// A 4xx with an error_code lets the platform show the patient why.
+		writeJSON(w, status, map[string]any{"error_code": 1, "message": msg})
+		return
+	}
+	w.WriteHeader(status)
+}
+
+// apply acts on one notification, once: the same event delivered twice
+// (retries, PULL after PUSH) changes nothing the second time.
+func (p *Partner) apply(s *session, n notification) (int, string) {
+	var d eventData
+	if err := json.Unmarshal(n.Data, &d); err != nil {
+		return http.StatusBadRequest, "unreadable data: " + err.Error()
+	}
+	if p.faults["drops-push-retries"] {
+		if at, err := time.Parse(time.RFC3339, n.CreatedAt); err == nil && p.opts.Clock.Now().Sub(at) > time.Minute {
+			return http.StatusOK, "stale"
+		}
+	}
+	locationID := ""
+	for id, addr := range s.address {
+		if addr == d.Address.ID {
+			locationID = id
+		}
+	}
+	if locationID == "" {
+		return http.StatusOK, "not one of our addresses"
+	}
+	key := n.Name + "|" + n.CreatedAt + "|" + string(n.Data)
+	blocking := n.Name == "slot-booking" || n.Name == "booking-moving"
+	if !blocking {
+		if s.seen[key] {
+			return http.StatusOK, "already applied"
+		}
+		s.seen[key] = true
+	}
+	switch n.Name {
+	case "slot-booking":
+		return p.check(s, locationID, d.VisitBookingRequest, "")
+	case "booking-moving":
+		ignore := ""
+		if d.CancelingBooking != nil {
+			for _, v := range s.visits {
+				if v.PlatformID == d.CancelingBooking.ID {
+					ignore = v.ID
+				}
+			}
+		}
+		return p.check(s, locationID, d.CreatingBooking, ignore)
+	case "slot-booked":
+		if d.VisitBooking != nil {
+			p.applyPlatformBooking(s, locationID, *d.VisitBooking)
+		}
+	case "booking-canceled":
+		if d.VisitBooking != nil && !p.faults["ignores-platform-cancellations"] {
+			for _, v := range s.visits {
+				if v.PlatformID == d.VisitBooking.ID {
+					v.Status = "canceled"
+				}
+			}
+		}
+	case "booking-moved":
+		if d.OldVisitBooking != nil && d.NewVisitBooking != nil && !p.faults["ignores-platform-moves"] {
+			start, err1 := time.Parse(time.RFC3339, d.NewVisitBooking.StartAt)
+			end, err2 := time.Parse(time.RFC3339, d.NewVisitBooking.EndAt)
+			if err1 == nil && err2 == nil {
+				for _, v := range s.visits {
+					if v.PlatformID == d.OldVisitBooking.ID {
+						v.Start, v.End, v.PlatformID = start.In(s.loc), end.In(s.loc), d.NewVisitBooking.ID
+					}
+				}
+			}
+		}
+	case "break-created", "break-moved", "break-removed":
+		if d.Break != nil && !p.faults["ignores-platform-breaks"] {
+			p.applyBreak(s, locationID, n.Name, d.Break.ID, d.Break.Since, d.Break.Till)
+		}
+	}
+	return http.StatusOK, "ok"
+}
+
+// check answers a blocking check: approve only if the time is free here.
+func (p *Partner) check(s *session, locationID string, b *platformBooking, ignore string) (int, string) {
+	if b == nil {
+		return http.StatusBadRequest, "no booking in the check"
+	}
+	if p.faults["double-books-slot"] {
+		return http.StatusOK, "approved"
+	}
+	start, err1 := time.Parse(time.RFC3339, b.StartAt)
+	end, err2 := time.Parse(time.RFC3339, b.EndAt)
+	if err1 != nil || err2 != nil {
+		return http.StatusBadRequest, "unreadable times"
+	}
+	if s.busy(locationID, start, end, ignore) || !s.open(locationID, start.In(s.loc), end.In(s.loc)) {
+		return http.StatusConflict, fmt.Sprintf("%s is taken in the clinic's schedule", start.Format(time.RFC3339))
+	}
+	return http.StatusOK, "approved"
+}
+
+func (p *Partner) applyBreak(s *session, locationID, event, platformID, since, till string) {
+	from, err1 := time.Parse(time.RFC3339, since)
+	to, err2 := time.Parse(time.RFC3339, till)
+	for i, b := range s.pauses {
+		if b.PlatformID != platformID {
+			continue
+		}
+		switch event {
+		case "break-removed":
+			s.pauses = append(s.pauses[:i], s.pauses[i+1:]...)
+		case "break-moved":
+			if err1 == nil && err2 == nil {
+				b.Since, b.Till = from.In(s.loc), to.In(s.loc)
+			}
+		}
+		return
+	}
+	if event == "break-created" && err1 == nil && err2 == nil {
+		s.nextID++
+		s.pauses = append(s.pauses, &pause{ID: fmt.Sprintf("dp-break-%d", s.nextID), LocationID: locationID, Since: from.In(s.loc), Till: to.In(s.loc), Source: "platform", PlatformID: platformID})
+	}
+}
+
+// pullAll empties the PULL queue, 100 at a time.
+func (p *Partner) pullAll(ctx context.Context, s *session) error {
+	for range 100 {
+		var batch struct {
+			Notifications []notification `json:"notifications"`
+			Remaining     int            `json:"remaining"`
+		}
+		err := p.call(ctx, s, http.MethodGet, "/notifications/multiple", url.Values{"limit": {"100"}}, nil, &batch)
+		if isStatus(err, http.StatusNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, n := range batch.Notifications {
+			p.apply(s, n)
+		}
+		if batch.Remaining == 0 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// schedulePoll pulls every minute on the run's clock while the session lives.
+func (p *Partner) schedulePoll(s *session) {
+	s.poll = p.opts.Clock.AfterFunc(time.Minute, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.s != s {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := p.pullAll(ctx, s); err != nil {
+			s.lastError = "pull: " + err.Error()
+		}
+		p.schedulePoll(s)
+	})
+}

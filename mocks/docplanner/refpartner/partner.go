@@ -1,0 +1,381 @@
+// Package refpartner is the reference partner for Docplanner: a small clinic
+// scheduling system that integrates with Docplanner the way the platform's
+// guides describe, and exposes accord's partner driver contract. Started
+// with a named fault it makes one realistic integration mistake, which the
+// acceptance scenarios must catch.
+package refpartner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/boundedhttp"
+	"github.com/accord-harness/accord/internal/clock"
+)
+
+// Options configure a partner.
+type Options struct {
+	Clock clock.Clock
+	// Faults to run with; none means a correct integration.
+	Faults []string
+	// PublicURL is how the platform reaches this partner (its callback base).
+	PublicURL string
+	// Timeout bounds each call to the platform; 0 means 10 seconds.
+	Timeout time.Duration
+}
+
+// Settings are what the driver's reset hands over for Docplanner.
+type Settings struct {
+	BaseURL           string `json:"base_url"`
+	TokenURL          string `json:"token_url"`
+	ClientID          string `json:"client_id"`
+	ClientSecret      string `json:"client_secret"`
+	NotificationModel string `json:"notification_model"`
+}
+
+// Partner is an http.Handler serving the driver contract and the PUSH receiver.
+type Partner struct {
+	opts   Options
+	faults faults
+	http   *http.Client
+	mux    *http.ServeMux
+
+	mu        sync.Mutex
+	publicURL string
+	s         *session
+}
+
+// New checks the faults and builds a partner.
+func New(opts Options) (*Partner, error) {
+	fs, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.New()
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	p := &Partner{opts: opts, faults: fs, http: boundedhttp.NewClient(opts.Timeout), publicURL: opts.PublicURL}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", p.health)
+	mux.HandleFunc("POST /reset", p.reset)
+	mux.HandleFunc("POST /fixture", p.loadFixture)
+	mux.HandleFunc("POST /actions", p.act)
+	mux.HandleFunc("GET /view/{name}", p.view)
+	mux.HandleFunc("POST /callbacks", p.callback)
+	p.mux = mux
+	return p, nil
+}
+
+// SetPublicURL tells the partner its own address once it listens.
+func (p *Partner) SetPublicURL(u string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.publicURL = strings.TrimRight(u, "/")
+}
+
+func (p *Partner) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+
+// session is one reset-to-reset life of the clinic's system.
+type session struct {
+	settings     Settings
+	token        string
+	tokenExpires time.Time
+
+	fx      *fixture.DriverFixture
+	loc     *time.Location
+	today   time.Time
+	hours   map[string]map[time.Weekday][]span // location -> weekday -> working spans
+	visits  []*visit
+	pauses  []*pause
+	nextID  int
+	seen    map[string]bool // notifications already applied, for idempotency
+	address map[string]string
+	// services maps location -> partner service -> platform address service id.
+	services map[string]map[string]string
+	// insurers maps location -> platform insurance provider ids.
+	insurers map[string][]string
+
+	connected bool
+	lastError string
+	poll      clock.Timer
+}
+
+type span struct{ from, to time.Duration }
+
+type visit struct {
+	ID         string          `json:"id"`
+	LocationID string          `json:"location_id"`
+	ServiceID  string          `json:"service_id"`
+	Start      time.Time       `json:"start"`
+	End        time.Time       `json:"end"`
+	Status     string          `json:"status"`
+	Source     string          `json:"source"`
+	PlatformID string          `json:"platform_booking_id,omitempty"`
+	Patient    fixture.Patient `json:"patient"`
+}
+
+type pause struct {
+	ID          string    `json:"id"`
+	LocationID  string    `json:"location_id"`
+	Since       time.Time `json:"since"`
+	Till        time.Time `json:"till"`
+	Description string    `json:"description,omitempty"`
+	Source      string    `json:"source"`
+	PlatformID  string    `json:"platform_break_id,omitempty"`
+}
+
+// driver contract ---------------------------------------------------------------
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, status int, format string, args ...any) {
+	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
+}
+
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := boundedhttp.ReadLimited(r.Body, 1<<20)
+	if err == nil {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "invalid JSON: %v", err)
+		return false
+	}
+	return true
+}
+
+func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
+	name := "accord reference partner (Docplanner)"
+	if len(p.faults) > 0 {
+		var fs []string
+		for f := range p.faults {
+			fs = append(fs, f)
+		}
+		name += " with fault " + strings.Join(fs, ",")
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": name, "platforms": []string{"docplanner"}})
+}
+
+func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Platform string   `json:"platform"`
+		Settings Settings `json:"settings"`
+	}
+	if !decode(w, r, &body) {
+		return
+	}
+	if body.Platform != "docplanner" {
+		writeErr(w, http.StatusBadRequest, "this partner integrates with docplanner, not %q", body.Platform)
+		return
+	}
+	st := body.Settings
+	if st.BaseURL == "" || st.TokenURL == "" || st.ClientID == "" {
+		writeErr(w, http.StatusBadRequest, "settings need base_url, token_url, client_id and client_secret")
+		return
+	}
+	if st.NotificationModel == "" {
+		st.NotificationModel = "push"
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.s != nil && p.s.poll != nil {
+		p.s.poll.Stop()
+	}
+	p.s = &session{settings: st, seen: map[string]bool{}}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
+	var fx fixture.DriverFixture
+	if !decode(w, r, &fx) {
+		return
+	}
+	loc, err := time.LoadLocation(fx.TimeZone)
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "time_zone: %v", err)
+		return
+	}
+	today, err := time.ParseInLocation("2006-01-02", fx.Today, loc)
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "today: %v", err)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.s
+	if s == nil {
+		writeErr(w, http.StatusConflict, "reset first: no session")
+		return
+	}
+	s.fx, s.loc, s.today = &fx, loc, today
+	s.hours = map[string]map[time.Weekday][]span{}
+	s.address = map[string]string{}
+	for _, l := range fx.Locations {
+		s.address[l.ID] = l.DocplannerAddressID
+		s.hours[l.ID] = map[time.Weekday][]span{}
+	}
+	for _, h := range fx.WorkingHours {
+		wd, err1 := fixture.ParseWeekday(h.Weekday)
+		from, err2 := fixture.ParseClock(h.From)
+		to, err3 := fixture.ParseClock(h.To)
+		if err1 != nil || err2 != nil || err3 != nil {
+			writeErr(w, http.StatusBadRequest, "working hours %v: not weekday/HH:MM", h)
+			return
+		}
+		s.hours[h.LocationID][wd] = append(s.hours[h.LocationID][wd], span{from, to})
+	}
+	for _, b := range fx.Bookings {
+		svc, _ := fx.Service(b.ServiceID)
+		s.visits = append(s.visits, &visit{
+			ID: b.ID, LocationID: b.LocationID, ServiceID: b.ServiceID, Start: b.Start.In(loc),
+			End: b.Start.In(loc).Add(time.Duration(svc.DurationMinutes) * time.Minute), Status: "booked",
+			Source: "partner", Patient: b.Patient,
+		})
+	}
+	for _, b := range fx.Breaks {
+		s.pauses = append(s.pauses, &pause{ID: b.ID, LocationID: b.LocationID, Since: b.Since.In(loc), Till: b.Till.In(loc), Description: b.Description, Source: "partner"})
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// session returns the live session, or answers the driver call itself.
+func (p *Partner) session(w http.ResponseWriter) *session {
+	if p.s == nil || p.s.fx == nil {
+		writeErr(w, http.StatusConflict, "reset and load a fixture first")
+		return nil
+	}
+	return p.s
+}
+
+func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Action string          `json:"action"`
+		Params json.RawMessage `json:"params"`
+	}
+	if !decode(w, r, &body) {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.session(w)
+	if s == nil {
+		return
+	}
+	fn, ok := p.actions()[body.Action]
+	if !ok {
+		writeErr(w, http.StatusNotFound, "unknown action %q", body.Action)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
+	defer cancel()
+	result, status, err := fn(ctx, s, body.Params)
+	if err != nil {
+		writeErr(w, status, "%s: %v", body.Action, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"result": result})
+}
+
+func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.session(w)
+	if s == nil {
+		return
+	}
+	switch name := r.PathValue("name"); name {
+	case "status":
+		writeJSON(w, http.StatusOK, map[string]any{"connected": s.connected, "notification_model": s.settings.NotificationModel, "last_error": s.lastError})
+	case "bookings":
+		writeJSON(w, http.StatusOK, append([]*visit{}, s.visits...))
+	case "breaks":
+		writeJSON(w, http.StatusOK, append([]*pause{}, s.pauses...))
+	case "free-slots":
+		writeJSON(w, http.StatusOK, p.freeSlots(s))
+	case "mappings":
+		writeJSON(w, http.StatusOK, p.mappings(s))
+	default:
+		writeErr(w, http.StatusNotFound, "unknown view %q", name)
+	}
+}
+
+type freeSlot struct {
+	LocationID string    `json:"location_id"`
+	Start      time.Time `json:"start"`
+}
+
+// freeSlots is the clinic's own availability over the horizon: the working
+// grid minus visits and breaks.
+func (p *Partner) freeSlots(s *session) []freeSlot {
+	out := []freeSlot{}
+	for _, l := range s.fx.Locations {
+		step := s.step(l.ID)
+		for d := 1; d <= s.fx.HorizonDays; d++ {
+			for _, st := range s.grid(l.ID, s.day(d), step) {
+				if !s.busy(l.ID, st, st.Add(step), "") {
+					out = append(out, freeSlot{LocationID: l.ID, Start: st})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (p *Partner) mappings(s *session) map[string]any {
+	type pair struct {
+		PartnerID  string `json:"partner_id"`
+		LocationID string `json:"location_id,omitempty"`
+		PlatformID string `json:"platform_id"`
+	}
+	out := map[string]any{}
+	if !s.connected {
+		return map[string]any{"facilities": []pair{}, "doctors": []pair{}, "locations": []pair{}, "services": []pair{}, "insurances": []pair{}}
+	}
+	out["facilities"] = []pair{{PartnerID: s.fx.Clinic.ID, PlatformID: s.fx.Clinic.DocplannerFacilityID}}
+	var docs, locs, svcs, ins []pair
+	for _, d := range s.fx.Doctors {
+		docs = append(docs, pair{PartnerID: d.ID, PlatformID: d.DocplannerDoctorID})
+	}
+	for _, l := range s.fx.Locations {
+		locs = append(locs, pair{PartnerID: l.ID, PlatformID: l.DocplannerAddressID})
+		for svc, id := range s.services[l.ID] {
+			svcs = append(svcs, pair{PartnerID: svc, LocationID: l.ID, PlatformID: id})
+		}
+		for _, in := range s.fx.Insurances {
+			if contains(in.Locations, l.ID) && contains(s.insurers[l.ID], in.DocplannerInsuranceProviderID) {
+				ins = append(ins, pair{PartnerID: in.ID, LocationID: l.ID, PlatformID: in.DocplannerInsuranceProviderID})
+			}
+		}
+	}
+	out["doctors"], out["locations"], out["services"], out["insurances"] = docs, locs, orEmpty(svcs), orEmpty(ins)
+	return out
+}
+
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,776 @@
+package refpartner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+)
+
+type action func(ctx context.Context, s *session, params json.RawMessage) (result any, status int, err error)
+
+func (p *Partner) actions() map[string]action {
+	return map[string]action{
+		"activate":          p.activate,
+		"book-visit":        p.bookVisit,
+		"cancel-visit":      p.cancelVisit,
+		"move-visit":        p.moveVisit,
+		"set-working-hours": p.setWorkingHours,
+		"add-break":         p.addBreak,
+		"move-break":        p.moveBreak,
+		"remove-break":      p.removeBreak,
+		"sync":              p.sync,
+	}
+}
+
+const timeLayout = "2006-01-02T15:04:05-07:00"
+
+func (s *session) fmt(t time.Time) string { return t.In(s.loc).Format(timeLayout) }
+
+// prefix is the API path of a location's address.
+func (s *session) prefix(locationID string) string {
+	l, _ := s.fx.LocationByID(locationID)
+	doctor := ""
+	for _, d := range s.fx.Doctors {
+		if d.ID == l.DoctorID {
+			doctor = d.DocplannerDoctorID
+		}
+	}
+	return fmt.Sprintf("/facilities/%s/doctors/%s/addresses/%s", url.PathEscape(s.fx.Clinic.DocplannerFacilityID), url.PathEscape(doctor), url.PathEscape(l.DocplannerAddressID))
+}
+
+func (s *session) fail(err error) error {
+	s.lastError = err.Error()
+	return err
+}
+
+// activate connects the clinic in the order the platform asks for: callback
+// URL, mapped services and insurances, calendars with slots, bookings both
+// ways, then breaks.
+func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (any, int, error) {
+	s.connected = false
+	s.services = map[string]map[string]string{}
+	s.insurers = map[string][]string{}
+	if _, err := p.token(ctx, s, true); err != nil {
+		err = s.fail(fmt.Errorf("the platform refused the client credentials: %w", err))
+		if p.faults["hides-auth-errors"] {
+			s.connected, s.lastError = true, ""
+			return map[string]any{"connected": true}, 0, nil
+		}
+		return nil, http.StatusBadGateway, err
+	}
+	steps := []func(context.Context, *session) error{p.declareNotifications, p.mapResources, p.mapInsurances, p.feedCalendars, p.syncBookings, p.feedBreaks}
+	if p.faults["callback-after-feeding"] {
+		steps = []func(context.Context, *session) error{p.mapResources, p.mapInsurances, p.feedCalendars, p.declareNotifications, p.syncBookings, p.feedBreaks}
+	}
+	for _, step := range steps {
+		if err := step(ctx, s); err != nil {
+			return nil, http.StatusBadGateway, s.fail(err)
+		}
+	}
+	s.connected, s.lastError = true, ""
+	if s.settings.NotificationModel == "pull" && !p.faults["push-only"] {
+		p.schedulePoll(s)
+	}
+	return map[string]any{"connected": true}, 0, nil
+}
+
+func (p *Partner) declareNotifications(ctx context.Context, s *session) error {
+	body := map[string]any{"model": s.settings.NotificationModel}
+	if s.settings.NotificationModel == "push" {
+		body["url"] = p.publicURL + "/callbacks"
+	}
+	return p.call(ctx, s, http.MethodPut, "/notifications/settings", nil, body, nil)
+}
+
+type listOf[T any] struct {
+	Items []T `json:"_items"`
+}
+
+type idName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// mapResources checks every mapped facility, doctor and address exists on
+// the platform, then puts each of the clinic's services on each address.
+func (p *Partner) mapResources(ctx context.Context, s *session) error {
+	var facilities listOf[idName]
+	if err := p.call(ctx, s, http.MethodGet, "/facilities", nil, nil, &facilities); err != nil {
+		return err
+	}
+	if !hasID(facilities.Items, s.fx.Clinic.DocplannerFacilityID) {
+		return fmt.Errorf("mapping: facility %s is not among the platform's facilities", s.fx.Clinic.DocplannerFacilityID)
+	}
+	var doctors listOf[idName]
+	if err := p.call(ctx, s, http.MethodGet, "/facilities/"+s.fx.Clinic.DocplannerFacilityID+"/doctors", nil, nil, &doctors); err != nil {
+		return err
+	}
+	for _, d := range s.fx.Doctors {
+		if !hasID(doctors.Items, d.DocplannerDoctorID) {
+			return fmt.Errorf("mapping: doctor %s (%s %s) is not in facility %s", d.DocplannerDoctorID, d.Name, d.Surname, s.fx.Clinic.DocplannerFacilityID)
+		}
+		var addresses listOf[idName]
+		path := fmt.Sprintf("/facilities/%s/doctors/%s/addresses", s.fx.Clinic.DocplannerFacilityID, d.DocplannerDoctorID)
+		if err := p.call(ctx, s, http.MethodGet, path, nil, nil, &addresses); err != nil {
+			return err
+		}
+		for _, l := range s.fx.Locations {
+			if l.DoctorID == d.ID && !hasID(addresses.Items, l.DocplannerAddressID) {
+				return fmt.Errorf("mapping: address %s is not an address of doctor %s", l.DocplannerAddressID, d.DocplannerDoctorID)
+			}
+		}
+	}
+	var dictionary listOf[idName]
+	if err := p.call(ctx, s, http.MethodGet, "/services", nil, nil, &dictionary); err != nil {
+		return err
+	}
+	for _, l := range s.fx.Locations {
+		var existing listOf[struct {
+			ID        string `json:"id"`
+			ServiceID string `json:"service_id"`
+		}]
+		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/services", nil, nil, &existing); err != nil {
+			return err
+		}
+		s.services[l.ID] = map[string]string{}
+		mapped := 0
+		for _, svc := range s.fx.Services {
+			if !contains(svc.Locations, l.ID) {
+				continue
+			}
+			if p.faults["partial-service-mapping"] && mapped == 1 {
+				break
+			}
+			mapped++
+			if !hasID(dictionary.Items, svc.DocplannerServiceID) {
+				return fmt.Errorf("mapping: service %s is not in the platform's dictionary", svc.DocplannerServiceID)
+			}
+			id := ""
+			for _, e := range existing.Items {
+				if e.ServiceID == svc.DocplannerServiceID {
+					id = e.ID
+				}
+			}
+			if id == "" {
+				var created struct {
+					ID string `json:"id"`
+				}
+				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": svc.Price, "is_price_from": false, "is_visible": true, "default_duration": svc.DurationMinutes, "description": svc.Name}
+				if err := p.call(ctx, s, http.MethodPost, s.prefix(l.ID)+"/services", nil, body, &created); err != nil {
+					return err
+				}
+				id = created.ID
+			}
+			s.services[l.ID][svc.ID] = id
+		}
+	}
+	return nil
+}
+
+func hasID(xs []idName, id string) bool {
+	for _, x := range xs {
+		if x.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Partner) mapInsurances(ctx context.Context, s *session) error {
+	if p.faults["forgets-insurances"] {
+		return nil
+	}
+	var dictionary listOf[struct {
+		ID string `json:"insurance_provider_id"`
+	}]
+	if err := p.call(ctx, s, http.MethodGet, "/insurance-providers", nil, nil, &dictionary); err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, d := range dictionary.Items {
+		known[d.ID] = true
+	}
+	for _, l := range s.fx.Locations {
+		var existing listOf[struct {
+			ID string `json:"insurance_provider_id"`
+		}]
+		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/insurance-providers", nil, nil, &existing); err != nil {
+			return err
+		}
+		on := map[string]bool{}
+		for _, e := range existing.Items {
+			on[e.ID] = true
+		}
+		for _, in := range s.fx.Insurances {
+			if !contains(in.Locations, l.ID) {
+				continue
+			}
+			if !known[in.DocplannerInsuranceProviderID] {
+				return fmt.Errorf("mapping: insurance provider %s is not in the platform's dictionary", in.DocplannerInsuranceProviderID)
+			}
+			if !on[in.DocplannerInsuranceProviderID] {
+				body := map[string]any{"insurance_provider_id": in.DocplannerInsuranceProviderID}
+				if err := p.call(ctx, s, http.MethodPost, s.prefix(l.ID)+"/insurance-providers", nil, body, nil); err != nil {
+					return err
+				}
+			}
+			s.insurers[l.ID] = append(s.insurers[l.ID], in.DocplannerInsuranceProviderID)
+		}
+	}
+	return nil
+}
+
+// feedCalendars enables each calendar and feeds its slots for the horizon.
+func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
+	for _, l := range s.fx.Locations {
+		var cal struct {
+			Status string `json:"status"`
+		}
+		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/calendar", nil, nil, &cal); err != nil {
+			return err
+		}
+		if cal.Status != "enabled" {
+			if err := p.call(ctx, s, http.MethodPost, s.prefix(l.ID)+"/calendar/enable", nil, nil, nil); err != nil && !isStatus(err, http.StatusConflict) {
+				return err
+			}
+		}
+		days := s.fx.HorizonDays
+		if p.faults["drops-last-day"] {
+			days--
+		}
+		var all []time.Time
+		for d := 1; d <= days; d++ {
+			all = append(all, s.day(d))
+		}
+		if err := p.feedDays(ctx, s, l.ID, all, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// feedDays replaces the platform's slots on the given days with the working
+// hours; a day off is sent as a range with no services, which clears it.
+func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, days []time.Time, noOffset bool) error {
+	layout := timeLayout
+	if noOffset {
+		layout = "2006-01-02T15:04:05"
+	}
+	var services []map[string]any
+	for _, svc := range s.fx.Services {
+		if id, ok := s.services[locationID][svc.ID]; ok {
+			services = append(services, map[string]any{"address_service_id": id, "duration": svc.DurationMinutes})
+		}
+	}
+	var providers []int
+	for _, id := range s.insurers[locationID] {
+		if n, err := strconv.Atoi(id); err == nil {
+			providers = append(providers, n)
+		}
+	}
+	var slots []map[string]any
+	for _, day := range days {
+		spans := s.spans(locationID, day)
+		if len(spans) == 0 || len(services) == 0 {
+			slots = append(slots, map[string]any{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, 23*time.Hour+59*time.Minute).In(s.loc).Format(layout), "address_services": nil})
+			continue
+		}
+		for _, sp := range spans {
+			r := map[string]any{
+				"start": wall(day, sp.from).In(s.loc).Format(layout), "end": wall(day, sp.to).In(s.loc).Format(layout),
+				"address_services": services,
+			}
+			if len(providers) > 0 {
+				r["insurance_providers"] = providers
+			}
+			slots = append(slots, r)
+		}
+	}
+	if len(slots) == 0 {
+		return nil
+	}
+	return p.call(ctx, s, http.MethodPut, s.prefix(locationID)+"/slots", nil, map[string]any{"slots": slots}, nil)
+}
+
+// syncBookings sends the clinic's bookings the platform lacks, then takes in
+// the platform's bookings the clinic lacks.
+func (p *Partner) syncBookings(ctx context.Context, s *session) error {
+	for _, v := range s.visits {
+		if v.Status != "booked" || v.PlatformID != "" || v.Source != "partner" || p.faults["skips-existing-bookings"] {
+			continue
+		}
+		if err := p.export(ctx, s, v); err != nil {
+			return err
+		}
+	}
+	return p.importBookings(ctx, s)
+}
+
+func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
+	svc, _ := s.fx.Service(v.ServiceID)
+	asID, ok := s.services[v.LocationID][v.ServiceID]
+	if !ok {
+		return fmt.Errorf("service %s is not mapped at %s", v.ServiceID, v.LocationID)
+	}
+	patient := map[string]any{"name": v.Patient.Name, "surname": v.Patient.Surname, "phone": v.Patient.Phone}
+	if v.Patient.Email != "" {
+		patient["email"] = v.Patient.Email
+	}
+	body := map[string]any{"address_service_id": asID, "duration": svc.DurationMinutes, "patient": patient, "is_returning": false}
+	var created struct {
+		ID string `json:"id"`
+	}
+	path := s.prefix(v.LocationID) + "/slots/" + url.PathEscape(s.fmt(v.Start)) + "/book"
+	if err := p.call(ctx, s, http.MethodPost, path, nil, body, &created); err != nil {
+		return err
+	}
+	v.PlatformID = created.ID
+	return nil
+}
+
+type platformBooking struct {
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	StartAt string `json:"start_at"`
+	EndAt   string `json:"end_at"`
+	Patient struct {
+		Name    string  `json:"name"`
+		Surname string  `json:"surname"`
+		Phone   *string `json:"phone"`
+	} `json:"patient"`
+	AddressService *struct {
+		ID string `json:"id"`
+	} `json:"address_service"`
+}
+
+func (p *Partner) importBookings(ctx context.Context, s *session) error {
+	q := url.Values{"start": {s.fmt(s.day(0))}, "end": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
+	for _, l := range s.fx.Locations {
+		var list listOf[platformBooking]
+		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/bookings", q, nil, &list); err != nil {
+			return err
+		}
+		for _, b := range list.Items {
+			p.applyPlatformBooking(s, l.ID, b)
+		}
+	}
+	return nil
+}
+
+// applyPlatformBooking makes the clinic agree with one platform booking.
+func (p *Partner) applyPlatformBooking(s *session, locationID string, b platformBooking) {
+	for _, v := range s.visits {
+		if v.PlatformID == b.ID {
+			if b.Status == "canceled" && v.Status == "booked" && v.Source == "platform" {
+				v.Status = "canceled"
+			}
+			return
+		}
+	}
+	if b.Status != "booked" {
+		return
+	}
+	start, err1 := time.Parse(time.RFC3339, b.StartAt)
+	end, err2 := time.Parse(time.RFC3339, b.EndAt)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	serviceID := ""
+	if b.AddressService != nil {
+		for svc, id := range s.services[locationID] {
+			if id == b.AddressService.ID {
+				serviceID = svc
+			}
+		}
+	}
+	s.nextID++
+	phone := ""
+	if b.Patient.Phone != nil {
+		phone = *b.Patient.Phone
+	}
+	s.visits = append(s.visits, &visit{
+		ID: fmt.Sprintf("dp-%d", s.nextID), LocationID: locationID, ServiceID: serviceID,
+		Start: start.In(s.loc), End: end.In(s.loc), Status: "booked", Source: "platform", PlatformID: b.ID,
+		Patient: fixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
+	})
+}
+
+func (p *Partner) feedBreaks(ctx context.Context, s *session) error {
+	for _, b := range s.pauses {
+		if b.PlatformID != "" || b.Source != "partner" {
+			continue
+		}
+		if err := p.exportBreak(ctx, s, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Partner) exportBreak(ctx context.Context, s *session, b *pause) error {
+	var created struct {
+		ID string `json:"id"`
+	}
+	body := map[string]any{"since": s.fmt(b.Since), "till": s.fmt(b.Till)}
+	if b.Description != "" {
+		body["description"] = b.Description
+	}
+	if err := p.call(ctx, s, http.MethodPost, s.prefix(b.LocationID)+"/breaks", nil, body, &created); err != nil {
+		return err
+	}
+	b.PlatformID = created.ID
+	return nil
+}
+
+// staff actions -------------------------------------------------------------
+
+func params[T any](raw json.RawMessage) (T, error) {
+	var v T
+	if len(raw) == 0 {
+		return v, errors.New("params missing")
+	}
+	err := json.Unmarshal(raw, &v)
+	return v, err
+}
+
+func (s *session) visit(id string) (*visit, error) {
+	for _, v := range s.visits {
+		if v.ID == id {
+			return v, nil
+		}
+	}
+	return nil, fmt.Errorf("no visit %q", id)
+}
+
+func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+	in, err := params[struct {
+		LocationID string          `json:"location_id"`
+		ServiceID  string          `json:"service_id"`
+		Start      time.Time       `json:"start"`
+		Patient    fixture.Patient `json:"patient"`
+	}](raw)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	svc, ok := s.fx.Service(in.ServiceID)
+	if !ok || !contains(svc.Locations, in.LocationID) {
+		return nil, http.StatusBadRequest, fmt.Errorf("service %q is not offered at %q", in.ServiceID, in.LocationID)
+	}
+	start := in.Start.In(s.loc)
+	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
+	if !s.open(in.LocationID, start, end) || s.busy(in.LocationID, start, end, "") {
+		return nil, http.StatusConflict, fmt.Errorf("%s at %s is not free in the clinic's schedule", s.fmt(start), in.LocationID)
+	}
+	s.nextID++
+	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end, Status: "booked", Source: "partner", Patient: in.Patient}
+	s.visits = append(s.visits, v)
+	exported := false
+	if !p.faults["no-booking-export"] && s.connected {
+		if err := p.export(ctx, s, v); err != nil {
+			// The receptionist's booking stands; the next sync sends it.
+			s.lastError = "booking " + v.ID + " not yet on the platform: " + err.Error()
+		} else {
+			exported = true
+		}
+	}
+	return map[string]any{"booking_id": v.ID, "exported": exported}, 0, nil
+}
+
+func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+	in, err := params[struct {
+		BookingID string `json:"booking_id"`
+	}](raw)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	v, err := s.visit(in.BookingID)
+	if err != nil {
+		return nil, http.StatusNotFound, err
+	}
+	if v.Status != "booked" {
+		return nil, http.StatusConflict, fmt.Errorf("visit %s is already canceled", v.ID)
+	}
+	v.Status = "canceled"
+	if v.PlatformID != "" && !p.faults["cancel-not-exported"] {
+		body := map[string]any{"reason": "Canceled at the clinic"}
+		if err := p.call(ctx, s, http.MethodDelete, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID), nil, body, nil); err != nil {
+			return nil, http.StatusBadGateway, s.fail(err)
+		}
+	}
+	return map[string]any{"booking_id": v.ID}, 0, nil
+}
+
+func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+	in, err := params[struct {
+		BookingID string    `json:"booking_id"`
+		Start     time.Time `json:"start"`
+	}](raw)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	v, err := s.visit(in.BookingID)
+	if err != nil {
+		return nil, http.StatusNotFound, err
+	}
+	start := in.Start.In(s.loc)
+	end := start.Add(v.End.Sub(v.Start))
+	if !s.open(v.LocationID, start, end) || s.busy(v.LocationID, start, end, v.ID) {
+		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), v.LocationID)
+	}
+	v.Start, v.End = start, end
+	if v.PlatformID != "" && !p.faults["move-not-exported"] {
+		svc, _ := s.fx.Service(v.ServiceID)
+		body := map[string]any{"start": s.fmt(start), "address_service_id": s.services[v.LocationID][v.ServiceID], "duration": svc.DurationMinutes}
+		var moved struct {
+			ID string `json:"id"`
+		}
+		if err := p.call(ctx, s, http.MethodPost, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID)+"/move", nil, body, &moved); err != nil {
+			return nil, http.StatusBadGateway, s.fail(err)
+		}
+		v.PlatformID = moved.ID
+	}
+	return map[string]any{"booking_id": v.ID}, 0, nil
+}
+
+func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+	in, err := params[struct {
+		LocationID string `json:"location_id"`
+		Weekday    string `json:"weekday"`
+		From       string `json:"from"`
+		To         string `json:"to"`
+	}](raw)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	wd, err := fixture.ParseWeekday(in.Weekday)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	if _, ok := s.hours[in.LocationID]; !ok {
+		return nil, http.StatusBadRequest, fmt.Errorf("no location %q", in.LocationID)
+	}
+	var spans []span
+	if in.From != "" || in.To != "" {
+		from, err1 := fixture.ParseClock(in.From)
+		to, err2 := fixture.ParseClock(in.To)
+		if err1 != nil || err2 != nil || to <= from {
+			return nil, http.StatusBadRequest, fmt.Errorf("%q-%q is not a time range", in.From, in.To)
+		}
+		spans = []span{{from, to}}
+	}
+	s.hours[in.LocationID][wd] = spans
+	var days []time.Time
+	for d := 1; d <= s.fx.HorizonDays; d++ {
+		if s.day(d).Weekday() == wd {
+			days = append(days, s.day(d))
+		}
+	}
+	push := func() error {
+		return p.feedDays(context.Background(), s, in.LocationID, days, p.faults["local-times-without-offset"])
+	}
+	if p.faults["late-schedule-push"] {
+		p.opts.Clock.AfterFunc(5*time.Minute, func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.s == s {
+				_ = push()
+			}
+		})
+		return map[string]any{"updated": true}, 0, nil
+	}
+	if err := push(); err != nil {
+		s.lastError = "schedule not yet on the platform: " + err.Error()
+	}
+	return map[string]any{"updated": true}, 0, nil
+}
+
+func (s *session) pause(id string) (*pause, error) {
+	for _, b := range s.pauses {
+		if b.ID == id {
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("no break %q", id)
+}
+
+func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+	in, err := params[struct {
+		LocationID  string    `json:"location_id"`
+		Since       time.Time `json:"since"`
+		Till        time.Time `json:"till"`
+		Description string    `json:"description"`
+	}](raw)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	if _, ok := s.hours[in.LocationID]; !ok || !in.Till.After(in.Since) {
+		return nil, http.StatusBadRequest, fmt.Errorf("need a known location and since before till")
+	}
+	s.nextID++
+	b := &pause{ID: fmt.Sprintf("break-%d", 100+s.nextID), LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
+	s.pauses = append(s.pauses, b)
+	if s.connected {
+		if err := p.exportBreak(ctx, s, b); err != nil {
+			s.lastError = "break " + b.ID + " not yet on the platform: " + err.Error()
+		}
+	}
+	return map[string]any{"break_id": b.ID}, 0, nil
+}
+
+func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+	in, err := params[struct {
+		BreakID string    `json:"break_id"`
+		Since   time.Time `json:"since"`
+		Till    time.Time `json:"till"`
+	}](raw)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	b, err := s.pause(in.BreakID)
+	if err != nil {
+		return nil, http.StatusNotFound, err
+	}
+	b.Since, b.Till = in.Since.In(s.loc), in.Till.In(s.loc)
+	if b.PlatformID != "" && !p.faults["no-break-moves"] {
+		body := map[string]any{"since": s.fmt(b.Since), "till": s.fmt(b.Till)}
+		if err := p.call(ctx, s, http.MethodPatch, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, body, nil); err != nil {
+			return nil, http.StatusBadGateway, s.fail(err)
+		}
+	}
+	return map[string]any{"break_id": b.ID}, 0, nil
+}
+
+func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+	in, err := params[struct {
+		BreakID string `json:"break_id"`
+	}](raw)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	b, err := s.pause(in.BreakID)
+	if err != nil {
+		return nil, http.StatusNotFound, err
+	}
+	for i, x := range s.pauses {
+		if x == b {
+			s.pauses = append(s.pauses[:i], s.pauses[i+1:]...)
+			break
+		}
+	}
+	if b.PlatformID != "" {
+		if err := p.call(ctx, s, http.MethodDelete, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, nil, nil); err != nil {
+			return nil, http.StatusBadGateway, s.fail(err)
+		}
+	}
+	return map[string]any{"break_id": b.ID}, 0, nil
+}
+
+// sync is the periodic job: pull notifications, send what failed to go out,
+// and cross-check the platform's schedule against the clinic's, repairing
+// any difference.
+func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any, int, error) {
+	if !s.connected {
+		return nil, http.StatusConflict, errors.New("not connected: activate first")
+	}
+	if s.settings.NotificationModel == "pull" && !p.faults["push-only"] {
+		if err := p.pullAll(ctx, s); err != nil {
+			return nil, http.StatusBadGateway, s.fail(err)
+		}
+	}
+	if err := p.syncBookings(ctx, s); err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
+	}
+	if err := p.feedBreaks(ctx, s); err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
+	}
+	if err := p.importBreaks(ctx, s); err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
+	}
+	repaired, err := p.crossCheckSlots(ctx, s)
+	if err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
+	}
+	s.lastError = ""
+	return map[string]any{"repaired_locations": repaired}, 0, nil
+}
+
+// importBreaks makes the clinic's copy of the doctor's Docplanner breaks
+// match getCalendarBreaks, in case a notification was missed.
+func (p *Partner) importBreaks(ctx context.Context, s *session) error {
+	q := url.Values{"since": {s.fmt(s.day(0))}, "till": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
+	for _, l := range s.fx.Locations {
+		var list listOf[struct {
+			ID    string `json:"id"`
+			Since string `json:"since"`
+			Till  string `json:"till"`
+		}]
+		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/breaks", q, nil, &list); err != nil {
+			return err
+		}
+		onPlatform := map[string]bool{}
+		for _, b := range list.Items {
+			onPlatform[b.ID] = true
+			p.applyBreak(s, l.ID, "break-created", b.ID, b.Since, b.Till)
+		}
+		kept := s.pauses[:0]
+		for _, b := range s.pauses {
+			if b.LocationID == l.ID && b.Source == "platform" && !onPlatform[b.PlatformID] {
+				continue
+			}
+			kept = append(kept, b)
+		}
+		s.pauses = kept
+	}
+	return nil
+}
+
+// crossCheckSlots compares getSlots with the clinic's grid and re-feeds a
+// location whose slots differ.
+func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, error) {
+	repaired := []string{}
+	q := url.Values{"start": {s.fmt(s.day(1))}, "end": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
+	for _, l := range s.fx.Locations {
+		var slots listOf[struct {
+			Start string `json:"start"`
+		}]
+		err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/slots", q, nil, &slots)
+		if err != nil && !isStatus(err, http.StatusNotFound) {
+			return nil, err
+		}
+		have := map[int64]bool{}
+		for _, sl := range slots.Items {
+			if t, err := time.Parse(time.RFC3339, sl.Start); err == nil {
+				have[t.Unix()] = true
+			}
+		}
+		want := 0
+		match := true
+		days := s.fx.HorizonDays
+		if p.faults["drops-last-day"] {
+			days--
+		}
+		var all []time.Time
+		for d := 1; d <= days; d++ {
+			all = append(all, s.day(d))
+			for _, st := range s.grid(l.ID, s.day(d), s.step(l.ID)) {
+				want++
+				match = match && have[st.Unix()]
+			}
+		}
+		if match && want == len(have) {
+			continue
+		}
+		if err := p.feedDays(ctx, s, l.ID, all, false); err != nil {
+			return nil, err
+		}
+		repaired = append(repaired, l.ID)
+	}
+	return repaired, nil
+}

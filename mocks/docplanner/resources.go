@@ -1,0 +1,466 @@
+package docplanner
+
+import (
+	"context"
+	"encoding/base64"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/accord-harness/accord/internal/mockserver"
+)
+
+// getToken is the OAuth2 client-credentials endpoint. Clients authenticate by
+// HTTP Basic or by client_id/client_secret in the body, url-encoded or
+// multipart (the official PHP SDK sends multipart).
+func (m *Mock) getToken(_ context.Context, req *mockserver.Request) mockserver.Response {
+	form, err := tokenForm(req)
+	if err != nil {
+		return oauthErr(http.StatusBadRequest, "invalid_request", err.Error())
+	}
+	if g := form.Get("grant_type"); g != "client_credentials" {
+		return oauthErr(http.StatusBadRequest, "unsupported_grant_type", "grant_type must be client_credentials, got "+quote(g))
+	}
+	if s := form.Get("scope"); s != "" && s != "integration" {
+		return oauthErr(http.StatusBadRequest, "invalid_scope", "scope must be integration, got "+quote(s))
+	}
+	id, secret, basic := basicAuth(req.HTTP)
+	if !basic {
+		id, secret = form.Get("client_id"), form.Get("client_secret")
+	}
+	if id == "" {
+		return oauthErr(http.StatusUnauthorized, "invalid_client", "no client credentials: use HTTP Basic or client_id and client_secret")
+	}
+	// The claimed client id attributes the call, refused or not.
+	req.Tenant = id
+	tok, life, ok := m.issueToken(id, secret)
+	if !ok {
+		return oauthErr(http.StatusUnauthorized, "invalid_client", "client authentication failed")
+	}
+	return mockserver.Response{
+		Status:      http.StatusOK,
+		ContentType: "application/json",
+		Header:      http.Header{"Cache-Control": {"no-store"}},
+		Body: map[string]any{
+			"access_token": tok, "expires_in": int(life.Seconds()), "token_type": "bearer", "scope": "integration",
+		},
+	}
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// basicAuth accepts the standard base64 form and, as Docplanner's .NET guide
+// shows, the literal "Basic id:secret".
+func basicAuth(r *http.Request) (string, string, bool) {
+	if id, secret, ok := r.BasicAuth(); ok {
+		return id, secret, true
+	}
+	scheme, rest, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Basic") || rest == "" {
+		return "", "", false
+	}
+	if _, err := base64.StdEncoding.DecodeString(rest); err == nil {
+		return "", "", false
+	}
+	id, secret, ok := strings.Cut(rest, ":")
+	return id, secret, ok
+}
+
+func tokenForm(req *mockserver.Request) (url.Values, error) {
+	mt, params, _ := mime.ParseMediaType(req.HTTP.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" {
+		mr := multipart.NewReader(strings.NewReader(string(req.Body)), params["boundary"])
+		f, err := mr.ReadForm(64 << 10)
+		if err != nil {
+			return nil, err
+		}
+		return url.Values(f.Value), nil
+	}
+	return url.ParseQuery(string(req.Body))
+}
+
+func oauthErr(status int, code, desc string) mockserver.Response {
+	return mockserver.Response{Status: status, ContentType: "application/json", Body: map[string]any{"error": code, "error_description": desc}}
+}
+
+// facilities, doctors, addresses --------------------------------------------
+
+func (m *Mock) facilityJSON(t *tenant, f *facility, withDoctors bool) map[string]any {
+	out := map[string]any{"id": f.id, "name": f.name}
+	if withDoctors {
+		var ds []map[string]any
+		for _, id := range f.doctors {
+			ds = append(ds, doctorJSON(t, t.doctors[id], false))
+		}
+		out["doctors"] = items(ds)
+	}
+	return out
+}
+
+func doctorJSON(t *tenant, d *doctor, withAddresses bool) map[string]any {
+	out := map[string]any{"id": d.id, "name": d.name, "surname": d.surname}
+	if withAddresses {
+		var as []map[string]any
+		for _, id := range d.addresses {
+			as = append(as, addressJSON(t.addresses[id]))
+		}
+		out["addresses"] = items(as)
+	}
+	return out
+}
+
+func addressJSON(a *address) map[string]any {
+	return map[string]any{
+		"id": a.id, "name": a.name, "city_name": a.city, "post_code": a.postCode, "street": a.street,
+		"is_online_only": false, "visit_payment": false,
+		"commercial_type": a.commercialType, "insurance_support": a.insuranceSupport,
+		"booking_extra_fields": map[string]bool{"birth_date": false, "gender": false, "nin": false},
+	}
+}
+
+func (m *Mock) getFacilities(t *tenant, req *mockserver.Request) mockserver.Response {
+	var out []map[string]any
+	for _, f := range t.facilities {
+		out = append(out, m.facilityJSON(t, f, with(req, "facility.doctors")))
+	}
+	return ok(items(out))
+}
+
+func (m *Mock) getFacility(t *tenant, req *mockserver.Request) mockserver.Response {
+	f, refuse := t.facility(req)
+	if refuse != nil {
+		return *refuse
+	}
+	return ok(m.facilityJSON(t, f, with(req, "facility.doctors")))
+}
+
+func (m *Mock) getDoctors(t *tenant, req *mockserver.Request) mockserver.Response {
+	f, refuse := t.facility(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var out []map[string]any
+	for _, id := range f.doctors {
+		out = append(out, doctorJSON(t, t.doctors[id], with(req, "doctor.addresses")))
+	}
+	return ok(items(out))
+}
+
+func (m *Mock) getDoctor(t *tenant, req *mockserver.Request) mockserver.Response {
+	_, d, refuse := t.doctorOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	return ok(doctorJSON(t, d, with(req, "doctor.addresses")))
+}
+
+func (m *Mock) getAddresses(t *tenant, req *mockserver.Request) mockserver.Response {
+	_, d, refuse := t.doctorOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var out []map[string]any
+	for _, id := range d.addresses {
+		out = append(out, addressJSON(t.addresses[id]))
+	}
+	return ok(items(out))
+}
+
+func (m *Mock) getAddress(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	return ok(addressJSON(a))
+}
+
+func (m *Mock) updateAddress(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var body struct {
+		InsuranceSupport string `json:"insurance_support"`
+	}
+	if err := req.Decode(&body); err != nil {
+		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+	}
+	if body.InsuranceSupport != "" {
+		a.insuranceSupport = body.InsuranceSupport
+	}
+	return ok(addressJSON(a))
+}
+
+func (m *Mock) removeAddressIntegration(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	a.calendarEnabled = false
+	a.slots = map[string][]slot{}
+	return mockserver.Response{Status: http.StatusAccepted}
+}
+
+// services ------------------------------------------------------------------
+
+func (m *Mock) getServices(t *tenant, _ *mockserver.Request) mockserver.Response {
+	var out []map[string]any
+	for _, s := range t.services {
+		out = append(out, map[string]any{"id": s.ID, "name": s.Name})
+	}
+	return ok(items(out))
+}
+
+func addressServiceJSON(s *addressService) map[string]any {
+	var price any
+	if s.price != nil {
+		price = int(*s.price) // the platform truncates decimals in answers
+	}
+	var allowed any
+	if s.minAge != nil || s.maxAge != nil {
+		allowed = map[string]any{"minimum_age": s.minAge, "maximum_age": s.maxAge}
+	}
+	return map[string]any{
+		"id": s.id, "name": s.name, "price": price, "is_price_from": s.isPriceFrom, "is_default": s.isDefault,
+		"service_id": s.serviceID, "description": s.description, "duration": s.duration, "is_visible": s.isVisible,
+		"allowed_patients": allowed, "custom_name": s.customName,
+	}
+}
+
+func (m *Mock) getAddressServices(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var out []map[string]any
+	for _, id := range a.serviceOrder {
+		out = append(out, addressServiceJSON(a.services[id]))
+	}
+	return ok(items(out))
+}
+
+type addressServiceBody struct {
+	ServiceID       string   `json:"service_id"`
+	IsPriceFrom     *bool    `json:"is_price_from"`
+	Price           *float64 `json:"price"`
+	Description     *string  `json:"description"`
+	IsVisible       *bool    `json:"is_visible"`
+	DefaultDuration *int     `json:"default_duration"`
+	CustomName      *string  `json:"custom_name"`
+	AllowedPatients *struct {
+		MinimumAge *int `json:"minimum_age"`
+		MaximumAge *int `json:"maximum_age"`
+	} `json:"allowed_patients"`
+}
+
+func (b addressServiceBody) apply(s *addressService) {
+	if b.IsPriceFrom != nil {
+		s.isPriceFrom = *b.IsPriceFrom
+	}
+	if b.Price != nil {
+		s.price = b.Price
+	}
+	if b.Description != nil {
+		s.description = b.Description
+	}
+	if b.IsVisible != nil {
+		s.isVisible = *b.IsVisible
+	}
+	if b.DefaultDuration != nil {
+		s.duration = *b.DefaultDuration
+	}
+	if b.CustomName != nil {
+		s.customName = b.CustomName
+	}
+	if b.AllowedPatients != nil {
+		s.minAge, s.maxAge = b.AllowedPatients.MinimumAge, b.AllowedPatients.MaximumAge
+	}
+}
+
+func (m *Mock) addAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var body addressServiceBody
+	if err := req.Decode(&body); err != nil {
+		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+	}
+	dict, found := t.service(body.ServiceID)
+	if !found {
+		return fieldErr(http.StatusBadRequest, "Invalid arguments", "service_id", "Service does not exist")
+	}
+	for _, s := range a.services {
+		if s.serviceID == body.ServiceID {
+			return errResp(http.StatusConflict, "The address service you are trying to add already exists in the system")
+		}
+	}
+	s := &addressService{id: t.id(), serviceID: dict.ID, name: dict.Name, isVisible: true, duration: 30}
+	body.apply(s)
+	s.isDefault = len(a.services) == 0
+	a.services[s.id] = s
+	a.serviceOrder = append(a.serviceOrder, s.id)
+	resp := mockserver.Response{Status: http.StatusCreated, Body: addressServiceJSON(s)}
+	resp.Header = http.Header{"Location": {req.HTTP.URL.Path + "/" + s.id}}
+	return resp
+}
+
+func (a *address) serviceOf(req *mockserver.Request) (*addressService, *mockserver.Response) {
+	s, ok := a.services[req.Params["address_service_id"]]
+	if !ok {
+		r := errResp(http.StatusNotFound, "Object not found")
+		return nil, &r
+	}
+	return s, nil
+}
+
+func (m *Mock) getAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	s, refuse := a.serviceOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	return ok(addressServiceJSON(s))
+}
+
+func (m *Mock) updateAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	s, refuse := a.serviceOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var body addressServiceBody
+	if err := req.Decode(&body); err != nil {
+		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+	}
+	body.apply(s)
+	return ok(addressServiceJSON(s))
+}
+
+func (m *Mock) deleteAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	s, refuse := a.serviceOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	delete(a.services, s.id)
+	for i, id := range a.serviceOrder {
+		if id == s.id {
+			a.serviceOrder = append(a.serviceOrder[:i], a.serviceOrder[i+1:]...)
+			break
+		}
+	}
+	return noContent()
+}
+
+// insurances ----------------------------------------------------------------
+
+func (m *Mock) getInsuranceProviders(t *tenant, _ *mockserver.Request) mockserver.Response {
+	var out []map[string]any
+	for _, p := range t.insurers {
+		out = append(out, map[string]any{"insurance_provider_id": p.ID, "name": p.Name})
+	}
+	return ok(items(out))
+}
+
+func (m *Mock) getInsurancePlans(t *tenant, req *mockserver.Request) mockserver.Response {
+	p, found := t.insurer(req.Params["insurance_provider_id"])
+	if !found {
+		return errResp(http.StatusNotFound, "Object not found")
+	}
+	var out []map[string]any
+	for _, pl := range p.Plans {
+		out = append(out, map[string]any{"insurance_plan_id": pl.ID, "name": pl.Name})
+	}
+	return ok(items(out))
+}
+
+func (m *Mock) getAddressInsuranceProviders(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var out []map[string]any
+	for _, p := range t.insurers {
+		plans, on := a.insurers[p.ID]
+		if !on {
+			continue
+		}
+		var ps []map[string]any
+		for _, pl := range p.Plans {
+			if contains(plans, pl.ID) {
+				ps = append(ps, map[string]any{"insurance_plan_id": pl.ID, "name": pl.Name})
+			}
+		}
+		out = append(out, map[string]any{"insurance_provider_id": p.ID, "name": p.Name, "insurance_plans": items(ps)})
+	}
+	return ok(items(out))
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// addAddressInsuranceProvider also serves updateOrCreate: both leave the
+// provider on the address with exactly the plans given.
+func (m *Mock) addAddressInsuranceProvider(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	var body struct {
+		InsuranceProviderID string `json:"insurance_provider_id"`
+		InsurancePlans      []struct {
+			InsurancePlanID string `json:"insurance_plan_id"`
+		} `json:"insurance_plans"`
+	}
+	if err := req.Decode(&body); err != nil {
+		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+	}
+	p, found := t.insurer(body.InsuranceProviderID)
+	if !found {
+		return errResp(http.StatusNotFound, "Provided insurance provider ID not found in dictionary")
+	}
+	plans := []string{}
+	for _, pl := range body.InsurancePlans {
+		known := false
+		for _, x := range p.Plans {
+			known = known || x.ID == pl.InsurancePlanID
+		}
+		if !known {
+			return fieldErr(http.StatusBadRequest, "Invalid arguments", "insurance_plans", "Unknown plan "+pl.InsurancePlanID+" of provider "+p.ID)
+		}
+		plans = append(plans, pl.InsurancePlanID)
+	}
+	a.insurers[p.ID] = plans
+	return noContent()
+}
+
+func (m *Mock) deleteAddressInsuranceProvider(t *tenant, req *mockserver.Request) mockserver.Response {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return *refuse
+	}
+	id := req.Params["insurance_provider_id"]
+	if _, on := a.insurers[id]; !on {
+		return errResp(http.StatusNotFound, "Object not found")
+	}
+	delete(a.insurers, id)
+	return noContent()
+}

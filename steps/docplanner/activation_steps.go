@@ -1,0 +1,110 @@
+package docplanner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/accord-harness/accord/internal/journal"
+	mock "github.com/accord-harness/accord/mocks/docplanner"
+)
+
+func registerActivation(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^the clinic "([^"]*)" is loaded into the partner's system$`, w.clinicLoaded)
+	sc.Step(`^the partner receives notifications by (PUSH|PULL)$`, w.notificationModel)
+	sc.Step(`^real-time booking checks are on$`, w.realTimeOn)
+	sc.Step(`^the partner activates the integration$`, w.activates)
+	sc.Step(`^the partner has activated the integration$`, w.hasActivated)
+	sc.Step(`^the activation steps happened in this order:$`, w.activationOrder)
+}
+
+func (w *world) clinicLoaded(name string) error {
+	if name != w.s.fixture.Partner.Clinic.Name {
+		return fmt.Errorf("the bundled fixture is %q, not %q", w.s.fixture.Partner.Clinic.Name, name)
+	}
+	return w.connect(w.secret)
+}
+
+func (w *world) notificationModel(model string) error {
+	w.model = strings.ToLower(model)
+	return w.connect(w.secret)
+}
+
+func (w *world) realTimeOn() error { return w.s.mock.SetRealTime(w.clientID, true) }
+
+// activates records the outcome; the Then steps judge it.
+func (w *world) activates() error {
+	_ = w.activate()
+	return nil
+}
+
+func (w *world) hasActivated() error {
+	if err := w.activate(); err != nil {
+		return fmt.Errorf("activation failed: %v (%s)", err, w.evidence(w.activateFrom))
+	}
+	return nil
+}
+
+// activationSteps name the steps of the platform's activation process and
+// the operations that make each of them.
+var activationSteps = map[string][]string{
+	"callback URL declared":          {"setNotificationSettings"},
+	"services and insurances mapped": {"addAddressService", "addAddressInsuranceProvider", "updateOrCreateAddressInsuranceProvider"},
+	"calendars fed with slots":       {"replaceSlots"},
+	"existing bookings sent":         {"bookSlot"},
+	"calendar breaks sent":           {"addCalendarBreak"},
+}
+
+// activationOrder checks that every call of each step came before every
+// call of the next one, within the activation.
+func (w *world) activationOrder(table *godog.Table) error {
+	if w.activateErr != nil {
+		return fmt.Errorf("activation order: activation failed: %v (%s)", w.activateErr, w.evidence(w.activateFrom))
+	}
+	var names []string
+	for _, row := range table.Rows[1:] {
+		names = append(names, row.Cells[0].Value)
+	}
+	if w.model == mock.ModelPull {
+		names = names[1:]
+	}
+	calls := w.s.journal.Select(func(e journal.Entry) bool {
+		return e.Tenant == w.clientID && e.Direction == journal.Inbound && e.Seq > w.activateFrom && e.Seq <= w.activateTo && e.OK()
+	})
+	type span struct {
+		first, last journal.Entry
+		seen        bool
+	}
+	spans := map[string]*span{}
+	for _, name := range names {
+		ops, ok := activationSteps[name]
+		if !ok {
+			return fmt.Errorf("unknown activation step %q", name)
+		}
+		sp := &span{}
+		for _, e := range calls {
+			for _, op := range ops {
+				if e.Operation != op {
+					continue
+				}
+				if !sp.seen {
+					sp.first, sp.seen = e, true
+				}
+				sp.last = e
+			}
+		}
+		if !sp.seen {
+			return fmt.Errorf("activation order: step %q never happened: no successful %s during activation", name, strings.Join(ops, " or "))
+		}
+		spans[name] = sp
+	}
+	for i := 1; i < len(names); i++ {
+		prev, next := spans[names[i-1]], spans[names[i]]
+		if prev.last.Seq > next.first.Seq {
+			return fmt.Errorf("activation order: %q must finish before %q starts, but %s (%s, exchange #%d) came after %s (%s, exchange #%d)",
+				names[i-1], names[i], prev.last.Operation, prev.last.URL, prev.last.Seq, next.first.Operation, next.first.URL, next.first.Seq)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,389 @@
+package docplanner
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	mock "github.com/accord-harness/accord/mocks/docplanner"
+)
+
+const when = `next (\w+) at (\d\d:\d\d)`
+
+func registerBookings(sc *godog.ScenarioContext, w *world) {
+	// the clinic's side
+	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`, w.receptionistBooks)
+	sc.Step(`^the receptionist cancels that visit$`, w.receptionistCancels)
+	sc.Step(`^the receptionist moves that visit to `+when+`$`, w.receptionistMoves)
+	// the platform's side
+	sc.Step(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`, w.patientBooks)
+	sc.Step(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`, w.patientTries)
+	sc.Step(`^the patient cancels that visit on Docplanner$`, w.patientCancels)
+	sc.Step(`^the patient moves that visit on Docplanner to `+when+`$`, w.patientMoves)
+	sc.Step(`^Docplanner is unreachable for the partner$`, func() error { return w.s.mock.SetOutage(w.clientID, true) })
+	sc.Step(`^Docplanner is reachable again$`, func() error { return w.s.mock.SetOutage(w.clientID, false) })
+	sc.Step(`^the network loses the next PUSH delivery to the partner$`, func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
+	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)
+	sc.Step(`^the partner runs its periodic sync$`, w.partnerSyncs)
+	// checks on the partner
+	sc.Step(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsPlatformVisit)
+	sc.Step(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`, w.partnerShowsNoVisit)
+	sc.Step(`^Docplanner sent the partner a "([^"]*)" notification and the partner accepted it$`, w.pushedAndAccepted)
+	sc.Step(`^Docplanner delivered the "([^"]*)" notification on a retry$`, w.deliveredOnRetry)
+	sc.Step(`^the partner pulled its notifications$`, w.pulled)
+	sc.Step(`^Docplanner asked the partner to approve the booking and the partner refused$`, w.checkRefused)
+	sc.Step(`^there is no double booking at "([^"]*)" `+when+`$`, w.noDoubleBooking)
+	// checks on the platform
+	sc.Step(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`, w.platformShowsBooking)
+	sc.Step(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`, w.platformShowsNoBooking)
+	sc.Step(`^within the latency budget Docplanner offers "([^"]*)" `+when+`(?: again)?$`, w.platformOffers)
+	sc.Step(`^Docplanner no longer offers "([^"]*)" `+when+`$`, w.platformDoesNotOffer)
+}
+
+func (w *world) budget(phrase string) time.Duration {
+	if n, err := strconv.Atoi(strings.TrimSuffix(phrase, " minutes")); err == nil {
+		return time.Duration(n) * time.Minute
+	}
+	return w.s.budget
+}
+
+var patient = fixture.Patient{Name: "Ewa", Surname: "Testowa", Phone: "+48600700800", Email: "ewa.testowa@example.com"}
+
+func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	var res struct {
+		BookingID string `json:"booking_id"`
+	}
+	params := map[string]any{"location_id": locationID, "service_id": serviceID, "start": start, "patient": patient}
+	if err := w.s.driver.Act(w.ctx, "book-visit", params, &res); err != nil {
+		return err
+	}
+	if res.BookingID == "" {
+		return errors.New("the partner's book-visit action returned no booking_id")
+	}
+	w.visitID = res.BookingID
+	return nil
+}
+
+func (w *world) receptionistCancels() error {
+	w.changeMark = w.mark()
+	return w.s.driver.Act(w.ctx, "cancel-visit", map[string]any{"booking_id": w.visitID}, nil)
+}
+
+func (w *world) receptionistMoves(weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	return w.s.driver.Act(w.ctx, "move-visit", map[string]any{"booking_id": w.visitID, "start": start}, nil)
+}
+
+func (w *world) patientBooks(locationID, weekday, hhmm string) error {
+	if err := w.patientTries(locationID, weekday, hhmm); err != nil {
+		return err
+	}
+	if w.patientErr != nil {
+		return fmt.Errorf("bookings (Docplanner → partner): the patient could not book: %v", w.patientErr)
+	}
+	return nil
+}
+
+func (w *world) patientTries(locationID, weekday, hhmm string) error {
+	l, err := w.location(locationID)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	w.platformBooking, w.patientErr = w.s.mock.PatientBooks(w.clientID, l.DocplannerAddressID, start, mock.Patient{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"})
+	return nil
+}
+
+func (w *world) patientCancels() error {
+	w.changeMark = w.mark()
+	return w.s.mock.PatientCancels(w.clientID, w.platformBooking)
+}
+
+func (w *world) patientMoves(weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	id, err := w.s.mock.PatientMoves(w.clientID, w.platformBooking, start)
+	if err != nil {
+		return fmt.Errorf("bookings (Docplanner → partner): the patient could not move the visit: %w", err)
+	}
+	w.platformBooking = id
+	return nil
+}
+
+func (w *world) minutesPass(n int) error {
+	w.s.clock.Advance(time.Duration(n) * time.Minute)
+	return nil
+}
+
+func (w *world) partnerSyncs() error {
+	return w.s.driver.Act(w.ctx, "sync", map[string]any{}, nil)
+}
+
+func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system shows the visit booked on Docplanner at %s %s", locationID, w.fmtTime(start))
+	return w.within(w.budget(budget), what, func() (bool, string) {
+		vs, err := w.visits()
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, v := range vs {
+			if v.LocationID == locationID && v.Start.Equal(start) && v.Status == "booked" {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("its bookings view has no booked visit there (%d visits); %s", len(vs), w.deliveries())
+	})
+}
+
+// deliveries describes what the platform sent the partner since the change.
+func (w *world) deliveries() string {
+	ps := w.pushes(w.changeMark)
+	if len(ps) == 0 {
+		if n, _ := w.s.mock.PendingPull(w.clientID); n > 0 {
+			return fmt.Sprintf("%d notifications wait unpulled in the PULL queue", n)
+		}
+		return "Docplanner sent no PUSH notification since the change"
+	}
+	var out []string
+	for _, e := range ps {
+		if e.Error != "" {
+			out = append(out, fmt.Sprintf("%s → %s", e.Operation, e.Error))
+		} else {
+			out = append(out, fmt.Sprintf("%s → HTTP %d", e.Operation, e.Status))
+		}
+	}
+	return "Docplanner's notifications: " + strings.Join(out, ", ")
+}
+
+func (w *world) partnerShowsNoVisit(locationID, weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("bookings (Docplanner → partner): the time at %s %s is free again in the partner's system", locationID, w.fmtTime(start))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		vs, err := w.visits()
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, v := range vs {
+			if v.LocationID == locationID && v.Start.Equal(start) && v.Status == "booked" {
+				return false, fmt.Sprintf("visit %s is still booked there; %s", v.ID, w.deliveries())
+			}
+		}
+		return true, ""
+	})
+}
+
+func (w *world) pushedAndAccepted(event string) error {
+	for _, e := range w.pushes(w.changeMark) {
+		if e.Operation == "push:"+event && e.OK() {
+			return nil
+		}
+	}
+	return fmt.Errorf("notifications: no %q notification was accepted by the partner; %s", event, w.deliveries())
+}
+
+func (w *world) deliveredOnRetry(event string) error {
+	var failed, retried bool
+	for _, e := range w.pushes(w.changeMark) {
+		if e.Operation != "push:"+event {
+			continue
+		}
+		if !e.OK() {
+			failed = true
+		} else if failed {
+			retried = true
+		}
+	}
+	if !retried {
+		return fmt.Errorf("notifications: %q was not delivered on a retry; %s", event, w.deliveries())
+	}
+	return nil
+}
+
+func (w *world) pulled() error {
+	for _, e := range w.calls(w.changeMark) {
+		if (e.Operation == "pullNotification" || e.Operation == "pullMultipleNotifications") && e.OK() {
+			return nil
+		}
+	}
+	n, _ := w.s.mock.PendingPull(w.clientID)
+	return fmt.Errorf("notifications (PULL): the partner never pulled a notification; %d wait in the queue (%s)", n, w.evidence(w.changeMark))
+}
+
+func (w *world) checkRefused() error {
+	var check string
+	for _, e := range w.pushes(w.changeMark) {
+		if e.Operation == "push:slot-booking" {
+			check = fmt.Sprintf("HTTP %d", e.Status)
+			if e.Error != "" {
+				check = e.Error
+			}
+		}
+	}
+	if check == "" {
+		return errors.New("real-time booking check: Docplanner never asked the partner (no slot-booking notification was sent)")
+	}
+	if !errors.Is(w.patientErr, mock.ErrDenied) {
+		return fmt.Errorf("real-time booking check: the partner approved a booking for a time its own system had already filled (it answered the slot-booking check with %s)", check)
+	}
+	return nil
+}
+
+func (w *world) noDoubleBooking(locationID, weekday, hhmm string) error {
+	l, err := w.location(locationID)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	a, err := w.platform(l)
+	if err != nil {
+		return err
+	}
+	vs, err := w.visits()
+	if err != nil {
+		return err
+	}
+	var held []string
+	known := map[string]bool{}
+	for _, v := range vs {
+		if v.LocationID == locationID && v.Status == "booked" && v.Start.Equal(start) {
+			held = append(held, "the partner's visit "+v.ID)
+			known[v.PlatformID] = true
+		}
+	}
+	for _, b := range a.Bookings {
+		if b.Status == "booked" && b.Start.Equal(start) && !known[b.ID] {
+			held = append(held, fmt.Sprintf("Docplanner booking %s by %s %s", b.ID, b.PatientName, b.PatientSurname))
+		}
+	}
+	if len(held) > 1 {
+		return fmt.Errorf("double booking at %s %s: %s", locationID, w.fmtTime(start), strings.Join(held, " and "))
+	}
+	return nil
+}
+
+func (w *world) platformBookingAt(l fixture.Location, start time.Time) (bool, string) {
+	a, err := w.platform(l)
+	if err != nil {
+		return false, err.Error()
+	}
+	for _, b := range a.Bookings {
+		if b.Status == "booked" && b.Start.Equal(start) {
+			return true, b.ID
+		}
+	}
+	return false, ""
+}
+
+func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
+	l, err := w.location(locationID)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner shows the clinic's visit at %s %s", locationID, w.fmtTime(start))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		found, _ := w.platformBookingAt(l, start)
+		return found, "getBookings has no booked visit there; " + w.evidence(w.changeMark)
+	})
+}
+
+func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {
+	l, err := w.location(locationID)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner no longer has a booked visit at %s %s", locationID, w.fmtTime(start))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		found, id := w.platformBookingAt(l, start)
+		return !found, fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
+	})
+}
+
+func (w *world) offered(l fixture.Location, start time.Time) (bool, error) {
+	a, err := w.platform(l)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range a.Free {
+		if f.Equal(start) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (w *world) platformOffers(locationID, weekday, hhmm string) error {
+	l, err := w.location(locationID)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("schedule (partner → Docplanner): Docplanner offers %s %s to patients", locationID, w.fmtTime(start))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		ok, err := w.offered(l, start)
+		if err != nil {
+			return false, err.Error()
+		}
+		return ok, "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)
+	})
+}
+
+func (w *world) platformDoesNotOffer(locationID, weekday, hhmm string) error {
+	l, err := w.location(locationID)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	ok, err := w.offered(l, start)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return fmt.Errorf("schedule (partner → Docplanner): Docplanner still offers %s %s to patients; %s", locationID, w.fmtTime(start), w.evidence(w.changeMark))
+	}
+	return nil
+}

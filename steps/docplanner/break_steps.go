@@ -1,0 +1,143 @@
+package docplanner
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cucumber/godog"
+)
+
+const between = `next (\w+) from (\d\d:\d\d) to (\d\d:\d\d)`
+
+func registerBreaks(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^the receptionist adds a break at "([^"]*)" `+between+`$`, w.receptionistAddsBreak)
+	sc.Step(`^the receptionist moves that break to `+between+`$`, w.receptionistMovesBreak)
+	sc.Step(`^the receptionist removes that break$`, w.receptionistRemovesBreak)
+	sc.Step(`^the doctor adds a break on Docplanner at "([^"]*)" `+between+`$`, w.doctorAddsBreak)
+	sc.Step(`^the doctor moves that break on Docplanner to `+between+`$`, w.doctorMovesBreak)
+	sc.Step(`^the doctor removes that break on Docplanner$`, w.doctorRemovesBreak)
+	sc.Step(`^within the latency budget Docplanner shows a break at "([^"]*)" `+between+`$`, w.platformShowsBreak(true))
+	sc.Step(`^within the latency budget Docplanner shows no break at "([^"]*)" `+between+`$`, w.platformShowsBreak(false))
+	sc.Step(`^within the latency budget the partner's system blocks "([^"]*)" `+between+`$`, w.partnerBlocks(true))
+	sc.Step(`^within the latency budget the partner's system no longer blocks "([^"]*)" `+between+`$`, w.partnerBlocks(false))
+}
+
+func (w *world) span(weekday, from, to string) (time.Time, time.Time, error) {
+	since, err := w.at(weekday, from)
+	if err != nil {
+		return since, since, err
+	}
+	till, err := w.at(weekday, to)
+	return since, till, err
+}
+
+func (w *world) receptionistAddsBreak(locationID, weekday, from, to string) error {
+	since, till, err := w.span(weekday, from, to)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	var res struct {
+		BreakID string `json:"break_id"`
+	}
+	if err := w.s.driver.Act(w.ctx, "add-break", map[string]any{"location_id": locationID, "since": since, "till": till, "description": "Added by accord"}, &res); err != nil {
+		return err
+	}
+	w.partnerBreak = res.BreakID
+	return nil
+}
+
+func (w *world) receptionistMovesBreak(weekday, from, to string) error {
+	since, till, err := w.span(weekday, from, to)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	return w.s.driver.Act(w.ctx, "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil)
+}
+
+func (w *world) receptionistRemovesBreak() error {
+	w.changeMark = w.mark()
+	return w.s.driver.Act(w.ctx, "remove-break", map[string]any{"break_id": w.partnerBreak}, nil)
+}
+
+func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
+	l, err := w.location(locationID)
+	if err != nil {
+		return err
+	}
+	since, till, err := w.span(weekday, from, to)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	w.breakLocation = l.DocplannerAddressID
+	w.platformBreak, err = w.s.mock.DoctorAddsBreak(w.clientID, l.DocplannerAddressID, since, till)
+	return err
+}
+
+func (w *world) doctorMovesBreak(weekday, from, to string) error {
+	since, till, err := w.span(weekday, from, to)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	return w.s.mock.DoctorMovesBreak(w.clientID, w.breakLocation, w.platformBreak, since, till)
+}
+
+func (w *world) doctorRemovesBreak() error {
+	w.changeMark = w.mark()
+	return w.s.mock.DoctorRemovesBreak(w.clientID, w.breakLocation, w.platformBreak)
+}
+
+func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to string) error {
+	return func(locationID, weekday, from, to string) error {
+		l, err := w.location(locationID)
+		if err != nil {
+			return err
+		}
+		since, till, err := w.span(weekday, from, to)
+		if err != nil {
+			return err
+		}
+		what := fmt.Sprintf("breaks (partner → Docplanner): Docplanner shows a break at %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+		if !want {
+			what = fmt.Sprintf("breaks (partner → Docplanner): Docplanner no longer shows the break at %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+		}
+		return w.within(w.s.budget, what, func() (bool, string) {
+			a, err := w.platform(l)
+			if err != nil {
+				return false, err.Error()
+			}
+			found := false
+			for _, b := range a.Breaks {
+				found = found || (b.Since.Equal(since) && b.Till.Equal(till))
+			}
+			return found == want, fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
+		})
+	}
+}
+
+func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to string) error {
+	return func(locationID, weekday, from, to string) error {
+		since, till, err := w.span(weekday, from, to)
+		if err != nil {
+			return err
+		}
+		what := fmt.Sprintf("breaks (Docplanner → partner): the partner's system blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+		if !want {
+			what = fmt.Sprintf("breaks (Docplanner → partner): the partner's system no longer blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+		}
+		return w.within(w.s.budget, what, func() (bool, string) {
+			bs, err := w.breaks()
+			if err != nil {
+				return false, err.Error()
+			}
+			found := false
+			for _, b := range bs {
+				found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
+			}
+			return found == want, fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries())
+		})
+	}
+}

@@ -1,0 +1,33 @@
+package docplanner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cucumber/godog"
+)
+
+func registerCoverage(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^the partner called every operation the acceptance requires$`, w.requiredCalled)
+}
+
+// requiredCalled reads "required" from the OpenAPI document
+// (x-accord-required), so the document stays the one source of truth.
+func (w *world) requiredCalled() error {
+	called := map[string]bool{}
+	for _, e := range w.calls(0) {
+		called[e.Operation] = true
+	}
+	var missing []string
+	for _, op := range w.s.mock.SpecDoc().Operations() {
+		if op.Required && !called[op.ID] {
+			missing = append(missing, fmt.Sprintf("%s (%s %s, flow %s)", op.ID, strings.ToUpper(op.Method), op.Path, op.Flow))
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		return fmt.Errorf("all methods implemented: the partner never called %d required operations: %s", len(missing), strings.Join(missing, "; "))
+	}
+	return nil
+}

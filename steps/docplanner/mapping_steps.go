@@ -1,0 +1,105 @@
+package docplanner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cucumber/godog"
+)
+
+func registerMapping(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^every doctor and address of the clinic is mapped to its Docplanner counterpart$`, w.doctorsMapped)
+	sc.Step(`^every service of the clinic is on the Docplanner address of each calendar that offers it$`, w.servicesMapped)
+	sc.Step(`^every insurance of the clinic is accepted at the Docplanner address of each calendar that takes it$`, w.insurancesMapped)
+}
+
+type pair struct {
+	PartnerID  string `json:"partner_id"`
+	LocationID string `json:"location_id"`
+	PlatformID string `json:"platform_id"`
+}
+
+func (w *world) mappings() (map[string][]pair, error) {
+	out := map[string][]pair{}
+	return out, w.s.driver.View(w.ctx, "mappings", &out)
+}
+
+func hasPair(ps []pair, partner, location, platform string) bool {
+	return slices.ContainsFunc(ps, func(p pair) bool {
+		return p.PartnerID == partner && p.PlatformID == platform && (location == "" || p.LocationID == location)
+	})
+}
+
+func (w *world) doctorsMapped() error {
+	if w.activateErr != nil {
+		return fmt.Errorf("mapping: activation failed: %v", w.activateErr)
+	}
+	m, err := w.mappings()
+	if err != nil {
+		return err
+	}
+	var unmapped []string
+	for _, d := range w.s.fixture.Partner.Doctors {
+		if !hasPair(m["doctors"], d.ID, "", d.DocplannerDoctorID) {
+			unmapped = append(unmapped, fmt.Sprintf("doctor %s (%s %s) → Docplanner doctor %s", d.ID, d.Name, d.Surname, d.DocplannerDoctorID))
+		}
+	}
+	for _, l := range w.s.fixture.Partner.Locations {
+		if !hasPair(m["locations"], l.ID, "", l.DocplannerAddressID) {
+			unmapped = append(unmapped, fmt.Sprintf("calendar %s → Docplanner address %s", l.ID, l.DocplannerAddressID))
+		}
+	}
+	if len(unmapped) > 0 {
+		return fmt.Errorf("mapping: the partner reports these unmapped: %s", strings.Join(unmapped, "; "))
+	}
+	return nil
+}
+
+// servicesMapped reads the platform itself: a service counts as mapped when
+// Docplanner has an address service for it at the calendar's address.
+func (w *world) servicesMapped() error {
+	var missing []string
+	for _, svc := range w.s.fixture.Partner.Services {
+		for _, locID := range svc.Locations {
+			l, err := w.location(locID)
+			if err != nil {
+				return err
+			}
+			a, err := w.platform(l)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(a.Services, svc.DocplannerServiceID) {
+				missing = append(missing, fmt.Sprintf("service %s (%s, Docplanner service %s) at %s (address %s)", svc.ID, svc.Name, svc.DocplannerServiceID, locID, l.DocplannerAddressID))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("mapping: Docplanner has no address service for: %s (%s)", strings.Join(missing, "; "), w.evidence(w.activateFrom))
+	}
+	return nil
+}
+
+func (w *world) insurancesMapped() error {
+	var missing []string
+	for _, in := range w.s.fixture.Partner.Insurances {
+		for _, locID := range in.Locations {
+			l, err := w.location(locID)
+			if err != nil {
+				return err
+			}
+			a, err := w.platform(l)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(a.Insurers, in.DocplannerInsuranceProviderID) {
+				missing = append(missing, fmt.Sprintf("insurance %s (%s, provider %s) at %s (address %s)", in.ID, in.Name, in.DocplannerInsuranceProviderID, locID, l.DocplannerAddressID))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("mapping: Docplanner does not accept: %s", strings.Join(missing, "; "))
+	}
+	return nil
+}

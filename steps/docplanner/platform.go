@@ -1,0 +1,234 @@
+// Package docplanner holds the step definitions of the Docplanner
+// acceptance features and the wiring of a run: the mock platform, and the
+// partner under test reached through its driver.
+package docplanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	features "github.com/accord-harness/accord/features/docplanner"
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/runner"
+	mock "github.com/accord-harness/accord/mocks/docplanner"
+	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
+)
+
+// DefaultLatencyBudget is how long a change may take to reach the other side.
+const DefaultLatencyBudget = 30 * time.Second
+
+// Platform is Docplanner for the runner.
+type Platform struct{}
+
+func (Platform) Name() string { return "docplanner" }
+
+func (Platform) Features() fs.FS { return features.FS }
+
+func (Platform) Faults() []runner.Fault {
+	var out []runner.Fault
+	for _, f := range refpartner.Faults() {
+		out = append(out, runner.Fault{Name: f.Name, Breaks: f.Breaks})
+	}
+	return out
+}
+
+// session is one run: a mock platform and a partner.
+type session struct {
+	clock   *clock.Run
+	journal *journal.Journal
+	mock    *mock.Mock
+	mockURL string
+	driver  *driver.Client
+	partner string
+	fixture *fixture.Fixture
+	waiter  clock.Waiter
+	budget  time.Duration
+	model   string
+	servers []*http.Server
+
+	mu        sync.Mutex
+	seq       int
+	latencies []latency
+}
+
+type latency struct {
+	Scenario string  `json:"scenario"`
+	What     string  `json:"what"`
+	Seconds  float64 `json:"seconds"`
+}
+
+// Start serves the mock on loopback (or where the config says), and starts
+// the bundled reference partner unless the config names another one.
+func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget, model: mock.ModelPush}
+	if s.budget <= 0 {
+		s.budget = DefaultLatencyBudget
+	}
+	f, err := fixture.Clinic()
+	if err != nil {
+		return nil, err
+	}
+	s.fixture = f
+	if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal}); err != nil {
+		return nil, err
+	}
+	listen := "127.0.0.1:0"
+	if cfg.Partner != nil && cfg.Partner.MockListen != "" {
+		listen = cfg.Partner.MockListen
+	}
+	addr, err := s.serve(listen, s.mock)
+	if err != nil {
+		return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
+	}
+	s.mockURL = "http://" + addr
+	timeout := 10 * time.Second
+	var driverURL string
+	if cfg.Partner == nil {
+		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults})
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		paddr, err := s.serve("127.0.0.1:0", p)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		driverURL = "http://" + paddr
+		p.SetPublicURL(driverURL)
+		// The embedded partner shares the run clock, so waiting advances it.
+		s.waiter = clock.Waiter{Clock: s.clock, Virtual: true}
+	} else {
+		if len(cfg.Faults) > 0 {
+			s.Close()
+			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
+		}
+		if cfg.Partner.MockURL != "" {
+			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")
+		}
+		if cfg.Partner.Timeout > 0 {
+			timeout = cfg.Partner.Timeout
+		}
+		if cfg.Partner.NotificationModel != "" {
+			s.model = cfg.Partner.NotificationModel
+		}
+		driverURL = cfg.Partner.DriverURL
+		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}
+	}
+	if s.driver, err = driver.New(driverURL, timeout); err != nil {
+		s.Close()
+		return nil, err
+	}
+	name, err := s.driver.Health(ctx)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("the partner under test is not answering: %w", err)
+	}
+	s.partner = name
+	if cfg.Partner != nil && cfg.Partner.Name != "" {
+		s.partner = cfg.Partner.Name
+	}
+	return s, nil
+}
+
+func (s *session) serve(addr string, h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.servers = append(s.servers, srv)
+	go func() { _ = srv.Serve(ln) }()
+	return ln.Addr().String(), nil
+}
+
+func (s *session) PartnerName() string { return s.partner }
+
+func (s *session) Close() error {
+	for _, srv := range s.servers {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = srv.Shutdown(ctx)
+		cancel()
+	}
+	return nil
+}
+
+// Extras are the API coverage table and the measured latencies.
+func (s *session) Extras() map[string]any {
+	calls := map[string]int{}
+	for _, e := range s.journal.Select(func(e journal.Entry) bool { return e.Direction == journal.Inbound }) {
+		calls[e.Operation]++
+	}
+	type row struct {
+		Operation string `json:"operation"`
+		Flow      string `json:"flow"`
+		Required  bool   `json:"required"`
+		Calls     int    `json:"calls"`
+	}
+	var coverage []row
+	for _, op := range s.mock.SpecDoc().Operations() {
+		coverage = append(coverage, row{op.ID, op.Flow, op.Required, calls[op.ID]})
+	}
+	sort.Slice(coverage, func(i, j int) bool {
+		if coverage[i].Flow != coverage[j].Flow {
+			return coverage[i].Flow < coverage[j].Flow
+		}
+		return coverage[i].Operation < coverage[j].Operation
+	})
+	s.mu.Lock()
+	lat := append([]latency{}, s.latencies...)
+	s.mu.Unlock()
+	maxLatency := 0.0
+	for _, l := range lat {
+		maxLatency = max(maxLatency, l.Seconds)
+	}
+	return map[string]any{
+		"api_coverage":          coverage,
+		"latencies":             lat,
+		"max_latency_seconds":   maxLatency,
+		"latency_budget_seconds": s.budget.Seconds(),
+		"exchanges":             s.journal.Len(),
+	}
+}
+
+func (s *session) recordLatency(l latency) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latencies = append(s.latencies, l)
+}
+
+func (s *session) nextTenant() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return fmt.Sprintf("accord-%03d", s.seq)
+}
+
+// InitializeScenario gives every scenario its own world and platform tenant.
+func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
+	w := &world{s: s, model: s.model}
+	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
+		return ctx, w.begin(ctx, scn.Name)
+	})
+	registerAuth(sc, w)
+	registerActivation(sc, w)
+	registerMapping(sc, w)
+	registerBookings(sc, w)
+	registerSchedule(sc, w)
+	registerBreaks(sc, w)
+	registerCrossCheck(sc, w)
+	registerCoverage(sc, w)
+}

@@ -1,0 +1,27 @@
+package docplanner_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/steps/docplanner"
+)
+
+// TestReferencePartnerPassesEverything runs every Docplanner feature against
+// the correct reference partner: each scenario is a subtest.
+func TestReferencePartnerPassesEverything(t *testing.T) {
+	sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{
+		TestingT: t,
+		Console:  os.Stdout,
+		NoColors: true,
+	})
+	require.NoError(t, err)
+	for _, f := range sum.Failed() {
+		t.Errorf("%s / %s failed at %q: %s", f.Feature, f.Name, f.FailedStep, f.Reason)
+	}
+	require.Equal(t, "passed", sum.Verdict)
+}

@@ -1,0 +1,242 @@
+package docplanner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/spec"
+	mock "github.com/accord-harness/accord/mocks/docplanner"
+)
+
+// world is one scenario's state: its own platform tenant (client
+// credentials), what the scenario has done so far, and named things later
+// steps refer to ("that visit", "that break").
+type world struct {
+	s        *session
+	ctx      context.Context
+	scenario string
+	clientID string
+	secret   string
+	model    string
+	today    time.Time
+
+	activateErr  error
+	activateFrom int64 // journal sequence numbers bracketing activation
+	activateTo   int64
+
+	visitID         string // the receptionist's last visit (partner id)
+	platformBooking string // the patient's last booking (platform id)
+	patientErr      error
+	partnerBreak    string // the receptionist's last break (partner id)
+	platformBreak   string // the doctor's last break (platform id)
+	breakLocation   string
+	changeMark      int64 // journal sequence when the last change was made
+}
+
+func (w *world) begin(ctx context.Context, name string) error {
+	w.ctx = ctx
+	w.scenario = name
+	w.clientID = w.s.nextTenant()
+	buf := make([]byte, 16)
+	_, _ = rand.Read(buf)
+	w.secret = hex.EncodeToString(buf)
+	w.today = w.s.clock.Now().In(w.s.fixture.Location())
+	w.s.mock.AddTenant(w.clientID, w.secret, w.s.fixture)
+	return nil
+}
+
+// connect resets the partner onto this scenario's tenant and loads the clinic.
+func (w *world) connect(secret string) error {
+	settings := map[string]any{
+		"base_url":           w.s.mockURL + "/api/v3/integration",
+		"token_url":          w.s.mockURL + "/oauth/v2/token",
+		"client_id":          w.clientID,
+		"client_secret":      secret,
+		"notification_model": w.model,
+	}
+	if err := w.s.driver.Reset(w.ctx, "docplanner", settings); err != nil {
+		return err
+	}
+	return w.s.driver.LoadFixture(w.ctx, w.s.fixture.ForDriver(w.today))
+}
+
+// activate asks the partner to connect the clinic and remembers which part
+// of the journal is the activation.
+func (w *world) activate() error {
+	w.activateFrom = w.mark()
+	w.activateErr = w.s.driver.Act(w.ctx, "activate", map[string]any{}, nil)
+	w.activateTo = w.mark()
+	return w.activateErr
+}
+
+// mark is the journal's current sequence number.
+func (w *world) mark() int64 {
+	es := w.s.journal.Select(nil)
+	if len(es) == 0 {
+		return 0
+	}
+	return es[len(es)-1].Seq
+}
+
+// calls are the partner's calls to this tenant's API, in order, after seq.
+func (w *world) calls(after int64) []journal.Entry {
+	return w.s.journal.Select(func(e journal.Entry) bool {
+		return e.Tenant == w.clientID && e.Direction == journal.Inbound && e.Seq > after
+	})
+}
+
+// pushes are the platform's notifications to the partner after seq.
+func (w *world) pushes(after int64) []journal.Entry {
+	return w.s.journal.Select(func(e journal.Entry) bool {
+		return e.Tenant == w.clientID && e.Direction == journal.Outbound && e.Seq > after
+	})
+}
+
+// evidence summarises what the partner sent since seq, for failure reasons:
+// the refused calls with their answers, or that nothing was sent at all.
+func (w *world) evidence(after int64) string {
+	cs := w.calls(after)
+	if len(cs) == 0 {
+		return "the partner sent no request to Docplanner"
+	}
+	var refused []string
+	for _, e := range cs {
+		if e.Status >= 400 {
+			refused = append(refused, describe(e))
+		}
+	}
+	if len(refused) == 0 {
+		ops := make([]string, 0, len(cs))
+		for _, e := range cs {
+			ops = append(ops, e.Operation)
+		}
+		return fmt.Sprintf("the partner's %d requests all succeeded (%s)", len(cs), strings.Join(tail(ops, 8), ", "))
+	}
+	return "refused requests: " + strings.Join(tail(refused, 3), "; ")
+}
+
+func describe(e journal.Entry) string {
+	reason := strings.TrimSpace(string(e.ResponseBody))
+	if len(e.RequestViolations) > 0 {
+		reason = spec.Summary(e.RequestViolations)
+	}
+	if len(reason) > 240 {
+		reason = reason[:240] + "…"
+	}
+	return fmt.Sprintf("%s %s (%s) → %d: %s", e.Method, e.URL, e.Operation, e.Status, reason)
+}
+
+func tail[T any](xs []T, n int) []T {
+	if len(xs) > n {
+		return xs[len(xs)-n:]
+	}
+	return xs
+}
+
+// location resolves a partner calendar id from the fixture.
+func (w *world) location(id string) (fixture.Location, error) {
+	for _, l := range w.s.fixture.Partner.Locations {
+		if l.ID == id {
+			return l, nil
+		}
+	}
+	var ids []string
+	for _, l := range w.s.fixture.Partner.Locations {
+		ids = append(ids, l.ID)
+	}
+	return fixture.Location{}, fmt.Errorf("the fixture has no calendar %q (it has %s)", id, strings.Join(ids, ", "))
+}
+
+// at turns "Monday", "10:30" into the next such day after today.
+func (w *world) at(weekday, hhmm string) (time.Time, error) {
+	wd, err := fixture.ParseWeekday(weekday)
+	if err != nil {
+		return time.Time{}, err
+	}
+	c, err := fixture.ParseClock(hhmm)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return w.s.fixture.NextWeekday(w.today, wd, c), nil
+}
+
+// horizon is the window the partner feeds: tomorrow to the last day.
+func (w *world) horizon() (time.Time, time.Time) {
+	loc := w.s.fixture.Location()
+	d := time.Date(w.today.Year(), w.today.Month(), w.today.Day(), 0, 0, 0, 0, loc)
+	return d.AddDate(0, 0, 1), d.AddDate(0, 0, w.s.fixture.HorizonDays+1)
+}
+
+func (w *world) platform(l fixture.Location) (mock.AddressView, error) {
+	from, to := w.horizon()
+	return w.s.mock.Address(w.clientID, l.DocplannerAddressID, from, to)
+}
+
+// within waits up to the latency budget (or d) for cond; on time-out the
+// error carries cond's last explanation.
+func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
+	var why string
+	took, ok := w.s.waiter.Until(w.ctx, budget, func() bool {
+		var done bool
+		done, why = cond()
+		return done
+	})
+	if !ok {
+		return fmt.Errorf("%s: not so after %s on the run clock: %s", what, budget, why)
+	}
+	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds()})
+	return nil
+}
+
+func (w *world) fmtTime(t time.Time) string {
+	return t.In(w.s.fixture.Location()).Format("Mon 2006-01-02 15:04 -07:00")
+}
+
+// partner views ----------------------------------------------------------------
+
+type partnerVisit struct {
+	ID         string    `json:"id"`
+	LocationID string    `json:"location_id"`
+	Start      time.Time `json:"start"`
+	Status     string    `json:"status"`
+	Source     string    `json:"source"`
+	PlatformID string    `json:"platform_booking_id"`
+}
+
+type partnerBreak struct {
+	ID         string    `json:"id"`
+	LocationID string    `json:"location_id"`
+	Since      time.Time `json:"since"`
+	Till       time.Time `json:"till"`
+}
+
+type partnerSlot struct {
+	LocationID string    `json:"location_id"`
+	Start      time.Time `json:"start"`
+}
+
+type partnerStatus struct {
+	Connected bool   `json:"connected"`
+	LastError string `json:"last_error"`
+}
+
+func (w *world) visits() ([]partnerVisit, error) {
+	var out []partnerVisit
+	return out, w.s.driver.View(w.ctx, "bookings", &out)
+}
+
+func (w *world) breaks() ([]partnerBreak, error) {
+	var out []partnerBreak
+	return out, w.s.driver.View(w.ctx, "breaks", &out)
+}
+
+func (w *world) freeSlots() ([]partnerSlot, error) {
+	var out []partnerSlot
+	return out, w.s.driver.View(w.ctx, "free-slots", &out)
+}
