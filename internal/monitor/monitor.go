@@ -98,7 +98,7 @@ type snapshot struct {
 	alertsSent  int32
 	at          time.Time
 	latency     time.Duration
-	reason      string // only kept while down; "HTTP <status>" is rebuilt otherwise
+	reason      string // kept unless it is just "HTTP <status>", rebuilt on demand
 }
 
 // New builds a monitor over cfg. It loads the persisted state so that
@@ -375,7 +375,7 @@ func snapshotOf(st rules.State) snapshot {
 	if n := len(st.Recent); n > 0 {
 		last := st.Recent[n-1]
 		s.alive, s.status, s.at, s.latency = last.Alive, int32(last.Status), last.At, last.LatencyNS
-		if !last.Alive {
+		if !last.Alive || last.Status == 0 {
 			s.reason = last.Reason
 		}
 	}

@@ -44,6 +44,7 @@ type Server struct {
 	mu     sync.Mutex
 	addr   string
 	srv    *smtp.Server
+	ln     net.Listener
 	mails  []Mail
 	authed int // successful AUTHs, to prove credentials were used
 	tlsed  int // sessions that ran STARTTLS before MAIL
@@ -79,7 +80,7 @@ func (s *Server) listen(addr string) error {
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.ErrorLog = nopLogger{}
 	s.mu.Lock()
-	s.addr, s.srv = l.Addr().String(), srv
+	s.addr, s.srv, s.ln = l.Addr().String(), srv, l
 	s.mu.Unlock()
 	go func() { _ = srv.Serve(l) }()
 	return nil
@@ -88,10 +89,13 @@ func (s *Server) listen(addr string) error {
 // Stop closes the server: connections to it are then refused.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
+		// The listener is closed by hand too: Serve may not have registered
+		// it with the server yet, and then Close alone would leave it open.
+		_ = ln.Close()
 		_ = srv.Close()
 	}
 }
