@@ -28,8 +28,8 @@ func (t *tenant) bookingJSON(b *booking, a *address) map[string]any {
 		"start_at": t.rfc3339(b.start), "end_at": t.rfc3339(b.end()), "duration": b.duration,
 		"booked_by": b.bookedBy, "canceled_by": b.canceledBy,
 		"booked_at": t.rfc3339(b.bookedAt), "canceled_at": canceledAt,
-		"moving":  moving,
-		"patient": b.patient.json(),
+		"moving":          moving,
+		"patient":         b.patient.json(),
 		"address_service": svc, "comment": b.comment, "presence": b.presence,
 		"insurance": nil, "visit_payment": false, "visit_payment_status": nil,
 	}

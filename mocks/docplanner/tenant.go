@@ -28,14 +28,14 @@ type tenant struct {
 	order      []string // booking ids in creation order
 	nextID     int
 
-	notify        notifySettings
-	realTime      bool // send the blocking slot-booking and booking-moving checks
-	pull          []*notification
-	buried        []*notification
-	lastRelease   time.Time
-	dropDeliveries int // simulated network failures still to inflict on PUSH deliveries
-	outage        bool // answer 503 to every API call, as during a platform incident
-	limits        rateWindow
+	notify         notifySettings
+	realTime       bool // send the blocking slot-booking and booking-moving checks
+	pull           []*notification
+	buried         []*notification
+	lastRelease    time.Time
+	dropDeliveries int  // simulated network failures still to inflict on PUSH deliveries
+	outage         bool // answer 503 to every API call, as during a platform incident
+	limits         rateWindow
 }
 
 type facility struct {
@@ -49,15 +49,15 @@ type doctor struct {
 }
 
 type address struct {
-	id, doctor, facility                 string
-	name, city, postCode, street         string
-	commercialType, insuranceSupport     string
-	calendarEnabled                      bool
-	services                             map[string]*addressService
-	serviceOrder                         []string
-	insurers                             map[string][]string // provider id -> plan ids
-	slots                                map[string][]slot   // day (YYYY-MM-DD in the tenant's zone) -> slots
-	breaks                               map[string]*calBreak
+	id, doctor, facility             string
+	name, city, postCode, street     string
+	commercialType, insuranceSupport string
+	calendarEnabled                  bool
+	services                         map[string]*addressService
+	serviceOrder                     []string
+	insurers                         map[string][]string // provider id -> plan ids
+	slots                            map[string][]slot   // day (YYYY-MM-DD in the tenant's zone) -> slots
+	breaks                           map[string]*calBreak
 }
 
 type addressService struct {
@@ -106,14 +106,14 @@ type booking struct {
 }
 
 type patient struct {
-	Name       string  `json:"name"`
-	Surname    string  `json:"surname,omitempty"`
-	Email      *string `json:"email,omitempty"`
-	Phone      string  `json:"phone"`
-	BirthDate  *string `json:"birth_date,omitempty"`
-	NIN        *string `json:"nin,omitempty"`
-	Gender     *string `json:"gender,omitempty"`
-	IsReturning bool   `json:"is_returning,omitempty"`
+	Name        string  `json:"name"`
+	Surname     string  `json:"surname,omitempty"`
+	Email       *string `json:"email,omitempty"`
+	Phone       string  `json:"phone"`
+	BirthDate   *string `json:"birth_date,omitempty"`
+	NIN         *string `json:"nin,omitempty"`
+	Gender      *string `json:"gender,omitempty"`
+	IsReturning bool    `json:"is_returning,omitempty"`
 }
 
 func (b *booking) end() time.Time { return b.start.Add(time.Duration(b.duration) * time.Minute) }
@@ -237,6 +237,8 @@ const (
 )
 
 // rfc3339 is how the platform writes times: ISO 8601 with a numeric offset.
-func (t *tenant) rfc3339(at time.Time) string { return at.In(t.loc).Format("2006-01-02T15:04:05-07:00") }
+func (t *tenant) rfc3339(at time.Time) string {
+	return at.In(t.loc).Format("2006-01-02T15:04:05-07:00")
+}
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

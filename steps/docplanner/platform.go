@@ -196,11 +196,11 @@ func (s *session) Extras() map[string]any {
 		maxLatency = max(maxLatency, l.Seconds)
 	}
 	return map[string]any{
-		"api_coverage":          coverage,
-		"latencies":             lat,
-		"max_latency_seconds":   maxLatency,
+		"api_coverage":           coverage,
+		"latencies":              lat,
+		"max_latency_seconds":    maxLatency,
 		"latency_budget_seconds": s.budget.Seconds(),
-		"exchanges":             s.journal.Len(),
+		"exchanges":              s.journal.Len(),
 	}
 }
 

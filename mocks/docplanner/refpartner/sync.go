@@ -317,7 +317,10 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 	svc, _ := s.fx.Service(v.ServiceID)
 	asID, ok := s.services[v.LocationID][v.ServiceID]
 	if !ok {
-		return fmt.Errorf("service %s is not mapped at %s", v.ServiceID, v.LocationID)
+		// An unmapped service cannot be booked on the platform; the visit
+		// stays in the clinic and the mapping check names the service.
+		s.lastError = fmt.Sprintf("visit %s not sent: service %s is not mapped at %s", v.ID, v.ServiceID, v.LocationID)
+		return nil
 	}
 	patient := map[string]any{"name": v.Patient.Name, "surname": v.Patient.Surname, "phone": v.Patient.Phone}
 	if v.Patient.Email != "" {

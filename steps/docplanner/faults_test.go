@@ -1,0 +1,125 @@
+package docplanner_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/steps/docplanner"
+)
+
+// Scenario names, as in features/docplanner.
+const (
+	scTokenReuse      = "The partner signs in with its client credentials and reuses its token"
+	scWrongSecret     = "Wrong credentials are refused and the partner says so"
+	scTokenExpiry     = "The partner signs in again when its token expires"
+	scActivationOrder = "Activation follows the order Docplanner asks for"
+	scMapping         = "Every resource of the clinic is mapped"
+	scCoverage        = "The partner uses every required method"
+	scPushBooking     = "A visit booked by a patient on Docplanner reaches the partner by PUSH"
+	scPullBooking     = "A visit booked by a patient on Docplanner reaches the partner by PULL"
+	scStaffBooking    = "A visit booked by the receptionist reaches Docplanner"
+	scPlatformCancel  = "A cancellation on Docplanner frees the time in the partner's system"
+	scStaffCancel     = "A cancellation by the receptionist reaches Docplanner"
+	scPlatformMove    = "A visit moved on Docplanner is moved in the partner's system"
+	scStaffMove       = "A visit moved by the receptionist is moved on Docplanner"
+	scDoubleBooking   = "A patient cannot take a time the clinic has already filled"
+	scPushRetry       = "A notification delivered again after a failed attempt is still applied"
+	scWorkingHours    = "A change of working hours reaches Docplanner within the latency budget"
+	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
+	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
+	scCrossCheck      = "Docplanner's schedule matches the partner's own view"
+)
+
+// flowNames are how failure reasons start: every reason names its flow.
+var flowNames = []string{
+	"authentication", "activation order", "activation failed", "mapping", "all methods implemented",
+	"bookings (", "schedule (", "breaks (", "real-time booking check", "double booking",
+	"notifications", "schedule cross-check",
+}
+
+// catches says which scenarios each fault must fail (it may fail others).
+var catches = map[string][]string{
+	"token-per-call":                 {scTokenReuse},
+	"hides-auth-errors":              {scWrongSecret},
+	"no-reauth":                      {scTokenExpiry},
+	"callback-after-feeding":         {scActivationOrder},
+	"partial-service-mapping":        {scMapping},
+	"forgets-insurances":             {scMapping, scCoverage},
+	"skips-existing-bookings":        {scActivationOrder, scCrossCheck},
+	"drops-last-day":                 {scCrossCheck},
+	"no-booking-export":              {scStaffBooking},
+	"cancel-not-exported":            {scStaffCancel, scCoverage},
+	"move-not-exported":              {scStaffMove, scCoverage},
+	"ignores-platform-cancellations": {scPlatformCancel},
+	"ignores-platform-moves":         {scPlatformMove},
+	"push-ack-without-acting":        {scPushBooking, scPlatformMove, scPlatformBreaks, scPushRetry},
+	"push-only":                      {scPullBooking},
+	"drops-push-retries":             {scPushRetry},
+	"double-books-slot":              {scDoubleBooking},
+	"late-schedule-push":             {scWorkingHours},
+	"local-times-without-offset":     {scWorkingHours},
+	"ignores-platform-breaks":        {scPlatformBreaks},
+	"no-break-moves":                 {scStaffBreaks, scCoverage},
+}
+
+func TestEveryFaultIsCaught(t *testing.T) {
+	faults := docplanner.Platform{}.Faults()
+	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
+	caughtBy := map[string][]string{}
+	var table []string
+	for _, f := range faults {
+		want, ok := catches[f.Name]
+		require.True(t, ok, "fault %s has no expectation", f.Name)
+		t.Run(f.Name, func(t *testing.T) {
+			sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Config: runner.Config{Faults: []string{f.Name}}})
+			require.NoError(t, err)
+			assert.Equal(t, "failed", sum.Verdict, "fault %s (%s) went unnoticed", f.Name, f.Breaks)
+			failed := map[string]runner.ScenarioResult{}
+			for _, r := range sum.Failed() {
+				failed[r.Name] = r
+				caughtBy[r.Name] = append(caughtBy[r.Name], f.Name)
+				table = append(table, fmt.Sprintf("%-32s %-72s %s", f.Name, r.Name, firstLine(r.Reason)))
+			}
+			for _, sc := range want {
+				_, ok := failed[sc]
+				assert.True(t, ok, "fault %s should fail %q; it failed %v", f.Name, sc, keys(failed))
+			}
+			for name, r := range failed {
+				assert.True(t, slices.ContainsFunc(flowNames, func(f string) bool { return strings.HasPrefix(r.Reason, f) }),
+					"the reason for %q should start with the flow it failed: %s", name, r.Reason)
+			}
+		})
+	}
+	sort.Strings(table)
+	t.Logf("fault → failed scenario → reason\n%s", strings.Join(table, "\n"))
+	sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{})
+	require.NoError(t, err)
+	for _, sc := range sum.Scenarios {
+		assert.NotEmpty(t, caughtBy[sc.Name], "scenario %q is failed by no fault: nothing proves it can fail", sc.Name)
+	}
+}
+
+func keys(m map[string]runner.ScenarioResult) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
