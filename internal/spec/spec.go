@@ -200,65 +200,76 @@ func Violations(err error) []journal.Violation {
 	return out
 }
 
+// collect walks kin-openapi's error tree by direct type, not errors.As:
+// As would skip past a parameter's wrapper to the schema error inside and
+// lose the parameter's name.
 func collect(err error, in, field string, out *[]journal.Violation) {
-	var multi openapi3.MultiError
-	if errors.As(err, &multi) {
-		for _, e := range multi {
-			collect(e, in, field, out)
+	switch e := err.(type) {
+	case openapi3.MultiError:
+		for _, x := range e {
+			collect(x, in, field, out)
 		}
-		return
-	}
-	var reqErr *openapi3filter.RequestError
-	if errors.As(err, &reqErr) {
-		in, field := in, field
-		if reqErr.Parameter != nil {
-			in, field = reqErr.Parameter.In, reqErr.Parameter.Name
-		} else if reqErr.RequestBody != nil {
+	case *openapi3filter.RequestError:
+		if e.Parameter != nil {
+			in, field = e.Parameter.In, e.Parameter.Name
+		} else if e.RequestBody != nil {
 			in = "body"
 		}
-		if reqErr.Err != nil {
-			before := len(*out)
-			collect(reqErr.Err, in, field, out)
-			if len(*out) > before {
-				return
-			}
+		before := len(*out)
+		if e.Err != nil {
+			collect(e.Err, in, field, out)
 		}
-		*out = append(*out, journal.Violation{In: in, Field: field, Message: reqErr.Reason})
-		return
-	}
-	var respErr *openapi3filter.ResponseError
-	if errors.As(err, &respErr) {
-		if respErr.Err != nil {
-			before := len(*out)
-			collect(respErr.Err, "response", field, out)
-			if len(*out) > before {
-				return
-			}
+		if len(*out) == before {
+			*out = append(*out, journal.Violation{In: in, Field: field, Message: e.Reason})
 		}
-		*out = append(*out, journal.Violation{In: "response", Message: respErr.Reason})
-		return
-	}
-	var schemaErr *openapi3.SchemaError
-	if errors.As(err, &schemaErr) {
-		path := strings.Join(schemaErr.JSONPointer(), ".")
-		if field != "" && path != "" {
+	case *openapi3filter.ResponseError:
+		before := len(*out)
+		if e.Err != nil {
+			collect(e.Err, "response", field, out)
+		}
+		if len(*out) == before {
+			*out = append(*out, journal.Violation{In: "response", Message: e.Reason})
+		}
+	case *openapi3.SchemaError:
+		path := strings.Join(e.JSONPointer(), ".")
+		switch {
+		case field != "" && path != "":
 			path = field + "." + path
-		} else if path == "" {
+		case path == "":
 			path = field
 		}
-		*out = append(*out, journal.Violation{In: in, Field: path, Rule: schemaErr.SchemaField, Message: schemaErr.Reason})
-		return
+		*out = append(*out, journal.Violation{In: in, Field: path, Rule: e.SchemaField, Message: schemaReason(e)})
+	case *openapi3filter.ParseError:
+		*out = append(*out, journal.Violation{In: in, Field: field, Rule: "parse", Message: e.Error()})
+	default:
+		if u := errors.Unwrap(err); u != nil && u != err {
+			before := len(*out)
+			collect(u, in, field, out)
+			if len(*out) > before {
+				return
+			}
+		}
+		*out = append(*out, journal.Violation{In: in, Field: field, Message: err.Error()})
 	}
-	var parseErr *openapi3filter.ParseError
-	if errors.As(err, &parseErr) {
-		*out = append(*out, journal.Violation{In: in, Field: field, Rule: "parse", Message: parseErr.Error()})
-		return
+}
+
+// schemaReason is kin-openapi's reason without the regular expression it
+// appends to format errors, plus the value that failed.
+func schemaReason(e *openapi3.SchemaError) string {
+	reason := e.Reason
+	if i := strings.Index(reason, " (string doesn't match pattern"); i > 0 {
+		reason = reason[:i]
 	}
-	if in == "" && errors.Is(err, openapi3filter.ErrInvalidRequired) {
-		*out = append(*out, journal.Violation{In: in, Field: field, Rule: "required", Message: err.Error()})
-		return
+	switch v := e.Value.(type) {
+	case string:
+		if len(v) > 80 {
+			v = v[:80] + "…"
+		}
+		reason += fmt.Sprintf(", got %q", v)
+	case float64, bool:
+		reason += fmt.Sprintf(", got %v", v)
 	}
-	*out = append(*out, journal.Violation{In: in, Field: field, Message: err.Error()})
+	return reason
 }
 
 // Summary renders violations as one line each: "body slots.0.start: format: ...".

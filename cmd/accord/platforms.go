@@ -1,0 +1,34 @@
+package main
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/accord-harness/accord/internal/runner"
+	dpsteps "github.com/accord-harness/accord/steps/docplanner"
+)
+
+// platforms is the one place that lists every platform accord knows.
+func platforms() map[string]runner.Platform {
+	return map[string]runner.Platform{
+		"docplanner": dpsteps.Platform{},
+	}
+}
+
+func platformNames() []string {
+	var names []string
+	for n := range platforms() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func lookupPlatform(name string) (runner.Platform, error) {
+	p, ok := platforms()[name]
+	if !ok {
+		return nil, usagef("unknown platform %q; accord knows: %s", name, strings.Join(platformNames(), ", "))
+	}
+	return p, nil
+}
+

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/accord-harness/accord/internal/runner"
+)
+
+func init() { commands = append(commands, newRunCmd, newFaultsCmd) }
+
+func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		platform, configPath, tags, reportDir string
+		faults                                []string
+		budget                                time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run a platform's acceptance features against a partner",
+		Long: `Run a platform's acceptance features against a partner and write the report directory
+(cucumber.json, junit.xml, summary.json). Without --config the bundled reference partner is
+the partner under test; --fault starts it with a named integration bug.
+
+Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configuration error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg := runner.Config{Faults: faults, LatencyBudget: budget}
+			if configPath != "" {
+				file, err := runner.LoadFile(configPath)
+				if err != nil {
+					return usageError{err}
+				}
+				if platform == "" {
+					platform = file.Platform
+				}
+				if file.Platform != "" && file.Platform != platform {
+					return usagef("config %s is for platform %q but --platform says %q", configPath, file.Platform, platform)
+				}
+				cfg.Partner = &file.Partner
+				if cfg.LatencyBudget == 0 {
+					cfg.LatencyBudget = file.Checks.LatencyBudget
+				}
+			}
+			if platform == "" {
+				platform = "docplanner"
+			}
+			p, err := lookupPlatform(platform)
+			if err != nil {
+				return err
+			}
+			if err := checkFaults(p, faults); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			sum, err := runner.Run(ctx, p, runner.Options{
+				Config:    cfg,
+				Tags:      tags,
+				ReportDir: reportDir,
+				Console:   stdout,
+				NoColors:  !isTerminal(stdout),
+			})
+			if err != nil {
+				if errors.Is(err, runner.ErrNoScenarios) {
+					return usageError{err}
+				}
+				return usageError{fmt.Errorf("%s run could not start: %w", platform, err)}
+			}
+			fmt.Fprintf(stdout, "\n%s: %s against %s — %d scenarios, %d passed, %d failed (%.1fs); report in %s\n",
+				platform, sum.Verdict, sum.Partner, sum.Counts.Scenarios, sum.Counts.Passed, sum.Counts.Failed, sum.DurationSeconds, reportDir)
+			if sum.Verdict != "passed" {
+				msg := ""
+				for _, f := range sum.Failed() {
+					msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)
+				}
+				return failedError{msg: msg}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&platform, "platform", "", "platform to accept against (default docplanner, or the config file's)")
+	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
+	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
+	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
+	f.StringVar(&reportDir, "report-dir", "accord-report", "directory for cucumber.json, junit.xml and summary.json")
+	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
+	return cmd
+}
+
+func checkFaults(p runner.Platform, faults []string) error {
+	known := map[string]bool{}
+	for _, f := range p.Faults() {
+		known[f.Name] = true
+	}
+	for _, f := range faults {
+		if !known[f] {
+			return usagef("unknown fault %q for %s; list them with: accord faults --platform %s", f, p.Name(), p.Name())
+		}
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+func newFaultsCmd(stdout, _ io.Writer) *cobra.Command {
+	var platform string
+	cmd := &cobra.Command{
+		Use:   "faults",
+		Short: "List the named faults of a platform's reference partner",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			p, err := lookupPlatform(platform)
+			if err != nil {
+				return err
+			}
+			for _, f := range p.Faults() {
+				fmt.Fprintf(stdout, "%s\t%s\n", f.Name, f.Breaks)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&platform, "platform", "docplanner", "platform whose reference partner to describe")
+	return cmd
+}
+
