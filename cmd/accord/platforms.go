@@ -31,4 +31,3 @@ func lookupPlatform(name string) (runner.Platform, error) {
 	}
 	return p, nil
 }
-

@@ -135,4 +135,3 @@ func newFaultsCmd(stdout, _ io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&platform, "platform", "docplanner", "platform whose reference partner to describe")
 	return cmd
 }
-
