@@ -263,6 +263,11 @@ func (p *parser) walk(n *yaml.Node, t reflect.Type, path string) {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		p.expand(n, path)
+		if t == durationType && n.Value == "0" {
+			// YAML reads a bare 0 as an int, which yaml.v3 will not put in a
+			// Duration; "reminder: 0" is too natural to refuse.
+			n.Value, n.Tag = "0s", "!!str"
+		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -319,6 +324,8 @@ func tags(t reflect.Type) []string {
 	}
 	return out
 }
+
+var durationType = reflect.TypeOf(time.Duration(0))
 
 var envRef = regexp.MustCompile(`\$\{([^}]*)\}`)
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -209,7 +209,9 @@ func classify(ctx context.Context, err error, timeout time.Duration) Result {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return Result{Kind: KindRefused, Reason: "connection refused" + addrOf(err)}
 	case errors.As(err, &verErr), errors.As(err, &unkCA), errors.As(err, &hostErr),
-		errors.As(err, &invErr), errors.As(err, &recErr), errors.As(err, &alertErr):
+		errors.As(err, &invErr), errors.As(err, &recErr), errors.As(err, &alertErr),
+		// net/http turns a RecordHeaderError into this plain text.
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return Result{Kind: KindTLS, Reason: "TLS error: " + innermost(err)}
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return Result{Kind: KindTimeout, Reason: "timeout: " + innermost(err)}

@@ -35,6 +35,7 @@ type Options struct {
 	TLS      *tls.Config // offer STARTTLS with this config
 	Username string      // require AUTH PLAIN with these credentials
 	Password string
+	Reject   string // refuse this recipient with a permanent 550
 }
 
 // Server is a loopback SMTP server whose mail is kept in memory.
@@ -167,6 +168,9 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if to == x.s.opts.Reject {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
 	x.to = append(x.to, to)
 	return nil
 }
