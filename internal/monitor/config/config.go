@@ -177,10 +177,9 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	if root.Kind != yaml.MappingNode {
 		return nil, p.fail(Problem{Line: root.Line, Msg: "the file must be a mapping (interval:, smtp:, endpoints:, ...)"})
 	}
+	// Problems found while walking (unknown fields, unset variables) do not
+	// stop here: the user gets every problem of the file in one go.
 	p.walk(root, reflect.TypeOf(raw{}), "")
-	if len(p.problems) > 0 {
-		return nil, p.err()
-	}
 	var r raw
 	if err := root.Decode(&r); err != nil {
 		var te *yaml.TypeError
@@ -208,9 +207,28 @@ type parser struct {
 }
 
 func (p *parser) fail(pr Problem) error { p.problems = append(p.problems, pr); return p.err() }
-func (p *parser) err() error            { return &Error{File: p.file, Problems: p.problems} }
+func (p *parser) err() error {
+	// In file order, so the message reads like the file; fields without a
+	// line (absent ones) last.
+	slices.SortStableFunc(p.problems, func(a, b Problem) int {
+		la, lb := a.Line, b.Line
+		if la == 0 {
+			la = 1 << 30
+		}
+		if lb == 0 {
+			lb = 1 << 30
+		}
+		return la - lb
+	})
+	return &Error{File: p.file, Problems: p.problems}
+}
 
 func (p *parser) add(field, format string, args ...any) {
+	for _, q := range p.problems {
+		if q.Field == field {
+			return // one problem per field: an unset ${VAR} also leaves it empty
+		}
+	}
 	p.problems = append(p.problems, Problem{Line: p.fields[field], Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
