@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"regexp"
@@ -54,23 +55,28 @@ func LoadFile(path string) (*File, error) {
 
 // ParseFile is LoadFile on bytes; path only names the file in errors.
 func ParseFile(path string, raw []byte) (*File, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, fmt.Errorf("config %s: empty file", path)
+	}
+	// Expand ${VAR} in values only, never in comments or keys.
 	var missing []string
-	expanded := envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
-		name := string(envRef.FindSubmatch(m)[1])
-		v, ok := os.LookupEnv(name)
-		if !ok {
-			missing = append(missing, name)
-		}
-		return []byte(v)
-	})
+	expandScalars(&doc, &missing)
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("config %s: environment variables not set: %s", path, strings.Join(missing, ", "))
+	}
+	expanded, err := yaml.Marshal(&doc)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	var f File
 	dec := yaml.NewDecoder(bytes.NewReader(expanded))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, errEOF) || strings.Contains(err.Error(), "EOF") {
+		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("config %s: empty file", path)
 		}
 		return nil, fmt.Errorf("config %s: %w", path, err)
@@ -81,7 +87,25 @@ func ParseFile(path string, raw []byte) (*File, error) {
 	return &f, nil
 }
 
-var errEOF = errors.New("EOF")
+func expandScalars(n *yaml.Node, missing *[]string) {
+	if n.Kind == yaml.ScalarNode {
+		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
+			name := envRef.FindStringSubmatch(m)[1]
+			v, ok := os.LookupEnv(name)
+			if !ok {
+				*missing = append(*missing, name)
+			}
+			return v
+		})
+		return
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
+			continue // keys
+		}
+		expandScalars(c, missing)
+	}
+}
 
 func (f *File) check() error {
 	p := f.Partner

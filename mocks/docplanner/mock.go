@@ -246,6 +246,11 @@ func (p platform) Admit(tenantID string, r *http.Request) (http.Header, *mockser
 func (p platform) Invalid(op string, status int, message string, vs []journal.Violation) mockserver.Response {
 	if op == "getToken" {
 		// The token endpoint speaks OAuth 2.0, errors included.
+		for _, v := range vs {
+			if v.Field == "grant_type" && v.Rule == "enum" {
+				return oauthErr(http.StatusBadRequest, "unsupported_grant_type", message)
+			}
+		}
 		return oauthErr(http.StatusBadRequest, "invalid_request", message)
 	}
 	if len(vs) == 0 {

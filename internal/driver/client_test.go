@@ -1,0 +1,94 @@
+package driver
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestHostileDriversEndInClearErrors: whatever the partner's driver does,
+// a call ends within its timeout with an error that names the URL.
+func TestHostileDriversEndInClearErrors(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    string
+	}{
+		{"hangs", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}, "no answer"},
+		{"garbage", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>oops")) }, "not the JSON the contract describes"},
+		{"huge body", func(w http.ResponseWriter, _ *http.Request) {
+			chunk := []byte(strings.Repeat("x", 1<<16))
+			for range 100 { // 6.4 MB, past the 4 MiB limit
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, "too large"},
+		{"server error", func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(500)
+			_, _ = w.Write([]byte(`{"error":"database down"}`))
+		}, "answered 500: database down"},
+		{"wrong status field", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"starting"}`)) }, `status is "starting"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			c, err := New(srv.URL, 300*time.Millisecond)
+			require.NoError(t, err)
+			start := time.Now()
+			_, err = c.Health(context.Background())
+			require.Error(t, err)
+			assert.Less(t, time.Since(start), 5*time.Second)
+			assert.Contains(t, err.Error(), srv.URL+"/health")
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestUnreachableDriverIsNamed(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	c, err := New("http://"+addr, time.Second)
+	require.NoError(t, err)
+	_, err = c.Health(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is the partner's driver running at http://"+addr)
+}
+
+func TestNewRefusesNonHTTPURLs(t *testing.T) {
+	for _, u := range []string{"", "localhost:7070", "ftp://x", "http://"} {
+		_, err := New(u, time.Second)
+		assert.Error(t, err, u)
+	}
+}
+
+func TestActDecodesResult(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"result":{"booking_id":"b-1"}}`))
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL, time.Second)
+	require.NoError(t, err)
+	var res struct {
+		BookingID string `json:"booking_id"`
+	}
+	require.NoError(t, c.Act(context.Background(), "book-visit", nil, &res))
+	assert.Equal(t, "b-1", res.BookingID)
+}

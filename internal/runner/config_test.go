@@ -1,0 +1,56 @@
+package runner
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseFile(t *testing.T) {
+	t.Setenv("ACCORD_TEST_DRIVER", "http://127.0.0.1:7070")
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"minimal", "partner:\n  driver_url: http://127.0.0.1:7070\n", ""},
+		{"env", "partner:\n  driver_url: ${ACCORD_TEST_DRIVER}\n", ""},
+		{"unset env", "partner:\n  driver_url: ${ACCORD_TEST_UNSET_VAR}\n", "ACCORD_TEST_UNSET_VAR"},
+		{"empty", "", "empty file"},
+		{"no driver", "platform: docplanner\n", "partner.driver_url is required"},
+		{"bad url", "partner:\n  driver_url: localhost:7070\n", "not an http(s) URL"},
+		{"typo", "partner:\n  driver_ulr: http://x\n", "driver_ulr"},
+		{"bad yaml", "partner: [\n", "yaml"},
+		{"bad duration", "partner:\n  driver_url: http://x\n  timeout: soon\n", "soon"},
+		{"bad model", "partner:\n  driver_url: http://x\n  notification_model: carrier-pigeon\n", "want push or pull"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ParseFile("partner.yaml", []byte(tt.yaml))
+			if tt.want == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "http://127.0.0.1:7070", f.Partner.DriverURL)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "partner.yaml")
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	f, err := LoadFile(filepath.Join("..", "..", "fixtures", "partner.example.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, "docplanner", f.Platform)
+	assert.Equal(t, 30*time.Second, f.Checks.LatencyBudget)
+}
+
+func TestLoadFileNamesMissingFile(t *testing.T) {
+	_, err := LoadFile(filepath.Join(t.TempDir(), "nope.yaml"))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.Contains(t, err.Error(), "nope.yaml")
+}
