@@ -88,7 +88,7 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 		Expect().Status(400).JSON(errorJSON).Object()
 	obj.Value("message").String().Contains("request does not match the API document")
 
-	obj = api.PUT(addr+"/slots").WithJSON(map[string]any{"slots": []map[string]any{{"start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00+01:00"}}}).
+	obj = api.PUT(addr + "/slots").WithJSON(map[string]any{"slots": []map[string]any{{"start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00+01:00"}}}).
 		Expect().Status(400).JSON(errorJSON).Object()
 	obj.Value("errors").Object().ContainsKey("slots.0.start")
 	obj.Value("message").String().Contains(`got "2026-12-01T09:00:00"`)
@@ -101,11 +101,11 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 	api.GET("/api/v3/integration/facilities/999").Expect().Status(404)
 
 	big := strings.Repeat("x", 2<<20)
-	api.PUT(addr+"/slots").WithHeader("Content-Type", "application/json").WithBytes([]byte(`{"slots":"`+big+`"}`)).
+	api.PUT(addr+"/slots").WithHeader("Content-Type", "application/json").WithBytes([]byte(`{"slots":"` + big + `"}`)).
 		Expect().Status(413)
 
 	api.POST(addr + "/calendar/enable").Expect().Status(200)
-	api.POST(addr + "/calendar/enable").Expect().Status(409).JSON(errorJSON).Object().HasValue("message", "Calendar already enabled")
+	api.POST(addr+"/calendar/enable").Expect().Status(409).JSON(errorJSON).Object().HasValue("message", "Calendar already enabled")
 	api.GET(addr+"/slots").WithQuery("start", "2026-12-01T00:00:00+01:00").WithQuery("end", "2027-12-01T00:00:00+01:00").
 		Expect().Status(400).JSON(errorJSON).Object().HasValue("message", "Date range must not exceed 180 days")
 	noViolations(t, v.mock)
@@ -139,7 +139,7 @@ func TestTenantsAreIsolated(t *testing.T) {
 	v := newEnv(t, docplanner.Options{})
 	alpha := v.as(v.token("alpha", "alpha-secret"))
 	beta := v.as(v.token("beta", "beta-secret"))
-	alpha.POST(addr+"/services").WithJSON(map[string]any{"service_id": "11"}).Expect().Status(201)
+	alpha.POST(addr + "/services").WithJSON(map[string]any{"service_id": "11"}).Expect().Status(201)
 	alpha.GET(addr + "/services").Expect().Status(200).JSON(okJSON).Object().Value("_items").Array().Length().IsEqual(1)
 	beta.GET(addr + "/services").Expect().Status(200).JSON(okJSON).Object().Value("_items").Array().IsEmpty()
 }
@@ -207,10 +207,10 @@ func (v *env) feed(t *testing.T) (*httpexpect.Expect, string) {
 	tok := v.token("alpha", "alpha-secret")
 	api := v.as(tok)
 	api.POST(addr + "/calendar/enable").Expect().Status(200)
-	id := api.POST(addr+"/services").WithJSON(map[string]any{"service_id": "11", "default_duration": 30}).
+	id := api.POST(addr + "/services").WithJSON(map[string]any{"service_id": "11", "default_duration": 30}).
 		Expect().Status(201).JSON(okJSON).Object().Value("id").String().Raw()
 	start := v.slotStart(t)
-	api.PUT(addr+"/slots").WithJSON(map[string]any{"slots": []map[string]any{{
+	api.PUT(addr + "/slots").WithJSON(map[string]any{"slots": []map[string]any{{
 		"start": start.Format(time.RFC3339), "end": start.Add(4 * time.Hour).Format(time.RFC3339),
 		"address_services": []map[string]any{{"address_service_id": id, "duration": 30}},
 	}}}).Expect().Status(201)
