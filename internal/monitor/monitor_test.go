@@ -237,6 +237,10 @@ endpoints:
 	if strings.Contains(page, "<script>alert(1)") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Errorf("endpoint name not escaped in the HTML page")
 	}
+	if !strings.Contains(page, `href="/status/%3Cscript%3Ealert%281%29%3C%2Fscript%3E"`) {
+		t.Errorf("detail link not path-escaped")
+	}
+	get(t, srv.URL+"/status/%3Cscript%3Ealert%281%29%3C%2Fscript%3E") // the link works
 	if !strings.Contains(page, `class="alerting"`) {
 		t.Errorf("page does not show the alerting state")
 	}

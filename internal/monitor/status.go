@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -142,6 +143,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 // statusPage is html/template so that endpoint names and partner answers
 // (which end up in last_result) are escaped, never interpreted.
 var statusPage = template.Must(template.New("status").Funcs(template.FuncMap{
+	"pathEscape": url.PathEscape,
 	"ts": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
@@ -165,12 +167,12 @@ Outbox: {{.OutboxPending}} waiting{{if .Parked}}, {{.Parked}} parked{{end}}. As 
 <table>
 <tr><th>Endpoint</th><th>State</th><th>Failures in a row</th><th>Last check</th><th>Result</th><th>Latency</th><th>Alerts</th><th>Next check</th></tr>
 {{range .Endpoints}}<tr>
-<td title="{{.URL}}"><a href="/status/{{.Name}}">{{.Name}}</a></td>
+<td title="{{.URL}}"><a href="/status/{{pathEscape .Name}}">{{.Name}}</a></td>
 <td class="{{.State}}">{{.State}}</td>
 <td>{{.ConsecutiveFailures}}</td>
 <td>{{ts .LastCheck}}</td>
 <td>{{.LastResult}}</td>
-<td>{{if .LatencyMS}}{{printf "%.0f" .LatencyMS}} ms{{end}}</td>
+<td>{{if not .LastCheck.IsZero}}{{if lt .LatencyMS 1.0}}&lt;1{{else}}{{printf "%.0f" .LatencyMS}}{{end}} ms{{end}}</td>
 <td>{{.AlertsSent}}</td>
 <td>{{ts .NextCheck}}</td>
 </tr>{{end}}
