@@ -13,6 +13,7 @@ Feature: Synchronising all bookings, both ways
     Then Docplanner sent the partner a "slot-booked" notification and the partner accepted it
     And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
 
+  @pull
   Scenario: A visit booked by a patient on Docplanner reaches the partner by PULL
     Given the partner receives notifications by PULL
     And the partner has activated the integration

@@ -21,7 +21,15 @@ func (t *tenant) bookingJSON(b *booking, a *address) map[string]any {
 	}
 	var moving any
 	if b.originID != "" || b.newestID != "" {
-		moving = map[string]any{"origin_booking_id": nullable(b.originID), "newest_booking_id": nullable(b.newestID)}
+		// Every booking of a chain of moves names the chain's first and current booking.
+		origin, newest := b.originID, b.newestID
+		if origin == "" {
+			origin = b.id
+		}
+		if newest == "" {
+			newest = b.id
+		}
+		moving = map[string]any{"origin_booking_id": origin, "newest_booking_id": newest}
 	}
 	return map[string]any{
 		"id": b.id, "status": b.status,

@@ -23,6 +23,7 @@ import (
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
 )
@@ -169,8 +170,20 @@ func (s *session) Close() error {
 // Extras are the API coverage table and the measured latencies.
 func (s *session) Extras() map[string]any {
 	calls := map[string]int{}
-	for _, e := range s.journal.Select(func(e journal.Entry) bool { return e.Direction == journal.Inbound }) {
-		calls[e.Operation]++
+	// The mock's own mistakes: answers (or notifications it sent) that break
+	// its document. A run reports them; the test suite demands none.
+	mockViolations := 0
+	var samples []string
+	for _, e := range s.journal.Select(nil) {
+		vs := e.RequestViolations
+		if e.Direction == journal.Inbound {
+			calls[e.Operation]++
+			vs = e.ResponseViolations
+		}
+		mockViolations += len(vs)
+		if len(vs) > 0 && len(samples) < 5 {
+			samples = append(samples, fmt.Sprintf("%s %s (%s, %d): %s", e.Method, e.URL, e.Operation, e.Status, spec.Summary(vs)))
+		}
 	}
 	type row struct {
 		Operation string `json:"operation"`
@@ -201,6 +214,8 @@ func (s *session) Extras() map[string]any {
 		"max_latency_seconds":    maxLatency,
 		"latency_budget_seconds": s.budget.Seconds(),
 		"exchanges":              s.journal.Len(),
+		"mock_violations":        mockViolations,
+		"mock_violation_samples": samples,
 	}
 }
 

@@ -24,4 +24,5 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 		t.Errorf("%s / %s failed at %q: %s", f.Feature, f.Name, f.FailedStep, f.Reason)
 	}
 	require.Equal(t, "passed", sum.Verdict)
+	require.Equal(t, 0, sum.Extras["mock_violations"], "every answer and notification of the mock obeys its own document: %v", sum.Extras["mock_violation_samples"])
 }
