@@ -291,8 +291,8 @@ func (m *Monitor) release(ts ...*target) {
 }
 
 // Cycle checks every endpoint once, now, with the configured concurrency,
-// and returns when all are recorded. It is what a benchmark measures and
-// what a one-shot run needs; Run does the same spread over the interval.
+// and returns when all are recorded: the unit of work the benchmark
+// measures. Run does the same, spread over the interval.
 func (m *Monitor) Cycle(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, t := range m.targets {
