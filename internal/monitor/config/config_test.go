@@ -140,3 +140,24 @@ func TestLoadMissingFile(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// FuzzParse: whatever the file holds, Parse answers with a config or an
+// *Error, never a panic.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(minimal))
+	f.Add([]byte("interval: ${X:-5m}\nendpoints: [{name: a, url: 'http://h/', headers: {A: b}}]"))
+	f.Add([]byte("smtp: [1, 2]\nendpoints: {a: b}\n"))
+	f.Add([]byte("&a [*a]"))
+	f.Add([]byte("reminder: 0\nthreshold: 1e9\nlisten: ':'\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("f.yaml", data, env(map[string]string{"X": "1m"}))
+		if (c == nil) == (err == nil) {
+			t.Fatalf("config %v and error %v", c, err)
+		}
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+		}
+	})
+}
