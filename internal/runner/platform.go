@@ -36,6 +36,9 @@ type Config struct {
 	Partner *PartnerConfig
 	// LatencyBudget bounds how long a change may take to show on the other side.
 	LatencyBudget time.Duration
+	// ReportDir is the run's report directory, filled in by Run, for sessions
+	// that write report files of their own (a platform's dashboard, say).
+	ReportDir string
 }
 
 // Session is one run's mock platform and partner.

@@ -60,6 +60,7 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 		console = io.Discard
 	}
 	started := time.Now()
+	opts.Config.ReportDir = dir
 	session, err := p.Start(ctx, opts.Config)
 	if err != nil {
 		return nil, err
