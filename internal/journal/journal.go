@@ -60,6 +60,29 @@ type Journal struct {
 	seq     int64
 	// MaxBody caps the bytes kept per body; 0 means 64 KiB.
 	MaxBody int
+	labels  map[string]string
+}
+
+// Label names a tenant for readers (the scenario that used those
+// credentials), so reports can group traffic by scenario.
+func (j *Journal) Label(tenant, label string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.labels == nil {
+		j.labels = map[string]string{}
+	}
+	j.labels[tenant] = label
+}
+
+// Labels returns tenant → label.
+func (j *Journal) Labels() map[string]string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make(map[string]string, len(j.labels))
+	for k, v := range j.labels {
+		out[k] = v
+	}
+	return out
 }
 
 // New returns an empty journal.

@@ -119,7 +119,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Time:          s.cfg.Clock.Now(),
 		Direction:     journal.Inbound,
 		Method:        r.Method,
-		URL:           r.URL.RequestURI(),
+		URL:           "http://" + r.Host + r.URL.RequestURI(),
 		RequestHeader: r.Header.Clone(),
 	}
 	resp, route := s.serve(r, &entry)

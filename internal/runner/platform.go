@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/accord-harness/accord/internal/journal"
 )
 
 // Platform is one booking platform accord can run acceptance for.
@@ -49,4 +51,12 @@ type Session interface {
 	// Extras go into summary.json: API coverage, measured latencies.
 	Extras() map[string]any
 	Close() error
+}
+
+// Traffic is implemented by sessions whose exchanges belong in the report
+// (report.html, traffic.har). Secrets lists every secret value the session
+// handed out (client secrets, keys), so that no output of the run shows one.
+type Traffic interface {
+	Journal() *journal.Journal
+	Secrets() []string
 }

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/accord-harness/accord/internal/redact"
+	"github.com/accord-harness/accord/internal/version"
 )
 
 // Options shape one run.
@@ -55,10 +58,6 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report directory %s: %w", dir, err)
 	}
-	console := opts.Console
-	if console == nil {
-		console = io.Discard
-	}
 	started := time.Now()
 	opts.Config.ReportDir = dir
 	session, err := p.Start(ctx, opts.Config)
@@ -66,6 +65,14 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer session.Close()
+	secrets := func() []string { return nil }
+	if tr, ok := session.(Traffic); ok {
+		secrets = tr.Secrets
+	}
+	var console io.Writer = io.Discard
+	if opts.Console != nil {
+		console = &redactingWriter{w: opts.Console, secrets: secrets}
+	}
 
 	suite := godog.TestSuite{
 		Name:                p.Name(),
@@ -84,6 +91,13 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 		},
 	}
 	status := suite.Run()
+	red := redact.New(secrets()...)
+	// godog's own reports carry failure messages: scrub them like the rest.
+	for _, name := range []string{CucumberFile, JUnitFile} {
+		if err := scrubFile(filepath.Join(dir, name), red); err != nil {
+			return nil, err
+		}
+	}
 	raw, err := os.ReadFile(filepath.Join(dir, CucumberFile))
 	if err != nil {
 		return nil, fmt.Errorf("godog wrote no cucumber report (status %d): %w", status, err)
@@ -96,6 +110,7 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 	sum.Partner = session.PartnerName()
 	sum.Started = started
 	sum.DurationSeconds = time.Since(started).Seconds()
+	sum.Version = version.Version
 	sum.Extras = session.Extras()
 	if status != 0 && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
@@ -105,7 +120,11 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	out = []byte(red.String(string(out)))
 	if err := os.WriteFile(filepath.Join(dir, SummaryFile), out, 0o644); err != nil {
+		return nil, fmt.Errorf("report directory %s: %w", dir, err)
+	}
+	if err := writeReports(dir, sum, session, red); err != nil {
 		return nil, fmt.Errorf("report directory %s: %w", dir, err)
 	}
 	if sum.Counts.Scenarios == 0 {
@@ -118,6 +137,7 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 type Summary struct {
 	Platform        string           `json:"platform"`
 	Partner         string           `json:"partner"`
+	Version         string           `json:"accord_version"`
 	Verdict         string           `json:"verdict"`
 	Started         time.Time        `json:"started"`
 	DurationSeconds float64          `json:"duration_seconds"`
@@ -135,12 +155,21 @@ type Counts struct {
 
 // ScenarioResult is one scenario's outcome.
 type ScenarioResult struct {
-	Feature         string  `json:"feature"`
-	Name            string  `json:"name"`
-	Status          string  `json:"status"`
-	DurationSeconds float64 `json:"duration_seconds"`
-	FailedStep      string  `json:"failed_step,omitempty"`
-	Reason          string  `json:"reason,omitempty"`
+	Feature         string       `json:"feature"`
+	Name            string       `json:"name"`
+	Status          string       `json:"status"`
+	DurationSeconds float64      `json:"duration_seconds"`
+	FailedStep      string       `json:"failed_step,omitempty"`
+	Reason          string       `json:"reason,omitempty"`
+	Steps           []StepResult `json:"steps"`
+}
+
+// StepResult is one step's outcome.
+type StepResult struct {
+	Keyword string `json:"keyword"`
+	Text    string `json:"text"`
+	Status  string `json:"status"`
+	Error   string `json:"error,omitempty"`
 }
 
 // Failed lists the names of failed scenarios.
@@ -187,6 +216,7 @@ func summarize(raw []byte) (*Summary, error) {
 			var ns int64
 			for _, st := range el.Steps {
 				ns += st.Result.Duration
+				r.Steps = append(r.Steps, StepResult{Keyword: strings.TrimSpace(st.Keyword), Text: st.Name, Status: st.Result.Status, Error: st.Result.Error})
 				if st.Result.Status == "passed" || r.Status != "passed" {
 					continue
 				}

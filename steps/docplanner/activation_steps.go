@@ -99,6 +99,14 @@ func (w *world) activationOrder(table *godog.Table) error {
 		}
 		spans[name] = sp
 	}
+	var rows []timelineRow
+	for _, name := range names {
+		sp := spans[name]
+		rows = append(rows, timelineRow{Step: name, First: sp.first.Time.Format("15:04:05.000"), FirstCall: sp.first.Operation, Last: sp.last.Time.Format("15:04:05.000"), LastCall: sp.last.Operation})
+	}
+	w.s.mu.Lock()
+	w.s.timeline = rows
+	w.s.mu.Unlock()
 	for i := 1; i < len(names); i++ {
 		prev, next := spans[names[i-1]], spans[names[i]]
 		if prev.last.Seq > next.first.Seq {
@@ -107,4 +115,13 @@ func (w *world) activationOrder(table *godog.Table) error {
 		}
 	}
 	return nil
+}
+
+// timelineRow is one activation step as the report shows it.
+type timelineRow struct {
+	Step      string `json:"step"`
+	First     string `json:"first"`
+	FirstCall string `json:"first_call"`
+	Last      string `json:"last"`
+	LastCall  string `json:"last_call"`
 }

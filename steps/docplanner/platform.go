@@ -63,6 +63,24 @@ type session struct {
 	mu        sync.Mutex
 	seq       int
 	latencies []latency
+	secrets   []string
+	timeline  []timelineRow
+}
+
+// Journal is the run's traffic, for the report.
+func (s *session) Journal() *journal.Journal { return s.journal }
+
+// Secrets are the client secrets handed out, so no output shows them.
+func (s *session) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.secrets...)
+}
+
+func (s *session) addSecret(secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secrets = append(s.secrets, secret)
 }
 
 type latency struct {
@@ -203,6 +221,7 @@ func (s *session) Extras() map[string]any {
 	})
 	s.mu.Lock()
 	lat := append([]latency{}, s.latencies...)
+	timeline := append([]timelineRow{}, s.timeline...)
 	s.mu.Unlock()
 	maxLatency := 0.0
 	for _, l := range lat {
@@ -215,6 +234,7 @@ func (s *session) Extras() map[string]any {
 		"latency_budget_seconds": s.budget.Seconds(),
 		"exchanges":              s.journal.Len(),
 		"mock_violations":        mockViolations,
+		"activation_timeline":    timeline,
 		"mock_violation_samples": samples,
 	}
 }

@@ -46,8 +46,10 @@ func (w *world) begin(ctx context.Context, name string) error {
 	buf := make([]byte, 16)
 	_, _ = rand.Read(buf)
 	w.secret = hex.EncodeToString(buf)
+	w.s.addSecret(w.secret)
 	w.today = w.s.clock.Now().In(w.s.fixture.Location())
 	w.s.mock.AddTenant(w.clientID, w.secret, w.s.fixture)
+	w.s.journal.Label(w.clientID, name)
 	return nil
 }
 

@@ -1,0 +1,74 @@
+package runner
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/redact"
+	"github.com/accord-harness/accord/reports"
+)
+
+// writeReports writes report.html and traffic.har from redacted exchanges.
+func writeReports(dir string, sum *Summary, session Session, red *redact.Redactor) error {
+	run := reports.Run{
+		Platform: sum.Platform, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
+		Started: sum.Started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
+		Extras: sum.Extras,
+	}
+	for _, s := range sum.Scenarios {
+		sc := reports.Scenario{
+			Feature: s.Feature, Name: s.Name, Status: s.Status, FailedStep: s.FailedStep,
+			Reason:   red.String(s.Reason),
+			Duration: time.Duration(s.DurationSeconds * float64(time.Second)),
+		}
+		for _, st := range s.Steps {
+			sc.Steps = append(sc.Steps, reports.Step{Keyword: st.Keyword, Text: st.Text, Status: st.Status, Error: red.String(st.Error)})
+		}
+		run.Scenarios = append(run.Scenarios, sc)
+	}
+	if tr, ok := session.(Traffic); ok {
+		run.Labels = tr.Journal().Labels()
+		for _, e := range tr.Journal().Select(nil) {
+			run.Exchanges = append(run.Exchanges, Redacted(e, red))
+		}
+	}
+	if err := reports.WriteHTML(filepath.Join(dir, reports.HTMLFile), run); err != nil {
+		return err
+	}
+	return reports.WriteHAR(filepath.Join(dir, reports.HARFile), run)
+}
+
+// Redacted is an exchange with its secrets masked.
+func Redacted(e journal.Entry, red *redact.Redactor) journal.Entry {
+	e.URL = red.URL(e.URL)
+	e.RequestHeader = red.Header(e.RequestHeader)
+	e.ResponseHeader = red.Header(e.ResponseHeader)
+	e.RequestBody = red.Body(e.RequestHeader.Get("Content-Type"), e.RequestBody)
+	e.ResponseBody = red.Body(e.ResponseHeader.Get("Content-Type"), e.ResponseBody)
+	e.Error = red.String(e.Error)
+	return e
+}
+
+func scrubFile(path string, red *redact.Redactor) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(red.String(string(b))), 0o644)
+}
+
+// redactingWriter scrubs known secrets from console output as it is written.
+type redactingWriter struct {
+	w       io.Writer
+	secrets func() []string
+}
+
+func (r *redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.w, redact.New(r.secrets()...).String(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

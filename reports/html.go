@@ -1,0 +1,187 @@
+package reports
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/accord-harness/accord/internal/journal"
+)
+
+// HTMLFile is the report page's name in a report directory.
+const HTMLFile = "report.html"
+
+//go:embed report.html.tmpl
+var pageTemplate string
+
+// maxEvidence bounds the exchanges shown per scenario; the HAR has them all.
+const maxEvidence = 60
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pretty":   pretty,
+	"headers":  headerLines,
+	"ms":       func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) },
+	"secs":     func(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) },
+	"clock":    func(t time.Time) string { return t.Format("15:04:05.000") },
+	"date":     func(t time.Time) string { return t.Format("2006-01-02 15:04:05 MST") },
+	"statusOK": func(e journal.Entry) bool { return e.OK() },
+	"anchor":   anchor,
+}).Parse(pageTemplate))
+
+// scenarioView is a scenario with its evidence.
+type scenarioView struct {
+	Scenario
+	Anchor    string
+	Exchanges []journal.Entry
+	Omitted   int
+}
+
+type featureView struct {
+	Name      string
+	Scenarios []scenarioView
+}
+
+type extraView struct {
+	Name    string
+	Value   string
+	Columns []string
+	Rows    [][]string
+}
+
+// WriteHTML writes the report page.
+func WriteHTML(path string, r Run) error {
+	total, passed, failed := r.Counts()
+	var features []featureView
+	index := map[string]int{}
+	var failures []scenarioView
+	for _, s := range r.Scenarios {
+		v := scenarioView{Scenario: s, Anchor: anchor(s.Feature + "-" + s.Name)}
+		ex := r.exchangesOf(s.Name)
+		if s.Status != "passed" {
+			ex = evidence(ex)
+		}
+		if len(ex) > maxEvidence {
+			v.Omitted = len(ex) - maxEvidence
+			ex = ex[len(ex)-maxEvidence:]
+		}
+		v.Exchanges = ex
+		i, ok := index[s.Feature]
+		if !ok {
+			i = len(features)
+			index[s.Feature] = i
+			features = append(features, featureView{Name: s.Feature})
+		}
+		features[i].Scenarios = append(features[i].Scenarios, v)
+		if s.Status != "passed" {
+			failures = append(failures, v)
+		}
+	}
+	var buf bytes.Buffer
+	err := page.Execute(&buf, map[string]any{
+		"Run": r, "Total": total, "Passed": passed, "Failed": failed,
+		"Features": features, "Failures": failures, "Extras": extras(r.Extras),
+	})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// evidence puts what went wrong first: refused calls and violations, then
+// the rest in order.
+func evidence(es []journal.Entry) []journal.Entry {
+	var bad, rest []journal.Entry
+	for _, e := range es {
+		if !e.OK() || len(e.RequestViolations) > 0 || len(e.ResponseViolations) > 0 {
+			bad = append(bad, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	return append(bad, rest...)
+}
+
+func anchor(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// pretty indents JSON bodies; anything else is shown as text (escaped by the template).
+func pretty(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	var out bytes.Buffer
+	if json.Indent(&out, b, "", "  ") == nil {
+		return out.String()
+	}
+	return strings.ToValidUTF8(string(b), "�")
+}
+
+func headerLines(h map[string][]string) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var lines []string
+	for _, k := range keys {
+		for _, v := range h[k] {
+			lines = append(lines, k+": "+v)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// extras renders the platform's figures: lists of objects become tables.
+func extras(m map[string]any) []extraView {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []extraView
+	for _, k := range keys {
+		raw, err := json.Marshal(m[k])
+		if err != nil {
+			continue
+		}
+		var generic any
+		_ = json.Unmarshal(raw, &generic)
+		v := extraView{Name: strings.ReplaceAll(k, "_", " ")}
+		if rows, ok := generic.([]any); ok && len(rows) > 0 {
+			if first, ok := rows[0].(map[string]any); ok {
+				for c := range first {
+					v.Columns = append(v.Columns, c)
+				}
+				sort.Strings(v.Columns)
+				for _, row := range rows {
+					obj, _ := row.(map[string]any)
+					var cells []string
+					for _, c := range v.Columns {
+						cells = append(cells, fmt.Sprint(obj[c]))
+					}
+					v.Rows = append(v.Rows, cells)
+				}
+				out = append(out, v)
+				continue
+			}
+		}
+		v.Value = string(raw)
+		out = append(out, v)
+	}
+	return out
+}

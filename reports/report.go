@@ -1,0 +1,71 @@
+// Package reports turns a finished run into what people read: report.html,
+// one self-contained page for a specialist, and traffic.har, every exchange
+// of the run for browser dev tools. Both are written from already redacted
+// exchanges; nothing here sees a secret.
+package reports
+
+import (
+	"time"
+
+	"github.com/accord-harness/accord/internal/journal"
+)
+
+// Run is everything a report shows.
+type Run struct {
+	Platform, Partner, Version, Verdict string
+	Started                             time.Time
+	Duration                            time.Duration
+	Scenarios                           []Scenario
+	// Extras are the platform's own figures (API coverage, latencies...),
+	// rendered generically: lists of objects as tables, the rest as values.
+	Extras map[string]any
+	// Exchanges are the run's traffic, redacted; Labels name tenants by the
+	// scenario that used them.
+	Exchanges []journal.Entry
+	Labels    map[string]string
+	// Notes are the operator's notes (joint sessions).
+	Notes []string
+}
+
+// Scenario is one scenario's outcome.
+type Scenario struct {
+	Feature, Name, Status string
+	Duration              time.Duration
+	Steps                 []Step
+	FailedStep, Reason    string
+}
+
+// Step is one step's outcome.
+type Step struct {
+	Keyword, Text, Status, Error string
+}
+
+// Counts of scenarios by outcome.
+func (r Run) Counts() (total, passed, failed int) {
+	for _, s := range r.Scenarios {
+		total++
+		if s.Status == "passed" {
+			passed++
+		} else {
+			failed++
+		}
+	}
+	return
+}
+
+// exchangesOf returns the exchanges of the tenants labelled with a scenario's name.
+func (r Run) exchangesOf(scenario string) []journal.Entry {
+	tenants := map[string]bool{}
+	for t, l := range r.Labels {
+		if l == scenario {
+			tenants[t] = true
+		}
+	}
+	var out []journal.Entry
+	for _, e := range r.Exchanges {
+		if tenants[e.Tenant] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
