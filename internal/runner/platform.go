@@ -60,3 +60,10 @@ type Traffic interface {
 	Journal() *journal.Journal
 	Secrets() []string
 }
+
+// Documented is implemented by platforms that name the documents a run
+// relies on (OpenAPI documents, the driver contract), so a sign-off can bind
+// their exact bytes.
+type Documented interface {
+	Documents() map[string][]byte
+}

@@ -111,6 +111,9 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 	sum.Started = started
 	sum.DurationSeconds = time.Since(started).Seconds()
 	sum.Version = version.Version
+	if sum.Inputs, err = inputs(p); err != nil {
+		return nil, err
+	}
 	sum.Extras = session.Extras()
 	if status != 0 && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
@@ -135,15 +138,17 @@ func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
 
 // Summary is summary.json.
 type Summary struct {
-	Platform        string           `json:"platform"`
-	Partner         string           `json:"partner"`
-	Version         string           `json:"accord_version"`
-	Verdict         string           `json:"verdict"`
-	Started         time.Time        `json:"started"`
-	DurationSeconds float64          `json:"duration_seconds"`
-	Counts          Counts           `json:"counts"`
-	Scenarios       []ScenarioResult `json:"scenarios"`
-	Extras          map[string]any   `json:"extras,omitempty"`
+	Platform string `json:"platform"`
+	Partner  string `json:"partner"`
+	Version  string `json:"accord_version"`
+	// Inputs are the SHA-256 of every feature file and document the run used.
+	Inputs          map[string]string `json:"inputs"`
+	Verdict         string            `json:"verdict"`
+	Started         time.Time         `json:"started"`
+	DurationSeconds float64           `json:"duration_seconds"`
+	Counts          Counts            `json:"counts"`
+	Scenarios       []ScenarioResult  `json:"scenarios"`
+	Extras          map[string]any    `json:"extras,omitempty"`
 }
 
 // Counts of scenarios.

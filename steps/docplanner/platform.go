@@ -25,6 +25,7 @@ import (
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
+	"github.com/accord-harness/accord/mocks/docplanner/apispec"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
 )
 
@@ -37,6 +38,14 @@ type Platform struct{}
 func (Platform) Name() string { return "docplanner" }
 
 func (Platform) Features() fs.FS { return features.FS }
+
+// Documents are the API documents a Docplanner run relies on.
+func (Platform) Documents() map[string][]byte {
+	return map[string][]byte{
+		"mocks/docplanner/apispec/openapi.yaml": apispec.Document(),
+		"internal/driver/openapi.yaml":          driver.Document(),
+	}
+}
 
 func (Platform) Faults() []runner.Fault {
 	var out []runner.Fault

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func accord(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRunExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		contains string
+	}{
+		{"passes", []string{"run", "--report-dir", filepath.Join(dir, "ok")}, exitOK, "19 passed, 0 failed"},
+		{"a fault fails", []string{"run", "--fault", "no-reauth", "--report-dir", filepath.Join(dir, "fault")}, exitFailed, "FAILED Authentication / The partner signs in again when its token expires"},
+		{"tags select", []string{"run", "--tags", "@mapping", "--report-dir", filepath.Join(dir, "tags")}, exitOK, "1 scenarios, 1 passed"},
+		{"no scenario matched", []string{"run", "--tags", "@nothing-has-this", "--report-dir", filepath.Join(dir, "none")}, exitUsage, "no scenario matched"},
+		{"unknown fault", []string{"run", "--fault", "nope"}, exitUsage, `unknown fault "nope"`},
+		{"unknown platform", []string{"run", "--platform", "nope"}, exitUsage, `unknown platform "nope"`},
+		{"missing config", []string{"run", "--config", filepath.Join(dir, "missing.yaml")}, exitUsage, "missing.yaml"},
+		{"unknown flag", []string{"run", "--bogus"}, exitUsage, "bogus"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, "frobnicate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := accord(t, tt.args...)
+			assert.Equal(t, tt.code, code, "stdout: %s\nstderr: %s", tail(out), errs)
+			assert.Contains(t, out+errs, tt.contains)
+		})
+	}
+	for _, f := range []string{"cucumber.json", "junit.xml", "summary.json", "report.html", "traffic.har"} {
+		assert.FileExists(t, filepath.Join(dir, "ok", f))
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 600 {
+		return s[len(s)-600:]
+	}
+	return s
+}
+
+func TestFaultsListsNameThenWhatItBreaks(t *testing.T) {
+	code, out, _ := accord(t, "faults", "--platform", "docplanner")
+	require.Equal(t, exitOK, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.GreaterOrEqual(t, len(lines), 20)
+	for _, l := range lines {
+		name, breaks, ok := strings.Cut(l, "\t")
+		assert.True(t, ok && name != "" && breaks != "", "line %q", l)
+	}
+}
+
+func TestSignVerifyFlow(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report")
+	key := filepath.Join(dir, "accord.key")
+	code, _, errs := accord(t, "run", "--tags", "@mapping", "--report-dir", report)
+	require.Equal(t, exitOK, code, errs)
+	code, _, errs = accord(t, "keygen", "--out", key)
+	require.Equal(t, exitOK, code, errs)
+	code, out, errs := accord(t, "sign", "--key", key, report)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "signed")
+	code, out, _ = accord(t, "verify", "--pub", key+".pub", report)
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "sign-off holds")
+
+	html := filepath.Join(report, "report.html")
+	b, err := os.ReadFile(html)
+	require.NoError(t, err)
+	b[len(b)/2] ^= 1
+	require.NoError(t, os.WriteFile(html, b, 0o644))
+	code, _, errs = accord(t, "verify", report)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errs, "report.html: changed after signing")
+
+	failed := filepath.Join(dir, "failed")
+	code, _, _ = accord(t, "run", "--tags", "@mapping", "--fault", "forgets-insurances", "--report-dir", failed)
+	require.Equal(t, exitFailed, code)
+	code, _, errs = accord(t, "sign", "--key", key, failed)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errs, "cannot be signed")
+	code, _, errs = accord(t, "verify", failed)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "has no sign-off")
+	code, _, _ = accord(t, "sign", report)
+	assert.Equal(t, exitUsage, code)
+}

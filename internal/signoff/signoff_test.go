@@ -1,0 +1,107 @@
+package signoff
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func reportDir(t *testing.T, verdict string) string {
+	t.Helper()
+	dir := t.TempDir()
+	summary := `{"platform":"docplanner","partner":"p","accord_version":"v","verdict":"` + verdict + `","started":"2026-11-23T10:00:00Z","inputs":{"features/x.feature":"ab"},"scenarios":[{"name":"s","status":"` + verdict + `"}]}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "summary.json"), []byte(summary), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "report.html"), []byte("<html>ok</html>"), 0o644))
+	return dir
+}
+
+func keys(t *testing.T) (string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "accord.key")
+	require.NoError(t, Keygen(path))
+	require.Error(t, Keygen(path), "never overwrite a key")
+	return path, path + ".pub"
+}
+
+func TestSignAndVerify(t *testing.T) {
+	keyPath, pubPath := keys(t)
+	priv, err := LoadPrivate(keyPath)
+	require.NoError(t, err)
+	pub, err := LoadPublic(pubPath)
+	require.NoError(t, err)
+
+	dir := reportDir(t, "passed")
+	r, err := Sign(dir, priv, time.Now())
+	require.NoError(t, err)
+	assert.Len(t, r.Files, 2)
+	_, problems, err := Verify(dir, pub)
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+
+	tests := []struct {
+		name   string
+		tamper func(t *testing.T, dir string)
+		want   string
+	}{
+		{"edited report byte", func(t *testing.T, dir string) {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "report.html"), []byte("<html>ok</html "), 0o644))
+		}, "report.html: changed after signing"},
+		{"added file", func(t *testing.T, dir string) {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "extra.txt"), []byte("x"), 0o644))
+		}, "extra.txt: added after signing"},
+		{"removed file", func(t *testing.T, dir string) { require.NoError(t, os.Remove(filepath.Join(dir, "report.html"))) }, "report.html: missing"},
+		{"edited sign-off", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, File)
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			edited := strings.Replace(string(b), `"partner": "p"`, `"partner": "q"`, 1)
+			require.NotEqual(t, string(b), edited)
+			require.NoError(t, os.WriteFile(p, []byte(edited), 0o644))
+		}, "signature does not match"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := reportDir(t, "passed")
+			_, err := Sign(dir, priv, time.Now())
+			require.NoError(t, err)
+			tt.tamper(t, dir)
+			_, problems, err := Verify(dir, nil)
+			require.NoError(t, err)
+			assert.Contains(t, problems, problemContaining(problems, tt.want))
+		})
+	}
+
+	otherKey, _ := keys(t)
+	other, err := LoadPrivate(otherKey)
+	require.NoError(t, err)
+	dir2 := reportDir(t, "passed")
+	_, err = Sign(dir2, other, time.Now())
+	require.NoError(t, err)
+	_, problems, err = Verify(dir2, pub)
+	require.NoError(t, err)
+	assert.Contains(t, problems, "signed by a key other than the trusted one")
+}
+
+func problemContaining(problems []string, want string) string {
+	for _, p := range problems {
+		if strings.Contains(p, want) {
+			return p
+		}
+	}
+	return "(none contains " + want + ")"
+}
+
+func TestFailingRunCannotBeSigned(t *testing.T) {
+	keyPath, _ := keys(t)
+	priv, err := LoadPrivate(keyPath)
+	require.NoError(t, err)
+	_, err = Sign(reportDir(t, "failed"), priv, time.Now())
+	assert.ErrorIs(t, err, ErrNotPassed)
+	_, err = Sign(t.TempDir(), priv, time.Now())
+	assert.ErrorContains(t, err, "not a report directory")
+}
