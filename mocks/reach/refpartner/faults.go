@@ -1,0 +1,74 @@
+package refpartner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Fault is a realistic mistake in a partner's implementation of the Reach API; the reference partner
+// started with one makes it, to prove that the acceptance scenarios catch it.
+type Fault struct {
+	Name   string
+	Breaks string
+}
+
+// catalogue is read-only.
+var catalogue = []Fault{
+	{"html-on-bad-token", "answers a missing or wrong token with 200 and an HTML sign-in page instead of 401 with an errors body"},
+	{"plain-text-errors", "sends error answers (401, 403, 404, 400) as text/plain instead of the JSON errors[] body"},
+	{"accepts-other-company-token", "lets a valid token read any company, not only the companies it was issued for"},
+	{"no-company-list", "names the companies of user-info \"companies\" instead of \"Companies\", so Reach finds no company"},
+	{"refresh-token-rejected", "refuses its own refresh tokens (invalid_grant), so Reach cannot renew access without the customer"},
+	{"rate-limits-nightly", "rate-limits at night (more than 10 requests a minute between 00:00 and 06:00 UTC get 429), blocking the nightly sync"},
+	{"missing-endpoint", "does not implement the departments list (404), a required endpoint"},
+	{"unstable-amounts", "recomputes the P&L with a one-cent drift that alternates from sync to sync"},
+	{"unavailable-as-500", "answers 500 instead of 503 while briefly unavailable, so Reach does not retry"},
+	{"page-skip", "starts every page after the first one record late, so one record per page boundary is never read"},
+	{"page-repeat", "starts every page after the first one record early, so records are read twice"},
+	{"unstable-total", "reports a Pagination.total that changes from page to page"},
+	{"limit-ignored", "ignores limit and always answers up to 100 records"},
+	{"accepts-limit-1001", "accepts a limit over 1000 instead of refusing it with 400"},
+	{"wrong-basis", "ignores AccountingBasis: a CASH request gets the accrual figures"},
+	{"unbalanced-balance-sheet", "leaves current year earnings off the balance sheet, so assets no longer equal liabilities plus equity"},
+	{"pl-totals-off", "leaves the payroll accounts out of the P&L's TotalExpenses and the totals below it"},
+	{"unknown-account-in-statements", "leaves an account used by the statements (acct_6700 Clinical Supplies) out of the chart of accounts"},
+	{"datetime-dates", "writes statement dates with a time (2025-01-01T00:00:00Z) instead of YYYY-MM-DD"},
+	{"null-empty-lists", "answers null instead of [] for an empty list"},
+	{"dynamic-field-names", "adds each statement line's amount under a field named after its month (\"2025-01\": ...)"},
+	{"slow-answers", "takes 3 seconds to answer each statement, over the 2-second budget"},
+	{"calendar-fiscal-year", "reports FiscalMonthEnd 12 although the books close in June"},
+}
+
+// Faults lists the catalogue, sorted by name.
+func Faults() []Fault {
+	out := append([]Fault(nil), catalogue...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// faults is the set a partner runs with.
+type faults map[string]bool
+
+func parseFaults(names []string) (faults, error) {
+	known := map[string]bool{}
+	for _, f := range catalogue {
+		known[f.Name] = true
+	}
+	set := faults{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if !known[n] {
+			var all []string
+			for _, f := range Faults() {
+				all = append(all, f.Name)
+			}
+			return nil, fmt.Errorf("unknown fault %q; the Reach reference partner knows: %s", n, strings.Join(all, ", "))
+		}
+		set[n] = true
+	}
+	return set, nil
+}

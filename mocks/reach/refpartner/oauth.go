@@ -1,0 +1,105 @@
+package refpartner
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// baseURL is the API's base as the caller reached it.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + APIBase
+}
+
+func (p *Partner) discovery(r *http.Request, s *session) reply {
+	if s.settings.OAuth == nil {
+		return p.errReply(http.StatusNotFound, "NotFound", "This API uses static bearer tokens; there is no OAuth server.", 2)
+	}
+	base := baseURL(r)
+	return jsonReply(http.StatusOK, map[string]any{
+		"issuer":                                base,
+		"authorization_endpoint":                base + "/oauth2/authorize",
+		"token_endpoint":                        base + "/oauth2/token",
+		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
+		"response_types_supported":              []string{"code"},
+		"scopes_supported":                      []string{"openid", "profile", "email", "read:company"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post"},
+	})
+}
+
+var consentPage = template.Must(template.New("consent").Parse(`<!DOCTYPE html><html><head><title>Connect Reach</title></head><body>
+<h1>Let Reach read {{.Company}}?</h1><p>Reach will read your company information, chart of accounts and financial statements.</p>
+<form method="post" action="{{.Action}}"><input type="hidden" name="state" value="{{.State}}"><button>Allow</button></form></body></html>`))
+
+// authorizePage is the sign-in and consent page a customer's browser sees; the driver's authorize
+// action stands for the customer pressing Allow.
+func (p *Partner) authorizePage(r *http.Request, s *session) reply {
+	q := r.URL.Query()
+	o := s.settings.OAuth
+	if o == nil {
+		return p.errReply(http.StatusNotFound, "NotFound", "This API uses static bearer tokens; there is no OAuth server.", 2)
+	}
+	if q.Get("response_type") != "code" || q.Get("client_id") != o.ClientID || q.Get("redirect_uri") != o.RedirectURI {
+		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The client, response type or redirect URI is not registered.", 7)
+	}
+	var b strings.Builder
+	_ = consentPage.Execute(&b, map[string]string{"Company": s.books.Company.CompanyName, "Action": APIBase + "/oauth2/authorize", "State": q.Get("state")})
+	return reply{status: http.StatusOK, ctype: "text/html; charset=utf-8", body: []byte(b.String())}
+}
+
+func (p *Partner) oauthErr(status int, code, description string) reply {
+	rep := jsonReply(status, map[string]string{"error": code, "error_description": description})
+	rep.header = http.Header{"Cache-Control": {"no-store"}}
+	return rep
+}
+
+// token is the token endpoint: client_secret_post, the code grant and the refresh grant (RFC 6749).
+func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time) reply {
+	o := s.settings.OAuth
+	if o == nil {
+		return p.errReply(http.StatusNotFound, "NotFound", "This API uses static bearer tokens; there is no OAuth server.", 2)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return p.oauthErr(http.StatusBadRequest, "invalid_request", "Send an application/x-www-form-urlencoded body.")
+	}
+	if form.Get("client_id") != o.ClientID || subtle.ConstantTimeCompare([]byte(form.Get("client_secret")), []byte(o.ClientSecret)) != 1 {
+		return p.oauthErr(http.StatusUnauthorized, "invalid_client", "Unknown client or wrong secret.")
+	}
+	switch form.Get("grant_type") {
+	case "authorization_code":
+		g, ok := s.codes[form.Get("code")]
+		delete(s.codes, form.Get("code")) // a code is good once
+		if !ok || now.After(g.expires) {
+			return p.oauthErr(http.StatusBadRequest, "invalid_grant", "The code is unknown, used or expired.")
+		}
+		if form.Get("redirect_uri") != g.redirect {
+			return p.oauthErr(http.StatusBadRequest, "invalid_grant", "redirect_uri differs from the authorization request's.")
+		}
+	case "refresh_token":
+		rt := form.Get("refresh_token")
+		if p.faults["refresh-token-rejected"] || !s.refresh[rt] {
+			return p.oauthErr(http.StatusBadRequest, "invalid_grant", "The refresh token has expired; the customer must reconnect.")
+		}
+		delete(s.refresh, rt) // rotated
+	case "":
+		return p.oauthErr(http.StatusBadRequest, "invalid_request", "grant_type is required.")
+	default:
+		return p.oauthErr(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("grant_type %q is not supported.", form.Get("grant_type")))
+	}
+	access, refresh := randomToken("at"), randomToken("rt")
+	s.access[access] = now.Add(p.opts.TokenLifetime)
+	s.refresh[refresh] = true
+	rep := jsonReply(http.StatusOK, map[string]any{"access_token": access, "token_type": "Bearer",
+		"expires_in": int(p.opts.TokenLifetime / time.Second), "refresh_token": refresh, "scope": "read:company"})
+	rep.header = http.Header{"Cache-Control": {"no-store"}}
+	return rep
+}

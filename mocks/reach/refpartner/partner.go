@@ -1,0 +1,330 @@
+// Package refpartner is the reference partner for Reach: a small bookkeeping system that hosts the
+// Reach API (mocks/reach/apispec) over the books of fixtures/reach, the way Reach's guides ask, and
+// exposes accord's partner driver contract (docs/driver-reach.md). The API is mounted at /reach, the
+// driver at /. Started with a named fault it makes one realistic mistake, which the acceptance
+// scenarios must catch.
+package refpartner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	reachfixture "github.com/accord-harness/accord/fixtures/reach"
+	"github.com/accord-harness/accord/internal/boundedhttp"
+	"github.com/accord-harness/accord/internal/clock"
+)
+
+// APIBase is where the partner mounts the Reach API.
+const APIBase = "/reach"
+
+// Options configure a partner.
+type Options struct {
+	Clock clock.Clock
+	// Faults to run with; none means a correct implementation.
+	Faults []string
+	// Wait is how the partner spends time it takes to answer (the slow-answers fault); nil sleeps in
+	// real time. A run on the run clock passes one that advances the clock.
+	Wait func(ctx context.Context, d time.Duration)
+	// TokenLifetime is how long an OAuth access token lives; 0 means one hour.
+	TokenLifetime time.Duration
+}
+
+// Settings are what the driver's reset hands over for Reach: the credentials the partner must accept.
+type Settings struct {
+	// AccessToken is the static bearer token issued for the fixture's company.
+	AccessToken string `json:"access_token"`
+	// OtherCompany is a second customer of the partner with a token of its own.
+	OtherCompany *OtherCompany `json:"other_company,omitempty"`
+	// OAuth, when set, makes the partner advertise an OAuth 2.0 server for this client.
+	OAuth *OAuthClient `json:"oauth,omitempty"`
+}
+
+// OtherCompany is another customer: its token must not read the fixture's company.
+type OtherCompany struct {
+	CompanyID   string `json:"company_id"`
+	CompanyName string `json:"company_name"`
+	AccessToken string `json:"access_token"`
+}
+
+// OAuthClient is the client Reach was issued at onboarding.
+type OAuthClient struct {
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	RedirectURI  string `json:"redirect_uri"`
+}
+
+// Partner is an http.Handler: the Reach API under /reach, the driver contract at the root.
+type Partner struct {
+	opts   Options
+	faults faults
+	mux    *http.ServeMux
+
+	mu sync.Mutex
+	s  *session
+}
+
+// session is one reset-to-reset life of the partner's system.
+type session struct {
+	settings Settings
+	books    *reachfixture.Company
+	outage   int                  // answers left to refuse as unavailable
+	codes    map[string]grant     // authorization codes
+	access   map[string]time.Time // OAuth access token → expiry
+	refresh  map[string]bool      // live refresh tokens
+	counts   map[string]int       // requests served, by kind
+	minute   time.Time            // rate-limit window (rate-limits-nightly)
+	inMinute int                  // requests in it
+}
+
+type grant struct {
+	redirect string
+	expires  time.Time
+}
+
+// New checks the faults and builds a partner.
+func New(opts Options) (*Partner, error) {
+	fs, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.New()
+	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = time.Hour
+	}
+	if opts.Wait == nil {
+		opts.Wait = func(ctx context.Context, d time.Duration) {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+		}
+	}
+	p := &Partner{opts: opts, faults: fs}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", p.health)
+	mux.HandleFunc("POST /reset", p.reset)
+	mux.HandleFunc("POST /fixture", p.loadFixture)
+	mux.HandleFunc("POST /actions", p.act)
+	mux.HandleFunc("GET /view/{name}", p.view)
+	mux.HandleFunc(APIBase+"/", p.api)
+	p.mux = mux
+	return p, nil
+}
+
+func (p *Partner) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+
+// Name is how the partner introduces itself.
+func (p *Partner) Name() string {
+	name := "accord reference partner (Reach)"
+	if len(p.faults) > 0 {
+		var fs []string
+		for f := range p.faults {
+			fs = append(fs, f)
+		}
+		sort.Strings(fs)
+		name += " with fault " + strings.Join(fs, ",")
+	}
+	return name
+}
+
+// driver contract -----------------------------------------------------------------
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, status int, format string, args ...any) {
+	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
+}
+
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := boundedhttp.ReadLimited(r.Body, 4<<20)
+	if err == nil {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "invalid JSON: %v", err)
+		return false
+	}
+	return true
+}
+
+func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": p.Name(), "platforms": []string{"reach"}})
+}
+
+func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Platform string   `json:"platform"`
+		Settings Settings `json:"settings"`
+	}
+	if !decode(w, r, &body) {
+		return
+	}
+	if body.Platform != "reach" {
+		writeErr(w, http.StatusBadRequest, "this partner hosts the Reach API, not %q", body.Platform)
+		return
+	}
+	st := body.Settings
+	if st.AccessToken == "" {
+		writeErr(w, http.StatusBadRequest, "settings need access_token: the bearer token Reach will send")
+		return
+	}
+	if o := st.OtherCompany; o != nil && (o.CompanyID == "" || o.AccessToken == "" || o.AccessToken == st.AccessToken) {
+		writeErr(w, http.StatusBadRequest, "other_company needs company_id and an access_token of its own")
+		return
+	}
+	if o := st.OAuth; o != nil && (o.ClientID == "" || o.ClientSecret == "" || o.RedirectURI == "") {
+		writeErr(w, http.StatusBadRequest, "oauth needs client_id, client_secret and redirect_uri")
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.s = &session{settings: st, codes: map[string]grant{}, access: map[string]time.Time{}, refresh: map[string]bool{},
+		counts: map[string]int{}}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// loadFixture takes the fixture document (fixtures/reach/company.json's shape) as the company's books.
+func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
+	body, err := boundedhttp.ReadLimited(r.Body, 16<<20)
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "fixture: %v", err)
+		return
+	}
+	books, err := reachfixture.Parse(body)
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.s == nil {
+		writeErr(w, http.StatusConflict, "reset first: no session")
+		return
+	}
+	if o := p.s.settings.OtherCompany; o != nil && o.CompanyID == books.Company.CompanyID {
+		writeErr(w, http.StatusBadRequest, "the other company's id %s is the fixture's company", o.CompanyID)
+		return
+	}
+	p.s.books = books
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Action string          `json:"action"`
+		Params json.RawMessage `json:"params"`
+	}
+	if !decode(w, r, &body) {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.s
+	if s == nil || s.books == nil {
+		writeErr(w, http.StatusConflict, "reset and load a fixture first")
+		return
+	}
+	switch body.Action {
+	case "outage":
+		// The partner's system goes briefly unavailable (a deploy, a month-end close).
+		var params struct {
+			Requests int `json:"requests"`
+		}
+		if len(body.Params) > 0 {
+			if err := json.Unmarshal(body.Params, &params); err != nil {
+				writeErr(w, http.StatusBadRequest, "outage params: %v", err)
+				return
+			}
+		}
+		if params.Requests < 1 || params.Requests > 100 {
+			writeErr(w, http.StatusBadRequest, "outage needs requests between 1 and 100")
+			return
+		}
+		s.outage = params.Requests
+		writeJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"unavailable_for": params.Requests}})
+	case "authorize":
+		// The customer signs in to the partner's system and lets Reach read their company.
+		var params struct {
+			ClientID    string `json:"client_id"`
+			RedirectURI string `json:"redirect_uri"`
+			Scope       string `json:"scope"`
+			State       string `json:"state"`
+		}
+		if err := json.Unmarshal(body.Params, &params); err != nil {
+			writeErr(w, http.StatusBadRequest, "authorize params: %v", err)
+			return
+		}
+		o := s.settings.OAuth
+		if o == nil {
+			writeErr(w, http.StatusNotFound, "this partner was reset without oauth; it uses static tokens")
+			return
+		}
+		if params.ClientID != o.ClientID || params.RedirectURI != o.RedirectURI {
+			writeErr(w, http.StatusBadRequest, "unknown client or redirect URI")
+			return
+		}
+		code := randomToken("code")
+		s.codes[code] = grant{redirect: params.RedirectURI, expires: p.opts.Clock.Now().Add(10 * time.Minute)}
+		q := url.Values{"code": {code}}
+		if params.State != "" {
+			q.Set("state", params.State)
+		}
+		sep := "?"
+		if strings.Contains(params.RedirectURI, "?") {
+			sep = "&"
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": params.RedirectURI + sep + q.Encode()}})
+	default:
+		writeErr(w, http.StatusNotFound, "unknown action %q; this partner knows outage and authorize", body.Action)
+	}
+}
+
+func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.s
+	if s == nil || s.books == nil {
+		writeErr(w, http.StatusConflict, "reset and load a fixture first")
+		return
+	}
+	switch name := r.PathValue("name"); name {
+	case "connection":
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"base_url": scheme + "://" + r.Host + APIBase, "oauth": s.settings.OAuth != nil})
+	case "status":
+		counts := map[string]int{}
+		for k, v := range s.counts {
+			counts[k] = v
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"company_id": s.books.Company.CompanyID, "months": []string{s.books.FirstMonth.String(), s.books.LastMonth.String()},
+			"requests": counts, "unavailable_for": s.outage})
+	default:
+		writeErr(w, http.StatusNotFound, "unknown view %q; this partner has connection and status", name)
+	}
+}
+
+func randomToken(prefix string) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}

@@ -1,0 +1,39 @@
+package reach_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/spec"
+	"github.com/accord-harness/accord/mocks/reach"
+)
+
+func TestSyncOfTheReferencePartnerIsCompleteValidAndEqualsTheBooks(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	res := e.reach.Sync(context.Background(), e.conn(t, "c1"), reach.OnDemand)
+	require.NoError(t, res.Err())
+	for _, en := range res.Trace.Entries() {
+		assert.Empty(t, en.ResponseViolations, "%s %s: %s", en.Method, en.URL, spec.Summary(en.ResponseViolations))
+		assert.Equal(t, 200, en.Status, en.URL)
+	}
+	for _, rec := range res.Trace.Records() {
+		assert.Empty(t, rec.Warnings, rec.Operation)
+	}
+	cd, ok := res.Company("cmp-lantern")
+	require.True(t, ok)
+	assert.Len(t, cd.Accounts, 42)
+	assert.Equal(t, 3, len(cd.Lists["listChartOfAccounts"].Pages), "42 accounts in pages of 20")
+	assert.Empty(t, reach.CheckBalance(cd))
+	assert.Empty(t, reach.CheckPLTotals(cd))
+	assert.Empty(t, reach.CheckChart(cd))
+	assert.Empty(t, reach.CompareReference(cd, e.books))
+	assert.Empty(t, reach.CompareStatements(cd, e.books))
+	assert.Equal(t, e.books.FirstMonth, cd.From, "a first sync reads from BooksStartDate")
+	want, err := reach.DashboardFromBooks(e.books, cd.From, cd.To)
+	require.NoError(t, err)
+	assert.Empty(t, reach.CompareDashboards(reach.BuildDashboard(cd, res.Kind, res.Started), want))
+	t.Logf("%d exchanges, window %s..%s in %d chunks", len(res.Trace.Entries()), cd.From, cd.To, len(cd.Chunks))
+}
