@@ -22,6 +22,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 		platform, configPath, tags, reportDir string
 		faults                                []string
 		budget                                time.Duration
+		image                                 partnerImage // --partner-*: partner.go
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -62,6 +63,13 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// --partner-image: start the partner's container and point cfg at it;
+			// its log goes to the report directory and it is removed at the end.
+			finishImage, err := image.start(ctx, cmd, platform, &cfg, configPath, reportDir)
+			if err != nil {
+				return err
+			}
+			defer finishImage()
 			sum, err := runner.Run(ctx, p, runner.Options{
 				Config:    cfg,
 				Tags:      tags,
@@ -94,6 +102,7 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
 	f.StringVar(&reportDir, "report-dir", "accord-report", "directory for cucumber.json, junit.xml and summary.json")
 	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
+	image.register(f)
 	return cmd
 }
 

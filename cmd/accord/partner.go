@@ -1,0 +1,280 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+	// The partner image is FROM scratch, with no /usr/share/zoneinfo: the
+	// clinic's time zone must come from the binary itself.
+	_ "time/tzdata"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/container"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
+)
+
+func init() { commands = append(commands, newPartnerCmd) }
+
+// referencePartner is a platform's bundled reference partner as a server:
+// the driver contract and the PUSH receiver in one handler.
+type referencePartner interface {
+	http.Handler
+	SetPublicURL(string)
+}
+
+// referencePartners lists the platforms whose reference partner can be served.
+func referencePartners() map[string]func(faults []string) (referencePartner, error) {
+	return map[string]func([]string) (referencePartner, error){
+		"docplanner": func(faults []string) (referencePartner, error) {
+			// Its own real clock: served alone it lives in real time, like any partner.
+			return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: faults})
+		},
+	}
+}
+
+func newPartnerCmd(stdout, stderr io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "partner",
+		Short: "Serve a platform's reference partner on its own (the partner image's entry point)",
+	}
+	cmd.AddCommand(newPartnerServeCmd(stdout, stderr))
+	return cmd
+}
+
+func newPartnerServeCmd(stdout, _ io.Writer) *cobra.Command {
+	var (
+		platform, addr, publicURL string
+		faults                    []string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the reference partner's driver and PUSH receiver until SIGTERM",
+		Long: `Serve a platform's reference partner: the partner driver contract (GET /health, POST /reset,
+/fixture, /actions, GET /view/{name}) and its PUSH receiver at /callbacks, until SIGINT or
+SIGTERM. This is the entry point of the reference partner image (make image); accord reaches
+it like any other partner, through its driver URL.
+
+Defaults come from the environment a partner image receives (docs/partner-image.md):
+  ACCORD_PLATFORM            --platform
+  ACCORD_PARTNER_ADDR        --addr
+  ACCORD_PARTNER_PUBLIC_URL  --public-url (default http://<addr>)
+  ACCORD_FAULT               --fault (comma-separated)
+ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with POST /reset.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			newPartner, ok := referencePartners()[platform]
+			if !ok {
+				return usagef("no reference partner for platform %q; accord has one for: %s", platform, strings.Join(platformNames(), ", "))
+			}
+			p, err := lookupPlatform(platform)
+			if err != nil {
+				return err
+			}
+			if err := checkFaults(p, faults); err != nil {
+				return err
+			}
+			partner, err := newPartner(faults)
+			if err != nil {
+				return usageError{err}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usagef("cannot listen on %s: %v", addr, err)
+			}
+			if publicURL == "" {
+				publicURL = "http://" + reachable(ln.Addr())
+			}
+			partner.SetPublicURL(publicURL)
+			logger := log.New(stdout, "", log.LstdFlags|log.Lmicroseconds)
+			logger.Printf("reference partner (%s) driver on http://%s, callbacks at %s/callbacks, faults %q",
+				platform, ln.Addr(), strings.TrimRight(publicURL, "/"), faults)
+			if mock := os.Getenv(container.EnvMockURL); mock != "" {
+				logger.Printf("mock platform announced at %s (its URLs and credentials come with POST /reset)", mock)
+			}
+			srv := &http.Server{Handler: logRequests(partner, logger), ReadHeaderTimeout: 10 * time.Second}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			done := make(chan error, 1)
+			go func() { done <- srv.Serve(ln) }()
+			select {
+			case err := <-done:
+				return err
+			case <-ctx.Done():
+			}
+			logger.Printf("stopping: %v", context.Cause(ctx))
+			shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(shut); err != nil {
+				return err
+			}
+			if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			logger.Printf("stopped")
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&platform, "platform", envOr(container.EnvPlatform, "docplanner"), "platform whose reference partner to serve ($"+container.EnvPlatform+")")
+	f.StringVar(&addr, "addr", envOr(container.EnvPartnerAddr, "127.0.0.1:7070"), "listen address of the driver and the PUSH receiver ($"+container.EnvPartnerAddr+")")
+	f.StringVar(&publicURL, "public-url", os.Getenv(container.EnvPartnerPublicURL), "how the platform reaches this partner, the base of its callback URL; default http://<addr> ($"+container.EnvPartnerPublicURL+")")
+	f.StringSliceVar(&faults, "fault", splitList(os.Getenv(container.EnvFault)), "start with this named fault, see `accord faults` ($"+container.EnvFault+", comma-separated)")
+	return cmd
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// reachable turns a listen address into one a client on this host can dial:
+// an unspecified host (0.0.0.0, ::) becomes loopback.
+func reachable(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
+}
+
+// logRequests prints one line per request, so a container's log tells what
+// the partner was asked and how it answered.
+func logRequests(h http.Handler, logger *log.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		logger.Printf("%s %s -> %d (%s)", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// partnerImage is accord run's --partner-* flags: the partner under test
+// started from its container image (docs/partner-image.md).
+type partnerImage struct {
+	image, network string
+	env            []string
+	port           int
+	startTimeout   time.Duration
+}
+
+// PartnerLogFile is the container's log in the report directory.
+const PartnerLogFile = "partner-container.log"
+
+func (pi *partnerImage) register(f *pflag.FlagSet) {
+	f.StringVar(&pi.image, "partner-image", "", "start the partner under test from this container image (Docker, or podman through DOCKER_HOST); see docs/partner-image.md")
+	f.StringArrayVar(&pi.env, "partner-env", nil, "K=V added to the partner container's environment (repeatable), e.g. ACCORD_FAULT=no-reauth")
+	f.IntVar(&pi.port, "partner-port", 0, "host network: loopback port the partner's driver listens on (default: a free one, passed as ACCORD_PARTNER_ADDR); bridge network: the container port (default 8080)")
+	f.StringVar(&pi.network, "partner-network", string(container.Host), "host (the partner shares the host's loopback) or bridge (published port, mock reached through the engine's host gateway)")
+	f.DurationVar(&pi.startTimeout, "partner-start-timeout", container.DefaultStartTimeout, "how long the partner container may take to answer GET /health")
+}
+
+// start checks the flags and, with --partner-image, starts the container and
+// points cfg at it. finish saves the container's log into the report
+// directory and removes the container; call it when the run is over, also
+// when it fails or is interrupted.
+func (pi *partnerImage) start(ctx context.Context, cmd *cobra.Command, platform string, cfg *runner.Config, configPath, reportDir string) (finish func(), err error) {
+	nothing := func() {}
+	if pi.image == "" {
+		for _, name := range []string{"partner-env", "partner-port", "partner-network", "partner-start-timeout"} {
+			if cmd.Flags().Changed(name) {
+				return nothing, usagef("--%s needs --partner-image", name)
+			}
+		}
+		return nothing, nil
+	}
+	if configPath != "" {
+		return nothing, usagef("--partner-image and --config both name the partner under test; give one")
+	}
+	if len(cfg.Faults) > 0 {
+		return nothing, usagef("--fault starts the bundled reference partner; give the image its fault with --partner-env %s=%s", container.EnvFault, strings.Join(cfg.Faults, ","))
+	}
+	env := map[string]string{}
+	for _, kv := range pi.env {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nothing, usagef("--partner-env %q: want NAME=VALUE", kv)
+		}
+		env[k] = v
+	}
+	if pi.startTimeout <= 0 {
+		return nothing, usagef("--partner-start-timeout must be positive")
+	}
+	stderr := cmd.ErrOrStderr()
+	p, err := container.Start(ctx, container.Options{
+		Image:        pi.image,
+		Platform:     platform,
+		Env:          env,
+		Network:      container.Network(pi.network),
+		Port:         pi.port,
+		StartTimeout: pi.startTimeout,
+		Progress:     stderr,
+	})
+	if err != nil {
+		var se *container.StartError
+		if errors.As(err, &se) && se.Logs != nil {
+			if werr := saveReportFile(reportDir, PartnerLogFile, se.Logs); werr == nil {
+				err = fmt.Errorf("%w\n(whole log: %s)", err, filepath.Join(reportDir, PartnerLogFile))
+			}
+		}
+		return nothing, usageError{err}
+	}
+	cfg.Partner = &runner.PartnerConfig{DriverURL: p.DriverURL, MockListen: p.MockListen, MockURL: p.MockURL}
+	return func() {
+		logs, err := p.Logs(ctx)
+		if err == nil {
+			err = saveReportFile(reportDir, PartnerLogFile, logs)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "partner image %s: could not keep the container's log: %v\n", pi.image, err)
+		} else {
+			fmt.Fprintf(stderr, "partner image %s: container log in %s\n", pi.image, filepath.Join(reportDir, PartnerLogFile))
+		}
+		_ = p.Terminate(ctx) // prints its own outcome
+	}, nil
+}
+
+func saveReportFile(dir, name string, data []byte) error {
+	if dir == "" {
+		return errors.New("no report directory")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name), data, 0o644)
+}
