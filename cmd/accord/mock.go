@@ -28,6 +28,7 @@ func newMockCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Serve a mock platform alone, to build a partner integration against it",
 	}
 	cmd.AddCommand(newDocplannerMockCmd(stdout, stderr))
+	cmd.AddCommand(newReachMockCmd(stdout, stderr))
 	return cmd
 }
 

@@ -6,12 +6,14 @@ import (
 
 	"github.com/accord-harness/accord/internal/runner"
 	dpsteps "github.com/accord-harness/accord/steps/docplanner"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // platforms is the one place that lists every platform accord knows.
 func platforms() map[string]runner.Platform {
 	return map[string]runner.Platform{
 		"docplanner": dpsteps.Platform{},
+		"reach":      reachsteps.Platform{},
 	}
 }
 

@@ -22,8 +22,7 @@ func typesOf(cd *CompanyData) map[string]reachfixture.AccountType {
 }
 
 // CheckBalance: every month end, total assets equal liabilities plus equity, and each total is the sum
-// of its lines; every month's cash flow sections sum to the change in cash, which is ending minus
-// beginning cash, and beginning cash is the previous month's ending cash.
+// of its lines.
 func CheckBalance(cd *CompanyData) []string {
 	var out []string
 	types := typesOf(cd)
@@ -58,6 +57,19 @@ func CheckBalance(cd *CompanyData) []string {
 					out = append(out, fmt.Sprintf("%s balance sheet at %s: the %s lines sum to %s, the summary says %s", basis, s.Month.EndDate(), c.name, lines[c.t], c.total))
 				}
 			}
+		}
+	}
+	return out
+}
+
+// CheckCashFlow: every month's cash flow sections sum to the change in cash, which is ending minus
+// beginning cash, and beginning cash is the previous month's ending cash.
+func CheckCashFlow(cd *CompanyData) []string {
+	var out []string
+	for _, basis := range reachfixture.Bases {
+		st := cd.Statements[basis]
+		if st == nil {
+			continue
 		}
 		var prev *reachfixture.CFSummary
 		for i, s := range st.CF.Summary {
@@ -182,6 +194,9 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// books names the fixture in comparisons.
+const books = "the books say"
+
 // maxFindings keeps a comparison's report readable.
 const maxFindings = 12
 
@@ -211,21 +226,110 @@ func CompareReference(cd *CompanyData, fx *reachfixture.Company) []string {
 	if cd.Company != fx.Company {
 		f.add("company information is %+v, the books say %+v", cd.Company, fx.Company)
 	}
-	compareList(&f, "chart of accounts", cd.Accounts, fx.Accounts, func(a reachfixture.Account) string { return a.AccountID })
 	wantBudgets := make([]reachfixture.BudgetItem, 0, len(fx.Budgets))
 	for _, b := range fx.Budgets {
 		wantBudgets = append(wantBudgets, b.Item())
 	}
-	compareList(&f, "budgets", cd.Budgets, wantBudgets, func(b reachfixture.BudgetItem) string { return b.BudgetID })
-	compareList(&f, "classes", cd.Classes, fx.Classes, func(c reachfixture.Class) string { return c.ClassID })
-	compareList(&f, "departments", cd.Departments, fx.Departments, func(d reachfixture.Department) string { return d.DepartmentID })
-	compareList(&f, "non-financial metrics", cd.Metrics, fx.NonFinancialMetrics, func(m reachfixture.NonFinancialMetric) string { return m.NonFinancialID })
+	compareLists(&f, cd, &CompanyData{Accounts: fx.Accounts, Budgets: wantBudgets, Classes: fx.Classes, Departments: fx.Departments,
+		Metrics: fx.NonFinancialMetrics}, "the books")
 	return f.result()
 }
 
-func compareList[T comparable](f *findings, what string, got, want []T, id func(T) string) {
+func compareLists(f *findings, got, want *CompanyData, src string) {
+	compareList(f, "chart of accounts", got.Accounts, want.Accounts, func(a reachfixture.Account) string { return a.AccountID }, src)
+	compareList(f, "budgets", got.Budgets, want.Budgets, func(b reachfixture.BudgetItem) string { return b.BudgetID }, src)
+	compareList(f, "classes", got.Classes, want.Classes, func(c reachfixture.Class) string { return c.ClassID }, src)
+	compareList(f, "departments", got.Departments, want.Departments, func(d reachfixture.Department) string { return d.DepartmentID }, src)
+	compareList(f, "non-financial metrics", got.Metrics, want.Metrics, func(m reachfixture.NonFinancialMetric) string { return m.NonFinancialID }, src)
+}
+
+// Diff compares a later sync of a company with an earlier one: the company information, every
+// reference list, and the statements, budget figures and metric values of the months both windows
+// cover.
+func Diff(later, earlier *CompanyData) []string {
+	var f findings
+	const src = "the earlier sync"
+	if later.Company != earlier.Company {
+		f.add("company information is %+v, in %s %+v", later.Company, src, earlier.Company)
+	}
+	compareLists(&f, later, earlier, src)
+	from, to := later.From, later.To
+	if from.Before(earlier.From) {
+		from = earlier.From
+	}
+	if to.After(earlier.To) {
+		to = earlier.To
+	}
+	in := func(m Month) bool { return !m.Before(from) && !m.After(to) }
+	lines := func(ls []reachfixture.Line) []reachfixture.Line {
+		var out []reachfixture.Line
+		for _, l := range ls {
+			if in(l.Month) {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	const other = "the earlier sync had"
+	for _, basis := range reachfixture.Bases {
+		a, b := later.Statements[basis], earlier.Statements[basis]
+		if a == nil || b == nil {
+			f.add("%s statements are missing from a sync", basis)
+			continue
+		}
+		compareLines(&f, string(basis)+" P&L", lines(a.PL.Lines), lines(b.PL.Lines), other)
+		compareLines(&f, string(basis)+" balance sheet", lines(a.BS.Lines), lines(b.BS.Lines), other)
+		compareLines(&f, string(basis)+" cash flow", lines(a.CF.Lines), lines(b.CF.Lines), other)
+		compareRows(&f, string(basis)+" P&L summary", rows(a.PL.Summary, in, plMonth), rows(b.PL.Summary, in, plMonth), plMonth, other)
+		compareRows(&f, string(basis)+" balance sheet summary", rows(a.BS.Summary, in, bsMonth), rows(b.BS.Summary, in, bsMonth), bsMonth, other)
+		compareRows(&f, string(basis)+" cash flow summary", rows(a.CF.Summary, in, cfMonth), rows(b.CF.Summary, in, cfMonth), cfMonth, other)
+	}
+	for id, b := range earlier.BudgetPL {
+		a, ok := later.BudgetPL[id]
+		if !ok {
+			f.add("budget %s: its P&L is missing from the later sync", id)
+			continue
+		}
+		compareLines(&f, "budget "+id+" P&L", lines(a.Lines), lines(b.Lines), other)
+	}
+	type key struct {
+		id string
+		m  Month
+	}
+	metrics := map[key]float64{}
+	for _, v := range earlier.MetricValues {
+		if in(v.Month) {
+			metrics[key{v.NonFinancialID, v.Month}] = v.Value
+		}
+	}
+	for _, v := range later.MetricValues {
+		if !in(v.Month) {
+			continue
+		}
+		if w, ok := metrics[key{v.NonFinancialID, v.Month}]; !ok || w != v.Value {
+			f.add("metric %s %s is %v, %s %v", v.NonFinancialID, v.Month, v.Value, other, w)
+		}
+	}
+	return f.result()
+}
+
+func rows[T any](xs []T, in func(Month) bool, month func(T) Month) []T {
+	var out []T
+	for _, x := range xs {
+		if in(month(x)) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func plMonth(s reachfixture.PLSummary) Month { return s.Month }
+func bsMonth(s reachfixture.BSSummary) Month { return s.Month }
+func cfMonth(s reachfixture.CFSummary) Month { return s.Month }
+
+func compareList[T comparable](f *findings, what string, got, want []T, id func(T) string, src string) {
 	if len(got) != len(want) {
-		f.add("%s: %d records, the books have %d", what, len(got), len(want))
+		f.add("%s: %d records, %d in %s", what, len(got), len(want), src)
 	}
 	byID := map[string]T{}
 	for _, g := range got {
@@ -235,9 +339,9 @@ func compareList[T comparable](f *findings, what string, got, want []T, id func(
 		g, ok := byID[id(w)]
 		switch {
 		case !ok:
-			f.add("%s: %s is missing", what, id(w))
+			f.add("%s: %s is missing (it is in %s)", what, id(w), src)
 		case g != w:
-			f.add("%s: %s is %+v, the books say %+v", what, id(w), g, w)
+			f.add("%s: %s is %+v, in %s %+v", what, id(w), g, src, w)
 		}
 	}
 	wantIDs := map[string]bool{}
@@ -246,13 +350,13 @@ func compareList[T comparable](f *findings, what string, got, want []T, id func(
 	}
 	for _, g := range got {
 		if !wantIDs[id(g)] {
-			f.add("%s: %s is not in the books", what, id(g))
+			f.add("%s: %s is not in %s", what, id(g), src)
 		}
 	}
 }
 
-// CompareStatements compares both bases' statements, the budget P&Ls and the metric values over the
-// sync's window with what the books derive for the same period.
+// CompareStatements compares both bases' profit and loss, balance sheet and cash flow over the sync's
+// window with what the books derive for the same period.
 func CompareStatements(cd *CompanyData, fx *reachfixture.Company) []string {
 	var f findings
 	if len(cd.Chunks) == 0 {
@@ -271,12 +375,27 @@ func CompareStatements(cd *CompanyData, fx *reachfixture.Company) []string {
 			f.add("the books cannot derive %s statements: %v", basis, err)
 			continue
 		}
-		compareLines(&f, string(basis)+" P&L", st.PL.Lines, pl.Lines)
-		compareLines(&f, string(basis)+" balance sheet", st.BS.Lines, bs.Lines)
-		compareLines(&f, string(basis)+" cash flow", st.CF.Lines, cf.Lines)
-		compareRows(&f, string(basis)+" P&L summary", st.PL.Summary, pl.Summary, func(s reachfixture.PLSummary) Month { return s.Month })
-		compareRows(&f, string(basis)+" balance sheet summary", st.BS.Summary, bs.Summary, func(s reachfixture.BSSummary) Month { return s.Month })
-		compareRows(&f, string(basis)+" cash flow summary", st.CF.Summary, cf.Summary, func(s reachfixture.CFSummary) Month { return s.Month })
+		compareLines(&f, string(basis)+" P&L", st.PL.Lines, pl.Lines, books)
+		compareLines(&f, string(basis)+" balance sheet", st.BS.Lines, bs.Lines, books)
+		compareLines(&f, string(basis)+" cash flow", st.CF.Lines, cf.Lines, books)
+		compareRows(&f, string(basis)+" P&L summary", st.PL.Summary, pl.Summary, func(s reachfixture.PLSummary) Month { return s.Month }, books)
+		compareRows(&f, string(basis)+" balance sheet summary", st.BS.Summary, bs.Summary, func(s reachfixture.BSSummary) Month { return s.Month }, books)
+		compareRows(&f, string(basis)+" cash flow summary", st.CF.Summary, cf.Summary, func(s reachfixture.CFSummary) Month { return s.Month }, books)
+	}
+	return f.result()
+}
+
+// CompareBudgetsAndMetrics compares the budgets' P&L and the metric values with the books.
+func CompareBudgetsAndMetrics(cd *CompanyData, fx *reachfixture.Company) []string {
+	var f findings
+	if len(cd.Chunks) == 0 {
+		return nil
+	}
+	for _, b := range fx.Budgets {
+		from, to, _ := reachfixture.ParsePeriod(b.StartDate, b.EndDate)
+		if _, ok := cd.BudgetPL[b.BudgetID]; !ok && !to.Before(cd.From) && !from.After(cd.To) {
+			f.add("budget %s: its P&L was not pulled", b.BudgetID)
+		}
 	}
 	for id, got := range cd.BudgetPL {
 		b, ok := fx.Budget(id)
@@ -296,8 +415,8 @@ func CompareStatements(cd *CompanyData, fx *reachfixture.Company) []string {
 			f.add("budget %s: %v", id, err)
 			continue
 		}
-		compareLines(&f, "budget "+id+" P&L", got.Lines, want.Lines)
-		compareRows(&f, "budget "+id+" P&L summary", got.Summary, want.Summary, func(s reachfixture.PLSummary) Month { return s.Month })
+		compareLines(&f, "budget "+id+" P&L", got.Lines, want.Lines, books)
+		compareRows(&f, "budget "+id+" P&L summary", got.Summary, want.Summary, func(s reachfixture.PLSummary) Month { return s.Month }, books)
 	}
 	if len(cd.Metrics) > 0 {
 		ids := make([]string, 0, len(fx.NonFinancialMetrics))
@@ -345,7 +464,7 @@ type lineKey struct {
 	month   Month
 }
 
-func compareLines(f *findings, what string, got, want []reachfixture.Line) {
+func compareLines(f *findings, what string, got, want []reachfixture.Line, other string) {
 	g := map[lineKey]Money{}
 	for _, l := range got {
 		k := lineKey{l.AccountID, l.Month}
@@ -375,18 +494,18 @@ func compareLines(f *findings, what string, got, want []reachfixture.Line) {
 	})
 	for _, k := range keys {
 		if g[k] != w[k] { // a missing line reads as zero, as the specification allows
-			f.add("%s: %s %s is %s, the books say %s", what, k.account, k.month, g[k], w[k])
+			f.add("%s: %s %s is %s, %s %s", what, k.account, k.month, g[k], other, w[k])
 		}
 	}
 }
 
-func compareRows[T comparable](f *findings, what string, got, want []T, month func(T) Month) {
+func compareRows[T comparable](f *findings, what string, got, want []T, month func(T) Month, other string) {
 	g := map[Month]T{}
 	for _, s := range got {
 		g[month(s)] = s
 	}
 	if len(got) != len(want) {
-		f.add("%s: %d months, the books have %d", what, len(got), len(want))
+		f.add("%s: %d months, %s %d", what, len(got), other, len(want))
 	}
 	for _, w := range want {
 		s, ok := g[month(w)]
@@ -394,13 +513,13 @@ func compareRows[T comparable](f *findings, what string, got, want []T, month fu
 		case !ok:
 			f.add("%s: %s is missing", what, month(w))
 		case s != w:
-			f.add("%s %s: %s", what, month(w), diffFields(s, w))
+			f.add("%s %s: %s", what, month(w), diffFields(s, w, other))
 		}
 	}
 }
 
 // diffFields names the fields that differ between two summaries of the same type.
-func diffFields[T any](got, want T) string {
+func diffFields[T any](got, want T, other string) string {
 	gs, ws := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want)
 	gf, wf := strings.Fields(strings.Trim(gs, "{}")), strings.Fields(strings.Trim(ws, "{}"))
 	var out []string
@@ -408,7 +527,7 @@ func diffFields[T any](got, want T) string {
 		if gf[i] != wf[i] {
 			name, gv, _ := strings.Cut(gf[i], ":")
 			_, wv, _ := strings.Cut(wf[i], ":")
-			out = append(out, fmt.Sprintf("%s is %s, the books say %s", name, gv, wv))
+			out = append(out, fmt.Sprintf("%s is %s, %s %s", name, gv, other, wv))
 		}
 	}
 	if len(out) == 0 {

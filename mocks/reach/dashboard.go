@@ -287,7 +287,7 @@ func CompareDashboards(got, want *Dashboard) []string {
 			case !ok:
 				f.add("%s %s: not on the dashboard", wb.Basis, w.Month)
 			case gm != w:
-				f.add("%s %s: %s", wb.Basis, w.Month, diffFields(gm, w))
+				f.add("%s %s: %s", wb.Basis, w.Month, diffFields(gm, w, books))
 			}
 		}
 	}

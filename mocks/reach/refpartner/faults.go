@@ -18,7 +18,7 @@ var catalogue = []Fault{
 	{"html-on-bad-token", "answers a missing or wrong token with 200 and an HTML sign-in page instead of 401 with an errors body"},
 	{"plain-text-errors", "sends error answers (401, 403, 404, 400) as text/plain instead of the JSON errors[] body"},
 	{"accepts-other-company-token", "lets a valid token read any company, not only the companies it was issued for"},
-	{"no-company-list", "names the companies of user-info \"companies\" instead of \"Companies\", so Reach finds no company"},
+	{"no-company-list", "lists user-info's companies under \"companies\" instead of the required \"Companies\" (a case-sensitive client finds no company)"},
 	{"refresh-token-rejected", "refuses its own refresh tokens (invalid_grant), so Reach cannot renew access without the customer"},
 	{"rate-limits-nightly", "rate-limits at night (more than 10 requests a minute between 00:00 and 06:00 UTC get 429), blocking the nightly sync"},
 	{"missing-endpoint", "does not implement the departments list (404), a required endpoint"},

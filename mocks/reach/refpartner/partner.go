@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -180,24 +181,29 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "this partner hosts the Reach API, not %q", body.Platform)
 		return
 	}
-	st := body.Settings
-	if st.AccessToken == "" {
-		writeErr(w, http.StatusBadRequest, "settings need access_token: the bearer token Reach will send")
+	if err := p.Reset(body.Settings); err != nil {
+		writeErr(w, http.StatusBadRequest, "%v", err)
 		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// Reset starts a fresh session that accepts the given credentials; the books must be loaded next.
+func (p *Partner) Reset(st Settings) error {
+	if st.AccessToken == "" {
+		return errors.New("settings need access_token: the bearer token Reach will send")
 	}
 	if o := st.OtherCompany; o != nil && (o.CompanyID == "" || o.AccessToken == "" || o.AccessToken == st.AccessToken) {
-		writeErr(w, http.StatusBadRequest, "other_company needs company_id and an access_token of its own")
-		return
+		return errors.New("other_company needs company_id and an access_token of its own")
 	}
 	if o := st.OAuth; o != nil && (o.ClientID == "" || o.ClientSecret == "" || o.RedirectURI == "") {
-		writeErr(w, http.StatusBadRequest, "oauth needs client_id, client_secret and redirect_uri")
-		return
+		return errors.New("oauth needs client_id, client_secret and redirect_uri")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.s = &session{settings: st, codes: map[string]grant{}, access: map[string]time.Time{}, refresh: map[string]bool{},
 		counts: map[string]int{}}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // loadFixture takes the fixture document (fixtures/reach/company.json's shape) as the company's books.
@@ -212,18 +218,25 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "%v", err)
 		return
 	}
+	if err := p.Load(books); err != nil {
+		writeErr(w, http.StatusConflict, "%v", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// Load makes books the company's books in the current session.
+func (p *Partner) Load(books *reachfixture.Company) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.s == nil {
-		writeErr(w, http.StatusConflict, "reset first: no session")
-		return
+		return errors.New("reset first: no session")
 	}
 	if o := p.s.settings.OtherCompany; o != nil && o.CompanyID == books.Company.CompanyID {
-		writeErr(w, http.StatusBadRequest, "the other company's id %s is the fixture's company", o.CompanyID)
-		return
+		return fmt.Errorf("the other company's id %s is the fixture's company", o.CompanyID)
 	}
 	p.s.books = books
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (p *Partner) act(w http.ResponseWriter, r *http.Request) {

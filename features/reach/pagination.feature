@@ -1,0 +1,22 @@
+@reach @pagination
+Feature: Pagination
+  Reference lists take offset and limit (1 to 1000, default 100) and answer {Data, Pagination}.
+  Paging through a list reads every record exactly once with a stable total; a page never holds
+  more than limit records; a limit over 1000 is refused with 400, never silently clamped.
+
+  Background:
+    Given the partner serves the books of "Lantern Physiotherapy Pty Ltd"
+
+  @exactly-once
+  Scenario: Paging one record at a time reads every record exactly once
+    When Reach pages through every reference list one record at a time
+    And Reach reads every reference list in one page of 1000
+    Then every record was read exactly once, with the same total on every page
+    And both readings found the same records in the same order
+
+  @limits
+  Scenario: Limits of 1 and 1000 are honoured and 1001 is refused
+    When Reach asks every reference list for a page of 1, a page of 1000 and a page of 1001
+    Then a page of 1 held one record and echoed limit 1
+    And a page of 1000 held the whole list
+    And a page of 1001 was refused with 400 and an errors body

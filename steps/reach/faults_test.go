@@ -1,0 +1,152 @@
+package reach_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/steps/reach"
+)
+
+// Scenario names, as in features/reach, by their tags.
+var scenarios = map[string]string{
+	"@no-token":          "A request without a token is refused with an errors body",
+	"@wrong-token":       "A request with a wrong token is refused with an errors body",
+	"@other-company":     "Another company's token cannot read this company",
+	"@valid-token":       "A valid token reads its own company",
+	"@oauth":             "Reach connects by OAuth and renews access without the customer",
+	"@nightly":           "The nightly sync runs off-hours and completes without rate limiting",
+	"@on-demand":         "An on-demand sync completes",
+	"@repeatable":        "Repeated syncs return the same data",
+	"@retry-503":         "A brief outage answered with 503 is retried",
+	"@reference-data":    "Company information and reference lists equal the books",
+	"@statement-values":  "Statements and metric values equal the books on both accounting bases",
+	"@balance":           "The balance sheet balances and the cash flow adds up every month",
+	"@pl-totals":         "Profit and loss totals equal the sum of their accounts",
+	"@chart":             "Every account in the statements is in the chart of accounts",
+	"@valid-answers":     "Every answer of a sync is valid against the Reach specification",
+	"@dates":             "Dates are plain dates",
+	"@empty-lists":       "Empty lists are empty arrays",
+	"@field-names":       "Field names are fixed; extra fields are only warnings",
+	"@exactly-once":      "Paging one record at a time reads every record exactly once",
+	"@limits":            "Limits of 1 and 1000 are honoured and 1001 is refused",
+	"@endpoints":         "Every required endpoint answers",
+	"@latency":           "Every answer comes within the latency budget",
+	"@dashboard-figures": "Reach's dashboard shows the books' figures",
+}
+
+// flowNames are how failure reasons start: every reason names its flow.
+var flowNames = []string{
+	"authentication", "sync scheduling", "sync stability", "data accuracy", "statements balance", "P&L totals",
+	"chart of accounts", "formatting", "pagination", "endpoint reliability", "latency", "dashboard",
+}
+
+// catches says which scenarios (by tag) each fault must fail. Each fault's run holds only these
+// scenarios, so the test stays fast; together they must hold every scenario of the features.
+var catches = map[string][]string{
+	"html-on-bad-token":             {"@no-token", "@wrong-token"},
+	"plain-text-errors":             {"@no-token", "@wrong-token", "@other-company", "@limits"},
+	"accepts-other-company-token":   {"@other-company"},
+	"no-company-list":               {"@valid-token", "@valid-answers"},
+	"refresh-token-rejected":        {"@oauth"},
+	"rate-limits-nightly":           {"@nightly"},
+	"missing-endpoint":              {"@endpoints", "@on-demand"},
+	"unstable-amounts":              {"@repeatable", "@statement-values"},
+	"unavailable-as-500":            {"@retry-503"},
+	"page-skip":                     {"@exactly-once", "@reference-data"},
+	"page-repeat":                   {"@exactly-once"},
+	"unstable-total":                {"@exactly-once"},
+	"limit-ignored":                 {"@limits", "@exactly-once"},
+	"accepts-limit-1001":            {"@limits"},
+	"wrong-basis":                   {"@statement-values", "@dashboard-figures"},
+	"unbalanced-balance-sheet":      {"@balance"},
+	"pl-totals-off":                 {"@pl-totals"},
+	"unknown-account-in-statements": {"@chart"},
+	"datetime-dates":                {"@dates", "@valid-answers"},
+	"null-empty-lists":              {"@empty-lists", "@valid-answers"},
+	"dynamic-field-names":           {"@field-names", "@valid-answers"},
+	"slow-answers":                  {"@latency"},
+	"calendar-fiscal-year":          {"@dashboard-figures", "@reference-data"},
+}
+
+// TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant
+// to catch it: each must fail, with a reason that starts with its flow. Every scenario of the features
+// must be caught by some fault, or nothing proves it can fail.
+func TestEveryFaultIsCaught(t *testing.T) {
+	faults := reach.Platform{}.Faults()
+	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
+	all, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{})
+	require.NoError(t, err)
+	require.Len(t, all.Scenarios, len(scenarios), "every scenario of features/reach is named here")
+	for _, sc := range all.Scenarios {
+		assert.Contains(t, valuesOf(scenarios), sc.Name, "scenario %q has no tag entry here", sc.Name)
+	}
+
+	caught := map[string][]string{}
+	var table []string
+	for _, f := range faults {
+		tags, ok := catches[f.Name]
+		require.True(t, ok, "fault %s has no expectation", f.Name)
+		t.Run(f.Name, func(t *testing.T) {
+			sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{
+				Config: runner.Config{Faults: []string{f.Name}},
+				Tags:   strings.Join(tags, ","),
+			})
+			require.NoError(t, err)
+			assert.Equal(t, "failed", sum.Verdict, "fault %s (%s) went unnoticed", f.Name, f.Breaks)
+			failed := map[string]runner.ScenarioResult{}
+			for _, r := range sum.Failed() {
+				failed[r.Name] = r
+				table = append(table, fmt.Sprintf("%-30s %-72s %s", f.Name, r.Name, firstLine(r.Reason)))
+				assert.True(t, slices.ContainsFunc(flowNames, func(fl string) bool { return strings.HasPrefix(r.Reason, fl) }),
+					"the reason for %q should start with the flow it failed: %s", r.Name, r.Reason)
+			}
+			for _, tag := range tags {
+				name := scenarios[tag]
+				if _, ok := failed[name]; ok {
+					caught[name] = append(caught[name], f.Name)
+				} else {
+					t.Errorf("fault %s should fail %q; it failed %v", f.Name, name, keys(failed))
+				}
+			}
+		})
+	}
+	sort.Strings(table)
+	t.Logf("fault → failed scenario → reason\n%s", strings.Join(table, "\n"))
+	for _, name := range valuesOf(scenarios) {
+		assert.NotEmpty(t, caught[name], "scenario %q is failed by no fault: nothing proves it can fail", name)
+	}
+}
+
+func valuesOf(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func keys(m map[string]runner.ScenarioResult) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}

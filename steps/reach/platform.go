@@ -1,0 +1,260 @@
+// Package reach holds the step definitions of the Reach acceptance features and the wiring of a run:
+// Reach's sync client (mocks/reach) and the partner under test, which hosts the Reach API and is
+// reached through its driver.
+package reach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"regexp"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	features "github.com/accord-harness/accord/features/reach"
+	reachfixture "github.com/accord-harness/accord/fixtures/reach"
+	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/runner"
+	mock "github.com/accord-harness/accord/mocks/reach"
+	"github.com/accord-harness/accord/mocks/reach/refpartner"
+)
+
+// DashboardFile is the dashboard's name in the report directory.
+const DashboardFile = "reach-dashboard.html"
+
+// Platform is Reach for the runner.
+type Platform struct{}
+
+func (Platform) Name() string { return "reach" }
+
+func (Platform) Features() fs.FS { return features.FS }
+
+func (Platform) Faults() []runner.Fault {
+	var out []runner.Fault
+	for _, f := range refpartner.Faults() {
+		out = append(out, runner.Fault{Name: f.Name, Breaks: f.Breaks})
+	}
+	return out
+}
+
+// session is one run: Reach's sync client and the partner under test.
+type session struct {
+	clock     *clock.Run
+	journal   *journal.Journal
+	reach     *mock.Reach
+	driver    *driver.Client
+	partner   string
+	books     *reachfixture.Company
+	budget    time.Duration
+	reportDir string
+	servers   []*http.Server
+
+	mu        sync.Mutex
+	seq       int
+	syncs     []syncRow
+	dashboard string
+}
+
+type syncRow struct {
+	Scenario   string   `json:"scenario"`
+	Kind       string   `json:"kind"`
+	Connection string   `json:"connection"`
+	Exchanges  int      `json:"exchanges"`
+	Seconds    float64  `json:"seconds"` // on the run clock
+	Completed  bool     `json:"completed"`
+	Problems   []string `json:"problems,omitempty"`
+}
+
+// Start starts the bundled reference partner on loopback unless the config names another partner,
+// and Reach's sync client on the run clock.
+func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir}
+	if s.budget <= 0 {
+		s.budget = mock.DefaultLatencyBudget
+	}
+	books, err := reachfixture.Load()
+	if err != nil {
+		return nil, err
+	}
+	s.books = books
+	timeout := mock.DefaultTimeout
+	virtual := false
+	var driverURL string
+	if cfg.Partner == nil {
+		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults,
+			// The embedded partner lives on the run clock: the time it takes is the clock's.
+			Wait: func(_ context.Context, d time.Duration) { s.clock.Advance(d) }})
+		if err != nil {
+			return nil, err
+		}
+		addr, err := s.serve("127.0.0.1:0", p)
+		if err != nil {
+			return nil, err
+		}
+		driverURL = "http://" + addr
+		virtual = true
+	} else {
+		if len(cfg.Faults) > 0 {
+			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
+		}
+		if cfg.Partner.Timeout > 0 {
+			timeout = cfg.Partner.Timeout
+		}
+		driverURL = cfg.Partner.DriverURL
+	}
+	s.reach, err = mock.New(mock.Options{Clock: s.clock, Virtual: virtual, Journal: s.journal, Timeout: timeout, LatencyBudget: s.budget})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.driver, err = driver.New(driverURL, timeout); err != nil {
+		s.Close()
+		return nil, err
+	}
+	name, err := s.driver.Health(ctx)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("the partner under test is not answering: %w", err)
+	}
+	s.partner = name
+	if cfg.Partner != nil && cfg.Partner.Name != "" {
+		s.partner = cfg.Partner.Name
+	}
+	return s, nil
+}
+
+func (s *session) serve(addr string, h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.servers = append(s.servers, srv)
+	go func() { _ = srv.Serve(ln) }()
+	return ln.Addr().String(), nil
+}
+
+func (s *session) PartnerName() string { return s.partner }
+
+func (s *session) Close() error {
+	for _, srv := range s.servers {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = srv.Shutdown(ctx)
+		cancel()
+	}
+	return nil
+}
+
+func (s *session) nextConnection() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return fmt.Sprintf("reach-%03d", s.seq)
+}
+
+func (s *session) recordSync(scenario string, r *mock.SyncResult) {
+	row := syncRow{Scenario: scenario, Kind: string(r.Kind), Connection: r.Conn, Exchanges: len(r.Trace.Entries()),
+		Seconds: r.Finished.Sub(r.Started).Seconds(), Completed: r.Completed()}
+	for _, p := range r.Problems {
+		row.Problems = append(row.Problems, p.String())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.syncs = append(s.syncs, row)
+}
+
+var indices = regexp.MustCompile(`\.\d+(\.|$)`)
+
+// Extras are the API coverage, the latencies on the run clock, the extra-field warnings, the syncs
+// and where the dashboard went.
+func (s *session) Extras() map[string]any {
+	type coverage struct {
+		Operation string `json:"operation"`
+		Flow      string `json:"flow"`
+		Required  bool   `json:"required"`
+		Calls     int    `json:"calls"`
+		Succeeded int    `json:"succeeded"`
+	}
+	calls, ok := map[string]int{}, map[string]int{}
+	type warning struct {
+		Operation string `json:"operation"`
+		Field     string `json:"field"`
+		Message   string `json:"message"`
+		Count     int    `json:"count"`
+	}
+	warnings := map[[2]string]*warning{}
+	for _, rec := range s.reach.Records("") {
+		calls[rec.Operation]++
+		if rec.Status >= 200 && rec.Status < 300 {
+			ok[rec.Operation]++
+		}
+		for _, w := range rec.Warnings {
+			field := indices.ReplaceAllString(w.Field, "[]$1")
+			k := [2]string{rec.Operation, field}
+			if warnings[k] == nil {
+				warnings[k] = &warning{Operation: rec.Operation, Field: field, Message: w.Message}
+			}
+			warnings[k].Count++
+		}
+	}
+	var cov []coverage
+	for _, op := range s.reach.SpecDoc().Operations() {
+		cov = append(cov, coverage{op.ID, op.Flow, op.Required, calls[op.ID], ok[op.ID]})
+	}
+	sort.Slice(cov, func(i, j int) bool {
+		if cov[i].Flow != cov[j].Flow {
+			return cov[i].Flow < cov[j].Flow
+		}
+		return cov[i].Operation < cov[j].Operation
+	})
+	ws := make([]warning, 0, len(warnings))
+	for _, w := range warnings {
+		ws = append(ws, *w)
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].Operation+ws[i].Field < ws[j].Operation+ws[j].Field })
+	s.mu.Lock()
+	syncs := append([]syncRow{}, s.syncs...)
+	dashboard := s.dashboard
+	s.mu.Unlock()
+	out := map[string]any{
+		"api_coverage":           cov,
+		"latencies":              s.reach.Latencies(),
+		"latency_budget_seconds": s.budget.Seconds(),
+		"warnings":               ws,
+		"syncs":                  syncs,
+		"exchanges":              s.journal.Len(),
+		"validation":             s.reach.Stats(),
+	}
+	if dashboard != "" {
+		out["dashboard"] = dashboard
+	}
+	return out
+}
+
+// InitializeScenario gives every scenario its own world and connection.
+func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
+	w := &world{s: s}
+	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
+		return ctx, w.begin(ctx, scn.Name)
+	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		w.end()
+		return ctx, nil
+	})
+	registerConnection(sc, w)
+	registerAuth(sc, w)
+	registerSchedule(sc, w)
+	registerAccuracy(sc, w)
+	registerFormatting(sc, w)
+	registerPagination(sc, w)
+	registerReliability(sc, w)
+	registerDashboard(sc, w)
+}

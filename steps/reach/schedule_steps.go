@@ -1,0 +1,166 @@
+package reach
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/accord-harness/accord/internal/journal"
+	mock "github.com/accord-harness/accord/mocks/reach"
+)
+
+// nightlyWait bounds, in real time, how long a step waits for a nightly sync to finish.
+const nightlyWait = 2 * time.Minute
+
+func registerSchedule(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^the nightly sync time comes on the run clock$`, w.nightComes)
+	sc.Step(`^the nightly sync completed$`, func() error { return w.completed(mock.Nightly) })
+	sc.Step(`^the on-demand sync completed$`, func() error { return w.completed(mock.OnDemand) })
+	sc.Step(`^the partner never answered 429 during the nightly sync$`, w.no429)
+	sc.Step(`^the customer presses the sync button$`, w.pressSync)
+	sc.Step(`^the customer presses the sync button again$`, w.pressSync)
+	sc.Step(`^it read every reference list to its end and the statements of both accounting bases$`, w.readEverything)
+	sc.Step(`^both syncs completed and returned the same data$`, w.sameData)
+	sc.Step(`^the partner's system is unavailable for its next (\d+) requests$`, w.outage)
+	sc.Step(`^the partner answered 503 and Reach retried after a backoff on the run clock$`, w.retried503)
+}
+
+// nightComes moves the run clock to the nightly sync and waits for it to finish.
+func (w *world) nightComes() error {
+	next := w.sched.NextNightly()
+	w.s.clock.Advance(next.Sub(w.s.clock.Now()) + time.Second)
+	r, err := w.sched.Wait(w.ctx, mock.Nightly, next, nightlyWait)
+	if err != nil {
+		return fmt.Errorf("sync scheduling: the nightly sync due at %s: %v", next.Format(time.RFC3339), err)
+	}
+	w.s.recordSync(w.scenario, r)
+	w.syncs = append(w.syncs, r)
+	return nil
+}
+
+func (w *world) completed(kind mock.Kind) error {
+	r, err := w.lastSync(kind)
+	if err != nil {
+		return err
+	}
+	if !r.Completed() {
+		return fmt.Errorf("sync stability: %v", r.Err())
+	}
+	return nil
+}
+
+func (w *world) no429() error {
+	r, err := w.lastSync(mock.Nightly)
+	if err != nil {
+		return err
+	}
+	var limited []journal.Entry
+	entries := r.Trace.Entries()
+	for _, e := range entries {
+		if e.Status == 429 {
+			limited = append(limited, e)
+		}
+	}
+	if len(limited) > 0 {
+		return fmt.Errorf("sync scheduling: the partner rate-limited the nightly sync that started %s: %d of its %d requests were answered 429, first %s",
+			r.Started.UTC().Format("15:04 UTC"), len(limited), len(entries), describe(limited[0]))
+	}
+	return nil
+}
+
+func (w *world) readEverything() error {
+	r, err := w.lastSync(mock.OnDemand)
+	if err != nil {
+		return err
+	}
+	cd, err := w.company()
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for _, op := range mock.ListOperations() {
+		lr := cd.Lists[op]
+		if lr == nil || len(lr.Pages) == 0 {
+			bad = append(bad, op+" was not read")
+			continue
+		}
+		last := lr.Pages[len(lr.Pages)-1]
+		if len(lr.IDs) < last.Total {
+			bad = append(bad, fmt.Sprintf("%s stopped after %d of %d records", op, len(lr.IDs), last.Total))
+		}
+	}
+	ok := map[string]int{}
+	for _, rec := range r.Trace.Records() {
+		if rec.Status == 200 {
+			ok[rec.Operation]++
+		}
+	}
+	want := 2 * len(cd.Chunks) // both bases, one request per fiscal-year chunk
+	for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
+		if ok[op] < want {
+			bad = append(bad, fmt.Sprintf("%s answered %d of %d requests (2 bases × %d fiscal-year chunks)", op, ok[op], want, len(cd.Chunks)))
+		}
+	}
+	return findings("sync stability", bad)
+}
+
+func (w *world) sameData() error {
+	if len(w.syncs) < 2 {
+		return fmt.Errorf("sync stability: %d syncs ran, two are needed", len(w.syncs))
+	}
+	a, b := w.syncs[len(w.syncs)-2], w.syncs[len(w.syncs)-1]
+	for _, r := range []*mock.SyncResult{a, b} {
+		if !r.Completed() {
+			return fmt.Errorf("sync stability: %v", r.Err())
+		}
+	}
+	id := w.s.books.Company.CompanyID
+	ca, _ := a.Company(id)
+	cb, _ := b.Company(id)
+	if ca == nil || cb == nil {
+		return fmt.Errorf("sync stability: a sync pulled no company %s", id)
+	}
+	return findings("sync stability: the second sync differs from the first", mock.Diff(cb, ca))
+}
+
+func (w *world) outage(n int) error {
+	return w.s.driver.Act(w.ctx, "outage", map[string]any{"requests": n}, nil)
+}
+
+func (w *world) retried503() error {
+	r, err := w.lastSync(mock.OnDemand)
+	if err != nil {
+		return err
+	}
+	entries := r.Trace.Entries()
+	var seen []string
+	retried := 0
+	for i, e := range entries {
+		if len(seen) < 4 {
+			seen = append(seen, fmt.Sprintf("%s %d", e.Operation, e.Status))
+		}
+		if e.Status != 503 {
+			continue
+		}
+		var next *journal.Entry
+		for j := i + 1; j < len(entries); j++ {
+			if entries[j].URL == e.URL && entries[j].Method == e.Method {
+				next = &entries[j]
+				break
+			}
+		}
+		if next == nil {
+			return fmt.Errorf("sync stability: %s was answered 503 and never retried", describe(e))
+		}
+		if wait := next.Time.Sub(e.Time.Add(e.Duration)); wait <= 0 {
+			return fmt.Errorf("sync stability: %s was retried at once, without a backoff", describe(e))
+		}
+		retried++
+	}
+	if retried == 0 {
+		return fmt.Errorf("sync stability: the partner was told to be briefly unavailable, yet it never answered 503 (the sync began: %s)", strings.Join(seen, ", "))
+	}
+	return nil
+}

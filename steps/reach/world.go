@@ -1,0 +1,192 @@
+package reach
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	reachfixture "github.com/accord-harness/accord/fixtures/reach"
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/spec"
+	mock "github.com/accord-harness/accord/mocks/reach"
+)
+
+// otherCompanyID is the partner's second customer in every scenario.
+const (
+	otherCompanyID   = "cmp-harbour-dental"
+	otherCompanyName = "Harbour Dental Group"
+	redirectURI      = "https://app.reachreporting.example/oauth/callback"
+)
+
+// world is one scenario's state: its own connection (base URL and credentials), what Reach pulled,
+// and what the probes got back.
+type world struct {
+	s        *session
+	ctx      context.Context
+	scenario string
+	id       string // the connection, as journal tenant
+
+	token      string // the customer's static token
+	otherToken string // the other company's token
+	oauth      mock.OAuthClient
+	conn       *mock.Connection
+	sched      *mock.Scheduler
+	syncs      []*mock.SyncResult
+	probes     []*mock.Result
+
+	discovery *mock.Discovery // nil: the partner uses static tokens
+	code      string
+
+	byOne, byAll map[string]*mock.ListRead
+	pages        map[string]map[int]*mock.Result // operation → limit → answer
+	dashboard    *mock.Dashboard
+}
+
+func secret(prefix string) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}
+
+func (w *world) begin(ctx context.Context, name string) error {
+	*w = world{s: w.s, ctx: ctx, scenario: name, id: w.s.nextConnection()}
+	w.token = secret("tok")
+	w.otherToken = secret("tok-other")
+	w.oauth = mock.OAuthClient{ClientID: "reach-" + w.id, ClientSecret: secret("cs"), RedirectURI: redirectURI}
+	return nil
+}
+
+func (w *world) end() {
+	if w.sched != nil {
+		w.sched.Stop()
+	}
+}
+
+func registerConnection(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^the partner serves the books of "([^"]*)"$`, w.connect)
+	sc.Step(`^Reach has synced on demand$`, w.hasSynced)
+}
+
+// rawJSON hands bytes to the driver client unchanged.
+type rawJSON []byte
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+// connect resets the partner with this scenario's credentials, loads the books, and asks where its
+// API is: the onboarding step where the partner shares a base URL and credentials.
+func (w *world) connect(company string) error {
+	if company != w.s.books.Company.CompanyName {
+		return fmt.Errorf("the Reach fixture is %q, not %q", w.s.books.Company.CompanyName, company)
+	}
+	settings := map[string]any{
+		"access_token":  w.token,
+		"other_company": map[string]any{"company_id": otherCompanyID, "company_name": otherCompanyName, "access_token": w.otherToken},
+		"oauth":         map[string]any{"client_id": w.oauth.ClientID, "client_secret": w.oauth.ClientSecret, "redirect_uri": w.oauth.RedirectURI},
+	}
+	if err := w.s.driver.Reset(w.ctx, "reach", settings); err != nil {
+		return err
+	}
+	if err := w.s.driver.LoadFixture(w.ctx, rawJSON(reachfixture.Raw())); err != nil {
+		return err
+	}
+	var conn struct {
+		BaseURL string `json:"base_url"`
+	}
+	if err := w.s.driver.View(w.ctx, "connection", &conn); err != nil {
+		return err
+	}
+	c, err := mock.NewConnection(w.id, conn.BaseURL, w.token)
+	if err != nil {
+		return fmt.Errorf("the partner's connection view: %w", err)
+	}
+	w.conn = c
+	w.sched = w.s.reach.Schedule(c)
+	return nil
+}
+
+// syncNow presses the sync button and keeps the result.
+func (w *world) syncNow() (*mock.SyncResult, error) {
+	r, err := w.sched.SyncNow(w.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sync scheduling: the sync button was refused: %w", err)
+	}
+	w.s.recordSync(w.scenario, r)
+	w.syncs = append(w.syncs, r)
+	return r, nil
+}
+
+func (w *world) pressSync() error {
+	_, err := w.syncNow()
+	return err
+}
+
+// hasSynced is a sync the rest of the scenario reads: it must have completed.
+func (w *world) hasSynced() error {
+	r, err := w.syncNow()
+	if err != nil {
+		return err
+	}
+	if !r.Completed() {
+		return fmt.Errorf("sync stability: %v", r.Err())
+	}
+	return nil
+}
+
+// lastSync is the scenario's latest sync of a kind ("" any).
+func (w *world) lastSync(kind mock.Kind) (*mock.SyncResult, error) {
+	for i := len(w.syncs) - 1; i >= 0; i-- {
+		if kind == "" || w.syncs[i].Kind == kind {
+			return w.syncs[i], nil
+		}
+	}
+	return nil, fmt.Errorf("sync scheduling: no %s sync ran in this scenario", kind)
+}
+
+// company is the fixture's company as the last sync pulled it.
+func (w *world) company() (*mock.CompanyData, error) {
+	r, err := w.lastSync("")
+	if err != nil {
+		return nil, err
+	}
+	cd, ok := r.Company(w.s.books.Company.CompanyID)
+	if !ok {
+		return nil, fmt.Errorf("sync stability: the sync pulled no company %s (%v)", w.s.books.Company.CompanyID, r.Err())
+	}
+	return cd, nil
+}
+
+// describe is one exchange, for a failure reason.
+func describe(e journal.Entry) string {
+	out := fmt.Sprintf("%s %s (%s) → ", e.Method, e.URL, e.Operation)
+	if e.Error != "" {
+		return out + e.Error
+	}
+	out += fmt.Sprint(e.Status)
+	if len(e.ResponseViolations) > 0 {
+		return out + ": " + spec.Summary(first(e.ResponseViolations, 3))
+	}
+	body := strings.Join(strings.Fields(string(e.ResponseBody)), " ")
+	if len(body) > 200 {
+		body = body[:200] + "…"
+	}
+	return out + " " + body
+}
+
+func first[T any](xs []T, n int) []T {
+	if len(xs) > n {
+		return xs[:n]
+	}
+	return xs
+}
+
+// findings turns check results into one error with the flow's name first.
+func findings(flow string, lines []string) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: %s", flow, strings.Join(lines, "; "))
+}
