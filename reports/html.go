@@ -20,8 +20,12 @@ const HTMLFile = "report.html"
 //go:embed report.html.tmpl
 var pageTemplate string
 
-// maxEvidence bounds the exchanges shown per scenario; the HAR has them all.
-const maxEvidence = 60
+// maxEvidence bounds the exchanges shown per failed scenario, and
+// maxPassedEvidence per passed one; the HAR has them all.
+const (
+	maxEvidence       = 60
+	maxPassedEvidence = 15
+)
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pretty":   pretty,
@@ -66,9 +70,13 @@ func WriteHTML(path string, r Run) error {
 		if s.Status != "passed" {
 			ex = evidence(ex)
 		}
-		if len(ex) > maxEvidence {
-			v.Omitted = len(ex) - maxEvidence
-			ex = ex[len(ex)-maxEvidence:]
+		limit := maxEvidence
+		if s.Status == "passed" {
+			limit = maxPassedEvidence
+		}
+		if len(ex) > limit {
+			v.Omitted = len(ex) - limit
+			ex = ex[len(ex)-limit:]
 		}
 		v.Exchanges = ex
 		i, ok := index[s.Feature]

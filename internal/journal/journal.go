@@ -129,6 +129,13 @@ func (j *Journal) Tenant(tenant string) []Entry {
 	return j.Select(func(e Entry) bool { return e.Tenant == tenant })
 }
 
+// LastSeq is the sequence number of the newest entry (0 when empty).
+func (j *Journal) LastSeq() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq
+}
+
 // Len is the number of entries.
 func (j *Journal) Len() int {
 	j.mu.Lock()

@@ -5,6 +5,8 @@ package docplanner
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,8 +34,49 @@ import (
 // DefaultLatencyBudget is how long a change may take to reach the other side.
 const DefaultLatencyBudget = 30 * time.Second
 
-// Platform is Docplanner for the runner.
-type Platform struct{}
+// Platform is Docplanner for the runner. Its zero value starts a mock per
+// run; with Shared set, runs share one mock, as partners share the platform.
+type Platform struct {
+	Shared *Shared
+}
+
+// Shared is one mock platform that several runs use at once: each run has
+// its own client credentials (tenants), so none sees another's data.
+type Shared struct {
+	clock   *clock.Run
+	journal *journal.Journal
+	mock    *mock.Mock
+	url     string
+	srv     *http.Server
+}
+
+// NewShared serves a mock platform on loopback.
+func NewShared() (*Shared, error) {
+	sh := &Shared{clock: clock.New(), journal: journal.New()}
+	m, err := mock.New(mock.Options{Clock: sh.clock, Journal: sh.journal})
+	if err != nil {
+		return nil, err
+	}
+	sh.mock = m
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	sh.url = "http://" + ln.Addr().String()
+	sh.srv = &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = sh.srv.Serve(ln) }()
+	return sh, nil
+}
+
+// Mock is the shared platform, for checks across runs.
+func (sh *Shared) Mock() *mock.Mock { return sh.mock }
+
+// Close stops the shared mock.
+func (sh *Shared) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return sh.srv.Shutdown(ctx)
+}
 
 func (Platform) Name() string { return "docplanner" }
 
@@ -69,6 +112,8 @@ type session struct {
 	model   string
 	servers []*http.Server
 
+	run       string // tells this run's tenants from other runs' on a shared mock
+	shared    bool
 	mu        sync.Mutex
 	seq       int
 	latencies []latency
@@ -76,8 +121,21 @@ type session struct {
 	timeline  []timelineRow
 }
 
-// Journal is the run's traffic, for the report.
-func (s *session) Journal() *journal.Journal { return s.journal }
+// Journal is the run's traffic, for the report. On a shared mock it holds
+// only this run's tenants, so a report never shows another partner's data.
+func (s *session) Journal() *journal.Journal {
+	if !s.shared {
+		return s.journal
+	}
+	own := journal.New()
+	prefix := "accord-" + s.run + "-"
+	labels := s.journal.Labels()
+	for _, e := range s.journal.Select(func(e journal.Entry) bool { return strings.HasPrefix(e.Tenant, prefix) }) {
+		own.Add(e)
+		own.Label(e.Tenant, labels[e.Tenant])
+	}
+	return own
+}
 
 // Secrets are the client secrets handed out, so no output shows them.
 func (s *session) Secrets() []string {
@@ -100,8 +158,8 @@ type latency struct {
 
 // Start serves the mock on loopback (or where the config says), and starts
 // the bundled reference partner unless the config names another one.
-func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget, model: mock.ModelPush}
+func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget, model: mock.ModelPush, run: randomHex(3)}
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}
@@ -110,18 +168,23 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 		return nil, err
 	}
 	s.fixture = f
-	if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal}); err != nil {
-		return nil, err
+	if p.Shared != nil {
+		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
+		s.shared = true
+	} else {
+		if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal}); err != nil {
+			return nil, err
+		}
+		listen := "127.0.0.1:0"
+		if cfg.Partner != nil && cfg.Partner.MockListen != "" {
+			listen = cfg.Partner.MockListen
+		}
+		addr, err := s.serve(listen, s.mock)
+		if err != nil {
+			return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
+		}
+		s.mockURL = "http://" + addr
 	}
-	listen := "127.0.0.1:0"
-	if cfg.Partner != nil && cfg.Partner.MockListen != "" {
-		listen = cfg.Partner.MockListen
-	}
-	addr, err := s.serve(listen, s.mock)
-	if err != nil {
-		return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
-	}
-	s.mockURL = "http://" + addr
 	timeout := 10 * time.Second
 	var driverURL string
 	if cfg.Partner == nil {
@@ -201,7 +264,8 @@ func (s *session) Extras() map[string]any {
 	// its document. A run reports them; the test suite demands none.
 	mockViolations := 0
 	var samples []string
-	for _, e := range s.journal.Select(nil) {
+	own := s.Journal()
+	for _, e := range own.Select(nil) {
 		vs := e.RequestViolations
 		if e.Direction == journal.Inbound {
 			calls[e.Operation]++
@@ -241,7 +305,7 @@ func (s *session) Extras() map[string]any {
 		"latencies":              lat,
 		"max_latency_seconds":    maxLatency,
 		"latency_budget_seconds": s.budget.Seconds(),
-		"exchanges":              s.journal.Len(),
+		"exchanges":              own.Len(),
 		"mock_violations":        mockViolations,
 		"activation_timeline":    timeline,
 		"mock_violation_samples": samples,
@@ -258,7 +322,7 @@ func (s *session) nextTenant() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	return fmt.Sprintf("accord-%03d", s.seq)
+	return fmt.Sprintf("accord-%s-%03d", s.run, s.seq)
 }
 
 // InitializeScenario gives every scenario its own world and platform tenant.
@@ -275,4 +339,10 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerBreaks(sc, w)
 	registerCrossCheck(sc, w)
 	registerCoverage(sc, w)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

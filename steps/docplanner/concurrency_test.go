@@ -1,0 +1,74 @@
+package docplanner_test
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/steps/docplanner"
+)
+
+// TestFiftyPartnersShareOneMock runs the full Docplanner protocol for 50
+// reference partners at once against one mock platform (10 under the race
+// detector, whose slowdown on two cores would turn the test into a test of
+// timeouts; make test runs the 50 without it). Each run has its own
+// client credentials; all must pass, and no tenant may ever be served another
+// tenant's data (every exchange of a tenant carries that tenant's token).
+func TestFiftyPartnersShareOneMock(t *testing.T) {
+	partners := concurrentPartners
+	shared, err := docplanner.NewShared()
+	require.NoError(t, err)
+	defer shared.Close()
+
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	var wg sync.WaitGroup
+	results := make([]*runner.Summary, partners)
+	errs := make([]error, partners)
+	for i := range partners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = runner.Run(context.Background(), docplanner.Platform{Shared: shared}, runner.Options{Tags: "~@pull"})
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+
+	scenarios := 0
+	for i := range partners {
+		require.NoError(t, errs[i], "run %d", i)
+		for _, f := range results[i].Failed() {
+			t.Errorf("run %d: %s failed at %q: %s", i, f.Name, f.FailedStep, f.Reason)
+		}
+		scenarios += results[i].Counts.Scenarios
+	}
+	// Isolation: a token belongs to one tenant; every call made with it was
+	// attributed to that tenant, and the tenant count equals the scenarios run.
+	owner := map[string]string{}
+	tenants := map[string]bool{}
+	for _, e := range shared.Mock().Journal().Select(func(e journal.Entry) bool { return e.Direction == journal.Inbound && e.Tenant != "" }) {
+		tenants[e.Tenant] = true
+		auth := e.RequestHeader.Get("Authorization")
+		if e.Operation == "getToken" || auth == "" || !e.OK() {
+			continue
+		}
+		if prev, seen := owner[auth]; seen && prev != e.Tenant {
+			t.Fatalf("token of %s served tenant %s", prev, e.Tenant)
+		}
+		owner[auth] = e.Tenant
+	}
+	assert.Equal(t, scenarios, len(tenants), "one tenant per scenario, none shared")
+	t.Logf("%d partners, %d scenarios, %d exchanges in %s (%.0f scenarios/s); heap grew %d MiB",
+		partners, scenarios, shared.Mock().Journal().Len(), took.Round(time.Millisecond), float64(scenarios)/took.Seconds(), (after.HeapAlloc-min(before.HeapAlloc, after.HeapAlloc))>>20)
+}

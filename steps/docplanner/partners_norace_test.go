@@ -1,0 +1,5 @@
+//go:build !race
+
+package docplanner_test
+
+const concurrentPartners = 50
