@@ -380,18 +380,20 @@ func chart(d *Dashboard) (bars []Bar, zero float64) {
 	if span == 0 {
 		span = 1
 	}
-	zero = height * float64(top) / span
+	zero = round1(height * float64(top) / span)
 	for i, m := range months {
 		h := height * math.Abs(float64(m.NetIncome)) / span
 		y := zero - h
 		if m.NetIncome < 0 {
 			y = zero
 		}
-		bars = append(bars, Bar{X: float64(i) * width, Y: y, W: width - 6, H: h, Negative: m.NetIncome < 0,
+		bars = append(bars, Bar{X: float64(i) * width, Y: round1(y), W: width - 6, H: round1(h), Negative: m.NetIncome < 0,
 			Label: m.Month.Start().Format("Jan"), Title: monthLabel(m.Month) + ": " + money(m.NetIncome)})
 	}
 	return bars, zero
 }
+
+func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
 //go:embed dashboard.html
 var dashboardHTML string

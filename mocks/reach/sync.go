@@ -276,7 +276,7 @@ func (r *Reach) syncCompany(ctx context.Context, c *Connection, id string, first
 		}
 	}
 
-	cd.From, cd.To, cd.Chunks = r.window(cd.Company, first)
+	cd.From, cd.To, cd.Chunks = window(cd.Company, first, r.opts.Clock.Now(), r.opts.HistoryMonths)
 	for _, basis := range reachfixture.Bases {
 		st := &Statements{PL: &reachfixture.ProfitAndLoss{Lines: []reachfixture.Line{}, Summary: []reachfixture.PLSummary{}},
 			BS: &reachfixture.BalanceSheet{Lines: []reachfixture.Line{}, Summary: []reachfixture.BSSummary{}},
@@ -367,9 +367,9 @@ const maxHistory = 120
 // on the run clock. A connection's first sync starts at the company's BooksStartDate (at most ten
 // years back); later syncs start HistoryMonths back, moved to the start of that fiscal year, never
 // before BooksStartDate.
-func (r *Reach) window(ci reachfixture.CompanyInfo, first bool) (from, to Month, chunks [][2]Month) {
-	to = reachfixture.MonthOf(r.opts.Clock.Now().UTC()).Add(-1)
-	from = fiscalStart(to.Add(-(r.opts.HistoryMonths - 1)), ci.FiscalMonthEnd)
+func window(ci reachfixture.CompanyInfo, first bool, now time.Time, historyMonths int) (from, to Month, chunks [][2]Month) {
+	to = reachfixture.MonthOf(now.UTC()).Add(-1)
+	from = fiscalStart(to.Add(-(historyMonths - 1)), ci.FiscalMonthEnd)
 	var books *Month
 	if t, err := time.Parse(time.DateOnly, ci.BooksStartDate); err == nil {
 		m := reachfixture.MonthOf(t)
@@ -500,12 +500,12 @@ func (r *Reach) ReadList(ctx context.Context, c *Connection, op, companyID strin
 func (r *Reach) Page(ctx context.Context, c *Connection, op, companyID string, offset, limit int, trace *Trace) (*Result, error) {
 	q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
 	return r.Do(ctx, c, Request{Operation: op, Path: map[string]string{"CompanyId": companyID}, Query: q, Trace: trace,
-		Check: pageCheck(offset, limit)})
+		Check: PageCheck(offset, limit)})
 }
 
-// pageCheck holds a 200 page to the pagination rules: at most limit items, offset and limit echoed,
+// PageCheck holds a 200 page to the pagination rules: at most limit items, offset and limit echoed,
 // no more items than total, and an empty page only at or past the end.
-func pageCheck(offset, limit int) func(int, []byte) []journal.Violation {
+func PageCheck(offset, limit int) func(int, []byte) []journal.Violation {
 	return func(status int, body []byte) []journal.Violation {
 		if status != http.StatusOK || limit < 1 || limit > MaxPageSize {
 			return nil
@@ -578,7 +578,7 @@ func (r *Reach) statement(ctx context.Context, c *Connection, companyID, op stri
 		q.Set("BudgetId", budgetID)
 	}
 	res, err := r.Do(ctx, c, Request{Operation: op, Path: map[string]string{"CompanyId": companyID}, Query: q, Trace: out.Trace,
-		Check: statementCheck(companyID, basis, from, to)})
+		Check: StatementCheck(companyID, basis, from, to)})
 	if !r.usable(out, res, err, op) {
 		return nil, false
 	}
@@ -614,9 +614,9 @@ func (r *Reach) statement(ctx context.Context, c *Connection, companyID, op stri
 	return d, true
 }
 
-// statementCheck holds a statement to its request: the company and basis echoed, every line and
+// StatementCheck holds a statement to its request: the company and basis echoed, every line and
 // summary entry one whole month inside the period, amounts with at most two decimals.
-func statementCheck(companyID string, basis Basis, from, to Month) func(int, []byte) []journal.Violation {
+func StatementCheck(companyID string, basis Basis, from, to Month) func(int, []byte) []journal.Violation {
 	return func(status int, body []byte) []journal.Violation {
 		if status != http.StatusOK {
 			return nil

@@ -191,6 +191,19 @@ func (p *Partner) otherCompany(r *http.Request, s *session, sub string) reply {
 		return jsonReply(http.StatusOK, map[string]any{"CompanyId": o.CompanyID, "CompanyName": o.CompanyName, "FiscalMonthEnd": 12, "Currency": s.books.Company.Currency})
 	case r.Method == http.MethodGet && isList(sub):
 		return p.paginate(r, s, []any{})
+	case r.Method == http.MethodGet && (sub == "profit-and-loss" || sub == "balance-sheet" || sub == "cash-flow"):
+		// No books yet: a valid request without data is 200 with empty arrays.
+		q := r.URL.Query()
+		basis := reachfixture.Basis(q.Get("AccountingBasis"))
+		if basis != reachfixture.Accrual && basis != reachfixture.Cash {
+			return p.errReply(http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("AccountingBasis must be CASH or ACCRUAL; got %q.", basis), 7)
+		}
+		from, to, err := reachfixture.ParsePeriod(q.Get("StartDate"), q.Get("EndDate"))
+		if err != nil {
+			return p.errReply(http.StatusBadRequest, "InvalidParameter", err.Error()+".", 7)
+		}
+		return jsonReply(http.StatusOK, map[string]any{"CompanyId": o.CompanyID, "StartDate": from.StartDate(), "EndDate": to.EndDate(),
+			"AccountingBasis": basis, "Currency": s.books.Company.Currency, "Data": p.list(nil), "Summary": p.list(nil)})
 	}
 	return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("Company %s has no %s yet.", o.CompanyID, sub), 6)
 }

@@ -1,0 +1,128 @@
+package reach_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	reachfixture "github.com/accord-harness/accord/fixtures/reach"
+	"github.com/accord-harness/accord/mocks/reach"
+)
+
+// synced is the fixture's company as a sync of the reference partner pulled it.
+func synced(t *testing.T, e *env, conn string) *reach.CompanyData {
+	t.Helper()
+	res := e.reach.Sync(context.Background(), e.conn(t, conn), reach.OnDemand)
+	require.NoError(t, res.Err())
+	cd, ok := res.Company("cmp-lantern")
+	require.True(t, ok)
+	return cd
+}
+
+// TestChecksFindBrokenData breaks one thing in a good sync at a time: the check meant for it must
+// say so, naming what broke.
+func TestChecksFindBrokenData(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	accrual := func(cd *reach.CompanyData) *reach.Statements { return cd.Statements[reachfixture.Accrual] }
+	cases := []struct {
+		name  string
+		spoil func(cd *reach.CompanyData)
+		check func(cd *reach.CompanyData) []string
+		want  string
+	}{
+		{"assets off liabilities and equity", func(cd *reach.CompanyData) { accrual(cd).BS.Summary[2].TotalAssets += 100 },
+			reach.CheckBalance, "ACCRUAL balance sheet at 2025-03-31: total assets"},
+		{"a balance sheet line not in its total", func(cd *reach.CompanyData) { accrual(cd).BS.Lines[0].Amount += 1 },
+			reach.CheckBalance, "the assets lines sum to"},
+		{"a cash flow that does not reach ending cash", func(cd *reach.CompanyData) { accrual(cd).CF.Summary[1].EndingCash += 5 },
+			reach.CheckCashFlow, "ACCRUAL cash flow 2025-02: ending"},
+		{"beginning cash is not last month's ending", func(cd *reach.CompanyData) {
+			s := &accrual(cd).CF.Summary[3]
+			s.BeginningCash += 7
+			s.EndingCash += 7
+		}, reach.CheckCashFlow, "but 2025-03 ended with"},
+		{"a P&L total that is not its accounts' sum", func(cd *reach.CompanyData) { accrual(cd).PL.Summary[0].TotalExpenses -= 40300 },
+			reach.CheckPLTotals, "ACCRUAL P&L 2025-01: TotalExpenses is"},
+		{"net income that does not follow", func(cd *reach.CompanyData) { accrual(cd).PL.Summary[0].NetIncome += 1 },
+			reach.CheckPLTotals, "NetIncome is"},
+		{"a line on an account the chart lacks", func(cd *reach.CompanyData) { cd.Accounts = cd.Accounts[:len(cd.Accounts)-1] },
+			reach.CheckChart, "account acct_8010 is on the ACCRUAL P&L"},
+		{"a P&L account on the balance sheet", func(cd *reach.CompanyData) { accrual(cd).BS.Lines[0].AccountID = "acct_4010" },
+			reach.CheckChart, "acct_4010 (Income)"},
+		{"a renamed class", func(cd *reach.CompanyData) { cd.Classes[0].ClassName = "Harbour" },
+			func(cd *reach.CompanyData) []string { return reach.CompareReference(cd, e.books) }, "classes: cls-harbourside is"},
+		{"a missing budget", func(cd *reach.CompanyData) { cd.Budgets = cd.Budgets[:1] },
+			func(cd *reach.CompanyData) []string { return reach.CompareReference(cd, e.books) }, "budgets: bud-fy2026 is missing"},
+		{"a wrong company currency", func(cd *reach.CompanyData) { cd.Company.Currency = "NZD" },
+			func(cd *reach.CompanyData) []string { return reach.CompareReference(cd, e.books) }, "company information is"},
+		{"a cash amount off by a cent", func(cd *reach.CompanyData) { cd.Statements[reachfixture.Cash].PL.Lines[0].Amount++ },
+			func(cd *reach.CompanyData) []string { return reach.CompareStatements(cd, e.books) }, "CASH P&L: acct_4010 2025-01 is"},
+		{"a missing month of summary", func(cd *reach.CompanyData) { accrual(cd).CF.Summary = accrual(cd).CF.Summary[1:] },
+			func(cd *reach.CompanyData) []string { return reach.CompareStatements(cd, e.books) }, "ACCRUAL cash flow summary: 11 months, the books say 12"},
+		{"a metric value", func(cd *reach.CompanyData) { cd.MetricValues[0].Value++ },
+			func(cd *reach.CompanyData) []string { return reach.CompareBudgetsAndMetrics(cd, e.books) }, "metric nf-visits 2025-01 is"},
+		{"a budget line", func(cd *reach.CompanyData) { cd.BudgetPL["bud-fy2026"].Lines[0].Amount += 100 },
+			func(cd *reach.CompanyData) []string { return reach.CompareBudgetsAndMetrics(cd, e.books) }, "budget bud-fy2026 P&L: acct_4010 2025-07 is"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cd := synced(t, e, "checks-"+string(rune('a'+i)))
+			require.Empty(t, c.check(cd), "the good sync passes the check")
+			c.spoil(cd)
+			got := strings.Join(c.check(cd), "\n")
+			assert.Contains(t, got, c.want)
+		})
+	}
+}
+
+func TestDiffComparesTheMonthsBothSyncsCover(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	a, b := synced(t, e, "diff-a"), synced(t, e, "diff-b")
+	assert.Empty(t, reach.Diff(b, a))
+	b.Statements[reachfixture.Accrual].BS.Summary[0].TotalEquity++
+	b.Departments[1].IsActive = false
+	got := strings.Join(reach.Diff(b, a), "\n")
+	assert.Contains(t, got, "ACCRUAL balance sheet summary 2025-01: TotalEquity is")
+	assert.Contains(t, got, "the earlier sync had")
+	assert.Contains(t, got, "departments: dep-pilates is")
+}
+
+func TestDashboardEqualsTheBooksAndIsEscaped(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	cd := synced(t, e, "dash")
+	d := reach.BuildDashboard(cd, reach.OnDemand, e.clock.Now())
+	want, err := reach.DashboardFromBooks(e.books, cd.From, cd.To)
+	require.NoError(t, err)
+	require.Empty(t, reach.CompareDashboards(d, want))
+	require.Len(t, d.Bases, 2)
+	dec := d.Bases[0].Months[11]
+	assert.Equal(t, "2025-12", dec.Month.String())
+	assert.Equal(t, "-8618.23", dec.NetIncome.String(), "December 2025 is a loss month on the accrual basis (fixture README)")
+	assert.Equal(t, "115291.55", dec.EndingCash.String())
+
+	t.Run("a figure off by a cent is found", func(t *testing.T) {
+		cd.Statements[reachfixture.Cash].BS.Lines[3].Amount++
+		broken := reach.BuildDashboard(cd, reach.OnDemand, e.clock.Now())
+		assert.Contains(t, strings.Join(reach.CompareDashboards(broken, want), "\n"), "CASH 2025-01: Assets is")
+	})
+
+	t.Run("what the partner sent is escaped", func(t *testing.T) {
+		d.CompanyName = `Lantern <script>alert("x")</script> & Co`
+		d.Metrics[0].NonFinancialName = `<img src=x onerror=alert(1)>`
+		var b bytes.Buffer
+		require.NoError(t, d.Render(&b))
+		page := b.String()
+		assert.NotContains(t, page, "<script>alert")
+		assert.NotContains(t, page, "<img src=x")
+		assert.Contains(t, page, "Lantern &lt;script&gt;")
+		assert.Contains(t, page, "&amp; Co")
+		assert.Contains(t, page, "−8,618.23", "December's loss, with thousands and a minus sign")
+		assert.Contains(t, page, "115,291.55")
+		assert.NotContains(t, page, "http://", "the page is self-contained")
+		assert.NotContains(t, page, "https://")
+	})
+}

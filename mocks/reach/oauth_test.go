@@ -1,0 +1,159 @@
+package reach_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/mocks/reach"
+)
+
+func TestOAuthCodeFlowAndRefreshOnTheRunClock(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, envOptions{oauth: true})
+	c, err := reach.NewConnection("oauth", e.base, "")
+	require.NoError(t, err)
+	d, res, err := e.reach.Discover(ctx, c, nil)
+	require.NoError(t, err)
+	require.NotNil(t, d, "the partner advertises OAuth")
+	assert.Empty(t, res.Violations())
+	client := reach.OAuthClient{ClientID: "reach-sync", ClientSecret: "s3cret", RedirectURI: "https://app.reach.example/oauth/callback"}
+	assert.Contains(t, reach.AuthorizeURL(d, client, "st-1"), "/oauth2/authorize?client_id=reach-sync&redirect_uri=")
+
+	code := func() string {
+		var out struct {
+			Redirect string `json:"redirect"`
+		}
+		require.NoError(t, e.driver.Act(ctx, "authorize", map[string]any{"client_id": client.ClientID, "redirect_uri": client.RedirectURI, "state": "st-1"}, &out))
+		u, err := url.Parse(out.Redirect)
+		require.NoError(t, err)
+		assert.Equal(t, "st-1", u.Query().Get("state"))
+		return u.Query().Get("code")
+	}
+	first := code()
+	tok, res, err := e.reach.ExchangeCode(ctx, c, d, client, first, nil)
+	require.NoError(t, err)
+	assert.Empty(t, res.Violations())
+	assert.Equal(t, tok.AccessToken, c.Token())
+	assert.WithinDuration(t, e.clock.Now().Add(time.Hour), c.TokenExpiry(), time.Minute)
+
+	read := func() {
+		t.Helper()
+		r, err := e.reach.Do(ctx, c, reach.Request{Operation: "getUserInfo"})
+		require.NoError(t, err)
+		require.Equal(t, 200, r.Status, string(r.Body))
+	}
+	read()
+	e.clock.Advance(time.Hour + time.Second)
+	read()
+	assert.NotEqual(t, tok.AccessToken, c.Token(), "the expired token was renewed")
+	refreshes := e.journal.Select(func(en journal.Entry) bool {
+		return en.Operation == "exchangeOAuthToken" && strings.Contains(string(en.RequestBody), "grant_type=refresh_token")
+	})
+	require.Len(t, refreshes, 1)
+	assert.NotContains(t, string(refreshes[0].RequestBody), "s3cret", "the journal keeps no client secret")
+
+	_, _, err = e.reach.ExchangeCode(ctx, c, d, client, first, nil)
+	assert.ErrorContains(t, err, "invalid_grant", "a code is good once")
+	wrong := client
+	wrong.ClientSecret = "guess"
+	_, _, err = e.reach.ExchangeCode(ctx, c, d, wrong, code(), nil)
+	assert.ErrorContains(t, err, "answered 401")
+}
+
+func TestDiscoveryAnswered404MeansStaticTokens(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	d, res, err := e.reach.Discover(context.Background(), e.conn(t, "static"), nil)
+	require.NoError(t, err)
+	assert.Nil(t, d)
+	assert.Equal(t, 404, res.Status)
+	assert.Empty(t, reach.Refusal(res, 404))
+	assert.Error(t, e.reach.Refresh(context.Background(), e.conn(t, "static"), nil), "a static token has nothing to refresh")
+}
+
+func TestATokenEndpointOffThePartnersHostIsRefused(t *testing.T) {
+	r, conn, _ := hostile(t, serveBody(200, "application/json", `{}`), reach.Options{})
+	d := &reach.Discovery{TokenEndpoint: "http://127.0.0.2:9/oauth2/token"}
+	_, _, err := r.ExchangeCode(context.Background(), conn, d, reach.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
+	assert.ErrorContains(t, err, "off the partner's host")
+}
+
+// TestA401RenewsTheTokenOnce: a token the partner stopped accepting before its expiry is refreshed
+// once, and the call repeated.
+func TestA401RenewsTheTokenOnce(t *testing.T) {
+	var issued atomic.Int32
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/oauth2/token") {
+			n := issued.Add(1)
+			_, _ = fmt.Fprintf(w, `{"access_token":"at-%d","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-%d"}`, n, n)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer at-2" {
+			w.WriteHeader(401)
+			_, _ = w.Write([]byte(`{"errors":[{"error":"Unauthorized","message":"revoked"}]}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"Companies":[{"CompanyId":"cmp-1","CompanyName":"One"}]}`))
+	}
+	r, conn, _ := hostile(t, handler, reach.Options{})
+	d := &reach.Discovery{TokenEndpoint: strings.TrimSuffix(conn.BaseURL, "/api") + "/api/oauth2/token"}
+	_, _, err := r.ExchangeCode(context.Background(), conn, d, reach.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
+	require.NoError(t, err)
+	res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+	require.NoError(t, err)
+	assert.Equal(t, 200, res.Status)
+	assert.Equal(t, "at-2", conn.Token())
+	assert.Equal(t, int32(2), issued.Load())
+}
+
+func TestSchedulerSyncsNightlyAndOnDemandWithinTheDailyLimit(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, envOptions{reach: reach.Options{DailyOnDemand: 2}})
+	s := e.reach.Schedule(e.conn(t, "sched"))
+	t.Cleanup(s.Stop)
+	next := s.NextNightly()
+	assert.Equal(t, 2, next.UTC().Hour())
+	assert.Equal(t, 0, next.UTC().Minute())
+	assert.True(t, next.After(e.clock.Now()) && next.Before(e.clock.Now().Add(24*time.Hour)))
+
+	e.clock.Advance(next.Sub(e.clock.Now()) - time.Minute)
+	assert.Empty(t, s.Results(), "nothing runs before 02:00")
+	e.clock.Advance(2 * time.Minute)
+	r, err := s.Wait(ctx, reach.Nightly, next, 10*time.Second)
+	require.NoError(t, err)
+	require.NoError(t, r.Err())
+	assert.False(t, r.Started.Before(next))
+	assert.Equal(t, next.Add(24*time.Hour), s.NextNightly(), "the next night is armed")
+
+	for range 2 {
+		r, err := s.SyncNow(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, reach.OnDemand, r.Kind)
+	}
+	_, err = s.SyncNow(ctx)
+	assert.True(t, errors.Is(err, reach.ErrDailyLimit), "the third press of the day is refused: %v", err)
+
+	e.clock.Advance(24 * time.Hour)
+	_, err = s.Wait(ctx, reach.Nightly, next.Add(24*time.Hour), 10*time.Second)
+	require.NoError(t, err, "the next night's sync runs too")
+	_, err = s.SyncNow(ctx)
+	assert.NoError(t, err, "a new day, new presses")
+	assert.Len(t, s.Results(), 5)
+
+	s.Stop()
+	_, err = s.SyncNow(ctx)
+	assert.Error(t, err, "a stopped scheduler syncs no more")
+	_, err = s.Wait(ctx, reach.Nightly, next.Add(48*time.Hour), 50*time.Millisecond)
+	assert.Error(t, err)
+}
