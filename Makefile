@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/accord
 REPORT  ?= out/report
 
-.PHONY: all build run test unit bench fuzz vet clean
+.PHONY: all build run test unit bench fuzz vet clean image
 
 all: build
 
@@ -26,6 +26,16 @@ vet:
 ## bench: Go benchmarks (figures go into the closing notes)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
+
+## fuzz: every fuzz target of the tree for FUZZTIME each (their seed corpora also run in make test)
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
 
 clean:
 	rm -rf bin out
