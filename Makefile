@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/accord
 REPORT  ?= out/report
 
-.PHONY: all build run test unit bench fuzz vet clean image
+.PHONY: all build run test unit bench fuzz vet clean image faults
 
 all: build
 
@@ -19,6 +19,11 @@ test: vet
 	$(GO) test -race -count=1 -timeout 9m ./...
 	# 50 partners at once against one mock: at full speed, without the race detector.
 	$(GO) test -count=1 -run 'TestFiftyPartnersShareOneMock' -v ./steps/docplanner/
+	$(MAKE) --no-print-directory faults
+
+## faults: every fault of every reference partner: which scenarios catch it, why, and the score (must be 100%)
+faults: build
+	./$(BIN) faults --platform all --run
 
 vet:
 	$(GO) vet ./...

@@ -15,7 +15,7 @@ import (
 	"github.com/accord-harness/accord/internal/runner"
 )
 
-func init() { commands = append(commands, newRunCmd, newFaultsCmd) }
+func init() { commands = append(commands, newRunCmd) }
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
@@ -124,23 +124,3 @@ func isTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-func newFaultsCmd(stdout, _ io.Writer) *cobra.Command {
-	var platform string
-	cmd := &cobra.Command{
-		Use:   "faults",
-		Short: "List the named faults of a platform's reference partner",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			p, err := lookupPlatform(platform)
-			if err != nil {
-				return err
-			}
-			for _, f := range p.Faults() {
-				fmt.Fprintf(stdout, "%s\t%s\n", f.Name, f.Breaks)
-			}
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&platform, "platform", "docplanner", "platform whose reference partner to describe")
-	return cmd
-}
