@@ -29,6 +29,7 @@ func newMockCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	cmd.AddCommand(newDocplannerMockCmd(stdout, stderr))
 	cmd.AddCommand(newReachMockCmd(stdout, stderr))
+	cmd.AddCommand(newDikidiMockCmd(stdout, stderr))
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/accord-harness/accord/internal/runner"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 	dpsteps "github.com/accord-harness/accord/steps/docplanner"
 	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
@@ -12,6 +13,7 @@ import (
 // platforms is the one place that lists every platform accord knows.
 func platforms() map[string]runner.Platform {
 	return map[string]runner.Platform{
+		"dikidi":     dikidisteps.Platform{},
 		"docplanner": dpsteps.Platform{},
 		"reach":      reachsteps.Platform{},
 	}

@@ -180,11 +180,11 @@ func (m *Mock) attempt(k *key, d *delivery) {
 		return
 	}
 	n := len(d.attempts) + 1
-	drop := k.dropNext > 0
+	drop := k.dropNext > 0 && (k.dropEvent == "" || k.dropEvent == d.event)
 	if drop {
 		k.dropNext--
 	}
-	lose := !drop && k.loseNext > 0
+	lose := !drop && k.loseNext > 0 && (k.loseEvent == "" || k.loseEvent == d.event)
 	if lose {
 		k.loseNext--
 	}

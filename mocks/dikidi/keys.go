@@ -103,8 +103,10 @@ type key struct {
 	ready      []*delivery // first attempts waiting for the worker
 	working    bool
 	incident   *incident
-	dropNext   int // events to lose before they reach the Path
-	loseNext   int // answers of the Path to lose on the way back
+	dropNext   int    // events to lose before they reach the Path
+	dropEvent  string // ... only events of this name ("" any)
+	loseNext   int    // answers of the Path to lose on the way back
+	loseEvent  string
 	sendMu     sync.Mutex
 }
 

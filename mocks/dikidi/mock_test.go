@@ -619,7 +619,7 @@ func TestLostAnswersAndLostEvents(t *testing.T) {
 	v.activate(t, k)
 	v.waitEvents(t, 1)
 	// the Path's answer is lost: DIKIDI delivers the same event again a minute later
-	require.NoError(t, v.mock.LoseNextEventAnswers(companyID, k.ID, 1))
+	require.NoError(t, v.mock.LoseNextEventAnswers(companyID, k.ID, 1, ""))
 	_, err := v.mock.Book(companyID, dikidi.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "12:00"), Client: dikidi.Client{ID: 401}})
 	require.NoError(t, err)
 	v.waitEvents(t, 2)

@@ -418,24 +418,26 @@ func (m *Mock) Outbox(companyID int64) (out []EmailView, err error) {
 	return out, err
 }
 
-// DropNextEvents loses a key's next n delivery attempts before they reach its Path.
-func (m *Mock) DropNextEvents(companyID, keyID int64, n int) error {
+// DropNextEvents loses a key's next n delivery attempts of an event (any
+// event when name is "") before they reach its Path.
+func (m *Mock) DropNextEvents(companyID, keyID int64, n int, name string) error {
 	return m.with(companyID, func(c *company) *Error {
 		k, e := c.keyByID(keyID)
 		if e == nil {
-			k.dropNext = n
+			k.dropNext, k.dropEvent = n, name
 		}
 		return e
 	})
 }
 
-// LoseNextEventAnswers delivers a key's next n events but loses the Path's
-// answers: DIKIDI counts the attempts as failed and delivers them again.
-func (m *Mock) LoseNextEventAnswers(companyID, keyID int64, n int) error {
+// LoseNextEventAnswers delivers a key's next n events of a name (any when "")
+// but loses the Path's answers: DIKIDI counts the attempts as failed and
+// delivers the events again.
+func (m *Mock) LoseNextEventAnswers(companyID, keyID int64, n int, name string) error {
 	return m.with(companyID, func(c *company) *Error {
 		k, e := c.keyByID(keyID)
 		if e == nil {
-			k.loseNext = n
+			k.loseNext, k.loseEvent = n, name
 		}
 		return e
 	})

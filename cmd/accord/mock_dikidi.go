@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/monitor/alert"
+	"github.com/accord-harness/accord/internal/spec"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
+)
+
+func newDikidiMockCmd(stdout, _ io.Writer) *cobra.Command {
+	var (
+		addr, ownerToken, fixturePath, path, email, smtpAddr, smtpFrom, accessType string
+		noKey                                                                      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "dikidi",
+		Short: "Serve the mock DIKIDI Business partner API, owner panel and events",
+		Long: `Serve the mock DIKIDI Business platform from its OpenAPI document (mocks/dikidi/apispec):
+the partner API a company's access key opens (/api/partner, key as ?token=), the owner panel the
+business uses (/owner, header X-Accord-Owner-Token), and the company's events POSTed to a key's Path,
+retried 1, 2, 4, 8, 16, 32 and 60 minutes apart in real time. The salon fixture is loaded with its
+week moved just after today; unless --no-key, one access key awaiting activation is created for you.
+Delivery-problem e-mails go to --smtp (a plain SMTP server) and always to the outbox
+(GET /owner/companies/{id}/emails). Every request and every event attempt is printed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := dikidifixture.Salon()
+			if fixturePath != "" {
+				var raw []byte
+				if raw, err = os.ReadFile(fixturePath); err == nil {
+					f, err = dikidifixture.Parse(raw)
+				}
+			}
+			if err == nil {
+				f, err = f.WeekAfter(time.Now())
+			}
+			if err != nil {
+				return usageError{err}
+			}
+			opts := dikidimock.Options{Journal: journal.New(), OwnerToken: ownerToken}
+			if smtpAddr != "" {
+				if _, _, err := net.SplitHostPort(smtpAddr); err != nil {
+					return usagef("--smtp %q is not host:port", smtpAddr)
+				}
+				opts.Mailer = &alert.SMTP{Addr: smtpAddr, From: smtpFrom, Timeout: 30 * time.Second}
+			}
+			m, err := dikidimock.New(opts)
+			if err != nil {
+				return err
+			}
+			if err := m.AddCompany(f); err != nil {
+				return usageError{err}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usagef("cannot listen on %s: %v", addr, err)
+			}
+			base := "http://" + ln.Addr().String()
+			fmt.Fprintf(stdout, "mock DIKIDI listening on %s\n  partner API: %s/api/partner  (access key as ?token=)\n  owner panel: %s/owner/companies/%d  (X-Accord-Owner-Token: %s)\n  company:     %d %s, week of %s (%s)\n  partner keys accepted on activation: %s\n",
+				ln.Addr(), base, base, f.Company.ID, m.OwnerToken(), f.Company.ID, f.Company.Name, f.WeekStart, f.Company.TimeZone, strings.Join(f.PartnerKeys, ", "))
+			if !noKey {
+				spec := dikidimock.KeySpec{Name: "Partner connector", AccessType: accessType}
+				if path != "" {
+					spec.Path = &path
+				}
+				if email != "" {
+					spec.Email = &email
+				}
+				k, err := m.CreateKey(f.Company.ID, spec)
+				if err != nil {
+					return usageError{err}
+				}
+				fmt.Fprintf(stdout, "  access key:  %s (key %d, %s, awaiting activation; Path %q)\n  activate:    curl -X POST -H 'Authorization: %s' '%s/api/partner/key/activate?token=%s'\n",
+					k.Token, k.ID, k.AccessType, k.Path, f.PartnerKeys[0], base, k.Token)
+			}
+			srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go printJournal(ctx, opts.Journal, stdout)
+			go func() {
+				<-ctx.Done()
+				shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_ = srv.Shutdown(shut)
+			}()
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
+	fl.StringVar(&ownerToken, "owner-token", "accord-owner", "secret of the owner panel (X-Accord-Owner-Token)")
+	fl.StringVar(&fixturePath, "fixture", "", "salon fixture JSON (default: the bundled Birch Beauty Studio)")
+	fl.BoolVar(&noKey, "no-key", false, "do not create an access key at start (create keys through the owner panel)")
+	fl.StringVar(&accessType, "access-type", dikidimock.AccessAdministrator, "access type of the key created at start: administrator, employee_editor or employee")
+	fl.StringVar(&path, "path", "", "Path of the key created at start: the URL that receives the company's events")
+	fl.StringVar(&email, "email", "", "e-mail of the key created at start, for delivery problems")
+	fl.StringVar(&smtpAddr, "smtp", "", "host:port of a plain SMTP server for DIKIDI's e-mails (default: outbox only)")
+	fl.StringVar(&smtpFrom, "smtp-from", "DIKIDI Business <noreply@dikidi.test>", "sender of DIKIDI's e-mails")
+	return cmd
+}
+
+// printJournal prints every exchange once, partner calls and events alike,
+// with the violations that made the mock refuse a request.
+func printJournal(ctx context.Context, j *journal.Journal, out io.Writer) {
+	var last int64
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for _, e := range j.Select(func(e journal.Entry) bool { return e.Seq > last }) {
+			last = e.Seq
+			u, _, _ := strings.Cut(e.URL, "?")
+			line := fmt.Sprintf("%s %s %s %s → %d", e.Time.Format("15:04:05"), e.Direction, e.Method, u, e.Status)
+			if e.Error != "" {
+				line = fmt.Sprintf("%s %s %s %s → %s", e.Time.Format("15:04:05"), e.Direction, e.Method, u, e.Error)
+			}
+			if e.Operation != "" {
+				line += " (" + e.Operation + ")"
+			}
+			if len(e.RequestViolations) > 0 {
+				line += " violations: " + spec.Summary(e.RequestViolations)
+			}
+			fmt.Fprintln(out, line)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

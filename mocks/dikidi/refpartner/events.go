@@ -1,0 +1,174 @@
+package refpartner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/accord-harness/accord/internal/boundedhttp"
+)
+
+// event is DIKIDI's event envelope.
+type event struct {
+	ID        string          `json:"id"`
+	Event     string          `json:"event"`
+	Sequence  int64           `json:"sequence"`
+	CompanyID int64           `json:"company_id"`
+	KeyID     int64           `json:"key_id"`
+	Source    string          `json:"source"`
+	Data      json.RawMessage `json:"data"`
+}
+
+// event is the Path: DIKIDI POSTs the company's events here. Every event is
+// applied at most once (by id) and never over a newer one (by sequence, per
+// object); anything not for the current key is acknowledged and ignored, so
+// DIKIDI does not retry it forever.
+func (p *Partner) event(w http.ResponseWriter, r *http.Request) {
+	body, err := boundedhttp.ReadLimited(r.Body, 1<<20)
+	var ev event
+	if err == nil {
+		err = json.Unmarshal(body, &ev)
+	}
+	if err != nil || ev.ID == "" {
+		writeErr(w, http.StatusBadRequest, "not a DIKIDI event: %v", err)
+		return
+	}
+	if p.faults["acks-without-applying"] {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.s
+	if s == nil || s.fx == nil || ev.KeyID != s.keyID || ev.CompanyID != s.fx.CompanyID {
+		writeJSON(w, http.StatusOK, map[string]string{"ignored": "not for the key this connector holds"})
+		return
+	}
+	if p.faults["drops-retried-events"] && r.Header.Get("X-Dikidi-Delivery-Attempt") != "1" {
+		writeJSON(w, http.StatusOK, map[string]string{"ignored": "stale retry"})
+		return
+	}
+	if !p.faults["applies-duplicates"] {
+		if s.seen[ev.ID] {
+			writeJSON(w, http.StatusOK, map[string]string{"ignored": "already applied"})
+			return
+		}
+		s.seen[ev.ID] = true
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	p.apply(ctx, s, ev)
+	writeJSON(w, http.StatusOK, map[string]string{"applied": ev.Event})
+}
+
+// newer reports whether an event is newer than the last one applied to its
+// object, and records it.
+func (p *Partner) newer(s *session, object string, seq int64) bool {
+	if p.faults["ignores-sequence"] || p.faults["applies-duplicates"] {
+		return true
+	}
+	if seq <= s.lastSeq[object] {
+		return false
+	}
+	s.lastSeq[object] = seq
+	return true
+}
+
+func (p *Partner) apply(ctx context.Context, s *session, ev event) {
+	var data struct {
+		Record   json.RawMessage `json:"record"`
+		Client   json.RawMessage `json:"client"`
+		Day      json.RawMessage `json:"day"`
+		Previous *struct {
+			MasterID int64     `json:"master_id"`
+			Start    time.Time `json:"start"`
+		} `json:"previous"`
+		State       string      `json:"state"`
+		Reason      string      `json:"reason"`
+		Permissions permissions `json:"permissions"`
+	}
+	if json.Unmarshal(ev.Data, &data) != nil {
+		return
+	}
+	switch ev.Event {
+	case "record.created", "record.updated", "record.cancelled":
+		if (ev.Event == "record.cancelled" && p.faults["ignores-dikidi-cancellations"]) || (ev.Event == "record.updated" && p.faults["ignores-dikidi-moves"]) {
+			return
+		}
+		var head struct {
+			ID       int64     `json:"id"`
+			MasterID int64     `json:"master_id"`
+			Start    time.Time `json:"start"`
+		}
+		if json.Unmarshal(data.Record, &head) != nil || !p.newer(s, fmt.Sprintf("record:%d", head.ID), ev.Sequence) {
+			return
+		}
+		var before *rec
+		for _, x := range s.records {
+			if x.DikidiID == head.ID {
+				before = x
+			}
+		}
+		type spot struct {
+			master int64
+			date   string
+		}
+		var spots []spot
+		if before != nil {
+			spots = append(spots, spot{before.MasterID, before.Start.In(s.loc).Format(time.DateOnly)})
+		}
+		if data.Previous != nil {
+			spots = append(spots, spot{data.Previous.MasterID, data.Previous.Start.In(s.loc).Format(time.DateOnly)})
+		}
+		p.storeRecord(s, data.Record, ev.Event == "record.created" && p.faults["applies-duplicates"])
+		spots = append(spots, spot{head.MasterID, head.Start.In(s.loc).Format(time.DateOnly)})
+		done := map[spot]bool{}
+		for _, sp := range spots {
+			if !done[sp] {
+				done[sp] = true
+				p.refreshFree(ctx, s, sp.master, sp.date)
+			}
+		}
+	case "client.created", "client.updated":
+		var head struct {
+			ID int64 `json:"id"`
+		}
+		if json.Unmarshal(data.Client, &head) == nil && p.newer(s, fmt.Sprintf("client:%d", head.ID), ev.Sequence) {
+			p.storeClient(s, data.Client)
+		}
+	case "schedule.updated":
+		if p.faults["ignores-schedule-events"] {
+			return
+		}
+		var head struct {
+			MasterID int64  `json:"master_id"`
+			Date     string `json:"date"`
+		}
+		if json.Unmarshal(data.Day, &head) != nil || !p.newer(s, fmt.Sprintf("day:%d:%s", head.MasterID, head.Date), ev.Sequence) {
+			return
+		}
+		p.storeDay(s, data.Day)
+		p.refreshFree(ctx, s, head.MasterID, head.Date)
+	case "key.state_changed":
+		if p.faults["ignores-state-events"] || !p.newer(s, "key", ev.Sequence) {
+			return
+		}
+		if data.State == stateDeleted && p.faults["keeps-working-after-deletion"] {
+			return
+		}
+		s.keyState, s.perms = data.State, data.Permissions
+		switch data.Reason {
+		case "deleted":
+			s.lastError = "the company deleted the access key; the integration has ended"
+		case "record_permissions_removed":
+			s.lastError = ""
+		case "record_permissions_restored":
+			// Changes made while paused are not replayed: read them now.
+			if !p.faults["no-resync-after-resume"] {
+				_ = p.sync(ctx, s)
+			}
+		}
+	}
+}

@@ -1,0 +1,377 @@
+package refpartner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// keyStatus is DIKIDI's KeyStatus.
+type keyStatus struct {
+	KeyID       int64       `json:"key_id"`
+	CompanyID   int64       `json:"company_id"`
+	State       string      `json:"state"`
+	EmployeeID  *int64      `json:"employee_id"`
+	Permissions permissions `json:"permissions"`
+}
+
+func (s *session) applyStatus(st keyStatus) {
+	s.keyID, s.companyID, s.keyState, s.employee, s.perms = st.KeyID, st.CompanyID, st.State, st.EmployeeID, st.Permissions
+}
+
+// readKey asks DIKIDI for the key's state and permissions.
+func (p *Partner) readKey(ctx context.Context, s *session) error {
+	var st keyStatus
+	if err := p.call(ctx, s, http.MethodGet, "/key", nil, nil, &st, nil); err != nil {
+		return err
+	}
+	s.applyStatus(st)
+	return nil
+}
+
+// gone is the answer to anything asked after the key was deleted.
+func (p *Partner) gone(s *session) *actionError {
+	if s.keyState == stateDeleted && !p.faults["keeps-working-after-deletion"] {
+		return fail(http.StatusGone, "the company deleted the DIKIDI access key: the integration has ended and needs a new key")
+	}
+	return nil
+}
+
+// activate binds the key with the partner key, then reads the salon's week.
+func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (any, *actionError) {
+	if err := p.gone(s); err != nil {
+		return nil, err
+	}
+	pk := s.settings.PartnerKey
+	if p.faults["bearer-partner-key"] {
+		pk = "Bearer " + pk
+	}
+	var st keyStatus
+	err := p.call(ctx, s, http.MethodPost, "/key/activate", nil, nil, &st, http.Header{"Authorization": {pk}})
+	if err != nil {
+		if p.faults["hides-activation-refusal"] && code(err) == "PARTNER_KEY_INVALID" {
+			s.keyState, s.lastError = stateActive, ""
+			return map[string]any{"key_state": s.keyState}, nil
+		}
+		s.lastError = "activation refused: " + err.Error()
+		if code(err) == "PARTNER_KEY_INVALID" && !p.faults["reports-active-unactivated"] {
+			_ = p.readKey(ctx, s)
+		}
+		return nil, fail(http.StatusBadGateway, "DIKIDI refused the activation: %v", err)
+	}
+	s.applyStatus(st)
+	s.lastError = ""
+	if err := p.sync(ctx, s); err != nil {
+		return nil, err
+	}
+	return map[string]any{"key_state": s.keyState}, nil
+}
+
+func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage) (any, *actionError) {
+	if err := p.sync(ctx, s); err != nil {
+		return nil, err
+	}
+	return map[string]any{"key_state": s.keyState}, nil
+}
+
+// sync re-reads everything the connector keeps: the key, the company, masters,
+// services, clients (if the key may view them), the week's hours, records and
+// free times.
+func (p *Partner) sync(ctx context.Context, s *session) *actionError {
+	if err := p.gone(s); err != nil {
+		return err
+	}
+	wrap := func(err error) *actionError {
+		s.lastError = "sync: " + err.Error()
+		if s.keyState == stateDeleted && !p.faults["keeps-working-after-deletion"] {
+			return p.gone(s)
+		}
+		return fail(http.StatusBadGateway, "%v", err)
+	}
+	if err := p.readKey(ctx, s); err != nil {
+		return wrap(err)
+	}
+	if s.keyState == stateAwaiting {
+		return fail(http.StatusConflict, "the access key awaits activation")
+	}
+	var company struct {
+		ID int64 `json:"id"`
+	}
+	if err := p.call(ctx, s, http.MethodGet, "/company", nil, nil, &company, nil); err != nil {
+		return wrap(err)
+	}
+	if company.ID != s.fx.CompanyID {
+		return fail(http.StatusConflict, "the key opens company %d, but this connector serves company %d", company.ID, s.fx.CompanyID)
+	}
+	var masters struct {
+		List []master `json:"list"`
+	}
+	if err := p.call(ctx, s, http.MethodGet, "/masters", nil, nil, &masters, nil); err != nil {
+		return wrap(err)
+	}
+	var services struct {
+		List []service `json:"list"`
+	}
+	if err := p.call(ctx, s, http.MethodGet, "/services", nil, nil, &services, nil); err != nil {
+		return wrap(err)
+	}
+	s.masters, s.services = masters.List, services.List
+	s.clients = map[int64]*clientRow{}
+	if s.perms.Clients.View != "none" || p.faults["lists-clients-without-permission"] {
+		if err := p.readClients(ctx, s); err != nil && code(err) != "PERMISSION_DENIED" {
+			return wrap(err)
+		}
+	}
+	week := s.week()
+	var days struct {
+		List []json.RawMessage `json:"list"`
+	}
+	if err := p.call(ctx, s, http.MethodGet, "/schedule", week, nil, &days, nil); err != nil {
+		return wrap(err)
+	}
+	s.days = map[string]*day{}
+	for _, raw := range days.List {
+		p.storeDay(s, raw)
+	}
+	q := s.week()
+	q.Set("include_cancelled", "true")
+	var records struct {
+		List []json.RawMessage `json:"list"`
+	}
+	if err := p.call(ctx, s, http.MethodGet, "/records", q, nil, &records, nil); err != nil {
+		return wrap(err)
+	}
+	for _, raw := range records.List {
+		p.storeRecord(s, raw, false)
+	}
+	s.free = map[string][]string{}
+	for _, svc := range s.services {
+		q := s.week()
+		q.Set("service_id", strconv.FormatInt(svc.ID, 10))
+		if err := p.readFree(ctx, s, q, svc.ID); err != nil {
+			return wrap(err)
+		}
+	}
+	s.lastError = ""
+	return nil
+}
+
+func (s *session) week() url.Values {
+	return url.Values{
+		"date_from": {s.monday.Format(time.DateOnly)},
+		"date_to":   {s.monday.AddDate(0, 0, s.fx.Days-1).Format(time.DateOnly)},
+	}
+}
+
+func (p *Partner) readClients(ctx context.Context, s *session) error {
+	for offset := 0; ; offset += 100 {
+		var page struct {
+			List  []json.RawMessage `json:"list"`
+			Total int               `json:"total"`
+		}
+		q := url.Values{"limit": {"100"}, "offset": {strconv.Itoa(offset)}}
+		if err := p.call(ctx, s, http.MethodGet, "/clients", q, nil, &page, nil); err != nil {
+			return err
+		}
+		for _, raw := range page.List {
+			p.storeClient(s, raw)
+		}
+		if offset+100 >= page.Total || len(page.List) == 0 {
+			return nil
+		}
+	}
+}
+
+// readFree stores DIKIDI's free times for one service (every master, or one).
+func (p *Partner) readFree(ctx context.Context, s *session, q url.Values, serviceID int64) error {
+	var ft struct {
+		List []struct {
+			MasterID int64    `json:"master_id"`
+			Date     string   `json:"date"`
+			Times    []string `json:"times"`
+		} `json:"list"`
+	}
+	if err := p.call(ctx, s, http.MethodGet, "/free-times", q, nil, &ft, nil); err != nil {
+		return err
+	}
+	// dates without free times are left out: clear the asked range first
+	from, _ := time.ParseInLocation(time.DateOnly, q.Get("date_from"), s.loc)
+	to, _ := time.ParseInLocation(time.DateOnly, q.Get("date_to"), s.loc)
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		for _, m := range s.masters {
+			if q.Get("master_id") == "" || q.Get("master_id") == strconv.FormatInt(m.ID, 10) {
+				delete(s.free, freeKey(serviceID, m.ID, d.Format(time.DateOnly)))
+			}
+		}
+	}
+	for _, row := range ft.List {
+		s.free[freeKey(serviceID, row.MasterID, row.Date)] = row.Times
+	}
+	return nil
+}
+
+func freeKey(service, master int64, date string) string {
+	return fmt.Sprintf("%d|%d|%s", service, master, date)
+}
+
+// refreshFree re-reads the free times of a master on the given dates, for
+// every service the master provides.
+func (p *Partner) refreshFree(ctx context.Context, s *session, masterID int64, dates ...string) {
+	if p.faults["stale-free-times"] || s.keyState == stateDeleted || s.keyState == stateAwaiting {
+		return
+	}
+	seen := map[string]bool{}
+	for _, date := range dates {
+		if date == "" || seen[date] || !s.inWeek(date) {
+			continue
+		}
+		seen[date] = true
+		for _, svc := range s.services {
+			if !containsID(svc.MasterIDs, masterID) {
+				continue
+			}
+			q := url.Values{"service_id": {strconv.FormatInt(svc.ID, 10)}, "master_id": {strconv.FormatInt(masterID, 10)}, "date_from": {date}, "date_to": {date}}
+			if err := p.readFree(ctx, s, q, svc.ID); err != nil {
+				s.lastError = "refreshing free times: " + err.Error()
+				return
+			}
+		}
+	}
+}
+
+func (s *session) inWeek(date string) bool {
+	d, err := time.ParseInLocation(time.DateOnly, date, s.loc)
+	return err == nil && !d.Before(s.monday) && d.Before(s.monday.AddDate(0, 0, s.fx.Days))
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// storing DIKIDI's objects ------------------------------------------------------------
+
+type dikidiClient struct {
+	ID      int64    `json:"id"`
+	Name    string   `json:"name"`
+	Surname *string  `json:"surname"`
+	Phone   string   `json:"phone"`
+	Masked  []string `json:"masked"`
+}
+
+// row keeps a client as DIKIDI showed it: a hidden surname stays empty, a
+// masked phone stays masked.
+func (p *Partner) row(c dikidiClient) *clientRow {
+	r := &clientRow{DikidiID: c.ID, Name: c.Name, Surname: c.Surname, Phone: c.Phone, Masked: append([]string{}, c.Masked...)}
+	if r.Surname == nil && p.faults["surname-placeholder"] {
+		dash := "-"
+		r.Surname = &dash
+		r.Masked = removeItem(r.Masked, "surname")
+	}
+	if strings.Contains(r.Phone, "*") && p.faults["strips-phone-mask"] {
+		r.Phone = strings.ReplaceAll(r.Phone, "*", "")
+		r.Masked = removeItem(r.Masked, "phone")
+	}
+	return r
+}
+
+func removeItem(xs []string, x string) []string {
+	out := []string{}
+	for _, y := range xs {
+		if y != x {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+func (p *Partner) storeClient(s *session, raw json.RawMessage) {
+	var c dikidiClient
+	if json.Unmarshal(raw, &c) != nil || c.ID == 0 {
+		return
+	}
+	s.clients[c.ID] = p.row(c)
+}
+
+type dikidiRecord struct {
+	ID         int64                `json:"id"`
+	Type       string               `json:"type"`
+	Status     string               `json:"status"`
+	MasterID   int64                `json:"master_id"`
+	Start      time.Time            `json:"start"`
+	End        time.Time            `json:"end"`
+	Services   []struct{ ID int64 } `json:"services"`
+	Client     *dikidiClient        `json:"client"`
+	Comment    string               `json:"comment"`
+	ExternalID *string              `json:"external_id"`
+}
+
+// storeRecord puts a DIKIDI record into the connector's system: the record it
+// already knows (by DIKIDI id, or by its own id given as external_id), or a
+// new one. blind (a fault) inserts without looking.
+func (p *Partner) storeRecord(s *session, raw json.RawMessage, blind bool) *rec {
+	var d dikidiRecord
+	if json.Unmarshal(raw, &d) != nil || d.ID == 0 {
+		return nil
+	}
+	var r *rec
+	if !blind {
+		for _, x := range s.records {
+			if x.DikidiID == d.ID || (d.ExternalID != nil && x.ID == *d.ExternalID) {
+				r = x
+				break
+			}
+		}
+	}
+	if r == nil {
+		r = &rec{ID: fmt.Sprintf("dk-%d", d.ID), Origin: "dikidi"}
+		s.records = append(s.records, r)
+	}
+	r.DikidiID, r.Type, r.Status, r.MasterID = d.ID, d.Type, d.Status, d.MasterID
+	r.Start, r.End, r.Comment = d.Start.In(s.loc), d.End.In(s.loc), d.Comment
+	r.ServiceIDs = []int64{}
+	for _, sv := range d.Services {
+		r.ServiceIDs = append(r.ServiceIDs, sv.ID)
+	}
+	r.Client = nil
+	if d.Client != nil {
+		r.Client = p.row(*d.Client)
+		if _, known := s.clients[d.Client.ID]; !known {
+			s.clients[d.Client.ID] = p.row(*d.Client)
+		}
+	}
+	return r
+}
+
+type dikidiDay struct {
+	MasterID int64      `json:"master_id"`
+	Date     string     `json:"date"`
+	Working  bool       `json:"working"`
+	WorkFrom *string    `json:"work_from"`
+	WorkTo   *string    `json:"work_to"`
+	Breaks   []interval `json:"breaks"`
+}
+
+func (p *Partner) storeDay(s *session, raw json.RawMessage) *day {
+	var d dikidiDay
+	if json.Unmarshal(raw, &d) != nil || d.MasterID == 0 {
+		return nil
+	}
+	x := &day{MasterID: d.MasterID, Date: d.Date, Working: d.Working, WorkFrom: d.WorkFrom, WorkTo: d.WorkTo, Breaks: append([]interval{}, d.Breaks...)}
+	if p.faults["drops-breaks"] {
+		x.Breaks = []interval{}
+	}
+	sort.Slice(x.Breaks, func(i, j int) bool { return x.Breaks[i].From < x.Breaks[j].From })
+	s.days[fmt.Sprintf("%d|%s", d.MasterID, d.Date)] = x
+	return x
+}

@@ -1,0 +1,35 @@
+package dikidi
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cucumber/godog"
+)
+
+func registerDeletion(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^the business deletes the key$`, w.deleteKey)
+	sc.Step(`^the partner made no call to DIKIDI after the deletion$`, func() error { return w.callsAfterDeletion(0) })
+	sc.Step(`^the partner made at most one call to DIKIDI after the deletion$`, func() error { return w.callsAfterDeletion(1) })
+}
+
+func (w *world) deleteKey() error {
+	w.goneMark = w.mark()
+	w.changeMark = w.goneMark
+	_, err := w.s.mock.DeleteKey(w.company, w.key.ID)
+	return err
+}
+
+// callsAfterDeletion: once the partner knows (or first learns) the key is
+// gone, it stops calling DIKIDI with it.
+func (w *world) callsAfterDeletion(n int) error {
+	cs := w.calls(w.goneMark)
+	if len(cs) > n {
+		var calls []string
+		for _, e := range cs {
+			calls = append(calls, describe(e))
+		}
+		return fmt.Errorf("deletion: the partner kept calling DIKIDI after the key was deleted (%d calls, at most %d expected): %s", len(cs), n, strings.Join(tail(calls, 3), "; "))
+	}
+	return nil
+}

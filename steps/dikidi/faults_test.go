@@ -1,0 +1,178 @@
+package dikidi_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/steps/dikidi"
+)
+
+// Scenario names, as in features/dikidi.
+const (
+	scAwaiting      = "A key stays awaiting activation until the partner activates it"
+	scWrongPK       = "A wrong partner key is refused and the partner says so"
+	scNeverCalls    = "The partner never calls what the key does not allow"
+	scShrinks       = "The partner copes when the business takes a permission away"
+	scMasking       = "Hidden surnames and phones stay hidden in the partner's own system"
+	scOnline        = "A record booked online in DIKIDI reaches the partner"
+	scMovedCanceled = "A record moved and then cancelled in DIKIDI is moved and cancelled at the partner"
+	scAdds          = "A record the partner adds appears in DIKIDI"
+	scMovesCancels  = "A record the partner moves and cancels changes in DIKIDI"
+	scOccupies      = "Time the partner occupies is blocked in DIKIDI, and freed when released"
+	scTwice         = "An event delivered twice is applied once"
+	scOutOfOrder    = "Events that arrive out of order leave the newest state"
+	scLostAnswer    = "A record is not made twice when DIKIDI's answer to the partner is lost"
+	scHours         = "The partner reflects DIKIDI's working hours and free times"
+	scHoursChange   = "A change of working hours in DIKIDI reaches the partner"
+	scPartnerHours  = "Working hours the partner sets where the key allows it appear in DIKIDI"
+	scPause         = "Removing the record permissions pauses the partner"
+	scResume        = "Restoring a record permission resumes the partner"
+	scDeleted       = "The partner stops and says the link is gone when the key is deleted"
+	scDeletedLost   = "The partner notices the deletion even when the last event is lost"
+	scDelivery      = "A Path that keeps failing produces one e-mail, and no event is lost once it answers again"
+)
+
+// featureOf tags each scenario with its feature, so a fault runs only the
+// features that must catch it.
+var featureOf = map[string]string{
+	scAwaiting: "@activation", scWrongPK: "@activation",
+	scNeverCalls: "@permissions", scShrinks: "@permissions", scMasking: "@permissions",
+	scOnline: "@records", scMovedCanceled: "@records", scAdds: "@records", scMovesCancels: "@records",
+	scOccupies: "@records", scTwice: "@records", scOutOfOrder: "@records", scLostAnswer: "@records",
+	scHours: "@schedule", scHoursChange: "@schedule", scPartnerHours: "@schedule",
+	scPause: "@pause", scResume: "@pause",
+	scDeleted: "@deletion", scDeletedLost: "@deletion",
+	scDelivery: "@delivery",
+}
+
+// tags selects the features of the scenarios a fault must fail.
+func tags(scenarios []string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, sc := range scenarios {
+		if tag := featureOf[sc]; !seen[tag] {
+			seen[tag] = true
+			out = append(out, tag)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// flowNames are how failure reasons start: every reason names its flow.
+var flowNames = []string{
+	"activation", "permissions", "masking", "records (DIKIDI → partner)", "records (partner → DIKIDI)", "events",
+	"schedule (DIKIDI → partner)", "schedule (partner → DIKIDI)", "pause", "deletion", "delivery",
+}
+
+// catches says which scenarios each fault must fail (it may fail others).
+var catches = map[string][]string{
+	"bearer-partner-key":               {scAwaiting},
+	"reports-active-unactivated":       {scAwaiting},
+	"hides-activation-refusal":         {scWrongPK},
+	"lists-clients-without-permission": {scNeverCalls},
+	"ignores-permissions":              {scNeverCalls, scPartnerHours},
+	"ignores-permission-refusals":      {scShrinks},
+	"surname-placeholder":              {scMasking},
+	"strips-phone-mask":                {scMasking},
+	"acks-without-applying":            {scOnline, scMovedCanceled, scDelivery, scResume},
+	"ignores-dikidi-cancellations":     {scMovedCanceled},
+	"ignores-dikidi-moves":             {scMovedCanceled, scOutOfOrder},
+	"local-only-records":               {scAdds, scMovesCancels},
+	"edit-not-exported":                {scMovesCancels},
+	"cancel-not-exported":              {scMovesCancels},
+	"occupy-not-exported":              {scOccupies},
+	"applies-duplicates":               {scTwice},
+	"ignores-sequence":                 {scOutOfOrder},
+	"no-external-id":                   {scLostAnswer},
+	"drops-breaks":                     {scHours},
+	"ignores-schedule-events":          {scHoursChange},
+	"stale-free-times":                 {scHoursChange},
+	"schedule-change-not-exported":     {scPartnerHours},
+	"edits-any-schedule":               {scPartnerHours},
+	"writes-while-paused":              {scPause},
+	"ignores-state-events":             {scPause, scDeleted},
+	"no-resync-after-resume":           {scResume},
+	"keeps-working-after-deletion":     {scDeleted, scDeletedLost},
+	"drops-retried-events":             {scDelivery},
+}
+
+// TestEveryFaultIsCaught runs, for each fault, the features meant to catch it
+// against the reference partner started with that fault: the fault must fail
+// those scenarios, each reason must name the flow that broke, and every
+// scenario must be failed by at least one fault (else nothing proves it can
+// fail). accord run --fault runs every feature; here only the relevant ones
+// run, to keep the race-detector run short.
+func TestEveryFaultIsCaught(t *testing.T) {
+	faults := dikidi.Platform{}.Faults()
+	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
+	var mu sync.Mutex
+	caughtBy := map[string][]string{}
+	var table []string
+	t.Run("faults", func(t *testing.T) {
+		for _, f := range faults {
+			want, ok := catches[f.Name]
+			require.True(t, ok, "fault %s has no expectation", f.Name)
+			t.Run(f.Name, func(t *testing.T) {
+				t.Parallel()
+				sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{Faults: []string{f.Name}}, Tags: tags(want)})
+				require.NoError(t, err)
+				assert.Equal(t, "failed", sum.Verdict, "fault %s (%s) went unnoticed", f.Name, f.Breaks)
+				failed := map[string]runner.ScenarioResult{}
+				mu.Lock()
+				for _, r := range sum.Failed() {
+					failed[r.Name] = r
+					caughtBy[r.Name] = append(caughtBy[r.Name], f.Name)
+					table = append(table, fmt.Sprintf("%-34s %-92s %s", f.Name, r.Name, firstLine(r.Reason)))
+				}
+				mu.Unlock()
+				for _, sc := range want {
+					_, ok := failed[sc]
+					assert.True(t, ok, "fault %s should fail %q; it failed %v", f.Name, sc, keys(failed))
+				}
+				for name, r := range failed {
+					assert.True(t, slices.ContainsFunc(flowNames, func(f string) bool { return strings.HasPrefix(r.Reason, f) }),
+						"the reason for %q should start with the flow it failed: %s", name, r.Reason)
+				}
+			})
+		}
+	})
+	sort.Strings(table)
+	t.Logf("fault → failed scenario → reason\n%s", strings.Join(table, "\n"))
+	sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{})
+	require.NoError(t, err)
+	for _, sc := range sum.Scenarios {
+		assert.NotEmpty(t, caughtBy[sc.Name], "scenario %q is failed by no fault: nothing proves it can fail", sc.Name)
+	}
+	require.Len(t, featureOf, len(sum.Scenarios), "every scenario has its feature tag here")
+	for _, r := range sum.Scenarios {
+		_, ok := featureOf[r.Name]
+		assert.True(t, ok, "scenario %q has no feature tag here", r.Name)
+	}
+}
+
+func keys(m map[string]runner.ScenarioResult) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}

@@ -1,0 +1,214 @@
+package dikidi
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	mock "github.com/accord-harness/accord/mocks/dikidi"
+)
+
+func registerPermissions(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^the business created an access key for the partner with these permissions:$`, w.keyWithPermissions)
+	sc.Step(`^the partner refused that itself, (?:naming|saying it is) "([^"]*)"$`, w.refusedItself)
+	sc.Step(`^the partner refused that, naming "([^"]*)"$`, w.refused)
+	sc.Step(`^DIKIDI refused none of the partner's calls$`, func() error { return w.refusedCalls(0) })
+	sc.Step(`^DIKIDI refused at most one of the partner's calls$`, func() error { return w.refusedCalls(1) })
+	sc.Step(`^the partner shows no surname and only masked phones for the salon's clients$`, w.masked)
+	sc.Step(`^DIKIDI still shows that record booked$`, w.platformStillBooked)
+	sc.Step(`^the partner still shows that record booked$`, w.partnerStillBooked)
+}
+
+// keyWithPermissions reads the panel's form from a table of label | value.
+func (w *world) keyWithPermissions(table *godog.Table) error {
+	var p mock.Permissions
+	var employee *int64
+	yes := func(v string) (bool, error) {
+		switch v {
+		case "yes":
+			return true, nil
+		case "no":
+			return false, nil
+		}
+		return false, fmt.Errorf("%q: want yes or no", v)
+	}
+	for _, row := range table.Rows {
+		label, value := row.Cells[0].Value, row.Cells[1].Value
+		var err error
+		switch label {
+		case "clients view":
+			p.Clients.View = value
+		case "show surnames":
+			p.Clients.ShowSurnames, err = yes(value)
+		case "show phones":
+			p.Clients.ShowPhones = value
+		case "add and edit records":
+			p.Records.AddEdit, err = yes(value)
+		case "cancel records":
+			p.Records.Cancel, err = yes(value)
+		case "occupy time":
+			p.Records.OccupyTime, err = yes(value)
+		case "edit schedule":
+			p.Schedule.Edit = value
+		case "employee":
+			id, perr := strconv.ParseInt(value, 10, 64)
+			err = perr
+			employee = &id
+		default:
+			err = fmt.Errorf("unknown permission row %q", label)
+		}
+		if err != nil {
+			return fmt.Errorf("permissions table, %s: %w", label, err)
+		}
+	}
+	return w.createKey(mock.KeySpec{AccessType: mock.AccessAdministrator, Permissions: &p, EmployeeID: employee})
+}
+
+func flowOfRefusal(text string) string {
+	switch text {
+	case "paused":
+		return "pause"
+	case "deleted":
+		return "deletion"
+	}
+	return "permissions"
+}
+
+// refused: the staff's last action was refused, and the refusal names text.
+func (w *world) refused(text string) error {
+	flow := flowOfRefusal(text)
+	if w.actErr == nil {
+		return fmt.Errorf("%s: the partner carried the action out although the key does not allow it (%s), instead of refusing it naming %s; %s", flow, w.keyNow(), text, w.evidence(w.actMark))
+	}
+	if !strings.Contains(w.actErr.Error(), text) {
+		return fmt.Errorf("%s: the partner refused, but its answer does not name %q: %v", flow, text, w.actErr)
+	}
+	return nil
+}
+
+// refusedItself: refused, and without asking DIKIDI to do it.
+func (w *world) refusedItself(text string) error {
+	if err := w.refused(text); err != nil {
+		return err
+	}
+	var writes []string
+	for _, e := range w.calls(w.actMark) {
+		if e.Method != http.MethodGet {
+			writes = append(writes, describe(e))
+		}
+	}
+	if len(writes) > 0 {
+		return fmt.Errorf("%s: the partner sent the change to DIKIDI although it knew the key does not allow it (%s): %s", flowOfRefusal(text), w.keyNow(), strings.Join(writes, "; "))
+	}
+	return nil
+}
+
+func (w *world) keyNow() string {
+	k, err := w.s.mock.Key(w.company, w.key.ID)
+	if err != nil {
+		return err.Error()
+	}
+	p := k.Permissions
+	return fmt.Sprintf("key %s; clients %s, surnames %v, phones %s; records add/edit %v, cancel %v, occupy %v; schedule %s",
+		k.State, p.Clients.View, p.Clients.ShowSurnames, p.Clients.ShowPhones, p.Records.AddEdit, p.Records.Cancel, p.Records.OccupyTime, p.Schedule.Edit)
+}
+
+// refusedCalls: DIKIDI refused at most n of the partner's calls for the key or its permissions.
+func (w *world) refusedCalls(n int) error {
+	var refused []string
+	for _, e := range w.calls(0) {
+		if e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
+			refused = append(refused, describe(e))
+		}
+	}
+	if len(refused) > n {
+		return fmt.Errorf("permissions: the partner called what the key does not allow (%s); DIKIDI refused %d calls: %s", w.keyNow(), len(refused), strings.Join(tail(refused, 3), "; "))
+	}
+	return nil
+}
+
+var maskedPhone = regexp.MustCompile(`^\+[1-9]\*{7,12}[0-9]{2}$`)
+
+// masked: with surnames and phones hidden, the partner's clients (and the
+// clients of its records) carry no surname and only masked phones.
+func (w *world) masked() error {
+	real := map[string]bool{}
+	for _, c := range w.fx.Clients {
+		real[c.Phone] = true
+	}
+	check := func(where string, c partnerClient) string {
+		if c.Surname != nil && *c.Surname != "" {
+			return fmt.Sprintf("%s %d (%s) has the surname %q, which DIKIDI hides from this key", where, c.DikidiID, c.Name, *c.Surname)
+		}
+		if !maskedPhone.MatchString(c.Phone) {
+			kind := "an unmasked phone"
+			if real[c.Phone] {
+				kind = "the real phone"
+			}
+			return fmt.Sprintf("%s %d (%s) has %s %q where DIKIDI only ever showed a masked one", where, c.DikidiID, c.Name, kind, c.Phone)
+		}
+		return ""
+	}
+	clients, err := w.clients()
+	if err != nil {
+		return err
+	}
+	records, err := w.records()
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for _, c := range clients {
+		if why := check("client", c); why != "" {
+			bad = append(bad, why)
+		}
+	}
+	for _, r := range records {
+		if r.Client != nil {
+			if why := check("the client of record "+r.ID+", client", *r.Client); why != "" {
+				bad = append(bad, why)
+			}
+		}
+	}
+	if len(clients) == 0 {
+		bad = append(bad, "its clients view is empty, so there is nothing to judge")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("masking: hidden data is not hidden in the partner's own system: %s", strings.Join(tail(bad, 3), "; "))
+	}
+	return nil
+}
+
+func (w *world) platformStillBooked() error {
+	if w.dikidiID == 0 {
+		return fmt.Errorf("records (partner → DIKIDI): the partner's record %s never reached DIKIDI (its add-record action gave no DIKIDI id); %s", w.record, w.evidence(0))
+	}
+	r, err := w.s.mock.Record(w.company, w.dikidiID)
+	if err != nil {
+		return err
+	}
+	if r.Status == mock.StatusCancelled {
+		return fmt.Errorf("permissions: DIKIDI shows record %d cancelled (%s)", r.ID, w.evidence(w.actMark))
+	}
+	return nil
+}
+
+func (w *world) partnerStillBooked() error {
+	rs, err := w.records()
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.ID == w.record {
+			if !r.active() {
+				return fmt.Errorf("permissions: the partner shows record %s cancelled although DIKIDI refused the cancellation and still has it booked", r.ID)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("permissions: the partner no longer has record %s", w.record)
+}

@@ -1,0 +1,358 @@
+// Package dikidi holds the step definitions of the DIKIDI acceptance
+// features and the wiring of a run: the mock platform, a real SMTP server for
+// its e-mails, a relay in front of the partner's Path, and the partner under
+// test reached through its driver.
+package dikidi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	features "github.com/accord-harness/accord/features/dikidi"
+	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
+	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/monitor/alert"
+	"github.com/accord-harness/accord/internal/monitor/smtptest"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/spec"
+	mock "github.com/accord-harness/accord/mocks/dikidi"
+	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
+)
+
+// DefaultLatencyBudget is how long a change may take to reach the other side.
+const DefaultLatencyBudget = 30 * time.Second
+
+// Platform is DIKIDI for the runner.
+type Platform struct{}
+
+func (Platform) Name() string { return "dikidi" }
+
+func (Platform) Features() fs.FS { return features.FS }
+
+func (Platform) Faults() []runner.Fault {
+	var out []runner.Fault
+	for _, f := range refpartner.Faults() {
+		out = append(out, runner.Fault{Name: f.Name, Breaks: f.Breaks})
+	}
+	return out
+}
+
+// session is one run: a mock platform, its SMTP server, the Path relay and a partner.
+type session struct {
+	clock   *clock.Run
+	journal *journal.Journal
+	mock    *mock.Mock
+	mockURL string
+	smtp    *smtptest.Server
+	relay   *relay
+	driver  *driver.Client
+	partner string
+	fixture *dikidifixture.Fixture // the salon's week, placed after the run clock's now
+	waiter  clock.Waiter
+	budget  time.Duration
+	servers []*http.Server
+
+	mu        sync.Mutex
+	seq       int64
+	latencies []latency
+}
+
+type latency struct {
+	Scenario string  `json:"scenario"`
+	What     string  `json:"what"`
+	Seconds  float64 `json:"seconds"`
+}
+
+// Start serves the mock and the relay on loopback (or where the config says),
+// starts an SMTP server for DIKIDI's e-mails, and starts the bundled
+// reference partner unless the config names another one.
+func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget}
+	if s.budget <= 0 {
+		s.budget = DefaultLatencyBudget
+	}
+	base, err := dikidifixture.Salon()
+	if err != nil {
+		return nil, err
+	}
+	if s.fixture, err = base.WeekAfter(s.clock.Now()); err != nil {
+		return nil, err
+	}
+	if s.smtp, err = smtptest.Start(smtptest.Options{}); err != nil {
+		return nil, fmt.Errorf("cannot start the SMTP server for DIKIDI's e-mails: %w", err)
+	}
+	mailer := &alert.SMTP{Addr: s.smtp.Addr(), From: "DIKIDI Business <noreply@dikidi.test>", Timeout: 10 * time.Second}
+	if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal, Mailer: mailer}); err != nil {
+		s.Close()
+		return nil, err
+	}
+	listen := "127.0.0.1:0"
+	if cfg.Partner != nil && cfg.Partner.MockListen != "" {
+		listen = cfg.Partner.MockListen
+	}
+	addr, err := s.serve(listen, s.mock)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
+	}
+	s.mockURL = "http://" + addr
+	s.relay = newRelay()
+	raddr, err := s.serve("127.0.0.1:0", s.relay)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.relay.base = "http://" + raddr
+	timeout := 10 * time.Second
+	var driverURL string
+	if cfg.Partner == nil {
+		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults})
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		paddr, err := s.serve("127.0.0.1:0", p)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		driverURL = "http://" + paddr
+		p.SetPublicURL(driverURL)
+		// The embedded partner shares the run clock, so waiting advances it.
+		s.waiter = clock.Waiter{Clock: s.clock, Virtual: true}
+	} else {
+		if len(cfg.Faults) > 0 {
+			s.Close()
+			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
+		}
+		if cfg.Partner.MockURL != "" {
+			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")
+		}
+		if cfg.Partner.Timeout > 0 {
+			timeout = cfg.Partner.Timeout
+		}
+		driverURL = cfg.Partner.DriverURL
+		s.waiter = clock.Waiter{Clock: s.clock, Tick: 100 * time.Millisecond}
+	}
+	if s.driver, err = driver.New(driverURL, timeout); err != nil {
+		s.Close()
+		return nil, err
+	}
+	name, err := s.driver.Health(ctx)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("the partner under test is not answering: %w", err)
+	}
+	s.partner = name
+	if cfg.Partner != nil && cfg.Partner.Name != "" {
+		s.partner = cfg.Partner.Name
+	}
+	return s, nil
+}
+
+func (s *session) serve(addr string, h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.servers = append(s.servers, srv)
+	go func() { _ = srv.Serve(ln) }()
+	return ln.Addr().String(), nil
+}
+
+func (s *session) PartnerName() string { return s.partner }
+
+func (s *session) Close() error {
+	for _, srv := range s.servers {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = srv.Shutdown(ctx)
+		cancel()
+	}
+	if s.smtp != nil {
+		s.smtp.Stop()
+	}
+	return nil
+}
+
+// Extras are the API coverage table, the measured latencies, and the mock's
+// own breaches of its document (answers and events).
+func (s *session) Extras() map[string]any {
+	calls := map[string]int{}
+	mockViolations := 0
+	var samples []string
+	events := 0
+	for _, e := range s.journal.Select(nil) {
+		vs := e.RequestViolations
+		if e.Direction == journal.Inbound {
+			if !strings.HasSuffix(e.Tenant, "/owner") {
+				calls[e.Operation]++
+			}
+			vs = e.ResponseViolations
+		} else {
+			events++
+		}
+		mockViolations += len(vs)
+		if len(vs) > 0 && len(samples) < 5 {
+			samples = append(samples, fmt.Sprintf("%s %s (%s, %d): %s", e.Method, e.URL, e.Operation, e.Status, spec.Summary(vs)))
+		}
+	}
+	type row struct {
+		Operation string `json:"operation"`
+		Flow      string `json:"flow"`
+		Required  bool   `json:"required"`
+		Calls     int    `json:"calls"`
+	}
+	var coverage []row
+	for _, op := range s.mock.SpecDoc().Operations() {
+		if strings.HasPrefix(op.Path, "/owner/") {
+			continue // the business's panel, not the partner's API
+		}
+		coverage = append(coverage, row{op.ID, op.Flow, op.Required, calls[op.ID]})
+	}
+	sort.Slice(coverage, func(i, j int) bool {
+		if coverage[i].Flow != coverage[j].Flow {
+			return coverage[i].Flow < coverage[j].Flow
+		}
+		return coverage[i].Operation < coverage[j].Operation
+	})
+	s.mu.Lock()
+	lat := append([]latency{}, s.latencies...)
+	s.mu.Unlock()
+	maxLatency := 0.0
+	for _, l := range lat {
+		maxLatency = max(maxLatency, l.Seconds)
+	}
+	return map[string]any{
+		"api_coverage":           coverage,
+		"latencies":              lat,
+		"max_latency_seconds":    maxLatency,
+		"latency_budget_seconds": s.budget.Seconds(),
+		"exchanges":              s.journal.Len(),
+		"event_deliveries":       events,
+		"emails_received":        len(s.smtp.Mails()),
+		"mock_violations":        mockViolations,
+		"mock_violation_samples": samples,
+	}
+}
+
+func (s *session) recordLatency(l latency) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latencies = append(s.latencies, l)
+}
+
+// nextCompany gives every scenario its own salon.
+func (s *session) nextCompany() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return s.fixture.Company.ID*1000 + s.seq
+}
+
+// InitializeScenario gives every scenario its own world and salon.
+func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
+	w := &world{s: s}
+	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
+		return ctx, w.begin(ctx, scn.Name)
+	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		w.end()
+		return ctx, nil
+	})
+	registerActivation(sc, w)
+	registerPermissions(sc, w)
+	registerRecords(sc, w)
+	registerSchedule(sc, w)
+	registerPause(sc, w)
+	registerDeletion(sc, w)
+	registerDelivery(sc, w)
+}
+
+// relay stands in front of each scenario's Path: DIKIDI posts to the relay,
+// which forwards to the partner's own Path, or fails like a broken endpoint
+// when a scenario says so.
+type relay struct {
+	base   string
+	client *http.Client
+
+	mu      sync.Mutex
+	targets map[string]string // company -> the partner's Path
+	failing map[string]bool
+}
+
+func newRelay() *relay {
+	return &relay{client: &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		targets: map[string]string{}, failing: map[string]bool{}}
+}
+
+// path is the URL the business enters as the key's Path.
+func (r *relay) path(company int64) string { return fmt.Sprintf("%s/path/%d", r.base, company) }
+
+func (r *relay) set(company int64, target string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.targets[fmt.Sprint(company)] = target
+}
+
+func (r *relay) fail(company int64, on bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failing[fmt.Sprint(company)] = on
+}
+
+func (r *relay) forget(company int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.targets, fmt.Sprint(company))
+	delete(r.failing, fmt.Sprint(company))
+}
+
+func (r *relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	company := strings.TrimPrefix(req.URL.Path, "/path/")
+	r.mu.Lock()
+	target, failing := r.targets[company], r.failing[company]
+	r.mu.Unlock()
+	switch {
+	case target == "":
+		http.Error(w, "no Path behind this relay", http.StatusNotFound)
+		return
+	case failing:
+		http.Error(w, "the partner's endpoint is failing (accord relay)", http.StatusServiceUnavailable)
+		return
+	}
+	out, err := http.NewRequestWithContext(req.Context(), http.MethodPost, target, req.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	for k, vs := range req.Header {
+		if k == "Content-Type" || strings.HasPrefix(k, "X-Dikidi-") {
+			out.Header[k] = vs
+		}
+	}
+	res, err := r.client.Do(out)
+	if err != nil {
+		http.Error(w, "the partner's Path did not answer: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.WriteHeader(res.StatusCode)
+	_, _ = io.Copy(w, io.LimitReader(res.Body, 64<<10))
+}

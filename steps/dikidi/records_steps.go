@@ -1,0 +1,544 @@
+package dikidi
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	mock "github.com/accord-harness/accord/mocks/dikidi"
+)
+
+const (
+	svcMasterDay = `"([^"]*)" with (\w+ \w+) on (\w+) at (\d\d:\d\d)`
+	masterDay    = `(\w+ \w+) on (\w+) at (\d\d:\d\d)`
+	forClient    = ` for "([^"]*)" "([^"]*)"`
+	asClient     = ` online as "([^"]*)" "([^"]*)"`
+	budgetOpt    = `(within the latency budget )?`
+)
+
+func registerRecords(sc *godog.ScenarioContext, w *world) {
+	// the partner's staff
+	sc.Step(`^the partner's staff (try to )?(?:add|added) (?:a|an) `+svcMasterDay+forClient+`$`, w.staffAdds)
+	sc.Step(`^the partner's staff (try to )?move that record to (\w+) at (\d\d:\d\d)$`, w.staffMoves)
+	sc.Step(`^the partner's staff (try to )?cancel that record$`, w.staffCancels)
+	sc.Step(`^the partner's staff (try to )?occupy (\w+ \w+)'s time on (\w+) from (\d\d:\d\d) to (\d\d:\d\d)$`, w.staffOccupies)
+	sc.Step(`^the partner's staff release that time$`, w.staffReleases)
+	sc.Step(`^the partner synchronises(?: again)?$`, w.partnerSyncs)
+	// the salon's side
+	sc.Step(`^a client (?:books|booked) (?:a|an) `+svcMasterDay+asClient+`$`, w.clientBooks)
+	sc.Step(`^the salon's staff move that record to (\w+) at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
+	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
+	sc.Step(`^the network loses the next "([^"]*)" event on its way to the partner$`, func(name string) error {
+		return w.s.mock.DropNextEvents(w.company, w.key.ID, 1, name)
+	})
+	sc.Step(`^the network loses the partner's answer to the next "([^"]*)" event$`, func(name string) error {
+		return w.s.mock.LoseNextEventAnswers(w.company, w.key.ID, 1, name)
+	})
+	sc.Step(`^the network loses DIKIDI's answer to the partner's next change$`, func() error {
+		w.s.mock.LoseNextAnswers(w.key.Token, 1)
+		return nil
+	})
+	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)
+	// checks on the partner
+	sc.Step(`^`+budgetOpt+`the partner shows (?:a|an) `+svcMasterDay+`$`, w.partnerShows)
+	sc.Step(`^`+budgetOpt+`the partner shows no active record with `+masterDay+`$`, w.partnerShowsNone)
+	sc.Step(`^the partner shows exactly one record with `+masterDay+`$`, w.partnerShowsOne)
+	sc.Step(`^DIKIDI delivered the "([^"]*)" event twice$`, w.deliveredTwice)
+	sc.Step(`^DIKIDI delivered the "([^"]*)" event after the "([^"]*)" event$`, w.deliveredAfter)
+	// checks on DIKIDI
+	sc.Step(`^within the latency budget DIKIDI shows (?:a|an) `+svcMasterDay+` made by the partner$`, w.platformShows)
+	sc.Step(`^within the latency budget DIKIDI shows no active record with `+masterDay+`$`, w.platformShowsNone)
+	sc.Step(`^within the latency budget DIKIDI shows (\w+ \w+)'s time occupied on (\w+) from (\d\d:\d\d) to (\d\d:\d\d)$`, w.platformOccupied)
+	sc.Step(`^DIKIDI no longer offers `+masterDay+`$`, w.platformNotOffered)
+	sc.Step(`^within the latency budget DIKIDI offers `+masterDay+` again$`, w.platformOffered)
+	sc.Step(`^DIKIDI has exactly one record of the partner with `+masterDay+`$`, w.platformExactlyOne)
+	sc.Step(`^the partner's record is linked to that DIKIDI record$`, w.linked)
+}
+
+type actionResult struct {
+	RecordID string `json:"record_id"`
+	DikidiID int64  `json:"dikidi_id"`
+}
+
+// act runs a staff action; with "try to" a refusal is kept for a later Then,
+// otherwise it fails the step in the flow's name.
+func (w *world) act(try, flow, what, action string, params map[string]any, res any) error {
+	w.actMark = w.mark()
+	w.actErr = w.s.driver.Act(w.ctx, action, params, res)
+	if w.actErr != nil && try == "" {
+		return fmt.Errorf("%s: the partner could not %s: %v (%s)", flow, what, w.actErr, w.evidence(w.actMark))
+	}
+	return nil
+}
+
+func splitName(full string) (string, string) {
+	name, surname, _ := strings.Cut(full, " ")
+	return name, surname
+}
+
+func (w *world) staffAdds(try, serviceName, masterName, weekday, hhmm, client, phone string) error {
+	svc, err := w.service(serviceName)
+	if err != nil {
+		return err
+	}
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	name, surname := splitName(client)
+	var res actionResult
+	params := map[string]any{"master_id": m.ID, "service_ids": []int64{svc.ID}, "start": start,
+		"client": map[string]any{"name": name, "surname": surname, "phone": phone}}
+	if err := w.act(try, "records (partner → DIKIDI)", "add the record", "add-record", params, &res); err != nil {
+		return err
+	}
+	if w.actErr == nil {
+		if res.RecordID == "" {
+			return fmt.Errorf("records (partner → DIKIDI): the partner's add-record action returned no record_id")
+		}
+		w.record, w.dikidiID = res.RecordID, res.DikidiID
+	}
+	return nil
+}
+
+func (w *world) staffMoves(try, weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	return w.act(try, "records (partner → DIKIDI)", "move the record", "edit-record", map[string]any{"record_id": w.record, "start": start}, nil)
+}
+
+func (w *world) staffCancels(try string) error {
+	return w.act(try, "records (partner → DIKIDI)", "cancel the record", "cancel-record", map[string]any{"record_id": w.record, "reason": "Cancelled at the partner"}, nil)
+}
+
+func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, from)
+	if err != nil {
+		return err
+	}
+	end, err := w.at(weekday, to)
+	if err != nil {
+		return err
+	}
+	var res actionResult
+	if err := w.act(try, "records (partner → DIKIDI)", "occupy the time", "occupy-time", map[string]any{"master_id": m.ID, "start": start, "end": end, "comment": "Held by the partner"}, &res); err != nil {
+		return err
+	}
+	if w.actErr == nil {
+		w.occupied = res.RecordID
+	}
+	return nil
+}
+
+func (w *world) staffReleases() error {
+	return w.act("", "records (partner → DIKIDI)", "release the time", "cancel-record", map[string]any{"record_id": w.occupied}, nil)
+}
+
+// partnerSyncs runs the partner's own synchronisation; its outcome is judged by later steps.
+func (w *world) partnerSyncs() error {
+	w.actMark = w.mark()
+	w.actErr = w.s.driver.Act(w.ctx, "sync", map[string]any{}, nil)
+	return nil
+}
+
+func (w *world) clientBooks(serviceName, masterName, weekday, hhmm, client, phone string) error {
+	svc, err := w.service(serviceName)
+	if err != nil {
+		return err
+	}
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	name, surname := splitName(client)
+	w.changeMark = w.mark()
+	r, err := w.s.mock.Book(w.company, mock.Booking{MasterID: m.ID, ServiceIDs: []int64{svc.ID}, Start: start,
+		Client: mock.Client{Name: name, Surname: surname, Phone: phone}, Online: true})
+	if err != nil {
+		return fmt.Errorf("the client could not book on DIKIDI: %w", err)
+	}
+	w.dikidiID = r.ID
+	return nil
+}
+
+func (w *world) salonMoves(weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	_, err = w.s.mock.Move(w.company, w.dikidiID, start, 0)
+	return err
+}
+
+func (w *world) salonCancels() error {
+	w.changeMark = w.mark()
+	_, err := w.s.mock.Cancel(w.company, w.dikidiID, "Client called the salon")
+	return err
+}
+
+// settle waits (in real time, briefly) until every event of the key has had
+// its first attempt: first attempts leave from a worker, and a retry is only
+// scheduled once its attempt failed.
+func (w *world) settle() {
+	if !w.hasKey {
+		return
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		ds, err := w.s.mock.Deliveries(w.company, w.key.ID)
+		if err != nil {
+			return
+		}
+		waiting := false
+		for _, d := range ds {
+			waiting = waiting || (d.Status == mock.DeliveryPending && len(d.Attempts) == 0)
+		}
+		if !waiting {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func (w *world) minutesPass(n int) error {
+	w.settle()
+	w.s.clock.Advance(time.Duration(n) * time.Minute)
+	return nil
+}
+
+// partner checks -----------------------------------------------------------------
+
+func (w *world) partnerAt(masterID int64, start time.Time) ([]partnerRecord, error) {
+	rs, err := w.records()
+	if err != nil {
+		return nil, err
+	}
+	var out []partnerRecord
+	for _, r := range rs {
+		if r.MasterID == masterID && r.Start.Equal(start) && r.active() {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (w *world) partnerShows(within, serviceName, masterName, weekday, hhmm string) error {
+	svc, err := w.service(serviceName)
+	if err != nil {
+		return err
+	}
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("records (DIKIDI → partner): the partner shows a %s with %s at %s", serviceName, masterName, w.fmtTime(start))
+	return w.eventually(within != "", what, func() (bool, string) {
+		rs, err := w.partnerAt(m.ID, start)
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, r := range rs {
+			if slices.Contains(r.ServiceIDs, svc.ID) {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("its records view has no active record there (%d there); %s", len(rs), w.deliveries(w.changeMark))
+	})
+}
+
+func (w *world) partnerShowsNone(within, masterName, weekday, hhmm string) error {
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("records (DIKIDI → partner): the partner shows no active record with %s at %s", masterName, w.fmtTime(start))
+	return w.eventually(within != "", what, func() (bool, string) {
+		rs, err := w.partnerAt(m.ID, start)
+		if err != nil {
+			return false, err.Error()
+		}
+		if len(rs) > 0 {
+			return false, fmt.Sprintf("record %s (DIKIDI %d) is still %s there; %s", rs[0].ID, rs[0].DikidiID, rs[0].Status, w.deliveries(w.changeMark))
+		}
+		return true, ""
+	})
+}
+
+func (w *world) partnerShowsOne(masterName, weekday, hhmm string) error {
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("events: the partner shows exactly one record with %s at %s", masterName, w.fmtTime(start))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		rs, err := w.partnerAt(m.ID, start)
+		if err != nil {
+			return false, err.Error()
+		}
+		if len(rs) != 1 {
+			var ids []string
+			for _, r := range rs {
+				ids = append(ids, fmt.Sprintf("%s (DIKIDI %d)", r.ID, r.DikidiID))
+			}
+			return false, fmt.Sprintf("it shows %d: %s; %s", len(rs), strings.Join(ids, ", "), w.deliveries(w.changeMark))
+		}
+		return true, ""
+	})
+}
+
+// accepted are the deliveries of an event the partner answered 2xx (even if
+// the answer was then lost on the way back), by event id.
+func (w *world) accepted(name string) map[string][]int64 {
+	out := map[string][]int64{}
+	for _, e := range w.events(0) {
+		if e.Operation == "event:"+name && e.Status >= 200 && e.Status < 300 {
+			id := e.RequestHeader.Get("X-Dikidi-Event-Id")
+			out[id] = append(out[id], e.Seq)
+		}
+	}
+	return out
+}
+
+func (w *world) deliveredTwice(name string) error {
+	for _, seqs := range w.accepted(name) {
+		if len(seqs) >= 2 {
+			return nil
+		}
+	}
+	return fmt.Errorf("events: DIKIDI did not deliver %q twice: %s", name, w.deliveries(w.changeMark))
+}
+
+func (w *world) deliveredAfter(later, earlier string) error {
+	first := func(name string) int64 {
+		var min int64
+		for _, seqs := range w.accepted(name) {
+			for _, s := range seqs {
+				if min == 0 || s < min {
+					min = s
+				}
+			}
+		}
+		return min
+	}
+	a, b := first(later), first(earlier)
+	if a == 0 || b == 0 || a < b {
+		return fmt.Errorf("events: %q did not arrive after %q: %s", later, earlier, w.deliveries(w.changeMark))
+	}
+	return nil
+}
+
+// DIKIDI checks -------------------------------------------------------------------
+
+func (w *world) platformAt(masterID int64, start time.Time) ([]mock.RecordView, error) {
+	rs, err := w.s.mock.Records(w.company, start.Add(-time.Minute), start.Add(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	var out []mock.RecordView
+	for _, r := range rs {
+		if r.MasterID == masterID && r.Start.Equal(start) && r.Status != mock.StatusCancelled {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (w *world) platformShows(serviceName, masterName, weekday, hhmm string) error {
+	svc, err := w.service(serviceName)
+	if err != nil {
+		return err
+	}
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows the partner's %s with %s at %s", serviceName, masterName, w.fmtTime(start))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		rs, err := w.platformAt(m.ID, start)
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, r := range rs {
+			if r.KeyID == w.key.ID && slices.Contains(r.ServiceIDs, svc.ID) {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("DIKIDI's journal has no such record made through the key (%d records there); %s", len(rs), w.evidence(w.actMark))
+	})
+}
+
+func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI has no active record with %s at %s", masterName, w.fmtTime(start))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		rs, err := w.platformAt(m.ID, start)
+		if err != nil {
+			return false, err.Error()
+		}
+		if len(rs) > 0 {
+			return false, fmt.Sprintf("record %d is still %s there; %s", rs[0].ID, rs[0].Status, w.evidence(w.actMark))
+		}
+		return true, ""
+	})
+}
+
+func (w *world) platformOccupied(masterName, weekday, from, to string) error {
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, from)
+	if err != nil {
+		return err
+	}
+	end, err := w.at(weekday, to)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows %s's time occupied from %s to %s", masterName, w.fmtTime(start), end.Format("15:04"))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		rs, err := w.platformAt(m.ID, start)
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, r := range rs {
+			if r.Type == mock.TypeOccupied && r.End.Equal(end) && r.KeyID == w.key.ID {
+				return true, ""
+			}
+		}
+		return false, "DIKIDI's journal has no occupied time there made through the key; " + w.evidence(w.actMark)
+	})
+}
+
+// offered reports whether any service the master provides can start at t.
+func (w *world) offered(masterName string, t time.Time) (bool, error) {
+	m, err := w.master(masterName)
+	if err != nil {
+		return false, err
+	}
+	for _, sid := range m.ServiceIDs {
+		free, err := w.s.mock.FreeTimes(w.company, []int64{sid}, m.ID, t)
+		if err != nil {
+			return false, err
+		}
+		for _, f := range free {
+			if f.Equal(t) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+func (w *world) platformNotOffered(masterName, weekday, hhmm string) error {
+	t, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	ok, err := w.offered(masterName, t)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return fmt.Errorf("records (partner → DIKIDI): DIKIDI still offers %s at %s to its clients; %s", masterName, w.fmtTime(t), w.evidence(w.actMark))
+	}
+	return nil
+}
+
+func (w *world) platformOffered(masterName, weekday, hhmm string) error {
+	t, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI offers %s at %s again", masterName, w.fmtTime(t))
+	return w.within(w.s.budget, what, func() (bool, string) {
+		ok, err := w.offered(masterName, t)
+		if err != nil {
+			return false, err.Error()
+		}
+		return ok, "no service of the master can start there; " + w.evidence(w.actMark)
+	})
+}
+
+func (w *world) platformExactlyOne(masterName, weekday, hhmm string) error {
+	m, err := w.master(masterName)
+	if err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	rs, err := w.platformAt(m.ID, start)
+	if err != nil {
+		return err
+	}
+	var mine []mock.RecordView
+	for _, r := range rs {
+		if r.KeyID == w.key.ID {
+			mine = append(mine, r)
+		}
+	}
+	if len(mine) != 1 {
+		return fmt.Errorf("records (partner → DIKIDI): DIKIDI has %d records of the partner with %s at %s, want exactly one; %s", len(mine), masterName, w.fmtTime(start), w.evidence(w.actMark))
+	}
+	w.dikidiID = mine[0].ID
+	return nil
+}
+
+func (w *world) linked() error {
+	rs, err := w.records()
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.ID == w.record {
+			if r.DikidiID != w.dikidiID {
+				return fmt.Errorf("records (partner → DIKIDI): the partner's record %s points at DIKIDI record %d, but DIKIDI made it as %d", r.ID, r.DikidiID, w.dikidiID)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("records (partner → DIKIDI): the partner has no record %s any more", w.record)
+}

@@ -1,0 +1,360 @@
+package dikidi
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/spec"
+	mock "github.com/accord-harness/accord/mocks/dikidi"
+)
+
+// world is one scenario's state: its own salon on the mock, its key, what
+// the scenario has done so far, and the things later steps refer to ("that
+// record", "the deletion").
+type world struct {
+	s        *session
+	ctx      context.Context
+	scenario string
+	fx       *dikidifixture.Fixture
+	company  int64
+
+	key       mock.KeyView
+	hasKey    bool
+	given     bool
+	eventsURL string
+
+	activateErr  error
+	activateMark int64
+
+	actErr  error // the partner's staff's last action
+	actMark int64 // journal sequence just before it
+
+	record     string // the partner's id of "that record" (made by its staff), or ""
+	dikidiID   int64  // DIKIDI's id of "that record"
+	occupied   string // the partner's id of the time its staff occupied
+	pauseMark  int64
+	goneMark   int64
+	changeMark int64
+}
+
+func (w *world) begin(ctx context.Context, name string) error {
+	*w = world{s: w.s, ctx: ctx, scenario: name}
+	w.company = w.s.nextCompany()
+	w.fx = w.s.fixture.WithCompanyID(w.company)
+	return w.s.mock.AddCompany(w.fx)
+}
+
+// end takes the salon off the mock, so nothing more is delivered for it.
+func (w *world) end() {
+	w.s.mock.RemoveCompany(w.company)
+	w.s.relay.forget(w.company)
+}
+
+// partnerKey is the key DIKIDI issued to the partner under test.
+func (w *world) partnerKey() string { return w.fx.PartnerKeys[0] }
+
+// createKey is the business adding a key; its Path is the relay in front of
+// the partner's own Path.
+func (w *world) createKey(spec mock.KeySpec) error {
+	if spec.Name == "" {
+		spec.Name = "Partner connector"
+	}
+	path := w.s.relay.path(w.company)
+	spec.Path = &path
+	k, err := w.s.mock.CreateKey(w.company, spec)
+	if err != nil {
+		return fmt.Errorf("the business could not create the key: %w", err)
+	}
+	w.key, w.hasKey = k, true
+	return nil
+}
+
+// give resets the partner onto this scenario's key and salon, and points the
+// relay at the Path the partner reports.
+func (w *world) give() error {
+	if !w.hasKey {
+		return fmt.Errorf("no key was created in this scenario")
+	}
+	settings := map[string]any{
+		"base_url":    w.s.mockURL + "/api/partner",
+		"token":       w.key.Token,
+		"partner_key": w.partnerKey(),
+	}
+	if err := w.s.driver.Reset(w.ctx, "dikidi", settings); err != nil {
+		return err
+	}
+	if err := w.s.driver.LoadFixture(w.ctx, w.fx.ForDriver()); err != nil {
+		return err
+	}
+	st, err := w.status()
+	if err != nil {
+		return err
+	}
+	if st.EventsURL == "" {
+		return fmt.Errorf("the partner's status view names no events_url: DIKIDI would not know where to POST events")
+	}
+	w.eventsURL = st.EventsURL
+	w.s.relay.set(w.company, st.EventsURL)
+	w.given = true
+	return nil
+}
+
+// activate asks the partner to activate its key and remembers the outcome.
+func (w *world) activate() error {
+	if !w.given {
+		if err := w.give(); err != nil {
+			return err
+		}
+	}
+	w.activateMark = w.mark()
+	w.activateErr = w.s.driver.Act(w.ctx, "activate", map[string]any{}, nil)
+	return w.activateErr
+}
+
+// mark is the journal's current sequence number.
+func (w *world) mark() int64 {
+	es := w.s.journal.Select(nil)
+	if len(es) == 0 {
+		return 0
+	}
+	return es[len(es)-1].Seq
+}
+
+// calls are the partner's calls to DIKIDI for this salon after seq.
+func (w *world) calls(after int64) []journal.Entry {
+	prefix := mock.CompanyTenant(w.company)
+	return w.s.journal.Select(func(e journal.Entry) bool {
+		return e.Direction == journal.Inbound && e.Seq > after && strings.HasPrefix(e.Tenant, prefix) && !strings.HasSuffix(e.Tenant, "/owner")
+	})
+}
+
+// events are DIKIDI's delivery attempts to the partner's Path after seq.
+func (w *world) events(after int64) []journal.Entry {
+	prefix := mock.CompanyTenant(w.company)
+	return w.s.journal.Select(func(e journal.Entry) bool {
+		return e.Direction == journal.Outbound && e.Seq > after && strings.HasPrefix(e.Tenant, prefix)
+	})
+}
+
+// evidence summarises what the partner sent DIKIDI since seq, for failure reasons.
+func (w *world) evidence(after int64) string {
+	cs := w.calls(after)
+	if len(cs) == 0 {
+		return "the partner sent no request to DIKIDI"
+	}
+	var refused []string
+	ops := make([]string, 0, len(cs))
+	for _, e := range cs {
+		ops = append(ops, e.Operation)
+		if e.Status >= 400 {
+			refused = append(refused, describe(e))
+		}
+	}
+	if len(refused) == 0 {
+		return fmt.Sprintf("the partner's %d requests all succeeded (%s)", len(cs), strings.Join(tail(ops, 8), ", "))
+	}
+	return "refused requests: " + strings.Join(tail(refused, 3), "; ")
+}
+
+// deliveries describes DIKIDI's event deliveries since seq.
+func (w *world) deliveries(after int64) string {
+	es := w.events(after)
+	if len(es) == 0 {
+		return "DIKIDI sent no event to the partner since"
+	}
+	var out []string
+	for _, e := range es {
+		switch {
+		case e.Error != "":
+			out = append(out, fmt.Sprintf("%s → %s", strings.TrimPrefix(e.Operation, "event:"), e.Error))
+		default:
+			out = append(out, fmt.Sprintf("%s → HTTP %d", strings.TrimPrefix(e.Operation, "event:"), e.Status))
+		}
+	}
+	return "DIKIDI's events: " + strings.Join(tail(out, 6), ", ")
+}
+
+func describe(e journal.Entry) string {
+	reason := strings.TrimSpace(string(e.ResponseBody))
+	if len(e.RequestViolations) > 0 {
+		reason = spec.Summary(e.RequestViolations)
+	}
+	if len(reason) > 240 {
+		reason = reason[:240] + "…"
+	}
+	path, _, _ := strings.Cut(e.URL, "?")
+	return fmt.Sprintf("%s %s (%s) → %d: %s", e.Method, path, e.Operation, e.Status, reason)
+}
+
+func tail[T any](xs []T, n int) []T {
+	if len(xs) > n {
+		return xs[len(xs)-n:]
+	}
+	return xs
+}
+
+// within waits up to budget for cond; on time-out the error carries cond's
+// last explanation.
+func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
+	var why string
+	took, ok := w.s.waiter.Until(w.ctx, budget, func() bool {
+		var done bool
+		done, why = cond()
+		return done
+	})
+	if !ok {
+		return fmt.Errorf("%s: not so after %s on the run clock: %s", what, budget, why)
+	}
+	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds()})
+	return nil
+}
+
+// eventually is within the latency budget when asked to, a single look otherwise.
+func (w *world) eventually(wait bool, what string, cond func() (bool, string)) error {
+	if wait {
+		return w.within(w.s.budget, what, cond)
+	}
+	if ok, why := cond(); !ok {
+		return fmt.Errorf("%s: not so: %s", what, why)
+	}
+	return nil
+}
+
+// the salon's vocabulary ------------------------------------------------------------
+
+var weekdays = map[string]int{"Monday": 1, "Tuesday": 2, "Wednesday": 3, "Thursday": 4, "Friday": 5, "Saturday": 6, "Sunday": 7}
+
+// date is a weekday of the salon's week.
+func (w *world) date(weekday string) (time.Time, error) {
+	iso, ok := weekdays[weekday]
+	if !ok {
+		return time.Time{}, fmt.Errorf("%q is not a weekday", weekday)
+	}
+	return w.fx.Day(iso)
+}
+
+// at is a local time on a weekday of the salon's week.
+func (w *world) at(weekday, hhmm string) (time.Time, error) {
+	d, err := w.date(weekday)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var h, m int
+	if _, err := fmt.Sscanf(hhmm, "%d:%d", &h, &m); err != nil {
+		return time.Time{}, fmt.Errorf("%q is not HH:MM", hhmm)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, d.Location()), nil
+}
+
+func (w *world) master(name string) (dikidifixture.Master, error) {
+	var names []string
+	for _, m := range w.fx.Masters {
+		if m.Name == name {
+			return m, nil
+		}
+		names = append(names, m.Name)
+	}
+	return dikidifixture.Master{}, fmt.Errorf("the salon has no master %q (it has %s)", name, strings.Join(names, ", "))
+}
+
+func (w *world) service(name string) (dikidifixture.Service, error) {
+	var names []string
+	for _, s := range w.fx.Services {
+		if s.Name == name {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return dikidifixture.Service{}, fmt.Errorf("the salon has no service %q (it has %s)", name, strings.Join(names, ", "))
+}
+
+func (w *world) fmtTime(t time.Time) string {
+	loc, _ := w.fx.Location()
+	return t.In(loc).Format("Mon 2006-01-02 15:04")
+}
+
+// the partner's views ---------------------------------------------------------------
+
+type partnerStatus struct {
+	KeyState  string `json:"key_state"`
+	Connected bool   `json:"connected"`
+	Paused    bool   `json:"paused"`
+	Deleted   bool   `json:"deleted"`
+	EventsURL string `json:"events_url"`
+	LastError string `json:"last_error"`
+	Refusals  []struct {
+		Action string `json:"action"`
+		By     string `json:"by"`
+		Reason string `json:"reason"`
+	} `json:"refusals"`
+}
+
+type partnerClient struct {
+	DikidiID int64    `json:"dikidi_id"`
+	Name     string   `json:"name"`
+	Surname  *string  `json:"surname"`
+	Phone    string   `json:"phone"`
+	Masked   []string `json:"masked"`
+}
+
+type partnerRecord struct {
+	ID         string         `json:"id"`
+	DikidiID   int64          `json:"dikidi_id"`
+	Type       string         `json:"type"`
+	Status     string         `json:"status"`
+	MasterID   int64          `json:"master_id"`
+	Start      time.Time      `json:"start"`
+	End        time.Time      `json:"end"`
+	ServiceIDs []int64        `json:"service_ids"`
+	Client     *partnerClient `json:"client"`
+}
+
+func (r partnerRecord) active() bool { return r.Status != "cancelled" }
+
+type partnerDay struct {
+	MasterID int64   `json:"master_id"`
+	Date     string  `json:"date"`
+	Working  bool    `json:"working"`
+	WorkFrom *string `json:"work_from"`
+	WorkTo   *string `json:"work_to"`
+	Breaks   []struct {
+		From string `json:"from"`
+		To   string `json:"to"`
+	} `json:"breaks"`
+}
+
+type partnerFree struct {
+	ServiceID int64    `json:"service_id"`
+	MasterID  int64    `json:"master_id"`
+	Date      string   `json:"date"`
+	Times     []string `json:"times"`
+}
+
+func (w *world) status() (partnerStatus, error) {
+	var out partnerStatus
+	return out, w.s.driver.View(w.ctx, "status", &out)
+}
+
+func (w *world) records() ([]partnerRecord, error) {
+	var out []partnerRecord
+	return out, w.s.driver.View(w.ctx, "records", &out)
+}
+
+func (w *world) clients() ([]partnerClient, error) {
+	var out []partnerClient
+	return out, w.s.driver.View(w.ctx, "clients", &out)
+}
+
+func (w *world) schedule() ([]partnerDay, error) {
+	var out []partnerDay
+	return out, w.s.driver.View(w.ctx, "schedule", &out)
+}
+
+func (w *world) freeTimes() ([]partnerFree, error) {
+	var out []partnerFree
+	return out, w.s.driver.View(w.ctx, "free-times", &out)
+}
