@@ -178,9 +178,11 @@ func (r *Reach) doRetried(ctx context.Context, c *Connection, req Request, op sp
 		token := ""
 		switch req.Auth {
 		case AuthConnection:
-			if token, err = r.accessToken(ctx, c, req.Trace); err != nil {
-				return nil, backoff.Permanent(err)
+			tok, terr := r.accessToken(ctx, c, req.Trace)
+			if terr != nil {
+				return nil, backoff.Permanent(terr)
 			}
+			token = tok
 		case AuthToken:
 			token = req.Token
 		}
