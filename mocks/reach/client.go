@@ -304,6 +304,9 @@ func (r *Reach) once(ctx context.Context, c *Connection, req Request, op spec.Op
 		}
 		vtook = time.Since(t0)
 	}
+	if op.ID == "exchangeOAuthToken" {
+		entry.ResponseBody = redactTokens(hres.Body)
+	}
 	entry = r.opts.Journal.Add(entry)
 	rec.Seq = entry.Seq
 	r.addRecord(rec, validated, vtook)
@@ -417,6 +420,24 @@ func redactBody(form url.Values, body []byte) []byte {
 		}
 	}
 	return []byte(f.Encode())
+}
+
+// redactTokens keeps issued tokens out of the journal: the answer was validated whole.
+func redactTokens(body []byte) []byte {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	for _, k := range []string{"access_token", "refresh_token", "id_token"} {
+		if v, ok := m[k].(string); ok {
+			m[k] = redact(v)
+		}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // redact keeps the last four characters of a secret, enough to tell tokens apart in a report.

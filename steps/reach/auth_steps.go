@@ -204,6 +204,7 @@ func (w *world) exchangeCode() error {
 	if len(res.Violations()) > 0 {
 		return fmt.Errorf("authentication: the token answer breaks the specification: %s", describe(res.Entry))
 	}
+	w.s.addSecrets(w.code, tok.AccessToken, tok.RefreshToken)
 	if tok.AccessToken == w.token {
 		return fmt.Errorf("authentication: the code was exchanged for the static token")
 	}
@@ -242,5 +243,6 @@ func (w *world) renewed() error {
 	if w.discovery != nil && w.conn.Token() == before {
 		return fmt.Errorf("authentication: the access token expired but Reach still uses it: nothing was renewed")
 	}
+	w.s.addSecrets(w.conn.Token())
 	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	mock "github.com/accord-harness/accord/mocks/reach"
+	"github.com/accord-harness/accord/mocks/reach/apispec"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
@@ -36,6 +37,15 @@ type Platform struct{}
 func (Platform) Name() string { return "reach" }
 
 func (Platform) Features() fs.FS { return features.FS }
+
+// Documents are what a Reach run relies on: the specification, the driver contract and the books.
+func (Platform) Documents() map[string][]byte {
+	return map[string][]byte{
+		"mocks/reach/apispec/openapi.yaml": apispec.Document(),
+		"internal/driver/openapi.yaml":     driver.Document(),
+		"fixtures/reach/company.json":      reachfixture.Raw(),
+	}
+}
 
 func (Platform) Faults() []runner.Fault {
 	var out []runner.Fault
@@ -61,6 +71,7 @@ type session struct {
 	seq       int
 	syncs     []syncRow
 	dashboard string
+	secrets   []string
 }
 
 type syncRow struct {
@@ -143,6 +154,22 @@ func (s *session) serve(addr string, h http.Handler) (string, error) {
 }
 
 func (s *session) PartnerName() string { return s.partner }
+
+// Journal is every exchange of the run, for report.html and traffic.har.
+func (s *session) Journal() *journal.Journal { return s.journal }
+
+// Secrets are the tokens and client secrets handed out, so no output shows them.
+func (s *session) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.secrets...)
+}
+
+func (s *session) addSecrets(secrets ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secrets = append(s.secrets, secrets...)
+}
 
 func (s *session) Close() error {
 	for _, srv := range s.servers {

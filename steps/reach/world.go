@@ -57,6 +57,8 @@ func (w *world) begin(ctx context.Context, name string) error {
 	w.token = secret("tok")
 	w.otherToken = secret("tok-other")
 	w.oauth = mock.OAuthClient{ClientID: "reach-" + w.id, ClientSecret: secret("cs"), RedirectURI: redirectURI}
+	w.s.addSecrets(w.token, w.otherToken, w.oauth.ClientSecret)
+	w.s.journal.Label(w.id, name)
 	return nil
 }
 
