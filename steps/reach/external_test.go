@@ -1,0 +1,62 @@
+package reach_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	"github.com/accord-harness/accord/steps/reach"
+)
+
+// TestExternalPartnerThroughConfig runs the reference partner as any other partner would be run: its
+// own clock, reached only through the driver URL of a config, every wait in real time. The outage
+// scenario is left out: its retries wait the partner's Retry-After in real seconds.
+func TestExternalPartnerThroughConfig(t *testing.T) {
+	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+	require.NoError(t, err)
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: "+srv.URL+"\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	start := time.Now()
+	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{
+		Config:    runner.Config{Partner: &cfg.Partner, LatencyBudget: cfg.Checks.LatencyBudget},
+		Tags:      "~@retry-503",
+		ReportDir: dir,
+	})
+	require.NoError(t, err)
+	for _, f := range sum.Failed() {
+		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
+	}
+	assert.Equal(t, "Lantern Books 2.1", sum.Partner)
+	assert.Equal(t, len(scenarios)-1, sum.Counts.Passed)
+	assert.Less(t, time.Since(start), 30*time.Second)
+	_, err = os.Stat(filepath.Join(dir, reach.DashboardFile))
+	assert.NoError(t, err, "the dashboard is in the report directory")
+}
+
+func TestUnreachablePartnerIsNamedAtStart(t *testing.T) {
+	cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1", Timeout: time.Second}}
+	_, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Config: cfg})
+	require.Error(t, err)
+	assert.True(t, strings.Contains(err.Error(), "http://127.0.0.1:1/health"), err.Error())
+	assert.Contains(t, err.Error(), "not answering")
+}
+
+func TestFaultWithExternalPartnerIsRefused(t *testing.T) {
+	cfg := runner.Config{Faults: []string{"page-skip"}, Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1"}}
+	_, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Config: cfg})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--fault")
+}
