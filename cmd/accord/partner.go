@@ -96,7 +96,7 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 				return usagef("cannot listen on %s: %v", addr, err)
 			}
 			if publicURL == "" {
-				publicURL = "http://" + reachable(ln.Addr())
+				publicURL = "http://" + partnerReachable(ln.Addr())
 			}
 			partner.SetPublicURL(publicURL)
 			logger := log.New(stdout, "", log.LstdFlags|log.Lmicroseconds)
@@ -105,7 +105,7 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 			if mock := os.Getenv(container.EnvMockURL); mock != "" {
 				logger.Printf("mock platform announced at %s (its URLs and credentials come with POST /reset)", mock)
 			}
-			srv := &http.Server{Handler: logRequests(partner, logger), ReadHeaderTimeout: 10 * time.Second}
+			srv := &http.Server{Handler: logPartnerRequests(partner, logger), ReadHeaderTimeout: 10 * time.Second}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			done := make(chan error, 1)
@@ -129,21 +129,21 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&platform, "platform", envOr(container.EnvPlatform, "docplanner"), "platform whose reference partner to serve ($"+container.EnvPlatform+")")
-	f.StringVar(&addr, "addr", envOr(container.EnvPartnerAddr, "127.0.0.1:7070"), "listen address of the driver and the PUSH receiver ($"+container.EnvPartnerAddr+")")
+	f.StringVar(&platform, "platform", partnerEnvOr(container.EnvPlatform, "docplanner"), "platform whose reference partner to serve ($"+container.EnvPlatform+")")
+	f.StringVar(&addr, "addr", partnerEnvOr(container.EnvPartnerAddr, "127.0.0.1:7070"), "listen address of the driver and the PUSH receiver ($"+container.EnvPartnerAddr+")")
 	f.StringVar(&publicURL, "public-url", os.Getenv(container.EnvPartnerPublicURL), "how the platform reaches this partner, the base of its callback URL; default http://<addr> ($"+container.EnvPartnerPublicURL+")")
-	f.StringSliceVar(&faults, "fault", splitList(os.Getenv(container.EnvFault)), "start with this named fault, see `accord faults` ($"+container.EnvFault+", comma-separated)")
+	f.StringSliceVar(&faults, "fault", partnerSplitList(os.Getenv(container.EnvFault)), "start with this named fault, see `accord faults` ($"+container.EnvFault+", comma-separated)")
 	return cmd
 }
 
-func envOr(name, def string) string {
+func partnerEnvOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
 	}
 	return def
 }
 
-func splitList(s string) []string {
+func partnerSplitList(s string) []string {
 	var out []string
 	for _, part := range strings.Split(s, ",") {
 		if part = strings.TrimSpace(part); part != "" {
@@ -153,9 +153,9 @@ func splitList(s string) []string {
 	return out
 }
 
-// reachable turns a listen address into one a client on this host can dial:
+// partnerReachable turns a listen address into one a client on this host can dial:
 // an unspecified host (0.0.0.0, ::) becomes loopback.
-func reachable(a net.Addr) string {
+func partnerReachable(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
 	if !ok || !tcp.IP.IsUnspecified() {
 		return a.String()
@@ -163,23 +163,23 @@ func reachable(a net.Addr) string {
 	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
 }
 
-// logRequests prints one line per request, so a container's log tells what
+// logPartnerRequests prints one line per request, so a container's log tells what
 // the partner was asked and how it answered.
-func logRequests(h http.Handler, logger *log.Logger) http.Handler {
+func logPartnerRequests(h http.Handler, logger *log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &partnerStatusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(rec, r)
 		logger.Printf("%s %s -> %d (%s)", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
 	})
 }
 
-type statusRecorder struct {
+type partnerStatusRecorder struct {
 	http.ResponseWriter
 	status int
 }
 
-func (r *statusRecorder) WriteHeader(status int) {
+func (r *partnerStatusRecorder) WriteHeader(status int) {
 	r.status = status
 	r.ResponseWriter.WriteHeader(status)
 }
@@ -193,8 +193,8 @@ type partnerImage struct {
 	startTimeout   time.Duration
 }
 
-// PartnerLogFile is the container's log in the report directory.
-const PartnerLogFile = "partner-container.log"
+// partnerLogFile is the container's log in the report directory.
+const partnerLogFile = "partner-container.log"
 
 func (pi *partnerImage) register(f *pflag.FlagSet) {
 	f.StringVar(&pi.image, "partner-image", "", "start the partner under test from this container image (Docker, or podman through DOCKER_HOST); see docs/partner-image.md")
@@ -248,28 +248,32 @@ func (pi *partnerImage) start(ctx context.Context, cmd *cobra.Command, platform 
 	if err != nil {
 		var se *container.StartError
 		if errors.As(err, &se) && se.Logs != nil {
-			if werr := saveReportFile(reportDir, PartnerLogFile, se.Logs); werr == nil {
-				err = fmt.Errorf("%w\n(whole log: %s)", err, filepath.Join(reportDir, PartnerLogFile))
+			if werr := savePartnerLog(reportDir, partnerLogFile, se.Logs); werr == nil {
+				err = fmt.Errorf("%w\n(whole log: %s)", err, filepath.Join(reportDir, partnerLogFile))
 			}
 		}
 		return nothing, usageError{err}
 	}
 	cfg.Partner = &runner.PartnerConfig{DriverURL: p.DriverURL, MockListen: p.MockListen, MockURL: p.MockURL}
+	// A closed stdout (accord run ... | head) must not kill accord by SIGPIPE
+	// before it removes the container: the writes fail instead.
+	signal.Ignore(syscall.SIGPIPE)
 	return func() {
+		defer signal.Reset(syscall.SIGPIPE)
 		logs, err := p.Logs(ctx)
 		if err == nil {
-			err = saveReportFile(reportDir, PartnerLogFile, logs)
+			err = savePartnerLog(reportDir, partnerLogFile, logs)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "partner image %s: could not keep the container's log: %v\n", pi.image, err)
 		} else {
-			fmt.Fprintf(stderr, "partner image %s: container log in %s\n", pi.image, filepath.Join(reportDir, PartnerLogFile))
+			fmt.Fprintf(stderr, "partner image %s: container log in %s\n", pi.image, filepath.Join(reportDir, partnerLogFile))
 		}
 		_ = p.Terminate(ctx) // prints its own outcome
 	}, nil
 }
 
-func saveReportFile(dir, name string, data []byte) error {
+func savePartnerLog(dir, name string, data []byte) error {
 	if dir == "" {
 		return errors.New("no report directory")
 	}
