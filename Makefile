@@ -44,3 +44,14 @@ fuzz:
 
 clean:
 	rm -rf bin out
+
+## image: the reference partner as a container image FROM scratch (the static binary; fixtures/image/Containerfile).
+## The engine is the one accord's runs will use: podman when DOCKER_HOST names a podman socket, docker when a
+## Docker engine answers, podman otherwise (IMAGE_ENGINE=docker|podman to choose).
+IMAGE        ?= localhost/accord-reference-partner:dev
+IMAGE_ENGINE ?= $(if $(findstring podman.sock,$(DOCKER_HOST)),podman,$(shell \
+	if docker info >/dev/null 2>&1; then echo docker; elif command -v podman >/dev/null 2>&1; then echo podman; else echo docker; fi))
+image:
+	@mkdir -p out/image
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o out/image/accord ./cmd/accord
+	$(IMAGE_ENGINE) build -f fixtures/image/Containerfile -t $(IMAGE) out/image
