@@ -128,16 +128,17 @@ func (w *world) noEvents() error {
 	return nil
 }
 
-// received waits until DIKIDI delivered an event of that name and the partner accepted it.
+// received waits until DIKIDI delivered an event of that name since the
+// scenario's last change and the partner accepted it.
 func (w *world) received(name string) error {
 	what := fmt.Sprintf("events: the partner accepted a %q event", name)
 	return w.within(w.s.budget, what, func() (bool, string) {
-		for _, e := range w.events(0) {
+		for _, e := range w.events(w.changeMark) {
 			if e.Operation == "event:"+name && e.OK() {
 				return true, ""
 			}
 		}
-		return false, w.deliveries(0)
+		return false, w.deliveries(w.changeMark)
 	})
 }
 

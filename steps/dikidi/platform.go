@@ -207,7 +207,8 @@ func (s *session) Extras() map[string]any {
 		}
 		mockViolations += len(vs)
 		if len(vs) > 0 && len(samples) < 5 {
-			samples = append(samples, fmt.Sprintf("%s %s (%s, %d): %s", e.Method, e.URL, e.Operation, e.Status, spec.Summary(vs)))
+			u, _, _ := strings.Cut(e.URL, "?") // the query carries the access key
+			samples = append(samples, fmt.Sprintf("%s %s (%s, %d): %s", e.Method, u, e.Operation, e.Status, spec.Summary(vs)))
 		}
 	}
 	type row struct {
