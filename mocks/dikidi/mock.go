@@ -196,7 +196,7 @@ func (m *Mock) knownPartnerKey(pk string) bool {
 	return m.partnerKeys[pk]
 }
 
-// newKeyID hands out key ids and registers the token; callers hold the company's lock.
+// register hands out the key id and a fresh token; callers hold the company's lock.
 func (m *Mock) register(k *key) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
