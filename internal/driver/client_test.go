@@ -43,6 +43,14 @@ func TestHostileDriversEndInClearErrors(t *testing.T) {
 			_, _ = w.Write([]byte(`{"error":"database down"}`))
 		}, "answered 500: database down"},
 		{"wrong status field", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"starting"}`)) }, `status is "starting"`},
+		{"deeply nested JSON", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(strings.Repeat("[", 1<<20) + strings.Repeat("]", 1<<20)))
+		}, "not the JSON the contract describes"},
+		{"invalid UTF-8", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("{\"status\":\"ok\xff\xfe\"}")) }, "status is"},
+		{"wrong content type", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html><body>Welcome to nginx!</body></html>"))
+		}, "not the JSON the contract describes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

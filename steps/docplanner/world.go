@@ -37,6 +37,9 @@ type world struct {
 	platformBreak   string // the doctor's last break (platform id)
 	breakLocation   string
 	changeMark      int64 // journal sequence when the last change was made
+	// driverErr is the last failed driver call inside a wait: a partner whose
+	// driver breaks its contract is not late, so waiting stops at once.
+	driverErr error
 }
 
 func (w *world) begin(ctx context.Context, name string) error {
@@ -178,11 +181,15 @@ func (w *world) platform(l fixture.Location) (mock.AddressView, error) {
 // error carries cond's last explanation.
 func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
 	var why string
+	w.driverErr = nil
 	took, ok := w.s.waiter.Until(w.ctx, budget, func() bool {
 		var done bool
 		done, why = cond()
-		return done
+		return done || w.driverErr != nil
 	})
+	if w.driverErr != nil {
+		return fmt.Errorf("%s: cannot tell: %w", what, w.driverErr)
+	}
 	if !ok {
 		return fmt.Errorf("%s: not so after %s on the run clock: %s", what, budget, why)
 	}
@@ -224,15 +231,23 @@ type partnerStatus struct {
 
 func (w *world) visits() ([]partnerVisit, error) {
 	var out []partnerVisit
-	return out, w.s.driver.View(w.ctx, "bookings", &out)
+	return out, w.view("bookings", &out)
 }
 
 func (w *world) breaks() ([]partnerBreak, error) {
 	var out []partnerBreak
-	return out, w.s.driver.View(w.ctx, "breaks", &out)
+	return out, w.view("breaks", &out)
 }
 
 func (w *world) freeSlots() ([]partnerSlot, error) {
 	var out []partnerSlot
-	return out, w.s.driver.View(w.ctx, "free-slots", &out)
+	return out, w.view("free-slots", &out)
+}
+
+func (w *world) view(name string, out any) error {
+	err := w.s.driver.View(w.ctx, name, out)
+	if err != nil {
+		w.driverErr = err
+	}
+	return err
 }

@@ -1,0 +1,81 @@
+package docplanner_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	"github.com/accord-harness/accord/steps/docplanner"
+)
+
+// TestHostilePartnerFailsStepsNotTheRun: a partner whose driver is healthy,
+// then misbehaves, ends in failed steps that name the URL, in bounded time.
+func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
+	// The hanging handler waits for release: a server cannot see a client
+	// give up on a request whose body it never read.
+	release := make(chan struct{})
+	tests := []struct {
+		name   string
+		misuse func(w http.ResponseWriter, r *http.Request) bool // true when it answered
+		want   string
+	}{
+		{"hangs on every action", func(w http.ResponseWriter, r *http.Request) bool {
+			if r.URL.Path != "/actions" {
+				return false
+			}
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return true
+		}, "no answer"},
+		{"answers garbage to views", func(w http.ResponseWriter, r *http.Request) bool {
+			if !strings.HasPrefix(r.URL.Path, "/view/") {
+				return false
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"oops": [1, 2`))
+			return true
+		}, "not the JSON the contract describes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+			require.NoError(t, err)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !tt.misuse(w, r) {
+					p.ServeHTTP(w, r)
+				}
+			}))
+			defer srv.Close()
+			defer func() {
+				select {
+				case <-release:
+				default:
+					close(release)
+				}
+			}()
+			p.SetPublicURL(srv.URL)
+			cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: srv.URL, Timeout: 300 * time.Millisecond}}
+			start := time.Now()
+			sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Config: cfg, Tags: "@mapping,@breaks"})
+			require.NoError(t, err)
+			assert.Less(t, time.Since(start), 10*time.Second)
+			assert.Equal(t, "failed", sum.Verdict)
+			require.NotEmpty(t, sum.Failed())
+			for _, f := range sum.Failed() {
+				assert.Contains(t, f.Reason, srv.URL, "the reason names the partner's URL")
+				assert.Contains(t, f.Reason, tt.want)
+			}
+		})
+	}
+}
