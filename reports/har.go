@@ -28,7 +28,7 @@ func WriteHAR(path string, r Run) error {
 		Entries: []*har.Entry{},
 	}
 	for _, e := range r.Exchanges {
-		log.Entries = append(log.Entries, harEntry(e, r.Labels[e.Tenant]))
+		log.Entries = append(log.Entries, harEntry(e, r.labelOf(e.Tenant)))
 	}
 	b, err := json.MarshalIndent(&har.HAR{Log: log}, "", "  ")
 	if err != nil {

@@ -5,6 +5,7 @@
 package reports
 
 import (
+	"strings"
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
@@ -55,17 +56,25 @@ func (r Run) Counts() (total, passed, failed int) {
 
 // exchangesOf returns the exchanges of the tenants labelled with a scenario's name.
 func (r Run) exchangesOf(scenario string) []journal.Entry {
-	tenants := map[string]bool{}
-	for t, l := range r.Labels {
-		if l == scenario {
-			tenants[t] = true
-		}
-	}
 	var out []journal.Entry
 	for _, e := range r.Exchanges {
-		if tenants[e.Tenant] {
+		if r.labelOf(e.Tenant) == scenario {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// labelOf finds a tenant's label; a label whose key ends in "/" names every
+// tenant under that prefix (a company's keys and its owner panel, say).
+func (r Run) labelOf(tenant string) string {
+	if l, ok := r.Labels[tenant]; ok {
+		return l
+	}
+	for t, l := range r.Labels {
+		if strings.HasSuffix(t, "/") && strings.HasPrefix(tenant, t) {
+			return l
+		}
+	}
+	return ""
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
+	"github.com/accord-harness/accord/mocks/dikidi/apispec"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
 )
 
@@ -41,6 +42,14 @@ type Platform struct{}
 func (Platform) Name() string { return "dikidi" }
 
 func (Platform) Features() fs.FS { return features.FS }
+
+// Documents are the API documents a DIKIDI run relies on.
+func (Platform) Documents() map[string][]byte {
+	return map[string][]byte{
+		"mocks/dikidi/apispec/openapi.yaml": apispec.Document(),
+		"internal/driver/openapi.yaml":      driver.Document(),
+	}
+}
 
 func (Platform) Faults() []runner.Fault {
 	var out []runner.Fault
@@ -68,6 +77,24 @@ type session struct {
 	mu        sync.Mutex
 	seq       int64
 	latencies []latency
+	secrets   []string
+}
+
+// Journal is the run's traffic, for report.html and traffic.har.
+func (s *session) Journal() *journal.Journal { return s.journal }
+
+// Secrets are the access keys, partner keys and the owner panel's token the
+// run used, so that no output shows one (keys travel in ?token=).
+func (s *session) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string{s.mock.OwnerToken()}, s.secrets...)
+}
+
+func (s *session) addSecrets(secrets ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.secrets = append(s.secrets, secrets...)
 }
 
 type latency struct {

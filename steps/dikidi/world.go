@@ -45,6 +45,8 @@ func (w *world) begin(ctx context.Context, name string) error {
 	*w = world{s: w.s, ctx: ctx, scenario: name}
 	w.company = w.s.nextCompany()
 	w.fx = w.s.fixture.WithCompanyID(w.company)
+	w.s.addSecrets(w.fx.PartnerKeys...)
+	w.s.journal.Label(mock.CompanyTenant(w.company), name)
 	return w.s.mock.AddCompany(w.fx)
 }
 
@@ -70,6 +72,7 @@ func (w *world) createKey(spec mock.KeySpec) error {
 		return fmt.Errorf("the business could not create the key: %w", err)
 	}
 	w.key, w.hasKey = k, true
+	w.s.addSecrets(k.Token)
 	return nil
 }
 

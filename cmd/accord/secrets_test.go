@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/runner"
+)
+
+// capture keeps the session a run starts, to read its secrets afterwards.
+type capture struct {
+	runner.Platform
+	session runner.Session
+}
+
+func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+	s, err := c.Platform.Start(ctx, cfg)
+	c.session = s
+	return s, err
+}
+
+// TestNoPlatformLeaksASecret runs every platform, correct and with its first
+// fault, and greps every output (console and every report file) for every
+// secret the session handed out and every token seen on the wire.
+func TestNoPlatformLeaksASecret(t *testing.T) {
+	for _, name := range platformNames() {
+		p := platforms()[name]
+		for _, fault := range []string{"", p.Faults()[0].Name} {
+			t.Run(name+"/"+fault, func(t *testing.T) {
+				c := &capture{Platform: p}
+				dir := t.TempDir()
+				var console bytes.Buffer
+				cfg := runner.Config{}
+				if fault != "" {
+					cfg.Faults = []string{fault}
+				}
+				_, err := runner.Run(context.Background(), c, runner.Options{Config: cfg, ReportDir: dir, Console: &console})
+				require.NoError(t, err)
+				tr, ok := c.session.(runner.Traffic)
+				require.True(t, ok, "%s sessions must implement runner.Traffic so their reports carry redacted evidence", name)
+				secrets := append(tr.Secrets(), wireTokens(tr.Journal())...)
+				require.NotEmpty(t, secrets)
+				outputs := map[string]string{"console": console.String()}
+				files, err := os.ReadDir(dir)
+				require.NoError(t, err)
+				for _, f := range files {
+					b, err := os.ReadFile(filepath.Join(dir, f.Name()))
+					require.NoError(t, err)
+					outputs[f.Name()] = string(b)
+				}
+				for out, text := range outputs {
+					for _, s := range secrets {
+						if len(s) >= 6 && strings.Contains(text, s) {
+							t.Errorf("%s contains the secret %s…", out, s[:4])
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// wireTokens are the tokens that crossed the wire: OAuth answers and
+// token query parameters.
+func wireTokens(j *journal.Journal) []string {
+	var out []string
+	for _, e := range j.Select(nil) {
+		if u, err := url.Parse(e.URL); err == nil {
+			out = append(out, u.Query()["token"]...)
+			out = append(out, u.Query()["access_token"]...)
+		}
+		var body map[string]any
+		if json.Unmarshal(e.ResponseBody, &body) == nil {
+			for _, k := range []string{"access_token", "refresh_token"} {
+				if v, ok := body[k].(string); ok {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
