@@ -26,6 +26,13 @@ type Run struct {
 	Labels    map[string]string
 	// Notes are the operator's notes (joint sessions).
 	Notes []string
+	// Parts link to the platforms' own reports when one run covers several.
+	Parts []Part
+}
+
+// Part is one platform of a combined run.
+type Part struct {
+	Name, Verdict, Href, Summary string
 }
 
 // Scenario is one scenario's outcome.

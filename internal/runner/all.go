@@ -1,0 +1,80 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/accord-harness/accord/internal/version"
+	"github.com/accord-harness/accord/reports"
+)
+
+// RunAll runs several platforms into one report directory: each platform's
+// own report in DIR/<platform>/, and at the top a combined summary.json and
+// report.html that link to them. The verdict passes only if every platform does.
+func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) {
+	dir := opts.ReportDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "accord-report-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	started := time.Now()
+	all := &Summary{Platform: "all", Verdict: "passed", Version: version.Version, Started: started,
+		Inputs: map[string]string{}, Extras: map[string]any{}, Scenarios: []ScenarioResult{}}
+	page := reports.Run{Platform: "all platforms", Version: version.Version, Started: started, Extras: map[string]any{}}
+	var partners []string
+	for _, p := range ps {
+		o := opts
+		o.ReportDir = filepath.Join(dir, p.Name())
+		sum, err := Run(ctx, p, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name(), err)
+		}
+		partners = append(partners, p.Name()+": "+sum.Partner)
+		if sum.Verdict != "passed" {
+			all.Verdict = "failed"
+		}
+		all.Counts.Scenarios += sum.Counts.Scenarios
+		all.Counts.Passed += sum.Counts.Passed
+		all.Counts.Failed += sum.Counts.Failed
+		for k, v := range sum.Inputs {
+			all.Inputs[k] = v
+		}
+		all.Extras[p.Name()] = map[string]any{"verdict": sum.Verdict, "report": p.Name() + "/" + reports.HTMLFile, "extras": sum.Extras}
+		page.Parts = append(page.Parts, reports.Part{Name: p.Name(), Verdict: sum.Verdict, Href: p.Name() + "/" + reports.HTMLFile,
+			Summary: fmt.Sprintf("%d scenarios: %d passed, %d failed, against %s", sum.Counts.Scenarios, sum.Counts.Passed, sum.Counts.Failed, sum.Partner)})
+		for _, s := range sum.Scenarios {
+			s.Feature = p.Name() + " / " + s.Feature
+			all.Scenarios = append(all.Scenarios, s)
+			sc := reports.Scenario{Feature: s.Feature, Name: s.Name, Status: s.Status, FailedStep: s.FailedStep, Reason: s.Reason,
+				Duration: time.Duration(s.DurationSeconds * float64(time.Second))}
+			for _, st := range s.Steps {
+				sc.Steps = append(sc.Steps, reports.Step{Keyword: st.Keyword, Text: st.Text, Status: st.Status, Error: st.Error})
+			}
+			page.Scenarios = append(page.Scenarios, sc)
+		}
+	}
+	all.Partner = strings.Join(partners, "; ")
+	all.DurationSeconds = time.Since(started).Seconds()
+	page.Partner, page.Verdict, page.Duration = all.Partner, all.Verdict, time.Since(started)
+	out, err := json.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, SummaryFile), out, 0o644); err != nil {
+		return nil, err
+	}
+	// Each platform's page carries its own evidence; this one links to them.
+	if err := reports.WriteHTML(filepath.Join(dir, reports.HTMLFile), page); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
