@@ -10,9 +10,9 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/accord
 
-## run: the full acceptance run against the bundled reference partner (no configuration needed)
+## run: the full acceptance run (Docplanner, DIKIDI, Reach) against the bundled reference partners, no configuration needed
 run: build
-	./$(BIN) run --platform docplanner --report-dir $(REPORT)
+	./$(BIN) run --platform all --report-dir $(REPORT)
 
 ## test: every test: unit tests, feature suites against the reference partners, fault catalogue
 test: vet

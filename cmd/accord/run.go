@@ -54,6 +54,12 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 			if platform == "" {
 				platform = "docplanner"
 			}
+			if platform == "all" {
+				if configPath != "" || len(faults) > 0 || image.image != "" {
+					return usagef("--platform all runs the bundled reference partners; --config, --fault and --partner-image name one platform's partner")
+				}
+				return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Console: stdout, NoColors: !isTerminal(stdout)})
+			}
 			p, err := lookupPlatform(platform)
 			if err != nil {
 				return err
@@ -96,7 +102,7 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&platform, "platform", "", "platform to accept against (default docplanner, or the config file's)")
+	f.StringVar(&platform, "platform", "", "platform to accept against, or all (default docplanner, or the config file's)")
 	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
 	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
 	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
@@ -123,4 +129,3 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
-

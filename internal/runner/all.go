@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,6 +36,11 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		o := opts
 		o.ReportDir = filepath.Join(dir, p.Name())
 		sum, err := Run(ctx, p, o)
+		if errors.Is(err, ErrNoScenarios) {
+			// A tag may belong to one platform only; the others sit out.
+			_ = os.RemoveAll(o.ReportDir)
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Name(), err)
 		}
@@ -61,6 +67,9 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 			}
 			page.Scenarios = append(page.Scenarios, sc)
 		}
+	}
+	if all.Counts.Scenarios == 0 {
+		return all, fmt.Errorf("%w the tags %q on any platform", ErrNoScenarios, opts.Tags)
 	}
 	all.Partner = strings.Join(partners, "; ")
 	all.DurationSeconds = time.Since(started).Seconds()
