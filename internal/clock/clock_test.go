@@ -68,3 +68,15 @@ func TestWaiterVirtualMeasuresOnRunClock(t *testing.T) {
 	assert.False(t, ok)
 	assert.GreaterOrEqual(t, took, 30*time.Second)
 }
+
+func TestSkipDefersTimersToTheNextAdvance(t *testing.T) {
+	c := New()
+	fired := false
+	c.AfterFunc(time.Minute, func() { fired = true })
+	start := c.Now()
+	c.Skip(2 * time.Minute)
+	assert.False(t, fired, "Skip runs no timer")
+	assert.GreaterOrEqual(t, c.Since(start), 2*time.Minute)
+	c.Advance(0)
+	assert.True(t, fired, "the next Advance runs what fell due")
+}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/accord-harness/accord/internal/boundedhttp"
@@ -27,10 +28,28 @@ func Document() []byte { return document }
 type Client struct {
 	base string
 	http *http.Client
+	// acts bounds actions, which may legitimately take minutes (a clinic's
+	// activation paced under the platform's rate limits).
+	acts *http.Client
+
+	// dead is the first call the driver never answered: later calls fail at
+	// once with it, so a partner that stopped answering costs one timeout,
+	// not one per scenario.
+	mu   sync.Mutex
+	dead *Error
 }
 
-// New returns a client of the driver at base (e.g. http://127.0.0.1:7070).
+// DefaultActionTimeout bounds an action when the caller sets none.
+const DefaultActionTimeout = 3 * time.Minute
+
+// New returns a client of the driver at base (e.g. http://127.0.0.1:7070):
+// timeout bounds every call but actions, which get DefaultActionTimeout.
 func New(base string, timeout time.Duration) (*Client, error) {
+	return NewWithActionTimeout(base, timeout, 0)
+}
+
+// NewWithActionTimeout is New with its own bound for actions.
+func NewWithActionTimeout(base string, timeout, actions time.Duration) (*Client, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("driver URL %q is not an http(s) URL", base)
@@ -38,7 +57,10 @@ func New(base string, timeout time.Duration) (*Client, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	return &Client{base: strings.TrimRight(base, "/"), http: boundedhttp.NewClient(timeout)}, nil
+	if actions <= 0 {
+		actions = max(timeout, DefaultActionTimeout)
+	}
+	return &Client{base: strings.TrimRight(base, "/"), http: boundedhttp.NewClient(timeout), acts: boundedhttp.NewClient(actions)}, nil
 }
 
 // Base is the driver's base URL.
@@ -49,6 +71,7 @@ type Error struct {
 	Method, URL string
 	Status      int    // 0 when no answer came
 	Message     string // the driver's error text, or the transport error
+	cause       error
 }
 
 func (e *Error) Error() string {
@@ -88,7 +111,7 @@ func (c *Client) Act(ctx context.Context, action string, params any, result any)
 	var out struct {
 		Result json.RawMessage `json:"result"`
 	}
-	if err := c.call(ctx, http.MethodPost, "/actions", map[string]any{"action": action, "params": params}, &out); err != nil {
+	if err := c.callWith(ctx, c.acts, http.MethodPost, "/actions", map[string]any{"action": action, "params": params}, &out); err != nil {
 		return err
 	}
 	if result == nil || len(out.Result) == 0 {
@@ -106,6 +129,29 @@ func (c *Client) View(ctx context.Context, name string, out any) error {
 }
 
 func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
+	return c.callWith(ctx, c.http, method, path, in, out)
+}
+
+func (c *Client) callWith(ctx context.Context, hc *http.Client, method, path string, in, out any) error {
+	c.mu.Lock()
+	dead := c.dead
+	c.mu.Unlock()
+	if dead != nil {
+		return &Error{Method: method, URL: c.base + path, Message: "not called: the partner's driver stopped answering earlier (" + dead.Method + " " + dead.URL + ": " + dead.Message + ")"}
+	}
+	err := c.do(ctx, hc, method, path, in, out)
+	var e *Error
+	if errors.As(err, &e) && e.Status == 0 && errors.Is(e.cause, context.DeadlineExceeded) && ctx.Err() == nil {
+		c.mu.Lock()
+		if c.dead == nil {
+			c.dead = e
+		}
+		c.mu.Unlock()
+	}
+	return err
+}
+
+func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, in, out any) error {
 	u := c.base + path
 	var body []byte
 	header := http.Header{"Accept": {"application/json"}}
@@ -116,7 +162,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 		}
 		header.Set("Content-Type", "application/json")
 	}
-	res, err := boundedhttp.Do(ctx, c.http, method, u, header, body, boundedhttp.DefaultLimit)
+	res, err := boundedhttp.Do(ctx, hc, method, u, header, body, boundedhttp.DefaultLimit)
 	if err != nil {
 		msg := err.Error()
 		if errors.Is(err, boundedhttp.ErrTooLarge) {
@@ -124,7 +170,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 		} else if res.Status == 0 {
 			msg = "no answer (" + msg + "); is the partner's driver running at " + c.base + "?"
 		}
-		return &Error{Method: method, URL: u, Status: res.Status, Message: msg}
+		return &Error{Method: method, URL: u, Status: res.Status, Message: msg, cause: err}
 	}
 	if res.Status < 200 || res.Status > 299 {
 		var e struct {

@@ -100,3 +100,32 @@ func TestActDecodesResult(t *testing.T) {
 	require.NoError(t, c.Act(context.Background(), "book-visit", nil, &res))
 	assert.Equal(t, "b-1", res.BookingID)
 }
+
+// TestDriverThatStopsAnsweringCostsOneTimeout: after a call gets no answer,
+// later calls fail at once, naming the first failure.
+func TestDriverThatStopsAnsweringCostsOneTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/health" {
+			_, _ = w.Write([]byte(`{"status":"ok"}`))
+			return
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := NewWithActionTimeout(srv.URL, time.Second, 200*time.Millisecond)
+	require.NoError(t, err)
+	_, err = c.Health(context.Background())
+	require.NoError(t, err)
+	err = c.Act(context.Background(), "activate", nil, nil)
+	require.ErrorContains(t, err, "no answer")
+	start := time.Now()
+	_, err = c.Health(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stopped answering earlier (POST "+srv.URL+"/actions")
+	assert.Less(t, time.Since(start), 50*time.Millisecond)
+}

@@ -20,8 +20,11 @@ type PartnerConfig struct {
 	Name string `yaml:"name"`
 	// DriverURL is the base URL of the partner driver contract.
 	DriverURL string `yaml:"driver_url"`
-	// Timeout bounds every driver call.
+	// Timeout bounds every driver call but actions.
 	Timeout time.Duration `yaml:"timeout"`
+	// ActionTimeout bounds an action (activate, sync, a staff action): under
+	// the platform's rate limits a clinic's activation may take minutes.
+	ActionTimeout time.Duration `yaml:"action_timeout"`
 	// MockListen is where accord's mock platform listens (default 127.0.0.1:0).
 	MockListen string `yaml:"mock_listen"`
 	// MockURL is how the partner reaches the mock, when that differs from
@@ -125,7 +128,7 @@ func (f *File) check() error {
 	default:
 		return fmt.Errorf("partner.notification_model %q: want push or pull", p.NotificationModel)
 	}
-	if p.Timeout < 0 || f.Checks.LatencyBudget < 0 {
+	if p.Timeout < 0 || p.ActionTimeout < 0 || f.Checks.LatencyBudget < 0 {
 		return errors.New("durations must not be negative")
 	}
 	return nil

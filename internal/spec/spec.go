@@ -31,6 +31,9 @@ type Operation struct {
 	Required bool   `json:"required"`
 	Flow     string `json:"flow"`
 	Designed bool   `json:"designed,omitempty"`
+	// Alternatives are operations that fulfil the same requirement
+	// (x-accord-alternatives): calling any of them satisfies it.
+	Alternatives []string `json:"alternatives,omitempty"`
 }
 
 // Spec is a loaded, validated document with its router.
@@ -69,6 +72,13 @@ func Load(data []byte) (*Spec, error) {
 				Required: extBool(op.Extensions, "x-accord-required"),
 				Flow:     extString(op.Extensions, "x-accord-flow"),
 				Designed: extBool(op.Extensions, "x-accord-designed"),
+			}
+			if alts, ok := op.Extensions["x-accord-alternatives"].([]any); ok {
+				for _, a := range alts {
+					if id, ok := a.(string); ok {
+						o.Alternatives = append(o.Alternatives, id)
+					}
+				}
 			}
 			s.ops = append(s.ops, o)
 			s.byID[o.ID] = o

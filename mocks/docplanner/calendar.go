@@ -126,9 +126,10 @@ type slotRange struct {
 	InsuranceProviders []int  `json:"insurance_providers"`
 }
 
-// replaceSlots replaces, for every day the request touches, all slots of
-// that day with the request's ranges on it. A range is cut into slots of its
-// shortest service; a range with no services only clears its day.
+// replaceSlots applies the entries in order: each replaces every slot that
+// starts inside its period with the slots cut from it (by its shortest
+// service); an entry with no services only clears its period. One request
+// covers one day, as on the platform.
 func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Response {
 	a, refuse := t.calendarOf(req)
 	if refuse != nil {
@@ -142,7 +143,12 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 	}
 	now := m.opts.Clock.Now()
 	horizon := now.Add(12 * 7 * 24 * time.Hour)
-	days := map[string][]slot{}
+	day := ""
+	type entry struct {
+		from, to time.Time
+		slots    []slot
+	}
+	var entries []entry
 	for i, r := range body.Slots {
 		field := fmt.Sprintf("slots[%d]", i)
 		if r.End.Sub(r.Start) < time.Minute {
@@ -151,11 +157,14 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 		if r.End.After(horizon) {
 			return fieldErr(http.StatusBadRequest, "Invalid arguments", field+".end", "End date should be less than or equal to "+t.rfc3339(horizon)+".")
 		}
-		day := t.dayKey(r.Start)
-		lastInstant := r.End.Add(-time.Nanosecond)
-		if t.dayKey(lastInstant) != day {
+		d := t.dayKey(r.Start)
+		if t.dayKey(r.End.Add(-time.Nanosecond)) != d {
 			return errResp(http.StatusBadRequest, fmt.Sprintf("Slot for date range %s - %s exceeds a single day boundary", t.rfc3339(r.Start), t.rfc3339(r.End)))
 		}
+		if day != "" && d != day {
+			return fieldErr(http.StatusBadRequest, "Invalid arguments", field+".start", "Slots comes from different days")
+		}
+		day = d
 		switch r.InsuranceAccepted {
 		case "with-insurance-only":
 			if len(r.InsuranceProviders) == 0 {
@@ -171,9 +180,6 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 				return errResp(http.StatusBadRequest, fmt.Sprintf("Insurance provider(s) with id (%d) not found for address id (%s)", p, a.id))
 			}
 		}
-		if _, seen := days[day]; !seen {
-			days[day] = nil
-		}
 		var services []slotService
 		step := 0
 		for _, s := range r.AddressServices {
@@ -188,21 +194,30 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 				step = s.Duration
 			}
 		}
-		if step == 0 {
-			continue
+		e := entry{from: r.Start, to: r.End}
+		if step > 0 {
+			length := time.Duration(step) * time.Minute
+			for at := r.Start; !at.Add(length).After(r.End); at = at.Add(length) {
+				e.slots = append(e.slots, slot{start: at, length: length, services: services})
+			}
 		}
-		length := time.Duration(step) * time.Minute
-		for at := r.Start; !at.Add(length).After(r.End); at = at.Add(length) {
-			days[day] = append(days[day], slot{start: at, length: length, services: services})
-		}
+		entries = append(entries, e)
 	}
-	for day, slots := range days {
-		sort.Slice(slots, func(i, j int) bool { return slots[i].start.Before(slots[j].start) })
-		if len(slots) == 0 {
-			delete(a.slots, day)
-			continue
+	// Validated whole: now apply, in order.
+	for _, e := range entries {
+		kept := a.slots[day][:0:0]
+		for _, s := range a.slots[day] {
+			if s.start.Before(e.from) || !s.start.Before(e.to) {
+				kept = append(kept, s)
+			}
 		}
-		a.slots[day] = slots
+		kept = append(kept, e.slots...)
+		sort.Slice(kept, func(i, j int) bool { return kept[i].start.Before(kept[j].start) })
+		if len(kept) == 0 {
+			delete(a.slots, day)
+		} else {
+			a.slots[day] = kept
+		}
 	}
 	return mockserver.Response{Status: http.StatusCreated}
 }

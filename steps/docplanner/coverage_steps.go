@@ -2,6 +2,7 @@ package docplanner
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,9 +22,14 @@ func (w *world) requiredCalled() error {
 	}
 	var missing []string
 	for _, op := range w.s.mock.SpecDoc().Operations() {
-		if op.Required && !called[op.ID] {
-			missing = append(missing, fmt.Sprintf("%s (%s %s, flow %s)", op.ID, strings.ToUpper(op.Method), op.Path, op.Flow))
+		if !op.Required || called[op.ID] || slices.ContainsFunc(op.Alternatives, func(a string) bool { return called[a] }) {
+			continue
 		}
+		alt := ""
+		if len(op.Alternatives) > 0 {
+			alt = " or " + strings.Join(op.Alternatives, " or ")
+		}
+		missing = append(missing, fmt.Sprintf("%s%s (%s %s, flow %s)", op.ID, alt, strings.ToUpper(op.Method), op.Path, op.Flow))
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {

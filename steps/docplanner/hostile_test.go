@@ -65,7 +65,7 @@ func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
 				}
 			}()
 			p.SetPublicURL(srv.URL)
-			cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: srv.URL, Timeout: 300 * time.Millisecond}}
+			cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: srv.URL, Timeout: 300 * time.Millisecond, ActionTimeout: 300 * time.Millisecond}}
 			start := time.Now()
 			sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Config: cfg, Tags: "@mapping,@breaks"})
 			require.NoError(t, err)

@@ -38,6 +38,15 @@ const DefaultLatencyBudget = 30 * time.Second
 // run; with Shared set, runs share one mock, as partners share the platform.
 type Platform struct {
 	Shared *Shared
+	// Fixture replaces the bundled clinic (it must keep the calendars the
+	// features name); nil means fixture.Clinic().
+	Fixture *fixture.Fixture
+	// Variant starts the bundled reference partner's alternative build
+	// (refpartner.VariantAlt): correct, but different in every incidental way.
+	Variant string
+	// WritesPerMinute raises the sandbox's write limit (Docplanner raises it
+	// per client on request); 0 keeps the documented 40.
+	WritesPerMinute int
 }
 
 // Shared is one mock platform that several runs use at once: each run has
@@ -163,16 +172,20 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}
-	f, err := fixture.Clinic()
-	if err != nil {
-		return nil, err
+	f := p.Fixture
+	if f == nil {
+		var err error
+		if f, err = fixture.Clinic(); err != nil {
+			return nil, err
+		}
 	}
 	s.fixture = f
+	var err error
 	if p.Shared != nil {
 		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
 		s.shared = true
 	} else {
-		if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal}); err != nil {
+		if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute}); err != nil {
 			return nil, err
 		}
 		listen := "127.0.0.1:0"
@@ -188,7 +201,11 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 	timeout := 10 * time.Second
 	var driverURL string
 	if cfg.Partner == nil {
-		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults})
+		clk := s.clock
+		p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: cfg.Faults, Variant: p.Variant,
+			// Waiting out a rate limit moves the shared run clock: the partner
+			// works on it, so time passes for the platform too.
+			Wait: func(_ context.Context, d time.Duration) error { clk.Skip(d); return nil }})
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -219,7 +236,11 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}
 	}
-	if s.driver, err = driver.New(driverURL, timeout); err != nil {
+	var actions time.Duration
+	if cfg.Partner != nil {
+		actions = cfg.Partner.ActionTimeout
+	}
+	if s.driver, err = driver.NewWithActionTimeout(driverURL, timeout, actions); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,13 +34,10 @@ func (p *Partner) token(ctx context.Context, s *session, fresh bool) (string, er
 	if !fresh && !p.faults["token-per-call"] && s.token != "" && p.opts.Clock.Now().Before(s.tokenExpires) {
 		return s.token, nil
 	}
-	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"integration"}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.settings.TokenURL, strings.NewReader(form.Encode()))
+	req, err := p.tokenRequest(ctx, s)
 	if err != nil {
 		return "", err
 	}
-	req.SetBasicAuth(s.settings.ClientID, s.settings.ClientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := p.http.Do(req)
 	if err != nil {
 		return "", &apiError{Method: "POST", Path: "/oauth/v2/token", Body: err.Error()}
@@ -73,8 +72,9 @@ func (p *Partner) call(ctx context.Context, s *session, method, path string, que
 			return err
 		}
 	}
-	for attempt := 0; ; attempt++ {
-		tok, err := p.token(ctx, s, attempt > 0)
+	reauthed := false
+	for waits := 0; ; {
+		tok, err := p.token(ctx, s, false)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,20 @@ func (p *Partner) call(ctx context.Context, s *session, method, path string, que
 		}
 		data, _ := boundedhttp.ReadLimited(resp.Body, boundedhttp.DefaultLimit)
 		resp.Body.Close()
-		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 && !p.faults["no-reauth"] {
+		if resp.StatusCode == http.StatusUnauthorized && !reauthed && !p.faults["no-reauth"] {
+			// The token died early (revoked, clock skew): sign in again once.
+			reauthed = true
+			if _, err := p.token(ctx, s, true); err != nil {
+				return err
+			}
+			continue
+		}
+		if resp.StatusCode == http.StatusTooManyRequests && waits < 4 {
+			waits++
+			// Over the rate limit: wait as long as the platform says, then again.
+			if err := p.opts.Wait(ctx, retryAfter(resp.Header)); err != nil {
+				return &apiError{Method: method, Path: path, Status: resp.StatusCode, Body: "waiting out the rate limit: " + err.Error()}
+			}
 			continue
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -112,7 +125,48 @@ func (p *Partner) call(ctx context.Context, s *session, method, path string, que
 	}
 }
 
+// retryAfter reads Retry-After (seconds), falling back to a minute: the
+// platform's write window.
+func retryAfter(h http.Header) time.Duration {
+	if n, err := strconv.Atoi(h.Get("Retry-After")); err == nil && n > 0 && n <= 3600 {
+		return time.Duration(n) * time.Second
+	}
+	return time.Minute
+}
+
 func isStatus(err error, status int) bool {
 	e, ok := err.(*apiError)
 	return ok && e.Status == status
+}
+
+// tokenRequest signs in with HTTP Basic and a url-encoded form, or, in the
+// alt variant, the way the official PHP SDK does: a multipart form carrying
+// the client id and secret.
+func (p *Partner) tokenRequest(ctx context.Context, s *session) (*http.Request, error) {
+	if !p.alt {
+		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"integration"}}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.settings.TokenURL, strings.NewReader(form.Encode()))
+		if err != nil {
+			return nil, err
+		}
+		req.SetBasicAuth(s.settings.ClientID, s.settings.ClientSecret)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req, nil
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, kv := range [][2]string{{"grant_type", "client_credentials"}, {"scope", "integration"}, {"client_id", s.settings.ClientID}, {"client_secret", s.settings.ClientSecret}} {
+		if err := mw.WriteField(kv[0], kv[1]); err != nil {
+			return nil, err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.settings.TokenURL, &body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return req, nil
 }

@@ -28,6 +28,12 @@ type Options struct {
 	PublicURL string
 	// Timeout bounds each call to the platform; 0 means 10 seconds.
 	Timeout time.Duration
+	// Variant is VariantDefault or VariantAlt (variant.go).
+	Variant string
+	// Wait is how the partner lets time pass when the platform asks it to
+	// slow down (429); nil sleeps in real time. The embedded partner of a run
+	// passes one that moves the run clock.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Settings are what the driver's reset hands over for Docplanner.
@@ -43,6 +49,7 @@ type Settings struct {
 type Partner struct {
 	opts   Options
 	faults faults
+	alt    bool
 	http   *http.Client
 	mux    *http.ServeMux
 
@@ -63,7 +70,13 @@ func New(opts Options) (*Partner, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
-	p := &Partner{opts: opts, faults: fs, http: boundedhttp.NewClient(opts.Timeout), publicURL: opts.PublicURL}
+	if opts.Wait == nil {
+		opts.Wait = sleep
+	}
+	if opts.Variant != VariantDefault && opts.Variant != VariantAlt {
+		return nil, fmt.Errorf("unknown variant %q of the Docplanner reference partner (want %q)", opts.Variant, VariantAlt)
+	}
+	p := &Partner{opts: opts, faults: fs, alt: opts.Variant == VariantAlt, http: boundedhttp.NewClient(opts.Timeout), publicURL: opts.PublicURL}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", p.health)
 	mux.HandleFunc("POST /reset", p.reset)
@@ -107,6 +120,7 @@ type session struct {
 	connected bool
 	lastError string
 	poll      clock.Timer
+	outbox    chan func() // the alt variant's queue of platform updates
 }
 
 type span struct{ from, to time.Duration }
@@ -159,6 +173,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
 	name := "accord reference partner (Docplanner)"
+	if p.alt {
+		name = "accord reference partner (Docplanner), alternative build"
+	}
 	if len(p.faults) > 0 {
 		var fs []string
 		for f := range p.faults {
@@ -193,6 +210,9 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 	defer p.mu.Unlock()
 	if p.s != nil && p.s.poll != nil {
 		p.s.poll.Stop()
+	}
+	if p.s != nil && p.s.outbox != nil {
+		close(p.s.outbox)
 	}
 	p.s = &session{settings: st, seen: map[string]bool{}}
 	w.WriteHeader(http.StatusNoContent)
@@ -378,4 +398,15 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -121,7 +121,7 @@ func (p *Partner) mapResources(ctx context.Context, s *session) error {
 		if err := p.call(ctx, s, http.MethodGet, path, nil, nil, &addresses); err != nil {
 			return err
 		}
-		for _, l := range s.fx.Locations {
+		for _, l := range p.locations(s) {
 			if l.DoctorID == d.ID && !hasID(addresses.Items, l.DocplannerAddressID) {
 				return fmt.Errorf("mapping: address %s is not an address of doctor %s", l.DocplannerAddressID, d.DocplannerDoctorID)
 			}
@@ -131,7 +131,7 @@ func (p *Partner) mapResources(ctx context.Context, s *session) error {
 	if err := p.call(ctx, s, http.MethodGet, "/services", nil, nil, &dictionary); err != nil {
 		return err
 	}
-	for _, l := range s.fx.Locations {
+	for _, l := range p.locations(s) {
 		var existing listOf[struct {
 			ID        string `json:"id"`
 			ServiceID string `json:"service_id"`
@@ -163,6 +163,11 @@ func (p *Partner) mapResources(ctx context.Context, s *session) error {
 					ID string `json:"id"`
 				}
 				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": svc.Price, "is_price_from": false, "is_visible": true, "default_duration": svc.DurationMinutes, "description": svc.Name}
+				if p.alt {
+					body["custom_name"] = svc.Name
+					body["allowed_patients"] = map[string]any{"minimum_age": 0, "maximum_age": nil}
+					body["is_price_from"] = true
+				}
 				if err := p.call(ctx, s, http.MethodPost, s.prefix(l.ID)+"/services", nil, body, &created); err != nil {
 					return err
 				}
@@ -197,7 +202,7 @@ func (p *Partner) mapInsurances(ctx context.Context, s *session) error {
 	for _, d := range dictionary.Items {
 		known[d.ID] = true
 	}
-	for _, l := range s.fx.Locations {
+	for _, l := range p.locations(s) {
 		var existing listOf[struct {
 			ID string `json:"insurance_provider_id"`
 		}]
@@ -215,7 +220,24 @@ func (p *Partner) mapInsurances(ctx context.Context, s *session) error {
 			if !known[in.DocplannerInsuranceProviderID] {
 				return fmt.Errorf("mapping: insurance provider %s is not in the platform's dictionary", in.DocplannerInsuranceProviderID)
 			}
-			if !on[in.DocplannerInsuranceProviderID] {
+			switch {
+			case p.alt:
+				// updateOrCreate, with every plan of the provider.
+				var plans listOf[struct {
+					ID string `json:"insurance_plan_id"`
+				}]
+				if err := p.call(ctx, s, http.MethodGet, "/insurance-providers/"+url.PathEscape(in.DocplannerInsuranceProviderID)+"/plans", nil, nil, &plans); err != nil {
+					return err
+				}
+				ids := []map[string]string{}
+				for _, pl := range plans.Items {
+					ids = append(ids, map[string]string{"insurance_plan_id": pl.ID})
+				}
+				body := map[string]any{"insurance_provider_id": in.DocplannerInsuranceProviderID, "insurance_plans": ids}
+				if err := p.call(ctx, s, http.MethodPut, s.prefix(l.ID)+"/insurance-providers", nil, body, nil); err != nil {
+					return err
+				}
+			case !on[in.DocplannerInsuranceProviderID]:
 				body := map[string]any{"insurance_provider_id": in.DocplannerInsuranceProviderID}
 				if err := p.call(ctx, s, http.MethodPost, s.prefix(l.ID)+"/insurance-providers", nil, body, nil); err != nil {
 					return err
@@ -229,7 +251,7 @@ func (p *Partner) mapInsurances(ctx context.Context, s *session) error {
 
 // feedCalendars enables each calendar and feeds its slots for the horizon.
 func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
-	for _, l := range s.fx.Locations {
+	for _, l := range p.locations(s) {
 		var cal struct {
 			Status string `json:"status"`
 		}
@@ -249,7 +271,7 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 		for d := 1; d <= days; d++ {
 			all = append(all, s.day(d))
 		}
-		if err := p.feedDays(ctx, s, l.ID, all, false); err != nil {
+		if err := p.feed(ctx, s, l.ID, all, false, false); err != nil {
 			return err
 		}
 	}
@@ -259,6 +281,14 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 // feedDays replaces the platform's slots on the given days with the working
 // hours; a day off is sent as a range with no services, which clears it.
 func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, days []time.Time, noOffset bool) error {
+	return p.feed(ctx, s, locationID, days, noOffset, true)
+}
+
+// feed publishes the working hours of each day, one request per day (the
+// platform refuses a request mixing days): an entry clearing the whole day,
+// then one entry per working period. Days without working
+// hours are left alone unless clearIdle (at activation there is nothing to clear).
+func (p *Partner) feed(ctx context.Context, s *session, locationID string, days []time.Time, noOffset, clearIdle bool) error {
 	layout := timeLayout
 	if noOffset {
 		layout = "2006-01-02T15:04:05"
@@ -275,13 +305,15 @@ func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, d
 			providers = append(providers, n)
 		}
 	}
-	var slots []map[string]any
 	for _, day := range days {
 		spans := s.spans(locationID, day)
-		if len(spans) == 0 || len(services) == 0 {
-			slots = append(slots, map[string]any{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, 23*time.Hour+59*time.Minute).In(s.loc).Format(layout), "address_services": nil})
+		if len(services) == 0 {
+			spans = nil
+		}
+		if len(spans) == 0 && !clearIdle {
 			continue
 		}
+		entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, 23*time.Hour+59*time.Minute).In(s.loc).Format(layout), "address_services": nil}}
 		for _, sp := range spans {
 			r := map[string]any{
 				"start": wall(day, sp.from).In(s.loc).Format(layout), "end": wall(day, sp.to).In(s.loc).Format(layout),
@@ -290,13 +322,23 @@ func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, d
 			if len(providers) > 0 {
 				r["insurance_providers"] = providers
 			}
-			slots = append(slots, r)
+			entries = append(entries, r)
+		}
+		requests := [][]map[string]any{entries}
+		if p.alt {
+			// One entry per request: each replaces only its own period.
+			requests = nil
+			for _, e := range entries {
+				requests = append(requests, []map[string]any{e})
+			}
+		}
+		for _, r := range requests {
+			if err := p.call(ctx, s, http.MethodPut, s.prefix(locationID)+"/slots", nil, map[string]any{"slots": r}, nil); err != nil {
+				return err
+			}
 		}
 	}
-	if len(slots) == 0 {
-		return nil
-	}
-	return p.call(ctx, s, http.MethodPut, s.prefix(locationID)+"/slots", nil, map[string]any{"slots": slots}, nil)
+	return nil
 }
 
 // syncBookings sends the clinic's bookings the platform lacks, then takes in
@@ -327,6 +369,13 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		patient["email"] = v.Patient.Email
 	}
 	body := map[string]any{"address_service_id": asID, "duration": svc.DurationMinutes, "patient": patient, "is_returning": false}
+	if p.alt {
+		body["comment"] = "Booked at the clinic's front desk (" + v.ID + ")"
+		body["is_returning"] = true
+		body["is_recurring"] = false
+		patient["gender"] = nil
+		patient["birth_date"] = nil
+	}
 	var created struct {
 		ID string `json:"id"`
 	}
@@ -355,16 +404,44 @@ type platformBooking struct {
 
 func (p *Partner) importBookings(ctx context.Context, s *session) error {
 	q := url.Values{"start": {s.fmt(s.day(0))}, "end": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
-	for _, l := range s.fx.Locations {
-		var list listOf[platformBooking]
-		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/bookings", q, nil, &list); err != nil {
+	for _, l := range p.locations(s) {
+		items, err := p.bookings(ctx, s, l.ID, q)
+		if err != nil {
 			return err
 		}
-		for _, b := range list.Items {
+		for _, b := range items {
 			p.applyPlatformBooking(s, l.ID, b)
 		}
 	}
 	return nil
+}
+
+// bookings reads getBookings, page by page in the alt variant.
+func (p *Partner) bookings(ctx context.Context, s *session, locationID string, q url.Values) ([]platformBooking, error) {
+	if !p.alt {
+		var list listOf[platformBooking]
+		err := p.call(ctx, s, http.MethodGet, s.prefix(locationID)+"/bookings", q, nil, &list)
+		return list.Items, err
+	}
+	var all []platformBooking
+	for page := 1; page <= 1000; page++ {
+		pq := url.Values{"page": {strconv.Itoa(page)}, "limit": {"2"}}
+		for k, v := range q {
+			pq[k] = v
+		}
+		var list struct {
+			Items []platformBooking `json:"_items"`
+			Pages int               `json:"pages"`
+		}
+		if err := p.call(ctx, s, http.MethodGet, s.prefix(locationID)+"/bookings", pq, nil, &list); err != nil {
+			return nil, err
+		}
+		all = append(all, list.Items...)
+		if page >= list.Pages {
+			break
+		}
+	}
+	return all, nil
 }
 
 // applyPlatformBooking makes the clinic agree with one platform booking.
@@ -474,16 +551,14 @@ func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage
 	s.nextID++
 	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end, Status: "booked", Source: "partner", Patient: in.Patient}
 	s.visits = append(s.visits, v)
-	exported := false
 	if !p.faults["no-booking-export"] && s.connected {
-		if err := p.export(ctx, s, v); err != nil {
+		err := p.send(ctx, s, "booking "+v.ID, func(ctx context.Context) error { return p.export(ctx, s, v) })
+		if err != nil {
 			// The receptionist's booking stands; the next sync sends it.
 			s.lastError = "booking " + v.ID + " not yet on the platform: " + err.Error()
-		} else {
-			exported = true
 		}
 	}
-	return map[string]any{"booking_id": v.ID, "exported": exported}, 0, nil
+	return map[string]any{"booking_id": v.ID}, 0, nil
 }
 
 func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
@@ -501,11 +576,15 @@ func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessa
 		return nil, http.StatusConflict, fmt.Errorf("visit %s is already canceled", v.ID)
 	}
 	v.Status = "canceled"
-	if v.PlatformID != "" && !p.faults["cancel-not-exported"] {
-		body := map[string]any{"reason": "Canceled at the clinic"}
-		if err := p.call(ctx, s, http.MethodDelete, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID), nil, body, nil); err != nil {
-			return nil, http.StatusBadGateway, s.fail(err)
+	err = p.send(ctx, s, "cancellation of "+v.ID, func(ctx context.Context) error {
+		if v.PlatformID == "" || p.faults["cancel-not-exported"] {
+			return nil
 		}
+		body := map[string]any{"reason": "Canceled at the clinic"}
+		return p.call(ctx, s, http.MethodDelete, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID), nil, body, nil)
+	})
+	if err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	return map[string]any{"booking_id": v.ID}, 0, nil
 }
@@ -528,16 +607,26 @@ func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage
 		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), v.LocationID)
 	}
 	v.Start, v.End = start, end
-	if v.PlatformID != "" && !p.faults["move-not-exported"] {
+	err = p.send(ctx, s, "move of "+v.ID, func(ctx context.Context) error {
+		if v.PlatformID == "" || p.faults["move-not-exported"] {
+			return nil
+		}
 		svc, _ := s.fx.Service(v.ServiceID)
 		body := map[string]any{"start": s.fmt(start), "address_service_id": s.services[v.LocationID][v.ServiceID], "duration": svc.DurationMinutes}
+		if p.alt {
+			body["address_id"] = s.address[v.LocationID]
+		}
 		var moved struct {
 			ID string `json:"id"`
 		}
 		if err := p.call(ctx, s, http.MethodPost, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID)+"/move", nil, body, &moved); err != nil {
-			return nil, http.StatusBadGateway, s.fail(err)
+			return err
 		}
 		v.PlatformID = moved.ID
+		return nil
+	})
+	if err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	return map[string]any{"booking_id": v.ID}, 0, nil
 }
@@ -588,7 +677,7 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 		})
 		return map[string]any{"updated": true}, 0, nil
 	}
-	if err := push(); err != nil {
+	if err := p.send(ctx, s, "schedule of "+in.LocationID, func(context.Context) error { return push() }); err != nil {
 		s.lastError = "schedule not yet on the platform: " + err.Error()
 	}
 	return map[string]any{"updated": true}, 0, nil
@@ -620,7 +709,7 @@ func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage)
 	b := &pause{ID: fmt.Sprintf("break-%d", 100+s.nextID), LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
 	s.pauses = append(s.pauses, b)
 	if s.connected {
-		if err := p.exportBreak(ctx, s, b); err != nil {
+		if err := p.send(ctx, s, "break "+b.ID, func(ctx context.Context) error { return p.exportBreak(ctx, s, b) }); err != nil {
 			s.lastError = "break " + b.ID + " not yet on the platform: " + err.Error()
 		}
 	}
@@ -641,11 +730,16 @@ func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage
 		return nil, http.StatusNotFound, err
 	}
 	b.Since, b.Till = in.Since.In(s.loc), in.Till.In(s.loc)
-	if b.PlatformID != "" && !p.faults["no-break-moves"] {
-		body := map[string]any{"since": s.fmt(b.Since), "till": s.fmt(b.Till)}
-		if err := p.call(ctx, s, http.MethodPatch, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, body, nil); err != nil {
-			return nil, http.StatusBadGateway, s.fail(err)
+	since, till := b.Since, b.Till
+	err = p.send(ctx, s, "move of "+b.ID, func(ctx context.Context) error {
+		if b.PlatformID == "" || p.faults["no-break-moves"] {
+			return nil
 		}
+		body := map[string]any{"since": s.fmt(since), "till": s.fmt(till)}
+		return p.call(ctx, s, http.MethodPatch, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, body, nil)
+	})
+	if err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	return map[string]any{"break_id": b.ID}, 0, nil
 }
@@ -667,10 +761,14 @@ func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessa
 			break
 		}
 	}
-	if b.PlatformID != "" {
-		if err := p.call(ctx, s, http.MethodDelete, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, nil, nil); err != nil {
-			return nil, http.StatusBadGateway, s.fail(err)
+	err = p.send(ctx, s, "removal of "+b.ID, func(ctx context.Context) error {
+		if b.PlatformID == "" {
+			return nil
 		}
+		return p.call(ctx, s, http.MethodDelete, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, nil, nil)
+	})
+	if err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	return map[string]any{"break_id": b.ID}, 0, nil
 }
@@ -708,7 +806,7 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 // match getCalendarBreaks, in case a notification was missed.
 func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 	q := url.Values{"since": {s.fmt(s.day(0))}, "till": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
-	for _, l := range s.fx.Locations {
+	for _, l := range p.locations(s) {
 		var list listOf[struct {
 			ID    string `json:"id"`
 			Since string `json:"since"`
@@ -739,7 +837,7 @@ func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, error) {
 	repaired := []string{}
 	q := url.Values{"start": {s.fmt(s.day(1))}, "end": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
-	for _, l := range s.fx.Locations {
+	for _, l := range p.locations(s) {
 		var slots listOf[struct {
 			Start string `json:"start"`
 		}]

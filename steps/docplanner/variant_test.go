@@ -1,0 +1,40 @@
+package docplanner_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	"github.com/accord-harness/accord/steps/docplanner"
+)
+
+// TestADifferentCorrectPartnerPassesEverything: the alternative build of the
+// reference partner (updates sent after answering, reverse order, one day
+// per replaceSlots, optional fields, updateOrCreate, multipart sign-in,
+// paged reads) on a larger clinic must pass every scenario. A failure here
+// means a scenario leans on the first partner's incidental behaviour.
+func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
+	large, err := fixture.ClinicLarge()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		p    docplanner.Platform
+	}{
+		{"alternative partner", docplanner.Platform{Variant: refpartner.VariantAlt}},
+		{"larger clinic", docplanner.Platform{Fixture: large}},
+		{"alternative partner, larger clinic", docplanner.Platform{Variant: refpartner.VariantAlt, Fixture: large}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sum, err := runner.Run(context.Background(), tc.p, runner.Options{})
+			require.NoError(t, err)
+			for _, f := range sum.Failed() {
+				t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
+			}
+			require.Equal(t, 0, sum.Extras["mock_violations"], "%v", sum.Extras["mock_violation_samples"])
+		})
+	}
+}
