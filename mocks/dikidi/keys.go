@@ -1,6 +1,7 @@
 package dikidi
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"net/url"
 	"strings"
@@ -318,9 +319,9 @@ func (c *company) activate(k *key, partnerKey string) (changed bool, err *Error)
 		return false, refuse("This partner key may not activate this access key: send the raw partner key in Authorization, without \"Bearer \".")
 	case !c.m.knownPartnerKey(partnerKey):
 		return false, refuse("This partner key may not activate this access key: DIKIDI issued no such partner key.")
-	case k.partnerKey != nil && *k.partnerKey != partnerKey:
+	case k.partnerKey != nil && !sameSecret(*k.partnerKey, partnerKey):
 		return false, refuse("This partner key may not activate this access key: the business entered another partner key on it.")
-	case k.activated != nil && k.boundTo != partnerKey:
+	case k.activated != nil && !sameSecret(k.boundTo, partnerKey):
 		return false, refuse("This partner key may not activate this access key: another partner key already activated it.")
 	case k.activated != nil:
 		return false, nil
@@ -330,3 +331,7 @@ func (c *company) activate(k *key, partnerKey string) (changed bool, err *Error)
 	c.keyEvent(k, StateAwaiting, "activated")
 	return true, nil
 }
+
+// sameSecret compares secrets in constant time, so timing tells nothing of
+// how much of a guess was right.
+func sameSecret(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -287,7 +287,7 @@ func (p platform) Authenticate(op string, r *http.Request) (string, *mockserver.
 		if id, ok := pathID(r.URL.Path, "companies"); ok {
 			tenant = OwnerTenant(id)
 		}
-		if r.Header.Get("X-Accord-Owner-Token") != p.m.opts.OwnerToken {
+		if !sameSecret(r.Header.Get("X-Accord-Owner-Token"), p.m.opts.OwnerToken) {
 			resp := failure(http.StatusUnauthorized, codeOwnerToken, "Missing or wrong X-Accord-Owner-Token.")
 			return tenant, &resp
 		}
