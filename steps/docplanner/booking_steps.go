@@ -64,7 +64,7 @@ func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) e
 		BookingID string `json:"booking_id"`
 	}
 	params := map[string]any{"location_id": locationID, "service_id": serviceID, "start": start, "patient": patient}
-	if err := w.s.driver.Act(w.ctx, "book-visit", params, &res); err != nil {
+	if err := w.act("bookings (partner → Docplanner)", "book-visit", params, &res); err != nil {
 		return err
 	}
 	if res.BookingID == "" {
@@ -76,7 +76,7 @@ func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) e
 
 func (w *world) receptionistCancels() error {
 	w.changeMark = w.mark()
-	return w.s.driver.Act(w.ctx, "cancel-visit", map[string]any{"booking_id": w.visitID}, nil)
+	return w.act("bookings (partner → Docplanner)", "cancel-visit", map[string]any{"booking_id": w.visitID}, nil)
 }
 
 func (w *world) receptionistMoves(weekday, hhmm string) error {
@@ -85,7 +85,7 @@ func (w *world) receptionistMoves(weekday, hhmm string) error {
 		return err
 	}
 	w.changeMark = w.mark()
-	return w.s.driver.Act(w.ctx, "move-visit", map[string]any{"booking_id": w.visitID, "start": start}, nil)
+	return w.act("bookings (partner → Docplanner)", "move-visit", map[string]any{"booking_id": w.visitID, "start": start}, nil)
 }
 
 func (w *world) patientBooks(locationID, weekday, hhmm string) error {
@@ -137,7 +137,7 @@ func (w *world) minutesPass(n int) error {
 }
 
 func (w *world) partnerSyncs() error {
-	return w.s.driver.Act(w.ctx, "sync", map[string]any{}, nil)
+	return w.act("schedule cross-check", "sync", map[string]any{}, nil)
 }
 
 func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm string) error {

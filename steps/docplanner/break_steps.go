@@ -40,7 +40,7 @@ func (w *world) receptionistAddsBreak(locationID, weekday, from, to string) erro
 	var res struct {
 		BreakID string `json:"break_id"`
 	}
-	if err := w.s.driver.Act(w.ctx, "add-break", map[string]any{"location_id": locationID, "since": since, "till": till, "description": "Added by accord"}, &res); err != nil {
+	if err := w.act("breaks (partner → Docplanner)", "add-break", map[string]any{"location_id": locationID, "since": since, "till": till, "description": "Added by accord"}, &res); err != nil {
 		return err
 	}
 	w.partnerBreak = res.BreakID
@@ -53,12 +53,12 @@ func (w *world) receptionistMovesBreak(weekday, from, to string) error {
 		return err
 	}
 	w.changeMark = w.mark()
-	return w.s.driver.Act(w.ctx, "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil)
+	return w.act("breaks (partner → Docplanner)", "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil)
 }
 
 func (w *world) receptionistRemovesBreak() error {
 	w.changeMark = w.mark()
-	return w.s.driver.Act(w.ctx, "remove-break", map[string]any{"break_id": w.partnerBreak}, nil)
+	return w.act("breaks (partner → Docplanner)", "remove-break", map[string]any{"break_id": w.partnerBreak}, nil)
 }
 
 func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {

@@ -68,6 +68,8 @@ var catches = map[string][]string{
 	"local-times-without-offset":     {scWorkingHours},
 	"ignores-platform-breaks":        {scPlatformBreaks},
 	"no-break-moves":                 {scStaffBreaks, scCoverage},
+	"slots-one-minute-late":          {scWorkingHours},
+	"moves-to-old-time":              {scStaffMove},
 }
 
 func TestEveryFaultIsCaught(t *testing.T) {

@@ -13,5 +13,5 @@ func (w *world) changesHours(locationID, weekday, from, to string) error {
 		return err
 	}
 	w.changeMark = w.mark()
-	return w.s.driver.Act(w.ctx, "set-working-hours", map[string]any{"location_id": locationID, "weekday": weekday, "from": from, "to": to}, nil)
+	return w.act("schedule (partner → Docplanner)", "set-working-hours", map[string]any{"location_id": locationID, "weekday": weekday, "from": from, "to": to}, nil)
 }

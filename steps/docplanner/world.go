@@ -251,3 +251,11 @@ func (w *world) view(name string, out any) error {
 	}
 	return err
 }
+
+// act asks the partner to do something; a failure names the flow it was for.
+func (w *world) act(flow, action string, params, result any) error {
+	if err := w.s.driver.Act(w.ctx, action, params, result); err != nil {
+		return fmt.Errorf("%s: the partner could not %s: %w", flow, strings.ReplaceAll(action, "-", " "), err)
+	}
+	return nil
+}

@@ -36,6 +36,8 @@ var catalogue = []Fault{
 	{"local-times-without-offset", "sends working-hours changes with local times without a UTC offset"},
 	{"ignores-platform-breaks", "acknowledges break notifications from the platform without blocking the time"},
 	{"no-break-moves", "does not tell the platform when a break is moved in its own system"},
+	{"slots-one-minute-late", "sends working-hours changes from one minute past each period's start (10:01 instead of 10:00), an off-by-one in its update path"},
+	{"moves-to-old-time", "moves a visit on the platform to the time it already has (sends the old start instead of the new one)"},
 }
 
 // Faults lists the catalogue, sorted by name.

@@ -315,8 +315,13 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 		}
 		entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, 23*time.Hour+59*time.Minute).In(s.loc).Format(layout), "address_services": nil}}
 		for _, sp := range spans {
+			from := sp.from
+			if p.faults["slots-one-minute-late"] && clearIdle {
+				// The bug lives in the update path only, not the first feed.
+				from += time.Minute
+			}
 			r := map[string]any{
-				"start": wall(day, sp.from).In(s.loc).Format(layout), "end": wall(day, sp.to).In(s.loc).Format(layout),
+				"start": wall(day, from).In(s.loc).Format(layout), "end": wall(day, sp.to).In(s.loc).Format(layout),
 				"address_services": services,
 			}
 			if len(providers) > 0 {
@@ -606,7 +611,11 @@ func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage
 	if !s.open(v.LocationID, start, end) || s.busy(v.LocationID, start, end, v.ID) {
 		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), v.LocationID)
 	}
+	previous := v.Start
 	v.Start, v.End = start, end
+	if p.faults["moves-to-old-time"] {
+		start = previous
+	}
 	err = p.send(ctx, s, "move of "+v.ID, func(ctx context.Context) error {
 		if v.PlatformID == "" || p.faults["move-not-exported"] {
 			return nil
