@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
+	"github.com/accord-harness/accord/internal/wiring"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 	"github.com/accord-harness/accord/mocks/dikidi/apispec"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
@@ -72,7 +72,7 @@ type session struct {
 	fixture *dikidifixture.Fixture // the salon's week, placed after the run clock's now
 	waiter  clock.Waiter
 	budget  time.Duration
-	servers []*http.Server
+	servers wiring.Servers
 
 	mu        sync.Mutex
 	seq       int64
@@ -130,20 +130,19 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 	if cfg.Partner != nil && cfg.Partner.MockListen != "" {
 		listen = cfg.Partner.MockListen
 	}
-	addr, err := s.serve(listen, s.mock)
+	addr, err := s.servers.Serve(listen, s.mock)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
 	}
 	s.mockURL = "http://" + addr
 	s.relay = newRelay()
-	raddr, err := s.serve("127.0.0.1:0", s.relay)
+	raddr, err := s.servers.Serve("127.0.0.1:0", s.relay)
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.relay.base = "http://" + raddr
-	timeout := 10 * time.Second
 	var driverURL string
 	if cfg.Partner == nil {
 		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults})
@@ -151,7 +150,7 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 			s.Close()
 			return nil, err
 		}
-		paddr, err := s.serve("127.0.0.1:0", p)
+		paddr, err := s.servers.Serve("127.0.0.1:0", p)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -168,47 +167,20 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 		if cfg.Partner.MockURL != "" {
 			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")
 		}
-		if cfg.Partner.Timeout > 0 {
-			timeout = cfg.Partner.Timeout
-		}
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 100 * time.Millisecond}
 	}
-	if s.driver, err = driver.New(driverURL, timeout); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg.Partner); err != nil {
 		s.Close()
 		return nil, err
 	}
-	name, err := s.driver.Health(ctx)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("the partner under test is not answering: %w", err)
-	}
-	s.partner = name
-	if cfg.Partner != nil && cfg.Partner.Name != "" {
-		s.partner = cfg.Partner.Name
-	}
 	return s, nil
-}
-
-func (s *session) serve(addr string, h http.Handler) (string, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	s.servers = append(s.servers, srv)
-	go func() { _ = srv.Serve(ln) }()
-	return ln.Addr().String(), nil
 }
 
 func (s *session) PartnerName() string { return s.partner }
 
 func (s *session) Close() error {
-	for _, srv := range s.servers {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = srv.Shutdown(ctx)
-		cancel()
-	}
+	s.servers.Close()
 	if s.smtp != nil {
 		s.smtp.Stop()
 	}

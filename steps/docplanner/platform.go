@@ -26,6 +26,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
+	"github.com/accord-harness/accord/internal/wiring"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 	"github.com/accord-harness/accord/mocks/docplanner/apispec"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
@@ -119,7 +120,7 @@ type session struct {
 	waiter  clock.Waiter
 	budget  time.Duration
 	model   string
-	servers []*http.Server
+	servers wiring.Servers
 
 	run       string // tells this run's tenants from other runs' on a shared mock
 	shared    bool
@@ -192,13 +193,12 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		if cfg.Partner != nil && cfg.Partner.MockListen != "" {
 			listen = cfg.Partner.MockListen
 		}
-		addr, err := s.serve(listen, s.mock)
+		addr, err := s.servers.Serve(listen, s.mock)
 		if err != nil {
 			return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
 		}
 		s.mockURL = "http://" + addr
 	}
-	timeout := 10 * time.Second
 	var driverURL string
 	if cfg.Partner == nil {
 		clk := s.clock
@@ -210,7 +210,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 			s.Close()
 			return nil, err
 		}
-		paddr, err := s.serve("127.0.0.1:0", p)
+		paddr, err := s.servers.Serve("127.0.0.1:0", p)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -227,54 +227,23 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		if cfg.Partner.MockURL != "" {
 			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")
 		}
-		if cfg.Partner.Timeout > 0 {
-			timeout = cfg.Partner.Timeout
-		}
 		if cfg.Partner.NotificationModel != "" {
 			s.model = cfg.Partner.NotificationModel
 		}
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}
 	}
-	var actions time.Duration
-	if cfg.Partner != nil {
-		actions = cfg.Partner.ActionTimeout
-	}
-	if s.driver, err = driver.NewWithActionTimeout(driverURL, timeout, actions); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg.Partner); err != nil {
 		s.Close()
 		return nil, err
 	}
-	name, err := s.driver.Health(ctx)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("the partner under test is not answering: %w", err)
-	}
-	s.partner = name
-	if cfg.Partner != nil && cfg.Partner.Name != "" {
-		s.partner = cfg.Partner.Name
-	}
 	return s, nil
-}
-
-func (s *session) serve(addr string, h http.Handler) (string, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	s.servers = append(s.servers, srv)
-	go func() { _ = srv.Serve(ln) }()
-	return ln.Addr().String(), nil
 }
 
 func (s *session) PartnerName() string { return s.partner }
 
 func (s *session) Close() error {
-	for _, srv := range s.servers {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = srv.Shutdown(ctx)
-		cancel()
-	}
+	s.servers.Close()
 	return nil
 }
 

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
-	"net/http"
 	"regexp"
 	"sort"
 	"sync"
@@ -23,6 +21,7 @@ import (
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/wiring"
 	mock "github.com/accord-harness/accord/mocks/reach"
 	"github.com/accord-harness/accord/mocks/reach/apispec"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
@@ -65,7 +64,7 @@ type session struct {
 	books     *reachfixture.Company
 	budget    time.Duration
 	reportDir string
-	servers   []*http.Server
+	servers   wiring.Servers
 
 	mu        sync.Mutex
 	seq       int
@@ -106,7 +105,7 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 		if err != nil {
 			return nil, err
 		}
-		addr, err := s.serve("127.0.0.1:0", p)
+		addr, err := s.servers.Serve("127.0.0.1:0", p)
 		if err != nil {
 			return nil, err
 		}
@@ -126,31 +125,11 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 		s.Close()
 		return nil, err
 	}
-	if s.driver, err = driver.New(driverURL, timeout); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg.Partner); err != nil {
 		s.Close()
 		return nil, err
 	}
-	name, err := s.driver.Health(ctx)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("the partner under test is not answering: %w", err)
-	}
-	s.partner = name
-	if cfg.Partner != nil && cfg.Partner.Name != "" {
-		s.partner = cfg.Partner.Name
-	}
 	return s, nil
-}
-
-func (s *session) serve(addr string, h http.Handler) (string, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	s.servers = append(s.servers, srv)
-	go func() { _ = srv.Serve(ln) }()
-	return ln.Addr().String(), nil
 }
 
 func (s *session) PartnerName() string { return s.partner }
@@ -172,11 +151,7 @@ func (s *session) addSecrets(secrets ...string) {
 }
 
 func (s *session) Close() error {
-	for _, srv := range s.servers {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = srv.Shutdown(ctx)
-		cancel()
-	}
+	s.servers.Close()
 	return nil
 }
 
