@@ -10,6 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/accord-harness/accord/internal/faults"
 	"github.com/accord-harness/accord/internal/journal"
 )
 
@@ -25,10 +26,7 @@ type Platform interface {
 }
 
 // Fault is one realistic mistake the reference partner can make.
-type Fault struct {
-	Name   string `json:"name"`
-	Breaks string `json:"breaks"`
-}
+type Fault = faults.Fault
 
 // Config is what a run is told.
 type Config struct {

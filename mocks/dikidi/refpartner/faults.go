@@ -1,20 +1,15 @@
 package refpartner
 
 import (
-	"fmt"
-	"sort"
-	"strings"
+	"github.com/accord-harness/accord/internal/faults"
 )
 
 // Fault is a realistic integration bug the reference partner can be started
 // with, to prove that the scenarios catch it.
-type Fault struct {
-	Name   string
-	Breaks string
-}
+type Fault = faults.Fault
 
-// catalogue is read-only.
-var catalogue = []Fault{
+// catalogue pairs each fault's name with what it breaks.
+var catalogue = faults.New("DIKIDI", [][2]string{
 	// activation
 	{"bearer-partner-key", "sends the partner key as \"Bearer <key>\" on activation, so DIKIDI refuses it and the key stays awaiting activation"},
 	{"reports-active-unactivated", "never asks DIKIDI for the key's state and reports a key it was just given as active"},
@@ -48,37 +43,7 @@ var catalogue = []Fault{
 	{"no-resync-after-resume", "does not re-read DIKIDI when the key is resumed, so changes made while paused never arrive"},
 	{"keeps-working-after-deletion", "treats KEY_DELETED as a passing error: keeps calling DIKIDI and never says the link is gone"},
 	{"drops-retried-events", "ignores events delivered on a retry (attempt 2 and later) as stale"},
-}
+})
 
 // Faults lists the catalogue, sorted by name.
-func Faults() []Fault {
-	out := append([]Fault(nil), catalogue...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// faults is the set a partner runs with.
-type faults map[string]bool
-
-func parseFaults(names []string) (faults, error) {
-	known := map[string]bool{}
-	for _, f := range catalogue {
-		known[f.Name] = true
-	}
-	set := faults{}
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if n == "" {
-			continue
-		}
-		if !known[n] {
-			var all []string
-			for _, f := range Faults() {
-				all = append(all, f.Name)
-			}
-			return nil, fmt.Errorf("unknown fault %q; the DIKIDI reference partner knows: %s", n, strings.Join(all, ", "))
-		}
-		set[n] = true
-	}
-	return set, nil
-}
+func Faults() []Fault { return catalogue.List() }

@@ -21,6 +21,7 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/faults"
 )
 
 // Options configure a partner.
@@ -47,7 +48,7 @@ type Settings struct {
 // Partner is an http.Handler serving the driver contract and the Path.
 type Partner struct {
 	opts   Options
-	faults faults
+	faults faults.Set
 	http   *http.Client
 	mux    *http.ServeMux
 
@@ -58,7 +59,7 @@ type Partner struct {
 
 // New checks the faults and builds a partner.
 func New(opts Options) (*Partner, error) {
-	fs, err := parseFaults(opts.Faults)
+	fs, err := catalogue.Parse(opts.Faults)
 	if err != nil {
 		return nil, err
 	}

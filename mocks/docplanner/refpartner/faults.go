@@ -1,20 +1,15 @@
 package refpartner
 
 import (
-	"fmt"
-	"sort"
-	"strings"
+	"github.com/accord-harness/accord/internal/faults"
 )
 
 // Fault is a realistic integration bug the reference partner can be started
 // with, to prove that the scenarios catch it.
-type Fault struct {
-	Name   string
-	Breaks string
-}
+type Fault = faults.Fault
 
-// catalogue is read-only.
-var catalogue = []Fault{
+// catalogue pairs each fault's name with what it breaks.
+var catalogue = faults.New("Docplanner", [][2]string{
 	{"token-per-call", "requests a new OAuth token before every API call instead of reusing it"},
 	{"hides-auth-errors", "reports the integration as connected although the platform refused its credentials"},
 	{"no-reauth", "never requests a new token after the platform answers 401, so work stops when a token expires"},
@@ -38,37 +33,7 @@ var catalogue = []Fault{
 	{"no-break-moves", "does not tell the platform when a break is moved in its own system"},
 	{"slots-one-minute-late", "sends working-hours changes from one minute past each period's start (10:01 instead of 10:00), an off-by-one in its update path"},
 	{"moves-to-old-time", "moves a visit on the platform to the time it already has (sends the old start instead of the new one)"},
-}
+})
 
 // Faults lists the catalogue, sorted by name.
-func Faults() []Fault {
-	out := append([]Fault(nil), catalogue...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// faults is the set a partner runs with.
-type faults map[string]bool
-
-func parseFaults(names []string) (faults, error) {
-	known := map[string]bool{}
-	for _, f := range catalogue {
-		known[f.Name] = true
-	}
-	set := faults{}
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if n == "" {
-			continue
-		}
-		if !known[n] {
-			var all []string
-			for _, f := range Faults() {
-				all = append(all, f.Name)
-			}
-			return nil, fmt.Errorf("unknown fault %q; the Docplanner reference partner knows: %s", n, strings.Join(all, ", "))
-		}
-		set[n] = true
-	}
-	return set, nil
-}
+func Faults() []Fault { return catalogue.List() }

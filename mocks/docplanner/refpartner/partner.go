@@ -17,6 +17,7 @@ import (
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/faults"
 )
 
 // Options configure a partner.
@@ -48,7 +49,7 @@ type Settings struct {
 // Partner is an http.Handler serving the driver contract and the PUSH receiver.
 type Partner struct {
 	opts   Options
-	faults faults
+	faults faults.Set
 	alt    bool
 	http   *http.Client
 	mux    *http.ServeMux
@@ -60,7 +61,7 @@ type Partner struct {
 
 // New checks the faults and builds a partner.
 func New(opts Options) (*Partner, error) {
-	fs, err := parseFaults(opts.Faults)
+	fs, err := catalogue.Parse(opts.Faults)
 	if err != nil {
 		return nil, err
 	}

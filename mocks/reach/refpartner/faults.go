@@ -1,20 +1,15 @@
 package refpartner
 
 import (
-	"fmt"
-	"sort"
-	"strings"
+	"github.com/accord-harness/accord/internal/faults"
 )
 
 // Fault is a realistic mistake in a partner's implementation of the Reach API; the reference partner
 // started with one makes it, to prove that the acceptance scenarios catch it.
-type Fault struct {
-	Name   string
-	Breaks string
-}
+type Fault = faults.Fault
 
-// catalogue is read-only.
-var catalogue = []Fault{
+// catalogue pairs each fault's name with what it breaks.
+var catalogue = faults.New("Reach", [][2]string{
 	{"html-on-bad-token", "answers a missing or wrong token with 200 and an HTML sign-in page instead of 401 with an errors body"},
 	{"plain-text-errors", "sends error answers (401, 403, 404, 400) as text/plain instead of the JSON errors[] body"},
 	{"accepts-other-company-token", "lets a valid token read any company, not only the companies it was issued for"},
@@ -38,37 +33,7 @@ var catalogue = []Fault{
 	{"dynamic-field-names", "adds each statement line's amount under a field named after its month (\"2025-01\": ...)"},
 	{"slow-answers", "takes 3 seconds to answer each statement, over the 2-second budget"},
 	{"calendar-fiscal-year", "reports FiscalMonthEnd 12 although the books close in June"},
-}
+})
 
 // Faults lists the catalogue, sorted by name.
-func Faults() []Fault {
-	out := append([]Fault(nil), catalogue...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// faults is the set a partner runs with.
-type faults map[string]bool
-
-func parseFaults(names []string) (faults, error) {
-	known := map[string]bool{}
-	for _, f := range catalogue {
-		known[f.Name] = true
-	}
-	set := faults{}
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if n == "" {
-			continue
-		}
-		if !known[n] {
-			var all []string
-			for _, f := range Faults() {
-				all = append(all, f.Name)
-			}
-			return nil, fmt.Errorf("unknown fault %q; the Reach reference partner knows: %s", n, strings.Join(all, ", "))
-		}
-		set[n] = true
-	}
-	return set, nil
-}
+func Faults() []Fault { return catalogue.List() }

@@ -22,6 +22,7 @@ import (
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/faults"
 )
 
 // APIBase is where the partner mounts the Reach API.
@@ -66,7 +67,7 @@ type OAuthClient struct {
 // Partner is an http.Handler: the Reach API under /reach, the driver contract at the root.
 type Partner struct {
 	opts   Options
-	faults faults
+	faults faults.Set
 	mux    *http.ServeMux
 
 	mu sync.Mutex
@@ -93,7 +94,7 @@ type grant struct {
 
 // New checks the faults and builds a partner.
 func New(opts Options) (*Partner, error) {
-	fs, err := parseFaults(opts.Faults)
+	fs, err := catalogue.Parse(opts.Faults)
 	if err != nil {
 		return nil, err
 	}

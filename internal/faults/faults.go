@@ -1,0 +1,67 @@
+// Package faults is the catalogue of named mistakes a reference partner can
+// be started with, to prove that the acceptance scenarios catch them, and the
+// set one run uses.
+package faults
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Fault is one realistic integration bug.
+type Fault struct {
+	Name   string `json:"name"`
+	Breaks string `json:"breaks"`
+}
+
+// Catalogue is a reference partner's faults; it is read-only.
+type Catalogue struct {
+	partner string
+	list    []Fault
+}
+
+// New makes the catalogue of the partner named in error messages, from
+// name and description pairs.
+func New(partner string, entries [][2]string) Catalogue {
+	c := Catalogue{partner: partner}
+	for _, e := range entries {
+		c.list = append(c.list, Fault{Name: e[0], Breaks: e[1]})
+	}
+	return c
+}
+
+// List returns the faults sorted by name.
+func (c Catalogue) List() []Fault {
+	out := append([]Fault(nil), c.list...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Set is the faults a partner runs with.
+type Set map[string]bool
+
+// Parse checks names against the catalogue; an unknown name is an error
+// listing the known ones.
+func (c Catalogue) Parse(names []string) (Set, error) {
+	known := map[string]bool{}
+	for _, f := range c.list {
+		known[f.Name] = true
+	}
+	set := Set{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if !known[n] {
+			var all []string
+			for _, f := range c.List() {
+				all = append(all, f.Name)
+			}
+			return nil, fmt.Errorf("unknown fault %q; the %s reference partner knows: %s", n, c.partner, strings.Join(all, ", "))
+		}
+		set[n] = true
+	}
+	return set, nil
+}

@@ -1,0 +1,18 @@
+package faults
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParse(t *testing.T) {
+	c := New("Example", [][2]string{{"b-fault", "breaks b"}, {"a-fault", "breaks a"}})
+	assert.Equal(t, []Fault{{Name: "a-fault", Breaks: "breaks a"}, {Name: "b-fault", Breaks: "breaks b"}}, c.List())
+	set, err := c.Parse([]string{" a-fault ", ""})
+	require.NoError(t, err)
+	assert.Equal(t, Set{"a-fault": true}, set)
+	_, err = c.Parse([]string{"c-fault"})
+	assert.EqualError(t, err, `unknown fault "c-fault"; the Example reference partner knows: a-fault, b-fault`)
+}
