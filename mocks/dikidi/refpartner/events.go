@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/boundedhttp"
+	"github.com/accord-harness/accord/internal/driver"
 )
 
 // event is DIKIDI's event envelope.
@@ -32,7 +33,7 @@ func (p *Partner) event(w http.ResponseWriter, r *http.Request) {
 		err = json.Unmarshal(body, &ev)
 	}
 	if err != nil || ev.ID == "" {
-		writeErr(w, http.StatusBadRequest, "not a DIKIDI event: %v", err)
+		driver.WriteError(w, http.StatusBadRequest, "not a DIKIDI event: %v", err)
 		return
 	}
 	if p.faults["acks-without-applying"] {
@@ -43,16 +44,16 @@ func (p *Partner) event(w http.ResponseWriter, r *http.Request) {
 	defer p.mu.Unlock()
 	s := p.s
 	if s == nil || s.fx == nil || ev.KeyID != s.keyID || ev.CompanyID != s.fx.CompanyID {
-		writeJSON(w, http.StatusOK, map[string]string{"ignored": "not for the key this connector holds"})
+		driver.WriteJSON(w, http.StatusOK, map[string]string{"ignored": "not for the key this connector holds"})
 		return
 	}
 	if p.faults["drops-retried-events"] && r.Header.Get("X-Dikidi-Delivery-Attempt") != "1" {
-		writeJSON(w, http.StatusOK, map[string]string{"ignored": "stale retry"})
+		driver.WriteJSON(w, http.StatusOK, map[string]string{"ignored": "stale retry"})
 		return
 	}
 	if !p.faults["applies-duplicates"] {
 		if s.seen[ev.ID] {
-			writeJSON(w, http.StatusOK, map[string]string{"ignored": "already applied"})
+			driver.WriteJSON(w, http.StatusOK, map[string]string{"ignored": "already applied"})
 			return
 		}
 		s.seen[ev.ID] = true
@@ -60,7 +61,7 @@ func (p *Partner) event(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
 	p.apply(ctx, s, ev)
-	writeJSON(w, http.StatusOK, map[string]string{"applied": ev.Event})
+	driver.WriteJSON(w, http.StatusOK, map[string]string{"applied": ev.Event})
 }
 
 // newer reports whether an event is newer than the last one applied to its

@@ -21,6 +21,7 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/faults"
 )
 
@@ -201,28 +202,6 @@ type day struct {
 
 // driver contract ---------------------------------------------------------------
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeErr(w http.ResponseWriter, status int, format string, args ...any) {
-	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
-}
-
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := boundedhttp.ReadLimited(r.Body, 1<<20)
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, "invalid JSON: %v", err)
-		return false
-	}
-	return true
-}
-
 func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
 	name := "accord reference partner (DIKIDI)"
 	if len(p.faults) > 0 {
@@ -233,7 +212,7 @@ func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
 		sort.Strings(fs)
 		name += " with fault " + strings.Join(fs, ",")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": name, "platforms": []string{"dikidi"}})
+	driver.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": name, "platforms": []string{"dikidi"}})
 }
 
 // reset starts a fresh session with a key; the connector asks DIKIDI at once
@@ -243,16 +222,16 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 		Platform string   `json:"platform"`
 		Settings Settings `json:"settings"`
 	}
-	if !decode(w, r, &body) {
+	if !driver.ReadJSON(w, r, &body) {
 		return
 	}
 	if body.Platform != "dikidi" {
-		writeErr(w, http.StatusBadRequest, "this partner integrates with dikidi, not %q", body.Platform)
+		driver.WriteError(w, http.StatusBadRequest, "this partner integrates with dikidi, not %q", body.Platform)
 		return
 	}
 	st := body.Settings
 	if st.BaseURL == "" || st.Token == "" || st.PartnerKey == "" {
-		writeErr(w, http.StatusBadRequest, "settings need base_url, token (the company's access key) and partner_key")
+		driver.WriteError(w, http.StatusBadRequest, "settings need base_url, token (the company's access key) and partner_key")
 		return
 	}
 	p.mu.Lock()
@@ -274,27 +253,27 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 
 func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 	var fx dikidifixture.DriverFixture
-	if !decode(w, r, &fx) {
+	if !driver.ReadJSON(w, r, &fx) {
 		return
 	}
 	loc, err := time.LoadLocation(fx.TimeZone)
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, "timezone: %v", err)
+		driver.WriteError(w, http.StatusBadRequest, "timezone: %v", err)
 		return
 	}
 	monday, err := time.ParseInLocation(time.DateOnly, fx.WeekStart, loc)
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, "week_start: %v", err)
+		driver.WriteError(w, http.StatusBadRequest, "week_start: %v", err)
 		return
 	}
 	if fx.Days <= 0 || fx.Days > 31 {
-		writeErr(w, http.StatusBadRequest, "days must be 1..31")
+		driver.WriteError(w, http.StatusBadRequest, "days must be 1..31")
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.s == nil {
-		writeErr(w, http.StatusConflict, "reset first: no session")
+		driver.WriteError(w, http.StatusConflict, "reset first: no session")
 		return
 	}
 	p.s.fx, p.s.loc, p.s.monday = &fx, loc, monday
@@ -304,7 +283,7 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 // session returns the live session, or answers the driver call itself.
 func (p *Partner) session(w http.ResponseWriter) *session {
 	if p.s == nil || p.s.fx == nil {
-		writeErr(w, http.StatusConflict, "reset and load a fixture first")
+		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
 		return nil
 	}
 	return p.s
@@ -341,7 +320,7 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 		Action string          `json:"action"`
 		Params json.RawMessage `json:"params"`
 	}
-	if !decode(w, r, &body) {
+	if !driver.ReadJSON(w, r, &body) {
 		return
 	}
 	p.mu.Lock()
@@ -352,7 +331,7 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 	}
 	fn, ok := p.actions()[body.Action]
 	if !ok {
-		writeErr(w, http.StatusNotFound, "unknown action %q", body.Action)
+		driver.WriteError(w, http.StatusNotFound, "unknown action %q", body.Action)
 		return
 	}
 	if len(body.Params) == 0 {
@@ -362,13 +341,13 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	result, err := fn(ctx, s, body.Params)
 	if err != nil {
-		writeErr(w, err.status, "%s: %s", body.Action, err.msg)
+		driver.WriteError(w, err.status, "%s: %s", body.Action, err.msg)
 		return
 	}
 	if result == nil {
 		result = map[string]any{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"result": result})
+	driver.WriteJSON(w, http.StatusOK, map[string]any{"result": result})
 }
 
 func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
@@ -381,7 +360,7 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 	switch name := r.PathValue("name"); name {
 	case "status":
 		refusals := append([]refusal{}, s.refusals...)
-		writeJSON(w, http.StatusOK, map[string]any{
+		driver.WriteJSON(w, http.StatusOK, map[string]any{
 			"key_state": s.keyState, "key_id": s.keyID, "company_id": s.companyID,
 			"connected": s.keyState == stateActive || s.keyState == statePaused,
 			"paused":    s.keyState == statePaused, "deleted": s.keyState == stateDeleted,
@@ -391,14 +370,14 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 	case "records":
 		out := make([]*rec, 0, len(s.records))
 		out = append(out, s.records...)
-		writeJSON(w, http.StatusOK, out)
+		driver.WriteJSON(w, http.StatusOK, out)
 	case "clients":
 		out := make([]*clientRow, 0, len(s.clients))
 		for _, c := range s.clients {
 			out = append(out, c)
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].DikidiID < out[j].DikidiID })
-		writeJSON(w, http.StatusOK, out)
+		driver.WriteJSON(w, http.StatusOK, out)
 	case "schedule":
 		out := make([]*day, 0, len(s.days))
 		for _, d := range s.days {
@@ -410,7 +389,7 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 			}
 			return out[i].Date < out[j].Date
 		})
-		writeJSON(w, http.StatusOK, out)
+		driver.WriteJSON(w, http.StatusOK, out)
 	case "free-times":
 		type row struct {
 			ServiceID int64    `json:"service_id"`
@@ -435,8 +414,8 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 			}
 			return a.Date < b.Date
 		})
-		writeJSON(w, http.StatusOK, out)
+		driver.WriteJSON(w, http.StatusOK, out)
 	default:
-		writeErr(w, http.StatusNotFound, "unknown view %q", name)
+		driver.WriteError(w, http.StatusNotFound, "unknown view %q", name)
 	}
 }

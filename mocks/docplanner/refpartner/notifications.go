@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/boundedhttp"
+	"github.com/accord-harness/accord/internal/driver"
 )
 
 // notification is the platform's event envelope.
@@ -43,7 +44,7 @@ func (p *Partner) callback(w http.ResponseWriter, r *http.Request) {
 		err = json.Unmarshal(body, &n)
 	}
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, "invalid notification: %v", err)
+		driver.WriteError(w, http.StatusBadRequest, "invalid notification: %v", err)
 		return
 	}
 	if p.faults["push-ack-without-acting"] {
@@ -53,13 +54,13 @@ func (p *Partner) callback(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.s == nil || p.s.fx == nil || !p.s.connected {
-		writeErr(w, http.StatusServiceUnavailable, "not connected")
+		driver.WriteError(w, http.StatusServiceUnavailable, "not connected")
 		return
 	}
 	status, msg := p.apply(p.s, n)
 	if status >= 300 {
 		// A 4xx with an error_code lets the platform show the patient why.
-		writeJSON(w, status, map[string]any{"error_code": 1, "message": msg})
+		driver.WriteJSON(w, status, map[string]any{"error_code": 1, "message": msg})
 		return
 	}
 	w.WriteHeader(status)

@@ -17,6 +17,7 @@ import (
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/faults"
 )
 
@@ -150,28 +151,6 @@ type pause struct {
 
 // driver contract ---------------------------------------------------------------
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeErr(w http.ResponseWriter, status int, format string, args ...any) {
-	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
-}
-
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := boundedhttp.ReadLimited(r.Body, 1<<20)
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, "invalid JSON: %v", err)
-		return false
-	}
-	return true
-}
-
 func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
 	name := "accord reference partner (Docplanner)"
 	if p.alt {
@@ -184,7 +163,7 @@ func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
 		}
 		name += " with fault " + strings.Join(fs, ",")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": name, "platforms": []string{"docplanner"}})
+	driver.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": name, "platforms": []string{"docplanner"}})
 }
 
 func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
@@ -192,16 +171,16 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 		Platform string   `json:"platform"`
 		Settings Settings `json:"settings"`
 	}
-	if !decode(w, r, &body) {
+	if !driver.ReadJSON(w, r, &body) {
 		return
 	}
 	if body.Platform != "docplanner" {
-		writeErr(w, http.StatusBadRequest, "this partner integrates with docplanner, not %q", body.Platform)
+		driver.WriteError(w, http.StatusBadRequest, "this partner integrates with docplanner, not %q", body.Platform)
 		return
 	}
 	st := body.Settings
 	if st.BaseURL == "" || st.TokenURL == "" || st.ClientID == "" {
-		writeErr(w, http.StatusBadRequest, "settings need base_url, token_url, client_id and client_secret")
+		driver.WriteError(w, http.StatusBadRequest, "settings need base_url, token_url, client_id and client_secret")
 		return
 	}
 	if st.NotificationModel == "" {
@@ -221,24 +200,24 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 
 func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 	var fx fixture.DriverFixture
-	if !decode(w, r, &fx) {
+	if !driver.ReadJSON(w, r, &fx) {
 		return
 	}
 	loc, err := time.LoadLocation(fx.TimeZone)
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, "time_zone: %v", err)
+		driver.WriteError(w, http.StatusBadRequest, "time_zone: %v", err)
 		return
 	}
 	today, err := time.ParseInLocation("2006-01-02", fx.Today, loc)
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, "today: %v", err)
+		driver.WriteError(w, http.StatusBadRequest, "today: %v", err)
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.s
 	if s == nil {
-		writeErr(w, http.StatusConflict, "reset first: no session")
+		driver.WriteError(w, http.StatusConflict, "reset first: no session")
 		return
 	}
 	s.fx, s.loc, s.today = &fx, loc, today
@@ -253,7 +232,7 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 		from, err2 := fixture.ParseClock(h.From)
 		to, err3 := fixture.ParseClock(h.To)
 		if err1 != nil || err2 != nil || err3 != nil {
-			writeErr(w, http.StatusBadRequest, "working hours %v: not weekday/HH:MM", h)
+			driver.WriteError(w, http.StatusBadRequest, "working hours %v: not weekday/HH:MM", h)
 			return
 		}
 		s.hours[h.LocationID][wd] = append(s.hours[h.LocationID][wd], span{from, to})
@@ -275,7 +254,7 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 // session returns the live session, or answers the driver call itself.
 func (p *Partner) session(w http.ResponseWriter) *session {
 	if p.s == nil || p.s.fx == nil {
-		writeErr(w, http.StatusConflict, "reset and load a fixture first")
+		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
 		return nil
 	}
 	return p.s
@@ -286,7 +265,7 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 		Action string          `json:"action"`
 		Params json.RawMessage `json:"params"`
 	}
-	if !decode(w, r, &body) {
+	if !driver.ReadJSON(w, r, &body) {
 		return
 	}
 	p.mu.Lock()
@@ -297,17 +276,17 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 	}
 	fn, ok := p.actions()[body.Action]
 	if !ok {
-		writeErr(w, http.StatusNotFound, "unknown action %q", body.Action)
+		driver.WriteError(w, http.StatusNotFound, "unknown action %q", body.Action)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
 	defer cancel()
 	result, status, err := fn(ctx, s, body.Params)
 	if err != nil {
-		writeErr(w, status, "%s: %v", body.Action, err)
+		driver.WriteError(w, status, "%s: %v", body.Action, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"result": result})
+	driver.WriteJSON(w, http.StatusOK, map[string]any{"result": result})
 }
 
 func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
@@ -319,17 +298,17 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 	}
 	switch name := r.PathValue("name"); name {
 	case "status":
-		writeJSON(w, http.StatusOK, map[string]any{"connected": s.connected, "notification_model": s.settings.NotificationModel, "last_error": s.lastError})
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"connected": s.connected, "notification_model": s.settings.NotificationModel, "last_error": s.lastError})
 	case "bookings":
-		writeJSON(w, http.StatusOK, append([]*visit{}, s.visits...))
+		driver.WriteJSON(w, http.StatusOK, append([]*visit{}, s.visits...))
 	case "breaks":
-		writeJSON(w, http.StatusOK, append([]*pause{}, s.pauses...))
+		driver.WriteJSON(w, http.StatusOK, append([]*pause{}, s.pauses...))
 	case "free-slots":
-		writeJSON(w, http.StatusOK, p.freeSlots(s))
+		driver.WriteJSON(w, http.StatusOK, p.freeSlots(s))
 	case "mappings":
-		writeJSON(w, http.StatusOK, p.mappings(s))
+		driver.WriteJSON(w, http.StatusOK, p.mappings(s))
 	default:
-		writeErr(w, http.StatusNotFound, "unknown view %q", name)
+		driver.WriteError(w, http.StatusNotFound, "unknown view %q", name)
 	}
 }
 

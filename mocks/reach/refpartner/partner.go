@@ -22,6 +22,7 @@ import (
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/faults"
 )
 
@@ -144,30 +145,8 @@ func (p *Partner) Name() string {
 
 // driver contract -----------------------------------------------------------------
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeErr(w http.ResponseWriter, status int, format string, args ...any) {
-	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
-}
-
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := boundedhttp.ReadLimited(r.Body, 4<<20)
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
-	if err != nil {
-		writeErr(w, http.StatusBadRequest, "invalid JSON: %v", err)
-		return false
-	}
-	return true
-}
-
 func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": p.Name(), "platforms": []string{"reach"}})
+	driver.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": p.Name(), "platforms": []string{"reach"}})
 }
 
 func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
@@ -175,15 +154,15 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 		Platform string   `json:"platform"`
 		Settings Settings `json:"settings"`
 	}
-	if !decode(w, r, &body) {
+	if !driver.ReadJSON(w, r, &body) {
 		return
 	}
 	if body.Platform != "reach" {
-		writeErr(w, http.StatusBadRequest, "this partner hosts the Reach API, not %q", body.Platform)
+		driver.WriteError(w, http.StatusBadRequest, "this partner hosts the Reach API, not %q", body.Platform)
 		return
 	}
 	if err := p.Reset(body.Settings); err != nil {
-		writeErr(w, http.StatusBadRequest, "%v", err)
+		driver.WriteError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -211,16 +190,16 @@ func (p *Partner) Reset(st Settings) error {
 func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 	body, err := boundedhttp.ReadLimited(r.Body, 16<<20)
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, "fixture: %v", err)
+		driver.WriteError(w, http.StatusBadRequest, "fixture: %v", err)
 		return
 	}
 	books, err := reachfixture.Parse(body)
 	if err != nil {
-		writeErr(w, http.StatusBadRequest, "%v", err)
+		driver.WriteError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
 	if err := p.Load(books); err != nil {
-		writeErr(w, http.StatusConflict, "%v", err)
+		driver.WriteError(w, http.StatusConflict, "%v", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -245,14 +224,14 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 		Action string          `json:"action"`
 		Params json.RawMessage `json:"params"`
 	}
-	if !decode(w, r, &body) {
+	if !driver.ReadJSON(w, r, &body) {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.s
 	if s == nil || s.books == nil {
-		writeErr(w, http.StatusConflict, "reset and load a fixture first")
+		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
 		return
 	}
 	switch body.Action {
@@ -263,16 +242,16 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(body.Params) > 0 {
 			if err := json.Unmarshal(body.Params, &params); err != nil {
-				writeErr(w, http.StatusBadRequest, "outage params: %v", err)
+				driver.WriteError(w, http.StatusBadRequest, "outage params: %v", err)
 				return
 			}
 		}
 		if params.Requests < 1 || params.Requests > 100 {
-			writeErr(w, http.StatusBadRequest, "outage needs requests between 1 and 100")
+			driver.WriteError(w, http.StatusBadRequest, "outage needs requests between 1 and 100")
 			return
 		}
 		s.outage = params.Requests
-		writeJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"unavailable_for": params.Requests}})
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"unavailable_for": params.Requests}})
 	case "authorize":
 		// The customer signs in to the partner's system and lets Reach read their company.
 		var params struct {
@@ -282,16 +261,16 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 			State       string `json:"state"`
 		}
 		if err := json.Unmarshal(body.Params, &params); err != nil {
-			writeErr(w, http.StatusBadRequest, "authorize params: %v", err)
+			driver.WriteError(w, http.StatusBadRequest, "authorize params: %v", err)
 			return
 		}
 		o := s.settings.OAuth
 		if o == nil {
-			writeErr(w, http.StatusNotFound, "this partner was reset without oauth; it uses static tokens")
+			driver.WriteError(w, http.StatusNotFound, "this partner was reset without oauth; it uses static tokens")
 			return
 		}
 		if params.ClientID != o.ClientID || params.RedirectURI != o.RedirectURI {
-			writeErr(w, http.StatusBadRequest, "unknown client or redirect URI")
+			driver.WriteError(w, http.StatusBadRequest, "unknown client or redirect URI")
 			return
 		}
 		code := randomToken("code")
@@ -304,9 +283,9 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(params.RedirectURI, "?") {
 			sep = "&"
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": params.RedirectURI + sep + q.Encode()}})
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": params.RedirectURI + sep + q.Encode()}})
 	default:
-		writeErr(w, http.StatusNotFound, "unknown action %q; this partner knows outage and authorize", body.Action)
+		driver.WriteError(w, http.StatusNotFound, "unknown action %q; this partner knows outage and authorize", body.Action)
 	}
 }
 
@@ -315,7 +294,7 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 	defer p.mu.Unlock()
 	s := p.s
 	if s == nil || s.books == nil {
-		writeErr(w, http.StatusConflict, "reset and load a fixture first")
+		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
 		return
 	}
 	switch name := r.PathValue("name"); name {
@@ -324,16 +303,16 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 		if r.TLS != nil {
 			scheme = "https"
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"base_url": scheme + "://" + r.Host + APIBase, "oauth": s.settings.OAuth != nil})
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"base_url": scheme + "://" + r.Host + APIBase, "oauth": s.settings.OAuth != nil})
 	case "status":
 		counts := map[string]int{}
 		for k, v := range s.counts {
 			counts[k] = v
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"company_id": s.books.Company.CompanyID, "months": []string{s.books.FirstMonth.String(), s.books.LastMonth.String()},
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"company_id": s.books.Company.CompanyID, "months": []string{s.books.FirstMonth.String(), s.books.LastMonth.String()},
 			"requests": counts, "unavailable_for": s.outage})
 	default:
-		writeErr(w, http.StatusNotFound, "unknown view %q; this partner has connection and status", name)
+		driver.WriteError(w, http.StatusNotFound, "unknown view %q; this partner has connection and status", name)
 	}
 }
 
