@@ -17,6 +17,8 @@ run: build
 ## test: every test: unit tests, feature suites against the reference partners, fault catalogue
 test: vet
 	$(GO) test -race -count=1 -timeout 9m ./...
+	# Every benchmark once, so none rots unnoticed (make bench measures them).
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./...
 	# 50 partners at once against one mock: at full speed, without the race detector.
 	$(GO) test -count=1 -run 'TestFiftyPartnersShareOneMock' -v ./steps/docplanner/
 	$(MAKE) --no-print-directory faults

@@ -24,6 +24,7 @@ func fedMock(tb testing.TB, opts docplanner.Options) (*docplanner.Mock, string, 
 	tb.Helper()
 	opts.Clock = clock.New()
 	opts.GetsPerHour = 1 << 30
+	opts.WritesPerMinute = 1 << 30
 	m, err := docplanner.New(opts)
 	require.NoError(tb, err)
 	f, err := fixture.Clinic()
@@ -56,16 +57,15 @@ func fedMock(tb testing.TB, opts docplanner.Options) (*docplanner.Mock, string, 
 	loc := f.Location()
 	start := time.Now().In(loc).AddDate(0, 0, 1)
 	day0 := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
-	var slots []map[string]any
+	// One request per day, as the platform demands.
 	for d := range 14 {
 		day := day0.AddDate(0, 0, d)
-		slots = append(slots, map[string]any{
+		body, _ := json.Marshal(map[string]any{"slots": []map[string]any{{
 			"start": day.Add(8 * time.Hour).Format(time.RFC3339), "end": day.Add(16 * time.Hour).Format(time.RFC3339),
 			"address_services": []map[string]any{{"address_service_id": svc.ID, "duration": 30}},
-		})
+		}}})
+		do("PUT", addr+"/slots", tok.AccessToken, string(body))
 	}
-	body, _ := json.Marshal(map[string]any{"slots": slots})
-	do("PUT", addr+"/slots", tok.AccessToken, string(body))
 	return m, tok.AccessToken, day0
 }
 
