@@ -116,9 +116,9 @@ func (m *Mock) PatientMoves(clientID, bookingID string, start time.Time) (string
 	}
 
 	t.mu.Lock()
-	old := t.bookingNotificationJSON(b)
 	nb := t.move(b, a, start, b.duration, b.serviceID, "user", now)
-	old = t.bookingNotificationJSON(b)
+	// The old booking as it now stands: canceled, pointing at its successor.
+	old := t.bookingNotificationJSON(b)
 	data := t.envelope(a)
 	data["old_visit_booking"] = old
 	data["new_visit_booking"] = t.bookingNotificationJSON(nb)

@@ -1,7 +1,6 @@
 package docplanner
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"sync"
@@ -240,5 +239,3 @@ const (
 func (t *tenant) rfc3339(at time.Time) string {
 	return at.In(t.loc).Format("2006-01-02T15:04:05-07:00")
 }
-
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
