@@ -99,11 +99,7 @@ func (w *world) patientBooks(locationID, weekday, hhmm string) error {
 }
 
 func (w *world) patientTries(locationID, weekday, hhmm string) error {
-	l, err := w.location(locationID)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	l, start, err := w.calendarAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -257,11 +253,7 @@ func (w *world) checkRefused() error {
 }
 
 func (w *world) noDoubleBooking(locationID, weekday, hhmm string) error {
-	l, err := w.location(locationID)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	l, start, err := w.calendarAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -306,11 +298,7 @@ func (w *world) platformBookingAt(l fixture.Location, start time.Time) (bool, st
 }
 
 func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
-	l, err := w.location(locationID)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	l, start, err := w.calendarAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -322,11 +310,7 @@ func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
 }
 
 func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {
-	l, err := w.location(locationID)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	l, start, err := w.calendarAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -351,11 +335,7 @@ func (w *world) offered(l fixture.Location, start time.Time) (bool, error) {
 }
 
 func (w *world) platformOffers(locationID, weekday, hhmm string) error {
-	l, err := w.location(locationID)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	l, start, err := w.calendarAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -370,11 +350,7 @@ func (w *world) platformOffers(locationID, weekday, hhmm string) error {
 }
 
 func (w *world) platformDoesNotOffer(locationID, weekday, hhmm string) error {
-	l, err := w.location(locationID)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	l, start, err := w.calendarAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}

@@ -165,6 +165,16 @@ func (w *world) at(weekday, hhmm string) (time.Time, error) {
 	return w.s.fixture.NextWeekday(w.today, wd, c), nil
 }
 
+// calendarAt resolves a calendar and a time on it ("next Monday at 10:30").
+func (w *world) calendarAt(locationID, weekday, hhmm string) (fixture.Location, time.Time, error) {
+	l, err := w.location(locationID)
+	if err != nil {
+		return l, time.Time{}, err
+	}
+	at, err := w.at(weekday, hhmm)
+	return l, at, err
+}
+
 // horizon is the window the partner feeds: tomorrow to the last day.
 func (w *world) horizon() (time.Time, time.Time) {
 	loc := w.s.fixture.Location()
