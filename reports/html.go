@@ -60,7 +60,7 @@ type extraView struct {
 
 // WriteHTML writes the report page.
 func WriteHTML(path string, r Run) error {
-	total, passed, failed := r.Counts()
+	total, passed, failed, skipped := r.Counts()
 	var features []featureView
 	index := map[string]int{}
 	var failures []scenarioView
@@ -92,7 +92,7 @@ func WriteHTML(path string, r Run) error {
 	}
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]any{
-		"Run": r, "Total": total, "Passed": passed, "Failed": failed,
+		"Run": r, "Total": total, "Passed": passed, "Failed": failed, "Skipped": skipped,
 		"Features": features, "Failures": failures, "Extras": extras(r.Extras),
 	})
 	if err != nil {

@@ -41,6 +41,8 @@ type Scenario struct {
 	Duration              time.Duration
 	Steps                 []Step
 	FailedStep, Reason    string
+	// Attempts counts runs in a joint session, when over one.
+	Attempts int
 }
 
 // Step is one step's outcome.
@@ -48,13 +50,17 @@ type Step struct {
 	Keyword, Text, Status, Error string
 }
 
-// Counts of scenarios by outcome.
-func (r Run) Counts() (total, passed, failed int) {
+// Counts of scenarios by outcome; skipped ones (a joint session's
+// operator stopped them) are neither passed nor failed.
+func (r Run) Counts() (total, passed, failed, skipped int) {
 	for _, s := range r.Scenarios {
 		total++
-		if s.Status == "passed" {
+		switch s.Status {
+		case "passed":
 			passed++
-		} else {
+		case "skipped":
+			skipped++
+		default:
 			failed++
 		}
 	}

@@ -34,25 +34,9 @@ the partner under test; --fault starts it with a named integration bug.
 Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configuration error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg := runner.Config{Faults: faults, LatencyBudget: budget}
-			if configPath != "" {
-				file, err := runner.LoadFile(configPath)
-				if err != nil {
-					return usageError{err}
-				}
-				if platform == "" {
-					platform = file.Platform
-				}
-				if file.Platform != "" && file.Platform != platform {
-					return usagef("config %s is for platform %q but --platform says %q", configPath, file.Platform, platform)
-				}
-				cfg.Partner = &file.Partner
-				if cfg.LatencyBudget == 0 {
-					cfg.LatencyBudget = file.Checks.LatencyBudget
-				}
-			}
-			if platform == "" {
-				platform = "docplanner"
+			cfg, platform, err := partnerConfig(platform, configPath, faults, budget)
+			if err != nil {
+				return err
 			}
 			if platform == "all" {
 				if configPath != "" || len(faults) > 0 || image.image != "" {
@@ -110,6 +94,32 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
 	image.register(f)
 	return cmd
+}
+
+// partnerConfig reads --config (when given) into a run's config; the
+// platform comes from --platform, else the file, else docplanner.
+func partnerConfig(platform, configPath string, faults []string, budget time.Duration) (runner.Config, string, error) {
+	cfg := runner.Config{Faults: faults, LatencyBudget: budget}
+	if configPath != "" {
+		file, err := runner.LoadFile(configPath)
+		if err != nil {
+			return cfg, "", usageError{err}
+		}
+		if platform == "" {
+			platform = file.Platform
+		}
+		if file.Platform != "" && file.Platform != platform {
+			return cfg, "", usagef("config %s is for platform %q but --platform says %q", configPath, file.Platform, platform)
+		}
+		cfg.Partner = &file.Partner
+		if cfg.LatencyBudget == 0 {
+			cfg.LatencyBudget = file.Checks.LatencyBudget
+		}
+	}
+	if platform == "" {
+		platform = "docplanner"
+	}
+	return cfg, platform, nil
 }
 
 func checkFaults(p runner.Platform, faults []string) error {

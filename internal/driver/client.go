@@ -193,3 +193,28 @@ func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, i
 	}
 	return nil
 }
+
+// Driver is the contract as scenarios use it. Client speaks it over HTTP; in
+// a joint session an operator stands in for the staff actions
+// (internal/operator), so scenarios cannot tell and need not care.
+type Driver interface {
+	Base() string
+	Health(ctx context.Context) (name string, err error)
+	Reset(ctx context.Context, platform string, settings any) error
+	LoadFixture(ctx context.Context, fixture any) error
+	Act(ctx context.Context, action string, params any, result any) error
+	View(ctx context.Context, name string, out any) error
+}
+
+var _ Driver = (*Client)(nil)
+
+// Skipped is an action nobody performed: the operator of a joint session
+// declined it, with a reason. The step it belongs to is skipped, never
+// passed, whatever the step makes of the error.
+type Skipped struct {
+	Action, Reason string
+}
+
+func (s *Skipped) Error() string {
+	return fmt.Sprintf("the operator skipped %s: %s", s.Action, s.Reason)
+}

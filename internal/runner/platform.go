@@ -10,6 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/faults"
 	"github.com/accord-harness/accord/internal/journal"
 )
@@ -39,6 +40,30 @@ type Config struct {
 	// ReportDir is the run's report directory, filled in by Run, for sessions
 	// that write report files of their own (a platform's dashboard, say).
 	ReportDir string
+	// Operator is the person at the terminal in a joint session; nil is an
+	// automated run.
+	Operator Operator
+}
+
+// Operator carries out, in the partner's own system, the staff actions a
+// scenario asks for (accord session; internal/operator). Everything else,
+// scenarios and checks alike, is the same as in an automated run.
+type Operator interface {
+	// Manual puts the operator in front of the partner's driver for the
+	// actions named in instructions (action → text/template of its params).
+	Manual(d driver.Driver, instructions map[string]string) driver.Driver
+	// TakeSkip reports an action skipped since the last call, and why.
+	TakeSkip() (reason string, ok bool)
+	// Notes are what the operator wrote down, for the report.
+	Notes() []string
+}
+
+// Progress follows a run step by step (a live terminal display).
+type Progress interface {
+	ScenarioStarted(feature, name string)
+	StepStarted(text string)
+	StepDone(text, status string, err error)
+	ScenarioDone(name, status string)
 }
 
 // Session is one run's mock platform and partner.

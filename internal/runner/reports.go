@@ -16,12 +16,12 @@ func writeReports(dir string, sum *Summary, session Session, red *redact.Redacto
 	run := reports.Run{
 		Platform: sum.Platform, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
 		Started: sum.Started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
-		Extras: sum.Extras,
+		Extras: sum.Extras, Notes: sum.Notes,
 	}
 	for _, s := range sum.Scenarios {
 		sc := reports.Scenario{
 			Feature: s.Feature, Name: s.Name, Status: s.Status, FailedStep: s.FailedStep,
-			Reason:   red.String(s.Reason),
+			Reason: red.String(s.Reason), Attempts: s.Attempts,
 			Duration: time.Duration(s.DurationSeconds * float64(time.Second)),
 		}
 		for _, st := range s.Steps {

@@ -31,6 +31,8 @@ type Options struct {
 	NoColors bool
 	// TestingT makes each scenario a subtest, for `go test`.
 	TestingT *testing.T
+	// Progress follows the run step by step; nil shows nothing more.
+	Progress Progress
 }
 
 // Report file names inside the report directory.
@@ -46,94 +48,194 @@ var ErrNoScenarios = errors.New("no scenario matched")
 
 // Run starts the platform's session, runs its features and writes the report.
 func Run(ctx context.Context, p Platform, opts Options) (*Summary, error) {
-	dir := opts.ReportDir
-	if dir == "" {
+	l, err := Open(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	return l.Run(ctx)
+}
+
+// Live is a run that stays open between passes over the features: a joint
+// session runs them all, then re-runs single scenarios against the same
+// platform and partner. The report directory is rewritten after every pass,
+// so it always holds the latest result of every scenario and nothing is lost
+// when the session ends abruptly.
+type Live struct {
+	p        Platform
+	opts     Options
+	dir      string
+	cleanup  func()
+	session  Session
+	started  time.Time
+	secrets  func() []string
+	console  io.Writer
+	features []map[string]json.RawMessage // every pass's cucumber.json, merged
+	skips    map[string]string            // scenario key → the operator's reason
+	attempts map[string]int
+	passes   int
+	broken   bool // godog failed for a reason no scenario shows
+}
+
+// Open starts the platform's session; Run then runs scenarios on it.
+func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
+	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, attempts: map[string]int{}}
+	if l.dir == "" {
 		tmp, err := os.MkdirTemp("", "accord-report-")
 		if err != nil {
 			return nil, err
 		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+		l.dir, l.cleanup = tmp, func() { os.RemoveAll(tmp) }
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("report directory %s: %w", dir, err)
+	if err := os.MkdirAll(l.dir, 0o755); err != nil {
+		l.cleanup()
+		return nil, fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
-	started := time.Now()
-	opts.Config.ReportDir = dir
-	session, err := p.Start(ctx, opts.Config)
+	l.started = time.Now()
+	l.opts.Config.ReportDir = l.dir
+	session, err := p.Start(ctx, l.opts.Config)
+	if err != nil {
+		l.cleanup()
+		return nil, err
+	}
+	l.session = session
+	l.secrets = func() []string { return nil }
+	if tr, ok := session.(Traffic); ok {
+		l.secrets = tr.Secrets
+	}
+	l.console = io.Discard
+	if opts.Console != nil {
+		l.console = &redactingWriter{w: opts.Console, secrets: l.secrets}
+	}
+	return l, nil
+}
+
+// Close ends the session (and removes a temporary report directory).
+func (l *Live) Close() error {
+	err := l.session.Close()
+	l.cleanup()
+	return err
+}
+
+// Run runs the scenarios at paths ("bookings.feature:24"; none means every
+// feature, filtered by the tags) and rewrites the report directory with the
+// latest result of every scenario run so far.
+func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
+	first := l.passes == 0
+	l.passes++
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	tags := l.opts.Tags
+	if !first {
+		tags = "" // a scenario named by its line runs whatever its tags
+	}
+	pass, err := os.CreateTemp("", "accord-pass-*.json")
 	if err != nil {
 		return nil, err
 	}
-	defer session.Close()
-	secrets := func() []string { return nil }
-	if tr, ok := session.(Traffic); ok {
-		secrets = tr.Secrets
+	pass.Close()
+	defer os.Remove(pass.Name())
+	format := "cucumber:" + pass.Name()
+	if first {
+		format += ",junit:" + filepath.Join(l.dir, JUnitFile)
 	}
-	var console io.Writer = io.Discard
-	if opts.Console != nil {
-		console = &redactingWriter{w: opts.Console, secrets: secrets}
+	if l.opts.Console != nil {
+		format = "pretty," + format
 	}
-
 	suite := godog.TestSuite{
-		Name:                p.Name(),
-		ScenarioInitializer: session.InitializeScenario,
+		Name:                l.p.Name(),
+		ScenarioInitializer: l.initializeScenario,
 		Options: &godog.Options{
-			Format:         fmt.Sprintf("pretty,cucumber:%s,junit:%s", filepath.Join(dir, CucumberFile), filepath.Join(dir, JUnitFile)),
-			Output:         console,
-			FS:             p.Features(),
-			Paths:          []string{"."},
-			Tags:           opts.Tags,
+			Format:         format,
+			Output:         l.console,
+			FS:             l.p.Features(),
+			Paths:          paths,
+			Tags:           tags,
 			Strict:         true,
-			NoColors:       opts.NoColors,
+			NoColors:       l.opts.NoColors,
 			Concurrency:    1,
-			TestingT:       opts.TestingT,
+			TestingT:       l.opts.TestingT,
 			DefaultContext: ctx,
 		},
 	}
 	status := suite.Run()
-	red := redact.New(secrets()...)
-	// godog's own reports carry failure messages: scrub them like the rest.
-	for _, name := range []string{CucumberFile, JUnitFile} {
-		if err := scrubFile(filepath.Join(dir, name), red); err != nil {
+	red := redact.New(l.secrets()...)
+	if first {
+		// godog's own reports carry failure messages: scrub them like the rest.
+		if err := scrubFile(filepath.Join(l.dir, JUnitFile), red); err != nil {
 			return nil, err
 		}
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, CucumberFile))
-	if err != nil {
-		return nil, fmt.Errorf("godog wrote no cucumber report (status %d): %w", status, err)
+	raw, err := os.ReadFile(pass.Name())
+	if err != nil || len(raw) == 0 {
+		return nil, fmt.Errorf("godog wrote no cucumber report (status %d): %v", status, err)
 	}
-	sum, err := summarize(raw)
+	if err := l.merge([]byte(red.String(string(raw)))); err != nil {
+		return nil, err
+	}
+	merged, err := json.MarshalIndent(l.features, "", "    ")
 	if err != nil {
 		return nil, err
 	}
+	if err := os.WriteFile(filepath.Join(l.dir, CucumberFile), merged, 0o644); err != nil {
+		return nil, fmt.Errorf("report directory %s: %w", l.dir, err)
+	}
+	sum, err := summarize(merged)
+	if err != nil {
+		return nil, err
+	}
+	l.broken = l.broken || (first && status != 0 && sum.Verdict == "passed")
+	if err := l.complete(sum, red); err != nil {
+		return nil, err
+	}
+	if sum.Counts.Scenarios == 0 {
+		return sum, fmt.Errorf("%w the tags %q", ErrNoScenarios, l.opts.Tags)
+	}
+	return sum, nil
+}
+
+// complete fills in what the cucumber report does not know and writes
+// summary.json, report.html, traffic.har and, after a re-run, junit.xml.
+func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
+	p := l.p
 	sum.Platform = p.Name()
-	sum.Partner = session.PartnerName()
-	sum.Started = started
-	sum.DurationSeconds = time.Since(started).Seconds()
+	sum.Partner = l.session.PartnerName()
+	sum.Started = l.started
+	sum.DurationSeconds = time.Since(l.started).Seconds()
 	sum.Version = version.Version
+	var err error
 	if sum.Inputs, err = inputs(p); err != nil {
-		return nil, err
+		return err
 	}
-	sum.Extras = session.Extras()
-	if status != 0 && sum.Verdict == "passed" {
+	sum.Extras = l.session.Extras()
+	sum.applySkips(l.skips, l.attempts)
+	if l.broken && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
 	}
+	if op := l.opts.Config.Operator; op != nil {
+		for _, n := range op.Notes() {
+			sum.Notes = append(sum.Notes, red.String(n))
+		}
+	}
 	out, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	out = []byte(red.String(string(out)))
-	if err := os.WriteFile(filepath.Join(dir, SummaryFile), out, 0o644); err != nil {
-		return nil, fmt.Errorf("report directory %s: %w", dir, err)
+	if err := os.WriteFile(filepath.Join(l.dir, SummaryFile), out, 0o644); err != nil {
+		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
-	if err := writeReports(dir, sum, session, red); err != nil {
-		return nil, fmt.Errorf("report directory %s: %w", dir, err)
+	if l.passes > 1 {
+		if err := writeJUnit(filepath.Join(l.dir, JUnitFile), sum); err != nil {
+			return fmt.Errorf("report directory %s: %w", l.dir, err)
+		}
 	}
-	if sum.Counts.Scenarios == 0 {
-		return sum, fmt.Errorf("%w the tags %q", ErrNoScenarios, opts.Tags)
+	if err := writeReports(l.dir, sum, l.session, red); err != nil {
+		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
-	return sum, nil
+	return nil
 }
 
 // Summary is summary.json.
@@ -149,6 +251,8 @@ type Summary struct {
 	Counts          Counts            `json:"counts"`
 	Scenarios       []ScenarioResult  `json:"scenarios"`
 	Extras          map[string]any    `json:"extras,omitempty"`
+	// Notes are the operator's, in a joint session.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Counts of scenarios.
@@ -156,17 +260,23 @@ type Counts struct {
 	Scenarios int `json:"scenarios"`
 	Passed    int `json:"passed"`
 	Failed    int `json:"failed"`
+	// Skipped scenarios were stopped by the operator of a joint session.
+	Skipped int `json:"skipped,omitempty"`
 }
 
 // ScenarioResult is one scenario's outcome.
 type ScenarioResult struct {
-	Feature         string       `json:"feature"`
-	Name            string       `json:"name"`
+	Feature string `json:"feature"`
+	Name    string `json:"name"`
+	// Location is the scenario's feature file and line ("bookings.feature:24").
+	Location        string       `json:"location"`
 	Status          string       `json:"status"`
 	DurationSeconds float64      `json:"duration_seconds"`
 	FailedStep      string       `json:"failed_step,omitempty"`
 	Reason          string       `json:"reason,omitempty"`
 	Steps           []StepResult `json:"steps"`
+	// Attempts counts runs of the scenario in a joint session, when over one.
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // StepResult is one step's outcome.
@@ -177,7 +287,7 @@ type StepResult struct {
 	Error   string `json:"error,omitempty"`
 }
 
-// Failed lists the names of failed scenarios.
+// Failed lists the scenarios that did not pass (failed or skipped).
 func (s *Summary) Failed() []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
@@ -189,9 +299,11 @@ func (s *Summary) Failed() []ScenarioResult {
 }
 
 type cucumberFeature struct {
+	URI      string `json:"uri"`
 	Name     string `json:"name"`
 	Elements []struct {
 		Name  string `json:"name"`
+		Line  int    `json:"line"`
 		Type  string `json:"type"`
 		Steps []struct {
 			Keyword string `json:"keyword"`
@@ -217,7 +329,7 @@ func summarize(raw []byte) (*Summary, error) {
 			if el.Type != "scenario" {
 				continue
 			}
-			r := ScenarioResult{Feature: f.Name, Name: el.Name, Status: "passed"}
+			r := ScenarioResult{Feature: f.Name, Name: el.Name, Status: "passed", Location: fmt.Sprintf("%s:%d", featureFile(f.URI), el.Line)}
 			var ns int64
 			for _, st := range el.Steps {
 				ns += st.Result.Duration

@@ -44,26 +44,32 @@ func (s *Servers) Close() {
 }
 
 // Partner connects to the partner's driver at url and checks its health. The
-// config (nil for a bundled partner) may set the timeouts and the name shown
-// in reports; otherwise the driver's own name is used.
-func Partner(ctx context.Context, url string, cfg *runner.PartnerConfig) (*driver.Client, string, error) {
+// partner config (nil for a bundled partner) may set the timeouts and the
+// name shown in reports; otherwise the driver's own name is used. In a joint
+// session the operator takes over the actions named in instructions
+// (action → text/template of its params).
+func Partner(ctx context.Context, url string, cfg runner.Config, instructions map[string]string) (driver.Driver, string, error) {
 	timeout, actions := 10*time.Second, time.Duration(0)
-	if cfg != nil {
-		if cfg.Timeout > 0 {
-			timeout = cfg.Timeout
+	if p := cfg.Partner; p != nil {
+		if p.Timeout > 0 {
+			timeout = p.Timeout
 		}
-		actions = cfg.ActionTimeout
+		actions = p.ActionTimeout
 	}
-	d, err := driver.NewWithActionTimeout(url, timeout, actions)
+	c, err := driver.NewWithActionTimeout(url, timeout, actions)
 	if err != nil {
 		return nil, "", err
 	}
-	name, err := d.Health(ctx)
+	name, err := c.Health(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("the partner under test is not answering: %w", err)
 	}
-	if cfg != nil && cfg.Name != "" {
-		name = cfg.Name
+	if cfg.Partner != nil && cfg.Partner.Name != "" {
+		name = cfg.Partner.Name
+	}
+	var d driver.Driver = c
+	if cfg.Operator != nil {
+		d = cfg.Operator.Manual(c, instructions)
 	}
 	return d, name, nil
 }

@@ -61,7 +61,7 @@ type session struct {
 	mockURL string
 	smtp    *smtptest.Server
 	relay   *relay
-	driver  *driver.Client
+	driver  driver.Driver
 	partner string
 	fixture *dikidifixture.Fixture // the salon's week, placed after the run clock's now
 	waiter  clock.Waiter
@@ -164,7 +164,7 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 100 * time.Millisecond}
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg.Partner); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
 		s.Close()
 		return nil, err
 	}

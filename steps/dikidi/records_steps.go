@@ -69,7 +69,7 @@ func (w *world) act(try, flow, what, action string, params map[string]any, res a
 	w.actMark = w.mark()
 	w.actErr = w.s.driver.Act(w.ctx, action, params, res)
 	if w.actErr != nil && try == "" {
-		return fmt.Errorf("%s: the partner could not %s: %v (%s)", flow, what, w.actErr, w.evidence(w.actMark))
+		return fmt.Errorf("%s: the partner could not %s: %w (%s)", flow, what, w.actErr, w.evidence(w.actMark))
 	}
 	return nil
 }

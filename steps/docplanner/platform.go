@@ -108,7 +108,7 @@ type session struct {
 	journal *journal.Journal
 	mock    *mock.Mock
 	mockURL string
-	driver  *driver.Client
+	driver  driver.Driver
 	partner string
 	fixture *fixture.Fixture
 	waiter  clock.Waiter
@@ -227,7 +227,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg.Partner); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
 		s.Close()
 		return nil, err
 	}

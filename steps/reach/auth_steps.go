@@ -178,7 +178,7 @@ func (w *world) grantAccess() error {
 	err := w.s.driver.Act(w.ctx, "authorize", map[string]any{"client_id": w.oauth.ClientID, "redirect_uri": w.oauth.RedirectURI,
 		"scope": "read:company", "state": state}, &out)
 	if err != nil {
-		return fmt.Errorf("authentication: the customer could not grant access: %v", err)
+		return fmt.Errorf("authentication: the customer could not grant access: %w", err)
 	}
 	u, err := url.Parse(out.Redirect)
 	if err != nil || !strings.HasPrefix(out.Redirect, w.oauth.RedirectURI) {

@@ -53,7 +53,7 @@ type session struct {
 	clock     *clock.Run
 	journal   *journal.Journal
 	reach     *mock.Reach
-	driver    *driver.Client
+	driver    driver.Driver
 	partner   string
 	books     *reachfixture.Company
 	budget    time.Duration
@@ -119,7 +119,7 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 		s.Close()
 		return nil, err
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg.Partner); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/accord-harness/accord/internal/operator"
+	"github.com/accord-harness/accord/internal/runner"
+)
+
+func init() { commands = append(commands, newSessionCmd) }
+
+func newSessionCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		platform, configPath, tags, reportDir string
+		faults                                []string
+		budget                                time.Duration
+		image                                 partnerImage
+	)
+	cmd := &cobra.Command{
+		Use:   "session [FEATURE[:LINE] ...]",
+		Short: "Run a platform's acceptance features with an operator at the terminal (joint session)",
+		Long: `Run the same features as 'accord run', with a person at the terminal. Staff actions in the
+partner's own system (book a visit, change working hours, add a break, grant access) are shown
+as instructions; the run waits until the operator answers:
+
+  Enter                    done (then answer any question, such as the new visit's id)
+  a                        let the partner's driver do it instead
+  r <what it said>         the partner's system refused it
+  s <reason>               skip it: the scenario is marked skipped with the reason
+  n <text>                 a note for the report (at any time)
+  q                        end the session (the report keeps what ran)
+
+Setup, the partner's views and its jobs (activate, sync) still go through the partner's driver,
+so every check is the one an automated run makes. After the run, a failed or skipped scenario
+can be re-run by its number without restarting. The report directory is rewritten after
+every pass. Progress is live on a terminal, plain lines otherwise.
+
+Arguments name feature files or single scenarios (bookings.feature:24, as the report's
+locations say) to run only those.
+
+Exit codes: 0 every scenario passed, 1 a scenario failed or was skipped, or the session was
+ended early, 2 usage or configuration error.`,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			cfg, platform, err := partnerConfig(platform, configPath, faults, budget)
+			if err != nil {
+				return err
+			}
+			if platform == "all" {
+				return usagef("a session runs one platform at a time: --platform docplanner, dikidi or reach")
+			}
+			p, err := lookupPlatform(platform)
+			if err != nil {
+				return err
+			}
+			if err := checkFaults(p, faults); err != nil {
+				return err
+			}
+			sig, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			ctx, end := context.WithCancel(sig)
+			defer end()
+			term := operator.New(cmd.InOrStdin(), stdout, isTerminal(stdout), end)
+			defer term.Close()
+			cfg.Operator = term
+			finishImage, err := image.start(ctx, cmd, platform, &cfg, configPath, reportDir)
+			if err != nil {
+				return err
+			}
+			defer finishImage()
+			live, err := runner.Open(ctx, p, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Progress: term})
+			if err != nil {
+				return usageError{fmt.Errorf("%s session could not start: %w", platform, err)}
+			}
+			defer live.Close()
+			fmt.Fprintf(stdout, "accord session · %s · report in %s\n"+
+				"Steps done in the partner's system are shown as ACTION; n <text> adds a note at any time.\n", platform, reportDir)
+			sum, err := live.Run(ctx, paths...)
+			for err == nil && ctx.Err() == nil && sum.Verdict != "passed" {
+				var again string
+				if again, err = pickScenario(ctx, term, stdout, sum); err != nil || again == "" {
+					break
+				}
+				sum, err = live.Run(ctx, again)
+			}
+			if errors.Is(err, runner.ErrNoScenarios) {
+				return usageError{err}
+			}
+			if err != nil && !errors.Is(err, operator.ErrAborted) && ctx.Err() == nil {
+				return fmt.Errorf("%s session: %w", platform, err)
+			}
+			// Notes written after the last pass reach the report too.
+			if sum, err = live.Report(); err != nil {
+				return fmt.Errorf("%s session: %w", platform, err)
+			}
+			fmt.Fprintf(stdout, "\n%s: %s against %s — %d scenarios, %d passed, %d failed, %d skipped; %d notes; report in %s\n",
+				platform, sum.Verdict, sum.Partner, sum.Counts.Scenarios, sum.Counts.Passed, sum.Counts.Failed, sum.Counts.Skipped, len(sum.Notes), reportDir)
+			if ctx.Err() != nil {
+				return failedError{msg: "the session was ended before every scenario ran\n"}
+			}
+			if sum.Verdict != "passed" {
+				return failedError{msg: ""}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&platform, "platform", "", "platform to accept against (default docplanner, or the config file's)")
+	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
+	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
+	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
+	f.StringVar(&reportDir, "report-dir", "accord-session", "directory for the session's report")
+	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
+	image.register(f)
+	return cmd
+}
+
+// pickScenario lists what did not pass and asks which to run again; "" is
+// the operator finishing the session.
+func pickScenario(ctx context.Context, term *operator.Terminal, out io.Writer, sum *runner.Summary) (string, error) {
+	failed := sum.Failed()
+	fmt.Fprintf(out, "\n%d of %d scenarios did not pass:\n", len(failed), sum.Counts.Scenarios)
+	for i, f := range failed {
+		fmt.Fprintf(out, "  %d. [%s] %s / %s (%s)\n     %s\n", i+1, f.Status, f.Feature, f.Name, f.Location, oneLine(f.Reason, 200))
+	}
+	for {
+		line, err := term.Line(ctx, "Number to run that scenario again · n <text> note · Enter to finish\n> ")
+		if err != nil || line == "" {
+			return "", err
+		}
+		if line == "q" {
+			return "", nil
+		}
+		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(failed) {
+			fmt.Fprintf(out, "Running again: %s\n", failed[n-1].Name)
+			return failed[n-1].Location, nil
+		}
+		fmt.Fprintf(out, "  %q: a number from 1 to %d, or Enter to finish\n", line, len(failed))
+	}
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/container/containertest"
+	"github.com/accord-harness/accord/internal/runner"
+)
+
+// screen is what a person at the terminal sees, as it arrives.
+type screen struct {
+	t    *testing.T
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	seen int // where the next expect starts looking
+}
+
+func (s *screen) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *screen) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// expect waits for re to appear after what was already matched and returns
+// its submatches; the deadline only bounds a broken session.
+func (s *screen) expect(re string) []string {
+	s.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		text := s.buf.String()[s.seen:]
+		if loc := rx.FindStringSubmatchIndex(text); loc != nil {
+			m := rx.FindStringSubmatch(text)
+			s.seen += loc[1]
+			s.mu.Unlock()
+			return m
+		}
+		s.mu.Unlock()
+		time.Sleep(20 * time.Millisecond) // polling a pty: there is no event to wait on
+	}
+	s.t.Fatalf("the terminal never showed %q; it shows:\n%s", re, s.String())
+	return nil
+}
+
+// TestSessionThroughATerminal plays the operator of a joint session on a
+// pseudo-terminal: one action done by hand in the partner's system (through
+// the driver address the instruction shows, as the partner's own tooling
+// would) with its id typed in, one skipped with a reason, a note, and the
+// skipped scenario re-run from the menu, this time letting the driver act.
+func TestSessionThroughATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds accord and runs a session")
+	}
+	bin := containertest.Binary(t, t.TempDir())
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "session", "--platform", "docplanner", "--report-dir", dir,
+		"bookings.feature:24", "bookings.feature:36")
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 160})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = tty.Close() })
+	scr := &screen{t: t}
+	go func() { _, _ = io.Copy(scr, tty) }()
+	typeLine := func(s string) {
+		t.Helper()
+		_, err := tty.Write([]byte(s + "\r"))
+		require.NoError(t, err)
+	}
+
+	// Scenario 1: the receptionist's booking, done by hand.
+	scr.expect(`▶ 1 · bookings.feature · A visit booked by the receptionist reaches Docplanner`)
+	scr.expect(`ACTION in the partner's system`)
+	scr.expect(`book a visit: svc-consult on calendar anna-centrum, Mon \d+ \w+ \d{4} 11:00 \(UTC\+0[12]:00\)`)
+	call := scr.expect(`as a driver call: POST (http://127\.0\.0\.1:\d+/actions) (\{.*?\})\x1b\[0m`)
+	scr.expect(`\n> `)
+	typeLine("n the receptionist used the new booking screen")
+	scr.expect(`noted\.`)
+	resp, err := http.Post(call[1], "application/json", strings.NewReader(call[2]))
+	require.NoError(t, err)
+	var done struct {
+		Result struct {
+			BookingID string `json:"booking_id"`
+		} `json:"result"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&done))
+	resp.Body.Close()
+	require.NotEmpty(t, done.Result.BookingID)
+	typeLine("")
+	scr.expect(`The visit's id in the clinic's system \(booking_id\)\?`)
+	typeLine(done.Result.BookingID)
+	scr.expect(`\r\x1b\[K  … within the latency budget Docplanner shows a booking`) // the live status line
+	scr.expect(`✓.*Docplanner no longer offers "anna-centrum" next Monday at 11:00`)
+	scr.expect(`PASSED`)
+
+	// Scenario 2: the booking it needs is skipped, with the reason.
+	scr.expect(`▶ 2 · bookings.feature · A cancellation by the receptionist reaches Docplanner`)
+	scr.expect(`ACTION in the partner's system`)
+	scr.expect(`\n> `)
+	typeLine("s the front desk is busy")
+	scr.expect(`skipped:.*the front desk is busy`)
+	scr.expect(`SKIPPED`)
+
+	// The menu offers the skipped scenario again; this time the driver acts.
+	scr.expect(`1 of 2 scenarios did not pass:`)
+	scr.expect(`1\. \[skipped\] Synchronising all bookings, both ways / A cancellation by the receptionist reaches Docplanner \(bookings.feature:36\)`)
+	scr.expect(`Number to run that scenario again`)
+	typeLine("1")
+	scr.expect(`▶ 3 · bookings.feature · A cancellation by the receptionist reaches Docplanner`)
+	for range 2 { // book, then cancel
+		scr.expect(`ACTION in the partner's system`)
+		scr.expect(`\n> `)
+		typeLine("a")
+	}
+	scr.expect(`PASSED`)
+	scr.expect(`docplanner: passed against .* 2 scenarios, 2 passed, 0 failed, 0 skipped; 1 notes; report in`)
+	require.NoError(t, cmd.Wait(), scr.String())
+
+	raw, err := os.ReadFile(filepath.Join(dir, runner.SummaryFile))
+	require.NoError(t, err)
+	var sum runner.Summary
+	require.NoError(t, json.Unmarshal(raw, &sum))
+	assert.Equal(t, "passed", sum.Verdict)
+	require.Len(t, sum.Scenarios, 2)
+	assert.Equal(t, "bookings.feature:36", sum.Scenarios[1].Location)
+	assert.Equal(t, 2, sum.Scenarios[1].Attempts)
+	require.Len(t, sum.Notes, 1)
+	assert.Contains(t, sum.Notes[0], "A visit booked by the receptionist reaches Docplanner · the receptionist used the new booking screen")
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(html), "the receptionist used the new booking screen"), "report.html shows the note")
+	assert.True(t, strings.Contains(string(html), "attempt 2"), "report.html shows the re-run")
+}
+
+// TestSessionWithoutATerminal: in a CI log the session writes plain lines,
+// and a question nobody can answer ends the session instead of hanging.
+func TestSessionWithoutATerminal(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		contains []string
+	}{
+		{"plain lines", []string{"bookings.feature:10"}, exitOK,
+			[]string{"▶ 1 · bookings.feature · A visit booked by a patient on Docplanner reaches the partner by PUSH", "✓ a patient books", "PASSED", "1 passed, 0 failed, 0 skipped"}},
+		{"a failure is listed for a re-run", []string{"--fault", "ignores-platform-cancellations", "bookings.feature:30"}, exitFailed,
+			[]string{"✗ failed: within the latency budget the partner's system shows no booked visit", "1 of 1 scenarios did not pass", "1. [failed]", "docplanner: failed"}},
+		{"an action with nobody to answer ends the session", []string{"bookings.feature:24", "bookings.feature:36"}, exitFailed,
+			[]string{"ACTION in the partner's system", "(the operator's input ended)", "the session was ended before every scenario ran"}},
+		{"one platform at a time", []string{"--platform", "all"}, exitUsage, []string{"a session runs one platform at a time"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			root := newRootCmd(&out, &errb)
+			root.SetIn(strings.NewReader("")) // the operator is not there
+			root.SetArgs(append([]string{"session", "--report-dir", t.TempDir()}, tt.args...))
+			code := exitOK
+			if err := root.Execute(); err != nil {
+				code = exitUsage
+				var fe failedError
+				if errors.As(err, &fe) {
+					code = exitFailed
+				}
+				errb.WriteString(err.Error())
+			}
+			all := out.String() + errb.String()
+			assert.Equal(t, tt.code, code, all)
+			for _, c := range tt.contains {
+				assert.Contains(t, all, c)
+			}
+			assert.NotContains(t, all, "\x1b[", "no terminal escapes in a log")
+		})
+	}
+}
