@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
 	"github.com/accord-harness/accord/steps/dikidi"
@@ -14,14 +15,19 @@ import (
 // TestADifferentCorrectPartnerPassesEverything: the alternative build of the
 // reference partner (events answered 204 and applied afterwards, reverse and
 // sliced reads, whole-week free-time refreshes, optional fields filled, other
-// ids and view orders) must pass every scenario. A failure here means a
+// ids and view orders), and both partners on a grown salon (seven masters,
+// 135 clients, 67 records), must pass every scenario. A failure here means a
 // scenario leans on the first partner's incidental behaviour.
 func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
+	large, err := dikidifixture.SalonLarge()
+	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
 		p    dikidi.Platform
 	}{
 		{"alternative partner", dikidi.Platform{Variant: refpartner.VariantAlt}},
+		{"larger salon", dikidi.Platform{Fixture: large}},
+		{"alternative partner, larger salon", dikidi.Platform{Variant: refpartner.VariantAlt, Fixture: large}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sum, err := runner.Run(context.Background(), tc.p, runner.Options{})
