@@ -36,8 +36,17 @@ import (
 // DefaultLatencyBudget is how long a change may take to reach the other side.
 const DefaultLatencyBudget = 30 * time.Second
 
-// Platform is DIKIDI for the runner.
-type Platform struct{}
+// Platform is DIKIDI for the runner. Its zero value runs the bundled salon
+// against the bundled reference partner (unless the config names another).
+type Platform struct {
+	// Fixture replaces the bundled salon (it must keep the company name,
+	// masters, services and hours the features name); nil means
+	// dikidifixture.Salon().
+	Fixture *dikidifixture.Fixture
+	// Variant starts the bundled reference partner's alternative build
+	// (refpartner.VariantAlt): correct, but different in every incidental way.
+	Variant string
+}
 
 func (Platform) Name() string { return "dikidi" }
 
@@ -100,14 +109,17 @@ type latency struct {
 // Start serves the mock and the relay on loopback (or where the config says),
 // starts an SMTP server for DIKIDI's e-mails, and starts the bundled
 // reference partner unless the config names another one.
-func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
 	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget}
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}
-	base, err := dikidifixture.Salon()
-	if err != nil {
-		return nil, err
+	var err error
+	base := p.Fixture
+	if base == nil {
+		if base, err = dikidifixture.Salon(); err != nil {
+			return nil, err
+		}
 	}
 	if s.fixture, err = base.WeekAfter(s.clock.Now()); err != nil {
 		return nil, err
@@ -139,24 +151,28 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 	s.relay.base = "http://" + raddr
 	var driverURL string
 	if cfg.Partner == nil {
-		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults})
+		ref, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: p.Variant})
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		paddr, err := s.servers.Serve("127.0.0.1:0", p)
+		paddr, err := s.servers.Serve("127.0.0.1:0", ref)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
 		driverURL = "http://" + paddr
-		p.SetPublicURL(driverURL)
+		ref.SetPublicURL(driverURL)
 		// The embedded partner shares the run clock, so waiting advances it.
 		s.waiter = clock.Waiter{Clock: s.clock, Virtual: true}
 	} else {
 		if len(cfg.Faults) > 0 {
 			s.Close()
 			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
+		}
+		if p.Variant != "" {
+			s.Close()
+			return nil, fmt.Errorf("variant %q is a build of the bundled reference partner; it cannot apply to a partner named in a config file", p.Variant)
 		}
 		if cfg.Partner.MockURL != "" {
 			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")

@@ -2,6 +2,7 @@ package dikidi
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,6 +144,9 @@ func (w *world) sameFreeTimes(serviceName, masterName, weekday string) error {
 		for _, t := range want {
 			wantS = append(wantS, t.Format("15:04"))
 		}
+		// The view's order of times is the partner's own: compare the offers.
+		slices.Sort(got)
+		slices.Sort(wantS)
 		if strings.Join(got, " ") != strings.Join(wantS, " ") {
 			return false, fmt.Sprintf("the partner offers [%s], DIKIDI offers [%s]; %s", strings.Join(got, " "), strings.Join(wantS, " "), w.deliveries(w.changeMark))
 		}

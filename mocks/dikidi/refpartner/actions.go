@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -118,11 +117,6 @@ func (s *session) duration(serviceIDs []int64) time.Duration {
 	return time.Duration(total) * time.Minute
 }
 
-func (s *session) newID() string {
-	s.nextID++
-	return "pr-" + strconv.Itoa(s.nextID)
-}
-
 func (s *session) drop(r *rec) {
 	for i, x := range s.records {
 		if x == r {
@@ -156,13 +150,13 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 	if err := p.mayChangeRecords(s, "add-record", "records.add_edit", s.perms.Records.AddEdit); err != nil {
 		return nil, err
 	}
-	r := &rec{ID: s.newID(), Type: "record", Status: "new", MasterID: in.MasterID, Start: in.Start.In(s.loc),
+	r := &rec{ID: p.newRecordID(s), Type: "record", Status: "new", MasterID: in.MasterID, Start: in.Start.In(s.loc),
 		End: in.Start.In(s.loc).Add(s.duration(in.ServiceIDs)), ServiceIDs: in.ServiceIDs, Comment: in.Comment, Origin: "partner"}
 	if in.Client.DikidiID == 0 {
 		surname := in.Client.Surname
 		r.Client = &clientRow{Name: in.Client.Name, Surname: &surname, Phone: in.Client.Phone, Masked: []string{}}
 	}
-	s.records = append(s.records, r)
+	p.keep(s, r)
 	if p.faults["local-only-records"] {
 		return map[string]any{"record_id": r.ID, "dikidi_id": 0}, nil
 	}
@@ -171,11 +165,13 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 		client = map[string]any{"name": in.Client.Name, "phone": in.Client.Phone}
 		if in.Client.Surname != "" {
 			client["surname"] = in.Client.Surname
+		} else if p.alt {
+			client["surname"] = nil // said outright: no surname
 		}
 	}
 	body := map[string]any{"master_id": in.MasterID, "service_ids": in.ServiceIDs, "start": s.fmt(in.Start), "client": client}
-	if in.Comment != "" {
-		body["comment"] = in.Comment
+	if c := p.note(in.Comment, "Booked by the partner's staff"); c != "" {
+		body["comment"] = c
 	}
 	if !p.faults["no-external-id"] {
 		body["external_id"] = r.ID
@@ -241,6 +237,10 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 	if in.Status != nil {
 		body["status"] = *in.Status
 	}
+	if p.alt && r.Type == "occupied" && in.Start != nil {
+		// occupied time keeps its length when moved; said outright
+		body["end"] = s.fmt(in.Start.Add(r.End.Sub(r.Start)))
+	}
 	if len(body) == 0 {
 		return nil, fail(http.StatusBadRequest, "nothing to change")
 	}
@@ -281,8 +281,8 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 		return map[string]any{"record_id": r.ID}, nil
 	}
 	body := map[string]any{}
-	if in.Reason != "" {
-		body["reason"] = in.Reason
+	if reason := p.note(in.Reason, "Cancelled by the partner's staff"); reason != "" {
+		body["reason"] = reason
 	}
 	var out json.RawMessage
 	if err := p.callRetrying(ctx, s, http.MethodPost, fmt.Sprintf("/records/%d/cancel", r.DikidiID), body, &out); err != nil {
@@ -311,14 +311,14 @@ func (p *Partner) occupyTime(ctx context.Context, s *session, raw json.RawMessag
 	if err := p.mayChangeRecords(s, "occupy-time", "records.occupy_time", s.perms.Records.OccupyTime); err != nil {
 		return nil, err
 	}
-	r := &rec{ID: s.newID(), Type: "occupied", Status: "confirmed", MasterID: in.MasterID, Start: in.Start.In(s.loc), End: in.End.In(s.loc), ServiceIDs: []int64{}, Comment: in.Comment, Origin: "partner"}
-	s.records = append(s.records, r)
+	r := &rec{ID: p.newRecordID(s), Type: "occupied", Status: "confirmed", MasterID: in.MasterID, Start: in.Start.In(s.loc), End: in.End.In(s.loc), ServiceIDs: []int64{}, Comment: in.Comment, Origin: "partner"}
+	p.keep(s, r)
 	if p.faults["occupy-not-exported"] {
 		return map[string]any{"record_id": r.ID, "dikidi_id": 0}, nil
 	}
 	body := map[string]any{"master_id": in.MasterID, "start": s.fmt(in.Start), "end": s.fmt(in.End)}
-	if in.Comment != "" {
-		body["comment"] = in.Comment
+	if c := p.note(in.Comment, "Held by the partner's staff"); c != "" {
+		body["comment"] = c
 	}
 	var out json.RawMessage
 	// Not retried: occupying time has no idempotency key.
@@ -371,6 +371,8 @@ func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMe
 		}
 		if breaks != nil {
 			body["breaks"] = breaks
+		} else if p.alt {
+			body["breaks"] = []map[string]string{} // said outright: no break
 		}
 	}
 	if p.faults["schedule-change-not-exported"] {

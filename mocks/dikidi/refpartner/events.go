@@ -40,28 +40,39 @@ func (p *Partner) event(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s := p.s
-	if s == nil || s.fx == nil || ev.KeyID != s.keyID || ev.CompanyID != s.fx.CompanyID {
-		driver.WriteJSON(w, http.StatusOK, map[string]string{"ignored": "not for the key this connector holds"})
+	attempt := r.Header.Get("X-Dikidi-Delivery-Attempt")
+	if p.alt {
+		p.later(ev, attempt)
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if p.faults["drops-retried-events"] && r.Header.Get("X-Dikidi-Delivery-Attempt") != "1" {
-		driver.WriteJSON(w, http.StatusOK, map[string]string{"ignored": "stale retry"})
-		return
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	verdict, what := p.receive(ctx, ev, attempt)
+	driver.WriteJSON(w, http.StatusOK, map[string]string{verdict: what})
+}
+
+// receive applies an event to the live session, unless it is not for the
+// key this connector holds, or already applied; it says which ("applied" or
+// "ignored", and what or why). The caller holds p.mu.
+func (p *Partner) receive(ctx context.Context, ev event, attempt string) (string, string) {
+	s := p.s
+	if s == nil || s.fx == nil || ev.KeyID != s.keyID || ev.CompanyID != s.fx.CompanyID {
+		return "ignored", "not for the key this connector holds"
+	}
+	if p.faults["drops-retried-events"] && attempt != "1" {
+		return "ignored", "stale retry"
 	}
 	if !p.faults["applies-duplicates"] {
 		if s.seen[ev.ID] {
-			driver.WriteJSON(w, http.StatusOK, map[string]string{"ignored": "already applied"})
-			return
+			return "ignored", "already applied"
 		}
 		s.seen[ev.ID] = true
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-	defer cancel()
 	p.apply(ctx, s, ev)
-	driver.WriteJSON(w, http.StatusOK, map[string]string{"applied": ev.Event})
+	return "applied", ev.Event
 }
 
 // newer reports whether an event is newer than the last one applied to its

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -34,6 +35,8 @@ type Options struct {
 	PublicURL string
 	// Timeout bounds each call to DIKIDI; 0 means 10 seconds.
 	Timeout time.Duration
+	// Variant is VariantDefault or VariantAlt (variant.go).
+	Variant string
 }
 
 // Settings are what the driver's reset hands over for DIKIDI.
@@ -50,8 +53,10 @@ type Settings struct {
 type Partner struct {
 	opts   Options
 	faults faults.Set
+	alt    bool
 	http   *http.Client
 	mux    *http.ServeMux
+	inbox  chan func() // the alt variant's received events, applied in order (variant.go)
 
 	mu        sync.Mutex
 	publicURL string
@@ -64,13 +69,16 @@ func New(opts Options) (*Partner, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Variant != VariantDefault && opts.Variant != VariantAlt {
+		return nil, fmt.Errorf("unknown variant %q of the DIKIDI reference partner (want %q)", opts.Variant, VariantAlt)
+	}
 	if opts.Clock == nil {
 		opts.Clock = clock.New()
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
-	p := &Partner{opts: opts, faults: fs, http: boundedhttp.NewClient(opts.Timeout), publicURL: strings.TrimRight(opts.PublicURL, "/")}
+	p := &Partner{opts: opts, faults: fs, alt: opts.Variant == VariantAlt, http: boundedhttp.NewClient(opts.Timeout), publicURL: strings.TrimRight(opts.PublicURL, "/")}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", p.health)
 	mux.HandleFunc("POST /reset", p.reset)
@@ -79,6 +87,9 @@ func New(opts Options) (*Partner, error) {
 	mux.HandleFunc("GET /view/{name}", p.view)
 	mux.HandleFunc("POST /events", p.event)
 	p.mux = mux
+	if p.alt {
+		p.inbox = startInbox()
+	}
 	return p, nil
 }
 
@@ -204,6 +215,9 @@ type day struct {
 
 func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
 	name := "accord reference partner (DIKIDI)"
+	if p.alt {
+		name = "accord reference partner (DIKIDI, alternative build)"
+	}
 	if len(p.faults) > 0 {
 		var fs []string
 		for f := range p.faults {
@@ -376,19 +390,27 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 		for _, c := range s.clients {
 			out = append(out, c)
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].DikidiID < out[j].DikidiID })
+		if p.alt {
+			sortClientsAlt(out)
+		} else {
+			sort.Slice(out, func(i, j int) bool { return out[i].DikidiID < out[j].DikidiID })
+		}
 		driver.WriteJSON(w, http.StatusOK, out)
 	case "schedule":
 		out := make([]*day, 0, len(s.days))
 		for _, d := range s.days {
 			out = append(out, d)
 		}
-		sort.Slice(out, func(i, j int) bool {
-			if out[i].MasterID != out[j].MasterID {
-				return out[i].MasterID < out[j].MasterID
-			}
-			return out[i].Date < out[j].Date
-		})
+		if p.alt {
+			sortDaysAlt(out)
+		} else {
+			sort.Slice(out, func(i, j int) bool {
+				if out[i].MasterID != out[j].MasterID {
+					return out[i].MasterID < out[j].MasterID
+				}
+				return out[i].Date < out[j].Date
+			})
+		}
 		driver.WriteJSON(w, http.StatusOK, out)
 	case "free-times":
 		type row struct {
@@ -402,10 +424,17 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 			var r row
 			_, _ = fmt.Sscanf(strings.ReplaceAll(k, "|", " "), "%d %d %s", &r.ServiceID, &r.MasterID, &r.Date)
 			r.Times = append([]string{}, times...)
+			if p.alt {
+				// latest first, rows by date: any order is the same offer
+				slices.Reverse(r.Times)
+			}
 			out = append(out, r)
 		}
 		sort.Slice(out, func(i, j int) bool {
 			a, b := out[i], out[j]
+			if p.alt && a.Date != b.Date {
+				return a.Date < b.Date
+			}
 			if a.ServiceID != b.ServiceID {
 				return a.ServiceID < b.ServiceID
 			}

@@ -30,6 +30,11 @@ type env struct {
 // left empty, so the tests post events themselves.
 func newEnv(t *testing.T, faults ...string) *env {
 	t.Helper()
+	return newVariantEnv(t, refpartner.VariantDefault, faults...)
+}
+
+func newVariantEnv(t *testing.T, variant string, faults ...string) *env {
+	t.Helper()
 	clk := clock.New()
 	m, err := dikidi.New(dikidi.Options{Clock: clk})
 	require.NoError(t, err)
@@ -42,7 +47,7 @@ func newEnv(t *testing.T, faults ...string) *env {
 	require.NoError(t, err)
 	ms := httptest.NewServer(m)
 	t.Cleanup(ms.Close)
-	p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: faults})
+	p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: faults, Variant: variant})
 	require.NoError(t, err)
 	ps := httptest.NewServer(p)
 	t.Cleanup(ps.Close)
@@ -150,13 +155,15 @@ func (e *env) recordEvent(t *testing.T, id, name string, seq int64, start time.T
 // duplicate changes nothing, and an older event never undoes a newer one.
 func TestEventsAppliedOnceAndInOrder(t *testing.T) {
 	tests := []struct {
-		name  string
-		fault string
-		want  []string // the record's starts (HH:MM) in the partner's view
+		name    string
+		variant string
+		fault   string
+		want    []string // the record's starts (HH:MM) in the partner's view
 	}{
-		{"correct", "", []string{"17:30"}},
-		{"applies-duplicates", "applies-duplicates", []string{"17:30", "16:00", "16:00"}},
-		{"ignores-sequence", "ignores-sequence", []string{"16:00"}},
+		{"correct", "", "", []string{"17:30"}},
+		{"correct, alternative build", refpartner.VariantAlt, "", []string{"17:30"}},
+		{"applies-duplicates", "", "applies-duplicates", []string{"17:30", "16:00", "16:00"}},
+		{"ignores-sequence", "", "ignores-sequence", []string{"16:00"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -164,7 +171,7 @@ func TestEventsAppliedOnceAndInOrder(t *testing.T) {
 			if tc.fault != "" {
 				faults = append(faults, tc.fault)
 			}
-			e := newEnv(t, faults...)
+			e := newVariantEnv(t, tc.variant, faults...)
 			e.connect(t)
 			st, body := e.post(t, "/actions", map[string]any{"action": "activate"}, nil)
 			require.Equal(t, http.StatusOK, st, string(body))
@@ -178,22 +185,45 @@ func TestEventsAppliedOnceAndInOrder(t *testing.T) {
 				attempt string
 			}{{updated, "1"}, {created, "2"}, {created, "3"}} { // the first attempt of created was lost
 				st, body := e.post(t, "/events", ev.body, attempt(ev.attempt))
-				require.Equal(t, http.StatusOK, st, string(body))
-			}
-			var records []struct {
-				DikidiID int64     `json:"dikidi_id"`
-				Start    time.Time `json:"start"`
-			}
-			e.get(t, "/view/records", &records)
-			var got []string
-			for _, r := range records {
-				if r.DikidiID == 50999 {
-					got = append(got, r.Start.In(thu.Location()).Format("15:04"))
+				if tc.variant == refpartner.VariantAlt {
+					require.Equal(t, http.StatusNoContent, st, string(body)) // acknowledged now, applied from its queue
+				} else {
+					require.Equal(t, http.StatusOK, st, string(body))
 				}
 			}
-			assert.ElementsMatch(t, tc.want, got)
+			// Then a record.created of another record: once it shows, every event
+			// before it has been applied (the alternative build applies them after
+			// answering, in order).
+			last := e.recordEvent(t, "33333333-3333-4333-8333-333333333333", "record.created", 12, at(11, 0))
+			last["data"].(map[string]any)["record"].(map[string]any)["id"] = 50998
+			st, body = e.post(t, "/events", last, attempt("1"))
+			require.Less(t, st, 300, string(body))
+			starts := func(id int64) []string {
+				var records []struct {
+					DikidiID int64     `json:"dikidi_id"`
+					Start    time.Time `json:"start"`
+				}
+				e.get(t, "/view/records", &records)
+				var got []string
+				for _, r := range records {
+					if r.DikidiID == id {
+						got = append(got, r.Start.In(thu.Location()).Format("15:04"))
+					}
+				}
+				return got
+			}
+			require.Eventually(t, func() bool { return len(starts(50998)) == 1 }, 5*time.Second, time.Millisecond)
+			assert.ElementsMatch(t, tc.want, starts(50999))
 		})
 	}
+}
+
+func TestUnknownVariantIsRefused(t *testing.T) {
+	_, err := refpartner.New(refpartner.Options{Variant: "fancy"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown variant "fancy"`)
+	_, err = refpartner.New(refpartner.Options{Variant: refpartner.VariantAlt})
+	require.NoError(t, err)
 }
 
 func TestUnknownFaultIsRefused(t *testing.T) {

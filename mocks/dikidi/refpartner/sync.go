@@ -109,23 +109,37 @@ func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 	if company.ID != s.fx.CompanyID {
 		return fail(http.StatusConflict, "the key opens company %d, but this connector serves company %d", company.ID, s.fx.CompanyID)
 	}
+	read := p.readAll
+	if p.alt {
+		read = p.readAllAlt
+	}
+	if err := read(ctx, s); err != nil {
+		return wrap(err)
+	}
+	s.lastError = ""
+	return nil
+}
+
+// readAll reads what sync keeps: masters, services, clients (if the key may
+// view them), the week's hours, records and free times.
+func (p *Partner) readAll(ctx context.Context, s *session) error {
 	var masters struct {
 		List []master `json:"list"`
 	}
 	if err := p.call(ctx, s, http.MethodGet, "/masters", nil, nil, &masters, nil); err != nil {
-		return wrap(err)
+		return err
 	}
 	var services struct {
 		List []service `json:"list"`
 	}
 	if err := p.call(ctx, s, http.MethodGet, "/services", nil, nil, &services, nil); err != nil {
-		return wrap(err)
+		return err
 	}
 	s.masters, s.services = masters.List, services.List
 	s.clients = map[int64]*clientRow{}
 	if s.perms.Clients.View != "none" || p.faults["lists-clients-without-permission"] {
-		if err := p.readClients(ctx, s); err != nil && code(err) != "PERMISSION_DENIED" {
-			return wrap(err)
+		if err := p.readClients(ctx, s, 100); err != nil && code(err) != "PERMISSION_DENIED" {
+			return err
 		}
 	}
 	week := s.week()
@@ -133,7 +147,7 @@ func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 		List []json.RawMessage `json:"list"`
 	}
 	if err := p.call(ctx, s, http.MethodGet, "/schedule", week, nil, &days, nil); err != nil {
-		return wrap(err)
+		return err
 	}
 	s.days = map[string]*day{}
 	for _, raw := range days.List {
@@ -145,7 +159,7 @@ func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 		List []json.RawMessage `json:"list"`
 	}
 	if err := p.call(ctx, s, http.MethodGet, "/records", q, nil, &records, nil); err != nil {
-		return wrap(err)
+		return err
 	}
 	for _, raw := range records.List {
 		p.storeRecord(s, raw, false)
@@ -155,10 +169,9 @@ func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 		q := s.week()
 		q.Set("service_id", strconv.FormatInt(svc.ID, 10))
 		if err := p.readFree(ctx, s, q, svc.ID); err != nil {
-			return wrap(err)
+			return err
 		}
 	}
-	s.lastError = ""
 	return nil
 }
 
@@ -169,20 +182,21 @@ func (s *session) week() url.Values {
 	}
 }
 
-func (p *Partner) readClients(ctx context.Context, s *session) error {
-	for offset := 0; ; offset += 100 {
+// readClients reads the client list, limit a page.
+func (p *Partner) readClients(ctx context.Context, s *session, limit int) error {
+	for offset := 0; ; offset += limit {
 		var page struct {
 			List  []json.RawMessage `json:"list"`
 			Total int               `json:"total"`
 		}
-		q := url.Values{"limit": {"100"}, "offset": {strconv.Itoa(offset)}}
+		q := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
 		if err := p.call(ctx, s, http.MethodGet, "/clients", q, nil, &page, nil); err != nil {
 			return err
 		}
 		for _, raw := range page.List {
 			p.storeClient(s, raw)
 		}
-		if offset+100 >= page.Total || len(page.List) == 0 {
+		if offset+limit >= page.Total || len(page.List) == 0 {
 			return nil
 		}
 	}
@@ -224,6 +238,10 @@ func freeKey(service, master int64, date string) string {
 // every service the master provides.
 func (p *Partner) refreshFree(ctx context.Context, s *session, masterID int64, dates ...string) {
 	if p.faults["stale-free-times"] || s.keyState == stateDeleted || s.keyState == stateAwaiting {
+		return
+	}
+	if p.alt {
+		p.refreshWeekAlt(ctx, s, masterID, dates)
 		return
 	}
 	seen := map[string]bool{}
@@ -334,8 +352,8 @@ func (p *Partner) storeRecord(s *session, raw json.RawMessage, blind bool) *rec 
 		}
 	}
 	if r == nil {
-		r = &rec{ID: fmt.Sprintf("dk-%d", d.ID), Origin: "dikidi"}
-		s.records = append(s.records, r)
+		r = &rec{ID: p.learnedID(d.ID), Origin: "dikidi"}
+		p.keep(s, r)
 	}
 	r.DikidiID, r.Type, r.Status, r.MasterID = d.ID, d.Type, d.Status, d.MasterID
 	r.Start, r.End, r.Comment = d.Start.In(s.loc), d.End.In(s.loc), d.Comment
