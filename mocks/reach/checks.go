@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -71,8 +72,11 @@ func CheckCashFlow(cd *CompanyData) []string {
 		if st == nil {
 			continue
 		}
+		// The document does not order the summary: continuity is checked month after month.
+		summary := slices.Clone(st.CF.Summary)
+		sort.SliceStable(summary, func(i, j int) bool { return summary[i].Month.Before(summary[j].Month) })
 		var prev *reachfixture.CFSummary
-		for i, s := range st.CF.Summary {
+		for i, s := range summary {
 			if s.NetCashFromOperating+s.NetCashFromInvesting+s.NetCashFromFinancing != s.NetChangeInCash {
 				out = append(out, fmt.Sprintf("%s cash flow %s: the sections sum to %s, NetChangeInCash is %s", basis, s.Month,
 					s.NetCashFromOperating+s.NetCashFromInvesting+s.NetCashFromFinancing, s.NetChangeInCash))
@@ -83,7 +87,7 @@ func CheckCashFlow(cd *CompanyData) []string {
 			if prev != nil && prev.Month.Add(1) == s.Month && prev.EndingCash != s.BeginningCash {
 				out = append(out, fmt.Sprintf("%s cash flow %s: begins with %s but %s ended with %s", basis, s.Month, s.BeginningCash, prev.Month, prev.EndingCash))
 			}
-			prev = &st.CF.Summary[i]
+			prev = &summary[i]
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package reach_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,6 +45,12 @@ func TestChecksFindBrokenData(t *testing.T) {
 			s := &accrual(cd).CF.Summary[3]
 			s.BeginningCash += 7
 			s.EndingCash += 7
+		}, reach.CheckCashFlow, "but 2025-03 ended with"},
+		{"beginning cash is not last month's ending, newest month first", func(cd *reach.CompanyData) {
+			s := &accrual(cd).CF.Summary[3]
+			s.BeginningCash += 7
+			s.EndingCash += 7
+			slices.Reverse(accrual(cd).CF.Summary)
 		}, reach.CheckCashFlow, "but 2025-03 ended with"},
 		{"a P&L total that is not its accounts' sum", func(cd *reach.CompanyData) { accrual(cd).PL.Summary[0].TotalExpenses -= 40300 },
 			reach.CheckPLTotals, "ACCRUAL P&L 2025-01: TotalExpenses is"},
@@ -103,6 +110,17 @@ func TestDashboardEqualsTheBooksAndIsEscaped(t *testing.T) {
 	assert.Equal(t, "2025-12", dec.Month.String())
 	assert.Equal(t, "-8618.23", dec.NetIncome.String(), "December 2025 is a loss month on the accrual basis (fixture README)")
 	assert.Equal(t, "115291.55", dec.EndingCash.String())
+
+	t.Run("metrics listed in another order are matched by id", func(t *testing.T) {
+		other := *cd
+		other.Metrics = slices.Clone(cd.Metrics)
+		slices.Reverse(other.Metrics)
+		assert.Empty(t, reach.CompareDashboards(reach.BuildDashboard(&other, reach.OnDemand, e.clock.Now()), want))
+		other.MetricValues = slices.Clone(cd.MetricValues)
+		other.MetricValues[0].Value++
+		assert.Contains(t, strings.Join(reach.CompareDashboards(reach.BuildDashboard(&other, reach.OnDemand, e.clock.Now()), want), "\n"),
+			"KPIs 2025-01: Patient Visits is")
+	})
 
 	t.Run("a figure off by a cent is found", func(t *testing.T) {
 		cd.Statements[reachfixture.Cash].BS.Lines[3].Amount++

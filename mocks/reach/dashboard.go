@@ -295,6 +295,12 @@ func CompareDashboards(got, want *Dashboard) []string {
 	for _, r := range got.KPIs {
 		g[r.Month] = r
 	}
+	// A row's values follow its own dashboard's metric list, which is in the order the partner
+	// listed the metrics: match them by id, not by position.
+	column := map[string]int{}
+	for i, mt := range got.Metrics {
+		column[mt.NonFinancialID] = i
+	}
 	for _, w := range want.KPIs {
 		r, ok := g[w.Month]
 		if !ok {
@@ -306,8 +312,8 @@ func CompareDashboards(got, want *Dashboard) []string {
 		}
 		for i, mt := range want.Metrics {
 			var gv float64 = math.NaN()
-			if i < len(r.Values) {
-				gv = r.Values[i]
+			if j, ok := column[mt.NonFinancialID]; ok && j < len(r.Values) {
+				gv = r.Values[j]
 			}
 			if wv := w.Values[i]; !(math.IsNaN(wv) && math.IsNaN(gv)) && gv != wv {
 				f.add("KPIs %s: %s is %v, the books say %v", w.Month, mt.NonFinancialName, gv, wv)

@@ -15,6 +15,7 @@ import (
 
 	features "github.com/accord-harness/accord/features/reach"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
 )
 
@@ -81,19 +82,25 @@ var catches = map[string][]string{
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant
 // to catch it: each must fail, with a reason that starts with its flow. Every scenario of the features
-// must be caught by some fault, or nothing proves it can fail.
+// must be caught by some fault, or nothing proves it can fail. The alternative build makes the same
+// mistakes on top of its own manners, and must be caught the same way.
 func TestEveryFaultIsCaught(t *testing.T) {
 	faults := reach.Platform{}.Faults()
 	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
 	require.Equal(t, scenarios, featureScenarios(t), "every scenario of features/reach is named here, by its own tag")
+	t.Run("default", func(t *testing.T) { everyFaultIsCaught(t, reach.Platform{}) })
+	t.Run("alt", func(t *testing.T) { everyFaultIsCaught(t, reach.Platform{Variant: refpartner.VariantAlt}) })
+}
 
+func everyFaultIsCaught(t *testing.T, platform reach.Platform) {
+	faults := platform.Faults()
 	caught := map[string][]string{}
 	var table []string
 	for _, f := range faults {
 		tags, ok := catches[f.Name]
 		require.True(t, ok, "fault %s has no expectation", f.Name)
 		t.Run(f.Name, func(t *testing.T) {
-			sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{
+			sum, err := runner.Run(context.Background(), platform, runner.Options{
 				Config: runner.Config{Faults: []string{f.Name}},
 				Tags:   strings.Join(tags, ","),
 			})

@@ -31,7 +31,11 @@ import (
 const DashboardFile = "reach-dashboard.html"
 
 // Platform is Reach for the runner.
-type Platform struct{}
+type Platform struct {
+	// Variant starts the bundled reference partner's alternative build
+	// (refpartner.VariantAlt): correct, but different in every incidental way.
+	Variant string
+}
 
 func (Platform) Name() string { return "reach" }
 
@@ -79,7 +83,7 @@ type syncRow struct {
 
 // Start starts the bundled reference partner on loopback unless the config names another partner,
 // and Reach's sync client on the run clock.
-func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
 	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir}
 	if s.budget <= 0 {
 		s.budget = mock.DefaultLatencyBudget
@@ -93,7 +97,7 @@ func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, e
 	virtual := false
 	var driverURL string
 	if cfg.Partner == nil {
-		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults,
+		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: pl.Variant,
 			// The embedded partner lives on the run clock: the time it takes is the clock's.
 			Wait: func(_ context.Context, d time.Duration) { s.clock.Advance(d) }})
 		if err != nil {
@@ -216,6 +220,15 @@ func (s *session) Extras() map[string]any {
 		ws = append(ws, *w)
 	}
 	sort.Slice(ws, func(i, j int) bool { return ws[i].Operation+ws[i].Field < ws[j].Operation+ws[j].Field })
+	// Answers that break the document anywhere in the run, probes included: the scenarios judge only
+	// the answers they look at, and a correct partner has none at all.
+	violations, samples := 0, []string{}
+	for _, e := range s.journal.Select(func(e journal.Entry) bool { return len(e.ResponseViolations) > 0 }) {
+		violations++
+		if len(samples) < 5 {
+			samples = append(samples, describe(e))
+		}
+	}
 	s.mu.Lock()
 	syncs := append([]syncRow{}, s.syncs...)
 	dashboard := s.dashboard
@@ -228,6 +241,8 @@ func (s *session) Extras() map[string]any {
 		"syncs":                  syncs,
 		"exchanges":              s.journal.Len(),
 		"validation":             s.reach.Stats(),
+		"violations":             violations,
+		"violation_samples":      samples,
 	}
 	if dashboard != "" {
 		out["dashboard"] = dashboard

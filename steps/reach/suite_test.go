@@ -28,6 +28,7 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 		t.Errorf("%s / %s failed at %q: %s", f.Feature, f.Name, f.FailedStep, f.Reason)
 	}
 	require.Equal(t, "passed", sum.Verdict)
+	require.Equal(t, 0, sum.Extras["violations"], "%v", sum.Extras["violation_samples"])
 	page, err := os.ReadFile(filepath.Join(dir, reach.DashboardFile))
 	require.NoError(t, err)
 	require.True(t, strings.Contains(string(page), "Lantern Physiotherapy Pty Ltd"), "the dashboard names the company")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,23 +38,29 @@ func (p *Partner) errReply(status int, label, message string, level int) reply {
 	if p.faults["plain-text-errors"] {
 		return reply{status: status, ctype: "text/plain; charset=utf-8", body: []byte(label + ": " + message + "\n")}
 	}
-	return jsonReply(status, map[string]any{"errors": []map[string]any{{"error": label, "message": message, "level": level}}})
+	item := map[string]any{"error": label, "message": message, "level": level}
+	if p.alt {
+		delete(item, "level") // optional in the document
+	}
+	return jsonReply(status, map[string]any{"errors": []map[string]any{item}})
 }
 
 const signInPage = `<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Lantern Books</h1>` +
 	`<form method="post" action="/login"><input name="email"><input name="password" type="password"><button>Sign in</button></form></body></html>`
 
-// api serves everything under /reach.
+// api serves everything under the API base (and the alt variant's OAuth server).
 func (p *Partner) api(w http.ResponseWriter, r *http.Request) {
 	body, err := boundedhttp.ReadLimited(r.Body, 1<<20)
+	path := p.route(r.URL.Path)
 	var rep reply
 	if err != nil {
 		rep = p.errReply(http.StatusBadRequest, "InvalidRequest", "the request body could not be read: "+err.Error(), 7)
 	} else {
 		p.mu.Lock()
-		rep = p.serve(r, strings.TrimPrefix(r.URL.Path, APIBase), body)
+		rep = p.serve(r, path, body)
 		p.mu.Unlock()
 	}
+	p.dress(r, path, &rep)
 	if rep.delay > 0 {
 		p.opts.Wait(r.Context(), rep.delay)
 	}
@@ -81,7 +88,9 @@ func (p *Partner) serve(r *http.Request, path string, body []byte) reply {
 			return p.errReply(http.StatusInternalServerError, "InternalError", "The ledger database did not answer.", 9)
 		}
 		rep := p.errReply(http.StatusServiceUnavailable, "ServiceUnavailable", "Maintenance in progress; try again shortly.", 5)
-		rep.header = http.Header{"Retry-After": {"2"}}
+		if !p.alt { // Retry-After is welcome, not required: the alt variant leaves the wait to Reach's backoff
+			rep.header = http.Header{"Retry-After": {"2"}}
+		}
 		return rep
 	}
 	if p.faults["rate-limits-nightly"] && now.UTC().Hour() < 6 {
@@ -114,6 +123,9 @@ func (p *Partner) serve(r *http.Request, path string, body []byte) reply {
 		}
 		rep := p.errReply(http.StatusUnauthorized, "Unauthorized", "The bearer token is missing or invalid.", 8)
 		rep.header = http.Header{"Www-Authenticate": {`Bearer realm="reach"`}}
+		if p.alt && r.Header.Get("Authorization") != "" {
+			rep.header.Set("Www-Authenticate", `Bearer realm="lantern-books", error="invalid_token"`) // RFC 6750 §3.1
+		}
 		return rep
 	}
 	if path == "/oauth2/user-info" && r.Method == http.MethodGet {
@@ -133,6 +145,10 @@ func (p *Partner) serve(r *http.Request, path string, body []byte) reply {
 		return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("Company %s does not exist.", companyID), 6)
 	}
 	if companyID != owner && !p.faults["accepts-other-company-token"] {
+		if p.alt {
+			// A company the token cannot see does not exist, as far as the token knows.
+			return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("Company %s does not exist.", companyID), 6)
+		}
 		return p.errReply(http.StatusForbidden, "Forbidden", fmt.Sprintf("This token gives no access to company %s.", companyID), 8)
 	}
 	if companyID == other {
@@ -179,6 +195,10 @@ func (p *Partner) userInfo(s *session, owner string) reply {
 	key := "Companies"
 	if p.faults["no-company-list"] {
 		key = "companies"
+	}
+	if p.alt {
+		return jsonReply(http.StatusOK, map[string]any{key: companies, "UserId": "integration:reach", "Name": "Reach (read-only integration)",
+			"Email": "reach-sync@lantern-books.example"})
 	}
 	return jsonReply(http.StatusOK, map[string]any{"UserId": "usr-integration", "Name": "Reach integration", key: companies})
 }
@@ -235,19 +255,19 @@ func (p *Partner) company(r *http.Request, s *session, sub string, body []byte) 
 			}
 			items = append(items, a)
 		}
-		return p.paginate(r, s, items)
+		return p.paginate(r, s, p.listed(sub, items))
 	case sub == "budgets" && get:
 		items := make([]any, 0, len(b.Budgets))
 		for _, x := range b.Budgets {
 			items = append(items, x.Item())
 		}
-		return p.paginate(r, s, items)
+		return p.paginate(r, s, p.listed(sub, items))
 	case sub == "classes" && get:
 		items := make([]any, 0, len(b.Classes))
 		for _, x := range b.Classes {
 			items = append(items, x)
 		}
-		return p.paginate(r, s, items)
+		return p.paginate(r, s, p.listed(sub, items))
 	case sub == "departments" && get:
 		if p.faults["missing-endpoint"] {
 			return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("No route GET /companies/%s/departments.", b.Company.CompanyID), 6)
@@ -256,13 +276,13 @@ func (p *Partner) company(r *http.Request, s *session, sub string, body []byte) 
 		for _, x := range b.Departments {
 			items = append(items, x)
 		}
-		return p.paginate(r, s, items)
+		return p.paginate(r, s, p.listed(sub, items))
 	case sub == "non-financial" && get:
 		items := make([]any, 0, len(b.NonFinancialMetrics))
 		for _, x := range b.NonFinancialMetrics {
 			items = append(items, x)
 		}
-		return p.paginate(r, s, items)
+		return p.paginate(r, s, p.listed(sub, items))
 	case sub == "non-financial" && r.Method == http.MethodPost:
 		return p.metricValues(s, body)
 	case (sub == "profit-and-loss" || sub == "balance-sheet" || sub == "cash-flow") && get:
@@ -432,6 +452,10 @@ func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
 				"NetCashFromFinancing": x.NetCashFromFinancing, "NetChangeInCash": x.NetChangeInCash, "EndingCash": x.EndingCash})
 		}
 	}
+	lines = p.altLines(kind, b.Accounts, lines)
+	if p.alt {
+		slices.Reverse(summary) // newest month first
+	}
 	data := make([]any, 0, len(lines))
 	for _, l := range lines {
 		line := map[string]any{"AccountId": l.AccountID, "StartDate": p.date(l.Month.StartDate()), "EndDate": p.date(l.Month.EndDate()), "Amount": l.Amount}
@@ -449,6 +473,9 @@ func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
 		if v != "" {
 			out[k] = v
 		}
+	}
+	if p.alt {
+		out["GeneratedAt"] = p.opts.Clock.Now().UTC().Format(time.RFC3339) // not in the document: Reach ignores it
 	}
 	return jsonReply(http.StatusOK, out)
 }
@@ -517,6 +544,11 @@ func (p *Partner) metricValues(s *session, body []byte) reply {
 	values, err := s.books.NonFinancial(q.NonFinancialIDs, from, to, reachfixture.Filter{BudgetID: q.BudgetID, ClassID: q.ClassID})
 	if err != nil {
 		return p.notFoundOr400(err)
+	}
+	if p.alt { // month by month rather than metric by metric
+		slices.SortStableFunc(values, func(a, b reachfixture.MetricLine) int {
+			return strings.Compare(a.Month.String()+a.NonFinancialID, b.Month.String()+b.NonFinancialID)
+		})
 	}
 	data := make([]any, 0, len(values))
 	for _, v := range values {

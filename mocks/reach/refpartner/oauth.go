@@ -10,24 +10,26 @@ import (
 	"time"
 )
 
-// baseURL is the API's base as the caller reached it.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + APIBase
-}
-
 func (p *Partner) discovery(r *http.Request, s *session) reply {
 	if s.settings.OAuth == nil {
 		return p.errReply(http.StatusNotFound, "NotFound", "This API uses static bearer tokens; there is no OAuth server.", 2)
 	}
-	base := baseURL(r)
+	if p.alt {
+		// The authorization server lives at the host's root; scopes_supported is optional.
+		return jsonReply(http.StatusOK, map[string]any{
+			"issuer":                                origin(r),
+			"authorization_endpoint":                p.oauthURL(r, "authorize"),
+			"token_endpoint":                        p.oauthURL(r, "token"),
+			"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
+			"response_types_supported":              []string{"code"},
+			"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		})
+	}
+	base := origin(r) + p.base
 	return jsonReply(http.StatusOK, map[string]any{
 		"issuer":                                base,
-		"authorization_endpoint":                base + "/oauth2/authorize",
-		"token_endpoint":                        base + "/oauth2/token",
+		"authorization_endpoint":                p.oauthURL(r, "authorize"),
+		"token_endpoint":                        p.oauthURL(r, "token"),
 		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
 		"response_types_supported":              []string{"code"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "read:company"},
@@ -51,7 +53,7 @@ func (p *Partner) authorizePage(r *http.Request, s *session) reply {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The client, response type or redirect URI is not registered.", 7)
 	}
 	var b strings.Builder
-	_ = consentPage.Execute(&b, map[string]string{"Company": s.books.Company.CompanyName, "Action": APIBase + "/oauth2/authorize", "State": q.Get("state")})
+	_ = consentPage.Execute(&b, map[string]string{"Company": s.books.Company.CompanyName, "Action": strings.TrimPrefix(p.oauthURL(r, "authorize"), origin(r)), "State": q.Get("state")})
 	return reply{status: http.StatusOK, ctype: "text/html; charset=utf-8", body: []byte(b.String())}
 }
 
@@ -71,7 +73,11 @@ func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time)
 	if err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		return p.oauthErr(http.StatusBadRequest, "invalid_request", "Send an application/x-www-form-urlencoded body.")
 	}
-	if form.Get("client_id") != o.ClientID || subtle.ConstantTimeCompare([]byte(form.Get("client_secret")), []byte(o.ClientSecret)) != 1 {
+	id, secret := form.Get("client_id"), form.Get("client_secret")
+	if u, pw, ok := r.BasicAuth(); ok && p.alt { // client_secret_basic, which the alt variant also takes
+		id, secret = u, pw
+	}
+	if id != o.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(o.ClientSecret)) != 1 {
 		return p.oauthErr(http.StatusUnauthorized, "invalid_client", "Unknown client or wrong secret.")
 	}
 	switch form.Get("grant_type") {
@@ -89,17 +95,29 @@ func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time)
 		if p.faults["refresh-token-rejected"] || !s.refresh[rt] {
 			return p.oauthErr(http.StatusBadRequest, "invalid_grant", "The refresh token has expired; the customer must reconnect.")
 		}
-		delete(s.refresh, rt) // rotated
+		if !p.alt {
+			delete(s.refresh, rt) // rotated; the alt variant keeps one refresh token per grant
+		}
 	case "":
 		return p.oauthErr(http.StatusBadRequest, "invalid_request", "grant_type is required.")
 	default:
 		return p.oauthErr(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("grant_type %q is not supported.", form.Get("grant_type")))
 	}
-	access, refresh := randomToken("at"), randomToken("rt")
+	access := p.newToken("at")
 	s.access[access] = now.Add(p.opts.TokenLifetime)
-	s.refresh[refresh] = true
-	rep := jsonReply(http.StatusOK, map[string]any{"access_token": access, "token_type": "Bearer",
-		"expires_in": int(p.opts.TokenLifetime / time.Second), "refresh_token": refresh, "scope": "read:company"})
+	answer := map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": int(p.opts.TokenLifetime / time.Second), "scope": "read:company"}
+	if p.alt {
+		// token_type is compared case-insensitively, scope is optional, and a refresh answer without
+		// refresh_token means: keep the one you have.
+		answer["token_type"] = "bearer"
+		delete(answer, "scope")
+	}
+	if !p.alt || form.Get("grant_type") == "authorization_code" {
+		refresh := p.newToken("rt")
+		s.refresh[refresh] = true
+		answer["refresh_token"] = refresh
+	}
+	rep := jsonReply(http.StatusOK, answer)
 	rep.header = http.Header{"Cache-Control": {"no-store"}}
 	return rep
 }

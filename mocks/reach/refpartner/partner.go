@@ -2,7 +2,8 @@
 // Reach API (mocks/reach/apispec) over the books of fixtures/reach, the way Reach's guides ask, and
 // exposes accord's partner driver contract (docs/driver-reach.md). The API is mounted at /reach, the
 // driver at /. Started with a named fault it makes one realistic mistake, which the acceptance
-// scenarios must catch.
+// scenarios must catch; started as VariantAlt it is a second, differently built correct partner
+// (variant.go).
 package refpartner
 
 import (
@@ -37,8 +38,11 @@ type Options struct {
 	// Wait is how the partner spends time it takes to answer (the slow-answers fault); nil sleeps in
 	// real time. A run on the run clock passes one that advances the clock.
 	Wait func(ctx context.Context, d time.Duration)
-	// TokenLifetime is how long an OAuth access token lives; 0 means one hour.
+	// TokenLifetime is how long an OAuth access token lives; 0 means one hour (20 minutes in the
+	// alt variant).
 	TokenLifetime time.Duration
+	// Variant is VariantDefault or VariantAlt (variant.go).
+	Variant string
 }
 
 // Settings are what the driver's reset hands over for Reach: the credentials the partner must accept.
@@ -69,6 +73,8 @@ type OAuthClient struct {
 type Partner struct {
 	opts   Options
 	faults faults.Set
+	alt    bool
+	base   string // where the API is mounted: APIBase, or AltAPIBase in the alt variant
 	mux    *http.ServeMux
 
 	mu sync.Mutex
@@ -99,11 +105,18 @@ func New(opts Options) (*Partner, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Variant != VariantDefault && opts.Variant != VariantAlt {
+		return nil, fmt.Errorf("unknown variant %q of the Reach reference partner (want %q, or none for the default)", opts.Variant, VariantAlt)
+	}
+	alt := opts.Variant == VariantAlt
 	if opts.Clock == nil {
 		opts.Clock = clock.New()
 	}
 	if opts.TokenLifetime <= 0 {
 		opts.TokenLifetime = time.Hour
+		if alt {
+			opts.TokenLifetime = altTokenLifetime
+		}
 	}
 	if opts.Wait == nil {
 		opts.Wait = func(ctx context.Context, d time.Duration) {
@@ -115,14 +128,20 @@ func New(opts Options) (*Partner, error) {
 			}
 		}
 	}
-	p := &Partner{opts: opts, faults: fs}
+	p := &Partner{opts: opts, faults: fs, alt: alt, base: APIBase}
+	if alt {
+		p.base = AltAPIBase
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", p.health)
 	mux.HandleFunc("POST /reset", p.reset)
 	mux.HandleFunc("POST /fixture", p.loadFixture)
 	mux.HandleFunc("POST /actions", p.act)
 	mux.HandleFunc("GET /view/{name}", p.view)
-	mux.HandleFunc(APIBase+"/", p.api)
+	mux.HandleFunc(p.base+"/", p.api)
+	if alt {
+		mux.HandleFunc(altOAuthBase+"/", p.api)
+	}
 	p.mux = mux
 	return p, nil
 }
@@ -132,6 +151,9 @@ func (p *Partner) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.Serv
 // Name is how the partner introduces itself.
 func (p *Partner) Name() string {
 	name := "accord reference partner (Reach)"
+	if p.alt {
+		name = "accord reference partner (Reach), alternative build"
+	}
 	if len(p.faults) > 0 {
 		var fs []string
 		for f := range p.faults {
@@ -273,11 +295,15 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 			driver.WriteError(w, http.StatusBadRequest, "unknown client or redirect URI")
 			return
 		}
-		code := randomToken("code")
+		code := p.newToken("code")
 		s.codes[code] = grant{redirect: params.RedirectURI, expires: p.opts.Clock.Now().Add(10 * time.Minute)}
 		q := url.Values{"code": {code}}
 		if params.State != "" {
 			q.Set("state", params.State)
+		}
+		if p.alt {
+			// The issuer, as RFC 9207 lets an authorization server name itself on the way back.
+			q.Set("iss", origin(r))
 		}
 		sep := "?"
 		if strings.Contains(params.RedirectURI, "?") {
@@ -299,11 +325,7 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 	}
 	switch name := r.PathValue("name"); name {
 	case "connection":
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"base_url": scheme + "://" + r.Host + APIBase, "oauth": s.settings.OAuth != nil})
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"base_url": origin(r) + p.base, "oauth": s.settings.OAuth != nil})
 	case "status":
 		counts := map[string]int{}
 		for k, v := range s.counts {

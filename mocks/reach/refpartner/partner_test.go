@@ -37,12 +37,18 @@ type partnerEnv struct {
 	driver *driver.Client
 	reach  *reach.Reach
 	conn   *reach.Connection
+	clock  *clock.Run
 }
 
 func start(t *testing.T, faults ...string) *partnerEnv {
 	t.Helper()
+	return startVariant(t, refpartner.VariantDefault, faults...)
+}
+
+func startVariant(t *testing.T, variant string, faults ...string) *partnerEnv {
+	t.Helper()
 	clk := clock.New()
-	p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: faults, Wait: func(_ context.Context, d time.Duration) { clk.Advance(d) }})
+	p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: faults, Variant: variant, Wait: func(_ context.Context, d time.Duration) { clk.Advance(d) }})
 	require.NoError(t, err)
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
@@ -50,9 +56,13 @@ func start(t *testing.T, faults ...string) *partnerEnv {
 	require.NoError(t, err)
 	r, err := reach.New(reach.Options{Clock: clk, Virtual: true, Retry: reach.Retry{MaxAttempts: 1}})
 	require.NoError(t, err)
-	conn, err := reach.NewConnection("t", srv.URL+refpartner.APIBase, token)
+	base := refpartner.APIBase
+	if variant == refpartner.VariantAlt {
+		base = refpartner.AltAPIBase
+	}
+	conn, err := reach.NewConnection("t", srv.URL+base, token)
 	require.NoError(t, err)
-	return &partnerEnv{srv: srv, driver: d, reach: r, conn: conn}
+	return &partnerEnv{srv: srv, driver: d, reach: r, conn: conn, clock: clk}
 }
 
 func (e *partnerEnv) setUp(t *testing.T) {
