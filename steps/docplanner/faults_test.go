@@ -36,6 +36,7 @@ const (
 	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
 	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
 	scCrossCheck      = "Docplanner's schedule matches the partner's own view"
+	scSummerTime      = "Slots and visits after the change to summer time keep the clinic's wall-clock time"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -70,6 +71,7 @@ var catches = map[string][]string{
 	"no-break-moves":                 {scStaffBreaks, scCoverage},
 	"slots-one-minute-late":          {scWorkingHours},
 	"moves-to-old-time":              {scStaffMove},
+	"fixed-utc-offset":               {scSummerTime},
 }
 
 func TestEveryFaultIsCaught(t *testing.T) {

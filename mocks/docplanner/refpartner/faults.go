@@ -32,6 +32,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"ignores-platform-breaks", "acknowledges break notifications from the platform without blocking the time"},
 	{"no-break-moves", "does not tell the platform when a break is moved in its own system"},
 	{"slots-one-minute-late", "sends working-hours changes from one minute past each period's start (10:01 instead of 10:00), an off-by-one in its update path"},
+	{"fixed-utc-offset", "takes the clinic's UTC offset once, from today, and writes every slot and visit time with it: after a change to summer time they are an hour off"},
 	{"moves-to-old-time", "moves a visit on the platform to the time it already has (sends the old start instead of the new one)"},
 })
 
