@@ -73,3 +73,11 @@ Feature: Synchronising all bookings, both ways
     And 5 minutes pass
     Then Docplanner delivered the "slot-booked" notification on a retry
     And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+
+  Scenario: A notification delivered again after its answer was lost is applied once
+    Given the partner has activated the integration
+    And the network loses the partner's answer to the next PUSH delivery
+    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    And 5 minutes pass
+    Then Docplanner delivered the "slot-booked" notification on a retry
+    And within the latency budget the partner's system shows exactly one visit at "anna-centrum" next Monday at 10:30 booked on Docplanner

@@ -204,7 +204,21 @@ func (m *Mock) send(ctx context.Context, t *tenant, url string, n *notification)
 	if err != nil && res.Status == 0 {
 		entry.Error = err.Error()
 	}
+	if entry.Error == "" && t.takeLostAnswer() {
+		entry.Error = fmt.Sprintf("simulated network failure (accord): the partner's answer (HTTP %d) was lost on the way back", res.Status)
+	}
 	return m.journal.Add(entry)
+}
+
+// takeLostAnswer reports whether this delivery's answer is to be lost.
+func (t *tenant) takeLostAnswer() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.loseAnswers == 0 {
+		return false
+	}
+	t.loseAnswers--
+	return true
 }
 
 // ask sends a blocking check (slot-booking, booking-moving): one attempt,

@@ -216,6 +216,13 @@ func (m *Mock) now(t *tenant) time.Time {
 	return m.opts.Clock.Now().Add(time.Duration(t.shift.Load()))
 }
 
+// LoseNextAnswers makes the partner's answers to the next n PUSH deliveries
+// get lost on the way back: the partner has the notification, the platform
+// sees a failure and delivers it again on its retry schedule.
+func (m *Mock) LoseNextAnswers(clientID string, n int) error {
+	return m.with(clientID, func(t *tenant) { t.loseAnswers = n })
+}
+
 // ExpireTokens ends every access token of a client now.
 func (m *Mock) ExpireTokens(clientID string) {
 	m.mu.Lock()

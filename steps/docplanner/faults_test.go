@@ -32,6 +32,7 @@ const (
 	scStaffMove       = "A visit moved by the receptionist is moved on Docplanner"
 	scDoubleBooking   = "A patient cannot take a time the clinic has already filled"
 	scPushRetry       = "A notification delivered again after a failed attempt is still applied"
+	scPushRetryOnce   = "A notification delivered again after its answer was lost is applied once"
 	scWorkingHours    = "A change of working hours reaches Docplanner within the latency budget"
 	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
 	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
@@ -65,6 +66,7 @@ var catches = map[string][]string{
 	"push-only":                      {scPullBooking},
 	"drops-push-retries":             {scPushRetry},
 	"double-books-slot":              {scDoubleBooking},
+	"applies-push-retries-twice":     {scPushRetryOnce},
 	"late-schedule-push":             {scWorkingHours},
 	"local-times-without-offset":     {scWorkingHours},
 	"ignores-platform-breaks":        {scPlatformBreaks},

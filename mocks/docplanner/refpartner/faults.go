@@ -26,6 +26,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"push-ack-without-acting", "answers 200 to every PUSH notification and acts on none"},
 	{"push-only", "never pulls notifications, so a PULL-model integration misses every platform booking"},
 	{"drops-push-retries", "ignores a notification delivered again after a failed attempt (treats it as stale)"},
+	{"applies-push-retries-twice", "applies a notification delivered again after its answer was lost a second time: one booking on Docplanner becomes two visits"},
 	{"double-books-slot", "approves the platform's slot-booking check even when the time is taken in its own system"},
 	{"late-schedule-push", "sends working-hours changes to the platform five minutes late"},
 	{"local-times-without-offset", "sends working-hours changes with local times without a UTC offset"},

@@ -471,6 +471,11 @@ func (p *Partner) applyPlatformBooking(s *session, locationID string, b platform
 	if b.Status != "booked" {
 		return
 	}
+	p.addPlatformVisit(s, locationID, b)
+}
+
+// addPlatformVisit takes a platform booking into the clinic as a new visit.
+func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBooking) {
 	start, err1 := time.Parse(time.RFC3339, b.StartAt)
 	end, err2 := time.Parse(time.RFC3339, b.EndAt)
 	if err1 != nil || err2 != nil {
