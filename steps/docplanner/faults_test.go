@@ -30,6 +30,7 @@ const (
 	scStaffCancel     = "A cancellation by the receptionist reaches Docplanner"
 	scPlatformMove    = "A visit moved on Docplanner is moved in the partner's system"
 	scStaffMove       = "A visit moved by the receptionist is moved on Docplanner"
+	scMoveThenCancel  = "A visit moved and then cancelled on Docplanner frees the new time in the partner's system"
 	scDoubleBooking   = "A patient cannot take a time the clinic has already filled"
 	scPushRetry       = "A notification delivered again after a failed attempt is still applied"
 	scPushRetryOnce   = "A notification delivered again after its answer was lost is applied once"
@@ -62,6 +63,7 @@ var catches = map[string][]string{
 	"move-not-exported":              {scStaffMove, scCoverage},
 	"ignores-platform-cancellations": {scPlatformCancel},
 	"ignores-platform-moves":         {scPlatformMove},
+	"keeps-id-after-platform-move":   {scMoveThenCancel},
 	"push-ack-without-acting":        {scPushBooking, scPlatformMove, scPlatformBreaks, scPushRetry},
 	"push-only":                      {scPullBooking},
 	"drops-push-retries":             {scPushRetry},

@@ -22,6 +22,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"cancel-not-exported", "does not tell the platform when the receptionist cancels a visit"},
 	{"move-not-exported", "does not tell the platform when the receptionist moves a visit"},
 	{"ignores-platform-cancellations", "acknowledges booking-canceled notifications without freeing the time"},
+	{"keeps-id-after-platform-move", "moves the visit on a booking-moved notification but keeps the old booking id, so a later cancellation on Docplanner never frees the time"},
 	{"ignores-platform-moves", "acknowledges booking-moved notifications without moving the visit"},
 	{"push-ack-without-acting", "answers 200 to every PUSH notification and acts on none"},
 	{"push-only", "never pulls notifications, so a PULL-model integration misses every platform booking"},

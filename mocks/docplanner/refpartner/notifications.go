@@ -132,8 +132,14 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 			end, err2 := time.Parse(time.RFC3339, d.NewVisitBooking.EndAt)
 			if err1 == nil && err2 == nil {
 				for _, v := range s.visits {
-					if v.PlatformID == d.OldVisitBooking.ID {
-						v.Start, v.End, v.PlatformID = start.In(s.loc), end.In(s.loc), d.NewVisitBooking.ID
+					if v.PlatformID != d.OldVisitBooking.ID {
+						continue
+					}
+					v.Start, v.End = start.In(s.loc), end.In(s.loc)
+					// A move on Docplanner makes a new booking id; the faulty
+					// build keeps the old one, so later events miss the visit.
+					if !p.faults["keeps-id-after-platform-move"] {
+						v.PlatformID = d.NewVisitBooking.ID
 					}
 				}
 			}
