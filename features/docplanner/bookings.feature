@@ -47,6 +47,13 @@ Feature: Synchronising all bookings, both ways
     Then within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 11:30 booked on Docplanner
     And within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 10:30
 
+  Scenario: A visit moved and then cancelled on Docplanner frees the new time in the partner's system
+    Given the partner has activated the integration
+    And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner
+    And the patient moves that visit on Docplanner to next Monday at 11:30
+    When the patient cancels that visit on Docplanner
+    Then within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 11:30
+
   Scenario: A visit moved by the receptionist is moved on Docplanner
     Given the partner has activated the integration
     And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
@@ -73,3 +80,11 @@ Feature: Synchronising all bookings, both ways
     And 5 minutes pass
     Then Docplanner delivered the "slot-booked" notification on a retry
     And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+
+  Scenario: A notification delivered again after its answer was lost is applied once
+    Given the partner has activated the integration
+    And the network loses the partner's answer to the next PUSH delivery
+    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    And 5 minutes pass
+    Then Docplanner delivered the "slot-booked" notification on a retry
+    And within the latency budget the partner's system shows exactly one visit at "anna-centrum" next Monday at 10:30 booked on Docplanner

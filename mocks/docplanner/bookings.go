@@ -127,7 +127,7 @@ func (m *Mock) bookSlot(t *tenant, req *mockserver.Request) mockserver.Response 
 		return errResp(http.StatusNotFound, why)
 	}
 	body.Patient.IsReturning = body.IsReturning
-	b := t.addBooking(a, start, body.Duration, body.AddressServiceID, "integration", body.Patient, body.Comment, m.opts.Clock.Now())
+	b := t.addBooking(a, start, body.Duration, body.AddressServiceID, "integration", body.Patient, body.Comment, m.now(t))
 	return ok(t.bookingJSON(b, a))
 }
 
@@ -209,7 +209,7 @@ func (m *Mock) cancelBooking(t *tenant, req *mockserver.Request) mockserver.Resp
 	if b.status != statusBooked {
 		return errResp(http.StatusBadRequest, fmt.Sprintf("Visit %s cannot be canceled because it is not booked", b.id))
 	}
-	t.cancel(b, "integration", m.opts.Clock.Now())
+	t.cancel(b, "integration", m.now(t))
 	return noContent()
 }
 
@@ -258,7 +258,7 @@ func (m *Mock) moveBooking(t *tenant, req *mockserver.Request) mockserver.Respon
 	if why := t.canBook(target, body.Start, duration, body.AddressServiceID, b.id); why != "" {
 		return errResp(http.StatusNotFound, why)
 	}
-	now := m.opts.Clock.Now()
+	now := m.now(t)
 	nb := t.move(b, target, body.Start, duration, body.AddressServiceID, "integration", now)
 	resp := ok(t.bookingJSON(nb, target))
 	resp.Status = http.StatusCreated
@@ -301,7 +301,7 @@ func (m *Mock) confirmBooking(t *tenant, req *mockserver.Request) mockserver.Res
 		return errResp(http.StatusConflict, "Visit has been canceled")
 	case b.confirmed:
 		return errResp(http.StatusConflict, "Visit has already been confirmed")
-	case b.start.Before(m.opts.Clock.Now()):
+	case b.start.Before(m.now(t)):
 		return errResp(http.StatusConflict, "Visit is in the past")
 	}
 	b.confirmed = true
@@ -327,7 +327,7 @@ func (m *Mock) presence(t *tenant, req *mockserver.Request, value string) mockse
 	if b.status == statusCanceled {
 		return errResp(http.StatusConflict, "Visit is marked as canceled")
 	}
-	if b.start.After(m.opts.Clock.Now()) {
+	if b.start.After(m.now(t)) {
 		return errResp(http.StatusBadRequest, "Visit is in the future")
 	}
 	b.presence = &value

@@ -141,7 +141,7 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 	if err := req.Decode(&body); err != nil {
 		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
 	}
-	now := m.opts.Clock.Now()
+	now := m.now(t)
 	horizon := now.Add(12 * 7 * 24 * time.Hour)
 	day := ""
 	type entry struct {

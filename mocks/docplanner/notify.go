@@ -76,7 +76,7 @@ func (t *tenant) livePull(now time.Time) []*notification {
 }
 
 func (m *Mock) pullNotification(t *tenant, _ *mockserver.Request) mockserver.Response {
-	q := t.livePull(m.opts.Clock.Now())
+	q := t.livePull(m.now(t))
 	if len(q) == 0 {
 		return errResp(http.StatusNotFound, "No notifications found")
 	}
@@ -86,7 +86,7 @@ func (m *Mock) pullNotification(t *tenant, _ *mockserver.Request) mockserver.Res
 }
 
 func (m *Mock) pullMultipleNotifications(t *tenant, req *mockserver.Request) mockserver.Response {
-	q := t.livePull(m.opts.Clock.Now())
+	q := t.livePull(m.now(t))
 	if len(q) == 0 {
 		return errResp(http.StatusNotFound, "No notifications found")
 	}
@@ -106,7 +106,7 @@ func (m *Mock) releaseNotifications(ctx context.Context, req *mockserver.Request
 	if err != nil {
 		return errResp(http.StatusUnauthorized, "Invalid token: its client no longer exists")
 	}
-	now := m.opts.Clock.Now()
+	now := m.now(t)
 	t.mu.Lock()
 	if t.notify.model != ModelPush {
 		t.mu.Unlock()
@@ -134,7 +134,7 @@ func (m *Mock) releaseNotifications(ctx context.Context, req *mockserver.Request
 // emit hands an event to the partner by its model: PUSH now (retries on the
 // clock), or into the PULL queue.
 func (m *Mock) emit(t *tenant, name string, data map[string]any) {
-	now := m.opts.Clock.Now()
+	now := m.now(t)
 	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(now), created: now}
 	t.mu.Lock()
 	settings := t.notify
@@ -204,7 +204,21 @@ func (m *Mock) send(ctx context.Context, t *tenant, url string, n *notification)
 	if err != nil && res.Status == 0 {
 		entry.Error = err.Error()
 	}
+	if entry.Error == "" && t.takeLostAnswer() {
+		entry.Error = fmt.Sprintf("simulated network failure (accord): the partner's answer (HTTP %d) was lost on the way back", res.Status)
+	}
 	return m.journal.Add(entry)
+}
+
+// takeLostAnswer reports whether this delivery's answer is to be lost.
+func (t *tenant) takeLostAnswer() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.loseAnswers == 0 {
+		return false
+	}
+	t.loseAnswers--
+	return true
 }
 
 // ask sends a blocking check (slot-booking, booking-moving): one attempt,
@@ -217,7 +231,7 @@ func (m *Mock) ask(t *tenant, name string, data map[string]any) (approved bool, 
 	if !realTime || settings.model != ModelPush {
 		return true, "no real-time check configured"
 	}
-	now := m.opts.Clock.Now()
+	now := m.now(t)
 	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(now), created: now, attempts: 1}
 	e := m.send(context.Background(), t, settings.url, n)
 	if e.Error != "" {

@@ -46,7 +46,7 @@ func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patie
 	if p.Email != "" {
 		pt.Email = &p.Email
 	}
-	now := m.opts.Clock.Now()
+	now := m.now(t)
 	check := t.envelope(a)
 	check["visit_booking_request"] = t.bookingRequestJSON(a, start, svc.duration, svc.addressServiceID, pt, now)
 	t.mu.Unlock()
@@ -80,7 +80,7 @@ func (m *Mock) PatientCancels(clientID, bookingID string) error {
 		t.mu.Unlock()
 		return fmt.Errorf("no booked visit %s on the platform", bookingID)
 	}
-	t.cancel(b, "user", m.opts.Clock.Now())
+	t.cancel(b, "user", m.now(t))
 	data := t.envelope(t.addresses[b.address])
 	data["visit_booking"] = t.bookingNotificationJSON(b)
 	t.mu.Unlock()
@@ -105,7 +105,7 @@ func (m *Mock) PatientMoves(clientID, bookingID string, start time.Time) (string
 		t.mu.Unlock()
 		return "", errors.New(why)
 	}
-	now := m.opts.Clock.Now()
+	now := m.now(t)
 	check := t.envelope(a)
 	check["canceling_booking"] = t.bookingNotificationJSON(b)
 	check["creating_booking"] = t.bookingRequestJSON(a, start, b.duration, b.serviceID, b.patient, now)
@@ -200,6 +200,27 @@ func (m *Mock) SetOutage(clientID string, on bool) error {
 // network fault between platform and partner would.
 func (m *Mock) DropNextDeliveries(clientID string, n int) error {
 	return m.with(clientID, func(t *tenant) { t.dropDeliveries = n })
+}
+
+// SetNow sets the tenant's calendar clock: from now on it reads at as the run
+// clock reads now, and runs on with it. A scenario uses it to live on another
+// date (a change to summer time, say) without moving the whole run: the
+// slot horizon, booking times and notification times all follow it; tokens
+// and rate limits, being about durations, stay on the run clock.
+func (m *Mock) SetNow(clientID string, at time.Time) error {
+	return m.with(clientID, func(t *tenant) { t.shift.Store(int64(at.Sub(m.opts.Clock.Now()))) })
+}
+
+// now is the tenant's calendar clock: the run clock, shifted by SetNow.
+func (m *Mock) now(t *tenant) time.Time {
+	return m.opts.Clock.Now().Add(time.Duration(t.shift.Load()))
+}
+
+// LoseNextAnswers makes the partner's answers to the next n PUSH deliveries
+// get lost on the way back: the partner has the notification, the platform
+// sees a failure and delivers it again on its retry schedule.
+func (m *Mock) LoseNextAnswers(clientID string, n int) error {
+	return m.with(clientID, func(t *tenant) { t.loseAnswers = n })
 }
 
 // ExpireTokens ends every access token of a client now.
@@ -307,7 +328,7 @@ func (m *Mock) NotificationSettings(clientID string) (model, url string, err err
 
 // PendingPull counts notifications waiting to be pulled.
 func (m *Mock) PendingPull(clientID string) (n int, err error) {
-	err = m.with(clientID, func(t *tenant) { n = len(t.livePull(m.opts.Clock.Now())) })
+	err = m.with(clientID, func(t *tenant) { n = len(t.livePull(m.now(t))) })
 	return
 }
 

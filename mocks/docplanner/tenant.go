@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
@@ -17,6 +18,9 @@ type tenant struct {
 
 	clientID, secret string
 	loc              *time.Location
+	// shift moves this tenant's calendar clock away from the run clock (see
+	// SetNow); atomic because handlers read it without the tenant's lock.
+	shift atomic.Int64
 
 	facilities []*facility
 	doctors    map[string]*doctor
@@ -33,6 +37,7 @@ type tenant struct {
 	buried         []*notification
 	lastRelease    time.Time
 	dropDeliveries int  // simulated network failures still to inflict on PUSH deliveries
+	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back
 	outage         bool // answer 503 to every API call, as during a platform incident
 	limits         rateWindow
 }

@@ -28,11 +28,13 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^Docplanner is unreachable for the partner$`, func() error { return w.s.mock.SetOutage(w.clientID, true) })
 	sc.Step(`^Docplanner is reachable again$`, func() error { return w.s.mock.SetOutage(w.clientID, false) })
 	sc.Step(`^the network loses the next PUSH delivery to the partner$`, func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
+	sc.Step(`^the network loses the partner's answer to the next PUSH delivery$`, func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
 	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)
 	sc.Step(`^the partner runs its periodic sync$`, w.partnerSyncs)
 	// checks on the partner
 	sc.Step(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsPlatformVisit)
 	sc.Step(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`, w.partnerShowsNoVisit)
+	sc.Step(`^within the latency budget the partner's system shows exactly one visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsOneVisit)
 	sc.Step(`^Docplanner sent the partner a "([^"]*)" notification and the partner accepted it$`, w.pushedAndAccepted)
 	sc.Step(`^Docplanner delivered the "([^"]*)" notification on a retry$`, w.deliveredOnRetry)
 	sc.Step(`^the partner pulled its notifications$`, w.pulled)
@@ -154,6 +156,33 @@ func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm stri
 		}
 		return false, fmt.Sprintf("its bookings view has no booked visit there (%d visits); %s", len(vs), w.deliveries())
 	})
+}
+
+// partnerShowsOneVisit waits for the visit, then counts: one booking on
+// Docplanner delivered twice must still be one visit in the clinic.
+func (w *world) partnerShowsOneVisit(locationID, weekday, hhmm string) error {
+	if err := w.partnerShowsPlatformVisit("the latency budget", locationID, weekday, hhmm); err != nil {
+		return err
+	}
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	vs, err := w.visits()
+	if err != nil {
+		return err
+	}
+	var held []string
+	for _, v := range vs {
+		if v.LocationID == locationID && v.Start.Equal(start) && v.Status == "booked" {
+			held = append(held, fmt.Sprintf("%s (Docplanner booking %s)", v.ID, v.PlatformID))
+		}
+	}
+	if len(held) > 1 {
+		return fmt.Errorf("notifications: the partner's system shows %d visits at %s %s for one booking on Docplanner, %s: a notification delivered again was applied again; %s",
+			len(held), locationID, w.fmtTime(start), strings.Join(held, " and "), w.deliveries())
+	}
+	return nil
 }
 
 // deliveries describes what the platform sent the partner since the change.

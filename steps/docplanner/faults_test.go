@@ -30,12 +30,15 @@ const (
 	scStaffCancel     = "A cancellation by the receptionist reaches Docplanner"
 	scPlatformMove    = "A visit moved on Docplanner is moved in the partner's system"
 	scStaffMove       = "A visit moved by the receptionist is moved on Docplanner"
+	scMoveThenCancel  = "A visit moved and then cancelled on Docplanner frees the new time in the partner's system"
 	scDoubleBooking   = "A patient cannot take a time the clinic has already filled"
 	scPushRetry       = "A notification delivered again after a failed attempt is still applied"
+	scPushRetryOnce   = "A notification delivered again after its answer was lost is applied once"
 	scWorkingHours    = "A change of working hours reaches Docplanner within the latency budget"
 	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
 	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
 	scCrossCheck      = "Docplanner's schedule matches the partner's own view"
+	scSummerTime      = "Slots and visits after the change to summer time keep the clinic's wall-clock time"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -60,16 +63,19 @@ var catches = map[string][]string{
 	"move-not-exported":              {scStaffMove, scCoverage},
 	"ignores-platform-cancellations": {scPlatformCancel},
 	"ignores-platform-moves":         {scPlatformMove},
+	"keeps-id-after-platform-move":   {scMoveThenCancel},
 	"push-ack-without-acting":        {scPushBooking, scPlatformMove, scPlatformBreaks, scPushRetry},
 	"push-only":                      {scPullBooking},
 	"drops-push-retries":             {scPushRetry},
 	"double-books-slot":              {scDoubleBooking},
+	"applies-push-retries-twice":     {scPushRetryOnce},
 	"late-schedule-push":             {scWorkingHours},
 	"local-times-without-offset":     {scWorkingHours},
 	"ignores-platform-breaks":        {scPlatformBreaks},
 	"no-break-moves":                 {scStaffBreaks, scCoverage},
 	"slots-one-minute-late":          {scWorkingHours},
 	"moves-to-old-time":              {scStaffMove},
+	"fixed-utc-offset":               {scSummerTime},
 }
 
 func TestEveryFaultIsCaught(t *testing.T) {

@@ -322,6 +322,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerSchedule(sc, w)
 	registerBreaks(sc, w)
 	registerCrossCheck(sc, w)
+	registerSummerTime(sc, w)
 	registerCoverage(sc, w)
 }
 

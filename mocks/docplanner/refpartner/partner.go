@@ -118,6 +118,9 @@ type session struct {
 	services map[string]map[string]string
 	// insurers maps location -> platform insurance provider ids.
 	insurers map[string][]string
+	// slotZone is the zone slot and visit times are written in for the
+	// platform: loc, or with fixed-utc-offset a fixed offset taken from today.
+	slotZone *time.Location
 
 	connected bool
 	lastError string
@@ -220,7 +223,12 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 		driver.WriteError(w, http.StatusConflict, "reset first: no session")
 		return
 	}
-	s.fx, s.loc, s.today = &fx, loc, today
+	s.fx, s.loc, s.today, s.slotZone = &fx, loc, today, loc
+	if p.faults["fixed-utc-offset"] {
+		// The classic shortcut: "our clinic is at +01:00", computed once.
+		_, offset := today.Zone()
+		s.slotZone = time.FixedZone(fx.TimeZone, offset)
+	}
 	s.hours = map[string]map[time.Weekday][]span{}
 	s.address = map[string]string{}
 	for _, l := range fx.Locations {

@@ -33,6 +33,14 @@ const timeLayout = "2006-01-02T15:04:05-07:00"
 
 func (s *session) fmt(t time.Time) string { return t.In(s.loc).Format(timeLayout) }
 
+// slotTime writes the wall-clock time of a slot or visit for the platform,
+// in slotZone: with fixed-utc-offset that is today's offset, so a time on
+// the other side of a change to summer time lands an hour off.
+func (s *session) slotTime(t time.Time) string {
+	c := t.In(s.loc)
+	return time.Date(c.Year(), c.Month(), c.Day(), c.Hour(), c.Minute(), c.Second(), 0, s.slotZone).Format(timeLayout)
+}
+
 // prefix is the API path of a location's address.
 func (s *session) prefix(locationID string) string {
 	l, _ := s.fx.LocationByID(locationID)
@@ -320,10 +328,11 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 				// The bug lives in the update path only, not the first feed.
 				from += time.Minute
 			}
-			r := map[string]any{
-				"start": wall(day, from).In(s.loc).Format(layout), "end": wall(day, sp.to).In(s.loc).Format(layout),
-				"address_services": services,
+			start, end := s.slotTime(wall(day, from)), s.slotTime(wall(day, sp.to))
+			if noOffset {
+				start, end = wall(day, from).In(s.loc).Format(layout), wall(day, sp.to).In(s.loc).Format(layout)
 			}
+			r := map[string]any{"start": start, "end": end, "address_services": services}
 			if len(providers) > 0 {
 				r["insurance_providers"] = providers
 			}
@@ -384,7 +393,7 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 	var created struct {
 		ID string `json:"id"`
 	}
-	path := s.prefix(v.LocationID) + "/slots/" + url.PathEscape(s.fmt(v.Start)) + "/book"
+	path := s.prefix(v.LocationID) + "/slots/" + url.PathEscape(s.slotTime(v.Start)) + "/book"
 	if err := p.call(ctx, s, http.MethodPost, path, nil, body, &created); err != nil {
 		return err
 	}
@@ -462,6 +471,11 @@ func (p *Partner) applyPlatformBooking(s *session, locationID string, b platform
 	if b.Status != "booked" {
 		return
 	}
+	p.addPlatformVisit(s, locationID, b)
+}
+
+// addPlatformVisit takes a platform booking into the clinic as a new visit.
+func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBooking) {
 	start, err1 := time.Parse(time.RFC3339, b.StartAt)
 	end, err2 := time.Parse(time.RFC3339, b.EndAt)
 	if err1 != nil || err2 != nil {
@@ -621,7 +635,7 @@ func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage
 			return nil
 		}
 		svc, _ := s.fx.Service(v.ServiceID)
-		body := map[string]any{"start": s.fmt(start), "address_service_id": s.services[v.LocationID][v.ServiceID], "duration": svc.DurationMinutes}
+		body := map[string]any{"start": s.slotTime(start), "address_service_id": s.services[v.LocationID][v.ServiceID], "duration": svc.DurationMinutes}
 		if p.alt {
 			body["address_id"] = s.address[v.LocationID]
 		}
