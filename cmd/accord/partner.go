@@ -23,6 +23,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/container"
+	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
 )
@@ -208,8 +209,8 @@ func (pi *partnerImage) register(f *pflag.FlagSet) {
 // points cfg at it. finish saves the container's log into the report
 // directory and removes the container; call it when the run is over, also
 // when it fails or is interrupted.
-func (pi *partnerImage) start(ctx context.Context, cmd *cobra.Command, platform string, cfg *runner.Config, configPath, reportDir string) (finish func(), err error) {
-	nothing := func() {}
+func (pi *partnerImage) start(ctx context.Context, cmd *cobra.Command, platform string, cfg *runner.Config, configPath, reportDir string) (finish func(secrets []string), err error) {
+	nothing := func([]string) {}
 	if pi.image == "" {
 		for _, name := range []string{"partner-env", "partner-port", "partner-network", "partner-start-timeout"} {
 			if cmd.Flags().Changed(name) {
@@ -258,11 +259,13 @@ func (pi *partnerImage) start(ctx context.Context, cmd *cobra.Command, platform 
 	// A closed stdout (accord run ... | head) must not kill accord by SIGPIPE
 	// before it removes the container: the writes fail instead.
 	signal.Ignore(syscall.SIGPIPE)
-	return func() {
+	return func(secrets []string) {
 		defer signal.Reset(syscall.SIGPIPE)
 		logs, err := p.Logs(ctx)
 		if err == nil {
-			err = savePartnerLog(reportDir, partnerLogFile, logs)
+			// A partner may log what it was given: the run's secrets and its own.
+			red := redact.New(append(secrets, secretEnv(env)...)...)
+			err = savePartnerLog(reportDir, partnerLogFile, []byte(red.String(string(logs))))
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "partner image %s: could not keep the container's log: %v\n", pi.image, err)
@@ -271,6 +274,19 @@ func (pi *partnerImage) start(ctx context.Context, cmd *cobra.Command, platform 
 		}
 		_ = p.Terminate(ctx) // prints its own outcome
 	}, nil
+}
+
+// secretEnv are the values of --partner-env variables whose names say they
+// are secret (KEY, TOKEN, SECRET, PASSWORD).
+func secretEnv(env map[string]string) []string {
+	var out []string
+	for k, v := range env {
+		u := strings.ToUpper(k)
+		if v != "" && (strings.Contains(u, "KEY") || strings.Contains(u, "TOKEN") || strings.Contains(u, "SECRET") || strings.Contains(u, "PASSWORD")) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func savePartnerLog(dir, name string, data []byte) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -59,14 +60,10 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 			if err != nil {
 				return err
 			}
-			defer finishImage()
-			sum, err := runner.Run(ctx, p, runner.Options{
-				Config:    cfg,
-				Tags:      tags,
-				ReportDir: reportDir,
-				Console:   stdout,
-				NoColors:  !isTerminal(stdout),
-			})
+			var secrets []string
+			defer func() { finishImage(secrets) }()
+			opts := runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Console: stdout, NoColors: !isTerminal(stdout)}
+			sum, err := runOnce(ctx, p, opts, &secrets)
 			if err != nil {
 				if errors.Is(err, runner.ErrNoScenarios) {
 					return usageError{err}
@@ -94,6 +91,19 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
 	image.register(f)
 	return cmd
+}
+
+// runOnce is runner.Run, keeping the run's secrets for what is written
+// after it (a partner container's log).
+func runOnce(ctx context.Context, p runner.Platform, opts runner.Options, secrets *[]string) (*runner.Summary, error) {
+	live, err := runner.Open(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer live.Close()
+	sum, err := live.Run(ctx)
+	*secrets = live.Secrets()
+	return sum, err
 }
 
 // partnerConfig reads --config (when given) into a run's config; the

@@ -77,12 +77,13 @@ ended early, 2 usage or configuration error.`,
 			if err != nil {
 				return err
 			}
-			defer finishImage()
+			var secrets []string
+			defer func() { finishImage(secrets) }()
 			live, err := runner.Open(ctx, p, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Progress: term})
 			if err != nil {
 				return usageError{fmt.Errorf("%s session could not start: %w", platform, err)}
 			}
-			defer live.Close()
+			defer func() { secrets = live.Secrets(); live.Close() }()
 			fmt.Fprintf(stdout, "accord session · %s · report in %s\n"+
 				"Steps done in the partner's system are shown as ACTION; n <text> adds a note at any time.\n", platform, reportDir)
 			sum, err := live.Run(ctx, paths...)

@@ -194,3 +194,8 @@ func TestSessionWithoutATerminal(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretEnvValuesAreScrubbedFromTheContainerLog(t *testing.T) {
+	got := secretEnv(map[string]string{"PARTNER_API_KEY": "k1", "db_password": "p1", "ACCORD_FAULT": "no-reauth", "AUTH_TOKEN": "", "CLIENT_SECRET": "s1"})
+	assert.ElementsMatch(t, []string{"k1", "p1", "s1"}, got)
+}

@@ -101,10 +101,14 @@ func (c *Run) Advance(d time.Duration) {
 	c.fire.Lock()
 	defer c.fire.Unlock()
 	c.mu.Lock()
-	target := time.Now().Add(c.offset).Add(d)
+	begin := time.Now()
+	target := begin.Add(c.offset).Add(d)
 	c.mu.Unlock()
+	// The target moves on with real time: a timer a callback schedules
+	// "5 minutes from now" lands microseconds after a fixed target, and must
+	// still fire within this Advance.
 	for {
-		t := c.nextDue(target)
+		t := c.nextDue(target.Add(time.Since(begin)))
 		if t == nil {
 			break
 		}
@@ -112,7 +116,7 @@ func (c *Run) Advance(d time.Duration) {
 		t.f()
 	}
 	c.mu.Lock()
-	if gap := target.Sub(time.Now().Add(c.offset)); gap > 0 {
+	if gap := target.Add(time.Since(begin)).Sub(time.Now().Add(c.offset)); gap > 0 {
 		c.offset += gap
 	}
 	c.mu.Unlock()

@@ -260,3 +260,7 @@ func (l *Live) Report() (*Summary, error) {
 	}
 	return sum, l.complete(sum, redact.New(l.secrets()...))
 }
+
+// Secrets are the secret values the run handed out so far, for scrubbing
+// what accord writes beside the report (a partner container's log).
+func (l *Live) Secrets() []string { return l.secrets() }
