@@ -73,6 +73,13 @@ func scoreFaults(ctx context.Context, stdout io.Writer, ps []runner.Platform) er
 			return fmt.Errorf("%s: the correct reference partner could not run: %w", p.Name(), err)
 		}
 		fmt.Fprintf(stdout, "%s  correct reference partner: %d of %d scenarios passed\n", p.Name(), sum.Counts.Passed, sum.Counts.Scenarios)
+		// sharpest: for every scenario, the fault failing it that fails the
+		// fewest scenarios: a fault that fails everything proves little.
+		sharpest := map[string]sharp{}
+		var scenarios []string
+		for _, r := range sum.Scenarios {
+			scenarios = append(scenarios, r.Name)
+		}
 		for _, f := range sum.Failed() {
 			problems = append(problems, fmt.Sprintf("%s: the correct reference partner failed %q: %s", p.Name(), f.Name, firstLine(f.Reason)))
 		}
@@ -93,7 +100,23 @@ func scoreFaults(ctx context.Context, stdout io.Writer, ps []runner.Platform) er
 			caught++
 			fmt.Fprintf(stdout, "%s  %s: failed %d of %d scenarios\n", p.Name(), f.Name, len(failed), sum.Counts.Scenarios)
 			for _, r := range failed {
+				if s, ok := sharpest[r.Name]; !ok || len(failed) < s.fails {
+					sharpest[r.Name] = sharp{fault: f.Name, fails: len(failed)}
+				}
 				fmt.Fprintf(stdout, "    ✗ %s\n      %s\n", r.Name, firstLine(r.Reason))
+			}
+		}
+		fmt.Fprintf(stdout, "%s  every scenario and the sharpest fault that fails it:\n", p.Name())
+		for _, name := range scenarios {
+			s, ok := sharpest[name]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s: no fault fails %q: nothing proves it can fail", p.Name(), name))
+				fmt.Fprintf(stdout, "    %s: NO FAULT FAILS IT\n", name)
+				continue
+			}
+			fmt.Fprintf(stdout, "    %s: %s (fails %d of %d)\n", name, s.fault, s.fails, len(scenarios))
+			if s.fails > maxSharpest {
+				problems = append(problems, fmt.Sprintf("%s: %q is failed only by faults that fail %d scenarios or more (%s); add a fault aimed at it", p.Name(), name, s.fails, s.fault))
 			}
 		}
 	}
@@ -107,6 +130,15 @@ func scoreFaults(ctx context.Context, stdout io.Writer, ps []runner.Platform) er
 	}
 	return nil
 }
+
+type sharp struct {
+	fault string
+	fails int
+}
+
+// maxSharpest is how many scenarios the sharpest fault failing a scenario
+// may fail: beyond that, no fault shows the scenario checks its own flow.
+const maxSharpest = 4
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
