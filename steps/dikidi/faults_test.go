@@ -88,6 +88,8 @@ var catches = map[string][]string{
 	"ignores-dikidi-cancellations":     {scMovedCanceled},
 	"ignores-dikidi-moves":             {scMovedCanceled, scOutOfOrder},
 	"local-only-records":               {scAdds, scMovesCancels},
+	"new-records-without-services":     {scOnline},
+	"utc-start-with-salon-offset":      {scAdds},
 	"edit-not-exported":                {scMovesCancels},
 	"cancel-not-exported":              {scMovesCancels},
 	"occupy-not-exported":              {scOccupies},

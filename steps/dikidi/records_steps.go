@@ -264,7 +264,14 @@ func (w *world) partnerShows(within, serviceName, masterName, weekday, hhmm stri
 				return true, ""
 			}
 		}
-		return false, fmt.Sprintf("its records view has no active record there (%d there); %s", len(rs), w.deliveries(w.changeMark))
+		if len(rs) > 0 {
+			var got []string
+			for _, r := range rs {
+				got = append(got, fmt.Sprintf("%s (DIKIDI %d) with services %v", r.ID, r.DikidiID, r.ServiceIDs))
+			}
+			return false, fmt.Sprintf("its active records there lack service %d: %s; %s", svc.ID, strings.Join(got, ", "), w.deliveries(w.changeMark))
+		}
+		return false, fmt.Sprintf("its records view has no active record there; %s", w.deliveries(w.changeMark))
 	})
 }
 

@@ -169,7 +169,11 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 			client["surname"] = nil // said outright: no surname
 		}
 	}
-	body := map[string]any{"master_id": in.MasterID, "service_ids": in.ServiceIDs, "start": s.fmt(in.Start), "client": client}
+	start := s.fmt(in.Start)
+	if p.faults["utc-start-with-salon-offset"] {
+		start = in.Start.UTC().Format("2006-01-02T15:04:05") + in.Start.In(s.loc).Format("-07:00")
+	}
+	body := map[string]any{"master_id": in.MasterID, "service_ids": in.ServiceIDs, "start": start, "client": client}
 	if c := p.note(in.Comment, "Booked by the partner's staff"); c != "" {
 		body["comment"] = c
 	}

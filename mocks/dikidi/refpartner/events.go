@@ -134,7 +134,10 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 		if data.Previous != nil {
 			spots = append(spots, spot{data.Previous.MasterID, data.Previous.Start.In(s.loc).Format(time.DateOnly)})
 		}
-		p.storeRecord(s, data.Record, ev.Event == "record.created" && p.faults["applies-duplicates"])
+		r := p.storeRecord(s, data.Record, ev.Event == "record.created" && p.faults["applies-duplicates"])
+		if r != nil && before == nil && ev.Event == "record.created" && p.faults["new-records-without-services"] {
+			r.ServiceIDs = []int64{}
+		}
 		spots = append(spots, spot{head.MasterID, head.Start.In(s.loc).Format(time.DateOnly)})
 		done := map[spot]bool{}
 		for _, sp := range spots {
