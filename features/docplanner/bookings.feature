@@ -12,6 +12,7 @@ Feature: Synchronising all bookings, both ways
     When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
     Then Docplanner sent the partner a "slot-booked" notification and the partner accepted it
     And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+    And the partner's visit at "anna-centrum" next Monday at 10:30 carries the name and phone of the patient who booked it on Docplanner
 
   @pull
   Scenario: A visit booked by a patient on Docplanner reaches the partner by PULL
@@ -23,8 +24,9 @@ Feature: Synchronising all bookings, both ways
 
   Scenario: A visit booked by the receptionist reaches Docplanner
     Given the partner has activated the integration
-    When the receptionist books "svc-consult" at "anna-centrum" next Monday at 11:00
+    When the receptionist books "svc-usg" at "anna-centrum" next Monday at 11:00
     Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 11:00
+    And Docplanner's booking at "anna-centrum" next Monday at 11:00 is for "svc-usg" and the receptionist's patient
     And Docplanner no longer offers "anna-centrum" next Monday at 11:00
 
   Scenario: A cancellation on Docplanner frees the time in the partner's system

@@ -256,6 +256,8 @@ type BookingView struct {
 	Duration                                    int
 	PatientName, PatientSurname                 string
 	NewestID                                    string
+	// Service is the dictionary service id of the booking's address service.
+	Service string
 }
 
 // BreakView is a platform calendar break.
@@ -303,10 +305,14 @@ func (m *Mock) Address(clientID, addressID string, from, to time.Time) (AddressV
 			}
 		}
 		for _, b := range t.sortedBookings(a.id) {
+			service := ""
+			if as, ok := a.services[b.serviceID]; ok {
+				service = as.serviceID
+			}
 			v.Bookings = append(v.Bookings, BookingView{
 				ID: b.id, AddressID: b.address, Status: b.status, BookedBy: b.bookedBy, CanceledBy: b.canceledBy,
 				Start: b.start, Duration: b.duration, PatientName: b.patient.Name, PatientSurname: b.patient.Surname,
-				NewestID: b.newestID,
+				NewestID: b.newestID, Service: service,
 			})
 		}
 		for _, b := range a.breaks {

@@ -35,6 +35,7 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsPlatformVisit)
 	sc.Step(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`, w.partnerShowsNoVisit)
 	sc.Step(`^within the latency budget the partner's system shows exactly one visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsOneVisit)
+	sc.Step(`^the partner's visit at "([^"]*)" `+when+` carries the name and phone of the patient who booked it on Docplanner$`, w.partnerVisitHasPatient)
 	sc.Step(`^Docplanner sent the partner a "([^"]*)" notification and the partner accepted it$`, w.pushedAndAccepted)
 	sc.Step(`^Docplanner delivered the "([^"]*)" notification on a retry$`, w.deliveredOnRetry)
 	sc.Step(`^the partner pulled its notifications$`, w.pulled)
@@ -42,6 +43,7 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^there is no double booking at "([^"]*)" `+when+`$`, w.noDoubleBooking)
 	// checks on the platform
 	sc.Step(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`, w.platformShowsBooking)
+	sc.Step(`^Docplanner's booking at "([^"]*)" `+when+` is for "([^"]*)" and the receptionist's patient$`, w.platformBookingIsFor)
 	sc.Step(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`, w.platformShowsNoBooking)
 	sc.Step(`^within the latency budget Docplanner offers "([^"]*)" `+when+`(?: again)?$`, w.platformOffers)
 	sc.Step(`^Docplanner no longer offers "([^"]*)" `+when+`$`, w.platformDoesNotOffer)
@@ -55,6 +57,9 @@ func (w *world) budget(phrase string) time.Duration {
 }
 
 var patient = fixture.Patient{Name: "Ewa", Surname: "Testowa", Phone: "+48600700800", Email: "ewa.testowa@example.com"}
+
+// platformPatient books on Docplanner's marketplace.
+var platformPatient = mock.Patient{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"}
 
 func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) error {
 	start, err := w.at(weekday, hhmm)
@@ -106,7 +111,7 @@ func (w *world) patientTries(locationID, weekday, hhmm string) error {
 		return err
 	}
 	w.changeMark = w.mark()
-	w.platformBooking, w.patientErr = w.s.mock.PatientBooks(w.clientID, l.DocplannerAddressID, start, mock.Patient{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"})
+	w.platformBooking, w.patientErr = w.s.mock.PatientBooks(w.clientID, l.DocplannerAddressID, start, platformPatient)
 	return nil
 }
 
@@ -156,6 +161,34 @@ func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm stri
 		}
 		return false, fmt.Sprintf("its bookings view has no booked visit there (%d visits); %s", len(vs), w.deliveries())
 	})
+}
+
+// partnerVisitHasPatient: a visit the clinic cannot put a name or a phone
+// number to is no use to the receptionist.
+func (w *world) partnerVisitHasPatient(locationID, weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	vs, err := w.visits()
+	if err != nil {
+		return err
+	}
+	var seen []string
+	for _, v := range vs {
+		if v.LocationID != locationID || !v.Start.Equal(start) || v.Status != "booked" {
+			continue
+		}
+		if v.Patient.Name == platformPatient.Name && v.Patient.Surname == platformPatient.Surname && v.Patient.Phone == platformPatient.Phone {
+			return nil
+		}
+		seen = append(seen, fmt.Sprintf("visit %s is for %q %q, phone %q", v.ID, v.Patient.Name, v.Patient.Surname, v.Patient.Phone))
+	}
+	if len(seen) == 0 {
+		return fmt.Errorf("bookings (Docplanner → partner): the partner's system shows no booked visit at %s %s", locationID, w.fmtTime(start))
+	}
+	return fmt.Errorf("bookings (Docplanner → partner): the visit booked on Docplanner at %s %s does not carry its patient %s %s (%s): %s",
+		locationID, w.fmtTime(start), platformPatient.Name, platformPatient.Surname, platformPatient.Phone, strings.Join(seen, "; "))
 }
 
 // partnerShowsOneVisit waits for the visit, then counts: one booking on
@@ -336,6 +369,52 @@ func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
 		found, _ := w.platformBookingAt(l, start)
 		return found, "getBookings has no booked visit there; " + w.evidence(w.changeMark)
 	})
+}
+
+// platformBookingIsFor: the receptionist's booking on Docplanner is for the
+// service chosen, its length, and the patient, not just for the time.
+func (w *world) platformBookingIsFor(locationID, weekday, hhmm, serviceID string) error {
+	l, start, err := w.calendarAt(locationID, weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	var svc *fixture.PartnerSvc
+	for i, s := range w.s.fixture.Partner.Services {
+		if s.ID == serviceID {
+			svc = &w.s.fixture.Partner.Services[i]
+		}
+	}
+	if svc == nil {
+		return fmt.Errorf("the clinic has no service %q", serviceID)
+	}
+	a, err := w.platform(l)
+	if err != nil {
+		return err
+	}
+	var seen []string
+	for _, b := range a.Bookings {
+		if b.Status != "booked" || !b.Start.Equal(start) {
+			continue
+		}
+		var wrong []string
+		if b.Service != svc.DocplannerServiceID {
+			wrong = append(wrong, fmt.Sprintf("service %q instead of %q (%s)", b.Service, svc.DocplannerServiceID, svc.ID))
+		}
+		if b.Duration != svc.DurationMinutes {
+			wrong = append(wrong, fmt.Sprintf("%d minutes instead of %d", b.Duration, svc.DurationMinutes))
+		}
+		if b.PatientName != patient.Name || b.PatientSurname != patient.Surname {
+			wrong = append(wrong, fmt.Sprintf("patient %q %q instead of %q %q", b.PatientName, b.PatientSurname, patient.Name, patient.Surname))
+		}
+		if len(wrong) == 0 {
+			return nil
+		}
+		seen = append(seen, fmt.Sprintf("booking %s has %s", b.ID, strings.Join(wrong, ", ")))
+	}
+	if len(seen) == 0 {
+		return fmt.Errorf("bookings (partner → Docplanner): Docplanner has no booked visit at %s %s; %s", locationID, w.fmtTime(start), w.evidence(w.changeMark))
+	}
+	return fmt.Errorf("bookings (partner → Docplanner): the receptionist's booking of %s at %s %s reached Docplanner wrong: %s", svc.ID, locationID, w.fmtTime(start), strings.Join(seen, "; "))
 }
 
 func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {

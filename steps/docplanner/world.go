@@ -220,6 +220,11 @@ type partnerVisit struct {
 	Status     string    `json:"status"`
 	Source     string    `json:"source"`
 	PlatformID string    `json:"platform_booking_id"`
+	Patient    struct {
+		Name    string `json:"name"`
+		Surname string `json:"surname"`
+		Phone   string `json:"phone"`
+	} `json:"patient"`
 }
 
 type partnerBreak struct {

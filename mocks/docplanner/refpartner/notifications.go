@@ -116,7 +116,13 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 			// No look-up by booking id either: a second delivery is a second visit.
 			p.addPlatformVisit(s, locationID, *d.VisitBooking)
 		default:
-			p.applyPlatformBooking(s, locationID, *d.VisitBooking)
+			b := *d.VisitBooking
+			if p.faults["anonymous-platform-visits"] {
+				// The faulty build reads data.patient, which Docplanner
+				// never sends: the patient lives in data.visit_booking.
+				b.Patient.Name, b.Patient.Surname, b.Patient.Phone = "", "", nil
+			}
+			p.applyPlatformBooking(s, locationID, b)
 		}
 	case "booking-canceled":
 		if d.VisitBooking != nil && !p.faults["ignores-platform-cancellations"] {

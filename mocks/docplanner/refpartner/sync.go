@@ -378,6 +378,16 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		s.lastError = fmt.Sprintf("visit %s not sent: service %s is not mapped at %s", v.ID, v.ServiceID, v.LocationID)
 		return nil
 	}
+	if p.faults["exports-default-service"] {
+		// The faulty build fills the platform's service from the calendar's
+		// default, the first service it offers, not from the visit.
+		for _, d := range s.fx.Services {
+			if id, mapped := s.services[v.LocationID][d.ID]; mapped {
+				asID = id
+				break
+			}
+		}
+	}
 	patient := map[string]any{"name": v.Patient.Name, "surname": v.Patient.Surname, "phone": v.Patient.Phone}
 	if v.Patient.Email != "" {
 		patient["email"] = v.Patient.Email
