@@ -62,6 +62,8 @@ var catches = map[string][]string{
 	"refresh-token-rejected":        {"@oauth"},
 	"rate-limits-nightly":           {"@nightly"},
 	"missing-endpoint":              {"@endpoints", "@on-demand"},
+	"metric-query-created":          {"@endpoints", "@valid-answers"},
+	"partial-open-period":           {"@on-demand", "@valid-answers"},
 	"unstable-amounts":              {"@repeatable", "@statement-values"},
 	"unavailable-as-500":            {"@retry-503"},
 	"page-skip":                     {"@exactly-once", "@reference-data"},

@@ -2,12 +2,16 @@ package reach
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cucumber/godog"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/spec"
 )
 
 func registerReliability(sc *godog.ScenarioContext, w *world) {
@@ -15,25 +19,34 @@ func registerReliability(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^every answer came within the latency budget on the run clock$`, w.withinBudget)
 }
 
-// requiredAnswered reads "required" from the specification (x-accord-required): the document stays
-// the one source of truth.
+// requiredAnswered reads "required" from the specification (x-accord-required), and what success is
+// for each operation (the 2xx statuses its responses document): the document stays the one source
+// of truth. A 2xx the operation does not document (201 for a read, 206) is not its success.
 func (w *world) requiredAnswered() error {
+	doc := w.s.reach.SpecDoc()
+	success := map[string][]int{}
+	for _, op := range doc.Operations() {
+		success[op.ID] = documentedSuccess(doc.Doc, op)
+	}
 	last := map[string]journal.Entry{}
 	ok := map[string]bool{}
 	for _, e := range w.s.journal.Tenant(w.id) {
 		last[e.Operation] = e
-		if e.OK() {
+		if e.OK() && slices.Contains(success[e.Operation], e.Status) {
 			ok[e.Operation] = true
 		}
 	}
 	var missing []string
-	for _, op := range w.s.reach.SpecDoc().Operations() {
+	for _, op := range doc.Operations() {
 		if !op.Required || ok[op.ID] {
 			continue
 		}
 		why := "was never called"
 		if e, called := last[op.ID]; called {
 			why = "answered " + describe(e)
+			if e.OK() {
+				why += fmt.Sprintf(", a status the specification does not document for it (its success is %v)", success[op.ID])
+			}
 		}
 		missing = append(missing, fmt.Sprintf("%s (%s %s, flow %s) %s", op.ID, strings.ToUpper(op.Method), op.Path, op.Flow, why))
 	}
@@ -65,4 +78,24 @@ func (w *world) withinBudget() error {
 		return fmt.Errorf("latency: %d of %d answers took longer than the %s budget on the run clock: %s", n, len(records), budget, strings.Join(slow, ", "))
 	}
 	return nil
+}
+
+// documentedSuccess is the 2xx statuses the document gives an operation's responses.
+func documentedSuccess(doc *openapi3.T, op spec.Operation) []int {
+	var out []int
+	item := doc.Paths.Value(op.Path)
+	if item == nil {
+		return out
+	}
+	o := item.GetOperation(strings.ToUpper(op.Method))
+	if o == nil || o.Responses == nil {
+		return out
+	}
+	for code := range o.Responses.Map() {
+		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 300 {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -92,15 +92,18 @@ func (w *world) readEverything() error {
 		}
 	}
 	ok := map[string]int{}
+	other := map[string]string{} // the first answer that was not 200
 	for _, rec := range r.Trace.Records() {
 		if rec.Status == 200 {
 			ok[rec.Operation]++
+		} else if _, seen := other[rec.Operation]; !seen {
+			other[rec.Operation] = fmt.Sprintf("; another answered %d", rec.Status)
 		}
 	}
 	want := 2 * len(cd.Chunks) // both bases, one request per fiscal-year chunk
 	for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
 		if ok[op] < want {
-			bad = append(bad, fmt.Sprintf("%s answered %d of %d requests (2 bases × %d fiscal-year chunks)", op, ok[op], want, len(cd.Chunks)))
+			bad = append(bad, fmt.Sprintf("%s answered 200 to %d of %d requests (2 bases × %d fiscal-year chunks)%s", op, ok[op], want, len(cd.Chunks), other[op]))
 		}
 	}
 	return findings("sync stability", bad)

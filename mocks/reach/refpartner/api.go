@@ -284,11 +284,21 @@ func (p *Partner) company(r *http.Request, s *session, sub string, body []byte) 
 		}
 		return p.paginate(r, s, p.listed(sub, items))
 	case sub == "non-financial" && r.Method == http.MethodPost:
-		return p.metricValues(s, body)
+		rep := p.metricValues(s, body)
+		if p.faults["metric-query-created"] && rep.status == http.StatusOK {
+			rep.status = http.StatusCreated
+		}
+		return rep
 	case (sub == "profit-and-loss" || sub == "balance-sheet" || sub == "cash-flow") && get:
 		rep := p.statement(r, s, sub)
 		if p.faults["slow-answers"] {
 			rep.delay = 3 * time.Second
+		}
+		if p.faults["partial-open-period"] && rep.status == http.StatusOK {
+			// The months after the books' last one are still open: the partner flags the answer partial.
+			if _, to, err := reachfixture.ParsePeriod(r.URL.Query().Get("StartDate"), r.URL.Query().Get("EndDate")); err == nil && to.After(b.LastMonth) {
+				rep.status = http.StatusPartialContent
+			}
 		}
 		return rep
 	}
