@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -65,6 +66,21 @@ func (s *screen) expect(re string) []string {
 	return nil
 }
 
+// scenarioAt is a Docplanner scenario's location (file:line), as the
+// session's menu and the report name it.
+func scenarioAt(t *testing.T, file, name string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "features", "docplanner", file))
+	require.NoError(t, err)
+	for i, line := range strings.Split(string(raw), "\n") {
+		if strings.TrimSpace(line) == "Scenario: "+name {
+			return fmt.Sprintf("%s:%d", file, i+1)
+		}
+	}
+	t.Fatalf("%s has no scenario %q", file, name)
+	return ""
+}
+
 // TestSessionThroughATerminal plays the operator of a joint session on a
 // pseudo-terminal: one action done by hand in the partner's system (through
 // the driver address the instruction shows, as the partner's own tooling
@@ -76,8 +92,9 @@ func TestSessionThroughATerminal(t *testing.T) {
 	}
 	bin := containertest.Binary(t, t.TempDir())
 	dir := t.TempDir()
-	cmd := exec.Command(bin, "session", "--platform", "docplanner", "--report-dir", dir,
-		"bookings.feature:24", "bookings.feature:36")
+	booked := scenarioAt(t, "bookings.feature", "A visit booked by the receptionist reaches Docplanner")
+	cancelled := scenarioAt(t, "bookings.feature", "A cancellation by the receptionist reaches Docplanner")
+	cmd := exec.Command(bin, "session", "--platform", "docplanner", "--report-dir", dir, booked, cancelled)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 160})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = tty.Close() })
@@ -92,7 +109,7 @@ func TestSessionThroughATerminal(t *testing.T) {
 	// Scenario 1: the receptionist's booking, done by hand.
 	scr.expect(`▶ 1 · bookings.feature · A visit booked by the receptionist reaches Docplanner`)
 	scr.expect(`ACTION in the partner's system`)
-	scr.expect(`book a visit: svc-consult on calendar anna-centrum, Mon \d+ \w+ \d{4} 11:00 \(UTC\+0[12]:00\)`)
+	scr.expect(`book a visit: svc-\w+ on calendar anna-centrum, Mon \d+ \w+ \d{4} 11:00 \(UTC\+0[12]:00\)`)
 	call := scr.expect(`as a driver call: POST (http://127\.0\.0\.1:\d+/actions) (\{.*?\})\x1b\[0m`)
 	scr.expect(`\n> `)
 	typeLine("n the receptionist used the new booking screen")
@@ -124,7 +141,7 @@ func TestSessionThroughATerminal(t *testing.T) {
 
 	// The menu offers the skipped scenario again; this time the driver acts.
 	scr.expect(`1 of 2 scenarios did not pass:`)
-	scr.expect(`1\. \[skipped\] Synchronising all bookings, both ways / A cancellation by the receptionist reaches Docplanner \(bookings.feature:36\)`)
+	scr.expect(`1\. \[skipped\] Synchronising all bookings, both ways / A cancellation by the receptionist reaches Docplanner \(` + regexp.QuoteMeta(cancelled) + `\)`)
 	scr.expect(`Number to run that scenario again`)
 	typeLine("1")
 	scr.expect(`▶ 3 · bookings.feature · A cancellation by the receptionist reaches Docplanner`)
@@ -143,7 +160,7 @@ func TestSessionThroughATerminal(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &sum))
 	assert.Equal(t, "passed", sum.Verdict)
 	require.Len(t, sum.Scenarios, 2)
-	assert.Equal(t, "bookings.feature:36", sum.Scenarios[1].Location)
+	assert.Equal(t, cancelled, sum.Scenarios[1].Location)
 	assert.Equal(t, 2, sum.Scenarios[1].Attempts)
 	require.Len(t, sum.Notes, 1)
 	assert.Contains(t, sum.Notes[0], "A visit booked by the receptionist reaches Docplanner · the receptionist used the new booking screen")
@@ -162,11 +179,11 @@ func TestSessionWithoutATerminal(t *testing.T) {
 		code     int
 		contains []string
 	}{
-		{"plain lines", []string{"bookings.feature:10"}, exitOK,
+		{"plain lines", []string{scenarioAt(t, "bookings.feature", "A visit booked by a patient on Docplanner reaches the partner by PUSH")}, exitOK,
 			[]string{"▶ 1 · bookings.feature · A visit booked by a patient on Docplanner reaches the partner by PUSH", "✓ a patient books", "PASSED", "1 passed, 0 failed, 0 skipped"}},
-		{"a failure is listed for a re-run", []string{"--fault", "ignores-platform-cancellations", "bookings.feature:30"}, exitFailed,
+		{"a failure is listed for a re-run", []string{"--fault", "ignores-platform-cancellations", scenarioAt(t, "bookings.feature", "A cancellation on Docplanner frees the time in the partner's system")}, exitFailed,
 			[]string{"✗ failed: within the latency budget the partner's system shows no booked visit", "1 of 1 scenarios did not pass", "1. [failed]", "docplanner: failed"}},
-		{"an action with nobody to answer ends the session", []string{"bookings.feature:24", "bookings.feature:36"}, exitFailed,
+		{"an action with nobody to answer ends the session", []string{scenarioAt(t, "bookings.feature", "A visit booked by the receptionist reaches Docplanner")}, exitFailed,
 			[]string{"ACTION in the partner's system", "(the operator's input ended)", "the session was ended before every scenario ran"}},
 		{"one platform at a time", []string{"--platform", "all"}, exitUsage, []string{"a session runs one platform at a time"}},
 	}
