@@ -163,22 +163,34 @@ func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm stri
 	})
 }
 
+// bookedVisitsAt reads the partner's booked visits at a calendar and time.
+func (w *world) bookedVisitsAt(locationID, weekday, hhmm string) (time.Time, []partnerVisit, error) {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return start, nil, err
+	}
+	all, err := w.visits()
+	if err != nil {
+		return start, nil, err
+	}
+	var out []partnerVisit
+	for _, v := range all {
+		if v.LocationID == locationID && v.Start.Equal(start) && v.Status == "booked" {
+			out = append(out, v)
+		}
+	}
+	return start, out, nil
+}
+
 // partnerVisitHasPatient: a visit the clinic cannot put a name or a phone
 // number to is no use to the receptionist.
 func (w *world) partnerVisitHasPatient(locationID, weekday, hhmm string) error {
-	start, err := w.at(weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	vs, err := w.visits()
+	start, vs, err := w.bookedVisitsAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}
 	var seen []string
 	for _, v := range vs {
-		if v.LocationID != locationID || !v.Start.Equal(start) || v.Status != "booked" {
-			continue
-		}
 		if v.Patient.Name == platformPatient.Name && v.Patient.Surname == platformPatient.Surname && v.Patient.Phone == platformPatient.Phone {
 			return nil
 		}
@@ -197,19 +209,13 @@ func (w *world) partnerShowsOneVisit(locationID, weekday, hhmm string) error {
 	if err := w.partnerShowsPlatformVisit("the latency budget", locationID, weekday, hhmm); err != nil {
 		return err
 	}
-	start, err := w.at(weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	vs, err := w.visits()
+	start, vs, err := w.bookedVisitsAt(locationID, weekday, hhmm)
 	if err != nil {
 		return err
 	}
 	var held []string
 	for _, v := range vs {
-		if v.LocationID == locationID && v.Start.Equal(start) && v.Status == "booked" {
-			held = append(held, fmt.Sprintf("%s (Docplanner booking %s)", v.ID, v.PlatformID))
-		}
+		held = append(held, fmt.Sprintf("%s (Docplanner booking %s)", v.ID, v.PlatformID))
 	}
 	if len(held) > 1 {
 		return fmt.Errorf("notifications: the partner's system shows %d visits at %s %s for one booking on Docplanner, %s: a notification delivered again was applied again; %s",
