@@ -87,9 +87,6 @@ func scenarioAt(t *testing.T, file, name string) string {
 // would) with its id typed in, one skipped with a reason, a note, and the
 // skipped scenario re-run from the menu, this time letting the driver act.
 func TestSessionThroughATerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds accord and runs a session")
-	}
 	bin := containertest.Binary(t, t.TempDir())
 	dir := t.TempDir()
 	booked := scenarioAt(t, "bookings.feature", "A visit booked by the receptionist reaches Docplanner")
