@@ -84,11 +84,7 @@ func (w *world) staffAdds(try, serviceName, masterName, weekday, hhmm, client, p
 	if err != nil {
 		return err
 	}
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -121,11 +117,7 @@ func (w *world) staffCancels(try string) error {
 }
 
 func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, from)
+	m, start, err := w.masterAt(masterName, weekday, from)
 	if err != nil {
 		return err
 	}
@@ -159,11 +151,7 @@ func (w *world) clientBooks(serviceName, masterName, weekday, hhmm, client, phon
 	if err != nil {
 		return err
 	}
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -245,11 +233,7 @@ func (w *world) partnerShows(within, serviceName, masterName, weekday, hhmm stri
 	if err != nil {
 		return err
 	}
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -276,11 +260,7 @@ func (w *world) partnerShows(within, serviceName, masterName, weekday, hhmm stri
 }
 
 func (w *world) partnerShowsNone(within, masterName, weekday, hhmm string) error {
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -298,11 +278,7 @@ func (w *world) partnerShowsNone(within, masterName, weekday, hhmm string) error
 }
 
 func (w *world) partnerShowsOne(masterName, weekday, hhmm string) error {
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -385,11 +361,7 @@ func (w *world) platformShows(serviceName, masterName, weekday, hhmm string) err
 	if err != nil {
 		return err
 	}
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -409,11 +381,7 @@ func (w *world) platformShows(serviceName, masterName, weekday, hhmm string) err
 }
 
 func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -431,11 +399,7 @@ func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
 }
 
 func (w *world) platformOccupied(masterName, weekday, from, to string) error {
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, from)
+	m, start, err := w.masterAt(masterName, weekday, from)
 	if err != nil {
 		return err
 	}
@@ -509,11 +473,7 @@ func (w *world) platformOffered(masterName, weekday, hhmm string) error {
 }
 
 func (w *world) platformExactlyOne(masterName, weekday, hhmm string) error {
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	start, err := w.at(weekday, hhmm)
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}

@@ -253,6 +253,16 @@ func (w *world) at(weekday, hhmm string) (time.Time, error) {
 	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, d.Location()), nil
 }
 
+// masterAt resolves a master and a time in their week ("Tuesday", "16:00").
+func (w *world) masterAt(name, weekday, hhmm string) (dikidifixture.Master, time.Time, error) {
+	m, err := w.master(name)
+	if err != nil {
+		return m, time.Time{}, err
+	}
+	start, err := w.at(weekday, hhmm)
+	return m, start, err
+}
+
 func (w *world) master(name string) (dikidifixture.Master, error) {
 	var names []string
 	for _, m := range w.fx.Masters {
