@@ -36,6 +36,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"date":     func(t time.Time) string { return t.Format("2006-01-02 15:04:05 MST") },
 	"statusOK": func(e journal.Entry) bool { return e.OK() },
 	"anchor":   anchor,
+	"label":    func(status string) string { return strings.ReplaceAll(status, "_", " ") },
 }).Parse(pageTemplate))
 
 // scenarioView is a scenario with its evidence.
@@ -60,10 +61,10 @@ type extraView struct {
 
 // WriteHTML writes the report page.
 func WriteHTML(path string, r Run) error {
-	total, passed, failed, skipped := r.Counts()
+	counts := r.Counts()
 	var features []featureView
 	index := map[string]int{}
-	var failures []scenarioView
+	var failures, notApplicable []scenarioView
 	for _, s := range r.Scenarios {
 		v := scenarioView{Scenario: s, Anchor: anchor(s.Feature + "-" + s.Name)}
 		ex := r.exchangesOf(s.Name)
@@ -86,14 +87,18 @@ func WriteHTML(path string, r Run) error {
 			features = append(features, featureView{Name: s.Feature})
 		}
 		features[i].Scenarios = append(features[i].Scenarios, v)
-		if s.Status != "passed" {
+		switch s.Status {
+		case "passed":
+		case "not_applicable":
+			notApplicable = append(notApplicable, v)
+		default:
 			failures = append(failures, v)
 		}
 	}
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]any{
-		"Run": r, "Total": total, "Passed": passed, "Failed": failed, "Skipped": skipped,
-		"Features": features, "Failures": failures, "Extras": extras(r.Extras),
+		"Run": r, "Counts": counts, "Skipped": counts.Skipped,
+		"Features": features, "Failures": failures, "NotApplicable": notApplicable, "Extras": extras(r.Extras),
 	})
 	if err != nil {
 		return err

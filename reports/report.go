@@ -14,9 +14,13 @@ import (
 // Run is everything a report shows.
 type Run struct {
 	Platform, Partner, Version, Verdict string
-	Started                             time.Time
-	Duration                            time.Duration
-	Scenarios                           []Scenario
+	// VerdictNote says why the verdict is what it is when counts do not.
+	VerdictNote string
+	// Capabilities are the partner's choices the run assumed.
+	Capabilities map[string]string
+	Started      time.Time
+	Duration     time.Duration
+	Scenarios    []Scenario
 	// Extras are the platform's own figures (API coverage, latencies...),
 	// rendered generically: lists of objects as tables, the rest as values.
 	Extras map[string]any
@@ -50,21 +54,33 @@ type Step struct {
 	Keyword, Text, Status, Error string
 }
 
-// Counts of scenarios by outcome; skipped ones (a joint session's
-// operator stopped them) are neither passed nor failed.
-func (r Run) Counts() (total, passed, failed, skipped int) {
+// Counts are scenarios by outcome.
+type Counts struct {
+	Total, Passed, Failed int
+	// Skipped scenarios were stopped by a joint session's operator.
+	Skipped int
+	// NotApplicable scenarios check a choice the partner did not make.
+	NotApplicable int
+}
+
+// Counts of scenarios by outcome; skipped and not applicable ones are
+// neither passed nor failed.
+func (r Run) Counts() Counts {
+	var c Counts
 	for _, s := range r.Scenarios {
-		total++
+		c.Total++
 		switch s.Status {
 		case "passed":
-			passed++
+			c.Passed++
 		case "skipped":
-			skipped++
+			c.Skipped++
+		case "not_applicable":
+			c.NotApplicable++
 		default:
-			failed++
+			c.Failed++
 		}
 	}
-	return
+	return c
 }
 
 // exchangesOf returns the exchanges of the tenants labelled with a scenario's name.

@@ -29,8 +29,9 @@ func runAll(cmd *cobra.Command, stdout io.Writer, opts runner.Options) error {
 	if err != nil {
 		return usageError{fmt.Errorf("run could not start: %w", err)}
 	}
-	fmt.Fprintf(stdout, "\nall platforms: %s — %d scenarios, %d passed, %d failed (%.1fs); report in %s\n",
-		sum.Verdict, sum.Counts.Scenarios, sum.Counts.Passed, sum.Counts.Failed, sum.DurationSeconds, opts.ReportDir)
+	fmt.Fprintf(stdout, "\nall platforms: %s — %s (%.1fs); report in %s\n",
+		sum.Verdict, countsLine(sum.Counts), sum.DurationSeconds, opts.ReportDir)
+	printNotApplicable(stdout, sum)
 	if sum.Verdict != "passed" {
 		msg := ""
 		for _, f := range sum.Failed() {

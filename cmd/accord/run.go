@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,7 +22,7 @@ func init() { commands = append(commands, newRunCmd) }
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		platform, configPath, tags, reportDir string
-		faults                                []string
+		faults, capabilities                  []string
 		budget                                time.Duration
 		image                                 partnerImage // --partner-*: partner.go
 	)
@@ -35,13 +36,13 @@ the partner under test; --fault starts it with a named integration bug.
 Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configuration error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, platform, err := partnerConfig(platform, configPath, faults, budget)
+			cfg, platform, err := partnerConfig(platform, configPath, faults, capabilities, budget)
 			if err != nil {
 				return err
 			}
 			if platform == "all" {
-				if configPath != "" || len(faults) > 0 || image.image != "" {
-					return usagef("--platform all runs the bundled reference partners; --config, --fault and --partner-image name one platform's partner")
+				if configPath != "" || len(faults) > 0 || len(capabilities) > 0 || image.image != "" {
+					return usagef("--platform all runs the bundled reference partners; --config, --fault, --capability and --partner-image name one platform's partner")
 				}
 				return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Console: stdout, NoColors: !isTerminal(stdout)})
 			}
@@ -70,8 +71,9 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 				}
 				return usageError{fmt.Errorf("%s run could not start: %w", platform, err)}
 			}
-			fmt.Fprintf(stdout, "\n%s: %s against %s — %d scenarios, %d passed, %d failed (%.1fs); report in %s\n",
-				platform, sum.Verdict, sum.Partner, sum.Counts.Scenarios, sum.Counts.Passed, sum.Counts.Failed, sum.DurationSeconds, reportDir)
+			fmt.Fprintf(stdout, "\n%s: %s against %s — %s (%.1fs); report in %s\n",
+				platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds, reportDir)
+			printNotApplicable(stdout, sum)
 			if sum.Verdict != "passed" {
 				msg := ""
 				for _, f := range sum.Failed() {
@@ -86,6 +88,7 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 	f.StringVar(&platform, "platform", "", "platform to accept against, or all (default docplanner, or the config file's)")
 	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
 	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
+	f.StringArrayVar(&capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull); see `accord faults --platform P`")
 	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
 	f.StringVar(&reportDir, "report-dir", "accord-report", "directory for cucumber.json, junit.xml and summary.json")
 	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
@@ -108,8 +111,12 @@ func runOnce(ctx context.Context, p runner.Platform, opts runner.Options, secret
 
 // partnerConfig reads --config (when given) into a run's config; the
 // platform comes from --platform, else the file, else docplanner.
-func partnerConfig(platform, configPath string, faults []string, budget time.Duration) (runner.Config, string, error) {
-	cfg := runner.Config{Faults: faults, LatencyBudget: budget}
+func partnerConfig(platform, configPath string, faults, capabilities []string, budget time.Duration) (runner.Config, string, error) {
+	caps, err := runner.ParseCapabilities(capabilities)
+	if err != nil {
+		return runner.Config{}, "", usageError{fmt.Errorf("--capability: %w", err)}
+	}
+	cfg := runner.Config{Faults: faults, LatencyBudget: budget, Capabilities: caps}
 	if configPath != "" {
 		file, err := runner.LoadFile(configPath)
 		if err != nil {
@@ -148,4 +155,28 @@ func checkFaults(p runner.Platform, faults []string) error {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// countsLine is a run's counts in words, naming only the outcomes it had
+// besides passed and failed.
+func countsLine(c runner.Counts) string {
+	s := fmt.Sprintf("%d scenarios, %d passed, %d failed", c.Scenarios, c.Passed, c.Failed)
+	if c.Skipped > 0 {
+		s += fmt.Sprintf(", %d skipped", c.Skipped)
+	}
+	if c.NotApplicable > 0 {
+		s += fmt.Sprintf(", %d not applicable", c.NotApplicable)
+	}
+	return s
+}
+
+// printNotApplicable names every scenario that did not apply to the
+// partner, and why, and what the verdict rests on.
+func printNotApplicable(w io.Writer, sum *runner.Summary) {
+	for _, r := range sum.NotApplicable() {
+		fmt.Fprintf(w, "NOT APPLICABLE %s / %s\n  why: %s\n", r.Feature, r.Name, strings.TrimPrefix(r.Reason, "not applicable: "))
+	}
+	if sum.VerdictNote != "" {
+		fmt.Fprintf(w, "verdict %s: %s\n", sum.Verdict, sum.VerdictNote)
+	}
 }

@@ -23,7 +23,7 @@ func init() { commands = append(commands, newSessionCmd) }
 func newSessionCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		platform, configPath, tags, reportDir string
-		faults                                []string
+		faults, capabilities                  []string
 		budget                                time.Duration
 		image                                 partnerImage
 	)
@@ -52,7 +52,7 @@ locations say) to run only those.
 Exit codes: 0 every scenario passed, 1 a scenario failed or was skipped, or the session was
 ended early, 2 usage or configuration error.`,
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			cfg, platform, err := partnerConfig(platform, configPath, faults, budget)
+			cfg, platform, err := partnerConfig(platform, configPath, faults, capabilities, budget)
 			if err != nil {
 				return err
 			}
@@ -104,8 +104,9 @@ ended early, 2 usage or configuration error.`,
 			if sum, err = live.Report(); err != nil {
 				return fmt.Errorf("%s session: %w", platform, err)
 			}
-			fmt.Fprintf(stdout, "\n%s: %s against %s — %d scenarios, %d passed, %d failed, %d skipped; %d notes; report in %s\n",
-				platform, sum.Verdict, sum.Partner, sum.Counts.Scenarios, sum.Counts.Passed, sum.Counts.Failed, sum.Counts.Skipped, len(sum.Notes), reportDir)
+			fmt.Fprintf(stdout, "\n%s: %s against %s — %s; %d notes; report in %s\n",
+				platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), len(sum.Notes), reportDir)
+			printNotApplicable(stdout, sum)
 			if ctx.Err() != nil {
 				return failedError{msg: "the session was ended before every scenario ran\n"}
 			}
@@ -119,6 +120,7 @@ ended early, 2 usage or configuration error.`,
 	f.StringVar(&platform, "platform", "", "platform to accept against (default docplanner, or the config file's)")
 	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
 	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
+	f.StringArrayVar(&capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull); see `accord faults --platform P`")
 	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
 	f.StringVar(&reportDir, "report-dir", "accord-session", "directory for the session's report")
 	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")

@@ -45,12 +45,15 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 			return nil, fmt.Errorf("%s: %w", p.Name(), err)
 		}
 		partners = append(partners, p.Name()+": "+sum.Partner)
-		if sum.Verdict != "passed" {
-			all.Verdict = "failed"
+		all.Verdict = worse(all.Verdict, sum.Verdict)
+		if sum.VerdictNote != "" {
+			all.VerdictNote = strings.TrimPrefix(all.VerdictNote+"; ", "; ") + p.Name() + ": " + sum.VerdictNote
 		}
 		all.Counts.Scenarios += sum.Counts.Scenarios
 		all.Counts.Passed += sum.Counts.Passed
 		all.Counts.Failed += sum.Counts.Failed
+		all.Counts.Skipped += sum.Counts.Skipped
+		all.Counts.NotApplicable += sum.Counts.NotApplicable
 		for k, v := range sum.Inputs {
 			all.Inputs[k] = v
 		}
@@ -73,7 +76,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 	}
 	all.Partner = strings.Join(partners, "; ")
 	all.DurationSeconds = time.Since(started).Seconds()
-	page.Partner, page.Verdict, page.Duration = all.Partner, all.Verdict, time.Since(started)
+	page.Partner, page.Verdict, page.VerdictNote, page.Duration = all.Partner, all.Verdict, all.VerdictNote, time.Since(started)
 	out, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
 		return nil, err
@@ -86,4 +89,14 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		return nil, err
 	}
 	return all, nil
+}
+
+// worse is the verdict of two runs together: failed beats incomplete beats
+// passed.
+func worse(a, b string) string {
+	rank := map[string]int{"passed": 0, "incomplete": 1, "failed": 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
 }

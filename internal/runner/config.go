@@ -31,7 +31,12 @@ type PartnerConfig struct {
 	// the listen address (a container reaching the host).
 	MockURL string `yaml:"mock_url"`
 	// NotificationModel is push or pull: how the partner takes notifications.
+	// It is the capability notification_model, kept as a key of its own for
+	// the config files written before capabilities.
 	NotificationModel string `yaml:"notification_model"`
+	// Capabilities are the partner's choices where the platform leaves one
+	// (name: value); the platform lists its own (accord capabilities).
+	Capabilities map[string]string `yaml:"capabilities"`
 }
 
 // File is a whole config file.
@@ -127,6 +132,15 @@ func (f *File) check() error {
 	case "", "push", "pull":
 	default:
 		return fmt.Errorf("partner.notification_model %q: want push or pull", p.NotificationModel)
+	}
+	if p.NotificationModel != "" {
+		if c, ok := p.Capabilities["notification_model"]; ok && c != p.NotificationModel {
+			return fmt.Errorf("partner.notification_model %q and partner.capabilities.notification_model %q disagree", p.NotificationModel, c)
+		}
+		if f.Partner.Capabilities == nil {
+			f.Partner.Capabilities = map[string]string{}
+		}
+		f.Partner.Capabilities["notification_model"] = p.NotificationModel
 	}
 	if p.Timeout < 0 || p.ActionTimeout < 0 || f.Checks.LatencyBudget < 0 {
 		return errors.New("durations must not be negative")

@@ -25,6 +25,8 @@ func TestParseFile(t *testing.T) {
 		{"bad yaml", "partner: [\n", "yaml"},
 		{"bad duration", "partner:\n  driver_url: http://x\n  timeout: soon\n", "soon"},
 		{"bad model", "partner:\n  driver_url: http://x\n  notification_model: carrier-pigeon\n", "want push or pull"},
+		{"model and capability disagree", "partner:\n  driver_url: http://x\n  notification_model: push\n  capabilities:\n    notification_model: pull\n", "disagree"},
+		{"capabilities not a map", "partner:\n  driver_url: http://x\n  capabilities: [pull]\n", "line 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,21 +15,20 @@ import (
 	"github.com/accord-harness/accord/internal/redact"
 )
 
-// initializeScenario sets up a scenario for the platform and, in a joint
-// session, follows it for the operator: progress on the terminal, and a step
-// whose action the operator skipped becomes a skipped step, whatever the step
-// made of the error.
+// initializeScenario sets up a scenario for the platform, notes which
+// scenarios end as not applicable to the partner and, in a joint session,
+// follows it for the operator: progress on the terminal, and a step whose
+// action the operator skipped becomes a skipped step, whatever the step made
+// of the error.
 func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 	l.session.InitializeScenario(sc)
 	op, progress := l.opts.Config.Operator, l.opts.Progress
-	if op == nil && progress == nil {
-		return
-	}
 	var key, name, status string
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		key, name, status = scenarioKey(s.Uri, s.Name), s.Name, "passed"
 		l.attempts[key]++
 		delete(l.skips, key)
+		delete(l.outOf, key)
 		if op != nil {
 			op.TakeSkip() // a skip belongs to the step it happened in
 		}
@@ -61,7 +60,12 @@ func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 			}
 		}
 		stepStatus := s.String()
+		if reason, ok := NotApplicableReason(err); ok {
+			l.outOf[key] = reason
+			status, stepStatus = "not_applicable", "not applicable"
+		}
 		switch {
+		case status == "not_applicable":
 		case errors.Is(err, godog.ErrSkip):
 			status, stepStatus = "skipped", "skipped"
 		case err != nil || s != godog.StepPassed:
@@ -145,36 +149,64 @@ func stringField(raw json.RawMessage) string {
 	return s
 }
 
-// applySkips marks the scenarios the operator skipped, with the reason, and
-// counts attempts; the verdict is "incomplete" when nothing failed but
-// something was skipped, because a skipped check proves nothing.
-func (s *Summary) applySkips(skips map[string]string, attempts map[string]int) {
-	s.Counts.Passed, s.Counts.Failed, s.Counts.Skipped = 0, 0, 0
+// applyOutcomes marks the scenarios the operator skipped and those not
+// applicable to the partner, each with its reason, and counts attempts. The
+// verdict is "incomplete" when nothing failed but something was skipped,
+// because a skipped check proves nothing, and when a whole feature (a flow)
+// had no scenario that applied: that flow was never checked.
+func (s *Summary) applyOutcomes(skips, outOf map[string]string, attempts map[string]int) {
+	s.Counts = Counts{Scenarios: len(s.Scenarios)}
+	applied := map[string]bool{} // feature → some scenario applied
+	var features []string
 	for i := range s.Scenarios {
 		r := &s.Scenarios[i]
 		key := scenarioKey(strings.SplitN(r.Location, ":", 2)[0], r.Name)
 		if n := attempts[key]; n > 1 {
 			r.Attempts = n
 		}
-		if reason, ok := skips[key]; ok && r.Status != "passed" && !hasFailedStep(r) {
-			r.Status, r.Reason = "skipped", "skipped by the operator: "+reason
+		if _, seen := applied[r.Feature]; !seen {
+			features = append(features, r.Feature)
+			applied[r.Feature] = false
+		}
+		if r.Status != "passed" && !hasFailedStep(r) {
+			if reason, ok := outOf[key]; ok {
+				r.Status, r.Reason, r.FailedStep = "not_applicable", "not applicable: "+reason, ""
+			} else if reason, ok := skips[key]; ok {
+				r.Status, r.Reason = "skipped", "skipped by the operator: "+reason
+			}
 		}
 		switch r.Status {
 		case "passed":
 			s.Counts.Passed++
 		case "skipped":
 			s.Counts.Skipped++
+		case "not_applicable":
+			s.Counts.NotApplicable++
 		default:
 			s.Counts.Failed++
 		}
+		applied[r.Feature] = applied[r.Feature] || r.Status != "not_applicable"
 	}
+	var unchecked []string
+	for _, f := range features {
+		if !applied[f] {
+			unchecked = append(unchecked, f)
+		}
+	}
+	s.VerdictNote = ""
 	switch {
 	case s.Counts.Failed > 0:
 		s.Verdict = "failed"
 	case s.Counts.Skipped > 0:
 		s.Verdict = "incomplete"
+	case len(unchecked) > 0:
+		s.Verdict = "incomplete"
+		s.VerdictNote = fmt.Sprintf("no scenario of %s applies to this partner: the flow is not checked", strings.Join(unchecked, ", "))
 	default:
 		s.Verdict = "passed"
+	}
+	if s.VerdictNote == "" && s.Counts.NotApplicable > 0 {
+		s.VerdictNote = fmt.Sprintf("%d scenarios do not apply to this partner's choices and were not run", s.Counts.NotApplicable)
 	}
 }
 
@@ -231,7 +263,7 @@ func writeJUnit(path string, sum *Summary) error {
 		ts.Tests++
 		switch r.Status {
 		case "passed":
-		case "skipped":
+		case "skipped", "not_applicable":
 			tc.Skipped = &skipped{Message: r.Reason}
 			ts.Skipped++
 		default:

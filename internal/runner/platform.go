@@ -43,6 +43,14 @@ type Config struct {
 	// Operator is the person at the terminal in a joint session; nil is an
 	// automated run.
 	Operator Operator
+	// Capabilities are the partner's choices where the platform leaves one
+	// (see Capability): declared with --capability or in the config file's
+	// partner.capabilities. Open fills in every default, so a platform's
+	// Start finds each of its capabilities here.
+	Capabilities map[string]string
+	// ClockStart is where the run clock starts (zero: now). Only a bundled
+	// partner can follow it: an external partner lives on its own clock.
+	ClockStart time.Time
 }
 
 // Operator carries out, in the partner's own system, the staff actions a

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -16,7 +15,7 @@ func writeReports(dir string, sum *Summary, session Session, red *redact.Redacto
 	run := reports.Run{
 		Platform: sum.Platform, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
 		Started: sum.Started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
-		Extras: sum.Extras, Notes: sum.Notes,
+		Extras: sum.Extras, Notes: sum.Notes, VerdictNote: sum.VerdictNote, Capabilities: sum.Capabilities,
 	}
 	for _, s := range sum.Scenarios {
 		sc := reports.Scenario{
@@ -50,14 +49,6 @@ func Redacted(e journal.Entry, red *redact.Redactor) journal.Entry {
 	e.ResponseBody = red.Body(e.ResponseHeader.Get("Content-Type"), e.ResponseBody)
 	e.Error = red.String(e.Error)
 	return e
-}
-
-func scrubFile(path string, red *redact.Redactor) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(red.String(string(b))), 0o644)
 }
 
 // redactingWriter scrubs known secrets from console output as it is written.

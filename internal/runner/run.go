@@ -72,6 +72,7 @@ type Live struct {
 	console  io.Writer
 	features []map[string]json.RawMessage // every pass's cucumber.json, merged
 	skips    map[string]string            // scenario key → the operator's reason
+	outOf    map[string]string            // scenario key → why it is not applicable
 	attempts map[string]int
 	passes   int
 	broken   bool // godog failed for a reason no scenario shows
@@ -79,7 +80,15 @@ type Live struct {
 
 // Open starts the platform's session; Run then runs scenarios on it.
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
-	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, attempts: map[string]int{}}
+	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, attempts: map[string]int{}}
+	if opts.Config.Partner != nil && !opts.Config.ClockStart.IsZero() {
+		return nil, errors.New("the run clock can start elsewhere only for a bundled partner: an external partner lives on its own clock")
+	}
+	caps, err := declaredCapabilities(p, opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	l.opts.Config.Capabilities = caps
 	if l.dir == "" {
 		tmp, err := os.MkdirTemp("", "accord-report-")
 		if err != nil {
@@ -137,9 +146,6 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 	pass.Close()
 	defer os.Remove(pass.Name())
 	format := "cucumber:" + pass.Name()
-	if first {
-		format += ",junit:" + filepath.Join(l.dir, JUnitFile)
-	}
 	if l.opts.Console != nil {
 		format = "pretty," + format
 	}
@@ -161,12 +167,6 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 	}
 	status := suite.Run()
 	red := redact.New(l.secrets()...)
-	if first {
-		// godog's own reports carry failure messages: scrub them like the rest.
-		if err := scrubFile(filepath.Join(l.dir, JUnitFile), red); err != nil {
-			return nil, err
-		}
-	}
 	raw, err := os.ReadFile(pass.Name())
 	if err != nil || len(raw) == 0 {
 		return nil, fmt.Errorf("godog wrote no cucumber report (status %d): %v", status, err)
@@ -209,7 +209,8 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 		return err
 	}
 	sum.Extras = l.session.Extras()
-	sum.applySkips(l.skips, l.attempts)
+	sum.Capabilities = l.opts.Config.Capabilities
+	sum.applyOutcomes(l.skips, l.outOf, l.attempts)
 	if l.broken && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
@@ -227,10 +228,10 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	if err := os.WriteFile(filepath.Join(l.dir, SummaryFile), out, 0o644); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
-	if l.passes > 1 {
-		if err := writeJUnit(filepath.Join(l.dir, JUnitFile), sum); err != nil {
-			return fmt.Errorf("report directory %s: %w", l.dir, err)
-		}
+	// godog's own junit.xml knows neither a re-run nor why a scenario did not
+	// apply, so it is written again from the summary.
+	if err := writeJUnit(filepath.Join(l.dir, JUnitFile), sum); err != nil {
+		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
 	if err := writeReports(l.dir, sum, l.session, red); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
@@ -251,6 +252,12 @@ type Summary struct {
 	Counts          Counts            `json:"counts"`
 	Scenarios       []ScenarioResult  `json:"scenarios"`
 	Extras          map[string]any    `json:"extras,omitempty"`
+	// Capabilities are the partner's choices the run assumed (declared or
+	// the platform's defaults).
+	Capabilities map[string]string `json:"capabilities,omitempty"`
+	// VerdictNote says why a verdict is what it is when counts alone do not
+	// (a flow no scenario of which applied to the partner).
+	VerdictNote string `json:"verdict_note,omitempty"`
 	// Notes are the operator's, in a joint session.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -262,6 +269,9 @@ type Counts struct {
 	Failed    int `json:"failed"`
 	// Skipped scenarios were stopped by the operator of a joint session.
 	Skipped int `json:"skipped,omitempty"`
+	// NotApplicable scenarios check a choice the partner did not make
+	// (its capabilities); each says which.
+	NotApplicable int `json:"not_applicable,omitempty"`
 }
 
 // ScenarioResult is one scenario's outcome.
@@ -287,11 +297,24 @@ type StepResult struct {
 	Error   string `json:"error,omitempty"`
 }
 
-// Failed lists the scenarios that did not pass (failed or skipped).
+// Failed lists the scenarios that did not pass (failed or skipped); those
+// not applicable to the partner are neither.
 func (s *Summary) Failed() []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
-		if r.Status != "passed" {
+		if r.Status != "passed" && r.Status != "not_applicable" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// NotApplicable lists the scenarios that do not apply to the partner's
+// choices, each with its reason.
+func (s *Summary) NotApplicable() []ScenarioResult {
+	var out []ScenarioResult
+	for _, r := range s.Scenarios {
+		if r.Status == "not_applicable" {
 			out = append(out, r)
 		}
 	}

@@ -110,7 +110,7 @@ type latency struct {
 // starts an SMTP server for DIKIDI's e-mails, and starts the bundled
 // reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget}
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/runner"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
@@ -26,12 +27,25 @@ func (w *world) clinicLoaded(name string) error {
 	return w.connect(w.secret)
 }
 
+// notificationModel sets up a scenario about one way of taking
+// notifications; a partner that chose the other does not need it.
 func (w *world) notificationModel(model string) error {
-	w.model = strings.ToLower(model)
+	model = strings.ToLower(model)
+	if chosen := w.s.caps[capNotifications]; chosen != "both" && chosen != model {
+		return runner.NotApplicable(fmt.Sprintf("the scenario is about notifications by %s; the partner takes them by %s only (capability %s: %s)",
+			strings.ToUpper(model), strings.ToUpper(chosen), capNotifications, chosen))
+	}
+	w.model = model
 	return w.connect(w.secret)
 }
 
-func (w *world) realTimeOn() error { return w.s.mock.SetRealTime(w.clientID, true) }
+// realTimeOn: the blocking checks run only for partners that asked for them.
+func (w *world) realTimeOn() error {
+	if w.s.caps[capRealTime] == "off" {
+		return runner.NotApplicable(fmt.Sprintf("the scenario is about Docplanner's real-time slot-booking check; the partner did not ask for it (capability %s: off)", capRealTime))
+	}
+	return w.s.mock.SetRealTime(w.clientID, true)
+}
 
 // activates records the outcome; the Then steps judge it.
 func (w *world) activates() error {

@@ -106,6 +106,23 @@ func (Platform) Documents() map[string][]byte {
 
 func (Platform) Faults() []runner.Fault { return refpartner.Faults() }
 
+// Capabilities are what Docplanner leaves to the partner. The callback URL
+// is asked for only "in case of using PUSH communication method", and the
+// real-time checks are enabled on the partner's request.
+func (Platform) Capabilities() []runner.Capability {
+	return []runner.Capability{
+		{Name: capNotifications, Values: []string{"both", mock.ModelPush, mock.ModelPull},
+			About: "how the partner takes Docplanner's notifications: by PUSH to its callback URL, by PULL from the queue, or either, as each clinic is set up"},
+		{Name: capRealTime, Values: []string{"on", "off"},
+			About: "whether the partner asks Docplanner for the blocking slot-booking and booking-moving checks"},
+	}
+}
+
+const (
+	capNotifications = "notification_model"
+	capRealTime      = "real_time_checks"
+)
+
 // session is one run: a mock platform and a partner.
 type session struct {
 	clock   *clock.Run
@@ -117,7 +134,10 @@ type session struct {
 	fixture *fixture.Fixture
 	waiter  clock.Waiter
 	budget  time.Duration
+	// model is how scenarios take notifications unless they say: the
+	// partner's own choice, PUSH for a partner that does both.
 	model   string
+	caps    map[string]string
 	servers wiring.Servers
 
 	run       string // tells this run's tenants from other runs' on a shared mock
@@ -167,7 +187,11 @@ type latency struct {
 // Start serves the mock on loopback (or where the config says), and starts
 // the bundled reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget, model: mock.ModelPush, run: randomHex(3)}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities, run: randomHex(3)}
+	s.model = mock.ModelPush
+	if s.caps[capNotifications] == mock.ModelPull {
+		s.model = mock.ModelPull
+	}
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}
@@ -224,9 +248,6 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		}
 		if cfg.Partner.MockURL != "" {
 			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")
-		}
-		if cfg.Partner.NotificationModel != "" {
-			s.model = cfg.Partner.NotificationModel
 		}
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}

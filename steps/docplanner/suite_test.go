@@ -26,3 +26,33 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 	require.Equal(t, "passed", sum.Verdict)
 	require.Equal(t, 0, sum.Extras["mock_violations"], "every answer and notification of the mock obeys its own document: %v", sum.Extras["mock_violation_samples"])
 }
+
+// TestChoicesTheProtocolLeavesOpenAreNotApplicable: a partner that declares
+// a choice Docplanner leaves open is not tested on the other choice, and the
+// run says which scenarios it left out and why.
+func TestChoicesTheProtocolLeavesOpenAreNotApplicable(t *testing.T) {
+	tests := []struct {
+		name         string
+		capabilities map[string]string
+		tags         string
+		outOfScope   string
+	}{
+		{"PUSH only", map[string]string{"notification_model": "push"}, "@bookings", "A visit booked by a patient on Docplanner reaches the partner by PULL"},
+		{"no real-time checks", map[string]string{"real_time_checks": "off"}, "@bookings", "A patient cannot take a time the clinic has already filled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{
+				Tags: tt.tags, Config: runner.Config{Capabilities: tt.capabilities}})
+			require.NoError(t, err)
+			require.Empty(t, sum.Failed())
+			require.Equal(t, "passed", sum.Verdict)
+			na := sum.NotApplicable()
+			require.Len(t, na, 1)
+			require.Equal(t, tt.outOfScope, na[0].Name)
+			require.Contains(t, na[0].Reason, "capability")
+			require.Equal(t, 1, sum.Counts.NotApplicable)
+			require.Equal(t, sum.Counts.Scenarios-1, sum.Counts.Passed)
+		})
+	}
+}

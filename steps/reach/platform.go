@@ -84,7 +84,7 @@ type syncRow struct {
 // Start starts the bundled reference partner on loopback unless the config names another partner,
 // and Reach's sync client on the run clock.
 func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.New(), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir}
 	if s.budget <= 0 {
 		s.budget = mock.DefaultLatencyBudget
 	}

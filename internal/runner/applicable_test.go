@@ -1,0 +1,134 @@
+package runner
+
+import (
+	"fmt"
+	"io/fs"
+	"testing"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// choosy is a platform that leaves two choices to the partner.
+type choosy struct{ Platform }
+
+func (choosy) Name() string    { return "choosy" }
+func (choosy) Features() fs.FS { return nil }
+func (choosy) Faults() []Fault { return nil }
+func (choosy) Capabilities() []Capability {
+	return []Capability{
+		{Name: "notification_model", Values: []string{"both", "push", "pull"}, About: "how notifications arrive"},
+		{Name: "real_time_checks", Values: []string{"on", "off"}, About: "blocking checks"},
+	}
+}
+
+type plain struct{ Platform }
+
+func (plain) Name() string { return "plain" }
+
+func TestCapabilitiesAreCheckedAndDefaulted(t *testing.T) {
+	tests := []struct {
+		name     string
+		p        Platform
+		declared map[string]string
+		want     map[string]string
+		err      string
+	}{
+		{"defaults", choosy{}, nil, map[string]string{"notification_model": "both", "real_time_checks": "on"}, ""},
+		{"declared", choosy{}, map[string]string{"notification_model": "pull"}, map[string]string{"notification_model": "pull", "real_time_checks": "on"}, ""},
+		{"unknown name", choosy{}, map[string]string{"webhooks": "on"}, nil, `capability "webhooks" is not one of choosy's (notification_model, real_time_checks)`},
+		{"unknown value", choosy{}, map[string]string{"real_time_checks": "maybe"}, nil, `want on or off (blocking checks)`},
+		{"platform without choices", plain{}, map[string]string{"x": "y"}, nil, "plain leaves no choice to the partner"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Capabilities(tt.p, tt.declared)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestCommandLineAndConfigFileMustAgree(t *testing.T) {
+	cfg := Config{Capabilities: map[string]string{"notification_model": "push"},
+		Partner: &PartnerConfig{Capabilities: map[string]string{"notification_model": "pull"}}}
+	_, err := declaredCapabilities(choosy{}, cfg)
+	require.ErrorContains(t, err, "push on the command line but pull in the config file")
+	cfg.Partner.Capabilities["notification_model"] = "push"
+	got, err := declaredCapabilities(choosy{}, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, "push", got["notification_model"])
+}
+
+func TestParseCapabilities(t *testing.T) {
+	got, err := ParseCapabilities([]string{"notification_model=pull", " real_time_checks = off "})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"notification_model": "pull", "real_time_checks": "off"}, got)
+	for _, bad := range [][]string{{"pull"}, {"=pull"}, {"notification_model="}, {"a=b", "a=c"}} {
+		_, err := ParseCapabilities(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+func TestNotApplicableIsASkipWithAReason(t *testing.T) {
+	err := fmt.Errorf("step: %w", NotApplicable("the partner takes notifications by PULL only"))
+	assert.ErrorIs(t, err, godog.ErrSkip, "godog must stop the scenario without failing it")
+	reason, ok := NotApplicableReason(err)
+	assert.True(t, ok)
+	assert.Equal(t, "the partner takes notifications by PULL only", reason)
+	_, ok = NotApplicableReason(godog.ErrSkip)
+	assert.False(t, ok, "an operator's skip is not a scenario out of scope")
+}
+
+// TestNotApplicableScenariosNeitherPassNorFail: they are counted apart, and
+// a flow none of whose scenarios applied leaves the run incomplete.
+func TestNotApplicableScenariosNeitherPassNorFail(t *testing.T) {
+	twoFeatures := func() *Summary {
+		raw := []byte(`[
+		 {"uri":"bookings.feature","name":"Bookings","elements":[
+		  {"name":"A","line":3,"type":"scenario","steps":[{"keyword":"Then ","name":"x","result":{"status":"passed"}}]},
+		  {"name":"B","line":9,"type":"scenario","steps":[{"keyword":"Given ","name":"y","result":{"status":"skipped"}}]}]},
+		 {"uri":"retry.feature","name":"Retries","elements":[
+		  {"name":"C","line":3,"type":"scenario","steps":[{"keyword":"Given ","name":"z","result":{"status":"skipped"}}]}]}]`)
+		sum, err := summarize(raw)
+		require.NoError(t, err)
+		return sum
+	}
+	tests := []struct {
+		name    string
+		outOf   map[string]string
+		verdict string
+		counts  Counts
+		note    string
+	}{
+		{"one flow partly out of scope", map[string]string{"bookings.feature\x00B": "PULL only", "retry.feature\x00C": "PULL only"},
+			"incomplete", Counts{Scenarios: 3, Passed: 1, NotApplicable: 2}, "no scenario of Retries applies to this partner"},
+		{"a skip without a reason still fails", map[string]string{"bookings.feature\x00B": "PULL only"},
+			"failed", Counts{Scenarios: 3, Passed: 1, Failed: 1, NotApplicable: 1}, "1 scenarios do not apply"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sum := twoFeatures()
+			sum.applyOutcomes(nil, tt.outOf, nil)
+			assert.Equal(t, tt.verdict, sum.Verdict)
+			assert.Equal(t, tt.counts, sum.Counts)
+			assert.Contains(t, sum.VerdictNote, tt.note)
+			assert.Equal(t, "not applicable: PULL only", sum.Scenarios[1].Reason)
+			assert.Empty(t, sum.NotApplicable()[0].FailedStep)
+			for _, f := range sum.Failed() {
+				assert.NotEqual(t, "not_applicable", f.Status)
+			}
+		})
+	}
+	sum := twoFeatures()
+	sum.Scenarios = sum.Scenarios[:2]
+	sum.applyOutcomes(nil, map[string]string{"bookings.feature\x00B": "PULL only"}, nil)
+	assert.Equal(t, "passed", sum.Verdict, "a flow with a scenario that applied and passed is checked")
+	assert.Equal(t, "1 scenarios do not apply to this partner's choices and were not run", sum.VerdictNote)
+}

@@ -1,0 +1,163 @@
+// Package statediff lists every difference between the whole state of the
+// two sides of an integration, the platform's and the partner's, as one
+// table: item, field, the platform's value, the partner's value. A check
+// that looked only at the item its step names would let a bug in every other
+// item pass; these checks look at everything and say all they found.
+package statediff
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Absent is the value shown for an item one side does not have.
+const Absent = "(none)"
+
+// maxRows bounds the rows a failure prints; the count says how many more.
+const maxRows = 40
+
+// Row is one difference.
+type Row struct {
+	Item, Field, Platform, Partner string
+}
+
+// Table collects differences between one platform and the partner.
+type Table struct {
+	platform string
+	rows     []Row
+}
+
+// New starts an empty table; platform names the platform's column.
+func New(platform string) *Table { return &Table{platform: platform} }
+
+// Differ adds a row when the two sides' values of an item's field differ
+// (compared as they print).
+func (t *Table) Differ(item, field string, platform, partner any) {
+	p, q := show(platform), show(partner)
+	if p != q {
+		t.rows = append(t.rows, Row{item, field, p, q})
+	}
+}
+
+// OnlyOnPlatform adds an item the partner does not have; what says what
+// the platform has.
+func (t *Table) OnlyOnPlatform(item, what string) {
+	t.rows = append(t.rows, Row{item, "the whole item", what, Absent})
+}
+
+// OnlyAtPartner adds an item the platform does not have.
+func (t *Table) OnlyAtPartner(item, what string) {
+	t.rows = append(t.rows, Row{item, "the whole item", Absent, what})
+}
+
+// Len is the number of differences found.
+func (t *Table) Len() int { return len(t.rows) }
+
+// Rows are the differences, ordered by item and field.
+func (t *Table) Rows() []Row {
+	out := append([]Row(nil), t.rows...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Item != out[j].Item {
+			return out[i].Item < out[j].Item
+		}
+		return out[i].Field < out[j].Field
+	})
+	return out
+}
+
+// Err is nil when both sides agree; otherwise it names the check (what)
+// and lists every difference, aligned in columns.
+func (t *Table) Err(what string) error {
+	if len(t.rows) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: %d %s between %s and the partner:\n%s", what, len(t.rows), plural(len(t.rows), "difference", "differences"), t.platform, t.String())
+}
+
+// String is the table, aligned, at most maxRows rows.
+func (t *Table) String() string {
+	rows := t.Rows()
+	more := 0
+	if len(rows) > maxRows {
+		more, rows = len(rows)-maxRows, rows[:maxRows]
+	}
+	header := Row{"item", "field", t.platform, "partner"}
+	width := [4]int{}
+	for _, r := range append([]Row{header}, rows...) {
+		for i, c := range r.cells() {
+			width[i] = max(width[i], len([]rune(c)))
+		}
+	}
+	var b strings.Builder
+	for _, r := range append([]Row{header}, rows...) {
+		cells := r.cells()
+		b.WriteString("  ")
+		for i, c := range cells {
+			if i < len(cells)-1 {
+				c += strings.Repeat(" ", width[i]-len([]rune(c))) + " | "
+			}
+			b.WriteString(c)
+		}
+		b.WriteString("\n")
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "  … and %d more\n", more)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (r Row) cells() [4]string { return [4]string{r.Item, r.Field, r.Platform, r.Partner} }
+
+func show(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return Absent
+	case string:
+		if x == "" {
+			return `""`
+		}
+		return x
+	case []string:
+		s := append([]string(nil), x...)
+		sort.Strings(s)
+		return "[" + strings.Join(s, ", ") + "]"
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Match pairs the platform's items with the partner's by key; what is left
+// on either side has no counterpart. Both sides' order is kept.
+func Match[K comparable, P, Q any](platform []P, partner []Q, pkey func(P) K, qkey func(Q) K) (pairs [][2]int, onlyPlatform, onlyPartner []int) {
+	byKey := map[K][]int{}
+	for j, q := range partner {
+		k := qkey(q)
+		byKey[k] = append(byKey[k], j)
+	}
+	used := make([]bool, len(partner))
+	for i, p := range platform {
+		k := pkey(p)
+		if js := byKey[k]; len(js) > 0 {
+			pairs = append(pairs, [2]int{i, js[0]})
+			used[js[0]] = true
+			byKey[k] = js[1:]
+			continue
+		}
+		onlyPlatform = append(onlyPlatform, i)
+	}
+	for j := range partner {
+		if !used[j] {
+			onlyPartner = append(onlyPartner, j)
+		}
+	}
+	return pairs, onlyPlatform, onlyPartner
+}
