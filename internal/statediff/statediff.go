@@ -43,15 +43,16 @@ func (t *Table) Expected(label string) *Table {
 	return t
 }
 
-// NotShown stands for a field the partner's views do not carry: Against
-// then compares only the platform's value with the expected one.
-const NotShown = "(not in its views)"
+// NotShown stands for a field one side does not hold (the partner's views
+// carry no slot's insurers, the platform no partner's mapping screen):
+// Against then compares only the other side with the expected value.
+const NotShown = "(not shown)"
 
 // Against adds a row when the platform's or the partner's value of an
 // item's field differs from the expected one (compared as they print).
 func (t *Table) Against(item, field string, expected, platform, partner any) {
 	e, p, q := show(expected), show(platform), show(partner)
-	if p != e || (q != e && q != NotShown) {
+	if (p != e && p != NotShown) || (q != e && q != NotShown) {
 		t.rows = append(t.rows, Row{Item: item, Field: field, Platform: p, Partner: q, Expected: e})
 	}
 }

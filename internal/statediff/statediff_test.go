@@ -67,7 +67,7 @@ func TestTwoSidesAgreeingOnAWrongValueStillDiffer(t *testing.T) {
 	assert.Equal(t, "whole state: 2 differences between Docplanner and the partner:", lines[0])
 	assert.Equal(t, []string{
 		"  item    | field    | expected | Docplanner | partner",
-		"  slot 1  | insurers | [51, 52] | [51]       | (not in its views)",
+		"  slot 1  | insurers | [51, 52] | [51]       | (not shown)",
 		"  visit 2 | end      | 11:30    | 11:15      | 11:15",
 	}, lines[1:])
 }

@@ -13,15 +13,17 @@ import (
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
-const when = `next (\w+) at (\d\d:\d\d)`
+const when = day + ` at (\d\d:\d\d)`
 
 func registerBookings(sc *godog.ScenarioContext, w *world) {
 	// the clinic's side
 	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`, w.receptionistBooks)
 	sc.Step(`^the receptionist cancels that visit$`, w.receptionistCancels)
 	sc.Step(`^the receptionist moves that visit to `+when+`$`, w.receptionistMoves)
+	sc.Step(`^the receptionist moves that visit to "([^"]*)" `+when+`$`, w.receptionistMovesTo)
 	// the platform's side
 	sc.Step(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`, w.patientBooks)
+	sc.Step(`^a patient (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`, w.patientBooksService)
 	sc.Step(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`, w.patientTries)
 	sc.Step(`^the patient cancels that visit on Docplanner$`, w.patientCancels)
 	sc.Step(`^the patient moves that visit on Docplanner to `+when+`$`, w.patientMoves)
@@ -49,17 +51,32 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^Docplanner no longer offers "([^"]*)" `+when+`$`, w.platformDoesNotOffer)
 }
 
-func (w *world) budget(phrase string) time.Duration {
+// budgetToPartner reads "the latency budget" or "2 minutes" in a step about
+// a change reaching the partner: the latency budget is the pull budget for
+// a partner that pulls (see toPartner).
+func (w *world) budgetToPartner(phrase string) time.Duration {
 	if n, err := strconv.Atoi(strings.TrimSuffix(phrase, " minutes")); err == nil {
 		return time.Duration(n) * time.Minute
 	}
-	return w.s.budget
+	return w.toPartner()
 }
 
 var patient = fixture.Patient{Name: "Ewa", Surname: "Testowa", Phone: "+48600700800", Email: "ewa.testowa@example.com"}
 
-// platformPatient books on Docplanner's marketplace.
-var platformPatient = mock.Patient{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"}
+// platformPatients book on Docplanner's marketplace, each booking of a
+// scenario by the next of them.
+var platformPatients = []mock.Patient{
+	{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"},
+	{Name: "Zofia", Surname: "Kwiatkowska", Phone: "+48601234567"},
+	{Name: "Tomasz", Surname: "Lis", Phone: "+48512345678"},
+}
+
+// nextPatient is who books next on Docplanner in this scenario.
+func (w *world) nextPatient() mock.Patient {
+	p := platformPatients[w.patients%len(platformPatients)]
+	w.patients++
+	return p
+}
 
 func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) error {
 	start, err := w.at(weekday, hhmm)
@@ -78,25 +95,65 @@ func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) e
 		return errors.New("the partner's book-visit action returned no booking_id")
 	}
 	w.visitID = res.BookingID
+	svc, err := w.rec.service(serviceID)
+	if err != nil {
+		return err
+	}
+	w.rec.book(&recVisit{location: locationID, service: serviceID, start: start, end: start.Add(minutes(svc.DurationMinutes)),
+		patient: patient, booked: true, partnerID: res.BookingID})
 	return nil
 }
 
 func (w *world) receptionistCancels() error {
 	w.changeMark = w.mark()
-	return w.act("bookings (partner → Docplanner)", "cancel-visit", map[string]any{"booking_id": w.visitID}, nil)
+	if err := w.act("bookings (partner → Docplanner)", "cancel-visit", map[string]any{"booking_id": w.visitID}, nil); err != nil {
+		return err
+	}
+	if v := w.rec.byPartner(w.visitID); v != nil {
+		v.booked = false
+	}
+	return nil
 }
 
-func (w *world) receptionistMoves(weekday, hhmm string) error {
-	start, err := w.at(weekday, hhmm)
+func (w *world) receptionistMoves(day, hhmm string) error {
+	return w.receptionistMovesTo("", day, hhmm)
+}
+
+// receptionistMovesTo moves the receptionist's visit to another time and,
+// when locationID is given, to another calendar of the clinic.
+func (w *world) receptionistMovesTo(locationID, day, hhmm string) error {
+	start, err := w.at(day, hhmm)
 	if err != nil {
 		return err
 	}
+	params := map[string]any{"booking_id": w.visitID, "start": start}
+	if locationID != "" {
+		if _, err := w.location(locationID); err != nil {
+			return err
+		}
+		params["location_id"] = locationID
+	}
 	w.changeMark = w.mark()
-	return w.act("bookings (partner → Docplanner)", "move-visit", map[string]any{"booking_id": w.visitID, "start": start}, nil)
+	if err := w.act("bookings (partner → Docplanner)", "move-visit", params, nil); err != nil {
+		return err
+	}
+	if v := w.rec.byPartner(w.visitID); v != nil {
+		if locationID == "" {
+			locationID = v.location
+		}
+		v.move(locationID, start)
+	}
+	return nil
 }
 
-func (w *world) patientBooks(locationID, weekday, hhmm string) error {
-	if err := w.patientTries(locationID, weekday, hhmm); err != nil {
+func (w *world) patientBooks(locationID, day, hhmm string) error {
+	return w.patientBooksService("", locationID, day, hhmm)
+}
+
+// patientBooksService books one of the clinic's services (by the clinic's
+// id, "" for the slot's first) as a patient on Docplanner.
+func (w *world) patientBooksService(serviceID, locationID, day, hhmm string) error {
+	if err := w.patientBooking(serviceID, locationID, day, hhmm); err != nil {
 		return err
 	}
 	if w.patientErr != nil {
@@ -105,23 +162,64 @@ func (w *world) patientBooks(locationID, weekday, hhmm string) error {
 	return nil
 }
 
-func (w *world) patientTries(locationID, weekday, hhmm string) error {
-	l, start, err := w.calendarAt(locationID, weekday, hhmm)
+func (w *world) patientTries(locationID, day, hhmm string) error {
+	return w.patientBooking("", locationID, day, hhmm)
+}
+
+// patientBooking tries to book on Docplanner; whether it could is in
+// w.patientErr, for the steps that judge it.
+func (w *world) patientBooking(serviceID, locationID, day, hhmm string) error {
+	l, start, err := w.calendarAt(locationID, day, hhmm)
 	if err != nil {
 		return err
 	}
+	dictionaryID := ""
+	if serviceID != "" {
+		svc, err := w.rec.service(serviceID)
+		if err != nil {
+			return err
+		}
+		dictionaryID = svc.DocplannerServiceID
+	}
+	p := w.nextPatient()
 	w.changeMark = w.mark()
-	w.platformBooking, w.patientErr = w.s.mock.PatientBooks(w.clientID, l.DocplannerAddressID, start, platformPatient)
-	return nil
+	w.platformBooking, w.patientErr = w.s.mock.PatientBooksService(w.clientID, l.DocplannerAddressID, start, dictionaryID, p)
+	if w.patientErr != nil {
+		return nil
+	}
+	return w.recordPatientBooking(l, p)
+}
+
+// recordPatientBooking takes the booking a patient just made into the
+// record, with the service and length Docplanner gave it.
+func (w *world) recordPatientBooking(l fixture.Location, p mock.Patient) error {
+	a, err := w.platform(l)
+	if err != nil {
+		return err
+	}
+	for _, b := range a.Bookings {
+		if b.ID == w.platformBooking {
+			w.rec.book(&recVisit{location: l.ID, service: w.rec.serviceAt(l.ID, b.Service), start: b.Start, end: b.Start.Add(minutes(b.Duration)),
+				patient: fixture.Patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}, booked: true, platformID: b.ID})
+			return nil
+		}
+	}
+	return fmt.Errorf("Docplanner has no booking %s at %s", w.platformBooking, l.ID)
 }
 
 func (w *world) patientCancels() error {
 	w.changeMark = w.mark()
-	return w.s.mock.PatientCancels(w.clientID, w.platformBooking)
+	if err := w.s.mock.PatientCancels(w.clientID, w.platformBooking); err != nil {
+		return err
+	}
+	if v := w.rec.byPlatform(w.platformBooking); v != nil {
+		v.booked = false
+	}
+	return nil
 }
 
-func (w *world) patientMoves(weekday, hhmm string) error {
-	start, err := w.at(weekday, hhmm)
+func (w *world) patientMoves(day, hhmm string) error {
+	start, err := w.at(day, hhmm)
 	if err != nil {
 		return err
 	}
@@ -129,6 +227,10 @@ func (w *world) patientMoves(weekday, hhmm string) error {
 	id, err := w.s.mock.PatientMoves(w.clientID, w.platformBooking, start)
 	if err != nil {
 		return fmt.Errorf("bookings (Docplanner → partner): the patient could not move the visit: %w", err)
+	}
+	if v := w.rec.byPlatform(w.platformBooking); v != nil {
+		v.platformID = id
+		v.move(v.location, start)
 	}
 	w.platformBooking = id
 	return nil
@@ -149,7 +251,7 @@ func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm stri
 		return err
 	}
 	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system shows the visit booked on Docplanner at %s %s", locationID, w.fmtTime(start))
-	return w.within(w.budget(budget), what, func() (bool, string) {
+	return w.within(w.budgetToPartner(budget), what, func() (bool, string) {
 		vs, err := w.visits()
 		if err != nil {
 			return false, err.Error()
@@ -184,14 +286,19 @@ func (w *world) bookedVisitsAt(locationID, weekday, hhmm string) (time.Time, []p
 
 // partnerVisitHasPatient: a visit the clinic cannot put a name or a phone
 // number to is no use to the receptionist.
-func (w *world) partnerVisitHasPatient(locationID, weekday, hhmm string) error {
-	start, vs, err := w.bookedVisitsAt(locationID, weekday, hhmm)
+func (w *world) partnerVisitHasPatient(locationID, day, hhmm string) error {
+	start, vs, err := w.bookedVisitsAt(locationID, day, hhmm)
 	if err != nil {
 		return err
 	}
+	booked := w.rec.visit(func(v *recVisit) bool { return v.location == locationID && v.start.Equal(start) && v.platformID != "" })
+	if booked == nil {
+		return fmt.Errorf("no patient booked at %s %s on Docplanner in this scenario", locationID, w.fmtTime(start))
+	}
+	want := booked.patient
 	var seen []string
 	for _, v := range vs {
-		if v.Patient.Name == platformPatient.Name && v.Patient.Surname == platformPatient.Surname && v.Patient.Phone == platformPatient.Phone {
+		if v.Patient.Name == want.Name && v.Patient.Surname == want.Surname && v.Patient.Phone == want.Phone {
 			return nil
 		}
 		seen = append(seen, fmt.Sprintf("visit %s is for %q %q, phone %q", v.ID, v.Patient.Name, v.Patient.Surname, v.Patient.Phone))
@@ -200,7 +307,7 @@ func (w *world) partnerVisitHasPatient(locationID, weekday, hhmm string) error {
 		return fmt.Errorf("bookings (Docplanner → partner): the partner's system shows no booked visit at %s %s", locationID, w.fmtTime(start))
 	}
 	return fmt.Errorf("bookings (Docplanner → partner): the visit booked on Docplanner at %s %s does not carry its patient %s %s (%s): %s",
-		locationID, w.fmtTime(start), platformPatient.Name, platformPatient.Surname, platformPatient.Phone, strings.Join(seen, "; "))
+		locationID, w.fmtTime(start), want.Name, want.Surname, want.Phone, strings.Join(seen, "; "))
 }
 
 // partnerShowsOneVisit waits for the visit, then counts: one booking on
@@ -250,7 +357,7 @@ func (w *world) partnerShowsNoVisit(locationID, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("bookings (Docplanner → partner): the time at %s %s is free again in the partner's system", locationID, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.within(w.toPartner(), what, func() (bool, string) {
 		vs, err := w.visits()
 		if err != nil {
 			return false, err.Error()

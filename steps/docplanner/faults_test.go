@@ -37,15 +37,27 @@ const (
 	scWorkingHours    = "A change of working hours reaches Docplanner within the latency budget"
 	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
 	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
-	scCrossCheck      = "Docplanner's schedule matches the partner's own view"
+	scCrossCheck      = "Changes made while Docplanner was unreachable reach it with the periodic sync"
 	scSummerTime      = "Slots and visits after the change to summer time keep the clinic's wall-clock time"
+	// Scenarios with other calendars, services, days and batches.
+	scPatientCardio   = "A patient's booking of svc-cardio at piotr-centrum Thursday in two weeks reaches the partner whole"
+	scPatientMokotow  = "A patient's booking of svc-consult at anna-mokotow next Wednesday reaches the partner whole"
+	scTogetherPush    = "Several changes made on Docplanner together all reach the partner by PUSH"
+	scTogetherPull    = "Several changes made on Docplanner together all reach the partner by PULL"
+	scStaffCardio     = "The receptionist's booking of svc-cardio at piotr-centrum Friday in two weeks reaches Docplanner whole"
+	scStaffEkg        = "The receptionist's booking of svc-ekg at piotr-centrum next Tuesday reaches Docplanner whole"
+	scStaffMoveAway   = "A visit the receptionist moves to another calendar and week is moved there on Docplanner"
+	scBreakOtherDay   = "A break the receptionist moves to another day reaches Docplanner on that day"
+	scBreakLastDay    = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
+	scHoursFridays    = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
+	scHoursWednesdays = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
 var flowNames = []string{
 	"authentication", "activation order", "activation failed", "mapping", "all methods implemented",
 	"bookings (", "schedule (", "breaks (", "real-time booking check", "double booking",
-	"notifications", "schedule cross-check",
+	"notifications", "schedule cross-check", "whole state",
 }
 
 // catches says which scenarios each fault must fail (it may fail others).
@@ -59,7 +71,7 @@ var catches = map[string][]string{
 	"skips-existing-bookings":        {scActivationOrder, scCrossCheck},
 	"drops-last-day":                 {scCrossCheck},
 	"no-booking-export":              {scStaffBooking},
-	"exports-default-service":        {scStaffBooking},
+	"exports-default-service":        {scStaffBooking, scStaffCardio},
 	"cancel-not-exported":            {scStaffCancel, scCoverage},
 	"move-not-exported":              {scStaffMove, scCoverage},
 	"ignores-platform-cancellations": {scPlatformCancel},
@@ -78,6 +90,19 @@ var catches = map[string][]string{
 	"slots-one-minute-late":          {scWorkingHours},
 	"moves-to-old-time":              {scStaffMove},
 	"fixed-utc-offset":               {scSummerTime},
+	"push-answers-500":               {scPushBooking},
+	"platform-visits-one-slot-long":  {scPatientCardio, scTogetherPush, scTogetherPull},
+	"exports-default-duration":       {scStaffCardio},
+	"exports-thirty-minute-visits":   {scStaffEkg},
+	"update-slots-without-insurers":  {scWorkingHours, scHoursFridays, scHoursWednesdays},
+	"hours-change-next-week-only":    {scWorkingHours, scHoursFridays, scHoursWednesdays},
+	"calendar-by-doctor":             {scPatientMokotow, scTogetherPush, scTogetherPull},
+	"pull-applies-first-of-batch":    {scTogetherPull},
+	"crosscheck-counts-slots":        {scCrossCheck},
+	"prices-in-minor-units":          {scMapping},
+	"break-moves-keep-day":           {scBreakOtherDay},
+	"move-ignores-calendar":          {scStaffMoveAway},
+	"drops-last-day-events":          {scBreakLastDay},
 }
 
 func TestEveryFaultIsCaught(t *testing.T) {

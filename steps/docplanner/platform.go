@@ -346,9 +346,9 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerBookings(sc, w)
 	registerSchedule(sc, w)
 	registerBreaks(sc, w)
-	registerCrossCheck(sc, w)
 	registerSummerTime(sc, w)
 	registerCoverage(sc, w)
+	registerWholeState(sc, w)
 }
 
 func randomHex(n int) string {

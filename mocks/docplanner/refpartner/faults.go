@@ -19,7 +19,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"skips-existing-bookings", "does not send the clinic's existing bookings to the platform when activating"},
 	{"drops-last-day", "feeds slots for one day less than its schedule horizon"},
 	{"no-booking-export", "keeps bookings made by the receptionist to itself: the platform still offers the time"},
-	{"exports-default-service", "books the receptionist's visits on Docplanner under the calendar's default (first) service instead of the service chosen"},
+	{"exports-default-service", "books the receptionist's new visits on Docplanner under the calendar's default (first) service instead of the service chosen"},
 	{"cancel-not-exported", "does not tell the platform when the receptionist cancels a visit"},
 	{"move-not-exported", "does not tell the platform when the receptionist moves a visit"},
 	{"ignores-platform-cancellations", "acknowledges booking-canceled notifications without freeing the time"},
@@ -38,6 +38,19 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"slots-one-minute-late", "sends working-hours changes from one minute past each period's start (10:01 instead of 10:00), an off-by-one in its update path"},
 	{"fixed-utc-offset", "takes the clinic's UTC offset once, from today, and writes every slot and visit time with it: after a change to summer time they are an hour off"},
 	{"moves-to-old-time", "moves a visit on the platform to the time it already has (sends the old start instead of the new one)"},
+	{"push-answers-500", "applies each PUSH notification, then answers it with HTTP 500 (its response fails after the work is done): Docplanner counts every delivery as failed"},
+	{"platform-visits-one-slot-long", "takes in a visit booked on Docplanner as one slot of the calendar's grid long, whatever the service's length: a 30-minute visit on a 15-minute grid leaves its second half free in the clinic"},
+	{"exports-default-duration", "books the receptionist's new visits on Docplanner with the length of the calendar's default (first) service: a 30-minute visit on a calendar whose first service takes 15 leaves its second half free on Docplanner"},
+	{"exports-thirty-minute-visits", "books every new visit of the receptionist on Docplanner for 30 minutes, whatever the service: a 15-minute visit takes the next slot too"},
+	{"update-slots-without-insurers", "sends changed working hours to Docplanner without the calendar's insurers: on those days no insured patient finds a slot"},
+	{"hours-change-next-week-only", "sends changed working hours for the next such weekday only: the same weekday in the second week of the horizon keeps the old hours on Docplanner"},
+	{"calendar-by-doctor", "finds the calendar of a Docplanner notification by its doctor, not its address: a booking or break at a doctor's second address lands on the first calendar"},
+	{"pull-applies-first-of-batch", "pulls notifications in batches but applies only the first of each batch: changes made on Docplanner together are lost but one"},
+	{"crosscheck-counts-slots", "cross-checks the platform's slots by counting them per calendar: slots moved to other hours, in the same number, are never repaired"},
+	{"prices-in-minor-units", "feeds the doctor's profile with the clinic's prices in grosze, as its own system keeps them: every service costs a hundred times more"},
+	{"break-moves-keep-day", "sends a break moved to another day with its new hours on its old day"},
+	{"drops-last-day-events", "ignores Docplanner's notifications about the last day of its horizon (keeps events of today to today+horizon, one day short)"},
+	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 
 // Faults lists the catalogue, sorted by name.

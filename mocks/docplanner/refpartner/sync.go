@@ -170,7 +170,12 @@ func (p *Partner) mapResources(ctx context.Context, s *session) error {
 				var created struct {
 					ID string `json:"id"`
 				}
-				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": svc.Price, "is_price_from": false, "is_visible": true, "default_duration": svc.DurationMinutes, "description": svc.Name}
+				price := svc.Price
+				if p.faults["prices-in-minor-units"] {
+					// The clinic's system keeps prices in grosze.
+					price *= 100
+				}
+				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": price, "is_price_from": false, "is_visible": true, "default_duration": svc.DurationMinutes, "description": svc.Name}
 				if p.alt {
 					body["custom_name"] = svc.Name
 					body["allowed_patients"] = map[string]any{"minimum_age": 0, "maximum_age": nil}
@@ -279,25 +284,37 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 		for d := 1; d <= days; d++ {
 			all = append(all, s.day(d))
 		}
-		if err := p.feed(ctx, s, l.ID, all, false, false); err != nil {
+		if err := p.feed(ctx, s, l.ID, all, feedOpts{}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// feedOpts say how a feed writes its periods.
+type feedOpts struct {
+	// clearIdle sends days without working hours too, which clears them (at
+	// activation there is nothing to clear).
+	clearIdle bool
+	// noOffset (fault local-times-without-offset) and noInsurers (fault
+	// update-slots-without-insurers) are the faulty update path's.
+	noOffset, noInsurers bool
+}
+
 // feedDays replaces the platform's slots on the given days with the working
 // hours; a day off is sent as a range with no services, which clears it.
-func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, days []time.Time, noOffset bool) error {
-	return p.feed(ctx, s, locationID, days, noOffset, true)
+func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, days []time.Time, o feedOpts) error {
+	o.clearIdle = true
+	return p.feed(ctx, s, locationID, days, o)
 }
 
 // feed publishes the working hours of each day, one request per day (the
 // platform refuses a request mixing days): an entry clearing the whole day,
-// then one entry per working period. Days without working
-// hours are left alone unless clearIdle (at activation there is nothing to clear).
-func (p *Partner) feed(ctx context.Context, s *session, locationID string, days []time.Time, noOffset, clearIdle bool) error {
+// then one entry per working period, each with every service of the
+// calendar and every insurer it takes.
+func (p *Partner) feed(ctx context.Context, s *session, locationID string, days []time.Time, o feedOpts) error {
 	layout := timeLayout
+	noOffset, clearIdle := o.noOffset, o.clearIdle
 	if noOffset {
 		layout = "2006-01-02T15:04:05"
 	}
@@ -309,6 +326,9 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 	}
 	var providers []int
 	for _, id := range s.insurers[locationID] {
+		if o.noInsurers {
+			break
+		}
 		if n, err := strconv.Atoi(id); err == nil {
 			providers = append(providers, n)
 		}
@@ -378,21 +398,32 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		s.lastError = fmt.Sprintf("visit %s not sent: service %s is not mapped at %s", v.ID, v.ServiceID, v.LocationID)
 		return nil
 	}
-	if p.faults["exports-default-service"] {
-		// The faulty build fills the platform's service from the calendar's
-		// default, the first service it offers, not from the visit.
+	duration := svc.DurationMinutes
+	// The faulty builds below go wrong in the hook that sends the
+	// receptionist's new visits (the partner is connected), not in the bulk
+	// export of activation.
+	if s.connected {
 		for _, d := range s.fx.Services {
 			if id, mapped := s.services[v.LocationID][d.ID]; mapped {
-				asID = id
+				// The calendar's default: the first service it offers.
+				if p.faults["exports-default-service"] {
+					asID = id
+				}
+				if p.faults["exports-default-duration"] {
+					duration = d.DurationMinutes
+				}
 				break
 			}
+		}
+		if p.faults["exports-thirty-minute-visits"] {
+			duration = 30
 		}
 	}
 	patient := map[string]any{"name": v.Patient.Name, "surname": v.Patient.Surname, "phone": v.Patient.Phone}
 	if v.Patient.Email != "" {
 		patient["email"] = v.Patient.Email
 	}
-	body := map[string]any{"address_service_id": asID, "duration": svc.DurationMinutes, "patient": patient, "is_returning": false}
+	body := map[string]any{"address_service_id": asID, "duration": duration, "patient": patient, "is_returning": false}
 	if p.alt {
 		body["comment"] = "Booked at the clinic's front desk (" + v.ID + ")"
 		body["is_returning"] = true
@@ -498,6 +529,11 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 				serviceID = svc
 			}
 		}
+	}
+	if p.faults["platform-visits-one-slot-long"] {
+		// The faulty build gives every visit from Docplanner one slot of
+		// the calendar's grid, whatever the service booked.
+		end = start.Add(s.step(locationID))
 	}
 	s.nextID++
 	phone := ""
@@ -620,8 +656,9 @@ func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessa
 
 func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
 	in, err := params[struct {
-		BookingID string    `json:"booking_id"`
-		Start     time.Time `json:"start"`
+		BookingID  string    `json:"booking_id"`
+		Start      time.Time `json:"start"`
+		LocationID string    `json:"location_id"`
 	}](raw)
 	if err != nil {
 		return nil, http.StatusBadRequest, err
@@ -630,29 +667,43 @@ func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage
 	if err != nil {
 		return nil, http.StatusNotFound, err
 	}
+	from, to := v.LocationID, v.LocationID
+	if in.LocationID != "" {
+		to = in.LocationID
+	}
+	if svc, _ := s.fx.Service(v.ServiceID); !contains(svc.Locations, to) {
+		return nil, http.StatusConflict, fmt.Errorf("service %s is not offered at %s", v.ServiceID, to)
+	}
 	start := in.Start.In(s.loc)
 	end := start.Add(v.End.Sub(v.Start))
-	if !s.open(v.LocationID, start, end) || s.busy(v.LocationID, start, end, v.ID) {
-		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), v.LocationID)
+	if !s.open(to, start, end) || s.busy(to, start, end, v.ID) {
+		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), to)
 	}
 	previous := v.Start
-	v.Start, v.End = start, end
+	v.LocationID, v.Start, v.End = to, start, end
 	if p.faults["moves-to-old-time"] {
 		start = previous
+	}
+	if p.faults["move-ignores-calendar"] {
+		// The faulty build moves the booking within the address it is at.
+		to = from
 	}
 	err = p.send(ctx, s, "move of "+v.ID, func(ctx context.Context) error {
 		if v.PlatformID == "" || p.faults["move-not-exported"] {
 			return nil
 		}
 		svc, _ := s.fx.Service(v.ServiceID)
-		body := map[string]any{"start": s.slotTime(start), "address_service_id": s.services[v.LocationID][v.ServiceID], "duration": svc.DurationMinutes}
-		if p.alt {
-			body["address_id"] = s.address[v.LocationID]
+		// The booking is moved from the address it is at, to the address of
+		// its new calendar (another of the doctor's, or another doctor's in
+		// the facility), for that address's service.
+		body := map[string]any{"start": s.slotTime(start), "address_service_id": s.services[to][v.ServiceID], "duration": svc.DurationMinutes}
+		if p.alt || to != from {
+			body["address_id"] = s.address[to]
 		}
 		var moved struct {
 			ID string `json:"id"`
 		}
-		if err := p.call(ctx, s, http.MethodPost, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID)+"/move", nil, body, &moved); err != nil {
+		if err := p.call(ctx, s, http.MethodPost, s.prefix(from)+"/bookings/"+url.PathEscape(v.PlatformID)+"/move", nil, body, &moved); err != nil {
 			return err
 		}
 		v.PlatformID = moved.ID
@@ -693,12 +744,13 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 	s.hours[in.LocationID][wd] = spans
 	var days []time.Time
 	for d := 1; d <= s.fx.HorizonDays; d++ {
-		if s.day(d).Weekday() == wd {
+		if s.day(d).Weekday() == wd && (len(days) == 0 || !p.faults["hours-change-next-week-only"]) {
 			days = append(days, s.day(d))
 		}
 	}
 	push := func() error {
-		return p.feedDays(context.Background(), s, in.LocationID, days, p.faults["local-times-without-offset"])
+		return p.feedDays(context.Background(), s, in.LocationID, days,
+			feedOpts{noOffset: p.faults["local-times-without-offset"], noInsurers: p.faults["update-slots-without-insurers"]})
 	}
 	if p.faults["late-schedule-push"] {
 		p.opts.Clock.AfterFunc(5*time.Minute, func() {
@@ -762,8 +814,12 @@ func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage
 	if err != nil {
 		return nil, http.StatusNotFound, err
 	}
+	since, till := in.Since.In(s.loc), in.Till.In(s.loc)
+	if p.faults["break-moves-keep-day"] {
+		// The faulty build takes the new clock times and keeps the break's day.
+		since, till = onDayOf(b.Since, since), onDayOf(b.Since, till)
+	}
 	b.Since, b.Till = in.Since.In(s.loc), in.Till.In(s.loc)
-	since, till := b.Since, b.Till
 	err = p.send(ctx, s, "move of "+b.ID, func(ctx context.Context) error {
 		if b.PlatformID == "" || p.faults["no-break-moves"] {
 			return nil
@@ -898,13 +954,22 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 				match = match && have[st.Unix()]
 			}
 		}
+		if p.faults["crosscheck-counts-slots"] {
+			// The faulty build counts the slots instead of comparing them.
+			match = true
+		}
 		if match && want == len(have) {
 			continue
 		}
-		if err := p.feedDays(ctx, s, l.ID, all, false); err != nil {
+		if err := p.feedDays(ctx, s, l.ID, all, feedOpts{}); err != nil {
 			return nil, err
 		}
 		repaired = append(repaired, l.ID)
 	}
 	return repaired, nil
+}
+
+// onDayOf is the clock time of at on the day of day.
+func onDayOf(day, at time.Time) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), at.Hour(), at.Minute(), 0, 0, day.Location())
 }
