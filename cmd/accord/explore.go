@@ -38,7 +38,7 @@ Exit codes: 0 every sequence kept both sides in agreement, 1 one did not, 2 usag
 			if rf.tags == "" {
 				rf.tags = "@explore"
 			} else {
-				rf.tags = "@explore && (" + rf.tags + ")"
+				rf.tags = "@explore && " + rf.tags // && binds loosest in godog's filter
 			}
 			return rf.run(cmd, stdout, func(cfg *runner.Config) { cfg.Explore = plan })
 		},

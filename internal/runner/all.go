@@ -27,6 +27,9 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
+	if err := checkTags(opts.Tags); err != nil {
+		return nil, err
+	}
 	started := time.Now()
 	all := &Summary{Platform: "all", Verdict: "passed", Version: version.Version, Started: started,
 		Inputs: map[string]string{}, Extras: map[string]any{}, Scenarios: []ScenarioResult{}}

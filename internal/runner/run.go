@@ -81,6 +81,9 @@ type Live struct {
 // Open starts the platform's session; Run then runs scenarios on it.
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, attempts: map[string]int{}}
+	if err := checkTags(opts.Tags); err != nil {
+		return nil, err
+	}
 	if opts.Config.Partner != nil && !opts.Config.ClockStart.IsZero() {
 		return nil, errors.New("the run clock can start elsewhere only for a bundled partner: an external partner lives on its own clock")
 	}
