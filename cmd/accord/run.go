@@ -181,6 +181,9 @@ func countsLine(c runner.Counts) string {
 	if c.NotApplicable > 0 {
 		s += fmt.Sprintf(", %d not applicable", c.NotApplicable)
 	}
+	if c.NotRun > 0 {
+		s += fmt.Sprintf(", %d not run", c.NotRun)
+	}
 	return s
 }
 

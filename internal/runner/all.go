@@ -57,6 +57,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		all.Counts.Failed += sum.Counts.Failed
 		all.Counts.Skipped += sum.Counts.Skipped
 		all.Counts.NotApplicable += sum.Counts.NotApplicable
+		all.Counts.NotRun += sum.Counts.NotRun
 		for k, v := range sum.Inputs {
 			all.Inputs[k] = v
 		}

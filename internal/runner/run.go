@@ -73,6 +73,7 @@ type Live struct {
 	features []map[string]json.RawMessage // every pass's cucumber.json, merged
 	skips    map[string]string            // scenario key → the operator's reason
 	outOf    map[string]string            // scenario key → why it is not applicable
+	notRun   map[string]string            // scenario key → where the run was ended
 	attempts map[string]int
 	passes   int
 	broken   bool // godog failed for a reason no scenario shows
@@ -80,7 +81,7 @@ type Live struct {
 
 // Open starts the platform's session; Run then runs scenarios on it.
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
-	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, attempts: map[string]int{}}
+	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}}
 	if err := checkTags(opts.Tags); err != nil {
 		return nil, err
 	}
@@ -213,7 +214,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	}
 	sum.Extras = l.session.Extras()
 	sum.Capabilities = l.opts.Config.Capabilities
-	sum.applyOutcomes(l.skips, l.outOf, l.attempts)
+	sum.applyOutcomes(l.skips, l.outOf, l.notRun, l.attempts)
 	if l.broken && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
@@ -275,6 +276,9 @@ type Counts struct {
 	// NotApplicable scenarios check a choice the partner did not make
 	// (its capabilities); each says which.
 	NotApplicable int `json:"not_applicable,omitempty"`
+	// NotRun scenarios were cut off or never started because the run was
+	// ended (an operator's q, a signal).
+	NotRun int `json:"not_run,omitempty"`
 }
 
 // ScenarioResult is one scenario's outcome.
@@ -305,7 +309,7 @@ type StepResult struct {
 func (s *Summary) Failed() []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
-		if r.Status != "passed" && r.Status != "not_applicable" {
+		if r.Status != "passed" && r.Status != "not_applicable" && r.Status != "not_run" {
 			out = append(out, r)
 		}
 	}
