@@ -40,6 +40,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"all platforms, one platform's tag", []string{"run", "--platform", "all", "--tags", "@mapping", "--report-dir", filepath.Join(dir, "all-tag")}, exitOK, "1 scenarios, 1 passed"},
 		{"all with a fault", []string{"run", "--platform", "all", "--fault", "no-reauth"}, exitUsage, "--platform all runs the bundled reference partners"},
 		{"unknown platform", []string{"run", "--platform", "nope"}, exitUsage, `unknown platform "nope"`},
+		{"a negative latency budget", []string{"run", "--latency-budget", "-5s"}, exitUsage, "--latency-budget -5s: a budget must be positive"},
 		{"missing config", []string{"run", "--config", filepath.Join(dir, "missing.yaml")}, exitUsage, "missing.yaml"},
 		{"unknown flag", []string{"run", "--bogus"}, exitUsage, "bogus"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "frobnicate"},

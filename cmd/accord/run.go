@@ -130,6 +130,9 @@ func partnerConfig(platform, configPath string, faults, capabilities []string, b
 	if err != nil {
 		return runner.Config{}, "", usageError{fmt.Errorf("--capability: %w", err)}
 	}
+	if budget < 0 {
+		return runner.Config{}, "", usagef("--latency-budget %s: a budget must be positive", budget)
+	}
 	cfg := runner.Config{Faults: faults, LatencyBudget: budget, Capabilities: caps}
 	if configPath != "" {
 		file, err := runner.LoadFile(configPath)
