@@ -187,6 +187,7 @@ func TestSessionWithoutATerminal(t *testing.T) {
 			scenarioAt(t, "bookings.feature", "A cancellation by the receptionist reaches Docplanner")}, exitFailed,
 			[]string{"docplanner: incomplete", "0 failed, 2 not run", "verdict incomplete: the run was ended before 2 scenarios ran"}},
 		{"one platform at a time", []string{"--platform", "all"}, exitUsage, []string{"a session runs one platform at a time"}},
+		{"a feature the platform does not have", []string{"nosuch.feature:3"}, exitUsage, []string{"docplanner has no feature file nosuch.feature (it has activation.feature"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,6 +139,9 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 	l.passes++
 	if len(paths) == 0 {
 		paths = []string{"."}
+	}
+	if err := l.checkPaths(paths); err != nil {
+		return nil, err
 	}
 	tags := l.opts.Tags
 	if !first {
@@ -386,4 +390,27 @@ func summarize(raw []byte) (*Summary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// checkPaths refuses a feature file or scenario line the platform does not
+// have, naming the files it has: godog would only say it wrote no report.
+func (l *Live) checkPaths(paths []string) error {
+	features := l.p.Features()
+	var names []string
+	_ = fs.WalkDir(features, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".feature") {
+			names = append(names, path)
+		}
+		return nil
+	})
+	for _, p := range paths {
+		file := featureFile(p)
+		if file == "." {
+			continue
+		}
+		if _, err := fs.Stat(features, file); err != nil {
+			return fmt.Errorf("%s has no feature file %s (it has %s)", l.p.Name(), file, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }
