@@ -44,6 +44,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"missing config", []string{"run", "--config", filepath.Join(dir, "missing.yaml")}, exitUsage, "missing.yaml"},
 		{"unknown flag", []string{"run", "--bogus"}, exitUsage, "bogus"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "frobnicate"},
+		{"version", []string{"version"}, exitOK, "accord version "},
+		{"--version", []string{"--version"}, exitOK, "accord version "},
+		{"help names the platforms", []string{"run", "--help"}, exitOK, "dikidi, docplanner, reach, or all"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

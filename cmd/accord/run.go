@@ -29,12 +29,12 @@ type runFlags struct {
 }
 
 func (rf *runFlags) register(f *pflag.FlagSet, reportDir string) {
-	f.StringVar(&rf.platform, "platform", "", "platform to accept against, or all (default docplanner, or the config file's)")
+	f.StringVar(&rf.platform, "platform", "", "platform to accept against: "+strings.Join(platformNames(), ", ")+", or all (default docplanner, or the config file's)")
 	f.StringVar(&rf.configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
-	f.StringSliceVar(&rf.faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
+	f.StringSliceVar(&rf.faults, "fault", nil, "start the reference partner with this named fault (list them: accord faults --platform P)")
 	f.StringArrayVar(&rf.capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
 	f.StringVar(&rf.tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
-	f.StringVar(&rf.reportDir, "report-dir", reportDir, "directory for cucumber.json, junit.xml and summary.json")
+	f.StringVar(&rf.reportDir, "report-dir", reportDir, "report directory: report.html, traffic.har, summary.json, junit.xml, cucumber.json")
 	f.DurationVar(&rf.budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
 	rf.image.register(f)
 }
