@@ -293,7 +293,7 @@ func (s *session) Extras() map[string]any {
 	}
 	var coverage []row
 	for _, op := range s.mock.SpecDoc().Operations() {
-		coverage = append(coverage, row{op.ID, op.Flow, op.Required, calls[op.ID]})
+		coverage = append(coverage, row{op.ID, op.Flow, s.required(op, s.model), calls[op.ID]})
 	}
 	sort.Slice(coverage, func(i, j int) bool {
 		if coverage[i].Flow != coverage[j].Flow {

@@ -151,7 +151,7 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 		if d.VisitBooking != nil && !p.faults["ignores-platform-cancellations"] {
 			for _, v := range s.visits {
 				if v.PlatformID == d.VisitBooking.ID {
-					v.Status = "canceled"
+					v.Status, v.on.canceled = "canceled", true
 				}
 			}
 		}
@@ -165,6 +165,7 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 						continue
 					}
 					v.Start, v.End = start.In(s.loc), end.In(s.loc)
+					v.on.start = v.Start
 					// A move on Docplanner makes a new booking id; the faulty
 					// build keeps the old one, so later events miss the visit.
 					if !p.faults["keeps-id-after-platform-move"] {
@@ -213,13 +214,16 @@ func (p *Partner) applyBreak(s *session, locationID, event, platformID, since, t
 		case "break-moved":
 			if err1 == nil && err2 == nil {
 				b.Since, b.Till = from.In(s.loc), to.In(s.loc)
+				b.on.since, b.on.till = b.Since, b.Till
 			}
 		}
 		return
 	}
 	if event == "break-created" && err1 == nil && err2 == nil {
 		s.nextID++
-		s.pauses = append(s.pauses, &pause{ID: fmt.Sprintf("dp-break-%d", s.nextID), LocationID: locationID, Since: from.In(s.loc), Till: to.In(s.loc), Source: "platform", PlatformID: platformID})
+		b := &pause{ID: fmt.Sprintf("dp-break-%d", s.nextID), LocationID: locationID, Since: from.In(s.loc), Till: to.In(s.loc), Source: "platform", PlatformID: platformID}
+		b.on.since, b.on.till = b.Since, b.Till
+		s.pauses = append(s.pauses, b)
 	}
 }
 

@@ -125,7 +125,16 @@ type session struct {
 	connected bool
 	lastError string
 	poll      clock.Timer
-	outbox    chan func() // the alt variant's queue of platform updates
+	// batch is the alt variant's gathered platform updates: one per
+	// object, in the order first changed, sent when flush fires.
+	batch []batched
+	flush clock.Timer
+}
+
+// batched is one object's pending update.
+type batched struct {
+	key string
+	fn  func(context.Context) error
 }
 
 type span struct{ from, to time.Duration }
@@ -140,6 +149,12 @@ type visit struct {
 	Source     string          `json:"source"`
 	PlatformID string          `json:"platform_booking_id,omitempty"`
 	Patient    fixture.Patient `json:"patient"`
+	// on is the visit as Docplanner holds it (booking PlatformID).
+	on struct {
+		location string
+		start    time.Time
+		canceled bool
+	}
 }
 
 type pause struct {
@@ -150,6 +165,10 @@ type pause struct {
 	Description string    `json:"description,omitempty"`
 	Source      string    `json:"source"`
 	PlatformID  string    `json:"platform_break_id,omitempty"`
+	// on is the break as Docplanner holds it (break PlatformID); removed
+	// marks a break the clinic removed, until Docplanner has removed it too.
+	on      struct{ since, till time.Time }
+	removed bool
 }
 
 // driver contract ---------------------------------------------------------------
@@ -194,8 +213,8 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 	if p.s != nil && p.s.poll != nil {
 		p.s.poll.Stop()
 	}
-	if p.s != nil && p.s.outbox != nil {
-		close(p.s.outbox)
+	if p.s != nil && p.s.flush != nil {
+		p.s.flush.Stop()
 	}
 	p.s = &session{settings: st, seen: map[string]bool{}}
 	w.WriteHeader(http.StatusNoContent)

@@ -439,6 +439,7 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		return err
 	}
 	v.PlatformID = created.ID
+	v.on.location, v.on.start = v.LocationID, v.Start
 	return nil
 }
 
@@ -504,7 +505,7 @@ func (p *Partner) applyPlatformBooking(s *session, locationID string, b platform
 	for _, v := range s.visits {
 		if v.PlatformID == b.ID {
 			if b.Status == "canceled" && v.Status == "booked" && v.Source == "platform" {
-				v.Status = "canceled"
+				v.Status, v.on.canceled = "canceled", true
 			}
 			return
 		}
@@ -540,11 +541,13 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 	if b.Patient.Phone != nil {
 		phone = *b.Patient.Phone
 	}
-	s.visits = append(s.visits, &visit{
+	v := &visit{
 		ID: fmt.Sprintf("dp-%d", s.nextID), LocationID: locationID, ServiceID: serviceID,
 		Start: start.In(s.loc), End: end.In(s.loc), Status: "booked", Source: "platform", PlatformID: b.ID,
 		Patient: fixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
-	})
+	}
+	v.on.location, v.on.start = v.LocationID, v.Start
+	s.visits = append(s.visits, v)
 }
 
 func (p *Partner) feedBreaks(ctx context.Context, s *session) error {
@@ -571,295 +574,8 @@ func (p *Partner) exportBreak(ctx context.Context, s *session, b *pause) error {
 		return err
 	}
 	b.PlatformID = created.ID
+	b.on.since, b.on.till = b.Since, b.Till
 	return nil
-}
-
-// staff actions -------------------------------------------------------------
-
-func params[T any](raw json.RawMessage) (T, error) {
-	var v T
-	if len(raw) == 0 {
-		return v, errors.New("params missing")
-	}
-	err := json.Unmarshal(raw, &v)
-	return v, err
-}
-
-func (s *session) visit(id string) (*visit, error) {
-	for _, v := range s.visits {
-		if v.ID == id {
-			return v, nil
-		}
-	}
-	return nil, fmt.Errorf("no visit %q", id)
-}
-
-func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		LocationID string          `json:"location_id"`
-		ServiceID  string          `json:"service_id"`
-		Start      time.Time       `json:"start"`
-		Patient    fixture.Patient `json:"patient"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	svc, ok := s.fx.Service(in.ServiceID)
-	if !ok || !contains(svc.Locations, in.LocationID) {
-		return nil, http.StatusBadRequest, fmt.Errorf("service %q is not offered at %q", in.ServiceID, in.LocationID)
-	}
-	start := in.Start.In(s.loc)
-	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
-	if !s.open(in.LocationID, start, end) || s.busy(in.LocationID, start, end, "") {
-		return nil, http.StatusConflict, fmt.Errorf("%s at %s is not free in the clinic's schedule", s.fmt(start), in.LocationID)
-	}
-	s.nextID++
-	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end, Status: "booked", Source: "partner", Patient: in.Patient}
-	s.visits = append(s.visits, v)
-	if !p.faults["no-booking-export"] && s.connected {
-		err := p.send(ctx, s, "booking "+v.ID, func(ctx context.Context) error { return p.export(ctx, s, v) })
-		if err != nil {
-			// The receptionist's booking stands; the next sync sends it.
-			s.lastError = "booking " + v.ID + " not yet on the platform: " + err.Error()
-		}
-	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
-}
-
-func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BookingID string `json:"booking_id"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	v, err := s.visit(in.BookingID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	if v.Status != "booked" {
-		return nil, http.StatusConflict, fmt.Errorf("visit %s is already canceled", v.ID)
-	}
-	v.Status = "canceled"
-	err = p.send(ctx, s, "cancellation of "+v.ID, func(ctx context.Context) error {
-		if v.PlatformID == "" || p.faults["cancel-not-exported"] {
-			return nil
-		}
-		body := map[string]any{"reason": "Canceled at the clinic"}
-		return p.call(ctx, s, http.MethodDelete, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID), nil, body, nil)
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
-}
-
-func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BookingID  string    `json:"booking_id"`
-		Start      time.Time `json:"start"`
-		LocationID string    `json:"location_id"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	v, err := s.visit(in.BookingID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	from, to := v.LocationID, v.LocationID
-	if in.LocationID != "" {
-		to = in.LocationID
-	}
-	if svc, _ := s.fx.Service(v.ServiceID); !contains(svc.Locations, to) {
-		return nil, http.StatusConflict, fmt.Errorf("service %s is not offered at %s", v.ServiceID, to)
-	}
-	start := in.Start.In(s.loc)
-	end := start.Add(v.End.Sub(v.Start))
-	if !s.open(to, start, end) || s.busy(to, start, end, v.ID) {
-		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), to)
-	}
-	previous := v.Start
-	v.LocationID, v.Start, v.End = to, start, end
-	if p.faults["moves-to-old-time"] {
-		start = previous
-	}
-	if p.faults["move-ignores-calendar"] {
-		// The faulty build moves the booking within the address it is at.
-		to = from
-	}
-	err = p.send(ctx, s, "move of "+v.ID, func(ctx context.Context) error {
-		if v.PlatformID == "" || p.faults["move-not-exported"] {
-			return nil
-		}
-		svc, _ := s.fx.Service(v.ServiceID)
-		// The booking is moved from the address it is at, to the address of
-		// its new calendar (another of the doctor's, or another doctor's in
-		// the facility), for that address's service.
-		body := map[string]any{"start": s.slotTime(start), "address_service_id": s.services[to][v.ServiceID], "duration": svc.DurationMinutes}
-		if p.alt || to != from {
-			body["address_id"] = s.address[to]
-		}
-		var moved struct {
-			ID string `json:"id"`
-		}
-		if err := p.call(ctx, s, http.MethodPost, s.prefix(from)+"/bookings/"+url.PathEscape(v.PlatformID)+"/move", nil, body, &moved); err != nil {
-			return err
-		}
-		v.PlatformID = moved.ID
-		return nil
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
-}
-
-func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		LocationID string `json:"location_id"`
-		Weekday    string `json:"weekday"`
-		From       string `json:"from"`
-		To         string `json:"to"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	wd, err := fixture.ParseWeekday(in.Weekday)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	if _, ok := s.hours[in.LocationID]; !ok {
-		return nil, http.StatusBadRequest, fmt.Errorf("no location %q", in.LocationID)
-	}
-	var spans []span
-	if in.From != "" || in.To != "" {
-		from, err1 := fixture.ParseClock(in.From)
-		to, err2 := fixture.ParseClock(in.To)
-		if err1 != nil || err2 != nil || to <= from {
-			return nil, http.StatusBadRequest, fmt.Errorf("%q-%q is not a time range", in.From, in.To)
-		}
-		spans = []span{{from, to}}
-	}
-	s.hours[in.LocationID][wd] = spans
-	var days []time.Time
-	for d := 1; d <= s.fx.HorizonDays; d++ {
-		if s.day(d).Weekday() == wd && (len(days) == 0 || !p.faults["hours-change-next-week-only"]) {
-			days = append(days, s.day(d))
-		}
-	}
-	push := func() error {
-		return p.feedDays(context.Background(), s, in.LocationID, days,
-			feedOpts{noOffset: p.faults["local-times-without-offset"], noInsurers: p.faults["update-slots-without-insurers"]})
-	}
-	if p.faults["late-schedule-push"] {
-		p.opts.Clock.AfterFunc(5*time.Minute, func() {
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			if p.s == s {
-				_ = push()
-			}
-		})
-		return map[string]any{"updated": true}, 0, nil
-	}
-	if err := p.send(ctx, s, "schedule of "+in.LocationID, func(context.Context) error { return push() }); err != nil {
-		s.lastError = "schedule not yet on the platform: " + err.Error()
-	}
-	return map[string]any{"updated": true}, 0, nil
-}
-
-func (s *session) pause(id string) (*pause, error) {
-	for _, b := range s.pauses {
-		if b.ID == id {
-			return b, nil
-		}
-	}
-	return nil, fmt.Errorf("no break %q", id)
-}
-
-func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		LocationID  string    `json:"location_id"`
-		Since       time.Time `json:"since"`
-		Till        time.Time `json:"till"`
-		Description string    `json:"description"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	if _, ok := s.hours[in.LocationID]; !ok || !in.Till.After(in.Since) {
-		return nil, http.StatusBadRequest, fmt.Errorf("need a known location and since before till")
-	}
-	s.nextID++
-	b := &pause{ID: fmt.Sprintf("break-%d", 100+s.nextID), LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
-	s.pauses = append(s.pauses, b)
-	if s.connected {
-		if err := p.send(ctx, s, "break "+b.ID, func(ctx context.Context) error { return p.exportBreak(ctx, s, b) }); err != nil {
-			s.lastError = "break " + b.ID + " not yet on the platform: " + err.Error()
-		}
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
-}
-
-func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BreakID string    `json:"break_id"`
-		Since   time.Time `json:"since"`
-		Till    time.Time `json:"till"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	b, err := s.pause(in.BreakID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	since, till := in.Since.In(s.loc), in.Till.In(s.loc)
-	if p.faults["break-moves-keep-day"] {
-		// The faulty build takes the new clock times and keeps the break's day.
-		since, till = onDayOf(b.Since, since), onDayOf(b.Since, till)
-	}
-	b.Since, b.Till = in.Since.In(s.loc), in.Till.In(s.loc)
-	err = p.send(ctx, s, "move of "+b.ID, func(ctx context.Context) error {
-		if b.PlatformID == "" || p.faults["no-break-moves"] {
-			return nil
-		}
-		body := map[string]any{"since": s.fmt(since), "till": s.fmt(till)}
-		return p.call(ctx, s, http.MethodPatch, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, body, nil)
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
-}
-
-func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BreakID string `json:"break_id"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	b, err := s.pause(in.BreakID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	for i, x := range s.pauses {
-		if x == b {
-			s.pauses = append(s.pauses[:i], s.pauses[i+1:]...)
-			break
-		}
-	}
-	err = p.send(ctx, s, "removal of "+b.ID, func(ctx context.Context) error {
-		if b.PlatformID == "" {
-			return nil
-		}
-		return p.call(ctx, s, http.MethodDelete, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, nil, nil)
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
 }
 
 // sync is the periodic job: pull notifications, send what failed to go out,
@@ -967,9 +683,4 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 		repaired = append(repaired, l.ID)
 	}
 	return repaired, nil
-}
-
-// onDayOf is the clock time of at on the day of day.
-func onDayOf(day, at time.Time) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), at.Hour(), at.Minute(), 0, 0, day.Location())
 }
