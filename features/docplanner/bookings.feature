@@ -35,17 +35,17 @@ Feature: Synchronising all bookings, both ways
 
     Examples:
       | service     | calendar      | day                   | time  |
-      | svc-cardio  | piotr-centrum | Thursday in two weeks | 11:15 |
+      | svc-cardio  | piotr-centrum | Thursday of the second week | 11:15 |
       | svc-consult | anna-mokotow  | next Wednesday        | 16:30 |
 
   Scenario Outline: Several changes made on Docplanner together all reach the partner by <model>
     Given the partner receives notifications by <model>
     And the partner has activated the integration
     When a patient books "svc-usg" at "anna-centrum" next Monday at 10:30 on Docplanner
-    And the patient moves that visit on Docplanner to Tuesday in two weeks at 09:30
+    And the patient moves that visit on Docplanner to Tuesday of the second week at 09:30
     And a patient books "svc-ekg" at "piotr-centrum" next Friday at 12:15 on Docplanner
     And the patient cancels that visit on Docplanner
-    And a patient books "svc-cardio" at "piotr-centrum" Friday in two weeks at 13:00 on Docplanner
+    And a patient books "svc-cardio" at "piotr-centrum" Friday of the second week at 13:00 on Docplanner
     And the doctor adds a break on Docplanner at "anna-mokotow" next Wednesday from 14:00 to 15:00
     Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
@@ -70,7 +70,7 @@ Feature: Synchronising all bookings, both ways
 
     Examples:
       | service    | calendar      | day                 | time  |
-      | svc-cardio | piotr-centrum | Friday in two weeks | 12:30 |
+      | svc-cardio | piotr-centrum | Friday of the second week | 12:30 |
       | svc-ekg    | piotr-centrum | next Tuesday        | 12:45 |
 
   Scenario: A cancellation on Docplanner frees the time in the partner's system
@@ -112,11 +112,19 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget Docplanner shows no booking at "anna-centrum" next Monday at 11:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  Scenario: A visit booked on Docplanner that the receptionist moves is moved on Docplanner
+    Given the partner has activated the integration
+    And a patient has booked "svc-cardio" at "piotr-centrum" next Thursday at 11:00 on Docplanner
+    When the receptionist moves the visit booked on Docplanner to Thursday of the second week at 09:15
+    Then within the latency budget Docplanner shows a booking at "piotr-centrum" Thursday of the second week at 09:15
+    And within the latency budget Docplanner shows no booking at "piotr-centrum" next Thursday at 11:00
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
   Scenario: A visit the receptionist moves to another calendar and week is moved there on Docplanner
     Given the partner has activated the integration
     And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
-    When the receptionist moves that visit to "anna-mokotow" Wednesday in two weeks at 15:00
-    Then within the latency budget Docplanner shows a booking at "anna-mokotow" Wednesday in two weeks at 15:00
+    When the receptionist moves that visit to "anna-mokotow" Wednesday of the second week at 15:00
+    Then within the latency budget Docplanner shows a booking at "anna-mokotow" Wednesday of the second week at 15:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   Scenario: A patient cannot take a time the clinic has already filled

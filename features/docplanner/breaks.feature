@@ -21,7 +21,7 @@ Feature: Calendar breaks, both ways
   Scenario: A break the receptionist moves to another day reaches Docplanner on that day
     Given the partner has activated the integration
     When the receptionist adds a break at "piotr-centrum" next Thursday from 12:00 to 13:00
-    And the receptionist moves that break to Friday in two weeks from 14:00 to 15:30
+    And the receptionist moves that break to Friday of the second week from 14:00 to 15:30
     Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   Scenario: Breaks managed on Docplanner reach the partner's system

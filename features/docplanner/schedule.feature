@@ -19,7 +19,7 @@ Feature: Updating doctors' schedules in real time
   Scenario Outline: New working hours of <calendar> on <weekday>s reach Docplanner for both weeks of the horizon
     Given the partner has activated the integration
     When the receptionist changes the working hours of "<calendar>" on <weekday>s to <hours>
-    Then within the latency budget Docplanner offers "<calendar>" <weekday> in two weeks at <last>
+    Then within the latency budget Docplanner offers "<calendar>" <weekday> of the second week at <last>
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
     Examples:

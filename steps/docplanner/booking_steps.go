@@ -21,6 +21,7 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the receptionist cancels that visit$`, w.receptionistCancels)
 	sc.Step(`^the receptionist moves that visit to `+when+`$`, w.receptionistMoves)
 	sc.Step(`^the receptionist moves that visit to "([^"]*)" `+when+`$`, w.receptionistMovesTo)
+	sc.Step(`^the receptionist moves the visit booked on Docplanner to `+when+`$`, w.receptionistMovesPlatformVisit)
 	// the platform's side
 	sc.Step(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`, w.patientBooks)
 	sc.Step(`^a patient (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`, w.patientBooksService)
@@ -116,6 +117,35 @@ func (w *world) receptionistCancels() error {
 }
 
 func (w *world) receptionistMoves(day, hhmm string) error {
+	return w.receptionistMovesTo("", day, hhmm)
+}
+
+// receptionistMovesPlatformVisit: a patient who booked on Docplanner calls
+// the clinic to come another day; the receptionist moves the visit in the
+// partner's system, once the partner has it.
+func (w *world) receptionistMovesPlatformVisit(day, hhmm string) error {
+	booking := w.platformBooking
+	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system has the visit of Docplanner booking %s", booking)
+	err := w.within(w.toPartner(), what, func() (bool, string) {
+		vs, err := w.visits()
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, v := range vs {
+			if v.PlatformID == booking && v.Status == "booked" {
+				w.visitID = v.ID
+				return true, ""
+			}
+		}
+		return false, "its bookings view has no booked visit of it; " + w.deliveries()
+	})
+	if err != nil {
+		return err
+	}
+	if v := w.rec.byPlatform(booking); v != nil {
+		// From now on the record knows it by the clinic's id.
+		v.partnerID = w.visitID
+	}
 	return w.receptionistMovesTo("", day, hhmm)
 }
 

@@ -166,12 +166,11 @@ func (w *world) location(id string) (fixture.Location, error) {
 }
 
 // day is how a step names a day of the horizon: "next Monday" (the first
-// Monday after today), "Monday in two weeks" (the one after it, in the
-// horizon's second week) or "on the last day of the horizon".
-const day = `(next \w+|\w+ in two weeks|on the last day of the horizon)`
+// Monday after today, in the horizon's first week), "Monday of the second
+// week" (seven days later) or "on the last day of the horizon".
+const day = `(next \w+|\w+ of the second week|on the last day of the horizon)`
 
-// at turns a day ("next Monday", "Monday in two weeks", "on the last day of
-// the horizon") and "10:30" into a time on the clinic's wall clock.
+// at turns a day and "10:30" into a time on the clinic's wall clock.
 func (w *world) at(day, hhmm string) (time.Time, error) {
 	c, err := fixture.ParseClock(hhmm)
 	if err != nil {
@@ -185,8 +184,8 @@ func (w *world) at(day, hhmm string) (time.Time, error) {
 	case day == "on the last day of the horizon":
 		_, end := w.horizon()
 		return wall(end.AddDate(0, 0, -1)), nil
-	case strings.HasSuffix(day, " in two weeks"):
-		wd, err := fixture.ParseWeekday(strings.TrimSuffix(day, " in two weeks"))
+	case strings.HasSuffix(day, " of the second week"):
+		wd, err := fixture.ParseWeekday(strings.TrimSuffix(day, " of the second week"))
 		if err != nil {
 			return time.Time{}, err
 		}
