@@ -61,7 +61,7 @@ func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage
 	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end, Status: "booked", Source: "partner", Patient: in.Patient}
 	s.visits = append(s.visits, v)
 	if !p.faults["no-booking-export"] && s.connected {
-		if err := p.send(ctx, s, "visit "+v.ID, func(ctx context.Context) error { return p.reconcileVisit(ctx, s, v) }); err != nil {
+		if err := p.sendVisit(ctx, s, v); err != nil {
 			// The receptionist's booking stands; the next sync sends it.
 			s.lastError = "booking " + v.ID + " not yet on the platform: " + err.Error()
 		}
@@ -84,10 +84,7 @@ func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessa
 		return nil, http.StatusConflict, fmt.Errorf("visit %s is already canceled", v.ID)
 	}
 	v.Status = "canceled"
-	if err := p.send(ctx, s, "visit "+v.ID, func(ctx context.Context) error { return p.reconcileVisit(ctx, s, v) }); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
+	return s.answer("booking_id", v.ID, p.sendVisit(ctx, s, v))
 }
 
 func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
@@ -116,10 +113,20 @@ func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage
 		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), to)
 	}
 	v.LocationID, v.Start, v.End = to, start, end
-	if err := p.send(ctx, s, "visit "+v.ID, func(ctx context.Context) error { return p.reconcileVisit(ctx, s, v) }); err != nil {
+	return s.answer("booking_id", v.ID, p.sendVisit(ctx, s, v))
+}
+
+func (p *Partner) sendVisit(ctx context.Context, s *session, v *visit) error {
+	return p.send(ctx, s, "visit "+v.ID, func(ctx context.Context) error { return p.reconcileVisit(ctx, s, v) })
+}
+
+// answer is a staff action's result: the object's id, or the platform
+// update that failed, which the status view shows too.
+func (s *session) answer(key, id string, err error) (any, int, error) {
+	if err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
+	return map[string]any{key: id}, 0, nil
 }
 
 // reconcileVisit makes Docplanner hold a visit as the clinic has it now:
@@ -251,7 +258,7 @@ func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage)
 	b := &pause{ID: fmt.Sprintf("break-%d", 100+s.nextID), LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
 	s.pauses = append(s.pauses, b)
 	if s.connected {
-		if err := p.send(ctx, s, "break "+b.ID, func(ctx context.Context) error { return p.reconcileBreak(ctx, s, b) }); err != nil {
+		if err := p.sendBreak(ctx, s, b); err != nil {
 			s.lastError = "break " + b.ID + " not yet on the platform: " + err.Error()
 		}
 	}
@@ -272,10 +279,7 @@ func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage
 		return nil, http.StatusNotFound, err
 	}
 	b.Since, b.Till = in.Since.In(s.loc), in.Till.In(s.loc)
-	if err := p.send(ctx, s, "break "+b.ID, func(ctx context.Context) error { return p.reconcileBreak(ctx, s, b) }); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
+	return s.answer("break_id", b.ID, p.sendBreak(ctx, s, b))
 }
 
 func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
@@ -296,10 +300,11 @@ func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessa
 		}
 	}
 	b.removed = true
-	if err := p.send(ctx, s, "break "+b.ID, func(ctx context.Context) error { return p.reconcileBreak(ctx, s, b) }); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
+	return s.answer("break_id", b.ID, p.sendBreak(ctx, s, b))
+}
+
+func (p *Partner) sendBreak(ctx context.Context, s *session, b *pause) error {
+	return p.send(ctx, s, "break "+b.ID, func(ctx context.Context) error { return p.reconcileBreak(ctx, s, b) })
 }
 
 // reconcileBreak makes Docplanner hold a break as the clinic has it now:
