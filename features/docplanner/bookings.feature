@@ -52,6 +52,10 @@ Feature: Synchronising all bookings, both ways
     Examples:
       | model |
       | PUSH  |
+
+    @pull
+    Examples:
+      | model |
       | PULL  |
 
   Scenario: A visit booked by the receptionist reaches Docplanner
