@@ -425,8 +425,9 @@ func (w *world) compareMapping(t *statediff.Table, l fixture.Location, a mock.Ad
 		if p.LocationID != l.ID {
 			continue
 		}
+		// The pair may name the address service or the dictionary service.
 		svc, err := w.rec.service(p.PartnerID)
-		if err != nil || addressService[svc.DocplannerServiceID] != p.PlatformID {
+		if err != nil || (addressService[svc.DocplannerServiceID] != p.PlatformID && svc.DocplannerServiceID != p.PlatformID) {
 			part = append(part, fmt.Sprintf("%s as address service %s", p.PartnerID, p.PlatformID))
 			continue
 		}
