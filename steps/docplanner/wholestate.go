@@ -20,10 +20,10 @@ func registerWholeState(sc *godog.ScenarioContext, w *world) {
 
 // pullBudget is how long a change made on Docplanner may take to reach a
 // partner that takes its notifications by PULL: it fetches them at its own
-// pace (the platform keeps them 72 hours), so it gets a poll's grace on top
-// of the latency budget. A change made in the clinic must reach Docplanner
-// within the latency budget whatever the model, and so must a change made
-// on Docplanner reach a PUSH partner.
+// pace (the platform keeps them 72 hours), so it gets two minutes, or the
+// latency budget when that is longer. A change made in the clinic must
+// reach Docplanner within the latency budget whatever the model, and so
+// must a change made on Docplanner reach a PUSH partner.
 const pullBudget = 2 * time.Minute
 
 // wholeStateTick is how often, on the run's clock, a wait for the whole
