@@ -27,6 +27,18 @@ Feature: Synchronising all bookings, both ways
     And the partner pulled its notifications
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @pull
+  Scenario: A notification that waited while Docplanner was unreachable is pulled afterwards
+    Given the partner receives notifications by PULL
+    And the partner has activated the integration
+    And Docplanner is unreachable for the partner
+    When a patient books "svc-cardio" at "piotr-centrum" next Thursday at 11:00 on Docplanner
+    And 5 minutes pass
+    And Docplanner is reachable again
+    And a patient books "svc-ekg" at "piotr-centrum" Thursday of the second week at 12:45 on Docplanner
+    Then within 2 minutes the partner's system shows a visit at "piotr-centrum" next Thursday at 11:00 booked on Docplanner
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
   Scenario Outline: A patient's booking of <service> at <calendar> <day> reaches the partner whole
     Given the partner has activated the integration
     When a patient books "<service>" at "<calendar>" <day> at <time> on Docplanner

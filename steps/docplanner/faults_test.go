@@ -48,6 +48,7 @@ const (
 	scStaffEkg         = "The receptionist's booking of svc-ekg at piotr-centrum next Tuesday reaches Docplanner whole"
 	scStaffMoveAway    = "A visit the receptionist moves to another calendar and week is moved there on Docplanner"
 	scStaffMovesTheirs = "A visit booked on Docplanner that the receptionist moves is moved on Docplanner"
+	scPullAfterOutage  = "A notification that waited while Docplanner was unreachable is pulled afterwards"
 	scBreakOtherDay    = "A break the receptionist moves to another day reaches Docplanner on that day"
 	scBreakLastDay     = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
 	scHoursFridays     = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
@@ -105,6 +106,7 @@ var catches = map[string][]string{
 	"move-ignores-calendar":          {scStaffMoveAway},
 	"drops-last-day-events":          {scBreakLastDay},
 	"platform-visits-not-moved":      {scStaffMovesTheirs},
+	"poller-stops-on-error":          {scPullAfterOutage},
 }
 
 func TestEveryFaultIsCaught(t *testing.T) {

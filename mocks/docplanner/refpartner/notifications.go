@@ -267,6 +267,10 @@ func (p *Partner) schedulePoll(s *session) {
 		defer cancel()
 		if err := p.pullAll(ctx, s); err != nil {
 			s.lastError = "pull: " + err.Error()
+			if p.faults["poller-stops-on-error"] {
+				// The faulty build's poller ends with its first failed pull.
+				return
+			}
 		}
 		p.schedulePoll(s)
 	})
