@@ -11,7 +11,7 @@ import (
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
-func registerActivation(sc *godog.ScenarioContext, w *world) {
+func registerActivation(sc steps, w *world) {
 	sc.Step(`^the clinic "([^"]*)" is loaded into the partner's system$`, w.clinicLoaded)
 	sc.Step(`^the partner receives notifications by (PUSH|PULL)$`, w.notificationModel)
 	sc.Step(`^real-time booking checks are on$`, w.realTimeOn)

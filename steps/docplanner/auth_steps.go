@@ -7,12 +7,10 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/cucumber/godog"
-
 	"github.com/accord-harness/accord/internal/journal"
 )
 
-func registerAuth(sc *godog.ScenarioContext, w *world) {
+func registerAuth(sc steps, w *world) {
 	sc.Step(`^the partner is given a wrong client secret$`, w.givenWrongSecret)
 	sc.Step(`^the partner asked for a token with grant type "([^"]*)" and scope "([^"]*)"$`, w.askedForToken)
 	sc.Step(`^the partner used one token for all its calls$`, w.usedOneToken)

@@ -7,15 +7,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 const when = day + ` at (\d\d:\d\d)`
 
-func registerBookings(sc *godog.ScenarioContext, w *world) {
+func registerBookings(sc steps, w *world) {
 	// the clinic's side
 	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`, w.receptionistBooks)
 	sc.Step(`^the receptionist cancels that visit$`, w.receptionistCancels)

@@ -3,13 +3,11 @@ package docplanner
 import (
 	"fmt"
 	"time"
-
-	"github.com/cucumber/godog"
 )
 
 const between = day + ` from (\d\d:\d\d) to (\d\d:\d\d)`
 
-func registerBreaks(sc *godog.ScenarioContext, w *world) {
+func registerBreaks(sc steps, w *world) {
 	sc.Step(`^the receptionist adds a break at "([^"]*)" `+between+`$`, w.receptionistAddsBreak)
 	sc.Step(`^the receptionist moves that break to `+between+`$`, w.receptionistMovesBreak)
 	sc.Step(`^the receptionist removes that break$`, w.receptionistRemovesBreak)

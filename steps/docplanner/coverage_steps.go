@@ -6,12 +6,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cucumber/godog"
-
 	"github.com/accord-harness/accord/internal/spec"
 )
 
-func registerCoverage(sc *godog.ScenarioContext, w *world) {
+func registerCoverage(sc steps, w *world) {
 	sc.Step(`^the partner called every operation the acceptance requires$`, w.requiredCalled)
 }
 

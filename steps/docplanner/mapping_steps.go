@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/cucumber/godog"
 )
 
-func registerMapping(sc *godog.ScenarioContext, w *world) {
+func registerMapping(sc steps, w *world) {
 	sc.Step(`^every doctor and address of the clinic is mapped to its Docplanner counterpart$`, w.doctorsMapped)
 	sc.Step(`^every service of the clinic is on the Docplanner address of each calendar that offers it$`, w.servicesMapped)
 	sc.Step(`^every insurance of the clinic is accepted at the Docplanner address of each calendar that takes it$`, w.insurancesMapped)

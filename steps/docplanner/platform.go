@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -132,6 +133,7 @@ type session struct {
 	driver  driver.Driver
 	partner string
 	fixture *fixture.Fixture
+	loc     *time.Location // the fixture's zone, loaded once
 	waiter  clock.Waiter
 	budget  time.Duration
 	// model is how scenarios take notifications unless they say: the
@@ -143,6 +145,7 @@ type session struct {
 	run       string // tells this run's tenants from other runs' on a shared mock
 	shared    bool
 	mu        sync.Mutex
+	patterns  map[string]*regexp.Regexp
 	seq       int
 	latencies []latency
 	secrets   []string
@@ -202,7 +205,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 			return nil, err
 		}
 	}
-	s.fixture = f
+	s.fixture, s.loc = f, f.Location()
 	var err error
 	if p.Shared != nil {
 		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
@@ -340,15 +343,40 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
 		return ctx, w.begin(ctx, scn.Name)
 	})
-	registerAuth(sc, w)
-	registerActivation(sc, w)
-	registerMapping(sc, w)
-	registerBookings(sc, w)
-	registerSchedule(sc, w)
-	registerBreaks(sc, w)
-	registerSummerTime(sc, w)
-	registerCoverage(sc, w)
-	registerWholeState(sc, w)
+	st := steps{sc, s}
+	registerAuth(st, w)
+	registerActivation(st, w)
+	registerMapping(st, w)
+	registerBookings(st, w)
+	registerSchedule(st, w)
+	registerBreaks(st, w)
+	registerSummerTime(st, w)
+	registerCoverage(st, w)
+	registerWholeState(st, w)
+}
+
+// steps registers a scenario's step definitions, each pattern compiled once
+// a run rather than once a scenario.
+type steps struct {
+	sc *godog.ScenarioContext
+	s  *session
+}
+
+func (st steps) Step(pattern string, fn any) { st.sc.Step(st.s.pattern(pattern), fn) }
+
+// pattern is a step pattern, compiled the first time the run meets it.
+func (s *session) pattern(p string) *regexp.Regexp {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	re, ok := s.patterns[p]
+	if !ok {
+		if s.patterns == nil {
+			s.patterns = map[string]*regexp.Regexp{}
+		}
+		re = regexp.MustCompile(p)
+		s.patterns[p] = re
+	}
+	return re
 }
 
 func randomHex(n int) string {

@@ -3,12 +3,10 @@ package docplanner
 import (
 	"errors"
 
-	"github.com/cucumber/godog"
-
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
-func registerSchedule(sc *godog.ScenarioContext, w *world) {
+func registerSchedule(sc steps, w *world) {
 	sc.Step(`^the receptionist changes the working hours of "([^"]*)" on (\w+)s to (\d\d:\d\d)-(\d\d:\d\d)$`, w.changesHours)
 }
 

@@ -7,14 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/statediff"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
-func registerWholeState(sc *godog.ScenarioContext, w *world) {
+func registerWholeState(sc steps, w *world) {
 	sc.Step(`^Docplanner and the partner's system agree on every booking, break and free slot of the horizon$`, w.agree)
 }
 
@@ -28,7 +26,7 @@ const pullBudget = 2 * time.Minute
 
 // wholeStateTick is how often, on the run's clock, a wait for the whole
 // state looks again.
-const wholeStateTick = 5 * time.Second
+const wholeStateTick = 10 * time.Second
 
 // toPartner is the budget of a change on its way from Docplanner to this
 // scenario's partner, by the notification model it uses.
@@ -105,15 +103,15 @@ func (w *world) wholeState() (*statediff.Table, error) {
 
 // when names a time for a table row: sortable, with the weekday.
 func (w *world) stamp(at time.Time) string {
-	return at.In(w.s.fixture.Location()).Format("2006-01-02 (Mon) 15:04")
+	return at.In(w.s.loc).Format("2006-01-02 (Mon) 15:04")
 }
 
 func (w *world) dayName(d time.Time) string {
-	return d.In(w.s.fixture.Location()).Format("2006-01-02 (Mon)")
+	return d.In(w.s.loc).Format("2006-01-02 (Mon)")
 }
 
 func (w *world) hhmm(at time.Time) string {
-	return at.In(w.s.fixture.Location()).Format("15:04")
+	return at.In(w.s.loc).Format("15:04")
 }
 
 func (w *world) inHorizon(at time.Time) bool {

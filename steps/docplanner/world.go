@@ -57,7 +57,7 @@ func (w *world) begin(ctx context.Context, name string) error {
 	_, _ = rand.Read(buf)
 	w.secret = hex.EncodeToString(buf)
 	w.s.addSecret(w.secret)
-	w.today = w.s.clock.Now().In(w.s.fixture.Location())
+	w.today = w.s.clock.Now().In(w.s.loc)
 	w.s.mock.AddTenant(w.clientID, w.secret, w.s.fixture)
 	w.s.journal.Label(w.clientID, name)
 	return nil
@@ -176,7 +176,7 @@ func (w *world) at(day, hhmm string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	loc := w.s.fixture.Location()
+	loc := w.s.loc
 	wall := func(d time.Time) time.Time {
 		return time.Date(d.Year(), d.Month(), d.Day(), int(c/time.Hour), int(c%time.Hour/time.Minute), 0, 0, loc)
 	}
@@ -210,7 +210,7 @@ func (w *world) calendarAt(locationID, day, hhmm string) (fixture.Location, time
 
 // horizon is the window the partner feeds: tomorrow to the last day.
 func (w *world) horizon() (time.Time, time.Time) {
-	loc := w.s.fixture.Location()
+	loc := w.s.loc
 	d := time.Date(w.today.Year(), w.today.Month(), w.today.Day(), 0, 0, 0, 0, loc)
 	return d.AddDate(0, 0, 1), d.AddDate(0, 0, w.s.fixture.HorizonDays+1)
 }
@@ -246,7 +246,7 @@ func (w *world) withinBy(waiter clock.Waiter, budget time.Duration, what string,
 }
 
 func (w *world) fmtTime(t time.Time) string {
-	return t.In(w.s.fixture.Location()).Format("Mon 2006-01-02 15:04 -07:00")
+	return t.In(w.s.loc).Format("Mon 2006-01-02 15:04 -07:00")
 }
 
 // partner views ----------------------------------------------------------------
