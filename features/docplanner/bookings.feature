@@ -136,6 +136,13 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget Docplanner shows no booking at "piotr-centrum" next Thursday at 11:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  Scenario: A visit booked on Docplanner that the receptionist cancels is cancelled on Docplanner
+    Given the partner has activated the integration
+    And a patient has booked "svc-consult" at "anna-mokotow" Monday of the second week at 14:30 on Docplanner
+    When the receptionist cancels the visit booked on Docplanner
+    Then within the latency budget Docplanner shows no booking at "anna-mokotow" Monday of the second week at 14:30
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
   Scenario: A visit the receptionist moves to another calendar and week is moved there on Docplanner
     Given the partner has activated the integration
     And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00

@@ -20,6 +20,7 @@ func registerBookings(sc steps, w *world) {
 	sc.Step(`^the receptionist moves that visit to `+when+`$`, w.receptionistMoves)
 	sc.Step(`^the receptionist moves that visit to "([^"]*)" `+when+`$`, w.receptionistMovesTo)
 	sc.Step(`^the receptionist moves the visit booked on Docplanner to `+when+`$`, w.receptionistMovesPlatformVisit)
+	sc.Step(`^the receptionist cancels the visit booked on Docplanner$`, w.receptionistCancelsPlatformVisit)
 	// the platform's side
 	sc.Step(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`, w.patientBooks)
 	sc.Step(`^a patient (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`, w.patientBooksService)
@@ -120,8 +121,26 @@ func (w *world) receptionistMoves(day, hhmm string) error {
 
 // receptionistMovesPlatformVisit: a patient who booked on Docplanner calls
 // the clinic to come another day; the receptionist moves the visit in the
-// partner's system, once the partner has it.
+// partner's system.
 func (w *world) receptionistMovesPlatformVisit(day, hhmm string) error {
+	if err := w.takePlatformVisit(); err != nil {
+		return err
+	}
+	return w.receptionistMovesTo("", day, hhmm)
+}
+
+// receptionistCancelsPlatformVisit: a patient who booked on Docplanner
+// calls the clinic to cancel.
+func (w *world) receptionistCancelsPlatformVisit() error {
+	if err := w.takePlatformVisit(); err != nil {
+		return err
+	}
+	return w.receptionistCancels()
+}
+
+// takePlatformVisit makes the patient's last booking on Docplanner the
+// visit the receptionist's next action is on, once the partner has it.
+func (w *world) takePlatformVisit() error {
 	booking := w.platformBooking
 	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system has the visit of Docplanner booking %s", booking)
 	err := w.within(w.toPartner(), what, func() (bool, string) {
@@ -144,7 +163,7 @@ func (w *world) receptionistMovesPlatformVisit(day, hhmm string) error {
 		// From now on the record knows it by the clinic's id.
 		v.partnerID = w.visitID
 	}
-	return w.receptionistMovesTo("", day, hhmm)
+	return nil
 }
 
 // receptionistMovesTo moves the receptionist's visit to another time and,

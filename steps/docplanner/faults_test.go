@@ -40,19 +40,20 @@ const (
 	scCrossCheck      = "Changes made while Docplanner was unreachable reach it with the periodic sync"
 	scSummerTime      = "Slots and visits after the change to summer time keep the clinic's wall-clock time"
 	// Scenarios with other calendars, services, days and batches.
-	scPatientCardio    = "A patient's booking of svc-cardio at piotr-centrum Thursday of the second week reaches the partner whole"
-	scPatientMokotow   = "A patient's booking of svc-consult at anna-mokotow next Wednesday reaches the partner whole"
-	scTogetherPush     = "Several changes made on Docplanner together all reach the partner by PUSH"
-	scTogetherPull     = "Several changes made on Docplanner together all reach the partner by PULL"
-	scStaffCardio      = "The receptionist's booking of svc-cardio at piotr-centrum Friday of the second week reaches Docplanner whole"
-	scStaffEkg         = "The receptionist's booking of svc-ekg at piotr-centrum next Tuesday reaches Docplanner whole"
-	scStaffMoveAway    = "A visit the receptionist moves to another calendar and week is moved there on Docplanner"
-	scStaffMovesTheirs = "A visit booked on Docplanner that the receptionist moves is moved on Docplanner"
-	scPullAfterOutage  = "A notification that waited while Docplanner was unreachable is pulled afterwards"
-	scBreakOtherDay    = "A break the receptionist moves to another day reaches Docplanner on that day"
-	scBreakLastDay     = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
-	scHoursFridays     = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
-	scHoursWednesdays  = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
+	scPatientCardio      = "A patient's booking of svc-cardio at piotr-centrum Thursday of the second week reaches the partner whole"
+	scPatientMokotow     = "A patient's booking of svc-consult at anna-mokotow next Wednesday reaches the partner whole"
+	scTogetherPush       = "Several changes made on Docplanner together all reach the partner by PUSH"
+	scTogetherPull       = "Several changes made on Docplanner together all reach the partner by PULL"
+	scStaffCardio        = "The receptionist's booking of svc-cardio at piotr-centrum Friday of the second week reaches Docplanner whole"
+	scStaffEkg           = "The receptionist's booking of svc-ekg at piotr-centrum next Tuesday reaches Docplanner whole"
+	scStaffMoveAway      = "A visit the receptionist moves to another calendar and week is moved there on Docplanner"
+	scStaffMovesTheirs   = "A visit booked on Docplanner that the receptionist moves is moved on Docplanner"
+	scStaffCancelsTheirs = "A visit booked on Docplanner that the receptionist cancels is cancelled on Docplanner"
+	scPullAfterOutage    = "A notification that waited while Docplanner was unreachable is pulled afterwards"
+	scBreakOtherDay      = "A break the receptionist moves to another day reaches Docplanner on that day"
+	scBreakLastDay       = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
+	scHoursFridays       = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
+	scHoursWednesdays    = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -105,7 +106,7 @@ var catches = map[string][]string{
 	"break-moves-keep-day":           {scBreakOtherDay},
 	"move-ignores-calendar":          {scStaffMoveAway},
 	"drops-last-day-events":          {scBreakLastDay},
-	"platform-visits-not-moved":      {scStaffMovesTheirs},
+	"platform-visits-read-only":      {scStaffMovesTheirs, scStaffCancelsTheirs},
 	"poller-stops-on-error":          {scPullAfterOutage},
 }
 

@@ -50,7 +50,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"prices-in-minor-units", "feeds the doctor's profile with the clinic's prices in grosze, as its own system keeps them: every service costs a hundred times more"},
 	{"break-moves-keep-day", "sends a break moved to another day with its new hours on its old day"},
 	{"drops-last-day-events", "ignores Docplanner's notifications about the last day of its horizon (keeps events of today to today+horizon, one day short)"},
-	{"platform-visits-not-moved", "moves on Docplanner only the visits its own receptionist booked: a visit booked on Docplanner that the receptionist moves keeps its old time there"},
+	{"platform-visits-read-only", "moves and cancels on Docplanner only the visits its own receptionist booked: a visit booked on Docplanner that the receptionist moves or cancels stays as it was there"},
 	{"poller-stops-on-error", "stops pulling notifications after the first pull that fails (its poller ends on an error): after Docplanner was unreachable once, nothing made there reaches the clinic until the next periodic sync"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })

@@ -134,6 +134,9 @@ func (s *session) answer(key, id string, err error) (any, int, error) {
 // address), or cancels it, whichever Docplanner lacks.
 func (p *Partner) reconcileVisit(ctx context.Context, s *session, v *visit) error {
 	switch {
+	case v.Source == "platform" && p.faults["platform-visits-read-only"]:
+		// The faulty build takes Docplanner's bookings as read-only.
+		return nil
 	case v.Status != "booked":
 		if v.PlatformID == "" || v.on.canceled || p.faults["cancel-not-exported"] {
 			return nil
@@ -147,9 +150,6 @@ func (p *Partner) reconcileVisit(ctx context.Context, s *session, v *visit) erro
 	case v.PlatformID == "":
 		return p.export(ctx, s, v)
 	case v.on.location == v.LocationID && v.on.start.Equal(v.Start), p.faults["move-not-exported"]:
-		return nil
-	case v.Source == "platform" && p.faults["platform-visits-not-moved"]:
-		// The faulty build takes Docplanner's bookings as read-only.
 		return nil
 	}
 	from, to, start := v.on.location, v.LocationID, v.Start
