@@ -95,7 +95,7 @@ func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response 
 	if len(a.slots) == 0 {
 		return errResp(http.StatusNotFound, "No slots found on given address")
 	}
-	withServices := with(req, "slot.services")
+	withServices := scopesOf(req)["slot.services"]
 	out := []map[string]any{}
 	for _, s := range a.slotsBetween(start, end) {
 		item := map[string]any{"start": t.rfc3339(s.start)}
@@ -103,7 +103,7 @@ func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response 
 			var svcs []map[string]any
 			for _, ss := range s.services {
 				if as, ok := a.services[ss.addressServiceID]; ok {
-					j := addressServiceJSON(as)
+					j := addressServiceJSON(as, nil)
 					j["duration"] = ss.duration
 					svcs = append(svcs, j)
 				}

@@ -277,12 +277,22 @@ func (t *tenant) bookingNotificationJSON(b *booking) map[string]any {
 	}
 	p := b.patient.json()
 	delete(p, "is_returning")
+	var insurance any
+	if in, ok := t.insuranceJSON(b).(map[string]any); ok {
+		// Notifications write a missing plan as '', not null.
+		for _, k := range []string{"plan", "plan_id"} {
+			if in[k] == nil {
+				in[k] = ""
+			}
+		}
+		insurance = in
+	}
 	return map[string]any{
 		"id": b.id, "status": b.status, "start_at": t.rfc3339(b.start), "end_at": t.rfc3339(b.end()),
 		"duration": b.duration, "booked_by": b.bookedBy, "canceled_by": b.canceledBy,
 		"booked_at": t.rfc3339(b.bookedAt), "canceled_at": canceledAt,
-		"address_service": svc, "patient": p, "comment": b.comment, "insurance": nil,
-		"visit_payment": false,
+		"address_service": svc, "patient": p, "comment": b.comment, "insurance": insurance,
+		"visit_payment": a.visitPayment,
 	}
 }
 
@@ -301,6 +311,6 @@ func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, s
 	return map[string]any{
 		"booking_at": t.rfc3339(now), "booking_by": "user", "duration": duration,
 		"start_at": t.rfc3339(start), "end_at": t.rfc3339(start.Add(time.Duration(duration) * time.Minute)),
-		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": false,
+		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": a.visitPayment,
 	}
 }

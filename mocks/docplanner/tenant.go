@@ -50,12 +50,17 @@ type facility struct {
 type doctor struct {
 	id, name, surname, facility string
 	addresses                   []string
+	profileURL                  string
+	specializations             []fixture.Specialization
+	licenseNumbers              []fixture.LicenseNumber
 }
 
 type address struct {
 	id, doctor, facility             string
 	name, city, postCode, street     string
 	commercialType, insuranceSupport string
+	onlineOnly, visitPayment         bool
+	extraFields                      fixture.BookingExtraFields
 	calendarEnabled                  bool
 	services                         map[string]*addressService
 	serviceOrder                     []string
@@ -74,6 +79,7 @@ type addressService struct {
 	customName          *string
 	duration            int
 	minAge, maxAge      *int
+	publicInsuranceFlow bool
 }
 
 type slot struct {
@@ -103,6 +109,7 @@ type booking struct {
 	canceledAt                    *time.Time
 	serviceID                     string // address service id
 	patient                       patient
+	insurer, plan                 string // insurance provider and plan ids, "" when private
 	comment                       *string
 	presence                      *string
 	confirmed                     bool
@@ -137,12 +144,18 @@ func newTenant(clientID, secret string, f *fixture.Fixture) *tenant {
 	for _, fa := range f.Platform.Facilities {
 		fc := &facility{id: fa.ID, name: fa.Name}
 		for _, d := range fa.Doctors {
-			dc := &doctor{id: d.ID, name: d.Name, surname: d.Surname, facility: fa.ID}
+			dc := &doctor{id: d.ID, name: d.Name, surname: d.Surname, facility: fa.ID,
+				profileURL: d.ProfileURL, specializations: d.Specializations, licenseNumbers: d.LicenseNumbers}
 			for _, a := range d.Addresses {
+				support := a.InsuranceSupport
+				if support == "" {
+					support = "private_and_insurance"
+				}
 				t.addresses[a.ID] = &address{
 					id: a.ID, doctor: d.ID, facility: fa.ID,
 					name: a.Name, city: a.CityName, postCode: a.PostCode, street: a.Street,
-					commercialType: a.CommercialType, insuranceSupport: "private_and_insurance",
+					commercialType: a.CommercialType, insuranceSupport: support,
+					onlineOnly: a.IsOnlineOnly, visitPayment: a.VisitPayment, extraFields: a.BookingExtraFields,
 					calendarEnabled: a.CalendarEnabled,
 					services:        map[string]*addressService{},
 					insurers:        map[string][]string{},

@@ -41,7 +41,8 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
 	assert.Equal(t, "External Clinic 1.0", sum.Partner)
-	assert.Equal(t, 21, sum.Counts.Passed)
+	assert.Positive(t, sum.Counts.Scenarios)
+	assert.Equal(t, sum.Counts.Scenarios, sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)
 }
 
