@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -258,7 +259,7 @@ func (p platform) Invalid(op string, status int, message string, vs []journal.Vi
 	}
 	fields := map[string][]string{}
 	for _, v := range vs {
-		key := v.Field
+		key := fieldKey(v.Field)
 		if key == "" {
 			key = v.In
 		}
@@ -276,6 +277,26 @@ func (p platform) ContentType(status int) string {
 		return mediaError
 	}
 	return mediaSuccess
+}
+
+// fieldKey writes a field path the way the platform's error bodies do
+// (slots[1].end): array indexes in brackets, not as path segments.
+func fieldKey(dotted string) string {
+	if dotted == "" {
+		return ""
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(dotted, ".") {
+		if _, err := strconv.Atoi(part); err == nil && i > 0 {
+			b.WriteString("[" + part + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 func errResp(status int, message string) mockserver.Response {

@@ -252,8 +252,16 @@ func (s *session) Extras() map[string]any {
 	// its document. A run reports them; the test suite demands none.
 	mockViolations := 0
 	var samples []string
+	// What the mock let pass with a warning (as the real platform takes
+	// what its official client sends): shown, never a failure.
+	mockWarnings := 0
+	var warningSamples []string
 	own := s.Journal()
 	for _, e := range own.Select(nil) {
+		mockWarnings += len(e.Warnings)
+		if len(e.Warnings) > 0 && len(warningSamples) < 5 {
+			warningSamples = append(warningSamples, fmt.Sprintf("%s %s (%s): %s", e.Method, e.URL, e.Operation, spec.Summary(e.Warnings)))
+		}
 		vs := e.RequestViolations
 		if e.Direction == journal.Inbound {
 			calls[e.Operation]++
@@ -297,6 +305,8 @@ func (s *session) Extras() map[string]any {
 		"mock_violations":        mockViolations,
 		"activation_timeline":    timeline,
 		"mock_violation_samples": samples,
+		"mock_warnings":          mockWarnings,
+		"mock_warning_samples":   warningSamples,
 	}
 }
 

@@ -342,9 +342,15 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 		}
 		requests := [][]map[string]any{entries}
 		if p.alt {
-			// One entry per request: each replaces only its own period.
+			// deleteSlots clears the day, with its date written as the
+			// official PHP SDK writes every date: a date-time with offset.
+			// Then one entry per request: each replaces only its own period.
+			date := wall(day, 0).In(s.loc).Format(timeLayout)
+			if err := p.call(ctx, s, http.MethodDelete, s.prefix(locationID)+"/slots/"+url.PathEscape(date), nil, nil, nil); err != nil {
+				return err
+			}
 			requests = nil
-			for _, e := range entries {
+			for _, e := range entries[1:] {
 				requests = append(requests, []map[string]any{e})
 			}
 		}
