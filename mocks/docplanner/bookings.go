@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
@@ -379,9 +380,22 @@ func (m *Mock) confirmBooking(t *tenant, req *mockserver.Request) mockserver.Res
 	return noContent()
 }
 
+// requestOpinion takes an optional body, as the document says; without a
+// phone there is no one to ask.
 func (m *Mock) requestOpinion(t *tenant, req *mockserver.Request) mockserver.Response {
 	if _, _, refuse := t.doctorOf(req); refuse != nil {
 		return *refuse
+	}
+	var body struct {
+		Phone string `json:"phone"`
+	}
+	if len(req.Body) > 0 {
+		if err := req.Decode(&body); err != nil {
+			return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+		}
+	}
+	if strings.TrimSpace(body.Phone) == "" {
+		return errResp(http.StatusBadRequest, "Phone number is invalid.")
 	}
 	return mockserver.Response{Status: http.StatusOK}
 }

@@ -78,10 +78,13 @@ func timeRange(req *mockserver.Request, from, to string) (time.Time, time.Time, 
 	return start, end, nil
 }
 
-// getSlots lists the slots as fed, like the real platform: bookings and
-// breaks are read separately, and free time is slots minus both.
+// getSlots lists the slots as fed, as Docplanner's guide ("Validating
+// schedule coverage") describes it: every slot currently added, booked or
+// on a break alike; free time is these minus getBookings and
+// getCalendarBreaks. A period without any slot (or an address without a
+// calendar) is 404 NoSlotsOnAddress, "No slots found on given address".
 func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.calendarOf(req)
+	a, refuse := t.addressOf(req)
 	if refuse != nil {
 		return *refuse
 	}
@@ -92,12 +95,13 @@ func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response 
 	if end.Sub(start) > 180*24*time.Hour {
 		return errResp(http.StatusBadRequest, "Date range must not exceed 180 days")
 	}
-	if len(a.slots) == 0 {
+	fed := a.slotsBetween(start, end)
+	if !a.calendarEnabled || len(fed) == 0 {
 		return errResp(http.StatusNotFound, "No slots found on given address")
 	}
 	withServices := scopesOf(req)["slot.services"]
 	out := []map[string]any{}
-	for _, s := range a.slotsBetween(start, end) {
+	for _, s := range fed {
 		item := map[string]any{"start": t.rfc3339(s.start)}
 		if withServices {
 			var svcs []map[string]any

@@ -502,6 +502,9 @@ func (m *Mock) addAddressInsuranceProvider(t *tenant, req *mockserver.Request) m
 	}
 	plans := []string{}
 	for _, pl := range body.InsurancePlans {
+		if pl.InsurancePlanID == "" {
+			continue // an entry naming no plan says nothing
+		}
 		known := false
 		for _, x := range p.Plans {
 			known = known || x.ID == pl.InsurancePlanID

@@ -1,0 +1,83 @@
+package docplanner_test
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/mocks/docplanner"
+)
+
+// TestGetSlotsListsEverySlotAdded: getSlots answers the slots as fed, booked
+// and inside breaks included (the guide's "all currently added slots"), and
+// 404 NoSlotsOnAddress when a period holds none.
+func TestGetSlotsListsEverySlotAdded(t *testing.T) {
+	v := newEnv(t, docplanner.Options{})
+	f := newScopeFixture(t, v) // books 08:00 (integration) and 09:00 (patient)
+	start := v.slotStart(t)
+	_, err := v.mock.DoctorAddsBreak("alpha", "3001", start.Add(2*time.Hour), start.Add(3*time.Hour))
+	require.NoError(t, err)
+	got := f.api.GET(addr + "/slots").WithQueryString(f.slotsQuery).Expect().Status(200).JSON(okJSON).Object().Value("_items").Array()
+	got.Length().IsEqual(8) // 08:00-12:00 every 30 minutes, whatever is booked or on a break
+	for _, at := range []time.Time{start, start.Add(time.Hour), start.Add(2 * time.Hour)} {
+		got.ContainsAny(map[string]any{"start": at.Format("2006-01-02T15:04:05-07:00")})
+	}
+
+	empty := url.Values{"start": {start.Add(48 * time.Hour).Format(time.RFC3339)}, "end": {start.Add(72 * time.Hour).Format(time.RFC3339)}}
+	f.api.GET(addr+"/slots").WithQueryString(empty.Encode()).Expect().Status(404).JSON(errorJSON).Object().
+		HasValue("message", "No slots found on given address")
+	other := "/api/v3/integration/facilities/1001/doctors/2001/addresses/3002"
+	f.api.GET(other+"/slots").WithQueryString(f.slotsQuery).Expect().Status(404).JSON(errorJSON).Object().
+		HasValue("message", "No slots found on given address")
+	noViolations(t, v.mock)
+}
+
+// TestTheIntegrationsOwnChangesEmitNoNotification: bookSlot, moveBooking and
+// cancelBooking by the integration tell no one; a patient's booking does.
+func TestTheIntegrationsOwnChangesEmitNoNotification(t *testing.T) {
+	v := newEnv(t, docplanner.Options{})
+	f := newScopeFixture(t, v) // the patient's booking queued one slot-booked
+	api := f.api
+	b := api.GET(addr + "/bookings/" + f.booking).Expect().Status(200).JSON(okJSON).Object()
+	svc := b.Value("address_service").Object().Value("id").String().Raw()
+	moved := api.POST(addr + "/bookings/" + f.booking + "/move").WithJSON(map[string]any{
+		"start": v.slotStart(t).Add(90 * time.Minute).Format(time.RFC3339), "address_service_id": svc,
+	}).Expect().Status(201).JSON(okJSON).Object().Value("id").String().Raw()
+	api.DELETE(addr + "/bookings/" + moved).Expect().Status(204)
+
+	n, err := v.mock.PendingPull("alpha")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "only the patient's booking is news to the integration")
+	pushes := v.mock.Journal().Select(func(e journal.Entry) bool { return e.Direction == journal.Outbound })
+	assert.Empty(t, pushes)
+}
+
+// TestLenientWhereTheRecordDeclaresNoError: values outside what the provider
+// describes in prose, where it declares no error, are read, not refused.
+func TestLenientWhereTheRecordDeclaresNoError(t *testing.T) {
+	v := newEnv(t, docplanner.Options{})
+	f := newScopeFixture(t, v)
+	api := f.api
+	start := v.slotStart(t)
+	_, err := v.mock.DoctorAddsBreak("alpha", "3001", start.Add(3*time.Hour), start.Add(4*time.Hour))
+	require.NoError(t, err) // two notifications queued: the patient's booking and the break
+	api.GET("/api/v3/integration/notifications/multiple").WithQuery("limit", 0).Expect().Status(200).JSON(okJSON).Object().
+		HasValue("remaining", 1)
+	api.GET("/api/v3/integration/notifications/multiple").WithQuery("limit", 500).Expect().Status(200).JSON(okJSON).Object().
+		HasValue("remaining", 0)
+	api.GET(addr+"/bookings").WithQueryString(f.slotsQuery+"&page=0&limit=0").Expect().Status(200).JSON(okJSON).Object().
+		HasValue("page", 1).HasValue("limit", 100)
+	api.POST(addr + "/insurance-providers").WithJSON(map[string]any{"insurance_provider_id": "51", "insurance_plans": []map[string]any{{}}}).
+		Expect().Status(204)
+	api.POST(addr + "/insurance-providers").WithJSON(map[string]any{"insurance_provider_id": "51", "insurance_plans": []map[string]any{{"insurance_plan_id": "999"}}}).
+		Expect().Status(400)
+
+	opinion := "/api/v3/integration/facilities/1001/doctors/2001/opinion-request"
+	api.PUT(opinion).Expect().Status(400).JSON(errorJSON).Object().HasValue("message", "Phone number is invalid.")
+	api.PUT(opinion).WithJSON(map[string]any{"phone": "+48600111222"}).Expect().Status(200)
+	noViolations(t, v.mock)
+}
