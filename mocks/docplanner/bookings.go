@@ -193,7 +193,7 @@ func (m *Mock) bookSlot(t *tenant, req *mockserver.Request) mockserver.Response 
 		return errResp(http.StatusNotFound, why)
 	}
 	body.Patient.IsReturning = body.IsReturning
-	b := t.addBooking(a, start, body.Duration, body.AddressServiceID, "integration", body.Patient, body.Comment, m.now(t))
+	b := t.addBooking(a, start, body.Duration, body.AddressServiceID, "integration", body.Patient, body.Comment, m.stamp())
 	b.insurer, b.plan = insurer, plan
 	// The provider's example answer is the bare booking: no patient, no
 	// address service (the partner sent both).
@@ -279,7 +279,7 @@ func (m *Mock) cancelBooking(t *tenant, req *mockserver.Request) mockserver.Resp
 	if b.status != statusBooked {
 		return errResp(http.StatusBadRequest, fmt.Sprintf("Visit %s cannot be canceled because it is not booked", b.id))
 	}
-	t.cancel(b, "integration", m.now(t))
+	t.cancel(b, "integration", m.stamp())
 	return noContent()
 }
 
@@ -328,7 +328,7 @@ func (m *Mock) moveBooking(t *tenant, req *mockserver.Request) mockserver.Respon
 	if why := t.canBook(target, body.Start, duration, body.AddressServiceID, b.id); why != "" {
 		return errResp(http.StatusNotFound, why)
 	}
-	now := m.now(t)
+	now := m.stamp()
 	nb := t.move(b, target, body.Start, duration, body.AddressServiceID, "integration", now)
 	f := wholeBooking(scopesOf(req))
 	f.moving = false
@@ -373,7 +373,7 @@ func (m *Mock) confirmBooking(t *tenant, req *mockserver.Request) mockserver.Res
 		return errResp(http.StatusConflict, "Visit has been canceled")
 	case b.confirmed:
 		return errResp(http.StatusConflict, "Visit has already been confirmed")
-	case b.start.Before(m.now(t)):
+	case b.start.Before(m.calendar(t)):
 		return errResp(http.StatusConflict, "Visit is in the past")
 	}
 	b.confirmed = true
@@ -412,7 +412,7 @@ func (m *Mock) presence(t *tenant, req *mockserver.Request, value string) mockse
 	if b.status == statusCanceled {
 		return errResp(http.StatusConflict, "Visit is marked as canceled")
 	}
-	if b.start.After(m.now(t)) {
+	if b.start.After(m.calendar(t)) {
 		return errResp(http.StatusBadRequest, "Visit is in the future")
 	}
 	b.presence = &value

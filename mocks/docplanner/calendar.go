@@ -145,7 +145,7 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 	if err := req.Decode(&body); err != nil {
 		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
 	}
-	now := m.now(t)
+	now := m.calendar(t)
 	horizon := now.Add(12 * 7 * 24 * time.Hour)
 	day := ""
 	type entry struct {

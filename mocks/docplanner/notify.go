@@ -76,7 +76,7 @@ func (t *tenant) livePull(now time.Time) []*notification {
 }
 
 func (m *Mock) pullNotification(t *tenant, _ *mockserver.Request) mockserver.Response {
-	q := t.livePull(m.now(t))
+	q := t.livePull(m.opts.Clock.Now())
 	if len(q) == 0 {
 		return errResp(http.StatusNotFound, "No notifications found")
 	}
@@ -86,7 +86,7 @@ func (m *Mock) pullNotification(t *tenant, _ *mockserver.Request) mockserver.Res
 }
 
 func (m *Mock) pullMultipleNotifications(t *tenant, req *mockserver.Request) mockserver.Response {
-	q := t.livePull(m.now(t))
+	q := t.livePull(m.opts.Clock.Now())
 	if len(q) == 0 {
 		return errResp(http.StatusNotFound, "No notifications found")
 	}
@@ -106,7 +106,7 @@ func (m *Mock) releaseNotifications(ctx context.Context, req *mockserver.Request
 	if err != nil {
 		return errResp(http.StatusUnauthorized, "Invalid token: its client no longer exists")
 	}
-	now := m.now(t)
+	now := m.opts.Clock.Now()
 	t.mu.Lock()
 	if t.notify.model != ModelPush {
 		t.mu.Unlock()
@@ -134,8 +134,7 @@ func (m *Mock) releaseNotifications(ctx context.Context, req *mockserver.Request
 // emit hands an event to the partner by its model: PUSH now (retries on the
 // clock), or into the PULL queue.
 func (m *Mock) emit(t *tenant, name string, data map[string]any) {
-	now := m.now(t)
-	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(now), created: now}
+	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(m.stamp()), created: m.opts.Clock.Now()}
 	t.mu.Lock()
 	settings := t.notify
 	if settings.model != ModelPush {
@@ -231,8 +230,7 @@ func (m *Mock) ask(t *tenant, name string, data map[string]any) (approved bool, 
 	if !realTime || settings.model != ModelPush {
 		return true, "no real-time check configured"
 	}
-	now := m.now(t)
-	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(now), created: now, attempts: 1}
+	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(m.stamp()), created: m.opts.Clock.Now(), attempts: 1}
 	e := m.send(context.Background(), t, settings.url, n)
 	if e.Error != "" {
 		return false, e.Error

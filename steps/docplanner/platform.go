@@ -48,6 +48,10 @@ type Platform struct {
 	// WritesPerMinute raises the sandbox's write limit (Docplanner raises it
 	// per client on request); 0 keeps the documented 40.
 	WritesPerMinute int
+	// WriteWindow shortens the window WritesPerMinute counts in; 0 keeps the
+	// documented minute. Only tests of a partner that waits in real time
+	// shorten it.
+	WriteWindow time.Duration
 }
 
 // Shared is one mock platform that several runs use at once: each run has
@@ -184,7 +188,13 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
 		s.shared = true
 	} else {
-		if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute}); err != nil {
+		opts := mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow}
+		if cfg.Partner != nil {
+			// A partner of its own lives in real time while the scenarios
+			// move the run clock: what it reads is on its own clock.
+			opts.PartnerClock = clock.Wall{}
+		}
+		if s.mock, err = mock.New(opts); err != nil {
 			return nil, err
 		}
 		listen := "127.0.0.1:0"
