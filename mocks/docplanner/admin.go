@@ -13,7 +13,8 @@ import (
 
 // AdminHandler is the platform's own side over HTTP, for a partner developer
 // running `accord mock docplanner`: make a patient book, cancel or move, a
-// doctor add or remove a break, turn real-time checks on, read the journal.
+// doctor add or remove a break, turn real-time checks on, make the client a
+// DocplannerPMS client, read the journal.
 // It lives under /_accord/ and is not part of Docplanner's API.
 func (m *Mock) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -68,6 +69,15 @@ func (m *Mock) AdminHandler() http.Handler {
 			return
 		}
 		reply(w, nil, m.SetRealTime(r.PathValue("client"), in.On))
+	})
+	mux.HandleFunc("PUT /_accord/clients/{client}/pms", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			On bool `json:"on"`
+		}
+		if !readJSON(w, r, &in) {
+			return
+		}
+		reply(w, nil, m.SetPMS(r.PathValue("client"), in.On))
 	})
 	mux.HandleFunc("GET /_accord/journal", func(w http.ResponseWriter, r *http.Request) {
 		tenant := r.URL.Query().Get("client")

@@ -1,6 +1,7 @@
 package docplanner
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"slices"
@@ -141,11 +142,18 @@ func (t *tenant) canBook(a *address, start time.Time, duration int, serviceID st
 	return ""
 }
 
+// newSignature is an opaque uuid-like id, as the provider's notifications carry.
+func newSignature() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
 func (t *tenant) addBooking(a *address, start time.Time, duration int, serviceID, bookedBy string, p patient, comment *string, now time.Time) *booking {
 	b := &booking{
 		id: t.id(), address: a.id, doctor: a.doctor, facility: a.facility,
 		status: statusBooked, start: start, duration: duration, bookedBy: bookedBy,
-		bookedAt: now, serviceID: serviceID, patient: p, comment: comment,
+		bookedAt: now, serviceID: serviceID, patient: p, comment: comment, signature: newSignature(),
 	}
 	t.bookings[b.id] = b
 	t.order = append(t.order, b.id)

@@ -9,10 +9,15 @@ import (
 	"github.com/accord-harness/accord/internal/mockserver"
 )
 
+// getCalendar: only a commercial (premium) address has a calendar; another
+// answers 404 CalendarNotFound.
 func (m *Mock) getCalendar(t *tenant, req *mockserver.Request) mockserver.Response {
 	a, refuse := t.addressOf(req)
 	if refuse != nil {
 		return *refuse
+	}
+	if a.commercialType != "premium" {
+		return errResp(http.StatusNotFound, "Calendar does not exist")
 	}
 	status := "disabled"
 	if a.calendarEnabled {
@@ -277,6 +282,7 @@ func (m *Mock) addCalendarBreak(t *tenant, req *mockserver.Request) mockserver.R
 		Since       time.Time `json:"since"`
 		Till        time.Time `json:"till"`
 		Description *string   `json:"description"`
+		Coupled     bool      `json:"apply_on_coupled_addresses"`
 	}
 	if err := req.Decode(&body); err != nil {
 		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
@@ -294,8 +300,15 @@ func (m *Mock) addCalendarBreak(t *tenant, req *mockserver.Request) mockserver.R
 	}
 	// Adding a break creates the calendar when there is none (API 1.0.13).
 	a.calendarEnabled = true
-	b := &calBreak{id: t.id(), since: body.Since, till: body.Till, description: body.Description}
+	b := &calBreak{id: t.id(), since: body.Since, till: body.Till, description: body.Description, coupled: map[string]string{}}
 	a.breaks[b.id] = b
+	if body.Coupled {
+		for _, c := range t.coupledAddresses(a) {
+			cb := &calBreak{id: t.id(), since: body.Since, till: body.Till, description: body.Description}
+			c.breaks[cb.id] = cb
+			b.coupled[c.id] = cb.id
+		}
+	}
 	return mockserver.Response{Status: http.StatusCreated, Body: breakJSON(t, b), Header: http.Header{"Location": {req.HTTP.URL.Path + "/" + b.id}}}
 }
 
@@ -350,6 +363,11 @@ func (m *Mock) moveCalendarBreak(t *tenant, req *mockserver.Request) mockserver.
 		return errResp(http.StatusUnprocessableEntity, "Same Date Range")
 	}
 	b.since, b.till = body.Since, body.Till
+	for addressID, id := range b.coupled {
+		if cb, ok := t.addresses[addressID].breaks[id]; ok {
+			cb.since, cb.till = body.Since, body.Till
+		}
+	}
 	return noContent()
 }
 
@@ -363,5 +381,21 @@ func (m *Mock) deleteCalendarBreak(t *tenant, req *mockserver.Request) mockserve
 		return *refuse
 	}
 	delete(a.breaks, b.id)
+	for addressID, id := range b.coupled {
+		delete(t.addresses[addressID].breaks, id)
+	}
 	return noContent()
+}
+
+// coupledAddresses are the doctor's addresses in the same facility on the
+// other side of online-only: the online-only ones for a physical address
+// and the other way round.
+func (t *tenant) coupledAddresses(a *address) []*address {
+	var out []*address
+	for _, id := range t.doctors[a.doctor].addresses {
+		if c := t.addresses[id]; c.id != a.id && c.facility == a.facility && c.onlineOnly != a.onlineOnly {
+			out = append(out, c)
+		}
+	}
+	return out
 }

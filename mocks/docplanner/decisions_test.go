@@ -81,3 +81,74 @@ func TestLenientWhereTheRecordDeclaresNoError(t *testing.T) {
 	api.PUT(opinion).WithJSON(map[string]any{"phone": "+48600111222"}).Expect().Status(200)
 	noViolations(t, v.mock)
 }
+
+// TestWhatTheDocumentSaysOfAddressesAndInsurers: each rule the document
+// states in prose for these operations, as the mock applies it.
+func TestWhatTheDocumentSaysOfAddressesAndInsurers(t *testing.T) {
+	v := newEnv(t, docplanner.Options{})
+	f := newScopeFixture(t, v)
+	api := f.api
+	online := "/api/v3/integration/facilities/1001/doctors/2002/addresses/3009"
+
+	// Only a DocplannerPMS client may remove the integration mark.
+	api.DELETE(addr+"/integration").Expect().Status(403).JSON(errorJSON).Object().HasValue("message", "You are not authorized to use this feature")
+	require.NoError(t, v.mock.SetPMS("alpha", true))
+	api.DELETE(addr + "/integration").Expect().Status(202)
+
+	// Only a premium address has a calendar.
+	api.GET(online+"/calendar").Expect().Status(404).JSON(errorJSON).Object().HasValue("message", "Calendar does not exist")
+
+	// add refuses a provider already there; updateOrCreate replaces it; delete refuses one not there.
+	ins := "/api/v3/integration/facilities/1001/doctors/2001/addresses/3002/insurance-providers"
+	api.POST(ins).WithJSON(map[string]any{"insurance_provider_id": "52"}).Expect().Status(204)
+	api.POST(ins).WithJSON(map[string]any{"insurance_provider_id": "52"}).Expect().Status(400)
+	api.PUT(ins).WithJSON(map[string]any{"insurance_provider_id": "52", "insurance_plans": []map[string]any{{"insurance_plan_id": "521"}}}).Expect().Status(204)
+	api.GET(ins).Expect().Status(200).JSON(okJSON).Object().Value("_items").Array().Value(0).Object().
+		Value("insurance_plans").Object().Value("_items").Array().Length().IsEqual(1)
+	api.DELETE(ins + "/52").Expect().Status(204)
+	api.DELETE(ins + "/52").Expect().Status(400)
+	noViolations(t, v.mock)
+}
+
+// TestServicesOfADayAndCoupledBreaks: getAddressServices with start, and a
+// break applied on the coupled (online-only) address, moved and removed with it.
+func TestServicesOfADayAndCoupledBreaks(t *testing.T) {
+	v := newEnv(t, docplanner.Options{})
+	f := newScopeFixture(t, v)
+	api := f.api
+	start := v.slotStart(t)
+	day := api.GET(addr+"/services").WithQuery("start", start.Format(time.RFC3339)).Expect().Status(200).JSON(okJSON).Object().Value("_items").Array()
+	day.Length().IsEqual(1)
+	day.Value(0).Object().HasValue("duration", 30)
+	api.GET(addr+"/services").WithQuery("start", start.Add(72*time.Hour).Format(time.RFC3339)).Expect().Status(200).JSON(okJSON).Object().
+		Value("_items").Array().IsEmpty()
+
+	piotr := "/api/v3/integration/facilities/1001/doctors/2002/addresses/3003"
+	since := start.Add(48 * time.Hour)
+	id := api.POST(piotr + "/breaks").WithJSON(map[string]any{
+		"since": since.Format(time.RFC3339), "till": since.Add(time.Hour).Format(time.RFC3339), "apply_on_coupled_addresses": true,
+	}).Expect().Status(201).JSON(okJSON).Object().Value("id").String().Raw()
+	breaksOf := func(addressID string) []docplanner.BreakView {
+		a, err := v.mock.Address("alpha", addressID, since, since.Add(24*time.Hour))
+		require.NoError(t, err)
+		return a.Breaks
+	}
+	require.Len(t, breaksOf("3009"), 1, "the online-only address of the same doctor gets the break too")
+	api.PATCH(piotr + "/breaks/" + id).WithJSON(map[string]any{"since": since.Add(time.Hour).Format(time.RFC3339), "till": since.Add(2 * time.Hour).Format(time.RFC3339)}).
+		Expect().Status(204)
+	assert.True(t, breaksOf("3009")[0].Since.Equal(since.Add(time.Hour)), "the coupled break moves with it")
+	api.DELETE(piotr + "/breaks/" + id).Expect().Status(204)
+	assert.Empty(t, breaksOf("3009"), "the coupled break goes with it")
+	noViolations(t, v.mock)
+}
+
+// TestNotificationsCarryTheBookingsSignature: booking notifications carry
+// the signature the document declares.
+func TestNotificationsCarryTheBookingsSignature(t *testing.T) {
+	v := newEnv(t, docplanner.Options{})
+	f := newScopeFixture(t, v)
+	n := f.api.GET("/api/v3/integration/notifications").Expect().Status(200).JSON(okJSON).Object()
+	n.HasValue("name", "slot-booked")
+	n.Value("data").Object().Value("visit_booking").Object().Value("signature").String().NotEmpty()
+	noViolations(t, v.mock)
+}

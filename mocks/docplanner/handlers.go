@@ -33,7 +33,7 @@ func (m *Mock) handlers() map[string]mockserver.Handler {
 		"getInsurancePlans":                      m.getInsurancePlans,
 		"getAddressInsuranceProviders":           m.getAddressInsuranceProviders,
 		"addAddressInsuranceProvider":            m.addAddressInsuranceProvider,
-		"updateOrCreateAddressInsuranceProvider": m.addAddressInsuranceProvider,
+		"updateOrCreateAddressInsuranceProvider": m.updateOrCreateAddressInsuranceProvider,
 		"deleteAddressInsuranceProvider":         m.deleteAddressInsuranceProvider,
 		// schedule
 		"getCalendar":     m.getCalendar,

@@ -290,11 +290,11 @@ func (t *tenant) bookingNotificationJSON(b *booking) map[string]any {
 		"duration": b.duration, "booked_by": b.bookedBy, "canceled_by": b.canceledBy,
 		"booked_at": t.rfc3339(b.bookedAt), "canceled_at": canceledAt,
 		"address_service": svc, "patient": p, "comment": b.comment, "insurance": insurance,
-		"visit_payment": a.visitPayment,
+		"visit_payment": a.visitPayment, "signature": b.signature,
 	}
 }
 
-func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, serviceID string, p patient, now time.Time) map[string]any {
+func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, serviceID string, p patient, now time.Time, signature string) map[string]any {
 	var svc any
 	if s, ok := a.services[serviceID]; ok {
 		var price any
@@ -309,6 +309,6 @@ func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, s
 	return map[string]any{
 		"booking_at": t.rfc3339(now), "booking_by": "user", "duration": duration,
 		"start_at": t.rfc3339(start), "end_at": t.rfc3339(start.Add(time.Duration(duration) * time.Minute)),
-		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": a.visitPayment,
+		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": a.visitPayment, "signature": signature,
 	}
 }

@@ -48,7 +48,8 @@ func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patie
 	}
 	now := m.stamp()
 	check := t.envelope(a)
-	check["visit_booking_request"] = t.bookingRequestJSON(a, start, svc.duration, svc.addressServiceID, pt, now)
+	signature := newSignature()
+	check["visit_booking_request"] = t.bookingRequestJSON(a, start, svc.duration, svc.addressServiceID, pt, now, signature)
 	t.mu.Unlock()
 
 	if approved, answer := m.ask(t, "slot-booking", check); !approved {
@@ -61,6 +62,7 @@ func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patie
 		return "", errors.New(why)
 	}
 	b := t.addBooking(a, start, svc.duration, svc.addressServiceID, "user", pt, nil, now)
+	b.signature = signature // the booking is the request the partner approved
 	data := t.envelope(a)
 	data["visit_booking"] = t.bookingNotificationJSON(b)
 	t.mu.Unlock()
@@ -108,7 +110,8 @@ func (m *Mock) PatientMoves(clientID, bookingID string, start time.Time) (string
 	now := m.stamp()
 	check := t.envelope(a)
 	check["canceling_booking"] = t.bookingNotificationJSON(b)
-	check["creating_booking"] = t.bookingRequestJSON(a, start, b.duration, b.serviceID, b.patient, now)
+	signature := newSignature()
+	check["creating_booking"] = t.bookingRequestJSON(a, start, b.duration, b.serviceID, b.patient, now, signature)
 	t.mu.Unlock()
 
 	if approved, answer := m.ask(t, "booking-moving", check); !approved {
@@ -117,6 +120,7 @@ func (m *Mock) PatientMoves(clientID, bookingID string, start time.Time) (string
 
 	t.mu.Lock()
 	nb := t.move(b, a, start, b.duration, b.serviceID, "user", now)
+	nb.signature = signature
 	// The old booking as it now stands: canceled, pointing at its successor.
 	old := t.bookingNotificationJSON(b)
 	data := t.envelope(a)
@@ -189,6 +193,12 @@ func (m *Mock) editBreak(clientID, addressID, breakID, event string, edit func(*
 // SetRealTime turns the blocking slot-booking and booking-moving checks on or off.
 func (m *Mock) SetRealTime(clientID string, on bool) error {
 	return m.with(clientID, func(t *tenant) { t.realTime = on })
+}
+
+// SetPMS makes the client a DocplannerPMS client, the only kind the
+// provider lets remove an address's integration mark.
+func (m *Mock) SetPMS(clientID string, on bool) error {
+	return m.with(clientID, func(t *tenant) { t.pms = on })
 }
 
 // SetOutage makes every API call of the tenant answer 503 while on.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/accord-harness/accord/internal/mockserver"
 )
@@ -240,6 +241,9 @@ func (m *Mock) removeAddressIntegration(t *tenant, req *mockserver.Request) mock
 	if refuse != nil {
 		return *refuse
 	}
+	if !t.pms {
+		return errResp(http.StatusForbidden, "You are not authorized to use this feature")
+	}
 	a.calendarEnabled = false
 	a.slots = map[string][]slot{}
 	return mockserver.Response{Status: http.StatusAccepted}
@@ -297,9 +301,34 @@ func (m *Mock) getAddressServices(t *tenant, req *mockserver.Request) mockserver
 		return *refuse
 	}
 	sc := scopesOf(req)
+	// With start, only the services of the slots starting that day, each
+	// with its duration there.
+	var onDay map[string]int
+	if raw := req.HTTP.URL.Query().Get("start"); raw != "" {
+		day, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			return errResp(http.StatusBadRequest, "Invalid date given.")
+		}
+		onDay = map[string]int{}
+		for _, s := range a.slots[t.dayKey(day)] {
+			for _, ss := range s.services {
+				if _, seen := onDay[ss.addressServiceID]; !seen {
+					onDay[ss.addressServiceID] = ss.duration
+				}
+			}
+		}
+	}
 	var out []map[string]any
 	for _, id := range a.serviceOrder {
-		out = append(out, addressServiceJSON(a.services[id], sc))
+		j := addressServiceJSON(a.services[id], sc)
+		if onDay != nil {
+			d, on := onDay[id]
+			if !on {
+				continue
+			}
+			j["duration"] = d
+		}
+		out = append(out, j)
 	}
 	return ok(items(out))
 }
@@ -480,9 +509,18 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// addAddressInsuranceProvider also serves updateOrCreate: both leave the
-// provider on the address with exactly the plans given.
+// addAddressInsuranceProvider adds a provider not yet on the address;
+// updateOrCreate also replaces one that is. Both leave the provider on the
+// address with exactly the plans given.
 func (m *Mock) addAddressInsuranceProvider(t *tenant, req *mockserver.Request) mockserver.Response {
+	return m.putInsuranceProvider(t, req, false)
+}
+
+func (m *Mock) updateOrCreateAddressInsuranceProvider(t *tenant, req *mockserver.Request) mockserver.Response {
+	return m.putInsuranceProvider(t, req, true)
+}
+
+func (m *Mock) putInsuranceProvider(t *tenant, req *mockserver.Request, replace bool) mockserver.Response {
 	a, refuse := t.addressOf(req)
 	if refuse != nil {
 		return *refuse
@@ -499,6 +537,9 @@ func (m *Mock) addAddressInsuranceProvider(t *tenant, req *mockserver.Request) m
 	p, found := t.insurer(body.InsuranceProviderID)
 	if !found {
 		return errResp(http.StatusNotFound, "Provided insurance provider ID not found in dictionary")
+	}
+	if _, on := a.insurers[p.ID]; on && !replace {
+		return errResp(http.StatusBadRequest, "Insurance provider with given ID is already assigned to this address.")
 	}
 	plans := []string{}
 	for _, pl := range body.InsurancePlans {
@@ -525,7 +566,7 @@ func (m *Mock) deleteAddressInsuranceProvider(t *tenant, req *mockserver.Request
 	}
 	id := req.Params["insurance_provider_id"]
 	if _, on := a.insurers[id]; !on {
-		return errResp(http.StatusNotFound, "Object not found")
+		return errResp(http.StatusBadRequest, "Insurance provider with given ID is not assigned to this address.")
 	}
 	delete(a.insurers, id)
 	return noContent()

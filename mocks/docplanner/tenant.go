@@ -33,6 +33,7 @@ type tenant struct {
 
 	notify         notifySettings
 	realTime       bool // send the blocking slot-booking and booking-moving checks
+	pms            bool // a DocplannerPMS client, which may remove an address's integration mark
 	pull           []*notification
 	buried         []*notification
 	lastRelease    time.Time
@@ -97,6 +98,9 @@ type calBreak struct {
 	id          string
 	since, till time.Time
 	description *string
+	// coupled are the breaks made with this one on the doctor's coupled
+	// addresses (apply_on_coupled_addresses): address id -> break id.
+	coupled map[string]string
 }
 
 type booking struct {
@@ -114,6 +118,7 @@ type booking struct {
 	presence                      *string
 	confirmed                     bool
 	originID, newestID            string
+	signature                     string // the booking's id in notifications, uuid-like
 }
 
 type patient struct {
