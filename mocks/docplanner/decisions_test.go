@@ -1,10 +1,12 @@
 package docplanner_test
 
 import (
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
 
+	"github.com/gavv/httpexpect/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -92,7 +94,9 @@ func TestWhatTheDocumentSaysOfAddressesAndInsurers(t *testing.T) {
 
 	// Only a DocplannerPMS client may remove the integration mark.
 	api.DELETE(addr+"/integration").Expect().Status(403).JSON(errorJSON).Object().HasValue("message", "You are not authorized to use this feature")
-	require.NoError(t, v.mock.SetPMS("alpha", true))
+	admin := httptest.NewServer(v.mock.AdminHandler())
+	defer admin.Close()
+	httpexpect.Default(t, admin.URL).PUT("/_accord/clients/alpha/pms").WithJSON(map[string]any{"on": true}).Expect().Status(204)
 	api.DELETE(addr + "/integration").Expect().Status(202)
 
 	// Only a premium address has a calendar.
