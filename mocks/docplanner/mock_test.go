@@ -90,7 +90,7 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 
 	obj = api.PUT(addr + "/slots").WithJSON(map[string]any{"slots": []map[string]any{{"start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00+01:00"}}}).
 		Expect().Status(400).JSON(errorJSON).Object()
-	obj.Value("errors").Object().ContainsKey("slots.0.start")
+	obj.Value("errors").Object().ContainsKey("slots[0].start")
 	obj.Value("message").String().Contains(`got "2026-12-01T09:00:00"`)
 
 	api.GET(addr+"/slots").WithQuery("start", "2026-12-01T00:00:00+01:00").Expect().Status(400).
