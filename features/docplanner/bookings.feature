@@ -41,14 +41,14 @@ Feature: Synchronising all bookings, both ways
 
   Scenario Outline: A patient's booking of <service> at <calendar> <day> reaches the partner whole
     Given the partner has activated the integration
-    When a patient books "<service>" at "<calendar>" <day> at <time> on Docplanner
+    When <patient> books "<service>" at "<calendar>" <day> at <time> on Docplanner
     Then within the latency budget the partner's system shows a visit at "<calendar>" <day> at <time> booked on Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
     Examples:
-      | service     | calendar      | day                   | time  |
-      | svc-cardio  | piotr-centrum | Thursday of the second week | 11:15 |
-      | svc-consult | anna-mokotow  | next Wednesday        | 16:30 |
+      | patient                             | service     | calendar      | day                         | time  |
+      | a patient insured with "ins-luxmed" | svc-cardio  | piotr-centrum | Thursday of the second week | 11:15 |
+      | a patient                           | svc-consult | anna-mokotow  | next Wednesday              | 16:30 |
 
   Scenario Outline: Several changes made on Docplanner together all reach the partner by <model>
     Given the partner receives notifications by <model>
@@ -80,14 +80,14 @@ Feature: Synchronising all bookings, both ways
 
   Scenario Outline: The receptionist's booking of <service> at <calendar> <day> reaches Docplanner whole
     Given the partner has activated the integration
-    When the receptionist books "<service>" at "<calendar>" <day> at <time>
+    When the receptionist books "<service>" at "<calendar>" <day> at <time> for a patient insured with "<insurance>"
     Then within the latency budget Docplanner shows a booking at "<calendar>" <day> at <time>
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
     Examples:
-      | service    | calendar      | day                 | time  |
-      | svc-cardio | piotr-centrum | Friday of the second week | 12:30 |
-      | svc-ekg    | piotr-centrum | next Tuesday        | 12:45 |
+      | service    | calendar      | day                       | time  | insurance     |
+      | svc-cardio | piotr-centrum | Friday of the second week | 12:30 | ins-medicover |
+      | svc-ekg    | piotr-centrum | next Tuesday              | 12:45 | ins-luxmed    |
 
   Scenario: A cancellation on Docplanner frees the time in the partner's system
     Given the partner has activated the integration

@@ -15,6 +15,9 @@ import (
 // Patient is someone booking on the marketplace.
 type Patient struct {
 	Name, Surname, Phone, Email string
+	// Insurer is the insurance provider the patient books with ("" for a
+	// private visit): the slot must accept it.
+	Insurer string
 }
 
 // ErrDenied means the partner refused a blocking check.
@@ -58,6 +61,10 @@ func (m *Mock) PatientBooksService(clientID, addressID string, start time.Time, 
 		t.mu.Unlock()
 		return "", errors.New(why)
 	}
+	if p.Insurer != "" && (!slices.Contains(s.insurers, p.Insurer) || s.insurance == "without-insurance-only") {
+		t.mu.Unlock()
+		return "", fmt.Errorf("the slot at %s at address %s does not accept insurer %s", t.rfc3339(start), addressID, p.Insurer)
+	}
 	pt := patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}
 	if p.Email != "" {
 		pt.Email = &p.Email
@@ -79,6 +86,7 @@ func (m *Mock) PatientBooksService(clientID, addressID string, start time.Time, 
 	}
 	b := t.addBooking(a, start, svc.duration, svc.addressServiceID, "user", pt, nil, now)
 	b.signature = signature // the booking is the request the partner approved
+	b.insurer = p.Insurer
 	data := t.envelope(a)
 	data["visit_booking"] = t.bookingNotificationJSON(b)
 	t.mu.Unlock()
@@ -294,6 +302,9 @@ type BookingView struct {
 	Duration                                    int
 	PatientName, PatientSurname, PatientPhone   string
 	NewestID                                    string
+	// Insurer is the insurance provider the booking was made with, "" for a
+	// private visit.
+	Insurer string
 	// Service is the dictionary service id of the booking's address service.
 	Service string
 }
@@ -394,7 +405,7 @@ func (m *Mock) Address(clientID, addressID string, from, to time.Time) (AddressV
 			}
 			v.Bookings = append(v.Bookings, BookingView{
 				ID: b.id, AddressID: b.address, Status: b.status, BookedBy: b.bookedBy, CanceledBy: b.canceledBy,
-				Start: b.start, Duration: b.duration, PatientName: b.patient.Name, PatientSurname: b.patient.Surname, PatientPhone: b.patient.Phone,
+				Start: b.start, Duration: b.duration, PatientName: b.patient.Name, PatientSurname: b.patient.Surname, PatientPhone: b.patient.Phone, Insurer: b.insurer,
 				NewestID: b.newestID, Service: service,
 			})
 		}

@@ -16,6 +16,7 @@ const when = day + ` at (\d\d:\d\d)`
 func registerBookings(sc steps, w *world) {
 	// the clinic's side
 	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`, w.receptionistBooks)
+	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` for a patient insured with "([^"]*)"$`, w.receptionistBooksInsured)
 	sc.Step(`^the receptionist cancels that visit$`, w.receptionistCancels)
 	sc.Step(`^the receptionist moves that visit to `+when+`$`, w.receptionistMoves)
 	sc.Step(`^the receptionist moves that visit to "([^"]*)" `+when+`$`, w.receptionistMovesTo)
@@ -24,6 +25,7 @@ func registerBookings(sc steps, w *world) {
 	// the platform's side
 	sc.Step(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`, w.patientBooks)
 	sc.Step(`^a patient (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`, w.patientBooksService)
+	sc.Step(`^a patient insured with "([^"]*)" (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`, w.insuredPatientBooks)
 	sc.Step(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`, w.patientTries)
 	sc.Step(`^the patient cancels that visit on Docplanner$`, w.patientCancels)
 	sc.Step(`^the patient moves that visit on Docplanner to `+when+`$`, w.patientMoves)
@@ -78,16 +80,30 @@ func (w *world) nextPatient() mock.Patient {
 	return p
 }
 
-func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) error {
-	start, err := w.at(weekday, hhmm)
+func (w *world) receptionistBooks(serviceID, locationID, day, hhmm string) error {
+	return w.receptionistBooksInsured(serviceID, locationID, day, hhmm, "")
+}
+
+// receptionistBooksInsured books a visit in the clinic, covered by one of
+// the clinic's insurances ("" for a private visit).
+func (w *world) receptionistBooksInsured(serviceID, locationID, day, hhmm, insuranceID string) error {
+	start, err := w.at(day, hhmm)
 	if err != nil {
 		return err
+	}
+	if insuranceID != "" {
+		if _, err := w.rec.insurance(insuranceID); err != nil {
+			return err
+		}
 	}
 	w.changeMark = w.mark()
 	var res struct {
 		BookingID string `json:"booking_id"`
 	}
 	params := map[string]any{"location_id": locationID, "service_id": serviceID, "start": start, "patient": patient}
+	if insuranceID != "" {
+		params["insurance_id"] = insuranceID
+	}
 	if err := w.act("bookings (partner → Docplanner)", "book-visit", params, &res); err != nil {
 		return err
 	}
@@ -100,7 +116,7 @@ func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) e
 		return err
 	}
 	w.rec.book(&recVisit{location: locationID, service: serviceID, start: start, end: start.Add(minutes(svc.DurationMinutes)),
-		patient: patient, booked: true, partnerID: res.BookingID})
+		patient: patient, insurance: insuranceID, booked: true, partnerID: res.BookingID})
 	return nil
 }
 
@@ -200,7 +216,13 @@ func (w *world) patientBooks(locationID, day, hhmm string) error {
 // patientBooksService books one of the clinic's services (by the clinic's
 // id, "" for the slot's first) as a patient on Docplanner.
 func (w *world) patientBooksService(serviceID, locationID, day, hhmm string) error {
-	if err := w.patientBooking(serviceID, locationID, day, hhmm); err != nil {
+	return w.insuredPatientBooks("", serviceID, locationID, day, hhmm)
+}
+
+// insuredPatientBooks books as a patient with one of the insurances the
+// clinic takes (the clinic's id, "" for a private visit).
+func (w *world) insuredPatientBooks(insuranceID, serviceID, locationID, day, hhmm string) error {
+	if err := w.patientBooking(insuranceID, serviceID, locationID, day, hhmm); err != nil {
 		return err
 	}
 	if w.patientErr != nil {
@@ -210,12 +232,12 @@ func (w *world) patientBooksService(serviceID, locationID, day, hhmm string) err
 }
 
 func (w *world) patientTries(locationID, day, hhmm string) error {
-	return w.patientBooking("", locationID, day, hhmm)
+	return w.patientBooking("", "", locationID, day, hhmm)
 }
 
 // patientBooking tries to book on Docplanner; whether it could is in
 // w.patientErr, for the steps that judge it.
-func (w *world) patientBooking(serviceID, locationID, day, hhmm string) error {
+func (w *world) patientBooking(insuranceID, serviceID, locationID, day, hhmm string) error {
 	l, start, err := w.calendarAt(locationID, day, hhmm)
 	if err != nil {
 		return err
@@ -229,6 +251,13 @@ func (w *world) patientBooking(serviceID, locationID, day, hhmm string) error {
 		dictionaryID = svc.DocplannerServiceID
 	}
 	p := w.nextPatient()
+	if insuranceID != "" {
+		in, err := w.rec.insurance(insuranceID)
+		if err != nil {
+			return err
+		}
+		p.Insurer = in.DocplannerInsuranceProviderID
+	}
 	w.changeMark = w.mark()
 	w.platformBooking, w.patientErr = w.s.mock.PatientBooksService(w.clientID, l.DocplannerAddressID, start, dictionaryID, p)
 	if w.patientErr != nil {
@@ -247,7 +276,8 @@ func (w *world) recordPatientBooking(l fixture.Location, p mock.Patient) error {
 	for _, b := range a.Bookings {
 		if b.ID == w.platformBooking {
 			w.rec.book(&recVisit{location: l.ID, service: w.rec.serviceAt(l.ID, b.Service), start: b.Start, end: b.Start.Add(minutes(b.Duration)),
-				patient: fixture.Patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}, booked: true, platformID: b.ID})
+				patient: fixture.Patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}, insurance: w.rec.insuranceAt(l.ID, b.Insurer),
+				booked: true, platformID: b.ID})
 			return nil
 		}
 	}

@@ -31,6 +31,7 @@ type recVisit struct {
 	location, service string // the clinic's calendar and service ids
 	start, end        time.Time
 	patient           fixture.Patient
+	insurance         string // the clinic's insurance id, "" for a private visit
 	booked            bool
 	// partnerID is the clinic's id of a visit the receptionist made;
 	// platformID Docplanner's id of one a patient made there.
@@ -63,7 +64,7 @@ func newRecord(f *fixture.Fixture, d fixture.DriverFixture) (*record, error) {
 		svc, _ := d.Service(b.ServiceID)
 		r.visits = append(r.visits, &recVisit{
 			location: b.LocationID, service: b.ServiceID, start: b.Start, end: b.Start.Add(minutes(svc.DurationMinutes)),
-			patient: b.Patient, booked: true, partnerID: b.ID,
+			patient: b.Patient, insurance: b.InsuranceID, booked: true, partnerID: b.ID,
 		})
 	}
 	for _, b := range d.Breaks {
@@ -93,6 +94,27 @@ func (r *record) serviceAt(location, dictionaryID string) string {
 		}
 	}
 	return ""
+}
+
+// insuranceAt is the clinic's insurance a Docplanner insurance provider is
+// at a calendar, "" when none is.
+func (r *record) insuranceAt(location, providerID string) string {
+	for _, in := range r.fx.Partner.Insurances {
+		if in.DocplannerInsuranceProviderID == providerID && slices.Contains(in.Locations, location) {
+			return in.ID
+		}
+	}
+	return ""
+}
+
+// insurance is a clinic's insurance by id.
+func (r *record) insurance(id string) (fixture.Insurance, error) {
+	for _, in := range r.fx.Partner.Insurances {
+		if in.ID == id {
+			return in, nil
+		}
+	}
+	return fixture.Insurance{}, fmt.Errorf("the clinic has no insurance %q", id)
 }
 
 // locationOf is the calendar of a Docplanner address.

@@ -121,12 +121,20 @@ func (w *world) inHorizon(at time.Time) bool {
 
 // visitFields is one booked visit as the table shows it.
 type visitFields struct {
-	start                        time.Time
-	end, service, patient, phone string
+	start                                   time.Time
+	end, service, patient, phone, insurance string
 }
 
 func (v visitFields) String() string {
-	return fmt.Sprintf("until %s, %s, %s %s", v.end, v.service, v.patient, v.phone)
+	return fmt.Sprintf("until %s, %s, %s %s, %s", v.end, v.service, v.patient, v.phone, v.insurance)
+}
+
+// privately names the insurance of a private visit.
+func privately(insurance string) string {
+	if insurance == "" {
+		return "private"
+	}
+	return insurance
 }
 
 // compareVisits matches the booked visits of one calendar by start.
@@ -134,7 +142,7 @@ func (w *world) compareVisits(t *statediff.Table, l fixture.Location, a mock.Add
 	var exp, plat, part []visitFields
 	for _, v := range w.rec.visits {
 		if v.booked && v.location == l.ID && w.inHorizon(v.start) {
-			exp = append(exp, visitFields{v.start, w.hhmm(v.end), v.service, strings.TrimSpace(v.patient.Name + " " + v.patient.Surname), v.patient.Phone})
+			exp = append(exp, visitFields{v.start, w.hhmm(v.end), v.service, strings.TrimSpace(v.patient.Name + " " + v.patient.Surname), v.patient.Phone, privately(v.insurance)})
 		}
 	}
 	for _, b := range a.Bookings {
@@ -143,12 +151,16 @@ func (w *world) compareVisits(t *statediff.Table, l fixture.Location, a mock.Add
 			if svc == "" {
 				svc = "Docplanner service " + b.Service
 			}
-			plat = append(plat, visitFields{b.Start, w.hhmm(b.Start.Add(minutes(b.Duration))), svc, strings.TrimSpace(b.PatientName + " " + b.PatientSurname), b.PatientPhone})
+			insurance := ""
+			if b.Insurer != "" {
+				insurance = w.insurance(b.Insurer)
+			}
+			plat = append(plat, visitFields{b.Start, w.hhmm(b.Start.Add(minutes(b.Duration))), svc, strings.TrimSpace(b.PatientName + " " + b.PatientSurname), b.PatientPhone, privately(insurance)})
 		}
 	}
 	for _, v := range partner {
 		if v.Status == "booked" && v.LocationID == l.ID && w.inHorizon(v.Start) {
-			part = append(part, visitFields{v.Start, w.hhmm(v.End), v.ServiceID, strings.TrimSpace(v.Patient.Name + " " + v.Patient.Surname), v.Patient.Phone})
+			part = append(part, visitFields{v.Start, w.hhmm(v.End), v.ServiceID, strings.TrimSpace(v.Patient.Name + " " + v.Patient.Surname), v.Patient.Phone, privately(v.InsuranceID)})
 		}
 	}
 	byStart := func(vs []visitFields) map[int64][]visitFields {
@@ -170,6 +182,7 @@ func (w *world) compareVisits(t *statediff.Table, l fixture.Location, a mock.Add
 		t.Against(item, "service", es[0].service, ps[0].service, qs[0].service)
 		t.Against(item, "patient", es[0].patient, ps[0].patient, qs[0].patient)
 		t.Against(item, "phone", es[0].phone, ps[0].phone, qs[0].phone)
+		t.Against(item, "insurance", es[0].insurance, ps[0].insurance, qs[0].insurance)
 	}
 }
 

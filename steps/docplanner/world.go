@@ -260,7 +260,9 @@ type partnerVisit struct {
 	Status     string    `json:"status"`
 	Source     string    `json:"source"`
 	PlatformID string    `json:"platform_booking_id"`
-	Patient    struct {
+	// InsuranceID is the clinic's insurance covering the visit, "" private.
+	InsuranceID string `json:"insurance_id"`
+	Patient     struct {
 		Name    string `json:"name"`
 		Surname string `json:"surname"`
 		Phone   string `json:"phone"`

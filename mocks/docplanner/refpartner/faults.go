@@ -53,6 +53,8 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"drops-last-day-events", "ignores Docplanner's notifications about the last day of its horizon (keeps events of today to today+horizon, one day short)"},
 	{"platform-visits-read-only", "moves and cancels on Docplanner only the visits its own receptionist booked: a visit booked on Docplanner that the receptionist moves or cancels stays as it was there"},
 	{"poller-stops-on-error", "stops pulling notifications after the first pull that fails (its poller ends on an error): after Docplanner was unreachable once, nothing made there reaches the clinic until the next periodic sync"},
+	{"exports-visits-without-insurance", "books the receptionist's new visits on Docplanner without their insurance: an insured patient's visit shows as private there"},
+	{"platform-visits-without-insurance", "takes in visits booked on Docplanner without the insurance the patient booked with: the clinic bills an insured visit as private"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 

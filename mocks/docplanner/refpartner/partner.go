@@ -154,6 +154,8 @@ type visit struct {
 	Source     string          `json:"source"`
 	PlatformID string          `json:"platform_booking_id,omitempty"`
 	Patient    fixture.Patient `json:"patient"`
+	// InsuranceID is the clinic's insurance covering the visit, "" when private.
+	InsuranceID string `json:"insurance_id,omitempty"`
 	// on is the visit as Docplanner holds it (booking PlatformID).
 	on struct {
 		location string
@@ -274,7 +276,7 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 		s.visits = append(s.visits, &visit{
 			ID: b.ID, LocationID: b.LocationID, ServiceID: b.ServiceID, Start: b.Start.In(loc),
 			End: b.Start.In(loc).Add(time.Duration(svc.DurationMinutes) * time.Minute), Status: "booked",
-			Source: "partner", Patient: b.Patient,
+			Source: "partner", Patient: b.Patient, InsuranceID: b.InsuranceID,
 		})
 	}
 	for _, b := range fx.Breaks {

@@ -40,10 +40,11 @@ func (s *session) visit(id string) (*visit, error) {
 
 func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
 	in, err := params[struct {
-		LocationID string          `json:"location_id"`
-		ServiceID  string          `json:"service_id"`
-		Start      time.Time       `json:"start"`
-		Patient    fixture.Patient `json:"patient"`
+		LocationID  string          `json:"location_id"`
+		ServiceID   string          `json:"service_id"`
+		Start       time.Time       `json:"start"`
+		Patient     fixture.Patient `json:"patient"`
+		InsuranceID string          `json:"insurance_id"`
 	}](raw)
 	if err != nil {
 		return nil, http.StatusBadRequest, err
@@ -52,13 +53,17 @@ func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage
 	if !ok || !contains(svc.Locations, in.LocationID) {
 		return nil, http.StatusBadRequest, fmt.Errorf("service %q is not offered at %q", in.ServiceID, in.LocationID)
 	}
+	if ins, ok := s.fx.Insurance(in.InsuranceID); in.InsuranceID != "" && (!ok || !contains(ins.Locations, in.LocationID)) {
+		return nil, http.StatusBadRequest, fmt.Errorf("insurance %q is not taken at %q", in.InsuranceID, in.LocationID)
+	}
 	start := in.Start.In(s.loc)
 	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
 	if !s.open(in.LocationID, start, end) || s.busy(in.LocationID, start, end, "") {
 		return nil, http.StatusConflict, fmt.Errorf("%s at %s is not free in the clinic's schedule", s.fmt(start), in.LocationID)
 	}
 	s.nextID++
-	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end, Status: "booked", Source: "partner", Patient: in.Patient}
+	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end,
+		Status: "booked", Source: "partner", Patient: in.Patient, InsuranceID: in.InsuranceID}
 	s.visits = append(s.visits, v)
 	if !p.faults["no-booking-export"] && s.connected {
 		if err := p.sendVisit(ctx, s, v); err != nil {

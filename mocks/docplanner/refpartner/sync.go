@@ -432,6 +432,9 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		patient["email"] = v.Patient.Email
 	}
 	body := map[string]any{"address_service_id": asID, "duration": duration, "patient": patient, "is_returning": false}
+	if in, ok := s.fx.Insurance(v.InsuranceID); ok && !(s.connected && p.faults["exports-visits-without-insurance"]) {
+		body["insurance_provider_id"] = in.DocplannerInsuranceProviderID
+	}
 	if p.alt {
 		body["comment"] = "Booked at the clinic's front desk (" + v.ID + ")"
 		body["is_returning"] = true
@@ -464,6 +467,9 @@ type platformBooking struct {
 	AddressService *struct {
 		ID string `json:"id"`
 	} `json:"address_service"`
+	Insurance *struct {
+		ID string `json:"id"`
+	} `json:"insurance"`
 }
 
 func (p *Partner) importBookings(ctx context.Context, s *session) error {
@@ -574,8 +580,12 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 	if b.Patient.Phone != nil {
 		phone = *b.Patient.Phone
 	}
+	insurance := ""
+	if b.Insurance != nil && !p.faults["platform-visits-without-insurance"] {
+		insurance = s.insuranceOf(locationID, b.Insurance.ID)
+	}
 	v := &visit{
-		ID: fmt.Sprintf("dp-%d", s.nextID), LocationID: locationID, ServiceID: serviceID,
+		ID: fmt.Sprintf("dp-%d", s.nextID), LocationID: locationID, ServiceID: serviceID, InsuranceID: insurance,
 		Start: start.In(s.loc), End: end.In(s.loc), Status: "booked", Source: "platform", PlatformID: b.ID,
 		Patient: fixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
 	}
@@ -716,4 +726,15 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 		repaired = append(repaired, l.ID)
 	}
 	return repaired, nil
+}
+
+// insuranceOf is the clinic's insurance a Docplanner insurance provider is
+// at a calendar, "" when the calendar takes none such.
+func (s *session) insuranceOf(locationID, providerID string) string {
+	for _, in := range s.fx.Insurances {
+		if in.DocplannerInsuranceProviderID == providerID && contains(in.Locations, locationID) {
+			return in.ID
+		}
+	}
+	return ""
 }
