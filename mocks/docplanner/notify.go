@@ -163,9 +163,9 @@ func (m *Mock) deliver(ctx context.Context, t *tenant, url string, n *notificati
 	}
 	m.opts.Clock.AfterFunc(m.opts.PushRetries[n.attempts-1], func() {
 		t.mu.Lock()
-		current := t.notify
+		current, gone := t.notify, t.removed
 		t.mu.Unlock()
-		if current.model != ModelPush {
+		if current.model != ModelPush || gone {
 			return
 		}
 		m.deliver(context.Background(), t, current.url, n)

@@ -40,6 +40,7 @@ type tenant struct {
 	dropDeliveries int  // simulated network failures still to inflict on PUSH deliveries
 	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back
 	outage         bool // answer 503 to every API call, as during a platform incident
+	removed        bool // the client is gone: retries of its notifications stop
 	limits         rateWindow
 }
 
