@@ -7,50 +7,52 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cucumber/godog"
+
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 const when = day + ` at (\d\d:\d\d)`
 
-func registerBookings(sc steps, w *world) {
+func registerBookings(sc *godog.ScenarioContext, w *world) {
 	// the clinic's side
-	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`, w.receptionistBooks)
-	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` for a patient insured with "([^"]*)"$`, w.receptionistBooksInsured)
-	sc.Step(`^the receptionist cancels that visit$`, w.receptionistCancels)
-	sc.Step(`^the receptionist moves that visit to `+when+`$`, w.receptionistMoves)
-	sc.Step(`^the receptionist moves that visit to "([^"]*)" `+when+`$`, w.receptionistMovesTo)
-	sc.Step(`^the receptionist moves the visit booked on Docplanner to `+when+`$`, w.receptionistMovesPlatformVisit)
-	sc.Step(`^the receptionist cancels the visit booked on Docplanner$`, w.receptionistCancelsPlatformVisit)
+	sc.Step(w.re(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`), w.receptionistBooks)
+	sc.Step(w.re(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` for a patient insured with "([^"]*)"$`), w.receptionistBooksInsured)
+	sc.Step(w.re(`^the receptionist cancels that visit$`), w.receptionistCancels)
+	sc.Step(w.re(`^the receptionist moves that visit to `+when+`$`), w.receptionistMoves)
+	sc.Step(w.re(`^the receptionist moves that visit to "([^"]*)" `+when+`$`), w.receptionistMovesTo)
+	sc.Step(w.re(`^the receptionist moves the visit booked on Docplanner to `+when+`$`), w.receptionistMovesPlatformVisit)
+	sc.Step(w.re(`^the receptionist cancels the visit booked on Docplanner$`), w.receptionistCancelsPlatformVisit)
 	// the platform's side
-	sc.Step(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`, w.patientBooks)
-	sc.Step(`^a patient (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`, w.patientBooksService)
-	sc.Step(`^a patient insured with "([^"]*)" (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`, w.insuredPatientBooks)
-	sc.Step(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`, w.patientTries)
-	sc.Step(`^the patient cancels that visit on Docplanner$`, w.patientCancels)
-	sc.Step(`^the patient moves that visit on Docplanner to `+when+`$`, w.patientMoves)
-	sc.Step(`^Docplanner is unreachable for the partner$`, func() error { return w.s.mock.SetOutage(w.clientID, true) })
-	sc.Step(`^Docplanner is reachable again$`, func() error { return w.s.mock.SetOutage(w.clientID, false) })
-	sc.Step(`^the network loses the next PUSH delivery to the partner$`, func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
-	sc.Step(`^the network loses the partner's answer to the next PUSH delivery$`, func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
-	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)
-	sc.Step(`^the partner runs its periodic sync$`, w.partnerSyncs)
+	sc.Step(w.re(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`), w.patientBooks)
+	sc.Step(w.re(`^a patient (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`), w.patientBooksService)
+	sc.Step(w.re(`^a patient insured with "([^"]*)" (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`), w.insuredPatientBooks)
+	sc.Step(w.re(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`), w.patientTries)
+	sc.Step(w.re(`^the patient cancels that visit on Docplanner$`), w.patientCancels)
+	sc.Step(w.re(`^the patient moves that visit on Docplanner to `+when+`$`), w.patientMoves)
+	sc.Step(w.re(`^Docplanner is unreachable for the partner$`), func() error { return w.s.mock.SetOutage(w.clientID, true) })
+	sc.Step(w.re(`^Docplanner is reachable again$`), func() error { return w.s.mock.SetOutage(w.clientID, false) })
+	sc.Step(w.re(`^the network loses the next PUSH delivery to the partner$`), func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
+	sc.Step(w.re(`^the network loses the partner's answer to the next PUSH delivery$`), func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
+	sc.Step(w.re(`^(\d+) minutes pass$`), w.minutesPass)
+	sc.Step(w.re(`^the partner runs its periodic sync$`), w.partnerSyncs)
 	// checks on the partner
-	sc.Step(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsPlatformVisit)
-	sc.Step(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`, w.partnerShowsNoVisit)
-	sc.Step(`^within the latency budget the partner's system shows exactly one visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsOneVisit)
-	sc.Step(`^the partner's visit at "([^"]*)" `+when+` carries the name and phone of the patient who booked it on Docplanner$`, w.partnerVisitHasPatient)
-	sc.Step(`^Docplanner sent the partner a "([^"]*)" notification and the partner accepted it$`, w.pushedAndAccepted)
-	sc.Step(`^Docplanner delivered the "([^"]*)" notification on a retry$`, w.deliveredOnRetry)
-	sc.Step(`^the partner pulled its notifications$`, w.pulled)
-	sc.Step(`^Docplanner asked the partner to approve the booking and the partner refused$`, w.checkRefused)
-	sc.Step(`^there is no double booking at "([^"]*)" `+when+`$`, w.noDoubleBooking)
+	sc.Step(w.re(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`), w.partnerShowsPlatformVisit)
+	sc.Step(w.re(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`), w.partnerShowsNoVisit)
+	sc.Step(w.re(`^within the latency budget the partner's system shows exactly one visit at "([^"]*)" `+when+` booked on Docplanner$`), w.partnerShowsOneVisit)
+	sc.Step(w.re(`^the partner's visit at "([^"]*)" `+when+` carries the name and phone of the patient who booked it on Docplanner$`), w.partnerVisitHasPatient)
+	sc.Step(w.re(`^Docplanner sent the partner a "([^"]*)" notification and the partner accepted it$`), w.pushedAndAccepted)
+	sc.Step(w.re(`^Docplanner delivered the "([^"]*)" notification on a retry$`), w.deliveredOnRetry)
+	sc.Step(w.re(`^the partner pulled its notifications$`), w.pulled)
+	sc.Step(w.re(`^Docplanner asked the partner to approve the booking and the partner refused$`), w.checkRefused)
+	sc.Step(w.re(`^there is no double booking at "([^"]*)" `+when+`$`), w.noDoubleBooking)
 	// checks on the platform
-	sc.Step(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`, w.platformShowsBooking)
-	sc.Step(`^Docplanner's booking at "([^"]*)" `+when+` is for "([^"]*)" and the receptionist's patient$`, w.platformBookingIsFor)
-	sc.Step(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`, w.platformShowsNoBooking)
-	sc.Step(`^within the latency budget Docplanner offers "([^"]*)" `+when+`(?: again)?$`, w.platformOffers)
-	sc.Step(`^Docplanner no longer offers "([^"]*)" `+when+`$`, w.platformDoesNotOffer)
+	sc.Step(w.re(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`), w.platformShowsBooking)
+	sc.Step(w.re(`^Docplanner's booking at "([^"]*)" `+when+` is for "([^"]*)" and the receptionist's patient$`), w.platformBookingIsFor)
+	sc.Step(w.re(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`), w.platformShowsNoBooking)
+	sc.Step(w.re(`^within the latency budget Docplanner offers "([^"]*)" `+when+`(?: again)?$`), w.platformOffers)
+	sc.Step(w.re(`^Docplanner no longer offers "([^"]*)" `+when+`$`), w.platformDoesNotOffer)
 }
 
 // budgetToPartner reads "the latency budget" or "2 minutes" in a step about

@@ -3,21 +3,23 @@ package docplanner
 import (
 	"fmt"
 	"time"
+
+	"github.com/cucumber/godog"
 )
 
 const between = day + ` from (\d\d:\d\d) to (\d\d:\d\d)`
 
-func registerBreaks(sc steps, w *world) {
-	sc.Step(`^the receptionist adds a break at "([^"]*)" `+between+`$`, w.receptionistAddsBreak)
-	sc.Step(`^the receptionist moves that break to `+between+`$`, w.receptionistMovesBreak)
-	sc.Step(`^the receptionist removes that break$`, w.receptionistRemovesBreak)
-	sc.Step(`^the doctor adds a break on Docplanner at "([^"]*)" `+between+`$`, w.doctorAddsBreak)
-	sc.Step(`^the doctor moves that break on Docplanner to `+between+`$`, w.doctorMovesBreak)
-	sc.Step(`^the doctor removes that break on Docplanner$`, w.doctorRemovesBreak)
-	sc.Step(`^within the latency budget Docplanner shows a break at "([^"]*)" `+between+`$`, w.platformShowsBreak(true))
-	sc.Step(`^within the latency budget Docplanner shows no break at "([^"]*)" `+between+`$`, w.platformShowsBreak(false))
-	sc.Step(`^within the latency budget the partner's system blocks "([^"]*)" `+between+`$`, w.partnerBlocks(true))
-	sc.Step(`^within the latency budget the partner's system no longer blocks "([^"]*)" `+between+`$`, w.partnerBlocks(false))
+func registerBreaks(sc *godog.ScenarioContext, w *world) {
+	sc.Step(w.re(`^the receptionist adds a break at "([^"]*)" `+between+`$`), w.receptionistAddsBreak)
+	sc.Step(w.re(`^the receptionist moves that break to `+between+`$`), w.receptionistMovesBreak)
+	sc.Step(w.re(`^the receptionist removes that break$`), w.receptionistRemovesBreak)
+	sc.Step(w.re(`^the doctor adds a break on Docplanner at "([^"]*)" `+between+`$`), w.doctorAddsBreak)
+	sc.Step(w.re(`^the doctor moves that break on Docplanner to `+between+`$`), w.doctorMovesBreak)
+	sc.Step(w.re(`^the doctor removes that break on Docplanner$`), w.doctorRemovesBreak)
+	sc.Step(w.re(`^within the latency budget Docplanner shows a break at "([^"]*)" `+between+`$`), w.platformShowsBreak(true))
+	sc.Step(w.re(`^within the latency budget Docplanner shows no break at "([^"]*)" `+between+`$`), w.platformShowsBreak(false))
+	sc.Step(w.re(`^within the latency budget the partner's system blocks "([^"]*)" `+between+`$`), w.partnerBlocks(true))
+	sc.Step(w.re(`^within the latency budget the partner's system no longer blocks "([^"]*)" `+between+`$`), w.partnerBlocks(false))
 }
 
 func (w *world) span(weekday, from, to string) (time.Time, time.Time, error) {

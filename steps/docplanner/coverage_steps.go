@@ -6,11 +6,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cucumber/godog"
+
 	"github.com/accord-harness/accord/internal/spec"
 )
 
-func registerCoverage(sc steps, w *world) {
-	sc.Step(`^the partner called every operation the acceptance requires$`, w.requiredCalled)
+func registerCoverage(sc *godog.ScenarioContext, w *world) {
+	sc.Step(w.re(`^the partner called every operation the acceptance requires$`), w.requiredCalled)
 }
 
 // requiredCalled reads "required" from the OpenAPI document

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cucumber/godog"
 )
 
-func registerMapping(sc steps, w *world) {
-	sc.Step(`^every doctor and address of the clinic is mapped to its Docplanner counterpart$`, w.doctorsMapped)
-	sc.Step(`^every service of the clinic is on the Docplanner address of each calendar that offers it$`, w.servicesMapped)
-	sc.Step(`^every insurance of the clinic is accepted at the Docplanner address of each calendar that takes it$`, w.insurancesMapped)
-	sc.Step(`^the doctor's profile shows each service at the clinic's price and visit length$`, w.servicesPriced)
+func registerMapping(sc *godog.ScenarioContext, w *world) {
+	sc.Step(w.re(`^every doctor and address of the clinic is mapped to its Docplanner counterpart$`), w.doctorsMapped)
+	sc.Step(w.re(`^every service of the clinic is on the Docplanner address of each calendar that offers it$`), w.servicesMapped)
+	sc.Step(w.re(`^every insurance of the clinic is accepted at the Docplanner address of each calendar that takes it$`), w.insurancesMapped)
+	sc.Step(w.re(`^the doctor's profile shows each service at the clinic's price and visit length$`), w.servicesPriced)
 }
 
 type pair struct {

@@ -369,26 +369,19 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 		w.s.mock.RemoveTenant(w.clientID)
 		return ctx, err
 	})
-	st := steps{sc, s}
-	registerAuth(st, w)
-	registerActivation(st, w)
-	registerMapping(st, w)
-	registerBookings(st, w)
-	registerSchedule(st, w)
-	registerBreaks(st, w)
-	registerSummerTime(st, w)
-	registerCoverage(st, w)
-	registerWholeState(st, w)
+	registerAuth(sc, w)
+	registerActivation(sc, w)
+	registerMapping(sc, w)
+	registerBookings(sc, w)
+	registerSchedule(sc, w)
+	registerBreaks(sc, w)
+	registerSummerTime(sc, w)
+	registerCoverage(sc, w)
+	registerWholeState(sc, w)
 }
 
-// steps registers a scenario's step definitions, each pattern compiled once
-// a run rather than once a scenario.
-type steps struct {
-	sc *godog.ScenarioContext
-	s  *session
-}
-
-func (st steps) Step(pattern string, fn any) { st.sc.Step(st.s.pattern(pattern), fn) }
+// re is a step pattern, compiled once a run rather than once a scenario.
+func (w *world) re(pattern string) *regexp.Regexp { return w.s.pattern(pattern) }
 
 // pattern is a step pattern, compiled the first time the run meets it.
 func (s *session) pattern(p string) *regexp.Regexp {

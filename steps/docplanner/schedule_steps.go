@@ -3,11 +3,13 @@ package docplanner
 import (
 	"errors"
 
+	"github.com/cucumber/godog"
+
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
-func registerSchedule(sc steps, w *world) {
-	sc.Step(`^the receptionist changes the working hours of "([^"]*)" on (\w+)s to (\d\d:\d\d)-(\d\d:\d\d)$`, w.changesHours)
+func registerSchedule(sc *godog.ScenarioContext, w *world) {
+	sc.Step(w.re(`^the receptionist changes the working hours of "([^"]*)" on (\w+)s to (\d\d:\d\d)-(\d\d:\d\d)$`), w.changesHours)
 }
 
 func (w *world) changesHours(locationID, weekday, from, to string) error {

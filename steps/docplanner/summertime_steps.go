@@ -3,11 +3,13 @@ package docplanner
 import (
 	"fmt"
 	"time"
+
+	"github.com/cucumber/godog"
 )
 
-func registerSummerTime(sc steps, w *world) {
-	sc.Step(`^the clinic's calendar spans the change to summer time$`, w.spansSummerTime)
-	sc.Step(`^Docplanner's slots at "([^"]*)" `+between+` are the clinic's working hours$`, w.platformSlotsSpan)
+func registerSummerTime(sc *godog.ScenarioContext, w *world) {
+	sc.Step(w.re(`^the clinic's calendar spans the change to summer time$`), w.spansSummerTime)
+	sc.Step(w.re(`^Docplanner's slots at "([^"]*)" `+between+` are the clinic's working hours$`), w.platformSlotsSpan)
 }
 
 // daysBeforeChange puts the scenario's today on the Wednesday before a

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cucumber/godog"
+
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/statediff"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
-func registerWholeState(sc steps, w *world) {
-	sc.Step(`^Docplanner and the partner's system agree on every booking, break and free slot of the horizon$`, w.agree)
+func registerWholeState(sc *godog.ScenarioContext, w *world) {
+	sc.Step(w.re(`^Docplanner and the partner's system agree on every booking, break and free slot of the horizon$`), w.agree)
 }
 
 // pullBudget is how long a change made on Docplanner may take to reach a
