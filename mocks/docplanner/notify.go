@@ -150,6 +150,12 @@ func (m *Mock) emit(t *tenant, name string, data map[string]any) {
 // the run's clock; after the last retry the notification is buried until
 // the partner calls release.
 func (m *Mock) deliver(ctx context.Context, t *tenant, url string, n *notification) {
+	t.mu.Lock()
+	retired := t.retired
+	t.mu.Unlock()
+	if retired {
+		return
+	}
 	n.attempts++
 	entry := m.send(ctx, t, url, n)
 	if entry.OK() {

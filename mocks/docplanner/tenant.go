@@ -41,6 +41,9 @@ type tenant struct {
 	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back
 	outage         bool // answer 503 to every API call, as during a platform incident
 	limits         rateWindow
+	// retired: the scenario that owned this tenant is over, and nothing it
+	// left pending (a PUSH retry) may reach a partner that serves another.
+	retired bool
 }
 
 type facility struct {

@@ -360,6 +360,9 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
 		return ctx, w.begin(ctx, scn.Name)
 	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		return ctx, w.s.mock.Retire(w.clientID)
+	})
 	registerAuth(sc, w)
 	registerActivation(sc, w)
 	registerMapping(sc, w)
