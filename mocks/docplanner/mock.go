@@ -172,16 +172,10 @@ func (m *Mock) AddTenant(clientID, secret string, f *fixture.Fixture) {
 	}
 }
 
-// RemoveTenant forgets a tenant and its tokens; retries of its PUSH
-// notifications due later are not sent.
+// RemoveTenant forgets a tenant and its tokens.
 func (m *Mock) RemoveTenant(clientID string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if t, ok := m.tenants[clientID]; ok {
-		t.mu.Lock()
-		t.removed = true
-		t.mu.Unlock()
-	}
 	delete(m.tenants, clientID)
 	for tok, info := range m.tokens {
 		if info.clientID == clientID {

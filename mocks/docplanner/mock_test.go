@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,4 +224,24 @@ func (v *env) slotStart(t *testing.T) time.Time {
 	require.NoError(t, err)
 	now := v.clock.Now().In(f.Location())
 	return time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, f.Location())
+}
+
+// TestARetiredTenantDeliversNothing: a retry its scenario left pending must
+// not reach the partner once the scenario is over.
+func TestARetiredTenantDeliversNothing(t *testing.T) {
+	var got atomic.Int32
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		got.Add(1)
+		w.WriteHeader(http.StatusInternalServerError) // so the mock retries
+	}))
+	defer partner.Close()
+	v := newEnv(t, docplanner.Options{})
+	api, _ := v.feed(t)
+	api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "push", "url": partner.URL}).Expect().Status(204)
+	_, err := v.mock.PatientBooks("alpha", "3001", v.slotStart(t), docplanner.Patient{Name: "A", Phone: "+48111"})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, got.Load(), "the first delivery")
+	require.NoError(t, v.mock.Retire("alpha"))
+	v.clock.Advance(time.Hour)
+	assert.EqualValues(t, 1, got.Load(), "no retry after the scenario ended")
 }

@@ -150,6 +150,12 @@ func (m *Mock) emit(t *tenant, name string, data map[string]any) {
 // the run's clock; after the last retry the notification is buried until
 // the partner calls release.
 func (m *Mock) deliver(ctx context.Context, t *tenant, url string, n *notification) {
+	t.mu.Lock()
+	retired := t.retired
+	t.mu.Unlock()
+	if retired {
+		return
+	}
 	n.attempts++
 	entry := m.send(ctx, t, url, n)
 	if entry.OK() {
@@ -163,9 +169,9 @@ func (m *Mock) deliver(ctx context.Context, t *tenant, url string, n *notificati
 	}
 	m.opts.Clock.AfterFunc(m.opts.PushRetries[n.attempts-1], func() {
 		t.mu.Lock()
-		current, gone := t.notify, t.removed
+		current := t.notify
 		t.mu.Unlock()
-		if current.model != ModelPush || gone {
+		if current.model != ModelPush {
 			return
 		}
 		m.deliver(context.Background(), t, current.url, n)

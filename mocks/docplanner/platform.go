@@ -282,6 +282,13 @@ func (m *Mock) ExpireTokens(clientID string) {
 	}
 }
 
+// Retire ends a tenant's deliveries: its scenario is over, and a retry it
+// left pending must not reach the partner, which now serves another tenant
+// with the same address ids. Its state stays for the report.
+func (m *Mock) Retire(clientID string) error {
+	return m.with(clientID, func(t *tenant) { t.retired = true })
+}
+
 func (m *Mock) with(clientID string, fn func(*tenant)) error {
 	t, err := m.tenant(clientID)
 	if err != nil {

@@ -363,11 +363,8 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
 		return ctx, w.begin(ctx, scn.Name)
 	})
-	// A scenario's client ends with it: a PUSH retry of its notifications
-	// must not reach the partner once it serves the next scenario's clinic.
 	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
-		w.s.mock.RemoveTenant(w.clientID)
-		return ctx, err
+		return ctx, w.s.mock.Retire(w.clientID)
 	})
 	registerAuth(sc, w)
 	registerActivation(sc, w)
