@@ -559,7 +559,7 @@ func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
 	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner shows the clinic's visit at %s %s", locationID, w.fmtTime(start))
 	return w.within(w.s.budget, what, func() (bool, string) {
 		found, _ := w.platformBookingAt(l, start)
-		return found, "getBookings has no booked visit there; " + w.evidence(w.changeMark)
+		return explain(found, func() string { return "getBookings has no booked visit there; " + w.evidence(w.changeMark) })
 	})
 }
 
@@ -617,7 +617,9 @@ func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {
 	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner no longer has a booked visit at %s %s", locationID, w.fmtTime(start))
 	return w.within(w.s.budget, what, func() (bool, string) {
 		found, id := w.platformBookingAt(l, start)
-		return !found, fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
+		return explain(!found, func() string {
+			return fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
+		})
 	})
 }
 
@@ -645,7 +647,9 @@ func (w *world) platformOffers(locationID, weekday, hhmm string) error {
 		if err != nil {
 			return false, err.Error()
 		}
-		return ok, "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)
+		return explain(ok, func() string {
+			return "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)
+		})
 	})
 }
 

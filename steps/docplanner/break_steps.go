@@ -138,7 +138,9 @@ func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to
 			for _, b := range a.Breaks {
 				found = found || (b.Since.Equal(since) && b.Till.Equal(till))
 			}
-			return found == want, fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
+			return explain(found == want, func() string {
+				return fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
+			})
 		})
 	}
 }
@@ -162,7 +164,7 @@ func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to stri
 			for _, b := range bs {
 				found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
 			}
-			return found == want, fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries())
+			return explain(found == want, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) })
 		})
 	}
 }

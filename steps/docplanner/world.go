@@ -245,6 +245,15 @@ func (w *world) withinBy(waiter clock.Waiter, budget time.Duration, what string,
 	return nil
 }
 
+// explain is a wait's condition and, only when it does not hold, why: the
+// why reads the run's journal, which on a shared mock is long.
+func explain(ok bool, why func() string) (bool, string) {
+	if ok {
+		return true, ""
+	}
+	return false, why()
+}
+
 func (w *world) fmtTime(t time.Time) string {
 	return t.In(w.s.loc).Format("Mon 2006-01-02 15:04 -07:00")
 }
