@@ -16,6 +16,7 @@ Feature: Deleting the key
     Then the partner refused that itself, saying it is "deleted"
     When the partner synchronises
     Then the partner made no call to DIKIDI after the deletion
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: The partner notices the deletion even when the last event is lost
     Given the network loses the next "key.state_changed" event on its way to the partner
@@ -25,3 +26,4 @@ Feature: Deleting the key
     When the partner synchronises again
     And the partner's staff try to add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     Then the partner made at most one call to DIKIDI after the deletion
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon

@@ -13,6 +13,7 @@ Feature: Records, both ways
     When a client books a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
     Then the partner received the "record.created" event
     And within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: A record moved and then cancelled in DIKIDI is moved and cancelled at the partner
     Given a client booked a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
@@ -21,11 +22,13 @@ Feature: Records, both ways
     And within the latency budget the partner shows no active record with Olga Kim on Thursday at 16:00
     When the salon's staff cancel that record in DIKIDI
     Then within the latency budget the partner shows no active record with Olga Kim on Thursday at 17:30
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: A record the partner adds appears in DIKIDI
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     Then within the latency budget DIKIDI shows a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 made by the partner
     And DIKIDI no longer offers Anna Smirnova on Tuesday at 16:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: A record the partner moves and cancels changes in DIKIDI
     Given the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
@@ -34,6 +37,7 @@ Feature: Records, both ways
     And within the latency budget DIKIDI shows no active record with Anna Smirnova on Tuesday at 16:00
     When the partner's staff cancel that record
     Then within the latency budget DIKIDI shows no active record with Anna Smirnova on Tuesday at 17:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: Time the partner occupies is blocked in DIKIDI, and freed when released
     When the partner's staff occupy Dmitry Orlov's time on Friday from 16:00 to 17:00
@@ -41,6 +45,7 @@ Feature: Records, both ways
     And DIKIDI no longer offers Dmitry Orlov on Friday at 16:00
     When the partner's staff release that time
     Then within the latency budget DIKIDI offers Dmitry Orlov on Friday at 16:00 again
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: An event delivered twice is applied once
     Given the network loses the partner's answer to the next "record.created" event
@@ -48,6 +53,7 @@ Feature: Records, both ways
     And 2 minutes pass
     Then DIKIDI delivered the "record.created" event twice
     And the partner shows exactly one record with Olga Kim on Thursday at 16:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: Events that arrive out of order leave the newest state
     Given the network loses the next "record.created" event on its way to the partner
@@ -57,9 +63,11 @@ Feature: Records, both ways
     Then DIKIDI delivered the "record.created" event after the "record.updated" event
     And within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 17:30
     And the partner shows no active record with Olga Kim on Thursday at 16:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: A record is not made twice when DIKIDI's answer to the partner is lost
     Given the network loses DIKIDI's answer to the partner's next change
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     Then DIKIDI has exactly one record of the partner with Anna Smirnova on Tuesday at 16:00
     And the partner's record is linked to that DIKIDI record
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon

@@ -378,10 +378,10 @@ func TestMasking(t *testing.T) {
 		listPhone, cardPhone     string
 		recordPhone, listSurname any
 	}{
-		{"everything shown", perms("all", "everywhere", true), nil, []int{401, 402, 403, 404, 405}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
-		{"phones hidden in the list only", perms("all", "except_client_list", true), nil, []int{401, 402, 403, 404, 405}, "+7********01", "+79161234501", "+79161234501", "Volkova"},
-		{"nothing shown", perms("all", "none", false), nil, []int{401, 402, 403, 404, 405}, "+7********01", "+7********01", "+7********01", nil},
-		{"own clients", perms("own", "everywhere", true), ptr(int64(201)), []int{401, 404, 405}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
+		{"everything shown", perms("all", "everywhere", true), nil, []int{401, 402, 403, 404, 405, 406}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
+		{"phones hidden in the list only", perms("all", "except_client_list", true), nil, []int{401, 402, 403, 404, 405, 406}, "+7********01", "+79161234501", "+79161234501", "Volkova"},
+		{"nothing shown", perms("all", "none", false), nil, []int{401, 402, 403, 404, 405, 406}, "+7********01", "+7********01", "+7********01", nil},
+		{"own clients", perms("own", "everywhere", true), ptr(int64(201)), []int{401, 404, 405, 406}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

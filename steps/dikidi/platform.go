@@ -72,7 +72,8 @@ type session struct {
 	relay   *relay
 	driver  driver.Driver
 	partner string
-	fixture *dikidifixture.Fixture // the salon's week, placed after the run clock's now
+	fixture *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
+	loc     *time.Location         // the salon's zone
 	waiter  clock.Waiter
 	budget  time.Duration
 	servers wiring.Servers
@@ -122,6 +123,9 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		}
 	}
 	if s.fixture, err = base.WeekAfter(s.clock.Now()); err != nil {
+		return nil, err
+	}
+	if s.loc, err = s.fixture.Location(); err != nil {
 		return nil, err
 	}
 	if s.smtp, err = smtptest.Start(smtptest.Options{}); err != nil {
@@ -290,6 +294,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerPause(sc, w)
 	registerDeletion(sc, w)
 	registerDelivery(sc, w)
+	registerState(sc, w)
 }
 
 // relay stands in front of each scenario's Path: DIKIDI posts to the relay,

@@ -12,8 +12,8 @@ import (
 )
 
 const (
-	svcMasterDay = `"([^"]*)" with (\w+ \w+) on (\w+) at (\d\d:\d\d)`
-	masterDay    = `(\w+ \w+) on (\w+) at (\d\d:\d\d)`
+	svcMasterDay = `"([^"]*)" with (\w+ \w+) on ` + day + ` at (\d\d:\d\d)`
+	masterDay    = `(\w+ \w+) on ` + day + ` at (\d\d:\d\d)`
 	forClient    = ` for "([^"]*)" "([^"]*)"`
 	asClient     = ` online as "([^"]*)" "([^"]*)"`
 	budgetOpt    = `(within the latency budget )?`
@@ -22,14 +22,14 @@ const (
 func registerRecords(sc *godog.ScenarioContext, w *world) {
 	// the partner's staff
 	sc.Step(`^the partner's staff (try to )?(?:add|added) (?:a|an) `+svcMasterDay+forClient+`$`, w.staffAdds)
-	sc.Step(`^the partner's staff (try to )?move that record to (\w+) at (\d\d:\d\d)$`, w.staffMoves)
+	sc.Step(`^the partner's staff (try to )?move that record to `+day+` at (\d\d:\d\d)$`, w.staffMoves)
 	sc.Step(`^the partner's staff (try to )?cancel that record$`, w.staffCancels)
-	sc.Step(`^the partner's staff (try to )?occupy (\w+ \w+)'s time on (\w+) from (\d\d:\d\d) to (\d\d:\d\d)$`, w.staffOccupies)
+	sc.Step(`^the partner's staff (try to )?occupy (\w+ \w+)'s time on `+day+` from (\d\d:\d\d) to (\d\d:\d\d)$`, w.staffOccupies)
 	sc.Step(`^the partner's staff release that time$`, w.staffReleases)
 	sc.Step(`^the partner synchronises(?: again)?$`, w.partnerSyncs)
 	// the salon's side
 	sc.Step(`^a client (?:books|booked) (?:a|an) `+svcMasterDay+asClient+`$`, w.clientBooks)
-	sc.Step(`^the salon's staff move that record to (\w+) at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
+	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
 	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
 	sc.Step(`^the network loses the next "([^"]*)" event on its way to the partner$`, func(name string) error {
 		return w.s.mock.DropNextEvents(w.company, w.key.ID, 1, name)
@@ -51,7 +51,7 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	// checks on DIKIDI
 	sc.Step(`^within the latency budget DIKIDI shows (?:a|an) `+svcMasterDay+` made by the partner$`, w.platformShows)
 	sc.Step(`^within the latency budget DIKIDI shows no active record with `+masterDay+`$`, w.platformShowsNone)
-	sc.Step(`^within the latency budget DIKIDI shows (\w+ \w+)'s time occupied on (\w+) from (\d\d:\d\d) to (\d\d:\d\d)$`, w.platformOccupied)
+	sc.Step(`^within the latency budget DIKIDI shows (\w+ \w+)'s time occupied on `+day+` from (\d\d:\d\d) to (\d\d:\d\d)$`, w.platformOccupied)
 	sc.Step(`^DIKIDI no longer offers `+masterDay+`$`, w.platformNotOffered)
 	sc.Step(`^within the latency budget DIKIDI offers `+masterDay+` again$`, w.platformOffered)
 	sc.Step(`^DIKIDI has exactly one record of the partner with `+masterDay+`$`, w.platformExactlyOne)
