@@ -71,7 +71,7 @@ func tags(scenarios []string) string {
 // flowNames are how failure reasons start: every reason names its flow.
 var flowNames = []string{
 	"activation", "permissions", "masking", "records (DIKIDI → partner)", "records (partner → DIKIDI)", "events",
-	"schedule (DIKIDI → partner)", "schedule (partner → DIKIDI)", "pause", "deletion", "delivery",
+	"schedule (DIKIDI → partner)", "schedule (partner → DIKIDI)", "pause", "deletion", "delivery", "whole state",
 }
 
 // catches says which scenarios each fault must fail (it may fail others).

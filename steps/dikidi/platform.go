@@ -295,6 +295,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerDeletion(sc, w)
 	registerDelivery(sc, w)
 	registerState(sc, w)
+	registerTries(sc, w)
 }
 
 // relay stands in front of each scenario's Path: DIKIDI posts to the relay,

@@ -15,7 +15,7 @@ const hours = `(\d\d:\d\d)-(\d\d:\d\d)`
 func registerSchedule(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the partner shows DIKIDI's working hours for every master and day$`, w.partnerWeek)
 	sc.Step(`^within the latency budget the partner offers the same free times as DIKIDI for "([^"]*)" with (\w+ \w+) on `+day+`$`, w.sameFreeTimes)
-	sc.Step(`^the salon's staff give (\w+ \w+) the day off on `+day+` in DIKIDI$`, func(master, weekday string) error {
+	sc.Step(`^the salon's staff (?:give|gave) (\w+ \w+) the day off on `+day+` in DIKIDI$`, func(master, weekday string) error {
 		return w.salonSetsHours(master, weekday, "", "")
 	})
 	sc.Step(`^the salon's staff set (\w+ \w+)'s hours on `+day+` to `+hours+` in DIKIDI$`, w.salonSetsHours)

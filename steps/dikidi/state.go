@@ -354,53 +354,44 @@ func oneOf(card, list, got string) string {
 // conduct -----------------------------------------------------------------------------
 
 // conduct adds what the partner did after it learned that the key is paused
-// (a record write) or deleted (any call). It learns from the accepted
-// key.state_changed event or from DIKIDI's first refusal for the state,
-// whichever comes first; DIKIDI refuses every such call after that too.
+// (a record write) or deleted (any call).
 func (s sides) conduct(t *statediff.Table, k mock.KeyView) {
-	code, writesOnly := "", false
+	what := "record changes"
 	switch k.State {
 	case mock.StatePaused:
-		code, writesOnly = "KEY_PAUSED", true
 	case mock.StateDeleted:
-		code = "KEY_DELETED"
+		what = "calls"
 	default:
 		return
 	}
-	tenant := mock.KeyTenant(s.company, s.keyID)
-	es := s.journal.Select(func(e journal.Entry) bool { return e.Seq > k.StateSeq && e.Tenant == tenant })
-	learned := false
-	var after []string
-	for _, e := range es {
-		switch {
-		case e.Direction == journal.Outbound:
-			learned = learned || (e.Operation == "event:"+mock.EventKeyStateChanged && e.OK() && eventState(e.RequestBody) == k.State)
-		case errorCode(e.ResponseBody) != code:
-		case !learned:
-			learned = true
-		case !writesOnly || recordWrites[e.Operation]:
-			after = append(after, e.Operation)
+	if after := s.afterKnowing(k); len(after) > 0 {
+		ops := make([]string, 0, len(after))
+		for _, e := range after {
+			ops = append(ops, e.Operation)
 		}
-	}
-	if len(after) > 0 {
-		what := "calls"
-		if writesOnly {
-			what = "record changes"
-		}
-		t.Differ("the key", fmt.Sprintf("%s after the partner knew it was %s", what, k.State), "none", fmt.Sprintf("%d (%s)", len(after), strings.Join(tail(after, 6), ", ")))
+		t.Differ("the key", fmt.Sprintf("%s after the partner knew it was %s", what, k.State), "none", fmt.Sprintf("%d (%s)", len(after), strings.Join(tail(ops, 6), ", ")))
 	}
 }
 
-func eventState(body []byte) string {
-	var ev struct {
-		Data struct {
-			State string `json:"state"`
-		} `json:"data"`
+// afterKnowing are the partner's calls that a paused key (record writes) or
+// a deleted one (any call) no longer allows, made after DIKIDI first refused
+// one for the state. That refusal tells the partner at the latest; the
+// key.state_changed event may tell it earlier, but a partner may accept an
+// event at once and apply the events queued before it first, calling DIKIDI
+// for them, so the event alone does not mark the moment.
+func (s sides) afterKnowing(k mock.KeyView) []journal.Entry {
+	code := map[string]string{mock.StatePaused: "KEY_PAUSED", mock.StateDeleted: "KEY_DELETED"}[k.State]
+	if code == "" {
+		return nil
 	}
-	if json.Unmarshal(body, &ev) != nil {
-		return "" // not an event a partner could have learned from
+	tenant := mock.KeyTenant(s.company, s.keyID)
+	es := s.journal.Select(func(e journal.Entry) bool {
+		return e.Seq > k.StateSeq && e.Tenant == tenant && e.Direction == journal.Inbound && errorCode(e.ResponseBody) == code
+	})
+	if len(es) == 0 {
+		return nil
 	}
-	return ev.Data.State
+	return es[1:]
 }
 
 func errorCode(body []byte) string {

@@ -33,6 +33,7 @@ type world struct {
 
 	actErr  error // the partner's staff's last action
 	actMark int64 // journal sequence just before it
+	tries   []try // a table of changes tried one after another
 
 	record     string // the partner's id of "that record" (made by its staff), or ""
 	dikidiID   int64  // DIKIDI's id of "that record"
