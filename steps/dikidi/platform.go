@@ -46,6 +46,10 @@ type Platform struct {
 	// Variant starts the bundled reference partner's alternative build
 	// (refpartner.VariantAlt): correct, but different in every incidental way.
 	Variant string
+
+	// wrap, for tests, stands in front of the bundled partner's driver (to
+	// rewrite its views into other shapes the contract allows, say).
+	wrap func(http.Handler) http.Handler
 }
 
 func (Platform) Name() string { return "dikidi" }
@@ -160,7 +164,11 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 			s.Close()
 			return nil, err
 		}
-		paddr, err := s.servers.Serve("127.0.0.1:0", ref)
+		var h http.Handler = ref
+		if p.wrap != nil {
+			h = p.wrap(ref)
+		}
+		paddr, err := s.servers.Serve("127.0.0.1:0", h)
 		if err != nil {
 			s.Close()
 			return nil, err

@@ -270,26 +270,44 @@ func (w *world) fixtureClient(full string) (dikidifixture.Client, error) {
 	return dikidifixture.Client{}, fmt.Errorf("the salon has no client %q (it has %s)", full, strings.Join(names, ", "))
 }
 
+// inDIKIDI is DIKIDI's id of "that record", for the salon's staff to change it.
+func (w *world) inDIKIDI() (int64, error) {
+	if w.dikidiID == 0 {
+		return 0, fmt.Errorf("records (partner → DIKIDI): the salon's staff cannot change the partner's record %s in DIKIDI: it never reached DIKIDI (its add-record action gave no DIKIDI id); %s", w.record, w.evidence(0))
+	}
+	w.changeMark = w.mark()
+	return w.dikidiID, nil
+}
+
 func (w *world) salonMoves(weekday, hhmm string) error {
 	start, err := w.at(weekday, hhmm)
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.mark()
-	_, err = w.s.mock.Move(w.company, w.dikidiID, start, 0)
+	id, err := w.inDIKIDI()
+	if err != nil {
+		return err
+	}
+	_, err = w.s.mock.Move(w.company, id, start, 0)
 	return err
 }
 
 func (w *world) salonConfirms() error {
-	w.changeMark = w.mark()
+	id, err := w.inDIKIDI()
+	if err != nil {
+		return err
+	}
 	confirmed := mock.StatusConfirmed
-	_, err := w.s.mock.Edit(w.company, w.dikidiID, mock.RecordChange{Status: &confirmed})
+	_, err = w.s.mock.Edit(w.company, id, mock.RecordChange{Status: &confirmed})
 	return err
 }
 
 func (w *world) salonCancels() error {
-	w.changeMark = w.mark()
-	_, err := w.s.mock.Cancel(w.company, w.dikidiID, "Client called the salon")
+	id, err := w.inDIKIDI()
+	if err != nil {
+		return err
+	}
+	_, err = w.s.mock.Cancel(w.company, id, "Client called the salon")
 	return err
 }
 

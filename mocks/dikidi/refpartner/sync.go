@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,6 +154,9 @@ func (p *Partner) readAll(ctx context.Context, s *session) error {
 	for _, raw := range days.List {
 		p.storeDay(s, raw)
 	}
+	if p.faults["repeats-first-week-hours"] {
+		p.repeatFirstWeek(s)
+	}
 	q := s.week()
 	q.Set("include_cancelled", "true")
 	var records struct {
@@ -246,7 +250,7 @@ func (p *Partner) refreshFree(ctx context.Context, s *session, masterID int64, d
 	}
 	seen := map[string]bool{}
 	for _, date := range dates {
-		if date == "" || seen[date] || !s.inWeek(date) {
+		if date == "" || seen[date] || !p.refreshable(s, date) {
 			continue
 		}
 		seen[date] = true
@@ -259,6 +263,50 @@ func (p *Partner) refreshFree(ctx context.Context, s *session, masterID int64, d
 				s.lastError = "refreshing free times: " + err.Error()
 				return
 			}
+		}
+	}
+}
+
+// refreshable is a date of the horizon whose free times a change makes the
+// connector re-read (two faults get the horizon's end wrong).
+func (p *Partner) refreshable(s *session, date string) bool {
+	days := s.fx.Days
+	switch {
+	case p.faults["refreshes-first-week-only"]:
+		days = min(days, 7)
+	case p.faults["horizon-one-day-short"]:
+		days--
+	}
+	d, err := time.ParseInLocation(time.DateOnly, date, s.loc)
+	return err == nil && !d.Before(s.monday) && d.Before(s.monday.AddDate(0, 0, days))
+}
+
+// repeatFirstWeek is a fault: the first week's hours stand for every later
+// week of the horizon.
+func (p *Partner) repeatFirstWeek(s *session) {
+	for _, d := range s.days {
+		date, err := time.ParseInLocation(time.DateOnly, d.Date, s.loc)
+		if err != nil || date.Before(s.monday) || !date.Before(s.monday.AddDate(0, 0, 7)) {
+			continue
+		}
+		for later := date.AddDate(0, 0, 7); s.inWeek(later.Format(time.DateOnly)); later = later.AddDate(0, 0, 7) {
+			weeks := int(later.Sub(date).Hours()/24) / 7
+			shift := func(v string) string {
+				t, err := time.Parse(timeLayout, v)
+				if err != nil {
+					return v
+				}
+				return s.fmt(t.AddDate(0, 0, 7*weeks))
+			}
+			x := &day{MasterID: d.MasterID, Date: later.Format(time.DateOnly), Working: d.Working, Breaks: []interval{}}
+			if d.WorkFrom != nil && d.WorkTo != nil {
+				f, t := shift(*d.WorkFrom), shift(*d.WorkTo)
+				x.WorkFrom, x.WorkTo = &f, &t
+			}
+			for _, b := range d.Breaks {
+				x.Breaks = append(x.Breaks, interval{From: shift(b.From), To: shift(b.To)})
+			}
+			s.days[fmt.Sprintf("%d|%s", x.MasterID, x.Date)] = x
 		}
 	}
 }
@@ -291,7 +339,7 @@ type dikidiClient struct {
 // masked phone stays masked.
 func (p *Partner) row(c dikidiClient) *clientRow {
 	r := &clientRow{DikidiID: c.ID, Name: c.Name, Surname: c.Surname, Phone: c.Phone, Masked: append([]string{}, c.Masked...)}
-	if r.Surname == nil && p.faults["surname-placeholder"] {
+	if r.Surname == nil && slices.Contains(c.Masked, "surname") && p.faults["surname-placeholder"] {
 		dash := "-"
 		r.Surname = &dash
 		r.Masked = removeItem(r.Masked, "surname")
@@ -364,8 +412,11 @@ func (p *Partner) storeRecord(s *session, raw json.RawMessage, blind bool) *rec 
 	r.Client = nil
 	if d.Client != nil {
 		r.Client = p.row(*d.Client)
-		if _, known := s.clients[d.Client.ID]; !known {
+		if listed, known := s.clients[d.Client.ID]; !known {
 			s.clients[d.Client.ID] = p.row(*d.Client)
+		} else if p.faults["record-clients-from-list"] {
+			c := *listed
+			r.Client = &c
 		}
 	}
 	return r
