@@ -147,7 +147,8 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 		if data.Previous != nil && !p.faults["refreshes-new-master-only"] {
 			spots = append(spots, spot{data.Previous.MasterID, data.Previous.Start.In(s.loc).Format(time.DateOnly)})
 		}
-		r := p.storeRecord(s, data.Record, ev.Event == "record.created" && p.faults["applies-duplicates"])
+		// with the fault, a record from elsewhere is inserted unlooked-at; its own it finds by external_id
+		r := p.storeRecord(s, data.Record, ev.Event == "record.created" && ev.Source != "this_key" && p.faults["applies-duplicates"])
 		switch {
 		case r == nil:
 		case before == nil && ev.Event == "record.created" && p.faults["new-records-without-services"]:

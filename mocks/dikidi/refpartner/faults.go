@@ -39,7 +39,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"sends-first-service-only", "sends only the first service of a record its staff add with several, so DIKIDI books a shorter record"},
 	{"cancel-not-exported", "cancels records in its own system only: DIKIDI keeps them booked"},
 	{"occupy-not-exported", "blocks time in its own system only, without occupying it in DIKIDI"},
-	{"applies-duplicates", "applies an event delivered twice twice: a redelivered record.created becomes a second record"},
+	{"applies-duplicates", "applies an event delivered twice twice: a redelivered record.created of a record made in DIKIDI becomes a second record"},
 	{"ignores-sequence", "applies events in the order they arrive, so a late record.created undoes a newer change"},
 	{"no-external-id", "creates records without external_id, so retrying after a lost answer cannot be recognised"},
 	// schedule
