@@ -2,6 +2,9 @@ package dikidi_test
 
 import (
 	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -110,4 +113,46 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestTestDesignNamesScenariosThatExist: every scenario and test the test
+// design (docs/test-design-dikidi.md) names in its tables exists, so the
+// design cannot claim coverage the features do not have.
+func TestTestDesignNamesScenariosThatExist(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/test-design-dikidi.md")
+	require.NoError(t, err)
+	known := map[string]bool{}
+	for _, sc := range scenarios(t) {
+		known[sc.Name], known[sc.Title] = true, true
+	}
+	tests := map[string]bool{}
+	files, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	testFunc := regexp.MustCompile(`(?m)^func (Test\w+)\(t \*testing\.T\)`)
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, m := range testFunc.FindAllStringSubmatch(string(src), -1) {
+			tests[m[1]] = true
+		}
+	}
+	named := regexp.MustCompile("`([^`]+)`")
+	rows := 0
+	for _, line := range strings.Split(string(doc), "\n") {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		if !strings.HasPrefix(strings.TrimSpace(line), "|") || len(cells) < 2 {
+			continue
+		}
+		for _, m := range named.FindAllStringSubmatch(cells[len(cells)-1], -1) {
+			name := m[1]
+			switch {
+			case strings.HasPrefix(name, "Test"):
+				assert.True(t, tests[name], "the test design names the test %s, which does not exist", name)
+			case strings.ContainsAny(name, " "):
+				rows++
+				assert.True(t, known[name], "the test design names the scenario %q, which the features do not have", name)
+			}
+		}
+	}
+	assert.Positive(t, rows, "the test design names no scenario")
 }
