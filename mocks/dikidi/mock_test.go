@@ -86,6 +86,7 @@ type env struct {
 	smtp   *smtptest.Server
 	path   *pathServer
 	monday time.Time
+	url    string // where the mock listens
 }
 
 func newEnv(t *testing.T) *env {
@@ -105,7 +106,7 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
-	return &env{mock: m, clock: clk, e: httpexpect.Default(t, srv.URL), fx: fx, smtp: relay, path: newPath(t), monday: monday}
+	return &env{mock: m, clock: clk, e: httpexpect.Default(t, srv.URL), fx: fx, smtp: relay, path: newPath(t), monday: monday, url: srv.URL}
 }
 
 // at is a local time on a weekday (1 Monday) of the fixture's week.
