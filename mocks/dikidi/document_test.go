@@ -148,7 +148,9 @@ func requests() map[string]request {
 	rec := func(v *env) any {
 		return map[string]any{"master_id": 201, "service_ids": []int{301}, "start": v.rfc(3, "16:00"), "client": map[string]any{"id": 401}}
 	}
-	occ := func(v *env) any { return map[string]any{"master_id": 203, "start": v.rfc(5, "16:00"), "end": v.rfc(5, "17:00")} }
+	occ := func(v *env) any {
+		return map[string]any{"master_id": 203, "start": v.rfc(5, "16:00"), "end": v.rfc(5, "17:00")}
+	}
 	day := func(v *env) any { return map[string]any{"working": false} }
 	none := func(*env) any { return nil }
 	return map[string]request{
@@ -168,10 +170,10 @@ func requests() map[string]request {
 		"listKeyDeliveries": {"GET", owner + "/access-keys/7001/deliveries", none},
 		"listOutboxEmails":  {"GET", owner + "/emails", none},
 		"ownerCreateRecord": {"POST", owner + "/records", rec}, "ownerOccupyTime": {"POST", owner + "/occupied-times", occ},
-		"ownerUpdateRecord": {"PATCH", owner + "/records/501", func(*env) any { return map[string]any{"comment": "x"} }},
-		"ownerCancelRecord": {"POST", owner + "/records/501/cancel", none},
-		"ownerCreateClient": {"POST", owner + "/clients", func(*env) any { return map[string]any{"name": "Pavel", "phone": "+79031112233"} }},
-		"ownerUpdateClient": {"PATCH", owner + "/clients/401", func(*env) any { return map[string]any{"name": "Ira"} }},
+		"ownerUpdateRecord":   {"PATCH", owner + "/records/501", func(*env) any { return map[string]any{"comment": "x"} }},
+		"ownerCancelRecord":   {"POST", owner + "/records/501/cancel", none},
+		"ownerCreateClient":   {"POST", owner + "/clients", func(*env) any { return map[string]any{"name": "Pavel", "phone": "+79031112233"} }},
+		"ownerUpdateClient":   {"PATCH", owner + "/clients/401", func(*env) any { return map[string]any{"name": "Ira"} }},
 		"ownerUpdateSchedule": {"PUT", owner + "/schedule/203/2030-01-08", day},
 	}
 }
