@@ -17,7 +17,7 @@ Feature: Activating the access key
     When the partner activates the key
     Then DIKIDI shows the key as "active"
     And the partner reports the key as "active"
-    And the partner received the "key.state_changed" event
+    And the partner accepted the "key.state_changed" event at its Path, if it has one
     And the partner shows the salon's records of the week
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 

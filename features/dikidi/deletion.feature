@@ -10,7 +10,7 @@ Feature: Deleting the key
   Scenario: The partner stops and says the link is gone when the key is deleted
     When the business deletes the key
     Then DIKIDI shows the key as "deleted"
-    And the partner received the "key.state_changed" event
+    And the partner accepted the "key.state_changed" event at its Path, if it has one
     And within the latency budget the partner reports the key as "deleted"
     When the partner's staff try to add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     Then the partner refused that itself, saying it is "deleted"

@@ -11,7 +11,7 @@ Feature: Records, both ways
 
   Scenario Outline: A <service> booked online with <master> on <day> reaches the partner
     When a client books a "<service>" with <master> on <day> at <time> online as "Pavel Sokolov" "+79031112233"
-    Then the partner received the "record.created" event
+    Then the partner accepted the "record.created" event at its Path, if it has one
     And within the latency budget the partner shows a "<service>" with <master> on <day> at <time>
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
@@ -22,7 +22,7 @@ Feature: Records, both ways
 
   Scenario: A record the salon's staff enter in DIKIDI for a client it knows reaches the partner
     When the salon's staff book a "Women's haircut" with Anna Smirnova on Tuesday of the second week at 17:00 for their client "Irina Volkova"
-    Then the partner received the "record.created" event
+    Then the partner accepted the "record.created" event at its Path, if it has one
     And within the latency budget the partner shows a "Women's haircut" with Anna Smirnova on Tuesday of the second week at 17:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 

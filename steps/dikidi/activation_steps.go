@@ -31,7 +31,7 @@ func registerActivation(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^(within the latency budget )?the partner reports the key as "([^"]*)"$`, w.partnerKeyState)
 	sc.Step(`^the partner reports the key as "([^"]*)" with an error naming "([^"]*)"$`, w.partnerKeyStateWithError)
 	sc.Step(`^DIKIDI has sent no event to the partner$`, w.noEvents)
-	sc.Step(`^the partner received the "([^"]*)" event$`, w.received)
+	sc.Step(`^the partner accepted the "([^"]*)" event at its Path, if it has one$`, w.received)
 	sc.Step(`^DIKIDI refused the activation with "([^"]*)"$`, w.activationRefused)
 	sc.Step(`^the partner shows the salon's records of the week$`, w.weekRecords)
 }
@@ -123,14 +123,18 @@ func (w *world) partnerKeyStateWithError(words, text string) error {
 
 func (w *world) noEvents() error {
 	if es := w.events(0); len(es) > 0 {
-		return fmt.Errorf("activation: DIKIDI sent events for a key awaiting activation: %s", w.deliveries(0))
+		return fmt.Errorf("events: DIKIDI sent events it should not have (the key awaits activation, or has no Path): %s", w.deliveries(0))
 	}
 	return nil
 }
 
 // received waits until DIKIDI delivered an event of that name since the
-// scenario's last change and the partner accepted it.
+// scenario's last change and the partner accepted it; to a partner that gave
+// no Path, DIKIDI must have sent nothing.
 func (w *world) received(name string) error {
+	if !w.s.withPath() {
+		return w.noEvents()
+	}
 	what := fmt.Sprintf("events: the partner accepted a %q event", name)
 	return w.within(w.s.budget, what, func() (bool, string) {
 		for _, e := range w.events(w.changeMark) {

@@ -66,6 +66,26 @@ func (Platform) Documents() map[string][]byte {
 
 func (Platform) Faults() []runner.Fault { return refpartner.Faults() }
 
+// Capabilities are what DIKIDI leaves to the partner: the key's Path is
+// optional (seed 003: only the name and the access type are required, and
+// ProDoctorov's own instructions fill in neither Path nor e-mail), so a
+// partner may take no events and read DIKIDI instead.
+func (Platform) Capabilities() []runner.Capability {
+	return []runner.Capability{
+		{Name: capEvents, Values: []string{eventsAtPath, eventsNone},
+			About: "whether the partner takes DIKIDI's events at a Path entered on the key, or gives no Path and reads DIKIDI instead"},
+	}
+}
+
+const (
+	capEvents    = "events"
+	eventsAtPath = "path"
+	eventsNone   = "none"
+	// pollEvery is how often the bundled partner without a Path reads DIKIDI
+	// (on the run clock, well within the default latency budget).
+	pollEvery = 10 * time.Second
+)
+
 // session is one run: a mock platform, its SMTP server, the Path relay and a partner.
 type session struct {
 	clock   *clock.Run
@@ -80,6 +100,7 @@ type session struct {
 	loc     *time.Location         // the salon's zone
 	waiter  clock.Waiter
 	budget  time.Duration
+	caps    map[string]string // the partner's choices (Capabilities)
 	servers wiring.Servers
 
 	mu        sync.Mutex
@@ -87,6 +108,9 @@ type session struct {
 	latencies []latency
 	secrets   []string
 }
+
+// withPath reports whether the partner takes events at a Path (the default).
+func (s *session) withPath() bool { return s.caps[capEvents] != eventsNone }
 
 // Journal is the run's traffic, for report.html and traffic.har.
 func (s *session) Journal() *journal.Journal { return s.journal }
@@ -115,7 +139,7 @@ type latency struct {
 // starts an SMTP server for DIKIDI's e-mails, and starts the bundled
 // reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities}
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}
@@ -159,7 +183,11 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 	s.relay.base = "http://" + raddr
 	var driverURL string
 	if cfg.Partner == nil {
-		ref, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: p.Variant})
+		opts := refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: p.Variant}
+		if !s.withPath() {
+			opts.Poll = pollEvery
+		}
+		ref, err := refpartner.New(opts)
 		if err != nil {
 			s.Close()
 			return nil, err

@@ -38,9 +38,15 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
 	sc.Step(`^the salon's staff cancel (\w+ \w+)'s record on `+day+` in DIKIDI$`, w.salonCancelsClientsRecord)
 	sc.Step(`^the network loses the next (?:(\d+) )?"([^"]*)" events? on (?:its|their) way to the partner$`, func(n, name string) error {
+		if err := w.atPath("events lost on their way to the partner's Path"); err != nil {
+			return err
+		}
 		return w.s.mock.DropNextEvents(w.company, w.key.ID, count(n), name)
 	})
 	sc.Step(`^the network loses the partner's answer to the next "([^"]*)" event$`, func(name string) error {
+		if err := w.atPath("the partner's answers to events at its Path"); err != nil {
+			return err
+		}
 		return w.s.mock.LoseNextEventAnswers(w.company, w.key.ID, 1, name)
 	})
 	sc.Step(`^the network loses DIKIDI's answer to the partner's next change$`, func() error {
@@ -475,6 +481,9 @@ func (w *world) accepted(name string) map[string][]int64 {
 }
 
 func (w *world) deliveredTwice(name string) error {
+	if err := w.atPath("events delivered again to the partner's Path"); err != nil {
+		return err
+	}
 	for _, seqs := range w.accepted(name) {
 		if len(seqs) >= 2 {
 			return nil
@@ -484,6 +493,9 @@ func (w *world) deliveredTwice(name string) error {
 }
 
 func (w *world) deliveredAfter(later, earlier string) error {
+	if err := w.atPath("the order in which events reach the partner's Path"); err != nil {
+		return err
+	}
 	first := func(name string) int64 {
 		var min int64
 		for _, seqs := range w.accepted(name) {

@@ -3,9 +3,11 @@ package dikidi_test
 import (
 	"context"
 	"os"
+	"regexp"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/runner"
@@ -54,4 +56,35 @@ func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 			require.Equal(t, len(scenarios(t)), sum.Counts.Passed)
 		})
 	}
+}
+
+// TestAPartnerWithoutAPathPassesWhatApplies: DIKIDI's key leaves the Path
+// optional, so a partner may take no events and read DIKIDI instead
+// (capability events=none; the bundled partner then polls every ten seconds
+// of the run clock). It passes every scenario but those about events at a
+// Path, which are not applicable and say why.
+func TestAPartnerWithoutAPathPassesWhatApplies(t *testing.T) {
+	aboutThePath := regexp.MustCompile(`^(the network loses (the next|the partner's answer)|DIKIDI delivered the|the partner's Path starts failing|the business entered the e-mail)`)
+	want := map[string]bool{}
+	for _, sc := range scenarios(t) {
+		for _, st := range sc.Steps {
+			if aboutThePath.MatchString(st.Text) {
+				want[sc.Name] = true
+			}
+		}
+	}
+	require.NotEmpty(t, want)
+	sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{Capabilities: map[string]string{"events": "none"}}})
+	require.NoError(t, err)
+	for _, f := range sum.Failed() {
+		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
+	}
+	got := map[string]bool{}
+	for _, na := range sum.NotApplicable() {
+		got[na.Name] = true
+		assert.Contains(t, na.Reason, "capability events: none")
+	}
+	assert.Equal(t, want, got)
+	assert.Equal(t, len(scenarios(t))-len(want), sum.Counts.Passed)
+	assert.Zero(t, sum.Extras["event_deliveries"], "no Path, no event")
 }

@@ -8,6 +8,7 @@ import (
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 )
@@ -68,8 +69,10 @@ func (w *world) createKey(spec mock.KeySpec) error {
 	if spec.Name == "" {
 		spec.Name = "Partner connector"
 	}
-	path := w.s.relay.path(w.company)
-	spec.Path = &path
+	if w.s.withPath() {
+		path := w.s.relay.path(w.company)
+		spec.Path = &path
+	}
 	k, err := w.s.mock.CreateKey(w.company, spec)
 	if err != nil {
 		return fmt.Errorf("the business could not create the key: %w", err)
@@ -100,13 +103,25 @@ func (w *world) give() error {
 	if err != nil {
 		return err
 	}
+	w.given = true
+	if !w.s.withPath() {
+		return nil // the key has no Path: DIKIDI sends nothing
+	}
 	if st.EventsURL == "" {
-		return fmt.Errorf("the partner's status view names no events_url: DIKIDI would not know where to POST events")
+		return fmt.Errorf("the partner's status view names no events_url: DIKIDI would not know where to POST events (a partner that takes no events declares the capability %s=%s)", capEvents, eventsNone)
 	}
 	w.eventsURL = st.EventsURL
 	w.s.relay.set(w.company, st.EventsURL)
-	w.given = true
 	return nil
+}
+
+// atPath ends a scenario about events at the partner's Path when the
+// partner declared it takes none.
+func (w *world) atPath(what string) error {
+	if w.s.withPath() {
+		return nil
+	}
+	return runner.NotApplicable(fmt.Sprintf("the scenario is about %s; the partner gives DIKIDI no Path and reads DIKIDI instead (capability %s: %s)", what, capEvents, eventsNone))
 }
 
 // activate asks the partner to activate its key and remembers the outcome.

@@ -71,7 +71,32 @@ func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (
 	if err := p.sync(ctx, s); err != nil {
 		return nil, err
 	}
+	p.startPolling(s)
 	return map[string]any{"key_state": s.keyState}, nil
+}
+
+// startPolling is how a partner without a Path keeps up: it reads DIKIDI
+// again every Poll until the session ends or the key is gone.
+func (p *Partner) startPolling(s *session) {
+	if p.opts.Poll <= 0 || s.poll != nil {
+		return
+	}
+	var read func()
+	read = func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.s != s || s.keyState == stateDeleted {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		// a failed read is kept in last_error by sync; the next one tries again
+		_ = p.sync(ctx, s)
+		if s.keyState != stateDeleted {
+			s.poll = p.opts.Clock.AfterFunc(p.opts.Poll, read)
+		}
+	}
+	s.poll = p.opts.Clock.AfterFunc(p.opts.Poll, read)
 }
 
 func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage) (any, *actionError) {
