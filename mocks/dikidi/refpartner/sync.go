@@ -107,7 +107,7 @@ func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage)
 }
 
 // sync re-reads everything the connector keeps: the key, the company, masters,
-// services, clients (if the key may view them), the week's hours, records and
+// services, clients (if the key may view them), the horizon's hours, records and
 // free times.
 func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 	if err := p.gone(s); err != nil {
@@ -147,7 +147,7 @@ func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 }
 
 // readAll reads what sync keeps: masters, services, clients (if the key may
-// view them), the week's hours, records and free times.
+// view them), the horizon's hours, records and free times.
 func (p *Partner) readAll(ctx context.Context, s *session) error {
 	var masters struct {
 		List []master `json:"list"`
