@@ -103,13 +103,9 @@ func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince
 	if err != nil {
 		return err
 	}
-	seen, err := s.mock.ClientsSeenBy(s.company, s.keyID)
+	seen, err := s.seenClients()
 	if err != nil {
 		return err
-	}
-	cards := map[int64]mock.ClientView{}
-	for _, c := range seen {
-		cards[c.Card.ID] = c.Card
 	}
 	var ours []partnerRecord
 	if err := readView(ctx, s.partner, "records", &ours); err != nil {
@@ -120,7 +116,7 @@ func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince
 		func(r mock.RecordView) int64 { return r.ID }, func(r partnerRecord) int64 { return r.DikidiID })
 	for _, p := range pairs {
 		if r := theirs[p[0]]; !changed(r) {
-			s.recordDiff(t, r, ours[p[1]], cards)
+			s.recordDiff(t, r, ours[p[1]], seen)
 		}
 	}
 	for _, i := range onlyTheirs {
@@ -134,7 +130,7 @@ func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince
 			// a record of the partner's horizon that DIKIDI keeps elsewhere
 			if r, err := s.mock.Record(s.company, q.DikidiID); err == nil {
 				if !changed(r) {
-					s.recordDiff(t, r, q, cards)
+					s.recordDiff(t, r, q, seen)
 				}
 				continue
 			}
@@ -155,7 +151,7 @@ func (s sides) recordItem(r mock.RecordView) string {
 	return fmt.Sprintf("%s %d (%s, %s)", kind, r.ID, s.masterName(r.MasterID), s.when(r.Start))
 }
 
-func (s sides) recordDiff(t *statediff.Table, r mock.RecordView, q partnerRecord, cards map[int64]mock.ClientView) {
+func (s sides) recordDiff(t *statediff.Table, r mock.RecordView, q partnerRecord, seen map[int64]mock.SeenClient) {
 	item := s.recordItem(r)
 	if r.Status == mock.StatusCancelled && !q.active() {
 		return // cancelled on both sides: nothing of it blocks time
@@ -166,7 +162,8 @@ func (s sides) recordDiff(t *statediff.Table, r mock.RecordView, q partnerRecord
 	t.Differ(item, "start", s.when(r.Start), s.when(q.Start))
 	t.Differ(item, "end", s.when(r.End), s.when(q.End))
 	t.Differ(item, "services", s.serviceList(r.ServiceIDs), s.serviceList(q.ServiceIDs))
-	card, hasClient := cards[r.ClientID]
+	client, hasClient := seen[r.ClientID]
+	card := client.Card
 	switch {
 	case !hasClient && q.Client == nil:
 	case !hasClient:
@@ -321,13 +318,9 @@ func (s sides) clientsDiff(ctx context.Context, t *statediff.Table) error {
 	if err := readView(ctx, s.partner, "clients", &ours); err != nil {
 		return err
 	}
-	seen, err := s.mock.ClientsSeenBy(s.company, s.keyID)
+	byID, err := s.seenClients()
 	if err != nil {
 		return err
-	}
-	byID := map[int64]mock.SeenClient{}
-	for _, c := range seen {
-		byID[c.Card.ID] = c
 	}
 	for _, c := range ours {
 		theirs, ok := byID[c.DikidiID]
@@ -341,6 +334,19 @@ func (s sides) clientsDiff(ctx context.Context, t *statediff.Table) error {
 		t.Differ(item, "phone", oneOf(theirs.Card.Phone, theirs.List.Phone, c.Phone), c.Phone)
 	}
 	return nil
+}
+
+// seenClients are the salon's clients by id, as the key sees them.
+func (s sides) seenClients() (map[int64]mock.SeenClient, error) {
+	seen, err := s.mock.ClientsSeenBy(s.company, s.keyID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]mock.SeenClient, len(seen))
+	for _, c := range seen {
+		out[c.Card.ID] = c
+	}
+	return out, nil
 }
 
 // oneOf is got when it is one of DIKIDI's two forms, else the card's form.

@@ -145,27 +145,14 @@ type partnerFree struct {
 	Times     []time.Time `json:"times"`
 }
 
-func (w *world) status() (partnerStatus, error) {
-	var out partnerStatus
-	return out, readView(w.ctx, w.s.driver, "status", &out)
+// viewOf reads one of the partner's views, checked against the contract.
+func viewOf[T any](w *world, name string) (T, error) {
+	var out T
+	return out, readView(w.ctx, w.s.driver, name, &out)
 }
 
-func (w *world) records() ([]partnerRecord, error) {
-	var out []partnerRecord
-	return out, readView(w.ctx, w.s.driver, "records", &out)
-}
-
-func (w *world) clients() ([]partnerClient, error) {
-	var out []partnerClient
-	return out, readView(w.ctx, w.s.driver, "clients", &out)
-}
-
-func (w *world) schedule() ([]partnerDay, error) {
-	var out []partnerDay
-	return out, readView(w.ctx, w.s.driver, "schedule", &out)
-}
-
-func (w *world) freeTimes() ([]partnerFree, error) {
-	var out []partnerFree
-	return out, readView(w.ctx, w.s.driver, "free-times", &out)
-}
+func (w *world) status() (partnerStatus, error)    { return viewOf[partnerStatus](w, "status") }
+func (w *world) records() ([]partnerRecord, error) { return viewOf[[]partnerRecord](w, "records") }
+func (w *world) clients() ([]partnerClient, error) { return viewOf[[]partnerClient](w, "clients") }
+func (w *world) schedule() ([]partnerDay, error)   { return viewOf[[]partnerDay](w, "schedule") }
+func (w *world) freeTimes() ([]partnerFree, error) { return viewOf[[]partnerFree](w, "free-times") }
