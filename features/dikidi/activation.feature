@@ -18,7 +18,7 @@ Feature: Activating the access key
     Then DIKIDI shows the key as "active"
     And the partner reports the key as "active"
     And the partner accepted the "key.state_changed" event at its Path, if it has one
-    And the partner shows the salon's records of the week
+    And the partner shows the salon's records of the horizon
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: A wrong partner key is refused and the partner says so

@@ -421,6 +421,21 @@ func (m *Mock) FreeTimes(companyID int64, serviceIDs []int64, masterID int64, da
 	return out, err
 }
 
+// FreeDays lists where the services fit with a master on every date of
+// [from, to), by date ("YYYY-MM-DD"); a date with no free time is absent.
+func (m *Mock) FreeDays(companyID int64, serviceIDs []int64, masterID int64, from, to time.Time) (out map[string][]time.Time, err error) {
+	err = m.with(companyID, func(c *company) *Error {
+		first, _ := c.parseDate(c.date(from))
+		_, days, e := c.freeTimes(serviceIDs, masterID, first, to)
+		out = map[string][]time.Time{}
+		for _, d := range days {
+			out[d.Date] = d.Times
+		}
+		return e
+	})
+	return out, err
+}
+
 // AttemptView is one delivery attempt.
 type AttemptView struct {
 	Number     int

@@ -95,6 +95,7 @@ type session struct {
 	smtp    *smtptest.Server
 	relay   *relay
 	driver  driver.Driver
+	views   *views // the driver's views, checked against the contract
 	partner string
 	fixture *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
 	loc     *time.Location         // the salon's zone
@@ -224,6 +225,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		s.Close()
 		return nil, err
 	}
+	s.views = newViews(s.driver)
 	return s, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
-	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/statediff"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
@@ -17,12 +16,12 @@ import (
 
 // sides are one salon on both sides of the integration: DIKIDI's state, read
 // through the mock's Go API and journal, and the partner's, read through its
-// driver. compare is a plain function of it, so a check after any step (or
+// driver's views. compare is a plain function of it, so a check after any step (or
 // after each random step of an exploration) can call it.
 type sides struct {
 	mock    *mock.Mock
 	journal *journal.Journal
-	partner driver.Driver
+	partner *views
 	company int64
 	keyID   int64
 	fx      *dikidifixture.Fixture // the masters, services and horizon
@@ -30,7 +29,7 @@ type sides struct {
 }
 
 func (w *world) sides() sides {
-	return sides{mock: w.s.mock, journal: w.s.journal, partner: w.s.driver, company: w.company, keyID: w.key.ID, fx: w.fx, loc: w.loc}
+	return sides{mock: w.s.mock, journal: w.s.journal, partner: w.s.views, company: w.company, keyID: w.key.ID, fx: w.fx, loc: w.loc}
 }
 
 // compare lists every difference between DIKIDI and the partner:
@@ -52,7 +51,7 @@ func (s sides) compare(ctx context.Context) (*statediff.Table, error) {
 		return nil, err
 	}
 	var st partnerStatus
-	if err := readView(ctx, s.partner, "status", &st); err != nil {
+	if err := s.partner.read(ctx, "status", &st); err != nil {
 		return nil, err
 	}
 	t.Differ("the key", "state", k.State, st.KeyState)
@@ -75,12 +74,6 @@ func (s sides) compare(ctx context.Context) (*statediff.Table, error) {
 	return t, nil
 }
 
-// dates are the days of the horizon.
-func (s sides) dates() []time.Time {
-	ds, _ := s.fx.Dates() // the fixture was checked when the run started
-	return ds
-}
-
 func (s sides) masterName(id int64) string {
 	for _, m := range s.fx.Masters {
 		if m.ID == id {
@@ -98,7 +91,10 @@ func (s sides) when(t time.Time) string { return t.In(s.loc).Format("Mon 01-02 1
 // DIKIDI's id. A record cancelled on one side may be missing on the other;
 // changedSince, when set, leaves out records DIKIDI changed after it.
 func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince time.Time) error {
-	dates := s.dates()
+	dates, err := s.fx.Dates()
+	if err != nil {
+		return err
+	}
 	theirs, err := s.mock.Records(s.company, dates[0], dates[len(dates)-1].AddDate(0, 0, 1))
 	if err != nil {
 		return err
@@ -108,7 +104,7 @@ func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince
 		return err
 	}
 	var ours []partnerRecord
-	if err := readView(ctx, s.partner, "records", &ours); err != nil {
+	if err := s.partner.read(ctx, "records", &ours); err != nil {
 		return err
 	}
 	changed := func(r mock.RecordView) bool { return !changedSince.IsZero() && r.Updated.After(changedSince) }
@@ -218,12 +214,16 @@ func (s sides) scheduleDiff(ctx context.Context) (*statediff.Table, error) {
 // daysDiff compares every master's working day over the horizon, by instants.
 func (s sides) daysDiff(ctx context.Context, t *statediff.Table) error {
 	var days []partnerDay
-	if err := readView(ctx, s.partner, "schedule", &days); err != nil {
+	if err := s.partner.read(ctx, "schedule", &days); err != nil {
 		return err
 	}
 	ours := partnerDays(days)
+	dates, err := s.fx.Dates()
+	if err != nil {
+		return err
+	}
 	for _, m := range s.fx.Masters {
-		for _, date := range s.dates() {
+		for _, date := range dates {
 			h, err := s.mock.Day(s.company, m.ID, date)
 			if err != nil {
 				return err
@@ -243,7 +243,7 @@ func (s sides) daysDiff(ctx context.Context, t *statediff.Table) error {
 // offers nothing.
 func (s sides) freeDiff(ctx context.Context, t *statediff.Table) error {
 	var rows []partnerFree
-	if err := readView(ctx, s.partner, "free-times", &rows); err != nil {
+	if err := s.partner.read(ctx, "free-times", &rows); err != nil {
 		return err
 	}
 	ours := map[string][]time.Time{}
@@ -251,14 +251,20 @@ func (s sides) freeDiff(ctx context.Context, t *statediff.Table) error {
 		k := freeKey(r.ServiceID, r.MasterID, r.Date)
 		ours[k] = append(ours[k], r.Times...)
 	}
+	dates, err := s.fx.Dates()
+	if err != nil {
+		return err
+	}
+	end := dates[len(dates)-1].AddDate(0, 0, 1)
 	for _, svc := range s.fx.Services {
 		for _, mid := range svc.MasterIDs {
-			for _, date := range s.dates() {
-				want, err := s.mock.FreeTimes(s.company, []int64{svc.ID}, mid, date)
-				if err != nil {
-					return err
-				}
-				onlyDIKIDI, onlyPartner := instantsApart(s.loc, want, ours[freeKey(svc.ID, mid, date.Format(time.DateOnly))])
+			theirs, err := s.mock.FreeDays(s.company, []int64{svc.ID}, mid, dates[0], end)
+			if err != nil {
+				return err
+			}
+			for _, date := range dates {
+				day := date.Format(time.DateOnly)
+				onlyDIKIDI, onlyPartner := instantsApart(s.loc, theirs[day], ours[freeKey(svc.ID, mid, day)])
 				if onlyDIKIDI != "" || onlyPartner != "" {
 					t.Differ(fmt.Sprintf("%s, %s, %s", s.masterName(mid), date.Format("Mon 01-02"), svc.Name),
 						"free times only one side offers", orNone(onlyDIKIDI), orNone(onlyPartner))
@@ -315,7 +321,7 @@ func instantsApart(loc *time.Location, a, b []time.Time) (onlyA, onlyB string) {
 // client list at all.
 func (s sides) clientsDiff(ctx context.Context, t *statediff.Table) error {
 	var ours []partnerClient
-	if err := readView(ctx, s.partner, "clients", &ours); err != nil {
+	if err := s.partner.read(ctx, "clients", &ours); err != nil {
 		return err
 	}
 	byID, err := s.seenClients()

@@ -2,6 +2,7 @@ package dikidi
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/cucumber/godog"
 )
@@ -19,7 +20,13 @@ func (w *world) agree() error {
 	if !w.hasKey {
 		return fmt.Errorf("whole state: no key was created in this scenario")
 	}
-	return w.within(w.s.budget, "whole state: DIKIDI and the partner agree", func() (bool, string) {
+	// The whole state is read less often than a single item: it is many reads.
+	waiter := w.s.waiter
+	waiter.Tick = time.Second
+	if waiter.Virtual {
+		waiter.Tick = 5 * time.Second
+	}
+	return w.withinOn(waiter, w.s.budget, "whole state: DIKIDI and the partner agree", func() (bool, string) {
 		t, err := w.sides().compare(w.ctx)
 		if err != nil {
 			return false, err.Error()

@@ -33,17 +33,16 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 
 // TestVerdictsDoNotDependOnWhenTheRunStarts runs every scenario with the run
 // clock started at hours and dates that trip clocks: early morning UTC
-// (already later in Moscow), minutes before midnight of a Sunday in the
-// salon's zone, the last evening of a month and of a year, and the night
-// before Europe changes to summer time (Moscow itself keeps UTC+3 all year).
+// (already later in Moscow) the day before Europe changes to summer time
+// (Moscow itself keeps UTC+3 all year), minutes before midnight of a Sunday
+// in the salon's zone, and the last evening of a month and of a year.
 func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 	moscow, err := time.LoadLocation("Europe/Moscow")
 	require.NoError(t, err)
 	for _, start := range []time.Time{
-		time.Date(2026, 12, 2, 1, 55, 0, 0, time.UTC),
-		time.Date(2026, 12, 6, 23, 58, 0, 0, moscow), // a Sunday
+		time.Date(2027, 3, 27, 1, 55, 0, 0, time.UTC), // Europe's clocks go forward at 01:00 UTC on the 28th
+		time.Date(2026, 12, 6, 23, 58, 0, 0, moscow),  // a Sunday
 		time.Date(2026, 12, 31, 23, 30, 0, 0, moscow),
-		time.Date(2027, 3, 27, 23, 55, 0, 0, time.UTC), // Europe's clocks go forward at 01:00 UTC on the 28th
 	} {
 		t.Run(start.Format("Mon 2006-01-02 15:04 MST"), func(t *testing.T) {
 			sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{ClockStart: start}})

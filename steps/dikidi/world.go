@@ -7,6 +7,7 @@ import (
 	"time"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
@@ -221,8 +222,13 @@ func tail[T any](xs []T, n int) []T {
 // within waits up to budget for cond; on time-out the error carries cond's
 // last explanation.
 func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
+	return w.withinOn(w.s.waiter, budget, what, cond)
+}
+
+// withinOn is within, looking again at the waiter's pace.
+func (w *world) withinOn(waiter clock.Waiter, budget time.Duration, what string, cond func() (bool, string)) error {
 	var why string
-	took, ok := w.s.waiter.Until(w.ctx, budget, func() bool {
+	took, ok := waiter.Until(w.ctx, budget, func() bool {
 		var done bool
 		done, why = cond()
 		return done
