@@ -1,0 +1,241 @@
+// Command mutate measures the acceptance suites by mutation: `make mutants`.
+// It is a developer's tool, not part of accord's product CLI: it needs the
+// source tree and the go command.
+//
+//	go run ./internal/mutate/cmd [-platform P|all] [-sample N] [-seed S] [-jobs J] [-list]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/accord-harness/accord/internal/mutate"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("mutate", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	platform := fl.String("platform", "all", "the platform whose reference partner is mutated, or all")
+	sample := fl.Int("sample", 0, "mutants per platform, picked by -seed; 0 runs them all")
+	seed := fl.Uint64("seed", 1, "seed of the sample")
+	jobs := fl.Int("jobs", 2, "mutants built and run at once")
+	equivalents := fl.String("equivalents", "internal/mutate/equivalent.txt", "the list of mutants judged equivalent")
+	outDir := fl.String("out", "out/mutants", "where each platform's full list (<platform>.tsv) goes")
+	timeout := fl.Duration("timeout", 0, "bound on one run of a suite (0: ten times the unmutated run, at least 30s)")
+	minScore := fl.Float64("min-score", 0, "exit 1 when a platform scores below this percentage")
+	list := fl.Bool("list", false, "list the mutants (with -sample, the sample) and run nothing")
+	gocache := fl.String("gocache", "", "build cache for the mutants' builds (default: a private copy of the go command's, removed afterwards, so thousands of one-off builds do not fill the shared one)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 || *sample < 0 || *jobs < 1 || *minScore < 0 || *minScore > 100 {
+		fmt.Fprintln(stderr, "mutate: bad arguments: want flags only, -sample >= 0, -jobs >= 1, -min-score 0..100")
+		return 2
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		fmt.Fprintln(stderr, "mutate:", err)
+		return 2
+	}
+	targets, err := pick(root, *platform)
+	if err != nil {
+		fmt.Fprintln(stderr, "mutate:", err)
+		return 2
+	}
+	eqs, err := readEquivalents(inRoot(root, *equivalents))
+	if err != nil {
+		fmt.Fprintln(stderr, "mutate:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	env := os.Environ()
+	if *list {
+		return listMutants(ctx, stdout, stderr, root, env, targets, *sample, *seed)
+	}
+	work, err := os.MkdirTemp("", "accord-mutants-")
+	if err != nil {
+		fmt.Fprintln(stderr, "mutate:", err)
+		return 1
+	}
+	defer os.RemoveAll(work)
+	cache := *gocache
+	if cache == "" {
+		cache = filepath.Join(work, "gocache")
+		start := time.Now()
+		n, err := copyCache(cache)
+		if err != nil {
+			fmt.Fprintf(stderr, "mutate: build cache not copied (%v): the first build starts cold\n", err)
+		} else {
+			fmt.Fprintf(stderr, "mutate: private build cache: %d MB copied in %s\n", n>>20, time.Since(start).Round(time.Second))
+		}
+	}
+	env = append(env, "GOCACHE="+cache)
+	if err := os.MkdirAll(inRoot(root, *outDir), 0o755); err != nil {
+		fmt.Fprintln(stderr, "mutate:", err)
+		return 1
+	}
+	cfg := mutate.Config{Root: root, Sample: *sample, Seed: *seed, Jobs: *jobs, Equivalents: eqs, Timeout: *timeout, Env: env, Work: work, Progress: stderr}
+	var reports []*mutate.Report
+	code := 0
+	for _, t := range targets {
+		rep, err := mutate.Run(ctx, cfg, t)
+		if err != nil {
+			fmt.Fprintf(stderr, "mutate: %s: %v\n", t.Platform, err)
+			return 1
+		}
+		reports = append(reports, rep)
+		rep.Print(stdout, *sample > 0, *seed)
+		fmt.Fprintln(stdout)
+		if err := writeTSV(filepath.Join(inRoot(root, *outDir), t.Platform+".tsv"), rep); err != nil {
+			fmt.Fprintln(stderr, "mutate:", err)
+			return 1
+		}
+		if rep.Counts().Score() < *minScore {
+			code = 1
+		}
+	}
+	mutate.PrintSummary(stdout, reports)
+	fmt.Fprintf(stdout, "every mutant with its fate: %s/<platform>.tsv\n", *outDir)
+	return code
+}
+
+// inRoot resolves a path given relative to the module root.
+func inRoot(root, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(root, p)
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run from inside the accord module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+func pick(root, platform string) ([]mutate.Target, error) {
+	all, err := mutate.Discover(root)
+	if err != nil {
+		return nil, err
+	}
+	if platform == "all" {
+		return all, nil
+	}
+	var names []string
+	for _, t := range all {
+		if t.Platform == platform {
+			return []mutate.Target{t}, nil
+		}
+		names = append(names, t.Platform)
+	}
+	return nil, fmt.Errorf("unknown platform %q; there are: %s, all", platform, strings.Join(names, ", "))
+}
+
+func readEquivalents(path string) ([]mutate.EquivalentMutant, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	eqs, err := mutate.ParseEquivalents(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return eqs, nil
+}
+
+func listMutants(ctx context.Context, stdout, stderr io.Writer, root string, env []string, targets []mutate.Target, sample int, seed uint64) int {
+	for _, t := range targets {
+		pkg, err := mutate.Load(ctx, root, t.Dir, env)
+		if err != nil {
+			fmt.Fprintf(stderr, "mutate: %s: %v\n", t.Platform, err)
+			return 1
+		}
+		for _, m := range mutate.Sample(mutate.Generate(pkg, mutate.Options{}), sample, seed, t.Platform) {
+			fmt.Fprintf(stdout, "%s\t%s\n", m.Where(), m.Key())
+		}
+	}
+	return 0
+}
+
+func writeTSV(path string, rep *mutate.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteTSV(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// copyCache copies the go command's build cache to dir: the mutants' builds
+// start warm without adding a few megabytes a mutant to the shared cache.
+func copyCache(dir string) (int64, error) {
+	out, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		return 0, err
+	}
+	src := strings.TrimSpace(string(out))
+	var total int64
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // an entry another go command is replacing: a miss later, nothing worse
+		}
+		rel, _ := filepath.Rel(src, p)
+		dst := filepath.Join(dir, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		n, err := copyFile(p, dst)
+		total += n
+		return err
+	})
+	return total, err
+}
+
+func copyFile(src, dst string) (int64, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return 0, nil // gone meanwhile: a cache miss
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}

@@ -1,0 +1,366 @@
+package mutate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Target is one reference partner and the suite that must kill its mutants.
+type Target struct {
+	Platform string
+	Dir      string // the package mutated, relative to the module root
+	TestPkg  string // the package of the killing test, relative to the module root
+	TestRun  string // its -test.run pattern
+}
+
+// KillTest is the test a mutant must fail to be killed: the platform's whole
+// suite against its (mutated) reference partner.
+const KillTest = "^TestReferencePartnerPassesEverything$"
+
+// Discover lists the targets by the layout docs/conventions.md fixes: each
+// platform's reference partner in mocks/<platform>/refpartner, its suite in
+// steps/<platform>.
+func Discover(root string) ([]Target, error) {
+	dirs, err := filepath.Glob(filepath.Join(root, "mocks", "*", "refpartner"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Target
+	for _, d := range dirs {
+		p := filepath.Base(filepath.Dir(d))
+		if st, err := os.Stat(filepath.Join(root, "steps", p)); err != nil || !st.IsDir() {
+			continue
+		}
+		out = append(out, Target{Platform: p, Dir: "mocks/" + p + "/refpartner", TestPkg: "steps/" + p, TestRun: KillTest})
+	}
+	return out, nil
+}
+
+// Class is what became of a mutant.
+type Class string
+
+// The classes. Build failures are reported, never counted: the compiler, not
+// the suite, refused them.
+const (
+	Killed      Class = "killed"
+	Survived    Class = "survived"
+	Equivalent  Class = "equivalent"
+	TimedOut    Class = "timed-out"
+	BuildFailed Class = "build-failed"
+)
+
+// Result is one mutant's fate.
+type Result struct {
+	Mutant
+	Class Class
+	// NotCovered: the suite never executes the mutated code (the cover
+	// profile of the unmutated run says so), so it survived without a run.
+	NotCovered bool
+	// Detail is the scenario that killed it, the equivalence reason, or the
+	// compiler's complaint.
+	Detail string
+	Took   time.Duration
+}
+
+// Config is how Run runs.
+type Config struct {
+	Root   string // the module root
+	Sample int    // mutants per target, 0 for all
+	Seed   uint64 // of the sample
+	Jobs   int    // mutants built and run at once
+	Options
+	Equivalents []EquivalentMutant
+	// Timeout bounds one run of the suite; 0 is ten times the unmutated run,
+	// at least 30 s.
+	Timeout  time.Duration
+	Env      []string // of the go command and the tests
+	Work     string   // scratch directory
+	Progress io.Writer
+}
+
+// Report is one target's run.
+type Report struct {
+	Target    Target
+	Generated int
+	Results   []Result
+	// Stale lists equivalents of this target that match no mutant any more.
+	Stale    []EquivalentMutant
+	Baseline time.Duration // the unmutated suite's run
+	Took     time.Duration
+}
+
+// Run mutates one target and runs its suite against each mutant.
+func Run(ctx context.Context, cfg Config, t Target) (*Report, error) {
+	start := time.Now()
+	pkg, err := Load(ctx, cfg.Root, t.Dir, cfg.Env)
+	if err != nil {
+		return nil, err
+	}
+	all := Generate(pkg, cfg.Options)
+	rep := &Report{Target: t, Generated: len(all)}
+	equivalent := map[string]EquivalentMutant{}
+	for _, e := range cfg.Equivalents {
+		if strings.HasPrefix(e.Key, t.Dir+"/") {
+			equivalent[e.Key] = e
+		}
+	}
+	matched := map[string]bool{}
+	for _, m := range all {
+		matched[m.Key()] = true
+	}
+	for _, e := range cfg.Equivalents {
+		if _, mine := equivalent[e.Key]; mine && !matched[e.Key] {
+			rep.Stale = append(rep.Stale, e)
+		}
+	}
+	picked := Sample(all, cfg.Sample, cfg.Seed, t.Platform)
+
+	r := &runner{cfg: cfg, t: t, pkg: pkg, work: filepath.Join(cfg.Work, t.Platform)}
+	if err := os.MkdirAll(r.work, 0o755); err != nil {
+		return nil, err
+	}
+	cov, err := r.baseline(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Baseline = r.base
+	r.timeout = cfg.Timeout
+	if r.timeout <= 0 {
+		r.timeout = max(30*time.Second, 10*r.base)
+	}
+
+	rep.Results = make([]Result, len(picked))
+	var queue []int
+	for i, m := range picked {
+		rep.Results[i].Mutant = m
+		if e, ok := equivalent[m.Key()]; ok {
+			rep.Results[i].Class, rep.Results[i].Detail = Equivalent, e.Reason
+			continue
+		}
+		if covered, known := cov.Covered(pkg.ImportPath+"/"+filepath.Base(m.File), m.Line, m.Col); known && !covered {
+			rep.Results[i].Class, rep.Results[i].NotCovered = Survived, true
+			continue
+		}
+		queue = append(queue, i)
+	}
+	var mu sync.Mutex
+	done := 0
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(cfg.Jobs, 1) {
+		wg.Go(func() {
+			for i := range work {
+				res := r.mutant(ctx, i, rep.Results[i].Mutant)
+				mu.Lock()
+				rep.Results[i] = res
+				done++
+				if cfg.Progress != nil {
+					fmt.Fprintf(cfg.Progress, "%s %d/%d %-12s %s %s (%.1fs)\n", t.Platform, done, len(queue), res.Class, res.Where(), res.Operator, res.Took.Seconds())
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, i := range queue {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// Sample picks n of the mutants, the same ones for the same seed, stream
+// (the platform) and list; n <= 0 keeps them all.
+func Sample(all []Mutant, n int, seed uint64, stream string) []Mutant {
+	if n <= 0 || n >= len(all) {
+		return all
+	}
+	h := fnv.New64a()
+	h.Write([]byte(stream))
+	idx := rand.New(rand.NewPCG(seed, h.Sum64())).Perm(len(all))[:n]
+	slices.Sort(idx)
+	out := make([]Mutant, 0, n)
+	for _, i := range idx {
+		out = append(out, all[i])
+	}
+	return out
+}
+
+type runner struct {
+	cfg     Config
+	t       Target
+	pkg     *Package
+	work    string
+	base    time.Duration
+	timeout time.Duration
+}
+
+// baseline runs the suite against the unmutated partner, which must pass,
+// once plain (its time sets the timeout) and once with a cover profile.
+func (r *runner) baseline(ctx context.Context) (Coverage, error) {
+	bin := filepath.Join(r.work, "base.test")
+	if out, err := r.build(ctx, bin, ""); err != nil {
+		return nil, fmt.Errorf("building %s: %v\n%s", r.t.TestPkg, err, out)
+	}
+	start := time.Now()
+	out, err := r.test(ctx, bin, 10*time.Minute)
+	r.base = time.Since(start)
+	if err != nil || bytes.Contains(out, []byte("no tests to run")) {
+		return nil, fmt.Errorf("%s %s must pass against the unmutated partner first: %v\n%s", r.t.TestPkg, r.t.TestRun, err, tail(out, 20))
+	}
+	cbin := filepath.Join(r.work, "cover.test")
+	if out, err := r.build(ctx, cbin, "", "-cover", "-covermode=set", "-coverpkg="+r.pkg.ImportPath); err != nil {
+		return nil, fmt.Errorf("building %s with coverage: %v\n%s", r.t.TestPkg, err, out)
+	}
+	profile := filepath.Join(r.work, "cover.out")
+	if out, err := r.test(ctx, cbin, 10*time.Minute, "-test.coverprofile="+profile); err != nil {
+		return nil, fmt.Errorf("%s with coverage: %v\n%s", r.t.TestPkg, err, tail(out, 20))
+	}
+	f, err := os.Open(profile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseCoverProfile(f)
+}
+
+// mutant builds the suite with one mutant in place (an overlay: the tree is
+// never touched, so mutants build side by side) and runs it.
+func (r *runner) mutant(ctx context.Context, i int, m Mutant) (res Result) {
+	res.Mutant = m
+	start := time.Now()
+	defer func() { res.Took = time.Since(start) }()
+	dir := filepath.Join(r.work, fmt.Sprintf("m%d", i))
+	defer os.RemoveAll(dir)
+	if err := r.writeOverlay(dir, m); err != nil {
+		res.Class, res.Detail = BuildFailed, err.Error()
+		return res
+	}
+	bin := filepath.Join(dir, "suite.test")
+	if out, err := r.build(ctx, bin, filepath.Join(dir, "overlay.json")); err != nil {
+		res.Class, res.Detail = BuildFailed, firstLine(compilerError(out))
+		return res
+	}
+	out, err := r.test(ctx, bin, r.timeout)
+	res.Class, res.Detail = classify(out, err)
+	return res
+}
+
+func (r *runner) writeOverlay(dir string, m Mutant) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var f *File
+	for _, pf := range r.pkg.Files {
+		if pf.Rel == m.File {
+			f = pf
+		}
+	}
+	if f == nil {
+		return fmt.Errorf("%s is not in %s", m.File, r.pkg.ImportPath)
+	}
+	mutated := filepath.Join(dir, filepath.Base(f.Path))
+	if err := os.WriteFile(mutated, m.Apply(f.Src), 0o644); err != nil {
+		return err
+	}
+	overlay, err := json.Marshal(map[string]map[string]string{"Replace": {f.Path: mutated}})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "overlay.json"), overlay, 0o644)
+}
+
+// build compiles the killing test's package into bin.
+func (r *runner) build(ctx context.Context, bin, overlay string, extra ...string) ([]byte, error) {
+	args := append([]string{"test", "-c", "-o", bin}, extra...)
+	if overlay != "" {
+		args = append(args, "-overlay", overlay)
+	}
+	args = append(args, "./"+r.t.TestPkg)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir, cmd.Env = r.cfg.Root, r.cfg.Env
+	return cmd.CombinedOutput()
+}
+
+// test runs the killing test; err is a *exec.ExitError when it failed and
+// context.DeadlineExceeded when it outlived the timeout.
+func (r *runner) test(ctx context.Context, bin string, timeout time.Duration, extra ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout+15*time.Second)
+	defer cancel()
+	args := append([]string{"-test.run", r.t.TestRun, "-test.count=1", "-test.failfast", "-test.timeout", timeout.String()}, extra...)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir, cmd.Env = filepath.Join(r.cfg.Root, r.t.TestPkg), r.cfg.Env
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() == context.DeadlineExceeded {
+		return out, context.DeadlineExceeded
+	}
+	return out, err
+}
+
+var failedScenario = regexp.MustCompile(`(?m)^\s+--- FAIL: [^/\s]+/(\S+)`)
+
+// classify reads a run of the killing test: passed is survived, failed is
+// killed (by the first scenario that failed), too slow is timed out.
+func classify(out []byte, err error) (Class, string) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || bytes.Contains(out, []byte("panic: test timed out after")):
+		return TimedOut, ""
+	case err == nil:
+		return Survived, ""
+	}
+	if m := failedScenario.FindSubmatch(out); m != nil {
+		return Killed, strings.ReplaceAll(string(m[1]), "_", " ")
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "panic:") || strings.HasPrefix(l, "fatal error:") || strings.HasPrefix(l, "Error:") {
+			return Killed, l
+		}
+	}
+	return Killed, err.Error()
+}
+
+// compilerError is the go command's output without its "# package" lines.
+func compilerError(out []byte) string {
+	var keep []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			keep = append(keep, strings.TrimSpace(l))
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+func tail(out []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
+}
