@@ -47,34 +47,43 @@ func ParseEquivalents(r io.Reader) ([]EquivalentMutant, error) {
 }
 
 func splitEquivalent(line string) (key, reason string, err error) {
+	m, rest, err := parseKey(line)
+	if err != nil {
+		return "", "", err
+	}
+	reason, ok := strings.CutPrefix(rest, " | ")
+	if !ok || strings.TrimSpace(reason) == "" {
+		return "", "", fmt.Errorf("every equivalent mutant needs its reason after ' | '")
+	}
+	return m.Key(), strings.TrimSpace(reason), nil
+}
+
+// parseKey reads a mutant's key (Mutant.Key) from the start of s: the mutant
+// it names (no position) and what follows the key.
+func parseKey(s string) (m Mutant, rest string, err error) {
 	const sep = " | "
-	rest := line
+	rest = s
 	var fields []string
 	for range 3 { // file, function, operator
 		f, r, ok := strings.Cut(rest, sep)
 		if !ok || f == "" {
-			return "", "", fmt.Errorf("want file | function | operator | `original` -> `mutated` | reason")
+			return m, "", fmt.Errorf("want file | function | operator | `original` -> `mutated` | reason")
 		}
 		fields, rest = append(fields, f), r
 	}
 	orig, err := strconv.QuotedPrefix(rest)
 	if err != nil {
-		return "", "", fmt.Errorf("the original code must be quoted: %v", err)
+		return m, "", fmt.Errorf("the original code must be quoted: %v", err)
 	}
 	rest, ok := strings.CutPrefix(rest[len(orig):], " -> ")
 	if !ok {
-		return "", "", fmt.Errorf("want -> between the original and the mutated code")
+		return m, "", fmt.Errorf("want -> between the original and the mutated code")
 	}
 	mut, err := strconv.QuotedPrefix(rest)
 	if err != nil {
-		return "", "", fmt.Errorf("the mutated code must be quoted: %v", err)
-	}
-	reason, ok = strings.CutPrefix(rest[len(mut):], sep)
-	if !ok || strings.TrimSpace(reason) == "" {
-		return "", "", fmt.Errorf("every equivalent mutant needs its reason after ' | '")
+		return m, "", fmt.Errorf("the mutated code must be quoted: %v", err)
 	}
 	o, _ := strconv.Unquote(orig)
-	m, _ := strconv.Unquote(mut)
-	key = Mutant{File: fields[0], Func: fields[1], Operator: fields[2], Original: o, Mutated: m}.Key()
-	return key, strings.TrimSpace(reason), nil
+	u, _ := strconv.Unquote(mut)
+	return Mutant{File: fields[0], Func: fields[1], Operator: fields[2], Original: o, Mutated: u}, rest[len(mut):], nil
 }

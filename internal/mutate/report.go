@@ -1,11 +1,14 @@
 package mutate
 
 import (
+	"bufio"
 	"cmp"
 	"fmt"
 	"io"
 	"path"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -50,11 +53,11 @@ func (c Counts) Score() float64 {
 }
 
 // Print writes the report a person reads: the figures, then every survivor.
-func (r *Report) Print(w io.Writer, sampled bool, seed uint64) {
+func (r *Report) Print(w io.Writer) {
 	c := r.Counts()
 	fmt.Fprintf(w, "%s: %s mutated, %s %s as the killing test\n", r.Target.Platform, r.Target.Dir, r.Target.TestPkg, r.Target.TestRun)
-	if sampled {
-		fmt.Fprintf(w, "  mutants: %d of %d (sample, seed %d)\n", len(r.Results), r.Generated, seed)
+	if r.Sample > 0 && r.Sample < r.Generated {
+		fmt.Fprintf(w, "  mutants: %d of %d (sample, seed %d)\n", len(r.Results), r.Generated, r.Seed)
 	} else {
 		fmt.Fprintf(w, "  mutants: %d\n", r.Generated)
 	}
@@ -91,20 +94,88 @@ func orRemoved(s string) string {
 	return s
 }
 
-// WriteTSV writes every mutant, one a line: class, where, detail (the
-// scenario that killed it, the reason it is equivalent, the compiler's
-// complaint), then its key, the form the equivalents list takes.
+// WriteTSV writes every mutant, one a line after a header: class, where,
+// detail (the scenario that killed it, the reason it is equivalent, the
+// compiler's complaint), then its key, the form the equivalents list takes.
+// ReadTSV reads it back.
 func (r *Report) WriteTSV(w io.Writer) error {
+	t := r.Target
+	if _, err := fmt.Fprintf(w, "# %s\t%s\t%s\t%s\tgenerated=%d\tsample=%d\tseed=%d\tbaseline=%s\ttook=%s\n",
+		t.Platform, t.Dir, t.TestPkg, t.TestRun, r.Generated, r.Sample, r.Seed, r.Baseline, r.Took); err != nil {
+		return err
+	}
 	for _, res := range r.Results {
 		class := string(res.Class)
 		if res.NotCovered {
-			class += "-never-run"
+			class += neverRun
 		}
 		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", class, res.Where(), res.Detail, res.Key()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+const neverRun = "-never-run"
+
+// ReadTSV reads a report WriteTSV wrote.
+func ReadTSV(rd io.Reader) (*Report, error) {
+	sc := bufio.NewScanner(rd)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	if !sc.Scan() {
+		return nil, fmt.Errorf("empty: no header")
+	}
+	head := strings.Split(strings.TrimPrefix(sc.Text(), "# "), "\t")
+	if len(head) != 9 {
+		return nil, fmt.Errorf("line 1: not a mutants report header")
+	}
+	r := &Report{Target: Target{Platform: head[0], Dir: head[1], TestPkg: head[2], TestRun: head[3]}}
+	if _, err := fmt.Sscanf(strings.Join(head[4:7], " "), "generated=%d sample=%d seed=%d", &r.Generated, &r.Sample, &r.Seed); err != nil {
+		return nil, fmt.Errorf("line 1: %v", err)
+	}
+	var err error
+	if r.Baseline, err = time.ParseDuration(strings.TrimPrefix(head[7], "baseline=")); err != nil {
+		return nil, fmt.Errorf("line 1: %v", err)
+	}
+	if r.Took, err = time.ParseDuration(strings.TrimPrefix(head[8], "took=")); err != nil {
+		return nil, fmt.Errorf("line 1: %v", err)
+	}
+	for n := 2; sc.Scan(); n++ {
+		f := strings.SplitN(sc.Text(), "\t", 4)
+		if len(f) != 4 {
+			return nil, fmt.Errorf("line %d: want class, where, detail and key", n)
+		}
+		m, rest, err := parseKey(f[3])
+		if err != nil || rest != "" {
+			return nil, fmt.Errorf("line %d: %v", n, cmp.Or(err, fmt.Errorf("text after the key")))
+		}
+		where := strings.Split(f[1], ":")
+		if len(where) != 3 {
+			return nil, fmt.Errorf("line %d: want file:line:col", n)
+		}
+		m.Line, _ = strconv.Atoi(where[1])
+		m.Col, _ = strconv.Atoi(where[2])
+		class, notCovered := strings.CutSuffix(f[0], neverRun)
+		r.Results = append(r.Results, Result{Mutant: m, Class: Class(class), NotCovered: notCovered, Detail: f[2]})
+	}
+	return r, sc.Err()
+}
+
+// Rejudge applies the equivalents list to a report read back: mutants now
+// judged equivalent leave the score; one no longer judged so is counted as a
+// survivor until the next run tells.
+func (r *Report) Rejudge(eqs []EquivalentMutant) {
+	byKey := map[string]EquivalentMutant{}
+	for _, e := range eqs {
+		byKey[e.Key] = e
+	}
+	for i, res := range r.Results {
+		if e, ok := byKey[res.Key()]; ok {
+			r.Results[i].Class, r.Results[i].Detail = Equivalent, e.Reason
+		} else if res.Class == Equivalent {
+			r.Results[i].Class, r.Results[i].Detail = Survived, "no longer judged equivalent: not run"
+		}
+	}
 }
 
 // PrintSummary writes one line a target.

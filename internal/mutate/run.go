@@ -96,6 +96,8 @@ type Config struct {
 type Report struct {
 	Target    Target
 	Generated int
+	Sample    int // 0: every mutant ran
+	Seed      uint64
 	Results   []Result
 	// Stale lists equivalents of this target that match no mutant any more.
 	Stale    []EquivalentMutant
@@ -111,7 +113,7 @@ func Run(ctx context.Context, cfg Config, t Target) (*Report, error) {
 		return nil, err
 	}
 	all := Generate(pkg, cfg.Options)
-	rep := &Report{Target: t, Generated: len(all)}
+	rep := &Report{Target: t, Generated: len(all), Sample: cfg.Sample, Seed: cfg.Seed}
 	equivalent := map[string]EquivalentMutant{}
 	for _, e := range cfg.Equivalents {
 		if strings.HasPrefix(e.Key, t.Dir+"/") {

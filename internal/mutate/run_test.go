@@ -3,11 +3,13 @@ package mutate
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -108,9 +110,9 @@ func TestClassify(t *testing.T) {
 
 func TestReportCountsAndPrints(t *testing.T) {
 	res := func(c Class, notCovered bool, line int) Result {
-		return Result{Mutant: Mutant{File: "mocks/x/refpartner/a.go", Func: "f", Line: line, Col: 2, Operator: OpBoundary, Original: "a < b", Mutated: "a <= b"}, Class: c, NotCovered: notCovered}
+		return Result{Mutant: Mutant{File: "mocks/x/refpartner/a.go", Func: "f", Line: line, Col: 2, Operator: OpBoundary, Original: fmt.Sprintf("a < %d", line), Mutated: fmt.Sprintf("a <= %d", line)}, Class: c, NotCovered: notCovered}
 	}
-	rep := &Report{Target: Target{Platform: "x", Dir: "mocks/x/refpartner", TestPkg: "steps/x", TestRun: KillTest}, Generated: 9,
+	rep := &Report{Target: Target{Platform: "x", Dir: "mocks/x/refpartner", TestPkg: "steps/x", TestRun: KillTest}, Generated: 9, Sample: 8, Seed: 3, Baseline: 1500 * time.Millisecond, Took: time.Minute,
 		Results: []Result{res(Killed, false, 1), res(Killed, false, 2), res(Killed, false, 3), res(Survived, true, 9), res(Survived, false, 4), res(Equivalent, false, 5), res(TimedOut, false, 6), res(BuildFailed, false, 7)}}
 	c := rep.Counts()
 	assert.Equal(t, Counts{Killed: 3, Survived: 2, NotCovered: 1, Equivalent: 1, TimedOut: 1, BuildFailed: 1}, c)
@@ -119,20 +121,36 @@ func TestReportCountsAndPrints(t *testing.T) {
 	assert.InDelta(t, 100.0, Counts{Equivalent: 2}.Score(), 0.001)
 
 	var out bytes.Buffer
-	rep.Print(&out, true, 3)
+	rep.Print(&out)
 	s := out.String()
 	assert.Contains(t, s, "mutants: 8 of 9 (sample, seed 3)")
 	assert.Contains(t, s, "killed 3, survived 2 (1 in code the suite never runs), equivalent 1, timed out 1, build failed 1 (not counted)")
 	assert.Contains(t, s, "score 50.0% (3 killed of 6 non-equivalent)")
 	survivors := s[strings.Index(s, "survivors:"):]
-	assert.Equal(t, []string{"survivors:", "a.go:4:2 f boundary: a < b → a <= b", "a.go:6:2 f boundary: a < b → a <= b  [timed out]", "a.go:9:2 f boundary: a < b → a <= b  [never run]"},
+	assert.Equal(t, []string{"survivors:", "a.go:4:2 f boundary: a < 4 → a <= 4", "a.go:6:2 f boundary: a < 6 → a <= 6  [timed out]", "a.go:9:2 f boundary: a < 9 → a <= 9  [never run]"},
 		trimLines(survivors), "survivors in file order, timeouts and never-run code marked")
 
 	out.Reset()
 	require.NoError(t, rep.WriteTSV(&out))
-	lines := trimLines(out.String())
-	assert.Len(t, lines, 8)
-	assert.Equal(t, "survived-never-run\tmocks/x/refpartner/a.go:9:2\t\tmocks/x/refpartner/a.go | f | boundary | `a < b` -> `a <= b`", lines[3])
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	assert.Len(t, lines, 9)
+	assert.Equal(t, "survived-never-run\tmocks/x/refpartner/a.go:9:2\t\tmocks/x/refpartner/a.go | f | boundary | `a < 9` -> `a <= 9`", lines[4])
+
+	back, err := ReadTSV(strings.NewReader(out.String()))
+	require.NoError(t, err)
+	for i := range rep.Results {
+		rep.Results[i].fn = nil
+	}
+	assert.Equal(t, rep, back, "a report read back is the report written")
+
+	// Judging the never-run survivor equivalent takes it out of the score; the
+	// mutant no longer on the list is a survivor until it runs again.
+	back.Rejudge([]EquivalentMutant{{Key: rep.Results[3].Key(), Reason: "why"}})
+	assert.Equal(t, Counts{Killed: 3, Survived: 2, Equivalent: 1, TimedOut: 1, BuildFailed: 1}, back.Counts())
+	assert.Equal(t, "why", back.Results[3].Detail)
+
+	_, err = ReadTSV(strings.NewReader("killed\ta.go:1:1\t\tkey\n"))
+	assert.Error(t, err, "no header")
 }
 
 func trimLines(s string) []string {

@@ -38,6 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	timeout := fl.Duration("timeout", 0, "bound on one run of a suite (0: ten times the unmutated run, at least 30s)")
 	minScore := fl.Float64("min-score", 0, "exit 1 when a platform scores below this percentage")
 	list := fl.Bool("list", false, "list the mutants (with -sample, the sample) and run nothing")
+	rescore := fl.Bool("rescore", false, "run nothing: read the last run's <platform>.tsv again with the equivalents list as it is now")
 	gocache := fl.String("gocache", "", "build cache for the mutants' builds (default: a private copy of the go command's, removed afterwards, so thousands of one-off builds do not fill the shared one)")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -67,6 +68,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	env := os.Environ()
 	if *list {
 		return listMutants(ctx, stdout, stderr, root, env, targets, *sample, *seed)
+	}
+	if *rescore {
+		return rescoreRuns(stdout, stderr, inRoot(root, *outDir), targets, eqs, *minScore)
 	}
 	work, err := os.MkdirTemp("", "accord-mutants-")
 	if err != nil {
@@ -100,7 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		reports = append(reports, rep)
-		rep.Print(stdout, *sample > 0, *seed)
+		rep.Print(stdout)
 		fmt.Fprintln(stdout)
 		if err := writeTSV(filepath.Join(inRoot(root, *outDir), t.Platform+".tsv"), rep); err != nil {
 			fmt.Fprintln(stderr, "mutate:", err)
@@ -181,6 +185,34 @@ func listMutants(ctx context.Context, stdout, stderr io.Writer, root string, env
 		}
 	}
 	return 0
+}
+
+func rescoreRuns(stdout, stderr io.Writer, dir string, targets []mutate.Target, eqs []mutate.EquivalentMutant, minScore float64) int {
+	var reports []*mutate.Report
+	code := 0
+	for _, t := range targets {
+		path := filepath.Join(dir, t.Platform+".tsv")
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "mutate: %v (make mutants writes it)\n", err)
+			return 2
+		}
+		rep, err := mutate.ReadTSV(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "mutate: %s: %v\n", path, err)
+			return 2
+		}
+		rep.Rejudge(eqs)
+		rep.Print(stdout)
+		fmt.Fprintln(stdout)
+		reports = append(reports, rep)
+		if rep.Counts().Score() < minScore {
+			code = 1
+		}
+	}
+	mutate.PrintSummary(stdout, reports)
+	return code
 }
 
 func writeTSV(path string, rep *mutate.Report) error {
