@@ -5,7 +5,9 @@
 // Only code that runs in the partner's default build is mutated: never the
 // fault switches (code a fault check such as p.faults["x"] guards), nor code
 // only the alternative build (p.alt) runs. See analysis.go for how that is
-// decided, generate.go for the operators, run.go for how mutants run.
+// decided, generate.go for the operators, run.go for how mutants run: all of
+// a platform's mutants in one build of its suite (schema.go), each picked at
+// run time, since building the suite takes longer than running it.
 package mutate
 
 import (

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -159,6 +161,18 @@ func Run(ctx context.Context, cfg Config, t Target) (*Report, error) {
 		}
 		queue = append(queue, i)
 	}
+	ms := map[int]Mutant{} // by id: index in rep.Results + 1
+	for _, i := range queue {
+		ms[i+1] = rep.Results[i].Mutant
+	}
+	schemaBin, apart, failed, err := r.schemaBuild(ctx, ms)
+	if err != nil {
+		r.progress("%s: no schema build (%v): each mutant builds alone", t.Platform, err)
+		schemaBin, apart = "", idsOf(queue)
+	}
+	for id, detail := range failed {
+		rep.Results[id-1].Class, rep.Results[id-1].Detail = BuildFailed, detail
+	}
 	var mu sync.Mutex
 	done := 0
 	work := make(chan int)
@@ -166,13 +180,15 @@ func Run(ctx context.Context, cfg Config, t Target) (*Report, error) {
 	for range max(cfg.Jobs, 1) {
 		wg.Go(func() {
 			for i := range work {
-				res := r.mutant(ctx, i, rep.Results[i].Mutant)
+				bin := schemaBin
+				if slices.Contains(apart, i+1) {
+					bin = ""
+				}
+				res := r.mutant(ctx, i, rep.Results[i].Mutant, bin)
 				mu.Lock()
 				rep.Results[i] = res
 				done++
-				if cfg.Progress != nil {
-					fmt.Fprintf(cfg.Progress, "%s %d/%d %-12s %s %s (%.1fs)\n", t.Platform, done, len(queue), res.Class, res.Where(), res.Operator, res.Took.Seconds())
-				}
+				r.progress("%s %d/%d %-12s %s %s (%.1fs)", t.Platform, done, len(queue)-len(failed), res.Class, res.Where(), res.Operator, res.Took.Seconds())
 				mu.Unlock()
 			}
 		})
@@ -181,7 +197,9 @@ func Run(ctx context.Context, cfg Config, t Target) (*Report, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		work <- i
+		if _, ok := failed[i+1]; !ok {
+			work <- i
+		}
 	}
 	close(work)
 	wg.Wait()
@@ -226,7 +244,7 @@ func (r *runner) baseline(ctx context.Context) (Coverage, error) {
 		return nil, fmt.Errorf("building %s: %v\n%s", r.t.TestPkg, err, out)
 	}
 	start := time.Now()
-	out, err := r.test(ctx, bin, 10*time.Minute)
+	out, err := r.test(ctx, bin, 10*time.Minute, nil)
 	r.base = time.Since(start)
 	if err != nil || bytes.Contains(out, []byte("no tests to run")) {
 		return nil, fmt.Errorf("%s %s must pass against the unmutated partner first: %v\n%s", r.t.TestPkg, r.t.TestRun, err, tail(out, 20))
@@ -236,7 +254,7 @@ func (r *runner) baseline(ctx context.Context) (Coverage, error) {
 		return nil, fmt.Errorf("building %s with coverage: %v\n%s", r.t.TestPkg, err, out)
 	}
 	profile := filepath.Join(r.work, "cover.out")
-	if out, err := r.test(ctx, cbin, 10*time.Minute, "-test.coverprofile="+profile); err != nil {
+	if out, err := r.test(ctx, cbin, 10*time.Minute, nil, "-test.coverprofile="+profile); err != nil {
 		return nil, fmt.Errorf("%s with coverage: %v\n%s", r.t.TestPkg, err, tail(out, 20))
 	}
 	f, err := os.Open(profile)
@@ -247,24 +265,103 @@ func (r *runner) baseline(ctx context.Context) (Coverage, error) {
 	return ParseCoverProfile(f)
 }
 
-// mutant builds the suite with one mutant in place (an overlay: the tree is
-// never touched, so mutants build side by side) and runs it.
-func (r *runner) mutant(ctx context.Context, i int, m Mutant) (res Result) {
+func (r *runner) progress(format string, args ...any) {
+	if r.cfg.Progress != nil {
+		fmt.Fprintf(r.cfg.Progress, format+"\n", args...)
+	}
+}
+
+func idsOf(queue []int) []int {
+	ids := make([]int, len(queue))
+	for k, i := range queue {
+		ids[k] = i + 1
+	}
+	return ids
+}
+
+// maxSchemaRounds bounds the builds a schema takes: each round drops the
+// mutants the compiler refused (the compiler reports them all at once with
+// -e, so one round or two is usual).
+const maxSchemaRounds = 20
+
+// schemaBuild builds the suite once with every mutant of ms in (schema.go),
+// dropping the mutants the compiler refuses, and checks that the build runs
+// the unmutated partner as the plain build does. apart are the mutants the
+// schema cannot hold; failed the ones the compiler refused, with its words.
+func (r *runner) schemaBuild(ctx context.Context, ms map[int]Mutant) (bin string, apart []int, failed map[int]string, err error) {
+	ms = maps.Clone(ms)
+	failed = map[int]string{}
+	dir := filepath.Join(r.work, "schema")
+	for range maxSchemaRounds {
+		if len(ms) == 0 {
+			return "", nil, failed, nil
+		}
+		s, ap := buildSchema(r.pkg, ms)
+		if err := os.RemoveAll(dir); err != nil {
+			return "", nil, nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", nil, nil, err
+		}
+		replace := map[string]string{}
+		for path, src := range s.files {
+			dst := filepath.Join(dir, filepath.Base(path))
+			if err := os.WriteFile(dst, src, 0o644); err != nil {
+				return "", nil, nil, err
+			}
+			replace[path] = dst
+		}
+		overlay, err := json.Marshal(map[string]map[string]string{"Replace": replace})
+		if err != nil {
+			return "", nil, nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "overlay.json"), overlay, 0o644); err != nil {
+			return "", nil, nil, err
+		}
+		bin = filepath.Join(dir, "suite.test")
+		out, err := r.build(ctx, bin, filepath.Join(dir, "overlay.json"), "-gcflags="+r.pkg.ImportPath+"=-e")
+		if err == nil {
+			if out, err := r.test(ctx, bin, r.timeout, nil); err != nil {
+				return "", nil, nil, fmt.Errorf("the schema build fails the suite with no mutant on: %v\n%s", err, tail(out, 10))
+			}
+			return bin, ap, failed, nil
+		}
+		culprits, ok := s.culprits(out)
+		if !ok {
+			return "", nil, nil, fmt.Errorf("%s", firstLine(compilerError(out)))
+		}
+		for id, detail := range culprits {
+			failed[id] = detail
+			delete(ms, id)
+		}
+	}
+	return "", nil, nil, fmt.Errorf("the compiler still refuses the schema after %d rounds", maxSchemaRounds)
+}
+
+// mutant runs the suite against one mutant: in the schema build (bin) with
+// the mutant picked, or, without one, in a build of its own with the mutated
+// file as an overlay (the tree is never touched, so builds run side by side).
+func (r *runner) mutant(ctx context.Context, i int, m Mutant, bin string) (res Result) {
 	res.Mutant = m
 	start := time.Now()
 	defer func() { res.Took = time.Since(start) }()
+	if bin != "" {
+		out, err := r.test(ctx, bin, r.timeout, []string{SchemaEnv + "=" + strconv.Itoa(i+1)})
+		res.Class, res.Detail = classify(out, err)
+		return res
+	}
 	dir := filepath.Join(r.work, fmt.Sprintf("m%d", i))
 	defer os.RemoveAll(dir)
 	if err := r.writeOverlay(dir, m); err != nil {
 		res.Class, res.Detail = BuildFailed, err.Error()
 		return res
 	}
-	bin := filepath.Join(dir, "suite.test")
+	bin = filepath.Join(dir, "suite.test")
 	if out, err := r.build(ctx, bin, filepath.Join(dir, "overlay.json")); err != nil {
 		res.Class, res.Detail = BuildFailed, firstLine(compilerError(out))
 		return res
 	}
-	out, err := r.test(ctx, bin, r.timeout)
+	out, err := r.test(ctx, bin, r.timeout, nil)
 	res.Class, res.Detail = classify(out, err)
 	return res
 }
@@ -311,12 +408,12 @@ func (r *runner) build(ctx context.Context, bin, overlay string, extra ...string
 
 // test runs the killing test; err is a *exec.ExitError when it failed and
 // context.DeadlineExceeded when it outlived the timeout.
-func (r *runner) test(ctx context.Context, bin string, timeout time.Duration, extra ...string) ([]byte, error) {
+func (r *runner) test(ctx context.Context, bin string, timeout time.Duration, env []string, extra ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout+15*time.Second)
 	defer cancel()
 	args := append([]string{"-test.run", r.t.TestRun, "-test.count=1", "-test.failfast", "-test.timeout", timeout.String()}, extra...)
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir, cmd.Env = filepath.Join(r.cfg.Root, r.t.TestPkg), r.cfg.Env
+	cmd.Dir, cmd.Env = filepath.Join(r.cfg.Root, r.t.TestPkg), append(slices.Clone(r.cfg.Env), env...)
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if ctx.Err() == context.DeadlineExceeded {
