@@ -17,7 +17,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/accord-harness/accord/internal/mutate"
 )
@@ -39,7 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	minScore := fl.Float64("min-score", 0, "exit 1 when a platform scores below this percentage")
 	list := fl.Bool("list", false, "list the mutants (with -sample, the sample) and run nothing")
 	rescore := fl.Bool("rescore", false, "run nothing: read the last run's <platform>.tsv again with the equivalents list as it is now")
-	gocache := fl.String("gocache", "", "build cache for the mutants' builds (default: a private copy of the go command's, removed afterwards, so thousands of one-off builds do not fill the shared one)")
+	gocache := fl.String("gocache", "", "build cache for the builds (default: the go command's; a run adds a few builds a platform to it)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -78,18 +77,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer os.RemoveAll(work)
-	cache := *gocache
-	if cache == "" {
-		cache = filepath.Join(work, "gocache")
-		start := time.Now()
-		n, err := copyCache(cache)
-		if err != nil {
-			fmt.Fprintf(stderr, "mutate: build cache not copied (%v): the first build starts cold\n", err)
-		} else {
-			fmt.Fprintf(stderr, "mutate: private build cache: %d MB copied in %s\n", n>>20, time.Since(start).Round(time.Second))
-		}
+	if *gocache != "" {
+		env = append(env, "GOCACHE="+*gocache)
 	}
-	env = append(env, "GOCACHE="+cache)
 	if err := os.MkdirAll(inRoot(root, *outDir), 0o755); err != nil {
 		fmt.Fprintln(stderr, "mutate:", err)
 		return 1
@@ -225,49 +215,4 @@ func writeTSV(path string, rep *mutate.Report) error {
 		return err
 	}
 	return f.Close()
-}
-
-// copyCache copies the go command's build cache to dir: the mutants' builds
-// start warm without adding a few megabytes a mutant to the shared cache.
-func copyCache(dir string) (int64, error) {
-	out, err := exec.Command("go", "env", "GOCACHE").Output()
-	if err != nil {
-		return 0, err
-	}
-	src := strings.TrimSpace(string(out))
-	var total int64
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // an entry another go command is replacing: a miss later, nothing worse
-		}
-		rel, _ := filepath.Rel(src, p)
-		dst := filepath.Join(dir, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		n, err := copyFile(p, dst)
-		total += n
-		return err
-	})
-	return total, err
-}
-
-func copyFile(src, dst string) (int64, error) {
-	in, err := os.Open(src)
-	if err != nil {
-		return 0, nil // gone meanwhile: a cache miss
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return 0, err
-	}
-	n, err := io.Copy(out, in)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return n, err
 }
