@@ -492,6 +492,9 @@ func (g *generator) returns(s *ast.ReturnStmt) {
 		if tv.Type == nil || tv.Value != nil {
 			continue // constants: the constant operator changes them
 		}
+		if _, ok := types.Unalias(tv.Type).(*types.TypeParam); ok {
+			continue // no zero value to write for every type it stands for
+		}
 		var repl string
 		switch t := types.Unalias(tv.Type).Underlying().(type) {
 		case *types.Basic:

@@ -176,6 +176,7 @@ func e(err error) error    { return err }
 func n() error             { return nil }
 func k() int               { return 7 }
 func st(a T) T             { return a }
+func tp[V any](v V) V      { return v }
 `
 	got := brief(Generate(check(t, src), Options{}))
 	for _, w := range []string{"i return-value: a -> 0", "b return-value: a -> !a", "s return-value: a -> \"\"", "ptr return-value: a -> nil", "e return-value: err -> nil", "k constant: 7 -> 8"} {

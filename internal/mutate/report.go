@@ -63,7 +63,13 @@ func (r *Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  killed %d, survived %d (%d in code the suite never runs), equivalent %d, timed out %d, build failed %d (not counted)\n",
 		c.Killed, c.Survived, c.NotCovered, c.Equivalent, c.TimedOut, c.BuildFailed)
-	fmt.Fprintf(w, "  score %.1f%% (%d killed of %d non-equivalent)\n", c.Score(), c.Killed, c.Counted())
+	fmt.Fprintf(w, "  score %.1f%% (%d killed of %d non-equivalent)", c.Score(), c.Killed, c.Counted())
+	if c.TimedOut > 0 {
+		// A mutant that hangs the suite (a loop that never ends) fails any
+		// run with a deadline: counted as caught, the score would be this.
+		fmt.Fprintf(w, "; %.1f%% with the %d timeouts as caught", 100*float64(c.Killed+c.TimedOut)/float64(c.Counted()), c.TimedOut)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  wall time %s (unmutated suite %.1fs)\n", r.Took.Round(time.Second), r.Baseline.Seconds())
 	for _, e := range r.Stale {
 		fmt.Fprintf(w, "  stale: equivalents line %d matches no mutant any more: %s\n", e.Line, e.Key)

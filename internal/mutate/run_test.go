@@ -125,7 +125,7 @@ func TestReportCountsAndPrints(t *testing.T) {
 	s := out.String()
 	assert.Contains(t, s, "mutants: 8 of 9 (sample, seed 3)")
 	assert.Contains(t, s, "killed 3, survived 2 (1 in code the suite never runs), equivalent 1, timed out 1, build failed 1 (not counted)")
-	assert.Contains(t, s, "score 50.0% (3 killed of 6 non-equivalent)")
+	assert.Contains(t, s, "score 50.0% (3 killed of 6 non-equivalent); 66.7% with the 1 timeouts as caught\n")
 	survivors := s[strings.Index(s, "survivors:"):]
 	assert.Equal(t, []string{"survivors:", "a.go:4:2 f boundary: a < 4 → a <= 4", "a.go:6:2 f boundary: a < 6 → a <= 6  [timed out]", "a.go:9:2 f boundary: a < 9 → a <= 9  [never run]"},
 		trimLines(survivors), "survivors in file order, timeouts and never-run code marked")
