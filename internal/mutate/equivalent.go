@@ -10,8 +10,9 @@ import (
 
 // EquivalentMutant is one mutant judged equivalent: it cannot change what the
 // platform or the driver observes, so no suite could kill it. The key is
-// Mutant.Key (file, function, operator, original and mutated code), without
-// the line, which drifts; it covers every occurrence in that function.
+// Mutant.Key (file, function, operator, original and mutated code, and #n
+// when the function has the same change more than once), without the line,
+// which drifts.
 type EquivalentMutant struct {
 	Key    string
 	Reason string
@@ -20,7 +21,7 @@ type EquivalentMutant struct {
 
 // ParseEquivalents reads the list: one mutant a line,
 //
-//	file | function | operator | `original` -> `mutated` | reason
+//	file | function | operator | `original` -> `mutated` [#n] | reason
 //
 // as Mutant.Key writes it, then the reason; # starts a comment line.
 func ParseEquivalents(r io.Reader) ([]EquivalentMutant, error) {
@@ -85,5 +86,16 @@ func parseKey(s string) (m Mutant, rest string, err error) {
 	}
 	o, _ := strconv.Unquote(orig)
 	u, _ := strconv.Unquote(mut)
-	return Mutant{File: fields[0], Func: fields[1], Operator: fields[2], Original: o, Mutated: u}, rest[len(mut):], nil
+	m = Mutant{File: fields[0], Func: fields[1], Operator: fields[2], Original: o, Mutated: u}
+	rest = rest[len(mut):]
+	if n, after, ok := strings.Cut(strings.TrimPrefix(rest, " #"), " "); strings.HasPrefix(rest, " #") {
+		if m.Occurrence, err = strconv.Atoi(n); err != nil || m.Occurrence < 2 {
+			return m, "", fmt.Errorf("want #2, #3... after the code for a change made twice in a function")
+		}
+		rest = ""
+		if ok {
+			rest = " " + after
+		}
+	}
+	return m, rest, nil
 }

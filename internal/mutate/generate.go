@@ -56,9 +56,16 @@ func Generate(pkg *Package, opts Options) []Mutant {
 	slices.SortStableFunc(out, func(x, y Mutant) int {
 		return cmp.Or(cmp.Compare(x.File, y.File), cmp.Compare(x.start, y.start), cmp.Compare(x.end, y.end), cmp.Compare(x.repl, y.repl))
 	})
-	return slices.CompactFunc(out, func(x, y Mutant) bool {
+	out = slices.CompactFunc(out, func(x, y Mutant) bool {
 		return x.File == y.File && x.start == y.start && x.end == y.end && x.repl == y.repl
 	})
+	seen := map[string]int{}
+	for i := range out {
+		k := out[i].Key()
+		seen[k]++
+		out[i].Occurrence = seen[k]
+	}
+	return out
 }
 
 // funcName names a function as reports show it: "(*Partner).activate".
@@ -93,22 +100,36 @@ type generator struct {
 	tf   *token.File
 	fn   *types.Func
 	name string
+	ctx  ast.Node // the statement, condition or element being mutated
 	out  []Mutant
 }
 
-// add records a mutant that replaces [from, to) with repl; the report shows
-// the code from nodeFrom to nodeTo before and after.
+// add records a mutant that replaces [from, to) with repl, at the node from
+// nodeFrom to nodeTo; the report shows the statement, condition or element
+// around it (what a reader needs to see which one it is), or the node alone
+// where that is too long to show.
 func (g *generator) add(op string, nodeFrom, nodeTo, from, to token.Pos, repl string) {
 	src := g.f.Src
 	start, end := g.tf.Offset(from), g.tf.Offset(to)
-	ns, ne := g.tf.Offset(nodeFrom), g.tf.Offset(nodeTo)
 	pos := g.tf.Position(nodeFrom)
+	if c := g.ctx; c != nil && c.Pos() <= nodeFrom && nodeTo <= c.End() && len([]rune(shown(g.text(c)))) < maxShown {
+		nodeFrom, nodeTo = c.Pos(), c.End()
+	}
+	ns, ne := g.tf.Offset(nodeFrom), g.tf.Offset(nodeTo)
 	g.out = append(g.out, Mutant{
 		File: g.f.Rel, Func: g.name, Line: pos.Line, Col: pos.Column, Operator: op,
 		Original: shown(string(src[ns:ne])),
 		Mutated:  shown(string(src[ns:start]) + repl + string(src[end:ne])),
 		start:    start, end: end, repl: repl, fn: g.fn,
 	})
+}
+
+// in runs fn with n as the context reports show mutants in.
+func (g *generator) in(n ast.Node, fn func()) {
+	outer := g.ctx
+	g.ctx = n
+	defer func() { g.ctx = outer }()
+	fn()
 }
 
 // replace records a mutant that swaps one token for another.
@@ -129,6 +150,12 @@ func (g *generator) stmts(list []ast.Stmt) {
 func (g *generator) stmt(s ast.Stmt) {
 	if s == nil || g.a.deadAt(s.Pos()) {
 		return
+	}
+	switch s.(type) {
+	case *ast.ExprStmt, *ast.SendStmt, *ast.IncDecStmt, *ast.AssignStmt, *ast.ReturnStmt, *ast.DeclStmt, *ast.DeferStmt, *ast.GoStmt:
+		outer := g.ctx
+		g.ctx = s
+		defer func() { g.ctx = outer }()
 	}
 	switch s := s.(type) {
 	case *ast.BlockStmt:
@@ -163,29 +190,31 @@ func (g *generator) stmt(s ast.Stmt) {
 		}
 	case *ast.IfStmt:
 		g.stmt(s.Init)
-		g.cond(s.Cond)
+		g.in(s.Cond, func() { g.cond(s.Cond) })
 		g.stmt(s.Body)
 		g.stmt(s.Else)
 	case *ast.ForStmt:
 		g.stmt(s.Init)
 		if s.Cond != nil {
-			g.cond(s.Cond)
+			g.in(s.Cond, func() { g.cond(s.Cond) })
 		}
 		g.stmt(s.Post)
 		g.stmt(s.Body)
 	case *ast.RangeStmt:
-		g.expr(s.X)
+		g.in(s.X, func() { g.expr(s.X) })
 		g.stmt(s.Body)
 	case *ast.SwitchStmt:
 		g.stmt(s.Init)
-		g.expr(s.Tag)
+		if s.Tag != nil {
+			g.in(s.Tag, func() { g.expr(s.Tag) })
+		}
 		for _, c := range s.Body.List {
 			cc := c.(*ast.CaseClause)
 			for _, e := range cc.List {
 				if s.Tag == nil {
-					g.cond(e)
+					g.in(e, func() { g.cond(e) })
 				} else {
-					g.expr(e)
+					g.in(e, func() { g.expr(e) })
 				}
 			}
 			g.stmts(cc.Body)
@@ -371,10 +400,12 @@ func (g *generator) composite(x *ast.CompositeLit) {
 		if id, ok := kv.Key.(*ast.Ident); ok && isStruct && g.a.guards[id.Name] {
 			continue // builds the fault set or picks the variant
 		}
-		if !isStruct {
-			g.expr(kv.Key)
-		}
-		g.expr(kv.Value)
+		g.in(kv, func() {
+			if !isStruct {
+				g.expr(kv.Key)
+			}
+			g.expr(kv.Value)
+		})
 	}
 }
 

@@ -38,9 +38,13 @@ type Mutant struct {
 	Func      string
 	Line, Col int
 	Operator  string
-	// Original and Mutated show the changed code (whitespace collapsed, long
-	// text shortened); with File, Func and Operator they key the mutant.
+	// Original and Mutated show the changed code in its statement (whitespace
+	// collapsed, long text shortened); with File, Func and Operator they key
+	// the mutant.
 	Original, Mutated string
+	// Occurrence tells apart mutants with the same key in one function (the
+	// same statement twice), in source order: 1 for the first.
+	Occurrence int
 
 	start, end int // byte offsets of the patch in the file
 	repl       string
@@ -55,10 +59,15 @@ func (m Mutant) Apply(src []byte) []byte {
 	return append(out, src[m.end:]...)
 }
 
-// Key identifies a mutant without its line, which drifts as the file changes:
-// the format of the equivalents list (equivalent.go).
+// Key identifies a mutant without its line, which drifts as the file changes
+// (the same change twice in a function is told apart by #2, #3 after it): the
+// format of the equivalents list (equivalent.go).
 func (m Mutant) Key() string {
-	return fmt.Sprintf("%s | %s | %s | %s -> %s", m.File, m.Func, m.Operator, quote(m.Original), quote(m.Mutated))
+	k := fmt.Sprintf("%s | %s | %s | %s -> %s", m.File, m.Func, m.Operator, quote(m.Original), quote(m.Mutated))
+	if m.Occurrence > 1 {
+		k += fmt.Sprintf(" #%d", m.Occurrence)
+	}
+	return k
 }
 
 // Where is file:line:col.
