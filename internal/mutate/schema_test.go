@@ -26,7 +26,9 @@ func generic[V any](v V, n int) (V, int)  { return v, n + 5 }
 func init()                               { _ = 6 }
 `
 
-func TestSchemaHoldsEveryMutantInACopy(t *testing.T) {
+// shapesSchema builds the schema of every mutant of shapes.
+func shapesSchema(t *testing.T) (*schema, []int, map[int]Mutant) {
+	t.Helper()
 	pkg := check(t, shapes)
 	pkg.Dir = "/m/p"
 	ms := map[int]Mutant{}
@@ -34,6 +36,11 @@ func TestSchemaHoldsEveryMutantInACopy(t *testing.T) {
 		ms[i+1] = m
 	}
 	s, apart := buildSchema(pkg, ms)
+	return s, apart, ms
+}
+
+func TestSchemaHoldsEveryMutantInACopy(t *testing.T) {
+	s, apart, ms := shapesSchema(t)
 
 	var inApart []string
 	for _, id := range apart {
@@ -90,13 +97,7 @@ func copyOf(t *testing.T, src string, id int) string {
 }
 
 func TestSchemaNamesTheMutantsTheCompilerRefuses(t *testing.T) {
-	pkg := check(t, shapes)
-	pkg.Dir = "/m/p"
-	ms := map[int]Mutant{}
-	for i, m := range Generate(pkg, Options{}) {
-		ms[i+1] = m
-	}
-	s, _ := buildSchema(pkg, ms)
+	s, _, _ := shapesSchema(t)
 	require.NotEmpty(t, s.copies)
 	c := s.copies[len(s.copies)/2]
 	out := fmt.Sprintf("# example.com/p\n%s:%d:2: declared and not used: x\n%s:%d:9: another\n", "/tmp/w/p.go", c.from, "/tmp/w/p.go", c.to)
