@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
+	"slices"
 )
 
 // DefaultGuards are the names that switch a reference partner away from its
@@ -33,6 +34,9 @@ type analysis struct {
 	dead   []posRange
 	deadFn map[*types.Func]bool
 	decls  map[*types.Func]*ast.FuncDecl
+	// faultState are local variables only a fault reads (mapped in
+	// p.faults["x"] && mapped == 1): setting them is the fault's bookkeeping.
+	faultState map[*types.Var]bool
 }
 
 type posRange struct{ from, to token.Pos }
@@ -67,7 +71,75 @@ func analyse(pkg *Package, guards []string) *analysis {
 		}
 		a.known = known
 	}
+	a.faultState = a.faultOnlyVars()
 	return a
+}
+
+// faultOnlyVars finds the local variables whose every read is in an
+// expression the guards decide, or in dead code.
+func (a *analysis) faultOnlyVars() map[*types.Var]bool {
+	live, guarded := map[*types.Var]bool{}, map[*types.Var]bool{}
+	for _, fd := range a.decls {
+		ast.PreorderStack(fd.Body, nil, func(n ast.Node, stack []ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			v, ok := a.pkg.Info.Uses[id].(*types.Var)
+			if !ok || v.IsField() || v.Parent() == nil || v.Parent() == v.Pkg().Scope() || written(id, stack) {
+				return true
+			}
+			for _, up := range stack {
+				if e, ok := up.(ast.Expr); ok && a.fixed(e) {
+					guarded[v] = true
+					return true
+				}
+			}
+			if !a.deadAt(id.Pos()) {
+				live[v] = true
+			}
+			return true
+		})
+	}
+	out := map[*types.Var]bool{}
+	for v := range guarded {
+		if !live[v] {
+			out[v] = true
+		}
+	}
+	return out
+}
+
+// written reports whether id is assigned to where it stands (the left of
+// an assignment, the operand of ++ or --), rather than read.
+func written(id *ast.Ident, stack []ast.Node) bool {
+	switch parent := stack[len(stack)-1].(type) {
+	case *ast.AssignStmt:
+		return slices.Contains(parent.Lhs, ast.Expr(id))
+	case *ast.IncDecStmt:
+		return parent.X == ast.Expr(id)
+	}
+	return false
+}
+
+// fixed reports whether the guards decide e's value in the default build
+// (len(p.faults) > 0, x > 2 && p.faults["y"]): no mutation inside changes it.
+func (a *analysis) fixed(e ast.Expr) bool {
+	_, known := a.eval(e)
+	return known && a.tainted(e)
+}
+
+// faultOnly reports whether e is a variable only a fault reads.
+func (a *analysis) faultOnly(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, _ := a.pkg.Info.Uses[id].(*types.Var)
+	if d, ok := a.pkg.Info.Defs[id].(*types.Var); ok {
+		v = d
+	}
+	return v != nil && a.faultState[v]
 }
 
 // deadAt reports whether code at pos never runs in the default build.

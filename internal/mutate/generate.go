@@ -172,7 +172,7 @@ func (g *generator) stmt(s ast.Stmt) {
 		g.expr(s.Chan)
 		g.expr(s.Value)
 	case *ast.IncDecStmt:
-		if g.a.tainted(s.X) {
+		if g.a.tainted(s.X) || g.a.faultOnly(s.X) {
 			return
 		}
 		g.remove(s)
@@ -248,10 +248,15 @@ func (g *generator) remove(s ast.Stmt) {
 }
 
 func (g *generator) assign(s *ast.AssignStmt) {
+	faultOnly := true
 	for _, l := range s.Lhs {
 		if g.a.isGuardTerm(l) {
 			return // sets a fault switch or the variant
 		}
+		faultOnly = faultOnly && g.a.faultOnly(l)
+	}
+	if faultOnly && !calls(s) {
+		return // keeps what only a fault reads
 	}
 	if s.Tok != token.DEFINE {
 		g.remove(s)
@@ -276,7 +281,7 @@ var (
 
 // cond mutates an expression used as a condition: each atom can be negated.
 func (g *generator) cond(e ast.Expr) {
-	if e == nil || g.fixed(e) {
+	if e == nil || g.a.fixed(e) {
 		return
 	}
 	switch x := ast.Unparen(e).(type) {
@@ -314,16 +319,9 @@ func (g *generator) cond(e ast.Expr) {
 	g.expr(e)
 }
 
-// fixed reports whether the guards decide e's value in the default build
-// (len(p.faults) > 0, x > 2 && p.faults["y"]): no mutation inside changes it.
-func (g *generator) fixed(e ast.Expr) bool {
-	_, known := g.a.eval(e)
-	return known && g.a.tainted(e)
-}
-
 // expr mutates the operators, constants and calls in an expression.
 func (g *generator) expr(e ast.Expr) {
-	if e == nil || g.a.isGuardTerm(e) || g.fixed(e) {
+	if e == nil || g.a.isGuardTerm(e) || g.a.fixed(e) {
 		return
 	}
 	if tv, ok := g.a.pkg.Info.Types[e]; ok && tv.IsType() {
@@ -556,6 +554,20 @@ func (g *generator) returns(s *ast.ReturnStmt) {
 		}
 		g.add(OpReturnValue, r.Pos(), r.End(), r.Pos(), r.End(), repl)
 	}
+}
+
+// calls reports whether n calls anything but a builtin or a conversion.
+func calls(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(c ast.Node) bool {
+		if call, ok := c.(*ast.CallExpr); ok {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || (id.Name != "len" && id.Name != "cap") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // primary reports whether ! can stand before e without parentheses.

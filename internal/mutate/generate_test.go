@@ -55,6 +55,13 @@ func (p *Partner) Work(x int) int {
 	for f := range p.faults {
 		p.n = len(f)
 	}
+	mapped := 0
+	for range x {
+		if p.faults["stops-early"] && mapped == 1 {
+			break
+		}
+		mapped++
+	}
 	return p.helper(x, p.faults["blind"] && x > 2)
 }
 

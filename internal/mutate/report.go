@@ -115,7 +115,8 @@ func (r *Report) WriteTSV(w io.Writer) error {
 		if res.NotCovered {
 			class += neverRun
 		}
-		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", class, res.Where(), res.Detail, res.Key()); err != nil {
+		detail := strings.Join(strings.Fields(res.Detail), " ") // a test's output has tabs
+		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", class, res.Where(), detail, res.Key()); err != nil {
 			return err
 		}
 	}
@@ -165,6 +166,40 @@ func ReadTSV(rd io.Reader) (*Report, error) {
 		r.Results = append(r.Results, Result{Mutant: m, Class: Class(class), NotCovered: notCovered, Detail: f[2]})
 	}
 	return r, sc.Err()
+}
+
+// Rescore reads a report back against the mutants as they are generated
+// now (all) and the equivalents list as it is now: a mutant no longer
+// generated leaves the report (dropped counts them), one not in the report
+// yet is left for the next run (unrun counts them), and the equivalents are
+// judged again (Rejudge).
+func (r *Report) Rescore(all []Mutant, eqs []EquivalentMutant) (dropped, unrun int) {
+	now := map[string]bool{}
+	for _, m := range all {
+		now[m.Key()] = true
+	}
+	ran := map[string]bool{}
+	kept := r.Results[:0]
+	for _, res := range r.Results {
+		ran[res.Key()] = true
+		if now[res.Key()] {
+			kept = append(kept, res)
+		} else {
+			dropped++
+		}
+	}
+	r.Results = kept
+	if r.Sample == 0 {
+		for k := range now {
+			if !ran[k] {
+				unrun++
+			}
+		}
+	}
+	r.Generated = len(all)
+	r.Stale = stale(r.Target, all, eqs)
+	r.Rejudge(eqs)
+	return dropped, unrun
 }
 
 // Rejudge applies the equivalents list to a report read back: mutants now

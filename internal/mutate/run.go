@@ -122,15 +122,7 @@ func Run(ctx context.Context, cfg Config, t Target) (*Report, error) {
 			equivalent[e.Key] = e
 		}
 	}
-	matched := map[string]bool{}
-	for _, m := range all {
-		matched[m.Key()] = true
-	}
-	for _, e := range cfg.Equivalents {
-		if _, mine := equivalent[e.Key]; mine && !matched[e.Key] {
-			rep.Stale = append(rep.Stale, e)
-		}
-	}
+	rep.Stale = stale(t, all, cfg.Equivalents)
 	picked := Sample(all, cfg.Sample, cfg.Seed, t.Platform)
 
 	r := &runner{cfg: cfg, t: t, pkg: pkg, work: filepath.Join(cfg.Work, t.Platform)}
@@ -208,6 +200,21 @@ func Run(ctx context.Context, cfg Config, t Target) (*Report, error) {
 	}
 	rep.Took = time.Since(start)
 	return rep, nil
+}
+
+// stale lists the target's equivalents that match none of its mutants.
+func stale(t Target, all []Mutant, eqs []EquivalentMutant) []EquivalentMutant {
+	keys := map[string]bool{}
+	for _, m := range all {
+		keys[m.Key()] = true
+	}
+	var out []EquivalentMutant
+	for _, e := range eqs {
+		if strings.HasPrefix(e.Key, t.Dir+"/") && !keys[e.Key] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Sample picks n of the mutants, the same ones for the same seed, stream

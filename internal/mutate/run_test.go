@@ -136,6 +136,10 @@ func TestReportCountsAndPrints(t *testing.T) {
 	assert.Len(t, lines, 9)
 	assert.Equal(t, "survived-never-run\tmocks/x/refpartner/a.go:9:2\t\tmocks/x/refpartner/a.go | f | boundary | `a < 9` -> `a <= 9`", lines[4])
 
+	rep.Results[0].Detail = "Error:\tNot equal"
+	out.Reset()
+	require.NoError(t, rep.WriteTSV(&out))
+	rep.Results[0].Detail = "Error: Not equal"
 	back, err := ReadTSV(strings.NewReader(out.String()))
 	require.NoError(t, err)
 	for i := range rep.Results {

@@ -69,7 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return listMutants(ctx, stdout, stderr, root, env, targets, *sample, *seed)
 	}
 	if *rescore {
-		return rescoreRuns(stdout, stderr, inRoot(root, *outDir), targets, eqs, *minScore)
+		return rescoreRuns(ctx, stdout, stderr, root, inRoot(root, *outDir), env, targets, eqs, *minScore)
 	}
 	work, err := os.MkdirTemp("", "accord-mutants-")
 	if err != nil {
@@ -177,7 +177,7 @@ func listMutants(ctx context.Context, stdout, stderr io.Writer, root string, env
 	return 0
 }
 
-func rescoreRuns(stdout, stderr io.Writer, dir string, targets []mutate.Target, eqs []mutate.EquivalentMutant, minScore float64) int {
+func rescoreRuns(ctx context.Context, stdout, stderr io.Writer, root, dir string, env []string, targets []mutate.Target, eqs []mutate.EquivalentMutant, minScore float64) int {
 	var reports []*mutate.Report
 	code := 0
 	for _, t := range targets {
@@ -193,7 +193,15 @@ func rescoreRuns(stdout, stderr io.Writer, dir string, targets []mutate.Target, 
 			fmt.Fprintf(stderr, "mutate: %s: %v\n", path, err)
 			return 2
 		}
-		rep.Rejudge(eqs)
+		pkg, err := mutate.Load(ctx, root, t.Dir, env)
+		if err != nil {
+			fmt.Fprintf(stderr, "mutate: %s: %v\n", t.Platform, err)
+			return 1
+		}
+		dropped, unrun := rep.Rescore(mutate.Generate(pkg, mutate.Options{}), eqs)
+		if dropped+unrun > 0 {
+			fmt.Fprintf(stdout, "%s: the code changed since the run: %d mutants left out (no longer made), %d not run yet\n", t.Platform, dropped, unrun)
+		}
 		rep.Print(stdout)
 		fmt.Fprintln(stdout)
 		reports = append(reports, rep)
