@@ -266,8 +266,9 @@ func (a *analysis) eval(e ast.Expr) (val, known bool) {
 	if a.isGuardTerm(e) {
 		if id, ok := e.(*ast.Ident); ok {
 			if v, ok := a.pkg.Info.Uses[id].(*types.Var); ok {
-				val, known := a.known[v]
-				return val, known
+				if val, known := a.known[v]; known {
+					return val, true
+				}
 			}
 		}
 		if t := a.pkg.Info.TypeOf(e); t != nil && types.Identical(t.Underlying(), types.Typ[types.Bool]) {
@@ -315,8 +316,8 @@ func (a *analysis) isGuardLen(e ast.Expr) bool {
 
 // isGuardTerm reports whether e reads a fault switch or the variant: a
 // selection of a guard name (p.alt, p.faults), an index of or call on one
-// (p.faults["x"], p.fault("x"), p.faults.Has("x"), faults.Has(...)), or a
-// parameter the default build fixes.
+// (p.faults["x"], p.fault("x"), p.faults.Has("x"), faults.Has(...)), a local
+// variable of a guard name, or a parameter the default build fixes.
 func (a *analysis) isGuardTerm(e ast.Expr) bool {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.SelectorExpr:
@@ -334,9 +335,13 @@ func (a *analysis) isGuardTerm(e ast.Expr) bool {
 	case *ast.CallExpr:
 		return a.isGuardTerm(x.Fun)
 	case *ast.Ident:
-		if v, ok := a.pkg.Info.Uses[x].(*types.Var); ok {
+		v, ok := a.pkg.Info.Uses[x].(*types.Var)
+		if !ok {
+			v, ok = a.pkg.Info.Defs[x].(*types.Var)
+		}
+		if ok {
 			_, known := a.known[v]
-			return known
+			return known || (a.guards[x.Name] && !v.IsField()) // alt := opts.Variant == VariantAlt
 		}
 	}
 	return false

@@ -81,6 +81,15 @@ func (p *Partner) Send(x int) int {
 	return x - 1
 }
 
+func NewVariant(variant string) *Partner {
+	alt := variant == "alt"
+	p := &Partner{alt: alt}
+	if alt {
+		p.n = 9
+	}
+	return p
+}
+
 func (p *Partner) Name() string {
 	switch {
 	case p.alt:
@@ -95,10 +104,10 @@ func (p *Partner) Name() string {
 func TestGenerateLeavesFaultSwitchesAndTheVariantAlone(t *testing.T) {
 	got := brief(Generate(check(t, guarded), Options{}))
 	assert.Equal(t, []string{
-		"New return-value: return &Partner{faults: map[string]bool{}, alt: alt} -> return nil",
 		"(*Partner).Work remove-statement: p.n = x -> ",
 		"(*Partner).helper return-value: return x -> return 0",
 		"(*Partner).Send return-value: return x -> return 0",
+		"NewVariant return-value: return p -> return nil",
 		`(*Partner).Name constant: return "default" -> return ""`,
 	}, got)
 }
