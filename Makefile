@@ -29,7 +29,7 @@ faults: build
 
 ## mutants: the suites measured by mutation: each platform's acceptance suite against every mutant of its reference
 ## partner's default build (slow: not part of make test). MUTANTS=N samples N a platform (MUTANTS_SEED picks them),
-## MUTANTS_PLATFORM=P one platform, MUTANTS_JOBS builds at once. Every mutant's fate: out/mutants/<platform>.tsv
+## MUTANTS_PLATFORM=P one platform, MUTANTS_JOBS builds at once. Every mutant's fate: out/mutants/<platform>.tsv (a sample: <platform>.sample.tsv)
 ## (go run ./internal/mutate/cmd -rescore reads them again after internal/mutate/equivalent.txt changes)
 MUTANTS          ?= 0
 MUTANTS_SEED     ?= 1

@@ -33,11 +33,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	seed := fl.Uint64("seed", 1, "seed of the sample")
 	jobs := fl.Int("jobs", 2, "mutants built and run at once")
 	equivalents := fl.String("equivalents", "internal/mutate/equivalent.txt", "the list of mutants judged equivalent")
-	outDir := fl.String("out", "out/mutants", "where each platform's full list (<platform>.tsv) goes")
+	outDir := fl.String("out", "out/mutants", "where each platform's list of mutants and fates goes: <platform>.tsv, or <platform>.sample.tsv for a sample")
 	timeout := fl.Duration("timeout", 0, "bound on one run of a suite (0: ten times the unmutated run, at least 30s)")
 	minScore := fl.Float64("min-score", 0, "exit 1 when a platform scores below this percentage")
 	list := fl.Bool("list", false, "list the mutants (with -sample, the sample) and run nothing")
-	rescore := fl.Bool("rescore", false, "run nothing: read the last run's <platform>.tsv again with the equivalents list as it is now")
+	rescore := fl.Bool("rescore", false, "run nothing: read the last full run's <platform>.tsv again with the equivalents list as it is now")
 	gocache := fl.String("gocache", "", "build cache for the builds (default: the go command's; a run adds a few builds a platform to it)")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -96,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		reports = append(reports, rep)
 		rep.Print(stdout)
 		fmt.Fprintln(stdout)
-		if err := writeTSV(filepath.Join(inRoot(root, *outDir), t.Platform+".tsv"), rep); err != nil {
+		if err := writeTSV(filepath.Join(inRoot(root, *outDir), tsvName(t.Platform, *sample)), rep); err != nil {
 			fmt.Fprintln(stderr, "mutate:", err)
 			return 1
 		}
@@ -105,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	mutate.PrintSummary(stdout, reports)
-	fmt.Fprintf(stdout, "every mutant with its fate: %s/<platform>.tsv\n", *outDir)
+	fmt.Fprintf(stdout, "every mutant with its fate: %s/%s\n", *outDir, tsvName("<platform>", *sample))
 	return code
 }
 
@@ -211,6 +211,14 @@ func rescoreRuns(ctx context.Context, stdout, stderr io.Writer, root, dir string
 	}
 	mutate.PrintSummary(stdout, reports)
 	return code
+}
+
+// tsvName keeps a sample from overwriting the last full run, which -rescore reads.
+func tsvName(platform string, sample int) string {
+	if sample > 0 {
+		return platform + ".sample.tsv"
+	}
+	return platform + ".tsv"
 }
 
 func writeTSV(path string, rep *mutate.Report) error {
