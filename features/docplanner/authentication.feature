@@ -14,7 +14,7 @@ Feature: Authentication
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   # Nothing can reach Docplanner: the point is that the partner says so.
-  @sides-may-differ
+  @sides-differ
   Scenario: Wrong credentials are refused and the partner says so
     Given the partner is given a wrong client secret
     When the partner activates the integration

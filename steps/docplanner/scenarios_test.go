@@ -1,13 +1,13 @@
 package docplanner_test
 
 import (
-	"bufio"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	gherkin "github.com/cucumber/gherkin/go/v26"
+	messages "github.com/cucumber/messages/go/v21"
 	"github.com/stretchr/testify/require"
 
 	features "github.com/accord-harness/accord/features/docplanner"
@@ -28,11 +28,13 @@ type scenario struct {
 
 type step struct{ Keyword, Text string }
 
-var placeholder = regexp.MustCompile(`<([^>]+)>`)
+// keywords are the effective keywords of Gherkin's step types.
+var keywords = map[messages.PickleStepType]string{
+	messages.PickleStepType_CONTEXT: "Given", messages.PickleStepType_ACTION: "When", messages.PickleStepType_OUTCOME: "Then",
+}
 
-// readScenarios parses every feature file: enough Gherkin for accord's
-// features (tags, comments, scenarios, outlines with examples, step
-// tables), so tests can reason about the suite without running it.
+// readScenarios reads every feature file with the Gherkin parser godog
+// uses, so tests reason about the suite as it runs, without running it.
 func readScenarios(t *testing.T) []scenario {
 	t.Helper()
 	files, err := fs.Glob(features.FS, "*.feature")
@@ -49,91 +51,49 @@ func readScenarios(t *testing.T) []scenario {
 
 func parseFeature(t *testing.T, file, text string) []scenario {
 	t.Helper()
-	var (
-		out                   []scenario
-		featureTags, pending  []string
-		comment               string
-		cur                   *scenario
-		outline, inExamples   bool
-		header                []string
-		exampleTags           []string
-		keyword               string
-		inBackground, docText bool
-	)
-	flush := func() {
-		if cur != nil && !outline {
-			out = append(out, *cur)
-		}
-		cur = nil
+	var ids messages.Incrementing
+	doc, err := gherkin.ParseGherkinDocument(strings.NewReader(text), ids.NewId)
+	require.NoError(t, err, file)
+	comments := map[int64]string{}
+	for _, c := range doc.Comments {
+		comments[c.Location.Line] = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(c.Text), "#"))
 	}
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, `"""`) {
-			docText = !docText
+	// The comment of a scenario is the block of comment lines right above
+	// its first line (its tags, or its keyword).
+	above := map[string]string{}
+	background := map[string]bool{}
+	for _, c := range doc.Feature.Children {
+		if c.Background != nil {
+			for _, st := range c.Background.Steps {
+				background[st.Id] = true
+			}
+		}
+		if c.Scenario == nil {
 			continue
 		}
-		switch {
-		case docText || line == "":
-		case strings.HasPrefix(line, "#"):
-			comment = strings.TrimSpace(strings.TrimSpace(comment) + " " + strings.TrimPrefix(line, "#"))
-		case strings.HasPrefix(line, "@"):
-			pending = append(pending, strings.Fields(line)...)
-		case strings.HasPrefix(line, "Feature:"):
-			featureTags, pending, comment = pending, nil, ""
-		case strings.HasPrefix(line, "Background:"):
-			flush()
-			inBackground = true
-		case strings.HasPrefix(line, "Scenario"):
-			flush()
-			name := strings.TrimSpace(line[strings.Index(line, ":")+1:])
-			outline = strings.HasPrefix(line, "Scenario Outline:") || strings.HasPrefix(line, "Scenario Template:")
-			cur = &scenario{File: file, Name: name, Tags: append(slices.Clone(featureTags), pending...), Comment: comment}
-			pending, comment, inBackground, inExamples, keyword = nil, "", false, false, ""
-		case strings.HasPrefix(line, "Examples:"):
-			inExamples, header, exampleTags, pending = true, nil, pending, nil
-		case strings.HasPrefix(line, "|"):
-			if !inExamples || cur == nil {
-				continue
-			}
-			var cells []string
-			for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
-				cells = append(cells, strings.TrimSpace(c))
-			}
-			if header == nil {
-				header = cells
-				continue
-			}
-			fill := func(s string) string {
-				return placeholder.ReplaceAllStringFunc(s, func(m string) string {
-					if i := slices.Index(header, m[1:len(m)-1]); i >= 0 && i < len(cells) {
-						return cells[i]
-					}
-					return m
-				})
-			}
-			row := scenario{File: file, Name: fill(cur.Name), Tags: append(slices.Clone(cur.Tags), exampleTags...), Comment: cur.Comment}
-			for _, s := range cur.Steps {
-				row.Steps = append(row.Steps, step{s.Keyword, fill(s.Text)})
-			}
-			out = append(out, row)
-		default:
-			kw, rest, ok := strings.Cut(line, " ")
-			if !ok || !slices.Contains([]string{"Given", "When", "Then", "And", "But", "*"}, kw) {
-				if cur == nil && !inBackground {
-					continue // the feature's description
-				}
-				t.Fatalf("%s: cannot read line %q", file, line)
-			}
-			if kw == "Given" || kw == "When" || kw == "Then" {
-				keyword = kw
-			}
-			if cur != nil && !inBackground {
-				cur.Steps = append(cur.Steps, step{keyword, rest})
+		first := c.Scenario.Location.Line
+		for _, tg := range c.Scenario.Tags {
+			first = min(first, tg.Location.Line)
+		}
+		var lines []string
+		for l := first - 1; comments[l] != ""; l-- {
+			lines = append([]string{comments[l]}, lines...)
+		}
+		above[c.Scenario.Id] = strings.Join(lines, " ")
+	}
+	var out []scenario
+	for _, p := range gherkin.Pickles(*doc, file, ids.NewId) {
+		sc := scenario{File: file, Name: p.Name, Comment: above[p.AstNodeIds[0]]}
+		for _, tg := range p.Tags {
+			sc.Tags = append(sc.Tags, tg.Name)
+		}
+		for _, st := range p.Steps {
+			if !background[st.AstNodeIds[0]] {
+				sc.Steps = append(sc.Steps, step{keywords[st.Type], st.Text})
 			}
 		}
+		out = append(out, sc)
 	}
-	flush()
 	return out
 }
 
@@ -150,15 +110,15 @@ const wholeState = "Docplanner and the partner's system agree on every booking, 
 // item a step names lets a bug in the second object, another field or
 // another day pass; every scenario that does something (has a When step)
 // ends by holding both sides whole against each other. A scenario whose
-// point is that the sides must not agree says so with @sides-may-differ
+// point is that the sides must not agree says so with @sides-differ
 // and a comment giving the reason.
 func TestScenariosThatChangeAnythingEndWithTheWholeState(t *testing.T) {
 	checked := 0
 	for _, s := range readScenarios(t) {
 		acts := slices.ContainsFunc(s.Steps, func(st step) bool { return st.Keyword == "When" })
-		if s.tagged("@sides-may-differ") {
+		if s.tagged("@sides-differ") {
 			if s.Comment == "" {
-				t.Errorf("%s: %q is tagged @sides-may-differ without a comment saying why", s.File, s.Name)
+				t.Errorf("%s: %q is tagged @sides-differ without a comment saying why", s.File, s.Name)
 			}
 			continue
 		}
