@@ -29,13 +29,18 @@ func params[T any](raw json.RawMessage) (T, error) {
 	return v, err
 }
 
-func (s *session) visit(id string) (*visit, error) {
-	for _, v := range s.visits {
-		if v.ID == id {
-			return v, nil
+// byID finds one of the clinic's objects by its id; kind names it.
+func byID[T any](xs []*T, id string, idOf func(*T) string, kind string) (*T, error) {
+	for _, x := range xs {
+		if idOf(x) == id {
+			return x, nil
 		}
 	}
-	return nil, fmt.Errorf("no visit %q", id)
+	return nil, fmt.Errorf("no %s %q", kind, id)
+}
+
+func (s *session) visit(id string) (*visit, error) {
+	return byID(s.visits, id, func(v *visit) string { return v.ID }, "visit")
 }
 
 func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
@@ -238,12 +243,7 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 }
 
 func (s *session) pause(id string) (*pause, error) {
-	for _, b := range s.pauses {
-		if b.ID == id {
-			return b, nil
-		}
-	}
-	return nil, fmt.Errorf("no break %q", id)
+	return byID(s.pauses, id, func(b *pause) string { return b.ID }, "break")
 }
 
 func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
