@@ -64,6 +64,8 @@ type Options struct {
 	Retry         Retry
 	// SkipValidation is for the benchmark that measures validation's cost.
 	SkipValidation bool
+	// NoValidationCache validates every answer afresh, even one Reach has validated before.
+	NoValidationCache bool
 }
 
 // Retry shapes the exponential backoff on 503 and 429 (github.com/cenkalti/backoff/v4, on the run clock).
@@ -81,6 +83,8 @@ type Reach struct {
 	opts Options
 	spec *spec.Spec
 	http *http.Client
+
+	cache *validationCache
 
 	mu      sync.Mutex
 	records []Record
@@ -161,7 +165,7 @@ func New(opts Options) (*Reach, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reach{opts: opts, spec: sp, http: boundedhttp.NewClient(opts.Timeout)}, nil
+	return &Reach{opts: opts, spec: sp, http: boundedhttp.NewClient(opts.Timeout), cache: newValidationCache(opts.NoValidationCache)}, nil
 }
 
 // SpecDoc is the document Reach validates against.

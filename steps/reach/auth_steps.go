@@ -227,6 +227,9 @@ func (w *world) readWithConnection(how string) error {
 // must outlive it).
 func (w *world) expireToken() error {
 	w.probes = nil
+	// The token that expires, kept before the clock moves: a nightly sync the move sets off may
+	// renew it before the next step looks.
+	w.expired = w.conn.Token()
 	d := time.Hour
 	if exp := w.conn.TokenExpiry(); !exp.IsZero() {
 		d = exp.Sub(w.s.clock.Now())
@@ -236,11 +239,10 @@ func (w *world) expireToken() error {
 }
 
 func (w *world) renewed() error {
-	before := w.conn.Token()
 	if err := w.readWithConnection("after its access token expired"); err != nil {
 		return err
 	}
-	if w.discovery != nil && w.conn.Token() == before {
+	if w.discovery != nil && w.conn.Token() == w.expired {
 		return fmt.Errorf("authentication: the access token expired but Reach still uses it: nothing was renewed")
 	}
 	w.s.addSecrets(w.conn.Token())

@@ -40,6 +40,7 @@ type world struct {
 
 	discovery *mock.Discovery // nil: the partner uses static tokens
 	code      string
+	expired   string // the access token the clock last moved past
 
 	byOne, byAll map[string]*mock.ListRead
 	pages        map[string]map[int]*mock.Result // operation → limit → answer
