@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Mask replaces a secret.
@@ -29,10 +30,17 @@ var sensitive = map[string]bool{
 
 // Redactor scrubs known secret values; its zero value scrubs only by name.
 type Redactor struct {
-	// replacer scrubs them all in one pass over a string: a run hands out a few secrets a
-	// scenario, and its report scrubs every body of its journal.
+	secrets []string
+	// replacer scrubs them all in one pass over a long string: a run hands out a few secrets a
+	// scenario, and its report scrubs every body of its journal. It is built on first use, as
+	// building it costs more than scrubbing a short line the slow way.
+	once     sync.Once
 	replacer *strings.Replacer
 }
+
+// shortString is the length under which scrubbing secret by secret is cheaper than building the
+// one-pass replacer.
+const shortString = 1024
 
 // New returns a redactor that also scrubs these exact values (longest
 // first, so a secret containing another is removed whole). Values shorter
@@ -47,11 +55,7 @@ func New(secrets ...string) *Redactor {
 		}
 	}
 	sort.Slice(keep, func(i, j int) bool { return len(keep[i]) > len(keep[j]) })
-	pairs := make([]string, 0, 2*len(keep))
-	for _, s := range keep {
-		pairs = append(pairs, s, Mask) // earlier pairs win where two match: the longest
-	}
-	return &Redactor{replacer: strings.NewReplacer(pairs...)}
+	return &Redactor{secrets: keep}
 }
 
 // Sensitive reports whether a header, field or parameter name carries secrets.
@@ -59,9 +63,22 @@ func Sensitive(name string) bool { return sensitive[strings.ToLower(name)] }
 
 // String scrubs exact secret values from s.
 func (r *Redactor) String(s string) string {
-	if r.replacer == nil {
+	if len(r.secrets) == 0 {
 		return s
 	}
+	if len(s) < shortString {
+		for _, sec := range r.secrets {
+			s = strings.ReplaceAll(s, sec, Mask)
+		}
+		return s
+	}
+	r.once.Do(func() {
+		pairs := make([]string, 0, 2*len(r.secrets))
+		for _, sec := range r.secrets {
+			pairs = append(pairs, sec, Mask) // earlier pairs win where two match: the longest
+		}
+		r.replacer = strings.NewReplacer(pairs...)
+	})
 	return r.replacer.Replace(s)
 }
 
