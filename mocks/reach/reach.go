@@ -36,6 +36,7 @@ const (
 	DefaultDailyOnDemand = 5             // sync-button presses per connection per UTC day
 	DefaultHistoryMonths = 24            // the rolling window reaches this far back, aligned on a fiscal year
 	MaxPageSize          = 1000
+	DefaultLimit         = 100 // the limit a list applies when Reach leaves it out
 )
 
 // Options configure Reach.

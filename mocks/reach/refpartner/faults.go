@@ -35,6 +35,18 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"dynamic-field-names", "adds each statement line's amount under a field named after its month (\"2025-01\": ...)"},
 	{"slow-answers", "takes 3 seconds to answer each statement, over the 2-second budget"},
 	{"calendar-fiscal-year", "reports FiscalMonthEnd 12 although the books close in June"},
+	{"refresh-token-not-saved", "hands out a new refresh token on every renewal but never saves it, so the second renewal is refused"},
+	{"refreshed-token-first-company-only", "issues access tokens from a refresh grant for the customer's first company only, so after a renewal the other companies are refused"},
+	{"access-tokens-never-expire", "never checks an access token's expiry: a token past its life still reads the books"},
+	{"static-token-expires", "gives the customer's static token a life of one day, as if it were a session"},
+	{"class-filter-ignored", "ignores ClassId on the statements: a class gets the whole company's figures"},
+	{"nested-class-rollup", "adds a nested class's figures to its parent's, which Reach rolls up itself"},
+	{"default-limit-ignored", "answers a list asked without limit with up to 1000 records, not the document's default of 100"},
+	{"unknown-budget-empty", "answers a statement for an unknown BudgetId with 200 and empty arrays instead of 404"},
+	{"empty-month-dropped", "leaves a month without a single posting out of the profit and loss and cash flow summaries"},
+	{"parent-class-dropped", "leaves ParentClassId out of the classes list, so nested classes come back flat"},
+	{"lines-on-header", "reports the payroll accounts' figures as one line on their header account (Payroll), which carries no amounts of its own"},
+	{"period-not-echoed", "repeats the books' first and last day as a statement's StartDate and EndDate, not the period asked for"},
 })
 
 // Faults lists the catalogue, sorted by name.
