@@ -30,6 +30,22 @@ import (
 // DashboardFile is the dashboard's name in the report directory.
 const DashboardFile = "reach-dashboard.html"
 
+// books are the fixture's companies and what a whole-state reading of them must find.
+type books struct {
+	set    *reachfixture.Set
+	expect *mock.State
+}
+
+// bundled derives the books once a process, as mocks/reach parses its document once: both are
+// read-only, and every run (a fault's, a start hour's) would derive the same again.
+var bundled = sync.OnceValues(func() (books, error) {
+	set, err := reachfixture.LoadSet()
+	if err != nil {
+		return books{}, err
+	}
+	return books{set: set, expect: mock.ExpectedState(set)}, nil
+})
+
 // Platform is Reach for the runner.
 type Platform struct {
 	// Variant starts the bundled reference partner's alternative build
@@ -74,6 +90,7 @@ type session struct {
 	driver    driver.Driver
 	partner   string
 	set       *reachfixture.Set // the customer's companies, every one read by the customer's token
+	expect    *mock.State       // the whole books, as the fixture calls for them
 	budget    time.Duration
 	reportDir string
 	caps      map[string]string // the partner's choices (Capabilities)
@@ -81,7 +98,6 @@ type session struct {
 	servers   wiring.Servers
 
 	mu        sync.Mutex
-	expect    *mock.State // the whole books, as the fixture calls for them
 	seq       int
 	syncs     []syncRow
 	dashboard string
@@ -109,11 +125,11 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session
 	if s.budget <= 0 {
 		s.budget = mock.DefaultLatencyBudget
 	}
-	set, err := reachfixture.LoadSet()
+	b, err := bundled()
 	if err != nil {
 		return nil, err
 	}
-	s.set = set
+	s.set, s.expect = b.set, b.expect
 	timeout := mock.DefaultTimeout
 	virtual := false
 	var driverURL string

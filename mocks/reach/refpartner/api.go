@@ -532,7 +532,9 @@ func (p *Partner) statement(r *http.Request, b *reachfixture.Company, kind strin
 		}
 	}
 	if p.alt {
-		out["GeneratedAt"] = p.opts.Clock.Now().UTC().Format(time.RFC3339) // not in the document: Reach ignores it
+		// Not in the document: Reach ignores it. The books' close, not the clock: the same books give
+		// the same bytes, as a partner caching its statements would.
+		out["GeneratedAt"] = b.LastMonth.End().Add(24*time.Hour - time.Second).Format(time.RFC3339)
 	}
 	return jsonReply(http.StatusOK, out)
 }
