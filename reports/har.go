@@ -69,6 +69,9 @@ func harEntry(e journal.Entry, scenario string) *har.Entry {
 	for _, v := range append(append([]journal.Violation{}, e.RequestViolations...), e.ResponseViolations...) {
 		comment = append(comment, "violation: "+v.In+" "+v.Field+" "+v.Rule+" "+v.Message)
 	}
+	for _, v := range e.Warnings {
+		comment = append(comment, "warning: "+v.In+" "+v.Field+" "+v.Rule+" "+v.Message)
+	}
 	return &har.Entry{
 		StartedDateTime: e.Time.Format("2006-01-02T15:04:05.000Z07:00"),
 		Time:            ms,

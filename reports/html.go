@@ -88,7 +88,7 @@ func WriteHTML(path string, r Run) error {
 		}
 		features[i].Scenarios = append(features[i].Scenarios, v)
 		switch s.Status {
-		case "passed":
+		case "passed", "not_run":
 		case "not_applicable":
 			notApplicable = append(notApplicable, v)
 		default:

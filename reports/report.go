@@ -61,6 +61,8 @@ type Counts struct {
 	Skipped int
 	// NotApplicable scenarios check a choice the partner did not make.
 	NotApplicable int
+	// NotRun scenarios were cut off or never started: the run was ended.
+	NotRun int
 }
 
 // Counts of scenarios by outcome; skipped and not applicable ones are
@@ -76,6 +78,8 @@ func (r Run) Counts() Counts {
 			c.Skipped++
 		case "not_applicable":
 			c.NotApplicable++
+		case "not_run":
+			c.NotRun++
 		default:
 			c.Failed++
 		}

@@ -47,6 +47,9 @@ func sampleRun() Run {
 			{Seq: 2, Tenant: "t1", Time: at, Direction: journal.Inbound, Operation: "replaceSlots", Method: "PUT",
 				URL: "http://127.0.0.1:8/api/v3/integration/x/slots", Status: 400,
 				RequestViolations: []journal.Violation{{In: "body", Field: "slots.0.start", Rule: "format", Message: `must be a date-time, got "2026-12-01T09:00:00"`}}},
+			{Seq: 3, Tenant: "t1", Time: at, Direction: journal.Inbound, Operation: "deleteSlots", Method: "DELETE",
+				URL: "http://127.0.0.1:8/api/v3/integration/x/slots/2026-12-01T00%3A00%3A00%2B01%3A00", Status: 204,
+				Warnings: []journal.Violation{{In: "path", Field: "date", Rule: "format", Message: "a date-time where a date is expected; taken as 2026-12-01"}}},
 		},
 	}
 }
@@ -63,6 +66,8 @@ func TestHTMLEscapesEverythingThePartnerSent(t *testing.T) {
 	assert.Contains(t, html, "&lt;script&gt;")
 	assert.Contains(t, html, "default-src 'none'", "a CSP forbids scripts even if escaping ever failed")
 	assert.Contains(t, html, "slots.0.start")
+	assert.Contains(t, html, `class="warnings"`, "a request let pass with a warning shows it")
+	assert.Contains(t, html, "taken as 2026-12-01")
 	assert.Contains(t, html, "api coverage")
 	assert.NotContains(t, html, "src=\"http", "the page loads nothing external")
 }
@@ -92,8 +97,9 @@ func TestHARIsValidJSONWithEveryExchange(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(b, &h))
 	assert.Equal(t, "1.2", h.Log.Version)
-	require.Len(t, h.Log.Entries, 2)
+	require.Len(t, h.Log.Entries, 3)
 	assert.Equal(t, 500, h.Log.Entries[0].Response.Status)
 	assert.Equal(t, "base64", h.Log.Entries[0].Response.Content.Encoding)
 	assert.True(t, strings.Contains(h.Log.Entries[1].Comment, "violation: body slots.0.start format"))
+	assert.True(t, strings.Contains(h.Log.Entries[2].Comment, "warning: path date format"))
 }

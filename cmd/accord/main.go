@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/accord-harness/accord/internal/version"
 )
 
 // Exit codes are part of accord's contract with CI gates.
@@ -41,6 +43,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short:         "Acceptance and blackbox conformance harness for booking-platform partner integrations",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version.Version,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -48,6 +51,10 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	for _, c := range commands {
 		root.AddCommand(c(stdout, stderr))
 	}
+	root.AddCommand(&cobra.Command{
+		Use: "version", Short: "Print accord's version", Args: cobra.NoArgs,
+		Run: func(*cobra.Command, []string) { fmt.Fprintf(stdout, "accord version %s\n", version.Version) },
+	})
 	return root
 }
 

@@ -109,6 +109,9 @@ func logExchanges(h http.Handler, j *journal.Journal, out io.Writer) http.Handle
 		if len(e.RequestViolations) > 0 {
 			line += " violations: " + spec.Summary(e.RequestViolations)
 		}
+		if len(e.Warnings) > 0 {
+			line += " warning: " + spec.Summary(e.Warnings)
+		}
 		fmt.Fprintln(out, line)
 	})
 }

@@ -133,7 +133,7 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 	f.StringVar(&platform, "platform", partnerEnvOr(container.EnvPlatform, "docplanner"), "platform whose reference partner to serve ($"+container.EnvPlatform+")")
 	f.StringVar(&addr, "addr", partnerEnvOr(container.EnvPartnerAddr, "127.0.0.1:7070"), "listen address of the driver and the PUSH receiver ($"+container.EnvPartnerAddr+")")
 	f.StringVar(&publicURL, "public-url", os.Getenv(container.EnvPartnerPublicURL), "how the platform reaches this partner, the base of its callback URL; default http://<addr> ($"+container.EnvPartnerPublicURL+")")
-	f.StringSliceVar(&faults, "fault", partnerSplitList(os.Getenv(container.EnvFault)), "start with this named fault, see `accord faults` ($"+container.EnvFault+", comma-separated)")
+	f.StringSliceVar(&faults, "fault", partnerSplitList(os.Getenv(container.EnvFault)), "start with this named fault, see accord faults ($"+container.EnvFault+", comma-separated)")
 	return cmd
 }
 

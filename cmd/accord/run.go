@@ -13,19 +13,34 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/accord-harness/accord/internal/runner"
 )
 
 func init() { commands = append(commands, newRunCmd) }
 
+// runFlags are the flags of `accord run`, which `accord explore` shares.
+type runFlags struct {
+	platform, configPath, tags, reportDir string
+	faults, capabilities                  []string
+	budget                                time.Duration
+	image                                 partnerImage // --partner-*: partner.go
+}
+
+func (rf *runFlags) register(f *pflag.FlagSet, reportDir string) {
+	f.StringVar(&rf.platform, "platform", "", "platform to accept against: "+strings.Join(platformNames(), ", ")+", or all (default docplanner, or the config file's)")
+	f.StringVar(&rf.configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
+	f.StringSliceVar(&rf.faults, "fault", nil, "start the reference partner with this named fault (list them: accord faults --platform P)")
+	f.StringArrayVar(&rf.capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
+	f.StringVar(&rf.tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
+	f.StringVar(&rf.reportDir, "report-dir", reportDir, "report directory: report.html, traffic.har, summary.json, junit.xml, cucumber.json")
+	f.DurationVar(&rf.budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
+	rf.image.register(f)
+}
+
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
-	var (
-		platform, configPath, tags, reportDir string
-		faults, capabilities                  []string
-		budget                                time.Duration
-		image                                 partnerImage // --partner-*: partner.go
-	)
+	var rf runFlags
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run a platform's acceptance features against a partner",
@@ -35,65 +50,64 @@ the partner under test; --fault starts it with a named integration bug.
 
 Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configuration error.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, platform, err := partnerConfig(platform, configPath, faults, capabilities, budget)
-			if err != nil {
-				return err
-			}
-			if platform == "all" {
-				if configPath != "" || len(faults) > 0 || len(capabilities) > 0 || image.image != "" {
-					return usagef("--platform all runs the bundled reference partners; --config, --fault, --capability and --partner-image name one platform's partner")
-				}
-				return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Console: stdout, NoColors: !isTerminal(stdout)})
-			}
-			p, err := lookupPlatform(platform)
-			if err != nil {
-				return err
-			}
-			if err := checkFaults(p, faults); err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			// --partner-image: start the partner's container and point cfg at it;
-			// its log goes to the report directory and it is removed at the end.
-			finishImage, err := image.start(ctx, cmd, platform, &cfg, configPath, reportDir)
-			if err != nil {
-				return err
-			}
-			var secrets []string
-			defer func() { finishImage(secrets) }()
-			opts := runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Console: stdout, NoColors: !isTerminal(stdout)}
-			sum, err := runOnce(ctx, p, opts, &secrets)
-			if err != nil {
-				if errors.Is(err, runner.ErrNoScenarios) {
-					return usageError{err}
-				}
-				return usageError{fmt.Errorf("%s run could not start: %w", platform, err)}
-			}
-			fmt.Fprintf(stdout, "\n%s: %s against %s — %s (%.1fs); report in %s\n",
-				platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds, reportDir)
-			printNotApplicable(stdout, sum)
-			if sum.Verdict != "passed" {
-				msg := ""
-				for _, f := range sum.Failed() {
-					msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)
-				}
-				return failedError{msg: msg}
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return rf.run(cmd, stdout, nil) },
 	}
-	f := cmd.Flags()
-	f.StringVar(&platform, "platform", "", "platform to accept against, or all (default docplanner, or the config file's)")
-	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
-	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
-	f.StringArrayVar(&capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull); see `accord faults --platform P`")
-	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
-	f.StringVar(&reportDir, "report-dir", "accord-report", "directory for cucumber.json, junit.xml and summary.json")
-	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
-	image.register(f)
+	rf.register(cmd.Flags(), "accord-report")
 	return cmd
+}
+
+// run runs one platform (or all) as the flags say; edit adjusts the run's
+// config once it is read (accord explore sets its plan there).
+func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.Config)) error {
+	cfg, platform, err := partnerConfig(rf.platform, rf.configPath, rf.faults, rf.capabilities, rf.budget)
+	if err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	if platform == "all" {
+		if rf.configPath != "" || len(rf.faults) > 0 || len(rf.capabilities) > 0 || rf.image.image != "" {
+			return usagef("--platform all runs the bundled reference partners; --config, --fault, --capability and --partner-image name one platform's partner")
+		}
+		return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, NoColors: !isTerminal(stdout)})
+	}
+	p, err := lookupPlatform(platform)
+	if err != nil {
+		return err
+	}
+	if err := checkFaults(p, rf.faults); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// --partner-image: start the partner's container and point cfg at it;
+	// its log goes to the report directory and it is removed at the end.
+	finishImage, err := rf.image.start(ctx, cmd, platform, &cfg, rf.configPath, rf.reportDir)
+	if err != nil {
+		return err
+	}
+	var secrets []string
+	defer func() { finishImage(secrets) }()
+	opts := runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, NoColors: !isTerminal(stdout)}
+	sum, err := runOnce(ctx, p, opts, &secrets)
+	if err != nil {
+		if errors.Is(err, runner.ErrNoScenarios) {
+			return usageError{err}
+		}
+		return usageError{fmt.Errorf("%s run could not start: %w", platform, err)}
+	}
+	fmt.Fprintf(stdout, "\n%s: %s against %s — %s (%.1fs); report in %s\n",
+		platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds, rf.reportDir)
+	printNotApplicable(stdout, sum)
+	if sum.Verdict != "passed" {
+		msg := ""
+		for _, f := range sum.Failed() {
+			msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)
+		}
+		return failedError{msg: msg}
+	}
+	return nil
 }
 
 // runOnce is runner.Run, keeping the run's secrets for what is written
@@ -115,6 +129,9 @@ func partnerConfig(platform, configPath string, faults, capabilities []string, b
 	caps, err := runner.ParseCapabilities(capabilities)
 	if err != nil {
 		return runner.Config{}, "", usageError{fmt.Errorf("--capability: %w", err)}
+	}
+	if budget < 0 {
+		return runner.Config{}, "", usagef("--latency-budget %s: a budget must be positive", budget)
 	}
 	cfg := runner.Config{Faults: faults, LatencyBudget: budget, Capabilities: caps}
 	if configPath != "" {
@@ -166,6 +183,9 @@ func countsLine(c runner.Counts) string {
 	}
 	if c.NotApplicable > 0 {
 		s += fmt.Sprintf(", %d not applicable", c.NotApplicable)
+	}
+	if c.NotRun > 0 {
+		s += fmt.Sprintf(", %d not run", c.NotRun)
 	}
 	return s
 }

@@ -117,10 +117,10 @@ ended early, 2 usage or configuration error.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&platform, "platform", "", "platform to accept against (default docplanner, or the config file's)")
+	f.StringVar(&platform, "platform", "", "platform to accept against: "+strings.Join(platformNames(), ", ")+" (default docplanner, or the config file's)")
 	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
-	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (see `accord faults`)")
-	f.StringArrayVar(&capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull); see `accord faults --platform P`")
+	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (list them: accord faults --platform P)")
+	f.StringArrayVar(&capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
 	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
 	f.StringVar(&reportDir, "report-dir", "accord-session", "directory for the session's report")
 	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")

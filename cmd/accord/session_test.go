@@ -181,15 +181,24 @@ func TestSessionWithoutATerminal(t *testing.T) {
 		{"a failure is listed for a re-run", []string{"--fault", "ignores-platform-cancellations", scenarioAt(t, "bookings.feature", "A cancellation on Docplanner frees the time in the partner's system")}, exitFailed,
 			[]string{"✗ failed: within the latency budget the partner's system shows no booked visit", "1 of 1 scenarios did not pass", "1. [failed]", "docplanner: failed"}},
 		{"an action with nobody to answer ends the session", []string{scenarioAt(t, "bookings.feature", "A visit booked by the receptionist reaches Docplanner")}, exitFailed,
-			[]string{"ACTION in the partner's system", "(the operator's input ended)", "the session was ended before every scenario ran"}},
+			[]string{"ACTION in the partner's system", "(the operator's input ended)", "the session was ended before every scenario ran", "docplanner: incomplete", "1 not run", "verdict incomplete: the run was ended before 1 scenarios ran"}},
+		{"q ends the session: what did not run is not run, not failed", []string{"--input", "q\n",
+			scenarioAt(t, "bookings.feature", "A visit booked by the receptionist reaches Docplanner"),
+			scenarioAt(t, "bookings.feature", "A cancellation by the receptionist reaches Docplanner")}, exitFailed,
+			[]string{"docplanner: incomplete", "0 failed, 2 not run", "verdict incomplete: the run was ended before 2 scenarios ran"}},
 		{"one platform at a time", []string{"--platform", "all"}, exitUsage, []string{"a session runs one platform at a time"}},
+		{"a feature the platform does not have", []string{"nosuch.feature:3"}, exitUsage, []string{"docplanner has no feature file nosuch.feature (it has activation.feature"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
 			root := newRootCmd(&out, &errb)
-			root.SetIn(strings.NewReader("")) // the operator is not there
-			root.SetArgs(append([]string{"session", "--report-dir", t.TempDir()}, tt.args...))
+			args, input := tt.args, "" // the operator is not there
+			if len(args) > 1 && args[0] == "--input" {
+				args, input = args[2:], args[1]
+			}
+			root.SetIn(strings.NewReader(input))
+			root.SetArgs(append([]string{"session", "--report-dir", t.TempDir()}, args...))
 			code := exitOK
 			if err := root.Execute(); err != nil {
 				code = exitUsage

@@ -90,3 +90,14 @@ Feature: Synchronising all bookings, both ways
     And 5 minutes pass
     Then Docplanner delivered the "slot-booked" notification on a retry
     And within the latency budget the partner's system shows exactly one visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+
+  Scenario: A visit whose notification was lost reaches the partner, with its patient, by the periodic sync
+    Given the partner has activated the integration
+    And the network loses the next PUSH delivery to the partner
+    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    And the partner runs its periodic sync
+    Then within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+    And the partner's visit at "anna-centrum" next Monday at 10:30 carries the name and phone of the patient who booked it on Docplanner
+    When 5 minutes pass
+    Then Docplanner delivered the "slot-booked" notification on a retry
+    And within the latency budget the partner's system shows exactly one visit at "anna-centrum" next Monday at 10:30 booked on Docplanner

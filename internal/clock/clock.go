@@ -23,6 +23,16 @@ type Timer interface {
 	Stop() bool
 }
 
+// Wall is the machine's own clock, with nothing added: the clock of a
+// partner that lives outside the run, in real time.
+type Wall struct{}
+
+// Now is the real time.
+func (Wall) Now() time.Time { return time.Now() }
+
+// AfterFunc runs f after d of real time.
+func (Wall) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+
 // Run is real time shifted by an offset that only grows. Timers fire when real
 // time reaches them or when Advance jumps over them, whichever comes first,
 // and never twice.

@@ -80,3 +80,19 @@ func TestSkipDefersTimersToTheNextAdvance(t *testing.T) {
 	c.Advance(0)
 	assert.True(t, fired, "the next Advance runs what fell due")
 }
+
+func TestWallIgnoresTheRunClock(t *testing.T) {
+	run := New()
+	run.Advance(time.Hour)
+	var wall Clock = Wall{}
+	assert.WithinDuration(t, time.Now(), wall.Now(), time.Second)
+	assert.WithinDuration(t, time.Now().Add(time.Hour), run.Now(), time.Second)
+	fired := make(chan struct{})
+	timer := wall.AfterFunc(time.Millisecond, func() { close(fired) })
+	select {
+	case <-fired:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a wall-clock timer fires on real time")
+	}
+	assert.False(t, timer.Stop(), "a fired timer cannot be stopped")
+}

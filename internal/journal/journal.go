@@ -48,6 +48,10 @@ type Entry struct {
 	// ResponseViolations are the response's breaches: for inbound calls a bug
 	// in the mock, for outbound calls a fault of the partner.
 	ResponseViolations []Violation `json:"response_violations,omitempty"`
+	// Warnings are breaches of the document the platform let pass, as the
+	// real one does for what its official client sends: worth knowing, never
+	// a fault.
+	Warnings []Violation `json:"warnings,omitempty"`
 }
 
 // OK reports a 2xx answer.

@@ -61,6 +61,15 @@ type Platform interface {
 	ContentType(status int) string
 }
 
+// Tolerant is implemented by a platform that accepts some requests its
+// document refuses, because the real platform accepts them from its
+// official client. Tolerate sees a routed request before validation and may
+// rewrite its path parameters (in place) and its body into the documented
+// form; each rewrite comes back as a warning for the journal.
+type Tolerant interface {
+	Tolerate(operation string, params map[string]string, body []byte) ([]byte, []journal.Violation)
+}
+
 // Config assembles a server.
 type Config struct {
 	Spec     *spec.Spec
@@ -181,9 +190,12 @@ func (s *Server) serve(r *http.Request, entry *journal.Entry) (resp Response, ro
 		req.Tenant = tenant
 	}
 	entry.Tenant = req.Tenant
+	if t, ok := p.(Tolerant); ok {
+		req.Body, entry.Warnings = t.Tolerate(op, req.Params, req.Body)
+	}
 	if s.cfg.SkipRequestValidation {
 		// measured path only: nothing checked
-	} else if vs := s.cfg.Spec.ValidateRequest(r.Context(), r, body, route); len(vs) > 0 {
+	} else if vs := s.cfg.Spec.ValidateRequest(r.Context(), r, req.Body, route); len(vs) > 0 {
 		entry.RequestViolations = vs
 		return p.Invalid(op, http.StatusBadRequest, "request does not match the API document: "+spec.Summary(vs), vs), route
 	}

@@ -27,6 +27,9 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
+	if err := checkTags(opts.Tags); err != nil {
+		return nil, err
+	}
 	started := time.Now()
 	all := &Summary{Platform: "all", Verdict: "passed", Version: version.Version, Started: started,
 		Inputs: map[string]string{}, Extras: map[string]any{}, Scenarios: []ScenarioResult{}}
@@ -54,6 +57,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		all.Counts.Failed += sum.Counts.Failed
 		all.Counts.Skipped += sum.Counts.Skipped
 		all.Counts.NotApplicable += sum.Counts.NotApplicable
+		all.Counts.NotRun += sum.Counts.NotRun
 		for k, v := range sum.Inputs {
 			all.Inputs[k] = v
 		}

@@ -115,7 +115,7 @@ func TestNotApplicableScenariosNeitherPassNorFail(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sum := twoFeatures()
-			sum.applyOutcomes(nil, tt.outOf, nil)
+			sum.applyOutcomes(nil, tt.outOf, nil, nil)
 			assert.Equal(t, tt.verdict, sum.Verdict)
 			assert.Equal(t, tt.counts, sum.Counts)
 			assert.Contains(t, sum.VerdictNote, tt.note)
@@ -128,7 +128,7 @@ func TestNotApplicableScenariosNeitherPassNorFail(t *testing.T) {
 	}
 	sum := twoFeatures()
 	sum.Scenarios = sum.Scenarios[:2]
-	sum.applyOutcomes(nil, map[string]string{"bookings.feature\x00B": "PULL only"}, nil)
+	sum.applyOutcomes(nil, map[string]string{"bookings.feature\x00B": "PULL only"}, nil, nil)
 	assert.Equal(t, "passed", sum.Verdict, "a flow with a scenario that applied and passed is checked")
 	assert.Equal(t, "1 scenarios do not apply to this partner's choices and were not run", sum.VerdictNote)
 }

@@ -1,17 +1,18 @@
 package runner
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/accord-harness/accord/internal/yamlkeys"
 )
 
 // PartnerConfig is the partner section of a config file: where the partner's
@@ -65,29 +66,28 @@ func LoadFile(path string) (*File, error) {
 func ParseFile(path string, raw []byte) (*File, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, fmt.Errorf("config %s%s", path, yamlMessage(err.Error()))
 	}
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("config %s: empty file", path)
 	}
-	// Expand ${VAR} in values only, never in comments or keys.
+	// Expand ${VAR} in values only, never in comments or keys, and name
+	// every unknown key with its line and the keys known there.
 	var missing []string
-	expandScalars(&doc, &missing)
+	unknown := yamlkeys.Walk(&doc, reflect.TypeOf(File{}), func(n *yaml.Node, _ string, _ reflect.Type) {
+		if n.Kind == yaml.ScalarNode {
+			expand(n, &missing)
+		}
+	})
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("config %s:%d: %s: unknown field (known here: %s)", path, unknown[0].Line, unknown[0].Field, strings.Join(unknown[0].Known, ", "))
+	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("config %s: environment variables not set: %s", path, strings.Join(missing, ", "))
 	}
-	expanded, err := yaml.Marshal(&doc)
-	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
 	var f File
-	dec := yaml.NewDecoder(bytes.NewReader(expanded))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("config %s: empty file", path)
-		}
-		return nil, fmt.Errorf("config %s: %w", path, err)
+	if err := doc.Decode(&f); err != nil {
+		return nil, fmt.Errorf("config %s%s", path, yamlMessage(err.Error()))
 	}
 	if err := f.check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
@@ -95,24 +95,42 @@ func ParseFile(path string, raw []byte) (*File, error) {
 	return &f, nil
 }
 
-func expandScalars(n *yaml.Node, missing *[]string) {
-	if n.Kind == yaml.ScalarNode {
-		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
-			name := envRef.FindStringSubmatch(m)[1]
-			v, ok := os.LookupEnv(name)
-			if !ok {
-				*missing = append(*missing, name)
-			}
-			return v
-		})
-		return
+var yamlLine = regexp.MustCompile(`(?:yaml: )?(?:unmarshal errors:\s*)?line (\d+): (.*)$`)
+
+// yamlMessage puts a yaml.v3 message in the user's terms, as ":LINE: what".
+func yamlMessage(msg string) string {
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return ": " + strings.TrimPrefix(msg, "yaml: ")
 	}
-	for i, c := range n.Content {
-		if n.Kind == yaml.MappingNode && i%2 == 0 {
-			continue // keys
+	text := m[2]
+	val := ""
+	if i, j := strings.Index(text, "`"), strings.LastIndex(text, "`"); i >= 0 && j > i {
+		val = text[i+1 : j]
+	}
+	switch {
+	case strings.HasSuffix(text, "time.Duration"):
+		text = fmt.Sprintf("%q is not a duration (use e.g. 30s, 5m, 1h)", val)
+	case strings.Contains(text, "into map[string]string"):
+		text = "must be a mapping of name: value"
+	case strings.Contains(text, "into string"):
+		text = "must be a single value"
+	case strings.Contains(text, "cannot unmarshal"):
+		text = "must be a mapping"
+	}
+	return ":" + m[1] + ": " + text
+}
+
+// expand replaces ${VAR} in a scalar from the environment.
+func expand(n *yaml.Node, missing *[]string) {
+	n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
+		name := envRef.FindStringSubmatch(m)[1]
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			*missing = append(*missing, name)
 		}
-		expandScalars(c, missing)
-	}
+		return v
+	})
 }
 
 func (f *File) check() error {
@@ -151,7 +169,7 @@ func (f *File) check() error {
 func httpURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("%q is not an http(s) URL", s)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%q is not an http(s) URL", s)

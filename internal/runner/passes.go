@@ -29,6 +29,13 @@ func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 		l.attempts[key]++
 		delete(l.skips, key)
 		delete(l.outOf, key)
+		delete(l.notRun, key)
+		if ctx.Err() != nil {
+			// The run was ended (an operator's q, a signal): what comes
+			// after did not run, which is neither a pass nor a failure.
+			l.notRun[key], status = "the run was ended before it", "not_run"
+			return ctx, godog.ErrSkip
+		}
 		if op != nil {
 			op.TakeSkip() // a skip belongs to the step it happened in
 		}
@@ -60,12 +67,17 @@ func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 			}
 		}
 		stepStatus := s.String()
+		if err != nil && ctx.Err() != nil && !errors.Is(err, godog.ErrSkip) {
+			// Ended mid-step: the step was cut off, not failed by the partner.
+			l.notRun[key] = fmt.Sprintf("the run was ended during %q", st.Text)
+			status, stepStatus = "not_run", "not run"
+		}
 		if reason, ok := NotApplicableReason(err); ok {
 			l.outOf[key] = reason
 			status, stepStatus = "not_applicable", "not applicable"
 		}
 		switch {
-		case status == "not_applicable":
+		case status == "not_applicable", status == "not_run":
 		case errors.Is(err, godog.ErrSkip):
 			status, stepStatus = "skipped", "skipped"
 		case err != nil || s != godog.StepPassed:
@@ -154,7 +166,7 @@ func stringField(raw json.RawMessage) string {
 // verdict is "incomplete" when nothing failed but something was skipped,
 // because a skipped check proves nothing, and when a whole feature (a flow)
 // had no scenario that applied: that flow was never checked.
-func (s *Summary) applyOutcomes(skips, outOf map[string]string, attempts map[string]int) {
+func (s *Summary) applyOutcomes(skips, outOf, notRun map[string]string, attempts map[string]int) {
 	s.Counts = Counts{Scenarios: len(s.Scenarios)}
 	applied := map[string]bool{} // feature → some scenario applied
 	var features []string
@@ -168,7 +180,9 @@ func (s *Summary) applyOutcomes(skips, outOf map[string]string, attempts map[str
 			features = append(features, r.Feature)
 			applied[r.Feature] = false
 		}
-		if r.Status != "passed" && !hasFailedStep(r) {
+		if reason, ok := notRun[key]; ok && r.Status != "passed" {
+			r.Status, r.Reason, r.FailedStep = "not_run", "not run: "+reason, ""
+		} else if r.Status != "passed" && !hasFailedStep(r) {
 			if reason, ok := outOf[key]; ok {
 				r.Status, r.Reason, r.FailedStep = "not_applicable", "not applicable: "+reason, ""
 			} else if reason, ok := skips[key]; ok {
@@ -182,6 +196,8 @@ func (s *Summary) applyOutcomes(skips, outOf map[string]string, attempts map[str
 			s.Counts.Skipped++
 		case "not_applicable":
 			s.Counts.NotApplicable++
+		case "not_run":
+			s.Counts.NotRun++
 		default:
 			s.Counts.Failed++
 		}
@@ -199,6 +215,9 @@ func (s *Summary) applyOutcomes(skips, outOf map[string]string, attempts map[str
 		s.Verdict = "failed"
 	case s.Counts.Skipped > 0:
 		s.Verdict = "incomplete"
+	case s.Counts.NotRun > 0:
+		s.Verdict = "incomplete"
+		s.VerdictNote = fmt.Sprintf("the run was ended before %d scenarios ran", s.Counts.NotRun)
 	case len(unchecked) > 0:
 		s.Verdict = "incomplete"
 		s.VerdictNote = fmt.Sprintf("no scenario of %s applies to this partner: the flow is not checked", strings.Join(unchecked, ", "))
@@ -263,7 +282,7 @@ func writeJUnit(path string, sum *Summary) error {
 		ts.Tests++
 		switch r.Status {
 		case "passed":
-		case "skipped", "not_applicable":
+		case "skipped", "not_applicable", "not_run":
 			tc.Skipped = &skipped{Message: r.Reason}
 			ts.Skipped++
 		default:

@@ -56,7 +56,7 @@ func TestSkippedScenariosNeverPass(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sum, err := summarize(cucumber("bookings.feature", [3]any{"A", 10, tt.statuses[0]}, [3]any{"B", 20, tt.statuses[1]}))
 			require.NoError(t, err)
-			sum.applyOutcomes(tt.skips, nil, nil)
+			sum.applyOutcomes(tt.skips, nil, nil, nil)
 			assert.Equal(t, tt.verdict, sum.Verdict)
 			assert.Equal(t, tt.counts, sum.Counts)
 			if tt.verdict == "incomplete" {

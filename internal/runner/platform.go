@@ -11,6 +11,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/faults"
 	"github.com/accord-harness/accord/internal/journal"
 )
@@ -51,6 +52,10 @@ type Config struct {
 	// ClockStart is where the run clock starts (zero: now). Only a bundled
 	// partner can follow it: an external partner lives on its own clock.
 	ClockStart time.Time
+	// Explore overrides what the @explore scenarios say (accord explore):
+	// a seed, a number of sequences, steps in each; zero fields keep the
+	// feature file's.
+	Explore explore.Plan
 }
 
 // Operator carries out, in the partner's own system, the staff actions a

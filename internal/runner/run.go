@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,7 @@ type Live struct {
 	features []map[string]json.RawMessage // every pass's cucumber.json, merged
 	skips    map[string]string            // scenario key → the operator's reason
 	outOf    map[string]string            // scenario key → why it is not applicable
+	notRun   map[string]string            // scenario key → where the run was ended
 	attempts map[string]int
 	passes   int
 	broken   bool // godog failed for a reason no scenario shows
@@ -80,7 +82,10 @@ type Live struct {
 
 // Open starts the platform's session; Run then runs scenarios on it.
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
-	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, attempts: map[string]int{}}
+	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}}
+	if err := checkTags(opts.Tags); err != nil {
+		return nil, err
+	}
 	if opts.Config.Partner != nil && !opts.Config.ClockStart.IsZero() {
 		return nil, errors.New("the run clock can start elsewhere only for a bundled partner: an external partner lives on its own clock")
 	}
@@ -134,6 +139,9 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 	l.passes++
 	if len(paths) == 0 {
 		paths = []string{"."}
+	}
+	if err := l.checkPaths(paths); err != nil {
+		return nil, err
 	}
 	tags := l.opts.Tags
 	if !first {
@@ -210,7 +218,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	}
 	sum.Extras = l.session.Extras()
 	sum.Capabilities = l.opts.Config.Capabilities
-	sum.applyOutcomes(l.skips, l.outOf, l.attempts)
+	sum.applyOutcomes(l.skips, l.outOf, l.notRun, l.attempts)
 	if l.broken && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
@@ -272,6 +280,9 @@ type Counts struct {
 	// NotApplicable scenarios check a choice the partner did not make
 	// (its capabilities); each says which.
 	NotApplicable int `json:"not_applicable,omitempty"`
+	// NotRun scenarios were cut off or never started because the run was
+	// ended (an operator's q, a signal).
+	NotRun int `json:"not_run,omitempty"`
 }
 
 // ScenarioResult is one scenario's outcome.
@@ -302,7 +313,7 @@ type StepResult struct {
 func (s *Summary) Failed() []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
-		if r.Status != "passed" && r.Status != "not_applicable" {
+		if r.Status != "passed" && r.Status != "not_applicable" && r.Status != "not_run" {
 			out = append(out, r)
 		}
 	}
@@ -379,4 +390,27 @@ func summarize(raw []byte) (*Summary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// checkPaths refuses a feature file or scenario line the platform does not
+// have, naming the files it has: godog would only say it wrote no report.
+func (l *Live) checkPaths(paths []string) error {
+	features := l.p.Features()
+	var names []string
+	_ = fs.WalkDir(features, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".feature") {
+			names = append(names, path)
+		}
+		return nil
+	})
+	for _, p := range paths {
+		file := featureFile(p)
+		if file == "." {
+			continue
+		}
+		if _, err := fs.Stat(features, file); err != nil {
+			return fmt.Errorf("%s has no feature file %s (it has %s)", l.p.Name(), file, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }

@@ -13,7 +13,8 @@ import (
 
 // AdminHandler is the platform's own side over HTTP, for a partner developer
 // running `accord mock docplanner`: make a patient book, cancel or move, a
-// doctor add or remove a break, turn real-time checks on, read the journal.
+// doctor add or remove a break, turn real-time checks on, make the client a
+// DocplannerPMS client, read the journal.
 // It lives under /_accord/ and is not part of Docplanner's API.
 func (m *Mock) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -60,15 +61,8 @@ func (m *Mock) AdminHandler() http.Handler {
 	mux.HandleFunc("DELETE /_accord/clients/{client}/addresses/{address}/breaks/{id}", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, nil, m.DoctorRemovesBreak(r.PathValue("client"), r.PathValue("address"), r.PathValue("id")))
 	})
-	mux.HandleFunc("PUT /_accord/clients/{client}/real-time", func(w http.ResponseWriter, r *http.Request) {
-		var in struct {
-			On bool `json:"on"`
-		}
-		if !readJSON(w, r, &in) {
-			return
-		}
-		reply(w, nil, m.SetRealTime(r.PathValue("client"), in.On))
-	})
+	mux.HandleFunc("PUT /_accord/clients/{client}/real-time", toggle(m.SetRealTime))
+	mux.HandleFunc("PUT /_accord/clients/{client}/pms", toggle(m.SetPMS))
 	mux.HandleFunc("GET /_accord/journal", func(w http.ResponseWriter, r *http.Request) {
 		tenant := r.URL.Query().Get("client")
 		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
@@ -79,6 +73,19 @@ func (m *Mock) AdminHandler() http.Handler {
 		reply(w, tail(es, limit), nil)
 	})
 	return mux
+}
+
+// toggle serves a client setting switched by {"on": bool}.
+func toggle(set func(clientID string, on bool) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			On bool `json:"on"`
+		}
+		if !readJSON(w, r, &in) {
+			return
+		}
+		reply(w, nil, set(r.PathValue("client"), in.On))
+	}
 }
 
 func tail[T any](xs []T, n int) []T {

@@ -1,27 +1,76 @@
 package docplanner
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/mockserver"
 )
 
-func (t *tenant) bookingJSON(b *booking, a *address) map[string]any {
+// bookingFields are the optional parts of a booking an answer carries.
+type bookingFields struct {
+	patient, service, presence, confirmed, moving bool
+	// publicFlow adds is_public_insurance_flow to the address service.
+	publicFlow bool
+}
+
+// listedBooking is getBookings: everything optional only with its scope.
+func listedBooking(sc scopes) bookingFields {
+	return bookingFields{
+		patient: sc["booking.patient"], service: sc["booking.address_service"], presence: sc["booking.presence"],
+		confirmed: sc["booking.confirmation"], publicFlow: sc["address_service.public_insurance_flow"],
+	}
+}
+
+// wholeBooking is getBooking and moveBooking: the provider's examples carry
+// the patient and the address service unasked; moving has its scope.
+func wholeBooking(sc scopes) bookingFields {
+	return bookingFields{patient: true, service: true, moving: sc["booking.moving"], publicFlow: sc["address_service.public_insurance_flow"]}
+}
+
+func (t *tenant) bookingJSON(b *booking, a *address, f bookingFields) map[string]any {
 	var canceledAt any
 	if b.canceledAt != nil {
 		canceledAt = t.rfc3339(*b.canceledAt)
 	}
-	var svc any
-	if s, ok := a.services[b.serviceID]; ok {
-		svc = addressServiceJSON(s)
+	out := map[string]any{
+		"id": b.id, "status": b.status,
+		"start_at": t.rfc3339(b.start), "end_at": t.rfc3339(b.end()), "duration": b.duration,
+		"booked_by": b.bookedBy, "canceled_by": b.canceledBy,
+		"booked_at": t.rfc3339(b.bookedAt), "canceled_at": canceledAt,
+		"comment": b.comment, "insurance": t.insuranceJSON(b),
+		"visit_payment": a.visitPayment, "visit_payment_status": nil,
 	}
-	var moving any
-	if b.originID != "" || b.newestID != "" {
-		// Every booking of a chain of moves names the chain's first and current booking.
+	if f.patient {
+		out["patient"] = b.patient.json()
+	}
+	if f.service {
+		var svc any
+		if s, ok := a.services[b.serviceID]; ok {
+			var sc scopes
+			if f.publicFlow {
+				sc = scopes{"address_service.public_insurance_flow": true}
+			}
+			svc = addressServiceJSON(s, sc)
+		}
+		out["address_service"] = svc
+	}
+	if f.presence {
+		out["presence"] = b.presence
+	}
+	if f.confirmed {
+		out["confirmed"] = b.confirmed
+	}
+	if f.moving {
+		// Every booking of a chain of moves names the chain's first and
+		// current booking; one never moved names itself twice.
 		origin, newest := b.originID, b.newestID
 		if origin == "" {
 			origin = b.id
@@ -29,18 +78,24 @@ func (t *tenant) bookingJSON(b *booking, a *address) map[string]any {
 		if newest == "" {
 			newest = b.id
 		}
-		moving = map[string]any{"origin_booking_id": origin, "newest_booking_id": newest}
+		out["moving"] = map[string]any{"origin_booking_id": origin, "newest_booking_id": newest}
 	}
-	return map[string]any{
-		"id": b.id, "status": b.status,
-		"start_at": t.rfc3339(b.start), "end_at": t.rfc3339(b.end()), "duration": b.duration,
-		"booked_by": b.bookedBy, "canceled_by": b.canceledBy,
-		"booked_at": t.rfc3339(b.bookedAt), "canceled_at": canceledAt,
-		"moving":          moving,
-		"patient":         b.patient.json(),
-		"address_service": svc, "comment": b.comment, "presence": b.presence,
-		"insurance": nil, "visit_payment": false, "visit_payment_status": nil,
+	return out
+}
+
+// insuranceJSON is the insurance a booking was made with, or nil.
+func (t *tenant) insuranceJSON(b *booking) any {
+	if b.insurer == "" {
+		return nil
 	}
+	p, _ := t.insurer(b.insurer)
+	out := map[string]any{"id": b.insurer, "name": p.Name, "plan": nil, "plan_id": nil}
+	for _, pl := range p.Plans {
+		if pl.ID == b.plan {
+			out["plan"], out["plan_id"] = pl.Name, pl.ID
+		}
+	}
+	return out
 }
 
 func nullable(s string) any {
@@ -87,11 +142,18 @@ func (t *tenant) canBook(a *address, start time.Time, duration int, serviceID st
 	return ""
 }
 
+// newSignature is an opaque uuid-like id, as the provider's notifications carry.
+func newSignature() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
 func (t *tenant) addBooking(a *address, start time.Time, duration int, serviceID, bookedBy string, p patient, comment *string, now time.Time) *booking {
 	b := &booking{
 		id: t.id(), address: a.id, doctor: a.doctor, facility: a.facility,
 		status: statusBooked, start: start, duration: duration, bookedBy: bookedBy,
-		bookedAt: now, serviceID: serviceID, patient: p, comment: comment,
+		bookedAt: now, serviceID: serviceID, patient: p, comment: comment, signature: newSignature(),
 	}
 	t.bookings[b.id] = b
 	t.order = append(t.order, b.id)
@@ -113,6 +175,8 @@ func (m *Mock) bookSlot(t *tenant, req *mockserver.Request) mockserver.Response 
 		Patient          patient `json:"patient"`
 		Comment          *string `json:"comment"`
 		IsReturning      bool    `json:"is_returning"`
+		InsurerID        *string `json:"insurance_provider_id"`
+		PlanID           *string `json:"insurance_plan_id"`
 	}
 	if err := req.Decode(&body); err != nil {
 		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
@@ -123,12 +187,25 @@ func (m *Mock) bookSlot(t *tenant, req *mockserver.Request) mockserver.Response 
 	if body.Duration < 1 {
 		return fieldErr(http.StatusBadRequest, "Invalid arguments", "duration", "Duration must be at least 1 minute")
 	}
+	insurer, plan := deref(body.InsurerID), deref(body.PlanID)
+	if insurer != "" {
+		p, known := t.insurer(insurer)
+		if !known {
+			return fieldErr(http.StatusBadRequest, "Invalid arguments", "insurance_provider_id", "Insurance provider "+insurer+" is not in the dictionary")
+		}
+		if plan != "" && !slices.ContainsFunc(p.Plans, func(x fixture.InsurancePlan) bool { return x.ID == plan }) {
+			return fieldErr(http.StatusBadRequest, "Invalid arguments", "insurance_plan_id", "Insurance plan "+plan+" is not a plan of provider "+insurer)
+		}
+	}
 	if why := t.canBook(a, start, body.Duration, body.AddressServiceID, ""); why != "" {
 		return errResp(http.StatusNotFound, why)
 	}
 	body.Patient.IsReturning = body.IsReturning
-	b := t.addBooking(a, start, body.Duration, body.AddressServiceID, "integration", body.Patient, body.Comment, m.now(t))
-	return ok(t.bookingJSON(b, a))
+	b := t.addBooking(a, start, body.Duration, body.AddressServiceID, "integration", body.Patient, body.Comment, m.stamp())
+	b.insurer, b.plan = insurer, plan
+	// The provider's example answer is the bare booking: no patient, no
+	// address service (the partner sent both).
+	return ok(t.bookingJSON(b, a, bookingFields{}))
 }
 
 func (m *Mock) getBookings(t *tenant, req *mockserver.Request) mockserver.Response {
@@ -140,11 +217,12 @@ func (m *Mock) getBookings(t *tenant, req *mockserver.Request) mockserver.Respon
 	if refuse != nil {
 		return *refuse
 	}
+	fields := listedBooking(scopesOf(req))
 	var list []map[string]any
 	for _, id := range t.order {
 		b := t.bookings[id]
 		if b.address == a.id && !b.start.Before(start) && b.start.Before(end) {
-			list = append(list, t.bookingJSON(b, a))
+			list = append(list, t.bookingJSON(b, a, fields))
 		}
 	}
 	if list == nil {
@@ -190,7 +268,7 @@ func (m *Mock) getBooking(t *tenant, req *mockserver.Request) mockserver.Respons
 	if refuse != nil {
 		return *refuse
 	}
-	return ok(t.bookingJSON(b, a))
+	return ok(t.bookingJSON(b, a, wholeBooking(scopesOf(req))))
 }
 
 func (t *tenant) cancel(b *booking, by string, now time.Time) {
@@ -209,7 +287,7 @@ func (m *Mock) cancelBooking(t *tenant, req *mockserver.Request) mockserver.Resp
 	if b.status != statusBooked {
 		return errResp(http.StatusBadRequest, fmt.Sprintf("Visit %s cannot be canceled because it is not booked", b.id))
 	}
-	t.cancel(b, "integration", m.now(t))
+	t.cancel(b, "integration", m.stamp())
 	return noContent()
 }
 
@@ -258,9 +336,11 @@ func (m *Mock) moveBooking(t *tenant, req *mockserver.Request) mockserver.Respon
 	if why := t.canBook(target, body.Start, duration, body.AddressServiceID, b.id); why != "" {
 		return errResp(http.StatusNotFound, why)
 	}
-	now := m.now(t)
+	now := m.stamp()
 	nb := t.move(b, target, body.Start, duration, body.AddressServiceID, "integration", now)
-	resp := ok(t.bookingJSON(nb, target))
+	f := wholeBooking(scopesOf(req))
+	f.moving = false
+	resp := ok(t.bookingJSON(nb, target, f))
 	resp.Status = http.StatusCreated
 	resp.Header = http.Header{"Location": {fmt.Sprintf("/api/v3/integration/facilities/%s/doctors/%s/addresses/%s/bookings/%s", target.facility, target.doctor, target.id, nb.id)}}
 	return resp
@@ -301,16 +381,29 @@ func (m *Mock) confirmBooking(t *tenant, req *mockserver.Request) mockserver.Res
 		return errResp(http.StatusConflict, "Visit has been canceled")
 	case b.confirmed:
 		return errResp(http.StatusConflict, "Visit has already been confirmed")
-	case b.start.Before(m.now(t)):
+	case b.start.Before(m.calendar(t)):
 		return errResp(http.StatusConflict, "Visit is in the past")
 	}
 	b.confirmed = true
 	return noContent()
 }
 
+// requestOpinion takes an optional body, as the document says; without a
+// phone there is no one to ask.
 func (m *Mock) requestOpinion(t *tenant, req *mockserver.Request) mockserver.Response {
 	if _, _, refuse := t.doctorOf(req); refuse != nil {
 		return *refuse
+	}
+	var body struct {
+		Phone string `json:"phone"`
+	}
+	if len(req.Body) > 0 {
+		if err := req.Decode(&body); err != nil {
+			return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
+		}
+	}
+	if strings.TrimSpace(body.Phone) == "" {
+		return errResp(http.StatusBadRequest, "Phone number is invalid.")
 	}
 	return mockserver.Response{Status: http.StatusOK}
 }
@@ -327,7 +420,7 @@ func (m *Mock) presence(t *tenant, req *mockserver.Request, value string) mockse
 	if b.status == statusCanceled {
 		return errResp(http.StatusConflict, "Visit is marked as canceled")
 	}
-	if b.start.After(m.now(t)) {
+	if b.start.After(m.calendar(t)) {
 		return errResp(http.StatusBadRequest, "Visit is in the future")
 	}
 	b.presence = &value

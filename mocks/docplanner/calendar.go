@@ -9,10 +9,15 @@ import (
 	"github.com/accord-harness/accord/internal/mockserver"
 )
 
+// getCalendar: only a commercial (premium) address has a calendar; another
+// answers 404 CalendarNotFound.
 func (m *Mock) getCalendar(t *tenant, req *mockserver.Request) mockserver.Response {
 	a, refuse := t.addressOf(req)
 	if refuse != nil {
 		return *refuse
+	}
+	if a.commercialType != "premium" {
+		return errResp(http.StatusNotFound, "Calendar does not exist")
 	}
 	status := "disabled"
 	if a.calendarEnabled {
@@ -78,10 +83,13 @@ func timeRange(req *mockserver.Request, from, to string) (time.Time, time.Time, 
 	return start, end, nil
 }
 
-// getSlots lists the slots as fed, like the real platform: bookings and
-// breaks are read separately, and free time is slots minus both.
+// getSlots lists the slots as fed, as Docplanner's guide ("Validating
+// schedule coverage") describes it: every slot currently added, booked or
+// on a break alike; free time is these minus getBookings and
+// getCalendarBreaks. A period without any slot (or an address without a
+// calendar) is 404 NoSlotsOnAddress, "No slots found on given address".
 func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.calendarOf(req)
+	a, refuse := t.addressOf(req)
 	if refuse != nil {
 		return *refuse
 	}
@@ -92,18 +100,19 @@ func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response 
 	if end.Sub(start) > 180*24*time.Hour {
 		return errResp(http.StatusBadRequest, "Date range must not exceed 180 days")
 	}
-	if len(a.slots) == 0 {
+	fed := a.slotsBetween(start, end)
+	if !a.calendarEnabled || len(fed) == 0 {
 		return errResp(http.StatusNotFound, "No slots found on given address")
 	}
-	withServices := with(req, "slot.services")
+	withServices := scopesOf(req)["slot.services"]
 	out := []map[string]any{}
-	for _, s := range a.slotsBetween(start, end) {
+	for _, s := range fed {
 		item := map[string]any{"start": t.rfc3339(s.start)}
 		if withServices {
 			var svcs []map[string]any
 			for _, ss := range s.services {
 				if as, ok := a.services[ss.addressServiceID]; ok {
-					j := addressServiceJSON(as)
+					j := addressServiceJSON(as, nil)
 					j["duration"] = ss.duration
 					svcs = append(svcs, j)
 				}
@@ -141,7 +150,7 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 	if err := req.Decode(&body); err != nil {
 		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
 	}
-	now := m.now(t)
+	now := m.calendar(t)
 	horizon := now.Add(12 * 7 * 24 * time.Hour)
 	day := ""
 	type entry struct {
@@ -273,6 +282,7 @@ func (m *Mock) addCalendarBreak(t *tenant, req *mockserver.Request) mockserver.R
 		Since       time.Time `json:"since"`
 		Till        time.Time `json:"till"`
 		Description *string   `json:"description"`
+		Coupled     bool      `json:"apply_on_coupled_addresses"`
 	}
 	if err := req.Decode(&body); err != nil {
 		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
@@ -290,8 +300,15 @@ func (m *Mock) addCalendarBreak(t *tenant, req *mockserver.Request) mockserver.R
 	}
 	// Adding a break creates the calendar when there is none (API 1.0.13).
 	a.calendarEnabled = true
-	b := &calBreak{id: t.id(), since: body.Since, till: body.Till, description: body.Description}
+	b := &calBreak{id: t.id(), since: body.Since, till: body.Till, description: body.Description, coupled: map[string]string{}}
 	a.breaks[b.id] = b
+	if body.Coupled {
+		for _, c := range t.coupledAddresses(a) {
+			cb := &calBreak{id: t.id(), since: body.Since, till: body.Till, description: body.Description}
+			c.breaks[cb.id] = cb
+			b.coupled[c.id] = cb.id
+		}
+	}
 	return mockserver.Response{Status: http.StatusCreated, Body: breakJSON(t, b), Header: http.Header{"Location": {req.HTTP.URL.Path + "/" + b.id}}}
 }
 
@@ -346,6 +363,11 @@ func (m *Mock) moveCalendarBreak(t *tenant, req *mockserver.Request) mockserver.
 		return errResp(http.StatusUnprocessableEntity, "Same Date Range")
 	}
 	b.since, b.till = body.Since, body.Till
+	for addressID, id := range b.coupled {
+		if cb, ok := t.addresses[addressID].breaks[id]; ok {
+			cb.since, cb.till = body.Since, body.Till
+		}
+	}
 	return noContent()
 }
 
@@ -359,5 +381,21 @@ func (m *Mock) deleteCalendarBreak(t *tenant, req *mockserver.Request) mockserve
 		return *refuse
 	}
 	delete(a.breaks, b.id)
+	for addressID, id := range b.coupled {
+		delete(t.addresses[addressID].breaks, id)
+	}
 	return noContent()
+}
+
+// coupledAddresses are the doctor's addresses in the same facility on the
+// other side of online-only: the online-only ones for a physical address
+// and the other way round.
+func (t *tenant) coupledAddresses(a *address) []*address {
+	var out []*address
+	for _, id := range t.doctors[a.doctor].addresses {
+		if c := t.addresses[id]; c.id != a.id && c.facility == a.facility && c.onlineOnly != a.onlineOnly {
+			out = append(out, c)
+		}
+	}
+	return out
 }

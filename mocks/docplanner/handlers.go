@@ -3,7 +3,7 @@ package docplanner
 import (
 	"context"
 	"net/http"
-	"slices"
+	"strings"
 
 	"github.com/accord-harness/accord/internal/mockserver"
 )
@@ -33,7 +33,7 @@ func (m *Mock) handlers() map[string]mockserver.Handler {
 		"getInsurancePlans":                      m.getInsurancePlans,
 		"getAddressInsuranceProviders":           m.getAddressInsuranceProviders,
 		"addAddressInsuranceProvider":            m.addAddressInsuranceProvider,
-		"updateOrCreateAddressInsuranceProvider": m.addAddressInsuranceProvider,
+		"updateOrCreateAddressInsuranceProvider": m.updateOrCreateAddressInsuranceProvider,
 		"deleteAddressInsuranceProvider":         m.deleteAddressInsuranceProvider,
 		// schedule
 		"getCalendar":     m.getCalendar,
@@ -88,10 +88,27 @@ func (m *Mock) locked(fn tenantHandler) mockserver.Handler {
 	}
 }
 
-// with reports whether the `with` query parameter asks for an extension.
-func with(req *mockserver.Request, ext string) bool {
-	q := req.HTTP.URL.Query()
-	return slices.Contains(q["with"], ext) || slices.Contains(q["with[]"], ext)
+// scopes are the extensions the `with` query parameter asks for. Every form a
+// client may send counts: comma-separated (what the document declares and
+// the official SDK sends), repeated (with=a&with=b), and PHP's brackets
+// (with[]=a, with[0]=a).
+type scopes map[string]bool
+
+func scopesOf(req *mockserver.Request) scopes {
+	out := scopes{}
+	for key, values := range req.HTTP.URL.Query() {
+		if key != "with" && !(strings.HasPrefix(key, "with[") && strings.HasSuffix(key, "]")) {
+			continue
+		}
+		for _, v := range values {
+			for _, s := range strings.Split(v, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					out[s] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 func ok(body any) mockserver.Response { return mockserver.Response{Status: http.StatusOK, Body: body} }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,8 +34,16 @@ const (
 
 // Options configure a mock.
 type Options struct {
-	Clock   clock.Clock
-	Journal *journal.Journal
+	// Clock is the run clock: PUSH retries, rate-limit windows, the PULL
+	// queue's expiry and the tenants' calendars run on it.
+	Clock clock.Clock
+	// PartnerClock is the clock the partner lives on: every time it can read
+	// (booking and notification times, X-RateLimit-Reset, token lifetimes)
+	// is on it. nil means Clock, for a partner that shares the run clock; a
+	// partner outside the run lives on the wall clock, which the run clock
+	// runs ahead of once a scenario lets minutes pass.
+	PartnerClock clock.Clock
+	Journal      *journal.Journal
 	// TokenLifetime is how long an access token lives; 0 means one hour.
 	TokenLifetime time.Duration
 	// PushRetries are the delays of the retries after a failed PUSH; nil means 5 and 10 minutes.
@@ -43,6 +52,10 @@ type Options struct {
 	PushTimeout time.Duration
 	// GetsPerHour and WritesPerMinute are the rate limits; 0 means 8000 and 40.
 	GetsPerHour, WritesPerMinute int
+	// WriteWindow is the length of the write window WritesPerMinute counts
+	// in; 0 means a minute, as published. A test of a partner that waits in
+	// real time shortens it.
+	WriteWindow time.Duration
 	// SkipResponseValidation is for benchmarks that measure validation's cost.
 	SkipResponseValidation bool
 	// SkipRequestValidation likewise.
@@ -84,6 +97,9 @@ func New(opts Options) (*Mock, error) {
 	if opts.Clock == nil {
 		opts.Clock = clock.New()
 	}
+	if opts.PartnerClock == nil {
+		opts.PartnerClock = opts.Clock
+	}
 	if opts.Journal == nil {
 		opts.Journal = journal.New()
 	}
@@ -98,6 +114,9 @@ func New(opts Options) (*Mock, error) {
 	}
 	if opts.GetsPerHour <= 0 {
 		opts.GetsPerHour = 8000
+	}
+	if opts.WriteWindow <= 0 {
+		opts.WriteWindow = time.Minute
 	}
 	if opts.WritesPerMinute <= 0 {
 		opts.WritesPerMinute = 40
@@ -186,7 +205,7 @@ func (m *Mock) issueToken(clientID, secret string) (string, time.Duration, bool)
 	buf := make([]byte, 20)
 	_, _ = rand.Read(buf)
 	tok := hex.EncodeToString(buf)
-	m.tokens[tok] = token{clientID: clientID, expires: m.opts.Clock.Now().Add(m.opts.TokenLifetime)}
+	m.tokens[tok] = token{clientID: clientID, expires: m.opts.PartnerClock.Now().Add(m.opts.TokenLifetime)}
 	return tok, m.opts.TokenLifetime, true
 }
 
@@ -199,7 +218,7 @@ func (m *Mock) tokenTenant(tok string) (string, error) {
 	if !ok {
 		return "", errors.New("access token not recognised")
 	}
-	if !m.opts.Clock.Now().Before(info.expires) {
+	if !m.opts.PartnerClock.Now().Before(info.expires) {
 		return info.clientID, errExpired
 	}
 	return info.clientID, nil
@@ -240,7 +259,7 @@ func (p platform) Admit(tenantID string, r *http.Request) (http.Header, *mockser
 		resp.Header = http.Header{"Retry-After": {"60"}}
 		return nil, &resp
 	}
-	return t.limits.admit(p.m.opts, p.m.opts.Clock.Now(), r.Method)
+	return t.limits.admit(p.m.opts, p.m.opts.Clock.Now(), p.m.forPartner, r.Method)
 }
 
 func (p platform) Invalid(op string, status int, message string, vs []journal.Violation) mockserver.Response {
@@ -258,7 +277,7 @@ func (p platform) Invalid(op string, status int, message string, vs []journal.Vi
 	}
 	fields := map[string][]string{}
 	for _, v := range vs {
-		key := v.Field
+		key := fieldKey(v.Field)
 		if key == "" {
 			key = v.In
 		}
@@ -276,6 +295,26 @@ func (p platform) ContentType(status int) string {
 		return mediaError
 	}
 	return mediaSuccess
+}
+
+// fieldKey writes a field path the way the platform's error bodies do
+// (slots[1].end): array indexes in brackets, not as path segments.
+func fieldKey(dotted string) string {
+	if dotted == "" {
+		return ""
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(dotted, ".") {
+		if _, err := strconv.Atoi(part); err == nil && i > 0 {
+			b.WriteString("[" + part + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 func errResp(status int, message string) mockserver.Response {

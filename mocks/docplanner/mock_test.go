@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,7 +91,7 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 
 	obj = api.PUT(addr + "/slots").WithJSON(map[string]any{"slots": []map[string]any{{"start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00+01:00"}}}).
 		Expect().Status(400).JSON(errorJSON).Object()
-	obj.Value("errors").Object().ContainsKey("slots.0.start")
+	obj.Value("errors").Object().ContainsKey("slots[0].start")
 	obj.Value("message").String().Contains(`got "2026-12-01T09:00:00"`)
 
 	api.GET(addr+"/slots").WithQuery("start", "2026-12-01T00:00:00+01:00").Expect().Status(400).
@@ -223,4 +224,24 @@ func (v *env) slotStart(t *testing.T) time.Time {
 	require.NoError(t, err)
 	now := v.clock.Now().In(f.Location())
 	return time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, f.Location())
+}
+
+// TestARetiredTenantDeliversNothing: a retry its scenario left pending must
+// not reach the partner once the scenario is over.
+func TestARetiredTenantDeliversNothing(t *testing.T) {
+	var got atomic.Int32
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		got.Add(1)
+		w.WriteHeader(http.StatusInternalServerError) // so the mock retries
+	}))
+	defer partner.Close()
+	v := newEnv(t, docplanner.Options{})
+	api, _ := v.feed(t)
+	api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "push", "url": partner.URL}).Expect().Status(204)
+	_, err := v.mock.PatientBooks("alpha", "3001", v.slotStart(t), docplanner.Patient{Name: "A", Phone: "+48111"})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, got.Load(), "the first delivery")
+	require.NoError(t, v.mock.Retire("alpha"))
+	v.clock.Advance(time.Hour)
+	assert.EqualValues(t, 1, got.Load(), "no retry after the scenario ended")
 }

@@ -76,7 +76,7 @@ func (t *tenant) livePull(now time.Time) []*notification {
 }
 
 func (m *Mock) pullNotification(t *tenant, _ *mockserver.Request) mockserver.Response {
-	q := t.livePull(m.now(t))
+	q := t.livePull(m.opts.Clock.Now())
 	if len(q) == 0 {
 		return errResp(http.StatusNotFound, "No notifications found")
 	}
@@ -86,7 +86,7 @@ func (m *Mock) pullNotification(t *tenant, _ *mockserver.Request) mockserver.Res
 }
 
 func (m *Mock) pullMultipleNotifications(t *tenant, req *mockserver.Request) mockserver.Response {
-	q := t.livePull(m.now(t))
+	q := t.livePull(m.opts.Clock.Now())
 	if len(q) == 0 {
 		return errResp(http.StatusNotFound, "No notifications found")
 	}
@@ -106,7 +106,7 @@ func (m *Mock) releaseNotifications(ctx context.Context, req *mockserver.Request
 	if err != nil {
 		return errResp(http.StatusUnauthorized, "Invalid token: its client no longer exists")
 	}
-	now := m.now(t)
+	now := m.opts.Clock.Now()
 	t.mu.Lock()
 	if t.notify.model != ModelPush {
 		t.mu.Unlock()
@@ -134,8 +134,7 @@ func (m *Mock) releaseNotifications(ctx context.Context, req *mockserver.Request
 // emit hands an event to the partner by its model: PUSH now (retries on the
 // clock), or into the PULL queue.
 func (m *Mock) emit(t *tenant, name string, data map[string]any) {
-	now := m.now(t)
-	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(now), created: now}
+	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(m.stamp()), created: m.opts.Clock.Now()}
 	t.mu.Lock()
 	settings := t.notify
 	if settings.model != ModelPush {
@@ -151,6 +150,12 @@ func (m *Mock) emit(t *tenant, name string, data map[string]any) {
 // the run's clock; after the last retry the notification is buried until
 // the partner calls release.
 func (m *Mock) deliver(ctx context.Context, t *tenant, url string, n *notification) {
+	t.mu.Lock()
+	retired := t.retired
+	t.mu.Unlock()
+	if retired {
+		return
+	}
 	n.attempts++
 	entry := m.send(ctx, t, url, n)
 	if entry.OK() {
@@ -231,8 +236,7 @@ func (m *Mock) ask(t *tenant, name string, data map[string]any) (approved bool, 
 	if !realTime || settings.model != ModelPush {
 		return true, "no real-time check configured"
 	}
-	now := m.now(t)
-	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(now), created: now, attempts: 1}
+	n := &notification{Name: name, Data: data, CreatedAt: t.rfc3339(m.stamp()), created: m.opts.Clock.Now(), attempts: 1}
 	e := m.send(context.Background(), t, settings.url, n)
 	if e.Error != "" {
 		return false, e.Error
@@ -277,16 +281,26 @@ func (t *tenant) bookingNotificationJSON(b *booking) map[string]any {
 	}
 	p := b.patient.json()
 	delete(p, "is_returning")
+	var insurance any
+	if in, ok := t.insuranceJSON(b).(map[string]any); ok {
+		// Notifications write a missing plan as '', not null.
+		for _, k := range []string{"plan", "plan_id"} {
+			if in[k] == nil {
+				in[k] = ""
+			}
+		}
+		insurance = in
+	}
 	return map[string]any{
 		"id": b.id, "status": b.status, "start_at": t.rfc3339(b.start), "end_at": t.rfc3339(b.end()),
 		"duration": b.duration, "booked_by": b.bookedBy, "canceled_by": b.canceledBy,
 		"booked_at": t.rfc3339(b.bookedAt), "canceled_at": canceledAt,
-		"address_service": svc, "patient": p, "comment": b.comment, "insurance": nil,
-		"visit_payment": false,
+		"address_service": svc, "patient": p, "comment": b.comment, "insurance": insurance,
+		"visit_payment": a.visitPayment, "signature": b.signature,
 	}
 }
 
-func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, serviceID string, p patient, now time.Time) map[string]any {
+func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, serviceID string, p patient, now time.Time, signature string) map[string]any {
 	var svc any
 	if s, ok := a.services[serviceID]; ok {
 		var price any
@@ -301,6 +315,6 @@ func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, s
 	return map[string]any{
 		"booking_at": t.rfc3339(now), "booking_by": "user", "duration": duration,
 		"start_at": t.rfc3339(start), "end_at": t.rfc3339(start.Add(time.Duration(duration) * time.Minute)),
-		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": false,
+		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": a.visitPayment, "signature": signature,
 	}
 }

@@ -46,9 +46,10 @@ func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patie
 	if p.Email != "" {
 		pt.Email = &p.Email
 	}
-	now := m.now(t)
+	now := m.stamp()
 	check := t.envelope(a)
-	check["visit_booking_request"] = t.bookingRequestJSON(a, start, svc.duration, svc.addressServiceID, pt, now)
+	signature := newSignature()
+	check["visit_booking_request"] = t.bookingRequestJSON(a, start, svc.duration, svc.addressServiceID, pt, now, signature)
 	t.mu.Unlock()
 
 	if approved, answer := m.ask(t, "slot-booking", check); !approved {
@@ -61,6 +62,7 @@ func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patie
 		return "", errors.New(why)
 	}
 	b := t.addBooking(a, start, svc.duration, svc.addressServiceID, "user", pt, nil, now)
+	b.signature = signature // the booking is the request the partner approved
 	data := t.envelope(a)
 	data["visit_booking"] = t.bookingNotificationJSON(b)
 	t.mu.Unlock()
@@ -80,7 +82,7 @@ func (m *Mock) PatientCancels(clientID, bookingID string) error {
 		t.mu.Unlock()
 		return fmt.Errorf("no booked visit %s on the platform", bookingID)
 	}
-	t.cancel(b, "user", m.now(t))
+	t.cancel(b, "user", m.stamp())
 	data := t.envelope(t.addresses[b.address])
 	data["visit_booking"] = t.bookingNotificationJSON(b)
 	t.mu.Unlock()
@@ -105,10 +107,11 @@ func (m *Mock) PatientMoves(clientID, bookingID string, start time.Time) (string
 		t.mu.Unlock()
 		return "", errors.New(why)
 	}
-	now := m.now(t)
+	now := m.stamp()
 	check := t.envelope(a)
 	check["canceling_booking"] = t.bookingNotificationJSON(b)
-	check["creating_booking"] = t.bookingRequestJSON(a, start, b.duration, b.serviceID, b.patient, now)
+	signature := newSignature()
+	check["creating_booking"] = t.bookingRequestJSON(a, start, b.duration, b.serviceID, b.patient, now, signature)
 	t.mu.Unlock()
 
 	if approved, answer := m.ask(t, "booking-moving", check); !approved {
@@ -117,6 +120,7 @@ func (m *Mock) PatientMoves(clientID, bookingID string, start time.Time) (string
 
 	t.mu.Lock()
 	nb := t.move(b, a, start, b.duration, b.serviceID, "user", now)
+	nb.signature = signature
 	// The old booking as it now stands: canceled, pointing at its successor.
 	old := t.bookingNotificationJSON(b)
 	data := t.envelope(a)
@@ -191,6 +195,12 @@ func (m *Mock) SetRealTime(clientID string, on bool) error {
 	return m.with(clientID, func(t *tenant) { t.realTime = on })
 }
 
+// SetPMS makes the client a DocplannerPMS client, the only kind the
+// provider lets remove an address's integration mark.
+func (m *Mock) SetPMS(clientID string, on bool) error {
+	return m.with(clientID, func(t *tenant) { t.pms = on })
+}
+
 // SetOutage makes every API call of the tenant answer 503 while on.
 func (m *Mock) SetOutage(clientID string, on bool) error {
 	return m.with(clientID, func(t *tenant) { t.outage = on })
@@ -202,18 +212,30 @@ func (m *Mock) DropNextDeliveries(clientID string, n int) error {
 	return m.with(clientID, func(t *tenant) { t.dropDeliveries = n })
 }
 
-// SetNow sets the tenant's calendar clock: from now on it reads at as the run
+// SetNow sets the tenant's calendar: from now on it reads at as the run
 // clock reads now, and runs on with it. A scenario uses it to live on another
 // date (a change to summer time, say) without moving the whole run: the
-// slot horizon, booking times and notification times all follow it; tokens
-// and rate limits, being about durations, stay on the run clock.
+// 12-week slot horizon and what is past or future follow it. What the
+// partner reads stays on its own clock (stamp): booking and notification
+// times, tokens and rate limits.
 func (m *Mock) SetNow(clientID string, at time.Time) error {
 	return m.with(clientID, func(t *tenant) { t.shift.Store(int64(at.Sub(m.opts.Clock.Now()))) })
 }
 
-// now is the tenant's calendar clock: the run clock, shifted by SetNow.
-func (m *Mock) now(t *tenant) time.Time {
+// calendar is the tenant's calendar clock: the run clock, shifted by SetNow.
+func (m *Mock) calendar(t *tenant) time.Time {
 	return m.opts.Clock.Now().Add(time.Duration(t.shift.Load()))
+}
+
+// stamp is now on the partner's clock: the instant written into whatever
+// the partner can read (booked_at, canceled_at, created_at).
+func (m *Mock) stamp() time.Time { return m.opts.PartnerClock.Now() }
+
+// forPartner moves an instant of the run clock onto the partner's clock,
+// for deadlines the partner reads (X-RateLimit-Reset): scenario waits move
+// the run clock ahead of a partner living in real time.
+func (m *Mock) forPartner(at time.Time) time.Time {
+	return at.Add(m.opts.PartnerClock.Now().Sub(m.opts.Clock.Now()))
 }
 
 // LoseNextAnswers makes the partner's answers to the next n PUSH deliveries
@@ -227,13 +249,20 @@ func (m *Mock) LoseNextAnswers(clientID string, n int) error {
 func (m *Mock) ExpireTokens(clientID string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.opts.Clock.Now()
+	now := m.opts.PartnerClock.Now()
 	for tok, info := range m.tokens {
 		if info.clientID == clientID {
 			info.expires = now
 			m.tokens[tok] = info
 		}
 	}
+}
+
+// Retire ends a tenant's deliveries: its scenario is over, and a retry it
+// left pending must not reach the partner, which now serves another tenant
+// with the same address ids. Its state stays for the report.
+func (m *Mock) Retire(clientID string) error {
+	return m.with(clientID, func(t *tenant) { t.retired = true })
 }
 
 func (m *Mock) with(clientID string, fn func(*tenant)) error {
@@ -334,7 +363,7 @@ func (m *Mock) NotificationSettings(clientID string) (model, url string, err err
 
 // PendingPull counts notifications waiting to be pulled.
 func (m *Mock) PendingPull(clientID string) (n int, err error) {
-	err = m.with(clientID, func(t *tenant) { n = len(t.livePull(m.now(t))) })
+	err = m.with(clientID, func(t *tenant) { n = len(t.livePull(m.opts.Clock.Now())) })
 	return
 }
 

@@ -1,6 +1,7 @@
 package docplanner
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -15,7 +16,10 @@ type rateWindow struct {
 	gets, writes         int
 }
 
-func (w *rateWindow) admit(o Options, now time.Time, method string) (http.Header, *mockserver.Response) {
+// admit counts a call at now on the run clock. The answer's X-RateLimit-Reset
+// is the window's end moved onto the partner's clock (visible) and rounded
+// up to the second, so a partner that waits for it never comes back early.
+func (w *rateWindow) admit(o Options, now time.Time, visible func(time.Time) time.Time, method string) (http.Header, *mockserver.Response) {
 	var limit, used int
 	var reset time.Time
 	if method == http.MethodGet || method == http.MethodHead {
@@ -25,22 +29,30 @@ func (w *rateWindow) admit(o Options, now time.Time, method string) (http.Header
 		w.gets++
 		limit, used, reset = o.GetsPerHour, w.gets, w.getStart.Add(time.Hour)
 	} else {
-		if now.Sub(w.writeStart) >= time.Minute {
+		if now.Sub(w.writeStart) >= o.WriteWindow {
 			w.writeStart, w.writes = now, 0
 		}
 		w.writes++
-		limit, used, reset = o.WritesPerMinute, w.writes, w.writeStart.Add(time.Minute)
+		limit, used, reset = o.WritesPerMinute, w.writes, w.writeStart.Add(o.WriteWindow)
 	}
+	shown := ceilSecond(visible(reset)).Format(time.RFC3339)
 	h := http.Header{
 		"X-Ratelimit-Limit":     {strconv.Itoa(limit)},
 		"X-Ratelimit-Used":      {strconv.Itoa(min(used, limit))},
 		"X-Ratelimit-Remaining": {strconv.Itoa(max(limit-used, 0))},
-		"X-Ratelimit-Reset":     {reset.Format(time.RFC3339)},
+		"X-Ratelimit-Reset":     {shown},
 	}
 	if used > limit {
-		resp := errResp(http.StatusTooManyRequests, "Rate limit exceeded; retry after "+reset.Format(time.RFC3339))
-		resp.Header = http.Header{"Retry-After": {strconv.Itoa(int(reset.Sub(now).Seconds()) + 1)}}
+		resp := errResp(http.StatusTooManyRequests, "Rate limit exceeded; retry after "+shown)
+		resp.Header = http.Header{"Retry-After": {strconv.Itoa(int(math.Ceil(reset.Sub(now).Seconds())))}}
 		return h, &resp
 	}
 	return h, nil
+}
+
+func ceilSecond(t time.Time) time.Time {
+	if r := t.Truncate(time.Second); !r.Equal(t) {
+		return r.Add(time.Second)
+	}
+	return t
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/accord-harness/accord/internal/mockserver"
 )
@@ -87,43 +88,82 @@ func oauthErr(status int, code, desc string) mockserver.Response {
 
 // facilities, doctors, addresses --------------------------------------------
 
-func (m *Mock) facilityJSON(t *tenant, f *facility, withDoctors bool) map[string]any {
+func facilityJSON(t *tenant, f *facility, sc scopes) map[string]any {
 	out := map[string]any{"id": f.id, "name": f.name}
-	if withDoctors {
+	if sc["facility.doctors"] {
 		var ds []map[string]any
 		for _, id := range f.doctors {
-			ds = append(ds, doctorJSON(t, t.doctors[id], false))
+			d := t.doctors[id]
+			ds = append(ds, map[string]any{"id": d.id, "name": d.name, "surname": d.surname})
 		}
 		out["doctors"] = items(ds)
 	}
 	return out
 }
 
-func doctorJSON(t *tenant, d *doctor, withAddresses bool) map[string]any {
+// doctorJSON renders a doctor with the fields its scopes ask for. The
+// provider's getDoctor examples carry the specializations unasked (getDoctor
+// has no doctor.specializations scope); getDoctors adds them only with it.
+func doctorJSON(t *tenant, d *doctor, sc scopes, single bool) map[string]any {
 	out := map[string]any{"id": d.id, "name": d.name, "surname": d.surname}
-	if withAddresses {
+	if sc["doctor.profile_url"] {
+		out["profile_url"] = d.profileURL
+	}
+	if single || sc["doctor.specializations"] {
+		var ss []map[string]any
+		for _, s := range d.specializations {
+			ss = append(ss, map[string]any{"id": s.ID, "name": s.Name})
+		}
+		out["specializations"] = items(ss)
+	}
+	if sc["doctor.license_numbers"] {
+		var ls []map[string]any
+		for _, l := range d.licenseNumbers {
+			ls = append(ls, map[string]any{"id": l.ID, "license_number": l.Number})
+		}
+		out["license_numbers"] = items(ls)
+	}
+	if single && sc["doctor.addresses"] {
 		var as []map[string]any
 		for _, id := range d.addresses {
-			as = append(as, addressJSON(t.addresses[id]))
+			as = append(as, addressJSON(t.addresses[id], sc, true))
 		}
 		out["addresses"] = items(as)
 	}
 	return out
 }
 
-func addressJSON(a *address) map[string]any {
-	return map[string]any{
-		"id": a.id, "name": a.name, "city_name": a.city, "post_code": a.postCode, "street": a.street,
-		"is_online_only": false, "visit_payment": false,
-		"commercial_type": a.commercialType, "insurance_support": a.insuranceSupport,
-		"booking_extra_fields": map[string]bool{"birth_date": false, "gender": false, "nin": false},
+// addressJSON renders an address with the fields its scopes ask for.
+// getAddress(es) always send booking_extra_fields; inside getDoctor they
+// are a scope of their own (address.booking_extra_fields), and
+// insurance_support is not offered there.
+func addressJSON(a *address, sc scopes, inDoctor bool) map[string]any {
+	out := map[string]any{
+		"id": a.id, "name": nullable(a.name), "city_name": nullable(a.city), "post_code": nullable(a.postCode), "street": nullable(a.street),
 	}
+	if !inDoctor || sc["address.booking_extra_fields"] {
+		out["booking_extra_fields"] = map[string]bool{"birth_date": a.extraFields.BirthDate, "gender": a.extraFields.Gender, "nin": a.extraFields.NIN}
+	}
+	if sc["address.online_only"] {
+		out["is_online_only"] = a.onlineOnly
+	}
+	if sc["address.visit_payment"] {
+		out["visit_payment"] = a.visitPayment
+	}
+	if sc["address.commercial_type"] {
+		out["commercial_type"] = a.commercialType
+	}
+	if !inDoctor && sc["address.insurance_support"] {
+		out["insurance_support"] = a.insuranceSupport
+	}
+	return out
 }
 
 func (m *Mock) getFacilities(t *tenant, req *mockserver.Request) mockserver.Response {
+	sc := scopesOf(req)
 	var out []map[string]any
 	for _, f := range t.facilities {
-		out = append(out, m.facilityJSON(t, f, with(req, "facility.doctors")))
+		out = append(out, facilityJSON(t, f, sc))
 	}
 	return ok(items(out))
 }
@@ -133,7 +173,7 @@ func (m *Mock) getFacility(t *tenant, req *mockserver.Request) mockserver.Respon
 	if refuse != nil {
 		return *refuse
 	}
-	return ok(m.facilityJSON(t, f, with(req, "facility.doctors")))
+	return ok(facilityJSON(t, f, scopesOf(req)))
 }
 
 func (m *Mock) getDoctors(t *tenant, req *mockserver.Request) mockserver.Response {
@@ -141,9 +181,10 @@ func (m *Mock) getDoctors(t *tenant, req *mockserver.Request) mockserver.Respons
 	if refuse != nil {
 		return *refuse
 	}
+	sc := scopesOf(req)
 	var out []map[string]any
 	for _, id := range f.doctors {
-		out = append(out, doctorJSON(t, t.doctors[id], with(req, "doctor.addresses")))
+		out = append(out, doctorJSON(t, t.doctors[id], sc, false))
 	}
 	return ok(items(out))
 }
@@ -153,7 +194,7 @@ func (m *Mock) getDoctor(t *tenant, req *mockserver.Request) mockserver.Response
 	if refuse != nil {
 		return *refuse
 	}
-	return ok(doctorJSON(t, d, with(req, "doctor.addresses")))
+	return ok(doctorJSON(t, d, scopesOf(req), true))
 }
 
 func (m *Mock) getAddresses(t *tenant, req *mockserver.Request) mockserver.Response {
@@ -161,9 +202,10 @@ func (m *Mock) getAddresses(t *tenant, req *mockserver.Request) mockserver.Respo
 	if refuse != nil {
 		return *refuse
 	}
+	sc := scopesOf(req)
 	var out []map[string]any
 	for _, id := range d.addresses {
-		out = append(out, addressJSON(t.addresses[id]))
+		out = append(out, addressJSON(t.addresses[id], sc, false))
 	}
 	return ok(items(out))
 }
@@ -173,7 +215,7 @@ func (m *Mock) getAddress(t *tenant, req *mockserver.Request) mockserver.Respons
 	if refuse != nil {
 		return *refuse
 	}
-	return ok(addressJSON(a))
+	return ok(addressJSON(a, scopesOf(req), false))
 }
 
 func (m *Mock) updateAddress(t *tenant, req *mockserver.Request) mockserver.Response {
@@ -190,13 +232,17 @@ func (m *Mock) updateAddress(t *tenant, req *mockserver.Request) mockserver.Resp
 	if body.InsuranceSupport != "" {
 		a.insuranceSupport = body.InsuranceSupport
 	}
-	return ok(addressJSON(a))
+	// The provider's example answer carries insurance_support unasked.
+	return ok(addressJSON(a, scopes{"address.insurance_support": true}, false))
 }
 
 func (m *Mock) removeAddressIntegration(t *tenant, req *mockserver.Request) mockserver.Response {
 	a, refuse := t.addressOf(req)
 	if refuse != nil {
 		return *refuse
+	}
+	if !t.pms {
+		return errResp(http.StatusForbidden, "You are not authorized to use this feature")
 	}
 	a.calendarEnabled = false
 	a.slots = map[string][]slot{}
@@ -205,28 +251,48 @@ func (m *Mock) removeAddressIntegration(t *tenant, req *mockserver.Request) mock
 
 // services ------------------------------------------------------------------
 
-func (m *Mock) getServices(t *tenant, _ *mockserver.Request) mockserver.Response {
+// getServices lists the dictionary; services.only_diagnostics keeps the
+// diagnostics marketplace's services, specialization_id those of one
+// specialization.
+func (m *Mock) getServices(t *tenant, req *mockserver.Request) mockserver.Response {
+	diagnostics := scopesOf(req)["services.only_diagnostics"]
+	spec := req.HTTP.URL.Query().Get("specialization_id")
 	var out []map[string]any
 	for _, s := range t.services {
+		if (diagnostics && !s.Diagnostics) || (spec != "" && !contains(s.SpecializationIDs, spec)) {
+			continue
+		}
 		out = append(out, map[string]any{"id": s.ID, "name": s.Name})
 	}
 	return ok(items(out))
 }
 
-func addressServiceJSON(s *addressService) map[string]any {
+// addressServiceJSON renders an address service with the fields its scopes
+// ask for: allowed_patients, custom_name and is_public_insurance_flow come
+// only with theirs.
+func addressServiceJSON(s *addressService, sc scopes) map[string]any {
 	var price any
 	if s.price != nil {
 		price = int(*s.price) // the platform truncates decimals in answers
 	}
-	var allowed any
-	if s.minAge != nil || s.maxAge != nil {
-		allowed = map[string]any{"minimum_age": s.minAge, "maximum_age": s.maxAge}
-	}
-	return map[string]any{
+	out := map[string]any{
 		"id": s.id, "name": s.name, "price": price, "is_price_from": s.isPriceFrom, "is_default": s.isDefault,
 		"service_id": s.serviceID, "description": s.description, "duration": s.duration, "is_visible": s.isVisible,
-		"allowed_patients": allowed, "custom_name": s.customName,
 	}
+	if sc["address_service.allowed_patients"] {
+		var allowed any
+		if s.minAge != nil || s.maxAge != nil {
+			allowed = map[string]any{"minimum_age": s.minAge, "maximum_age": s.maxAge}
+		}
+		out["allowed_patients"] = allowed
+	}
+	if sc["address_service.custom_name"] {
+		out["custom_name"] = s.customName
+	}
+	if sc["address_service.public_insurance_flow"] {
+		out["is_public_insurance_flow"] = s.publicInsuranceFlow
+	}
+	return out
 }
 
 func (m *Mock) getAddressServices(t *tenant, req *mockserver.Request) mockserver.Response {
@@ -234,9 +300,35 @@ func (m *Mock) getAddressServices(t *tenant, req *mockserver.Request) mockserver
 	if refuse != nil {
 		return *refuse
 	}
+	sc := scopesOf(req)
+	// With start, only the services of the slots starting that day, each
+	// with its duration there.
+	var onDay map[string]int
+	if raw := req.HTTP.URL.Query().Get("start"); raw != "" {
+		day, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			return errResp(http.StatusBadRequest, "Invalid date given.")
+		}
+		onDay = map[string]int{}
+		for _, s := range a.slots[t.dayKey(day)] {
+			for _, ss := range s.services {
+				if _, seen := onDay[ss.addressServiceID]; !seen {
+					onDay[ss.addressServiceID] = ss.duration
+				}
+			}
+		}
+	}
 	var out []map[string]any
 	for _, id := range a.serviceOrder {
-		out = append(out, addressServiceJSON(a.services[id]))
+		j := addressServiceJSON(a.services[id], sc)
+		if onDay != nil {
+			d, on := onDay[id]
+			if !on {
+				continue
+			}
+			j["duration"] = d
+		}
+		out = append(out, j)
 	}
 	return ok(items(out))
 }
@@ -297,12 +389,12 @@ func (m *Mock) addAddressService(t *tenant, req *mockserver.Request) mockserver.
 			return errResp(http.StatusConflict, "The address service you are trying to add already exists in the system")
 		}
 	}
-	s := &addressService{id: t.id(), serviceID: dict.ID, name: dict.Name, isVisible: true, duration: 30}
+	s := &addressService{id: t.id(), serviceID: dict.ID, name: dict.Name, isVisible: true, duration: 30, publicInsuranceFlow: dict.PublicInsuranceFlow}
 	body.apply(s)
 	s.isDefault = len(a.services) == 0
 	a.services[s.id] = s
 	a.serviceOrder = append(a.serviceOrder, s.id)
-	resp := mockserver.Response{Status: http.StatusCreated, Body: addressServiceJSON(s)}
+	resp := mockserver.Response{Status: http.StatusCreated, Body: addressServiceJSON(s, nil)}
 	resp.Header = http.Header{"Location": {req.HTTP.URL.Path + "/" + s.id}}
 	return resp
 }
@@ -325,7 +417,7 @@ func (m *Mock) getAddressService(t *tenant, req *mockserver.Request) mockserver.
 	if refuse != nil {
 		return *refuse
 	}
-	return ok(addressServiceJSON(s))
+	return ok(addressServiceJSON(s, scopesOf(req)))
 }
 
 func (m *Mock) updateAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
@@ -342,7 +434,7 @@ func (m *Mock) updateAddressService(t *tenant, req *mockserver.Request) mockserv
 		return errResp(http.StatusBadRequest, "Invalid arguments: "+err.Error())
 	}
 	body.apply(s)
-	return ok(addressServiceJSON(s))
+	return ok(addressServiceJSON(s, nil))
 }
 
 func (m *Mock) deleteAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
@@ -417,9 +509,18 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// addAddressInsuranceProvider also serves updateOrCreate: both leave the
-// provider on the address with exactly the plans given.
+// addAddressInsuranceProvider adds a provider not yet on the address;
+// updateOrCreate also replaces one that is. Both leave the provider on the
+// address with exactly the plans given.
 func (m *Mock) addAddressInsuranceProvider(t *tenant, req *mockserver.Request) mockserver.Response {
+	return m.putInsuranceProvider(t, req, false)
+}
+
+func (m *Mock) updateOrCreateAddressInsuranceProvider(t *tenant, req *mockserver.Request) mockserver.Response {
+	return m.putInsuranceProvider(t, req, true)
+}
+
+func (m *Mock) putInsuranceProvider(t *tenant, req *mockserver.Request, replace bool) mockserver.Response {
 	a, refuse := t.addressOf(req)
 	if refuse != nil {
 		return *refuse
@@ -437,8 +538,14 @@ func (m *Mock) addAddressInsuranceProvider(t *tenant, req *mockserver.Request) m
 	if !found {
 		return errResp(http.StatusNotFound, "Provided insurance provider ID not found in dictionary")
 	}
+	if _, on := a.insurers[p.ID]; on && !replace {
+		return errResp(http.StatusBadRequest, "Insurance provider with given ID is already assigned to this address.")
+	}
 	plans := []string{}
 	for _, pl := range body.InsurancePlans {
+		if pl.InsurancePlanID == "" {
+			continue // an entry naming no plan says nothing
+		}
 		known := false
 		for _, x := range p.Plans {
 			known = known || x.ID == pl.InsurancePlanID
@@ -459,7 +566,7 @@ func (m *Mock) deleteAddressInsuranceProvider(t *tenant, req *mockserver.Request
 	}
 	id := req.Params["insurance_provider_id"]
 	if _, on := a.insurers[id]; !on {
-		return errResp(http.StatusNotFound, "Object not found")
+		return errResp(http.StatusBadRequest, "Insurance provider with given ID is not assigned to this address.")
 	}
 	delete(a.insurers, id)
 	return noContent()

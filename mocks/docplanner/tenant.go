@@ -33,6 +33,7 @@ type tenant struct {
 
 	notify         notifySettings
 	realTime       bool // send the blocking slot-booking and booking-moving checks
+	pms            bool // a DocplannerPMS client, which may remove an address's integration mark
 	pull           []*notification
 	buried         []*notification
 	lastRelease    time.Time
@@ -40,6 +41,9 @@ type tenant struct {
 	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back
 	outage         bool // answer 503 to every API call, as during a platform incident
 	limits         rateWindow
+	// retired: the scenario that owned this tenant is over, and nothing it
+	// left pending (a PUSH retry) may reach a partner that serves another.
+	retired bool
 }
 
 type facility struct {
@@ -50,12 +54,17 @@ type facility struct {
 type doctor struct {
 	id, name, surname, facility string
 	addresses                   []string
+	profileURL                  string
+	specializations             []fixture.Specialization
+	licenseNumbers              []fixture.LicenseNumber
 }
 
 type address struct {
 	id, doctor, facility             string
 	name, city, postCode, street     string
 	commercialType, insuranceSupport string
+	onlineOnly, visitPayment         bool
+	extraFields                      fixture.BookingExtraFields
 	calendarEnabled                  bool
 	services                         map[string]*addressService
 	serviceOrder                     []string
@@ -74,6 +83,7 @@ type addressService struct {
 	customName          *string
 	duration            int
 	minAge, maxAge      *int
+	publicInsuranceFlow bool
 }
 
 type slot struct {
@@ -91,6 +101,9 @@ type calBreak struct {
 	id          string
 	since, till time.Time
 	description *string
+	// coupled are the breaks made with this one on the doctor's coupled
+	// addresses (apply_on_coupled_addresses): address id -> break id.
+	coupled map[string]string
 }
 
 type booking struct {
@@ -103,10 +116,12 @@ type booking struct {
 	canceledAt                    *time.Time
 	serviceID                     string // address service id
 	patient                       patient
+	insurer, plan                 string // insurance provider and plan ids, "" when private
 	comment                       *string
 	presence                      *string
 	confirmed                     bool
 	originID, newestID            string
+	signature                     string // the booking's id in notifications, uuid-like
 }
 
 type patient struct {
@@ -137,12 +152,18 @@ func newTenant(clientID, secret string, f *fixture.Fixture) *tenant {
 	for _, fa := range f.Platform.Facilities {
 		fc := &facility{id: fa.ID, name: fa.Name}
 		for _, d := range fa.Doctors {
-			dc := &doctor{id: d.ID, name: d.Name, surname: d.Surname, facility: fa.ID}
+			dc := &doctor{id: d.ID, name: d.Name, surname: d.Surname, facility: fa.ID,
+				profileURL: d.ProfileURL, specializations: d.Specializations, licenseNumbers: d.LicenseNumbers}
 			for _, a := range d.Addresses {
+				support := a.InsuranceSupport
+				if support == "" {
+					support = "private_and_insurance"
+				}
 				t.addresses[a.ID] = &address{
 					id: a.ID, doctor: d.ID, facility: fa.ID,
 					name: a.Name, city: a.CityName, postCode: a.PostCode, street: a.Street,
-					commercialType: a.CommercialType, insuranceSupport: "private_and_insurance",
+					commercialType: a.CommercialType, insuranceSupport: support,
+					onlineOnly: a.IsOnlineOnly, visitPayment: a.VisitPayment, extraFields: a.BookingExtraFields,
 					calendarEnabled: a.CalendarEnabled,
 					services:        map[string]*addressService{},
 					insurers:        map[string][]string{},

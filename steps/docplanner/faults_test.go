@@ -34,6 +34,7 @@ const (
 	scDoubleBooking   = "A patient cannot take a time the clinic has already filled"
 	scPushRetry       = "A notification delivered again after a failed attempt is still applied"
 	scPushRetryOnce   = "A notification delivered again after its answer was lost is applied once"
+	scLostPush        = "A visit whose notification was lost reaches the partner, with its patient, by the periodic sync"
 	scWorkingHours    = "A change of working hours reaches Docplanner within the latency budget"
 	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
 	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
@@ -67,6 +68,7 @@ var catches = map[string][]string{
 	"keeps-id-after-platform-move":   {scMoveThenCancel},
 	"push-ack-without-acting":        {scPushBooking, scPlatformMove, scPlatformBreaks, scPushRetry},
 	"anonymous-platform-visits":      {scPushBooking},
+	"bookings-without-patient-scope": {scLostPush},
 	"push-only":                      {scPullBooking},
 	"drops-push-retries":             {scPushRetry},
 	"double-books-slot":              {scDoubleBooking},

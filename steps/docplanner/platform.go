@@ -48,6 +48,10 @@ type Platform struct {
 	// WritesPerMinute raises the sandbox's write limit (Docplanner raises it
 	// per client on request); 0 keeps the documented 40.
 	WritesPerMinute int
+	// WriteWindow shortens the window WritesPerMinute counts in; 0 keeps the
+	// documented minute. Only tests of a partner that waits in real time
+	// shorten it.
+	WriteWindow time.Duration
 }
 
 // Shared is one mock platform that several runs use at once: each run has
@@ -208,7 +212,13 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
 		s.shared = true
 	} else {
-		if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute}); err != nil {
+		opts := mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow}
+		if cfg.Partner != nil {
+			// A partner of its own lives in real time while the scenarios
+			// move the run clock: what it reads is on its own clock.
+			opts.PartnerClock = clock.Wall{}
+		}
+		if s.mock, err = mock.New(opts); err != nil {
 			return nil, err
 		}
 		listen := "127.0.0.1:0"
@@ -273,8 +283,16 @@ func (s *session) Extras() map[string]any {
 	// its document. A run reports them; the test suite demands none.
 	mockViolations := 0
 	var samples []string
+	// What the mock let pass with a warning (as the real platform takes
+	// what its official client sends): shown, never a failure.
+	mockWarnings := 0
+	var warningSamples []string
 	own := s.Journal()
 	for _, e := range own.Select(nil) {
+		mockWarnings += len(e.Warnings)
+		if len(e.Warnings) > 0 && len(warningSamples) < 5 {
+			warningSamples = append(warningSamples, fmt.Sprintf("%s %s (%s): %s", e.Method, e.URL, e.Operation, spec.Summary(e.Warnings)))
+		}
 		vs := e.RequestViolations
 		if e.Direction == journal.Inbound {
 			calls[e.Operation]++
@@ -318,6 +336,8 @@ func (s *session) Extras() map[string]any {
 		"mock_violations":        mockViolations,
 		"activation_timeline":    timeline,
 		"mock_violation_samples": samples,
+		"mock_warnings":          mockWarnings,
+		"mock_warning_samples":   warningSamples,
 	}
 }
 
@@ -339,6 +359,9 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	w := &world{s: s, model: s.model}
 	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
 		return ctx, w.begin(ctx, scn.Name)
+	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		return ctx, w.s.mock.Retire(w.clientID)
 	})
 	registerAuth(sc, w)
 	registerActivation(sc, w)

@@ -25,6 +25,7 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 	}
 	require.Equal(t, "passed", sum.Verdict)
 	require.Equal(t, 0, sum.Extras["mock_violations"], "every answer and notification of the mock obeys its own document: %v", sum.Extras["mock_violation_samples"])
+	require.Equal(t, 0, sum.Extras["mock_warnings"], "the reference partner sends what the document asks for: %v", sum.Extras["mock_warning_samples"])
 }
 
 // TestChoicesTheProtocolLeavesOpenAreNotApplicable: a partner that declares

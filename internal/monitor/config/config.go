@@ -24,6 +24,8 @@ import (
 	"unicode"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/accord-harness/accord/internal/yamlkeys"
 )
 
 // Defaults the platform's rule prescribes.
@@ -179,7 +181,7 @@ func Parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	}
 	// Problems found while walking (unknown fields, unset variables) do not
 	// stop here: the user gets every problem of the file in one go.
-	p.walk(root, reflect.TypeOf(raw{}), "")
+	p.walk(root, reflect.TypeOf(raw{}))
 	var r raw
 	if err := root.Decode(&r); err != nil {
 		var te *yaml.TypeError
@@ -267,80 +269,29 @@ func (p *parser) yamlProblem(msg string) Problem {
 
 // walk checks every key against the schema (a typo must not silently drop a
 // setting), expands ${VAR} in values, and remembers where each field is.
-func (p *parser) walk(n *yaml.Node, t reflect.Type, path string) {
+func (p *parser) walk(root *yaml.Node, t reflect.Type) {
 	if p.fields == nil {
 		p.fields = map[string]int{}
 	}
-	if path != "" {
-		p.fields[path] = n.Line
-		p.lines[n.Line] = path // the deepest field on a line names it best
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch n.Kind {
-	case yaml.ScalarNode:
+	unknown := yamlkeys.Walk(root, t, func(n *yaml.Node, path string, t reflect.Type) {
+		if path != "" {
+			p.fields[path] = n.Line
+			p.lines[n.Line] = path // the deepest field on a line names it best
+		}
+		if n.Kind != yaml.ScalarNode {
+			return
+		}
 		p.expand(n, path)
 		if t == durationType && n.Value == "0" {
 			// YAML reads a bare 0 as an int, which yaml.v3 will not put in a
 			// Duration; "reminder: 0" is too natural to refuse.
 			n.Value, n.Tag = "0s", "!!str"
 		}
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			switch t.Kind() {
-			case reflect.Struct:
-				f, ok := fieldByTag(t, k.Value)
-				child := join(path, k.Value)
-				if !ok {
-					p.problems = append(p.problems, Problem{Line: k.Line, Field: child,
-						Msg: "unknown field (known here: " + strings.Join(tags(t), ", ") + ")"})
-					continue
-				}
-				p.walk(v, f.Type, child)
-			case reflect.Map:
-				p.walk(v, t.Elem(), join(path, k.Value))
-			default:
-				p.fields[path] = n.Line
-			}
-		}
-	case yaml.SequenceNode:
-		if t.Kind() == reflect.Slice {
-			for i, c := range n.Content {
-				p.walk(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
-			}
-		}
-	case yaml.AliasNode:
-		if n.Alias != nil {
-			p.walk(n.Alias, t, path)
-		}
+	})
+	for _, u := range unknown {
+		p.problems = append(p.problems, Problem{Line: u.Line, Field: u.Field,
+			Msg: "unknown field (known here: " + strings.Join(u.Known, ", ") + ")"})
 	}
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func fieldByTag(t reflect.Type, key string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if strings.Split(f.Tag.Get("yaml"), ",")[0] == key {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
-func tags(t reflect.Type) []string {
-	var out []string
-	for i := range t.NumField() {
-		out = append(out, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
-	}
-	return out
 }
 
 var durationType = reflect.TypeOf(time.Duration(0))

@@ -108,7 +108,7 @@ func (p *Partner) call(ctx context.Context, s *session, method, path string, que
 		if resp.StatusCode == http.StatusTooManyRequests && waits < 4 {
 			waits++
 			// Over the rate limit: wait as long as the platform says, then again.
-			if err := p.opts.Wait(ctx, retryAfter(resp.Header)); err != nil {
+			if err := p.opts.Wait(ctx, p.rateWait(resp.Header)); err != nil {
 				return &apiError{Method: method, Path: path, Status: resp.StatusCode, Body: "waiting out the rate limit: " + err.Error()}
 			}
 			continue
@@ -123,6 +123,18 @@ func (p *Partner) call(ctx context.Context, s *session, method, path string, que
 		}
 		return nil
 	}
+}
+
+// rateWait is how long a 429 asks to wait. The document says calls are
+// refused until X-RateLimit-Reset, so the partner waits until then on its
+// own clock; the alt variant reads Retry-After instead.
+func (p *Partner) rateWait(h http.Header) time.Duration {
+	if reset, err := time.Parse(time.RFC3339, h.Get("X-Ratelimit-Reset")); err == nil && !p.alt {
+		if d := reset.Sub(p.opts.Clock.Now()); d <= time.Hour {
+			return max(d, 0)
+		}
+	}
+	return retryAfter(h)
 }
 
 // retryAfter reads Retry-After (seconds), falling back to a minute: the

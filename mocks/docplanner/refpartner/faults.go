@@ -25,6 +25,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"ignores-platform-cancellations", "acknowledges booking-canceled notifications without freeing the time"},
 	{"keeps-id-after-platform-move", "moves the visit on a booking-moved notification but keeps the old booking id, so a later cancellation on Docplanner never frees the time"},
 	{"ignores-platform-moves", "acknowledges booking-moved notifications without moving the visit"},
+	{"bookings-without-patient-scope", "reads the patient of each booking from getBookings without asking for the booking.patient scope: a visit it takes in from the list (when a notification was lost) has no patient"},
 	{"anonymous-platform-visits", "takes in a visit booked on Docplanner without its patient (looks for the patient beside visit_booking in the notification, not inside it): the clinic cannot tell who is coming"},
 	{"push-ack-without-acting", "answers 200 to every PUSH notification and acts on none"},
 	{"push-only", "never pulls notifications, so a PULL-model integration misses every platform booking"},

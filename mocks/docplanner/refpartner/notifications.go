@@ -224,9 +224,9 @@ func (p *Partner) pullAll(ctx context.Context, s *session) error {
 	return nil
 }
 
-// schedulePoll pulls every minute on the run's clock while the session lives.
+// schedulePoll pulls every PollEvery on the partner's clock while the session lives.
 func (p *Partner) schedulePoll(s *session) {
-	s.poll = p.opts.Clock.AfterFunc(time.Minute, func() {
+	s.poll = p.opts.Clock.AfterFunc(p.opts.PollEvery, func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if p.s != s {

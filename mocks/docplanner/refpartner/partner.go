@@ -36,6 +36,8 @@ type Options struct {
 	// slow down (429); nil sleeps in real time. The embedded partner of a run
 	// passes one that moves the run clock.
 	Wait func(ctx context.Context, d time.Duration) error
+	// PollEvery is how often a PULL partner pulls; 0 means every minute.
+	PollEvery time.Duration
 }
 
 // Settings are what the driver's reset hands over for Docplanner.
@@ -74,6 +76,9 @@ func New(opts Options) (*Partner, error) {
 	}
 	if opts.Wait == nil {
 		opts.Wait = sleep
+	}
+	if opts.PollEvery <= 0 {
+		opts.PollEvery = time.Minute
 	}
 	if opts.Variant != VariantDefault && opts.Variant != VariantAlt {
 		return nil, fmt.Errorf("unknown variant %q of the Docplanner reference partner (want %q)", opts.Variant, VariantAlt)

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
@@ -340,9 +342,15 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 		}
 		requests := [][]map[string]any{entries}
 		if p.alt {
-			// One entry per request: each replaces only its own period.
+			// deleteSlots clears the day, with its date written as the
+			// official PHP SDK writes every date: a date-time with offset.
+			// Then one entry per request: each replaces only its own period.
+			date := wall(day, 0).In(s.loc).Format(timeLayout)
+			if err := p.call(ctx, s, http.MethodDelete, s.prefix(locationID)+"/slots/"+url.PathEscape(date), nil, nil, nil); err != nil {
+				return err
+			}
 			requests = nil
-			for _, e := range entries {
+			for _, e := range entries[1:] {
 				requests = append(requests, []map[string]any{e})
 			}
 		}
@@ -440,8 +448,14 @@ func (p *Partner) importBookings(ctx context.Context, s *session) error {
 	return nil
 }
 
+// bookingScopes are what the partner reads of a listed booking beyond its
+// times: getBookings adds the patient and the address service only when
+// asked to.
+var bookingScopes = []string{"booking.patient", "booking.address_service"}
+
 // bookings reads getBookings, page by page in the alt variant.
 func (p *Partner) bookings(ctx context.Context, s *session, locationID string, q url.Values) ([]platformBooking, error) {
+	q = p.withScopes(q, bookingScopes)
 	if !p.alt {
 		var list listOf[platformBooking]
 		err := p.call(ctx, s, http.MethodGet, s.prefix(locationID)+"/bookings", q, nil, &list)
@@ -466,6 +480,25 @@ func (p *Partner) bookings(ctx context.Context, s *session, locationID string, q
 		}
 	}
 	return all, nil
+}
+
+// withScopes adds `with` to a query: comma-separated, as the official SDK
+// sends it, or in the alt variant as a repeated parameter.
+func (p *Partner) withScopes(q url.Values, scopes []string) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = v
+	}
+	if p.faults["bookings-without-patient-scope"] {
+		// The faulty build reads the patient without asking for it.
+		scopes = slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return s == "booking.patient" })
+	}
+	if p.alt {
+		out["with"] = scopes
+	} else {
+		out.Set("with", strings.Join(scopes, ","))
+	}
+	return out
 }
 
 // applyPlatformBooking makes the clinic agree with one platform booking.

@@ -12,7 +12,9 @@ import (
 // Variants of the correct partner. "alt" is correct too, but differs in
 // every incidental way a check might lean on: it sends its updates after
 // answering the staff action (from a queue, in order), walks calendars in
-// reverse, feeds slots one day per request, fills every optional field, puts
+// reverse, clears a day with deleteSlots (its date written as the official
+// SDK writes dates) and feeds it one period per request, asks for `with`
+// scopes in the repeated form, fills every optional field, puts
 // insurers with updateOrCreate, signs in with a multipart form, and pages
 // through bookings. A scenario that fails it depends on the first partner's
 // habits, not on the platform's rules.
