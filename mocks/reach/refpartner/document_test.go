@@ -84,8 +84,7 @@ func good(t *testing.T, e *partnerEnv, op string) reach.Request {
 	return reach.Request{}
 }
 
-// badRequest is what each operation answers 400; "" where the operation takes nothing a request
-// could get wrong.
+// badRequest is a request each operation answers 400, for those the document gives a 400.
 func badRequest(t *testing.T, e *partnerEnv, op string) (reach.Request, bool) {
 	req := good(t, e, op)
 	switch op {
@@ -108,7 +107,6 @@ func badRequest(t *testing.T, e *partnerEnv, op string) (reach.Request, bool) {
 // exempt are the statuses a request from Reach cannot provoke from a correct partner, and why.
 var exempt = map[string]string{
 	"authorizeOAuth 302": "the redirect follows the customer's consent in the browser; the driver's authorize action returns its URL, which @oauth checks",
-	"getCompany 400":     "getCompany takes nothing but the company's id, which an unknown id answers 404",
 	"getUserInfo 403":    "a token the partner knows that may read no company at all; the reference partner issues none",
 }
 
