@@ -568,8 +568,16 @@ func TestStatementExamplesAddUp(t *testing.T) {
 // every month of every statement on both bases, metric values) and validates it against the document.
 func TestFixtureIsServable(t *testing.T) {
 	doc := load(t)
-	c, err := reachfixture.Load()
+	set, err := reachfixture.LoadSet()
 	require.NoError(t, err)
+	for _, c := range set.Companies {
+		t.Run(c.Company.CompanyID, func(t *testing.T) { servable(t, doc, c) })
+	}
+}
+
+// servable encodes one company's books as the reference partner serves them and validates each
+// body against the document.
+func servable(t *testing.T, doc *openapi3.T, c *reachfixture.Company) {
 	validate := func(schema string, body any) {
 		t.Helper()
 		raw, err := json.Marshal(body)
