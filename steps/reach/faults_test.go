@@ -67,7 +67,7 @@ var catches = map[string][]string{
 	"missing-endpoint":                   {"@endpoints", "@on-demand"},
 	"metric-query-created":               {"@endpoints", "@valid-answers"},
 	"partial-open-period":                {"@on-demand", "@valid-answers"},
-	"unstable-amounts":                   {"@repeatable", "@statement-values"},
+	"unstable-amounts":                   {"@repeatable"},
 	"unavailable-as-500":                 {"@retry-503"},
 	"page-skip":                          {"@exactly-once", "@reference-data"},
 	"page-repeat":                        {"@exactly-once"},
@@ -94,6 +94,9 @@ var catches = map[string][]string{
 	"empty-month-dropped":                {"@statement-values", "@whole-books"},
 	"lines-on-header":                    {"@chart", "@statement-values"},
 	"period-not-echoed":                  {"@valid-answers", "@whole-books"},
+	"user-info-duplicates":               {"@valid-token"},
+	"cash-flow-opening-zero":             {"@balance"},
+	"small-limit-rounded-up":             {"@exactly-once", "@limits"},
 	"parent-class-dropped":               {"@reference-data", "@whole-books"},
 }
 

@@ -207,6 +207,9 @@ func (p *Partner) userInfo(s *session, customer, narrow bool) reply {
 				break
 			}
 			companies = append(companies, map[string]string{"CompanyId": c.Company.CompanyID, "CompanyName": c.Company.CompanyName})
+			if i == 0 && p.faults["user-info-duplicates"] {
+				companies = append(companies, companies[0])
+			}
 		}
 	} else {
 		o := s.settings.OtherCompany
@@ -354,6 +357,9 @@ func (p *Partner) paginate(r *http.Request, items []any) reply {
 			return p.errReply(http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("limit must be between 1 and 1000; got %s.", v), 7)
 		}
 		limit = n
+		if p.faults["small-limit-rounded-up"] && limit < 5 {
+			limit = 5
+		}
 	}
 	total := len(items)
 	start := offset
@@ -454,7 +460,7 @@ func (p *Partner) statement(r *http.Request, b *reachfixture.Company, kind strin
 				"TotalExpenses": x.TotalExpenses, "NetOperatingIncome": x.NetOperatingIncome, "TotalOtherIncome": x.TotalOtherIncome,
 				"TotalOtherExpenses": x.TotalOtherExpenses, "NetOtherIncome": x.NetOtherIncome, "NetIncome": x.NetIncome})
 		}
-		if p.faults["unstable-amounts"] && counts["user-info"]%2 == 1 && len(pl.Summary) > 0 {
+		if p.faults["unstable-amounts"] && counts["user-info"]%2 == 0 && len(pl.Summary) > 0 {
 			lines, summary = drift(lines, summary)
 		}
 	case "balance-sheet":
@@ -491,6 +497,9 @@ func (p *Partner) statement(r *http.Request, b *reachfixture.Company, kind strin
 			return p.notFoundOr400(err)
 		}
 		lines = cf.Lines
+		if p.faults["cash-flow-opening-zero"] && len(cf.Summary) > 0 {
+			cf.Summary[0].BeginningCash = 0
+		}
 		for _, x := range cf.Summary {
 			summary = append(summary, map[string]any{"StartDate": x.Month.StartDate(), "EndDate": x.Month.EndDate(),
 				"BeginningCash": x.BeginningCash, "NetCashFromOperating": x.NetCashFromOperating, "NetCashFromInvesting": x.NetCashFromInvesting,

@@ -18,7 +18,7 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"rate-limits-nightly", "rate-limits at night (more than 10 requests a minute between 00:00 and 06:00 UTC get 429), blocking the nightly sync"},
 	{"missing-endpoint", "does not implement the departments list (404), a required endpoint"},
 	{"metric-query-created", "answers the metric-values query (a POST) with 201 Created instead of 200, its web framework's default for POST"},
-	{"unstable-amounts", "recomputes the P&L with a one-cent drift that alternates from sync to sync"},
+	{"unstable-amounts", "recomputes the P&L with a one-cent drift on every second sync"},
 	{"unavailable-as-500", "answers 500 instead of 503 while briefly unavailable, so Reach does not retry"},
 	{"partial-open-period", "answers 206 Partial Content instead of 200 to a statement whose period runs past the books' last month"},
 	{"page-skip", "starts every page after the first one record late, so one record per page boundary is never read"},
@@ -47,6 +47,9 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"parent-class-dropped", "leaves ParentClassId out of the classes list, so nested classes come back flat"},
 	{"lines-on-header", "reports the payroll accounts' figures as one line on their header account (Payroll), which carries no amounts of its own"},
 	{"period-not-echoed", "repeats the books' first and last day as a statement's StartDate and EndDate, not the period asked for"},
+	{"user-info-duplicates", "lists a company in user-info once per role the user holds in it, so the first company, which the user owns and keeps the books of, comes twice"},
+	{"cash-flow-opening-zero", "starts every cash flow at a BeginningCash of 0, as if cash began with the period asked for"},
+	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 
 // Faults lists the catalogue, sorted by name.
