@@ -49,7 +49,11 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	}
 	assert.Equal(t, []string{scenarios["@expired-token"]}, na)
 	assert.Equal(t, sum.Counts.Scenarios-1, sum.Counts.Passed)
-	assert.Less(t, time.Since(start), 30*time.Second)
+	bound := 30 * time.Second
+	if raceDetector {
+		bound *= 4
+	}
+	assert.Less(t, time.Since(start), bound, "nothing waits in real time but the partner's answers")
 	_, err = os.Stat(filepath.Join(dir, reach.DashboardFile))
 	assert.NoError(t, err, "the dashboard is in the report directory")
 }
