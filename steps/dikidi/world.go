@@ -236,7 +236,7 @@ func (w *world) withinOn(waiter clock.Waiter, budget time.Duration, what string,
 	if !ok {
 		return fmt.Errorf("%s: not so after %s on the run clock: %s", what, budget, why)
 	}
-	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds()})
+	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds(), Limit: budget.Seconds()})
 	return nil
 }
 
