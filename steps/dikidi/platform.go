@@ -5,6 +5,7 @@
 package dikidi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -400,7 +401,15 @@ func (r *relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "the partner's endpoint is failing (accord relay)", http.StatusServiceUnavailable)
 		return
 	}
-	out, err := http.NewRequestWithContext(req.Context(), http.MethodPost, target, req.Body)
+	// The document says the Path gets every POST unchanged: a plain body
+	// with its Content-Length, as DIKIDI sent it, never re-chunked (a plain
+	// HTTP server that reads Content-Length would read an empty event).
+	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+	if err != nil {
+		http.Error(w, "cannot read the event: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	out, err := http.NewRequestWithContext(req.Context(), http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
