@@ -27,6 +27,21 @@ type Platform interface {
 	Start(ctx context.Context, cfg Config) (Session, error)
 }
 
+// Staff is what the operator of a joint session needs to stand in for the
+// partner's staff: what to do, in the words the staff use, and how to tell
+// a mistyped answer at once.
+type Staff struct {
+	// Instructions: action → text/template of its params; "action.field" →
+	// the question asking for a field of the action's result.
+	Instructions map[string]string
+	// Names: "kind id" → what people call it ("master 201" → "Anna
+	// Smirnova"), for {{name "master" .master_id}} in an instruction.
+	Names map[string]string
+	// Checks: "action.field" → "view.key": an answer must be the key of an
+	// item of that partner view (the id a booking got), or it is asked again.
+	Checks map[string]string
+}
+
 // Titled is a platform whose name people write differently from its id
 // ("DIKIDI" for dikidi): reports say "partner → DIKIDI".
 type Titled interface {
@@ -77,8 +92,8 @@ type Config struct {
 // scenarios and checks alike, is the same as in an automated run.
 type Operator interface {
 	// Manual puts the operator in front of the partner's driver for the
-	// actions named in instructions (action → text/template of its params).
-	Manual(d driver.Driver, instructions map[string]string) driver.Driver
+	// actions the staff's instructions name.
+	Manual(d driver.Driver, staff Staff) driver.Driver
 	// TakeSkip reports an action skipped since the last call, and why.
 	TakeSkip() (reason string, ok bool)
 	// Notes are what the operator wrote down, for the report.
