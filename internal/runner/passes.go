@@ -22,7 +22,7 @@ import (
 // of the error.
 func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 	l.session.InitializeScenario(sc)
-	op, progress := l.opts.Config.Operator, l.opts.Progress
+	op, progress := l.opts.Config.Operator, l.progress
 	var key, name, status string
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		key, name, status = scenarioKey(s.Uri, s.Name), s.Name, "passed"
