@@ -158,3 +158,12 @@ func TestTheConsoleSaysWhyAScenarioDidNotPass(t *testing.T) {
       not applicable: PULL only
 `, got)
 }
+
+func TestUnnamedFindsIdsShownBare(t *testing.T) {
+	s := Staff{Instructions: map[string]string{
+		"a": `Book {{.master_id}} for {{name "service" .service_id}}.`,
+		"b": `{{if .master_id}} to {{name "master" .master_id}}{{end}}`,
+		"c": `{{- .service_id -}}`,
+	}}
+	assert.Equal(t, []string{"a shows master_id bare", "c shows service_id bare"}, s.Unnamed("master_id", "service_id"))
+}

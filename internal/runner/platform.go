@@ -6,6 +6,9 @@ package runner
 import (
 	"context"
 	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -40,6 +43,20 @@ type Staff struct {
 	// Checks: "action.field" → "view.key": an answer must be the key of an
 	// item of that partner view (the id a booking got), or it is asked again.
 	Checks map[string]string
+}
+
+// Unnamed lists the instructions that show one of fields bare ({{.master_id}}
+// where {{name "master" .master_id}} belongs): an operator reads names.
+func (s Staff) Unnamed(fields ...string) []string {
+	bare := regexp.MustCompile(`\{\{-?\s*\.(` + strings.Join(fields, "|") + `)\s*-?\}\}`)
+	var out []string
+	for action, text := range s.Instructions {
+		for _, m := range bare.FindAllStringSubmatch(text, -1) {
+			out = append(out, action+" shows "+m[1]+" bare")
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Titled is a platform whose name people write differently from its id
