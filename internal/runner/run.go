@@ -80,13 +80,14 @@ type Live struct {
 	outOf    map[string]string            // scenario key → why it is not applicable
 	notRun   map[string]string            // scenario key → where the run was ended
 	attempts map[string]int
+	judged   map[string][2]int64 // scenario key → the journal's seqs around its failing step
 	passes   int
 	broken   bool // godog failed for a reason no scenario shows
 }
 
 // Open starts the platform's session; Run then runs scenarios on it.
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
-	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}}
+	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}, judged: map[string][2]int64{}}
 	if err := checkTags(opts.Tags); err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	if err := writeJUnit(filepath.Join(l.dir, JUnitFile), sum); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
-	if err := writeReports(l.dir, sum, l.session, red); err != nil {
+	if err := writeReports(l.dir, sum, l.session, red, l.judged); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
 	return nil
