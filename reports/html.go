@@ -41,6 +41,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"anchor":   anchor,
 	"label":    func(status string) string { return strings.ReplaceAll(status, "_", " ") },
 	"way":      way,
+	"listed":   listed,
 }).Parse(pageTemplate))
 
 // way is an exchange's direction as people say it: who called whom.
@@ -192,4 +193,29 @@ func headerLines(h map[string][]string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// listedReason is a reason that is a list: what was checked, then its items.
+type listedReason struct {
+	Head  string
+	Items []string
+}
+
+// listed reads a one-line reason of many "; "-separated findings (a
+// statement's figures, refused requests) as a head and a list; a reason with
+// lines of its own (a difference table) or few findings stays as it is.
+func listed(reason string) *listedReason {
+	const minItems = 4
+	if strings.Contains(reason, "\n") {
+		return nil
+	}
+	head, rest := "", reason
+	if i := strings.LastIndex(reason[:max(strings.Index(reason, "; "), 0)], ": "); i >= 0 {
+		head, rest = reason[:i+1], reason[i+2:]
+	}
+	items := strings.Split(rest, "; ")
+	if len(items) < minItems {
+		return nil
+	}
+	return &listedReason{Head: head, Items: items}
 }

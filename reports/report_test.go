@@ -195,3 +195,25 @@ func TestEvidenceLeadsWithWhatTheFailingStepJudged(t *testing.T) {
 	assert.Equal(t, []int64{4, 3, 1, 2, 5}, seqs(Scenario{Status: "failed", JudgedAfter: 2, JudgedUpTo: 4}))
 	assert.Equal(t, []int64{1, 4, 2, 3, 5}, seqs(Scenario{Status: "failed"}), "without a window, refused calls first")
 }
+
+func TestReasonsThatAreListsAreShownAsLists(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		head   string
+		items  int
+	}{
+		{"balance sheet 2026-03: cash 10 want 12; receivables 5 want 4; equity 3 want 2; total 18 want 18", "balance sheet 2026-03:", 4},
+		{"refused requests: a; b", "", 0},
+		{"whole state: 2 differences:\n  item | field", "", 0},
+		{"a; b; c; d; e", "", 5},
+	} {
+		got := listed(tc.reason)
+		if tc.items == 0 {
+			assert.Nil(t, got, tc.reason)
+			continue
+		}
+		require.NotNil(t, got, tc.reason)
+		assert.Equal(t, tc.head, got.Head)
+		assert.Len(t, got.Items, tc.items)
+	}
+}
