@@ -58,12 +58,12 @@ func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 	}
 }
 
-// TestAPartnerWithoutAPathPassesWhatApplies: DIKIDI's key leaves the Path
+// TestChoicesDIKIDILeavesOpenAreNotApplicable: DIKIDI's key leaves the Path
 // optional, so a partner may take no events and read DIKIDI instead
 // (capability events=none; the bundled partner then polls every ten seconds
 // of the run clock). It passes every scenario but those about events at a
 // Path, which are not applicable and say why.
-func TestAPartnerWithoutAPathPassesWhatApplies(t *testing.T) {
+func TestChoicesDIKIDILeavesOpenAreNotApplicable(t *testing.T) {
 	aboutThePath := regexp.MustCompile(`^(the network loses (the next|the partner's answer)|DIKIDI delivered the|the partner's Path starts failing|the business entered the e-mail)`)
 	want := map[string]bool{}
 	for _, sc := range scenarios(t) {
