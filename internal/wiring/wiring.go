@@ -71,5 +71,6 @@ func Partner(ctx context.Context, url string, cfg runner.Config, instructions ma
 	if cfg.Operator != nil {
 		d = cfg.Operator.Manual(c, instructions)
 	}
-	return d, name, nil
+	// What accord sends is held to the contract partners write their drivers from.
+	return driver.Checked(d), name, nil
 }
