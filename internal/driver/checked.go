@@ -37,47 +37,54 @@ var (
 	contractErr  error
 )
 
-// contract is this package's document, loaded once per process: it is read-only.
-func contract() (*spec.Spec, error) {
+// Contract is the contract's document, loaded once per process: it is read-only.
+func Contract() (*spec.Spec, error) {
 	contractOnce.Do(func() { contractSpec, contractErr = spec.Load(document) })
 	return contractSpec, contractErr
+}
+
+// SchemaName is the contract's schema of one platform's fixture, settings,
+// action or view: ("docplanner", "book-visit", "Params") is
+// DocplannerBookVisitParams.
+func SchemaName(platform, name, suffix string) string {
+	return camel(platform) + camel(name) + suffix
 }
 
 func (c *checked) Reset(ctx context.Context, platform string, settings any) error {
 	c.mu.Lock()
 	c.platform = platform
 	c.mu.Unlock()
-	if err := c.check("reset", "Settings", settings); err != nil {
+	if err := c.check("reset", "", "Settings", settings); err != nil {
 		return err
 	}
 	return c.Driver.Reset(ctx, platform, settings)
 }
 
 func (c *checked) LoadFixture(ctx context.Context, fixture any) error {
-	if err := c.check("fixture", "Fixture", fixture); err != nil {
+	if err := c.check("fixture", "", "Fixture", fixture); err != nil {
 		return err
 	}
 	return c.Driver.LoadFixture(ctx, fixture)
 }
 
 func (c *checked) Act(ctx context.Context, action string, params any, result any) error {
-	if err := c.check(action, camel(action)+"Params", params); err != nil {
+	if err := c.check(action, action, "Params", params); err != nil {
 		return err
 	}
 	return c.Driver.Act(ctx, action, params, result)
 }
 
-// check validates body against the platform's schema named suffix. An
-// action the contract gives no parameters schema (activate, sync) must be
-// sent without parameters.
-func (c *checked) check(what, suffix string, body any) error {
+// check validates body against the platform's schema of name and suffix.
+// An action the contract gives no parameters schema (activate, sync) must
+// be sent without parameters.
+func (c *checked) check(what, name, suffix string, body any) error {
 	c.mu.Lock()
 	platform := c.platform
 	c.mu.Unlock()
 	if platform == "" {
 		return nil
 	}
-	s, err := contract()
+	s, err := Contract()
 	if err != nil {
 		return err
 	}
@@ -85,7 +92,8 @@ func (c *checked) check(what, suffix string, body any) error {
 	if err != nil {
 		return fmt.Errorf("accord's own %s request for %s cannot be encoded: %w", what, platform, err)
 	}
-	sum := sha256.Sum256(append([]byte(platform+suffix+"\x00"), raw...))
+	schema := SchemaName(platform, name, suffix)
+	sum := sha256.Sum256(append([]byte(schema+"\x00"), raw...))
 	c.mu.Lock()
 	known := c.passed[sum]
 	c.mu.Unlock()
@@ -96,15 +104,14 @@ func (c *checked) check(what, suffix string, body any) error {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return fmt.Errorf("accord's own %s request for %s is not JSON: %w", what, platform, err)
 	}
-	name := camel(platform) + suffix
-	if _, ok := s.Doc.Components.Schemas[name]; !ok {
+	if _, ok := s.Doc.Components.Schemas[schema]; !ok {
 		if m, isMap := v.(map[string]any); isMap && len(m) == 0 || v == nil {
 			return nil
 		}
-		return fmt.Errorf("accord sends %s to a %s partner with parameters, but its driver contract (internal/driver/openapi.yaml) has no schema %s for them", what, platform, name)
+		return fmt.Errorf("accord sends %s to a %s partner with parameters, but its driver contract (internal/driver/openapi.yaml) has no schema %s for them", what, platform, schema)
 	}
-	if vs := s.ValidateValue(name, v); len(vs) > 0 {
-		return fmt.Errorf("accord's own %s request breaks its driver contract (internal/driver/openapi.yaml, %s), so the partner was not called: %s", what, name, spec.Summary(vs))
+	if vs := s.ValidateValue(schema, v); len(vs) > 0 {
+		return fmt.Errorf("accord's own %s request breaks its driver contract (internal/driver/openapi.yaml, %s), so the partner was not called: %s", what, schema, spec.Summary(vs))
 	}
 	c.mu.Lock()
 	c.passed[sum] = true
