@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"anchor":   anchor,
 	"label":    func(status string) string { return strings.ReplaceAll(status, "_", " ") },
 	"way":      way,
+	"listed":   listed,
 }).Parse(pageTemplate))
 
 // way is an exchange's direction as people say it: who called whom.
@@ -56,6 +58,9 @@ type scenarioView struct {
 	Anchor    string
 	Exchanges []journal.Entry
 	Omitted   int
+	// Judged counts the exchanges of the failing step, shown first.
+	Judged     int
+	JudgedSeqs map[int64]bool
 }
 
 type featureView struct {
@@ -80,7 +85,14 @@ func WriteHTML(path string, r Run) error {
 		v := scenarioView{Scenario: s, Anchor: anchor(s.Feature + "-" + s.Name)}
 		ex := r.exchangesOf(s.Name)
 		if s.Status != "passed" {
-			ex = evidence(ex)
+			ex = evidence(ex, s)
+			v.JudgedSeqs = map[int64]bool{}
+			for _, e := range ex {
+				if s.judged(e) {
+					v.Judged++
+					v.JudgedSeqs[e.Seq] = true
+				}
+			}
 		}
 		limit := maxEvidence
 		if s.Status == "passed" {
@@ -88,7 +100,11 @@ func WriteHTML(path string, r Run) error {
 		}
 		if len(ex) > limit {
 			v.Omitted = len(ex) - limit
-			ex = ex[len(ex)-limit:]
+			if s.Status == "passed" {
+				ex = ex[len(ex)-limit:] // the latest
+			} else {
+				ex = ex[:limit] // what the failure is about comes first
+			}
 		}
 		v.Exchanges = ex
 		i, ok := index[s.Feature]
@@ -118,18 +134,26 @@ func WriteHTML(path string, r Run) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-// evidence puts what went wrong first: refused calls and violations, then
-// the rest in order.
-func evidence(es []journal.Entry) []journal.Entry {
-	var bad, rest []journal.Entry
+// evidence puts first what the failing step judged (the exchanges made
+// while it ran, refused ones and violations first), then the scenario's
+// other refused calls and violations, then the rest in order: a failure a
+// scenario staged earlier (a 503 it asked for) is not the proof.
+func evidence(es []journal.Entry, s Scenario) []journal.Entry {
+	var judgedBad, judged, bad, rest []journal.Entry
 	for _, e := range es {
-		if !e.OK() || len(e.RequestViolations) > 0 || len(e.ResponseViolations) > 0 {
+		wrong := !e.OK() || len(e.RequestViolations) > 0 || len(e.ResponseViolations) > 0
+		switch {
+		case s.judged(e) && wrong:
+			judgedBad = append(judgedBad, e)
+		case s.judged(e):
+			judged = append(judged, e)
+		case wrong:
 			bad = append(bad, e)
-		} else {
+		default:
 			rest = append(rest, e)
 		}
 	}
-	return append(bad, rest...)
+	return slices.Concat(judgedBad, judged, bad, rest)
 }
 
 func anchor(s string) string {
@@ -169,4 +193,29 @@ func headerLines(h map[string][]string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// listedReason is a reason that is a list: what was checked, then its items.
+type listedReason struct {
+	Head  string
+	Items []string
+}
+
+// listed reads a one-line reason of many "; "-separated findings (a
+// statement's figures, refused requests) as a head and a list; a reason with
+// lines of its own (a difference table) or few findings stays as it is.
+func listed(reason string) *listedReason {
+	const minItems = 4
+	if strings.Contains(reason, "\n") {
+		return nil
+	}
+	head, rest := "", reason
+	if i := strings.LastIndex(reason[:max(strings.Index(reason, "; "), 0)], ": "); i >= 0 {
+		head, rest = reason[:i+1], reason[i+2:]
+	}
+	items := strings.Split(rest, "; ")
+	if len(items) < minItems {
+		return nil
+	}
+	return &listedReason{Head: head, Items: items}
 }

@@ -25,8 +25,8 @@ func sampleRun() Run {
 		Started: at, Duration: 1500 * time.Millisecond,
 		Scenarios: []Scenario{
 			{Feature: "Bookings", Name: "A visit booked by a patient reaches the partner", Status: "failed",
-				FailedStep: "Then the partner's system shows the visit",
-				Reason:     "bookings (Docplanner → partner): not so after 30s " + hostile,
+				FailedStep: "Then the partner's system shows the visit", JudgedAfter: 2, JudgedUpTo: 3,
+				Reason: "bookings (Docplanner → partner): not so after 30s " + hostile,
 				Steps: []Step{
 					{Keyword: "Given", Text: "the partner has activated the integration", Status: "passed"},
 					{Keyword: "Then", Text: "the partner's system shows the visit", Status: "failed", Error: "not so after 30s"},
@@ -175,4 +175,45 @@ func TestADashboardBesideTheReportIsLinkedRelatively(t *testing.T) {
 	require.Len(t, figs, 2)
 	assert.Equal(t, "reach-dashboard.html", figs[1].Link)
 	assert.Equal(t, "/nonexistent/x.html", figs[0].Facts[0][1], "a file not beside the report stays text")
+}
+
+func TestEvidenceLeadsWithWhatTheFailingStepJudged(t *testing.T) {
+	es := []journal.Entry{
+		{Seq: 1, Status: 503}, // the outage the scenario asked for
+		{Seq: 2, Status: 200}, // an earlier step's call
+		{Seq: 3, Status: 200}, // the check the failing step read
+		{Seq: 4, Status: 409}, // refused while the step ran
+		{Seq: 5, Status: 200}, // the scenario's clean-up
+	}
+	seqs := func(sc Scenario) []int64 {
+		var out []int64
+		for _, e := range evidence(es, sc) {
+			out = append(out, e.Seq)
+		}
+		return out
+	}
+	assert.Equal(t, []int64{4, 3, 1, 2, 5}, seqs(Scenario{Status: "failed", JudgedAfter: 2, JudgedUpTo: 4}))
+	assert.Equal(t, []int64{1, 4, 2, 3, 5}, seqs(Scenario{Status: "failed"}), "without a window, refused calls first")
+}
+
+func TestReasonsThatAreListsAreShownAsLists(t *testing.T) {
+	for _, tc := range []struct {
+		reason string
+		head   string
+		items  int
+	}{
+		{"balance sheet 2026-03: cash 10 want 12; receivables 5 want 4; equity 3 want 2; total 18 want 18", "balance sheet 2026-03:", 4},
+		{"refused requests: a; b", "", 0},
+		{"whole state: 2 differences:\n  item | field", "", 0},
+		{"a; b; c; d; e", "", 5},
+	} {
+		got := listed(tc.reason)
+		if tc.items == 0 {
+			assert.Nil(t, got, tc.reason)
+			continue
+		}
+		require.NotNil(t, got, tc.reason)
+		assert.Equal(t, tc.head, got.Head)
+		assert.Len(t, got.Items, tc.items)
+	}
 }

@@ -277,7 +277,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, staff(s.fixture)); err != nil {
 		s.Close()
 		return nil, err
 	}

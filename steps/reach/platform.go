@@ -169,7 +169,7 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session
 		s.Close()
 		return nil, err
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, runner.Staff{Instructions: instructions}); err != nil {
 		s.Close()
 		return nil, err
 	}
