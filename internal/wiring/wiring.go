@@ -70,5 +70,6 @@ func Partner(ctx context.Context, url string, cfg runner.Config, staff runner.St
 	if cfg.Operator != nil {
 		d = cfg.Operator.Manual(c, staff)
 	}
-	return d, name, nil
+	// What accord sends is held to the contract partners write their drivers from.
+	return driver.Checked(d), name, nil
 }
