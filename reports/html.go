@@ -209,13 +209,35 @@ func listed(reason string) *listedReason {
 	if strings.Contains(reason, "\n") {
 		return nil
 	}
-	head, rest := "", reason
-	if i := strings.LastIndex(reason[:max(strings.Index(reason, "; "), 0)], ": "); i >= 0 {
-		head, rest = reason[:i+1], reason[i+2:]
-	}
-	items := strings.Split(rest, "; ")
+	items := splitOutside(reason)
 	if len(items) < minItems {
 		return nil
 	}
+	// What was checked is the first item's lead, up to its last ": ".
+	head := ""
+	if i := strings.LastIndex(items[0], ": "); i >= 0 {
+		head, items[0] = items[0][:i+1], items[0][i+2:]
+	}
 	return &listedReason{Head: head, Items: items}
+}
+
+// splitOutside splits on "; " outside brackets: a finding may itself hold
+// a list in parentheses ("(key active; clients all)").
+func splitOutside(s string) []string {
+	var out []string
+	depth, last := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		case ';':
+			if depth == 0 && i+1 < len(s) && s[i+1] == ' ' {
+				out = append(out, s[last:i])
+				last = i + 2
+			}
+		}
+	}
+	return append(out, s[last:])
 }

@@ -206,6 +206,7 @@ func TestReasonsThatAreListsAreShownAsLists(t *testing.T) {
 		{"refused requests: a; b", "", 0},
 		{"whole state: 2 differences:\n  item | field", "", 0},
 		{"a; b; c; d; e", "", 5},
+		{"permissions: the partner acted although the key does not allow it (key active; clients all; records false; schedule all), instead of refusing; the partner sent no request", "", 0},
 	} {
 		got := listed(tc.reason)
 		if tc.items == 0 {
