@@ -213,9 +213,9 @@ func listed(reason string) *listedReason {
 	if len(items) < minItems {
 		return nil
 	}
-	// What was checked is the first item's lead, up to its last ": ".
+	// What was checked is the first item's lead, up to its first ": ".
 	head := ""
-	if i := strings.LastIndex(items[0], ": "); i >= 0 {
+	if i := strings.Index(items[0], ": "); i >= 0 {
 		head, items[0] = items[0][:i+1], items[0][i+2:]
 	}
 	return &listedReason{Head: head, Items: items}

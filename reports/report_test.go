@@ -203,6 +203,7 @@ func TestReasonsThatAreListsAreShownAsLists(t *testing.T) {
 		items  int
 	}{
 		{"balance sheet 2026-03: cash 10 want 12; receivables 5 want 4; equity 3 want 2; total 18 want 18", "balance sheet 2026-03:", 4},
+		{"data accuracy: lantern: P&L: a is 1; lantern: P&L: b is 2; lantern: P&L: c is 3; lantern: P&L: d is 4", "data accuracy:", 4},
 		{"refused requests: a; b", "", 0},
 		{"whole state: 2 differences:\n  item | field", "", 0},
 		{"a; b; c; d; e", "", 5},
