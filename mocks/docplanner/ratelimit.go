@@ -42,7 +42,7 @@ func (w *rateWindow) admit(o Options, now time.Time, visible func(time.Time) tim
 		"X-Ratelimit-Remaining": {strconv.Itoa(max(limit-used, 0))},
 		"X-Ratelimit-Reset":     {shown},
 	}
-	if used > limit {
+	if used > limit && !o.RateLimitsOff {
 		resp := errResp(http.StatusTooManyRequests, "Rate limit exceeded; retry after "+shown)
 		resp.Header = http.Header{"Retry-After": {strconv.Itoa(int(math.Ceil(reset.Sub(now).Seconds())))}}
 		return h, &resp
