@@ -278,7 +278,7 @@ func compileResponse(ref *openapi3.ResponseRef, c *compiler) *response {
 	slices.Sort(names)
 	for _, name := range names {
 		h := v.Headers[name].Value
-		p := &param{in: openapi3.ParameterInHeader, name: name}
+		p := &param{in: openapi3.ParameterInHeader, name: http.CanonicalHeaderKey(name)}
 		if h == nil || h.Content != nil || h.Schema == nil || h.Schema.Value == nil || !primitive(h.Schema.Value) {
 			r.bad = true
 			return r
@@ -296,15 +296,25 @@ func compileResponse(ref *openapi3.ResponseRef, c *compiler) *response {
 	return r
 }
 
-// parse is kin-openapi's parsePrimitive for one type: nil when the raw value
-// is empty and not a string.
+// parse is kin-openapi's parsePrimitive for one type: not ok when the raw
+// value is empty and not a string, or does not parse.
 func (p *param) parse(raw string) (v any, ok bool) {
-	if raw == "" && p.prim != openapi3.TypeString {
-		return nil, false
-	}
 	switch p.prim {
 	case openapi3.TypeString:
 		return raw, true
+	case openapi3.TypeBoolean:
+		b, ok := p.parseBool(raw)
+		return b, ok
+	}
+	f, ok := p.parseNumber(raw)
+	return f, ok
+}
+
+func (p *param) parseNumber(raw string) (float64, bool) {
+	if raw == "" {
+		return 0, false
+	}
+	switch p.prim {
 	case openapi3.TypeInteger:
 		bits := 64
 		if p.int32 {
@@ -315,11 +325,66 @@ func (p *param) parse(raw string) (v any, ok bool) {
 	case openapi3.TypeNumber:
 		f, err := strconv.ParseFloat(raw, 64)
 		return f, err == nil
-	case openapi3.TypeBoolean:
-		b, err := strconv.ParseBool(raw)
-		return b, err == nil
 	}
-	return nil, false
+	return 0, false
+}
+
+func (p *param) parseBool(raw string) (bool, bool) {
+	b, err := strconv.ParseBool(raw)
+	return b, err == nil && raw != ""
+}
+
+// checkRaw decodes one raw value as kin-openapi does and applies the
+// schema, building no interface value on the way.
+func (p *param) checkRaw(raw string) bool {
+	n := p.node
+	if n.bad || len(n.oneOf) > 0 || len(n.anyOf) > 0 || len(n.allOf) > 0 {
+		v, ok := p.parse(raw)
+		return ok && n.scalar(v)
+	}
+	if n.empty {
+		_, ok := p.parse(raw)
+		return ok
+	}
+	switch p.prim {
+	case openapi3.TypeString:
+		return n.checkString(raw)
+	case openapi3.TypeBoolean:
+		b, ok := p.parseBool(raw)
+		return ok && n.checkBool(b)
+	}
+	f, ok := p.parseNumber(raw)
+	return ok && n.checkNumber(f)
+}
+
+const maxQueryPairs = 1000
+
+// queryValues are the values of one query parameter as url.ParseQuery
+// reads them (a pair with a semicolon or a bad escape is dropped), without
+// reading the others into a map. Unless the query holds escapes no value is
+// copied.
+func queryValues(query, name string, into []string) []string {
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if !strings.Contains(key, name) && !strings.ContainsAny(key, "%+") {
+			continue
+		}
+		key, err := url.QueryUnescape(key)
+		if err != nil || key != name {
+			continue
+		}
+		value, err = url.QueryUnescape(value)
+		if err != nil {
+			continue
+		}
+		into = append(into, value)
+	}
+	return into
 }
 
 // fastRequest is kin-openapi's ValidateRequest (MultiError, no-op
@@ -327,13 +392,10 @@ func (p *param) parse(raw string) (v any, ok bool) {
 // the query parameters kin-openapi would write into the request, to write if
 // the request goes through.
 func (op *operation) fastRequest(r *http.Request, body []byte, pathParams map[string]string) (defaults []*param, ok bool) {
-	if !op.security {
-		return nil, false
+	if !op.security || strings.Count(r.URL.RawQuery, "&") >= maxQueryPairs {
+		return nil, false // url.ParseQuery reads none past its limit (10,000)
 	}
-	var query url.Values
-	if r.URL.RawQuery != "" {
-		query = r.URL.Query()
-	}
+	var scratch [4]string
 	for _, p := range op.params {
 		if p.prim == "none" {
 			continue
@@ -341,14 +403,14 @@ func (op *operation) fastRequest(r *http.Request, body []byte, pathParams map[st
 		if p.bad {
 			return nil, false
 		}
-		var raws []string
+		raws := scratch[:0]
 		switch p.in {
 		case openapi3.ParameterInPath:
 			if v := pathParams[p.name]; v != "" {
-				raws = []string{v}
+				raws = append(raws, v)
 			}
 		case openapi3.ParameterInQuery:
-			raws = query[p.name]
+			raws = queryValues(r.URL.RawQuery, p.name, raws)
 		}
 		if len(raws) == 0 {
 			if p.required {
@@ -381,8 +443,7 @@ func (p *param) check(raws []string) bool {
 				}
 			}
 		}
-		v, ok := p.parse(raw)
-		return ok && p.node.scalar(v)
+		return p.checkRaw(raw)
 	}
 	if !p.explode {
 		raws = strings.Split(raws[0], ",")
@@ -459,15 +520,14 @@ func (op *operation) fastResponse(method string, status int, header http.Header,
 		return false
 	}
 	for _, h := range r.headers {
-		vs, present := header[http.CanonicalHeaderKey(h.name)]
+		vs, present := header[h.name]
 		if !present || len(vs) == 0 {
 			if h.required {
 				return false
 			}
 			continue
 		}
-		v, ok := h.parse(vs[0])
-		if !ok || !h.node.scalar(v) {
+		if !h.checkRaw(vs[0]) {
 			return false
 		}
 	}

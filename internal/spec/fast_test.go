@@ -498,3 +498,10 @@ func FuzzFastResponseNeverPassesWhatKinRefuses(f *testing.F) {
 		}
 	})
 }
+
+func TestKinsDateFormatsAreRecognised(t *testing.T) {
+	assert.True(t, sameFormat(openapi3.SchemaStringFormats["date-time"], openapi3.FormatOfStringDateTime))
+	assert.True(t, sameFormat(openapi3.SchemaStringFormats["date"], openapi3.FormatOfStringDate))
+	assert.False(t, sameFormat(openapi3.SchemaStringFormats["date"], openapi3.FormatOfStringDateTime))
+	assert.False(t, sameFormat(openapi3.NewCallbackValidator(func(string) error { return nil }), openapi3.FormatOfStringDate))
+}

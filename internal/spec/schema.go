@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"fmt"
 	"math"
 	"reflect"
 	"regexp"
@@ -311,9 +310,17 @@ func (c *compiler) formats(n *node, s *openapi3.Schema) bool {
 }
 
 // sameFormat reports whether a registered format validator is kin-openapi's
-// own regular expression, which isDate and isDateTime stand in for.
+// own regular expression, which isDate and isDateTime stand in for: its
+// type, and the pattern it holds.
 func sameFormat(v openapi3.StringFormatValidator, pattern string) bool {
-	return fmt.Sprint(v) == fmt.Sprint(openapi3.NewRegexpFormatValidator(pattern))
+	rv := reflect.ValueOf(v)
+	own := reflect.ValueOf(openapi3.NewRegexpFormatValidator(pattern))
+	if rv.Type() != own.Type() || rv.Kind() != reflect.Struct || rv.NumField() != 1 ||
+		rv.Field(0).Type() != reflect.TypeFor[*regexp.Regexp]() || rv.Field(0).IsNil() {
+		return false
+	}
+	re := (*regexp.Regexp)(rv.Field(0).UnsafePointer())
+	return re.String() == pattern
 }
 
 // integerFormat is kin-openapi's validateIntegerFormat.
