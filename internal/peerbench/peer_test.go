@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
@@ -57,12 +58,15 @@ func serveDocplanner(tb testing.TB, client *http.Client, opts docplanner.Options
 // writing its bytes, from the Docplanner mock (routing, authentication, rate
 // counting, request and response validation, journal) and from the mock with
 // validation off; and from Prism when ACCORD_PEER_PRISM names one serving the
-// mock's document (make bench-peer starts it). Each iteration is one round:
+// mock's document (make bench-peer starts it; Prism answers from the
+// document's example, which is about as long). Each iteration is one round:
 // every server in turn, ACCORD_PEER_REQUESTS requests (default 2000) from
 // ACCORD_PEER_WORKERS connections (default 16).
 //
 // It reports each server's requests per second and the ratios that are the
-// targets: mock/bare (at least 0.5), validated/unvalidated, and mock/prism.
+// targets: mock/bare (at least 0.5), validated/unvalidated (at most 1.5),
+// and mock/prism; and, steadier on a loaded machine, the process's CPU time
+// per request (client and server together) and mock/bare by it.
 func BenchmarkPeerGetSlots(b *testing.B) {
 	workers := envInt(b, "ACCORD_PEER_WORKERS", 16)
 	requests := envInt(b, "ACCORD_PEER_REQUESTS", 2000)
@@ -92,8 +96,10 @@ func BenchmarkPeerGetSlots(b *testing.B) {
 		{Name: "mock-unvalidated", Request: unvalidated.GetSlots, Status: http.StatusOK},
 	}
 	if base := os.Getenv("ACCORD_PEER_PRISM"); base != "" {
+		// Prism serves the document's paths without its server's base path.
 		prism := *mock
 		prism.Base = base
+		prism.Path = strings.TrimPrefix(prism.Path, "/api/v3/integration")
 		targets = append(targets, peerbench.Target{Name: "prism", Request: prism.GetSlots, Status: http.StatusOK})
 	}
 	ctx := context.Background()
@@ -108,13 +114,62 @@ func BenchmarkPeerGetSlots(b *testing.B) {
 	}
 	b.StopTimer()
 	for _, t := range targets {
-		b.ReportMetric(rates[t.Name], t.Name+"-req/s")
+		b.ReportMetric(rates[t.Name].PerSecond, t.Name+"-req/s")
 	}
-	b.ReportMetric(rates["mock"]/rates["bare"], "mock/bare")
-	b.ReportMetric(rates["mock-unvalidated"]/rates["mock"], "unvalidated/validated")
+	for _, t := range targets[:3] {
+		// Prism is another process: this one's CPU says nothing of it.
+		b.ReportMetric(float64(rates[t.Name].CPU.Microseconds()), t.Name+"-cpu-µs/req")
+	}
+	b.ReportMetric(rates["mock"].PerSecond/rates["bare"].PerSecond, "mock/bare")
+	b.ReportMetric(float64(rates["bare"].CPU)/float64(rates["mock"].CPU), "mock/bare-by-cpu")
+	b.ReportMetric(float64(rates["mock"].CPU)/float64(rates["mock-unvalidated"].CPU), "validated/unvalidated-cpu")
 	if p, ok := rates["prism"]; ok {
-		b.ReportMetric(p/rates["bare"], "prism/bare")
-		b.ReportMetric(rates["mock"]/p, "mock/prism")
+		b.ReportMetric(p.PerSecond/rates["bare"].PerSecond, "prism/bare")
+		b.ReportMetric(rates["mock"].PerSecond/p.PerSecond, "mock/prism")
 	}
 	b.ReportMetric(float64(len(rec.Body)), "body-B")
+}
+
+// BenchmarkMockGetSlotsInProcess is the mock's own work on the peer
+// benchmark's request, without the network: what it adds to a bare handler.
+func BenchmarkMockGetSlotsInProcess(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		opts docplanner.Options
+	}{
+		{"validated", docplanner.Options{}},
+		{"unvalidated", docplanner.Options{SkipRequestValidation: true, SkipResponseValidation: true}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			tc.opts.Journal = journal.NewBounded(1000)
+			tc.opts.RateLimitsOff = true
+			m, err := docplanner.New(tc.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, err := fixture.Clinic()
+			if err != nil {
+				b.Fatal(err)
+			}
+			m.AddTenant("bench", "bench-secret", f)
+			srv := httptest.NewServer(m)
+			b.Cleanup(srv.Close)
+			d, err := peerbench.SeedDocplanner(context.Background(), srv.Client(), srv.URL, "bench", "bench-secret", f.Location())
+			if err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest(http.MethodGet, d.Path, nil)
+			req.Header.Set("Authorization", "Bearer "+d.Token)
+			b.ReportAllocs()
+			cpu := peerbench.CPUTime()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				m.ServeHTTP(w, req.Clone(req.Context()))
+				if w.Code != http.StatusOK {
+					b.Fatalf("getSlots answered %d: %s", w.Code, w.Body)
+				}
+			}
+			b.ReportMetric(float64(peerbench.CPUTime()-cpu)/float64(b.N), "cpu-ns/op")
+		})
+	}
 }

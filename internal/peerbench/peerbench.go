@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -49,18 +50,37 @@ func NewClient(workers int) *http.Client {
 // answers, and returns the time they took. Every answer is read whole; one
 // with another status than t.Status stops the drive with an error.
 func Drive(ctx context.Context, client *http.Client, t Target, workers, requests int) (time.Duration, error) {
+	var left atomic.Int64
+	left.Store(int64(requests))
+	return drive(ctx, client, t, workers, func() bool { return left.Add(-1) >= 0 })
+}
+
+// DriveFor sends requests to t as Drive does, for d, and returns how many
+// were answered.
+func DriveFor(ctx context.Context, client *http.Client, t Target, workers int, d time.Duration) (int64, error) {
+	var done atomic.Int64
+	end := time.Now().Add(d)
+	_, err := drive(ctx, client, t, workers, func() bool {
+		if time.Now().After(end) {
+			return false
+		}
+		done.Add(1)
+		return true
+	})
+	return done.Load(), err
+}
+
+func drive(ctx context.Context, client *http.Client, t Target, workers int, more func() bool) (time.Duration, error) {
 	var (
-		left    atomic.Int64
 		failure atomic.Pointer[error]
 		wg      sync.WaitGroup
 	)
-	left.Store(int64(requests))
 	fail := func(err error) { failure.CompareAndSwap(nil, &err) }
 	start := time.Now()
 	for range workers {
 		wg.Go(func() {
 			buf := make([]byte, 32<<10)
-			for left.Add(-1) >= 0 && failure.Load() == nil && ctx.Err() == nil {
+			for more() && failure.Load() == nil && ctx.Err() == nil {
 				req, err := t.Request()
 				if err != nil {
 					fail(err)
@@ -95,26 +115,47 @@ func Drive(ctx context.Context, client *http.Client, t Target, workers, requests
 	return elapsed, nil
 }
 
+// Rate is what a target managed over all rounds.
+type Rate struct {
+	PerSecond float64 // answers per second of wall time
+	// CPU is the process's CPU time (user and system, every goroutine,
+	// client and in-process servers alike, GC included) per answer: on a
+	// machine others load too it moves less than the wall-time rate.
+	CPU time.Duration
+}
+
 // Rounds drives every target in turn, rounds times over, each time starting
-// one further along, and returns each target's answers per second over all
-// rounds (total requests over total time).
-func Rounds(ctx context.Context, client *http.Client, targets []Target, rounds, workers, requests int) (map[string]float64, error) {
+// one further along, and returns each target's rate over all rounds.
+func Rounds(ctx context.Context, client *http.Client, targets []Target, rounds, workers, requests int) (map[string]Rate, error) {
 	spent := map[string]time.Duration{}
+	cpu := map[string]time.Duration{}
 	for r := range rounds {
 		for i := range targets {
 			t := targets[(i+r)%len(targets)]
+			before := CPUTime()
 			took, err := Drive(ctx, client, t, workers, requests)
 			if err != nil {
 				return nil, err
 			}
 			spent[t.Name] += took
+			cpu[t.Name] += CPUTime() - before
 		}
 	}
-	out := map[string]float64{}
+	out := map[string]Rate{}
 	for name, d := range spent {
-		out[name] = float64(rounds*requests) / d.Seconds()
+		n := rounds * requests
+		out[name] = Rate{PerSecond: float64(n) / d.Seconds(), CPU: cpu[name] / time.Duration(n)}
 	}
 	return out, nil
+}
+
+// CPUTime is the CPU time this process has used so far, user and system.
+func CPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // Docplanner is the measured call on a Docplanner mock: getSlots for one day
