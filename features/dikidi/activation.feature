@@ -17,8 +17,9 @@ Feature: Activating the access key
     When the partner activates the key
     Then DIKIDI shows the key as "active"
     And the partner reports the key as "active"
-    And the partner received the "key.state_changed" event
-    And the partner shows the salon's records of the week
+    And the partner accepted the "key.state_changed" event at its Path, if it has one
+    And the partner shows the salon's records of the horizon
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: A wrong partner key is refused and the partner says so
     Given the business created an access key for the partner with access type "administrator" and partner key "pk-another-partner"
@@ -27,3 +28,4 @@ Feature: Activating the access key
     Then DIKIDI refused the activation with "PARTNER_KEY_INVALID"
     And DIKIDI shows the key as "awaiting activation"
     And the partner reports the key as "awaiting activation" with an error naming "PARTNER_KEY_INVALID"
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon

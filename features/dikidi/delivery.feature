@@ -25,3 +25,4 @@ Feature: Delivery trouble
     And within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
     And within the latency budget the partner shows a "Men's haircut" with Dmitry Orlov on Wednesday at 12:00
     And exactly one e-mail about the delivery problem reached "ops@connector.test"
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon

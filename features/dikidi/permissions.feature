@@ -28,6 +28,7 @@ Feature: Permissions and masking
     When the partner synchronises
     Then DIKIDI refused none of the partner's calls
     And DIKIDI still shows that record booked
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   Scenario: The partner copes when the business takes a permission away
     Given the partner has activated a key with access type "administrator"
@@ -40,17 +41,23 @@ Feature: Permissions and masking
     When the partner's staff try to cancel that record
     Then the partner refused that itself, naming "records.cancel"
     And DIKIDI refused at most one of the partner's calls
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
-  Scenario: Hidden surnames and phones stay hidden in the partner's own system
+  Scenario Outline: Clients' surnames and phones stay as DIKIDI shows them: <what>
     Given the business created an access key for the partner with these permissions:
-      | clients view         | all  |
-      | show surnames        | no   |
-      | show phones          | none |
-      | add and edit records | yes  |
-      | cancel records       | yes  |
-      | occupy time          | yes  |
-      | edit schedule        | none |
+      | clients view         | all             |
+      | show surnames        | <show surnames> |
+      | show phones          | <show phones>   |
+      | add and edit records | yes             |
+      | cancel records       | yes             |
+      | occupy time          | yes             |
+      | edit schedule        | none            |
     And the partner has activated the key
-    When a client books a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
-    Then within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
-    And the partner shows no surname and only masked phones for the salon's clients
+    Then the partner shows <surnames> and <phones> for the salon's clients
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+    Examples:
+      | what                                    | show surnames | show phones        | surnames   | phones                                       |
+      | nothing shown                           | no            | none               | no surname | only masked phones                           |
+      | phones on records, not in the list      | yes           | except_client_list | surnames   | masked phones in the list, real ones on records |
+      | phones everywhere, no surname           | no            | everywhere         | no surname | real phones                                  |

@@ -247,10 +247,14 @@ func isoWeekday(d time.Weekday) int {
 	return int(d)
 }
 
-// at is a local "HH:MM" on the day of date.
+// at is a local "HH:MM" on the day of date; the fixture's check made every
+// such clock time valid, so it is read without fmt (free times ask a lot).
 func (c *company) at(date time.Time, hhmm string) time.Time {
-	var h, mi int
-	_, _ = fmt.Sscanf(hhmm, "%d:%d", &h, &mi)
+	h, mi := 0, 0
+	if len(hhmm) == 5 {
+		h = int(hhmm[0]-'0')*10 + int(hhmm[1]-'0')
+		mi = int(hhmm[3]-'0')*10 + int(hhmm[4]-'0')
+	}
 	return time.Date(date.Year(), date.Month(), date.Day(), h, mi, 0, 0, c.loc)
 }
 
@@ -277,7 +281,12 @@ func (c *company) fits(master int64, from, to time.Time) bool {
 	if c.date(from) != c.date(to.Add(-time.Nanosecond)) {
 		return false
 	}
-	d := c.day(master, from)
+	return c.day(master, from).holds(from, to)
+}
+
+// holds reports whether [from, to) lies inside the day's hours, outside its
+// breaks; the caller made sure both ends are on that day.
+func (d workDay) holds(from, to time.Time) bool {
 	if !d.working || from.Before(d.from) || to.After(d.to) {
 		return false
 	}

@@ -98,6 +98,10 @@ type key struct {
 	activated  *time.Time
 	deleted    *time.Time
 	boundTo    string // the partner key that activated it
+	// stateSeq is the journal's last sequence number when the key's state
+	// last changed: what the partner does afterwards can be told apart.
+	stateSeq int64
+	stateAt  time.Time
 
 	seq        int64
 	deliveries []*delivery
@@ -284,6 +288,7 @@ func (c *company) updateKey(k *key, in KeyChange) *Error {
 	k.employee, k.perms = employee, perms
 	after := k.state()
 	if before != after {
+		k.stateSeq, k.stateAt = c.m.journal.LastSeq(), c.now()
 		reason := "record_permissions_removed"
 		if after == StateActive {
 			reason = "record_permissions_restored"
@@ -302,6 +307,7 @@ func (c *company) deleteKey(k *key) *Error {
 	before := k.state()
 	now := c.now()
 	k.deleted = &now
+	k.stateSeq, k.stateAt = c.m.journal.LastSeq(), now
 	c.dropDeliveries(k)
 	if k.activated != nil {
 		c.keyEvent(k, before, "deleted")
@@ -328,6 +334,7 @@ func (c *company) activate(k *key, partnerKey string) (changed bool, err *Error)
 	}
 	now := c.now()
 	k.activated, k.boundTo = &now, partnerKey
+	k.stateSeq, k.stateAt = c.m.journal.LastSeq(), now
 	c.keyEvent(k, StateAwaiting, "activated")
 	return true, nil
 }

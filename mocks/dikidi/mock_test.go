@@ -86,6 +86,7 @@ type env struct {
 	smtp   *smtptest.Server
 	path   *pathServer
 	monday time.Time
+	url    string // where the mock listens
 }
 
 func newEnv(t *testing.T) *env {
@@ -105,7 +106,7 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
-	return &env{mock: m, clock: clk, e: httpexpect.Default(t, srv.URL), fx: fx, smtp: relay, path: newPath(t), monday: monday}
+	return &env{mock: m, clock: clk, e: httpexpect.Default(t, srv.URL), fx: fx, smtp: relay, path: newPath(t), monday: monday, url: srv.URL}
 }
 
 // at is a local time on a weekday (1 Monday) of the fixture's week.
@@ -378,10 +379,10 @@ func TestMasking(t *testing.T) {
 		listPhone, cardPhone     string
 		recordPhone, listSurname any
 	}{
-		{"everything shown", perms("all", "everywhere", true), nil, []int{401, 402, 403, 404, 405}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
-		{"phones hidden in the list only", perms("all", "except_client_list", true), nil, []int{401, 402, 403, 404, 405}, "+7********01", "+79161234501", "+79161234501", "Volkova"},
-		{"nothing shown", perms("all", "none", false), nil, []int{401, 402, 403, 404, 405}, "+7********01", "+7********01", "+7********01", nil},
-		{"own clients", perms("own", "everywhere", true), ptr(int64(201)), []int{401, 404, 405}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
+		{"everything shown", perms("all", "everywhere", true), nil, []int{401, 402, 403, 404, 405, 406}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
+		{"phones hidden in the list only", perms("all", "except_client_list", true), nil, []int{401, 402, 403, 404, 405, 406}, "+7********01", "+79161234501", "+79161234501", "Volkova"},
+		{"nothing shown", perms("all", "none", false), nil, []int{401, 402, 403, 404, 405, 406}, "+7********01", "+7********01", "+7********01", nil},
+		{"own clients", perms("own", "everywhere", true), ptr(int64(201)), []int{401, 404, 405, 406}, "+79161234501", "+79161234501", "+79161234501", "Volkova"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -82,10 +82,16 @@ type KeyView struct {
 	Permissions Permissions
 	ActivatedAt *time.Time
 	DeletedAt   *time.Time
+	// StateSeq is the journal's last sequence number when the state last
+	// changed, at StateSince: the partner's calls after it were made in this
+	// state.
+	StateSeq   int64
+	StateSince time.Time
 }
 
 func (c *company) keyView(k *key) KeyView {
-	v := KeyView{ID: k.id, Name: k.name, AccessType: k.accessType, Token: k.token, State: k.state(), Permissions: k.perms, ActivatedAt: k.activated, DeletedAt: k.deleted}
+	v := KeyView{ID: k.id, Name: k.name, AccessType: k.accessType, Token: k.token, State: k.state(), Permissions: k.perms,
+		ActivatedAt: k.activated, DeletedAt: k.deleted, StateSeq: k.stateSeq, StateSince: k.stateAt}
 	if k.partnerKey != nil {
 		v.PartnerKey = *k.partnerKey
 	}
@@ -177,10 +183,12 @@ type RecordView struct {
 	KeyID        int64  // the key that made it, if any
 	ExternalID   string
 	CancelReason string
+	Updated      time.Time // the last change
 }
 
 func (c *company) recordView(r *record) RecordView {
-	v := RecordView{ID: r.id, Type: r.typ, Status: r.status, MasterID: r.master, Start: r.start, End: r.end, Comment: r.comment, Source: r.origin.kind, KeyID: r.origin.key}
+	v := RecordView{ID: r.id, Type: r.typ, Status: r.status, MasterID: r.master, Start: r.start, End: r.end, Comment: r.comment,
+		Source: r.origin.kind, KeyID: r.origin.key, Updated: r.updated}
 	for _, s := range r.services {
 		v.ServiceIDs = append(v.ServiceIDs, s.ID)
 	}
@@ -195,6 +203,49 @@ func (c *company) recordView(r *record) RecordView {
 	}
 	if r.cancelReason != nil {
 		v.CancelReason = *r.cancelReason
+	}
+	return v
+}
+
+// ClientView is a client as one key sees it: the surname is nil and the
+// phone masked where the key's permissions hide them.
+type ClientView struct {
+	ID      int64
+	Name    string
+	Surname *string
+	Phone   string
+	Masked  []string
+}
+
+// SeenClient is a client as one key sees it on a card (a record, an event,
+// getClient) and in the client list, and whether the key may list it.
+type SeenClient struct {
+	Card, List ClientView
+	Listed     bool
+}
+
+// ClientsSeenBy lists every client of the company, in id order, as the key
+// sees them: what a partner may hold, masked as DIKIDI showed it.
+func (m *Mock) ClientsSeenBy(companyID, keyID int64) (out []SeenClient, err error) {
+	err = m.with(companyID, func(c *company) *Error {
+		k, e := c.keyByID(keyID)
+		if e != nil {
+			return e
+		}
+		for _, id := range c.clientIDs {
+			cl := c.clients[id]
+			out = append(out, SeenClient{Card: c.clientSeen(cl, k, onCard), List: c.clientSeen(cl, k, inList), Listed: c.visibleClient(k, cl)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (c *company) clientSeen(cl *client, k *key, where int) ClientView {
+	j := c.clientJSON(cl, k, where)
+	v := ClientView{ID: cl.id, Name: cl.name, Phone: j["phone"].(string), Masked: j["masked"].([]string)}
+	if s, ok := j["surname"].(string); ok {
+		v.Surname = &s
 	}
 	return v
 }
@@ -251,6 +302,19 @@ func (m *Mock) Move(companyID, recordID int64, start time.Time, masterID int64) 
 	}
 	err = m.with(companyID, func(c *company) *Error {
 		r, e := c.updateRecord(actor{}, recordID, in)
+		if e == nil {
+			v = c.recordView(r)
+		}
+		return e
+	})
+	return v, err
+}
+
+// Edit is staff changing a record in the panel: its services, status or
+// comment (Move moves it).
+func (m *Mock) Edit(companyID, recordID int64, change RecordChange) (v RecordView, err error) {
+	err = m.with(companyID, func(c *company) *Error {
+		r, e := c.updateRecord(actor{}, recordID, change)
 		if e == nil {
 			v = c.recordView(r)
 		}
@@ -351,6 +415,21 @@ func (m *Mock) FreeTimes(companyID int64, serviceIDs []int64, masterID int64, da
 		_, days, e := c.freeTimes(serviceIDs, masterID, day, day.AddDate(0, 0, 1))
 		for _, d := range days {
 			out = append(out, d.Times...)
+		}
+		return e
+	})
+	return out, err
+}
+
+// FreeDays lists where the services fit with a master on every date of
+// [from, to), by date ("YYYY-MM-DD"); a date with no free time is absent.
+func (m *Mock) FreeDays(companyID int64, serviceIDs []int64, masterID int64, from, to time.Time) (out map[string][]time.Time, err error) {
+	err = m.with(companyID, func(c *company) *Error {
+		first, _ := c.parseDate(c.date(from))
+		_, days, e := c.freeTimes(serviceIDs, masterID, first, to)
+		out = map[string][]time.Time{}
+		for _, d := range days {
+			out[d.Date] = d.Times
 		}
 		return e
 	})

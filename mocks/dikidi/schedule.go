@@ -164,7 +164,8 @@ func (c *company) freeTimes(serviceIDs []int64, master int64, from, to time.Time
 			}
 			fd := FreeDay{MasterID: mid, Date: c.date(d)}
 			for t := wd.from; !t.Add(dur).After(wd.to); t = t.Add(Step * time.Minute) {
-				if t.Before(now) || !c.fits(mid, t, t.Add(dur)) || c.overlap(mid, t, t.Add(dur), 0) != nil {
+				// the loop keeps [t, t+dur) inside wd, whose times are all on one date
+				if t.Before(now) || !wd.holds(t, t.Add(dur)) || c.overlap(mid, t, t.Add(dur), 0) != nil {
 					continue
 				}
 				fd.Times = append(fd.Times, t)

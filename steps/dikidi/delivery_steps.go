@@ -12,7 +12,14 @@ import (
 
 func registerDelivery(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the business entered the e-mail "([^"]*)" on the key$`, w.enterEmail)
-	sc.Step(`^the partner's Path starts failing$`, func() error { w.changeMark = w.mark(); w.s.relay.fail(w.company, true); return nil })
+	sc.Step(`^the partner's Path starts failing$`, func() error {
+		if err := w.atPath("a failing Path"); err != nil {
+			return err
+		}
+		w.changeMark = w.mark()
+		w.s.relay.fail(w.company, true)
+		return nil
+	})
 	sc.Step(`^the partner's Path works again$`, func() error { w.s.relay.fail(w.company, false); return nil })
 	sc.Step(`^DIKIDI retried the events while the Path was failing$`, w.retried)
 	sc.Step(`^exactly one e-mail about the delivery problem reached "([^"]*)"$`, w.oneEmail)
@@ -21,6 +28,9 @@ func registerDelivery(sc *godog.ScenarioContext, w *world) {
 }
 
 func (w *world) enterEmail(addr string) error {
+	if err := w.atPath("the e-mail DIKIDI sends when it cannot deliver events to the Path"); err != nil {
+		return err
+	}
 	_, err := w.s.mock.UpdateKey(w.company, w.key.ID, mock.KeyChange{Email: &addr})
 	return err
 }

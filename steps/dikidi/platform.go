@@ -46,6 +46,10 @@ type Platform struct {
 	// Variant starts the bundled reference partner's alternative build
 	// (refpartner.VariantAlt): correct, but different in every incidental way.
 	Variant string
+
+	// wrap, for tests, stands in front of the bundled partner's driver (to
+	// rewrite its views into other shapes the contract allows, say).
+	wrap func(http.Handler) http.Handler
 }
 
 func (Platform) Name() string { return "dikidi" }
@@ -62,6 +66,26 @@ func (Platform) Documents() map[string][]byte {
 
 func (Platform) Faults() []runner.Fault { return refpartner.Faults() }
 
+// Capabilities are what DIKIDI leaves to the partner: the key's Path is
+// optional (seed 003: only the name and the access type are required, and
+// ProDoctorov's own instructions fill in neither Path nor e-mail), so a
+// partner may take no events and read DIKIDI instead.
+func (Platform) Capabilities() []runner.Capability {
+	return []runner.Capability{
+		{Name: capEvents, Values: []string{eventsAtPath, eventsNone},
+			About: "whether the partner takes DIKIDI's events at a Path entered on the key, or gives no Path and reads DIKIDI instead"},
+	}
+}
+
+const (
+	capEvents    = "events"
+	eventsAtPath = "path"
+	eventsNone   = "none"
+	// pollEvery is how often the bundled partner without a Path reads DIKIDI
+	// (on the run clock, well within the default latency budget).
+	pollEvery = 10 * time.Second
+)
+
 // session is one run: a mock platform, its SMTP server, the Path relay and a partner.
 type session struct {
 	clock   *clock.Run
@@ -71,10 +95,13 @@ type session struct {
 	smtp    *smtptest.Server
 	relay   *relay
 	driver  driver.Driver
+	views   *views // the driver's views, checked against the contract
 	partner string
-	fixture *dikidifixture.Fixture // the salon's week, placed after the run clock's now
+	fixture *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
+	loc     *time.Location         // the salon's zone
 	waiter  clock.Waiter
 	budget  time.Duration
+	caps    map[string]string // the partner's choices (Capabilities)
 	servers wiring.Servers
 
 	mu        sync.Mutex
@@ -82,6 +109,9 @@ type session struct {
 	latencies []latency
 	secrets   []string
 }
+
+// withPath reports whether the partner takes events at a Path (the default).
+func (s *session) withPath() bool { return s.caps[capEvents] != eventsNone }
 
 // Journal is the run's traffic, for report.html and traffic.har.
 func (s *session) Journal() *journal.Journal { return s.journal }
@@ -110,7 +140,7 @@ type latency struct {
 // starts an SMTP server for DIKIDI's e-mails, and starts the bundled
 // reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities}
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}
@@ -122,6 +152,9 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		}
 	}
 	if s.fixture, err = base.WeekAfter(s.clock.Now()); err != nil {
+		return nil, err
+	}
+	if s.loc, err = s.fixture.Location(); err != nil {
 		return nil, err
 	}
 	if s.smtp, err = smtptest.Start(smtptest.Options{}); err != nil {
@@ -151,12 +184,20 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 	s.relay.base = "http://" + raddr
 	var driverURL string
 	if cfg.Partner == nil {
-		ref, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: p.Variant})
+		opts := refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: p.Variant}
+		if !s.withPath() {
+			opts.Poll = pollEvery
+		}
+		ref, err := refpartner.New(opts)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		paddr, err := s.servers.Serve("127.0.0.1:0", ref)
+		var h http.Handler = ref
+		if p.wrap != nil {
+			h = p.wrap(ref)
+		}
+		paddr, err := s.servers.Serve("127.0.0.1:0", h)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -184,6 +225,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		s.Close()
 		return nil, err
 	}
+	s.views = newViews(s.driver)
 	return s, nil
 }
 
@@ -290,6 +332,8 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerPause(sc, w)
 	registerDeletion(sc, w)
 	registerDelivery(sc, w)
+	registerState(sc, w)
+	registerTries(sc, w)
 }
 
 // relay stands in front of each scenario's Path: DIKIDI posts to the relay,

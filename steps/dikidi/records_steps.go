@@ -3,17 +3,19 @@ package dikidi
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
 
+	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 const (
-	svcMasterDay = `"([^"]*)" with (\w+ \w+) on (\w+) at (\d\d:\d\d)`
-	masterDay    = `(\w+ \w+) on (\w+) at (\d\d:\d\d)`
+	svcMasterDay = `"([^"]*)" with (\w+ \w+) on ` + day + ` at (\d\d:\d\d)`
+	masterDay    = `(\w+ \w+) on ` + day + ` at (\d\d:\d\d)`
 	forClient    = ` for "([^"]*)" "([^"]*)"`
 	asClient     = ` online as "([^"]*)" "([^"]*)"`
 	budgetOpt    = `(within the latency budget )?`
@@ -22,19 +24,29 @@ const (
 func registerRecords(sc *godog.ScenarioContext, w *world) {
 	// the partner's staff
 	sc.Step(`^the partner's staff (try to )?(?:add|added) (?:a|an) `+svcMasterDay+forClient+`$`, w.staffAdds)
-	sc.Step(`^the partner's staff (try to )?move that record to (\w+) at (\d\d:\d\d)$`, w.staffMoves)
+	sc.Step(`^the partner's staff (try to )?move that record to (?:(\w+ \w+) on )?`+day+` at (\d\d:\d\d)$`, w.staffMoves)
 	sc.Step(`^the partner's staff (try to )?cancel that record$`, w.staffCancels)
-	sc.Step(`^the partner's staff (try to )?occupy (\w+ \w+)'s time on (\w+) from (\d\d:\d\d) to (\d\d:\d\d)$`, w.staffOccupies)
-	sc.Step(`^the partner's staff release that time$`, w.staffReleases)
+	sc.Step(`^the partner's staff (try to )?(?:occupy|occupied) (\w+ \w+)'s time on `+day+` from (\d\d:\d\d) to (\d\d:\d\d)$`, w.staffOccupies)
+	sc.Step(`^the partner's staff (try to )?move that time to `+day+` at (\d\d:\d\d)$`, w.staffMovesTime)
+	sc.Step(`^the partner's staff (try to )?release that time$`, w.staffReleases)
 	sc.Step(`^the partner synchronises(?: again)?$`, w.partnerSyncs)
 	// the salon's side
 	sc.Step(`^a client (?:books|booked) (?:a|an) `+svcMasterDay+asClient+`$`, w.clientBooks)
-	sc.Step(`^the salon's staff move that record to (\w+) at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
+	sc.Step(`^the salon's staff (?:book|booked) (?:a|an) `+svcMasterDay+` for their client "([^"]*)"$`, w.staffBooksKnownClient)
+	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
+	sc.Step(`^the salon's staff confirm that record in DIKIDI$`, w.salonConfirms)
 	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
-	sc.Step(`^the network loses the next "([^"]*)" event on its way to the partner$`, func(name string) error {
-		return w.s.mock.DropNextEvents(w.company, w.key.ID, 1, name)
+	sc.Step(`^the salon's staff cancel (\w+ \w+)'s record on `+day+` in DIKIDI$`, w.salonCancelsClientsRecord)
+	sc.Step(`^the network loses the next (?:(\d+) )?"([^"]*)" events? on (?:its|their) way to the partner$`, func(n, name string) error {
+		if err := w.atPath("events lost on their way to the partner's Path"); err != nil {
+			return err
+		}
+		return w.s.mock.DropNextEvents(w.company, w.key.ID, count(n), name)
 	})
 	sc.Step(`^the network loses the partner's answer to the next "([^"]*)" event$`, func(name string) error {
+		if err := w.atPath("the partner's answers to events at its Path"); err != nil {
+			return err
+		}
 		return w.s.mock.LoseNextEventAnswers(w.company, w.key.ID, 1, name)
 	})
 	sc.Step(`^the network loses DIKIDI's answer to the partner's next change$`, func() error {
@@ -49,13 +61,21 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^DIKIDI delivered the "([^"]*)" event twice$`, w.deliveredTwice)
 	sc.Step(`^DIKIDI delivered the "([^"]*)" event after the "([^"]*)" event$`, w.deliveredAfter)
 	// checks on DIKIDI
-	sc.Step(`^within the latency budget DIKIDI shows (?:a|an) `+svcMasterDay+` made by the partner$`, w.platformShows)
+	sc.Step(`^within the latency budget DIKIDI shows (?:a|an) `+svcMasterDay+`( made by the partner)?$`, w.platformShows)
 	sc.Step(`^within the latency budget DIKIDI shows no active record with `+masterDay+`$`, w.platformShowsNone)
-	sc.Step(`^within the latency budget DIKIDI shows (\w+ \w+)'s time occupied on (\w+) from (\d\d:\d\d) to (\d\d:\d\d)$`, w.platformOccupied)
+	sc.Step(`^within the latency budget DIKIDI shows (\w+ \w+)'s time occupied on `+day+` from (\d\d:\d\d) to (\d\d:\d\d)$`, w.platformOccupied)
 	sc.Step(`^DIKIDI no longer offers `+masterDay+`$`, w.platformNotOffered)
 	sc.Step(`^within the latency budget DIKIDI offers `+masterDay+` again$`, w.platformOffered)
 	sc.Step(`^DIKIDI has exactly one record of the partner with `+masterDay+`$`, w.platformExactlyOne)
 	sc.Step(`^the partner's record is linked to that DIKIDI record$`, w.linked)
+}
+
+// count reads an optional number of a step; none is one.
+func count(n string) int {
+	if v, err := strconv.Atoi(n); err == nil {
+		return v
+	}
+	return 1
 }
 
 type actionResult struct {
@@ -79,8 +99,21 @@ func splitName(full string) (string, string) {
 	return name, surname
 }
 
-func (w *world) staffAdds(try, serviceName, masterName, weekday, hhmm, client, phone string) error {
-	svc, err := w.service(serviceName)
+// services reads "Men's haircut + Beard trim": services booked one after another.
+func (w *world) services(phrase string) ([]int64, error) {
+	var ids []int64
+	for _, name := range strings.Split(phrase, " + ") {
+		svc, err := w.service(name)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, svc.ID)
+	}
+	return ids, nil
+}
+
+func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, phone string) error {
+	ids, err := w.services(serviceNames)
 	if err != nil {
 		return err
 	}
@@ -90,7 +123,7 @@ func (w *world) staffAdds(try, serviceName, masterName, weekday, hhmm, client, p
 	}
 	name, surname := splitName(client)
 	var res actionResult
-	params := map[string]any{"master_id": m.ID, "service_ids": []int64{svc.ID}, "start": start,
+	params := map[string]any{"master_id": m.ID, "service_ids": ids, "start": start,
 		"client": map[string]any{"name": name, "surname": surname, "phone": phone}}
 	if err := w.act(try, "records (partner → DIKIDI)", "add the record", "add-record", params, &res); err != nil {
 		return err
@@ -104,16 +137,56 @@ func (w *world) staffAdds(try, serviceName, masterName, weekday, hhmm, client, p
 	return nil
 }
 
-func (w *world) staffMoves(try, weekday, hhmm string) error {
+// recordID is the partner's own id of "that record": the one its staff made,
+// or, for a record made in DIKIDI, the one the partner learned it as (waited
+// for within the latency budget).
+func (w *world) recordID() (string, error) {
+	if w.record != "" || w.dikidiID == 0 {
+		return w.record, nil
+	}
+	what := fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's record %d", w.dikidiID)
+	err := w.within(w.s.budget, what, func() (bool, string) {
+		rs, err := w.records()
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, r := range rs {
+			if r.DikidiID == w.dikidiID {
+				w.record = r.ID
+				return true, ""
+			}
+		}
+		return false, "its records view has no record with that dikidi_id; " + w.deliveries(w.changeMark)
+	})
+	return w.record, err
+}
+
+func (w *world) staffMoves(try, masterName, weekday, hhmm string) error {
 	start, err := w.at(weekday, hhmm)
 	if err != nil {
 		return err
 	}
-	return w.act(try, "records (partner → DIKIDI)", "move the record", "edit-record", map[string]any{"record_id": w.record, "start": start}, nil)
+	id, err := w.recordID()
+	if err != nil {
+		return err
+	}
+	params := map[string]any{"record_id": id, "start": start}
+	if masterName != "" {
+		m, err := w.master(masterName)
+		if err != nil {
+			return err
+		}
+		params["master_id"] = m.ID
+	}
+	return w.act(try, "records (partner → DIKIDI)", "move the record", "edit-record", params, nil)
 }
 
 func (w *world) staffCancels(try string) error {
-	return w.act(try, "records (partner → DIKIDI)", "cancel the record", "cancel-record", map[string]any{"record_id": w.record, "reason": "Cancelled at the partner"}, nil)
+	id, err := w.recordID()
+	if err != nil {
+		return err
+	}
+	return w.act(try, "records (partner → DIKIDI)", "cancel the record", "cancel-record", map[string]any{"record_id": id, "reason": "Cancelled at the partner"}, nil)
 }
 
 func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
@@ -135,8 +208,16 @@ func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
 	return nil
 }
 
-func (w *world) staffReleases() error {
-	return w.act("", "records (partner → DIKIDI)", "release the time", "cancel-record", map[string]any{"record_id": w.occupied}, nil)
+func (w *world) staffMovesTime(try, weekday, hhmm string) error {
+	start, err := w.at(weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	return w.act(try, "records (partner → DIKIDI)", "move the occupied time", "edit-record", map[string]any{"record_id": w.occupied, "start": start}, nil)
+}
+
+func (w *world) staffReleases(try string) error {
+	return w.act(try, "records (partner → DIKIDI)", "release the time", "cancel-record", map[string]any{"record_id": w.occupied}, nil)
 }
 
 // partnerSyncs runs the partner's own synchronisation; its outcome is judged by later steps.
@@ -146,8 +227,10 @@ func (w *world) partnerSyncs() error {
 	return nil
 }
 
-func (w *world) clientBooks(serviceName, masterName, weekday, hhmm, client, phone string) error {
-	svc, err := w.service(serviceName)
+// book makes "that record" on DIKIDI's side; the partner's id of it is
+// learned when a step needs it.
+func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client mock.Client, online bool) error {
+	ids, err := w.services(serviceNames)
 	if err != nil {
 		return err
 	}
@@ -155,15 +238,51 @@ func (w *world) clientBooks(serviceName, masterName, weekday, hhmm, client, phon
 	if err != nil {
 		return err
 	}
-	name, surname := splitName(client)
 	w.changeMark = w.mark()
-	r, err := w.s.mock.Book(w.company, mock.Booking{MasterID: m.ID, ServiceIDs: []int64{svc.ID}, Start: start,
-		Client: mock.Client{Name: name, Surname: surname, Phone: phone}, Online: true})
+	r, err := w.s.mock.Book(w.company, mock.Booking{MasterID: m.ID, ServiceIDs: ids, Start: start, Client: client, Online: online})
 	if err != nil {
-		return fmt.Errorf("the client could not book on DIKIDI: %w", err)
+		return fmt.Errorf("%s could not book on DIKIDI: %w", who, err)
 	}
-	w.dikidiID = r.ID
+	w.record, w.dikidiID = "", r.ID
 	return nil
+}
+
+func (w *world) clientBooks(serviceNames, masterName, weekday, hhmm, client, phone string) error {
+	name, surname := splitName(client)
+	return w.book("the client", serviceNames, masterName, weekday, hhmm, mock.Client{Name: name, Surname: surname, Phone: phone}, true)
+}
+
+func (w *world) staffBooksKnownClient(serviceNames, masterName, weekday, hhmm, client string) error {
+	c, err := w.fixtureClient(client)
+	if err != nil {
+		return err
+	}
+	return w.book("the salon's staff", serviceNames, masterName, weekday, hhmm, mock.Client{ID: c.ID}, false)
+}
+
+// fixtureClient finds one of the salon's clients by "Name Surname".
+func (w *world) fixtureClient(full string) (dikidifixture.Client, error) {
+	var names []string
+	for _, c := range w.fx.Clients {
+		name := c.Name
+		if c.Surname != nil {
+			name += " " + *c.Surname
+		}
+		if name == full {
+			return c, nil
+		}
+		names = append(names, name)
+	}
+	return dikidifixture.Client{}, fmt.Errorf("the salon has no client %q (it has %s)", full, strings.Join(names, ", "))
+}
+
+// inDIKIDI is DIKIDI's id of "that record", for the salon's staff to change it.
+func (w *world) inDIKIDI() (int64, error) {
+	if w.dikidiID == 0 {
+		return 0, fmt.Errorf("records (partner → DIKIDI): the salon's staff cannot change the partner's record %s in DIKIDI: it never reached DIKIDI (its add-record action gave no DIKIDI id); %s", w.record, w.evidence(0))
+	}
+	w.changeMark = w.mark()
+	return w.dikidiID, nil
 }
 
 func (w *world) salonMoves(weekday, hhmm string) error {
@@ -171,15 +290,54 @@ func (w *world) salonMoves(weekday, hhmm string) error {
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.mark()
-	_, err = w.s.mock.Move(w.company, w.dikidiID, start, 0)
+	id, err := w.inDIKIDI()
+	if err != nil {
+		return err
+	}
+	_, err = w.s.mock.Move(w.company, id, start, 0)
+	return err
+}
+
+func (w *world) salonConfirms() error {
+	id, err := w.inDIKIDI()
+	if err != nil {
+		return err
+	}
+	confirmed := mock.StatusConfirmed
+	_, err = w.s.mock.Edit(w.company, id, mock.RecordChange{Status: &confirmed})
 	return err
 }
 
 func (w *world) salonCancels() error {
-	w.changeMark = w.mark()
-	_, err := w.s.mock.Cancel(w.company, w.dikidiID, "Client called the salon")
+	id, err := w.inDIKIDI()
+	if err != nil {
+		return err
+	}
+	_, err = w.s.mock.Cancel(w.company, id, "Client called the salon")
 	return err
+}
+
+// salonCancelsClientsRecord cancels the salon's active record of a client on a day.
+func (w *world) salonCancelsClientsRecord(client, weekday string) error {
+	c, err := w.fixtureClient(client)
+	if err != nil {
+		return err
+	}
+	date, err := w.date(weekday)
+	if err != nil {
+		return err
+	}
+	rs, err := w.s.mock.Records(w.company, date, date.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.ClientID == c.ID && r.Status != mock.StatusCancelled {
+			w.dikidiID, w.record = r.ID, ""
+			return w.salonCancels()
+		}
+	}
+	return fmt.Errorf("%s has no active record on %s", client, date.Format("Mon 2006-01-02"))
 }
 
 // settle waits (in real time, briefly) until every event of the key has had
@@ -228,8 +386,18 @@ func (w *world) partnerAt(masterID int64, start time.Time) ([]partnerRecord, err
 	return out, nil
 }
 
-func (w *world) partnerShows(within, serviceName, masterName, weekday, hhmm string) error {
-	svc, err := w.service(serviceName)
+// hasAll reports whether a record's services include every one asked for.
+func hasAll(got, want []int64) bool {
+	for _, id := range want {
+		if !slices.Contains(got, id) {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *world) partnerShows(within, serviceNames, masterName, weekday, hhmm string) error {
+	ids, err := w.services(serviceNames)
 	if err != nil {
 		return err
 	}
@@ -237,14 +405,14 @@ func (w *world) partnerShows(within, serviceName, masterName, weekday, hhmm stri
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("records (DIKIDI → partner): the partner shows a %s with %s at %s", serviceName, masterName, w.fmtTime(start))
+	what := fmt.Sprintf("records (DIKIDI → partner): the partner shows a %s with %s at %s", serviceNames, masterName, w.fmtTime(start))
 	return w.eventually(within != "", what, func() (bool, string) {
 		rs, err := w.partnerAt(m.ID, start)
 		if err != nil {
 			return false, err.Error()
 		}
 		for _, r := range rs {
-			if slices.Contains(r.ServiceIDs, svc.ID) {
+			if hasAll(r.ServiceIDs, ids) {
 				return true, ""
 			}
 		}
@@ -253,7 +421,7 @@ func (w *world) partnerShows(within, serviceName, masterName, weekday, hhmm stri
 			for _, r := range rs {
 				got = append(got, fmt.Sprintf("%s (DIKIDI %d) with services %v", r.ID, r.DikidiID, r.ServiceIDs))
 			}
-			return false, fmt.Sprintf("its active records there lack service %d: %s; %s", svc.ID, strings.Join(got, ", "), w.deliveries(w.changeMark))
+			return false, fmt.Sprintf("its active records there lack services %v: %s; %s", ids, strings.Join(got, ", "), w.deliveries(w.changeMark))
 		}
 		return false, fmt.Sprintf("its records view has no active record there; %s", w.deliveries(w.changeMark))
 	})
@@ -313,6 +481,9 @@ func (w *world) accepted(name string) map[string][]int64 {
 }
 
 func (w *world) deliveredTwice(name string) error {
+	if err := w.atPath("events delivered again to the partner's Path"); err != nil {
+		return err
+	}
 	for _, seqs := range w.accepted(name) {
 		if len(seqs) >= 2 {
 			return nil
@@ -322,6 +493,9 @@ func (w *world) deliveredTwice(name string) error {
 }
 
 func (w *world) deliveredAfter(later, earlier string) error {
+	if err := w.atPath("the order in which events reach the partner's Path"); err != nil {
+		return err
+	}
 	first := func(name string) int64 {
 		var min int64
 		for _, seqs := range w.accepted(name) {
@@ -356,8 +530,10 @@ func (w *world) platformAt(masterID int64, start time.Time) ([]mock.RecordView, 
 	return out, nil
 }
 
-func (w *world) platformShows(serviceName, masterName, weekday, hhmm string) error {
-	svc, err := w.service(serviceName)
+// platformShows: DIKIDI's journal has the record with every service asked
+// for; "made by the partner" asks that the key made it.
+func (w *world) platformShows(serviceNames, masterName, weekday, hhmm, byPartner string) error {
+	ids, err := w.services(serviceNames)
 	if err != nil {
 		return err
 	}
@@ -365,18 +541,20 @@ func (w *world) platformShows(serviceName, masterName, weekday, hhmm string) err
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows the partner's %s with %s at %s", serviceName, masterName, w.fmtTime(start))
+	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows the partner's %s with %s at %s", serviceNames, masterName, w.fmtTime(start))
 	return w.within(w.s.budget, what, func() (bool, string) {
 		rs, err := w.platformAt(m.ID, start)
 		if err != nil {
 			return false, err.Error()
 		}
+		var there []string
 		for _, r := range rs {
-			if r.KeyID == w.key.ID && slices.Contains(r.ServiceIDs, svc.ID) {
+			if (byPartner == "" || r.KeyID == w.key.ID) && hasAll(r.ServiceIDs, ids) {
 				return true, ""
 			}
+			there = append(there, fmt.Sprintf("%d with services %v (by %s)", r.ID, r.ServiceIDs, r.Source))
 		}
-		return false, fmt.Sprintf("DIKIDI's journal has no such record made through the key (%d records there); %s", len(rs), w.evidence(w.actMark))
+		return false, fmt.Sprintf("DIKIDI's journal has no such record there (it has %s); %s", orNone(strings.Join(there, ", ")), w.evidence(w.actMark))
 	})
 }
 

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 )
@@ -20,6 +22,7 @@ type world struct {
 	ctx      context.Context
 	scenario string
 	fx       *dikidifixture.Fixture
+	loc      *time.Location // the salon's zone
 	company  int64
 
 	key       mock.KeyView
@@ -32,6 +35,7 @@ type world struct {
 
 	actErr  error // the partner's staff's last action
 	actMark int64 // journal sequence just before it
+	tries   []try // a table of changes tried one after another
 
 	record     string // the partner's id of "that record" (made by its staff), or ""
 	dikidiID   int64  // DIKIDI's id of "that record"
@@ -45,6 +49,7 @@ func (w *world) begin(ctx context.Context, name string) error {
 	*w = world{s: w.s, ctx: ctx, scenario: name}
 	w.company = w.s.nextCompany()
 	w.fx = w.s.fixture.WithCompanyID(w.company)
+	w.loc = w.s.loc
 	w.s.addSecrets(w.fx.PartnerKeys...)
 	w.s.journal.Label(mock.CompanyTenant(w.company), name)
 	return w.s.mock.AddCompany(w.fx)
@@ -65,8 +70,10 @@ func (w *world) createKey(spec mock.KeySpec) error {
 	if spec.Name == "" {
 		spec.Name = "Partner connector"
 	}
-	path := w.s.relay.path(w.company)
-	spec.Path = &path
+	if w.s.withPath() {
+		path := w.s.relay.path(w.company)
+		spec.Path = &path
+	}
 	k, err := w.s.mock.CreateKey(w.company, spec)
 	if err != nil {
 		return fmt.Errorf("the business could not create the key: %w", err)
@@ -97,13 +104,25 @@ func (w *world) give() error {
 	if err != nil {
 		return err
 	}
+	w.given = true
+	if !w.s.withPath() {
+		return nil // the key has no Path: DIKIDI sends nothing
+	}
 	if st.EventsURL == "" {
-		return fmt.Errorf("the partner's status view names no events_url: DIKIDI would not know where to POST events")
+		return fmt.Errorf("the partner's status view names no events_url: DIKIDI would not know where to POST events (a partner that takes no events declares the capability %s=%s)", capEvents, eventsNone)
 	}
 	w.eventsURL = st.EventsURL
 	w.s.relay.set(w.company, st.EventsURL)
-	w.given = true
 	return nil
+}
+
+// atPath ends a scenario about events at the partner's Path when the
+// partner declared it takes none.
+func (w *world) atPath(what string) error {
+	if w.s.withPath() {
+		return nil
+	}
+	return runner.NotApplicable(fmt.Sprintf("the scenario is about %s; the partner gives DIKIDI no Path and reads DIKIDI instead (capability %s: %s)", what, capEvents, eventsNone))
 }
 
 // activate asks the partner to activate its key and remembers the outcome.
@@ -203,8 +222,13 @@ func tail[T any](xs []T, n int) []T {
 // within waits up to budget for cond; on time-out the error carries cond's
 // last explanation.
 func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
+	return w.withinOn(w.s.waiter, budget, what, cond)
+}
+
+// withinOn is within, looking again at the waiter's pace.
+func (w *world) withinOn(waiter clock.Waiter, budget time.Duration, what string, cond func() (bool, string)) error {
 	var why string
-	took, ok := w.s.waiter.Until(w.ctx, budget, func() bool {
+	took, ok := waiter.Until(w.ctx, budget, func() bool {
 		var done bool
 		done, why = cond()
 		return done
@@ -231,13 +255,21 @@ func (w *world) eventually(wait bool, what string, cond func() (bool, string)) e
 
 var weekdays = map[string]int{"Monday": 1, "Tuesday": 2, "Wednesday": 3, "Thursday": 4, "Friday": 5, "Saturday": 6, "Sunday": 7}
 
-// date is a weekday of the salon's week.
-func (w *world) date(weekday string) (time.Time, error) {
+// day is how a feature names a day of the horizon: "Tuesday" (of the first
+// week) or "Tuesday of the second week".
+const day = `(\w+(?: of the second week)?)`
+
+// date is a day of the salon's horizon.
+func (w *world) date(name string) (time.Time, error) {
+	weekday, week := name, 1
+	if wd, ok := strings.CutSuffix(name, " of the second week"); ok {
+		weekday, week = wd, 2
+	}
 	iso, ok := weekdays[weekday]
 	if !ok {
 		return time.Time{}, fmt.Errorf("%q is not a weekday", weekday)
 	}
-	return w.fx.Day(iso)
+	return w.fx.DayOfWeek(week, iso)
 }
 
 // at is a local time on a weekday of the salon's week.
@@ -286,88 +318,5 @@ func (w *world) service(name string) (dikidifixture.Service, error) {
 }
 
 func (w *world) fmtTime(t time.Time) string {
-	loc, _ := w.fx.Location()
-	return t.In(loc).Format("Mon 2006-01-02 15:04")
-}
-
-// the partner's views ---------------------------------------------------------------
-
-type partnerStatus struct {
-	KeyState  string `json:"key_state"`
-	Connected bool   `json:"connected"`
-	Paused    bool   `json:"paused"`
-	Deleted   bool   `json:"deleted"`
-	EventsURL string `json:"events_url"`
-	LastError string `json:"last_error"`
-	Refusals  []struct {
-		Action string `json:"action"`
-		By     string `json:"by"`
-		Reason string `json:"reason"`
-	} `json:"refusals"`
-}
-
-type partnerClient struct {
-	DikidiID int64    `json:"dikidi_id"`
-	Name     string   `json:"name"`
-	Surname  *string  `json:"surname"`
-	Phone    string   `json:"phone"`
-	Masked   []string `json:"masked"`
-}
-
-type partnerRecord struct {
-	ID         string         `json:"id"`
-	DikidiID   int64          `json:"dikidi_id"`
-	Type       string         `json:"type"`
-	Status     string         `json:"status"`
-	MasterID   int64          `json:"master_id"`
-	Start      time.Time      `json:"start"`
-	End        time.Time      `json:"end"`
-	ServiceIDs []int64        `json:"service_ids"`
-	Client     *partnerClient `json:"client"`
-}
-
-func (r partnerRecord) active() bool { return r.Status != "cancelled" }
-
-type partnerDay struct {
-	MasterID int64   `json:"master_id"`
-	Date     string  `json:"date"`
-	Working  bool    `json:"working"`
-	WorkFrom *string `json:"work_from"`
-	WorkTo   *string `json:"work_to"`
-	Breaks   []struct {
-		From string `json:"from"`
-		To   string `json:"to"`
-	} `json:"breaks"`
-}
-
-type partnerFree struct {
-	ServiceID int64    `json:"service_id"`
-	MasterID  int64    `json:"master_id"`
-	Date      string   `json:"date"`
-	Times     []string `json:"times"`
-}
-
-func (w *world) status() (partnerStatus, error) {
-	var out partnerStatus
-	return out, w.s.driver.View(w.ctx, "status", &out)
-}
-
-func (w *world) records() ([]partnerRecord, error) {
-	var out []partnerRecord
-	return out, w.s.driver.View(w.ctx, "records", &out)
-}
-
-func (w *world) clients() ([]partnerClient, error) {
-	var out []partnerClient
-	return out, w.s.driver.View(w.ctx, "clients", &out)
-}
-
-func (w *world) schedule() ([]partnerDay, error) {
-	var out []partnerDay
-	return out, w.s.driver.View(w.ctx, "schedule", &out)
-}
-
-func (w *world) freeTimes() ([]partnerFree, error) {
-	var out []partnerFree
-	return out, w.s.driver.View(w.ctx, "free-times", &out)
+	return t.In(w.loc).Format("Mon 2006-01-02 15:04")
 }

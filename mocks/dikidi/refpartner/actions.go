@@ -20,8 +20,10 @@ func (s *session) refuse(action, by, reason string) *actionError {
 // mayChangeRecords is the connector's own check before it sends a record
 // change: the key is there, activated, not paused, and allows perm.
 func (p *Partner) mayChangeRecords(s *session, action, perm string, granted bool) *actionError {
-	if err := p.gone(s); err != nil {
-		return err
+	if action == "add-record" || !p.faults["staff-actions-ignore-deletion"] {
+		if err := p.gone(s); err != nil {
+			return err
+		}
 	}
 	if s.keyState == stateAwaiting || s.keyState == stateUnknown {
 		return s.refuse(action, "partner", "the DIKIDI access key is not activated yet")
@@ -29,7 +31,7 @@ func (p *Partner) mayChangeRecords(s *session, action, perm string, granted bool
 	if p.faults["writes-while-paused"] && s.keyState == statePaused {
 		return nil
 	}
-	if s.keyState == statePaused {
+	if s.keyState == statePaused && (action == "add-record" || !p.faults["pause-blocks-new-records-only"]) {
 		return s.refuse(action, "partner", "the salon paused the integration on DIKIDI (no record permission): records cannot be changed until it restores them")
 	}
 	if !granted && !p.faults["ignores-permissions"] {
@@ -173,7 +175,11 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 	if p.faults["utc-start-with-salon-offset"] {
 		start = in.Start.UTC().Format("2006-01-02T15:04:05") + in.Start.In(s.loc).Format("-07:00")
 	}
-	body := map[string]any{"master_id": in.MasterID, "service_ids": in.ServiceIDs, "start": start, "client": client}
+	services := in.ServiceIDs
+	if len(services) > 1 && p.faults["sends-first-service-only"] {
+		services = services[:1]
+	}
+	body := map[string]any{"master_id": in.MasterID, "service_ids": services, "start": start, "client": client}
 	if c := p.note(in.Comment, "Booked by the partner's staff"); c != "" {
 		body["comment"] = c
 	}
@@ -214,7 +220,7 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 		return nil, err
 	}
 	oldMaster, oldDate := r.MasterID, r.Start.Format(time.DateOnly)
-	if p.faults["edit-not-exported"] || r.DikidiID == 0 {
+	if p.faults["edit-not-exported"] || r.DikidiID == 0 || p.localOnly(r) {
 		length := r.End.Sub(r.Start)
 		if in.Start != nil {
 			r.Start = in.Start.In(s.loc)
@@ -253,11 +259,19 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 		return nil, p.refused(ctx, s, "edit-record", err)
 	}
 	p.adopt(s, out, r)
-	p.refreshFree(ctx, s, oldMaster, oldDate)
+	if r.MasterID == oldMaster || !p.faults["refreshes-new-master-only"] {
+		p.refreshFree(ctx, s, oldMaster, oldDate)
+	}
 	if r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate {
 		p.refreshFree(ctx, s, r.MasterID, r.Start.Format(time.DateOnly))
 	}
 	return map[string]any{"record_id": r.ID, "dikidi_id": r.DikidiID}, nil
+}
+
+// localOnly is a fault: records learned from DIKIDI are changed in the
+// connector's own system only.
+func (p *Partner) localOnly(r *rec) bool {
+	return r.Origin != "partner" && p.faults["edits-own-records-only"]
 }
 
 // cancelRecord cancels a record or releases occupied time.
@@ -280,7 +294,7 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 	if err := p.mayChangeRecords(s, "cancel-record", perm, granted); err != nil {
 		return nil, err
 	}
-	if p.faults["cancel-not-exported"] || r.DikidiID == 0 {
+	if p.faults["cancel-not-exported"] || r.DikidiID == 0 || p.localOnly(r) {
 		r.Status = "cancelled"
 		return map[string]any{"record_id": r.ID}, nil
 	}
@@ -351,8 +365,10 @@ func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMe
 	if perr != nil {
 		return nil, perr
 	}
-	if err := p.gone(s); err != nil {
-		return nil, err
+	if !p.faults["staff-actions-ignore-deletion"] {
+		if err := p.gone(s); err != nil {
+			return nil, err
+		}
 	}
 	if s.keyState == stateAwaiting || s.keyState == stateUnknown {
 		return nil, s.refuse("change-schedule", "partner", "the DIKIDI access key is not activated yet")

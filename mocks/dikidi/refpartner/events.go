@@ -81,6 +81,9 @@ func (p *Partner) newer(s *session, object string, seq int64) bool {
 	if p.faults["ignores-sequence"] || p.faults["applies-duplicates"] {
 		return true
 	}
+	if p.faults["global-sequence"] {
+		object = "any"
+	}
 	if seq <= s.lastSeq[object] {
 		return false
 	}
@@ -123,6 +126,16 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 				before = x
 			}
 		}
+		switch {
+		case before == nil && ev.Event == "record.created" && ev.Source == "panel" && p.faults["imports-online-bookings-only"]:
+			return
+		case before != nil && ev.Event == "record.updated" && before.Origin == "partner" && p.faults["trusts-own-records"]:
+			return
+		}
+		var status string
+		if before != nil {
+			status = before.Status
+		}
 		type spot struct {
 			master int64
 			date   string
@@ -131,12 +144,19 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 		if before != nil {
 			spots = append(spots, spot{before.MasterID, before.Start.In(s.loc).Format(time.DateOnly)})
 		}
-		if data.Previous != nil {
+		if data.Previous != nil && !p.faults["refreshes-new-master-only"] {
 			spots = append(spots, spot{data.Previous.MasterID, data.Previous.Start.In(s.loc).Format(time.DateOnly)})
 		}
-		r := p.storeRecord(s, data.Record, ev.Event == "record.created" && p.faults["applies-duplicates"])
-		if r != nil && before == nil && ev.Event == "record.created" && p.faults["new-records-without-services"] {
+		// with the fault, a record from elsewhere is inserted unlooked-at; its own it finds by external_id
+		r := p.storeRecord(s, data.Record, ev.Event == "record.created" && ev.Source != "this_key" && p.faults["applies-duplicates"])
+		switch {
+		case r == nil:
+		case before == nil && ev.Event == "record.created" && p.faults["new-records-without-services"]:
 			r.ServiceIDs = []int64{}
+		case len(r.ServiceIDs) > 1 && p.faults["first-service-from-events"]:
+			r.ServiceIDs = r.ServiceIDs[:1]
+		case before != nil && ev.Event == "record.updated" && p.faults["ignores-status-changes"]:
+			r.Status = status
 		}
 		spots = append(spots, spot{head.MasterID, head.Start.In(s.loc).Format(time.DateOnly)})
 		done := map[spot]bool{}

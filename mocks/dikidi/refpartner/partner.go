@@ -37,6 +37,10 @@ type Options struct {
 	Timeout time.Duration
 	// Variant is VariantDefault or VariantAlt (variant.go).
 	Variant string
+	// Poll, when not zero, makes a partner that gives DIKIDI no Path (the
+	// key's Path is optional): it reports no events_url and, once its key is
+	// activated, reads DIKIDI again every Poll on its clock.
+	Poll time.Duration
 }
 
 // Settings are what the driver's reset hands over for DIKIDI.
@@ -152,6 +156,7 @@ type session struct {
 	lastSeq  map[string]int64    // object -> last applied event sequence
 	seen     map[string]bool     // event ids applied
 	nextID   int
+	poll     clock.Timer // the next read of a partner without a Path
 }
 
 type refusal struct {
@@ -252,6 +257,9 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 	defer p.mu.Unlock()
 	s := &session{settings: st, keyState: stateUnknown, clients: map[int64]*clientRow{}, days: map[string]*day{},
 		free: map[string][]string{}, lastSeq: map[string]int64{}, seen: map[string]bool{}}
+	if p.s != nil && p.s.poll != nil {
+		p.s.poll.Stop()
+	}
 	p.s = s
 	if p.faults["reports-active-unactivated"] {
 		s.keyState = stateActive
@@ -374,11 +382,15 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 	switch name := r.PathValue("name"); name {
 	case "status":
 		refusals := append([]refusal{}, s.refusals...)
+		eventsURL := p.publicURL + "/events"
+		if p.opts.Poll > 0 {
+			eventsURL = "" // no Path: it reads DIKIDI instead
+		}
 		driver.WriteJSON(w, http.StatusOK, map[string]any{
 			"key_state": s.keyState, "key_id": s.keyID, "company_id": s.companyID,
 			"connected": s.keyState == stateActive || s.keyState == statePaused,
 			"paused":    s.keyState == statePaused, "deleted": s.keyState == stateDeleted,
-			"events_url": p.publicURL + "/events", "permissions": s.perms, "employee_id": s.employee,
+			"events_url": eventsURL, "permissions": s.perms, "employee_id": s.employee,
 			"last_error": s.lastError, "refusals": refusals,
 		})
 	case "records":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,7 +71,32 @@ func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (
 	if err := p.sync(ctx, s); err != nil {
 		return nil, err
 	}
+	p.startPolling(s)
 	return map[string]any{"key_state": s.keyState}, nil
+}
+
+// startPolling is how a partner without a Path keeps up: it reads DIKIDI
+// again every Poll until the session ends or the key is gone.
+func (p *Partner) startPolling(s *session) {
+	if p.opts.Poll <= 0 || s.poll != nil {
+		return
+	}
+	var read func()
+	read = func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.s != s || s.keyState == stateDeleted {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		// a failed read is kept in last_error by sync; the next one tries again
+		_ = p.sync(ctx, s)
+		if s.keyState != stateDeleted {
+			s.poll = p.opts.Clock.AfterFunc(p.opts.Poll, read)
+		}
+	}
+	s.poll = p.opts.Clock.AfterFunc(p.opts.Poll, read)
 }
 
 func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage) (any, *actionError) {
@@ -81,7 +107,7 @@ func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage)
 }
 
 // sync re-reads everything the connector keeps: the key, the company, masters,
-// services, clients (if the key may view them), the week's hours, records and
+// services, clients (if the key may view them), the horizon's hours, records and
 // free times.
 func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 	if err := p.gone(s); err != nil {
@@ -121,7 +147,7 @@ func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 }
 
 // readAll reads what sync keeps: masters, services, clients (if the key may
-// view them), the week's hours, records and free times.
+// view them), the horizon's hours, records and free times.
 func (p *Partner) readAll(ctx context.Context, s *session) error {
 	var masters struct {
 		List []master `json:"list"`
@@ -152,6 +178,9 @@ func (p *Partner) readAll(ctx context.Context, s *session) error {
 	s.days = map[string]*day{}
 	for _, raw := range days.List {
 		p.storeDay(s, raw)
+	}
+	if p.faults["repeats-first-week-hours"] {
+		p.repeatFirstWeek(s)
 	}
 	q := s.week()
 	q.Set("include_cancelled", "true")
@@ -246,7 +275,7 @@ func (p *Partner) refreshFree(ctx context.Context, s *session, masterID int64, d
 	}
 	seen := map[string]bool{}
 	for _, date := range dates {
-		if date == "" || seen[date] || !s.inWeek(date) {
+		if date == "" || seen[date] || !p.refreshable(s, date) {
 			continue
 		}
 		seen[date] = true
@@ -259,6 +288,50 @@ func (p *Partner) refreshFree(ctx context.Context, s *session, masterID int64, d
 				s.lastError = "refreshing free times: " + err.Error()
 				return
 			}
+		}
+	}
+}
+
+// refreshable is a date of the horizon whose free times a change makes the
+// connector re-read (two faults get the horizon's end wrong).
+func (p *Partner) refreshable(s *session, date string) bool {
+	days := s.fx.Days
+	switch {
+	case p.faults["refreshes-first-week-only"]:
+		days = min(days, 7)
+	case p.faults["horizon-one-day-short"]:
+		days--
+	}
+	d, err := time.ParseInLocation(time.DateOnly, date, s.loc)
+	return err == nil && !d.Before(s.monday) && d.Before(s.monday.AddDate(0, 0, days))
+}
+
+// repeatFirstWeek is a fault: the first week's hours stand for every later
+// week of the horizon.
+func (p *Partner) repeatFirstWeek(s *session) {
+	for _, d := range s.days {
+		date, err := time.ParseInLocation(time.DateOnly, d.Date, s.loc)
+		if err != nil || date.Before(s.monday) || !date.Before(s.monday.AddDate(0, 0, 7)) {
+			continue
+		}
+		for later := date.AddDate(0, 0, 7); s.inWeek(later.Format(time.DateOnly)); later = later.AddDate(0, 0, 7) {
+			weeks := int(later.Sub(date).Hours()/24) / 7
+			shift := func(v string) string {
+				t, err := time.Parse(timeLayout, v)
+				if err != nil {
+					return v
+				}
+				return s.fmt(t.AddDate(0, 0, 7*weeks))
+			}
+			x := &day{MasterID: d.MasterID, Date: later.Format(time.DateOnly), Working: d.Working, Breaks: []interval{}}
+			if d.WorkFrom != nil && d.WorkTo != nil {
+				f, t := shift(*d.WorkFrom), shift(*d.WorkTo)
+				x.WorkFrom, x.WorkTo = &f, &t
+			}
+			for _, b := range d.Breaks {
+				x.Breaks = append(x.Breaks, interval{From: shift(b.From), To: shift(b.To)})
+			}
+			s.days[fmt.Sprintf("%d|%s", x.MasterID, x.Date)] = x
 		}
 	}
 }
@@ -291,7 +364,7 @@ type dikidiClient struct {
 // masked phone stays masked.
 func (p *Partner) row(c dikidiClient) *clientRow {
 	r := &clientRow{DikidiID: c.ID, Name: c.Name, Surname: c.Surname, Phone: c.Phone, Masked: append([]string{}, c.Masked...)}
-	if r.Surname == nil && p.faults["surname-placeholder"] {
+	if r.Surname == nil && slices.Contains(c.Masked, "surname") && p.faults["surname-placeholder"] {
 		dash := "-"
 		r.Surname = &dash
 		r.Masked = removeItem(r.Masked, "surname")
@@ -364,8 +437,11 @@ func (p *Partner) storeRecord(s *session, raw json.RawMessage, blind bool) *rec 
 	r.Client = nil
 	if d.Client != nil {
 		r.Client = p.row(*d.Client)
-		if _, known := s.clients[d.Client.ID]; !known {
+		if listed, known := s.clients[d.Client.ID]; !known {
 			s.clients[d.Client.ID] = p.row(*d.Client)
+		} else if p.faults["record-clients-from-list"] {
+			c := *listed
+			r.Client = &c
 		}
 	}
 	return r

@@ -16,8 +16,8 @@ import (
 // every incidental way a scenario might lean on: it answers events 204 at
 // once and applies them afterwards from a queue, in order; it reads services
 // before masters, clients two a page, hours master by master (last first),
-// records day by day from the week's end, free times per service and master;
-// it refreshes a master's free times for the whole week after a change; it
+// records day by day from the horizon's end, free times per service and master;
+// it refreshes a master's free times for the whole horizon after a change; it
 // always fills the optional fields (comment, reason, surname, breaks, the
 // end of moved occupied time); its ids look different; and its views list
 // records newest first, clients by name, days by date and free times latest
@@ -149,7 +149,7 @@ func (p *Partner) readAllAlt(ctx context.Context, s *session) error {
 	return nil
 }
 
-// masterWeek asks for one service's free times with one master over the week.
+// masterWeek asks for one service's free times with one master over the horizon.
 func (s *session) masterWeek(serviceID, masterID int64) url.Values {
 	q := s.week()
 	q.Set("service_id", strconv.FormatInt(serviceID, 10))
@@ -158,7 +158,7 @@ func (s *session) masterWeek(serviceID, masterID int64) url.Values {
 }
 
 // refreshWeekAlt is the alt variant's refresh after a change: the master's
-// whole week, for every service, rather than the days the change touched.
+// whole horizon, for every service, rather than the days the change touched.
 func (p *Partner) refreshWeekAlt(ctx context.Context, s *session, masterID int64, dates []string) {
 	if !slices.ContainsFunc(dates, s.inWeek) {
 		return
