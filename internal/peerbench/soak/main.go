@@ -84,7 +84,15 @@ func run(ctx context.Context, bin string, args []string, total, step time.Durati
 	}
 	target := peerbench.Target{Name: "mock", Request: d.GetSlots, Status: http.StatusOK}
 	fmt.Fprintf(out, "%s %s: getSlots, %d connections\n", bin, strings.Join(args, " "), workers)
-	fmt.Fprintln(out, "elapsed\treq/s\tRSS MB\tload")
+	// The mock's CPU time per answer moves far less than its rate when
+	// others load the machine: a mock whose work grew with its history
+	// would show it there.
+	fmt.Fprintln(out, "elapsed\treq/s\tmock CPU µs/req\tRSS MB\tload")
+	var first, last struct{ rate, cpu, rss float64 }
+	cpu0, err := processCPU(cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
 	for elapsed := time.Duration(0); elapsed < total; {
 		n, err := peerbench.DriveFor(ctx, client, target, workers, step)
 		if err != nil {
@@ -95,8 +103,22 @@ func run(ctx context.Context, bin string, args []string, total, step time.Durati
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%s\t%.0f\t%.1f\t%s\n", elapsed, float64(n)/step.Seconds(), rss, loadavg())
+		cpu1, err := processCPU(cmd.Process.Pid)
+		if err != nil {
+			return err
+		}
+		last.rate, last.rss = float64(n)/step.Seconds(), rss
+		last.cpu = float64((cpu1 - cpu0).Microseconds()) / float64(max(n, 1))
+		cpu0 = cpu1
+		fmt.Fprintf(out, "%s\t%.0f\t%.0f\t%.1f\t%s\n", elapsed, last.rate, last.cpu, last.rss, loadavg())
+		if elapsed == step {
+			first = last
+		}
 	}
+	// The targets: the last step within 10 % of the first, and less than
+	// 50 MB more resident after the first step.
+	fmt.Fprintf(out, "last/first step: %.2f of the rate, %.2f of the CPU per request, %+.1f MB resident\n",
+		last.rate/first.rate, last.cpu/first.cpu, last.rss-first.rss)
 	return nil
 }
 
@@ -127,6 +149,32 @@ func residentMB(pid int) (float64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS in /proc status")
+}
+
+// processCPU is a process's CPU time so far (user and system, every
+// thread), from /proc: clock ticks of 1/100 s, as Linux reports them to
+// user space.
+func processCPU(pid int) (time.Duration, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: fields count from its
+	// closing parenthesis; utime and stime are fields 14 and 15.
+	_, rest, ok := strings.Cut(string(raw), ") ")
+	fields := strings.Fields(rest)
+	if !ok || len(fields) < 13 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 // loadavg is the machine's one-minute load, for the reader to weigh the
