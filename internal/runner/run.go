@@ -119,7 +119,7 @@ func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 	}
 	l.console = io.Discard
 	if opts.Console != nil {
-		l.console = &redactingWriter{w: opts.Console, secrets: l.secrets}
+		l.console = &consoleWriter{w: opts.Console, secrets: l.secrets, noColors: opts.NoColors}
 	}
 	return l, nil
 }
@@ -161,13 +161,14 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 		Name:                l.p.Name(),
 		ScenarioInitializer: l.initializeScenario,
 		Options: &godog.Options{
-			Format:         format,
-			Output:         l.console,
-			FS:             l.p.Features(),
-			Paths:          paths,
-			Tags:           tags,
-			Strict:         true,
-			NoColors:       l.opts.NoColors,
+			Format: format,
+			Output: l.console,
+			FS:     l.p.Features(),
+			Paths:  paths,
+			Tags:   tags,
+			Strict: true,
+			// The console writer takes the colours out (see consoleWriter).
+			NoColors:       false,
 			Concurrency:    1,
 			TestingT:       l.opts.TestingT,
 			DefaultContext: ctx,
