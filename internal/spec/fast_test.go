@@ -325,7 +325,16 @@ func TestFastChecksNeverPassWhatKinRefuses(t *testing.T) {
 							body := []byte(rewrites[rw](string(raw)))
 							header := http.Header{"Content-Type": {ct}}
 							for h, hr := range ref.Value.Headers {
-								if hr.Value.Schema != nil && rnd.IntN(3) > 0 {
+								if hr.Value.Schema == nil {
+									continue
+								}
+								switch rnd.IntN(6) {
+								case 0: // absent
+								case 1: // named with no value: kin-openapi decodes it as null
+									header[http.CanonicalHeaderKey(h)] = []string{}
+								case 2:
+									header.Set(h, "")
+								default:
 									header.Set(h, fmt.Sprint(g.value(hr.Value.Schema.Value)))
 								}
 							}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -157,6 +158,9 @@ func (s *Spec) Find(r *http.Request) (*Route, error) {
 	)
 	if s.fast != nil {
 		route, params, hosted, err = s.fast.find(r)
+		if verifyFast && !hosted {
+			s.verifyRoute(r, route, params, err)
+		}
 	}
 	if hosted {
 		route, params, err = s.router.FindRoute(r)
@@ -175,6 +179,28 @@ func (s *Spec) Find(r *http.Request) (*Route, error) {
 		}
 	}
 	return &Route{route: route, op: s.compiled[route], Params: params}, nil
+}
+
+// verifyRoute panics unless gorillamux routes r as the compiled router did
+// (make verify-fast).
+func (s *Spec) verifyRoute(r *http.Request, route *routers.Route, params map[string]string, err error) {
+	kin, kinParams, kinErr := s.router.FindRoute(r)
+	same := errors.Is(err, routers.ErrMethodNotAllowed) == errors.Is(kinErr, routers.ErrMethodNotAllowed) &&
+		(err == nil) == (kinErr == nil)
+	if same && err == nil {
+		same = kin.Path == route.Path && kin.Method == route.Method && kin.Server == route.Server &&
+			kin.Operation == route.Operation && maps.Equal(kinParams, params)
+	}
+	if !same {
+		name := func(rt *routers.Route) string {
+			if rt == nil {
+				return "nothing"
+			}
+			return rt.Method + " " + rt.Path
+		}
+		panic(fmt.Sprintf("spec: the compiled router found %s %v (%v) for %s %s, gorillamux %s %v (%v)",
+			name(route), params, err, r.Method, r.URL, name(kin), kinParams, kinErr))
+	}
 }
 
 func options() *openapi3filter.Options {
