@@ -33,6 +33,13 @@ func envInt(tb testing.TB, name string, def int) int {
 // seeds its sandbox client.
 func serveDocplanner(tb testing.TB, client *http.Client, opts docplanner.Options) *peerbench.Docplanner {
 	tb.Helper()
+	d, _ := serveDocplannerMock(tb, client, opts)
+	return d
+}
+
+// serveDocplannerMock is serveDocplanner, with the mock itself.
+func serveDocplannerMock(tb testing.TB, client *http.Client, opts docplanner.Options) (*peerbench.Docplanner, http.Handler) {
+	tb.Helper()
 	opts.Journal = journal.NewBounded(1000)
 	opts.RateLimitsOff = true
 	m, err := docplanner.New(opts)
@@ -50,7 +57,7 @@ func serveDocplanner(tb testing.TB, client *http.Client, opts docplanner.Options
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return d
+	return d, m
 }
 
 // BenchmarkPeerGetSlots serves, in one run and over loopback with one client,
@@ -141,23 +148,7 @@ func BenchmarkMockGetSlotsInProcess(b *testing.B) {
 		{"unvalidated", docplanner.Options{SkipRequestValidation: true, SkipResponseValidation: true}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			tc.opts.Journal = journal.NewBounded(1000)
-			tc.opts.RateLimitsOff = true
-			m, err := docplanner.New(tc.opts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			f, err := fixture.Clinic()
-			if err != nil {
-				b.Fatal(err)
-			}
-			m.AddTenant("bench", "bench-secret", f)
-			srv := httptest.NewServer(m)
-			b.Cleanup(srv.Close)
-			d, err := peerbench.SeedDocplanner(context.Background(), srv.Client(), srv.URL, "bench", "bench-secret", f.Location())
-			if err != nil {
-				b.Fatal(err)
-			}
+			d, m := serveDocplannerMock(b, peerbench.NewClient(1), tc.opts)
 			req := httptest.NewRequest(http.MethodGet, d.Path, nil)
 			req.Header.Set("Authorization", "Bearer "+d.Token)
 			b.ReportAllocs()
