@@ -94,11 +94,12 @@ func run(ctx context.Context, bin string, args []string, total, step time.Durati
 		return err
 	}
 	for elapsed := time.Duration(0); elapsed < total; {
-		n, err := peerbench.DriveFor(ctx, client, target, workers, step)
+		d := min(step, total-elapsed)
+		n, err := peerbench.DriveFor(ctx, client, target, workers, d)
 		if err != nil {
 			return err
 		}
-		elapsed += step
+		elapsed += d
 		rss, err := residentMB(cmd.Process.Pid)
 		if err != nil {
 			return err
@@ -107,11 +108,11 @@ func run(ctx context.Context, bin string, args []string, total, step time.Durati
 		if err != nil {
 			return err
 		}
-		last.rate, last.rss = float64(n)/step.Seconds(), rss
+		last.rate, last.rss = float64(n)/d.Seconds(), rss
 		last.cpu = float64((cpu1 - cpu0).Microseconds()) / float64(max(n, 1))
 		cpu0 = cpu1
 		fmt.Fprintf(out, "%s\t%.0f\t%.0f\t%.1f\t%s\n", elapsed, last.rate, last.cpu, last.rss, loadavg())
-		if elapsed == step {
+		if elapsed == d {
 			first = last
 		}
 	}
