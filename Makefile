@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/accord
 REPORT  ?= out/report
 
-.PHONY: all build run test unit bench fuzz vet clean image faults mutants
+.PHONY: all build run test unit bench bench-peer soak verify-fast fuzz vet clean image faults mutants
 
 all: build
 
@@ -46,6 +46,24 @@ vet:
 ## bench: Go benchmarks (figures go into the closing notes)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
+
+## bench-peer: the Docplanner mock's validated getSlots against a bare net/http handler writing the same answer, in
+## one run over loopback (ratio; target >= 0.5), and against Prism PRISM_VERSION (default 5.14.2) on the mock's own
+## document where npm can install it into PRISM_DIR (default ~/.cache/accord/prism-5.14.2; never into the repository)
+bench-peer:
+	GO=$(GO) ./internal/peerbench/bench-peer.sh
+
+## soak: `accord mock docplanner --rate-limits off --quiet` under load for SOAK (default 5m): requests per second and
+## resident memory minute by minute (targets: the last minute within 10 % of the first, < 50 MB growth after it)
+SOAK ?= 5m
+soak: build
+	$(GO) run ./internal/peerbench/soak -bin $(BIN) -for $(SOAK)
+
+## verify-fast: the spec package's fast paths (compiled router and checks) checked against kin-openapi on every
+## request and answer of the spec tests, the mocks and every platform's suite: a disagreement panics (the load test
+## of fifty partners is left out: every request is validated twice here)
+verify-fast:
+	$(GO) test -tags specverify -count=1 -timeout 20m -skip 'TestFiftyPartnersShareOneMock' ./internal/spec/ ./internal/mockserver/ ./mocks/... ./steps/...
 
 ## fuzz: every fuzz target of the tree for FUZZTIME each (their seed corpora also run in make test)
 FUZZTIME ?= 30s

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/accord-harness/accord/mocks/docplanner/sandbox"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -16,7 +19,6 @@ import (
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/internal/spec"
 	dpmock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
@@ -34,13 +36,18 @@ func newMockCmd(stdout, stderr io.Writer) *cobra.Command {
 }
 
 func newDocplannerMockCmd(stdout, _ io.Writer) *cobra.Command {
-	var addr, clientID, secret, fixturePath string
+	var (
+		addr, clientID, secret, fixturePath, rateLimits string
+		output                                          mockOutput
+	)
 	cmd := &cobra.Command{
 		Use:   "docplanner",
 		Short: "Serve the mock Docplanner Integrations API v3",
 		Long: `Serve the mock Docplanner Integrations API v3 from its OpenAPI document, with one sandbox
-client seeded from the clinic fixture. Every request is validated; every exchange is printed.
-The platform's own side (a patient books, a doctor adds a break) is under /_accord/.`,
+client seeded from the clinic fixture. Every request is validated; every exchange is printed
+(--quiet: none) and kept in the journal, the newest --journal-limit per client.
+The platform's own side (a patient books, a doctor adds a break) is under /_accord/, and the
+sandbox a person uses in the browser (sign in with the client id and secret) under /sandbox/.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := fixture.Clinic()
@@ -53,8 +60,15 @@ The platform's own side (a patient books, a doctor adds a break) is under /_acco
 			if err != nil {
 				return usageError{err}
 			}
-			j := journal.New()
-			m, err := dpmock.New(dpmock.Options{Journal: j})
+			limitsOn, err := onOff("--rate-limits", rateLimits)
+			if err != nil {
+				return err
+			}
+			j, err := output.journal()
+			if err != nil {
+				return err
+			}
+			m, err := dpmock.New(dpmock.Options{Journal: j, RateLimitsOff: !limitsOn})
 			if err != nil {
 				return err
 			}
@@ -64,24 +78,17 @@ The platform's own side (a patient books, a doctor adds a break) is under /_acco
 				return usagef("cannot listen on %s: %v", addr, err)
 			}
 			base := "http://" + ln.Addr().String()
-			fmt.Fprintf(stdout, "mock Docplanner listening on %s\n  API:    %s/api/v3/integration\n  token:  %s/oauth/v2/token (client_id %s, client_secret %s)\n  admin:  %s/_accord/\n",
-				ln.Addr(), base, base, clientID, secret, base)
-			mux := http.NewServeMux()
-			mux.Handle("/_accord/", m.AdminHandler())
-			mux.Handle("/", logExchanges(m, j, stdout))
-			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			go func() {
-				<-ctx.Done()
-				shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(shut)
-			}()
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
+			fmt.Fprintf(stdout, "mock Docplanner listening on %s\n  API:    %s/api/v3/integration\n  token:  %s/oauth/v2/token (client_id %s, client_secret %s)\n  admin:  %s/_accord/\n  sandbox: %s/sandbox/ (in a browser; sign in with the client id and secret)\n",
+				ln.Addr(), base, base, clientID, secret, base, base)
+			if !limitsOn {
+				fmt.Fprintln(stdout, "  rate limits off: calls beyond 8,000 GETs an hour or 40 writes a minute are served (the headers still count them)")
 			}
-			return nil
+			mux := http.NewServeMux()
+			mux.Handle("/_accord/", withJournalCounts(m.AdminHandler(), j))
+			mux.Handle(sandbox.Prefix, sandbox.New(m))
+			mux.Handle("/", m)
+			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+			return serveMock(cmd.Context(), srv, ln, j, &output, stdout, func(e journal.Entry) string { return exchangeLine(e, false) })
 		},
 	}
 	f := cmd.Flags()
@@ -89,29 +96,52 @@ The platform's own side (a patient books, a doctor adds a break) is under /_acco
 	f.StringVar(&clientID, "client-id", "accord-sandbox", "sandbox client id")
 	f.StringVar(&secret, "client-secret", "accord-sandbox-secret", "sandbox client secret")
 	f.StringVar(&fixturePath, "fixture", "", "clinic fixture JSON (default: the bundled Clinica Sol)")
+	f.StringVar(&rateLimits, "rate-limits", "on", "on: the platform's limits (8,000 GETs an hour, 40 writes a minute, then 429); off: never 429, for load tests and development")
+	output.flags(f)
 	return cmd
 }
 
-// logExchanges prints one line per exchange, with the violations that made
-// the mock refuse a request.
-func logExchanges(h http.Handler, j *journal.Journal, out io.Writer) http.Handler {
+// onOff reads a flag that is on or off.
+func onOff(flag, v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	return false, usagef("%s must be on or off, got %q", flag, v)
+}
+
+// serveMock serves until SIGINT or SIGTERM, printing the journal's exchanges
+// beside the server, and says at the end what a bounded journal let go.
+func serveMock(ctx context.Context, srv *http.Server, ln net.Listener, j *journal.Journal, output *mockOutput, stdout io.Writer, line func(journal.Entry) string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	printed := output.startConsole(ctx, j, stdout, line)
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}()
+	err := srv.Serve(ln)
+	stop()
+	printed()
+	if n := j.Dropped(); n > 0 {
+		fmt.Fprintf(stdout, "journal: the %d oldest exchanges were dropped (--journal-limit %d per client)\n", n, j.Limit())
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// withJournalCounts tells a reader of the admin API how much of the traffic
+// the journal still holds.
+func withJournalCounts(h http.Handler, j *journal.Journal) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Accord-Journal-Limit", strconv.Itoa(j.Limit()))
+		w.Header().Set("X-Accord-Journal-Dropped", strconv.FormatInt(j.Dropped(), 10))
 		h.ServeHTTP(w, r)
-		es := j.Select(nil)
-		if len(es) == 0 {
-			return
-		}
-		e := es[len(es)-1]
-		line := fmt.Sprintf("%s %s %s → %d", e.Time.Format("15:04:05"), e.Method, e.URL, e.Status)
-		if e.Operation != "" {
-			line += " (" + e.Operation + ")"
-		}
-		if len(e.RequestViolations) > 0 {
-			line += " violations: " + spec.Summary(e.RequestViolations)
-		}
-		if len(e.Warnings) > 0 {
-			line += " warning: " + spec.Summary(e.Warnings)
-		}
-		fmt.Fprintln(out, line)
 	})
 }

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,7 +14,6 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/monitor/alert"
-	"github.com/accord-harness/accord/internal/spec"
 	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -26,6 +21,7 @@ func newDikidiMockCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
 		addr, ownerToken, fixturePath, path, email, smtpAddr, smtpFrom, accessType string
 		noKey                                                                      bool
+		output                                                                     mockOutput
 	)
 	cmd := &cobra.Command{
 		Use:   "dikidi",
@@ -36,7 +32,8 @@ business uses (/owner, header X-Accord-Owner-Token), and the company's events PO
 retried 1, 2, 4, 8, 16, 32 and 60 minutes apart in real time. The salon fixture is loaded with its
 week moved just after today; unless --no-key, one access key awaiting activation is created for you.
 Delivery-problem e-mails go to --smtp (a plain SMTP server) and always to the outbox
-(GET /owner/companies/{id}/emails). Every request and every event attempt is printed.`,
+(GET /owner/companies/{id}/emails). Every request and every event attempt is printed (--quiet: none)
+and kept in the journal, the newest --journal-limit per company.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := dikidifixture.Salon()
@@ -52,7 +49,11 @@ Delivery-problem e-mails go to --smtp (a plain SMTP server) and always to the ou
 			if err != nil {
 				return usageError{err}
 			}
-			opts := dikidimock.Options{Journal: journal.New(), OwnerToken: ownerToken}
+			j, err := output.journal()
+			if err != nil {
+				return err
+			}
+			opts := dikidimock.Options{Journal: j, OwnerToken: ownerToken}
 			if smtpAddr != "" {
 				if _, _, err := net.SplitHostPort(smtpAddr); err != nil {
 					return usagef("--smtp %q is not host:port", smtpAddr)
@@ -89,19 +90,7 @@ Delivery-problem e-mails go to --smtp (a plain SMTP server) and always to the ou
 					k.Token, k.ID, k.AccessType, k.Path, f.PartnerKeys[0], base, k.Token)
 			}
 			srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			go printJournal(ctx, opts.Journal, stdout)
-			go func() {
-				<-ctx.Done()
-				shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(shut)
-			}()
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return serveMock(cmd.Context(), srv, ln, j, &output, stdout, func(e journal.Entry) string { return exchangeLine(e, true) })
 		},
 	}
 	fl := cmd.Flags()
@@ -114,35 +103,6 @@ Delivery-problem e-mails go to --smtp (a plain SMTP server) and always to the ou
 	fl.StringVar(&email, "email", "", "e-mail of the key created at start, for delivery problems")
 	fl.StringVar(&smtpAddr, "smtp", "", "host:port of a plain SMTP server for DIKIDI's e-mails (default: outbox only)")
 	fl.StringVar(&smtpFrom, "smtp-from", "DIKIDI Business <noreply@dikidi.test>", "sender of DIKIDI's e-mails")
+	output.flags(fl)
 	return cmd
-}
-
-// printJournal prints every exchange once, partner calls and events alike,
-// with the violations that made the mock refuse a request.
-func printJournal(ctx context.Context, j *journal.Journal, out io.Writer) {
-	var last int64
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		for _, e := range j.Select(func(e journal.Entry) bool { return e.Seq > last }) {
-			last = e.Seq
-			u, _, _ := strings.Cut(e.URL, "?")
-			line := fmt.Sprintf("%s %s %s %s → %d", e.Time.Format("15:04:05"), e.Direction, e.Method, u, e.Status)
-			if e.Error != "" {
-				line = fmt.Sprintf("%s %s %s %s → %s", e.Time.Format("15:04:05"), e.Direction, e.Method, u, e.Error)
-			}
-			if e.Operation != "" {
-				line += " (" + e.Operation + ")"
-			}
-			if len(e.RequestViolations) > 0 {
-				line += " violations: " + spec.Summary(e.RequestViolations)
-			}
-			fmt.Fprintln(out, line)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }

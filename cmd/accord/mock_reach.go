@@ -1,21 +1,18 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
+	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
@@ -24,6 +21,7 @@ func newReachMockCmd(stdout, _ io.Writer) *cobra.Command {
 		servePartner                                            bool
 		addr, token, fixturePath, clientID, secret, redirectURI string
 		faults                                                  []string
+		output                                                  mockOutput
 	)
 	cmd := &cobra.Command{
 		Use:   "reach",
@@ -36,7 +34,7 @@ demand. accord run --platform reach plays Reach against a partner.
 fixture's three companies (Lantern Physiotherapy, Fernhill Veterinary Clinic, Tidewater Allied
 Health) under /reach, and the partner driver contract at / (docs/driver-reach.md). Use it
 to see what a correct partner answers, or with --fault to see one of the named mistakes. Every
-exchange is printed.`,
+exchange is printed (--quiet: none).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !servePartner {
@@ -83,19 +81,12 @@ exchange is printed.`,
 				fmt.Fprintf(stdout, "  company: %s (%s), books %s to %s\n", c.Company.CompanyID, c.Company.CompanyName, c.FirstMonth, c.LastMonth)
 			}
 			fmt.Fprintf(stdout, "  OAuth:   %s\n  driver:  %s/  (docs/driver-reach.md; POST /reset replaces these credentials)\n", oauth, base)
-			srv := &http.Server{Handler: printReachExchanges(p, stdout), ReadHeaderTimeout: 10 * time.Second}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			go func() {
-				<-ctx.Done()
-				shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(shut)
-			}()
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			j, err := output.journal()
+			if err != nil {
 				return err
 			}
-			return nil
+			srv := &http.Server{Handler: journalReachExchanges(p, j), ReadHeaderTimeout: 10 * time.Second}
+			return serveMock(cmd.Context(), srv, ln, j, &output, stdout, reachLine)
 		},
 	}
 	f := cmd.Flags()
@@ -107,6 +98,7 @@ exchange is printed.`,
 	f.StringVar(&secret, "client-secret", "", "the OAuth client's secret")
 	f.StringVar(&redirectURI, "redirect-uri", "https://app.reachreporting.example/oauth/callback", "the OAuth client's registered redirect URI")
 	f.StringSliceVar(&faults, "fault", nil, "make the partner commit this named mistake (see accord faults --platform reach)")
+	output.flags(f)
 	return cmd
 }
 
@@ -121,15 +113,26 @@ func (r *reachStatusRecorder) WriteHeader(status int) {
 	r.ResponseWriter.WriteHeader(status)
 }
 
-// printReachExchanges prints one line per request the partner answers.
-func printReachExchanges(h http.Handler, out io.Writer) http.Handler {
+// journalReachExchanges notes each request the partner answers, for the
+// console to print beside the server.
+func journalReachExchanges(h http.Handler, j *journal.Journal) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &reachStatusRecorder{ResponseWriter: w, status: http.StatusOK}
+		at := time.Now()
 		h.ServeHTTP(rec, r)
-		line := fmt.Sprintf("%s %s %s → %d", time.Now().Format("15:04:05"), r.Method, r.URL.RequestURI(), rec.status)
-		if ct := rec.Header().Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-			line += " (" + ct + ")"
-		}
-		fmt.Fprintln(out, line)
+		j.Add(journal.Entry{
+			Time: at, Duration: time.Since(at), Direction: journal.Inbound, Method: r.Method, URL: r.URL.RequestURI(),
+			Status: rec.status, ResponseHeader: http.Header{"Content-Type": rec.Header()["Content-Type"]},
+		})
 	})
+}
+
+// reachLine names the media type of an answer that is not JSON (the OAuth
+// sign-in page).
+func reachLine(e journal.Entry) string {
+	line := exchangeLine(e, false)
+	if ct := e.ResponseHeader.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		line += " (" + ct + ")"
+	}
+	return line
 }

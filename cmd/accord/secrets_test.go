@@ -29,12 +29,17 @@ func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 }
 
 // TestNoPlatformLeaksASecret runs every platform, correct and with its first
-// fault, and greps every output (console and every report file) for every
+// fault (on a console without colours), and greps every output (console and every report file) for every
 // secret the session handed out and every token seen on the wire.
 func TestNoPlatformLeaksASecret(t *testing.T) {
 	for _, name := range platformNames() {
 		p := platforms()[name]
-		for _, fault := range []string{"", p.Faults()[0].Name} {
+		// The faulty run's console is not a terminal (no colours), as in CI.
+		for _, run := range []struct {
+			fault    string
+			noColors bool
+		}{{"", false}, {p.Faults()[0].Name, true}} {
+			fault := run.fault
 			t.Run(name+"/"+fault, func(t *testing.T) {
 				c := &capture{Platform: p}
 				dir := t.TempDir()
@@ -43,7 +48,7 @@ func TestNoPlatformLeaksASecret(t *testing.T) {
 				if fault != "" {
 					cfg.Faults = []string{fault}
 				}
-				_, err := runner.Run(context.Background(), c, runner.Options{Config: cfg, ReportDir: dir, Console: &console})
+				_, err := runner.Run(context.Background(), c, runner.Options{Config: cfg, ReportDir: dir, Console: &console, NoColors: run.noColors})
 				require.NoError(t, err)
 				tr, ok := c.session.(runner.Traffic)
 				require.True(t, ok, "%s sessions must implement runner.Traffic so their reports carry redacted evidence", name)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +30,15 @@ type Request struct {
 	Params    map[string]string
 	Body      []byte
 	Tenant    string
+	query     url.Values
+}
+
+// Query is the request's query, read once however many helpers ask.
+func (r *Request) Query() url.Values {
+	if r.query == nil {
+		r.query = r.HTTP.URL.Query()
+	}
+	return r.query
 }
 
 // Decode unmarshals the body into v.
@@ -137,21 +147,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp = s.cfg.Platform.Invalid("", http.StatusInternalServerError, "mock could not encode its answer: "+err.Error(), nil)
 		body, ctype, _ = encode(resp, s.cfg.Platform)
 	}
-	header := w.Header()
-	for k, vs := range resp.Header {
-		header[k] = vs
+	// The answer's headers, as sent and as journaled: the handler's own map,
+	// which nothing touches once the answer is written.
+	header := resp.Header
+	if header == nil {
+		header = make(http.Header, 1)
 	}
 	if body != nil {
-		header.Set("Content-Type", ctype)
+		header["Content-Type"] = []string{ctype}
 	}
 	if route != nil && !s.cfg.SkipResponseValidation {
 		entry.ResponseViolations = s.cfg.Spec.ValidateResponse(r.Context(), r, route, resp.Status, header, body)
+	}
+	out := w.Header()
+	for k, vs := range header {
+		out[k] = vs
 	}
 	w.WriteHeader(resp.Status)
 	_, _ = w.Write(body)
 
 	entry.Status = resp.Status
-	entry.ResponseHeader = header.Clone()
+	entry.ResponseHeader = header
 	entry.ResponseBody = body
 	entry.Duration = time.Since(start)
 	s.cfg.Journal.Add(entry)
@@ -159,7 +175,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serve(r *http.Request, entry *journal.Entry) (resp Response, route *spec.Route) {
 	p := s.cfg.Platform
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.cfg.MaxBody))
+	var body []byte
+	var err error
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, s.cfg.MaxBody))
+	}
 	entry.RequestBody = body
 	if err != nil {
 		var tooBig *http.MaxBytesError

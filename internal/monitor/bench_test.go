@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,11 +24,15 @@ import (
 
 // BenchmarkCycle measures one full cycle (every endpoint checked once and
 // recorded in the state file) over many endpoints served by one loopback
-// server, one in ten answering 503. It reports endpoints/s, the time a
-// cycle of 100,000 endpoints would take at that rate, and heap per endpoint
-// (steady: after the cycle and a GC; peak: highest sample during it).
+// server in this process, one in ten answering 503, with the default
+// configuration. It reports endpoints/s, the time a cycle of 100,000
+// endpoints would take at that rate, heap per endpoint (steady: after the
+// cycle and a GC; peak: highest sample during it), allocations per check,
+// and the process's CPU time per check (monitor and server together), from
+// which endpoints/s-per-2-idle-cores follows: on a machine others load too,
+// it moves less than endpoints/s.
 //
-// ACCORD_BENCH_ENDPOINTS=100000 measures a real 100,000-endpoint cycle.
+// ACCORD_BENCH_ENDPOINTS=300000 measures a real 300,000-endpoint cycle.
 func BenchmarkCycle(b *testing.B) {
 	sizes := []int{1000, 10000}
 	if v := os.Getenv("ACCORD_BENCH_ENDPOINTS"); v != "" {
@@ -56,7 +61,7 @@ func benchCycle(b *testing.B, n int) {
 	heap0 := heapInuse()
 	cfg := &config.Config{
 		File: "bench.yaml", Interval: 5 * time.Minute, Timeout: 10 * time.Second, Threshold: 3,
-		SendRecovery: true, Concurrency: 100, State: filepath.Join(b.TempDir(), "bench.db"),
+		SendRecovery: true, Concurrency: config.DefaultConcurrency, State: filepath.Join(b.TempDir(), "bench.db"),
 		Endpoints: make([]config.Endpoint, n),
 	}
 	to := []string{"ops@partner.test"}
@@ -98,6 +103,9 @@ func benchCycle(b *testing.B, n int) {
 
 	ctx := context.Background()
 	start := time.Now()
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	cpu0 := cpuTime()
 	cycles := 0
 	b.ResetTimer()
 	for b.Loop() {
@@ -106,6 +114,9 @@ func benchCycle(b *testing.B, n int) {
 	}
 	b.StopTimer()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
+	var ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms1)
 	close(stop)
 	sampler.Wait()
 	steady := heapInuse()
@@ -118,6 +129,21 @@ func benchCycle(b *testing.B, n int) {
 	b.ReportMetric(100000/rate, "s/100k-endpoints")
 	b.ReportMetric(float64(int64(steady)-int64(heap0))/float64(n), "steady-heap-B/endpoint")
 	b.ReportMetric(float64(int64(peak.Load())-int64(heap0))/float64(n), "peak-heap-B/endpoint")
+	b.ReportMetric(float64(m.InFlightLimit()), "in-flight")
+	checks := float64(cycles * n)
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/checks, "allocs/check")
+	cpuPerCheck := cpu.Seconds() / checks
+	b.ReportMetric(cpuPerCheck*1e6, "cpu-µs/check")
+	b.ReportMetric(2/cpuPerCheck, "endpoints/s-per-2-idle-cores")
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func heapInuse() uint64 {

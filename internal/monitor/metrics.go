@@ -55,6 +55,10 @@ func newMetrics(m *Monitor) (*prometheus.Registry, *metrics) {
 	reg.MustRegister(met.latency, met.probes, met.alerts, met.delivered, met.deliveryFailures,
 		met.skipped, met.storeErrors, endpointCollector{m},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "accord_monitor_checks_in_flight_limit",
+			Help: "Checks allowed in flight now: endpoints per interval times the observed latency, twice over, within the configured concurrency.",
+		}, func() float64 { return float64(m.gate.Limit()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "accord_monitor_outbox_pending",
 			Help: "E-mails waiting in the outbox for the relay.",
 		}, func() float64 { e, _ := m.store.Pending(); return float64(len(e)) }),

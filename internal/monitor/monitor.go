@@ -70,9 +70,11 @@ type Monitor struct {
 	relayUntil time.Time
 	started    bool
 
-	kick chan struct{}
-	sem  chan struct{}
-	wg   sync.WaitGroup // in-flight probes
+	kick    chan struct{}
+	gate    *gate          // probes on the network
+	records chan struct{}  // checks answered and waiting for the state file
+	workers *workers       // run them
+	wg      sync.WaitGroup // checks not yet recorded
 
 	snapMu sync.RWMutex // guards every target's snap
 }
@@ -81,12 +83,13 @@ type Monitor struct {
 // state kept in memory; the rest lives in the store, so a monitor of 100,000
 // endpoints stays small.
 type target struct {
-	ep    *config.Endpoint
-	phase time.Duration // offset of its slot within the interval
-	due   time.Time
-	index int  // in the heap
-	busy  bool // a probe is in flight; its next slot is skipped if still so
-	snap  snapshot
+	ep      *config.Endpoint
+	display string        // the URL as e-mails and the status page show it
+	phase   time.Duration // offset of its slot within the interval
+	due     time.Time
+	index   int  // in the heap
+	busy    bool // a probe is in flight; its next slot is skipped if still so
+	snap    snapshot
 }
 
 type snapshot struct {
@@ -118,7 +121,9 @@ func New(cfg *config.Config, opts Options) (*Monitor, error) {
 		log:      opts.Logger,
 		byName:   make(map[string]*target, len(cfg.Endpoints)),
 		kick:     make(chan struct{}, 1),
-		sem:      make(chan struct{}, cfg.Concurrency),
+		gate:     newGate(cfg.Concurrency, len(cfg.Endpoints), cfg.Interval),
+		records:  make(chan struct{}, 2*opts.Store.BatchSize()),
+		workers:  newWorkers(),
 	}
 	if m.clock == nil {
 		m.clock = clockwork.NewRealClock()
@@ -143,7 +148,8 @@ func New(cfg *config.Config, opts Options) (*Monitor, error) {
 
 	m.targets = make([]*target, len(cfg.Endpoints))
 	for i := range cfg.Endpoints {
-		t := &target{ep: &cfg.Endpoints[i], phase: phaseOf(cfg.Endpoints[i].Name, cfg.Interval)}
+		ep := &cfg.Endpoints[i]
+		t := &target{ep: ep, display: DisplayURL(ep.URL), phase: phaseOf(ep.Name, cfg.Interval)}
 		m.targets[i] = t
 		m.byName[t.ep.Name] = t
 	}
@@ -209,11 +215,13 @@ func (m *Monitor) Run(ctx context.Context) error {
 	m.mu.Unlock()
 
 	m.log.Info("monitor started", "endpoints", len(m.targets), "interval", m.cfg.Interval,
-		"timeout", m.cfg.Timeout, "threshold", m.cfg.Threshold, "concurrency", m.cfg.Concurrency)
+		"timeout", m.cfg.Timeout, "threshold", m.cfg.Threshold, "concurrency", m.cfg.Concurrency,
+		"in_flight_now", m.gate.Limit())
 	var loops sync.WaitGroup
 	loops.Go(func() { m.deliverLoop(ctx) })
 	m.scheduleLoop(ctx)
 	m.wg.Wait()
+	m.workers.close()
 	loops.Wait()
 	m.log.Info("monitor stopped")
 	return nil
@@ -246,16 +254,14 @@ func (m *Monitor) scheduleLoop(ctx context.Context) {
 		m.mu.Unlock()
 
 		for i, t := range due {
-			select {
-			case m.sem <- struct{}{}:
-			case <-ctx.Done():
+			if !m.gate.acquire(ctx) {
 				m.release(due[i:]...)
 				return
 			}
-			m.wg.Go(func() {
-				defer func() { <-m.sem }()
-				m.check(ctx, t)
-				m.release(t)
+			m.wg.Add(1)
+			m.workers.run(func() {
+				defer m.wg.Done()
+				m.checkAndRelease(ctx, t)
 			})
 		}
 
@@ -291,7 +297,7 @@ func (m *Monitor) release(ts ...*target) {
 	}
 }
 
-// Cycle checks every endpoint once, now, with the configured concurrency,
+// Cycle checks every endpoint once, now, as many at once as the gate lets,
 // and returns when all are recorded: the unit of work the benchmark
 // measures. Run does the same, spread over the interval.
 func (m *Monitor) Cycle(ctx context.Context) {
@@ -305,29 +311,44 @@ func (m *Monitor) Cycle(ctx context.Context) {
 		t.busy = true
 		m.inflight++
 		m.mu.Unlock()
-		select {
-		case m.sem <- struct{}{}:
-		case <-ctx.Done():
+		if !m.gate.acquire(ctx) {
 			m.release(t)
 			wg.Wait()
 			return
 		}
-		wg.Go(func() {
-			defer func() { <-m.sem }()
-			m.check(ctx, t)
-			m.release(t)
+		wg.Add(1)
+		m.workers.run(func() {
+			defer wg.Done()
+			m.checkAndRelease(ctx, t)
 		})
 	}
 	wg.Wait()
 }
 
+// checkAndRelease runs one check, which holds a token of the gate while it
+// probes, and lets the endpoint be scheduled again once it is recorded.
+func (m *Monitor) checkAndRelease(ctx context.Context, t *target) {
+	m.check(ctx, t)
+	m.release(t)
+}
+
 // check probes one endpoint and records the outcome: state, e-mails to send,
-// metrics, snapshot.
+// metrics, snapshot. The gate's token is given back as soon as the answer
+// is in (the gate bounds what is on the network and is sized from its
+// latency); recording then waits for the state file's next batch (10 ms at
+// most), among at most two batches' worth of others.
 func (m *Monitor) check(ctx context.Context, t *target) {
 	at := m.clock.Now()
 	res := m.prober.Probe(ctx, probe.Target{
 		URL: t.ep.URL, Method: t.ep.Method, Headers: t.ep.Headers, BearerToken: t.ep.BearerToken,
 	})
+	m.gate.release(res.Latency)
+	select {
+	case m.records <- struct{}{}:
+		defer func() { <-m.records }()
+	case <-ctx.Done():
+		return
+	}
 	if res.Kind == probe.KindAborted || ctx.Err() != nil {
 		return // shutting down: this is no observation of the partner
 	}
@@ -337,7 +358,7 @@ func (m *Monitor) check(ctx context.Context, t *target) {
 		c.Excerpt = res.Excerpt
 	}
 	m.met.observe(c)
-	ep := alert.Endpoint{Name: t.ep.Name, URL: DisplayURL(t.ep.URL), To: t.ep.AlertTo, Threshold: m.cfg.Threshold}
+	ep := alert.Endpoint{Name: t.ep.Name, URL: t.display, To: t.ep.AlertTo, Threshold: m.cfg.Threshold}
 	st, queued, err := m.store.Update(t.ep.Name, func(s rules.State) (rules.State, []alert.Message) {
 		next, events := m.rules.Next(s, c)
 		var msgs []alert.Message
@@ -392,6 +413,9 @@ func (s snapshot) Reason() string {
 	}
 	return probe.StatusReason(int(s.status))
 }
+
+// InFlightLimit is the number of checks the monitor lets probe at once now.
+func (m *Monitor) InFlightLimit() int { return m.gate.Limit() }
 
 // Idle reports whether the monitor has nothing to do before the clock moves
 // on: no probe in flight, nothing due, no e-mail waiting to be tried. Tests on

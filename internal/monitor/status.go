@@ -76,7 +76,7 @@ func (m *Monitor) Status() Status {
 func (m *Monitor) endpointStatus(t *target, next time.Time) EndpointStatus {
 	sn := t.snap
 	e := EndpointStatus{
-		Name: t.ep.Name, URL: DisplayURL(t.ep.URL), State: "unknown",
+		Name: t.ep.Name, URL: t.display, State: "unknown",
 		ConsecutiveFailures: int(sn.consecutive), AlertsSent: int(sn.alertsSent), NextCheck: next,
 	}
 	if sn.checked {

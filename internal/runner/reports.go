@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -53,17 +52,4 @@ func Redacted(e journal.Entry, red *redact.Redactor) journal.Entry {
 	e.ResponseBody = red.Body(e.ResponseHeader.Get("Content-Type"), e.ResponseBody)
 	e.Error = red.String(e.Error)
 	return e
-}
-
-// redactingWriter scrubs known secrets from console output as it is written.
-type redactingWriter struct {
-	w       io.Writer
-	secrets func() []string
-}
-
-func (r *redactingWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(r.w, redact.New(r.secrets()...).String(string(p))); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

@@ -125,7 +125,7 @@ func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 	l.console = io.Discard
 	l.progress = opts.Progress
 	if opts.Console != nil {
-		l.console = &redactingWriter{w: opts.Console, secrets: l.secrets}
+		l.console = &consoleWriter{w: opts.Console, secrets: l.secrets, noColors: opts.NoColors}
 		if !opts.Verbose {
 			l.compact = &console{w: l.console}
 			l.progress = l.compact
@@ -177,13 +177,14 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 		Name:                l.p.Name(),
 		ScenarioInitializer: l.initializeScenario,
 		Options: &godog.Options{
-			Format:         format,
-			Output:         l.console,
-			FS:             l.p.Features(),
-			Paths:          paths,
-			Tags:           tags,
-			Strict:         true,
-			NoColors:       l.opts.NoColors,
+			Format: format,
+			Output: l.console,
+			FS:     l.p.Features(),
+			Paths:  paths,
+			Tags:   tags,
+			Strict: true,
+			// The console writer takes the colours out (see consoleWriter).
+			NoColors:       false,
 			Concurrency:    1,
 			TestingT:       l.opts.TestingT,
 			DefaultContext: ctx,

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -42,6 +43,11 @@ type Spec struct {
 	router routers.Router
 	ops    []Operation
 	byID   map[string]Operation
+	// fast routes and checks what it can without kin-openapi (nil when the
+	// document's templates need gorillamux); compiled maps each operation's
+	// route to its compiled checks.
+	fast     *router
+	compiled map[*routers.Route]*operation
 }
 
 // Load parses and validates data, and routes on the document's first server
@@ -85,7 +91,26 @@ func Load(data []byte) (*Spec, error) {
 		}
 	}
 	sort.Slice(s.ops, func(i, j int) bool { return s.ops[i].ID < s.ops[j].ID })
+	s.compile()
 	return s, nil
+}
+
+// compile builds the router and the fast checks of every operation, once.
+func (s *Spec) compile() {
+	fast, ok := newRouter(s.Doc)
+	if !ok {
+		return
+	}
+	s.fast = fast
+	s.compiled = map[*routers.Route]*operation{}
+	req, resp := newCompiler(asRequest), newCompiler(asResponse)
+	for _, pr := range fast.routes {
+		for _, route := range pr.ops {
+			s.compiled[route] = compileOperation(s.Doc, route, req, resp)
+		}
+	}
+	noAllOfCycle(req.nodes)
+	noAllOfCycle(resp.nodes)
 }
 
 func extBool(ext map[string]any, key string) bool {
@@ -110,6 +135,7 @@ func (s *Spec) Operation(id string) (Operation, bool) {
 // Route is a request matched to its operation.
 type Route struct {
 	route  *routers.Route
+	op     *operation // nil: kin-openapi checks everything
 	Params map[string]string
 }
 
@@ -124,7 +150,21 @@ var (
 
 // Find matches a request to an operation.
 func (s *Spec) Find(r *http.Request) (*Route, error) {
-	route, params, err := s.router.FindRoute(r)
+	var (
+		route  *routers.Route
+		params map[string]string
+		hosted = true
+		err    error
+	)
+	if s.fast != nil {
+		route, params, hosted, err = s.fast.find(r)
+		if verifyFast && !hosted {
+			s.verifyRoute(r, route, params, err)
+		}
+	}
+	if hosted {
+		route, params, err = s.router.FindRoute(r)
+	}
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
 		return nil, ErrMethodNotAllowed
@@ -138,7 +178,29 @@ func (s *Spec) Find(r *http.Request) (*Route, error) {
 			params[k] = u
 		}
 	}
-	return &Route{route: route, Params: params}, nil
+	return &Route{route: route, op: s.compiled[route], Params: params}, nil
+}
+
+// verifyRoute panics unless gorillamux routes r as the compiled router did
+// (make verify-fast).
+func (s *Spec) verifyRoute(r *http.Request, route *routers.Route, params map[string]string, err error) {
+	kin, kinParams, kinErr := s.router.FindRoute(r)
+	same := errors.Is(err, routers.ErrMethodNotAllowed) == errors.Is(kinErr, routers.ErrMethodNotAllowed) &&
+		(err == nil) == (kinErr == nil)
+	if same && err == nil {
+		same = kin.Path == route.Path && kin.Method == route.Method && kin.Server == route.Server &&
+			kin.Operation == route.Operation && maps.Equal(kinParams, params)
+	}
+	if !same {
+		name := func(rt *routers.Route) string {
+			if rt == nil {
+				return "nothing"
+			}
+			return rt.Method + " " + rt.Path
+		}
+		panic(fmt.Sprintf("spec: the compiled router found %s %v (%v) for %s %s, gorillamux %s %v (%v)",
+			name(route), params, err, r.Method, r.URL, name(kin), kinParams, kinErr))
+	}
 }
 
 func options() *openapi3filter.Options {
@@ -150,7 +212,32 @@ func options() *openapi3filter.Options {
 
 // ValidateRequest checks r (whose body is given separately, already read)
 // against its operation. It returns nil when the request obeys the document.
+// The compiled check answers when it is sure the request is valid (writing
+// the query defaults kin-openapi would write); otherwise kin-openapi decides
+// and names the violations.
 func (s *Spec) ValidateRequest(ctx context.Context, r *http.Request, body []byte, route *Route) []journal.Violation {
+	if route.op != nil {
+		if defaults, ok := route.op.fastRequest(r, body, route.Params); ok {
+			if verifyFast {
+				kin := r.Clone(ctx)
+				if vs := kinRequest(ctx, kin, body, route); len(vs) > 0 {
+					panic(fmt.Sprintf("spec: the compiled check passed %s %s, kin-openapi finds %s", r.Method, r.URL, Summary(vs)))
+				}
+				defer func() {
+					if kin.URL.RawQuery != r.URL.RawQuery {
+						panic(fmt.Sprintf("spec: defaults written as %q, kin-openapi writes %q", r.URL.RawQuery, kin.URL.RawQuery))
+					}
+				}()
+			}
+			writeDefaults(r, defaults)
+			return nil
+		}
+	}
+	return kinRequest(ctx, r, body, route)
+}
+
+// kinRequest is kin-openapi's verdict on a request.
+func kinRequest(ctx context.Context, r *http.Request, body []byte, route *Route) []journal.Violation {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	in := &openapi3filter.RequestValidationInput{
 		Request:    r,
@@ -163,8 +250,22 @@ func (s *Spec) ValidateRequest(ctx context.Context, r *http.Request, body []byte
 	return Violations(err)
 }
 
-// ValidateResponse checks a response to r against the document.
+// ValidateResponse checks a response to r against the document: the
+// compiled check when it is sure the answer is valid, kin-openapi otherwise.
 func (s *Spec) ValidateResponse(ctx context.Context, r *http.Request, route *Route, status int, header http.Header, body []byte) []journal.Violation {
+	if route.op != nil && route.op.fastResponse(r.Method, status, header, body) {
+		if verifyFast {
+			if vs := kinResponse(ctx, r, route, status, header, body); len(vs) > 0 {
+				panic(fmt.Sprintf("spec: the compiled check passed the %d answer to %s %s, kin-openapi finds %s", status, r.Method, r.URL, Summary(vs)))
+			}
+		}
+		return nil
+	}
+	return kinResponse(ctx, r, route, status, header, body)
+}
+
+// kinResponse is kin-openapi's verdict on an answer.
+func kinResponse(ctx context.Context, r *http.Request, route *Route, status int, header http.Header, body []byte) []journal.Violation {
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request:    r,

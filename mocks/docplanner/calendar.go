@@ -69,7 +69,7 @@ func (t *tenant) calendarOf(req *mockserver.Request) (*address, *mockserver.Resp
 
 // timeRange reads two required date-time query parameters.
 func timeRange(req *mockserver.Request, from, to string) (time.Time, time.Time, *mockserver.Response) {
-	q := req.HTTP.URL.Query()
+	q := req.Query()
 	start, err1 := time.Parse(time.RFC3339, q.Get(from))
 	end, err2 := time.Parse(time.RFC3339, q.Get(to))
 	if err1 != nil || err2 != nil {
@@ -100,14 +100,14 @@ func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response 
 	if end.Sub(start) > 180*24*time.Hour {
 		return errResp(http.StatusBadRequest, "Date range must not exceed 180 days")
 	}
-	fed := a.slotsBetween(start, end)
+	fed := a.slotsBetween(start, end, t.loc)
 	if !a.calendarEnabled || len(fed) == 0 {
 		return errResp(http.StatusNotFound, "No slots found on given address")
 	}
 	withServices := scopesOf(req)["slot.services"]
-	out := []map[string]any{}
+	out := make([]slotJSON, 0, len(fed))
 	for _, s := range fed {
-		item := map[string]any{"start": t.rfc3339(s.start)}
+		item := slotJSON{Start: t.rfc3339(s.start)}
 		if withServices {
 			var svcs []map[string]any
 			for _, ss := range s.services {
@@ -117,11 +117,22 @@ func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response 
 					svcs = append(svcs, j)
 				}
 			}
-			item["address_services"] = items(svcs)
+			item.AddressServices = items(svcs)
 		}
 		out = append(out, item)
 	}
-	return ok(map[string]any{"_items": out})
+	return ok(slotsJSON{out})
+}
+
+type slotsJSON struct {
+	Items []slotJSON `json:"_items"`
+}
+
+// slotJSON is one slot of getSlots' answer; its fields are in the order the
+// keys of a map would be written, so the answer reads as it always has.
+type slotJSON struct {
+	AddressServices map[string]any `json:"address_services,omitempty"`
+	Start           string         `json:"start"`
 }
 
 type slotRange struct {

@@ -96,7 +96,7 @@ type scopes map[string]bool
 
 func scopesOf(req *mockserver.Request) scopes {
 	out := scopes{}
-	for key, values := range req.HTTP.URL.Query() {
+	for key, values := range req.Query() {
 		if key != "with" && !(strings.HasPrefix(key, "with[") && strings.HasSuffix(key, "]")) {
 			continue
 		}

@@ -56,6 +56,10 @@ type Options struct {
 	// in; 0 means a minute, as published. A test of a partner that waits in
 	// real time shortens it.
 	WriteWindow time.Duration
+	// RateLimitsOff counts calls and sends the rate-limit headers as usual
+	// but never answers 429: for load tests and development against a
+	// standalone mock (accord mock docplanner --rate-limits off).
+	RateLimitsOff bool
 	// SkipResponseValidation is for benchmarks that measure validation's cost.
 	SkipResponseValidation bool
 	// SkipRequestValidation likewise.

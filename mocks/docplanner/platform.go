@@ -389,7 +389,7 @@ func (m *Mock) Address(clientID, addressID string, from, to time.Time) (AddressV
 			v.Insurers = append(v.Insurers, id)
 		}
 		sort.Strings(v.Insurers)
-		for _, s := range a.slotsBetween(from, to) {
+		for _, s := range a.slotsBetween(from, to, t.loc) {
 			free := t.free(a, s)
 			v.Slots = append(v.Slots, s.start)
 			if free {

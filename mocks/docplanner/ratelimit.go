@@ -14,6 +14,10 @@ import (
 type rateWindow struct {
 	getStart, writeStart time.Time
 	gets, writes         int
+	// resetAt and reset are the last X-RateLimit-Reset written, kept since
+	// every call of a window writes the same one.
+	resetAt time.Time
+	reset   string
 }
 
 // admit counts a call at now on the run clock. The answer's X-RateLimit-Reset
@@ -35,14 +39,17 @@ func (w *rateWindow) admit(o Options, now time.Time, visible func(time.Time) tim
 		w.writes++
 		limit, used, reset = o.WritesPerMinute, w.writes, w.writeStart.Add(o.WriteWindow)
 	}
-	shown := ceilSecond(visible(reset)).Format(time.RFC3339)
+	if at := ceilSecond(visible(reset)); !at.Equal(w.resetAt) || at.Location() != w.resetAt.Location() {
+		w.resetAt, w.reset = at, at.Format(time.RFC3339)
+	}
+	shown := w.reset
 	h := http.Header{
 		"X-Ratelimit-Limit":     {strconv.Itoa(limit)},
 		"X-Ratelimit-Used":      {strconv.Itoa(min(used, limit))},
 		"X-Ratelimit-Remaining": {strconv.Itoa(max(limit-used, 0))},
 		"X-Ratelimit-Reset":     {shown},
 	}
-	if used > limit {
+	if used > limit && !o.RateLimitsOff {
 		resp := errResp(http.StatusTooManyRequests, "Rate limit exceeded; retry after "+shown)
 		resp.Header = http.Header{"Retry-After": {strconv.Itoa(int(math.Ceil(reset.Sub(now).Seconds())))}}
 		return h, &resp

@@ -33,7 +33,7 @@ const (
 	DefaultInterval    = 5 * time.Minute
 	DefaultTimeout     = 10 * time.Second
 	DefaultThreshold   = 3
-	DefaultConcurrency = 100
+	DefaultConcurrency = 5000
 	DefaultListen      = "127.0.0.1:9110"
 	DefaultSMTPTimeout = 30 * time.Second
 )
@@ -46,7 +46,7 @@ type Config struct {
 	Threshold    int           // failures in a row before the alert
 	Reminder     time.Duration // re-send while down; 0 never
 	SendRecovery bool          // one e-mail when alive again
-	Concurrency  int           // checks in flight at once
+	Concurrency  int           // most checks in flight at once (the monitor keeps as many as it needs)
 	Listen       string        // address of /metrics and /status; "" disables
 	State        string        // bbolt state file
 	AlertTo      []string      // default recipients

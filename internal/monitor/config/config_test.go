@@ -29,7 +29,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Interval != 5*time.Minute || c.Timeout != 10*time.Second || c.Threshold != 3 || c.Reminder != 0 ||
-		!c.SendRecovery || c.Concurrency != 100 || c.Listen != "127.0.0.1:9110" {
+		!c.SendRecovery || c.Concurrency != 5000 || c.Listen != "127.0.0.1:9110" {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c.State != "/etc/accord/monitor.db" {

@@ -16,7 +16,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode"
@@ -117,11 +119,25 @@ func NewClient(concurrency int, tlsConfig *tls.Config) *http.Client {
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     true,
 	}
-	return &http.Client{
-		Transport:     tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	return &http.Client{Transport: tr, CheckRedirect: noRedirects}
 }
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// direct is the transport of a client made by NewClient, which Probe uses
+// without the client: such a client follows no redirect and has no cookie
+// jar or timeout of its own, so the client would only copy headers for
+// redirects that never come.
+func direct(c *http.Client) http.RoundTripper {
+	if c.Transport == nil || c.Jar != nil || c.Timeout != 0 || c.CheckRedirect == nil ||
+		reflect.ValueOf(c.CheckRedirect).Pointer() != reflect.ValueOf(noRedirects).Pointer() {
+		return nil
+	}
+	return c.Transport
+}
+
+// excerpts recycles the buffers the start of each answer is read into.
+var excerpts = sync.Pool{New: func() any { b := make([]byte, excerptBytes); return &b }}
 
 // Probe asks the target once. It never returns an error: every failure is an
 // observation. A cancelled ctx yields KindAborted, which callers must not count.
@@ -147,7 +163,7 @@ func (p *Prober) Probe(ctx context.Context, t Target) Result {
 	if err != nil {
 		return Result{Kind: KindNetwork, Reason: "invalid request: " + err.Error()}
 	}
-	req.Header.Set("User-Agent", "accord-monitor/1")
+	req.Header["User-Agent"] = userAgent
 	for k, v := range t.Headers {
 		req.Header.Set(k, v)
 	}
@@ -162,14 +178,26 @@ func (p *Prober) Probe(ctx context.Context, t Target) Result {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	resp, err := client.Do(req)
+	var resp *http.Response
+	if rt := direct(client); rt != nil {
+		// What Client.Do would add: credentials written in the URL.
+		if u := req.URL.User; u != nil && req.Header.Get("Authorization") == "" {
+			password, _ := u.Password()
+			req.SetBasicAuth(u.Username(), password)
+		}
+		resp, err = rt.RoundTrip(req)
+	} else {
+		resp, err = client.Do(req)
+	}
 	if err != nil {
 		r := classify(ctx, err, p.Timeout)
 		r.Latency = time.Since(start)
 		return r
 	}
 	defer resp.Body.Close()
-	buf := make([]byte, excerptBytes)
+	bp := excerpts.Get().(*[]byte)
+	defer excerpts.Put(bp)
+	buf := *bp
 	n, rerr := io.ReadFull(resp.Body, buf)
 	r := Result{
 		Kind:    KindResponse,
@@ -237,8 +265,25 @@ func innermost(err error) string {
 	return err.Error()
 }
 
+var userAgent = []string{"accord-monitor/1"}
+
+// reasons are StatusReason's answers for 100 to 599, written once.
+var reasons = func() (out [500]string) {
+	for i := range out {
+		out[i] = statusReason(100 + i)
+	}
+	return out
+}()
+
 // StatusReason renders a status as "HTTP 503 Service Unavailable".
 func StatusReason(code int) string {
+	if code >= 100 && code < 600 {
+		return reasons[code-100]
+	}
+	return statusReason(code)
+}
+
+func statusReason(code int) string {
 	if text := http.StatusText(code); text != "" {
 		return fmt.Sprintf("HTTP %d %s", code, text)
 	}

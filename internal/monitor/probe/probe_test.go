@@ -29,6 +29,13 @@ func TestProbeVerdicts(t *testing.T) {
 		case "/redirect":
 			http.Redirect(w, r, "http://192.0.2.1/elsewhere", http.StatusFound)
 			return
+		case "/basic":
+			if u, p, ok := r.BasicAuth(); !ok || u != "ops" || p != "pa ss" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
 		case "/auth":
 			if r.Header.Get("Authorization") != "Bearer s3cret" || r.Header.Get("X-Key") != "k" || r.Method != http.MethodHead {
 				w.WriteHeader(http.StatusUnauthorized)
@@ -60,16 +67,26 @@ func TestProbeVerdicts(t *testing.T) {
 		{"503 down", Target{URL: srv.URL + "/503"}, KindResponse, 503, false, "HTTP 503 Service Unavailable"},
 		{"599 down", Target{URL: srv.URL + "/599"}, KindResponse, 599, false, "HTTP 599"},
 		{"method, headers and token are sent", Target{URL: srv.URL + "/auth", Method: "HEAD", Headers: map[string]string{"X-Key": "k"}, BearerToken: "s3cret"}, KindResponse, 204, true, "HTTP 204 No Content"},
+		{"credentials in the URL are sent", Target{URL: strings.Replace(srv.URL, "://", "://ops:pa%20ss@", 1) + "/basic"}, KindResponse, 204, true, "HTTP 204 No Content"},
+	}
+	// NewClient's client is used through its transport; any other through
+	// Client.Do. Both must see the same.
+	clients := map[string]*http.Client{
+		"NewClient":      NewClient(4, nil),
+		"another client": {CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	}
+	for name, c := range clients {
+		p := &Prober{Client: c, Timeout: 5 * time.Second}
+		for _, tc := range tests {
+			t.Run(name+"/"+tc.name, func(t *testing.T) {
+				r := p.Probe(context.Background(), tc.target)
+				if r.Kind != tc.kind || r.Status != tc.status || Alive(r) != tc.alive || r.Reason != tc.reason {
+					t.Errorf("got kind=%v status=%d alive=%v reason=%q; want %v %d %v %q", r.Kind, r.Status, Alive(r), r.Reason, tc.kind, tc.status, tc.alive, tc.reason)
+				}
+			})
+		}
 	}
 	p := &Prober{Client: NewClient(4, nil), Timeout: 5 * time.Second}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := p.Probe(context.Background(), tc.target)
-			if r.Kind != tc.kind || r.Status != tc.status || Alive(r) != tc.alive || r.Reason != tc.reason {
-				t.Errorf("got kind=%v status=%d alive=%v reason=%q; want %v %d %v %q", r.Kind, r.Status, Alive(r), r.Reason, tc.kind, tc.status, tc.alive, tc.reason)
-			}
-		})
-	}
 
 	t.Run("timeout on the injected clock", func(t *testing.T) {
 		clock := clockwork.NewFakeClock()

@@ -83,6 +83,9 @@ func Open(path string) (*Store, error) {
 	return &Store{db: db}, nil
 }
 
+// BatchSize is how many concurrent Updates one transaction takes at most.
+func (s *Store) BatchSize() int { return s.db.MaxBatchSize }
+
 // Close releases the file.
 func (s *Store) Close() error { return s.db.Close() }
 
