@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/requirements"
 )
 
 // HTMLFile is the report page's name in a report directory.
@@ -39,6 +40,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"statusOK": func(e journal.Entry) bool { return e.OK() },
 	"anchor":   anchor,
 	"label":    func(status string) string { return strings.ReplaceAll(status, "_", " ") },
+	"class":    func(verdict string) string { return strings.ReplaceAll(verdict, " ", "_") },
 	"way":      way,
 }).Parse(pageTemplate))
 
@@ -111,6 +113,7 @@ func WriteHTML(path string, r Run) error {
 		"Run": r, "Counts": counts, "Skipped": counts.Skipped,
 		"Features": features, "Failures": failures, "NotApplicable": notApplicable,
 		"Figures": figures(r.Extras, filepath.Dir(path)), "Title": cmp.Or(r.Title, r.Platform),
+		"RequirementCounts": requirementCounts(r.Requirements),
 	})
 	if err != nil {
 		return err
@@ -169,4 +172,23 @@ func headerLines(h map[string][]string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// requirementCounts says how many requirements ended with each verdict, in
+// the order a reader weighs them.
+func requirementCounts(rows []requirements.Row) string {
+	n := map[string]int{}
+	for _, r := range rows {
+		n[r.Verdict]++
+	}
+	out := fmt.Sprintf("%d requirements", len(rows))
+	for _, v := range []string{requirements.Failed, requirements.Incomplete, requirements.Passed, requirements.NotApplicable, requirements.NotRun, requirements.Manual} {
+		if n[v] > 0 {
+			out += fmt.Sprintf(", %d %s", n[v], v)
+		}
+	}
+	if n[requirements.Manual] > 0 {
+		out += " (checked by hand: no scenario can)"
+	}
+	return out
 }

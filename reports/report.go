@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/requirements"
 )
 
 // Run is everything a report shows.
@@ -35,6 +36,9 @@ type Run struct {
 	Notes []string
 	// Parts link to the platforms' own reports when one run covers several.
 	Parts []Part
+	// Requirements are the platform's requirements, each with the scenarios
+	// that trace to it and its verdict.
+	Requirements []requirements.Row
 }
 
 // Part is one platform of a combined run.

@@ -68,10 +68,10 @@ type file struct {
 }
 
 type requirement struct {
-	ID          string   `yaml:"id"`
-	Requirement string   `yaml:"requirement"`
-	Source      sources  `yaml:"source"`
-	Manual      string   `yaml:"manual"`
+	ID          string  `yaml:"id"`
+	Requirement string  `yaml:"requirement"`
+	Source      sources `yaml:"source"`
+	Manual      string  `yaml:"manual"`
 }
 
 // sources are one "document § section" or a list of them.

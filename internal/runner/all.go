@@ -58,6 +58,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		all.Counts.Skipped += sum.Counts.Skipped
 		all.Counts.NotApplicable += sum.Counts.NotApplicable
 		all.Counts.NotRun += sum.Counts.NotRun
+		all.Requirements = append(all.Requirements, sum.Requirements...)
 		for k, v := range sum.Inputs {
 			all.Inputs[k] = v
 		}
@@ -81,6 +82,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 	all.Partner = strings.Join(partners, "; ")
 	all.DurationSeconds = time.Since(started).Seconds()
 	page.Partner, page.Verdict, page.VerdictNote, page.Duration = all.Partner, all.Verdict, all.VerdictNote, time.Since(started)
+	page.Requirements = all.Requirements
 	out, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/redact"
+	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/version"
 )
 
@@ -224,6 +226,9 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
 	}
+	if sum.Requirements, err = requirementsTable(p, sum.Scenarios); err != nil {
+		return err
+	}
 	if op := l.opts.Config.Operator; op != nil {
 		for _, n := range op.Notes() {
 			sum.Notes = append(sum.Notes, red.String(n))
@@ -271,6 +276,9 @@ type Summary struct {
 	VerdictNote string `json:"verdict_note,omitempty"`
 	// Notes are the operator's, in a joint session.
 	Notes []string `json:"notes,omitempty"`
+	// Requirements are the platform's requirements, each with the scenarios
+	// of the run that trace to it and its verdict.
+	Requirements []requirements.Row `json:"requirements,omitempty"`
 }
 
 // Counts of scenarios.
@@ -301,6 +309,9 @@ type ScenarioResult struct {
 	Steps           []StepResult `json:"steps"`
 	// Attempts counts runs of the scenario in a joint session, when over one.
 	Attempts int `json:"attempts,omitempty"`
+	// Requirements are the ids of the requirements the scenario traces to
+	// (its @req: tags).
+	Requirements []string `json:"requirements,omitempty"`
 }
 
 // StepResult is one step's outcome.
@@ -339,9 +350,13 @@ type cucumberFeature struct {
 	URI      string `json:"uri"`
 	Name     string `json:"name"`
 	Elements []struct {
-		Name  string `json:"name"`
-		Line  int    `json:"line"`
-		Type  string `json:"type"`
+		Name string `json:"name"`
+		Line int    `json:"line"`
+		Type string `json:"type"`
+		// Tags are the feature's, the scenario's and its examples'.
+		Tags []struct {
+			Name string `json:"name"`
+		} `json:"tags"`
 		Steps []struct {
 			Keyword string `json:"keyword"`
 			Name    string `json:"name"`
@@ -367,6 +382,11 @@ func summarize(raw []byte) (*Summary, error) {
 				continue
 			}
 			r := ScenarioResult{Feature: f.Name, Name: el.Name, Status: "passed", Location: fmt.Sprintf("%s:%d", featureFile(f.URI), el.Line)}
+			var tags []string
+			for _, tg := range el.Tags {
+				tags = append(tags, tg.Name)
+			}
+			r.Requirements = requirements.Traces(tags)
 			var ns int64
 			for _, st := range el.Steps {
 				ns += st.Result.Duration
@@ -416,4 +436,23 @@ func (l *Live) checkPaths(paths []string) error {
 		}
 	}
 	return nil
+}
+
+// requirementsTable is the run's requirements table, from the catalogue
+// beside the platform's features (none without one): every requirement, the
+// scenarios of the run that trace to it, and its verdict.
+func requirementsTable(p Platform, scenarios []ScenarioResult) ([]requirements.Row, error) {
+	cat, err := requirements.Load(p.Features(), path.Join("features", p.Name(), requirements.FileName))
+	if cat == nil || err != nil {
+		return nil, err
+	}
+	features, err := requirements.Scenarios(p.Features())
+	if err != nil {
+		return nil, err
+	}
+	results := make([]requirements.Result, 0, len(scenarios))
+	for _, s := range scenarios {
+		results = append(results, requirements.Result{Name: s.Name, Location: s.Location, Status: s.Status, Requirements: s.Requirements})
+	}
+	return cat.Table(features, results), nil
 }
