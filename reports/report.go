@@ -39,6 +39,17 @@ type Run struct {
 	// Requirements are the platform's requirements, each with the scenarios
 	// that trace to it and its verdict.
 	Requirements []requirements.Row
+	// Warnings are what the platform let pass that breaks its document.
+	Warnings []Warning
+}
+
+// Warning is one thing the platform let pass that breaks its document (a
+// tolerated format, a field the document does not have), with how often.
+type Warning struct {
+	Operation string `json:"operation"`
+	Field     string `json:"field,omitempty"`
+	Message   string `json:"message"`
+	Count     int    `json:"count"`
 }
 
 // Part is one platform of a combined run.

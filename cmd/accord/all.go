@@ -32,7 +32,7 @@ func runAll(cmd *cobra.Command, stdout io.Writer, opts runner.Options) error {
 	fmt.Fprintf(stdout, "\nall platforms: %s — %s (%.1fs); report in %s\n",
 		sum.Verdict, countsLine(sum.Counts), sum.DurationSeconds, opts.ReportDir)
 	printNotApplicable(stdout, sum)
-	if sum.Verdict != "passed" {
+	if !runner.Passed(sum.Verdict) {
 		msg := ""
 		for _, f := range sum.Failed() {
 			msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)

@@ -100,7 +100,7 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 	fmt.Fprintf(stdout, "\n%s: %s against %s — %s (%.1fs); report in %s\n",
 		platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds, rf.reportDir)
 	printNotApplicable(stdout, sum)
-	if sum.Verdict != "passed" {
+	if !runner.Passed(sum.Verdict) {
 		msg := ""
 		for _, f := range sum.Failed() {
 			msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)
@@ -191,10 +191,13 @@ func countsLine(c runner.Counts) string {
 }
 
 // printNotApplicable names every scenario that did not apply to the
-// partner, and why, and what the verdict rests on.
+// partner, and why, every warning, and what the verdict rests on.
 func printNotApplicable(w io.Writer, sum *runner.Summary) {
 	for _, r := range sum.NotApplicable() {
 		fmt.Fprintf(w, "NOT APPLICABLE %s / %s\n  why: %s\n", r.Feature, r.Name, strings.TrimPrefix(r.Reason, "not applicable: "))
+	}
+	for _, x := range sum.Warnings {
+		fmt.Fprintf(w, "WARNING %s %s: %s (%d times)\n", x.Operation, x.Field, x.Message, x.Count)
 	}
 	if sum.VerdictNote != "" {
 		fmt.Fprintf(w, "verdict %s: %s\n", sum.Verdict, sum.VerdictNote)

@@ -87,7 +87,7 @@ ended early, 2 usage or configuration error.`,
 			fmt.Fprintf(stdout, "accord session · %s · report in %s\n"+
 				"Steps done in the partner's system are shown as ACTION; n <text> adds a note at any time.\n", platform, reportDir)
 			sum, err := live.Run(ctx, paths...)
-			for err == nil && ctx.Err() == nil && sum.Verdict != "passed" {
+			for err == nil && ctx.Err() == nil && !runner.Passed(sum.Verdict) {
 				var again string
 				if again, err = pickScenario(ctx, term, stdout, sum); err != nil || again == "" {
 					break
@@ -110,7 +110,7 @@ ended early, 2 usage or configuration error.`,
 			if ctx.Err() != nil {
 				return failedError{msg: "the session was ended before every scenario ran\n"}
 			}
-			if sum.Verdict != "passed" {
+			if !runner.Passed(sum.Verdict) {
 				return failedError{msg: ""}
 			}
 			return nil

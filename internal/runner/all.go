@@ -59,6 +59,10 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		all.Counts.NotApplicable += sum.Counts.NotApplicable
 		all.Counts.NotRun += sum.Counts.NotRun
 		all.Requirements = append(all.Requirements, sum.Requirements...)
+		for _, w := range sum.Warnings {
+			w.Operation = p.Name() + " " + w.Operation
+			all.Warnings = append(all.Warnings, w)
+		}
 		for k, v := range sum.Inputs {
 			all.Inputs[k] = v
 		}
@@ -82,7 +86,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 	all.Partner = strings.Join(partners, "; ")
 	all.DurationSeconds = time.Since(started).Seconds()
 	page.Partner, page.Verdict, page.VerdictNote, page.Duration = all.Partner, all.Verdict, all.VerdictNote, time.Since(started)
-	page.Requirements = all.Requirements
+	page.Requirements, page.Warnings = all.Requirements, all.Warnings
 	out, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
 		return nil, err
@@ -95,14 +99,4 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		return nil, err
 	}
 	return all, nil
-}
-
-// worse is the verdict of two runs together: failed beats incomplete beats
-// passed.
-func worse(a, b string) string {
-	rank := map[string]int{"passed": 0, "incomplete": 1, "failed": 2}
-	if rank[b] > rank[a] {
-		return b
-	}
-	return a
 }

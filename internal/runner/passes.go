@@ -255,12 +255,23 @@ func writeJUnit(path string, sum *Summary) error {
 		Failure *failure `xml:"failure,omitempty"`
 		Skipped *skipped `xml:"skipped,omitempty"`
 	}
+	type property struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
+	}
+	type properties struct {
+		Property []property `xml:"property"`
+	}
 	type testsuite struct {
-		Name      string     `xml:"name,attr"`
-		Tests     int        `xml:"tests,attr"`
-		Failures  int        `xml:"failures,attr"`
-		Skipped   int        `xml:"skipped,attr"`
-		TestCases []testcase `xml:"testcase"`
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Skipped  int    `xml:"skipped,attr"`
+		// Properties of the first suite give the run's verdict, which counts
+		// cannot (passed with warnings), and its warnings: JUnit has no
+		// place for what belongs to the whole run.
+		Properties *properties `xml:"properties,omitempty"`
+		TestCases  []testcase  `xml:"testcase"`
 	}
 	type testsuites struct {
 		XMLName xml.Name    `xml:"testsuites"`
@@ -269,6 +280,10 @@ func writeJUnit(path string, sum *Summary) error {
 		Suites  []testsuite `xml:"testsuite"`
 	}
 	doc := testsuites{Name: sum.Platform, Tests: sum.Counts.Scenarios}
+	props := &properties{Property: []property{{Name: "verdict", Value: sum.Verdict}}}
+	for _, w := range sum.Warnings {
+		props.Property = append(props.Property, property{Name: "warning", Value: fmt.Sprintf("%s %s: %s (%d times)", w.Operation, w.Field, w.Message, w.Count)})
+	}
 	index := map[string]int{}
 	for _, r := range sum.Scenarios {
 		i, ok := index[r.Feature]
@@ -276,6 +291,9 @@ func writeJUnit(path string, sum *Summary) error {
 			i = len(doc.Suites)
 			index[r.Feature] = i
 			doc.Suites = append(doc.Suites, testsuite{Name: r.Feature})
+			if i == 0 {
+				doc.Suites[0].Properties = props
+			}
 		}
 		tc := testcase{Name: r.Name, Status: r.Status, Time: fmt.Sprintf("%.3f", r.DurationSeconds)}
 		ts := &doc.Suites[i]

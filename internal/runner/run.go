@@ -19,6 +19,7 @@ import (
 	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/version"
+	"github.com/accord-harness/accord/reports"
 )
 
 // Options shape one run.
@@ -226,6 +227,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
 	}
+	sum.applyWarnings(warningsOf(l.session))
 	if sum.Requirements, err = requirementsTable(p, sum.Scenarios); err != nil {
 		return err
 	}
@@ -279,6 +281,9 @@ type Summary struct {
 	// Requirements are the platform's requirements, each with the scenarios
 	// of the run that trace to it and its verdict.
 	Requirements []requirements.Row `json:"requirements,omitempty"`
+	// Warnings are what the platform let pass that breaks its document; a
+	// run that passed with any is "passed with warnings".
+	Warnings []reports.Warning `json:"warnings,omitempty"`
 }
 
 // Counts of scenarios.
