@@ -105,3 +105,25 @@ func TestFailingRunCannotBeSigned(t *testing.T) {
 	_, err = Sign(t.TempDir(), priv, time.Now())
 	assert.ErrorContains(t, err, "not a report directory")
 }
+
+// TestOnlyAPassingVerdictCanBeSigned: passed with warnings is passed (the
+// warnings are in the signed report); incomplete and failed are not.
+func TestOnlyAPassingVerdictCanBeSigned(t *testing.T) {
+	keyPath, _ := keys(t)
+	priv, err := LoadPrivate(keyPath)
+	require.NoError(t, err)
+	for verdict, ok := range map[string]bool{"passed": true, "passed with warnings": true, "incomplete": false, "failed": false} {
+		t.Run(verdict, func(t *testing.T) {
+			dir := reportDir(t, verdict)
+			_, err := Sign(dir, priv, time.Now())
+			if !ok {
+				assert.ErrorIs(t, err, ErrNotPassed)
+				return
+			}
+			require.NoError(t, err)
+			_, problems, err := Verify(dir, nil)
+			require.NoError(t, err)
+			assert.Empty(t, problems)
+		})
+	}
+}
