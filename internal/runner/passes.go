@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -137,6 +138,9 @@ func (l *Live) merge(raw []byte) error {
 				have = append(have, el)
 			}
 		}
+		// Scenarios stand in their file's order: godog gives the features of
+		// "f.feature:77" and "f.feature:106" in the order of those names.
+		sort.SliceStable(have, func(i, j int) bool { return intField(have[i]["line"]) < intField(have[j]["line"]) })
 		merged, err := json.Marshal(have)
 		if err != nil {
 			return err
@@ -153,6 +157,12 @@ func (l *Live) feature(uri string) int {
 		}
 	}
 	return -1
+}
+
+func intField(raw json.RawMessage) int {
+	var n int
+	_ = json.Unmarshal(raw, &n)
+	return n
 }
 
 func stringField(raw json.RawMessage) string {
