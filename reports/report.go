@@ -81,6 +81,8 @@ type Counts struct {
 	NotApplicable int
 	// NotRun scenarios were cut off or never started: the run was ended.
 	NotRun int
+	// Waived scenarios failed, and a specialist's waiver accepts it for now.
+	Waived int
 }
 
 // Counts of scenarios by outcome; skipped and not applicable ones are
@@ -98,6 +100,8 @@ func (r Run) Counts() Counts {
 			c.NotApplicable++
 		case "not_run":
 			c.NotRun++
+		case "waived":
+			c.Waived++
 		default:
 			c.Failed++
 		}

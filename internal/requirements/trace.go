@@ -126,6 +126,7 @@ const (
 	Failed        = "failed"
 	NotApplicable = "not applicable"
 	Incomplete    = "incomplete" // a scenario was skipped or cut off
+	Waived        = "waived"     // a scenario failed, and a valid waiver accepts it for now
 	NotRun        = "not run"    // --tags left its scenarios out
 	Manual        = "manual"     // no scenario: the specialist checks it by hand
 )
@@ -151,7 +152,7 @@ type Row struct {
 // Table is the requirements table of a run: every requirement of the
 // catalogue with the scenarios of the run that trace to it and its verdict.
 // One failed scenario fails a requirement; one skipped or cut off leaves it
-// incomplete; scenarios that all do not apply to the partner leave it not
+// incomplete; one waived (and none failed) leaves it waived; scenarios that all do not apply to the partner leave it not
 // applicable. A requirement no scenario of the features traces to is
 // manual; one whose scenarios the run left out (--tags) is not run.
 func (c *Catalogue) Table(features []Scenario, results []Result) []Row {
@@ -190,11 +191,13 @@ func (c *Catalogue) Table(features []Scenario, results []Result) []Row {
 
 // verdict of a requirement from its scenarios' statuses.
 func verdict(rs []Result) string {
-	failed, incomplete, applied := false, false, false
+	failed, incomplete, waived, applied := false, false, false, false
 	for _, r := range rs {
 		switch r.Status {
 		case "passed":
 			applied = true
+		case "waived":
+			waived, applied = true, true
 		case "not_applicable":
 		case "skipped", "not_run":
 			incomplete, applied = true, true
@@ -207,6 +210,8 @@ func verdict(rs []Result) string {
 		return Failed
 	case incomplete:
 		return Incomplete
+	case waived:
+		return Waived
 	case !applied:
 		return NotApplicable
 	}

@@ -147,6 +147,8 @@ func TestTableGivesEachRequirementItsVerdict(t *testing.T) {
 		{"a failure beats a skip", []string{"skipped", "failed"}, requirements.Failed},
 		{"skipped", []string{"passed", "skipped"}, requirements.Incomplete},
 		{"cut off", []string{"not_run"}, requirements.Incomplete},
+		{"waived", []string{"passed", "waived"}, requirements.Waived},
+		{"a failure beats a waiver", []string{"waived", "failed"}, requirements.Failed},
 		{"none applied", []string{"not_applicable", "not_applicable"}, requirements.NotApplicable},
 		{"one applied and passed", []string{"not_applicable", "passed"}, requirements.Passed},
 		{"left out by --tags", nil, requirements.NotRun},

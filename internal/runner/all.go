@@ -58,6 +58,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		all.Counts.Skipped += sum.Counts.Skipped
 		all.Counts.NotApplicable += sum.Counts.NotApplicable
 		all.Counts.NotRun += sum.Counts.NotRun
+		all.Counts.Waived += sum.Counts.Waived
 		all.Requirements = append(all.Requirements, sum.Requirements...)
 		for _, w := range sum.Warnings {
 			w.Operation = p.Name() + " " + w.Operation

@@ -208,6 +208,8 @@ func (s *Summary) applyOutcomes(skips, outOf, notRun map[string]string, attempts
 			s.Counts.NotApplicable++
 		case "not_run":
 			s.Counts.NotRun++
+		case "waived":
+			s.Counts.Waived++
 		default:
 			s.Counts.Failed++
 		}
@@ -231,6 +233,8 @@ func (s *Summary) applyOutcomes(skips, outOf, notRun map[string]string, attempts
 	case len(unchecked) > 0:
 		s.Verdict = "incomplete"
 		s.VerdictNote = fmt.Sprintf("no scenario of %s applies to this partner: the flow is not checked", strings.Join(unchecked, ", "))
+	case s.Counts.Waived > 0:
+		s.Verdict = VerdictPassedWithWaivers
 	default:
 		s.Verdict = "passed"
 	}
@@ -310,7 +314,7 @@ func writeJUnit(path string, sum *Summary) error {
 		ts.Tests++
 		switch r.Status {
 		case "passed":
-		case "skipped", "not_applicable", "not_run":
+		case "skipped", "not_applicable", "not_run", "waived":
 			tc.Skipped = &skipped{Message: r.Reason}
 			ts.Skipped++
 		default:

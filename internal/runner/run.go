@@ -19,6 +19,7 @@ import (
 	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/version"
+	"github.com/accord-harness/accord/internal/waivers"
 	"github.com/accord-harness/accord/reports"
 )
 
@@ -37,6 +38,8 @@ type Options struct {
 	TestingT *testing.T
 	// Progress follows the run step by step; nil shows nothing more.
 	Progress Progress
+	// Waivers are a specialist's accepted deviations (--waivers); nil is none.
+	Waivers *waivers.Set
 }
 
 // Report file names inside the report directory.
@@ -87,6 +90,9 @@ type Live struct {
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}}
 	if err := checkTags(opts.Tags); err != nil {
+		return nil, err
+	}
+	if err := checkWaivers(p, opts.Waivers); err != nil {
 		return nil, err
 	}
 	if opts.Config.Partner != nil && !opts.Config.ClockStart.IsZero() {
@@ -223,6 +229,13 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	sum.Extras = l.session.Extras()
 	sum.Capabilities = l.opts.Config.Capabilities
 	sum.applyOutcomes(l.skips, l.outOf, l.notRun, l.attempts)
+	if l.opts.Waivers != nil {
+		sum.applyWaivers(l.opts.Waivers, l.started)
+		sum.applyOutcomes(l.skips, l.outOf, l.notRun, l.attempts)
+		if note := sum.waiverNote(); note != "" {
+			sum.VerdictNote = strings.TrimPrefix(sum.VerdictNote+"; "+note, "; ")
+		}
+	}
 	if l.broken && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
@@ -284,6 +297,8 @@ type Summary struct {
 	// Warnings are what the platform let pass that breaks its document; a
 	// run that passed with any is "passed with warnings".
 	Warnings []reports.Warning `json:"warnings,omitempty"`
+	// Waivers are the run's waivers (--waivers), each applied, expired or stale.
+	Waivers []WaiverResult `json:"waivers,omitempty"`
 }
 
 // Counts of scenarios.
@@ -299,6 +314,9 @@ type Counts struct {
 	// NotRun scenarios were cut off or never started because the run was
 	// ended (an operator's q, a signal).
 	NotRun int `json:"not_run,omitempty"`
+	// Waived scenarios failed, and a specialist's valid waiver accepts it
+	// for now (--waivers); each says why and until when.
+	Waived int `json:"waived,omitempty"`
 }
 
 // ScenarioResult is one scenario's outcome.
@@ -328,11 +346,23 @@ type StepResult struct {
 }
 
 // Failed lists the scenarios that did not pass (failed or skipped); those
-// not applicable to the partner are neither.
+// not applicable to the partner, not run or waived are not listed.
 func (s *Summary) Failed() []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
-		if r.Status != "passed" && r.Status != "not_applicable" && r.Status != "not_run" {
+		if r.Status != "passed" && r.Status != "not_applicable" && r.Status != "not_run" && r.Status != "waived" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Waived lists the failed scenarios a valid waiver covers, each with its
+// reason.
+func (s *Summary) Waived() []ScenarioResult {
+	var out []ScenarioResult
+	for _, r := range s.Scenarios {
+		if r.Status == "waived" {
 			out = append(out, r)
 		}
 	}

@@ -21,14 +21,14 @@ const (
 )
 
 // Passed tells whether a verdict lets the run through (exit 0, a CI gate
-// open): passed, with warnings or without.
+// open): passed, with warnings or waivers or without.
 func Passed(verdict string) bool {
-	return verdict == VerdictPassed || verdict == VerdictPassedWithWarnings
+	return verdict == VerdictPassed || verdict == VerdictPassedWithWarnings || verdict == VerdictPassedWithWaivers
 }
 
 // worse is the verdict of two runs together.
 func worse(a, b string) string {
-	rank := map[string]int{VerdictPassed: 0, VerdictPassedWithWarnings: 1, VerdictIncomplete: 2, VerdictFailed: 3}
+	rank := map[string]int{VerdictPassed: 0, VerdictPassedWithWarnings: 1, VerdictPassedWithWaivers: 2, VerdictIncomplete: 3, VerdictFailed: 4}
 	if rank[b] > rank[a] {
 		return b
 	}

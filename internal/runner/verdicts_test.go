@@ -5,11 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/waivers"
 	"github.com/accord-harness/accord/reports"
 )
 
@@ -83,4 +85,60 @@ func TestJUnitCarriesTheVerdictLevel(t *testing.T) {
       <property name="warning" value="replaceSlots slots[].start: tolerated (2 times)"></property>
     </properties>`)
 	assert.Equal(t, 1, strings.Count(string(b), "<properties>"), "once, for the whole run")
+}
+
+// TestWaiversWaiveOnlyWhatTheyCoverWhileValid: a covered failure is waived
+// with the waiver's reason and the run passes with waivers; an expired
+// waiver leaves it failed and is named; one covering no failure is stale;
+// any failure not covered fails the run whatever else is waived.
+func TestWaiversWaiveOnlyWhatTheyCoverWhileValid(t *testing.T) {
+	set, err := waivers.Parse("w.yaml", []byte(`waivers:
+  - {scenario: A, reason: known, approved_by: specialist, expires: 2027-01-31}
+  - {requirement: DP-BRK-2, reason: later, approved_by: specialist, expires: 2026-12-01}
+  - {scenario: C, reason: fixed since, approved_by: specialist, expires: 2027-01-31}
+`))
+	require.NoError(t, err)
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC) // the second waiver expired yesterday
+	tests := []struct {
+		name     string
+		statuses [2]string // of A and of B (which traces to DP-BRK-2)
+		verdict  string
+		waivers  []string
+		note     string
+	}{
+		{"A waived", [2]string{"failed", "passed"}, VerdictPassedWithWaivers, []string{WaiverApplied, WaiverStale, WaiverStale}, `the waiver for scenario "C" (line 4) is stale`},
+		{"B's waiver expired", [2]string{"passed", "failed"}, VerdictFailed, []string{WaiverStale, WaiverExpired, WaiverStale}, "the waiver for requirement DP-BRK-2 (line 3) expired on 2026-12-01 and covers nothing"},
+		{"one waived, one not", [2]string{"failed", "failed"}, VerdictFailed, []string{WaiverApplied, WaiverExpired, WaiverStale}, "expired on 2026-12-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sum, err := summarize(cucumber("x.feature", [3]any{"A", 3, tt.statuses[0]}, [3]any{"B", 9, tt.statuses[1]}))
+			require.NoError(t, err)
+			sum.Scenarios[1].Requirements = []string{"DP-BRK-2"}
+			sum.applyOutcomes(nil, nil, nil, nil)
+			sum.applyWaivers(set, now)
+			sum.applyOutcomes(nil, nil, nil, nil)
+			assert.Equal(t, tt.verdict, sum.Verdict)
+			var states []string
+			for _, w := range sum.Waivers {
+				states = append(states, w.Status)
+			}
+			assert.Equal(t, tt.waivers, states)
+			assert.Contains(t, sum.waiverNote(), tt.note)
+			if tt.statuses[0] == "failed" {
+				assert.Equal(t, "waived", sum.Scenarios[0].Status)
+				assert.Contains(t, sum.Scenarios[0].Reason, "waived until 2027-01-31, approved by specialist: known")
+				assert.Equal(t, 1, sum.Counts.Waived)
+				assert.Equal(t, []string{"A"}, sliceNames(sum.Waived()))
+			}
+		})
+	}
+}
+
+func sliceNames(rs []ScenarioResult) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
 }
