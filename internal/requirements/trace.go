@@ -170,7 +170,7 @@ func (c *Catalogue) Table(features []Scenario, results []Result) []Row {
 	}
 	var rows []Row
 	for _, req := range c.Requirements {
-		row := Row{ID: req.ID, Requirement: req.Text, Source: c.sources(req), Manual: req.Manual}
+		row := Row{ID: req.ID, Requirement: req.Text, Source: c.SourceText(req), Manual: req.Manual}
 		rs := byReq[req.ID]
 		sort.SliceStable(rs, func(i, j int) bool { return rs[i].Location < rs[j].Location })
 		for _, r := range rs {
@@ -218,9 +218,9 @@ func verdict(rs []Result) string {
 	return Passed
 }
 
-// sources are a requirement's sources as people read them, each document
-// by its title.
-func (c *Catalogue) sources(r Requirement) string {
+// SourceText is a requirement's sources as people read them, each
+// document by its title.
+func (c *Catalogue) SourceText(r Requirement) string {
 	var out []string
 	for _, s := range r.Sources {
 		title := s.Document

@@ -170,3 +170,36 @@ func TestTableGivesEachRequirementItsVerdict(t *testing.T) {
 		})
 	}
 }
+
+// TestBlocksAreTheScenariosAsWritten: an outline is one block with its
+// examples; tags and the comments between scenarios are left out.
+func TestBlocksAreTheScenariosAsWritten(t *testing.T) {
+	fsys := fstest.MapFS{"x.feature": {Data: []byte(`@f
+Feature: f
+
+  Background:
+    Given a clinic
+
+  @req:DM-A-1
+  Scenario: plain
+    Then within the latency budget it works
+
+  # why the next one
+  @req:DM-A-2
+  Scenario Outline: row <n>
+    Then within the latency budget it works <n>
+
+    Examples:
+      | n |
+      | 1 |
+      | 2 |
+`)}}
+	got, err := requirements.Blocks(fsys)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, requirements.Block{Feature: "f", Location: "x.feature:8", Name: "plain", Tags: []string{"@f", "@req:DM-A-1"},
+		Background: "Background:\n  Given a clinic", Text: "Scenario: plain\n  Then within the latency budget it works", Runs: 1, Waits: 1}, got[0])
+	assert.Equal(t, "Scenario Outline: row <n>\n  Then within the latency budget it works <n>\n\n  Examples:\n    | n |\n    | 1 |\n    | 2 |", got[1].Text)
+	assert.Equal(t, 2, got[1].Runs)
+	assert.Equal(t, 2, got[1].Waits)
+}
