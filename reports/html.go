@@ -182,7 +182,7 @@ func requirementCounts(rows []requirements.Row) string {
 		n[r.Verdict]++
 	}
 	out := fmt.Sprintf("%d requirements", len(rows))
-	for _, v := range []string{requirements.Failed, requirements.Incomplete, requirements.Passed, requirements.NotApplicable, requirements.NotRun, requirements.Manual} {
+	for _, v := range []string{requirements.Failed, requirements.Incomplete, requirements.Waived, requirements.Passed, requirements.NotApplicable, requirements.NotRun, requirements.Manual} {
 		if n[v] > 0 {
 			out += fmt.Sprintf(", %d %s", n[v], v)
 		}

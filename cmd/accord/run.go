@@ -194,6 +194,9 @@ func countsLine(c runner.Counts) string {
 	if c.NotRun > 0 {
 		s += fmt.Sprintf(", %d not run", c.NotRun)
 	}
+	if c.Waived > 0 {
+		s += fmt.Sprintf(", %d failed but waived", c.Waived)
+	}
 	return s
 }
 
