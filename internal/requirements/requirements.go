@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"reflect"
 	"regexp"
 	"strings"
 
@@ -115,24 +114,14 @@ func Load(fsys fs.FS, name string) (*Catalogue, error) {
 // form, a requirement without its text or source, a source naming a
 // document the catalogue does not list.
 func Parse(name string, raw []byte) (*Catalogue, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	if len(doc.Content) == 0 {
-		return nil, fmt.Errorf("%s: empty file", name)
-	}
-	lines := map[string]int{} // dotted path → line
-	unknown := yamlkeys.Walk(&doc, reflect.TypeOf(file{}), func(n *yaml.Node, path string, _ reflect.Type) {
-		lines[path] = n.Line
-	})
-	if len(unknown) > 0 {
-		u := unknown[0]
-		return nil, fmt.Errorf("%s:%d: %s: unknown field (known here: %s)", name, u.Line, u.Field, strings.Join(u.Known, ", "))
-	}
 	var f file
-	if err := doc.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	lines, err := yamlkeys.Decode(raw, &f)
+	var u yamlkeys.Unknown
+	switch {
+	case errors.As(err, &u):
+		return nil, fmt.Errorf("%s:%d: %s: unknown field (known here: %s)", name, u.Line, u.Field, strings.Join(u.Known, ", "))
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	c := &Catalogue{File: name, Platform: f.Platform, Prefix: f.Prefix, Documents: f.Documents}
 	// at names a node's line; a scalar source stands where its list would.

@@ -359,22 +359,16 @@ func (s *Summary) Failed() []ScenarioResult {
 
 // Waived lists the failed scenarios a valid waiver covers, each with its
 // reason.
-func (s *Summary) Waived() []ScenarioResult {
-	var out []ScenarioResult
-	for _, r := range s.Scenarios {
-		if r.Status == "waived" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+func (s *Summary) Waived() []ScenarioResult { return s.withStatus("waived") }
 
 // NotApplicable lists the scenarios that do not apply to the partner's
 // choices, each with its reason.
-func (s *Summary) NotApplicable() []ScenarioResult {
+func (s *Summary) NotApplicable() []ScenarioResult { return s.withStatus("not_applicable") }
+
+func (s *Summary) withStatus(status string) []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
-		if r.Status == "not_applicable" {
+		if r.Status == status {
 			out = append(out, r)
 		}
 	}

@@ -6,14 +6,12 @@
 package waivers
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/yamlkeys"
@@ -81,22 +79,16 @@ func Load(path string) (*Set, error) {
 // neither a scenario nor a requirement (or both), a missing reason,
 // approver or expiry, an expiry that is no date.
 func Parse(name string, raw []byte) (*Set, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("waivers %s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	if len(doc.Content) == 0 {
-		return nil, fmt.Errorf("waivers %s: empty file (want waivers: a list)", name)
-	}
-	lines := map[string]int{}
-	unknown := yamlkeys.Walk(&doc, reflect.TypeOf(file{}), func(n *yaml.Node, path string, _ reflect.Type) { lines[path] = n.Line })
-	if len(unknown) > 0 {
-		u := unknown[0]
-		return nil, fmt.Errorf("waivers %s:%d: %s: unknown field (known here: %s)", name, u.Line, u.Field, strings.Join(u.Known, ", "))
-	}
 	var f file
-	if err := doc.Decode(&f); err != nil {
-		return nil, fmt.Errorf("waivers %s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	lines, err := yamlkeys.Decode(raw, &f)
+	var u yamlkeys.Unknown
+	switch {
+	case errors.As(err, &u):
+		return nil, fmt.Errorf("waivers %s:%d: %s: unknown field (known here: %s)", name, u.Line, u.Field, strings.Join(u.Known, ", "))
+	case errors.Is(err, yamlkeys.ErrEmpty):
+		return nil, fmt.Errorf("waivers %s: empty file (want waivers: a list)", name)
+	case err != nil:
+		return nil, fmt.Errorf("waivers %s: %w", name, err)
 	}
 	if len(f.Waivers) == 0 {
 		return nil, fmt.Errorf("waivers %s: waivers: none listed", name)
