@@ -23,6 +23,8 @@ type Protocol struct {
 	// runs); Waits are the steps that may wait up to the latency budget.
 	Scenarios, Runs, Waits int
 	Budget                 time.Duration
+	// Limits adds up the waits with a limit of their own.
+	Limits time.Duration
 }
 
 // ProtocolCapability is a choice the platform leaves to the partner.
@@ -69,7 +71,7 @@ func (p Protocol) Automated() int {
 // MaxWait is the longest the automated part can wait on the partner: every
 // wait used up to the budget. A partner that answers at once takes seconds.
 func (p Protocol) MaxWait() string {
-	d := time.Duration(p.Waits) * p.Budget
+	d := time.Duration(p.Waits)*p.Budget + p.Limits
 	if d < time.Minute {
 		return fmt.Sprintf("%.0f s", d.Seconds())
 	}

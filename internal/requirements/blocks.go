@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	gherkin "github.com/cucumber/gherkin/go/v26"
 	messages "github.com/cucumber/messages/go/v21"
@@ -26,9 +29,14 @@ type Block struct {
 	// Runs is how many scenarios godog makes of it (an outline's rows).
 	Runs int
 	// Waits counts the steps that may wait up to the latency budget, over
-	// every run.
-	Waits int
+	// every run; Limits adds up the waits with a limit of their own
+	// ("within 2 minutes").
+	Waits  int
+	Limits time.Duration
 }
+
+// ownLimit is a step that waits up to a time of its own.
+var ownLimit = regexp.MustCompile(`^within (\d+) (second|minute)s? `)
 
 // Blocks reads every scenario of the .feature files of fsys as written.
 func Blocks(fsys fs.FS) ([]Block, error) {
@@ -108,6 +116,10 @@ func Blocks(fsys fs.FS) ([]Block, error) {
 				for _, st := range p.Steps {
 					if strings.HasPrefix(st.Text, "within the latency budget ") {
 						b.Waits++
+					}
+					if m := ownLimit.FindStringSubmatch(st.Text); m != nil {
+						n, _ := strconv.Atoi(m[1])
+						b.Limits += time.Duration(n) * map[string]time.Duration{"second": time.Second, "minute": time.Minute}[m[2]]
 					}
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -188,6 +189,7 @@ Feature: f
   @req:DM-A-2
   Scenario Outline: row <n>
     Then within the latency budget it works <n>
+    And within 2 minutes it is done
 
     Examples:
       | n |
@@ -199,7 +201,8 @@ Feature: f
 	require.Len(t, got, 2)
 	assert.Equal(t, requirements.Block{Feature: "f", Location: "x.feature:8", Name: "plain", Tags: []string{"@f", "@req:DM-A-1"},
 		Background: "Background:\n  Given a clinic", Text: "Scenario: plain\n  Then within the latency budget it works", Runs: 1, Waits: 1}, got[0])
-	assert.Equal(t, "Scenario Outline: row <n>\n  Then within the latency budget it works <n>\n\n  Examples:\n    | n |\n    | 1 |\n    | 2 |", got[1].Text)
+	assert.Equal(t, "Scenario Outline: row <n>\n  Then within the latency budget it works <n>\n  And within 2 minutes it is done\n\n  Examples:\n    | n |\n    | 1 |\n    | 2 |", got[1].Text)
 	assert.Equal(t, 2, got[1].Runs)
 	assert.Equal(t, 2, got[1].Waits)
+	assert.Equal(t, 4*time.Minute, got[1].Limits)
 }

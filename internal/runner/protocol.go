@@ -37,6 +37,7 @@ func Protocol(p Platform, budget time.Duration) (reports.Protocol, error) {
 		out.Scenarios++
 		out.Runs += b.Runs
 		out.Waits += b.Waits
+		out.Limits += b.Limits
 	}
 	for _, r := range cat.Requirements {
 		pr := reports.ProtocolRequirement{ID: r.ID, Text: r.Text, Source: cat.SourceText(r), Manual: r.Manual}
