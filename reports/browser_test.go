@@ -1,32 +1,16 @@
 package reports
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// chromiumPath finds the browser; .ci/run installs Debian's chromium.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{os.Getenv("ACCORD_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("no Chromium found: the report is checked in a real browser; install it (apt-get install -y chromium) or set ACCORD_CHROMIUM")
-	return ""
-}
+	"github.com/accord-harness/accord/internal/browsertest"
+)
 
 // TestReportInARealBrowser loads report.html in headless Chromium, offline,
 // reads what it renders and checks a hostile partner body did not run.
@@ -34,24 +18,7 @@ func TestReportInARealBrowser(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, HTMLFile)
 	require.NoError(t, WriteHTML(path, sampleRun()))
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelTimeout()
+	ctx := browsertest.Start(t, dir)
 
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate("file://"+path),

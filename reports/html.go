@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/requirements"
 )
 
 // HTMLFile is the report page's name in a report directory.
@@ -40,6 +41,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"statusOK": func(e journal.Entry) bool { return e.OK() },
 	"anchor":   anchor,
 	"label":    func(status string) string { return strings.ReplaceAll(status, "_", " ") },
+	"class":    func(verdict string) string { return strings.ReplaceAll(verdict, " ", "_") },
 	"way":      way,
 	"listed":   listed,
 }).Parse(pageTemplate))
@@ -127,6 +129,7 @@ func WriteHTML(path string, r Run) error {
 		"Run": r, "Counts": counts, "Skipped": counts.Skipped,
 		"Features": features, "Failures": failures, "NotApplicable": notApplicable,
 		"Figures": figures(r.Extras, filepath.Dir(path)), "Title": cmp.Or(r.Title, r.Platform),
+		"RequirementCounts": requirementCounts(r.Requirements),
 	})
 	if err != nil {
 		return err
@@ -240,4 +243,23 @@ func splitOutside(s string) []string {
 		}
 	}
 	return append(out, s[last:])
+}
+
+// requirementCounts says how many requirements ended with each verdict, in
+// the order a reader weighs them.
+func requirementCounts(rows []requirements.Row) string {
+	n := map[string]int{}
+	for _, r := range rows {
+		n[r.Verdict]++
+	}
+	out := fmt.Sprintf("%d requirements", len(rows))
+	for _, v := range []string{requirements.Failed, requirements.Incomplete, requirements.Waived, requirements.Passed, requirements.NotApplicable, requirements.NotRun, requirements.Manual} {
+		if n[v] > 0 {
+			out += fmt.Sprintf(", %d %s", n[v], v)
+		}
+	}
+	if n[requirements.Manual] > 0 {
+		out += " (checked by hand: no scenario can)"
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/requirements"
 )
 
 // Run is everything a report shows.
@@ -35,6 +36,20 @@ type Run struct {
 	Notes []string
 	// Parts link to the platforms' own reports when one run covers several.
 	Parts []Part
+	// Requirements are the platform's requirements, each with the scenarios
+	// that trace to it and its verdict.
+	Requirements []requirements.Row
+	// Warnings are what the platform let pass that breaks its document.
+	Warnings []Warning
+}
+
+// Warning is one thing the platform let pass that breaks its document (a
+// tolerated format, a field the document does not have), with how often.
+type Warning struct {
+	Operation string `json:"operation"`
+	Field     string `json:"field,omitempty"`
+	Message   string `json:"message"`
+	Count     int    `json:"count"`
 }
 
 // Part is one platform of a combined run.
@@ -75,6 +90,8 @@ type Counts struct {
 	NotApplicable int
 	// NotRun scenarios were cut off or never started: the run was ended.
 	NotRun int
+	// Waived scenarios failed, and a specialist's waiver accepts it for now.
+	Waived int
 }
 
 // Counts of scenarios by outcome; skipped and not applicable ones are
@@ -92,6 +109,8 @@ func (r Run) Counts() Counts {
 			c.NotApplicable++
 		case "not_run":
 			c.NotRun++
+		case "waived":
+			c.Waived++
 		default:
 			c.Failed++
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/waivers"
 )
 
 func init() { commands = append(commands, newRunCmd) }
@@ -24,6 +25,7 @@ func init() { commands = append(commands, newRunCmd) }
 // runFlags are the flags of `accord run`, which `accord explore` shares.
 type runFlags struct {
 	platform, configPath, tags, reportDir string
+	waiversPath                           string
 	faults, capabilities                  []string
 	budget                                time.Duration
 	verbose                               bool
@@ -36,6 +38,7 @@ func (rf *runFlags) register(f *pflag.FlagSet, reportDir string) {
 	f.StringSliceVar(&rf.faults, "fault", nil, "start the reference partner with this named fault (list them: accord faults --platform P)")
 	f.StringArrayVar(&rf.capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
 	f.StringVar(&rf.tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
+	f.StringVar(&rf.waiversPath, "waivers", "", "waivers.yaml: failures a specialist accepts for now (scenario or requirement, reason, approved_by, expires)")
 	f.StringVar(&rf.reportDir, "report-dir", reportDir, "report directory: report.html, traffic.har, summary.json, junit.xml, cucumber.json")
 	f.DurationVar(&rf.budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
 	f.BoolVar(&rf.verbose, "verbose", false, "print every step with its location (default: a line a scenario, and why one failed)")
@@ -69,9 +72,13 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 	if edit != nil {
 		edit(&cfg)
 	}
+	set, err := loadWaivers(rf.waiversPath)
+	if err != nil {
+		return err
+	}
 	if platform == "all" {
-		if rf.configPath != "" || len(rf.faults) > 0 || len(rf.capabilities) > 0 || rf.image.image != "" {
-			return usagef("--platform all runs the bundled reference partners; --config, --fault, --capability and --partner-image name one platform's partner")
+		if rf.configPath != "" || len(rf.faults) > 0 || len(rf.capabilities) > 0 || rf.image.image != "" || set != nil {
+			return usagef("--platform all runs the bundled reference partners; --config, --fault, --capability, --partner-image and --waivers name one platform's partner")
 		}
 		return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, Verbose: rf.verbose, NoColors: !isTerminal(stdout)})
 	}
@@ -92,7 +99,7 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 	}
 	var secrets []string
 	defer func() { finishImage(secrets) }()
-	opts := runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, Verbose: rf.verbose, NoColors: !isTerminal(stdout)}
+	opts := runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, Verbose: rf.verbose, NoColors: !isTerminal(stdout), Waivers: set}
 	sum, err := runOnce(ctx, p, opts, &secrets)
 	if err != nil {
 		if errors.Is(err, runner.ErrNoScenarios) {
@@ -110,7 +117,7 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 func verdict(stdout io.Writer, sum *runner.Summary, dir string) error {
 	printNotApplicable(stdout, sum)
 	report := "report: " + filepath.Join(dir, "report.html") + "\n"
-	if sum.Verdict != "passed" {
+	if !runner.Passed(sum.Verdict) {
 		msg := ""
 		for _, f := range sum.Failed() {
 			msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)
@@ -198,16 +205,43 @@ func countsLine(c runner.Counts) string {
 	if c.NotRun > 0 {
 		s += fmt.Sprintf(", %d not run", c.NotRun)
 	}
+	if c.Waived > 0 {
+		s += fmt.Sprintf(", %d failed but waived", c.Waived)
+	}
 	return s
 }
 
 // printNotApplicable names every scenario that did not apply to the
-// partner, and why, and what the verdict rests on.
+// partner, and why, every warning, and what the verdict rests on.
 func printNotApplicable(w io.Writer, sum *runner.Summary) {
+	for _, r := range sum.Waived() {
+		fmt.Fprintf(w, "WAIVED %s / %s\n  why: %s\n", r.Feature, r.Name, r.Reason)
+	}
+	for _, x := range sum.Waivers {
+		if x.Status != runner.WaiverApplied {
+			fmt.Fprintf(w, "WAIVER %s: %s for %s (waivers file line %d, expires %s)\n", strings.ToUpper(x.Status), x.Reason, x.Target(), x.Line, x.Expires)
+		}
+	}
 	for _, r := range sum.NotApplicable() {
 		fmt.Fprintf(w, "NOT APPLICABLE %s / %s\n  why: %s\n", r.Feature, r.Name, strings.TrimPrefix(r.Reason, "not applicable: "))
+	}
+	for _, x := range sum.Warnings {
+		fmt.Fprintf(w, "WARNING %s %s: %s (%d times)\n", x.Operation, x.Field, x.Message, x.Count)
 	}
 	if sum.VerdictNote != "" {
 		fmt.Fprintf(w, "verdict %s: %s\n", sum.Verdict, sum.VerdictNote)
 	}
+}
+
+// loadWaivers reads --waivers; a file that cannot be read or is malformed
+// is a usage error naming it.
+func loadWaivers(path string) (*waivers.Set, error) {
+	if path == "" {
+		return nil, nil
+	}
+	set, err := waivers.Load(path)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return set, nil
 }

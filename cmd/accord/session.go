@@ -22,10 +22,10 @@ func init() { commands = append(commands, newSessionCmd) }
 
 func newSessionCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
-		platform, configPath, tags, reportDir string
-		faults, capabilities                  []string
-		budget                                time.Duration
-		image                                 partnerImage
+		platform, configPath, tags, reportDir, waiversPath string
+		faults, capabilities                               []string
+		budget                                             time.Duration
+		image                                              partnerImage
 	)
 	cmd := &cobra.Command{
 		Use:   "session [FEATURE[:LINE] ...]",
@@ -59,6 +59,10 @@ ended early, 2 usage or configuration error.`,
 			if platform == "all" {
 				return usagef("a session runs one platform at a time: --platform docplanner, dikidi or reach")
 			}
+			set, err := loadWaivers(waiversPath)
+			if err != nil {
+				return err
+			}
 			p, err := lookupPlatform(platform)
 			if err != nil {
 				return err
@@ -79,7 +83,7 @@ ended early, 2 usage or configuration error.`,
 			}
 			var secrets []string
 			defer func() { finishImage(secrets) }()
-			live, err := runner.Open(ctx, p, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Progress: term})
+			live, err := runner.Open(ctx, p, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Progress: term, Waivers: set})
 			if err != nil {
 				return usageError{fmt.Errorf("%s session could not start: %w", platform, err)}
 			}
@@ -87,7 +91,7 @@ ended early, 2 usage or configuration error.`,
 			fmt.Fprintf(stdout, "accord session · %s · report in %s\n"+
 				"Steps done in the partner's system are shown as ACTION; n <text> adds a note at any time.\n", platform, reportDir)
 			sum, err := live.Run(ctx, paths...)
-			for err == nil && ctx.Err() == nil && sum.Verdict != "passed" {
+			for err == nil && ctx.Err() == nil && !runner.Passed(sum.Verdict) {
 				var again string
 				if again, err = pickScenario(ctx, term, stdout, sum); err != nil || again == "" {
 					break
@@ -110,7 +114,7 @@ ended early, 2 usage or configuration error.`,
 			if ctx.Err() != nil {
 				return failedError{msg: "the session was ended before every scenario ran\n"}
 			}
-			if sum.Verdict != "passed" {
+			if !runner.Passed(sum.Verdict) {
 				return failedError{msg: ""}
 			}
 			return nil
@@ -123,6 +127,7 @@ ended early, 2 usage or configuration error.`,
 	f.StringArrayVar(&capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
 	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
 	f.StringVar(&reportDir, "report-dir", "accord-session", "directory for the session's report")
+	f.StringVar(&waiversPath, "waivers", "", "waivers.yaml: failures a specialist accepts for now (scenario or requirement, reason, approved_by, expires)")
 	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
 	image.register(f)
 	return cmd

@@ -9,6 +9,7 @@ Feature: When the partner's operators are e-mailed
     Given a partner endpoint "acme-bookings" alerting "ops@acme.test"
     And the monitor checks it every 5 minutes and alerts after 3 failures in a row
 
+  @req:BB-ALERT-1 @req:BB-ALERT-2
   Scenario: the partner answers 503 three times in a row, five minutes apart: one alert e-mail
     Given the partner answers 503 with body "upstream database unavailable"
     When 5 minutes pass
@@ -27,6 +28,7 @@ Feature: When the partner's operators are e-mailed
     Then exactly 1 e-mail has been sent
     And the endpoint is alerting with 9 failures in a row
 
+  @req:BB-ALERT-1
   Scenario: two failures then a success send nothing
     Given the partner answers 503
     When 10 minutes pass
@@ -35,6 +37,7 @@ Feature: When the partner's operators are e-mailed
     Then no e-mail has been sent
     And the endpoint is up with 0 failures in a row
 
+  @req:BB-ALERT-1
   Scenario: a success between failures starts the count again
     Given the partner answers 503
     When 10 minutes pass
@@ -47,6 +50,7 @@ Feature: When the partner's operators are e-mailed
     When 5 minutes pass
     Then exactly 1 e-mail has been sent
 
+  @req:BB-ALERT-2
   Scenario: recovery sends one e-mail
     Given the partner answers 500
     When 15 minutes pass
@@ -61,6 +65,7 @@ Feature: When the partner's operators are e-mailed
     Then exactly 2 e-mails have been sent
     And the endpoint is up with 0 failures in a row
 
+  @req:BB-ALERT-2
   Scenario: an optional reminder repeats the alert while the endpoint stays down
     Given reminders are sent every 60 minutes while it stays down
     And the partner answers 502

@@ -9,6 +9,7 @@ Feature: Alerts survive restarts and mail outages
     Given a partner endpoint "acme-bookings" alerting "ops@acme.test"
     And the monitor checks it every 5 minutes and alerts after 3 failures in a row
 
+  @req:BB-ALERT-3
   Scenario: restart in the middle of an outage neither forgets nor repeats
     Given the partner answers 503
     When 10 minutes pass
@@ -21,6 +22,7 @@ Feature: Alerts survive restarts and mail outages
     Then exactly 1 e-mail has been sent
     And the endpoint is alerting with 5 failures in a row
 
+  @req:BB-ALERT-3
   Scenario: SMTP down: the alert is delivered once when it returns
     Given the mail server is down
     And the partner answers 503

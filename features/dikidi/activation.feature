@@ -8,6 +8,7 @@ Feature: Activating the access key
   Background:
     Given the salon "Birch Beauty Studio" is on DIKIDI
 
+  @req:DK-KEY-1 @req:DK-KEY-2 @req:DK-KEY-4
   Scenario: A key stays awaiting activation until the partner activates it
     Given the business created an access key for the partner with access type "administrator"
     And the partner was given the key
@@ -21,6 +22,7 @@ Feature: Activating the access key
     And the partner shows the salon's records of the horizon
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-KEY-3
   Scenario: A wrong partner key is refused and the partner says so
     Given the business created an access key for the partner with access type "administrator" and partner key "pk-another-partner"
     And the partner was given the key

@@ -7,6 +7,7 @@ Feature: Deleting the key
     Given the salon "Birch Beauty Studio" is on DIKIDI
     And the partner has activated a key with access type "administrator"
 
+  @req:DK-STOP-3
   Scenario: The partner stops and says the link is gone when the key is deleted
     When the business deletes the key
     Then DIKIDI shows the key as "deleted"
@@ -18,6 +19,7 @@ Feature: Deleting the key
     Then the partner made no call to DIKIDI once it knew the key was deleted
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-STOP-3
   Scenario: The partner notices the deletion even when the last event is lost
     Given the network loses the next "key.state_changed" event on its way to the partner
     When the business deletes the key
@@ -28,6 +30,7 @@ Feature: Deleting the key
     Then the partner made at most one call to DIKIDI after the deletion
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-STOP-3
   Scenario: After the key is deleted the partner calls DIKIDI for nothing its staff try
     Given the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     And the partner's staff occupied Dmitry Orlov's time on Friday from 16:00 to 17:00

@@ -8,6 +8,7 @@ Feature: Delivery trouble
   Background:
     Given the salon "Birch Beauty Studio" is on DIKIDI
 
+  @req:DK-EVT-2
   Scenario: A Path that keeps failing produces one e-mail, and no event is lost once it answers again
     Given the business created an access key for the partner with access type "administrator"
     And the business entered the e-mail "ops@connector.test" on the key

@@ -8,6 +8,7 @@ Feature: Pausing and resuming
     Given the salon "Birch Beauty Studio" is on DIKIDI
     And the partner has activated a key with access type "administrator"
 
+  @req:DK-STOP-1
   Scenario: Removing the record permissions pauses the partner
     When the business removes all record permissions
     Then DIKIDI shows the key as "paused"
@@ -17,6 +18,7 @@ Feature: Pausing and resuming
     And no record change reached DIKIDI while the key was paused
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-STOP-2
   Scenario: Restoring a record permission resumes the partner
     Given the business removed all record permissions
     And a client booked a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
@@ -28,6 +30,7 @@ Feature: Pausing and resuming
     Then within the latency budget DIKIDI shows a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 made by the partner
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-STOP-1
   Scenario: A paused key changes no record, whichever change the partner's staff try
     Given the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     And the partner's staff occupied Dmitry Orlov's time on Friday from 16:00 to 17:00

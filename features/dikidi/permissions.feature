@@ -8,6 +8,7 @@ Feature: Permissions and masking
   Background:
     Given the salon "Birch Beauty Studio" is on DIKIDI
 
+  @req:DK-PERM-1
   Scenario: The partner never calls what the key does not allow
     Given the business created an access key for the partner with these permissions:
       | clients view         | none |
@@ -30,6 +31,7 @@ Feature: Permissions and masking
     And DIKIDI still shows that record booked
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-PERM-2
   Scenario: The partner copes when the business takes a permission away
     Given the partner has activated a key with access type "administrator"
     And the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
@@ -43,6 +45,7 @@ Feature: Permissions and masking
     And DIKIDI refused at most one of the partner's calls
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-PERM-3
   Scenario Outline: Clients' surnames and phones stay as DIKIDI shows them: <what>
     Given the business created an access key for the partner with these permissions:
       | clients view         | all             |

@@ -9,6 +9,7 @@ Feature: Records made in DIKIDI
     Given the salon "Birch Beauty Studio" is on DIKIDI
     And the partner has activated a key with access type "administrator"
 
+  @req:DK-REC-1
   Scenario Outline: A <service> booked online with <master> on <day> reaches the partner
     When a client books a "<service>" with <master> on <day> at <time> online as "Pavel Sokolov" "+79031112233"
     Then the partner accepted the "record.created" event at its Path, if it has one
@@ -20,12 +21,14 @@ Feature: Records made in DIKIDI
       | Men's haircut + Beard trim | Dmitry Orlov | Friday of the second week  | 15:00 |
       | Pedicure                   | Olga Kim     | Sunday of the second week  | 14:00 |
 
+  @req:DK-REC-1
   Scenario: A record the salon's staff enter in DIKIDI for a client it knows reaches the partner
     When the salon's staff book a "Women's haircut" with Anna Smirnova on Tuesday of the second week at 17:00 for their client "Irina Volkova"
     Then the partner accepted the "record.created" event at its Path, if it has one
     And within the latency budget the partner shows a "Women's haircut" with Anna Smirnova on Tuesday of the second week at 17:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-REC-1
   Scenario: A record moved and then cancelled in DIKIDI is moved and cancelled at the partner
     Given a client booked a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
     When the salon's staff move that record to Thursday at 17:30 in DIKIDI
@@ -35,6 +38,7 @@ Feature: Records made in DIKIDI
     Then within the latency budget the partner shows no active record with Olga Kim on Thursday at 17:30
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-EVT-1
   Scenario: An event delivered twice is applied once
     Given the network loses the partner's answer to the next "record.created" event
     When a client books a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
@@ -43,6 +47,7 @@ Feature: Records made in DIKIDI
     And the partner shows exactly one record with Olga Kim on Thursday at 16:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-EVT-1
   Scenario: Events that arrive out of order leave the newest state
     Given the network loses the next "record.created" event on its way to the partner
     When a client books a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
@@ -53,6 +58,7 @@ Feature: Records made in DIKIDI
     And the partner shows no active record with Olga Kim on Thursday at 16:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-REC-1
   Scenario: A record the partner added and DIKIDI's staff moved and confirmed changes at the partner too
     Given the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     When the salon's staff move that record to Thursday of the second week at 11:00 in DIKIDI
@@ -61,6 +67,7 @@ Feature: Records made in DIKIDI
     And within the latency budget the partner shows no active record with Anna Smirnova on Tuesday at 16:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-EVT-1 @req:DK-REC-1 @req:DK-SCH-1
   Scenario: Changes made together in DIKIDI all reach the partner, whatever order their events arrive in
     Given the network loses the next 2 "record.created" events on their way to the partner
     When a client books a "Hair colouring" with Anna Smirnova on Wednesday of the second week at 11:00 online as "Pavel Sokolov" "+79031112233"

@@ -7,6 +7,7 @@ Feature: Records the partner makes
     Given the salon "Birch Beauty Studio" is on DIKIDI
     And the partner has activated a key with access type "administrator"
 
+  @req:DK-REC-2
   Scenario Outline: A <service> the partner adds for <master> appears in DIKIDI
     When the partner's staff add a "<service>" with <master> on <day> at <time> for "Pavel Sokolov" "+79031112233"
     Then within the latency budget DIKIDI shows a "<service>" with <master> on <day> at <time> made by the partner
@@ -18,6 +19,7 @@ Feature: Records the partner makes
       | Women's haircut            | Anna Smirnova | Tuesday                     | 16:00 |
       | Men's haircut + Beard trim | Dmitry Orlov  | Saturday of the second week | 11:00 |
 
+  @req:DK-REC-2
   Scenario: A record the partner moves and cancels changes in DIKIDI
     Given the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     When the partner's staff move that record to Tuesday at 17:00
@@ -27,6 +29,7 @@ Feature: Records the partner makes
     Then within the latency budget DIKIDI shows no active record with Anna Smirnova on Tuesday at 17:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-REC-2
   Scenario: Time the partner occupies is blocked in DIKIDI, and freed when released
     When the partner's staff occupy Dmitry Orlov's time on Friday from 16:00 to 17:00
     Then within the latency budget DIKIDI shows Dmitry Orlov's time occupied on Friday from 16:00 to 17:00
@@ -35,6 +38,7 @@ Feature: Records the partner makes
     Then within the latency budget DIKIDI offers Dmitry Orlov on Friday at 16:00 again
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-REC-2
   Scenario: A record is not made twice when DIKIDI's answer to the partner is lost
     Given the network loses DIKIDI's answer to the partner's next change
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
@@ -42,6 +46,7 @@ Feature: Records the partner makes
     And the partner's record is linked to that DIKIDI record
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-REC-2
   Scenario: A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI
     Given a client booked a "Men's haircut" with Dmitry Orlov on Monday of the second week at 10:00 online as "Pavel Sokolov" "+79031112233"
     When the partner's staff move that record to Anna Smirnova on Tuesday of the second week at 12:00

@@ -7,6 +7,7 @@ Feature: Working hours and free times
   Background:
     Given the salon "Birch Beauty Studio" is on DIKIDI
 
+  @req:DK-SCH-1 @req:DK-KEY-4
   Scenario: The partner reflects DIKIDI's working hours and free times
     Given the salon's staff gave Dmitry Orlov the day off on Saturday of the second week in DIKIDI
     And the salon's staff set Anna Smirnova's hours on Wednesday of the second week to 12:00-20:00 in DIKIDI
@@ -16,6 +17,7 @@ Feature: Working hours and free times
     And within the latency budget the partner offers the same free times as DIKIDI for "Men's haircut" with Dmitry Orlov on Wednesday
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-SCH-1
   Scenario: A change of working hours in DIKIDI reaches the partner
     Given the partner has activated a key with access type "administrator"
     When the salon's staff give Olga Kim the day off on Thursday in DIKIDI
@@ -29,6 +31,7 @@ Feature: Working hours and free times
     Then within the latency budget the partner offers the same free times as DIKIDI for "Manicure with coating" with Olga Kim on Friday
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-SCH-1 @req:DK-PERM-1
   Scenario: Working hours the partner sets where the key allows it appear in DIKIDI
     Given the business created an access key for the partner with these permissions:
       | clients view         | all        |

@@ -8,6 +8,7 @@ Feature: Activation order
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-ACT-1 @req:DP-ACT-3
   Scenario: Activation follows the order Docplanner asks for
     When the partner activates the integration
     Then the activation steps happened in this order:

@@ -7,6 +7,7 @@ Feature: Authentication
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-AUTH-1
   Scenario: The partner signs in with its client credentials and reuses its token
     When the partner activates the integration
     Then the partner asked for a token with grant type "client_credentials" and scope "integration"
@@ -14,13 +15,14 @@ Feature: Authentication
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   # Nothing can reach Docplanner: the point is that the partner says so.
-  @sides-differ
+  @sides-differ @req:DP-AUTH-1
   Scenario: Wrong credentials are refused and the partner says so
     Given the partner is given a wrong client secret
     When the partner activates the integration
     Then Docplanner refused the token request with 401
     And the partner reports that it is not connected, and why
 
+  @req:DP-AUTH-1
   Scenario: The partner signs in again when its token expires
     Given the partner has activated the integration
     When Docplanner expires the partner's access tokens

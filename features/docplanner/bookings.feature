@@ -9,6 +9,7 @@ Feature: Synchronising all bookings, both ways
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-BKG-1
   Scenario: A visit booked by a patient on Docplanner reaches the partner by PUSH
     Given the partner receives notifications by PUSH
     And the partner has activated the integration
@@ -18,7 +19,7 @@ Feature: Synchronising all bookings, both ways
     And the partner's visit at "anna-centrum" next Monday at 10:30 carries the name and phone of the patient who booked it on Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
-  @pull
+  @pull @req:DP-BKG-1
   Scenario: A visit booked by a patient on Docplanner reaches the partner by PULL
     Given the partner receives notifications by PULL
     And the partner has activated the integration
@@ -27,7 +28,7 @@ Feature: Synchronising all bookings, both ways
     And the partner pulled its notifications
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
-  @pull
+  @pull @req:DP-BKG-1 @req:DP-BKG-4
   Scenario: A notification that waited while Docplanner was unreachable is pulled afterwards
     Given the partner receives notifications by PULL
     And the partner has activated the integration
@@ -39,6 +40,7 @@ Feature: Synchronising all bookings, both ways
     Then within 2 minutes the partner's system shows a visit at "piotr-centrum" next Thursday at 11:00 booked on Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-1
   Scenario Outline: A patient's booking of <service> at <calendar> <day> reaches the partner whole
     Given the partner has activated the integration
     When <patient> books "<service>" at "<calendar>" <day> at <time> on Docplanner
@@ -50,6 +52,7 @@ Feature: Synchronising all bookings, both ways
       | a patient insured with "ins-luxmed" | svc-cardio  | piotr-centrum | Thursday of the second week | 11:15 |
       | a patient                           | svc-consult | anna-mokotow  | next Wednesday              | 16:30 |
 
+  @req:DP-BKG-1 @req:DP-BRK-2
   Scenario Outline: Several changes made on Docplanner together all reach the partner by <model>
     Given the partner receives notifications by <model>
     And the partner has activated the integration
@@ -70,6 +73,7 @@ Feature: Synchronising all bookings, both ways
       | model |
       | PULL  |
 
+  @req:DP-BKG-2
   Scenario: A visit booked by the receptionist reaches Docplanner
     Given the partner has activated the integration
     When the receptionist books "svc-usg" at "anna-centrum" next Monday at 11:00
@@ -78,6 +82,7 @@ Feature: Synchronising all bookings, both ways
     And Docplanner no longer offers "anna-centrum" next Monday at 11:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-2
   Scenario Outline: The receptionist's booking of <service> at <calendar> <day> reaches Docplanner whole
     Given the partner has activated the integration
     When the receptionist books "<service>" at "<calendar>" <day> at <time> for a patient insured with "<insurance>"
@@ -89,6 +94,7 @@ Feature: Synchronising all bookings, both ways
       | svc-cardio | piotr-centrum | Friday of the second week | 12:30 | ins-medicover |
       | svc-ekg    | piotr-centrum | next Tuesday              | 12:45 | ins-luxmed    |
 
+  @req:DP-BKG-1
   Scenario: A cancellation on Docplanner frees the time in the partner's system
     Given the partner has activated the integration
     And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner
@@ -96,6 +102,7 @@ Feature: Synchronising all bookings, both ways
     Then within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 10:30
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-2
   Scenario: A cancellation by the receptionist reaches Docplanner
     Given the partner has activated the integration
     And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
@@ -104,6 +111,7 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget Docplanner offers "anna-centrum" next Monday at 11:00 again
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-1
   Scenario: A visit moved on Docplanner is moved in the partner's system
     Given the partner has activated the integration
     And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner
@@ -112,6 +120,7 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 10:30
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-1
   Scenario: A visit moved and then cancelled on Docplanner frees the new time in the partner's system
     Given the partner has activated the integration
     And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner
@@ -120,6 +129,7 @@ Feature: Synchronising all bookings, both ways
     Then within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 11:30
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-2
   Scenario: A visit moved by the receptionist is moved on Docplanner
     Given the partner has activated the integration
     And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
@@ -128,6 +138,7 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget Docplanner shows no booking at "anna-centrum" next Monday at 11:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-2
   Scenario: A visit booked on Docplanner that the receptionist moves is moved on Docplanner
     Given the partner has activated the integration
     And a patient has booked "svc-cardio" at "piotr-centrum" next Thursday at 11:00 on Docplanner
@@ -136,6 +147,7 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget Docplanner shows no booking at "piotr-centrum" next Thursday at 11:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-2
   Scenario: A visit booked on Docplanner that the receptionist cancels is cancelled on Docplanner
     Given the partner has activated the integration
     And a patient has booked "svc-consult" at "anna-mokotow" Monday of the second week at 14:30 on Docplanner
@@ -143,6 +155,7 @@ Feature: Synchronising all bookings, both ways
     Then within the latency budget Docplanner shows no booking at "anna-mokotow" Monday of the second week at 14:30
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-2
   Scenario: A visit the receptionist moves to another calendar and week is moved there on Docplanner
     Given the partner has activated the integration
     And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
@@ -150,6 +163,7 @@ Feature: Synchronising all bookings, both ways
     Then within the latency budget Docplanner shows a booking at "anna-mokotow" Wednesday of the second week at 15:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-3 @req:DP-XCK-1
   Scenario: A patient cannot take a time the clinic has already filled
     Given the partner receives notifications by PUSH
     And real-time booking checks are on
@@ -164,6 +178,7 @@ Feature: Synchronising all bookings, both ways
     Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 11:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-4
   Scenario: A notification delivered again after a failed attempt is still applied
     Given the partner receives notifications by PUSH
     And the partner has activated the integration
@@ -174,6 +189,7 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-4
   Scenario: A notification delivered again after its answer was lost is applied once
     Given the partner receives notifications by PUSH
     And the partner has activated the integration
@@ -184,6 +200,7 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget the partner's system shows exactly one visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-4 @req:DP-XCK-1
   Scenario: A visit whose notification was lost reaches the partner, with its patient, by the periodic sync
     Given the partner receives notifications by PUSH
     And the partner has activated the integration

@@ -7,6 +7,7 @@ Feature: Calendar breaks, both ways
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-BRK-1
   Scenario: Breaks managed in the partner's system reach Docplanner
     Given the partner has activated the integration
     When the receptionist adds a break at "anna-centrum" next Monday from 09:00 to 09:30
@@ -18,12 +19,14 @@ Feature: Calendar breaks, both ways
     Then within the latency budget Docplanner shows no break at "anna-centrum" next Monday from 10:00 to 10:30
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BRK-1
   Scenario: A break the receptionist moves to another day reaches Docplanner on that day
     Given the partner has activated the integration
     When the receptionist adds a break at "piotr-centrum" next Thursday from 12:00 to 13:00
     And the receptionist moves that break to Friday of the second week from 14:00 to 15:30
     Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BRK-2
   Scenario: Breaks managed on Docplanner reach the partner's system
     Given the partner has activated the integration
     When the doctor adds a break on Docplanner at "anna-centrum" next Monday from 09:00 to 09:30
@@ -35,6 +38,7 @@ Feature: Calendar breaks, both ways
     Then within the latency budget the partner's system no longer blocks "anna-centrum" next Monday from 10:00 to 10:30
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BRK-2
   Scenario: A break the doctor adds on the last day of the horizon blocks that day in the partner's system
     Given the partner has activated the integration
     When the doctor adds a break on Docplanner at "piotr-centrum" on the last day of the horizon from 08:00 to 18:00

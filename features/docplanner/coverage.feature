@@ -9,6 +9,7 @@ Feature: All methods implemented
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-ACC-1
   Scenario: The partner uses every required method
     Given the partner has activated the integration
     When the receptionist books "svc-consult" at "anna-centrum" next Monday at 11:00

@@ -8,6 +8,7 @@ Feature: Periodic schedule cross-check
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-XCK-1
   Scenario: Changes made while Docplanner was unreachable reach it with the periodic sync
     Given the partner has activated the integration
     And Docplanner is unreachable for the partner

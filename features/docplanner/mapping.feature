@@ -7,6 +7,7 @@ Feature: Mapping of all resources
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-MAP-1 @req:DP-ACT-2
   Scenario: Every resource of the clinic is mapped
     When the partner activates the integration
     Then every doctor and address of the clinic is mapped to its Docplanner counterpart

@@ -9,6 +9,7 @@ Feature: Updating doctors' schedules in real time
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-SCH-1
   Scenario: A change of working hours reaches Docplanner within the latency budget
     Given the partner has activated the integration
     When the receptionist changes the working hours of "anna-centrum" on Mondays to 10:00-14:00
@@ -16,6 +17,7 @@ Feature: Updating doctors' schedules in real time
     And Docplanner no longer offers "anna-centrum" next Monday at 08:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-SCH-1
   Scenario Outline: New working hours of <calendar> on <weekday>s reach Docplanner for both weeks of the horizon
     Given the partner has activated the integration
     When the receptionist changes the working hours of "<calendar>" on <weekday>s to <hours>

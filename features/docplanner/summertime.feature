@@ -8,6 +8,7 @@ Feature: Times across the change to summer time
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
+  @req:DP-SCH-2
   Scenario: Slots and visits after the change to summer time keep the clinic's wall-clock time
     Given the clinic's calendar spans the change to summer time
     And the partner has activated the integration

@@ -14,32 +14,32 @@ Feature: Authentication
 
   # @books-unchanged: refused calls change nothing in the partner's books or in the connection; the
   # whole books are compared by @whole-books.
-  @no-token @books-unchanged
+  @no-token @books-unchanged @req:RR-AUTH-1
   Scenario: A request without a token is refused with an errors body
     When Reach calls the partner without a token
     Then every call was refused with 401 or 403 and an errors body, never 200 or HTML
 
   # @books-unchanged: as above.
-  @wrong-token @books-unchanged
+  @wrong-token @books-unchanged @req:RR-AUTH-1
   Scenario: A request with a wrong token is refused with an errors body
     When Reach calls the partner with a wrong token
     Then every call was refused with 401 or 403 and an errors body, never 200 or HTML
 
   # @books-unchanged: as above.
-  @other-company @books-unchanged
+  @other-company @books-unchanged @req:RR-AUTH-1 @req:RR-AUTH-2
   Scenario: Another customer's token cannot read the customer's companies
     When Reach reads the customer's companies with the token of another customer of the partner
     Then every call was refused with 401, 403 or 404 and an errors body, never 200 or HTML
     And the other company's token lists only the other company
 
   # @books-unchanged: reading whom a token belongs to changes nothing.
-  @valid-token @books-unchanged
+  @valid-token @books-unchanged @req:RR-AUTH-2
   Scenario: A valid token reads every company of its customer
     When Reach asks whom the customer's token belongs to
     Then the answer lists exactly the companies "cmp-lantern", "cmp-fernhill" and "cmp-tidewater"
     And Reach reads the company information of each of them
 
-  @oauth
+  @oauth @req:RR-AUTH-3
   Scenario: Reach connects by OAuth and keeps access through renewal after renewal without the customer
     Given the partner runs an OAuth 2.0 server for Reach
     When Reach reads the partner's OAuth discovery document
@@ -52,7 +52,7 @@ Feature: Authentication
 
   # @books-unchanged: the token's end changes nothing the partner serves; @oauth compares the whole
   # books through a renewed token.
-  @expired-token @books-unchanged
+  @expired-token @books-unchanged @req:RR-AUTH-3
   Scenario: An access token past its life is refused
     Given the partner runs an OAuth 2.0 server for Reach
     And Reach is connected by OAuth
@@ -61,7 +61,7 @@ Feature: Authentication
     And Reach renews access without the customer and reads every company again
 
   # @books-unchanged: time passing changes nothing the partner serves.
-  @static-token @books-unchanged
+  @static-token @books-unchanged @req:RR-AUTH-2
   Scenario: The customer's static token stays valid
     When a week passes on the run clock
     Then Reach still reads every company with the customer's static token

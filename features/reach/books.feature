@@ -15,7 +15,7 @@ Feature: The whole books
   Background:
     Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
-  @whole-books
+  @whole-books @req:RR-DATA-1 @req:RR-PAGE-1
   Scenario: Everything the partner serves is the books, every company, filter, period and page
     When Reach reads every company's books under every filter, period and page size the specification gives
     Then Reach and the partner agree on every company's books: every list, statement and metric under every filter and period

@@ -11,7 +11,7 @@ Feature: Data display in dashboards
     Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
     And Reach has synced on demand
 
-  @dashboard-figures
+  @dashboard-figures @req:RR-DASH-1
   Scenario: Reach's dashboard shows the books' figures
     When Reach builds its dashboard from the sync
     Then every figure on the dashboard equals the books: P&L by month, balance sheet, cash flow and KPIs

@@ -9,23 +9,23 @@ Feature: Data formatting
   Background:
     Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
-  @valid-answers
+  @valid-answers @req:RR-FMT-1 @req:RR-IMPL-1 @req:RR-MNT-3
   Scenario: Every answer of a sync is valid against the Reach specification
     When the customer presses the sync button
     Then every answer of the sync was valid against the Reach specification
 
-  @dates
+  @dates @req:RR-FMT-1
   Scenario: Dates are plain dates
     When the customer presses the sync button
     Then every date in the answers is written YYYY-MM-DD
 
-  @empty-lists
+  @empty-lists @req:RR-FMT-1
   Scenario: Empty lists are empty arrays
     When Reach asks for a page past the end of every reference list
     And Reach asks for the statements of a month before the books start
     Then every empty list came back as [], never null
 
-  @field-names
+  @field-names @req:RR-FMT-1
   Scenario: Field names are fixed; extra fields are only warnings
     When the customer presses the sync button
     Then no answer has a field named after data such as a date, a number or an id

@@ -8,14 +8,14 @@ Feature: Pagination
   Background:
     Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
-  @exactly-once
+  @exactly-once @req:RR-PAGE-1
   Scenario: Paging one record at a time reads every record exactly once
     When Reach pages through every reference list one record at a time
     And Reach reads every reference list in one page of 1000
     Then every record was read exactly once, with the same total on every page
     And both readings found the same records in the same order
 
-  @limits
+  @limits @req:RR-PAGE-1
   Scenario: Limits of 1 and 1000 are honoured and 1001 is refused
     When Reach asks every reference list for a page of 1, a page of 1000 and a page of 1001
     Then a page of 1 held one record and echoed limit 1

@@ -8,12 +8,12 @@ Feature: Endpoint reliability
   Background:
     Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
-  @endpoints
+  @endpoints @req:RR-REL-1 @req:RR-IMPL-1
   Scenario: Every required endpoint answers
     When the customer presses the sync button
     Then every operation the specification requires answered with success
 
-  @latency
+  @latency @req:RR-REL-1
   Scenario: Every answer comes within the latency budget
     When the customer presses the sync button
     Then every answer came within the latency budget on the run clock

@@ -10,25 +10,25 @@ Feature: Sync scheduling and stability
   Background:
     Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
-  @nightly
+  @nightly @req:RR-SYNC-1
   Scenario: The nightly sync runs off-hours and completes without rate limiting
     When the nightly sync time comes on the run clock
     Then the nightly sync completed
     And the partner never answered 429 during the nightly sync
 
-  @on-demand
+  @on-demand @req:RR-SYNC-1 @req:RR-IMPL-1
   Scenario: An on-demand sync completes
     When the customer presses the sync button
     Then the on-demand sync completed
     And it read every reference list to its end and the statements of both accounting bases
 
-  @repeatable
+  @repeatable @req:RR-SYNC-1
   Scenario: Repeated syncs return the same data
     When the customer presses the sync button
     And the customer presses the sync button again
     Then both syncs completed and returned the same data
 
-  @retry-503
+  @retry-503 @req:RR-SYNC-1
   Scenario: A brief outage answered with 503 is retried
     Given the partner's system is unavailable for its next 2 requests
     When the customer presses the sync button

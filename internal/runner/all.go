@@ -58,6 +58,12 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		all.Counts.Skipped += sum.Counts.Skipped
 		all.Counts.NotApplicable += sum.Counts.NotApplicable
 		all.Counts.NotRun += sum.Counts.NotRun
+		all.Counts.Waived += sum.Counts.Waived
+		all.Requirements = append(all.Requirements, sum.Requirements...)
+		for _, w := range sum.Warnings {
+			w.Operation = p.Name() + " " + w.Operation
+			all.Warnings = append(all.Warnings, w)
+		}
 		for k, v := range sum.Inputs {
 			all.Inputs[k] = v
 		}
@@ -81,6 +87,7 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 	all.Partner = strings.Join(partners, "; ")
 	all.DurationSeconds = time.Since(started).Seconds()
 	page.Partner, page.Verdict, page.VerdictNote, page.Duration = all.Partner, all.Verdict, all.VerdictNote, time.Since(started)
+	page.Requirements, page.Warnings = all.Requirements, all.Warnings
 	out, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
 		return nil, err
@@ -93,14 +100,4 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		return nil, err
 	}
 	return all, nil
-}
-
-// worse is the verdict of two runs together: failed beats incomplete beats
-// passed.
-func worse(a, b string) string {
-	rank := map[string]int{"passed": 0, "incomplete": 1, "failed": 2}
-	if rank[b] > rank[a] {
-		return b
-	}
-	return a
 }

@@ -5,13 +5,16 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"path"
+
+	"github.com/accord-harness/accord/internal/requirements"
 )
 
-// inputs hashes the platform's feature files and documents.
+// inputs hashes the platform's feature files, its requirements catalogue
+// and its documents.
 func inputs(p Platform) (map[string]string, error) {
 	out := map[string]string{}
 	err := fs.WalkDir(p.Features(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(name) != ".feature" {
+		if err != nil || d.IsDir() || (path.Ext(name) != ".feature" && name != requirements.FileName) {
 			return err
 		}
 		b, err := fs.ReadFile(p.Features(), name)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -147,6 +148,9 @@ func (l *Live) merge(raw []byte) error {
 				have = append(have, el)
 			}
 		}
+		// Scenarios stand in their file's order: godog gives the features of
+		// "f.feature:77" and "f.feature:106" in the order of those names.
+		sort.SliceStable(have, func(i, j int) bool { return intField(have[i]["line"]) < intField(have[j]["line"]) })
 		merged, err := json.Marshal(have)
 		if err != nil {
 			return err
@@ -163,6 +167,12 @@ func (l *Live) feature(uri string) int {
 		}
 	}
 	return -1
+}
+
+func intField(raw json.RawMessage) int {
+	var n int
+	_ = json.Unmarshal(raw, &n)
+	return n
 }
 
 func stringField(raw json.RawMessage) string {
@@ -208,6 +218,8 @@ func (s *Summary) applyOutcomes(skips, outOf, notRun map[string]string, attempts
 			s.Counts.NotApplicable++
 		case "not_run":
 			s.Counts.NotRun++
+		case "waived":
+			s.Counts.Waived++
 		default:
 			s.Counts.Failed++
 		}
@@ -231,6 +243,8 @@ func (s *Summary) applyOutcomes(skips, outOf, notRun map[string]string, attempts
 	case len(unchecked) > 0:
 		s.Verdict = "incomplete"
 		s.VerdictNote = fmt.Sprintf("no scenario of %s applies to this partner: the flow is not checked", strings.Join(unchecked, ", "))
+	case s.Counts.Waived > 0:
+		s.Verdict = VerdictPassedWithWaivers
 	default:
 		s.Verdict = "passed"
 	}
@@ -265,12 +279,23 @@ func writeJUnit(path string, sum *Summary) error {
 		Failure *failure `xml:"failure,omitempty"`
 		Skipped *skipped `xml:"skipped,omitempty"`
 	}
+	type property struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
+	}
+	type properties struct {
+		Property []property `xml:"property"`
+	}
 	type testsuite struct {
-		Name      string     `xml:"name,attr"`
-		Tests     int        `xml:"tests,attr"`
-		Failures  int        `xml:"failures,attr"`
-		Skipped   int        `xml:"skipped,attr"`
-		TestCases []testcase `xml:"testcase"`
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Skipped  int    `xml:"skipped,attr"`
+		// Properties of the first suite give the run's verdict, which counts
+		// cannot (passed with warnings), and its warnings: JUnit has no
+		// place for what belongs to the whole run.
+		Properties *properties `xml:"properties,omitempty"`
+		TestCases  []testcase  `xml:"testcase"`
 	}
 	type testsuites struct {
 		XMLName xml.Name    `xml:"testsuites"`
@@ -279,6 +304,10 @@ func writeJUnit(path string, sum *Summary) error {
 		Suites  []testsuite `xml:"testsuite"`
 	}
 	doc := testsuites{Name: sum.Platform, Tests: sum.Counts.Scenarios}
+	props := &properties{Property: []property{{Name: "verdict", Value: sum.Verdict}}}
+	for _, w := range sum.Warnings {
+		props.Property = append(props.Property, property{Name: "warning", Value: fmt.Sprintf("%s %s: %s (%d times)", w.Operation, w.Field, w.Message, w.Count)})
+	}
 	index := map[string]int{}
 	for _, r := range sum.Scenarios {
 		i, ok := index[r.Feature]
@@ -286,13 +315,16 @@ func writeJUnit(path string, sum *Summary) error {
 			i = len(doc.Suites)
 			index[r.Feature] = i
 			doc.Suites = append(doc.Suites, testsuite{Name: r.Feature})
+			if i == 0 {
+				doc.Suites[0].Properties = props
+			}
 		}
 		tc := testcase{Name: r.Name, Status: r.Status, Time: fmt.Sprintf("%.3f", r.DurationSeconds)}
 		ts := &doc.Suites[i]
 		ts.Tests++
 		switch r.Status {
 		case "passed":
-		case "skipped", "not_applicable", "not_run":
+		case "skipped", "not_applicable", "not_run", "waived":
 			tc.Skipped = &skipped{Message: r.Reason}
 			ts.Skipped++
 		default:

@@ -36,6 +36,25 @@ func TestARerunReplacesTheScenarioInPlace(t *testing.T) {
 	assert.Equal(t, "passed", sum.Verdict)
 }
 
+// TestScenariosStandInTheirFilesOrder: a run of "f.feature:77" and
+// "f.feature:106" gets godog's report of the second first (it orders by
+// name); the summary keeps the file's order.
+func TestScenariosStandInTheirFilesOrder(t *testing.T) {
+	l := &Live{}
+	var first, second []any
+	require.NoError(t, json.Unmarshal(cucumber("bookings.feature:106", [3]any{"B", 106, "passed"}), &first))
+	require.NoError(t, json.Unmarshal(cucumber("bookings.feature:77", [3]any{"A", 77, "passed"}), &second))
+	pass, err := json.Marshal(append(first, second...))
+	require.NoError(t, err)
+	require.NoError(t, l.merge(pass))
+	raw, err := json.Marshal(l.features)
+	require.NoError(t, err)
+	sum, err := summarize(raw)
+	require.NoError(t, err)
+	require.Len(t, sum.Scenarios, 2)
+	assert.Equal(t, []string{"bookings.feature:77", "bookings.feature:106"}, []string{sum.Scenarios[0].Location, sum.Scenarios[1].Location})
+}
+
 // TestSkippedScenariosNeverPass: a skip proves nothing, so a run with one
 // is incomplete, and a failure elsewhere still fails it.
 func TestSkippedScenariosNeverPass(t *testing.T) {

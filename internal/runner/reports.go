@@ -16,6 +16,7 @@ func writeReports(dir string, sum *Summary, session Session, red *redact.Redacto
 		Platform: sum.Platform, Title: sum.Title, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
 		Started: sum.Started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
 		Extras: sum.Extras, Notes: sum.Notes, VerdictNote: sum.VerdictNote, Capabilities: sum.Capabilities,
+		Requirements: sum.Requirements, Warnings: sum.Warnings,
 	}
 	for _, s := range sum.Scenarios {
 		sc := reports.Scenario{

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +17,10 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/redact"
+	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/version"
+	"github.com/accord-harness/accord/internal/waivers"
+	"github.com/accord-harness/accord/reports"
 )
 
 // Options shape one run.
@@ -36,6 +40,8 @@ type Options struct {
 	TestingT *testing.T
 	// Progress follows the run step by step; nil shows nothing more.
 	Progress Progress
+	// Waivers are a specialist's accepted deviations (--waivers); nil is none.
+	Waivers *waivers.Set
 }
 
 // Report file names inside the report directory.
@@ -89,6 +95,9 @@ type Live struct {
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}, judged: map[string][2]int64{}}
 	if err := checkTags(opts.Tags); err != nil {
+		return nil, err
+	}
+	if err := checkWaivers(p, opts.Waivers); err != nil {
 		return nil, err
 	}
 	if opts.Config.Partner != nil && !opts.Config.ClockStart.IsZero() {
@@ -237,9 +246,20 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	sum.Extras = l.session.Extras()
 	sum.Capabilities = l.opts.Config.Capabilities
 	sum.applyOutcomes(l.skips, l.outOf, l.notRun, l.attempts)
+	if l.opts.Waivers != nil {
+		sum.applyWaivers(l.opts.Waivers, l.started)
+		sum.applyOutcomes(l.skips, l.outOf, l.notRun, l.attempts)
+		if note := sum.waiverNote(); note != "" {
+			sum.VerdictNote = strings.TrimPrefix(sum.VerdictNote+"; "+note, "; ")
+		}
+	}
 	if l.broken && sum.Verdict == "passed" {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
+	}
+	sum.applyWarnings(warningsOf(l.session))
+	if sum.Requirements, err = requirementsTable(p, sum.Scenarios); err != nil {
+		return err
 	}
 	if op := l.opts.Config.Operator; op != nil {
 		for _, n := range op.Notes() {
@@ -288,6 +308,14 @@ type Summary struct {
 	VerdictNote string `json:"verdict_note,omitempty"`
 	// Notes are the operator's, in a joint session.
 	Notes []string `json:"notes,omitempty"`
+	// Requirements are the platform's requirements, each with the scenarios
+	// of the run that trace to it and its verdict.
+	Requirements []requirements.Row `json:"requirements,omitempty"`
+	// Warnings are what the platform let pass that breaks its document; a
+	// run that passed with any is "passed with warnings".
+	Warnings []reports.Warning `json:"warnings,omitempty"`
+	// Waivers are the run's waivers (--waivers), each applied, expired or stale.
+	Waivers []WaiverResult `json:"waivers,omitempty"`
 }
 
 // Counts of scenarios.
@@ -303,6 +331,9 @@ type Counts struct {
 	// NotRun scenarios were cut off or never started because the run was
 	// ended (an operator's q, a signal).
 	NotRun int `json:"not_run,omitempty"`
+	// Waived scenarios failed, and a specialist's valid waiver accepts it
+	// for now (--waivers); each says why and until when.
+	Waived int `json:"waived,omitempty"`
 }
 
 // ScenarioResult is one scenario's outcome.
@@ -318,6 +349,9 @@ type ScenarioResult struct {
 	Steps           []StepResult `json:"steps"`
 	// Attempts counts runs of the scenario in a joint session, when over one.
 	Attempts int `json:"attempts,omitempty"`
+	// Requirements are the ids of the requirements the scenario traces to
+	// (its @req: tags).
+	Requirements []string `json:"requirements,omitempty"`
 }
 
 // StepResult is one step's outcome.
@@ -329,23 +363,29 @@ type StepResult struct {
 }
 
 // Failed lists the scenarios that did not pass (failed or skipped); those
-// not applicable to the partner are neither.
+// not applicable to the partner, not run or waived are not listed.
 func (s *Summary) Failed() []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
-		if r.Status != "passed" && r.Status != "not_applicable" && r.Status != "not_run" {
+		if r.Status != "passed" && r.Status != "not_applicable" && r.Status != "not_run" && r.Status != "waived" {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
+// Waived lists the failed scenarios a valid waiver covers, each with its
+// reason.
+func (s *Summary) Waived() []ScenarioResult { return s.withStatus("waived") }
+
 // NotApplicable lists the scenarios that do not apply to the partner's
 // choices, each with its reason.
-func (s *Summary) NotApplicable() []ScenarioResult {
+func (s *Summary) NotApplicable() []ScenarioResult { return s.withStatus("not_applicable") }
+
+func (s *Summary) withStatus(status string) []ScenarioResult {
 	var out []ScenarioResult
 	for _, r := range s.Scenarios {
-		if r.Status == "not_applicable" {
+		if r.Status == status {
 			out = append(out, r)
 		}
 	}
@@ -356,9 +396,13 @@ type cucumberFeature struct {
 	URI      string `json:"uri"`
 	Name     string `json:"name"`
 	Elements []struct {
-		Name  string `json:"name"`
-		Line  int    `json:"line"`
-		Type  string `json:"type"`
+		Name string `json:"name"`
+		Line int    `json:"line"`
+		Type string `json:"type"`
+		// Tags are the feature's, the scenario's and its examples'.
+		Tags []struct {
+			Name string `json:"name"`
+		} `json:"tags"`
 		Steps []struct {
 			Keyword string `json:"keyword"`
 			Name    string `json:"name"`
@@ -384,6 +428,11 @@ func summarize(raw []byte) (*Summary, error) {
 				continue
 			}
 			r := ScenarioResult{Feature: f.Name, Name: el.Name, Status: "passed", Location: fmt.Sprintf("%s:%d", featureFile(f.URI), el.Line)}
+			var tags []string
+			for _, tg := range el.Tags {
+				tags = append(tags, tg.Name)
+			}
+			r.Requirements = requirements.Traces(tags)
 			var ns int64
 			for _, st := range el.Steps {
 				ns += st.Result.Duration
@@ -433,4 +482,23 @@ func (l *Live) checkPaths(paths []string) error {
 		}
 	}
 	return nil
+}
+
+// requirementsTable is the run's requirements table, from the catalogue
+// beside the platform's features (none without one): every requirement, the
+// scenarios of the run that trace to it, and its verdict.
+func requirementsTable(p Platform, scenarios []ScenarioResult) ([]requirements.Row, error) {
+	cat, err := requirements.Load(p.Features(), path.Join("features", p.Name(), requirements.FileName))
+	if cat == nil || err != nil {
+		return nil, err
+	}
+	features, err := requirements.Scenarios(p.Features())
+	if err != nil {
+		return nil, err
+	}
+	results := make([]requirements.Result, 0, len(scenarios))
+	for _, s := range scenarios {
+		results = append(results, requirements.Result{Name: s.Name, Location: s.Location, Status: s.Status, Requirements: s.Requirements})
+	}
+	return cat.Table(features, results), nil
 }

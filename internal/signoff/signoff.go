@@ -38,8 +38,11 @@ type Record struct {
 	Inputs    map[string]string `json:"inputs"`
 	Files     map[string]string `json:"files"`
 	Scenarios []Scenario        `json:"scenarios"`
-	PublicKey string            `json:"public_key"`
-	Signature string            `json:"signature,omitempty"`
+	// Waivers are the specialist's waivers the run applied (or found
+	// expired or stale), as summary.json lists them.
+	Waivers   json.RawMessage `json:"waivers,omitempty"`
+	PublicKey string          `json:"public_key"`
+	Signature string          `json:"signature,omitempty"`
 }
 
 // Scenario is one scenario's result as signed.
@@ -57,6 +60,7 @@ type summary struct {
 	Started   string            `json:"started"`
 	Inputs    map[string]string `json:"inputs"`
 	Scenarios []Scenario        `json:"scenarios"`
+	Waivers   json.RawMessage   `json:"waivers,omitempty"`
 }
 
 // Keygen writes a key pair: path (PKCS#8 PEM, mode 0600) and path.pub (PKIX PEM).
@@ -139,7 +143,7 @@ func Sign(dir string, key ed25519.PrivateKey, now time.Time) (*Record, error) {
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return nil, fmt.Errorf("%s/summary.json: %w", dir, err)
 	}
-	if s.Verdict != "passed" {
+	if !passed(s.Verdict) {
 		return nil, fmt.Errorf("%w: %s/summary.json says %q", ErrNotPassed, dir, s.Verdict)
 	}
 	files, err := hashFiles(dir)
@@ -149,7 +153,7 @@ func Sign(dir string, key ed25519.PrivateKey, now time.Time) (*Record, error) {
 	r := &Record{
 		Platform: s.Platform, Partner: s.Partner, Version: s.Version, Verdict: s.Verdict,
 		RunDate: s.Started, SignedAt: now.UTC().Format(time.RFC3339),
-		Inputs: s.Inputs, Files: files, Scenarios: s.Scenarios,
+		Inputs: s.Inputs, Files: files, Scenarios: s.Scenarios, Waivers: s.Waivers,
 		PublicKey: base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)),
 	}
 	msg, err := r.message()
@@ -221,7 +225,7 @@ func Verify(dir string, trusted ed25519.PublicKey) (*Record, []string, error) {
 			problems = append(problems, n+": changed after signing")
 		}
 	}
-	if r.Verdict != "passed" {
+	if !passed(r.Verdict) {
 		problems = append(problems, "the signed verdict is "+r.Verdict)
 	}
 	return &r, problems, nil
@@ -257,4 +261,12 @@ func hashFiles(dir string) (map[string]string, error) {
 		return nil
 	})
 	return out, err
+}
+
+// passed tells whether a run's verdict can be signed: passed, with warnings
+// (the platform let something pass, and the run lists it), with waivers (the
+// specialist accepted a failure for now, and the sign-off records the
+// waivers) or without.
+func passed(verdict string) bool {
+	return verdict == "passed" || verdict == "passed with warnings" || verdict == "passed with waivers"
 }

@@ -105,3 +105,54 @@ func TestFailingRunCannotBeSigned(t *testing.T) {
 	_, err = Sign(t.TempDir(), priv, time.Now())
 	assert.ErrorContains(t, err, "not a report directory")
 }
+
+// TestOnlyAPassingVerdictCanBeSigned: passed with warnings is passed (the
+// warnings are in the signed report); incomplete and failed are not.
+func TestOnlyAPassingVerdictCanBeSigned(t *testing.T) {
+	keyPath, _ := keys(t)
+	priv, err := LoadPrivate(keyPath)
+	require.NoError(t, err)
+	for verdict, ok := range map[string]bool{"passed": true, "passed with warnings": true, "passed with waivers": true, "incomplete": false, "failed": false} {
+		t.Run(verdict, func(t *testing.T) {
+			dir := reportDir(t, verdict)
+			_, err := Sign(dir, priv, time.Now())
+			if !ok {
+				assert.ErrorIs(t, err, ErrNotPassed)
+				return
+			}
+			require.NoError(t, err)
+			_, problems, err := Verify(dir, nil)
+			require.NoError(t, err)
+			assert.Empty(t, problems)
+		})
+	}
+}
+
+// TestSigningRecordsTheWaivers: a run passed with waivers is signed with
+// the waivers it applied, and changing them breaks the signature.
+func TestSigningRecordsTheWaivers(t *testing.T) {
+	keyPath, pubPath := keys(t)
+	priv, err := LoadPrivate(keyPath)
+	require.NoError(t, err)
+	pub, err := LoadPublic(pubPath)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	summary := `{"platform":"docplanner","partner":"p","accord_version":"v","verdict":"passed with waivers","started":"2026-11-23T10:00:00Z","inputs":{},` +
+		`"scenarios":[{"name":"s","status":"waived"}],"waivers":[{"scenario":"s","reason":"insurance plans come in 2.3","approved_by":"specialist","expires":"2027-01-31","line":2,"status":"applied"}]}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "summary.json"), []byte(summary), 0o644))
+	r, err := Sign(dir, priv, time.Now())
+	require.NoError(t, err)
+	assert.Contains(t, string(r.Waivers), `"reason":"insurance plans come in 2.3"`)
+	_, problems, err := Verify(dir, pub)
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+	p := filepath.Join(dir, File)
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	edited := strings.Replace(string(b), "2027-01-31", "2029-01-31", 1)
+	require.NotEqual(t, string(b), edited)
+	require.NoError(t, os.WriteFile(p, []byte(edited), 0o644))
+	_, problems, err = Verify(dir, pub)
+	require.NoError(t, err)
+	assert.Contains(t, problems, problemContaining(problems, "signature does not match"))
+}

@@ -5,6 +5,7 @@
 package yamlkeys
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -97,4 +98,31 @@ func tags(t reflect.Type) []string {
 		out = append(out, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
 	}
 	return out
+}
+
+// ErrEmpty is a document with nothing in it.
+var ErrEmpty = errors.New("empty file")
+
+// Decode decodes raw into v (a pointer) once every key is known to v's
+// type, and gives each node's line by its dotted path ("requirements[2].id",
+// "" for the top), so that a check after decoding can name where a value
+// stands. The first unknown key is returned as an Unknown; a YAML error as
+// yaml.v3 words it, without its "yaml: " prefix.
+func Decode(raw []byte, v any) (map[string]int, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return nil, ErrEmpty
+	}
+	lines := map[string]int{}
+	unknown := Walk(&doc, reflect.TypeOf(v), func(n *yaml.Node, path string, _ reflect.Type) { lines[path] = n.Line })
+	if len(unknown) > 0 {
+		return nil, unknown[0]
+	}
+	if err := doc.Decode(v); err != nil {
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return lines, nil
 }

@@ -318,6 +318,7 @@ func (r *Reach) once(ctx context.Context, c *Connection, req Request, op spec.Op
 	if validated {
 		t0 := time.Now()
 		entry.ResponseViolations, rec.Warnings = r.validate(ctx, op, specURL, header, body, hres)
+		entry.Warnings = rec.Warnings // the run's verdict and report see them on the exchange
 		if req.Check != nil {
 			entry.ResponseViolations = append(entry.ResponseViolations, req.Check(hres.Status, hres.Body)...)
 		}

@@ -38,6 +38,10 @@ func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
 			if tc.p.Variant == refpartner.VariantAlt {
 				// It clears days the official SDK's way: let pass, with a warning.
 				require.Positive(t, sum.Extras["mock_warnings"], "the alternative partner's date-time {date} shows as a warning")
+				require.Equal(t, runner.VerdictPassedWithWarnings, sum.Verdict)
+				require.NotEmpty(t, sum.Warnings)
+			} else {
+				require.Equal(t, runner.VerdictPassed, sum.Verdict)
 			}
 		})
 	}

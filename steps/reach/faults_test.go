@@ -153,8 +153,11 @@ func everyFaultIsCaught(t *testing.T, platform reach.Platform) {
 	}
 }
 
-// sharedTags mark a scenario without naming it (a reason for an exemption, say).
+// sharedTags mark a scenario without naming it (a reason for an exemption, say); so do the
+// tags that trace it to requirements (@req:RR-AUTH-1).
 var sharedTags = map[string]bool{"@books-unchanged": true}
+
+func shared(tag string) bool { return sharedTags[tag] || strings.HasPrefix(tag, "@req:") }
 
 // featureScenarios reads the features: each scenario's name under its own tag (the one tag of the
 // line above it that is not a shared tag).
@@ -176,7 +179,7 @@ func featureScenarios(t *testing.T) map[string]string {
 			case strings.HasPrefix(line, "@"):
 				tags = nil
 				for _, tag := range strings.Fields(line) {
-					if !sharedTags[tag] {
+					if !shared(tag) {
 						tags = append(tags, tag)
 					}
 				}

@@ -24,7 +24,12 @@ func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
 	for _, f := range sum.Failed() {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
-	require.Equal(t, "passed", sum.Verdict)
+	// Its extra fields are ones Reach ignores: warnings, listed, never a failure.
+	require.Equal(t, runner.VerdictPassedWithWarnings, sum.Verdict)
+	require.NotEmpty(t, sum.Warnings)
+	for _, w := range sum.Warnings {
+		require.Equal(t, "not in the specification; Reach ignores it", w.Message, "%+v", w)
+	}
 	require.Equal(t, len(scenarios), sum.Counts.Passed, "every scenario ran and passed")
 	require.Equal(t, 0, sum.Extras["violations"], "%v", sum.Extras["violation_samples"])
 }
