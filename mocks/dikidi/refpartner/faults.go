@@ -41,6 +41,8 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"occupy-not-exported", "blocks time in its own system only, without occupying it in DIKIDI"},
 	{"applies-duplicates", "applies an event delivered twice twice: a redelivered record.created of a record made in DIKIDI becomes a second record"},
 	{"ignores-sequence", "applies events in the order they arrive, so a late record.created undoes a newer change"},
+	{"skips-own-echoes", "ignores the events of its own changes (source this_key) without noting their sequence, so an older event of the same record that DIKIDI delivers late, on a retry, undoes its staff's newer change"},
+	{"resync-duplicates", "on a re-read matches DIKIDI's records to its own by external_id only, so every record made in DIKIDI is stored again as a new one and its staff see the time booked twice"},
 	{"no-external-id", "creates records without external_id, so retrying after a lost answer cannot be recognised"},
 	// schedule
 	{"drops-breaks", "stores DIKIDI's working hours without their breaks"},
