@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/accord
 REPORT  ?= out/report
 
-.PHONY: all build run test unit bench fuzz vet clean image faults
+.PHONY: all build run test unit bench fuzz vet clean image faults mutants
 
 all: build
 
@@ -21,11 +21,24 @@ test: vet
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./...
 	# 50 partners at once against one mock: at full speed, without the race detector.
 	$(GO) test -count=1 -run 'TestFiftyPartnersShareOneMock' -v ./steps/docplanner/
+	# Reach's fault catalogue on both reference partners, and every start hour: without the race detector.
+	$(GO) test -count=1 -run 'TestEveryFaultIsCaught|TestNoVerdictDependsOnWhenTheRunStarts' ./steps/reach/
 	$(MAKE) --no-print-directory faults
 
 ## faults: every fault of every reference partner: which scenarios catch it, why, and the score (must be 100%)
 faults: build
 	./$(BIN) faults --platform all --run
+
+## mutants: the suites measured by mutation: each platform's acceptance suite against every mutant of its reference
+## partner's default build (slow: not part of make test). MUTANTS=N samples N a platform (MUTANTS_SEED picks them),
+## MUTANTS_PLATFORM=P one platform, MUTANTS_JOBS builds at once. Every mutant's fate: out/mutants/<platform>.tsv (a sample: <platform>.sample.tsv)
+## (go run ./internal/mutate/cmd -rescore reads them again after internal/mutate/equivalent.txt changes)
+MUTANTS          ?= 0
+MUTANTS_SEED     ?= 1
+MUTANTS_PLATFORM ?= all
+MUTANTS_JOBS     ?= 2
+mutants:
+	$(GO) run ./internal/mutate/cmd -platform $(MUTANTS_PLATFORM) -sample $(MUTANTS) -seed $(MUTANTS_SEED) -jobs $(MUTANTS_JOBS)
 
 vet:
 	$(GO) vet ./...

@@ -32,8 +32,9 @@ func newReachMockCmd(stdout, _ io.Writer) *cobra.Command {
 Reach's specification (mocks/reach/apispec/openapi.yaml) and Reach pulls from it, nightly and on
 demand. accord run --platform reach plays Reach against a partner.
 
---serve-partner serves accord's reference partner alone: the Reach API over the Lantern
-Physiotherapy books under /reach, and the partner driver contract at / (docs/driver-reach.md). Use it
+--serve-partner serves accord's reference partner alone: the Reach API over the books of the
+fixture's three companies (Lantern Physiotherapy, Fernhill Veterinary Clinic, Tidewater Allied
+Health) under /reach, and the partner driver contract at / (docs/driver-reach.md). Use it
 to see what a correct partner answers, or with --fault to see one of the named mistakes. Every
 exchange is printed.`,
 		Args: cobra.NoArgs,
@@ -48,11 +49,11 @@ exchange is printed.`,
 			if err != nil {
 				return usageError{err}
 			}
-			books, err := reachfixture.Load()
+			books, err := reachfixture.LoadSet()
 			if fixturePath != "" {
 				var raw []byte
 				if raw, err = os.ReadFile(fixturePath); err == nil {
-					books, err = reachfixture.Parse(raw)
+					books, err = reachfixture.ParseSet(raw)
 				}
 			}
 			if err != nil {
@@ -77,9 +78,11 @@ exchange is printed.`,
 			if settings.OAuth != nil {
 				oauth = fmt.Sprintf("%s/reach/auth/oauth-discovery (client_id %s, redirect_uri %s)", base, clientID, redirectURI)
 			}
-			fmt.Fprintf(stdout, "%s listening on %s\n  API:     %s%s  (Authorization: Bearer %s)\n  company: %s (%s), books %s to %s\n  OAuth:   %s\n  driver:  %s/  (docs/driver-reach.md; POST /reset replaces these credentials)\n",
-				p.Name(), ln.Addr(), base, refpartner.APIBase, token, books.Company.CompanyID, books.Company.CompanyName,
-				books.FirstMonth, books.LastMonth, oauth, base)
+			fmt.Fprintf(stdout, "%s listening on %s\n  API:     %s%s  (Authorization: Bearer %s)\n", p.Name(), ln.Addr(), base, refpartner.APIBase, token)
+			for _, c := range books.Companies {
+				fmt.Fprintf(stdout, "  company: %s (%s), books %s to %s\n", c.Company.CompanyID, c.Company.CompanyName, c.FirstMonth, c.LastMonth)
+			}
+			fmt.Fprintf(stdout, "  OAuth:   %s\n  driver:  %s/  (docs/driver-reach.md; POST /reset replaces these credentials)\n", oauth, base)
 			srv := &http.Server{Handler: printReachExchanges(p, stdout), ReadHeaderTimeout: 10 * time.Second}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -98,8 +101,8 @@ exchange is printed.`,
 	f := cmd.Flags()
 	f.BoolVar(&servePartner, "serve-partner", false, "serve the reference partner (the Reach API over the fixture, and its driver)")
 	f.StringVar(&addr, "addr", "127.0.0.1:8090", "listen address")
-	f.StringVar(&token, "token", "accord-reach-sandbox-token", "the bearer token the partner accepts for the fixture's company")
-	f.StringVar(&fixturePath, "fixture", "", "books in the shape of fixtures/reach/company.json (default: the bundled Lantern Physiotherapy)")
+	f.StringVar(&token, "token", "accord-reach-sandbox-token", "the bearer token the partner accepts for the fixture's companies")
+	f.StringVar(&fixturePath, "fixture", "", "books: {\"Companies\": [...]} or one company, in the shape of fixtures/reach/company.json (default: the bundled three companies)")
 	f.StringVar(&clientID, "client-id", "", "advertise an OAuth 2.0 server for this client id (with --client-secret)")
 	f.StringVar(&secret, "client-secret", "", "the OAuth client's secret")
 	f.StringVar(&redirectURI, "redirect-uri", "https://app.reachreporting.example/oauth/callback", "the OAuth client's registered redirect URI")

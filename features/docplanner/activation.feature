@@ -17,3 +17,4 @@ Feature: Activation order
       | calendars fed with slots       |
       | existing bookings sent         |
       | calendar breaks sent           |
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon

@@ -2,7 +2,7 @@
 Feature: Calendar breaks, both ways
   A break added, moved or removed in the partner's system blocks or frees the time on
   Docplanner, and a break the doctor manages on Docplanner blocks or frees it in the
-  partner's system.
+  partner's system, on any calendar and any day of the horizon.
 
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
@@ -16,6 +16,13 @@ Feature: Calendar breaks, both ways
     And within the latency budget Docplanner shows no break at "anna-centrum" next Monday from 09:00 to 09:30
     When the receptionist removes that break
     Then within the latency budget Docplanner shows no break at "anna-centrum" next Monday from 10:00 to 10:30
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+  Scenario: A break the receptionist moves to another day reaches Docplanner on that day
+    Given the partner has activated the integration
+    When the receptionist adds a break at "piotr-centrum" next Thursday from 12:00 to 13:00
+    And the receptionist moves that break to Friday of the second week from 14:00 to 15:30
+    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   Scenario: Breaks managed on Docplanner reach the partner's system
     Given the partner has activated the integration
@@ -26,3 +33,9 @@ Feature: Calendar breaks, both ways
     And within the latency budget the partner's system no longer blocks "anna-centrum" next Monday from 09:00 to 09:30
     When the doctor removes that break on Docplanner
     Then within the latency budget the partner's system no longer blocks "anna-centrum" next Monday from 10:00 to 10:30
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+  Scenario: A break the doctor adds on the last day of the horizon blocks that day in the partner's system
+    Given the partner has activated the integration
+    When the doctor adds a break on Docplanner at "piotr-centrum" on the last day of the horizon from 08:00 to 18:00
+    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon

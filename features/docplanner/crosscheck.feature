@@ -1,16 +1,21 @@
 @docplanner @crosscheck
 Feature: Periodic schedule cross-check
   Docplanner recommends a daily or hourly check that getSlots, getBookings and
-  getCalendarBreaks together give the same free time as the partner's own system. After a
-  day of changes on both sides and the partner's periodic sync, every discrepancy is listed.
+  getCalendarBreaks together give the same free time as the partner's own system, and that
+  the partner repairs any difference. Changes the partner could not send while Docplanner was
+  unreachable reach it with the next periodic sync.
 
   Background:
     Given the clinic "Clinica Sol" is loaded into the partner's system
 
-  Scenario: Docplanner's schedule matches the partner's own view
+  Scenario: Changes made while Docplanner was unreachable reach it with the periodic sync
     Given the partner has activated the integration
-    When a patient books "piotr-centrum" next Tuesday at 11:00 on Docplanner
+    And Docplanner is unreachable for the partner
+    When the receptionist changes the working hours of "anna-centrum" on Thursdays to 10:00-14:00
     And the receptionist books "svc-usg" at "anna-centrum" next Wednesday at 11:00
+    And the receptionist adds a break at "piotr-centrum" Thursday of the second week from 09:00 to 10:00
+    And a patient books "piotr-centrum" next Tuesday at 11:00 on Docplanner
     And the doctor adds a break on Docplanner at "anna-mokotow" next Monday from 15:00 to 16:00
+    And Docplanner is reachable again
     And the partner runs its periodic sync
-    Then Docplanner's free slots, bookings and breaks match the partner's own view for the whole horizon
+    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon

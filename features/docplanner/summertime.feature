@@ -17,4 +17,4 @@ Feature: Times across the change to summer time
     And a patient books "anna-centrum" next Tuesday at 10:30 on Docplanner
     Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 11:00
     And within the latency budget the partner's system shows a visit at "anna-centrum" next Tuesday at 10:30 booked on Docplanner
-    And Docplanner's free slots, bookings and breaks match the partner's own view for the whole horizon
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon

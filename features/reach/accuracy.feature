@@ -5,7 +5,7 @@ Feature: Data accuracy
   statements that add up, and no statement line on an account the chart of accounts lacks.
 
   Background:
-    Given the partner serves the books of "Lantern Physiotherapy Pty Ltd"
+    Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
     And Reach has synced on demand
 
   @reference-data

@@ -1,4 +1,5 @@
-@reach @dashboard
+# @books-unchanged: the dashboard is Reach's own view of a sync: nothing here changes the partner's books (@whole-books compares them).
+@reach @dashboard @books-unchanged
 Feature: Data display in dashboards
   From what one sync pulled, Reach shows the profit and loss by month with the fiscal year to date,
   the balance sheet at each month end, the cash flow and the KPIs, building its own totals from the
@@ -7,7 +8,7 @@ Feature: Data display in dashboards
   to load.
 
   Background:
-    Given the partner serves the books of "Lantern Physiotherapy Pty Ltd"
+    Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
     And Reach has synced on demand
 
   @dashboard-figures

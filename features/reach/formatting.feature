@@ -1,4 +1,5 @@
-@reach @formatting
+# @books-unchanged: Reach only reads: nothing here changes the partner's books or the connection (@whole-books compares the whole books).
+@reach @formatting @books-unchanged
 Feature: Data formatting
   Every answer is JSON valid against the Reach specification: dates are YYYY-MM-DD, empty lists are
   [] and never null, and field names are fixed, never data such as a month or an id. Fields the
@@ -6,7 +7,7 @@ Feature: Data formatting
   (summary.json, extras.warnings).
 
   Background:
-    Given the partner serves the books of "Lantern Physiotherapy Pty Ltd"
+    Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
   @valid-answers
   Scenario: Every answer of a sync is valid against the Reach specification

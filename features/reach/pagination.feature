@@ -1,11 +1,12 @@
-@reach @pagination
+# @books-unchanged: paging only reads: nothing here changes the partner's books or the connection (@whole-books compares every list read three ways).
+@reach @pagination @books-unchanged
 Feature: Pagination
   Reference lists take offset and limit (1 to 1000, default 100) and answer {Data, Pagination}.
   Paging through a list reads every record exactly once with a stable total; a page never holds
   more than limit records; a limit over 1000 is refused with 400, never silently clamped.
 
   Background:
-    Given the partner serves the books of "Lantern Physiotherapy Pty Ltd"
+    Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
   @exactly-once
   Scenario: Paging one record at a time reads every record exactly once

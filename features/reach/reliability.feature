@@ -1,11 +1,12 @@
-@reach @reliability
+# @books-unchanged: Reach only reads: nothing here changes the partner's books or the connection (@whole-books compares the whole books).
+@reach @reliability @books-unchanged
 Feature: Endpoint reliability
   Every endpoint the specification marks as required (x-accord-required) answers, and every answer
   arrives within the latency budget (2 seconds unless --latency-budget says otherwise), measured on
   the run clock. The report lists each operation's calls and slowest answer (extras.latencies).
 
   Background:
-    Given the partner serves the books of "Lantern Physiotherapy Pty Ltd"
+    Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
   @endpoints
   Scenario: Every required endpoint answers

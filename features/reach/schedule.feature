@@ -1,4 +1,5 @@
-@reach @schedule
+# @books-unchanged: syncs only read, and a brief outage is over once the sync it interrupted completed, which @retry-503 checks: nothing here changes the partner's books or the connection (@whole-books compares the whole books).
+@reach @schedule @books-unchanged
 Feature: Sync scheduling and stability
   Reach pulls every night off-hours (02:00 UTC on the run clock) and when the customer presses the
   sync button. A sync reads user-info, the company, every reference list page by page, the three
@@ -7,7 +8,7 @@ Feature: Sync scheduling and stability
   which Reach retries with exponential backoff; and syncing twice gives the same data.
 
   Background:
-    Given the partner serves the books of "Lantern Physiotherapy Pty Ltd"
+    Given the partner serves the customer's books: "Lantern Physiotherapy Pty Ltd", "Fernhill Veterinary Clinic Limited" and "Tidewater Allied Health LLC"
 
   @nightly
   Scenario: The nightly sync runs off-hours and completes without rate limiting

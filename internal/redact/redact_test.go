@@ -25,6 +25,8 @@ func TestRedaction(t *testing.T) {
 		{"form", string(r.Body("application/x-www-form-urlencoded", []byte("grant_type=client_credentials&client_secret=zzz-999"))), []string{"zzz-999"}, []string{"grant_type=client_credentials"}},
 		{"known value anywhere", r.String("error: bad secret s3cr3t-client-secret given"), []string{"s3cr3t-client-secret"}, []string{"[REDACTED]"}},
 		{"short values ignored", r.String("abc"), nil, []string{"abc"}},
+		{"known values in a long body, the longest whole", New("tok-1234", "tok-1234-and-more").String(strings.Repeat("x", 2000) + " tok-1234-and-more, tok-1234 "),
+			[]string{"tok-1234", "-and-more"}, []string{"[REDACTED], [REDACTED] "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

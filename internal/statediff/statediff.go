@@ -17,38 +17,64 @@ const Absent = "(none)"
 // maxRows bounds the rows a failure prints; the count says how many more.
 const maxRows = 40
 
-// Row is one difference.
+// Row is one difference. Expected is set only in a table with an expected
+// column (see Expected).
 type Row struct {
 	Item, Field, Platform, Partner string
+	Expected                       string
 }
 
 // Table collects differences between one platform and the partner.
 type Table struct {
 	platform string
+	expected string // the expected column's label, "" when there is none
 	rows     []Row
 }
 
 // New starts an empty table; platform names the platform's column.
 func New(platform string) *Table { return &Table{platform: platform} }
 
+// Expected adds a column, shown first, with what both sides should hold: a
+// record the harness keeps of what the run did. Two sides that agree with
+// each other but not with the record are still wrong (a partner whose own
+// view and feed are wrong the same way). Rows are then added with Against.
+func (t *Table) Expected(label string) *Table {
+	t.expected = label
+	return t
+}
+
+// NotShown stands for a field one side does not hold (the partner's views
+// carry no slot's insurers, the platform no partner's mapping screen):
+// Against then compares only the other side with the expected value.
+const NotShown = "(not shown)"
+
+// Against adds a row when the platform's or the partner's value of an
+// item's field differs from the expected one (compared as they print).
+func (t *Table) Against(item, field string, expected, platform, partner any) {
+	e, p, q := show(expected), show(platform), show(partner)
+	if (p != e && p != NotShown) || (q != e && q != NotShown) {
+		t.rows = append(t.rows, Row{Item: item, Field: field, Platform: p, Partner: q, Expected: e})
+	}
+}
+
 // Differ adds a row when the two sides' values of an item's field differ
 // (compared as they print).
 func (t *Table) Differ(item, field string, platform, partner any) {
 	p, q := show(platform), show(partner)
 	if p != q {
-		t.rows = append(t.rows, Row{item, field, p, q})
+		t.rows = append(t.rows, Row{Item: item, Field: field, Platform: p, Partner: q})
 	}
 }
 
 // OnlyOnPlatform adds an item the partner does not have; what says what
 // the platform has.
 func (t *Table) OnlyOnPlatform(item, what string) {
-	t.rows = append(t.rows, Row{item, "the whole item", what, Absent})
+	t.rows = append(t.rows, Row{Item: item, Field: "the whole item", Platform: what, Partner: Absent})
 }
 
 // OnlyAtPartner adds an item the platform does not have.
 func (t *Table) OnlyAtPartner(item, what string) {
-	t.rows = append(t.rows, Row{item, "the whole item", Absent, what})
+	t.rows = append(t.rows, Row{Item: item, Field: "the whole item", Platform: Absent, Partner: what})
 }
 
 // Len is the number of differences found.
@@ -82,16 +108,16 @@ func (t *Table) String() string {
 	if len(rows) > maxRows {
 		more, rows = len(rows)-maxRows, rows[:maxRows]
 	}
-	header := Row{"item", "field", t.platform, "partner"}
-	width := [4]int{}
+	header := Row{Item: "item", Field: "field", Platform: t.platform, Partner: "partner", Expected: t.expected}
+	width := make([]int, 5)
 	for _, r := range append([]Row{header}, rows...) {
-		for i, c := range r.cells() {
+		for i, c := range t.cells(r) {
 			width[i] = max(width[i], len([]rune(c)))
 		}
 	}
 	var b strings.Builder
 	for _, r := range append([]Row{header}, rows...) {
-		cells := r.cells()
+		cells := t.cells(r)
 		b.WriteString("  ")
 		for i, c := range cells {
 			if i < len(cells)-1 {
@@ -107,7 +133,13 @@ func (t *Table) String() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (r Row) cells() [4]string { return [4]string{r.Item, r.Field, r.Platform, r.Partner} }
+// cells are a row's columns: the expected one only in a table that has it.
+func (t *Table) cells(r Row) []string {
+	if t.expected == "" {
+		return []string{r.Item, r.Field, r.Platform, r.Partner}
+	}
+	return []string{r.Item, r.Field, r.Expected, r.Platform, r.Partner}
+}
 
 func show(v any) string {
 	switch x := v.(type) {

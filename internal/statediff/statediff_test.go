@@ -54,3 +54,20 @@ func TestMatchPairsByKeyAndKeepsTheRest(t *testing.T) {
 	assert.Equal(t, []int{2, 3}, onlyP, "a second b has no counterpart")
 	assert.Equal(t, []int{1}, onlyQ)
 }
+
+func TestTwoSidesAgreeingOnAWrongValueStillDiffer(t *testing.T) {
+	d := New("Docplanner").Expected("expected")
+	d.Against("visit 1", "start", "10:00", "10:00", "10:00")
+	d.Against("visit 2", "end", "11:30", "11:15", "11:15")
+	d.Against("slot 1", "insurers", []string{"52", "51"}, []string{"51"}, NotShown)
+	d.Against("slot 2", "insurers", []string{"51"}, []string{"51"}, NotShown)
+	err := d.Err("whole state")
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	assert.Equal(t, "whole state: 2 differences between Docplanner and the partner:", lines[0])
+	assert.Equal(t, []string{
+		"  item    | field    | expected | Docplanner | partner",
+		"  slot 1  | insurers | [51, 52] | [51]       | (not shown)",
+		"  visit 2 | end      | 11:30    | 11:15      | 11:15",
+	}, lines[1:])
+}

@@ -352,6 +352,8 @@ func (t *tenant) move(b *booking, target *address, start time.Time, duration int
 	t.cancel(b, by, now)
 	nb := t.addBooking(target, start, duration, serviceID, b.bookedBy, b.patient, b.comment, now)
 	nb.bookedAt = b.bookedAt
+	// The visit keeps the insurance it was booked with.
+	nb.insurer, nb.plan = b.insurer, b.plan
 	origin := b.originID
 	if origin == "" {
 		origin = b.id

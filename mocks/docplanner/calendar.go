@@ -204,10 +204,18 @@ func (m *Mock) replaceSlots(t *tenant, req *mockserver.Request) mockserver.Respo
 			}
 		}
 		e := entry{from: r.Start, to: r.End}
+		insurance := r.InsuranceAccepted
+		if insurance == "" {
+			insurance = "with-and-without-insurance"
+		}
+		var insurers []string
+		for _, p := range r.InsuranceProviders {
+			insurers = append(insurers, fmt.Sprint(p))
+		}
 		if step > 0 {
 			length := time.Duration(step) * time.Minute
 			for at := r.Start; !at.Add(length).After(r.End); at = at.Add(length) {
-				e.slots = append(e.slots, slot{start: at, length: length, services: services})
+				e.slots = append(e.slots, slot{start: at, length: length, services: services, insurers: insurers, insurance: insurance})
 			}
 		}
 		entries = append(entries, e)

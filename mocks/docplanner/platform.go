@@ -3,6 +3,7 @@ package docplanner
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -14,14 +15,24 @@ import (
 // Patient is someone booking on the marketplace.
 type Patient struct {
 	Name, Surname, Phone, Email string
+	// Insurer is the insurance provider the patient books with ("" for a
+	// private visit): the slot must accept it.
+	Insurer string
 }
 
 // ErrDenied means the partner refused a blocking check.
 var ErrDenied = errors.New("the partner denied the booking")
 
-// PatientBooks books a free slot as a patient would on the marketplace. With
-// real-time checks on, the partner is asked first and can deny.
+// PatientBooks books a free slot as a patient would on the marketplace, for
+// the first service the slot offers. With real-time checks on, the partner
+// is asked first and can deny.
 func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patient) (string, error) {
+	return m.PatientBooksService(clientID, addressID, start, "", p)
+}
+
+// PatientBooksService books a free slot for one of the services it offers,
+// named by its dictionary service id ("" for the slot's first service).
+func (m *Mock) PatientBooksService(clientID, addressID string, start time.Time, serviceID string, p Patient) (string, error) {
 	t, err := m.tenant(clientID)
 	if err != nil {
 		return "", err
@@ -38,9 +49,21 @@ func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patie
 		return "", fmt.Errorf("the platform offers no slot at %s at address %s", t.rfc3339(start), addressID)
 	}
 	svc := s.services[0]
+	if serviceID != "" {
+		i := slices.IndexFunc(s.services, func(ss slotService) bool { return a.services[ss.addressServiceID].serviceID == serviceID })
+		if i < 0 {
+			t.mu.Unlock()
+			return "", fmt.Errorf("the slot at %s at address %s is not for service %s", t.rfc3339(start), addressID, serviceID)
+		}
+		svc = s.services[i]
+	}
 	if why := t.canBook(a, start, svc.duration, svc.addressServiceID, ""); why != "" {
 		t.mu.Unlock()
 		return "", errors.New(why)
+	}
+	if p.Insurer != "" && (!slices.Contains(s.insurers, p.Insurer) || s.insurance == "without-insurance-only") {
+		t.mu.Unlock()
+		return "", fmt.Errorf("the slot at %s at address %s does not accept insurer %s", t.rfc3339(start), addressID, p.Insurer)
 	}
 	pt := patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}
 	if p.Email != "" {
@@ -63,6 +86,7 @@ func (m *Mock) PatientBooks(clientID, addressID string, start time.Time, p Patie
 	}
 	b := t.addBooking(a, start, svc.duration, svc.addressServiceID, "user", pt, nil, now)
 	b.signature = signature // the booking is the request the partner approved
+	b.insurer = p.Insurer
 	data := t.envelope(a)
 	data["visit_booking"] = t.bookingNotificationJSON(b)
 	t.mu.Unlock()
@@ -283,10 +307,42 @@ type BookingView struct {
 	ID, AddressID, Status, BookedBy, CanceledBy string
 	Start                                       time.Time
 	Duration                                    int
-	PatientName, PatientSurname                 string
+	PatientName, PatientSurname, PatientPhone   string
 	NewestID                                    string
+	// Insurer is the insurance provider the booking was made with, "" for a
+	// private visit.
+	Insurer string
 	// Service is the dictionary service id of the booking's address service.
 	Service string
+}
+
+// SlotView is one fed slot as a check reads it.
+type SlotView struct {
+	Start  time.Time
+	Length time.Duration
+	// Free: neither booked nor on a break.
+	Free bool
+	// Services are what the slot can be booked for: dictionary service ids
+	// with their visit lengths.
+	Services []SlotServiceView
+	// Insurers are the insurance provider ids the slot accepts; Insurance
+	// which patients it is for (with-and-without-insurance, ...).
+	Insurers  []string
+	Insurance string
+}
+
+// SlotServiceView is a service a slot can be booked for.
+type SlotServiceView struct {
+	Service  string
+	Duration int
+}
+
+// AddressServiceView is an address service: what the doctor's profile
+// shows of one service at one address.
+type AddressServiceView struct {
+	ID, Service string
+	Price       *float64
+	Duration    int
 }
 
 // BreakView is a platform calendar break.
@@ -306,8 +362,12 @@ type AddressView struct {
 	Insurers []string
 	// Slots are the fed slot starts, Free those neither booked nor on a break.
 	Slots, Free []time.Time
-	Bookings    []BookingView
-	Breaks      []BreakView
+	// SlotDetails are the fed slots with what each offers.
+	SlotDetails []SlotView
+	// AddressServices are the address services, in the order they were added.
+	AddressServices []AddressServiceView
+	Bookings        []BookingView
+	Breaks          []BreakView
 }
 
 // Address reads an address's state; slots are limited to [from, to).
@@ -321,17 +381,29 @@ func (m *Mock) Address(clientID, addressID string, from, to time.Time) (AddressV
 		v.ID = a.id
 		v.CalendarEnabled = a.calendarEnabled
 		for _, id := range a.serviceOrder {
-			v.Services = append(v.Services, a.services[id].serviceID)
+			as := a.services[id]
+			v.Services = append(v.Services, as.serviceID)
+			v.AddressServices = append(v.AddressServices, AddressServiceView{ID: as.id, Service: as.serviceID, Price: as.price, Duration: as.duration})
 		}
 		for id := range a.insurers {
 			v.Insurers = append(v.Insurers, id)
 		}
 		sort.Strings(v.Insurers)
 		for _, s := range a.slotsBetween(from, to) {
+			free := t.free(a, s)
 			v.Slots = append(v.Slots, s.start)
-			if t.free(a, s) {
+			if free {
 				v.Free = append(v.Free, s.start)
 			}
+			sv := SlotView{Start: s.start, Length: s.length, Free: free, Insurers: slices.Clone(s.insurers), Insurance: s.insurance}
+			for _, ss := range s.services {
+				id := ss.addressServiceID
+				if as, ok := a.services[id]; ok {
+					id = as.serviceID
+				}
+				sv.Services = append(sv.Services, SlotServiceView{Service: id, Duration: ss.duration})
+			}
+			v.SlotDetails = append(v.SlotDetails, sv)
 		}
 		for _, b := range t.sortedBookings(a.id) {
 			service := ""
@@ -340,7 +412,7 @@ func (m *Mock) Address(clientID, addressID string, from, to time.Time) (AddressV
 			}
 			v.Bookings = append(v.Bookings, BookingView{
 				ID: b.id, AddressID: b.address, Status: b.status, BookedBy: b.bookedBy, CanceledBy: b.canceledBy,
-				Start: b.start, Duration: b.duration, PatientName: b.patient.Name, PatientSurname: b.patient.Surname,
+				Start: b.start, Duration: b.duration, PatientName: b.patient.Name, PatientSurname: b.patient.Surname, PatientPhone: b.patient.Phone, Insurer: b.insurer,
 				NewestID: b.newestID, Service: service,
 			})
 		}

@@ -90,6 +90,10 @@ type slot struct {
 	start    time.Time
 	length   time.Duration
 	services []slotService
+	// insurers are the insurance provider ids the slot's period accepts, and
+	// insurance which patients it is for (with-and-without-insurance, ...).
+	insurers  []string
+	insurance string
 }
 
 type slotService struct {

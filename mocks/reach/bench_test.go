@@ -35,8 +35,12 @@ func benchSync(b *testing.B, opts reach.Options) {
 	}
 }
 
-// BenchmarkFullSync is Reach's normal path: every answer validated against the specification.
+// BenchmarkFullSync is Reach's normal path: every answer validated against the specification, an
+// answer validated before (the same bytes to the same request) taken from the cache.
 func BenchmarkFullSync(b *testing.B) { benchSync(b, reach.Options{}) }
+
+// BenchmarkFullSyncUncached validates every answer afresh: validation's whole cost.
+func BenchmarkFullSyncUncached(b *testing.B) { benchSync(b, reach.Options{NoValidationCache: true}) }
 
 // BenchmarkFullSyncUnvalidated is the same sync with validation off; the difference is validation's cost.
 func BenchmarkFullSyncUnvalidated(b *testing.B) { benchSync(b, reach.Options{SkipValidation: true}) }

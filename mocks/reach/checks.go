@@ -147,11 +147,17 @@ func CheckPLTotals(cd *CompanyData) []string {
 	return out
 }
 
-// CheckChart: every account a statement line names is in the chart of accounts, and sits on the
-// statement its type belongs to.
+// CheckChart: every account a statement line names is in the chart of accounts, sits on the
+// statement its type belongs to, and carries amounts of its own: a header account (IsPosting false)
+// only groups its children, and Reach builds its subtotal from the hierarchy.
 func CheckChart(cd *CompanyData) []string {
 	types := typesOf(cd)
+	posting := map[string]bool{}
+	for _, a := range cd.Accounts {
+		posting[a.AccountID] = a.IsPosting
+	}
 	missing := map[string][]string{}
+	headers := map[string][]string{}
 	var out []string
 	note := func(where string, ls []reachfixture.Line, balanceSheet *bool) {
 		for _, l := range ls {
@@ -161,6 +167,9 @@ func CheckChart(cd *CompanyData) []string {
 					missing[l.AccountID] = append(missing[l.AccountID], where)
 				}
 				continue
+			}
+			if !posting[l.AccountID] && l.Amount != 0 && !contains(headers[l.AccountID], where) {
+				headers[l.AccountID] = append(headers[l.AccountID], where)
 			}
 			if balanceSheet != nil && t.BalanceSheet() != *balanceSheet {
 				out = append(out, fmt.Sprintf("%s names %s (%s) in %s, which is not where a %s account reports", where, l.AccountID, t, l.Month, t))
@@ -185,6 +194,14 @@ func CheckChart(cd *CompanyData) []string {
 	sort.Strings(ids)
 	for _, id := range ids {
 		out = append(out, fmt.Sprintf("account %s is on the %s but not in the chart of accounts (%d accounts)", id, strings.Join(missing[id], ", "), len(cd.Accounts)))
+	}
+	ids = ids[:0]
+	for id := range headers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		out = append(out, fmt.Sprintf("header account %s (IsPosting false) carries amounts on the %s; a header only groups its children, Reach builds its subtotal", id, strings.Join(headers[id], ", ")))
 	}
 	return out
 }

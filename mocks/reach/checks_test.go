@@ -58,6 +58,8 @@ func TestChecksFindBrokenData(t *testing.T) {
 			reach.CheckPLTotals, "NetIncome is"},
 		{"a line on an account the chart lacks", func(cd *reach.CompanyData) { cd.Accounts = cd.Accounts[:len(cd.Accounts)-1] },
 			reach.CheckChart, "account acct_8010 is on the ACCRUAL P&L"},
+		{"a subtotal on a header account", func(cd *reach.CompanyData) { accrual(cd).PL.Lines[0].AccountID = "acct_4000" },
+			reach.CheckChart, "header account acct_4000 (IsPosting false) carries amounts on the ACCRUAL P&L"},
 		{"a P&L account on the balance sheet", func(cd *reach.CompanyData) { accrual(cd).BS.Lines[0].AccountID = "acct_4010" },
 			reach.CheckChart, "acct_4010 (Income)"},
 		{"a renamed class", func(cd *reach.CompanyData) { cd.Classes[0].ClassName = "Harbour" },

@@ -238,3 +238,21 @@ func TestTheJournalRedactsCredentials(t *testing.T) {
 	assert.Equal(t, "Bearer …1234", es[0].RequestHeader.Get("Authorization"))
 	assert.Equal(t, journal.Outbound, es[0].Direction)
 }
+
+// TestOnTheRunClockAnAnswerTakesWhatThePartnerSpentThere: with every party on the run clock, the
+// latency Reach measures is the partner's time on that clock; real time spent in between (a
+// loaded machine, the race detector) is not the partner's.
+func TestOnTheRunClockAnAnswerTakesWhatThePartnerSpentThere(t *testing.T) {
+	var clk *clock.Run
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(150 * time.Millisecond) // accord's own work, in real time
+		clk.Advance(1200 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"Companies":[{"CompanyId":"cmp-1","CompanyName":"One"}]}`))
+	}
+	r, conn, c := hostile(t, handler, reach.Options{Timeout: 5 * time.Second})
+	clk = c
+	res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+	require.NoError(t, err)
+	assert.Equal(t, 1200*time.Millisecond, res.Record.Took.Round(10*time.Millisecond))
+}

@@ -411,12 +411,27 @@ var dashboardTemplate = template.Must(template.New("dashboard").Funcs(template.F
 }).Parse(dashboardHTML))
 
 // Render writes the dashboard as one self-contained HTML page; every value is escaped by html/template.
-func (d *Dashboard) Render(w io.Writer) error {
-	bars, zero := chart(d)
-	return dashboardTemplate.Execute(w, struct {
+func (d *Dashboard) Render(w io.Writer) error { return RenderDashboards(w, []*Dashboard{d}) }
+
+// RenderDashboards writes several companies' dashboards as one self-contained HTML page, a section
+// each, in the order given.
+func RenderDashboards(w io.Writer, ds []*Dashboard) error {
+	type board struct {
 		*Dashboard
 		Bars       []Bar
 		Zero       float64
 		ChartWidth float64
-	}{d, bars, zero, float64(len(bars)) * 36})
+	}
+	page := struct {
+		Title     string
+		Companies []board
+	}{}
+	var names []string
+	for _, d := range ds {
+		bars, zero := chart(d)
+		page.Companies = append(page.Companies, board{d, bars, zero, float64(len(bars)) * 36})
+		names = append(names, d.CompanyName)
+	}
+	page.Title = strings.Join(names, ", ")
+	return dashboardTemplate.Execute(w, page)
 }

@@ -22,7 +22,8 @@ type env struct {
 	journal *journal.Journal
 	reach   *reach.Reach
 	driver  *driver.Client
-	books   *reachfixture.Company
+	books   *reachfixture.Company // Lantern, the first of the set
+	set     *reachfixture.Set
 	base    string
 	token   string
 }
@@ -56,14 +57,14 @@ func newEnv(tb testing.TB, o envOptions) *env {
 	}
 	ctx := context.Background()
 	require.NoError(tb, d.Reset(ctx, "reach", settings))
-	require.NoError(tb, d.LoadFixture(ctx, rawJSON(reachfixture.Raw())))
+	require.NoError(tb, d.LoadFixture(ctx, rawJSON(reachfixture.RawSet())))
 	var conn struct {
 		BaseURL string `json:"base_url"`
 	}
 	require.NoError(tb, d.View(ctx, "connection", &conn))
-	books, err := reachfixture.Load()
+	set, err := reachfixture.LoadSet()
 	require.NoError(tb, err)
-	return &env{clock: clk, journal: j, reach: r, driver: d, books: books, base: conn.BaseURL, token: "tok-lantern-0001"}
+	return &env{clock: clk, journal: j, reach: r, driver: d, books: set.Companies[0], set: set, base: conn.BaseURL, token: "tok-lantern-0001"}
 }
 
 // rawJSON sends bytes as they are through the driver client.

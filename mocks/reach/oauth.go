@@ -136,15 +136,40 @@ func (r *Reach) ExchangeCode(ctx context.Context, c *Connection, d *Discovery, c
 	return tok, res, nil
 }
 
-// Refresh renews the connection's access token with its refresh token.
+// Refresh renews the connection's access token with its refresh token, whatever its expiry.
 func (r *Reach) Refresh(ctx context.Context, c *Connection, trace *Trace) error {
+	c.renewing.Lock()
+	defer c.renewing.Unlock()
+	return r.refreshLocked(ctx, c, trace)
+}
+
+// renew renews the access token stale, once: a caller that waited while another renewed it gets
+// the new token without a second refresh grant.
+func (r *Reach) renew(ctx context.Context, c *Connection, stale string, trace *Trace) (string, error) {
+	c.renewing.Lock()
+	defer c.renewing.Unlock()
+	if tok := c.Token(); tok != stale {
+		return tok, nil
+	}
+	if err := r.refreshLocked(ctx, c, trace); err != nil {
+		return "", err
+	}
+	return c.Token(), nil
+}
+
+// refreshLocked sends one refresh grant; c.renewing is held.
+func (r *Reach) refreshLocked(ctx context.Context, c *Connection, trace *Trace) error {
 	c.mu.Lock()
 	st := c.oauth
+	var refresh string
+	if st != nil {
+		refresh = st.refresh
+	}
 	c.mu.Unlock()
 	if st == nil {
 		return fmt.Errorf("the connection has a static token; there is nothing to refresh")
 	}
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {st.refresh},
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh},
 		"client_id": {st.client.ClientID}, "client_secret": {st.client.ClientSecret}}
 	tok, _, err := r.token(ctx, c, st.tokenURL, form, trace)
 	if err != nil {
@@ -183,16 +208,18 @@ func (r *Reach) token(ctx context.Context, c *Connection, endpoint string, form 
 	return &tok, res, nil
 }
 
-// accessToken is the token to send now; an OAuth token about to expire is refreshed first.
+// accessToken is the token to send now; an OAuth token about to expire is renewed first (once,
+// however many callers find it expired together).
 func (r *Reach) accessToken(ctx context.Context, c *Connection, trace *Trace) (string, error) {
 	c.mu.Lock()
-	st, tok := c.oauth, c.token
+	tok, oauth := c.token, c.oauth != nil
+	var expires time.Time
+	if oauth {
+		expires = c.oauth.expires
+	}
 	c.mu.Unlock()
-	if st == nil || r.opts.Clock.Now().Add(refreshAhead).Before(st.expires) {
+	if !oauth || r.opts.Clock.Now().Add(refreshAhead).Before(expires) {
 		return tok, nil
 	}
-	if err := r.Refresh(ctx, c, trace); err != nil {
-		return "", err
-	}
-	return c.Token(), nil
+	return r.renew(ctx, c, tok, trace)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/mocks/reach"
 )
@@ -156,4 +158,140 @@ func TestSchedulerSyncsNightlyAndOnDemandWithinTheDailyLimit(t *testing.T) {
 	assert.Error(t, err, "a stopped scheduler syncs no more")
 	_, err = s.Wait(ctx, reach.Nightly, next.Add(48*time.Hour), 50*time.Millisecond)
 	assert.Error(t, err)
+}
+
+// rotatingPartner is an OAuth partner that rotates refresh tokens and revokes each one once used
+// (RFC 6749 §6 allows it), and refuses access tokens past their life or revoked by a refresh. It
+// counts refresh grants, and the grants that arrived while another was being answered.
+type rotatingPartner struct {
+	clk                 *clock.Run
+	mu                  sync.Mutex
+	n                   int
+	refresh             map[string]bool
+	access              map[string]time.Time
+	grants, overlapping atomic.Int32
+	inGrant             atomic.Bool
+}
+
+func (p *rotatingPartner) serve(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if strings.HasSuffix(r.URL.Path, "/oauth2/token") {
+		if !p.inGrant.CompareAndSwap(false, true) {
+			p.overlapping.Add(1)
+		} else {
+			defer p.inGrant.Store(false)
+		}
+		time.Sleep(5 * time.Millisecond) // long enough for a second grant to overlap, were one sent
+		_ = r.ParseForm()
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if r.Form.Get("grant_type") == "refresh_token" {
+			p.grants.Add(1)
+			if !p.refresh[r.Form.Get("refresh_token")] {
+				w.WriteHeader(400)
+				_, _ = w.Write([]byte(`{"error":"invalid_grant","error_description":"used or unknown"}`))
+				return
+			}
+			delete(p.refresh, r.Form.Get("refresh_token"))
+			p.access = map[string]time.Time{} // a refresh revokes the access tokens before it
+		}
+		p.n++
+		at, rt := fmt.Sprintf("at-%d", p.n), fmt.Sprintf("rt-%d", p.n)
+		p.refresh[rt] = true
+		p.access[at] = p.clk.Now().Add(time.Hour)
+		_, _ = fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600,"refresh_token":%q}`, at, rt)
+		return
+	}
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	p.mu.Lock()
+	exp, ok := p.access[tok]
+	p.mu.Unlock()
+	if !ok || !p.clk.Now().Before(exp) {
+		w.WriteHeader(401)
+		_, _ = w.Write([]byte(`{"errors":[{"error":"Unauthorized","message":"expired or revoked"}]}`))
+		return
+	}
+	_, _ = w.Write([]byte(`{"Companies":[{"CompanyId":"cmp-1","CompanyName":"One"}]}`))
+}
+
+// TestOneConnectionNeverSpendsARefreshTokenTwice: callers that find the access token expired at the
+// same instant (the nightly sync and a scenario's step, after the clock moved past the token's
+// life) renew it once between them, so a partner that revokes a refresh token once used stays
+// connected; and a 401 renews only the token the call carried, not one already renewed.
+func TestOneConnectionNeverSpendsARefreshTokenTwice(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		move func(clk *clock.Run)
+	}{
+		{"expired on the run clock", func(clk *clock.Run) { clk.Advance(time.Hour + time.Second) }},
+		{"revoked early by the partner", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &rotatingPartner{refresh: map[string]bool{}, access: map[string]time.Time{}}
+			r, conn, clk := hostile(t, p.serve, reach.Options{Timeout: 2 * time.Second})
+			p.clk = clk
+			d := &reach.Discovery{TokenEndpoint: conn.BaseURL + "/oauth2/token"}
+			_, _, err := r.ExchangeCode(context.Background(), conn, d, reach.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
+			require.NoError(t, err)
+			if tt.move != nil {
+				tt.move(clk)
+			} else {
+				// Another client of the partner's (an earlier run) spent the grant: the access token
+				// is revoked while Reach still believes it valid.
+				p.mu.Lock()
+				p.access = map[string]time.Time{}
+				p.mu.Unlock()
+			}
+			const callers = 8
+			var wg sync.WaitGroup
+			statuses := make([]int, callers)
+			for i := range callers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+					if assert.NoError(t, err) {
+						statuses[i] = res.Status
+					}
+				}()
+			}
+			wg.Wait()
+			for i, s := range statuses {
+				assert.Equal(t, 200, s, "caller %d", i)
+			}
+			assert.Equal(t, int32(1), p.grants.Load(), "one refresh grant for all the callers")
+			assert.Zero(t, p.overlapping.Load(), "no refresh grant was sent while another was in flight")
+			assert.Equal(t, "at-2", conn.Token())
+		})
+	}
+}
+
+// TestTheNightlySyncWaitsForASyncInFlight: the nightly sync due while the customer's on-demand sync
+// of the same connection runs starts after it ends; their exchanges never interleave.
+func TestTheNightlySyncWaitsForASyncInFlight(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, envOptions{})
+	s := e.reach.Schedule(e.conn(t, "overlap"))
+	t.Cleanup(s.Stop)
+	next := s.NextNightly()
+	e.clock.Advance(next.Sub(e.clock.Now()) - time.Millisecond)
+	done := make(chan *reach.SyncResult)
+	go func() {
+		r, err := s.SyncNow(ctx)
+		assert.NoError(t, err)
+		done <- r
+	}()
+	e.clock.Advance(time.Second) // the nightly sync falls due while the on-demand one may be running
+	onDemand := <-done
+	nightly, err := s.Wait(ctx, reach.Nightly, next, 10*time.Second)
+	require.NoError(t, err)
+	require.NoError(t, onDemand.Err())
+	require.NoError(t, nightly.Err())
+	seqs := func(r *reach.SyncResult) (lo, hi int64) {
+		es := r.Trace.Entries()
+		return es[0].Seq, es[len(es)-1].Seq
+	}
+	aLo, aHi := seqs(onDemand)
+	bLo, bHi := seqs(nightly)
+	assert.True(t, aHi < bLo || bHi < aLo, "the syncs' exchanges interleave: on-demand %d..%d, nightly %d..%d", aLo, aHi, bLo, bHi)
 }

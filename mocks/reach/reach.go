@@ -36,6 +36,7 @@ const (
 	DefaultDailyOnDemand = 5             // sync-button presses per connection per UTC day
 	DefaultHistoryMonths = 24            // the rolling window reaches this far back, aligned on a fiscal year
 	MaxPageSize          = 1000
+	DefaultLimit         = 100 // the limit a list applies when Reach leaves it out
 )
 
 // Options configure Reach.
@@ -64,6 +65,8 @@ type Options struct {
 	Retry         Retry
 	// SkipValidation is for the benchmark that measures validation's cost.
 	SkipValidation bool
+	// NoValidationCache validates every answer afresh, even one Reach has validated before.
+	NoValidationCache bool
 }
 
 // Retry shapes the exponential backoff on 503 and 429 (github.com/cenkalti/backoff/v4, on the run clock).
@@ -81,6 +84,8 @@ type Reach struct {
 	opts Options
 	spec *spec.Spec
 	http *http.Client
+
+	cache *validationCache
 
 	mu      sync.Mutex
 	records []Record
@@ -161,7 +166,7 @@ func New(opts Options) (*Reach, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reach{opts: opts, spec: sp, http: boundedhttp.NewClient(opts.Timeout)}, nil
+	return &Reach{opts: opts, spec: sp, http: boundedhttp.NewClient(opts.Timeout), cache: newValidationCache(opts.NoValidationCache)}, nil
 }
 
 // SpecDoc is the document Reach validates against.

@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -451,7 +452,8 @@ func idField(op string) string {
 // maxPages stops a list that never ends.
 const maxPages = 2000
 
-// ReadList pages through a reference list with the given limit until offset+len(Data) >= total.
+// ReadList pages through a reference list with the given limit until offset+len(Data) >= total;
+// limit 0 leaves limit out, for the document's default of 100, and offset too on the first page.
 // An error means the list could not be read to its end.
 func (r *Reach) ReadList(ctx context.Context, c *Connection, op, companyID string, limit int, trace *Trace) (*ListRead, error) {
 	lr := &ListRead{Operation: op, Limit: limit, IDs: []string{}}
@@ -496,9 +498,17 @@ func (r *Reach) ReadList(ctx context.Context, c *Connection, op, companyID strin
 	return lr, fmt.Errorf("still not at the end after %d pages", maxPages)
 }
 
-// Page asks for one page of a reference list, and checks the envelope's echo and size.
+// Page asks for one page of a reference list, and checks the envelope's echo and size. Limit 0
+// leaves limit out (the document's default applies), and offset 0 with it.
 func (r *Reach) Page(ctx context.Context, c *Connection, op, companyID string, offset, limit int, trace *Trace) (*Result, error) {
 	q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
+	if limit == 0 {
+		q.Del("limit")
+		if offset == 0 {
+			q.Del("offset")
+		}
+		limit = DefaultLimit
+	}
 	return r.Do(ctx, c, Request{Operation: op, Path: map[string]string{"CompanyId": companyID}, Query: q, Trace: trace,
 		Check: PageCheck(offset, limit)})
 }
@@ -548,12 +558,56 @@ func PageCheck(offset, limit int) func(int, []byte) []journal.Violation {
 	}
 }
 
-// apiStatement is a statement as the partner sends it.
+// apiStatement is a statement as the partner sends it: typed where the document fixes the shape,
+// raw where a check must see whatever the partner put there.
 type apiStatement struct {
-	CompanyID       string           `json:"CompanyId"`
-	AccountingBasis string           `json:"AccountingBasis"`
-	Data            []apiLine        `json:"Data"`
-	Summary         []map[string]any `json:"Summary"`
+	CompanyID       *string                      `json:"CompanyId"`
+	StartDate       *string                      `json:"StartDate"`
+	EndDate         *string                      `json:"EndDate"`
+	AccountingBasis *string                      `json:"AccountingBasis"`
+	Currency        *string                      `json:"Currency"`
+	BudgetID        *string                      `json:"BudgetId"`
+	ClassID         *string                      `json:"ClassId"`
+	DepartmentID    *string                      `json:"DepartmentId"`
+	Data            []apiLine                    `json:"Data"`
+	Summary         []map[string]json.RawMessage `json:"Summary"`
+}
+
+// decodedBy keeps what a statement check decoded, so that the answer is decoded once.
+type decodedBy struct {
+	statement *apiStatement
+}
+
+// decode is the answer as the check decoded it, or decoded now.
+func (d *decodedBy) decode(body []byte) (*apiStatement, error) {
+	if d.statement != nil {
+		return d.statement, nil
+	}
+	var raw apiStatement
+	if err := decodeNumber(body, &raw); err != nil {
+		return nil, err
+	}
+	return &raw, nil
+}
+
+// summaryDate reads a summary entry's date field.
+func summaryDate(s map[string]json.RawMessage, field string) string {
+	var v string
+	_ = json.Unmarshal(s[field], &v)
+	return v
+}
+
+// summaryNumber reads a summary entry's field as a number, if it is one.
+func summaryNumber(raw json.RawMessage) (json.Number, bool) {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 || !(b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
+		return "", false
+	}
+	var n json.Number
+	if json.Unmarshal(b, &n) != nil {
+		return "", false
+	}
+	return n, true
 }
 
 type apiLine struct {
@@ -578,13 +632,14 @@ func (r *Reach) statement(ctx context.Context, c *Connection, companyID, op stri
 	if budgetID != "" {
 		q.Set("BudgetId", budgetID)
 	}
+	var keep decodedBy
 	res, err := r.Do(ctx, c, Request{Operation: op, Path: map[string]string{"CompanyId": companyID}, Query: q, Trace: out.Trace,
-		Check: StatementCheck(companyID, basis, from, to)})
+		Check: statementCheck(companyID, basis, from, to, &keep)})
 	if !r.usable(out, res, err, op) {
 		return nil, false
 	}
-	var raw apiStatement
-	if err := decodeNumber(res.Body, &raw); err != nil {
+	raw, err := keep.decode(res.Body)
+	if err != nil {
 		out.fail(res, op, "%s %s to %s is not the statement body: %v", basis, from, to, err)
 		return nil, false
 	}
@@ -598,15 +653,14 @@ func (r *Reach) statement(ctx context.Context, c *Connection, companyID, op stri
 		d.lines = append(d.lines, reachfixture.Line{AccountID: l.AccountID, Month: m, Amount: moneyOf(l.Amount)})
 	}
 	for i, s := range raw.Summary {
-		sd, _ := s["StartDate"].(string)
-		m, err := monthOf(sd)
+		m, err := monthOf(summaryDate(s, "StartDate"))
 		if err != nil {
 			out.fail(res, op, "Summary.%d.StartDate: %v", i, err)
 			return nil, false
 		}
 		row := summaryRow{month: m, values: map[string]Money{}}
 		for k, v := range s {
-			if n, ok := v.(json.Number); ok {
+			if n, isNumber := summaryNumber(v); isNumber {
 				row.values[k] = moneyOf(n)
 			}
 		}
@@ -618,18 +672,24 @@ func (r *Reach) statement(ctx context.Context, c *Connection, companyID, op stri
 // StatementCheck holds a statement to its request: the company and basis echoed, every line and
 // summary entry one whole month inside the period, amounts with at most two decimals.
 func StatementCheck(companyID string, basis Basis, from, to Month) func(int, []byte) []journal.Violation {
+	return statementCheck(companyID, basis, from, to, nil)
+}
+
+// statementCheck is StatementCheck keeping what it decoded.
+func statementCheck(companyID string, basis Basis, from, to Month, keep *decodedBy) func(int, []byte) []journal.Violation {
 	return func(status int, body []byte) []journal.Violation {
+		if keep != nil {
+			keep.statement = nil
+		}
 		if status != http.StatusOK {
 			return nil
 		}
-		var raw struct {
-			CompanyID       *string          `json:"CompanyId"`
-			AccountingBasis *string          `json:"AccountingBasis"`
-			Data            []map[string]any `json:"Data"`
-			Summary         []map[string]any `json:"Summary"`
-		}
+		var raw apiStatement
 		if decodeNumber(body, &raw) != nil {
 			return nil
+		}
+		if keep != nil {
+			keep.statement = &raw
 		}
 		var vs []journal.Violation
 		add := func(field, rule, format string, args ...any) {
@@ -641,9 +701,8 @@ func StatementCheck(companyID string, basis Basis, from, to Month) func(int, []b
 		if raw.AccountingBasis != nil && *raw.AccountingBasis != string(basis) {
 			add("AccountingBasis", RulePeriod, "is %q; Reach asked for %s", *raw.AccountingBasis, basis)
 		}
-		check := func(kind string, i int, item map[string]any) {
-			sd, _ := item["StartDate"].(string)
-			ed, _ := item["EndDate"].(string)
+		echoPeriod(add, raw.StartDate, raw.EndDate, from, to)
+		check := func(kind string, i int, sd, ed string, amounts map[string]json.Number) {
 			m, err := monthOf(sd)
 			if err != nil || sd != m.StartDate() || ed != m.EndDate() {
 				add(fmt.Sprintf("%s.%d", kind, i), RulePeriod, "StartDate %q and EndDate %q are not one calendar month", sd, ed)
@@ -652,19 +711,23 @@ func StatementCheck(companyID string, basis Basis, from, to Month) func(int, []b
 			if m.Before(from) || m.After(to) {
 				add(fmt.Sprintf("%s.%d.StartDate", kind, i), RulePeriod, "month %s is outside the period asked for, %s to %s", m, from, to)
 			}
-			for k, v := range item {
-				if n, ok := v.(json.Number); ok {
-					if _, err := reachfixture.ParseMoney(n.String()); err != nil {
-						add(fmt.Sprintf("%s.%d.%s", kind, i, k), "amount", "%s has more than two decimals", n)
-					}
+			for k, n := range amounts {
+				if _, err := reachfixture.ParseMoney(n.String()); err != nil {
+					add(fmt.Sprintf("%s.%d.%s", kind, i, k), "amount", "%s has more than two decimals", n)
 				}
 			}
 		}
-		for i, item := range raw.Data {
-			check("Data", i, item)
+		for i, l := range raw.Data {
+			check("Data", i, l.StartDate, l.EndDate, map[string]json.Number{"Amount": l.Amount})
 		}
-		for i, item := range raw.Summary {
-			check("Summary", i, item)
+		for i, s := range raw.Summary {
+			amounts := map[string]json.Number{}
+			for k, v := range s {
+				if n, isNumber := summaryNumber(v); isNumber {
+					amounts[k] = n
+				}
+			}
+			check("Summary", i, summaryDate(s, "StartDate"), summaryDate(s, "EndDate"), amounts)
 		}
 		return vs
 	}
@@ -719,7 +782,7 @@ func cfSummary(s summaryRow) reachfixture.CFSummary {
 func (r *Reach) metricValues(ctx context.Context, c *Connection, companyID string, ids []string, from, to Month, out *SyncResult) []reachfixture.MetricLine {
 	body := map[string]any{"NonFinancialIds": ids, "StartDate": from.StartDate(), "EndDate": to.EndDate()}
 	res, err := r.Do(ctx, c, Request{Operation: "queryNonFinancialValues", Path: map[string]string{"CompanyId": companyID}, JSON: body, Trace: out.Trace,
-		Check: metricCheck(from, to)})
+		Check: metricCheck(companyID, from, to)})
 	if !r.usable(out, res, err, "queryNonFinancialValues") {
 		return nil
 	}
@@ -751,14 +814,29 @@ func (r *Reach) metricValues(ctx context.Context, c *Connection, companyID strin
 	return lines
 }
 
-// metricCheck holds metric values to whole months inside the period.
-func metricCheck(from, to Month) func(int, []byte) []journal.Violation {
+// echoPeriod: the answer repeats the period asked for (the document's statement header, and the
+// metric values' body).
+func echoPeriod(add func(field, rule, format string, args ...any), start, end *string, from, to Month) {
+	if start != nil && *start != from.StartDate() {
+		add("StartDate", RulePeriod, "is %q; Reach asked for %s", *start, from.StartDate())
+	}
+	if end != nil && *end != to.EndDate() {
+		add("EndDate", RulePeriod, "is %q; Reach asked for %s", *end, to.EndDate())
+	}
+}
+
+// metricCheck holds metric values to whole months inside the period, and the answer to the company
+// and period asked for.
+func metricCheck(companyID string, from, to Month) func(int, []byte) []journal.Violation {
 	return func(status int, body []byte) []journal.Violation {
 		if status != http.StatusOK {
 			return nil
 		}
 		var raw struct {
-			Data []struct {
+			CompanyID *string `json:"CompanyId"`
+			StartDate *string `json:"StartDate"`
+			EndDate   *string `json:"EndDate"`
+			Data      []struct {
 				StartDate string `json:"StartDate"`
 				EndDate   string `json:"EndDate"`
 			} `json:"Data"`
@@ -767,6 +845,13 @@ func metricCheck(from, to Month) func(int, []byte) []journal.Violation {
 			return nil
 		}
 		var vs []journal.Violation
+		add := func(field, rule, format string, args ...any) {
+			vs = append(vs, journal.Violation{In: "response", Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
+		}
+		if raw.CompanyID != nil && *raw.CompanyID != companyID {
+			add("CompanyId", RulePeriod, "is %q; Reach asked for %s", *raw.CompanyID, companyID)
+		}
+		echoPeriod(add, raw.StartDate, raw.EndDate, from, to)
 		for i, d := range raw.Data {
 			m, err := monthOf(d.StartDate)
 			if err != nil || d.StartDate != m.StartDate() || d.EndDate != m.EndDate() || m.Before(from) || m.After(to) {

@@ -12,12 +12,12 @@ import (
 )
 
 func registerActivation(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^the clinic "([^"]*)" is loaded into the partner's system$`, w.clinicLoaded)
-	sc.Step(`^the partner receives notifications by (PUSH|PULL)$`, w.notificationModel)
-	sc.Step(`^real-time booking checks are on$`, w.realTimeOn)
-	sc.Step(`^the partner activates the integration$`, w.activates)
-	sc.Step(`^the partner has activated the integration$`, w.hasActivated)
-	sc.Step(`^the activation steps happened in this order:$`, w.activationOrder)
+	sc.Step(w.re(`^the clinic "([^"]*)" is loaded into the partner's system$`), w.clinicLoaded)
+	sc.Step(w.re(`^the partner receives notifications by (PUSH|PULL)$`), w.notificationModel)
+	sc.Step(w.re(`^real-time booking checks are on$`), w.realTimeOn)
+	sc.Step(w.re(`^the partner activates the integration$`), w.activates)
+	sc.Step(w.re(`^the partner has activated the integration$`), w.hasActivated)
+	sc.Step(w.re(`^the activation steps happened in this order:$`), w.activationOrder)
 }
 
 func (w *world) clinicLoaded(name string) error {

@@ -13,14 +13,14 @@ import (
 )
 
 func registerAuth(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^the partner is given a wrong client secret$`, w.givenWrongSecret)
-	sc.Step(`^the partner asked for a token with grant type "([^"]*)" and scope "([^"]*)"$`, w.askedForToken)
-	sc.Step(`^the partner used one token for all its calls$`, w.usedOneToken)
-	sc.Step(`^Docplanner refused the token request with 401$`, w.tokenRefused)
-	sc.Step(`^the partner reports that it is not connected, and why$`, w.reportsNotConnected)
-	sc.Step(`^Docplanner expires the partner's access tokens$`, w.expireTokens)
-	sc.Step(`^Docplanner refused a call because the token had expired$`, w.refusedExpired)
-	sc.Step(`^the partner asked for a new token$`, w.askedForNewToken)
+	sc.Step(w.re(`^the partner is given a wrong client secret$`), w.givenWrongSecret)
+	sc.Step(w.re(`^the partner asked for a token with grant type "([^"]*)" and scope "([^"]*)"$`), w.askedForToken)
+	sc.Step(w.re(`^the partner used one token for all its calls$`), w.usedOneToken)
+	sc.Step(w.re(`^Docplanner refused the token request with 401$`), w.tokenRefused)
+	sc.Step(w.re(`^the partner reports that it is not connected, and why$`), w.reportsNotConnected)
+	sc.Step(w.re(`^Docplanner expires the partner's access tokens$`), w.expireTokens)
+	sc.Step(w.re(`^Docplanner refused a call because the token had expired$`), w.refusedExpired)
+	sc.Step(w.re(`^the partner asked for a new token$`), w.askedForNewToken)
 }
 
 func (w *world) givenWrongSecret() error { return w.connect("not-" + w.secret) }

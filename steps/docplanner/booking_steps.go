@@ -13,64 +13,99 @@ import (
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
-const when = `next (\w+) at (\d\d:\d\d)`
+const when = day + ` at (\d\d:\d\d)`
 
 func registerBookings(sc *godog.ScenarioContext, w *world) {
 	// the clinic's side
-	sc.Step(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`, w.receptionistBooks)
-	sc.Step(`^the receptionist cancels that visit$`, w.receptionistCancels)
-	sc.Step(`^the receptionist moves that visit to `+when+`$`, w.receptionistMoves)
+	sc.Step(w.re(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+`$`), w.receptionistBooks)
+	sc.Step(w.re(`^the receptionist (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` for a patient insured with "([^"]*)"$`), w.receptionistBooksInsured)
+	sc.Step(w.re(`^the receptionist cancels that visit$`), w.receptionistCancels)
+	sc.Step(w.re(`^the receptionist moves that visit to `+when+`$`), w.receptionistMoves)
+	sc.Step(w.re(`^the receptionist moves that visit to "([^"]*)" `+when+`$`), w.receptionistMovesTo)
+	sc.Step(w.re(`^the receptionist moves the visit booked on Docplanner to `+when+`$`), w.receptionistMovesPlatformVisit)
+	sc.Step(w.re(`^the receptionist cancels the visit booked on Docplanner$`), w.receptionistCancelsPlatformVisit)
 	// the platform's side
-	sc.Step(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`, w.patientBooks)
-	sc.Step(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`, w.patientTries)
-	sc.Step(`^the patient cancels that visit on Docplanner$`, w.patientCancels)
-	sc.Step(`^the patient moves that visit on Docplanner to `+when+`$`, w.patientMoves)
-	sc.Step(`^Docplanner is unreachable for the partner$`, func() error { return w.s.mock.SetOutage(w.clientID, true) })
-	sc.Step(`^Docplanner is reachable again$`, func() error { return w.s.mock.SetOutage(w.clientID, false) })
-	sc.Step(`^the network loses the next PUSH delivery to the partner$`, func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
-	sc.Step(`^the network loses the partner's answer to the next PUSH delivery$`, func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
-	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)
-	sc.Step(`^the partner runs its periodic sync$`, w.partnerSyncs)
+	sc.Step(w.re(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`), w.patientBooks)
+	sc.Step(w.re(`^a patient (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`), w.patientBooksService)
+	sc.Step(w.re(`^a patient insured with "([^"]*)" (?:books|has booked) "([^"]*)" at "([^"]*)" `+when+` on Docplanner$`), w.insuredPatientBooks)
+	sc.Step(w.re(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`), w.patientTries)
+	sc.Step(w.re(`^the patient cancels that visit on Docplanner$`), w.patientCancels)
+	sc.Step(w.re(`^the patient moves that visit on Docplanner to `+when+`$`), w.patientMoves)
+	sc.Step(w.re(`^Docplanner is unreachable for the partner$`), func() error { return w.s.mock.SetOutage(w.clientID, true) })
+	sc.Step(w.re(`^Docplanner is reachable again$`), func() error { return w.s.mock.SetOutage(w.clientID, false) })
+	sc.Step(w.re(`^the network loses the next PUSH delivery to the partner$`), func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
+	sc.Step(w.re(`^the network loses the partner's answer to the next PUSH delivery$`), func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
+	sc.Step(w.re(`^(\d+) minutes pass$`), w.minutesPass)
+	sc.Step(w.re(`^the partner runs its periodic sync$`), w.partnerSyncs)
 	// checks on the partner
-	sc.Step(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsPlatformVisit)
-	sc.Step(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`, w.partnerShowsNoVisit)
-	sc.Step(`^within the latency budget the partner's system shows exactly one visit at "([^"]*)" `+when+` booked on Docplanner$`, w.partnerShowsOneVisit)
-	sc.Step(`^the partner's visit at "([^"]*)" `+when+` carries the name and phone of the patient who booked it on Docplanner$`, w.partnerVisitHasPatient)
-	sc.Step(`^Docplanner sent the partner a "([^"]*)" notification and the partner accepted it$`, w.pushedAndAccepted)
-	sc.Step(`^Docplanner delivered the "([^"]*)" notification on a retry$`, w.deliveredOnRetry)
-	sc.Step(`^the partner pulled its notifications$`, w.pulled)
-	sc.Step(`^Docplanner asked the partner to approve the booking and the partner refused$`, w.checkRefused)
-	sc.Step(`^there is no double booking at "([^"]*)" `+when+`$`, w.noDoubleBooking)
+	sc.Step(w.re(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`), w.partnerShowsPlatformVisit)
+	sc.Step(w.re(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`), w.partnerShowsNoVisit)
+	sc.Step(w.re(`^within the latency budget the partner's system shows exactly one visit at "([^"]*)" `+when+` booked on Docplanner$`), w.partnerShowsOneVisit)
+	sc.Step(w.re(`^the partner's visit at "([^"]*)" `+when+` carries the name and phone of the patient who booked it on Docplanner$`), w.partnerVisitHasPatient)
+	sc.Step(w.re(`^Docplanner sent the partner a "([^"]*)" notification and the partner accepted it$`), w.pushedAndAccepted)
+	sc.Step(w.re(`^Docplanner delivered the "([^"]*)" notification on a retry$`), w.deliveredOnRetry)
+	sc.Step(w.re(`^the partner pulled its notifications$`), w.pulled)
+	sc.Step(w.re(`^Docplanner asked the partner to approve the booking and the partner refused$`), w.checkRefused)
+	sc.Step(w.re(`^there is no double booking at "([^"]*)" `+when+`$`), w.noDoubleBooking)
 	// checks on the platform
-	sc.Step(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`, w.platformShowsBooking)
-	sc.Step(`^Docplanner's booking at "([^"]*)" `+when+` is for "([^"]*)" and the receptionist's patient$`, w.platformBookingIsFor)
-	sc.Step(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`, w.platformShowsNoBooking)
-	sc.Step(`^within the latency budget Docplanner offers "([^"]*)" `+when+`(?: again)?$`, w.platformOffers)
-	sc.Step(`^Docplanner no longer offers "([^"]*)" `+when+`$`, w.platformDoesNotOffer)
+	sc.Step(w.re(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`), w.platformShowsBooking)
+	sc.Step(w.re(`^Docplanner's booking at "([^"]*)" `+when+` is for "([^"]*)" and the receptionist's patient$`), w.platformBookingIsFor)
+	sc.Step(w.re(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`), w.platformShowsNoBooking)
+	sc.Step(w.re(`^within the latency budget Docplanner offers "([^"]*)" `+when+`(?: again)?$`), w.platformOffers)
+	sc.Step(w.re(`^Docplanner no longer offers "([^"]*)" `+when+`$`), w.platformDoesNotOffer)
 }
 
-func (w *world) budget(phrase string) time.Duration {
+// budgetToPartner reads "the latency budget" or "2 minutes" in a step about
+// a change reaching the partner: the latency budget is the pull budget for
+// a partner that pulls (see toPartner).
+func (w *world) budgetToPartner(phrase string) time.Duration {
 	if n, err := strconv.Atoi(strings.TrimSuffix(phrase, " minutes")); err == nil {
 		return time.Duration(n) * time.Minute
 	}
-	return w.s.budget
+	return w.toPartner()
 }
 
 var patient = fixture.Patient{Name: "Ewa", Surname: "Testowa", Phone: "+48600700800", Email: "ewa.testowa@example.com"}
 
-// platformPatient books on Docplanner's marketplace.
-var platformPatient = mock.Patient{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"}
+// platformPatients book on Docplanner's marketplace, each booking of a
+// scenario by the next of them.
+var platformPatients = []mock.Patient{
+	{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"},
+	{Name: "Zofia", Surname: "Kwiatkowska", Phone: "+48601234567"},
+	{Name: "Tomasz", Surname: "Lis", Phone: "+48512345678"},
+}
 
-func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) error {
-	start, err := w.at(weekday, hhmm)
+// nextPatient is who books next on Docplanner in this scenario.
+func (w *world) nextPatient() mock.Patient {
+	p := platformPatients[w.patients%len(platformPatients)]
+	w.patients++
+	return p
+}
+
+func (w *world) receptionistBooks(serviceID, locationID, day, hhmm string) error {
+	return w.receptionistBooksInsured(serviceID, locationID, day, hhmm, "")
+}
+
+// receptionistBooksInsured books a visit in the clinic, covered by one of
+// the clinic's insurances ("" for a private visit).
+func (w *world) receptionistBooksInsured(serviceID, locationID, day, hhmm, insuranceID string) error {
+	start, err := w.at(day, hhmm)
 	if err != nil {
 		return err
+	}
+	if insuranceID != "" {
+		if _, err := w.rec.insurance(insuranceID); err != nil {
+			return err
+		}
 	}
 	w.changeMark = w.mark()
 	var res struct {
 		BookingID string `json:"booking_id"`
 	}
 	params := map[string]any{"location_id": locationID, "service_id": serviceID, "start": start, "patient": patient}
+	if insuranceID != "" {
+		params["insurance_id"] = insuranceID
+	}
 	if err := w.act("bookings (partner → Docplanner)", "book-visit", params, &res); err != nil {
 		return err
 	}
@@ -78,25 +113,118 @@ func (w *world) receptionistBooks(serviceID, locationID, weekday, hhmm string) e
 		return errors.New("the partner's book-visit action returned no booking_id")
 	}
 	w.visitID = res.BookingID
+	svc, err := w.rec.service(serviceID)
+	if err != nil {
+		return err
+	}
+	w.rec.book(&recVisit{location: locationID, service: serviceID, start: start, end: start.Add(minutes(svc.DurationMinutes)),
+		patient: patient, insurance: insuranceID, booked: true, partnerID: res.BookingID})
 	return nil
 }
 
 func (w *world) receptionistCancels() error {
 	w.changeMark = w.mark()
-	return w.act("bookings (partner → Docplanner)", "cancel-visit", map[string]any{"booking_id": w.visitID}, nil)
+	if err := w.act("bookings (partner → Docplanner)", "cancel-visit", map[string]any{"booking_id": w.visitID}, nil); err != nil {
+		return err
+	}
+	if v := w.rec.byPartner(w.visitID); v != nil {
+		v.booked = false
+	}
+	return nil
 }
 
-func (w *world) receptionistMoves(weekday, hhmm string) error {
-	start, err := w.at(weekday, hhmm)
+func (w *world) receptionistMoves(day, hhmm string) error {
+	return w.receptionistMovesTo("", day, hhmm)
+}
+
+// receptionistMovesPlatformVisit: a patient who booked on Docplanner calls
+// the clinic to come another day; the receptionist moves the visit in the
+// partner's system.
+func (w *world) receptionistMovesPlatformVisit(day, hhmm string) error {
+	if err := w.takePlatformVisit(); err != nil {
+		return err
+	}
+	return w.receptionistMovesTo("", day, hhmm)
+}
+
+// receptionistCancelsPlatformVisit: a patient who booked on Docplanner
+// calls the clinic to cancel.
+func (w *world) receptionistCancelsPlatformVisit() error {
+	if err := w.takePlatformVisit(); err != nil {
+		return err
+	}
+	return w.receptionistCancels()
+}
+
+// takePlatformVisit makes the patient's last booking on Docplanner the
+// visit the receptionist's next action is on, once the partner has it.
+func (w *world) takePlatformVisit() error {
+	booking := w.platformBooking
+	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system has the visit of Docplanner booking %s", booking)
+	err := w.within(w.toPartner(), what, func() (bool, string) {
+		vs, err := w.visits()
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, v := range vs {
+			if v.PlatformID == booking && v.Status == "booked" {
+				w.visitID = v.ID
+				return true, ""
+			}
+		}
+		return false, "its bookings view has no booked visit of it; " + w.deliveries()
+	})
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.mark()
-	return w.act("bookings (partner → Docplanner)", "move-visit", map[string]any{"booking_id": w.visitID, "start": start}, nil)
+	if v := w.rec.byPlatform(booking); v != nil {
+		// From now on the record knows it by the clinic's id.
+		v.partnerID = w.visitID
+	}
+	return nil
 }
 
-func (w *world) patientBooks(locationID, weekday, hhmm string) error {
-	if err := w.patientTries(locationID, weekday, hhmm); err != nil {
+// receptionistMovesTo moves the receptionist's visit to another time and,
+// when locationID is given, to another calendar of the clinic.
+func (w *world) receptionistMovesTo(locationID, day, hhmm string) error {
+	start, err := w.at(day, hhmm)
+	if err != nil {
+		return err
+	}
+	params := map[string]any{"booking_id": w.visitID, "start": start}
+	if locationID != "" {
+		if _, err := w.location(locationID); err != nil {
+			return err
+		}
+		params["location_id"] = locationID
+	}
+	w.changeMark = w.mark()
+	if err := w.act("bookings (partner → Docplanner)", "move-visit", params, nil); err != nil {
+		return err
+	}
+	if v := w.rec.byPartner(w.visitID); v != nil {
+		if locationID == "" {
+			locationID = v.location
+		}
+		v.move(locationID, start)
+	}
+	return nil
+}
+
+func (w *world) patientBooks(locationID, day, hhmm string) error {
+	return w.patientBooksService("", locationID, day, hhmm)
+}
+
+// patientBooksService books one of the clinic's services (by the clinic's
+// id, "" for the slot's first) as a patient on Docplanner.
+func (w *world) patientBooksService(serviceID, locationID, day, hhmm string) error {
+	return w.insuredPatientBooks("", serviceID, locationID, day, hhmm)
+}
+
+// insuredPatientBooks books as a patient with one of the insurances the
+// clinic takes (the clinic's id, "" for a private visit).
+func (w *world) insuredPatientBooks(insuranceID, serviceID, locationID, day, hhmm string) error {
+	if err := w.patientBooking(insuranceID, serviceID, locationID, day, hhmm); err != nil {
 		return err
 	}
 	if w.patientErr != nil {
@@ -105,23 +233,72 @@ func (w *world) patientBooks(locationID, weekday, hhmm string) error {
 	return nil
 }
 
-func (w *world) patientTries(locationID, weekday, hhmm string) error {
-	l, start, err := w.calendarAt(locationID, weekday, hhmm)
+func (w *world) patientTries(locationID, day, hhmm string) error {
+	return w.patientBooking("", "", locationID, day, hhmm)
+}
+
+// patientBooking tries to book on Docplanner; whether it could is in
+// w.patientErr, for the steps that judge it.
+func (w *world) patientBooking(insuranceID, serviceID, locationID, day, hhmm string) error {
+	l, start, err := w.calendarAt(locationID, day, hhmm)
 	if err != nil {
 		return err
 	}
+	dictionaryID := ""
+	if serviceID != "" {
+		svc, err := w.rec.service(serviceID)
+		if err != nil {
+			return err
+		}
+		dictionaryID = svc.DocplannerServiceID
+	}
+	p := w.nextPatient()
+	if insuranceID != "" {
+		in, err := w.rec.insurance(insuranceID)
+		if err != nil {
+			return err
+		}
+		p.Insurer = in.DocplannerInsuranceProviderID
+	}
 	w.changeMark = w.mark()
-	w.platformBooking, w.patientErr = w.s.mock.PatientBooks(w.clientID, l.DocplannerAddressID, start, platformPatient)
-	return nil
+	w.platformBooking, w.patientErr = w.s.mock.PatientBooksService(w.clientID, l.DocplannerAddressID, start, dictionaryID, p)
+	if w.patientErr != nil {
+		return nil
+	}
+	return w.recordPatientBooking(l, p)
+}
+
+// recordPatientBooking takes the booking a patient just made into the
+// record, with the service and length Docplanner gave it.
+func (w *world) recordPatientBooking(l fixture.Location, p mock.Patient) error {
+	a, err := w.platform(l)
+	if err != nil {
+		return err
+	}
+	for _, b := range a.Bookings {
+		if b.ID == w.platformBooking {
+			w.rec.book(&recVisit{location: l.ID, service: w.rec.serviceAt(l.ID, b.Service), start: b.Start, end: b.Start.Add(minutes(b.Duration)),
+				patient: fixture.Patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}, insurance: w.rec.insuranceAt(l.ID, b.Insurer),
+				booked: true, platformID: b.ID})
+			return nil
+		}
+	}
+	return fmt.Errorf("Docplanner has no booking %s at %s", w.platformBooking, l.ID)
 }
 
 func (w *world) patientCancels() error {
 	w.changeMark = w.mark()
-	return w.s.mock.PatientCancels(w.clientID, w.platformBooking)
+	if err := w.s.mock.PatientCancels(w.clientID, w.platformBooking); err != nil {
+		return err
+	}
+	if v := w.rec.byPlatform(w.platformBooking); v != nil {
+		v.booked = false
+	}
+	return nil
 }
 
-func (w *world) patientMoves(weekday, hhmm string) error {
-	start, err := w.at(weekday, hhmm)
+func (w *world) patientMoves(day, hhmm string) error {
+	start, err := w.at(day, hhmm)
 	if err != nil {
 		return err
 	}
@@ -129,6 +306,10 @@ func (w *world) patientMoves(weekday, hhmm string) error {
 	id, err := w.s.mock.PatientMoves(w.clientID, w.platformBooking, start)
 	if err != nil {
 		return fmt.Errorf("bookings (Docplanner → partner): the patient could not move the visit: %w", err)
+	}
+	if v := w.rec.byPlatform(w.platformBooking); v != nil {
+		v.platformID = id
+		v.move(v.location, start)
 	}
 	w.platformBooking = id
 	return nil
@@ -149,7 +330,7 @@ func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm stri
 		return err
 	}
 	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system shows the visit booked on Docplanner at %s %s", locationID, w.fmtTime(start))
-	return w.within(w.budget(budget), what, func() (bool, string) {
+	return w.within(w.budgetToPartner(budget), what, func() (bool, string) {
 		vs, err := w.visits()
 		if err != nil {
 			return false, err.Error()
@@ -184,14 +365,19 @@ func (w *world) bookedVisitsAt(locationID, weekday, hhmm string) (time.Time, []p
 
 // partnerVisitHasPatient: a visit the clinic cannot put a name or a phone
 // number to is no use to the receptionist.
-func (w *world) partnerVisitHasPatient(locationID, weekday, hhmm string) error {
-	start, vs, err := w.bookedVisitsAt(locationID, weekday, hhmm)
+func (w *world) partnerVisitHasPatient(locationID, day, hhmm string) error {
+	start, vs, err := w.bookedVisitsAt(locationID, day, hhmm)
 	if err != nil {
 		return err
 	}
+	booked := w.rec.visit(func(v *recVisit) bool { return v.location == locationID && v.start.Equal(start) && v.platformID != "" })
+	if booked == nil {
+		return fmt.Errorf("no patient booked at %s %s on Docplanner in this scenario", locationID, w.fmtTime(start))
+	}
+	want := booked.patient
 	var seen []string
 	for _, v := range vs {
-		if v.Patient.Name == platformPatient.Name && v.Patient.Surname == platformPatient.Surname && v.Patient.Phone == platformPatient.Phone {
+		if v.Patient.Name == want.Name && v.Patient.Surname == want.Surname && v.Patient.Phone == want.Phone {
 			return nil
 		}
 		seen = append(seen, fmt.Sprintf("visit %s is for %q %q, phone %q", v.ID, v.Patient.Name, v.Patient.Surname, v.Patient.Phone))
@@ -200,7 +386,7 @@ func (w *world) partnerVisitHasPatient(locationID, weekday, hhmm string) error {
 		return fmt.Errorf("bookings (Docplanner → partner): the partner's system shows no booked visit at %s %s", locationID, w.fmtTime(start))
 	}
 	return fmt.Errorf("bookings (Docplanner → partner): the visit booked on Docplanner at %s %s does not carry its patient %s %s (%s): %s",
-		locationID, w.fmtTime(start), platformPatient.Name, platformPatient.Surname, platformPatient.Phone, strings.Join(seen, "; "))
+		locationID, w.fmtTime(start), want.Name, want.Surname, want.Phone, strings.Join(seen, "; "))
 }
 
 // partnerShowsOneVisit waits for the visit, then counts: one booking on
@@ -250,7 +436,7 @@ func (w *world) partnerShowsNoVisit(locationID, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("bookings (Docplanner → partner): the time at %s %s is free again in the partner's system", locationID, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.within(w.toPartner(), what, func() (bool, string) {
 		vs, err := w.visits()
 		if err != nil {
 			return false, err.Error()
@@ -373,7 +559,7 @@ func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
 	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner shows the clinic's visit at %s %s", locationID, w.fmtTime(start))
 	return w.within(w.s.budget, what, func() (bool, string) {
 		found, _ := w.platformBookingAt(l, start)
-		return found, "getBookings has no booked visit there; " + w.evidence(w.changeMark)
+		return explain(found, func() string { return "getBookings has no booked visit there; " + w.evidence(w.changeMark) })
 	})
 }
 
@@ -431,7 +617,9 @@ func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {
 	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner no longer has a booked visit at %s %s", locationID, w.fmtTime(start))
 	return w.within(w.s.budget, what, func() (bool, string) {
 		found, id := w.platformBookingAt(l, start)
-		return !found, fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
+		return explain(!found, func() string {
+			return fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
+		})
 	})
 }
 
@@ -459,7 +647,9 @@ func (w *world) platformOffers(locationID, weekday, hhmm string) error {
 		if err != nil {
 			return false, err.Error()
 		}
-		return ok, "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)
+		return explain(ok, func() string {
+			return "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)
+		})
 	})
 }
 

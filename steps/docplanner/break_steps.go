@@ -7,19 +7,19 @@ import (
 	"github.com/cucumber/godog"
 )
 
-const between = `next (\w+) from (\d\d:\d\d) to (\d\d:\d\d)`
+const between = day + ` from (\d\d:\d\d) to (\d\d:\d\d)`
 
 func registerBreaks(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^the receptionist adds a break at "([^"]*)" `+between+`$`, w.receptionistAddsBreak)
-	sc.Step(`^the receptionist moves that break to `+between+`$`, w.receptionistMovesBreak)
-	sc.Step(`^the receptionist removes that break$`, w.receptionistRemovesBreak)
-	sc.Step(`^the doctor adds a break on Docplanner at "([^"]*)" `+between+`$`, w.doctorAddsBreak)
-	sc.Step(`^the doctor moves that break on Docplanner to `+between+`$`, w.doctorMovesBreak)
-	sc.Step(`^the doctor removes that break on Docplanner$`, w.doctorRemovesBreak)
-	sc.Step(`^within the latency budget Docplanner shows a break at "([^"]*)" `+between+`$`, w.platformShowsBreak(true))
-	sc.Step(`^within the latency budget Docplanner shows no break at "([^"]*)" `+between+`$`, w.platformShowsBreak(false))
-	sc.Step(`^within the latency budget the partner's system blocks "([^"]*)" `+between+`$`, w.partnerBlocks(true))
-	sc.Step(`^within the latency budget the partner's system no longer blocks "([^"]*)" `+between+`$`, w.partnerBlocks(false))
+	sc.Step(w.re(`^the receptionist adds a break at "([^"]*)" `+between+`$`), w.receptionistAddsBreak)
+	sc.Step(w.re(`^the receptionist moves that break to `+between+`$`), w.receptionistMovesBreak)
+	sc.Step(w.re(`^the receptionist removes that break$`), w.receptionistRemovesBreak)
+	sc.Step(w.re(`^the doctor adds a break on Docplanner at "([^"]*)" `+between+`$`), w.doctorAddsBreak)
+	sc.Step(w.re(`^the doctor moves that break on Docplanner to `+between+`$`), w.doctorMovesBreak)
+	sc.Step(w.re(`^the doctor removes that break on Docplanner$`), w.doctorRemovesBreak)
+	sc.Step(w.re(`^within the latency budget Docplanner shows a break at "([^"]*)" `+between+`$`), w.platformShowsBreak(true))
+	sc.Step(w.re(`^within the latency budget Docplanner shows no break at "([^"]*)" `+between+`$`), w.platformShowsBreak(false))
+	sc.Step(w.re(`^within the latency budget the partner's system blocks "([^"]*)" `+between+`$`), w.partnerBlocks(true))
+	sc.Step(w.re(`^within the latency budget the partner's system no longer blocks "([^"]*)" `+between+`$`), w.partnerBlocks(false))
 }
 
 func (w *world) span(weekday, from, to string) (time.Time, time.Time, error) {
@@ -44,21 +44,32 @@ func (w *world) receptionistAddsBreak(locationID, weekday, from, to string) erro
 		return err
 	}
 	w.partnerBreak = res.BreakID
+	w.rec.addBreak(&recBreak{location: locationID, since: since, till: till, partnerID: res.BreakID})
 	return nil
 }
 
-func (w *world) receptionistMovesBreak(weekday, from, to string) error {
-	since, till, err := w.span(weekday, from, to)
+func (w *world) receptionistMovesBreak(day, from, to string) error {
+	since, till, err := w.span(day, from, to)
 	if err != nil {
 		return err
 	}
 	w.changeMark = w.mark()
-	return w.act("breaks (partner → Docplanner)", "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil)
+	if err := w.act("breaks (partner → Docplanner)", "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil); err != nil {
+		return err
+	}
+	if b := w.rec.breakBy(func(b *recBreak) bool { return b.partnerID == w.partnerBreak }); b != nil {
+		b.since, b.till = since, till
+	}
+	return nil
 }
 
 func (w *world) receptionistRemovesBreak() error {
 	w.changeMark = w.mark()
-	return w.act("breaks (partner → Docplanner)", "remove-break", map[string]any{"break_id": w.partnerBreak}, nil)
+	if err := w.act("breaks (partner → Docplanner)", "remove-break", map[string]any{"break_id": w.partnerBreak}, nil); err != nil {
+		return err
+	}
+	w.rec.removeBreak(w.rec.breakBy(func(b *recBreak) bool { return b.partnerID == w.partnerBreak }))
+	return nil
 }
 
 func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
@@ -73,21 +84,35 @@ func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
 	w.changeMark = w.mark()
 	w.breakLocation = l.DocplannerAddressID
 	w.platformBreak, err = w.s.mock.DoctorAddsBreak(w.clientID, l.DocplannerAddressID, since, till)
-	return err
+	if err != nil {
+		return err
+	}
+	w.rec.addBreak(&recBreak{location: locationID, since: since, till: till, platformID: w.platformBreak})
+	return nil
 }
 
-func (w *world) doctorMovesBreak(weekday, from, to string) error {
-	since, till, err := w.span(weekday, from, to)
+func (w *world) doctorMovesBreak(day, from, to string) error {
+	since, till, err := w.span(day, from, to)
 	if err != nil {
 		return err
 	}
 	w.changeMark = w.mark()
-	return w.s.mock.DoctorMovesBreak(w.clientID, w.breakLocation, w.platformBreak, since, till)
+	if err := w.s.mock.DoctorMovesBreak(w.clientID, w.breakLocation, w.platformBreak, since, till); err != nil {
+		return err
+	}
+	if b := w.rec.breakBy(func(b *recBreak) bool { return b.platformID == w.platformBreak }); b != nil {
+		b.since, b.till = since, till
+	}
+	return nil
 }
 
 func (w *world) doctorRemovesBreak() error {
 	w.changeMark = w.mark()
-	return w.s.mock.DoctorRemovesBreak(w.clientID, w.breakLocation, w.platformBreak)
+	if err := w.s.mock.DoctorRemovesBreak(w.clientID, w.breakLocation, w.platformBreak); err != nil {
+		return err
+	}
+	w.rec.removeBreak(w.rec.breakBy(func(b *recBreak) bool { return b.platformID == w.platformBreak }))
+	return nil
 }
 
 func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to string) error {
@@ -113,7 +138,9 @@ func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to
 			for _, b := range a.Breaks {
 				found = found || (b.Since.Equal(since) && b.Till.Equal(till))
 			}
-			return found == want, fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
+			return explain(found == want, func() string {
+				return fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
+			})
 		})
 	}
 }
@@ -128,7 +155,7 @@ func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to stri
 		if !want {
 			what = fmt.Sprintf("breaks (Docplanner → partner): the partner's system no longer blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
 		}
-		return w.within(w.s.budget, what, func() (bool, string) {
+		return w.within(w.toPartner(), what, func() (bool, string) {
 			bs, err := w.breaks()
 			if err != nil {
 				return false, err.Error()
@@ -137,7 +164,7 @@ func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to stri
 			for _, b := range bs {
 				found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
 			}
-			return found == want, fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries())
+			return explain(found == want, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) })
 		})
 	}
 }

@@ -9,9 +9,10 @@ import (
 )
 
 func registerMapping(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^every doctor and address of the clinic is mapped to its Docplanner counterpart$`, w.doctorsMapped)
-	sc.Step(`^every service of the clinic is on the Docplanner address of each calendar that offers it$`, w.servicesMapped)
-	sc.Step(`^every insurance of the clinic is accepted at the Docplanner address of each calendar that takes it$`, w.insurancesMapped)
+	sc.Step(w.re(`^every doctor and address of the clinic is mapped to its Docplanner counterpart$`), w.doctorsMapped)
+	sc.Step(w.re(`^every service of the clinic is on the Docplanner address of each calendar that offers it$`), w.servicesMapped)
+	sc.Step(w.re(`^every insurance of the clinic is accepted at the Docplanner address of each calendar that takes it$`), w.insurancesMapped)
+	sc.Step(w.re(`^the doctor's profile shows each service at the clinic's price and visit length$`), w.servicesPriced)
 }
 
 type pair struct {
@@ -100,6 +101,37 @@ func (w *world) insurancesMapped() error {
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("mapping: Docplanner does not accept: %s", strings.Join(missing, "; "))
+	}
+	return nil
+}
+
+// servicesPriced: a patient choosing a service on the doctor's profile sees
+// its price and visit length; they must be the clinic's.
+func (w *world) servicesPriced() error {
+	var wrong []string
+	for _, l := range w.s.fixture.Partner.Locations {
+		a, err := w.platform(l)
+		if err != nil {
+			return err
+		}
+		for _, as := range a.AddressServices {
+			svc := w.rec.serviceAt(l.ID, as.Service)
+			if svc == "" {
+				continue
+			}
+			want, _ := w.rec.service(svc)
+			price := "no price"
+			if as.Price != nil {
+				price = fmt.Sprintf("%g", *as.Price)
+			}
+			if price != fmt.Sprintf("%g", want.Price) || as.Duration != want.DurationMinutes {
+				wrong = append(wrong, fmt.Sprintf("%s at %s (address service %s): %s, %d min instead of %g, %d min",
+					svc, l.ID, as.ID, price, as.Duration, want.Price, want.DurationMinutes))
+			}
+		}
+	}
+	if len(wrong) > 0 {
+		return fmt.Errorf("mapping: the doctor's profile shows services at other prices or lengths than the clinic's: %s", strings.Join(wrong, "; "))
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -136,6 +137,7 @@ type session struct {
 	driver  driver.Driver
 	partner string
 	fixture *fixture.Fixture
+	loc     *time.Location // the fixture's zone, loaded once
 	waiter  clock.Waiter
 	budget  time.Duration
 	// model is how scenarios take notifications unless they say: the
@@ -147,6 +149,7 @@ type session struct {
 	run       string // tells this run's tenants from other runs' on a shared mock
 	shared    bool
 	mu        sync.Mutex
+	patterns  map[string]*regexp.Regexp
 	seq       int
 	latencies []latency
 	secrets   []string
@@ -206,7 +209,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 			return nil, err
 		}
 	}
-	s.fixture = f
+	s.fixture, s.loc = f, f.Location()
 	var err error
 	if p.Shared != nil {
 		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
@@ -311,7 +314,7 @@ func (s *session) Extras() map[string]any {
 	}
 	var coverage []row
 	for _, op := range s.mock.SpecDoc().Operations() {
-		coverage = append(coverage, row{op.ID, op.Flow, op.Required, calls[op.ID]})
+		coverage = append(coverage, row{op.ID, op.Flow, s.required(op, s.model), calls[op.ID]})
 	}
 	sort.Slice(coverage, func(i, j int) bool {
 		if coverage[i].Flow != coverage[j].Flow {
@@ -369,9 +372,27 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerBookings(sc, w)
 	registerSchedule(sc, w)
 	registerBreaks(sc, w)
-	registerCrossCheck(sc, w)
 	registerSummerTime(sc, w)
 	registerCoverage(sc, w)
+	registerWholeState(sc, w)
+}
+
+// re is a step pattern, compiled once a run rather than once a scenario.
+func (w *world) re(pattern string) *regexp.Regexp { return w.s.pattern(pattern) }
+
+// pattern is a step pattern, compiled the first time the run meets it.
+func (s *session) pattern(p string) *regexp.Regexp {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	re, ok := s.patterns[p]
+	if !ok {
+		if s.patterns == nil {
+			s.patterns = map[string]*regexp.Regexp{}
+		}
+		re = regexp.MustCompile(p)
+		s.patterns[p] = re
+	}
+	return re
 }
 
 func randomHex(n int) string {

@@ -8,8 +8,8 @@ import (
 )
 
 func registerSummerTime(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^the clinic's calendar spans the change to summer time$`, w.spansSummerTime)
-	sc.Step(`^Docplanner's slots at "([^"]*)" `+between+` are the clinic's working hours$`, w.platformSlotsSpan)
+	sc.Step(w.re(`^the clinic's calendar spans the change to summer time$`), w.spansSummerTime)
+	sc.Step(w.re(`^Docplanner's slots at "([^"]*)" `+between+` are the clinic's working hours$`), w.platformSlotsSpan)
 }
 
 // daysBeforeChange puts the scenario's today on the Wednesday before a
@@ -23,7 +23,7 @@ const daysBeforeChange = 4
 // same days around the change, so the scenario is deterministic whatever
 // the date of the run.
 func (w *world) spansSummerTime() error {
-	loc := w.s.fixture.Location()
+	loc := w.s.loc
 	change, ok := nextSummerTime(w.today, loc)
 	if !ok {
 		return fmt.Errorf("the clinic's zone %s has no change to summer time within a year", loc)
@@ -68,7 +68,7 @@ func (w *world) platformSlotsSpan(locationID, weekday, from, to string) error {
 	if err != nil {
 		return err
 	}
-	loc := w.s.fixture.Location()
+	loc := w.s.loc
 	day := time.Date(opens.Year(), opens.Month(), opens.Day(), 0, 0, 0, 0, loc)
 	a, err := w.s.mock.Address(w.clientID, l.DocplannerAddressID, day, day.AddDate(0, 0, 1))
 	if err != nil {

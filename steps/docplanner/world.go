@@ -9,6 +9,7 @@ import (
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
@@ -37,6 +38,12 @@ type world struct {
 	platformBreak   string // the doctor's last break (platform id)
 	breakLocation   string
 	changeMark      int64 // journal sequence when the last change was made
+	// rec is what both sides must hold: the clinic as loaded and every
+	// change the scenario made since.
+	rec *record
+	// patients counts the patients who booked on Docplanner, so each
+	// booking has its own.
+	patients int
 	// driverErr is the last failed driver call inside a wait: a partner whose
 	// driver breaks its contract is not late, so waiting stops at once.
 	driverErr error
@@ -50,7 +57,7 @@ func (w *world) begin(ctx context.Context, name string) error {
 	_, _ = rand.Read(buf)
 	w.secret = hex.EncodeToString(buf)
 	w.s.addSecret(w.secret)
-	w.today = w.s.clock.Now().In(w.s.fixture.Location())
+	w.today = w.s.clock.Now().In(w.s.loc)
 	w.s.mock.AddTenant(w.clientID, w.secret, w.s.fixture)
 	w.s.journal.Label(w.clientID, name)
 	return nil
@@ -68,7 +75,13 @@ func (w *world) connect(secret string) error {
 	if err := w.s.driver.Reset(w.ctx, "docplanner", settings); err != nil {
 		return err
 	}
-	return w.s.driver.LoadFixture(w.ctx, w.s.fixture.ForDriver(w.today))
+	clinic := w.s.fixture.ForDriver(w.today)
+	rec, err := newRecord(w.s.fixture, clinic)
+	if err != nil {
+		return err
+	}
+	w.rec = rec
+	return w.s.driver.LoadFixture(w.ctx, clinic)
 }
 
 // activate asks the partner to connect the clinic and remembers which part
@@ -152,13 +165,33 @@ func (w *world) location(id string) (fixture.Location, error) {
 	return fixture.Location{}, fmt.Errorf("the fixture has no calendar %q (it has %s)", id, strings.Join(ids, ", "))
 }
 
-// at turns "Monday", "10:30" into the next such day after today.
-func (w *world) at(weekday, hhmm string) (time.Time, error) {
-	wd, err := fixture.ParseWeekday(weekday)
+// day is how a step names a day of the horizon: "next Monday" (the first
+// Monday after today, in the horizon's first week), "Monday of the second
+// week" (seven days later) or "on the last day of the horizon".
+const day = `(next \w+|\w+ of the second week|on the last day of the horizon)`
+
+// at turns a day and "10:30" into a time on the clinic's wall clock.
+func (w *world) at(day, hhmm string) (time.Time, error) {
+	c, err := fixture.ParseClock(hhmm)
 	if err != nil {
 		return time.Time{}, err
 	}
-	c, err := fixture.ParseClock(hhmm)
+	loc := w.s.loc
+	wall := func(d time.Time) time.Time {
+		return time.Date(d.Year(), d.Month(), d.Day(), int(c/time.Hour), int(c%time.Hour/time.Minute), 0, 0, loc)
+	}
+	switch {
+	case day == "on the last day of the horizon":
+		_, end := w.horizon()
+		return wall(end.AddDate(0, 0, -1)), nil
+	case strings.HasSuffix(day, " of the second week"):
+		wd, err := fixture.ParseWeekday(strings.TrimSuffix(day, " of the second week"))
+		if err != nil {
+			return time.Time{}, err
+		}
+		return wall(w.s.fixture.NextWeekday(w.today, wd, 0).AddDate(0, 0, 7)), nil
+	}
+	wd, err := fixture.ParseWeekday(strings.TrimPrefix(day, "next "))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -166,18 +199,18 @@ func (w *world) at(weekday, hhmm string) (time.Time, error) {
 }
 
 // calendarAt resolves a calendar and a time on it ("next Monday at 10:30").
-func (w *world) calendarAt(locationID, weekday, hhmm string) (fixture.Location, time.Time, error) {
+func (w *world) calendarAt(locationID, day, hhmm string) (fixture.Location, time.Time, error) {
 	l, err := w.location(locationID)
 	if err != nil {
 		return l, time.Time{}, err
 	}
-	at, err := w.at(weekday, hhmm)
+	at, err := w.at(day, hhmm)
 	return l, at, err
 }
 
 // horizon is the window the partner feeds: tomorrow to the last day.
 func (w *world) horizon() (time.Time, time.Time) {
-	loc := w.s.fixture.Location()
+	loc := w.s.loc
 	d := time.Date(w.today.Year(), w.today.Month(), w.today.Day(), 0, 0, 0, 0, loc)
 	return d.AddDate(0, 0, 1), d.AddDate(0, 0, w.s.fixture.HorizonDays+1)
 }
@@ -190,9 +223,14 @@ func (w *world) platform(l fixture.Location) (mock.AddressView, error) {
 // within waits up to the latency budget (or d) for cond; on time-out the
 // error carries cond's last explanation.
 func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
+	return w.withinBy(w.s.waiter, budget, what, cond)
+}
+
+// withinBy is within with its own waiter (another tick).
+func (w *world) withinBy(waiter clock.Waiter, budget time.Duration, what string, cond func() (bool, string)) error {
 	var why string
 	w.driverErr = nil
-	took, ok := w.s.waiter.Until(w.ctx, budget, func() bool {
+	took, ok := waiter.Until(w.ctx, budget, func() bool {
 		var done bool
 		done, why = cond()
 		return done || w.driverErr != nil
@@ -207,8 +245,17 @@ func (w *world) within(budget time.Duration, what string, cond func() (bool, str
 	return nil
 }
 
+// explain is a wait's condition and, only when it does not hold, why: the
+// why reads the run's journal, which on a shared mock is long.
+func explain(ok bool, why func() string) (bool, string) {
+	if ok {
+		return true, ""
+	}
+	return false, why()
+}
+
 func (w *world) fmtTime(t time.Time) string {
-	return t.In(w.s.fixture.Location()).Format("Mon 2006-01-02 15:04 -07:00")
+	return t.In(w.s.loc).Format("Mon 2006-01-02 15:04 -07:00")
 }
 
 // partner views ----------------------------------------------------------------
@@ -216,11 +263,15 @@ func (w *world) fmtTime(t time.Time) string {
 type partnerVisit struct {
 	ID         string    `json:"id"`
 	LocationID string    `json:"location_id"`
+	ServiceID  string    `json:"service_id"`
 	Start      time.Time `json:"start"`
+	End        time.Time `json:"end"`
 	Status     string    `json:"status"`
 	Source     string    `json:"source"`
 	PlatformID string    `json:"platform_booking_id"`
-	Patient    struct {
+	// InsuranceID is the clinic's insurance covering the visit, "" private.
+	InsuranceID string `json:"insurance_id"`
+	Patient     struct {
 		Name    string `json:"name"`
 		Surname string `json:"surname"`
 		Phone   string `json:"phone"`

@@ -4,45 +4,58 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
 
+	reachfixture "github.com/accord-harness/accord/fixtures/reach"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/statediff"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerAuth(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^Reach calls the partner without a token$`, func() error { return w.probeAuth(mock.AuthNone, "") })
 	sc.Step(`^Reach calls the partner with a wrong token$`, func() error { return w.probeAuth(mock.AuthToken, "not-"+w.token) })
-	sc.Step(`^Reach reads this company with the token of another company of the partner$`, func() error { return w.probeAuth(mock.AuthToken, w.otherToken) })
+	sc.Step(`^Reach reads the customer's companies with the token of another customer of the partner$`, func() error { return w.probeAuth(mock.AuthToken, w.otherToken) })
 	sc.Step(`^every call was refused with 401 or 403 and an errors body, never 200 or HTML$`, func() error { return w.refused(401, 403) })
 	sc.Step(`^every call was refused with 401, 403 or 404 and an errors body, never 200 or HTML$`, func() error { return w.refused(401, 403, 404) })
 	sc.Step(`^the other company's token lists only the other company$`, w.otherTokenListsOther)
 	sc.Step(`^Reach asks whom the customer's token belongs to$`, w.askUserInfo)
-	sc.Step(`^the answer lists the company "([^"]*)" and no other$`, w.userInfoLists)
-	sc.Step(`^Reach reads the company information of "([^"]*)"$`, w.readsCompany)
+	sc.Step(`^the answer lists exactly the companies (.+)$`, w.userInfoLists)
+	sc.Step(`^Reach reads the company information of each of them$`, w.readsCompanies)
+	sc.Step(`^the partner runs an OAuth 2.0 server for Reach$`, w.oauthServer)
+	sc.Step(`^Reach is connected by OAuth$`, w.connectByOAuth)
 	sc.Step(`^Reach reads the partner's OAuth discovery document$`, w.discover)
 	sc.Step(`^the customer grants Reach access on the partner's sign-in page$`, w.grantAccess)
 	sc.Step(`^Reach exchanges the code for an access token and a refresh token$`, w.exchangeCode)
-	sc.Step(`^Reach reads the company with that access token$`, func() error { return w.readWithConnection("with its access token") })
-	sc.Step(`^the access token expires on the run clock$`, w.expireToken)
-	sc.Step(`^Reach renews access without the customer and reads the company again$`, w.renewed)
+	sc.Step(`^Reach reads every company with that access token$`, func() error { return w.readWithConnection("with its access token") })
+	sc.Step(`^the access token expires on the run clock (\d+) times, Reach reading every company after each$`, w.expireTimes)
+	sc.Step(`^Reach renewed access each time without the customer, with the refresh token the partner issued last$`, w.renewedEachTime)
+	sc.Step(`^the access token's life ends on the partner's clock$`, w.endTokenLife)
+	sc.Step(`^a call with the expired access token is refused with 401 and an errors body, never 200 or HTML$`, w.expiredRefused)
+	sc.Step(`^Reach renews access without the customer and reads every company again$`, w.renewed)
+	sc.Step(`^a week passes on the run clock$`, w.aWeekPasses)
+	sc.Step(`^Reach still reads every company with the customer's static token$`, w.staticStillReads)
 }
 
-// probeAuth calls user-info, the company and one list and one statement with the given credentials.
+// probeAuth calls user-info, and for every company of the customer its information, one list and
+// one statement, with the given credentials.
 func (w *world) probeAuth(auth mock.Auth, token string) error {
-	id := w.s.books.Company.CompanyID
-	path := map[string]string{"CompanyId": id}
-	calls := []mock.Request{
-		{Operation: "getCompany", Path: path},
-		{Operation: "listChartOfAccounts", Path: path},
-		{Operation: "getProfitAndLoss", Path: path, Query: url.Values{"StartDate": {w.s.books.FirstMonth.StartDate()},
-			"EndDate": {w.s.books.FirstMonth.EndDate()}, "AccountingBasis": {"ACCRUAL"}}},
-	}
+	var calls []mock.Request
 	if token != w.otherToken {
 		// user-info belongs to whoever holds a valid token; only a missing or wrong one is refused there.
-		calls = append([]mock.Request{{Operation: "getUserInfo"}}, calls...)
+		calls = append(calls, mock.Request{Operation: "getUserInfo"})
+	}
+	for _, c := range w.s.set.Companies {
+		path := map[string]string{"CompanyId": c.Company.CompanyID}
+		calls = append(calls,
+			mock.Request{Operation: "getCompany", Path: path},
+			mock.Request{Operation: "listChartOfAccounts", Path: path},
+			mock.Request{Operation: "getProfitAndLoss", Path: path, Query: url.Values{"StartDate": {c.FirstMonth.StartDate()},
+				"EndDate": {c.FirstMonth.EndDate()}, "AccountingBasis": {"ACCRUAL"}}})
 	}
 	w.probes = nil
 	for _, c := range calls {
@@ -110,9 +123,18 @@ func (w *world) askUserInfo() error {
 	return nil
 }
 
-func (w *world) userInfoLists(id string) error {
+// userInfoLists: user-info lists the companies named, each once and under its name in the books,
+// and no other.
+func (w *world) userInfoLists(companies string) error {
 	if len(w.probes) == 0 {
 		return fmt.Errorf("authentication: user-info was not called")
+	}
+	var named []string
+	for _, m := range quoted.FindAllStringSubmatch(companies, -1) {
+		named = append(named, m[1])
+	}
+	if want := w.s.companyIDs(); !slices.Equal(named, want) {
+		return fmt.Errorf("authentication: the step names the companies %q; the customer's books are %q", named, want)
 	}
 	res := w.probes[0]
 	if !res.OK() || len(res.Violations()) > 0 {
@@ -122,31 +144,49 @@ func (w *world) userInfoLists(id string) error {
 	if err := json.Unmarshal(res.Body, &ui); err != nil {
 		return fmt.Errorf("authentication: user-info is not JSON: %v", err)
 	}
-	var ids []string
-	for _, c := range ui.Companies {
-		ids = append(ids, c.CompanyID)
+	t := statediff.New("the books")
+	pairs, onlyBooks, onlyPartner := statediff.Match(w.s.set.Companies, ui.Companies,
+		func(c *reachfixture.Company) string { return c.Company.CompanyID }, func(c mock.CompanyRef) string { return c.CompanyID })
+	for _, p := range pairs {
+		c := w.s.set.Companies[p[0]]
+		t.Differ("user-info company "+c.Company.CompanyID, "CompanyName", c.Company.CompanyName, ui.Companies[p[1]].CompanyName)
 	}
-	if len(ids) != 1 || ids[0] != id {
-		return fmt.Errorf("authentication: user-info lists the companies %v, want only %s (body %s)", ids, id, describe(res.Entry))
+	for _, i := range onlyBooks {
+		c := w.s.set.Companies[i]
+		t.OnlyOnPlatform("user-info company "+c.Company.CompanyID, c.Company.CompanyName)
 	}
-	return nil
+	for _, j := range onlyPartner {
+		c := ui.Companies[j]
+		t.OnlyAtPartner("user-info company "+c.CompanyID, c.CompanyName)
+	}
+	return t.Err("authentication: user-info with the customer's token")
 }
 
-func (w *world) readsCompany(id string) error {
-	res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
-	if err != nil {
-		return fmt.Errorf("authentication: %v", err)
+// readsCompanies: the customer's token reads every company's information, every field as the books
+// have it.
+func (w *world) readsCompanies() error {
+	t := statediff.New("the books")
+	for _, c := range w.s.set.Companies {
+		id := c.Company.CompanyID
+		res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
+		if err != nil {
+			return fmt.Errorf("authentication: %v", err)
+		}
+		if !res.OK() || len(res.Violations()) > 0 {
+			return fmt.Errorf("authentication: the customer's token cannot read company %s: %s", id, describe(res.Entry))
+		}
+		var got reachfixture.CompanyInfo
+		_ = json.Unmarshal(res.Body, &got)
+		mock.CompareCompanyInfo(t, c.Company, got)
 	}
-	if !res.OK() || len(res.Violations()) > 0 {
-		return fmt.Errorf("authentication: the customer's token cannot read its company: %s", describe(res.Entry))
-	}
-	var c struct {
-		CompanyID   string `json:"CompanyId"`
-		CompanyName string `json:"CompanyName"`
-	}
-	_ = json.Unmarshal(res.Body, &c)
-	if c.CompanyID != id || c.CompanyName != w.s.books.Company.CompanyName {
-		return fmt.Errorf("authentication: company %s reads as %q %q", id, c.CompanyID, c.CompanyName)
+	return t.Err("authentication: the company information the customer's token reads")
+}
+
+// oauthServer is where the OAuth scenarios start: they apply to a partner that runs an OAuth 2.0
+// server, which Reach's documents leave to the partner (static tokens are "token-based" too).
+func (w *world) oauthServer() error {
+	if w.s.caps[CapOAuth] == "off" {
+		return runner.NotApplicable(fmt.Sprintf("the scenario is about OAuth 2.0; the partner hands Reach static tokens only (capability %s: off)", CapOAuth))
 	}
 	return nil
 }
@@ -157,9 +197,11 @@ func (w *world) discover() error {
 		return fmt.Errorf("authentication: OAuth discovery: %v", err)
 	}
 	if d == nil {
-		if why := mock.Refusal(res, 404); why != "" {
-			return fmt.Errorf("authentication: a partner without OAuth answers the discovery with 404 and an errors body; it %s", why)
+		why := "answers it " + describe(res.Entry)
+		if mock.Refusal(res, 404) == "" {
+			why = "answers it 404, as a partner with static tokens only does"
 		}
+		return fmt.Errorf("authentication: the partner runs an OAuth 2.0 server (capability %s: on, the default), but GET /auth/oauth-discovery %s; a partner without one declares %s: off", CapOAuth, why, CapOAuth)
 	}
 	w.discovery = d
 	return nil
@@ -168,9 +210,6 @@ func (w *world) discover() error {
 // grantAccess stands for the customer signing in to the partner's system and pressing Allow: the
 // driver returns where the partner redirects the browser.
 func (w *world) grantAccess() error {
-	if w.discovery == nil {
-		return nil // static token: there is nothing to grant
-	}
 	state := secret("state")
 	var out struct {
 		Redirect string `json:"redirect"`
@@ -194,9 +233,6 @@ func (w *world) grantAccess() error {
 }
 
 func (w *world) exchangeCode() error {
-	if w.discovery == nil {
-		return nil // static token: Reach uses it as given
-	}
 	tok, res, err := w.s.reach.ExchangeCode(w.ctx, w.conn, w.discovery, w.oauth, w.code, nil)
 	if err != nil {
 		return fmt.Errorf("authentication: exchanging the code: %v", err)
@@ -211,38 +247,161 @@ func (w *world) exchangeCode() error {
 	return nil
 }
 
-func (w *world) readWithConnection(how string) error {
-	id := w.s.books.Company.CompanyID
-	res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
-	if err != nil {
-		return fmt.Errorf("authentication: reading the company %s: %v", how, err)
-	}
-	if !res.OK() {
-		return fmt.Errorf("authentication: reading the company %s: %s", how, describe(res.Entry))
+// connectByOAuth is the whole onboarding by OAuth in one step: discovery, consent, code exchange.
+func (w *world) connectByOAuth() error {
+	for _, step := range []func() error{w.discover, w.grantAccess, w.exchangeCode} {
+		if err := step(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// expireToken moves the run clock past the access token's life (an hour for a static token, which
-// must outlive it).
-func (w *world) expireToken() error {
-	w.probes = nil
-	d := time.Hour
-	if exp := w.conn.TokenExpiry(); !exp.IsZero() {
-		d = exp.Sub(w.s.clock.Now())
+// readWithConnection reads every company's information with the connection's token (renewed first
+// when it expired).
+func (w *world) readWithConnection(how string) error {
+	for _, c := range w.s.set.Companies {
+		id := c.Company.CompanyID
+		res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
+		if err != nil {
+			return fmt.Errorf("authentication: reading company %s %s: %v", id, how, err)
+		}
+		if !res.OK() {
+			return fmt.Errorf("authentication: reading company %s %s: %s", id, how, describe(res.Entry))
+		}
 	}
-	w.s.clock.Advance(d + time.Second)
+	return nil
+}
+
+// expireToken moves the run clock past the access token's life, plus leeway.
+func (w *world) expireToken(leeway time.Duration) {
+	w.probes = nil
+	// The token that expires, kept before the clock moves: a nightly sync the move sets off may
+	// renew it before the next step looks.
+	w.expired = w.conn.Token()
+	w.s.clock.Advance(w.conn.TokenExpiry().Sub(w.s.clock.Now()) + leeway)
+}
+
+// expireTimes lets the access token expire n times; after each, Reach reads every company, which
+// renews it (after its life, not ahead of it).
+func (w *world) expireTimes(n int) error {
+	if n < 1 || n > 10 {
+		return fmt.Errorf("authentication: %d expiries; the step takes 1 to 10", n)
+	}
+	for i := range n {
+		w.expireToken(time.Second)
+		if err := w.renewed(); err != nil {
+			return fmt.Errorf("%w (renewal %d of %d)", err, i+1, n)
+		}
+		w.renewals = append(w.renewals, w.conn.Token())
+	}
+	return nil
+}
+
+// renewedEachTime: every renewal gave a new access token, and each refresh grant carried the
+// refresh token the partner issued last (rotated or kept: RFC 6749 §6 lets the partner choose).
+func (w *world) renewedEachTime() error {
+	if len(w.renewals) == 0 {
+		return fmt.Errorf("authentication: the access token never expired in this scenario")
+	}
+	seen := map[string]bool{}
+	for i, tok := range w.renewals {
+		if seen[tok] {
+			return fmt.Errorf("authentication: renewal %d gave an access token Reach had before", i+1)
+		}
+		seen[tok] = true
+	}
+	var issued string
+	grants := 0
+	for _, e := range w.s.journal.Tenant(w.id) {
+		if e.Operation != "exchangeOAuthToken" || e.Status != 200 {
+			continue
+		}
+		form, _ := url.ParseQuery(string(e.RequestBody))
+		if form.Get("grant_type") == "refresh_token" {
+			grants++
+			if sent := form.Get("refresh_token"); sent != issued {
+				return fmt.Errorf("authentication: refresh grant %d carried the refresh token %s, but the partner had last issued %s", grants, sent, issued)
+			}
+		}
+		var answer struct {
+			RefreshToken string `json:"refresh_token"`
+		}
+		if json.Unmarshal(e.ResponseBody, &answer) == nil && answer.RefreshToken != "" {
+			issued = answer.RefreshToken
+		}
+	}
+	if grants < len(w.renewals) {
+		return fmt.Errorf("authentication: %d renewals but %d refresh grants answered 200", len(w.renewals), grants)
+	}
 	return nil
 }
 
 func (w *world) renewed() error {
-	before := w.conn.Token()
 	if err := w.readWithConnection("after its access token expired"); err != nil {
 		return err
 	}
-	if w.discovery != nil && w.conn.Token() == before {
+	if w.conn.Token() == w.expired {
 		return fmt.Errorf("authentication: the access token expired but Reach still uses it: nothing was renewed")
 	}
 	w.s.addSecrets(w.conn.Token())
+	return nil
+}
+
+// tokenLeeway is how long past its life an access token may still be taken: an authorization
+// server may allow for clocks that disagree a little.
+const tokenLeeway = 5 * time.Minute
+
+// endTokenLife moves the partner's clock past the access token's life and the leeway. A partner in
+// real time would have to be waited for, the token's whole life: the scenario does not apply.
+func (w *world) endTokenLife() error {
+	if !w.s.virtual {
+		return runner.NotApplicable(fmt.Sprintf("the partner lives in real time and its access token lives until %s; accord does not wait that long",
+			w.conn.TokenExpiry().UTC().Format(time.RFC3339)))
+	}
+	w.expireToken(tokenLeeway)
+	return nil
+}
+
+// expiredRefused calls user-info and every company with the expired access token.
+func (w *world) expiredRefused() error {
+	calls := []mock.Request{{Operation: "getUserInfo"}}
+	for _, c := range w.s.set.Companies {
+		calls = append(calls, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": c.Company.CompanyID}})
+	}
+	w.probes = nil
+	for _, c := range calls {
+		c.Auth, c.Token, c.NoRetry = mock.AuthToken, w.expired, true
+		res, err := w.s.reach.Do(w.ctx, w.conn, c)
+		if err != nil {
+			return fmt.Errorf("authentication: %v", err)
+		}
+		w.probes = append(w.probes, res)
+	}
+	return w.refused(401)
+}
+
+// aWeekPasses moves the run clock a week on.
+func (w *world) aWeekPasses() error {
+	w.s.clock.Advance(7 * 24 * time.Hour)
+	return nil
+}
+
+// staticStillReads reads user-info and every company with the customer's static token.
+func (w *world) staticStillReads() error {
+	calls := []mock.Request{{Operation: "getUserInfo"}}
+	for _, c := range w.s.set.Companies {
+		calls = append(calls, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": c.Company.CompanyID}})
+	}
+	for _, c := range calls {
+		c.Auth, c.Token = mock.AuthToken, w.token
+		res, err := w.s.reach.Do(w.ctx, w.conn, c)
+		if err != nil {
+			return fmt.Errorf("authentication: %v", err)
+		}
+		if !res.OK() {
+			return fmt.Errorf("authentication: a week on, the customer's static token no longer reads: %s", describe(res.Entry))
+		}
+	}
 	return nil
 }

@@ -20,43 +20,60 @@ func registerDashboard(sc *godog.ScenarioContext, w *world) {
 }
 
 func (w *world) buildDashboard() error {
-	cd, err := w.company()
+	cs, err := w.companies()
 	if err != nil {
 		return err
 	}
 	r, _ := w.lastSync("")
-	w.dashboard = mock.BuildDashboard(cd, r.Kind, r.Started)
+	w.dashboards = nil
+	for _, c := range cs {
+		w.dashboards = append(w.dashboards, mock.BuildDashboard(c.data, r.Kind, r.Started))
+	}
 	return nil
 }
 
+// dashboardEqualsBooks compares every company's dashboard with its books. A company whose books
+// hold no month of the sync's window shows nothing and is compared as nothing; at least one company
+// must show figures, or the check proved nothing.
 func (w *world) dashboardEqualsBooks() error {
-	d := w.dashboard
-	if d == nil {
+	if len(w.dashboards) == 0 {
 		return fmt.Errorf("dashboard: none was built")
 	}
-	want, err := mock.DashboardFromBooks(w.s.books, d.From, d.To)
-	if err != nil {
-		return fmt.Errorf("dashboard: the books cannot show %s to %s: %v", d.From, d.To, err)
+	var bad []string
+	shown := 0
+	for i, d := range w.dashboards {
+		books := w.s.set.Companies[i]
+		want, err := mock.DashboardFromBooks(books, d.From, d.To)
+		if err != nil {
+			return fmt.Errorf("dashboard: the books of %s cannot show %s to %s: %v", books.Company.CompanyID, d.From, d.To, err)
+		}
+		if len(want.Bases) > 0 && len(want.Bases[0].Months) > 0 {
+			shown++
+		}
+		for _, f := range mock.CompareDashboards(d, want) {
+			bad = append(bad, books.Company.CompanyID+": "+f)
+		}
 	}
-	if len(want.Bases) == 0 || len(want.Bases[0].Months) == 0 {
-		return fmt.Errorf("dashboard: the sync's window %s to %s holds no month of the books (%s to %s)", d.From, d.To, w.s.books.FirstMonth, w.s.books.LastMonth)
+	if shown == 0 {
+		return fmt.Errorf("dashboard: the sync's window %s to %s holds no month of any company's books", w.dashboards[0].From, w.dashboards[0].To)
 	}
-	return findings("dashboard", mock.CompareDashboards(d, want))
+	return findings("dashboard", bad)
 }
 
-// writeDashboard renders the dashboard into the report directory and reads it back.
+// writeDashboard renders every company's dashboard into one page in the report directory and
+// reads it back.
 func (w *world) writeDashboard(name string) error {
 	if name != DashboardFile {
 		return fmt.Errorf("dashboard: the report's dashboard is %s, not %s", DashboardFile, name)
 	}
-	if w.dashboard == nil {
+	if len(w.dashboards) == 0 {
 		return fmt.Errorf("dashboard: none was built")
 	}
 	if w.s.reportDir == "" {
 		return fmt.Errorf("dashboard: the run has no report directory")
 	}
 	var buf bytes.Buffer
-	if err := w.dashboard.Render(&buf); err != nil {
+	if err := mock.RenderDashboards(&buf, w.dashboards); err != nil {
 		return fmt.Errorf("dashboard: rendering: %v", err)
 	}
 	path := filepath.Join(w.s.reportDir, name)
@@ -67,8 +84,10 @@ func (w *world) writeDashboard(name string) error {
 	if err != nil {
 		return fmt.Errorf("dashboard: %v", err)
 	}
-	if !strings.Contains(string(back), html.EscapeString(w.dashboard.CompanyName)) {
-		return fmt.Errorf("dashboard: %s does not show the company's name", path)
+	for _, d := range w.dashboards {
+		if !strings.Contains(string(back), html.EscapeString(d.CompanyName)) {
+			return fmt.Errorf("dashboard: %s does not show %s", path, d.CompanyName)
+		}
 	}
 	w.s.mu.Lock()
 	w.s.dashboard = path

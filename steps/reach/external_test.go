@@ -21,7 +21,8 @@ import (
 // TestExternalPartnerThroughConfig runs the reference partner as any other partner would be run: its
 // own clock, reached only through the driver URL of a config, every wait in real time. Authentication,
 // scheduling and the dashboard run; the outage scenario is left out (its retries wait the partner's
-// Retry-After in real seconds), the rest is the same code on the same partner as the suite.
+// Retry-After in real seconds), the rest is the same code on the same partner as the suite. The
+// access token's end cannot be waited for in real time: that scenario is not applicable.
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
@@ -41,8 +42,18 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
 	assert.Equal(t, "Lantern Books 2.1", sum.Partner)
-	assert.Equal(t, 9, sum.Counts.Passed)
-	assert.Less(t, time.Since(start), 30*time.Second)
+	// The partner's access token lives an hour of real time: the scenario about its end does not apply.
+	var na []string
+	for _, r := range sum.NotApplicable() {
+		na = append(na, r.Name)
+	}
+	assert.Equal(t, []string{scenarios["@expired-token"]}, na)
+	assert.Equal(t, sum.Counts.Scenarios-1, sum.Counts.Passed)
+	bound := 30 * time.Second
+	if raceDetector {
+		bound *= 4
+	}
+	assert.Less(t, time.Since(start), bound, "nothing waits in real time but the partner's answers")
 	_, err = os.Stat(filepath.Join(dir, reach.DashboardFile))
 	assert.NoError(t, err, "the dashboard is in the report directory")
 }

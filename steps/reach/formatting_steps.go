@@ -73,26 +73,30 @@ func (w *world) violations(what string, keep func(journal.Violation) bool) error
 
 func (w *world) pastTheEnd() error {
 	w.probes = nil
-	for _, op := range mock.ListOperations() {
-		res, err := w.s.reach.Page(w.ctx, w.conn, op, w.s.books.Company.CompanyID, 100000, 100, nil)
-		if err != nil {
-			return fmt.Errorf("formatting: %v", err)
+	for _, id := range w.s.companyIDs() {
+		for _, op := range mock.ListOperations() {
+			res, err := w.s.reach.Page(w.ctx, w.conn, op, id, 100000, 100, nil)
+			if err != nil {
+				return fmt.Errorf("formatting: %v", err)
+			}
+			w.probes = append(w.probes, res)
 		}
-		w.probes = append(w.probes, res)
 	}
 	return nil
 }
 
 func (w *world) beforeTheBooks() error {
-	m := w.s.books.FirstMonth.Add(-12)
-	path := map[string]string{"CompanyId": w.s.books.Company.CompanyID}
-	q := url.Values{"StartDate": {m.StartDate()}, "EndDate": {m.EndDate()}, "AccountingBasis": {"ACCRUAL"}}
-	for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
-		res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: op, Path: path, Query: q})
-		if err != nil {
-			return fmt.Errorf("formatting: %v", err)
+	for _, c := range w.s.set.Companies {
+		m := c.FirstMonth.Add(-12)
+		path := map[string]string{"CompanyId": c.Company.CompanyID}
+		q := url.Values{"StartDate": {m.StartDate()}, "EndDate": {m.EndDate()}, "AccountingBasis": {"ACCRUAL"}}
+		for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
+			res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: op, Path: path, Query: q})
+			if err != nil {
+				return fmt.Errorf("formatting: %v", err)
+			}
+			w.probes = append(w.probes, res)
 		}
-		w.probes = append(w.probes, res)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cucumber/godog"
 
@@ -24,15 +25,28 @@ func registerPagination(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^a page of 1001 was refused with 400 and an errors body$`, w.pageRefused)
 }
 
-// readLists pages through every list with one limit; a list that cannot be read to its end fails.
+// lists are every company's reference lists: "<CompanyId> <operation>", in a fixed order.
+func (w *world) lists() []string {
+	var out []string
+	for _, id := range w.s.companyIDs() {
+		for _, op := range mock.ListOperations() {
+			out = append(out, id+" "+op)
+		}
+	}
+	return out
+}
+
+// readLists pages through every company's every list with one limit; a list that cannot be read to
+// its end fails.
 func (w *world) readLists(limit int, into *map[string]*mock.ListRead) error {
 	*into = map[string]*mock.ListRead{}
-	for _, op := range mock.ListOperations() {
-		lr, err := w.s.reach.ReadList(w.ctx, w.conn, op, w.s.books.Company.CompanyID, limit, nil)
+	for _, list := range w.lists() {
+		id, op, _ := strings.Cut(list, " ")
+		lr, err := w.s.reach.ReadList(w.ctx, w.conn, op, id, limit, nil)
 		if err != nil {
-			return fmt.Errorf("pagination: %s with limit %d: %v", op, limit, err)
+			return fmt.Errorf("pagination: %s with limit %d: %v", list, limit, err)
 		}
-		(*into)[op] = lr
+		(*into)[list] = lr
 	}
 	return nil
 }
@@ -54,7 +68,7 @@ func (w *world) pageViolations(lr *mock.ListRead) []string {
 
 func (w *world) exactlyOnce() error {
 	var bad []string
-	for _, op := range mock.ListOperations() {
+	for _, op := range w.lists() {
 		lr := w.byOne[op]
 		if lr == nil {
 			return fmt.Errorf("pagination: %s was not read one record at a time", op)
@@ -75,7 +89,7 @@ func (w *world) exactlyOnce() error {
 
 func (w *world) sameReadings() error {
 	var bad []string
-	for _, op := range mock.ListOperations() {
+	for _, op := range w.lists() {
 		a, b := w.byOne[op], w.byAll[op]
 		if a == nil || b == nil {
 			return fmt.Errorf("pagination: %s was not read both ways", op)
@@ -104,14 +118,15 @@ func sameJSON(a, b json.RawMessage) bool {
 
 func (w *world) askLimits() error {
 	w.pages = map[string]map[int]*mock.Result{}
-	for _, op := range mock.ListOperations() {
-		w.pages[op] = map[int]*mock.Result{}
+	for _, list := range w.lists() {
+		id, op, _ := strings.Cut(list, " ")
+		w.pages[list] = map[int]*mock.Result{}
 		for _, limit := range []int{1, 1000, 1001} {
-			res, err := w.s.reach.Page(w.ctx, w.conn, op, w.s.books.Company.CompanyID, 0, limit, nil)
+			res, err := w.s.reach.Page(w.ctx, w.conn, op, id, 0, limit, nil)
 			if err != nil {
 				return fmt.Errorf("pagination: %v", err)
 			}
-			w.pages[op][limit] = res
+			w.pages[list][limit] = res
 		}
 	}
 	return nil
@@ -143,7 +158,7 @@ func (w *world) page(op string, limit int) (*mock.Result, envelope, error) {
 
 func (w *world) pageOfOne() error {
 	var bad []string
-	for _, op := range mock.ListOperations() {
+	for _, op := range w.lists() {
 		res, env, err := w.page(op, 1)
 		if err != nil {
 			return err
@@ -158,7 +173,7 @@ func (w *world) pageOfOne() error {
 
 func (w *world) pageOfAll() error {
 	var bad []string
-	for _, op := range mock.ListOperations() {
+	for _, op := range w.lists() {
 		res, env, err := w.page(op, 1000)
 		if err != nil {
 			return err
@@ -172,7 +187,7 @@ func (w *world) pageOfAll() error {
 
 func (w *world) pageRefused() error {
 	var bad []string
-	for _, op := range mock.ListOperations() {
+	for _, op := range w.lists() {
 		res := w.pages[op][1001]
 		if res == nil {
 			return fmt.Errorf("pagination: %s was not asked for a page of 1001", op)

@@ -30,6 +30,22 @@ import (
 // DashboardFile is the dashboard's name in the report directory.
 const DashboardFile = "reach-dashboard.html"
 
+// books are the fixture's companies and what a whole-state reading of them must find.
+type books struct {
+	set    *reachfixture.Set
+	expect *mock.State
+}
+
+// bundled derives the books once a process, as mocks/reach parses its document once: both are
+// read-only, and every run (a fault's, a start hour's) would derive the same again.
+var bundled = sync.OnceValues(func() (books, error) {
+	set, err := reachfixture.LoadSet()
+	if err != nil {
+		return books{}, err
+	}
+	return books{set: set, expect: mock.ExpectedState(set)}, nil
+})
+
 // Platform is Reach for the runner.
 type Platform struct {
 	// Variant starts the bundled reference partner's alternative build
@@ -43,14 +59,28 @@ func (Platform) Features() fs.FS { return features.FS }
 
 // Documents are what a Reach run relies on: the specification, the driver contract and the books.
 func (Platform) Documents() map[string][]byte {
-	return map[string][]byte{
-		"mocks/reach/apispec/openapi.yaml": apispec.Document(),
-		"internal/driver/openapi.yaml":     driver.Document(),
-		"fixtures/reach/company.json":      reachfixture.Raw(),
-	}
+	docs := reachfixture.Documents()
+	docs["mocks/reach/apispec/openapi.yaml"] = apispec.Document()
+	docs["internal/driver/openapi.yaml"] = driver.Document()
+	return docs
 }
 
 func (Platform) Faults() []runner.Fault { return refpartner.Faults() }
+
+// CapOAuth is the one choice Reach's documents leave to the partner that changes which scenarios
+// apply: whether it runs an OAuth 2.0 authorization server for Reach (the developer portal's
+// authentication pages, RFC 6749) or hands Reach long-lived static tokens only (the implementation
+// process: "Must secure endpoints using supported authentication (e.g., token-based)", "Access
+// token or other credentials"; the go-live checklist: tokens "long-lived or auto-renewable").
+// Whether refresh tokens rotate is left open too (RFC 6749 §6), but no scenario depends on it: the
+// two reference partners make both choices and pass the same scenarios.
+const CapOAuth = "oauth"
+
+// Capabilities are the choices Reach leaves to the partner.
+func (Platform) Capabilities() []runner.Capability {
+	return []runner.Capability{{Name: CapOAuth, Values: []string{"on", "off"},
+		About: "on: the partner runs an OAuth 2.0 server for Reach (discovery, authorization code, refresh tokens); off: it hands Reach long-lived static tokens only"}}
+}
 
 // session is one run: Reach's sync client and the partner under test.
 type session struct {
@@ -59,9 +89,12 @@ type session struct {
 	reach     *mock.Reach
 	driver    driver.Driver
 	partner   string
-	books     *reachfixture.Company
+	set       *reachfixture.Set // the customer's companies, every one read by the customer's token
+	expect    *mock.State       // the whole books, as the fixture calls for them
 	budget    time.Duration
 	reportDir string
+	caps      map[string]string // the partner's choices (Capabilities)
+	virtual   bool              // the partner lives on the run clock (the bundled partner)
 	servers   wiring.Servers
 
 	mu        sync.Mutex
@@ -84,15 +117,19 @@ type syncRow struct {
 // Start starts the bundled reference partner on loopback unless the config names another partner,
 // and Reach's sync client on the run clock.
 func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir, caps: cfg.Capabilities}
+	// Reach validates and checks every answer whole before journaling it; the journal keeps the
+	// first 16 KiB of a body, enough to show what an answer was, while a run's statements over
+	// three companies' books would otherwise fill the report with megabytes of figures.
+	s.journal.MaxBody = 16 << 10
 	if s.budget <= 0 {
 		s.budget = mock.DefaultLatencyBudget
 	}
-	books, err := reachfixture.Load()
+	b, err := bundled()
 	if err != nil {
 		return nil, err
 	}
-	s.books = books
+	s.set, s.expect = b.set, b.expect
 	timeout := mock.DefaultTimeout
 	virtual := false
 	var driverURL string
@@ -109,6 +146,7 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session
 		}
 		driverURL = "http://" + addr
 		virtual = true
+		s.virtual = true
 	} else {
 		if len(cfg.Faults) > 0 {
 			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
@@ -268,4 +306,5 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerPagination(sc, w)
 	registerReliability(sc, w)
 	registerDashboard(sc, w)
+	registerBooks(sc, w)
 }

@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -75,38 +76,59 @@ func (w *world) readEverything() error {
 	if err != nil {
 		return err
 	}
-	cd, err := w.company()
+	cs, err := w.companies()
 	if err != nil {
 		return err
 	}
 	var bad []string
-	for _, op := range mock.ListOperations() {
-		lr := cd.Lists[op]
-		if lr == nil || len(lr.Pages) == 0 {
-			bad = append(bad, op+" was not read")
-			continue
-		}
-		last := lr.Pages[len(lr.Pages)-1]
-		if len(lr.IDs) < last.Total {
-			bad = append(bad, fmt.Sprintf("%s stopped after %d of %d records", op, len(lr.IDs), last.Total))
-		}
-	}
 	ok := map[string]int{}
 	other := map[string]string{} // the first answer that was not 200
-	for _, rec := range r.Trace.Records() {
-		if rec.Status == 200 {
-			ok[rec.Operation]++
-		} else if _, seen := other[rec.Operation]; !seen {
-			other[rec.Operation] = fmt.Sprintf("; another answered %d", rec.Status)
+	for _, e := range r.Trace.Entries() {
+		key := e.Operation + " " + companyOf(e.URL)
+		if e.Status == 200 {
+			ok[key]++
+		} else if _, seen := other[key]; !seen {
+			other[key] = fmt.Sprintf("; another answered %d", e.Status)
 		}
 	}
-	want := 2 * len(cd.Chunks) // both bases, one request per fiscal-year chunk
-	for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
-		if ok[op] < want {
-			bad = append(bad, fmt.Sprintf("%s answered 200 to %d of %d requests (2 bases × %d fiscal-year chunks)%s", op, ok[op], want, len(cd.Chunks), other[op]))
+	for _, c := range cs {
+		id := c.books.Company.CompanyID
+		for _, op := range mock.ListOperations() {
+			lr := c.data.Lists[op]
+			if lr == nil || len(lr.Pages) == 0 {
+				bad = append(bad, fmt.Sprintf("%s: %s was not read", id, op))
+				continue
+			}
+			last := lr.Pages[len(lr.Pages)-1]
+			if len(lr.IDs) < last.Total {
+				bad = append(bad, fmt.Sprintf("%s: %s stopped after %d of %d records", id, op, len(lr.IDs), last.Total))
+			}
+		}
+		want := 2 * len(c.data.Chunks) // both bases, one request per fiscal-year chunk
+		for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
+			if n := ok[op+" "+id]; n < want {
+				bad = append(bad, fmt.Sprintf("%s: %s answered 200 to %d of %d requests (2 bases × %d fiscal-year chunks)%s", id, op, n, want, len(c.data.Chunks), other[op+" "+id]))
+			}
 		}
 	}
 	return findings("sync stability", bad)
+}
+
+// companyOf is the CompanyId in a partner URL's path (…/companies/{CompanyId}/…), "" if none.
+func companyOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	_, rest, ok := strings.Cut(u.Path, "/companies/")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	if unescaped, err := url.PathUnescape(id); err == nil {
+		return unescaped
+	}
+	return id
 }
 
 func (w *world) sameData() error {
@@ -119,13 +141,21 @@ func (w *world) sameData() error {
 			return fmt.Errorf("sync stability: %v", r.Err())
 		}
 	}
-	id := w.s.books.Company.CompanyID
-	ca, _ := a.Company(id)
-	cb, _ := b.Company(id)
-	if ca == nil || cb == nil {
-		return fmt.Errorf("sync stability: a sync pulled no company %s", id)
+	first, err := companiesOf(a, w.s.set)
+	if err != nil {
+		return err
 	}
-	return findings("sync stability: the second sync differs from the first", mock.Diff(cb, ca))
+	second, err := companiesOf(b, w.s.set)
+	if err != nil {
+		return err
+	}
+	var diffs []string
+	for i := range first {
+		for _, d := range mock.Diff(second[i].data, first[i].data) {
+			diffs = append(diffs, first[i].books.Company.CompanyID+": "+d)
+		}
+	}
+	return findings("sync stability: the second sync differs from the first", diffs)
 }
 
 func (w *world) outage(n int) error {

@@ -33,3 +33,21 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.Contains(string(page), "Lantern Physiotherapy Pty Ltd"), "the dashboard names the company")
 }
+
+// TestChoicesReachLeavesOpenAreNotApplicable: a partner that hands Reach static tokens only
+// (capability oauth: off) is not tried on OAuth; the run names the scenarios it left out and why,
+// and every other authentication scenario passes.
+func TestChoicesReachLeavesOpenAreNotApplicable(t *testing.T) {
+	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Tags: "@auth",
+		Config: runner.Config{Capabilities: map[string]string{reach.CapOAuth: "off"}}})
+	require.NoError(t, err)
+	require.Empty(t, sum.Failed())
+	require.Equal(t, "passed", sum.Verdict)
+	var names []string
+	for _, na := range sum.NotApplicable() {
+		names = append(names, na.Name)
+		require.Contains(t, na.Reason, "capability oauth: off")
+	}
+	require.ElementsMatch(t, []string{scenarios["@oauth"], scenarios["@expired-token"]}, names)
+	require.Equal(t, sum.Counts.Scenarios-len(names), sum.Counts.Passed)
+}

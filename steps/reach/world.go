@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -40,10 +42,13 @@ type world struct {
 
 	discovery *mock.Discovery // nil: the partner uses static tokens
 	code      string
+	expired   string   // the access token the clock last moved past
+	renewals  []string // the access tokens renewals gave, in order
+	whole     *mock.State
 
 	byOne, byAll map[string]*mock.ListRead
 	pages        map[string]map[int]*mock.Result // operation → limit → answer
-	dashboard    *mock.Dashboard
+	dashboards   []*mock.Dashboard               // one per company, in the fixture's order
 }
 
 func secret(prefix string) string {
@@ -69,7 +74,7 @@ func (w *world) end() {
 }
 
 func registerConnection(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^the partner serves the books of "([^"]*)"$`, w.connect)
+	sc.Step(`^the partner serves the customer's books: (.+)$`, w.connect)
 	sc.Step(`^Reach has synced on demand$`, w.hasSynced)
 }
 
@@ -78,28 +83,45 @@ type rawJSON []byte
 
 func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
 
-// connect resets the partner with this scenario's credentials, loads the books, and asks where its
-// API is: the onboarding step where the partner shares a base URL and credentials.
-func (w *world) connect(company string) error {
-	if company != w.s.books.Company.CompanyName {
-		return fmt.Errorf("the Reach fixture is %q, not %q", w.s.books.Company.CompanyName, company)
+var quoted = regexp.MustCompile(`"([^"]*)"`)
+
+// connect resets the partner with this scenario's credentials, loads the books of the customer's
+// companies, and asks where its API is: the onboarding step where the partner shares a base URL
+// and credentials. The step names the companies; they must be the fixture's, in its order.
+func (w *world) connect(companies string) error {
+	var named, books []string
+	for _, m := range quoted.FindAllStringSubmatch(companies, -1) {
+		named = append(named, m[1])
+	}
+	for _, c := range w.s.set.Companies {
+		books = append(books, c.Company.CompanyName)
+	}
+	if !slices.Equal(named, books) {
+		return fmt.Errorf("the Reach fixture's companies are %q, not %q", books, named)
 	}
 	settings := map[string]any{
 		"access_token":  w.token,
 		"other_company": map[string]any{"company_id": otherCompanyID, "company_name": otherCompanyName, "access_token": w.otherToken},
-		"oauth":         map[string]any{"client_id": w.oauth.ClientID, "client_secret": w.oauth.ClientSecret, "redirect_uri": w.oauth.RedirectURI},
+	}
+	oauth := w.s.caps[CapOAuth] != "off"
+	if oauth {
+		settings["oauth"] = map[string]any{"client_id": w.oauth.ClientID, "client_secret": w.oauth.ClientSecret, "redirect_uri": w.oauth.RedirectURI}
 	}
 	if err := w.s.driver.Reset(w.ctx, "reach", settings); err != nil {
 		return err
 	}
-	if err := w.s.driver.LoadFixture(w.ctx, rawJSON(reachfixture.Raw())); err != nil {
+	if err := w.s.driver.LoadFixture(w.ctx, rawJSON(reachfixture.RawSet())); err != nil {
 		return err
 	}
 	var conn struct {
 		BaseURL string `json:"base_url"`
+		OAuth   *bool  `json:"oauth"`
 	}
 	if err := w.s.driver.View(w.ctx, "connection", &conn); err != nil {
 		return err
+	}
+	if conn.OAuth != nil && *conn.OAuth != oauth {
+		return fmt.Errorf("the partner's connection view says oauth: %t, but its capability %s is %s", *conn.OAuth, CapOAuth, w.s.caps[CapOAuth])
 	}
 	c, err := mock.NewConnection(w.id, conn.BaseURL, w.token)
 	if err != nil {
@@ -148,17 +170,40 @@ func (w *world) lastSync(kind mock.Kind) (*mock.SyncResult, error) {
 	return nil, fmt.Errorf("sync scheduling: no %s sync ran in this scenario", kind)
 }
 
-// company is the fixture's company as the last sync pulled it.
-func (w *world) company() (*mock.CompanyData, error) {
+// pulled is one of the customer's companies as a sync pulled it, beside its books.
+type pulled struct {
+	books *reachfixture.Company
+	data  *mock.CompanyData
+}
+
+// companies are the customer's companies as the last sync pulled them, every one of them.
+func (w *world) companies() ([]pulled, error) {
 	r, err := w.lastSync("")
 	if err != nil {
 		return nil, err
 	}
-	cd, ok := r.Company(w.s.books.Company.CompanyID)
-	if !ok {
-		return nil, fmt.Errorf("sync stability: the sync pulled no company %s (%v)", w.s.books.Company.CompanyID, r.Err())
+	return companiesOf(r, w.s.set)
+}
+
+func companiesOf(r *mock.SyncResult, set *reachfixture.Set) ([]pulled, error) {
+	var out []pulled
+	for _, books := range set.Companies {
+		cd, ok := r.Company(books.Company.CompanyID)
+		if !ok {
+			return nil, fmt.Errorf("sync stability: the sync pulled no company %s (%v)", books.Company.CompanyID, r.Err())
+		}
+		out = append(out, pulled{books, cd})
 	}
-	return cd, nil
+	return out, nil
+}
+
+// companyIDs are the customer's companies' ids, in the fixture's order.
+func (s *session) companyIDs() []string {
+	var out []string
+	for _, c := range s.set.Companies {
+		out = append(out, c.Company.CompanyID)
+	}
+	return out
 }
 
 // describe is one exchange, for a failure reason.

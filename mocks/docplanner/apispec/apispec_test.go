@@ -74,7 +74,7 @@ var expected = map[string]expectation{
 	"moveCalendarBreak":   {true, "breaks", false},
 	"deleteCalendarBreak": {true, "breaks", false},
 
-	"pullNotification":          {false, "notifications", false},
+	"pullNotification":          {true, "notifications", false},
 	"pullMultipleNotifications": {false, "notifications", false},
 	"releaseNotifications":      {false, "notifications", false},
 	"setNotificationSettings":   {true, "notifications", true},

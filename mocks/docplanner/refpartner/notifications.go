@@ -20,6 +20,9 @@ type notification struct {
 }
 
 type eventData struct {
+	Doctor struct {
+		ID string `json:"id"`
+	} `json:"doctor"`
 	Address struct {
 		ID string `json:"id"`
 	} `json:"address"`
@@ -58,6 +61,10 @@ func (p *Partner) callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, msg := p.apply(p.s, n)
+	if p.faults["push-answers-500"] && n.Name != "slot-booking" && n.Name != "booking-moving" {
+		// The faulty build applies the notification, then fails writing its answer.
+		status, msg = http.StatusInternalServerError, "internal error"
+	}
 	if status >= 300 {
 		// A 4xx with an error_code lets the platform show the patient why.
 		driver.WriteJSON(w, status, map[string]any{"error_code": 1, "message": msg})
@@ -84,8 +91,24 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 			locationID = id
 		}
 	}
+	if p.faults["calendar-by-doctor"] {
+		// The faulty build finds the calendar by the doctor: the first of
+		// the doctor's calendars, whichever address the event is at.
+		locationID = ""
+		for _, l := range s.fx.Locations {
+			for _, doc := range s.fx.Doctors {
+				if locationID == "" && doc.ID == l.DoctorID && doc.DocplannerDoctorID == d.Doctor.ID {
+					locationID = l.ID
+				}
+			}
+		}
+	}
 	if locationID == "" {
 		return http.StatusOK, "not one of our addresses"
+	}
+	if p.faults["drops-last-day-events"] && d.startsOnLastDay(s) {
+		// The faulty build keeps events of [today, today+horizon): one day short.
+		return http.StatusOK, "outside the horizon"
 	}
 	key := n.Name + "|" + n.CreatedAt + "|" + string(n.Data)
 	blocking := n.Name == "slot-booking" || n.Name == "booking-moving"
@@ -128,7 +151,7 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 		if d.VisitBooking != nil && !p.faults["ignores-platform-cancellations"] {
 			for _, v := range s.visits {
 				if v.PlatformID == d.VisitBooking.ID {
-					v.Status = "canceled"
+					v.Status, v.on.canceled = "canceled", true
 				}
 			}
 		}
@@ -142,6 +165,7 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 						continue
 					}
 					v.Start, v.End = start.In(s.loc), end.In(s.loc)
+					v.on.start = v.Start
 					// A move on Docplanner makes a new booking id; the faulty
 					// build keeps the old one, so later events miss the visit.
 					if !p.faults["keeps-id-after-platform-move"] {
@@ -190,13 +214,16 @@ func (p *Partner) applyBreak(s *session, locationID, event, platformID, since, t
 		case "break-moved":
 			if err1 == nil && err2 == nil {
 				b.Since, b.Till = from.In(s.loc), to.In(s.loc)
+				b.on.since, b.on.till = b.Since, b.Till
 			}
 		}
 		return
 	}
 	if event == "break-created" && err1 == nil && err2 == nil {
 		s.nextID++
-		s.pauses = append(s.pauses, &pause{ID: fmt.Sprintf("dp-break-%d", s.nextID), LocationID: locationID, Since: from.In(s.loc), Till: to.In(s.loc), Source: "platform", PlatformID: platformID})
+		b := &pause{ID: fmt.Sprintf("dp-break-%d", s.nextID), LocationID: locationID, Since: from.In(s.loc), Till: to.In(s.loc), Source: "platform", PlatformID: platformID}
+		b.on.since, b.on.till = b.Since, b.Till
+		s.pauses = append(s.pauses, b)
 	}
 }
 
@@ -214,7 +241,11 @@ func (p *Partner) pullAll(ctx context.Context, s *session) error {
 		if err != nil {
 			return err
 		}
-		for _, n := range batch.Notifications {
+		for i, n := range batch.Notifications {
+			if i > 0 && p.faults["pull-applies-first-of-batch"] {
+				// The faulty build handles a batch as if it were one notification.
+				break
+			}
 			p.apply(s, n)
 		}
 		if batch.Remaining == 0 {
@@ -236,7 +267,27 @@ func (p *Partner) schedulePoll(s *session) {
 		defer cancel()
 		if err := p.pullAll(ctx, s); err != nil {
 			s.lastError = "pull: " + err.Error()
+			if p.faults["poller-stops-on-error"] {
+				// The faulty build's poller ends with its first failed pull.
+				return
+			}
 		}
 		p.schedulePoll(s)
 	})
+}
+
+// startsOnLastDay reports whether the booking or break of an event starts
+// on the last day of the partner's horizon.
+func (d eventData) startsOnLastDay(s *session) bool {
+	var at string
+	switch {
+	case d.Break != nil:
+		at = d.Break.Since
+	case d.VisitBooking != nil:
+		at = d.VisitBooking.StartAt
+	case d.NewVisitBooking != nil:
+		at = d.NewVisitBooking.StartAt
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	return err == nil && !t.Before(s.day(s.fx.HorizonDays))
 }

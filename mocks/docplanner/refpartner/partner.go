@@ -130,7 +130,16 @@ type session struct {
 	connected bool
 	lastError string
 	poll      clock.Timer
-	outbox    chan func() // the alt variant's queue of platform updates
+	// batch is the alt variant's gathered platform updates: one per
+	// object, in the order first changed, sent when flush fires.
+	batch []batched
+	flush clock.Timer
+}
+
+// batched is one object's pending update.
+type batched struct {
+	key string
+	fn  func(context.Context) error
 }
 
 type span struct{ from, to time.Duration }
@@ -145,6 +154,14 @@ type visit struct {
 	Source     string          `json:"source"`
 	PlatformID string          `json:"platform_booking_id,omitempty"`
 	Patient    fixture.Patient `json:"patient"`
+	// InsuranceID is the clinic's insurance covering the visit, "" when private.
+	InsuranceID string `json:"insurance_id,omitempty"`
+	// on is the visit as Docplanner holds it (booking PlatformID).
+	on struct {
+		location string
+		start    time.Time
+		canceled bool
+	}
 }
 
 type pause struct {
@@ -155,6 +172,10 @@ type pause struct {
 	Description string    `json:"description,omitempty"`
 	Source      string    `json:"source"`
 	PlatformID  string    `json:"platform_break_id,omitempty"`
+	// on is the break as Docplanner holds it (break PlatformID); removed
+	// marks a break the clinic removed, until Docplanner has removed it too.
+	on      struct{ since, till time.Time }
+	removed bool
 }
 
 // driver contract ---------------------------------------------------------------
@@ -199,8 +220,8 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 	if p.s != nil && p.s.poll != nil {
 		p.s.poll.Stop()
 	}
-	if p.s != nil && p.s.outbox != nil {
-		close(p.s.outbox)
+	if p.s != nil && p.s.flush != nil {
+		p.s.flush.Stop()
 	}
 	p.s = &session{settings: st, seen: map[string]bool{}}
 	w.WriteHeader(http.StatusNoContent)
@@ -255,7 +276,7 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 		s.visits = append(s.visits, &visit{
 			ID: b.ID, LocationID: b.LocationID, ServiceID: b.ServiceID, Start: b.Start.In(loc),
 			End: b.Start.In(loc).Add(time.Duration(svc.DurationMinutes) * time.Minute), Status: "booked",
-			Source: "partner", Patient: b.Patient,
+			Source: "partner", Patient: b.Patient, InsuranceID: b.InsuranceID,
 		})
 	}
 	for _, b := range fx.Breaks {

@@ -172,7 +172,12 @@ func (p *Partner) mapResources(ctx context.Context, s *session) error {
 				var created struct {
 					ID string `json:"id"`
 				}
-				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": svc.Price, "is_price_from": false, "is_visible": true, "default_duration": svc.DurationMinutes, "description": svc.Name}
+				price := svc.Price
+				if p.faults["prices-in-minor-units"] {
+					// The clinic's system keeps prices in grosze.
+					price *= 100
+				}
+				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": price, "is_price_from": false, "is_visible": true, "default_duration": svc.DurationMinutes, "description": svc.Name}
 				if p.alt {
 					body["custom_name"] = svc.Name
 					body["allowed_patients"] = map[string]any{"minimum_age": 0, "maximum_age": nil}
@@ -281,25 +286,37 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 		for d := 1; d <= days; d++ {
 			all = append(all, s.day(d))
 		}
-		if err := p.feed(ctx, s, l.ID, all, false, false); err != nil {
+		if err := p.feed(ctx, s, l.ID, all, feedOpts{}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// feedOpts say how a feed writes its periods.
+type feedOpts struct {
+	// clearIdle sends days without working hours too, which clears them (at
+	// activation there is nothing to clear).
+	clearIdle bool
+	// noOffset (fault local-times-without-offset) and noInsurers (fault
+	// update-slots-without-insurers) are the faulty update path's.
+	noOffset, noInsurers bool
+}
+
 // feedDays replaces the platform's slots on the given days with the working
 // hours; a day off is sent as a range with no services, which clears it.
-func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, days []time.Time, noOffset bool) error {
-	return p.feed(ctx, s, locationID, days, noOffset, true)
+func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, days []time.Time, o feedOpts) error {
+	o.clearIdle = true
+	return p.feed(ctx, s, locationID, days, o)
 }
 
 // feed publishes the working hours of each day, one request per day (the
 // platform refuses a request mixing days): an entry clearing the whole day,
-// then one entry per working period. Days without working
-// hours are left alone unless clearIdle (at activation there is nothing to clear).
-func (p *Partner) feed(ctx context.Context, s *session, locationID string, days []time.Time, noOffset, clearIdle bool) error {
+// then one entry per working period, each with every service of the
+// calendar and every insurer it takes.
+func (p *Partner) feed(ctx context.Context, s *session, locationID string, days []time.Time, o feedOpts) error {
 	layout := timeLayout
+	noOffset, clearIdle := o.noOffset, o.clearIdle
 	if noOffset {
 		layout = "2006-01-02T15:04:05"
 	}
@@ -311,6 +328,9 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 	}
 	var providers []int
 	for _, id := range s.insurers[locationID] {
+		if o.noInsurers {
+			break
+		}
 		if n, err := strconv.Atoi(id); err == nil {
 			providers = append(providers, n)
 		}
@@ -386,21 +406,35 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		s.lastError = fmt.Sprintf("visit %s not sent: service %s is not mapped at %s", v.ID, v.ServiceID, v.LocationID)
 		return nil
 	}
-	if p.faults["exports-default-service"] {
-		// The faulty build fills the platform's service from the calendar's
-		// default, the first service it offers, not from the visit.
+	duration := svc.DurationMinutes
+	// The faulty builds below go wrong in the hook that sends the
+	// receptionist's new visits (the partner is connected), not in the bulk
+	// export of activation.
+	if s.connected {
 		for _, d := range s.fx.Services {
 			if id, mapped := s.services[v.LocationID][d.ID]; mapped {
-				asID = id
+				// The calendar's default: the first service it offers.
+				if p.faults["exports-default-service"] {
+					asID = id
+				}
+				if p.faults["exports-default-duration"] {
+					duration = d.DurationMinutes
+				}
 				break
 			}
+		}
+		if p.faults["exports-thirty-minute-visits"] {
+			duration = 30
 		}
 	}
 	patient := map[string]any{"name": v.Patient.Name, "surname": v.Patient.Surname, "phone": v.Patient.Phone}
 	if v.Patient.Email != "" {
 		patient["email"] = v.Patient.Email
 	}
-	body := map[string]any{"address_service_id": asID, "duration": svc.DurationMinutes, "patient": patient, "is_returning": false}
+	body := map[string]any{"address_service_id": asID, "duration": duration, "patient": patient, "is_returning": false}
+	if in, ok := s.fx.Insurance(v.InsuranceID); ok && !(s.connected && p.faults["exports-visits-without-insurance"]) {
+		body["insurance_provider_id"] = in.DocplannerInsuranceProviderID
+	}
 	if p.alt {
 		body["comment"] = "Booked at the clinic's front desk (" + v.ID + ")"
 		body["is_returning"] = true
@@ -416,6 +450,7 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		return err
 	}
 	v.PlatformID = created.ID
+	v.on.location, v.on.start = v.LocationID, v.Start
 	return nil
 }
 
@@ -432,6 +467,9 @@ type platformBooking struct {
 	AddressService *struct {
 		ID string `json:"id"`
 	} `json:"address_service"`
+	Insurance *struct {
+		ID string `json:"id"`
+	} `json:"insurance"`
 }
 
 func (p *Partner) importBookings(ctx context.Context, s *session) error {
@@ -506,7 +544,7 @@ func (p *Partner) applyPlatformBooking(s *session, locationID string, b platform
 	for _, v := range s.visits {
 		if v.PlatformID == b.ID {
 			if b.Status == "canceled" && v.Status == "booked" && v.Source == "platform" {
-				v.Status = "canceled"
+				v.Status, v.on.canceled = "canceled", true
 			}
 			return
 		}
@@ -532,16 +570,27 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 			}
 		}
 	}
+	if p.faults["platform-visits-one-slot-long"] {
+		// The faulty build gives every visit from Docplanner one slot of
+		// the calendar's grid, whatever the service booked.
+		end = start.Add(s.step(locationID))
+	}
 	s.nextID++
 	phone := ""
 	if b.Patient.Phone != nil {
 		phone = *b.Patient.Phone
 	}
-	s.visits = append(s.visits, &visit{
-		ID: fmt.Sprintf("dp-%d", s.nextID), LocationID: locationID, ServiceID: serviceID,
+	insurance := ""
+	if b.Insurance != nil && !p.faults["platform-visits-without-insurance"] {
+		insurance = s.insuranceOf(locationID, b.Insurance.ID)
+	}
+	v := &visit{
+		ID: fmt.Sprintf("dp-%d", s.nextID), LocationID: locationID, ServiceID: serviceID, InsuranceID: insurance,
 		Start: start.In(s.loc), End: end.In(s.loc), Status: "booked", Source: "platform", PlatformID: b.ID,
 		Patient: fixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
-	})
+	}
+	v.on.location, v.on.start = v.LocationID, v.Start
+	s.visits = append(s.visits, v)
 }
 
 func (p *Partner) feedBreaks(ctx context.Context, s *session) error {
@@ -568,275 +617,8 @@ func (p *Partner) exportBreak(ctx context.Context, s *session, b *pause) error {
 		return err
 	}
 	b.PlatformID = created.ID
+	b.on.since, b.on.till = b.Since, b.Till
 	return nil
-}
-
-// staff actions -------------------------------------------------------------
-
-func params[T any](raw json.RawMessage) (T, error) {
-	var v T
-	if len(raw) == 0 {
-		return v, errors.New("params missing")
-	}
-	err := json.Unmarshal(raw, &v)
-	return v, err
-}
-
-func (s *session) visit(id string) (*visit, error) {
-	for _, v := range s.visits {
-		if v.ID == id {
-			return v, nil
-		}
-	}
-	return nil, fmt.Errorf("no visit %q", id)
-}
-
-func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		LocationID string          `json:"location_id"`
-		ServiceID  string          `json:"service_id"`
-		Start      time.Time       `json:"start"`
-		Patient    fixture.Patient `json:"patient"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	svc, ok := s.fx.Service(in.ServiceID)
-	if !ok || !contains(svc.Locations, in.LocationID) {
-		return nil, http.StatusBadRequest, fmt.Errorf("service %q is not offered at %q", in.ServiceID, in.LocationID)
-	}
-	start := in.Start.In(s.loc)
-	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
-	if !s.open(in.LocationID, start, end) || s.busy(in.LocationID, start, end, "") {
-		return nil, http.StatusConflict, fmt.Errorf("%s at %s is not free in the clinic's schedule", s.fmt(start), in.LocationID)
-	}
-	s.nextID++
-	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end, Status: "booked", Source: "partner", Patient: in.Patient}
-	s.visits = append(s.visits, v)
-	if !p.faults["no-booking-export"] && s.connected {
-		err := p.send(ctx, s, "booking "+v.ID, func(ctx context.Context) error { return p.export(ctx, s, v) })
-		if err != nil {
-			// The receptionist's booking stands; the next sync sends it.
-			s.lastError = "booking " + v.ID + " not yet on the platform: " + err.Error()
-		}
-	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
-}
-
-func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BookingID string `json:"booking_id"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	v, err := s.visit(in.BookingID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	if v.Status != "booked" {
-		return nil, http.StatusConflict, fmt.Errorf("visit %s is already canceled", v.ID)
-	}
-	v.Status = "canceled"
-	err = p.send(ctx, s, "cancellation of "+v.ID, func(ctx context.Context) error {
-		if v.PlatformID == "" || p.faults["cancel-not-exported"] {
-			return nil
-		}
-		body := map[string]any{"reason": "Canceled at the clinic"}
-		return p.call(ctx, s, http.MethodDelete, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID), nil, body, nil)
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
-}
-
-func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BookingID string    `json:"booking_id"`
-		Start     time.Time `json:"start"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	v, err := s.visit(in.BookingID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	start := in.Start.In(s.loc)
-	end := start.Add(v.End.Sub(v.Start))
-	if !s.open(v.LocationID, start, end) || s.busy(v.LocationID, start, end, v.ID) {
-		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), v.LocationID)
-	}
-	previous := v.Start
-	v.Start, v.End = start, end
-	if p.faults["moves-to-old-time"] {
-		start = previous
-	}
-	err = p.send(ctx, s, "move of "+v.ID, func(ctx context.Context) error {
-		if v.PlatformID == "" || p.faults["move-not-exported"] {
-			return nil
-		}
-		svc, _ := s.fx.Service(v.ServiceID)
-		body := map[string]any{"start": s.slotTime(start), "address_service_id": s.services[v.LocationID][v.ServiceID], "duration": svc.DurationMinutes}
-		if p.alt {
-			body["address_id"] = s.address[v.LocationID]
-		}
-		var moved struct {
-			ID string `json:"id"`
-		}
-		if err := p.call(ctx, s, http.MethodPost, s.prefix(v.LocationID)+"/bookings/"+url.PathEscape(v.PlatformID)+"/move", nil, body, &moved); err != nil {
-			return err
-		}
-		v.PlatformID = moved.ID
-		return nil
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
-}
-
-func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		LocationID string `json:"location_id"`
-		Weekday    string `json:"weekday"`
-		From       string `json:"from"`
-		To         string `json:"to"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	wd, err := fixture.ParseWeekday(in.Weekday)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	if _, ok := s.hours[in.LocationID]; !ok {
-		return nil, http.StatusBadRequest, fmt.Errorf("no location %q", in.LocationID)
-	}
-	var spans []span
-	if in.From != "" || in.To != "" {
-		from, err1 := fixture.ParseClock(in.From)
-		to, err2 := fixture.ParseClock(in.To)
-		if err1 != nil || err2 != nil || to <= from {
-			return nil, http.StatusBadRequest, fmt.Errorf("%q-%q is not a time range", in.From, in.To)
-		}
-		spans = []span{{from, to}}
-	}
-	s.hours[in.LocationID][wd] = spans
-	var days []time.Time
-	for d := 1; d <= s.fx.HorizonDays; d++ {
-		if s.day(d).Weekday() == wd {
-			days = append(days, s.day(d))
-		}
-	}
-	push := func() error {
-		return p.feedDays(context.Background(), s, in.LocationID, days, p.faults["local-times-without-offset"])
-	}
-	if p.faults["late-schedule-push"] {
-		p.opts.Clock.AfterFunc(5*time.Minute, func() {
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			if p.s == s {
-				_ = push()
-			}
-		})
-		return map[string]any{"updated": true}, 0, nil
-	}
-	if err := p.send(ctx, s, "schedule of "+in.LocationID, func(context.Context) error { return push() }); err != nil {
-		s.lastError = "schedule not yet on the platform: " + err.Error()
-	}
-	return map[string]any{"updated": true}, 0, nil
-}
-
-func (s *session) pause(id string) (*pause, error) {
-	for _, b := range s.pauses {
-		if b.ID == id {
-			return b, nil
-		}
-	}
-	return nil, fmt.Errorf("no break %q", id)
-}
-
-func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		LocationID  string    `json:"location_id"`
-		Since       time.Time `json:"since"`
-		Till        time.Time `json:"till"`
-		Description string    `json:"description"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	if _, ok := s.hours[in.LocationID]; !ok || !in.Till.After(in.Since) {
-		return nil, http.StatusBadRequest, fmt.Errorf("need a known location and since before till")
-	}
-	s.nextID++
-	b := &pause{ID: fmt.Sprintf("break-%d", 100+s.nextID), LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
-	s.pauses = append(s.pauses, b)
-	if s.connected {
-		if err := p.send(ctx, s, "break "+b.ID, func(ctx context.Context) error { return p.exportBreak(ctx, s, b) }); err != nil {
-			s.lastError = "break " + b.ID + " not yet on the platform: " + err.Error()
-		}
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
-}
-
-func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BreakID string    `json:"break_id"`
-		Since   time.Time `json:"since"`
-		Till    time.Time `json:"till"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	b, err := s.pause(in.BreakID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	b.Since, b.Till = in.Since.In(s.loc), in.Till.In(s.loc)
-	since, till := b.Since, b.Till
-	err = p.send(ctx, s, "move of "+b.ID, func(ctx context.Context) error {
-		if b.PlatformID == "" || p.faults["no-break-moves"] {
-			return nil
-		}
-		body := map[string]any{"since": s.fmt(since), "till": s.fmt(till)}
-		return p.call(ctx, s, http.MethodPatch, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, body, nil)
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
-}
-
-func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
-	in, err := params[struct {
-		BreakID string `json:"break_id"`
-	}](raw)
-	if err != nil {
-		return nil, http.StatusBadRequest, err
-	}
-	b, err := s.pause(in.BreakID)
-	if err != nil {
-		return nil, http.StatusNotFound, err
-	}
-	for i, x := range s.pauses {
-		if x == b {
-			s.pauses = append(s.pauses[:i], s.pauses[i+1:]...)
-			break
-		}
-	}
-	err = p.send(ctx, s, "removal of "+b.ID, func(ctx context.Context) error {
-		if b.PlatformID == "" {
-			return nil
-		}
-		return p.call(ctx, s, http.MethodDelete, s.prefix(b.LocationID)+"/breaks/"+url.PathEscape(b.PlatformID), nil, nil, nil)
-	})
-	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	return map[string]any{"break_id": b.ID}, 0, nil
 }
 
 // sync is the periodic job: pull notifications, send what failed to go out,
@@ -931,13 +713,28 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 				match = match && have[st.Unix()]
 			}
 		}
+		if p.faults["crosscheck-counts-slots"] {
+			// The faulty build counts the slots instead of comparing them.
+			match = true
+		}
 		if match && want == len(have) {
 			continue
 		}
-		if err := p.feedDays(ctx, s, l.ID, all, false); err != nil {
+		if err := p.feedDays(ctx, s, l.ID, all, feedOpts{}); err != nil {
 			return nil, err
 		}
 		repaired = append(repaired, l.ID)
 	}
 	return repaired, nil
+}
+
+// insuranceOf is the clinic's insurance a Docplanner insurance provider is
+// at a calendar, "" when the calendar takes none such.
+func (s *session) insuranceOf(locationID, providerID string) string {
+	for _, in := range s.fx.Insurances {
+		if in.DocplannerInsuranceProviderID == providerID && contains(in.Locations, locationID) {
+			return in.ID
+		}
+	}
+	return ""
 }

@@ -10,46 +10,59 @@ import (
 )
 
 // Variants of the correct partner. "alt" is correct too, but differs in
-// every incidental way a check might lean on: it sends its updates after
-// answering the staff action (from a queue, in order), walks calendars in
-// reverse, clears a day with deleteSlots (its date written as the official
-// SDK writes dates) and feeds it one period per request, asks for `with`
-// scopes in the repeated form, fills every optional field, puts
-// insurers with updateOrCreate, signs in with a multipart form, and pages
-// through bookings. A scenario that fails it depends on the first partner's
-// habits, not on the platform's rules.
+// every incidental way a check might lean on: it gathers its updates and
+// sends them in batches (every batchEvery of the run clock, one update per
+// object however often it changed), walks calendars in reverse, clears a day
+// with deleteSlots (its date written as the official SDK writes dates) and
+// feeds it one period per request, asks for `with` scopes in the repeated
+// form, fills every optional field, puts insurers with updateOrCreate, signs
+// in with a multipart form, and pages through bookings. A scenario that
+// fails it depends on the first partner's habits, not on the platform's
+// rules.
 const (
 	VariantDefault = ""
 	VariantAlt     = "alt"
 )
 
-// send makes a platform update for a staff action: at once, or, in the alt
-// variant, from the session's outbox after the action has answered.
-func (p *Partner) send(ctx context.Context, s *session, what string, fn func(context.Context) error) error {
+// batchEvery is how long the alt variant gathers updates before it sends them.
+const batchEvery = 10 * time.Second
+
+// send makes the platform update of a staff action, fn, which reconciles
+// the object key names: at once, or, in the alt variant, with the next
+// batch, where a later change of the same object replaces an earlier one.
+func (p *Partner) send(ctx context.Context, s *session, key string, fn func(context.Context) error) error {
 	if !p.alt {
 		return fn(ctx)
 	}
-	if s.outbox == nil {
-		s.outbox = make(chan func(), 1024)
-		go func(box chan func()) {
-			for job := range box {
-				job()
-			}
-		}(s.outbox)
+	for i, b := range s.batch {
+		if b.key == key {
+			s.batch[i].fn = fn
+			return nil
+		}
 	}
-	s.outbox <- func() {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if p.s != s {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := fn(ctx); err != nil {
-			s.lastError = fmt.Sprintf("%s not yet on the platform: %v", what, err)
-		}
+	s.batch = append(s.batch, batched{key, fn})
+	if s.flush == nil {
+		s.flush = p.opts.Clock.AfterFunc(batchEvery, func() { p.sendBatch(s) })
 	}
 	return nil
+}
+
+// sendBatch sends the gathered updates, in the order first changed.
+func (p *Partner) sendBatch(s *session) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.s != s {
+		return
+	}
+	batch := s.batch
+	s.batch, s.flush = nil, nil
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, b := range batch {
+		if err := b.fn(ctx); err != nil {
+			s.lastError = fmt.Sprintf("%s not yet on the platform: %v", b.key, err)
+		}
+	}
 }
 
 // locations lists the calendars in the order this variant walks them.

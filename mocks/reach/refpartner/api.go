@@ -116,7 +116,7 @@ func (p *Partner) serve(r *http.Request, path string, body []byte) reply {
 		return p.token(r, s, body, now)
 	}
 
-	owner, ok := p.authenticate(r, s, now)
+	customer, narrow, ok := p.authenticate(r, s, now)
 	if !ok {
 		if p.faults["html-on-bad-token"] {
 			return reply{status: http.StatusOK, ctype: "text/html; charset=utf-8", body: []byte(signInPage)}
@@ -129,32 +129,32 @@ func (p *Partner) serve(r *http.Request, path string, body []byte) reply {
 		return rep
 	}
 	if path == "/oauth2/user-info" && r.Method == http.MethodGet {
-		return p.userInfo(s, owner)
+		return p.userInfo(s, customer, narrow)
 	}
 	rest, ok := strings.CutPrefix(path, "/companies/")
 	if !ok || rest == "" {
 		return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("No route %s %s.", r.Method, path), 6)
 	}
 	companyID, sub, _ := strings.Cut(rest, "/")
-	books := s.books.Company.CompanyID
-	other := ""
-	if s.settings.OtherCompany != nil {
-		other = s.settings.OtherCompany.CompanyID
+	books, ours := s.books.Company(companyID)
+	other := s.settings.OtherCompany != nil && companyID == s.settings.OtherCompany.CompanyID
+	if narrow && ours && books != s.books.Companies[0] {
+		return p.errReply(http.StatusForbidden, "Forbidden", fmt.Sprintf("This token gives no access to company %s.", companyID), 8)
 	}
-	if companyID != books && companyID != other {
+	if !ours && !other {
 		return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("Company %s does not exist.", companyID), 6)
 	}
-	if companyID != owner && !p.faults["accepts-other-company-token"] {
+	if ours != customer && !p.faults["accepts-other-company-token"] {
 		if p.alt {
 			// A company the token cannot see does not exist, as far as the token knows.
 			return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("Company %s does not exist.", companyID), 6)
 		}
 		return p.errReply(http.StatusForbidden, "Forbidden", fmt.Sprintf("This token gives no access to company %s.", companyID), 8)
 	}
-	if companyID == other {
+	if other {
 		return p.otherCompany(r, s, sub)
 	}
-	return p.company(r, s, sub, body)
+	return p.company(r, books, sub, body, s.counts)
 }
 
 func routeName(path string) string {
@@ -165,33 +165,56 @@ func routeName(path string) string {
 	return path
 }
 
-// authenticate returns the company a bearer token was issued for.
-func (p *Partner) authenticate(r *http.Request, s *session, now time.Time) (string, bool) {
+// authenticate tells whose a bearer token is: the customer's (every company of the books; narrow,
+// the first company only), or the other customer's (its one company).
+func (p *Partner) authenticate(r *http.Request, s *session, now time.Time) (customer, narrow, ok bool) {
 	h := r.Header.Get("Authorization")
 	scheme, tok, _ := strings.Cut(h, " ")
 	tok = strings.TrimSpace(tok)
 	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return "", false
+		return false, false, false
 	}
 	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.settings.AccessToken)) == 1 {
-		return s.books.Company.CompanyID, true
+		if p.faults["static-token-expires"] && now.Sub(s.started) > 24*time.Hour {
+			return false, false, false
+		}
+		return true, false, true
 	}
 	if o := s.settings.OtherCompany; o != nil && subtle.ConstantTimeCompare([]byte(tok), []byte(o.AccessToken)) == 1 {
-		return o.CompanyID, true
+		return false, false, true
 	}
-	if exp, ok := s.access[tok]; ok && now.Before(exp) {
-		return s.books.Company.CompanyID, true
+	if exp, ok := s.access[tok]; ok && (now.Before(exp) || p.faults["access-tokens-never-expire"]) {
+		return true, s.narrow[tok], true
 	}
-	return "", false
+	return false, false, false
 }
 
-func (p *Partner) userInfo(s *session, owner string) reply {
-	s.counts["user-info"]++
-	name := s.books.Company.CompanyName
-	if o := s.settings.OtherCompany; o != nil && owner == o.CompanyID {
-		name = o.CompanyName
+// customerName is how the customer's books are named on the consent page.
+func (s *session) customerName() string {
+	var names []string
+	for _, c := range s.books.Companies {
+		names = append(names, c.Company.CompanyName)
 	}
-	companies := []map[string]string{{"CompanyId": owner, "CompanyName": name}}
+	return strings.Join(names, ", ")
+}
+
+func (p *Partner) userInfo(s *session, customer, narrow bool) reply {
+	s.counts["user-info"]++
+	companies := []map[string]string{}
+	if customer {
+		for i, c := range s.books.Companies {
+			if narrow && i > 0 {
+				break
+			}
+			companies = append(companies, map[string]string{"CompanyId": c.Company.CompanyID, "CompanyName": c.Company.CompanyName})
+			if i == 0 && p.faults["user-info-duplicates"] {
+				companies = append(companies, companies[0])
+			}
+		}
+	} else {
+		o := s.settings.OtherCompany
+		companies = append(companies, map[string]string{"CompanyId": o.CompanyID, "CompanyName": o.CompanyName})
+	}
 	key := "Companies"
 	if p.faults["no-company-list"] {
 		key = "companies"
@@ -208,9 +231,9 @@ func (p *Partner) otherCompany(r *http.Request, s *session, sub string) reply {
 	o := s.settings.OtherCompany
 	switch {
 	case sub == "" && r.Method == http.MethodGet:
-		return jsonReply(http.StatusOK, map[string]any{"CompanyId": o.CompanyID, "CompanyName": o.CompanyName, "FiscalMonthEnd": 12, "Currency": s.books.Company.Currency})
+		return jsonReply(http.StatusOK, map[string]any{"CompanyId": o.CompanyID, "CompanyName": o.CompanyName, "FiscalMonthEnd": 12, "Currency": s.books.Companies[0].Company.Currency})
 	case r.Method == http.MethodGet && isList(sub):
-		return p.paginate(r, s, []any{})
+		return p.paginate(r, []any{})
 	case r.Method == http.MethodGet && (sub == "profit-and-loss" || sub == "balance-sheet" || sub == "cash-flow"):
 		// No books yet: a valid request without data is 200 with empty arrays.
 		q := r.URL.Query()
@@ -223,7 +246,7 @@ func (p *Partner) otherCompany(r *http.Request, s *session, sub string) reply {
 			return p.errReply(http.StatusBadRequest, "InvalidParameter", err.Error()+".", 7)
 		}
 		return jsonReply(http.StatusOK, map[string]any{"CompanyId": o.CompanyID, "StartDate": from.StartDate(), "EndDate": to.EndDate(),
-			"AccountingBasis": basis, "Currency": s.books.Company.Currency, "Data": p.list(nil), "Summary": p.list(nil)})
+			"AccountingBasis": basis, "Currency": s.books.Companies[0].Company.Currency, "Data": p.list(nil), "Summary": p.list(nil)})
 	}
 	return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("Company %s has no %s yet.", o.CompanyID, sub), 6)
 }
@@ -236,9 +259,8 @@ func isList(sub string) bool {
 	return false
 }
 
-// company serves the fixture's company.
-func (p *Partner) company(r *http.Request, s *session, sub string, body []byte) reply {
-	b := s.books
+// company serves one of the customer's companies; counts are the session's requests so far.
+func (p *Partner) company(r *http.Request, b *reachfixture.Company, sub string, body []byte, counts map[string]int) reply {
 	get := r.Method == http.MethodGet
 	switch {
 	case sub == "" && get:
@@ -255,19 +277,22 @@ func (p *Partner) company(r *http.Request, s *session, sub string, body []byte) 
 			}
 			items = append(items, a)
 		}
-		return p.paginate(r, s, p.listed(sub, items))
+		return p.paginate(r, p.listed(sub, items))
 	case sub == "budgets" && get:
 		items := make([]any, 0, len(b.Budgets))
 		for _, x := range b.Budgets {
 			items = append(items, x.Item())
 		}
-		return p.paginate(r, s, p.listed(sub, items))
+		return p.paginate(r, p.listed(sub, items))
 	case sub == "classes" && get:
 		items := make([]any, 0, len(b.Classes))
 		for _, x := range b.Classes {
+			if p.faults["parent-class-dropped"] {
+				x.ParentClassID = ""
+			}
 			items = append(items, x)
 		}
-		return p.paginate(r, s, p.listed(sub, items))
+		return p.paginate(r, p.listed(sub, items))
 	case sub == "departments" && get:
 		if p.faults["missing-endpoint"] {
 			return p.errReply(http.StatusNotFound, "NotFound", fmt.Sprintf("No route GET /companies/%s/departments.", b.Company.CompanyID), 6)
@@ -276,21 +301,21 @@ func (p *Partner) company(r *http.Request, s *session, sub string, body []byte) 
 		for _, x := range b.Departments {
 			items = append(items, x)
 		}
-		return p.paginate(r, s, p.listed(sub, items))
+		return p.paginate(r, p.listed(sub, items))
 	case sub == "non-financial" && get:
 		items := make([]any, 0, len(b.NonFinancialMetrics))
 		for _, x := range b.NonFinancialMetrics {
 			items = append(items, x)
 		}
-		return p.paginate(r, s, p.listed(sub, items))
+		return p.paginate(r, p.listed(sub, items))
 	case sub == "non-financial" && r.Method == http.MethodPost:
-		rep := p.metricValues(s, body)
+		rep := p.metricValues(b, body)
 		if p.faults["metric-query-created"] && rep.status == http.StatusOK {
 			rep.status = http.StatusCreated
 		}
 		return rep
 	case (sub == "profit-and-loss" || sub == "balance-sheet" || sub == "cash-flow") && get:
-		rep := p.statement(r, s, sub)
+		rep := p.statement(r, b, sub, counts)
 		if p.faults["slow-answers"] {
 			rep.delay = 3 * time.Second
 		}
@@ -312,9 +337,12 @@ func (p *Partner) company(r *http.Request, s *session, sub string, body []byte) 
 
 // paginate answers one page of a reference list: offset from 0, limit 1 to 1000 (default 100),
 // anything else 400; total is the whole list's size.
-func (p *Partner) paginate(r *http.Request, s *session, items []any) reply {
+func (p *Partner) paginate(r *http.Request, items []any) reply {
 	q := r.URL.Query()
 	offset, limit := 0, 100
+	if p.faults["default-limit-ignored"] {
+		limit = 1000
+	}
 	if v := q.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -329,6 +357,9 @@ func (p *Partner) paginate(r *http.Request, s *session, items []any) reply {
 			return p.errReply(http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("limit must be between 1 and 1000; got %s.", v), 7)
 		}
 		limit = n
+		if p.faults["small-limit-rounded-up"] && limit < 5 {
+			limit = 5
+		}
 	}
 	total := len(items)
 	start := offset
@@ -373,7 +404,7 @@ func upper(s string) string {
 }
 
 // statement answers the P&L, balance sheet or cash flow, from the books' derivations.
-func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
+func (p *Partner) statement(r *http.Request, b *reachfixture.Company, kind string, counts map[string]int) reply {
 	q := r.URL.Query()
 	basis := reachfixture.Basis(q.Get("AccountingBasis"))
 	if basis != reachfixture.Accrual && basis != reachfixture.Cash {
@@ -384,11 +415,18 @@ func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
 		return p.errReply(http.StatusBadRequest, "InvalidParameter", err.Error()+".", 7)
 	}
 	f := reachfixture.Filter{BudgetID: q.Get("BudgetId"), ClassID: q.Get("ClassId"), DepartmentID: q.Get("DepartmentId")}
+	echo := f
 	derive := basis
 	if p.faults["wrong-basis"] {
 		derive = reachfixture.Accrual
 	}
-	b := s.books
+	if p.faults["class-filter-ignored"] {
+		f.ClassID = ""
+	}
+	if _, known := b.Budget(f.BudgetID); p.faults["unknown-budget-empty"] && f.BudgetID != "" && !known {
+		return jsonReply(http.StatusOK, map[string]any{"CompanyId": b.Company.CompanyID, "StartDate": from.StartDate(), "EndDate": to.EndDate(),
+			"AccountingBasis": basis, "Currency": b.Company.Currency, "BudgetId": f.BudgetID, "Data": p.list(nil), "Summary": p.list(nil)})
+	}
 	types := map[string]reachfixture.AccountType{}
 	for _, a := range b.Accounts {
 		types[a.AccountID] = a.AccountType
@@ -400,6 +438,9 @@ func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
 		pl, err := b.ProfitAndLoss(derive, from, to, f)
 		if err != nil {
 			return p.notFoundOr400(err)
+		}
+		if p.faults["nested-class-rollup"] && f.ClassID != "" {
+			pl = rollUp(b, pl, derive, from, to, f)
 		}
 		lines = pl.Lines
 		for _, x := range pl.Summary {
@@ -419,7 +460,7 @@ func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
 				"TotalExpenses": x.TotalExpenses, "NetOperatingIncome": x.NetOperatingIncome, "TotalOtherIncome": x.TotalOtherIncome,
 				"TotalOtherExpenses": x.TotalOtherExpenses, "NetOtherIncome": x.NetOtherIncome, "NetIncome": x.NetIncome})
 		}
-		if p.faults["unstable-amounts"] && s.counts["user-info"]%2 == 1 && len(pl.Summary) > 0 {
+		if p.faults["unstable-amounts"] && counts["user-info"]%2 == 0 && len(pl.Summary) > 0 {
 			lines, summary = drift(lines, summary)
 		}
 	case "balance-sheet":
@@ -456,11 +497,17 @@ func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
 			return p.notFoundOr400(err)
 		}
 		lines = cf.Lines
+		if p.faults["cash-flow-opening-zero"] && len(cf.Summary) > 0 {
+			cf.Summary[0].BeginningCash = 0
+		}
 		for _, x := range cf.Summary {
 			summary = append(summary, map[string]any{"StartDate": x.Month.StartDate(), "EndDate": x.Month.EndDate(),
 				"BeginningCash": x.BeginningCash, "NetCashFromOperating": x.NetCashFromOperating, "NetCashFromInvesting": x.NetCashFromInvesting,
 				"NetCashFromFinancing": x.NetCashFromFinancing, "NetChangeInCash": x.NetChangeInCash, "EndingCash": x.EndingCash})
 		}
+	}
+	if p.faults["lines-on-header"] && kind != "balance-sheet" {
+		lines = onHeader(b, lines, "acct_6100")
 	}
 	lines = p.altLines(kind, b.Accounts, lines)
 	if p.alt {
@@ -468,26 +515,137 @@ func (p *Partner) statement(r *http.Request, s *session, kind string) reply {
 	}
 	data := make([]any, 0, len(lines))
 	for _, l := range lines {
-		line := map[string]any{"AccountId": l.AccountID, "StartDate": p.date(l.Month.StartDate()), "EndDate": p.date(l.Month.EndDate()), "Amount": l.Amount}
+		line := statementLine{AccountID: l.AccountID, StartDate: p.date(l.Month.StartDate()), EndDate: p.date(l.Month.EndDate()), Amount: l.Amount}
 		if p.faults["dynamic-field-names"] {
-			line[l.Month.String()] = l.Amount
+			data = append(data, map[string]any{"AccountId": line.AccountID, "StartDate": line.StartDate, "EndDate": line.EndDate,
+				"Amount": line.Amount, l.Month.String(): l.Amount})
+			continue
 		}
 		data = append(data, line)
 	}
 	for _, x := range summary {
 		x["StartDate"], x["EndDate"] = p.date(x["StartDate"].(string)), p.date(x["EndDate"].(string))
 	}
-	out := map[string]any{"CompanyId": b.Company.CompanyID, "StartDate": from.StartDate(), "EndDate": to.EndDate(),
+	if p.faults["empty-month-dropped"] && kind != "balance-sheet" {
+		summary = withoutEmptyMonths(b, derive, summary)
+	}
+	start, end := from.StartDate(), to.EndDate()
+	if p.faults["period-not-echoed"] {
+		start, end = b.FirstMonth.StartDate(), b.LastMonth.EndDate()
+	}
+	out := map[string]any{"CompanyId": b.Company.CompanyID, "StartDate": start, "EndDate": end,
 		"AccountingBasis": basis, "Currency": b.Company.Currency, "Data": p.list(data), "Summary": p.list(anySlice(summary))}
-	for k, v := range map[string]string{"BudgetId": f.BudgetID, "ClassId": f.ClassID, "DepartmentId": f.DepartmentID} {
+	for k, v := range map[string]string{"BudgetId": echo.BudgetID, "ClassId": echo.ClassID, "DepartmentId": echo.DepartmentID} {
 		if v != "" {
 			out[k] = v
 		}
 	}
 	if p.alt {
-		out["GeneratedAt"] = p.opts.Clock.Now().UTC().Format(time.RFC3339) // not in the document: Reach ignores it
+		// Not in the document: Reach ignores it. The books' close, not the clock: the same books give
+		// the same bytes, as a partner caching its statements would.
+		out["GeneratedAt"] = b.LastMonth.End().Add(24*time.Hour - time.Second).Format(time.RFC3339)
 	}
 	return jsonReply(http.StatusOK, out)
+}
+
+// rollUp adds the figures of a class's children to its own (nested-class-rollup).
+func rollUp(b *reachfixture.Company, pl *reachfixture.ProfitAndLoss, basis reachfixture.Basis, from, to reachfixture.Month, f reachfixture.Filter) *reachfixture.ProfitAndLoss {
+	type key struct {
+		account string
+		month   reachfixture.Month
+	}
+	amounts := map[key]reachfixture.Money{}
+	var order []key
+	add := func(x *reachfixture.ProfitAndLoss) {
+		for _, l := range x.Lines {
+			k := key{l.AccountID, l.Month}
+			if _, seen := amounts[k]; !seen {
+				order = append(order, k)
+			}
+			amounts[k] += l.Amount
+		}
+	}
+	add(pl)
+	out := &reachfixture.ProfitAndLoss{Summary: pl.Summary}
+	for _, c := range b.Classes {
+		if c.ParentClassID != f.ClassID {
+			continue
+		}
+		child := f
+		child.ClassID = c.ClassID
+		x, err := b.ProfitAndLoss(basis, from, to, child)
+		if err != nil {
+			continue
+		}
+		add(x)
+		for i := range out.Summary {
+			for _, s := range x.Summary {
+				if s.Month == out.Summary[i].Month {
+					o := &out.Summary[i]
+					o.TotalIncome += s.TotalIncome
+					o.TotalCostOfGoodsSold += s.TotalCostOfGoodsSold
+					o.GrossProfit += s.GrossProfit
+					o.TotalExpenses += s.TotalExpenses
+					o.NetOperatingIncome += s.NetOperatingIncome
+					o.TotalOtherIncome += s.TotalOtherIncome
+					o.TotalOtherExpenses += s.TotalOtherExpenses
+					o.NetOtherIncome += s.NetOtherIncome
+					o.NetIncome += s.NetIncome
+				}
+			}
+		}
+	}
+	for _, k := range order {
+		out.Lines = append(out.Lines, reachfixture.Line{AccountID: k.account, Month: k.month, Amount: amounts[k]})
+	}
+	return out
+}
+
+// onHeader moves the lines of a header's children onto the header, one line a month (lines-on-header).
+func onHeader(b *reachfixture.Company, lines []reachfixture.Line, header string) []reachfixture.Line {
+	out := make([]reachfixture.Line, 0, len(lines))
+	at := map[reachfixture.Month]int{}
+	for _, l := range lines {
+		if a, _ := b.Account(l.AccountID); a.ParentAccountID != header {
+			out = append(out, l)
+			continue
+		}
+		if i, ok := at[l.Month]; ok {
+			out[i].Amount += l.Amount
+			continue
+		}
+		at[l.Month] = len(out)
+		out = append(out, reachfixture.Line{AccountID: header, Month: l.Month, Amount: l.Amount})
+	}
+	return out
+}
+
+// withoutEmptyMonths drops the summary entries of months the profit and loss has no line in
+// (empty-month-dropped).
+func withoutEmptyMonths(b *reachfixture.Company, basis reachfixture.Basis, summary []map[string]any) []map[string]any {
+	pl, err := b.ProfitAndLoss(basis, b.FirstMonth, b.LastMonth, reachfixture.Filter{})
+	if err != nil {
+		return summary
+	}
+	moved := map[string]bool{}
+	for _, l := range pl.Lines {
+		moved[l.Month.StartDate()] = true
+	}
+	kept := summary[:0:0]
+	for _, s := range summary {
+		if moved[s["StartDate"].(string)] {
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
+// statementLine is one line of a statement as the document has it.
+type statementLine struct {
+	AccountID string             `json:"AccountId"`
+	StartDate string             `json:"StartDate"`
+	EndDate   string             `json:"EndDate"`
+	Amount    reachfixture.Money `json:"Amount"`
 }
 
 // drift adds one cent of income to the last month (unstable-amounts), totals included.
@@ -533,7 +691,7 @@ func (p *Partner) date(d string) string {
 	return d
 }
 
-func (p *Partner) metricValues(s *session, body []byte) reply {
+func (p *Partner) metricValues(b *reachfixture.Company, body []byte) reply {
 	var q struct {
 		NonFinancialIDs []string `json:"NonFinancialIds"`
 		StartDate       string   `json:"StartDate"`
@@ -551,7 +709,7 @@ func (p *Partner) metricValues(s *session, body []byte) reply {
 	if err != nil {
 		return p.errReply(http.StatusBadRequest, "InvalidParameter", err.Error()+".", 7)
 	}
-	values, err := s.books.NonFinancial(q.NonFinancialIDs, from, to, reachfixture.Filter{BudgetID: q.BudgetID, ClassID: q.ClassID})
+	values, err := b.NonFinancial(q.NonFinancialIDs, from, to, reachfixture.Filter{BudgetID: q.BudgetID, ClassID: q.ClassID})
 	if err != nil {
 		return p.notFoundOr400(err)
 	}
@@ -564,7 +722,7 @@ func (p *Partner) metricValues(s *session, body []byte) reply {
 	for _, v := range values {
 		data = append(data, map[string]any{"NonFinancialId": v.NonFinancialID, "StartDate": v.Month.StartDate(), "EndDate": v.Month.EndDate(), "Value": v.Value})
 	}
-	out := map[string]any{"CompanyId": s.books.Company.CompanyID, "StartDate": from.StartDate(), "EndDate": to.EndDate(), "Data": p.list(data)}
+	out := map[string]any{"CompanyId": b.Company.CompanyID, "StartDate": from.StartDate(), "EndDate": to.EndDate(), "Data": p.list(data)}
 	if q.BudgetID != "" {
 		out["BudgetId"] = q.BudgetID
 	}

@@ -53,7 +53,7 @@ func (p *Partner) authorizePage(r *http.Request, s *session) reply {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The client, response type or redirect URI is not registered.", 7)
 	}
 	var b strings.Builder
-	_ = consentPage.Execute(&b, map[string]string{"Company": s.books.Company.CompanyName, "Action": strings.TrimPrefix(p.oauthURL(r, "authorize"), origin(r)), "State": q.Get("state")})
+	_ = consentPage.Execute(&b, map[string]string{"Company": s.customerName(), "Action": strings.TrimPrefix(p.oauthURL(r, "authorize"), origin(r)), "State": q.Get("state")})
 	return reply{status: http.StatusOK, ctype: "text/html; charset=utf-8", body: []byte(b.String())}
 }
 
@@ -95,7 +95,7 @@ func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time)
 		if p.faults["refresh-token-rejected"] || !s.refresh[rt] {
 			return p.oauthErr(http.StatusBadRequest, "invalid_grant", "The refresh token has expired; the customer must reconnect.")
 		}
-		if !p.alt {
+		if !p.alt || p.faults["refresh-token-not-saved"] {
 			delete(s.refresh, rt) // rotated; the alt variant keeps one refresh token per grant
 		}
 	case "":
@@ -105,6 +105,9 @@ func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time)
 	}
 	access := p.newToken("at")
 	s.access[access] = now.Add(p.opts.TokenLifetime)
+	if p.faults["refreshed-token-first-company-only"] && form.Get("grant_type") == "refresh_token" {
+		s.narrow[access] = true
+	}
 	answer := map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": int(p.opts.TokenLifetime / time.Second), "scope": "read:company"}
 	if p.alt {
 		// token_type is compared case-insensitively, scope is optional, and a refresh answer without
@@ -114,7 +117,9 @@ func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time)
 	}
 	if !p.alt || form.Get("grant_type") == "authorization_code" {
 		refresh := p.newToken("rt")
-		s.refresh[refresh] = true
+		if !p.faults["refresh-token-not-saved"] || form.Get("grant_type") == "authorization_code" {
+			s.refresh[refresh] = true
+		}
 		answer["refresh_token"] = refresh
 	}
 	rep := jsonReply(http.StatusOK, answer)

@@ -9,6 +9,7 @@ package refpartner
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -79,15 +80,23 @@ type Partner struct {
 
 	mu sync.Mutex
 	s  *session
+	// parsed keeps the last books loaded: a run loads the same bytes before every scenario, and
+	// the books are never written to.
+	parsed struct {
+		sum   [32]byte
+		books *reachfixture.Set
+	}
 }
 
 // session is one reset-to-reset life of the partner's system.
 type session struct {
 	settings Settings
-	books    *reachfixture.Company
+	books    *reachfixture.Set    // the customer's companies
 	outage   int                  // answers left to refuse as unavailable
 	codes    map[string]grant     // authorization codes
+	started  time.Time            // the reset, on the partner's clock
 	access   map[string]time.Time // OAuth access token → expiry
+	narrow   map[string]bool      // access tokens good for the first company only (refreshed-token-first-company-only)
 	refresh  map[string]bool      // live refresh tokens
 	counts   map[string]int       // requests served, by kind
 	minute   time.Time            // rate-limit window (rate-limits-nightly)
@@ -203,19 +212,20 @@ func (p *Partner) Reset(st Settings) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.s = &session{settings: st, codes: map[string]grant{}, access: map[string]time.Time{}, refresh: map[string]bool{},
-		counts: map[string]int{}}
+	p.s = &session{settings: st, started: p.opts.Clock.Now(), codes: map[string]grant{}, access: map[string]time.Time{}, narrow: map[string]bool{},
+		refresh: map[string]bool{}, counts: map[string]int{}}
 	return nil
 }
 
-// loadFixture takes the fixture document (fixtures/reach/company.json's shape) as the company's books.
+// loadFixture takes the fixture ({"Companies": [...]}, each in fixtures/reach/company.json's shape,
+// or one company's document alone) as the customer's books.
 func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 	body, err := boundedhttp.ReadLimited(r.Body, 16<<20)
 	if err != nil {
 		driver.WriteError(w, http.StatusBadRequest, "fixture: %v", err)
 		return
 	}
-	books, err := reachfixture.Parse(body)
+	books, err := p.parse(body)
 	if err != nil {
 		driver.WriteError(w, http.StatusBadRequest, "%v", err)
 		return
@@ -227,15 +237,38 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// Load makes books the company's books in the current session.
-func (p *Partner) Load(books *reachfixture.Company) error {
+func (p *Partner) parse(body []byte) (*reachfixture.Set, error) {
+	sum := sha256.Sum256(body)
+	p.mu.Lock()
+	if p.parsed.books != nil && p.parsed.sum == sum {
+		defer p.mu.Unlock()
+		return p.parsed.books, nil
+	}
+	p.mu.Unlock()
+	books, err := reachfixture.ParseSet(body)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.parsed.sum, p.parsed.books = sum, books
+	return books, nil
+}
+
+// Load makes books the customer's companies in the current session.
+func (p *Partner) Load(books *reachfixture.Set) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.s == nil {
 		return errors.New("reset first: no session")
 	}
-	if o := p.s.settings.OtherCompany; o != nil && o.CompanyID == books.Company.CompanyID {
-		return fmt.Errorf("the other company's id %s is the fixture's company", o.CompanyID)
+	if len(books.Companies) == 0 {
+		return errors.New("the fixture has no company")
+	}
+	if o := p.s.settings.OtherCompany; o != nil {
+		if _, clash := books.Company(o.CompanyID); clash {
+			return fmt.Errorf("the other company's id %s is one of the fixture's companies", o.CompanyID)
+		}
 	}
 	p.s.books = books
 	return nil
@@ -331,8 +364,11 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 		for k, v := range s.counts {
 			counts[k] = v
 		}
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"company_id": s.books.Company.CompanyID, "months": []string{s.books.FirstMonth.String(), s.books.LastMonth.String()},
-			"requests": counts, "unavailable_for": s.outage})
+		companies := []map[string]any{}
+		for _, c := range s.books.Companies {
+			companies = append(companies, map[string]any{"company_id": c.Company.CompanyID, "months": []string{c.FirstMonth.String(), c.LastMonth.String()}})
+		}
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"companies": companies, "requests": counts, "unavailable_for": s.outage})
 	default:
 		driver.WriteError(w, http.StatusNotFound, "unknown view %q; this partner has connection and status", name)
 	}

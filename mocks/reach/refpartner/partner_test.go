@@ -73,7 +73,7 @@ func (e *partnerEnv) setUp(t *testing.T) {
 		"other_company": map[string]any{"company_id": "cmp-other", "company_name": "Other", "access_token": otherToken},
 		"oauth":         map[string]any{"client_id": clientID, "client_secret": secret, "redirect_uri": redirect},
 	}))
-	require.NoError(t, e.driver.LoadFixture(ctx, rawJSON(reachfixture.Raw())))
+	require.NoError(t, e.driver.LoadFixture(ctx, rawJSON(reachfixture.RawSet())))
 }
 
 func TestTheDriverContract(t *testing.T) {

@@ -108,7 +108,7 @@ func (p *Partner) dress(r *http.Request, path string, rep *reply) {
 	}
 	if len(rep.body) > 512 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a level that is always valid
 		_, _ = zw.Write(rep.body)
 		if zw.Close() == nil {
 			rep.body = buf.Bytes()
@@ -174,23 +174,25 @@ func invert(s string) string {
 	return string(b)
 }
 
-// altLines lists a statement's lines account by account, with an explicit zero line for every
-// posting account of the statement that did not move in a month with figures (the document lets a
-// partner leave zero lines out, not that it must).
+// altLines lists a statement's lines account by account, with an explicit zero line in every month
+// with figures for each account the statement shows in some month of the period (the document lets
+// a partner leave zero lines out, not that it must).
 func (p *Partner) altLines(kind string, accounts []reachfixture.Account, lines []reachfixture.Line) []reachfixture.Line {
 	if !p.alt {
 		return lines
 	}
 	months := map[reachfixture.Month]bool{}
 	have := map[string]bool{}
+	shown := map[string]bool{}
 	for _, l := range lines {
 		months[l.Month] = true
 		have[l.AccountID+"|"+l.Month.String()] = true
+		shown[l.AccountID] = true
 	}
 	out := slices.Clone(lines)
 	for m := range months {
 		for _, a := range accounts {
-			if !a.IsPosting || !onStatement(kind, a) || have[a.AccountID+"|"+m.String()] {
+			if !shown[a.AccountID] || !a.IsPosting || !onStatement(kind, a) || have[a.AccountID+"|"+m.String()] {
 				continue
 			}
 			out = append(out, reachfixture.Line{AccountID: a.AccountID, Month: m})
@@ -200,7 +202,13 @@ func (p *Partner) altLines(kind string, accounts []reachfixture.Account, lines [
 		if c := strings.Compare(a.AccountID, b.AccountID); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Month.String(), b.Month.String()) // YYYY-MM sorts in time
+		switch {
+		case a.Month.Before(b.Month):
+			return -1
+		case b.Month.Before(a.Month):
+			return 1
+		}
+		return 0
 	})
 	return out
 }
