@@ -94,6 +94,7 @@ var catches = map[string][]string{
 	"global-sequence":                  {scTogether},
 	"local-only-records":               {scAdds, scMovesCancels},
 	"utc-start-with-salon-offset":      {scAdds},
+	"refuses-last-slot":                {scAdds},
 	"sends-first-service-only":         {scAddsTwo},
 	"edit-not-exported":                {scMovesCancels},
 	"cancel-not-exported":              {scMovesCancels},

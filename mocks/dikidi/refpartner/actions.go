@@ -154,6 +154,9 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 	}
 	r := &rec{ID: p.newRecordID(s), Type: "record", Status: "new", MasterID: in.MasterID, Start: in.Start.In(s.loc),
 		End: in.Start.In(s.loc).Add(s.duration(in.ServiceIDs)), ServiceIDs: in.ServiceIDs, Comment: in.Comment, Origin: "partner"}
+	if p.faults["refuses-last-slot"] && s.endsTheDay(r) {
+		return nil, s.refuse("add-record", "partner", "no free time: the record would run past the master's working day")
+	}
 	if in.Client.DikidiID == 0 {
 		surname := in.Client.Surname
 		r.Client = &clientRow{Name: in.Client.Name, Surname: &surname, Phone: in.Client.Phone, Masked: []string{}}
@@ -406,4 +409,16 @@ func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMe
 	p.storeDay(s, out)
 	p.refreshFree(ctx, s, in.MasterID, in.Date)
 	return map[string]any{}, nil
+}
+
+// endsTheDay is the fault refuses-last-slot's own check of a new record
+// against the master's working day: end < work_to, where a record may end
+// exactly when the day does.
+func (s *session) endsTheDay(r *rec) bool {
+	d := s.days[fmt.Sprintf("%d|%s", r.MasterID, r.Start.Format(time.DateOnly))]
+	if d == nil || d.WorkTo == nil {
+		return false
+	}
+	to, err := time.Parse(timeLayout, *d.WorkTo)
+	return err == nil && !r.End.Before(to)
 }

@@ -36,6 +36,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"edit-not-exported", "moves records in its own system only: DIKIDI keeps the old time"},
 	{"edits-own-records-only", "moves and cancels records it learned from DIKIDI in its own system only: only its own staff's records reach DIKIDI"},
 	{"refreshes-new-master-only", "after its staff move a record to another master, re-reads the new master's free times only (also when DIKIDI's event names the previous master), so the old master's freed time is never offered"},
+	{"refuses-last-slot", "checks a record its staff add against the master's working day itself, off by one: a record that ends exactly when the day ends is refused, although DIKIDI offers that time"},
 	{"sends-first-service-only", "sends only the first service of a record its staff add with several, so DIKIDI books a shorter record"},
 	{"cancel-not-exported", "cancels records in its own system only: DIKIDI keeps them booked"},
 	{"occupy-not-exported", "blocks time in its own system only, without occupying it in DIKIDI"},
