@@ -103,13 +103,16 @@ func (x *explorer) Agree(context.Context) error {
 // applies: a shrunk replay lost what it needs), then does it for real.
 func (x *explorer) Do(_ context.Context, s explore.Step) error {
 	a, m, w := s.Args, x.m, x.w
+	if m.late {
+		m.lateFor++
+	}
 	if net := a["net"]; net != "" {
 		if !m.withPath || m.paused || m.failing {
 			return explore.ErrInapplicable
 		}
 		x.trouble(net, eventOf[s.Action])
 		defer x.trouble("", "")
-		m.late = true
+		m.late, m.lateBy, m.lateFor, m.lateRef = true, sideOf(s.Action), 0, a["ref"]
 	}
 	switch s.Action {
 	case "client-books", "salon-books", "salon-occupies":
@@ -157,7 +160,9 @@ func (x *explorer) Do(_ context.Context, s explore.Step) error {
 		if err != nil {
 			return err
 		}
-		m.late = m.late && m.failing
+		if m.late = m.late && m.failing; !m.late {
+			m.lateBy, m.lateFor, m.lateRef = "", 0, ""
+		}
 		return w.minutesPass(n)
 	case "pause", "resume":
 		pause := s.Action == "pause"
@@ -185,11 +190,12 @@ func argTime(a map[string]string, name string) time.Time {
 }
 
 // heldNew says whether the partner surely holds a record DIKIDI makes now:
-// it reads DIKIDI itself, or the record's event reaches it at once: the key
-// is not paused (changes made while paused are not sent), the Path works
-// and the step does not lose the event.
+// the key is not paused (changes made while paused are neither sent nor
+// readable until it resumes), and the partner reads DIKIDI itself, or the
+// record's event reaches it at once: the Path works and the step does not
+// lose the event.
 func (m *model) heldNew(net string) bool {
-	return !m.withPath || (!m.paused && !m.failing && net != netLose)
+	return !m.paused && (!m.withPath || (!m.failing && net != netLose))
 }
 
 // trouble arms the mock to lose the next event of a name, or the partner's

@@ -31,7 +31,9 @@ type model struct {
 	failing bool           // the partner's Path fails
 	changes int            // changes made to records so far, to tell the latest
 	late    bool           // an event may wait for a retry: time passing is worth more
-	lateBy  string         // whose change's event is late: "salon" or "partner"
+	lateBy  string         // whose change's event was lost last: "salon" or "partner"
+	lateFor int            // steps done since then without time passing
+	lateRef string         // the record whose event was lost last
 }
 
 // modelRecord is a record (or occupied time) a step can name.
@@ -177,7 +179,15 @@ func (m *model) active(held bool) []*modelRecord {
 // changes on both sides, late events and retries meet on one record, where
 // ordering bugs live.
 func (m *model) pickRecord(r *rand.Rand, rs []*modelRecord) *modelRecord {
-	if n := r.IntN(4); n < 2 || (m.late && n < 3) {
+	n := r.IntN(4)
+	if m.late && n < 3 {
+		for _, mr := range rs {
+			if mr.ref == m.lateRef {
+				return mr
+			}
+		}
+	}
+	if n < 2 || (m.late && n < 3) {
 		latest := rs[0]
 		for _, mr := range rs {
 			if mr.changed > latest.changed {
@@ -237,10 +247,10 @@ func (m *model) withNetwork(r *rand.Rand, s explore.Step) explore.Step {
 		return s
 	}
 	switch r.IntN(8) {
-	case 0, 1:
+	case 0, 1, 2:
 		s.Args["net"] = netLose
 		s.Text += ", and the network loses its event on the way to the partner"
-	case 2:
+	case 3:
 		s.Args["net"] = netAnswer
 		s.Text += ", and the partner's answer to its event is lost"
 	}
@@ -265,23 +275,51 @@ func always(n int) func(*model) int { return func(*model) int { return n } }
 var kinds = []kind{
 	{always(4), proposeClientBooks},
 	{always(2), proposeSalonBooks},
-	{always(3), proposeSalonMoves},
+	{crossing("partner", 3), proposeSalonMoves},
 	{always(1), proposeSalonConfirms},
-	{always(2), proposeSalonCancels},
+	{crossing("partner", 2), proposeSalonCancels},
 	{always(1), proposeSalonOccupies},
 	{always(2), proposeSalonHours},
 	{always(3), proposePartnerAdds},
-	{always(3), proposePartnerMoves},
+	{crossing("salon", 3), proposePartnerMoves},
 	{always(1), proposePartnerConfirms},
-	{always(2), proposePartnerCancels},
+	{crossing("salon", 3), proposePartnerCancels},
 	{always(1), proposePartnerOccupies},
 	{always(1), proposePartnerHours},
 	{always(1), proposePartnerSyncs},
 	{func(m *model) int { return onlyIf(m.withPath && !m.failing && !m.paused, 1) }, proposePathFails},
 	{func(m *model) int { return onlyIf(m.failing, 6) }, proposePathWorks},
-	{func(m *model) int { return 1 + onlyIf(m.late, 4) }, proposeMinutes},
+	{waiting, proposeMinutes},
 	{func(m *model) int { return onlyIf(!m.paused && !m.failing, 1) }, proposePause},
 	{func(m *model) int { return onlyIf(m.paused && !m.failing, 4) }, proposeResume},
+}
+
+// crossing weighs a change by the other side more while one side's event
+// waits for its retry: the late event and the other side's newer change
+// cross, which is where ordering bugs live (pickRecord makes them meet on
+// one record).
+func crossing(other string, n int) func(*model) int {
+	return func(m *model) int {
+		return n + onlyIf(m.lateBy == other && m.lateFor == 0, 10*n) + onlyIf(m.lateBy == other, 2*n)
+	}
+}
+
+// waiting weighs time passing: seldom while nothing waits for a retry, and
+// once a lost event has had a step or two for the other side's changes to
+// cross it, more and more, so that the retry comes and the crossing shows.
+func waiting(m *model) int {
+	if !m.late {
+		return 1
+	}
+	return 2 + 8*min(m.lateFor, 3)
+}
+
+// sideOf is whose change an action is.
+func sideOf(action string) string {
+	if strings.HasPrefix(action, "partner-") {
+		return "partner"
+	}
+	return "salon"
 }
 
 func onlyIf(ok bool, n int) int {

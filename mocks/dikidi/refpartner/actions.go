@@ -313,7 +313,13 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 		}
 		return nil, p.refused(ctx, s, "cancel-record", err)
 	}
+	// DIKIDI may have moved the record while its event is still on the
+	// way: the time it held where the connector showed it is free too.
+	oldMaster, oldDate := r.MasterID, r.Start.Format(time.DateOnly)
 	p.adopt(s, out, r)
+	if r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate {
+		p.refreshFree(ctx, s, oldMaster, oldDate)
+	}
 	p.refreshFree(ctx, s, r.MasterID, r.Start.Format(time.DateOnly))
 	return map[string]any{"record_id": r.ID, "dikidi_id": r.DikidiID}, nil
 }
