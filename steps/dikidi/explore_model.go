@@ -31,7 +31,7 @@ type model struct {
 	failing bool           // the partner's Path fails
 	changes int            // changes made to records so far, to tell the latest
 	late    bool           // an event may wait for a retry: time passing is worth more
-	lateBy  string         // whose change's event was lost last: "salon" or "partner"
+	lateBy  string         // whose change's event was lost last: "salon", "partner" or "key"
 	lateFor int            // steps done since then without time passing
 	lateRef string         // the record whose event was lost last
 }
@@ -230,6 +230,7 @@ var eventOf = map[string]string{
 	"partner-moves": mock.EventRecordUpdated, "partner-confirms": mock.EventRecordUpdated,
 	"salon-cancels": mock.EventRecordCancelled, "partner-cancels": mock.EventRecordCancelled,
 	"salon-hours": mock.EventScheduleUpdated, "partner-hours": mock.EventScheduleUpdated,
+	"pause": mock.EventKeyStateChanged,
 }
 
 // Trouble on the way of a change's event ("net").
@@ -291,7 +292,7 @@ var kinds = []kind{
 	{func(m *model) int { return onlyIf(m.failing, 6) }, proposePathWorks},
 	{waiting, proposeMinutes},
 	{func(m *model) int { return onlyIf(!m.paused && !m.failing, 1) }, proposePause},
-	{func(m *model) int { return onlyIf(m.paused && !m.failing, 4) }, proposeResume},
+	{func(m *model) int { return onlyIf(m.paused && !m.failing, 4+onlyIf(m.lateBy == "key", 8)) }, proposeResume},
 }
 
 // crossing weighs a change by the other side more while one side's event
@@ -314,10 +315,14 @@ func waiting(m *model) int {
 	return 2 + 8*min(m.lateFor, 3)
 }
 
-// sideOf is whose change an action is.
+// sideOf is whose change an action is: the partner's, the salon's, or the
+// business's with its key (whose late event a resume then crosses).
 func sideOf(action string) string {
-	if strings.HasPrefix(action, "partner-") {
+	switch {
+	case strings.HasPrefix(action, "partner-"):
 		return "partner"
+	case action == "pause":
+		return "key"
 	}
 	return "salon"
 }
@@ -800,8 +805,13 @@ func proposeMinutes(m *model, r *rand.Rand) (explore.Step, bool) {
 	return explore.Step{Action: "minutes", Args: map[string]string{"n": strconv.Itoa(n)}, Text: text}, true
 }
 
-func proposePause(*model, *rand.Rand) (explore.Step, bool) {
-	return explore.Step{Action: "pause", Args: map[string]string{}, Text: "the business removes all record permissions"}, true
+// proposePause pauses the key, now and then with its event lost or
+// redelivered: until DIKIDI's retry the partner believes the key active,
+// and its staff's changes must stop at DIKIDI's refusal. (A resume is never
+// lost: a partner that still believes the key paused refuses its staff's
+// changes itself, rightly, until the retry comes.)
+func proposePause(m *model, r *rand.Rand) (explore.Step, bool) {
+	return m.withNetwork(r, explore.Step{Action: "pause", Args: map[string]string{}, Text: "the business removes all record permissions"}), true
 }
 
 func proposeResume(*model, *rand.Rand) (explore.Step, bool) {
