@@ -241,10 +241,7 @@ func (x *explorer) salonMakes(s explore.Step) error {
 	if err != nil {
 		return explore.ErrInapplicable
 	}
-	mr.id = v.ID
-	m.made++
-	m.records = append(m.records, mr)
-	m.touch(mr)
+	m.add(mr, v.ID)
 	w.changeMark = w.mark()
 	got, err := create(w.s.mock, w.company)
 	if err != nil {
@@ -385,10 +382,7 @@ func (x *explorer) partnerMakes(s explore.Step) error {
 	if err != nil {
 		return explore.ErrInapplicable
 	}
-	mr.id = v.ID
-	m.made++
-	m.records = append(m.records, mr)
-	m.touch(mr)
+	m.add(mr, v.ID)
 	if err := x.partner(s, p); err != nil {
 		return err
 	}

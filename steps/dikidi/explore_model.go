@@ -199,6 +199,14 @@ func (m *model) pickRecord(r *rand.Rand, rs []*modelRecord) *modelRecord {
 	return pick(r, rs)
 }
 
+// add notes a record the sequence made, booked in the shadow as id.
+func (m *model) add(mr *modelRecord, id int64) {
+	mr.id = id
+	m.made++
+	m.records = append(m.records, mr)
+	m.touch(mr)
+}
+
 // touch notes a change to a record.
 func (m *model) touch(mr *modelRecord) {
 	m.changes++
@@ -430,49 +438,58 @@ func splitIDs(s string) []int64 {
 	return out
 }
 
-func (m *model) booking(r *rand.Rand) ([]int64, spot, bool) {
+// booking draws a new record: a master, what is booked with them and a
+// free start; the step's arguments name it "record N".
+type booking struct {
+	ids  []int64
+	at   spot
+	ref  string
+	args map[string]string
+}
+
+func (m *model) booking(r *rand.Rand) (booking, bool) {
 	master := pick(r, m.fx.Masters)
 	ids := m.services(r, master)
 	s, ok := m.freeSpot(r, master.ID, m.duration(ids), 0)
-	return ids, s, ok
+	ref := fmt.Sprintf("record %d", m.made+1)
+	return booking{ids, s, ref, m.bookingArgs(ref, ids, s)}, ok
+}
+
+// person draws someone who books online or at the partner.
+func (b booking) person(r *rand.Rand) (name, phone string) {
+	who := pick(r, people)
+	b.args["client"], b.args["phone"] = who.name, who.phone
+	return who.name, who.phone
 }
 
 func proposeClientBooks(m *model, r *rand.Rand) (explore.Step, bool) {
-	ids, s, ok := m.booking(r)
+	b, ok := m.booking(r)
 	if !ok {
 		return explore.Step{}, false
 	}
-	who := pick(r, people)
-	ref := fmt.Sprintf("record %d", m.made+1)
-	args := m.bookingArgs(ref, ids, s)
-	args["client"], args["phone"] = who.name, who.phone
-	return m.withNetwork(r, explore.Step{Action: "client-books", Args: args,
-		Text: fmt.Sprintf("a client books a %q with %s online as %q %q (%s)", m.serviceNames(ids), m.at(s), who.name, who.phone, ref)}), true
+	name, phone := b.person(r)
+	return m.withNetwork(r, explore.Step{Action: "client-books", Args: b.args,
+		Text: fmt.Sprintf("a client books a %q with %s online as %q %q (%s)", m.serviceNames(b.ids), m.at(b.at), name, phone, b.ref)}), true
 }
 
 func proposeSalonBooks(m *model, r *rand.Rand) (explore.Step, bool) {
-	ids, s, ok := m.booking(r)
+	b, ok := m.booking(r)
 	if !ok || len(m.fx.Clients) == 0 {
 		return explore.Step{}, false
 	}
 	c := pick(r, m.fx.Clients)
-	ref := fmt.Sprintf("record %d", m.made+1)
-	args := m.bookingArgs(ref, ids, s)
-	args["client_id"] = strconv.FormatInt(c.ID, 10)
-	return m.withNetwork(r, explore.Step{Action: "salon-books", Args: args,
-		Text: fmt.Sprintf("the salon's staff book a %q with %s for their client %q (%s)", m.serviceNames(ids), m.at(s), fullName(c.Name, c.Surname), ref)}), true
+	b.args["client_id"] = strconv.FormatInt(c.ID, 10)
+	return m.withNetwork(r, explore.Step{Action: "salon-books", Args: b.args,
+		Text: fmt.Sprintf("the salon's staff book a %q with %s for their client %q (%s)", m.serviceNames(b.ids), m.at(b.at), fullName(c.Name, c.Surname), b.ref)}), true
 }
 
 func proposePartnerAdds(m *model, r *rand.Rand) (explore.Step, bool) {
-	ids, s, ok := m.booking(r)
+	b, ok := m.booking(r)
 	if !ok {
 		return explore.Step{}, false
 	}
-	who := pick(r, people)
-	ref := fmt.Sprintf("record %d", m.made+1)
-	args := m.bookingArgs(ref, ids, s)
-	args["client"], args["phone"] = who.name, who.phone
-	return m.partnerStep(r, "partner-adds", args, fmt.Sprintf("add a %q with %s for %q %q", m.serviceNames(ids), m.at(s), who.name, who.phone), " ("+ref+")"), true
+	name, phone := b.person(r)
+	return m.partnerStep(r, "partner-adds", b.args, fmt.Sprintf("add a %q with %s for %q %q", m.serviceNames(b.ids), m.at(b.at), name, phone), " ("+b.ref+")"), true
 }
 
 // partnerStep is a change the partner's staff make: tried (and to be
