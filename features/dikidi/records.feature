@@ -14,9 +14,9 @@ Feature: Records the partner makes
     And DIKIDI no longer offers <master> on <day> at <time>
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
-    Examples: one service in the first week, two services in the second
+    Examples: one service in the first week, ending when the master's day ends; two services in the second
       | service                    | master        | day                         | time  |
-      | Women's haircut            | Anna Smirnova | Tuesday                     | 16:00 |
+      | Women's haircut            | Anna Smirnova | Tuesday                     | 18:00 |
       | Men's haircut + Beard trim | Dmitry Orlov  | Saturday of the second week | 11:00 |
 
   @req:DK-REC-2

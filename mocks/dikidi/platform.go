@@ -408,6 +408,14 @@ func (m *Mock) Day(companyID, masterID int64, date time.Time) (h Hours, err erro
 	return h, err
 }
 
+// Place says whether a record could lie from from to to with a master: inside
+// the master's hours, outside breaks and clear of every active record but
+// except (0: none). It is the check booking and moving make, asked without
+// changing anything.
+func (m *Mock) Place(companyID, masterID int64, from, to time.Time, except int64) error {
+	return m.with(companyID, func(c *company) *Error { return c.place(masterID, from, to, except) })
+}
+
 // FreeTimes lists where the services fit with a master on one date.
 func (m *Mock) FreeTimes(companyID int64, serviceIDs []int64, masterID int64, date time.Time) (out []time.Time, err error) {
 	err = m.with(companyID, func(c *company) *Error {

@@ -2,6 +2,7 @@ package dikidi_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver/drivertest"
+	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
 	"github.com/accord-harness/accord/steps/dikidi"
@@ -20,7 +22,8 @@ import (
 // TestExternalPartnerThroughConfig runs the reference partner as any other
 // partner would be run: its own process clock, reached only through the
 // driver URL of a config, with waits in real time. Retries still run on the
-// run clock, which only DIKIDI's side reads.
+// run clock, which only DIKIDI's side reads. Its exploration starts from
+// seed 7, as accord explore --seed 7 --config asks.
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
@@ -34,7 +37,7 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: dikidi\npartner:\n  name: External Connector 1.0\n  driver_url: "+srv.URL+"\n  timeout: 5s\n"))
 	require.NoError(t, err)
 	start := time.Now()
-	sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{Partner: &cfg.Partner}})
+	sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{Partner: &cfg.Partner, Explore: explore.Plan{Seed: 7}}})
 	require.NoError(t, err)
 	for _, f := range sum.Failed() {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
@@ -44,6 +47,9 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	assert.Equal(t, "External Connector 1.0", sum.Partner)
 	assert.Equal(t, len(scenarios(t)), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)
+	explored, err := json.Marshal(sum.Extras["explorations"])
+	require.NoError(t, err)
+	assert.Contains(t, string(explored), `"seed":7,`)
 }
 
 func TestStartErrors(t *testing.T) {

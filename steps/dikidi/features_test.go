@@ -76,7 +76,8 @@ func scenarios(t *testing.T) []scenario {
 // (it has a When step) ends by comparing the whole state of both sides, so a
 // bug in an object or a field the scenario does not name still fails it. A
 // scenario whose point is that the sides must differ says so with the tag
-// @sides-differ and a comment giving the reason.
+// @sides-differ and a comment giving the reason. An @explore scenario
+// compares the whole state after every step it explores.
 func TestEveryChangeEndsWithTheWholeState(t *testing.T) {
 	checked := 0
 	for _, sc := range scenarios(t) {
@@ -85,6 +86,10 @@ func TestEveryChangeEndsWithTheWholeState(t *testing.T) {
 			acts = acts || st.Type == messages.PickleStepType_ACTION
 		}
 		if !acts || contains(sc.Tags, "@sides-differ") {
+			continue
+		}
+		if contains(sc.Tags, "@explore") {
+			assert.Equal(t, dikidi.ExploredStep, sc.Steps[len(sc.Steps)-1].Text, "%s: %q explores but does not end by saying both sides agreed after every step", sc.File, sc.Name)
 			continue
 		}
 		checked++

@@ -23,6 +23,7 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/monitor/alert"
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
@@ -111,12 +112,14 @@ type session struct {
 	waiter  clock.Waiter
 	budget  time.Duration
 	caps    map[string]string // the partner's choices (Capabilities)
+	explore explore.Plan      // accord explore's plan over the features'
 	servers wiring.Servers
 
 	mu        sync.Mutex
 	seq       int64
 	latencies []latency
 	secrets   []string
+	explored  []exploration
 }
 
 // withPath reports whether the partner takes events at a Path (the default).
@@ -139,6 +142,21 @@ func (s *session) addSecrets(secrets ...string) {
 	s.secrets = append(s.secrets, secrets...)
 }
 
+// exploration is one @explore scenario's plan, for summary.json.
+type exploration struct {
+	Scenario  string `json:"scenario"`
+	Seed      uint64 `json:"seed"`
+	Sequences int    `json:"sequences"`
+	Steps     int    `json:"steps"`
+	Failed    bool   `json:"failed"`
+}
+
+func (s *session) recordExploration(e exploration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.explored = append(s.explored, e)
+}
+
 type latency struct {
 	Scenario string  `json:"scenario"`
 	What     string  `json:"what"`
@@ -153,7 +171,7 @@ type latency struct {
 // starts an SMTP server for DIKIDI's e-mails, and starts the bundled
 // reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities, explore: cfg.Explore}
 	if s.budget <= 0 {
 		s.budget = DefaultLatencyBudget
 	}
@@ -296,6 +314,7 @@ func (s *session) Extras() map[string]any {
 	})
 	s.mu.Lock()
 	lat := append([]latency{}, s.latencies...)
+	explored := append([]exploration{}, s.explored...)
 	s.mu.Unlock()
 	maxLatency := 0.0
 	for _, l := range lat {
@@ -311,6 +330,7 @@ func (s *session) Extras() map[string]any {
 		"emails_received":        len(s.smtp.Mails()),
 		"mock_violations":        mockViolations,
 		"mock_violation_samples": samples,
+		"explorations":           explored,
 	}
 }
 
@@ -347,6 +367,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerDelivery(sc, w)
 	registerState(sc, w)
 	registerTries(sc, w)
+	registerExplore(sc, w)
 }
 
 // relay stands in front of each scenario's Path: DIKIDI posts to the relay,

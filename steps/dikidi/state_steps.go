@@ -16,7 +16,12 @@ func registerState(sc *godog.ScenarioContext, w *world) {
 
 // agree waits within the latency budget until the whole state of both sides
 // agrees (sides.compare), and fails with every difference left.
-func (w *world) agree() error {
+func (w *world) agree() error { return w.agreeWhole(false) }
+
+// agreeWhole is agree; aside leaves out what DIKIDI has not yet managed to
+// deliver to the partner (undelivered), as an exploration must while the
+// events it lost wait for their retries.
+func (w *world) agreeWhole(aside bool) error {
 	if !w.hasKey {
 		return fmt.Errorf("whole state: no key was created in this scenario")
 	}
@@ -27,13 +32,25 @@ func (w *world) agree() error {
 		waiter.Tick = 5 * time.Second
 	}
 	return w.withinOn(waiter, w.s.budget, "whole state: DIKIDI and the partner agree", func() (bool, string) {
-		t, err := w.sides().compare(w.ctx)
+		s := w.sides()
+		if aside {
+			u, err := s.undelivered()
+			if err != nil {
+				return false, err.Error()
+			}
+			s.aside = u
+		}
+		t, err := s.compare(w.ctx)
 		if err != nil {
 			return false, err.Error()
 		}
 		if t.Len() == 0 {
 			return true, ""
 		}
-		return false, fmt.Sprintf("%d differences between DIKIDI and the partner:\n%s", t.Len(), t.String())
+		why := fmt.Sprintf("%d differences between DIKIDI and the partner:\n%s", t.Len(), t.String())
+		if left := s.aside.String(); left != "" {
+			why += "\n(" + left + ")"
+		}
+		return false, why
 	})
 }

@@ -43,6 +43,9 @@ type world struct {
 	pauseMark  int64
 	goneMark   int64
 	changeMark int64
+
+	explored   bool  // an exploration ran
+	exploreErr error // its failure, with the sequence shrunk
 }
 
 func (w *world) begin(ctx context.Context, name string) error {

@@ -154,6 +154,9 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 	}
 	r := &rec{ID: p.newRecordID(s), Type: "record", Status: "new", MasterID: in.MasterID, Start: in.Start.In(s.loc),
 		End: in.Start.In(s.loc).Add(s.duration(in.ServiceIDs)), ServiceIDs: in.ServiceIDs, Comment: in.Comment, Origin: "partner"}
+	if p.faults["refuses-last-slot"] && s.endsTheDay(r) {
+		return nil, s.refuse("add-record", "partner", "no free time: the record would run past the master's working day")
+	}
 	if in.Client.DikidiID == 0 {
 		surname := in.Client.Surname
 		r.Client = &clientRow{Name: in.Client.Name, Surname: &surname, Phone: in.Client.Phone, Masked: []string{}}
@@ -310,7 +313,13 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 		}
 		return nil, p.refused(ctx, s, "cancel-record", err)
 	}
+	// DIKIDI may have moved the record while its event is still on the
+	// way: the time it held where the connector showed it is free too.
+	oldMaster, oldDate := r.MasterID, r.Start.Format(time.DateOnly)
 	p.adopt(s, out, r)
+	if r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate {
+		p.refreshFree(ctx, s, oldMaster, oldDate)
+	}
 	p.refreshFree(ctx, s, r.MasterID, r.Start.Format(time.DateOnly))
 	return map[string]any{"record_id": r.ID, "dikidi_id": r.DikidiID}, nil
 }
@@ -406,4 +415,16 @@ func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMe
 	p.storeDay(s, out)
 	p.refreshFree(ctx, s, in.MasterID, in.Date)
 	return map[string]any{}, nil
+}
+
+// endsTheDay is the fault refuses-last-slot's own check of a new record
+// against the master's working day: end < work_to, where a record may end
+// exactly when the day does.
+func (s *session) endsTheDay(r *rec) bool {
+	d := s.days[fmt.Sprintf("%d|%s", r.MasterID, r.Start.Format(time.DateOnly))]
+	if d == nil || d.WorkTo == nil {
+		return false
+	}
+	to, err := time.Parse(timeLayout, *d.WorkTo)
+	return err == nil && !r.End.Before(to)
 }

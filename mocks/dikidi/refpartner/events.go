@@ -71,6 +71,9 @@ func (p *Partner) receive(ctx context.Context, ev event, attempt string) (string
 		}
 		s.seen[ev.ID] = true
 	}
+	if ev.Source == "this_key" && p.faults["skips-own-echoes"] {
+		return "ignored", "an echo of its own change"
+	}
 	p.apply(ctx, s, ev)
 	return "applied", ev.Event
 }

@@ -191,7 +191,7 @@ func (p *Partner) readAll(ctx context.Context, s *session) error {
 		return err
 	}
 	for _, raw := range records.List {
-		p.storeRecord(s, raw, false)
+		p.storeRecord(s, raw, p.faults["resync-duplicates"] && !hasExternalID(raw))
 	}
 	s.free = map[string][]string{}
 	for _, svc := range s.services {
@@ -392,6 +392,14 @@ func (p *Partner) storeClient(s *session, raw json.RawMessage) {
 		return
 	}
 	s.clients[c.ID] = p.row(c)
+}
+
+// hasExternalID reports whether a DIKIDI record carries the id a partner gave it.
+func hasExternalID(raw json.RawMessage) bool {
+	var d struct {
+		ExternalID *string `json:"external_id"`
+	}
+	return json.Unmarshal(raw, &d) == nil && d.ExternalID != nil
 }
 
 type dikidiRecord struct {
