@@ -13,6 +13,7 @@ Feature: Exploring sequences nobody wrote down
   Background:
     Given the salon "Birch Beauty Studio" is on DIKIDI
 
+  @req:DK-REC-1 @req:DK-REC-2 @req:DK-SCH-1 @req:DK-EVT-1 @req:DK-EVT-2 @req:DK-STOP-1 @req:DK-STOP-2
   Scenario: Random sequences of changes on both sides keep DIKIDI and the partner in agreement
     When accord explores 4 sequences of 15 steps from seed 1
     Then both sides agreed on their whole state after every step
