@@ -196,18 +196,7 @@ func TestPartnerServe(t *testing.T) {
 	t.Setenv("ACCORD_PARTNER_ADDR", "127.0.0.1:0")
 	t.Setenv("ACCORD_FAULT", "no-reauth, token-per-call")
 	t.Setenv("ACCORD_MOCK_URL", "http://127.0.0.1:1")
-	var stdout, stderr imgClockWriter
-	done := make(chan int, 1)
-	go func() { done <- run([]string{"partner", "serve"}, &stdout, &stderr) }()
-	var base string
-	deadline := time.Now().Add(10 * time.Second)
-	for base == "" && time.Now().Before(deadline) {
-		if m := regexp.MustCompile(`driver on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stdout.String()); m != nil {
-			base = m[1]
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	require.NotEmpty(t, base, "no listen line: %s %s", stdout.String(), stderr.String())
+	base, stdout, stderr, done := servePartner(t, "partner", "serve")
 	assert.Contains(t, stdout.String(), "callbacks at "+base+"/callbacks", "public URL defaults to the listen address")
 	assert.Contains(t, stdout.String(), "mock platform announced at http://127.0.0.1:1")
 
@@ -220,13 +209,7 @@ func TestPartnerServe(t *testing.T) {
 	assert.Contains(t, body.String(), "no-reauth")
 	assert.Contains(t, body.String(), "token-per-call")
 
-	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
-	select {
-	case code := <-done:
-		assert.Equal(t, exitOK, code, stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("partner serve did not stop within 10s of SIGTERM")
-	}
+	stopPartner(t, stderr, done)
 	assert.Contains(t, stdout.String(), "stopped")
 
 	t.Run("bad input is a usage error", func(t *testing.T) {
@@ -245,30 +228,12 @@ func TestPartnerServe(t *testing.T) {
 func TestPartnerServeServesEveryPlatform(t *testing.T) {
 	for _, platform := range platformNames() {
 		t.Run(platform, func(t *testing.T) {
-			var stdout, stderr imgClockWriter
-			done := make(chan int, 1)
-			go func() {
-				done <- run([]string{"partner", "serve", "--platform", platform, "--addr", "127.0.0.1:0"}, &stdout, &stderr)
-			}()
-			var base string
-			for deadline := time.Now().Add(10 * time.Second); base == "" && time.Now().Before(deadline); {
-				if m := regexp.MustCompile(`driver on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stdout.String()); m != nil {
-					base = m[1]
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			require.NotEmpty(t, base, "no listen line: %s %s", stdout.String(), stderr.String())
+			base, _, stderr, done := servePartner(t, "partner", "serve", "--platform", platform, "--addr", "127.0.0.1:0")
 			resp, err := http.Get(base + "/health")
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
-			require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
-			select {
-			case code := <-done:
-				assert.Equal(t, exitOK, code, stderr.String())
-			case <-time.After(10 * time.Second):
-				t.Fatal("partner serve did not stop within 10s of SIGTERM")
-			}
+			stopPartner(t, stderr, done)
 		})
 	}
 }
@@ -350,4 +315,32 @@ func imgFreePort(t *testing.T) string {
 	require.NoError(t, err)
 	defer ln.Close()
 	return fmt.Sprintf("127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
+}
+
+// servePartner runs accord with args until it prints where its driver
+// listens.
+func servePartner(t *testing.T, args ...string) (base string, stdout, stderr *imgClockWriter, done chan int) {
+	t.Helper()
+	stdout, stderr, done = &imgClockWriter{}, &imgClockWriter{}, make(chan int, 1)
+	go func() { done <- run(args, stdout, stderr) }()
+	for deadline := time.Now().Add(10 * time.Second); base == "" && time.Now().Before(deadline); {
+		if m := regexp.MustCompile(`driver on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	require.NotEmpty(t, base, "no listen line: %s %s", stdout.String(), stderr.String())
+	return base, stdout, stderr, done
+}
+
+// stopPartner sends SIGTERM and waits for a clean stop.
+func stopPartner(t *testing.T, stderr *imgClockWriter, done chan int) {
+	t.Helper()
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	select {
+	case code := <-done:
+		assert.Equal(t, exitOK, code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("partner serve did not stop within 10s of SIGTERM")
+	}
 }
