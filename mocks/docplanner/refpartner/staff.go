@@ -305,6 +305,7 @@ func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessa
 		}
 	}
 	b.removed = true
+	s.gone = append(s.gone, b)
 	return s.answer("break_id", b.ID, p.sendBreak(ctx, s, b))
 }
 

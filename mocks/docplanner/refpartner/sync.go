@@ -384,13 +384,22 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 }
 
 // syncBookings sends the clinic's bookings the platform lacks, then takes in
-// the platform's bookings the clinic lacks.
+// the platform's bookings the clinic lacks. Once connected it also sends
+// again every cancellation and move Docplanner does not have yet (refused
+// by a failure of the platform, or lost with the partner's own).
 func (p *Partner) syncBookings(ctx context.Context, s *session) error {
 	for _, v := range s.visits {
-		if v.Status != "booked" || v.PlatformID != "" || v.Source != "partner" || p.faults["skips-existing-bookings"] {
-			continue
+		var err error
+		switch {
+		case v.PlatformID == "":
+			if v.Status != "booked" || v.Source != "partner" || p.faults["skips-existing-bookings"] {
+				continue
+			}
+			err = p.export(ctx, s, v)
+		case s.connected && !p.faults["sync-sends-new-visits-only"]:
+			err = p.reconcileVisit(ctx, s, v)
 		}
-		if err := p.export(ctx, s, v); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -593,14 +602,30 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 	s.visits = append(s.visits, v)
 }
 
+// feedBreaks sends the clinic's breaks the platform lacks; once connected,
+// also every move and removal of a break Docplanner does not have yet.
 func (p *Partner) feedBreaks(ctx context.Context, s *session) error {
 	for _, b := range s.pauses {
-		if b.PlatformID != "" || b.Source != "partner" {
-			continue
+		var err error
+		switch {
+		case b.Source != "partner":
+		case b.PlatformID == "":
+			err = p.exportBreak(ctx, s, b)
+		case s.connected && !p.faults["sync-sends-new-visits-only"]:
+			err = p.reconcileBreak(ctx, s, b)
 		}
-		if err := p.exportBreak(ctx, s, b); err != nil {
+		if err != nil {
 			return err
 		}
+	}
+	if !s.connected || p.faults["sync-sends-new-visits-only"] {
+		return nil
+	}
+	for len(s.gone) > 0 {
+		if err := p.reconcileBreak(ctx, s, s.gone[0]); err != nil {
+			return err
+		}
+		s.gone = s.gone[1:]
 	}
 	return nil
 }
@@ -666,7 +691,13 @@ func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 		onPlatform := map[string]bool{}
 		for _, b := range list.Items {
 			onPlatform[b.ID] = true
-			p.applyBreak(s, l.ID, "break-created", b.ID, b.Since, b.Till)
+			// A break the clinic knows takes Docplanner's times: the
+			// doctor may have moved it while the notification was lost.
+			event := "break-created"
+			if slices.ContainsFunc(s.pauses, func(x *pause) bool { return x.PlatformID == b.ID && x.Source == "platform" }) && !p.faults["crosscheck-keeps-break-times"] {
+				event = "break-moved"
+			}
+			p.applyBreak(s, l.ID, event, b.ID, b.Since, b.Till)
 		}
 		kept := s.pauses[:0]
 		for _, b := range s.pauses {
