@@ -96,7 +96,12 @@ func (x *explorer) Agree(context.Context) error {
 // lost, or whose time is no longer free, does not apply), then does it.
 func (x *explorer) Do(_ context.Context, s explore.Step) error {
 	m := x.m
+	// While Docplanner may lack some of the clinic's changes, it may refuse
+	// what follows from them too (a visit moved into working hours it has
+	// not got): the partner may say so, and its sync must repair it.
+	x.w.refusing = m.partnerAhead()
 	err := x.do(s)
+	x.w.refusing = false
 	if errors.Is(err, explore.ErrInapplicable) {
 		return err
 	}
@@ -140,14 +145,14 @@ func (x *explorer) do(s explore.Step) error {
 		if m.outage {
 			return explore.ErrInapplicable
 		}
-		m.outage, w.refusing = true, true
+		m.outage = true
 		return w.s.mock.SetOutage(w.clientID, true)
 	case "reachable":
 		if !m.outage {
 			return explore.ErrInapplicable
 		}
 		// What the partner could not send waits for its periodic sync.
-		m.outage, m.unsent, w.refusing = false, true, false
+		m.outage, m.unsent = false, true
 		return w.s.mock.SetOutage(w.clientID, false)
 	}
 	return fmt.Errorf("explore: unknown step %q (%s)", s.Action, s.Text)
@@ -192,7 +197,7 @@ func (x *explorer) onPlatform(s explore.Step) error {
 			return fmt.Errorf("explore: %q: %v", s.Text, errors.Join(ierr, serr, perr))
 		}
 		start := argTime(a, "start")
-		if !m.free(l.ID, start, start.Add(minutes(svc.DurationMinutes)), nil, nil) || !m.open(l.ID, start, start.Add(minutes(svc.DurationMinutes))) {
+		if !m.free(l.ID, start, start.Add(minutes(svc.DurationMinutes)), nil, nil) || !m.open(l.ID, start, start.Add(minutes(svc.DurationMinutes))) || !m.mayChange(l.ID, start, true) {
 			return explore.ErrInapplicable
 		}
 		arm()
@@ -205,13 +210,14 @@ func (x *explorer) onPlatform(s explore.Step) error {
 		}
 	case "patient-cancels", "patient-moves":
 		v, ok := m.visits[a["ref"]]
-		if !ok || !v.booked || !v.byPatient {
+		if !ok || !v.booked || !v.byPatient || !m.mayChange(v.location, v.start, true) {
 			return explore.ErrInapplicable
 		}
 		start := argTime(a, "start")
-		if s.Action == "patient-moves" && (!m.free(v.location, start, start.Add(v.end.Sub(v.start)), v.recVisit, nil) || !m.open(v.location, start, start.Add(v.end.Sub(v.start)))) {
+		if s.Action == "patient-moves" && (!m.free(v.location, start, start.Add(v.end.Sub(v.start)), v.recVisit, nil) || !m.open(v.location, start, start.Add(v.end.Sub(v.start))) || !m.mayChange(v.location, start, true)) {
 			return explore.ErrInapplicable
 		}
+		freed := dayAt{v.location, v.start}
 		if err := x.currentBooking(v); err != nil {
 			return err
 		}
@@ -229,13 +235,14 @@ func (x *explorer) onPlatform(s explore.Step) error {
 		v.partnerID = ""
 		m.changed(v.undelivered)
 		v.undelivered = v.undelivered || late
+		m.freed(freed, late)
 	case "doctor-adds-break":
 		l, err := w.location(a["location"])
 		if err != nil {
 			return err
 		}
 		since, till := argTime(a, "since"), argTime(a, "till")
-		if !m.free(l.ID, since, till, nil, nil) {
+		if !m.free(l.ID, since, till, nil, nil) || !m.mayChange(l.ID, since, true) {
 			return explore.ErrInapplicable
 		}
 		arm()
@@ -245,13 +252,14 @@ func (x *explorer) onPlatform(s explore.Step) error {
 		m.breaks[a["ref"]] = &modelBreak{recBreak: w.rec.breakBy(func(b *recBreak) bool { return b.platformID == w.platformBreak }), byDoctor: true, undelivered: late}
 	case "doctor-moves-break", "doctor-removes-break":
 		b, ok := m.breaks[a["ref"]]
-		if !ok || !b.byDoctor || !slicesContains(w.rec.breaks, b.recBreak) {
+		if !ok || !b.byDoctor || !slicesContains(w.rec.breaks, b.recBreak) || !m.mayChange(b.location, b.since, true) {
 			return explore.ErrInapplicable
 		}
 		since, till := argTime(a, "since"), argTime(a, "till")
-		if s.Action == "doctor-moves-break" && !m.free(b.location, since, till, nil, b.recBreak) {
+		if s.Action == "doctor-moves-break" && (!m.free(b.location, since, till, nil, b.recBreak) || !m.mayChange(b.location, since, true)) {
 			return explore.ErrInapplicable
 		}
+		freed := dayAt{b.location, b.since}
 		l, err := w.location(b.location)
 		if err != nil {
 			return err
@@ -269,11 +277,20 @@ func (x *explorer) onPlatform(s explore.Step) error {
 		}
 		m.changed(b.undelivered)
 		b.undelivered = b.undelivered || late
+		m.freed(freed, late)
 	}
 	if err == nil && late {
 		m.lost = m.lost || net == netLose
 	}
 	return err
+}
+
+// freed notes time a change on Docplanner freed, which the partner may not
+// know of yet when its delivery is late.
+func (m *model) freed(at dayAt, late bool) {
+	if late {
+		m.stale[m.dayKey(at.location, at.at)] = true
+	}
 }
 
 // changed notes a change on Docplanner of an object the partner may not
@@ -418,8 +435,13 @@ func (x *explorer) inClinic(s explore.Step) error {
 		}
 	case "hours":
 		wd, err := fixture.ParseWeekday(a["weekday"])
-		if err != nil {
+		from, ferr := fixture.ParseClock(a["from"])
+		to, terr := fixture.ParseClock(a["to"])
+		if err := errors.Join(err, ferr, terr); err != nil {
 			return err
+		}
+		if !m.keepsVisits(a["location"], wd, clockSpan{from, to}) {
+			return explore.ErrInapplicable
 		}
 		for _, d := range m.days {
 			if d.Weekday() == wd {
@@ -427,6 +449,11 @@ func (x *explorer) inClinic(s explore.Step) error {
 			}
 		}
 		do = func() error { return w.changesHours(a["location"], a["weekday"], a["from"], a["to"]) }
+	}
+	for _, t := range touched[min(1, len(touched)-1):] {
+		if s.Action != "hours" && !m.mayChange(t.location, t.at, false) {
+			return explore.ErrInapplicable
+		}
 	}
 	// Docplanner may lack the change until the partner's sync: its own
 	// side keeps off those days until then.
@@ -459,13 +486,10 @@ func (x *explorer) refused(fail string, do func() error) error {
 			return err
 		}
 		w.refusing = true
-		defer func() {
-			w.refusing = m.outage
-			_ = w.s.mock.FailNextWrites(w.clientID, 0)
-		}()
+		defer func() { _ = w.s.mock.FailNextWrites(w.clientID, 0) }()
 	case fail429:
 		// The client's writes of this minute were spent elsewhere.
-		if err := w.s.mock.FillWriteWindow(w.clientID, 5*time.Second); err != nil {
+		if err := w.s.mock.FillWriteWindow(w.clientID, 2*time.Second); err != nil {
 			return err
 		}
 	default:

@@ -42,6 +42,9 @@ type model struct {
 	// dirty are calendar days the receptionist changed while Docplanner may
 	// lack the change: Docplanner's own side keeps off them until the sync.
 	dirty map[string]bool
+	// stale are calendar days where a change on Docplanner freed time the
+	// partner may not know of yet: the receptionist keeps off them.
+	stale map[string]bool
 }
 
 // modelVisit is a visit a step can name.
@@ -61,7 +64,7 @@ type modelBreak struct {
 
 func newModel(w *world) *model {
 	m := &model{rec: w.rec, fx: w.s.fixture, loc: w.s.loc, push: w.model == mock.ModelPush,
-		visits: map[string]*modelVisit{}, breaks: map[string]*modelBreak{}, dirty: map[string]bool{}}
+		visits: map[string]*modelVisit{}, breaks: map[string]*modelBreak{}, dirty: map[string]bool{}, stale: map[string]bool{}}
 	from, to := w.horizon()
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
 		m.days = append(m.days, d)
@@ -92,12 +95,24 @@ func (m *model) settle() {
 	}
 	m.reordered = false
 	clear(m.dirty)
+	clear(m.stale)
 	for _, v := range m.visits {
 		v.undelivered = false
 	}
 	for _, b := range m.breaks {
 		b.undelivered = false
 	}
+}
+
+// mayChange: a side may make a change on a calendar day. Docplanner's side
+// keeps off days where it may lack the receptionist's changes, the
+// receptionist off days where the partner may not know of time freed on
+// Docplanner.
+func (m *model) mayChange(location string, at time.Time, platform bool) bool {
+	if platform {
+		return !m.dirty[m.dayKey(location, at)]
+	}
+	return !m.stale[m.dayKey(location, at)]
 }
 
 // partnerAhead: Docplanner may lack some of the receptionist's changes.
@@ -253,7 +268,7 @@ func (m *model) free(location string, from, to time.Time, except *recVisit, exce
 func (m *model) slot(r *rand.Rand, location string, length time.Duration, except *recVisit, exceptBreak *recBreak, platform bool) (time.Time, bool) {
 	var starts []time.Time
 	for _, d := range m.days {
-		if platform && m.dirty[m.dayKey(location, d)] {
+		if !m.mayChange(location, d, platform) {
 			continue
 		}
 		for _, s := range m.rec.slots(location, d) {
@@ -333,7 +348,7 @@ func (m *model) refusal(r *rand.Rand) (arg, text string) {
 	case 0, 1:
 		return fail503, ", and Docplanner answers the partner's next write with 503"
 	case 2:
-		return fail429, ", with the client's writes of this minute on Docplanner spent for 5 more seconds"
+		return fail429, ", with the client's writes of this minute on Docplanner spent for 2 more seconds"
 	}
 	return "", ""
 }
@@ -370,7 +385,7 @@ func (m *model) patientBooks(r *rand.Rand) (explore.Step, bool) {
 // record has it.
 func (m *model) patientVisit(r *rand.Rand) (string, *modelVisit, bool) {
 	rs := refs(m.visits, func(v *modelVisit) bool {
-		return v.byPatient && v.booked && !m.dirty[m.dayKey(v.location, v.start)]
+		return v.byPatient && v.booked && m.mayChange(v.location, v.start, true)
 	})
 	if len(rs) == 0 {
 		return "", nil, false
@@ -494,7 +509,7 @@ func (m *model) someBreak(r *rand.Rand, byDoctor bool) (string, *modelBreak, boo
 			return false
 		}
 		if byDoctor {
-			return !m.dirty[m.dayKey(b.location, b.since)]
+			return m.mayChange(b.location, b.since, true)
 		}
 		return !b.undelivered
 	})
@@ -572,13 +587,26 @@ func (m *model) hours(r *rand.Rand) (explore.Step, bool) {
 	from := time.Duration(7+r.IntN(8)) * time.Hour
 	to := from + time.Duration(2+r.IntN(4))*time.Hour
 	current := m.rec.hours[l][wd]
-	if len(current) == 1 && current[0] == (clockSpan{from, to}) {
+	if (len(current) == 1 && current[0] == (clockSpan{from, to})) || !m.keepsVisits(l, wd, clockSpan{from, to}) {
 		return explore.Step{}, false
 	}
 	hhmm := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
 	fail, suffix := m.refusal(r)
 	return explore.Step{Action: "hours", Args: map[string]string{"location": l, "weekday": wd.String(), "from": hhmm(from), "to": hhmm(to), "fail": fail},
 		Text: fmt.Sprintf("the receptionist changes the working hours of %q on %ss to %s-%s%s", l, wd, hhmm(from), hhmm(to), suffix)}, true
+}
+
+// keepsVisits: new working hours of a weekday keep every visit booked on
+// such a day inside them (a clinic moves its patients before it shortens
+// its hours; a visit outside every slot cannot be booked on Docplanner).
+func (m *model) keepsVisits(location string, wd time.Weekday, sp clockSpan) bool {
+	for _, v := range m.rec.visits {
+		start, end := v.start.In(m.loc), v.end.In(m.loc)
+		if v.booked && v.location == location && start.Weekday() == wd && (start.Before(wallClock(start, sp.from)) || end.After(wallClock(start, sp.to))) {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *model) syncStep(*rand.Rand) (explore.Step, bool) {

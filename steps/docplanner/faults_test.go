@@ -55,6 +55,9 @@ const (
 	scBreakLastDay       = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
 	scHoursFridays       = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
 	scHoursWednesdays    = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
+	// Explored sequences.
+	scExplore     = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
+	scExplorePull = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -106,6 +109,7 @@ var catches = map[string][]string{
 	"crosscheck-counts-slots":           {scCrossCheck},
 	"prices-in-minor-units":             {scMapping},
 	"break-moves-keep-day":              {scBreakOtherDay},
+	"sync-sends-new-visits-only":        {scExplore, scExplorePull},
 	"move-ignores-calendar":             {scStaffMoveAway},
 	"drops-last-day-events":             {scBreakLastDay},
 	"platform-visits-read-only":         {scStaffMovesTheirs, scStaffCancelsTheirs},

@@ -56,7 +56,6 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"exports-visits-without-insurance", "books the receptionist's new visits on Docplanner without their insurance: an insured patient's visit shows as private there"},
 	{"platform-visits-without-insurance", "takes in visits booked on Docplanner without the insurance the patient booked with: the clinic bills an insured visit as private"},
 	{"sync-sends-new-visits-only", "its periodic sync sends the clinic's visits and breaks Docplanner has never had, but not a cancellation, move or removal Docplanner refused once (a 503): the visit stays booked there for good"},
-	{"crosscheck-keeps-break-times", "its periodic sync takes in the doctor's new breaks from getCalendarBreaks but keeps the times it has for the breaks it knows: a break the doctor moved while the notification was lost stays at its old time in the clinic"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 

@@ -658,6 +658,12 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 			return nil, http.StatusBadGateway, s.fail(err)
 		}
 	}
+	// Slots first, as in activation: a visit booked in working hours
+	// Docplanner has not got yet (their update was refused) needs its slot.
+	repaired, err := p.crossCheckSlots(ctx, s)
+	if err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
+	}
 	if err := p.syncBookings(ctx, s); err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
@@ -665,10 +671,6 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	if err := p.importBreaks(ctx, s); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	repaired, err := p.crossCheckSlots(ctx, s)
-	if err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	s.lastError = ""
@@ -694,7 +696,7 @@ func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 			// A break the clinic knows takes Docplanner's times: the
 			// doctor may have moved it while the notification was lost.
 			event := "break-created"
-			if slices.ContainsFunc(s.pauses, func(x *pause) bool { return x.PlatformID == b.ID && x.Source == "platform" }) && !p.faults["crosscheck-keeps-break-times"] {
+			if slices.ContainsFunc(s.pauses, func(x *pause) bool { return x.PlatformID == b.ID && x.Source == "platform" }) {
 				event = "break-moved"
 			}
 			p.applyBreak(s, l.ID, event, b.ID, b.Since, b.Till)
