@@ -128,11 +128,13 @@ func (m *model) next(r *rand.Rand) explore.Step {
 		weight int
 		gen    func(*rand.Rand) (explore.Step, bool)
 	}
+	doctorAdds, doctorMoves, doctorRemoves := m.breakSteps(true)
+	staffAdds, staffMoves, staffRemoves := m.breakSteps(false)
 	kinds := []kind{
 		{5, m.patientBooks}, {2, m.patientCancels}, {3, m.patientMoves},
 		{5, m.receptionistBooks}, {2, m.receptionistCancels}, {3, m.receptionistMoves},
-		{1, m.doctorAddsBreak}, {1, m.doctorMovesBreak}, {1, m.doctorRemovesBreak},
-		{1, m.receptionistAddsBreak}, {1, m.receptionistMovesBreak}, {1, m.receptionistRemovesBreak},
+		{1, doctorAdds}, {1, doctorMoves}, {1, doctorRemoves},
+		{1, staffAdds}, {1, staffMoves}, {1, staffRemoves},
 		{1, m.hours},
 		{1, m.outageStep},
 	}
@@ -488,18 +490,6 @@ func (m *model) breakSpan(r *rand.Rand, location string, except *recBreak, platf
 	return start, start.Add(length), ok
 }
 
-func (m *model) doctorAddsBreak(r *rand.Rand) (explore.Step, bool) {
-	l := pick(r, m.locations(""))
-	since, till, ok := m.breakSpan(r, l, nil, true)
-	if !ok {
-		return explore.Step{}, false
-	}
-	ref := m.newRef("break")
-	net, suffix := m.network(r)
-	return explore.Step{Action: "doctor-adds-break", Args: map[string]string{"ref": ref, "location": l, "since": since.Format(time.RFC3339), "till": till.Format(time.RFC3339), "net": net},
-		Text: fmt.Sprintf("the doctor adds a break on Docplanner at %q %s (%s)%s", l, m.between(since, till), ref, suffix)}, true
-}
-
 // someBreak picks a break of one side: the doctor's on Docplanner (which
 // Docplanner holds as recorded), or the receptionist's (which the partner
 // surely holds).
@@ -520,64 +510,51 @@ func (m *model) someBreak(r *rand.Rand, byDoctor bool) (string, *modelBreak, boo
 	return ref, m.breaks[ref], true
 }
 
-func (m *model) doctorMovesBreak(r *rand.Rand) (explore.Step, bool) {
-	ref, b, ok := m.someBreak(r, true)
-	if !ok {
-		return explore.Step{}, false
+// breakSteps are the steps of one side's breaks: the doctor's on
+// Docplanner (their deliveries may be lost), the receptionist's in the
+// clinic (Docplanner may refuse the partner's write).
+func (m *model) breakSteps(doctor bool) (adds, moves, removes func(*rand.Rand) (explore.Step, bool)) {
+	who, where, kind := "the receptionist", "", "receptionist"
+	trouble := func(r *rand.Rand) (string, string, string) { arg, text := m.refusal(r); return "fail", arg, text }
+	if doctor {
+		who, where, kind = "the doctor", " on Docplanner", "doctor"
+		trouble = func(r *rand.Rand) (string, string, string) { arg, text := m.network(r); return "net", arg, text }
 	}
-	since, till, ok := m.breakSpan(r, b.location, b.recBreak, true)
-	if !ok || (since.Equal(b.since) && till.Equal(b.till)) {
-		return explore.Step{}, false
+	step := func(r *rand.Rand, action string, args map[string]string, text string) (explore.Step, bool) {
+		key, arg, suffix := trouble(r)
+		args[key] = arg
+		return explore.Step{Action: kind + "-" + action, Args: args, Text: text + suffix}, true
 	}
-	net, suffix := m.network(r)
-	return explore.Step{Action: "doctor-moves-break", Args: map[string]string{"ref": ref, "since": since.Format(time.RFC3339), "till": till.Format(time.RFC3339), "net": net},
-		Text: fmt.Sprintf("the doctor moves %s on Docplanner to %s%s", ref, m.between(since, till), suffix)}, true
-}
-
-func (m *model) doctorRemovesBreak(r *rand.Rand) (explore.Step, bool) {
-	ref, _, ok := m.someBreak(r, true)
-	if !ok {
-		return explore.Step{}, false
+	adds = func(r *rand.Rand) (explore.Step, bool) {
+		l := pick(r, m.locations(""))
+		since, till, ok := m.breakSpan(r, l, nil, doctor)
+		if !ok {
+			return explore.Step{}, false
+		}
+		ref := m.newRef("break")
+		return step(r, "adds-break", map[string]string{"ref": ref, "location": l, "since": since.Format(time.RFC3339), "till": till.Format(time.RFC3339)},
+			fmt.Sprintf("%s adds a break%s at %q %s (%s)", who, where, l, m.between(since, till), ref))
 	}
-	net, suffix := m.network(r)
-	return explore.Step{Action: "doctor-removes-break", Args: map[string]string{"ref": ref, "net": net},
-		Text: fmt.Sprintf("the doctor removes %s on Docplanner%s", ref, suffix)}, true
-}
-
-func (m *model) receptionistAddsBreak(r *rand.Rand) (explore.Step, bool) {
-	l := pick(r, m.locations(""))
-	since, till, ok := m.breakSpan(r, l, nil, false)
-	if !ok {
-		return explore.Step{}, false
+	moves = func(r *rand.Rand) (explore.Step, bool) {
+		ref, b, ok := m.someBreak(r, doctor)
+		if !ok {
+			return explore.Step{}, false
+		}
+		since, till, ok := m.breakSpan(r, b.location, b.recBreak, doctor)
+		if !ok || (since.Equal(b.since) && till.Equal(b.till)) {
+			return explore.Step{}, false
+		}
+		return step(r, "moves-break", map[string]string{"ref": ref, "since": since.Format(time.RFC3339), "till": till.Format(time.RFC3339)},
+			fmt.Sprintf("%s moves %s%s to %s", who, ref, where, m.between(since, till)))
 	}
-	ref := m.newRef("break")
-	fail, suffix := m.refusal(r)
-	return explore.Step{Action: "receptionist-adds-break", Args: map[string]string{"ref": ref, "location": l, "since": since.Format(time.RFC3339), "till": till.Format(time.RFC3339), "fail": fail},
-		Text: fmt.Sprintf("the receptionist adds a break at %q %s (%s)%s", l, m.between(since, till), ref, suffix)}, true
-}
-
-func (m *model) receptionistMovesBreak(r *rand.Rand) (explore.Step, bool) {
-	ref, b, ok := m.someBreak(r, false)
-	if !ok {
-		return explore.Step{}, false
+	removes = func(r *rand.Rand) (explore.Step, bool) {
+		ref, _, ok := m.someBreak(r, doctor)
+		if !ok {
+			return explore.Step{}, false
+		}
+		return step(r, "removes-break", map[string]string{"ref": ref}, fmt.Sprintf("%s removes %s%s", who, ref, where))
 	}
-	since, till, ok := m.breakSpan(r, b.location, b.recBreak, false)
-	if !ok || (since.Equal(b.since) && till.Equal(b.till)) {
-		return explore.Step{}, false
-	}
-	fail, suffix := m.refusal(r)
-	return explore.Step{Action: "receptionist-moves-break", Args: map[string]string{"ref": ref, "since": since.Format(time.RFC3339), "till": till.Format(time.RFC3339), "fail": fail},
-		Text: fmt.Sprintf("the receptionist moves %s to %s%s", ref, m.between(since, till), suffix)}, true
-}
-
-func (m *model) receptionistRemovesBreak(r *rand.Rand) (explore.Step, bool) {
-	ref, _, ok := m.someBreak(r, false)
-	if !ok {
-		return explore.Step{}, false
-	}
-	fail, suffix := m.refusal(r)
-	return explore.Step{Action: "receptionist-removes-break", Args: map[string]string{"ref": ref, "fail": fail},
-		Text: fmt.Sprintf("the receptionist removes %s%s", ref, suffix)}, true
+	return adds, moves, removes
 }
 
 // hours gives a calendar new working hours on a weekday it works or not.
