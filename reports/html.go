@@ -2,11 +2,13 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -37,7 +39,16 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"statusOK": func(e journal.Entry) bool { return e.OK() },
 	"anchor":   anchor,
 	"label":    func(status string) string { return strings.ReplaceAll(status, "_", " ") },
+	"way":      way,
 }).Parse(pageTemplate))
+
+// way is an exchange's direction as people say it: who called whom.
+func way(e journal.Entry, platform string) string {
+	if e.Direction == journal.Outbound {
+		return platform + " → partner"
+	}
+	return "partner → " + platform
+}
 
 // scenarioView is a scenario with its evidence.
 type scenarioView struct {
@@ -98,7 +109,8 @@ func WriteHTML(path string, r Run) error {
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]any{
 		"Run": r, "Counts": counts, "Skipped": counts.Skipped,
-		"Features": features, "Failures": failures, "NotApplicable": notApplicable, "Extras": extras(r.Extras),
+		"Features": features, "Failures": failures, "NotApplicable": notApplicable,
+		"Figures": figures(r.Extras, filepath.Dir(path)), "Title": cmp.Or(r.Title, r.Platform),
 	})
 	if err != nil {
 		return err
@@ -157,44 +169,4 @@ func headerLines(h map[string][]string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// extras renders the platform's figures: lists of objects become tables.
-func extras(m map[string]any) []extraView {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var out []extraView
-	for _, k := range keys {
-		raw, err := json.Marshal(m[k])
-		if err != nil {
-			continue
-		}
-		var generic any
-		_ = json.Unmarshal(raw, &generic)
-		v := extraView{Name: strings.ReplaceAll(k, "_", " ")}
-		if rows, ok := generic.([]any); ok && len(rows) > 0 {
-			if first, ok := rows[0].(map[string]any); ok {
-				for c := range first {
-					v.Columns = append(v.Columns, c)
-				}
-				sort.Strings(v.Columns)
-				for _, row := range rows {
-					obj, _ := row.(map[string]any)
-					var cells []string
-					for _, c := range v.Columns {
-						cells = append(cells, fmt.Sprint(obj[c]))
-					}
-					v.Rows = append(v.Rows, cells)
-				}
-				out = append(out, v)
-				continue
-			}
-		}
-		v.Value = string(raw)
-		out = append(out, v)
-	}
-	return out
 }

@@ -14,6 +14,9 @@ import (
 // Run is everything a report shows.
 type Run struct {
 	Platform, Partner, Version, Verdict string
+	// Title is the platform's name as people write it (Platform when empty):
+	// directions read "partner → Title".
+	Title string
 	// VerdictNote says why the verdict is what it is when counts do not.
 	VerdictNote string
 	// Capabilities are the partner's choices the run assumed.

@@ -21,7 +21,7 @@ const hostile = `<script>window.__pwned = 1; document.title = "pwned"</script><i
 func sampleRun() Run {
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	return Run{
-		Platform: "docplanner", Partner: `Evil <b>Partner</b>`, Version: "test", Verdict: "failed",
+		Platform: "docplanner", Title: "Docplanner", Partner: `Evil <b>Partner</b>`, Version: "test", Verdict: "failed",
 		Started: at, Duration: 1500 * time.Millisecond,
 		Scenarios: []Scenario{
 			{Feature: "Bookings", Name: "A visit booked by a patient reaches the partner", Status: "failed",
@@ -35,8 +35,19 @@ func sampleRun() Run {
 				Steps: []Step{{Keyword: "When", Text: "the receptionist cancels", Status: "passed"}}},
 		},
 		Extras: map[string]any{
-			"api_coverage":        []map[string]any{{"operation": "getSlots", "required": true, "calls": 3}},
-			"max_latency_seconds": 0.25,
+			"api_coverage":           []map[string]any{{"operation": "getSlots", "required": true, "calls": 3}},
+			"max_latency_seconds":    60.2,
+			"latency_budget_seconds": 30,
+			"latencies": []map[string]any{
+				{"scenario": "A visit booked reaches the partner by PULL", "what": "bookings", "seconds": 60.2, "limit_seconds": 120},
+				{"scenario": "A visit booked reaches the partner", "what": "bookings", "seconds": 31.5, "limit_seconds": 30},
+				{"scenario": "A break reaches Docplanner", "what": "breaks", "seconds": 0.0042, "limit_seconds": 30},
+			},
+			"activation_timeline": []map[string]any{
+				{"step": "callback URL declared", "first": "10:00:00.000", "last": "10:00:00.100"},
+				{"step": "calendars fed with slots", "first": "10:00:00.200", "last": "10:00:01.500"},
+			},
+			"mock_violation_samples": nil,
 		},
 		Labels: map[string]string{"t1": "A visit booked by a patient reaches the partner"},
 		Exchanges: []journal.Entry{
@@ -102,4 +113,66 @@ func TestHARIsValidJSONWithEveryExchange(t *testing.T) {
 	assert.Equal(t, "base64", h.Log.Entries[0].Response.Content.Encoding)
 	assert.True(t, strings.Contains(h.Log.Entries[1].Comment, "violation: body slots.0.start format"))
 	assert.True(t, strings.Contains(h.Log.Entries[2].Comment, "warning: path date format"))
+}
+
+func TestFiguresReadAsPeopleWriteThem(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		v    any
+		want string
+	}{
+		{"max_latency_seconds", 0.00041715999999999997, "0.417 ms"},
+		{"max_latency_seconds", 60.161392004, "60.2 s"},
+		{"seconds", 1e-08, "< 0.1 ms"},
+		{"validation_ns", 2845973554.0, "2.85 s"},
+		{"mock_violation_samples", nil, "—"},
+		{"warnings", []any{}, "none"},
+		{"required", true, "yes"},
+		{"exchanges", 2115.0, "2115"},
+		{"ratio", 0.123456789, "0.1235"},
+	} {
+		assert.Equal(t, tc.want, formatValue(tc.key, tc.v), "%s = %v", tc.key, tc.v)
+	}
+	assert.Equal(t, "max latency", label("max_latency_seconds"))
+	assert.Equal(t, "time", label("seconds"))
+}
+
+func TestFiguresKeepTheirColumnOrderAndDrawCharts(t *testing.T) {
+	run := sampleRun()
+	figs := figures(run.Extras, t.TempDir())
+	byName := map[string]figure{}
+	for _, f := range figs {
+		byName[f.Name] = f
+	}
+	require.Equal(t, "figures of the run", figs[0].Name, "single values come first, together")
+	lat := byName["latencies"]
+	assert.Equal(t, []string{"limit", "scenario", "time", "what"}, lat.Columns, "a map has no order; its keys sort")
+	assert.Contains(t, string(lat.Chart), "<svg")
+	assert.Equal(t, 3, strings.Count(string(lat.Chart), `class="bar"`))
+	assert.Equal(t, 1, strings.Count(string(lat.Chart), `#c62828`), "only the one over its own limit is red: 60 s under PULL's two minutes is not")
+	assert.Contains(t, string(lat.Chart), "(own limit 120 s)")
+	assert.Contains(t, lat.Note, "1 over their limit")
+	tl := byName["activation timeline"]
+	assert.Contains(t, string(tl.Chart), "+200 ms to +1.5 s")
+	cov := byName["api coverage"]
+	assert.Contains(t, string(cov.Chart), "<svg")
+
+	type row struct {
+		Operation string  `json:"operation"`
+		Calls     int     `json:"calls"`
+		Required  bool    `json:"required"`
+		Seconds   float64 `json:"max_seconds"`
+	}
+	ordered := figures(map[string]any{"latencies": []row{{"getSlots", 3, true, 0.2}, {"bookSlot", 0, true, 0}}}, "")
+	assert.Equal(t, []string{"operation", "calls", "required", "max"}, ordered[0].Columns, "a struct's fields keep their order")
+}
+
+func TestADashboardBesideTheReportIsLinkedRelatively(t *testing.T) {
+	dir := t.TempDir()
+	dash := filepath.Join(dir, "reach-dashboard.html")
+	require.NoError(t, os.WriteFile(dash, []byte("<html></html>"), 0o644))
+	figs := figures(map[string]any{"dashboard": dash, "elsewhere": "/nonexistent/x.html"}, dir)
+	require.Len(t, figs, 2)
+	assert.Equal(t, "reach-dashboard.html", figs[1].Link)
+	assert.Equal(t, "/nonexistent/x.html", figs[0].Facts[0][1], "a file not beside the report stays text")
 }

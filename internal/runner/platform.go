@@ -27,6 +27,20 @@ type Platform interface {
 	Start(ctx context.Context, cfg Config) (Session, error)
 }
 
+// Titled is a platform whose name people write differently from its id
+// ("DIKIDI" for dikidi): reports say "partner → DIKIDI".
+type Titled interface {
+	Title() string
+}
+
+// Title is how people write a platform's name.
+func Title(p Platform) string {
+	if t, ok := p.(Titled); ok {
+		return t.Title()
+	}
+	return p.Name()
+}
+
 // Fault is one realistic mistake the reference partner can make.
 type Fault = faults.Fault
 

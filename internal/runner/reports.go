@@ -13,7 +13,7 @@ import (
 // writeReports writes report.html and traffic.har from redacted exchanges.
 func writeReports(dir string, sum *Summary, session Session, red *redact.Redactor) error {
 	run := reports.Run{
-		Platform: sum.Platform, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
+		Platform: sum.Platform, Title: sum.Title, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
 		Started: sum.Started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
 		Extras: sum.Extras, Notes: sum.Notes, VerdictNote: sum.VerdictNote, Capabilities: sum.Capabilities,
 	}

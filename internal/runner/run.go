@@ -208,6 +208,7 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	p := l.p
 	sum.Platform = p.Name()
+	sum.Title = Title(p)
 	sum.Partner = l.session.PartnerName()
 	sum.Started = l.started
 	sum.DurationSeconds = time.Since(l.started).Seconds()
@@ -250,8 +251,10 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 // Summary is summary.json.
 type Summary struct {
 	Platform string `json:"platform"`
-	Partner  string `json:"partner"`
-	Version  string `json:"accord_version"`
+	// Title is the platform's name as people write it.
+	Title   string `json:"platform_title,omitempty"`
+	Partner string `json:"partner"`
+	Version string `json:"accord_version"`
 	// Inputs are the SHA-256 of every feature file and document the run used.
 	Inputs          map[string]string `json:"inputs"`
 	Verdict         string            `json:"verdict"`

@@ -45,6 +45,9 @@ func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 		time.Date(2026, 12, 31, 23, 30, 0, 0, moscow),
 	} {
 		t.Run(start.Format("Mon 2006-01-02 15:04 MST"), func(t *testing.T) {
+			if raceDetector && start.Location() != time.UTC {
+				t.Skip("under the race detector the first start only; make test runs every start without it")
+			}
 			sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{ClockStart: start}})
 			require.NoError(t, err)
 			for _, f := range sum.Failed() {

@@ -100,6 +100,14 @@ func (sh *Shared) Close() error {
 
 func (Platform) Name() string { return "docplanner" }
 
+// Title is how people write the platform's name.
+func (Platform) Title() string { return "Docplanner" }
+
+var (
+	_ runner.Platform = Platform{}
+	_ runner.Titled   = Platform{}
+)
+
 func (Platform) Features() fs.FS { return features.FS }
 
 // Documents are the API documents a Docplanner run relies on.
@@ -209,6 +217,10 @@ type latency struct {
 	Scenario string  `json:"scenario"`
 	What     string  `json:"what"`
 	Seconds  float64 `json:"seconds"`
+	// Limit is the wait's own bound (the run's latency budget, or a
+	// scenario's longer one such as PULL's), so a report can tell a slow
+	// answer from one a scenario allows.
+	Limit float64 `json:"limit_seconds"`
 }
 
 // Start serves the mock on loopback (or where the config says), and starts

@@ -55,6 +55,14 @@ type Platform struct {
 
 func (Platform) Name() string { return "reach" }
 
+// Title is how people write the platform's name.
+func (Platform) Title() string { return "Reach" }
+
+var (
+	_ runner.Platform = Platform{}
+	_ runner.Titled   = Platform{}
+)
+
 func (Platform) Features() fs.FS { return features.FS }
 
 // Documents are what a Reach run relies on: the specification, the driver contract and the books.
