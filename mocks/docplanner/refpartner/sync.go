@@ -437,6 +437,11 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		}
 	}
 	patient := map[string]any{"name": v.Patient.Name, "surname": v.Patient.Surname, "phone": v.Patient.Phone}
+	if s.connected && p.faults["exports-full-name-as-name"] {
+		// The faulty build's clinic keeps one name field and sends it whole.
+		patient["name"] = v.Patient.Name + " " + v.Patient.Surname
+		delete(patient, "surname")
+	}
 	if v.Patient.Email != "" {
 		patient["email"] = v.Patient.Email
 	}
@@ -564,6 +569,17 @@ func (p *Partner) applyPlatformBooking(s *session, locationID string, b platform
 	p.addPlatformVisit(s, locationID, b)
 }
 
+// firstCalendar is the first of the calendars of a calendar's doctor.
+func (p *Partner) firstCalendar(s *session, locationID string) string {
+	l, _ := s.fx.LocationByID(locationID)
+	for _, c := range s.fx.Locations {
+		if c.DoctorID == l.DoctorID {
+			return c.ID
+		}
+	}
+	return locationID
+}
+
 // addPlatformVisit takes a platform booking into the clinic as a new visit.
 func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBooking) {
 	start, err1 := time.Parse(time.RFC3339, b.StartAt)
@@ -572,8 +588,14 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 		return
 	}
 	serviceID := ""
+	services := s.services[locationID]
+	if p.faults["platform-service-from-first-calendar"] {
+		// The faulty build keeps one service map per doctor: that of the
+		// doctor's first calendar.
+		services = s.services[p.firstCalendar(s, locationID)]
+	}
 	if b.AddressService != nil {
-		for svc, id := range s.services[locationID] {
+		for svc, id := range services {
 			if id == b.AddressService.ID {
 				serviceID = svc
 			}
