@@ -248,6 +248,7 @@ func (m *Mock) WritesStillToFail(clientID string) (n int, err error) {
 // when another process of the same client (a second worker, a bulk job)
 // spent the quota.
 func (m *Mock) FillWriteWindow(clientID string, left time.Duration) error {
+	left = min(left, m.opts.WriteWindow)
 	return m.with(clientID, func(t *tenant) {
 		t.limits.writeStart = m.opts.Clock.Now().Add(left - m.opts.WriteWindow)
 		t.limits.writes = m.opts.WritesPerMinute

@@ -84,12 +84,26 @@ func (x *explorer) Begin(ctx context.Context) error {
 
 func (x *explorer) Next(r *rand.Rand) explore.Step { return x.m.next(r) }
 
-// Agree compares the whole state once nothing is on its way.
+// Agree compares the whole state once nothing is on its way; while a
+// change is on its way to one side, the other must hold everything: the
+// partner when Docplanner lacks some of its writes (a PUSH partner gets
+// Docplanner's changes all the same), Docplanner when a delivery to the
+// partner was lost. With changes on their way both ways, it waits.
 func (x *explorer) Agree(context.Context) error {
-	if x.m.inFlight() {
+	m, w := x.m, x.w
+	partnerLags := m.lost || m.needSync || (!m.push && m.outage)
+	switch {
+	case !m.inFlight():
+		w.oneSide = ""
+	case partnerLags && m.partnerAhead():
 		return nil
+	case partnerLags:
+		w.oneSide = sidePlatform
+	default:
+		w.oneSide = sidePartner
 	}
-	return x.w.agree()
+	defer func() { w.oneSide = "" }()
+	return w.agree()
 }
 
 // Do checks a step against the model (a step whose object a shrunk replay

@@ -50,6 +50,9 @@ type world struct {
 	// refusing: Docplanner refuses the partner's writes (an exploration's
 	// outage or 503), so a staff action may report the failed update.
 	refusing bool
+	// oneSide, when set, is the only side the whole state is compared on
+	// (sideOnly).
+	oneSide string
 	// explore is the running exploration's outcome (explore.go).
 	explored   bool
 	exploreErr error
