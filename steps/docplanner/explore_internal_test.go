@@ -60,21 +60,3 @@ func TestALostRepairIsFoundAndShrunk(t *testing.T) {
 	require.Contains(t, f.Error(), "Then both sides agree on their whole state")
 	require.Contains(t, f.Error(), "| Docplanner")
 }
-
-func TestProbeMany(t *testing.T) {
-	for _, tc := range []struct {
-		p   Platform
-		cfg runner.Config
-	}{
-		{Platform{}, runner.Config{}},
-		{Platform{Variant: "alt"}, runner.Config{}},
-		{Platform{}, runner.Config{Capabilities: map[string]string{"notification_model": "pull"}}},
-	} {
-		for seed := uint64(1); seed < 40; seed++ {
-			_, err := explore.Run(context.Background(), explorerFor(t, tc.p, tc.cfg), explore.Options{Seed: seed, Steps: 20})
-			if err != nil {
-				t.Errorf("%v seed %d: %v", tc.p.Variant, seed, err)
-			}
-		}
-	}
-}
