@@ -84,25 +84,21 @@ func (x *explorer) Begin(ctx context.Context) error {
 
 func (x *explorer) Next(r *rand.Rand) explore.Step { return x.m.next(r) }
 
-// Agree compares the whole state once nothing is on its way; while a
-// change is on its way to one side, the other must hold everything: the
-// partner when Docplanner lacks some of its writes (a PUSH partner gets
-// Docplanner's changes all the same), Docplanner when a delivery to the
-// partner was lost. With changes on their way both ways, it waits.
+// Agree compares the whole state once nothing is on its way. While only a
+// delivery to the partner is on its way (lost, its retry to come),
+// Docplanner must already hold everything, the partner's own changes
+// included. While Docplanner lacks some of the partner's writes, it waits
+// for the sync.
 func (x *explorer) Agree(context.Context) error {
 	m, w := x.m, x.w
-	partnerLags := m.lost || m.needSync || (!m.push && m.outage)
 	switch {
 	case !m.inFlight():
-		w.oneSide = ""
-	case partnerLags && m.partnerAhead():
+	case m.partnerAhead():
 		return nil
-	case partnerLags:
-		w.oneSide = sidePlatform
 	default:
-		w.oneSide = sidePartner
+		w.oneSide = sidePlatform
+		defer func() { w.oneSide = "" }()
 	}
-	defer func() { w.oneSide = "" }()
 	return w.agree()
 }
 

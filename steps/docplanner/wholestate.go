@@ -65,29 +65,22 @@ func (w *world) agree() error {
 	return err
 }
 
-// sideOnly keeps the differences of the side w.oneSide names: while a
-// change is on its way to one side (an exploration's lost delivery, or an
-// outage), the other must already hold everything.
+// sideOnly keeps Docplanner's differences when w.oneSide says so: while an
+// exploration's delivery to the partner is lost, Docplanner must already
+// hold everything.
 func (w *world) sideOnly(t *statediff.Table) *statediff.Table {
 	if w.oneSide == "" {
 		return t
 	}
 	out := statediff.New("Docplanner").Expected("expected")
 	for _, r := range t.Rows() {
-		if w.oneSide == sidePlatform {
-			out.Against(r.Item, r.Field, r.Expected, r.Platform, statediff.NotShown)
-		} else {
-			out.Against(r.Item, r.Field, r.Expected, statediff.NotShown, r.Partner)
-		}
+		out.Against(r.Item, r.Field, r.Expected, r.Platform, statediff.NotShown)
 	}
 	return out
 }
 
-// The sides an exploration may compare alone.
-const (
-	sidePlatform = "Docplanner"
-	sidePartner  = "the partner's system"
-)
+// sidePlatform is the side an exploration may compare alone.
+const sidePlatform = "Docplanner"
 
 // wholeState holds both sides against the record, over every calendar and
 // every day of the horizon: the booked visits (calendar, start, end,
