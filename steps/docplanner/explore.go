@@ -19,10 +19,11 @@ import (
 // its steps are the patients' and the doctor's changes on Docplanner, the
 // receptionist's in the clinic, lost and repeated PUSH deliveries, time
 // passing, short outages and writes Docplanner refuses (503, 429), and the
-// partner's periodic sync. After every step that leaves nothing on its way
-// between the sides, the whole state of both is compared with the record
-// (wholestate.go); while a delivery is lost, Docplanner is unreachable or
-// refused a write, the step after the one that settles it compares.
+// partner's periodic sync. After every step the whole state is compared
+// with the record (wholestate.go): of both sides when nothing is on its
+// way, of Docplanner alone while a delivery to the partner is lost, and not
+// at all while Docplanner lacks some of the partner's writes (an outage, a
+// 503) until the partner's periodic sync.
 type explorer struct {
 	w *world
 	m *model

@@ -27,14 +27,22 @@ func explorerFor(t *testing.T, p Platform, cfg runner.Config) *explorer {
 	return &explorer{w: w}
 }
 
+// The @explore scenarios run in every whole-suite test: against the
+// reference partner (TestReferencePartnerPassesEverything), its alternative
+// build and the larger clinic (TestADifferentCorrectPartnerPassesEverything),
+// a PULL-only partner (TestChoicesTheProtocolLeavesOpenAreNotApplicable),
+// at odd start hours and across the change to summer time
+// (TestNoVerdictDependsOnWhenTheRunStarts) and an external partner
+// (external_test.go).
+
 // TestTheSameSeedGivesTheSameSteps: generation reads only the seed and the
 // model, never the partner or the time, so two runs of one seed are the same
 // sequence, and another seed gives another.
 func TestTheSameSeedGivesTheSameSteps(t *testing.T) {
 	run := func(seed uint64) []explore.Step {
-		steps, err := explore.Run(context.Background(), explorerFor(t, Platform{}, runner.Config{}), explore.Options{Seed: seed, Steps: 30})
+		steps, err := explore.Run(context.Background(), explorerFor(t, Platform{}, runner.Config{}), explore.Options{Seed: seed, Steps: 16})
 		require.NoError(t, err)
-		require.Len(t, steps, 30)
+		require.Len(t, steps, 16)
 		return steps
 	}
 	a, b, c := run(7), run(7), run(8)
@@ -48,7 +56,7 @@ func TestTheSameSeedGivesTheSameSteps(t *testing.T) {
 // finds it and shrinks the sequence to the refused change and the sync.
 func TestALostRepairIsFoundAndShrunk(t *testing.T) {
 	x := explorerFor(t, Platform{}, runner.Config{Faults: []string{"sync-sends-new-visits-only"}})
-	err := explore.Explore(context.Background(), x, explore.Plan{Seed: 1, Sequences: 3, Steps: 14})
+	err := explore.Explore(context.Background(), x, explore.Plan{Seed: 1, Sequences: 3, Steps: 12})
 	var f *explore.Failure
 	require.ErrorAs(t, err, &f)
 	t.Logf("%v", f)
