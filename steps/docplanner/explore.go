@@ -500,7 +500,7 @@ func (x *explorer) refused(fail string, do func() error) error {
 		defer func() { _ = w.s.mock.FailNextWrites(w.clientID, 0) }()
 	case fail429:
 		// The client's writes of this minute were spent elsewhere.
-		if err := w.s.mock.FillWriteWindow(w.clientID, 2*time.Second); err != nil {
+		if err := w.s.mock.FillWriteWindow(w.clientID, time.Second); err != nil {
 			return err
 		}
 	default:

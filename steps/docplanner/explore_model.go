@@ -350,7 +350,7 @@ func (m *model) refusal(r *rand.Rand) (arg, text string) {
 	case 0, 1:
 		return fail503, ", and Docplanner answers the partner's next write with 503"
 	case 2:
-		return fail429, ", with the client's writes of this minute on Docplanner spent for 2 more seconds"
+		return fail429, ", with the client's writes of this minute on Docplanner spent for one more second"
 	}
 	return "", ""
 }
