@@ -258,7 +258,11 @@ func (p platform) Admit(tenantID string, r *http.Request) (http.Header, *mockser
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.outage {
+	write := r.Method != http.MethodGet && r.Method != http.MethodHead
+	if t.outage || (write && t.failWrites > 0) {
+		if !t.outage {
+			t.failWrites--
+		}
 		resp := errResp(http.StatusServiceUnavailable, "Service temporarily unavailable")
 		resp.Header = http.Header{"Retry-After": {"60"}}
 		return nil, &resp

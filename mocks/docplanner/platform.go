@@ -230,6 +230,31 @@ func (m *Mock) SetOutage(clientID string, on bool) error {
 	return m.with(clientID, func(t *tenant) { t.outage = on })
 }
 
+// FailNextWrites answers the partner's next n writes (POST, PUT, PATCH,
+// DELETE) with 503, as a short failure of the platform does: the partner's
+// change is not made, and it must send it again (its periodic sync).
+func (m *Mock) FailNextWrites(clientID string, n int) error {
+	return m.with(clientID, func(t *tenant) { t.failWrites = n })
+}
+
+// WritesStillToFail counts the writes FailNextWrites has yet to refuse.
+func (m *Mock) WritesStillToFail(clientID string) (n int, err error) {
+	err = m.with(clientID, func(t *tenant) { n = t.failWrites })
+	return
+}
+
+// FillWriteWindow uses up the client's writes of the current window, which
+// ends in left: the partner's next write is refused with 429 until then, as
+// when another process of the same client (a second worker, a bulk job)
+// spent the quota.
+func (m *Mock) FillWriteWindow(clientID string, left time.Duration) error {
+	left = min(left, m.opts.WriteWindow)
+	return m.with(clientID, func(t *tenant) {
+		t.limits.writeStart = m.opts.Clock.Now().Add(left - m.opts.WriteWindow)
+		t.limits.writes = m.opts.WritesPerMinute
+	})
+}
+
 // DropNextDeliveries makes the next n PUSH deliveries fail on the way, as a
 // network fault between platform and partner would.
 func (m *Mock) DropNextDeliveries(clientID string, n int) error {

@@ -40,6 +40,7 @@ type tenant struct {
 	dropDeliveries int  // simulated network failures still to inflict on PUSH deliveries
 	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back
 	outage         bool // answer 503 to every API call, as during a platform incident
+	failWrites     int  // writes still to answer 503, as a short failure of the platform would
 	limits         rateWindow
 	// retired: the scenario that owned this tenant is over, and nothing it
 	// left pending (a PUSH retry) may reach a partner that serves another.

@@ -93,6 +93,11 @@ func (w *world) receptionistBooksInsured(serviceID, locationID, day, hhmm, insur
 	if err != nil {
 		return err
 	}
+	return w.receptionistBooksAt(serviceID, locationID, start, insuranceID)
+}
+
+// receptionistBooksAt is the receptionist's booking at a time.
+func (w *world) receptionistBooksAt(serviceID, locationID string, start time.Time, insuranceID string) error {
 	if insuranceID != "" {
 		if _, err := w.rec.insurance(insuranceID); err != nil {
 			return err
@@ -191,6 +196,12 @@ func (w *world) receptionistMovesTo(locationID, day, hhmm string) error {
 	if err != nil {
 		return err
 	}
+	return w.receptionistMovesAt(locationID, start)
+}
+
+// receptionistMovesAt moves the receptionist's visit to a time and, when
+// locationID is given, to another calendar.
+func (w *world) receptionistMovesAt(locationID string, start time.Time) error {
 	params := map[string]any{"booking_id": w.visitID, "start": start}
 	if locationID != "" {
 		if _, err := w.location(locationID); err != nil {
@@ -252,7 +263,13 @@ func (w *world) patientBooking(insuranceID, serviceID, locationID, day, hhmm str
 		}
 		dictionaryID = svc.DocplannerServiceID
 	}
-	p := w.nextPatient()
+	return w.patientBooksAt(l, start, dictionaryID, insuranceID, w.nextPatient())
+}
+
+// patientBooksAt books as patient p on Docplanner, for a dictionary service
+// ("" the slot's first) and with one of the clinic's insurances ("" private);
+// whether it could is in w.patientErr.
+func (w *world) patientBooksAt(l fixture.Location, start time.Time, dictionaryID, insuranceID string, p mock.Patient) error {
 	if insuranceID != "" {
 		in, err := w.rec.insurance(insuranceID)
 		if err != nil {
@@ -302,6 +319,11 @@ func (w *world) patientMoves(day, hhmm string) error {
 	if err != nil {
 		return err
 	}
+	return w.patientMovesAt(start)
+}
+
+// patientMovesAt moves the patient's last booking to a time.
+func (w *world) patientMovesAt(start time.Time) error {
 	w.changeMark = w.mark()
 	id, err := w.s.mock.PatientMoves(w.clientID, w.platformBooking, start)
 	if err != nil {

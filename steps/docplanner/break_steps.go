@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 const between = day + ` from (\d\d:\d\d) to (\d\d:\d\d)`
@@ -36,6 +38,10 @@ func (w *world) receptionistAddsBreak(locationID, weekday, from, to string) erro
 	if err != nil {
 		return err
 	}
+	return w.receptionistAddsBreakAt(locationID, since, till)
+}
+
+func (w *world) receptionistAddsBreakAt(locationID string, since, till time.Time) error {
 	w.changeMark = w.mark()
 	var res struct {
 		BreakID string `json:"break_id"`
@@ -53,6 +59,10 @@ func (w *world) receptionistMovesBreak(day, from, to string) error {
 	if err != nil {
 		return err
 	}
+	return w.receptionistMovesBreakTo(since, till)
+}
+
+func (w *world) receptionistMovesBreakTo(since, till time.Time) error {
 	w.changeMark = w.mark()
 	if err := w.act("breaks (partner → Docplanner)", "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil); err != nil {
 		return err
@@ -81,13 +91,18 @@ func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
 	if err != nil {
 		return err
 	}
+	return w.doctorAddsBreakAt(l, since, till)
+}
+
+func (w *world) doctorAddsBreakAt(l fixture.Location, since, till time.Time) error {
+	var err error
 	w.changeMark = w.mark()
 	w.breakLocation = l.DocplannerAddressID
 	w.platformBreak, err = w.s.mock.DoctorAddsBreak(w.clientID, l.DocplannerAddressID, since, till)
 	if err != nil {
 		return err
 	}
-	w.rec.addBreak(&recBreak{location: locationID, since: since, till: till, platformID: w.platformBreak})
+	w.rec.addBreak(&recBreak{location: l.ID, since: since, till: till, platformID: w.platformBreak})
 	return nil
 }
 
@@ -96,6 +111,10 @@ func (w *world) doctorMovesBreak(day, from, to string) error {
 	if err != nil {
 		return err
 	}
+	return w.doctorMovesBreakTo(since, till)
+}
+
+func (w *world) doctorMovesBreakTo(since, till time.Time) error {
 	w.changeMark = w.mark()
 	if err := w.s.mock.DoctorMovesBreak(w.clientID, w.breakLocation, w.platformBreak, since, till); err != nil {
 		return err

@@ -21,6 +21,8 @@ import (
 // timeouts; make test runs the 50 without it). Each run has its own
 // client credentials; all must pass, and no tenant may ever be served another
 // tenant's data (every exchange of a tenant carries that tenant's token).
+// Explorations are left out: each of their sequences starts on a tenant of
+// its own, and they are about sequences, not about sharing the platform.
 func TestFiftyPartnersShareOneMock(t *testing.T) {
 	partners := concurrentPartners
 	shared, err := docplanner.NewShared()
@@ -37,7 +39,7 @@ func TestFiftyPartnersShareOneMock(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = runner.Run(context.Background(), docplanner.Platform{Shared: shared}, runner.Options{Tags: "~@pull"})
+			results[i], errs[i] = runner.Run(context.Background(), docplanner.Platform{Shared: shared}, runner.Options{Tags: "~@pull && ~@explore"})
 		}()
 	}
 	wg.Wait()

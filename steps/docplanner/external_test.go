@@ -27,8 +27,9 @@ import (
 
 // TestExternalPartnerThroughConfig runs the reference partner as any other
 // partner would be run: its own process clock, reached only through the
-// driver URL of a config, with waits in real time. PULL is left out: a
-// partner polling each real minute would make this test wait minutes.
+// driver URL of a config, with waits in real time, explorations included
+// (accord explore --config). PULL is left out: a partner polling each real
+// minute would make this test wait minutes.
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
@@ -110,8 +111,11 @@ func TestAPartnerOnItsOwnClockPassesWaitingOnTheRateLimitReset(t *testing.T) {
 	require.NoError(t, err)
 	// 38 writes a second: the activation of the bundled clinic fits, the
 	// busiest scenarios do not.
+	// Explorations against a partner in real time run in
+	// TestExternalPartnerThroughConfig; here they would only wait.
 	sum, err := runner.Run(context.Background(), docplanner.Platform{WritesPerMinute: 38, WriteWindow: window}, runner.Options{
 		Config: runner.Config{Partner: &cfg.Partner},
+		Tags:   "~@explore",
 	})
 	require.NoError(t, err)
 	for _, f := range sum.Failed() {

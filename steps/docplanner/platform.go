@@ -24,6 +24,7 @@ import (
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
@@ -162,6 +163,25 @@ type session struct {
 	latencies []latency
 	secrets   []string
 	timeline  []timelineRow
+	// explore is accord explore's plan over the features' (runner.Config).
+	explore  explore.Plan
+	explored []exploration
+}
+
+// exploration is one @explore scenario's plan and outcome, for summary.json.
+type exploration struct {
+	Scenario  string `json:"scenario"`
+	Model     string `json:"notification_model"`
+	Seed      uint64 `json:"seed"`
+	Sequences int    `json:"sequences"`
+	Steps     int    `json:"steps"`
+	Failed    bool   `json:"failed"`
+}
+
+func (s *session) recordExploration(e exploration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.explored = append(s.explored, e)
 }
 
 // Journal is the run's traffic, for the report. On a shared mock it holds
@@ -206,7 +226,7 @@ type latency struct {
 // Start serves the mock on loopback (or where the config says), and starts
 // the bundled reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities, run: randomHex(3)}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities, run: randomHex(3), explore: cfg.Explore}
 	s.model = mock.ModelPush
 	if s.caps[capNotifications] == mock.ModelPull {
 		s.model = mock.ModelPull
@@ -337,6 +357,7 @@ func (s *session) Extras() map[string]any {
 	s.mu.Lock()
 	lat := append([]latency{}, s.latencies...)
 	timeline := append([]timelineRow{}, s.timeline...)
+	explored := append([]exploration{}, s.explored...)
 	s.mu.Unlock()
 	maxLatency := 0.0
 	for _, l := range lat {
@@ -353,6 +374,7 @@ func (s *session) Extras() map[string]any {
 		"mock_violation_samples": samples,
 		"mock_warnings":          mockWarnings,
 		"mock_warning_samples":   warningSamples,
+		"explorations":           explored,
 	}
 }
 
@@ -387,6 +409,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerSummerTime(sc, w)
 	registerCoverage(sc, w)
 	registerWholeState(sc, w)
+	registerExplore(sc, w)
 }
 
 // re is a step pattern, compiled once a run rather than once a scenario.

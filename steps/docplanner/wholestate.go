@@ -46,19 +46,41 @@ func (w *world) agree() error {
 	if waiter.Virtual {
 		waiter.Tick = wholeStateTick
 	}
-	err := w.withinBy(waiter, budget, "whole state", func() (bool, string) {
+	what := "whole state"
+	if w.oneSide != "" {
+		what = "whole state of " + w.oneSide
+	}
+	err := w.withinBy(waiter, budget, what, func() (bool, string) {
 		t, err := w.wholeState()
 		if err != nil {
 			return false, err.Error()
 		}
+		t = w.sideOnly(t)
 		last = t
 		return t.Len() == 0, fmt.Sprintf("%d differences", t.Len())
 	})
 	if err != nil && last != nil && last.Len() > 0 && w.driverErr == nil {
-		return last.Err(fmt.Sprintf("whole state, still after %s on the run clock", budget))
+		return last.Err(fmt.Sprintf("%s, still after %s on the run clock", what, budget))
 	}
 	return err
 }
+
+// sideOnly keeps Docplanner's differences when w.oneSide says so: while an
+// exploration's delivery to the partner is lost, Docplanner must already
+// hold everything.
+func (w *world) sideOnly(t *statediff.Table) *statediff.Table {
+	if w.oneSide == "" {
+		return t
+	}
+	out := statediff.New("Docplanner").Expected("expected")
+	for _, r := range t.Rows() {
+		out.Against(r.Item, r.Field, r.Expected, r.Platform, statediff.NotShown)
+	}
+	return out
+}
+
+// sidePlatform is the side an exploration may compare alone.
+const sidePlatform = "Docplanner"
 
 // wholeState holds both sides against the record, over every calendar and
 // every day of the horizon: the booked visits (calendar, start, end,

@@ -47,6 +47,15 @@ type world struct {
 	// driverErr is the last failed driver call inside a wait: a partner whose
 	// driver breaks its contract is not late, so waiting stops at once.
 	driverErr error
+	// refusing: Docplanner refuses the partner's writes (an exploration's
+	// outage or 503), so a staff action may report the failed update.
+	refusing bool
+	// oneSide, when set, is the only side the whole state is compared on
+	// (sideOnly).
+	oneSide string
+	// explore is the running exploration's outcome (explore.go).
+	explored   bool
+	exploreErr error
 }
 
 func (w *world) begin(ctx context.Context, name string) error {
@@ -321,8 +330,11 @@ func (w *world) view(name string, out any) error {
 }
 
 // act asks the partner to do something; a failure names the flow it was for.
+// While Docplanner refuses the partner's writes (an exploration's outage or
+// 503), a partner may say that its update failed: the clinic's change stands
+// all the same, and the whole state tells whether it reached Docplanner.
 func (w *world) act(flow, action string, params, result any) error {
-	if err := w.s.driver.Act(w.ctx, action, params, result); err != nil {
+	if err := w.s.driver.Act(w.ctx, action, params, result); err != nil && !w.refusing {
 		return fmt.Errorf("%s: the partner could not %s: %w", flow, strings.ReplaceAll(action, "-", " "), err)
 	}
 	return nil

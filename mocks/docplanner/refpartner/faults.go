@@ -55,6 +55,11 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"poller-stops-on-error", "stops pulling notifications after the first pull that fails (its poller ends on an error): after Docplanner was unreachable once, nothing made there reaches the clinic until the next periodic sync"},
 	{"exports-visits-without-insurance", "books the receptionist's new visits on Docplanner without their insurance: an insured patient's visit shows as private there"},
 	{"platform-visits-without-insurance", "takes in visits booked on Docplanner without the insurance the patient booked with: the clinic bills an insured visit as private"},
+	{"sync-sends-new-visits-only", "its periodic sync sends the clinic's visits and breaks Docplanner has never had, but not a cancellation, move or removal Docplanner refused once (a 503): the visit stays booked there for good"},
+	{"ignores-platform-break-moves", "acknowledges break-moved notifications without moving the break: the doctor's break stays at its old time in the clinic"},
+	{"platform-service-from-first-calendar", "takes the service of a visit booked on Docplanner from the address services of the doctor's first calendar: a visit at the doctor's second address comes without its service"},
+	{"exports-full-name-as-name", "books the receptionist's new visits on Docplanner with the patient's full name as the name and no surname"},
+	{"same-day-moves-not-exported", "tells the platform of a visit the receptionist moves only when its day changes: moved to another hour of the same day, it keeps its old time on Docplanner"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 

@@ -175,7 +175,8 @@ func (p *Partner) apply(s *session, n notification) (int, string) {
 			}
 		}
 	case "break-created", "break-moved", "break-removed":
-		if d.Break != nil && !p.faults["ignores-platform-breaks"] {
+		// The second faulty build knows no break-moved event.
+		if d.Break != nil && !p.faults["ignores-platform-breaks"] && (n.Name != "break-moved" || !p.faults["ignores-platform-break-moves"]) {
 			p.applyBreak(s, locationID, n.Name, d.Break.ID, d.Break.Since, d.Break.Till)
 		}
 	}

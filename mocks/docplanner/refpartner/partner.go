@@ -110,12 +110,15 @@ type session struct {
 	token        string
 	tokenExpires time.Time
 
-	fx      *fixture.DriverFixture
-	loc     *time.Location
-	today   time.Time
-	hours   map[string]map[time.Weekday][]span // location -> weekday -> working spans
-	visits  []*visit
-	pauses  []*pause
+	fx     *fixture.DriverFixture
+	loc    *time.Location
+	today  time.Time
+	hours  map[string]map[time.Weekday][]span // location -> weekday -> working spans
+	visits []*visit
+	pauses []*pause
+	// gone are breaks the clinic removed whose removal Docplanner may still
+	// lack (it failed, or waits in a batch): the periodic sync sends it again.
+	gone    []*pause
 	nextID  int
 	seen    map[string]bool // notifications already applied, for idempotency
 	address map[string]string

@@ -384,13 +384,22 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 }
 
 // syncBookings sends the clinic's bookings the platform lacks, then takes in
-// the platform's bookings the clinic lacks.
+// the platform's bookings the clinic lacks. Once connected it also sends
+// again every cancellation and move Docplanner does not have yet (refused
+// by a failure of the platform, or lost with the partner's own).
 func (p *Partner) syncBookings(ctx context.Context, s *session) error {
 	for _, v := range s.visits {
-		if v.Status != "booked" || v.PlatformID != "" || v.Source != "partner" || p.faults["skips-existing-bookings"] {
-			continue
+		var err error
+		switch {
+		case v.PlatformID == "":
+			if v.Status != "booked" || v.Source != "partner" || p.faults["skips-existing-bookings"] {
+				continue
+			}
+			err = p.export(ctx, s, v)
+		case s.connected && !p.faults["sync-sends-new-visits-only"]:
+			err = p.reconcileVisit(ctx, s, v)
 		}
-		if err := p.export(ctx, s, v); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -428,6 +437,11 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		}
 	}
 	patient := map[string]any{"name": v.Patient.Name, "surname": v.Patient.Surname, "phone": v.Patient.Phone}
+	if s.connected && p.faults["exports-full-name-as-name"] {
+		// The faulty build's clinic keeps one name field and sends it whole.
+		patient["name"] = v.Patient.Name + " " + v.Patient.Surname
+		delete(patient, "surname")
+	}
 	if v.Patient.Email != "" {
 		patient["email"] = v.Patient.Email
 	}
@@ -555,6 +569,17 @@ func (p *Partner) applyPlatformBooking(s *session, locationID string, b platform
 	p.addPlatformVisit(s, locationID, b)
 }
 
+// firstCalendar is the first of the calendars of a calendar's doctor.
+func (p *Partner) firstCalendar(s *session, locationID string) string {
+	l, _ := s.fx.LocationByID(locationID)
+	for _, c := range s.fx.Locations {
+		if c.DoctorID == l.DoctorID {
+			return c.ID
+		}
+	}
+	return locationID
+}
+
 // addPlatformVisit takes a platform booking into the clinic as a new visit.
 func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBooking) {
 	start, err1 := time.Parse(time.RFC3339, b.StartAt)
@@ -563,8 +588,14 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 		return
 	}
 	serviceID := ""
+	services := s.services[locationID]
+	if p.faults["platform-service-from-first-calendar"] {
+		// The faulty build keeps one service map per doctor: that of the
+		// doctor's first calendar.
+		services = s.services[p.firstCalendar(s, locationID)]
+	}
 	if b.AddressService != nil {
-		for svc, id := range s.services[locationID] {
+		for svc, id := range services {
 			if id == b.AddressService.ID {
 				serviceID = svc
 			}
@@ -593,14 +624,30 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 	s.visits = append(s.visits, v)
 }
 
+// feedBreaks sends the clinic's breaks the platform lacks; once connected,
+// also every move and removal of a break Docplanner does not have yet.
 func (p *Partner) feedBreaks(ctx context.Context, s *session) error {
 	for _, b := range s.pauses {
-		if b.PlatformID != "" || b.Source != "partner" {
-			continue
+		var err error
+		switch {
+		case b.Source != "partner":
+		case b.PlatformID == "":
+			err = p.exportBreak(ctx, s, b)
+		case s.connected && !p.faults["sync-sends-new-visits-only"]:
+			err = p.reconcileBreak(ctx, s, b)
 		}
-		if err := p.exportBreak(ctx, s, b); err != nil {
+		if err != nil {
 			return err
 		}
+	}
+	if !s.connected || p.faults["sync-sends-new-visits-only"] {
+		return nil
+	}
+	for len(s.gone) > 0 {
+		if err := p.reconcileBreak(ctx, s, s.gone[0]); err != nil {
+			return err
+		}
+		s.gone = s.gone[1:]
 	}
 	return nil
 }
@@ -633,6 +680,12 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 			return nil, http.StatusBadGateway, s.fail(err)
 		}
 	}
+	// Slots first, as in activation: a visit booked in working hours
+	// Docplanner has not got yet (their update was refused) needs its slot.
+	repaired, err := p.crossCheckSlots(ctx, s)
+	if err != nil {
+		return nil, http.StatusBadGateway, s.fail(err)
+	}
 	if err := p.syncBookings(ctx, s); err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
@@ -640,10 +693,6 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	if err := p.importBreaks(ctx, s); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
-	}
-	repaired, err := p.crossCheckSlots(ctx, s)
-	if err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
 	s.lastError = ""
@@ -666,7 +715,13 @@ func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 		onPlatform := map[string]bool{}
 		for _, b := range list.Items {
 			onPlatform[b.ID] = true
-			p.applyBreak(s, l.ID, "break-created", b.ID, b.Since, b.Till)
+			// A break the clinic knows takes Docplanner's times: the
+			// doctor may have moved it while the notification was lost.
+			event := "break-created"
+			if slices.ContainsFunc(s.pauses, func(x *pause) bool { return x.PlatformID == b.ID && x.Source == "platform" }) {
+				event = "break-moved"
+			}
+			p.applyBreak(s, l.ID, event, b.ID, b.Since, b.Till)
 		}
 		kept := s.pauses[:0]
 		for _, b := range s.pauses {
