@@ -1,0 +1,102 @@
+package reach_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/explore"
+	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	"github.com/accord-harness/accord/steps/reach"
+)
+
+// exploreOnce explores one sequence and wants it to have run to its end.
+func exploreOnce(t *testing.T, pl reach.Platform, cfg runner.Config, seed uint64, steps int) reach.Explored {
+	t.Helper()
+	ex, err := reach.ExploreOnce(context.Background(), pl, cfg, seed, steps)
+	require.NoError(t, err)
+	return ex
+}
+
+// TestTheSameSeedGivesTheSameSequence: the model reads neither the partner's answers nor the clock,
+// so a seed gives the same steps on every run and against every partner, correct or not, and
+// another seed gives others.
+func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
+	first := exploreOnce(t, reach.Platform{}, runner.Config{}, 11, 12)
+	require.NoError(t, first.Err)
+	require.Len(t, first.Steps, 12)
+	again := exploreOnce(t, reach.Platform{}, runner.Config{}, 11, 12)
+	assert.Equal(t, first.Steps, again.Steps, "the same seed, the same partner")
+	alt := exploreOnce(t, reach.Platform{Variant: refpartner.VariantAlt}, runner.Config{ClockStart: time.Date(2027, 1, 3, 1, 55, 0, 0, time.UTC)}, 11, 12)
+	require.NoError(t, alt.Err)
+	assert.Equal(t, first.Steps, alt.Steps, "the same seed, another partner and another start on the run clock")
+	other := exploreOnce(t, reach.Platform{}, runner.Config{}, 12, 12)
+	assert.NotEqual(t, first.Steps, other.Steps, "another seed")
+}
+
+// TestAPartnerWithStaticTokensIsExploredToo: without OAuth the token never expires; everything
+// else is explored the same way, and a correct partner passes.
+func TestAPartnerWithStaticTokensIsExploredToo(t *testing.T) {
+	for seed := uint64(1); seed <= 2; seed++ {
+		ex := exploreOnce(t, reach.Platform{}, runner.Config{Capabilities: map[string]string{reach.CapOAuth: "off"}}, seed, 12)
+		require.NoError(t, ex.Err, "seed %d", seed)
+		for _, s := range ex.Steps {
+			assert.NotContains(t, s.Action, "expire", "seed %d: a static token has no life to end", seed)
+		}
+	}
+}
+
+// TestExplorationFindsAStaleReportCacheAndShrinksIt: a partner that serves a statement it computed
+// before the books changed is found, and the sequence shrunk to the few steps that show it: a sync,
+// a month closed, a sync. No hand-written scenario changes the books between two syncs.
+func TestExplorationFindsAStaleReportCacheAndShrinksIt(t *testing.T) {
+	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Tags: "@explore",
+		Config: runner.Config{Faults: []string{"stale-report-cache"}}})
+	require.NoError(t, err)
+	require.Len(t, sum.Failed(), 1)
+	reason := sum.Failed()[0].Reason
+	t.Logf("the @explore scenario's reason:\n%s", reason)
+	require.True(t, strings.HasPrefix(reason, "explore: seed "), reason)
+	assert.Contains(t, reason, "Given the partner has activated the integration")
+	assert.Contains(t, reason, "closes")
+	assert.Contains(t, reason, "data accuracy: what Reach holds from its")
+
+	var f *explore.Failure
+	for seed := uint64(1); f == nil && seed <= 3; seed++ {
+		ex := exploreOnce(t, reach.Platform{}, runner.Config{Faults: []string{"stale-report-cache"}}, seed, 10)
+		errors.As(ex.Err, &f)
+	}
+	require.NotNil(t, f, "three sequences never found the stale reports")
+	assert.LessOrEqual(t, len(f.Shrunk), 4, "shrunk to a few steps:\n%s", explore.Gherkin(f.Shrunk))
+	assert.Less(t, len(f.Shrunk), len(f.Found))
+}
+
+// TestExploringAnExternalPartner runs accord explore's plan (seed 7) against the reference partner
+// served as any other partner: its own clock, reached through a config's driver URL.
+func TestExploringAnExternalPartner(t *testing.T) {
+	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+	require.NoError(t, err)
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: "+srv.URL+"\n  timeout: 5s\n"))
+	require.NoError(t, err)
+	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Tags: "@explore",
+		Config: runner.Config{Partner: &cfg.Partner, Explore: explore.Plan{Seed: 7, Sequences: 1, Steps: 10}}})
+	require.NoError(t, err)
+	for _, f := range sum.Failed() {
+		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
+	}
+	require.Equal(t, "passed", sum.Verdict)
+	recs, ok := sum.Extras["explorations"].([]explore.Record)
+	require.True(t, ok, "%T", sum.Extras["explorations"])
+	require.Len(t, recs, 1)
+	assert.Equal(t, explore.Record{Scenario: scenarios["@explore-books"], Seed: 7, Sequences: 1, Steps: 10}, recs[0])
+}
