@@ -124,6 +124,7 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 			return explore.ErrInapplicable
 		}
 		m.presses++
+		m.changed = false
 		r, err := w.syncNow()
 		if err != nil {
 			return err
@@ -137,6 +138,7 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 		if m.nights > 1 {
 			m.presses = 0
 		}
+		m.changed = false
 		return x.advance(ctx, w.sched.NextNightly().Sub(w.s.clock.Now())+time.Second)
 	case "expire":
 		if !m.oauth {
@@ -159,6 +161,9 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 		q, ok := m.question(s)
 		if !ok {
 			return explore.ErrInapplicable
+		}
+		if s.Action == "ask" && !strings.HasSuffix(s.Text, " again") {
+			m.asked = append(m.asked, s)
 		}
 		return x.ask(ctx, s.Text, q)
 	case "whole":
@@ -203,7 +208,7 @@ func (x *explorer) changeBooks(ctx context.Context, s explore.Step) error {
 	if err != nil {
 		return err
 	}
-	m.shelf = sh
+	m.shelf, m.changed = sh, true
 	if err := x.w.s.driver.LoadFixture(ctx, rawJSON(b.raw)); err != nil {
 		return fmt.Errorf("data accuracy: the partner did not take the customer's changed books (%s): %w", s.Text, err)
 	}

@@ -21,9 +21,11 @@ type model struct {
 	virtual bool // the partner lives on the run clock: a token past its life can be tried
 
 	shelf   shelf
-	presses int  // on-demand syncs that may fall on the current UTC day
-	nights  int  // nightly syncs waited for
-	expired bool // an access token has passed its life
+	presses int            // on-demand syncs that may fall on the current UTC day
+	nights  int            // nightly syncs waited for
+	expired bool           // an access token has passed its life
+	changed bool           // the books changed since the last sync
+	asked   []explore.Step // the questions asked, to ask again once the books or the time moved on
 }
 
 // start is every sequence's first shelf: two companies, the books of each a month or two short of
@@ -39,61 +41,88 @@ func startShelf(n int) shelf {
 
 func (m *model) reset() {
 	m.shelf = startShelf(len(m.fixture.Companies))
-	m.presses, m.nights, m.expired = 0, 0, false
+	m.presses, m.nights, m.expired, m.changed, m.asked = 0, 0, false, false, nil
 }
 
-// An action's weight, and whether it applies to the model's state.
+// An action: its weight in the model's state (0 when it does not apply), and a step proposed.
 type action struct {
 	name    string
-	weight  int
-	applies func(*model) bool
+	weight  func(*model) int
 	propose func(*model, *rand.Rand) explore.Step
 }
 
+// when is a weight that applies under a condition.
+func when(w int, applies func(*model) bool) func(*model) int {
+	return func(m *model) int {
+		if applies(m) {
+			return w
+		}
+		return 0
+	}
+}
+
+// syncWeight: a customer whose bookkeeper has just changed the books presses the sync button to see
+// them, and the night syncs them anyway; a sync is likelier then.
+func syncWeight(w int, applies func(*model) bool) func(*model) int {
+	return func(m *model) int {
+		switch {
+		case !applies(m):
+			return 0
+		case m.changed:
+			return 2 * w
+		}
+		return w
+	}
+}
+
 var actions = []action{
-	{"sync", 4, func(m *model) bool { return m.presses < mock.DefaultDailyOnDemand }, func(*model, *rand.Rand) explore.Step {
+	{"sync", syncWeight(4, func(m *model) bool { return m.presses < mock.DefaultDailyOnDemand }), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "sync", Text: "the customer presses the sync button"}
 	}},
-	{"night", 1, always, func(*model, *rand.Rand) explore.Step {
+	{"night", syncWeight(1, always), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "night", Text: "the nightly sync time comes on the run clock"}
 	}},
-	{"expire", 1, func(m *model) bool { return m.oauth }, func(*model, *rand.Rand) explore.Step {
+	{"expire", when(1, func(m *model) bool { return m.oauth }), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "expire", Text: "the access token's life ends on the run clock"}
 	}},
-	{"expired-refused", 1, func(m *model) bool { return m.oauth && m.virtual && m.expired }, func(*model, *rand.Rand) explore.Step {
+	{"expired-refused", when(1, func(m *model) bool { return m.oauth && m.virtual && m.expired }), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "expired-refused", Text: "Reach calls every company with the access token past its life, which the partner must refuse with 401"}
 	}},
-	{"outage", 1, always, func(_ *model, r *rand.Rand) explore.Step {
+	{"outage", when(1, always), func(_ *model, r *rand.Rand) explore.Step {
 		n := 1 + r.IntN(2)
 		return explore.Step{Action: "outage", Args: map[string]string{"requests": strconv.Itoa(n)},
 			Text: fmt.Sprintf("the partner's system is unavailable for its next %d requests", n)}
 	}},
-	{"month", 2, func(m *model) bool { return len(m.closable()) > 0 }, func(m *model, r *rand.Rand) explore.Step {
+	{"month", when(3, func(m *model) bool { return len(m.closable()) > 0 }), func(m *model, r *rand.Rand) explore.Step {
 		i := pick(r, m.closable())
 		c := m.fixture.Companies[i]
 		last := c.LastMonth.Add(-(m.shelf.back[i] - 1))
 		return explore.Step{Action: "month", Args: map[string]string{"company": c.Company.CompanyID, "to": last.String()},
-			Text: fmt.Sprintf("the bookkeeper of %q closes %s: its books now run to %s", c.Company.CompanyName, last, last)}
+			Text: fmt.Sprintf("the bookkeeper closes %s in the books of %q", last, c.Company.CompanyName)}
 	}},
-	{"add", 1, func(m *model) bool { return len(m.which(false)) > 0 }, func(m *model, r *rand.Rand) explore.Step {
+	{"add", when(1, func(m *model) bool { return len(m.which(false)) > 0 }), func(m *model, r *rand.Rand) explore.Step {
 		c := m.fixture.Companies[pick(r, m.which(false))]
 		return explore.Step{Action: "add", Args: map[string]string{"company": c.Company.CompanyID},
 			Text: fmt.Sprintf("the customer adds %q to its books at the partner", c.Company.CompanyName)}
 	}},
-	{"close", 1, func(m *model) bool { return len(m.which(true)) > 1 }, func(m *model, r *rand.Rand) explore.Step {
+	{"close", when(1, func(m *model) bool { return len(m.which(true)) > 1 }), func(m *model, r *rand.Rand) explore.Step {
 		c := m.fixture.Companies[pick(r, m.which(true))]
 		return explore.Step{Action: "close", Args: map[string]string{"company": c.Company.CompanyID},
 			Text: fmt.Sprintf("the customer closes %q at the partner", c.Company.CompanyName)}
 	}},
-	{"ask", 4, always, (*model).proposeQuestion},
-	{"bad", 2, always, func(m *model, r *rand.Rand) explore.Step {
+	{"ask", when(3, always), (*model).proposeQuestion},
+	{"again", when(2, func(m *model) bool { return len(m.asked) > 0 }), func(m *model, r *rand.Rand) explore.Step {
+		s := m.asked[r.IntN(len(m.asked))]
+		return explore.Step{Action: "ask", Args: s.Args, Text: s.Text + " again"}
+	}},
+	{"bad", when(2, always), func(m *model, r *rand.Rand) explore.Step {
 		b := m.current()
 		qs := mock.BadRequests(b.set)
 		q := qs[r.IntN(len(qs))]
 		return explore.Step{Action: "bad", Args: map[string]string{"item": q.Item()},
 			Text: fmt.Sprintf("Reach asks for %s, which the partner must refuse", q.Item())}
 	}},
-	{"whole", 1, always, func(*model, *rand.Rand) explore.Step {
+	{"whole", when(1, always), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "whole", Text: "Reach reads every company's books under every filter, period and page size the specification gives"}
 	}},
 }
@@ -106,19 +135,15 @@ func pick(r *rand.Rand, xs []int) int { return xs[r.IntN(len(xs))] }
 func (m *model) next(r *rand.Rand) explore.Step {
 	total := 0
 	for _, a := range actions {
-		if a.applies(m) {
-			total += a.weight
-		}
+		total += a.weight(m)
 	}
 	n := r.IntN(total)
 	for _, a := range actions {
-		if !a.applies(m) {
-			continue
-		}
-		if n < a.weight {
+		if w := a.weight(m); n < w {
 			return a.propose(m, r)
+		} else {
+			n -= w
 		}
-		n -= a.weight
 	}
 	panic("unreachable: the weights add up to total")
 }
