@@ -138,6 +138,9 @@ func everyFaultIsCaught(t *testing.T, platform reach.Platform) {
 				assert.True(t, slices.ContainsFunc(flowNames, func(fl string) bool { return strings.HasPrefix(r.Reason, fl) }),
 					"the reason for %q should start with the flow it failed: %s", r.Name, r.Reason)
 			}
+			if r, ok := failed[scenarios["@explore-books"]]; ok {
+				assertShrunk(t, f.Name, r.Reason)
+			}
 			for _, tag := range tags {
 				name := scenarios[tag]
 				if _, ok := failed[name]; ok {
