@@ -200,20 +200,30 @@ func (r *Reach) askBad(ctx context.Context, c *Connection, p probe, st *State) e
 	req.Path = map[string]string{"CompanyId": p.company.Company.CompanyID}
 	res, err := r.Do(ctx, c, req)
 	if err != nil {
-		var ce *CallError
-		if asCallError(err, &ce) {
-			st.set(p.item, "status", "no answer: "+ce.Reason)
-			return nil
-		}
-		return err
+		return noAnswer(st, p.item, err)
 	}
-	st.set(p.item, "status", strconv.Itoa(res.Status))
-	if why := Refusal(res, b.status); why != "" {
-		st.set(p.item, "refusal", why)
-	} else {
-		st.set(p.item, "refusal", fmt.Sprintf("%d with an errors body", b.status))
-	}
+	refused(st, p.item, res, b.status)
 	return nil
+}
+
+// noAnswer records a call that got no usable answer; any other error ends the reading.
+func noAnswer(st *State, item string, err error) error {
+	var ce *CallError
+	if asCallError(err, &ce) {
+		st.set(item, "status", "no answer: "+ce.Reason)
+		return nil
+	}
+	return err
+}
+
+// refused records how a request the partner must refuse with status was answered.
+func refused(st *State, item string, res *Result, status int) {
+	st.set(item, "status", strconv.Itoa(res.Status))
+	if why := Refusal(res, status); why != "" {
+		st.set(item, "refusal", why)
+	} else {
+		st.set(item, "refusal", fmt.Sprintf("%d with an errors body", status))
+	}
 }
 
 func expectBad(p probe, st *State) {

@@ -345,12 +345,7 @@ func (r *Reach) ask(ctx context.Context, c *Connection, p probe, st *State) erro
 	do := func(req Request) (*Result, error) {
 		res, err := r.Do(ctx, c, req)
 		if err != nil {
-			var ce *CallError
-			if asCallError(err, &ce) {
-				st.set(p.item, "status", "no answer: "+ce.Reason)
-				return nil, nil
-			}
-			return nil, err
+			return nil, noAnswer(st, p.item, err)
 		}
 		return res, nil
 	}
@@ -383,12 +378,7 @@ func (r *Reach) ask(ctx context.Context, c *Connection, p probe, st *State) erro
 		offset := len(listItems(p.company, p.list)) + 5
 		res, err := r.Page(ctx, c, p.list, id, offset, 100, nil)
 		if err != nil {
-			var ce *CallError
-			if asCallError(err, &ce) {
-				st.set(p.item, "status", "no answer: "+ce.Reason)
-				return nil
-			}
-			return err
+			return noAnswer(st, p.item, err)
 		}
 		answered(st, p.item, res)
 		var page struct {
@@ -438,12 +428,7 @@ func (r *Reach) ask(ctx context.Context, c *Connection, p probe, st *State) erro
 		if err != nil || res == nil {
 			return err
 		}
-		st.set(p.item, "status", strconv.Itoa(res.Status))
-		if why := Refusal(res, http.StatusNotFound); why != "" {
-			st.set(p.item, "refusal", why)
-		} else {
-			st.set(p.item, "refusal", "404 with an errors body")
-		}
+		refused(st, p.item, res, http.StatusNotFound)
 	}
 	return nil
 }
