@@ -21,8 +21,8 @@ test: vet
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./...
 	# 50 partners at once against one mock: at full speed, without the race detector.
 	$(GO) test -count=1 -run 'TestFiftyPartnersShareOneMock' -v ./steps/docplanner/
-	# Reach's fault catalogue on both reference partners, and every start hour: without the race detector.
-	$(GO) test -count=1 -run 'TestEveryFaultIsCaught|TestNoVerdictDependsOnWhenTheRunStarts' ./steps/reach/
+	# Every platform's fault catalogue, and every start hour: without the race detector.
+	$(GO) test -count=1 -run 'TestEveryFaultIsCaught|TestNoVerdictDependsOnWhenTheRunStarts|TestVerdictsDoNotDependOnWhenTheRunStarts' ./steps/reach/ ./steps/dikidi/ ./steps/docplanner/
 	$(MAKE) --no-print-directory faults
 
 ## faults: every fault of every reference partner: which scenarios catch it, why, and the score (must be 100%)

@@ -2,11 +2,14 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,7 +40,17 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"statusOK": func(e journal.Entry) bool { return e.OK() },
 	"anchor":   anchor,
 	"label":    func(status string) string { return strings.ReplaceAll(status, "_", " ") },
+	"way":      way,
+	"listed":   listed,
 }).Parse(pageTemplate))
+
+// way is an exchange's direction as people say it: who called whom.
+func way(e journal.Entry, platform string) string {
+	if e.Direction == journal.Outbound {
+		return platform + " → partner"
+	}
+	return "partner → " + platform
+}
 
 // scenarioView is a scenario with its evidence.
 type scenarioView struct {
@@ -45,6 +58,9 @@ type scenarioView struct {
 	Anchor    string
 	Exchanges []journal.Entry
 	Omitted   int
+	// Judged counts the exchanges of the failing step, shown first.
+	Judged     int
+	JudgedSeqs map[int64]bool
 }
 
 type featureView struct {
@@ -69,7 +85,14 @@ func WriteHTML(path string, r Run) error {
 		v := scenarioView{Scenario: s, Anchor: anchor(s.Feature + "-" + s.Name)}
 		ex := r.exchangesOf(s.Name)
 		if s.Status != "passed" {
-			ex = evidence(ex)
+			ex = evidence(ex, s)
+			v.JudgedSeqs = map[int64]bool{}
+			for _, e := range ex {
+				if s.judged(e) {
+					v.Judged++
+					v.JudgedSeqs[e.Seq] = true
+				}
+			}
 		}
 		limit := maxEvidence
 		if s.Status == "passed" {
@@ -77,7 +100,11 @@ func WriteHTML(path string, r Run) error {
 		}
 		if len(ex) > limit {
 			v.Omitted = len(ex) - limit
-			ex = ex[len(ex)-limit:]
+			if s.Status == "passed" {
+				ex = ex[len(ex)-limit:] // the latest
+			} else {
+				ex = ex[:limit] // what the failure is about comes first
+			}
 		}
 		v.Exchanges = ex
 		i, ok := index[s.Feature]
@@ -98,7 +125,8 @@ func WriteHTML(path string, r Run) error {
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]any{
 		"Run": r, "Counts": counts, "Skipped": counts.Skipped,
-		"Features": features, "Failures": failures, "NotApplicable": notApplicable, "Extras": extras(r.Extras),
+		"Features": features, "Failures": failures, "NotApplicable": notApplicable,
+		"Figures": figures(r.Extras, filepath.Dir(path)), "Title": cmp.Or(r.Title, r.Platform),
 	})
 	if err != nil {
 		return err
@@ -106,18 +134,26 @@ func WriteHTML(path string, r Run) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-// evidence puts what went wrong first: refused calls and violations, then
-// the rest in order.
-func evidence(es []journal.Entry) []journal.Entry {
-	var bad, rest []journal.Entry
+// evidence puts first what the failing step judged (the exchanges made
+// while it ran, refused ones and violations first), then the scenario's
+// other refused calls and violations, then the rest in order: a failure a
+// scenario staged earlier (a 503 it asked for) is not the proof.
+func evidence(es []journal.Entry, s Scenario) []journal.Entry {
+	var judgedBad, judged, bad, rest []journal.Entry
 	for _, e := range es {
-		if !e.OK() || len(e.RequestViolations) > 0 || len(e.ResponseViolations) > 0 {
+		wrong := !e.OK() || len(e.RequestViolations) > 0 || len(e.ResponseViolations) > 0
+		switch {
+		case s.judged(e) && wrong:
+			judgedBad = append(judgedBad, e)
+		case s.judged(e):
+			judged = append(judged, e)
+		case wrong:
 			bad = append(bad, e)
-		} else {
+		default:
 			rest = append(rest, e)
 		}
 	}
-	return append(bad, rest...)
+	return slices.Concat(judgedBad, judged, bad, rest)
 }
 
 func anchor(s string) string {
@@ -159,42 +195,49 @@ func headerLines(h map[string][]string) string {
 	return strings.Join(lines, "\n")
 }
 
-// extras renders the platform's figures: lists of objects become tables.
-func extras(m map[string]any) []extraView {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// listedReason is a reason that is a list: what was checked, then its items.
+type listedReason struct {
+	Head  string
+	Items []string
+}
+
+// listed reads a one-line reason of many "; "-separated findings (a
+// statement's figures, refused requests) as a head and a list; a reason with
+// lines of its own (a difference table) or few findings stays as it is.
+func listed(reason string) *listedReason {
+	const minItems = 4
+	if strings.Contains(reason, "\n") {
+		return nil
 	}
-	sort.Strings(keys)
-	var out []extraView
-	for _, k := range keys {
-		raw, err := json.Marshal(m[k])
-		if err != nil {
-			continue
-		}
-		var generic any
-		_ = json.Unmarshal(raw, &generic)
-		v := extraView{Name: strings.ReplaceAll(k, "_", " ")}
-		if rows, ok := generic.([]any); ok && len(rows) > 0 {
-			if first, ok := rows[0].(map[string]any); ok {
-				for c := range first {
-					v.Columns = append(v.Columns, c)
-				}
-				sort.Strings(v.Columns)
-				for _, row := range rows {
-					obj, _ := row.(map[string]any)
-					var cells []string
-					for _, c := range v.Columns {
-						cells = append(cells, fmt.Sprint(obj[c]))
-					}
-					v.Rows = append(v.Rows, cells)
-				}
-				out = append(out, v)
-				continue
+	items := splitOutside(reason)
+	if len(items) < minItems {
+		return nil
+	}
+	// What was checked is the first item's lead, up to its first ": ".
+	head := ""
+	if i := strings.Index(items[0], ": "); i >= 0 {
+		head, items[0] = items[0][:i+1], items[0][i+2:]
+	}
+	return &listedReason{Head: head, Items: items}
+}
+
+// splitOutside splits on "; " outside brackets: a finding may itself hold
+// a list in parentheses ("(key active; clients all)").
+func splitOutside(s string) []string {
+	var out []string
+	depth, last := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		case ';':
+			if depth == 0 && i+1 < len(s) && s[i+1] == ' ' {
+				out = append(out, s[last:i])
+				last = i + 2
 			}
 		}
-		v.Value = string(raw)
-		out = append(out, v)
 	}
-	return out
+	return append(out, s[last:])
 }

@@ -14,6 +14,9 @@ import (
 // Run is everything a report shows.
 type Run struct {
 	Platform, Partner, Version, Verdict string
+	// Title is the platform's name as people write it (Platform when empty):
+	// directions read "partner → Title".
+	Title string
 	// VerdictNote says why the verdict is what it is when counts do not.
 	VerdictNote string
 	// Capabilities are the partner's choices the run assumed.
@@ -47,6 +50,15 @@ type Scenario struct {
 	FailedStep, Reason    string
 	// Attempts counts runs in a joint session, when over one.
 	Attempts int
+	// JudgedAfter and JudgedUpTo bound the journal seqs of the exchanges
+	// made while the failing step ran: what it judged, shown first.
+	JudgedAfter, JudgedUpTo int64
+}
+
+// judged says whether an exchange was made while the scenario's failing
+// step ran.
+func (s Scenario) judged(e journal.Entry) bool {
+	return s.JudgedUpTo > 0 && e.Seq > s.JudgedAfter && e.Seq <= s.JudgedUpTo
 }
 
 // Step is one step's outcome.

@@ -60,6 +60,25 @@ func TestRunExitCodes(t *testing.T) {
 	}
 }
 
+// TestTheConsoleIsALineAScenarioAndTheReportLast: by default a header, a
+// line a scenario and the report's path last; --verbose adds every step
+// with its Go location.
+func TestTheConsoleIsALineAScenarioAndTheReportLast(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := accord(t, "run", "--tags", "@mapping", "--report-dir", dir)
+	require.Equal(t, exitOK, code, out)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Equal(t, "── docplanner against accord reference partner (Docplanner) ──", lines[0])
+	assert.Regexp(t, `^  ✓ mapping · .+ \(\d+\.\ds\)$`, lines[1])
+	assert.Equal(t, "report: "+filepath.Join(dir, "report.html"), lines[len(lines)-1])
+	assert.NotContains(t, out, "_steps.go:", "step locations are --verbose")
+
+	code, out, _ = accord(t, "run", "--tags", "@mapping", "--verbose", "--report-dir", dir)
+	require.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, "Scenario:")
+	assert.Contains(t, out, "_steps.go:")
+}
+
 func tail(s string) string {
 	if len(s) > 600 {
 		return s[len(s)-600:]

@@ -29,15 +29,7 @@ func runAll(cmd *cobra.Command, stdout io.Writer, opts runner.Options) error {
 	if err != nil {
 		return usageError{fmt.Errorf("run could not start: %w", err)}
 	}
-	fmt.Fprintf(stdout, "\nall platforms: %s — %s (%.1fs); report in %s\n",
-		sum.Verdict, countsLine(sum.Counts), sum.DurationSeconds, opts.ReportDir)
-	printNotApplicable(stdout, sum)
-	if sum.Verdict != "passed" {
-		msg := ""
-		for _, f := range sum.Failed() {
-			msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)
-		}
-		return failedError{msg: msg}
-	}
-	return nil
+	fmt.Fprintf(stdout, "\nall platforms: %s — %s (%.1fs)\n",
+		sum.Verdict, countsLine(sum.Counts), sum.DurationSeconds)
+	return verdict(stdout, sum, opts.ReportDir)
 }

@@ -25,7 +25,9 @@ import (
 	"github.com/accord-harness/accord/internal/container"
 	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/internal/runner"
+	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
 func init() { commands = append(commands, newPartnerCmd) }
@@ -40,12 +42,26 @@ type referencePartner interface {
 // referencePartners lists the platforms whose reference partner can be served.
 func referencePartners() map[string]func(faults []string) (referencePartner, error) {
 	return map[string]func([]string) (referencePartner, error){
+		// Each on its own real clock: served alone a partner lives in real
+		// time, like any partner.
 		"docplanner": func(faults []string) (referencePartner, error) {
-			// Its own real clock: served alone it lives in real time, like any partner.
 			return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: faults})
+		},
+		"dikidi": func(faults []string) (referencePartner, error) {
+			return dikidipartner.New(dikidipartner.Options{Clock: clock.New(), Faults: faults})
+		},
+		"reach": func(faults []string) (referencePartner, error) {
+			p, err := reachpartner.New(reachpartner.Options{Clock: clock.New(), Faults: faults})
+			return selfAddressed{p}, err
 		},
 	}
 }
+
+// selfAddressed is a partner that tells its own address from each request
+// (Reach's reference partner is the API Reach calls, not a caller).
+type selfAddressed struct{ http.Handler }
+
+func (selfAddressed) SetPublicURL(string) {}
 
 func newPartnerCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
@@ -79,7 +95,7 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			newPartner, ok := referencePartners()[platform]
 			if !ok {
-				return usagef("no reference partner for platform %q; accord has one for: %s", platform, strings.Join(platformNames(), ", "))
+				return usagef("unknown platform %q; accord has: %s", platform, strings.Join(platformNames(), ", "))
 			}
 			p, err := lookupPlatform(platform)
 			if err != nil {

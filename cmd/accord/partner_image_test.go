@@ -235,8 +235,42 @@ func TestPartnerServe(t *testing.T) {
 		assert.Contains(t, r.stderr, `unknown fault "nope"`)
 		r = imgRun(t, "partner", "serve", "--platform", "nowhere")
 		assert.Equal(t, exitUsage, r.code)
-		assert.Contains(t, r.stderr, `no reference partner for platform "nowhere"`)
+		assert.Contains(t, r.stderr, `unknown platform "nowhere"; accord has: dikidi, docplanner, reach`)
 	})
+}
+
+// TestPartnerServeServesEveryPlatform: every platform's reference partner
+// can be served alone (the partner image's entry point), and answers its
+// driver's health check.
+func TestPartnerServeServesEveryPlatform(t *testing.T) {
+	for _, platform := range platformNames() {
+		t.Run(platform, func(t *testing.T) {
+			var stdout, stderr imgClockWriter
+			done := make(chan int, 1)
+			go func() {
+				done <- run([]string{"partner", "serve", "--platform", platform, "--addr", "127.0.0.1:0"}, &stdout, &stderr)
+			}()
+			var base string
+			for deadline := time.Now().Add(10 * time.Second); base == "" && time.Now().Before(deadline); {
+				if m := regexp.MustCompile(`driver on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stdout.String()); m != nil {
+					base = m[1]
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			require.NotEmpty(t, base, "no listen line: %s %s", stdout.String(), stderr.String())
+			resp, err := http.Get(base + "/health")
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+			select {
+			case code := <-done:
+				assert.Equal(t, exitOK, code, stderr.String())
+			case <-time.After(10 * time.Second):
+				t.Fatal("partner serve did not stop within 10s of SIGTERM")
+			}
+		})
+	}
 }
 
 type imgResult struct {

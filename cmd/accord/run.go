@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -25,6 +26,7 @@ type runFlags struct {
 	platform, configPath, tags, reportDir string
 	faults, capabilities                  []string
 	budget                                time.Duration
+	verbose                               bool
 	image                                 partnerImage // --partner-*: partner.go
 }
 
@@ -36,6 +38,7 @@ func (rf *runFlags) register(f *pflag.FlagSet, reportDir string) {
 	f.StringVar(&rf.tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
 	f.StringVar(&rf.reportDir, "report-dir", reportDir, "report directory: report.html, traffic.har, summary.json, junit.xml, cucumber.json")
 	f.DurationVar(&rf.budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
+	f.BoolVar(&rf.verbose, "verbose", false, "print every step with its location (default: a line a scenario, and why one failed)")
 	rf.image.register(f)
 }
 
@@ -70,7 +73,7 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 		if rf.configPath != "" || len(rf.faults) > 0 || len(rf.capabilities) > 0 || rf.image.image != "" {
 			return usagef("--platform all runs the bundled reference partners; --config, --fault, --capability and --partner-image name one platform's partner")
 		}
-		return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, NoColors: !isTerminal(stdout)})
+		return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, Verbose: rf.verbose, NoColors: !isTerminal(stdout)})
 	}
 	p, err := lookupPlatform(platform)
 	if err != nil {
@@ -89,7 +92,7 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 	}
 	var secrets []string
 	defer func() { finishImage(secrets) }()
-	opts := runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, NoColors: !isTerminal(stdout)}
+	opts := runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, Verbose: rf.verbose, NoColors: !isTerminal(stdout)}
 	sum, err := runOnce(ctx, p, opts, &secrets)
 	if err != nil {
 		if errors.Is(err, runner.ErrNoScenarios) {
@@ -97,16 +100,24 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 		}
 		return usageError{fmt.Errorf("%s run could not start: %w", platform, err)}
 	}
-	fmt.Fprintf(stdout, "\n%s: %s against %s — %s (%.1fs); report in %s\n",
-		platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds, rf.reportDir)
+	fmt.Fprintf(stdout, "\n%s: %s against %s — %s (%.1fs)\n",
+		platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds)
+	return verdict(stdout, sum, rf.reportDir)
+}
+
+// verdict ends a run's console: what did not apply, what failed and why,
+// and last the report to open.
+func verdict(stdout io.Writer, sum *runner.Summary, dir string) error {
 	printNotApplicable(stdout, sum)
+	report := "report: " + filepath.Join(dir, "report.html") + "\n"
 	if sum.Verdict != "passed" {
 		msg := ""
 		for _, f := range sum.Failed() {
 			msg += fmt.Sprintf("FAILED %s / %s\n  at: %s\n  why: %s\n", f.Feature, f.Name, f.FailedStep, f.Reason)
 		}
-		return failedError{msg: msg}
+		return failedError{msg: msg + report}
 	}
+	fmt.Fprint(stdout, report)
 	return nil
 }
 

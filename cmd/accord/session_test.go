@@ -106,7 +106,7 @@ func TestSessionThroughATerminal(t *testing.T) {
 	// Scenario 1: the receptionist's booking, done by hand.
 	scr.expect(`▶ 1 · bookings.feature · A visit booked by the receptionist reaches Docplanner`)
 	scr.expect(`ACTION in the partner's system`)
-	scr.expect(`book a visit: svc-\w+ on calendar anna-centrum, Mon \d+ \w+ \d{4} 11:00 \(UTC\+0[12]:00\)`)
+	scr.expect(`book a visit: [^(]+ \(service svc-\w+\) on [^(]+ at Centrum \(calendar anna-centrum\), Mon \d+ \w+ \d{4} 11:00 \(UTC\+0[12]:00\)`)
 	call := scr.expect(`as a driver call: POST (http://127\.0\.0\.1:\d+/actions) (\{.*?\})\x1b\[0m`)
 	scr.expect(`\n> `)
 	typeLine("n the receptionist used the new booking screen")
@@ -122,6 +122,9 @@ func TestSessionThroughATerminal(t *testing.T) {
 	resp.Body.Close()
 	require.NotEmpty(t, done.Result.BookingID)
 	typeLine("")
+	scr.expect(`The visit's id in the clinic's system \(booking_id\)\?`)
+	typeLine("no-such-visit") // mistyped: said at once, and asked again
+	scr.expect(`the partner's bookings view has no id "no-such-visit" \(\d+ items there\): check it and type it again`)
 	scr.expect(`The visit's id in the clinic's system \(booking_id\)\?`)
 	typeLine(done.Result.BookingID)
 	scr.expect(`\r\x1b\[K  … within the latency budget Docplanner shows a booking`) // the live status line

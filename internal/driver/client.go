@@ -141,14 +141,30 @@ func (c *Client) callWith(ctx context.Context, hc *http.Client, method, path str
 	}
 	err := c.do(ctx, hc, method, path, in, out)
 	var e *Error
-	if errors.As(err, &e) && e.Status == 0 && errors.Is(e.cause, context.DeadlineExceeded) && ctx.Err() == nil {
-		c.mu.Lock()
-		if c.dead == nil {
-			c.dead = e
-		}
-		c.mu.Unlock()
+	if !errors.As(err, &e) || e.Status != 0 || !errors.Is(e.cause, context.DeadlineExceeded) || ctx.Err() != nil {
+		return err
 	}
+	// A call that timed out may have met a driver busy with it, not a gone
+	// one: only when /health does not answer either is the driver given up
+	// on, so a slow action fails its own scenario and not the next ones.
+	if path != "/health" && c.answersHealth(ctx) {
+		e.Message += "; the driver still answers /health, so it was busy with this call, not gone"
+		return e
+	}
+	c.mu.Lock()
+	if c.dead == nil {
+		c.dead = e
+	}
+	c.mu.Unlock()
 	return err
+}
+
+// answersHealth reports whether GET /health answers at all within the
+// calls' timeout, whatever it says.
+func (c *Client) answersHealth(ctx context.Context) bool {
+	err := c.do(context.WithoutCancel(ctx), c.http, http.MethodGet, "/health", nil, nil)
+	var e *Error
+	return err == nil || (errors.As(err, &e) && e.Status != 0)
 }
 
 func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, in, out any) error {

@@ -98,7 +98,8 @@ type snapshot struct {
 	alertsSent  int32
 	at          time.Time
 	latency     time.Duration
-	reason      string // kept unless it is just "HTTP <status>", rebuilt on demand
+	downSince   time.Time // the first failure of the current streak
+	reason      string    // kept unless it is just "HTTP <status>", rebuilt on demand
 }
 
 // New builds a monitor over cfg. It loads the persisted state so that
@@ -371,6 +372,9 @@ func snapshotOf(st rules.State) snapshot {
 	s := snapshot{
 		checked: st.Checks > 0, alerting: st.Alerting,
 		consecutive: int32(st.Consecutive), alertsSent: int32(st.AlertsSent),
+	}
+	if st.Consecutive > 0 {
+		s.downSince = st.FirstFailure
 	}
 	if n := len(st.Recent); n > 0 {
 		last := st.Recent[n-1]

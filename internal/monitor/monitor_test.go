@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -204,6 +205,17 @@ endpoints:
 		}
 	}
 
+	doc, err := os.ReadFile("../../docs/monitor.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(metrics, "\n") {
+		name, _, _ := strings.Cut(strings.TrimPrefix(l, "# HELP "), " ")
+		if strings.HasPrefix(l, "# HELP accord_") && !strings.Contains(string(doc), "`"+name+"`") {
+			t.Errorf("docs/monitor.md does not document the metric %s", name)
+		}
+	}
+
 	var st monitor.Status
 	if err := json.Unmarshal([]byte(get(t, srv.URL+"/status")), &st); err != nil {
 		t.Fatal(err)
@@ -214,6 +226,9 @@ endpoints:
 	acme := st.Endpoints[0]
 	if acme.State != "alerting" || acme.ConsecutiveFailures != 3 || acme.LastStatus != 503 || acme.AlertsSent != 1 {
 		t.Errorf("acme %+v", acme)
+	}
+	if acme.DownSince.IsZero() || acme.DownSince.After(acme.LastCheck) || st.Endpoints[1].DownSince != (time.Time{}) {
+		t.Errorf("down since: acme %v (last check %v), the endpoint that is up %v", acme.DownSince, acme.LastCheck, st.Endpoints[1].DownSince)
 	}
 	if strings.Contains(acme.URL, "secret") {
 		t.Errorf("status shows the query secret: %s", acme.URL)
@@ -241,6 +256,9 @@ endpoints:
 		t.Errorf("detail link not path-escaped")
 	}
 	get(t, srv.URL+"/status/%3Cscript%3Ealert%281%29%3C%2Fscript%3E") // the link works
+	if !strings.Contains(page, `<td class="url">`+acme.URL+`</td>`) || !strings.Contains(page, `<td class="since">`+acme.DownSince.UTC().Format("2006-01-02 15:04:05Z")+`</td>`) {
+		t.Errorf("the page lacks the endpoint's URL or since when it is down")
+	}
 	if !strings.Contains(page, `class="alerting"`) {
 		t.Errorf("page does not show the alerting state")
 	}

@@ -19,6 +19,7 @@ type EndpointStatus struct {
 	URL                 string    `json:"url"`   // without credentials or query
 	State               string    `json:"state"` // unknown, up, down, alerting
 	ConsecutiveFailures int       `json:"consecutive_failures"`
+	DownSince           time.Time `json:"down_since,omitzero"` // first failure of the current streak
 	LastCheck           time.Time `json:"last_check,omitzero"`
 	LastStatus          int       `json:"last_status,omitempty"`
 	LastResult          string    `json:"last_result,omitempty"`
@@ -80,6 +81,7 @@ func (m *Monitor) endpointStatus(t *target, next time.Time) EndpointStatus {
 	}
 	if sn.checked {
 		e.LastCheck, e.LastStatus, e.LastResult = sn.at, int(sn.status), sn.Reason()
+		e.DownSince = sn.downSince
 		e.LatencyMS = float64(sn.latency.Microseconds()) / 1000
 		switch {
 		case sn.alerting:
@@ -165,14 +167,16 @@ td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
 Outbox: {{.OutboxPending}} waiting{{if .Parked}}, {{.Parked}} parked{{end}}. As of {{ts .Now}}.
 <a href="/status">JSON</a> · <a href="/metrics">metrics</a></p>
 <table>
-<tr><th>Endpoint</th><th>State</th><th>Failures in a row</th><th>Last check</th><th>Result</th><th>Latency</th><th>Alerts</th><th>Next check</th></tr>
+<tr><th>Endpoint</th><th>URL</th><th>State</th><th>Down since</th><th>Failures in a row</th><th>Last check</th><th>Result</th><th>Last latency (ms)</th><th>Alerts</th><th>Next check</th></tr>
 {{range .Endpoints}}<tr>
-<td title="{{.URL}}"><a href="/status/{{pathEscape .Name}}">{{.Name}}</a></td>
+<td><a href="/status/{{pathEscape .Name}}">{{.Name}}</a></td>
+<td class="url">{{.URL}}</td>
 <td class="{{.State}}">{{.State}}</td>
+<td class="since">{{ts .DownSince}}</td>
 <td>{{.ConsecutiveFailures}}</td>
 <td>{{ts .LastCheck}}</td>
 <td>{{.LastResult}}</td>
-<td>{{if not .LastCheck.IsZero}}{{if lt .LatencyMS 1.0}}&lt;1{{else}}{{printf "%.0f" .LatencyMS}}{{end}} ms{{end}}</td>
+<td class="latency">{{if not .LastCheck.IsZero}}{{printf "%.1f" .LatencyMS}}{{else}}—{{end}}</td>
 <td>{{.AlertsSent}}</td>
 <td>{{ts .NextCheck}}</td>
 </tr>{{end}}

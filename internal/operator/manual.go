@@ -14,6 +14,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/runner"
 )
 
 // Manual is the partner's driver with the operator in front of it: the
@@ -26,20 +27,43 @@ type Manual struct {
 	t            *Terminal
 	instructions map[string]*template.Template
 	questions    map[string]string // "action.field" → question
+	checks       map[string]string // "action.field" → "view.key"
 }
 
+var _ runner.Operator = (*Terminal)(nil)
+
 // Manual implements runner.Operator: it wraps d with the operator for the
-// actions named in instructions (action → text/template of the params;
-// "action.field" → the question asking for a field of the result).
-func (t *Terminal) Manual(d driver.Driver, instructions map[string]string) driver.Driver {
-	m := &Manual{Driver: d, t: t, instructions: map[string]*template.Template{}, questions: map[string]string{}}
-	for k, text := range instructions {
+// actions the staff's instructions name.
+func (t *Terminal) Manual(d driver.Driver, staff runner.Staff) driver.Driver {
+	m := &Manual{Driver: d, t: t, instructions: map[string]*template.Template{}, questions: map[string]string{}, checks: staff.Checks}
+	name := func(kind string, id any) string {
+		key := fmt.Sprintf("%s %v", kind, id)
+		if n, ok := staff.Names[key]; ok {
+			return n + " (" + key + ")"
+		}
+		return key
+	}
+	fs := template.FuncMap{"name": name, "names": func(kind string, ids any) string {
+		xs, ok := ids.([]any)
+		if !ok {
+			return name(kind, ids)
+		}
+		parts := make([]string, len(xs))
+		for i, x := range xs {
+			parts[i] = name(kind, x)
+		}
+		return strings.Join(parts, " and ")
+	}}
+	for k, v := range funcs {
+		fs[k] = v
+	}
+	for k, text := range staff.Instructions {
 		if strings.Contains(k, ".") {
 			m.questions[k] = text
 			continue
 		}
 		// The texts are accord's own: a broken one is a bug to see at once.
-		m.instructions[k] = template.Must(template.New(k).Funcs(funcs).Option("missingkey=zero").Parse(text))
+		m.instructions[k] = template.Must(template.New(k).Funcs(fs).Option("missingkey=zero").Parse(text))
 	}
 	return m
 }
@@ -129,6 +153,10 @@ func (m *Manual) answers(ctx context.Context, action string, result any) error {
 			if err != nil {
 				return err
 			}
+			if problem := m.check(ctx, action+"."+f.name, ans); problem != "" {
+				m.t.printf("  %s: check it and type it again\n", problem)
+				continue
+			}
 			if !f.number {
 				obj[f.name] = ans
 				break
@@ -143,6 +171,26 @@ func (m *Manual) answers(ctx context.Context, action string, result any) error {
 	}
 	raw, _ := json.Marshal(obj)
 	return json.Unmarshal(raw, result)
+}
+
+// check looks an answer up in the partner's view the staff's checks name,
+// so a mistyped id is said at once, not when a later step fails.
+func (m *Manual) check(ctx context.Context, question, answer string) string {
+	where, ok := m.checks[question]
+	if !ok {
+		return ""
+	}
+	view, key, _ := strings.Cut(where, ".")
+	var items []map[string]any
+	if err := m.View(ctx, view, &items); err != nil {
+		return fmt.Sprintf("cannot read the partner's %s view to check %q (%v)", view, answer, err)
+	}
+	for _, it := range items {
+		if fmt.Sprint(it[key]) == answer {
+			return ""
+		}
+	}
+	return fmt.Sprintf("the partner's %s view has no %s %q (%d items there)", view, key, answer, len(items))
 }
 
 type field struct {

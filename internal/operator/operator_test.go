@@ -3,6 +3,7 @@ package operator
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -15,12 +16,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/runner"
 )
 
 // fakeDriver records the actions it was asked to do.
 type fakeDriver struct {
 	driver.Driver
 	acted []string
+	views map[string]string // name → JSON
+}
+
+func (f *fakeDriver) View(_ context.Context, name string, out any) error {
+	return json.Unmarshal([]byte(f.views[name]), out)
 }
 
 func (f *fakeDriver) Base() string { return "http://127.0.0.1:7070" }
@@ -105,7 +112,7 @@ func TestManualAction(t *testing.T) {
 			term := New(in, screen, false, func() { aborted = true })
 			defer term.Close()
 			fd := &fakeDriver{}
-			d := term.Manual(fd, book)
+			d := term.Manual(fd, runner.Staff{Instructions: book})
 			operatorTypes(t, screen, w, tt.lines...)
 			var got bookResult
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -142,7 +149,7 @@ func TestActionsWithoutInstructionGoToTheDriver(t *testing.T) {
 	term := New(strings.NewReader(""), io.Discard, false, nil)
 	defer term.Close()
 	fd := &fakeDriver{}
-	require.NoError(t, term.Manual(fd, book).Act(context.Background(), "activate", nil, nil))
+	require.NoError(t, term.Manual(fd, runner.Staff{Instructions: book}).Act(context.Background(), "activate", nil, nil))
 	assert.Equal(t, []string{"activate"}, fd.acted)
 }
 
@@ -175,4 +182,33 @@ func TestInputEnding(t *testing.T) {
 	_, err := term.Ask(context.Background(), "Question?")
 	assert.ErrorIs(t, err, ErrAborted)
 	assert.True(t, aborted)
+}
+
+// TestStaffInstructionsNameThingsAndTypedIdsAreCheckedAtOnce: the operator
+// reads the names the staff use, and an id typed wrong is asked again at
+// once, saying what the partner's view holds.
+func TestStaffInstructionsNameThingsAndTypedIdsAreCheckedAtOnce(t *testing.T) {
+	staff := runner.Staff{
+		Instructions: map[string]string{
+			"add-record":            `Book {{name "master" .master_id}} for {{name "service" .service_id}} ({{name "room" 4}}).`,
+			"add-record.booking_id": "The record's id",
+		},
+		Names:  map[string]string{"master 201": "Anna Smirnova", "service 301": "Women's haircut"},
+		Checks: map[string]string{"add-record.booking_id": "records.id"},
+	}
+	in, w := io.Pipe()
+	defer w.Close()
+	screen := &syncBuffer{}
+	term := New(in, screen, false, func() {})
+	defer term.Close()
+	fd := &fakeDriver{views: map[string]string{"records": `[{"id":"r-1"},{"id":"r-22"}]`}}
+	d := term.Manual(fd, staff)
+	operatorTypes(t, screen, w, "", "r-2", "r-22", "5")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var got bookResult
+	require.NoError(t, d.Act(ctx, "add-record", map[string]any{"master_id": 201, "service_id": 301}, &got), screen.String())
+	assert.Equal(t, bookResult{BookingID: "r-22", Seq: 5}, got)
+	assert.Contains(t, screen.String(), "Book Anna Smirnova (master 201) for Women's haircut (service 301) (room 4).")
+	assert.Contains(t, screen.String(), `the partner's records view has no id "r-2" (2 items there): check it and type it again`)
 }

@@ -1,8 +1,11 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/cucumber/godog"
@@ -131,4 +134,36 @@ func TestNotApplicableScenariosNeitherPassNorFail(t *testing.T) {
 	sum.applyOutcomes(nil, map[string]string{"bookings.feature\x00B": "PULL only"}, nil, nil)
 	assert.Equal(t, "passed", sum.Verdict, "a flow with a scenario that applied and passed is checked")
 	assert.Equal(t, "1 scenarios do not apply to this partner's choices and were not run", sum.VerdictNote)
+}
+
+func TestTheConsoleSaysWhyAScenarioDidNotPass(t *testing.T) {
+	var out strings.Builder
+	c := &console{w: &out}
+	c.header("choosy", "a partner")
+	c.ScenarioStarted("bookings.feature", "A visit")
+	c.StepDone("the partner books", "passed", nil)
+	c.StepDone("Docplanner shows it", "failed", errors.New("not so after 30s:\n  a table"))
+	c.StepDone("then this", "skipped", nil)
+	c.ScenarioDone("A visit", "failed")
+	c.ScenarioStarted("push.feature", "A push")
+	c.StepDone("the partner takes PUSH", "not applicable", fmt.Errorf("step: %w", NotApplicable("PULL only")))
+	c.ScenarioDone("A push", "not_applicable")
+	got := regexp.MustCompile(`\(\d+\.\ds\)`).ReplaceAllString(out.String(), "(t)")
+	assert.Equal(t, `── choosy against a partner ──
+  ✗ bookings · A visit (t)
+      at: Docplanner shows it
+      why: not so after 30s:
+        a table
+  – push · A push (t)
+      not applicable: PULL only
+`, got)
+}
+
+func TestUnnamedFindsIdsShownBare(t *testing.T) {
+	s := Staff{Instructions: map[string]string{
+		"a": `Book {{.master_id}} for {{name "service" .service_id}}.`,
+		"b": `{{if .master_id}} to {{name "master" .master_id}}{{end}}`,
+		"c": `{{- .service_id -}}`,
+	}}
+	assert.Equal(t, []string{"a shows master_id bare", "c shows service_id bare"}, s.Unnamed("master_id", "service_id"))
 }

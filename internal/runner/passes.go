@@ -22,14 +22,22 @@ import (
 // of the error.
 func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 	l.session.InitializeScenario(sc)
-	op, progress := l.opts.Config.Operator, l.opts.Progress
+	op, progress := l.opts.Config.Operator, l.progress
 	var key, name, status string
+	// The exchanges made while the failing step ran are what it judged:
+	// the report shows them first.
+	var stepFrom int64
+	lastSeq := func() int64 { return 0 }
+	if tr, ok := l.session.(Traffic); ok {
+		lastSeq = tr.Journal().LastSeq
+	}
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		key, name, status = scenarioKey(s.Uri, s.Name), s.Name, "passed"
 		l.attempts[key]++
 		delete(l.skips, key)
 		delete(l.outOf, key)
 		delete(l.notRun, key)
+		delete(l.judged, key)
 		if ctx.Err() != nil {
 			// The run was ended (an operator's q, a signal): what comes
 			// after did not run, which is neither a pass nor a failure.
@@ -45,6 +53,7 @@ func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		stepFrom = lastSeq()
 		if progress != nil && status == "passed" {
 			progress.StepStarted(st.Text)
 		}
@@ -82,6 +91,7 @@ func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 			status, stepStatus = "skipped", "skipped"
 		case err != nil || s != godog.StepPassed:
 			status = "failed"
+			l.judged[key] = [2]int64{stepFrom, lastSeq()}
 		}
 		if progress != nil {
 			progress.StepDone(st.Text, stepStatus, err)

@@ -6,6 +6,9 @@ package runner
 import (
 	"context"
 	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -25,6 +28,49 @@ type Platform interface {
 	Faults() []Fault
 	// Start brings up the mock platform and the partner under test.
 	Start(ctx context.Context, cfg Config) (Session, error)
+}
+
+// Staff is what the operator of a joint session needs to stand in for the
+// partner's staff: what to do, in the words the staff use, and how to tell
+// a mistyped answer at once.
+type Staff struct {
+	// Instructions: action → text/template of its params; "action.field" →
+	// the question asking for a field of the action's result.
+	Instructions map[string]string
+	// Names: "kind id" → what people call it ("master 201" → "Anna
+	// Smirnova"), for {{name "master" .master_id}} in an instruction.
+	Names map[string]string
+	// Checks: "action.field" → "view.key": an answer must be the key of an
+	// item of that partner view (the id a booking got), or it is asked again.
+	Checks map[string]string
+}
+
+// Unnamed lists the instructions that show one of fields bare ({{.master_id}}
+// where {{name "master" .master_id}} belongs): an operator reads names.
+func (s Staff) Unnamed(fields ...string) []string {
+	bare := regexp.MustCompile(`\{\{-?\s*\.(` + strings.Join(fields, "|") + `)\s*-?\}\}`)
+	var out []string
+	for action, text := range s.Instructions {
+		for _, m := range bare.FindAllStringSubmatch(text, -1) {
+			out = append(out, action+" shows "+m[1]+" bare")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Titled is a platform whose name people write differently from its id
+// ("DIKIDI" for dikidi): reports say "partner → DIKIDI".
+type Titled interface {
+	Title() string
+}
+
+// Title is how people write a platform's name.
+func Title(p Platform) string {
+	if t, ok := p.(Titled); ok {
+		return t.Title()
+	}
+	return p.Name()
 }
 
 // Fault is one realistic mistake the reference partner can make.
@@ -63,8 +109,8 @@ type Config struct {
 // scenarios and checks alike, is the same as in an automated run.
 type Operator interface {
 	// Manual puts the operator in front of the partner's driver for the
-	// actions named in instructions (action → text/template of its params).
-	Manual(d driver.Driver, instructions map[string]string) driver.Driver
+	// actions the staff's instructions name.
+	Manual(d driver.Driver, staff Staff) driver.Driver
 	// TakeSkip reports an action skipped since the last call, and why.
 	TakeSkip() (reason string, ok bool)
 	// Notes are what the operator wrote down, for the report.

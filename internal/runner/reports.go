@@ -3,6 +3,7 @@ package runner
 import (
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
@@ -11,9 +12,9 @@ import (
 )
 
 // writeReports writes report.html and traffic.har from redacted exchanges.
-func writeReports(dir string, sum *Summary, session Session, red *redact.Redactor) error {
+func writeReports(dir string, sum *Summary, session Session, red *redact.Redactor, judged map[string][2]int64) error {
 	run := reports.Run{
-		Platform: sum.Platform, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
+		Platform: sum.Platform, Title: sum.Title, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
 		Started: sum.Started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
 		Extras: sum.Extras, Notes: sum.Notes, VerdictNote: sum.VerdictNote, Capabilities: sum.Capabilities,
 	}
@@ -22,6 +23,9 @@ func writeReports(dir string, sum *Summary, session Session, red *redact.Redacto
 			Feature: s.Feature, Name: s.Name, Status: s.Status, FailedStep: s.FailedStep,
 			Reason: red.String(s.Reason), Attempts: s.Attempts,
 			Duration: time.Duration(s.DurationSeconds * float64(time.Second)),
+		}
+		if w, ok := judged[scenarioKey(strings.SplitN(s.Location, ":", 2)[0], s.Name)]; ok && s.Status == "failed" {
+			sc.JudgedAfter, sc.JudgedUpTo = w[0], w[1]
 		}
 		for _, st := range s.Steps {
 			sc.Steps = append(sc.Steps, reports.Step{Keyword: st.Keyword, Text: st.Text, Status: st.Status, Error: red.String(st.Error)})

@@ -27,8 +27,10 @@ type Options struct {
 	// ReportDir receives cucumber.json, junit.xml and summary.json; empty
 	// means a temporary directory that is removed afterwards.
 	ReportDir string
-	// Console shows each scenario as it runs; nil shows nothing.
+	// Console shows each scenario as it runs, a line each (with Verbose,
+	// every step and its location); nil shows nothing.
 	Console  io.Writer
+	Verbose  bool
 	NoColors bool
 	// TestingT makes each scenario a subtest, for `go test`.
 	TestingT *testing.T
@@ -71,18 +73,21 @@ type Live struct {
 	started  time.Time
 	secrets  func() []string
 	console  io.Writer
+	compact  *console // the default console, when not verbose
+	progress Progress
 	features []map[string]json.RawMessage // every pass's cucumber.json, merged
 	skips    map[string]string            // scenario key → the operator's reason
 	outOf    map[string]string            // scenario key → why it is not applicable
 	notRun   map[string]string            // scenario key → where the run was ended
 	attempts map[string]int
+	judged   map[string][2]int64 // scenario key → the journal's seqs around its failing step
 	passes   int
 	broken   bool // godog failed for a reason no scenario shows
 }
 
 // Open starts the platform's session; Run then runs scenarios on it.
 func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
-	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}}
+	l := &Live{p: p, opts: opts, dir: opts.ReportDir, cleanup: func() {}, skips: map[string]string{}, outOf: map[string]string{}, notRun: map[string]string{}, attempts: map[string]int{}, judged: map[string][2]int64{}}
 	if err := checkTags(opts.Tags); err != nil {
 		return nil, err
 	}
@@ -118,8 +123,16 @@ func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 		l.secrets = tr.Secrets
 	}
 	l.console = io.Discard
+	l.progress = opts.Progress
 	if opts.Console != nil {
 		l.console = &redactingWriter{w: opts.Console, secrets: l.secrets}
+		if !opts.Verbose {
+			l.compact = &console{w: l.console}
+			l.progress = l.compact
+			if opts.Progress != nil {
+				l.progress = progresses{opts.Progress, l.compact}
+			}
+		}
 	}
 	return l, nil
 }
@@ -154,8 +167,11 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 	pass.Close()
 	defer os.Remove(pass.Name())
 	format := "cucumber:" + pass.Name()
-	if l.opts.Console != nil {
+	if l.opts.Console != nil && l.opts.Verbose {
 		format = "pretty," + format
+	}
+	if l.compact != nil && first {
+		l.compact.header(l.p.Name(), l.session.PartnerName())
 	}
 	suite := godog.TestSuite{
 		Name:                l.p.Name(),
@@ -208,6 +224,7 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	p := l.p
 	sum.Platform = p.Name()
+	sum.Title = Title(p)
 	sum.Partner = l.session.PartnerName()
 	sum.Started = l.started
 	sum.DurationSeconds = time.Since(l.started).Seconds()
@@ -241,7 +258,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	if err := writeJUnit(filepath.Join(l.dir, JUnitFile), sum); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
-	if err := writeReports(l.dir, sum, l.session, red); err != nil {
+	if err := writeReports(l.dir, sum, l.session, red, l.judged); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
 	return nil
@@ -250,8 +267,10 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 // Summary is summary.json.
 type Summary struct {
 	Platform string `json:"platform"`
-	Partner  string `json:"partner"`
-	Version  string `json:"accord_version"`
+	// Title is the platform's name as people write it.
+	Title   string `json:"platform_title,omitempty"`
+	Partner string `json:"partner"`
+	Version string `json:"accord_version"`
 	// Inputs are the SHA-256 of every feature file and document the run used.
 	Inputs          map[string]string `json:"inputs"`
 	Verdict         string            `json:"verdict"`

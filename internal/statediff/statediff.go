@@ -130,6 +130,12 @@ func (t *Table) String() string {
 	if more > 0 {
 		fmt.Fprintf(&b, "  … and %d more\n", more)
 	}
+	if misses := t.nearMisses(); len(misses) > 0 {
+		b.WriteString("  near misses (an item one side lacks beside the most alike one the other side has):\n")
+		for _, m := range misses {
+			fmt.Fprintf(&b, "  - %s: the partner has %s, with %s\n", m.platform.Item, m.partner.Item, strings.Join(m.changes, "; "))
+		}
+	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -192,4 +198,140 @@ func Match[K comparable, P, Q any](platform []P, partner []Q, pkey func(P) K, qk
 		}
 	}
 	return pairs, onlyPlatform, onlyPartner
+}
+
+// A near miss is an item only one side has beside the most alike item only
+// the other side has: the visit the partner booked three hours off, the
+// record on the other master. Saying so is what turns "the partner has no
+// such record" into the partner's bug.
+type nearMiss struct {
+	platform, partner Row
+	changes           []string
+}
+
+// nearMisses pairs each item only the platform has with the most alike item
+// only the partner has, each used once: alike is at least half of their
+// words in common and at most two changed (an id and a time, a first and a
+// last name), so two unrelated visits are not taken for one.
+func (t *Table) nearMisses() []nearMiss {
+	const minLike, maxChanged = 0.5, 2
+	var onPlatform, atPartner []Row
+	for _, r := range t.Rows() {
+		switch {
+		case r.Partner == Absent && r.Platform != Absent:
+			onPlatform = append(onPlatform, r)
+		case r.Platform == Absent && r.Partner != Absent:
+			atPartner = append(atPartner, r)
+		}
+	}
+	used := make([]bool, len(atPartner))
+	var out []nearMiss
+	for _, p := range onPlatform {
+		pw := words(p.Item + " " + p.Platform)
+		best, bestLike := -1, minLike
+		for j, q := range atPartner {
+			if used[j] {
+				continue
+			}
+			qw := words(q.Item + " " + q.Partner)
+			if _, a, b := split(pw, qw); len(a) > maxChanged || len(b) > maxChanged {
+				continue
+			}
+			if like := likeness(pw, qw); like >= bestLike {
+				best, bestLike = j, like
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		used[best] = true
+		q := atPartner[best]
+		out = append(out, nearMiss{platform: p, partner: q, changes: changes(pw, words(q.Item+" "+q.Partner))})
+	}
+	return out
+}
+
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == ',' || r == '(' || r == ')' || r == ';' || r == '[' || r == ']'
+	})
+}
+
+// likeness is the share of words two texts have in common, counted on the
+// longer one.
+func likeness(a, b []string) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	_, onlyA, _ := split(a, b)
+	common := len(a) - len(onlyA)
+	return float64(common) / float64(max(len(a), len(b)))
+}
+
+// split is the words only a has and only b has, in their order.
+func split(a, b []string) (common, onlyA, onlyB []string) {
+	count := map[string]int{}
+	for _, w := range b {
+		count[w]++
+	}
+	for _, w := range a {
+		if count[w] > 0 {
+			count[w]--
+			common = append(common, w)
+			continue
+		}
+		onlyA = append(onlyA, w)
+	}
+	count = map[string]int{}
+	for _, w := range a {
+		count[w]++
+	}
+	for _, w := range b {
+		if count[w] > 0 {
+			count[w]--
+			continue
+		}
+		onlyB = append(onlyB, w)
+	}
+	return common, onlyA, onlyB
+}
+
+// changes says how the partner's item differs: word for word where both
+// changed as many words, with clock times compared ("10:00 → 13:00, 3 h
+// later").
+func changes(platform, partner []string) []string {
+	_, a, b := split(platform, partner)
+	if len(a) != len(b) {
+		return []string{fmt.Sprintf("%s → %s", strings.Join(a, " "), strings.Join(b, " "))}
+	}
+	out := make([]string, len(a))
+	for i := range a {
+		out[i] = a[i] + " → " + b[i]
+		if d, ok := minutesApart(a[i], b[i]); ok {
+			out[i] += ", " + later(d)
+		}
+	}
+	return out
+}
+
+func minutesApart(a, b string) (int, bool) {
+	var ah, am, bh, bm int
+	if n, err := fmt.Sscanf(a, "%d:%d", &ah, &am); err != nil || n != 2 {
+		return 0, false
+	}
+	if n, err := fmt.Sscanf(b, "%d:%d", &bh, &bm); err != nil || n != 2 {
+		return 0, false
+	}
+	return (bh*60 + bm) - (ah*60 + am), true
+}
+
+func later(minutes int) string {
+	word := "later"
+	if minutes < 0 {
+		word, minutes = "earlier", -minutes
+	}
+	if minutes%60 == 0 {
+		return fmt.Sprintf("%d h %s", minutes/60, word)
+	}
+	return fmt.Sprintf("%d min %s", minutes, word)
 }

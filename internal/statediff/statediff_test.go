@@ -71,3 +71,43 @@ func TestTwoSidesAgreeingOnAWrongValueStillDiffer(t *testing.T) {
 		"  visit 2 | end      | 11:30    | 11:15      | 11:15",
 	}, lines[1:])
 }
+
+func TestNearMissesSayWhatThePartnerHasInstead(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		platform, partner [2]string // item, what
+		want              string
+	}{
+		{"three hours off", [2]string{"record 17 (Anna Smirnova, Tue 8 Dec 10:00)", "record active"},
+			[2]string{"record p-3 (Anna Smirnova, Tue 8 Dec 13:00)", "record active"},
+			"  - record 17 (Anna Smirnova, Tue 8 Dec 10:00): the partner has record p-3 (Anna Smirnova, Tue 8 Dec 13:00), with 17 → p-3; 10:00 → 13:00, 3 h later"},
+		{"another master", [2]string{"visit 4 (Anna Smirnova, Mon 9:30)", "booked"},
+			[2]string{"visit 4 (Olga Petrova, Mon 9:30)", "booked"},
+			"  - visit 4 (Anna Smirnova, Mon 9:30): the partner has visit 4 (Olga Petrova, Mon 9:30), with Anna → Olga; Smirnova → Petrova"},
+		{"half an hour early", [2]string{"break (Mon 12:00)", "12:00–12:30"},
+			[2]string{"break (Mon 11:30)", "11:30–12:00"},
+			"  - break (Mon 12:00): the partner has break (Mon 11:30), with 12:00 → 11:30, 30 min earlier; 12:00–12:30 → 11:30–12:00, 30 min earlier"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := New("DIKIDI")
+			d.OnlyOnPlatform(tc.platform[0], tc.platform[1])
+			d.OnlyAtPartner(tc.partner[0], tc.partner[1])
+			assert.Contains(t, d.String(), "near misses")
+			assert.Contains(t, strings.Split(d.String(), "\n"), tc.want)
+		})
+	}
+}
+
+func TestUnlikeItemsAreNoNearMiss(t *testing.T) {
+	d := New("Docplanner")
+	d.OnlyOnPlatform("visit 3 (Piotr, Tue 11:00)", "booked")
+	d.OnlyAtPartner("break 9 (Anna, Fri 15:00)", "09:00–09:30")
+	assert.NotContains(t, d.String(), "near misses")
+}
+
+func TestTwoUnrelatedVisitsAreNoNearMiss(t *testing.T) {
+	d := New("Docplanner")
+	d.OnlyOnPlatform("visit 3 (Piotr, Tue 11:00)", "booked")
+	d.OnlyAtPartner("visit 5 (Anna, Tue 14:00)", "booked")
+	assert.NotContains(t, d.String(), "near misses")
+}

@@ -46,9 +46,8 @@ func (s *Servers) Close() {
 // Partner connects to the partner's driver at url and checks its health. The
 // partner config (nil for a bundled partner) may set the timeouts and the
 // name shown in reports; otherwise the driver's own name is used. In a joint
-// session the operator takes over the actions named in instructions
-// (action → text/template of its params).
-func Partner(ctx context.Context, url string, cfg runner.Config, instructions map[string]string) (driver.Driver, string, error) {
+// session the operator takes over the actions the staff's instructions name.
+func Partner(ctx context.Context, url string, cfg runner.Config, staff runner.Staff) (driver.Driver, string, error) {
 	timeout, actions := 10*time.Second, time.Duration(0)
 	if p := cfg.Partner; p != nil {
 		if p.Timeout > 0 {
@@ -69,7 +68,8 @@ func Partner(ctx context.Context, url string, cfg runner.Config, instructions ma
 	}
 	var d driver.Driver = c
 	if cfg.Operator != nil {
-		d = cfg.Operator.Manual(c, instructions)
+		d = cfg.Operator.Manual(c, staff)
 	}
-	return d, name, nil
+	// What accord sends is held to the contract partners write their drivers from.
+	return driver.Checked(d), name, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
 	"github.com/accord-harness/accord/steps/dikidi"
@@ -23,7 +24,10 @@ import (
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	srv := httptest.NewServer(p)
+	// Every view and action result the partner answers is held to the contract's schema.
+	answers, err := drivertest.NewAnswers("dikidi", p)
+	require.NoError(t, err)
+	srv := httptest.NewServer(answers)
 	defer srv.Close()
 	p.SetPublicURL(srv.URL)
 
@@ -35,6 +39,8 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	for _, f := range sum.Failed() {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
+	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
+	assert.Subset(t, answers.Checked(), []string{"DikidiAddRecordResult", "DikidiOccupyTimeResult", "DikidiStatusView", "DikidiRecordsView", "DikidiClientsView", "DikidiScheduleView", "DikidiFreeTimesView"})
 	assert.Equal(t, "External Connector 1.0", sum.Partner)
 	assert.Equal(t, len(scenarios(t)), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)

@@ -1,7 +1,9 @@
 package dikidi
 
 import (
+	"errors"
 	"fmt"
+	"github.com/accord-harness/accord/internal/driver"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -84,7 +86,14 @@ func (w *world) refused(text string) error {
 	if w.actErr == nil {
 		return fmt.Errorf("%s: the partner carried the action out although the key does not allow it (%s), instead of refusing it naming %s; %s", flow, w.keyNow(), text, w.evidence(w.actMark))
 	}
-	if !strings.Contains(w.actErr.Error(), text) {
+	// The partner's own words, not accord's line around them: a driver URL
+	// that happens to hold the word says nothing.
+	said := w.actErr.Error()
+	var de *driver.Error
+	if errors.As(w.actErr, &de) {
+		said = de.Message
+	}
+	if !strings.Contains(said, text) {
 		return fmt.Errorf("%s: the partner refused, but its answer does not name %q: %v", flow, text, w.actErr)
 	}
 	return nil

@@ -5,6 +5,7 @@
 package dikidi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,6 +54,14 @@ type Platform struct {
 }
 
 func (Platform) Name() string { return "dikidi" }
+
+// Title is how people write the platform's name.
+func (Platform) Title() string { return "DIKIDI" }
+
+var (
+	_ runner.Platform = Platform{}
+	_ runner.Titled   = Platform{}
+)
 
 func (Platform) Features() fs.FS { return features.FS }
 
@@ -134,6 +143,10 @@ type latency struct {
 	Scenario string  `json:"scenario"`
 	What     string  `json:"what"`
 	Seconds  float64 `json:"seconds"`
+	// Limit is the wait's own bound (the run's latency budget, or a
+	// scenario's longer one such as PULL's), so a report can tell a slow
+	// answer from one a scenario allows.
+	Limit float64 `json:"limit_seconds"`
 }
 
 // Start serves the mock and the relay on loopback (or where the config says),
@@ -221,7 +234,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 100 * time.Millisecond}
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, staff(s.fixture)); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -388,7 +401,15 @@ func (r *relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "the partner's endpoint is failing (accord relay)", http.StatusServiceUnavailable)
 		return
 	}
-	out, err := http.NewRequestWithContext(req.Context(), http.MethodPost, target, req.Body)
+	// The document says the Path gets every POST unchanged: a plain body
+	// with its Content-Length, as DIKIDI sent it, never re-chunked (a plain
+	// HTTP server that reads Content-Length would read an empty event).
+	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+	if err != nil {
+		http.Error(w, "cannot read the event: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	out, err := http.NewRequestWithContext(req.Context(), http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return

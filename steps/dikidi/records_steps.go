@@ -2,6 +2,7 @@ package dikidi
 
 import (
 	"fmt"
+	"github.com/accord-harness/accord/internal/journal"
 	"slices"
 	"strconv"
 	"strings"
@@ -489,7 +490,34 @@ func (w *world) deliveredTwice(name string) error {
 			return nil
 		}
 	}
+	// Sent twice but not taken twice: the partner refused the redelivery
+	// (a 409 for a duplicate, say), which DIKIDI counts as a failed delivery
+	// and retries; a duplicate must be dropped and answered 2xx.
+	for id, es := range w.sent(name) {
+		if len(es) < 2 {
+			continue
+		}
+		var answers []string
+		for _, e := range es {
+			answers = append(answers, fmt.Sprint(e.Status))
+		}
+		return fmt.Errorf("events: DIKIDI delivered %q (event %s) %d times and the partner answered %s: a duplicate is dropped and answered 2xx, otherwise DIKIDI counts the delivery as failed and retries it; %s",
+			name, id, len(es), strings.Join(answers, ", then "), w.deliveries(w.changeMark))
+	}
 	return fmt.Errorf("events: DIKIDI did not deliver %q twice: %s", name, w.deliveries(w.changeMark))
+}
+
+// sent are the deliveries of an event whatever the partner answered, by
+// event id.
+func (w *world) sent(name string) map[string][]journal.Entry {
+	out := map[string][]journal.Entry{}
+	for _, e := range w.events(0) {
+		if e.Operation == "event:"+name {
+			id := e.RequestHeader.Get("X-Dikidi-Event-Id")
+			out[id] = append(out[id], e)
+		}
+	}
+	return out
 }
 
 func (w *world) deliveredAfter(later, earlier string) error {

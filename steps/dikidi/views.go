@@ -27,18 +27,6 @@ var viewSchemas = map[string]string{
 	"free-times": "DikidiFreeTimesView",
 }
 
-var (
-	contractOnce sync.Once
-	contractDoc  *spec.Spec
-	contractErr  error
-)
-
-// contract is the driver contract, loaded once per process: it is read-only.
-func contract() (*spec.Spec, error) {
-	contractOnce.Do(func() { contractDoc, contractErr = spec.Load(driver.Document()) })
-	return contractDoc, contractErr
-}
-
 // views reads the partner's views through its driver. A view that comes
 // back byte for byte as it last passed the contract is not checked again:
 // checks poll views until both sides agree.
@@ -84,7 +72,7 @@ func decodeView(name string, raw []byte, out any) error {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return fmt.Errorf("the partner's %s view is not JSON: %v", name, err)
 	}
-	c, err := contract()
+	c, err := driver.Contract()
 	if err != nil {
 		return err
 	}

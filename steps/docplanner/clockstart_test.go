@@ -30,6 +30,9 @@ func TestNoVerdictDependsOnWhenTheRunStarts(t *testing.T) {
 		{"New Year's Eve, 23:30 in the clinic", time.Date(2027, 12, 31, 23, 30, 0, 0, warsaw)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			if raceDetector && tt.start.Location() != time.UTC {
+				t.Skip("under the race detector the first start only; make test runs every start without it")
+			}
 			sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Config: runner.Config{ClockStart: tt.start}})
 			require.NoError(t, err)
 			for _, f := range sum.Failed() {

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
 	"github.com/accord-harness/accord/steps/docplanner"
@@ -31,7 +32,10 @@ import (
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	srv := httptest.NewServer(p)
+	// Every view and action result the partner answers is held to the contract's schema.
+	answers, err := drivertest.NewAnswers("docplanner", p)
+	require.NoError(t, err)
+	srv := httptest.NewServer(answers)
 	defer srv.Close()
 	p.SetPublicURL(srv.URL)
 
@@ -48,6 +52,8 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	for _, f := range sum.Failed() {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
+	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
+	assert.Subset(t, answers.Checked(), []string{"DocplannerBookVisitResult", "DocplannerAddBreakResult", "DocplannerBookingsView", "DocplannerBreaksView", "DocplannerFreeSlotsView", "DocplannerMappingsView", "DocplannerStatusView"})
 	assert.Equal(t, "External Clinic 1.0", sum.Partner)
 	assert.Positive(t, sum.Counts.Scenarios)
 	assert.Equal(t, sum.Counts.Scenarios, sum.Counts.Passed)

@@ -3,3 +3,5 @@
 package docplanner_test
 
 const concurrentPartners = 50
+
+const raceDetector = false

@@ -99,6 +99,14 @@ func (sh *Shared) Close() error {
 
 func (Platform) Name() string { return "docplanner" }
 
+// Title is how people write the platform's name.
+func (Platform) Title() string { return "Docplanner" }
+
+var (
+	_ runner.Platform = Platform{}
+	_ runner.Titled   = Platform{}
+)
+
 func (Platform) Features() fs.FS { return features.FS }
 
 // Documents are the API documents a Docplanner run relies on.
@@ -189,6 +197,10 @@ type latency struct {
 	Scenario string  `json:"scenario"`
 	What     string  `json:"what"`
 	Seconds  float64 `json:"seconds"`
+	// Limit is the wait's own bound (the run's latency budget, or a
+	// scenario's longer one such as PULL's), so a report can tell a slow
+	// answer from one a scenario allows.
+	Limit float64 `json:"limit_seconds"`
 }
 
 // Start serves the mock on loopback (or where the config says), and starts
@@ -265,7 +277,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		driverURL = cfg.Partner.DriverURL
 		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, staff(s.fixture)); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -134,12 +134,14 @@ func (w *world) evidence(after int64) string {
 }
 
 func describe(e journal.Entry) string {
+	// Violations are the reason and are given whole; a body is only a hint
+	// (the evidence has it whole), so a long one is shortened.
 	reason := strings.TrimSpace(string(e.ResponseBody))
+	if r := []rune(reason); len(r) > 240 {
+		reason = string(r[:240]) + "… (the whole body is in the evidence)"
+	}
 	if len(e.RequestViolations) > 0 {
 		reason = spec.Summary(e.RequestViolations)
-	}
-	if len(reason) > 240 {
-		reason = reason[:240] + "…"
 	}
 	return fmt.Sprintf("%s %s (%s) → %d: %s", e.Method, e.URL, e.Operation, e.Status, reason)
 }
@@ -241,7 +243,7 @@ func (w *world) withinBy(waiter clock.Waiter, budget time.Duration, what string,
 	if !ok {
 		return fmt.Errorf("%s: not so after %s on the run clock: %s", what, budget, why)
 	}
-	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds()})
+	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds(), Limit: budget.Seconds()})
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
@@ -26,7 +27,10 @@ import (
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	srv := httptest.NewServer(p)
+	// Every view and action result the partner answers is held to the contract's schema.
+	answers, err := drivertest.NewAnswers("reach", p)
+	require.NoError(t, err)
+	srv := httptest.NewServer(answers)
 	defer srv.Close()
 	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: "+srv.URL+"\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n"))
 	require.NoError(t, err)
@@ -41,6 +45,8 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	for _, f := range sum.Failed() {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
+	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
+	assert.Subset(t, answers.Checked(), []string{"ReachConnectionView", "ReachAuthorizeResult"})
 	assert.Equal(t, "Lantern Books 2.1", sum.Partner)
 	// The partner's access token lives an hour of real time: the scenario about its end does not apply.
 	var na []string

@@ -56,6 +56,14 @@ type Platform struct {
 
 func (Platform) Name() string { return "reach" }
 
+// Title is how people write the platform's name.
+func (Platform) Title() string { return "Reach" }
+
+var (
+	_ runner.Platform = Platform{}
+	_ runner.Titled   = Platform{}
+)
+
 func (Platform) Features() fs.FS { return features.FS }
 
 // Documents are what a Reach run relies on: the specification, the driver contract and the books.
@@ -165,7 +173,7 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session
 		s.Close()
 		return nil, err
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, instructions); err != nil {
+	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, runner.Staff{Instructions: instructions}); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -1,0 +1,379 @@
+// Package sandbox is Docplanner's sandbox as a person uses it in the
+// browser, served by `accord mock docplanner` at /sandbox/: "You can
+// interact with them just by logging in to the service". Log in with the
+// sandbox client's id and secret, see the test clinic (facilities, doctors,
+// addresses, each calendar's week with its slots, bookings and breaks), act
+// as a patient (book a free slot, cancel, move) or as the doctor (add or
+// remove a break), turn the real-time checks on or off, and see what
+// Docplanner sent the partner and the live journal with its violations.
+//
+// Pages are server-rendered and need no script: the same CSP as report.html
+// (no script at all), forms posting back with a token bound to the client.
+package sandbox
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/mocks/docplanner"
+)
+
+// Prefix is where the sandbox lives beside the API.
+const Prefix = "/sandbox/"
+
+const cookieName = "accord_sandbox"
+
+// csp forbids every script and any load from elsewhere, as report.html's.
+const csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+
+//go:embed pages.html.tmpl
+var pagesText string
+
+var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
+	"day":   func(t time.Time) string { return t.Format("Mon 2 Jan") },
+	"hm":    func(t time.Time) string { return t.Format("15:04") },
+	"stamp": func(t time.Time) string { return t.Format("2006-01-02T15:04") },
+	"clock": func(t time.Time) string { return t.Format("15:04:05") },
+	"esc":   url.PathEscape,
+}).Parse(pagesText))
+
+// Sandbox serves the pages over one mock.
+type Sandbox struct {
+	mock *docplanner.Mock
+	key  []byte // signs the session cookie and the forms' tokens
+	mux  *http.ServeMux
+}
+
+// New serves the sandbox over m.
+func New(m *docplanner.Mock) *Sandbox {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	s := &Sandbox{mock: m, key: key, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /sandbox/{$}", s.home)
+	s.mux.HandleFunc("POST /sandbox/login", s.login)
+	s.mux.HandleFunc("POST /sandbox/logout", s.logout)
+	s.mux.HandleFunc("GET /sandbox/addresses/{address}", s.signedIn(s.calendar))
+	s.mux.HandleFunc("POST /sandbox/addresses/{address}/bookings", s.signedIn(s.book))
+	s.mux.HandleFunc("POST /sandbox/addresses/{address}/bookings/{booking}/cancel", s.signedIn(s.cancel))
+	s.mux.HandleFunc("POST /sandbox/addresses/{address}/bookings/{booking}/move", s.signedIn(s.move))
+	s.mux.HandleFunc("POST /sandbox/addresses/{address}/breaks", s.signedIn(s.addBreak))
+	s.mux.HandleFunc("POST /sandbox/addresses/{address}/breaks/{break}/remove", s.signedIn(s.removeBreak))
+	s.mux.HandleFunc("POST /sandbox/real-time", s.signedIn(s.realTime))
+	s.mux.HandleFunc("GET /sandbox/traffic", s.signedIn(s.traffic))
+	return s
+}
+
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Security-Policy", csp)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Sandbox) sign(what string) string {
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte(what))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// client is the signed-in client, from the session cookie.
+func (s *Sandbox) client(r *http.Request) (string, bool) {
+	c, err := r.Cookie(cookieName)
+	if err != nil {
+		return "", false
+	}
+	id, sig, ok := strings.Cut(c.Value, ".")
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.sign("client:"+id))) {
+		return "", false
+	}
+	return id, true
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, client string)
+
+// signedIn serves a page to a signed-in client; a form must carry the
+// client's token (a page elsewhere cannot post on its behalf).
+func (s *Sandbox) signedIn(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		client, ok := s.client(r)
+		if !ok {
+			http.Redirect(w, r, Prefix, http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost && !hmac.Equal([]byte(r.PostFormValue("token")), []byte(s.sign("form:"+client))) {
+			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
+			return
+		}
+		h(w, r, client)
+	}
+}
+
+// page is what every page template gets.
+type page struct {
+	Title, Client, Token, Error, Notice string
+	Clinic                              docplanner.ClinicView
+	Data                                any
+}
+
+func (s *Sandbox) render(w http.ResponseWriter, status int, name string, p page) {
+	if p.Client != "" {
+		p.Token = s.sign("form:" + p.Client)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := pages.ExecuteTemplate(w, name, p); err != nil {
+		fmt.Fprintf(w, "<p>cannot render the page: %s</p>", template.HTMLEscapeString(err.Error()))
+	}
+}
+
+func (s *Sandbox) home(w http.ResponseWriter, r *http.Request) {
+	client, ok := s.client(r)
+	if !ok {
+		s.render(w, http.StatusOK, "login", page{Title: "Sign in", Notice: r.URL.Query().Get("notice")})
+		return
+	}
+	c, err := s.mock.Clinic(client)
+	if err != nil {
+		s.render(w, http.StatusOK, "login", page{Title: "Sign in", Error: "This client is gone (a run ended it): sign in again."})
+		return
+	}
+	s.render(w, http.StatusOK, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
+}
+
+func (s *Sandbox) login(w http.ResponseWriter, r *http.Request) {
+	id, secret := r.PostFormValue("client_id"), r.PostFormValue("client_secret")
+	if err := s.mock.SignIn(id, secret); err != nil {
+		s.render(w, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown client id or wrong secret."})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, Prefix, http.StatusSeeOther)
+}
+
+func (s *Sandbox) logout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1})
+	http.Redirect(w, r, Prefix, http.StatusSeeOther)
+}
+
+// dayView is one day of a calendar's week.
+type dayView struct {
+	Date     time.Time
+	Slots    []docplanner.SlotView
+	Bookings []docplanner.BookingView
+	Breaks   []docplanner.BreakView
+}
+
+type calendarView struct {
+	Doctor                   docplanner.DoctorView
+	Address                  docplanner.AddressNameView
+	Days                     []dayView
+	Week, PrevWeek, NextWeek string
+	Services                 map[string]string
+}
+
+func (s *Sandbox) calendar(w http.ResponseWriter, r *http.Request, client string) {
+	c, err := s.mock.Clinic(client)
+	if err != nil {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
+	id := r.PathValue("address")
+	d, a, ok := c.AddressOwner(id)
+	if !ok {
+		s.render(w, http.StatusNotFound, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: "No address " + id + " in this clinic."})
+		return
+	}
+	monday := mondayOf(c.Now)
+	if wk := r.URL.Query().Get("week"); wk != "" {
+		t, err := time.ParseInLocation("2006-01-02", wk, c.Zone)
+		if err != nil {
+			s.render(w, http.StatusBadRequest, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: fmt.Sprintf("week %q is not a date (YYYY-MM-DD)", wk)})
+			return
+		}
+		monday = mondayOf(t)
+	}
+	from, to := monday, monday.AddDate(0, 0, 7)
+	av, err := s.mock.Address(client, id, from, to)
+	if err != nil {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
+	names, _ := s.mock.ServiceNames(client)
+	v := calendarView{Doctor: d, Address: a, Services: names, Week: monday.Format("2006-01-02"),
+		PrevWeek: monday.AddDate(0, 0, -7).Format("2006-01-02"), NextWeek: to.Format("2006-01-02")}
+	for day := from; day.Before(to); day = day.AddDate(0, 0, 1) {
+		next := day.AddDate(0, 0, 1)
+		dv := dayView{Date: day}
+		for _, sl := range av.SlotDetails {
+			if !sl.Start.Before(day) && sl.Start.Before(next) {
+				sl.Start = sl.Start.In(c.Zone)
+				dv.Slots = append(dv.Slots, sl)
+			}
+		}
+		for _, b := range av.Bookings {
+			if !b.Start.Before(day) && b.Start.Before(next) {
+				b.Start = b.Start.In(c.Zone)
+				dv.Bookings = append(dv.Bookings, b)
+			}
+		}
+		for _, b := range av.Breaks {
+			if b.Since.Before(next) && b.Till.After(day) {
+				b.Since, b.Till = b.Since.In(c.Zone), b.Till.In(c.Zone)
+				dv.Breaks = append(dv.Breaks, b)
+			}
+		}
+		v.Days = append(v.Days, dv)
+	}
+	s.render(w, http.StatusOK, "calendar", page{Title: d.Name + " " + d.Surname + " at " + a.Name, Client: client, Clinic: c, Data: v,
+		Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
+}
+
+func mondayOf(t time.Time) time.Time {
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// back returns to the calendar (or the clinic) saying what happened.
+func back(w http.ResponseWriter, r *http.Request, notice string, err error) {
+	to := Prefix
+	if a := r.PathValue("address"); a != "" {
+		to += "addresses/" + url.PathEscape(a)
+		if wk := r.PostFormValue("week"); wk != "" {
+			to += "?week=" + url.QueryEscape(wk) + "&"
+		} else {
+			to += "?"
+		}
+	} else {
+		to += "?"
+	}
+	if err != nil {
+		to += "error=" + url.QueryEscape(err.Error())
+	} else {
+		to += "notice=" + url.QueryEscape(notice)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// at reads a form's local time (datetime-local) in the clinic's zone.
+func (s *Sandbox) at(r *http.Request, client, field string) (time.Time, error) {
+	c, err := s.mock.Clinic(client)
+	if err != nil {
+		return time.Time{}, err
+	}
+	v := r.PostFormValue(field)
+	for _, layout := range []string{"2006-01-02T15:04", time.RFC3339} {
+		if t, err := time.ParseInLocation(layout, v, c.Zone); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%s %q is not a time (YYYY-MM-DDTHH:MM)", field, v)
+}
+
+func (s *Sandbox) book(w http.ResponseWriter, r *http.Request, client string) {
+	start, err := s.at(r, client, "start")
+	if err == nil {
+		p := docplanner.Patient{Name: r.PostFormValue("name"), Surname: r.PostFormValue("surname"), Phone: r.PostFormValue("phone")}
+		if p.Name == "" {
+			p = docplanner.Patient{Name: "Test", Surname: "Patient", Phone: "+48500000000"}
+		}
+		var id string
+		if svc := r.PostFormValue("service"); svc != "" {
+			id, err = s.mock.PatientBooksService(client, r.PathValue("address"), start, svc, p)
+		} else {
+			id, err = s.mock.PatientBooks(client, r.PathValue("address"), start, p)
+		}
+		if err == nil {
+			back(w, r, "A patient booked visit "+id+" at "+start.Format("Mon 2 Jan 15:04")+"; Docplanner tells the partner.", nil)
+			return
+		}
+	}
+	back(w, r, "", err)
+}
+
+func (s *Sandbox) cancel(w http.ResponseWriter, r *http.Request, client string) {
+	err := s.mock.PatientCancels(client, r.PathValue("booking"))
+	back(w, r, "The patient cancelled visit "+r.PathValue("booking")+".", err)
+}
+
+func (s *Sandbox) move(w http.ResponseWriter, r *http.Request, client string) {
+	start, err := s.at(r, client, "start")
+	if err == nil {
+		var id string
+		if id, err = s.mock.PatientMoves(client, r.PathValue("booking"), start); err == nil {
+			back(w, r, "The patient moved the visit to "+start.Format("Mon 2 Jan 15:04")+" (now visit "+id+").", nil)
+			return
+		}
+	}
+	back(w, r, "", err)
+}
+
+func (s *Sandbox) addBreak(w http.ResponseWriter, r *http.Request, client string) {
+	since, err := s.at(r, client, "since")
+	var till time.Time
+	if err == nil {
+		till, err = s.at(r, client, "till")
+	}
+	if err == nil && !till.After(since) {
+		err = errors.New("a break ends after it starts")
+	}
+	if err == nil {
+		var id string
+		if id, err = s.mock.DoctorAddsBreak(client, r.PathValue("address"), since, till); err == nil {
+			back(w, r, "The doctor added break "+id+".", nil)
+			return
+		}
+	}
+	back(w, r, "", err)
+}
+
+func (s *Sandbox) removeBreak(w http.ResponseWriter, r *http.Request, client string) {
+	err := s.mock.DoctorRemovesBreak(client, r.PathValue("address"), r.PathValue("break"))
+	back(w, r, "The doctor removed break "+r.PathValue("break")+".", err)
+}
+
+func (s *Sandbox) realTime(w http.ResponseWriter, r *http.Request, client string) {
+	on := r.PostFormValue("on") == "on"
+	err := s.mock.SetRealTime(client, on)
+	state := "off"
+	if on {
+		state = "on"
+	}
+	back(w, r, "Real-time checks are "+state+".", err)
+}
+
+// trafficView is what Docplanner sent the partner and what the partner
+// called, newest first.
+type trafficView struct {
+	Sent, Called []journal.Entry
+}
+
+func (s *Sandbox) traffic(w http.ResponseWriter, r *http.Request, client string) {
+	c, err := s.mock.Clinic(client)
+	if err != nil {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
+	var v trafficView
+	es := s.mock.Journal().Select(func(e journal.Entry) bool { return e.Tenant == client })
+	slices.Reverse(es)
+	for _, e := range es {
+		if e.Direction == journal.Outbound && len(v.Sent) < 100 {
+			v.Sent = append(v.Sent, e)
+		}
+		if e.Direction == journal.Inbound && len(v.Called) < 100 {
+			v.Called = append(v.Called, e)
+		}
+	}
+	s.render(w, http.StatusOK, "traffic", page{Title: "Traffic", Client: client, Clinic: c, Data: v})
+}

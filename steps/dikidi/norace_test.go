@@ -1,0 +1,5 @@
+//go:build !race
+
+package dikidi_test
+
+const raceDetector = false
