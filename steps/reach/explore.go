@@ -38,7 +38,6 @@ type explorer struct {
 	// read is what the step asked and the answers; want what the books call for.
 	what       string
 	read, want *mock.State
-	expired    string // the access token the clock last moved past
 }
 
 func registerExplore(sc *godog.ScenarioContext, w *world) {
@@ -99,7 +98,7 @@ func (x *explorer) Begin(ctx context.Context) error {
 	}
 	w.explored, w.exploreErr = explored, exploreErr
 	x.m.reset()
-	x.held, x.heldSet, x.checked, x.read, x.want, x.expired = nil, nil, false, nil, nil, ""
+	x.held, x.heldSet, x.checked, x.read, x.want = nil, nil, false, nil, nil
 	b, err := x.m.books(x.m.shelf)
 	if err != nil {
 		return err
@@ -144,28 +143,34 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 		if !m.oauth {
 			return explore.ErrInapplicable
 		}
-		m.expired = true
-		x.expired = w.conn.Token()
-		return x.advance(ctx, w.conn.TokenExpiry().Sub(w.s.clock.Now())+tokenLeeway+time.Second)
-	case "expired-refused":
-		if !m.oauth || !m.virtual || x.expired == "" {
-			return explore.ErrInapplicable
+		expired := w.conn.Token()
+		if err := x.advance(ctx, w.conn.TokenExpiry().Sub(w.s.clock.Now())+tokenLeeway+time.Second); err != nil {
+			return err
 		}
-		return x.ask(ctx, s.Text, mock.ExpiredToken(m.current().set, x.expired)...)
+		if !m.virtual {
+			return nil // the partner's own clock has not moved: its token is still good
+		}
+		return x.ask(ctx, s.Text, mock.ExpiredToken(m.current().set, expired)...)
 	case "outage":
 		n, _ := strconv.Atoi(s.Args["requests"])
 		return w.outage(n)
 	case "month", "add", "close":
 		return x.changeBooks(ctx, s)
-	case "ask", "bad":
+	case "ask":
 		q, ok := m.question(s)
 		if !ok {
 			return explore.ErrInapplicable
 		}
-		if s.Action == "ask" && !strings.HasSuffix(s.Text, " again") {
+		if !strings.HasSuffix(s.Text, " again") {
 			m.asked = append(m.asked, s)
 		}
 		return x.ask(ctx, s.Text, q)
+	case "bad":
+		c, ok := m.current().set.Company(s.Args["company"])
+		if !ok {
+			return explore.ErrInapplicable
+		}
+		return x.ask(ctx, s.Text, mock.BadRequests(&reachfixture.Set{Companies: []*reachfixture.Company{c}})...)
 	case "whole":
 		b := m.current()
 		st, err := w.s.reach.ReadWholeState(ctx, w.conn, b.set)
@@ -272,6 +277,16 @@ func (x *explorer) Agree(context.Context) error {
 func heldAgrees(r *mock.SyncResult, set *reachfixture.Set) error {
 	if !r.Completed() {
 		return fmt.Errorf("sync stability: %v", r.Err())
+	}
+	var broken []string
+	for _, e := range r.Trace.Entries() {
+		if len(e.ResponseViolations) > 0 {
+			broken = append(broken, describe(e))
+		}
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("formatting: what Reach holds from its %s sync came from %d answers that break the specification: %s",
+			r.Kind, len(broken), strings.Join(first(broken, 3), "; "))
 	}
 	t := statediff.New("the books")
 	for _, cd := range r.Snapshot.Companies {

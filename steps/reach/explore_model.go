@@ -23,7 +23,6 @@ type model struct {
 	shelf   shelf
 	presses int            // on-demand syncs that may fall on the current UTC day
 	nights  int            // nightly syncs waited for
-	expired bool           // an access token has passed its life
 	changed bool           // the books changed since the last sync
 	asked   []explore.Step // the questions asked, to ask again once the books or the time moved on
 }
@@ -41,7 +40,7 @@ func startShelf(n int) shelf {
 
 func (m *model) reset() {
 	m.shelf = startShelf(len(m.fixture.Companies))
-	m.presses, m.nights, m.expired, m.changed, m.asked = 0, 0, false, false, nil
+	m.presses, m.nights, m.changed, m.asked = 0, 0, false, nil
 }
 
 // An action: its weight in the model's state (0 when it does not apply), and a step proposed.
@@ -82,11 +81,8 @@ var actions = []action{
 	{"night", syncWeight(1, always), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "night", Text: "the nightly sync time comes on the run clock"}
 	}},
-	{"expire", when(1, func(m *model) bool { return m.oauth }), func(*model, *rand.Rand) explore.Step {
-		return explore.Step{Action: "expire", Text: "the access token's life ends on the run clock"}
-	}},
-	{"expired-refused", when(1, func(m *model) bool { return m.oauth && m.virtual && m.expired }), func(*model, *rand.Rand) explore.Step {
-		return explore.Step{Action: "expired-refused", Text: "Reach calls every company with the access token past its life, which the partner must refuse with 401"}
+	{"expire", when(2, func(m *model) bool { return m.oauth }), func(*model, *rand.Rand) explore.Step {
+		return explore.Step{Action: "expire", Text: "the access token's life ends on the run clock, and a call with it is refused"}
 	}},
 	{"outage", when(1, always), func(_ *model, r *rand.Rand) explore.Step {
 		n := 1 + r.IntN(2)
@@ -117,10 +113,9 @@ var actions = []action{
 	}},
 	{"bad", when(2, always), func(m *model, r *rand.Rand) explore.Step {
 		b := m.current()
-		qs := mock.BadRequests(b.set)
-		q := qs[r.IntN(len(qs))]
-		return explore.Step{Action: "bad", Args: map[string]string{"item": q.Item()},
-			Text: fmt.Sprintf("Reach asks for %s, which the partner must refuse", q.Item())}
+		c := b.set.Companies[r.IntN(len(b.set.Companies))]
+		return explore.Step{Action: "bad", Args: map[string]string{"company": c.Company.CompanyID},
+			Text: fmt.Sprintf("Reach sends every request the partner must refuse about %q", c.Company.CompanyName)}
 	}},
 	{"whole", when(1, always), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "whole", Text: "Reach reads every company's books under every filter, period and page size the specification gives"}
@@ -220,9 +215,6 @@ func monthsBetween(from, to reachfixture.Month) int {
 func (m *model) question(s explore.Step) (mock.Question, bool) {
 	b := m.current()
 	qs := mock.Questions(b.set)
-	if s.Action == "bad" {
-		qs = mock.BadRequests(b.set)
-	}
 	from, err1 := reachfixture.ParseMonth(s.Args["from"])
 	to, err2 := reachfixture.ParseMonth(s.Args["to"])
 	periodic := err1 == nil && err2 == nil
