@@ -22,8 +22,8 @@ import (
 // customer's books change at the partner (a month closed, a company added or closed), the customer
 // presses the sync button, the nightly sync comes, the access token's life ends, the partner is
 // briefly unavailable; and Reach's own questions: one list in pages of any size, one statement or
-// metric under any filter over any period, a request the partner must refuse (400, 401), an access
-// token past its life, or the whole books. After every step Reach and the partner must agree: what
+// metric under any filter over any period, every request about a company the partner must refuse
+// (400, 401), the access token past its life, or the whole books. After every step Reach and the partner must agree: what
 // Reach holds from its last sync is the books as they were when it ran, every company, list,
 // statement, budget and metric value of its window; what Reach just read is the books as they are.
 type explorer struct {
