@@ -6,12 +6,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
 )
 
@@ -99,9 +101,21 @@ func scoreFaults(ctx context.Context, stdout io.Writer, ps []runner.Platform) er
 			}
 			caught++
 			fmt.Fprintf(stdout, "%s  %s: failed %d of %d scenarios\n", p.Name(), f.Name, len(failed), sum.Counts.Scenarios)
+			// An exploration is meant to find every fault: the sharpness of the scenarios aimed
+			// at a flow is measured without it.
+			aimed := 0
 			for _, r := range failed {
-				if s, ok := sharpest[r.Name]; !ok || len(failed) < s.fails {
-					sharpest[r.Name] = sharp{fault: f.Name, fails: len(failed)}
+				if !explores(r) {
+					aimed++
+				}
+			}
+			for _, r := range failed {
+				n := aimed
+				if explores(r) {
+					n++
+				}
+				if s, ok := sharpest[r.Name]; !ok || n < s.fails {
+					sharpest[r.Name] = sharp{fault: f.Name, fails: n}
 				}
 				fmt.Fprintf(stdout, "    ✗ %s\n      %s\n", r.Name, firstLine(r.Reason))
 			}
@@ -114,7 +128,7 @@ func scoreFaults(ctx context.Context, stdout io.Writer, ps []runner.Platform) er
 				fmt.Fprintf(stdout, "    %s: NO FAULT FAILS IT\n", name)
 				continue
 			}
-			fmt.Fprintf(stdout, "    %s: %s (fails %d of %d)\n", name, s.fault, s.fails, len(scenarios))
+			fmt.Fprintf(stdout, "    %s: %s (fails %d of %d, explorations aside)\n", name, s.fault, s.fails, len(scenarios))
 			if s.fails > maxSharpest {
 				problems = append(problems, fmt.Sprintf("%s: %q is failed only by faults that fail %d scenarios or more (%s); add a fault aimed at it", p.Name(), name, s.fails, s.fault))
 			}
@@ -129,6 +143,19 @@ func scoreFaults(ctx context.Context, stdout io.Writer, ps []runner.Platform) er
 		return failedError{msg: strings.Join(problems, "\n")}
 	}
 	return nil
+}
+
+// planStep is the step every @explore scenario starts with.
+var planStep = regexp.MustCompile(explore.PlanStep)
+
+// explores says whether a scenario is an exploration (internal/explore).
+func explores(r runner.ScenarioResult) bool {
+	for _, st := range r.Steps {
+		if planStep.MatchString(st.Text) {
+			return true
+		}
+	}
+	return false
 }
 
 type sharp struct {

@@ -121,7 +121,18 @@ type probe struct {
 	to      reachfixture.Month
 	filter  reachfixture.Filter
 	metrics []string
-	unknown string // the unknown id asked for
+	unknown string     // the unknown id asked for
+	modes   []listMode // how a list is read; nil: listModes
+	bad     int        // the bad request asked (badRequests, or expiredRequests with token)
+	token   string     // the access token past its life a bad request carries
+}
+
+// listModes are how a list question reads its list.
+func (p probe) listModes() []listMode {
+	if p.modes != nil {
+		return p.modes
+	}
+	return listModes
 }
 
 type probeKind int
@@ -134,6 +145,7 @@ const (
 	probeStatement
 	probeMetrics
 	probeUnknown
+	probeBad
 )
 
 type listMode struct {
@@ -333,12 +345,7 @@ func (r *Reach) ask(ctx context.Context, c *Connection, p probe, st *State) erro
 	do := func(req Request) (*Result, error) {
 		res, err := r.Do(ctx, c, req)
 		if err != nil {
-			var ce *CallError
-			if asCallError(err, &ce) {
-				st.set(p.item, "status", "no answer: "+ce.Reason)
-				return nil, nil
-			}
-			return nil, err
+			return nil, noAnswer(st, p.item, err)
 		}
 		return res, nil
 	}
@@ -371,12 +378,7 @@ func (r *Reach) ask(ctx context.Context, c *Connection, p probe, st *State) erro
 		offset := len(listItems(p.company, p.list)) + 5
 		res, err := r.Page(ctx, c, p.list, id, offset, 100, nil)
 		if err != nil {
-			var ce *CallError
-			if asCallError(err, &ce) {
-				st.set(p.item, "status", "no answer: "+ce.Reason)
-				return nil
-			}
-			return err
+			return noAnswer(st, p.item, err)
 		}
 		answered(st, p.item, res)
 		var page struct {
@@ -415,6 +417,8 @@ func (r *Reach) ask(ctx context.Context, c *Connection, p probe, st *State) erro
 		}
 		answered(st, p.item, res)
 		recordMetricAnswer(st, p.item, res.Body)
+	case probeBad:
+		return r.askBad(ctx, c, p, st)
 	case probeUnknown:
 		req := unknownRequest(p)
 		if req.Path == nil {
@@ -424,12 +428,7 @@ func (r *Reach) ask(ctx context.Context, c *Connection, p probe, st *State) erro
 		if err != nil || res == nil {
 			return err
 		}
-		st.set(p.item, "status", strconv.Itoa(res.Status))
-		if why := Refusal(res, http.StatusNotFound); why != "" {
-			st.set(p.item, "refusal", why)
-		} else {
-			st.set(p.item, "refusal", "404 with an errors body")
-		}
+		refused(st, p.item, res, http.StatusNotFound)
 	}
 	return nil
 }
@@ -480,7 +479,7 @@ func unknownRequest(p probe) Request {
 func (r *Reach) askList(ctx context.Context, c *Connection, p probe, st *State) error {
 	id := p.company.Company.CompanyID
 	var firstIDs []string
-	for i, mode := range listModes {
+	for i, mode := range p.listModes() {
 		lr, err := r.ReadList(ctx, c, p.list, id, mode.limit, nil)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -719,7 +718,7 @@ func expect(p probe, books *reachfixture.Set, st *State) {
 		}
 	case probeList:
 		items := listItems(p.company, p.list)
-		for _, mode := range listModes {
+		for _, mode := range p.listModes() {
 			st.set(p.item, "read with "+mode.name, yes)
 			st.set(p.item, "records read with "+mode.name, strconv.Itoa(len(items)))
 			st.set(p.item, "total with "+mode.name, strconv.Itoa(len(items)))
@@ -800,6 +799,8 @@ func expect(p probe, books *reachfixture.Set, st *State) {
 		for _, v := range values {
 			st.set(p.item+" · "+v.Month.String()+" "+v.NonFinancialID, "Value", strconv.FormatFloat(v.Value, 'f', -1, 64))
 		}
+	case probeBad:
+		expectBad(p, st)
 	case probeUnknown:
 		st.set(p.item, "status", "404")
 		st.set(p.item, "refusal", "404 with an errors body")

@@ -47,12 +47,13 @@ var scenarios = map[string]string{
 	"@endpoints":         "Every required endpoint answers",
 	"@latency":           "Every answer comes within the latency budget",
 	"@dashboard-figures": "Reach's dashboard shows the books' figures",
+	"@explore-books":     "Random sequences of changes and syncs keep Reach and the partner's books in agreement",
 }
 
 // flowNames are how failure reasons start: every reason names its flow.
 var flowNames = []string{
 	"authentication", "sync scheduling", "sync stability", "data accuracy", "statements balance", "P&L totals",
-	"chart of accounts", "formatting", "pagination", "endpoint reliability", "latency", "dashboard",
+	"chart of accounts", "formatting", "pagination", "endpoint reliability", "latency", "dashboard", "explore",
 }
 
 // catches says which scenarios (by tag) each fault must fail. Each fault's run holds only these
@@ -98,6 +99,7 @@ var catches = map[string][]string{
 	"cash-flow-opening-zero":             {"@balance"},
 	"small-limit-rounded-up":             {"@exactly-once", "@limits"},
 	"parent-class-dropped":               {"@reference-data", "@whole-books"},
+	"stale-report-cache":                 {"@explore-books"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant
@@ -135,6 +137,9 @@ func everyFaultIsCaught(t *testing.T, platform reach.Platform) {
 				table = append(table, fmt.Sprintf("%-30s %-72s %s", f.Name, r.Name, firstLine(r.Reason)))
 				assert.True(t, slices.ContainsFunc(flowNames, func(fl string) bool { return strings.HasPrefix(r.Reason, fl) }),
 					"the reason for %q should start with the flow it failed: %s", r.Name, r.Reason)
+			}
+			if r, ok := failed[scenarios["@explore-books"]]; ok {
+				assertShrunk(t, f.Name, r.Reason)
 			}
 			for _, tag := range tags {
 				name := scenarios[tag]

@@ -19,6 +19,7 @@ import (
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/wiring"
@@ -102,6 +103,7 @@ type session struct {
 	budget    time.Duration
 	reportDir string
 	caps      map[string]string // the partner's choices (Capabilities)
+	explore   explore.Plan      // accord explore's plan over the features'
 	virtual   bool              // the partner lives on the run clock (the bundled partner)
 	servers   wiring.Servers
 
@@ -110,6 +112,8 @@ type session struct {
 	syncs     []syncRow
 	dashboard string
 	secrets   []string
+	shelves   map[string]*shelved // the books explorations loaded, by shelf
+	explored  []explore.Record    // the @explore scenarios' plans and verdicts
 }
 
 type syncRow struct {
@@ -125,7 +129,7 @@ type syncRow struct {
 // Start starts the bundled reference partner on loopback unless the config names another partner,
 // and Reach's sync client on the run clock.
 func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir, caps: cfg.Capabilities}
+	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir, caps: cfg.Capabilities, explore: cfg.Explore}
 	// Reach validates and checks every answer whole before journaling it; the journal keeps the
 	// first 16 KiB of a body, enough to show what an answer was, while a run's statements over
 	// three companies' books would otherwise fill the report with megabytes of figures.
@@ -278,6 +282,7 @@ func (s *session) Extras() map[string]any {
 	s.mu.Lock()
 	syncs := append([]syncRow{}, s.syncs...)
 	dashboard := s.dashboard
+	explored := append([]explore.Record{}, s.explored...)
 	s.mu.Unlock()
 	out := map[string]any{
 		"api_coverage":           cov,
@@ -289,6 +294,7 @@ func (s *session) Extras() map[string]any {
 		"validation":             s.reach.Stats(),
 		"violations":             violations,
 		"violation_samples":      samples,
+		"explorations":           explored,
 	}
 	if dashboard != "" {
 		out["dashboard"] = dashboard
@@ -315,4 +321,5 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerReliability(sc, w)
 	registerDashboard(sc, w)
 	registerBooks(sc, w)
+	registerExplore(sc, w)
 }

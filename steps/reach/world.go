@@ -49,6 +49,9 @@ type world struct {
 	byOne, byAll map[string]*mock.ListRead
 	pages        map[string]map[int]*mock.Result // operation → limit → answer
 	dashboards   []*mock.Dashboard               // one per company, in the fixture's order
+
+	explored   bool  // an exploration ran in this scenario
+	exploreErr error // and how it ended: nil, an *explore.Failure, or why it could not go on
 }
 
 func secret(prefix string) string {
@@ -99,6 +102,12 @@ func (w *world) connect(companies string) error {
 	if !slices.Equal(named, books) {
 		return fmt.Errorf("the Reach fixture's companies are %q, not %q", books, named)
 	}
+	return w.open(reachfixture.RawSet())
+}
+
+// open resets the partner with this scenario's credentials, loads the books (the driver's fixture
+// body) and connects Reach to the API the partner's connection view names.
+func (w *world) open(fixture []byte) error {
 	settings := map[string]any{
 		"access_token":  w.token,
 		"other_company": map[string]any{"company_id": otherCompanyID, "company_name": otherCompanyName, "access_token": w.otherToken},
@@ -110,7 +119,7 @@ func (w *world) connect(companies string) error {
 	if err := w.s.driver.Reset(w.ctx, "reach", settings); err != nil {
 		return err
 	}
-	if err := w.s.driver.LoadFixture(w.ctx, rawJSON(reachfixture.RawSet())); err != nil {
+	if err := w.s.driver.LoadFixture(w.ctx, rawJSON(fixture)); err != nil {
 		return err
 	}
 	var conn struct {

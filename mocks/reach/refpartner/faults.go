@@ -49,6 +49,7 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"period-not-echoed", "repeats the books' first and last day as a statement's StartDate and EndDate, not the period asked for"},
 	{"user-info-duplicates", "lists a company in user-info once per role the user holds in it, so the first company, which the user owns and keeps the books of, comes twice"},
 	{"cash-flow-opening-zero", "starts every cash flow at a BeginningCash of 0, as if cash began with the period asked for"},
+	{"stale-report-cache", "keeps each statement it computed, by the request, and serves it again after the books changed (a month closed), so Reach's next sync shows the old figures"},
 	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 

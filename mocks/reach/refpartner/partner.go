@@ -70,6 +70,9 @@ type OAuthClient struct {
 	RedirectURI  string `json:"redirect_uri"`
 }
 
+// maxParsed bounds the books a partner keeps parsed.
+const maxParsed = 64
+
 // Partner is an http.Handler: the Reach API under /reach, the driver contract at the root.
 type Partner struct {
 	opts   Options
@@ -80,12 +83,10 @@ type Partner struct {
 
 	mu sync.Mutex
 	s  *session
-	// parsed keeps the last books loaded: a run loads the same bytes before every scenario, and
-	// the books are never written to.
-	parsed struct {
-		sum   [32]byte
-		books *reachfixture.Set
-	}
+	// parsed keeps the books loaded, by the body's digest: a run loads the same bytes before every
+	// scenario, an exploration the same few cuts of them again and again, and the books are never
+	// written to. It is emptied when it holds maxParsed.
+	parsed map[[32]byte]*reachfixture.Set
 }
 
 // session is one reset-to-reset life of the partner's system.
@@ -99,6 +100,7 @@ type session struct {
 	narrow   map[string]bool      // access tokens good for the first company only (refreshed-token-first-company-only)
 	refresh  map[string]bool      // live refresh tokens
 	counts   map[string]int       // requests served, by kind
+	reports  map[string]reply     // statement answers by request (stale-report-cache)
 	minute   time.Time            // rate-limit window (rate-limits-nightly)
 	inMinute int                  // requests in it
 }
@@ -213,7 +215,7 @@ func (p *Partner) Reset(st Settings) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.s = &session{settings: st, started: p.opts.Clock.Now(), codes: map[string]grant{}, access: map[string]time.Time{}, narrow: map[string]bool{},
-		refresh: map[string]bool{}, counts: map[string]int{}}
+		refresh: map[string]bool{}, counts: map[string]int{}, reports: map[string]reply{}}
 	return nil
 }
 
@@ -240,9 +242,9 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 func (p *Partner) parse(body []byte) (*reachfixture.Set, error) {
 	sum := sha256.Sum256(body)
 	p.mu.Lock()
-	if p.parsed.books != nil && p.parsed.sum == sum {
+	if books, ok := p.parsed[sum]; ok {
 		defer p.mu.Unlock()
-		return p.parsed.books, nil
+		return books, nil
 	}
 	p.mu.Unlock()
 	books, err := reachfixture.ParseSet(body)
@@ -251,7 +253,10 @@ func (p *Partner) parse(body []byte) (*reachfixture.Set, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.parsed.sum, p.parsed.books = sum, books
+	if p.parsed == nil || len(p.parsed) >= maxParsed {
+		p.parsed = map[[32]byte]*reachfixture.Set{}
+	}
+	p.parsed[sum] = books
 	return books, nil
 }
 

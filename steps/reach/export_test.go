@@ -1,0 +1,57 @@
+package reach
+
+import (
+	"context"
+	"time"
+
+	"github.com/accord-harness/accord/internal/explore"
+	"github.com/accord-harness/accord/internal/runner"
+)
+
+// Explored is one sequence of an exploration, as the @explore scenario runs it, on a connection of
+// its own: the steps done, how long each took with its check, and the verdict.
+type Explored struct {
+	Steps []explore.Step
+	Took  []time.Duration
+	Err   error
+}
+
+// timed times each step of a System with its check.
+type timed struct {
+	explore.System
+	took  []time.Duration
+	start time.Time
+}
+
+func (t *timed) Do(ctx context.Context, s explore.Step) error {
+	t.start = time.Now()
+	return t.System.Do(ctx, s)
+}
+
+func (t *timed) Agree(ctx context.Context) error {
+	err := t.System.Agree(ctx)
+	t.took = append(t.took, time.Since(t.start))
+	return err
+}
+
+// ExploreOnce starts the platform with cfg and explores one sequence.
+func ExploreOnce(ctx context.Context, pl Platform, cfg runner.Config, seed uint64, steps int) (Explored, error) {
+	sess, err := pl.Start(ctx, cfg)
+	if err != nil {
+		return Explored{}, err
+	}
+	s := sess.(*session)
+	defer s.Close()
+	w := &world{s: s}
+	if err := w.begin(ctx, "exploration"); err != nil {
+		return Explored{}, err
+	}
+	defer w.end()
+	x, err := w.explorer()
+	if err != nil {
+		return Explored{}, err
+	}
+	t := &timed{System: x}
+	done, err := explore.Run(ctx, t, explore.Options{Seed: seed, Steps: steps})
+	return Explored{Steps: done, Took: t.took, Err: err}, nil
+}
