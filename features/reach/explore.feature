@@ -13,7 +13,7 @@ Feature: Exploring sequences nobody wrote down
   The same seed gives the same sequence; accord explore --seed, --sequences and --steps replace the
   plan below.
 
-  @explore-books
+  @explore-books @req:RR-DATA-1 @req:RR-SYNC-1 @req:RR-AUTH-3 @req:RR-PAGE-1
   Scenario: Random sequences of changes and syncs keep Reach and the partner's books in agreement
     When accord explores 2 sequences of 10 steps from seed 6
     Then both sides agreed on their whole state after every step
