@@ -77,6 +77,8 @@ ended early, 2 usage or configuration error.`,
 			term := operator.New(cmd.InOrStdin(), stdout, isTerminal(stdout), end)
 			defer term.Close()
 			cfg.Operator = term
+			// From here the terminal's input reader writes the console too.
+			stdout := io.Writer(term)
 			finishImage, err := image.start(ctx, cmd, platform, &cfg, configPath, reportDir)
 			if err != nil {
 				return err

@@ -176,6 +176,16 @@ func (t *Terminal) Ask(ctx context.Context, question string) (string, error) {
 	}
 }
 
+// Write prints p on the terminal, as the terminal's own lines are: whoever
+// else writes the session's console (its banner, its menu) goes through
+// here, so that no two writers interleave with the input reader's echo.
+func (t *Terminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.clearStatusLocked()
+	return t.out.Write(p)
+}
+
 func (t *Terminal) printf(format string, args ...any) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
