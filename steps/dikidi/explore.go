@@ -27,10 +27,10 @@ type explorer struct {
 }
 
 // explored is the step every @explore scenario ends with.
-const explored = `both sides agreed on their whole state after every step`
+const explored = explore.AgreedStep
 
 func registerExplore(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^accord explores (\d+) sequences? of (\d+) steps from seed (\d+)$`, w.explore)
+	sc.Step(explore.PlanStep, w.explore)
 	sc.Step(`^`+explored+`$`, w.exploredInAgreement)
 }
 
@@ -44,21 +44,16 @@ func (w *world) explorer() (*explorer, error) {
 
 // explore runs the feature's plan, or what accord explore asks for instead.
 func (w *world) explore(sequences, steps int, seed string) error {
-	first, err := strconv.ParseUint(seed, 10, 64)
-	if err != nil {
-		return fmt.Errorf("seed %q: %v", seed, err)
-	}
-	plan := explore.Plan{Seed: first, Sequences: sequences, Steps: steps}.Over(w.s.explore)
 	x, err := w.explorer()
 	if err != nil {
 		return err
 	}
-	err = explore.Explore(w.ctx, x, plan)
+	rec, err := explore.Scenario(w.ctx, x, w.scenario, sequences, steps, seed, w.s.explore)
 	var failure *explore.Failure
 	if err != nil && !errors.As(err, &failure) {
-		return fmt.Errorf("explore: the exploration could not go on: %w", err)
+		return err
 	}
-	w.s.recordExploration(exploration{Scenario: w.scenario, Seed: plan.Seed, Sequences: plan.Sequences, Steps: plan.Steps, Failed: failure != nil})
+	w.s.recordExploration(rec)
 	w.exploreErr, w.explored = err, true
 	return nil
 }

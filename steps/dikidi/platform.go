@@ -119,7 +119,7 @@ type session struct {
 	seq       int64
 	latencies []latency
 	secrets   []string
-	explored  []exploration
+	explored  []explore.Record
 }
 
 // withPath reports whether the partner takes events at a Path (the default).
@@ -142,16 +142,7 @@ func (s *session) addSecrets(secrets ...string) {
 	s.secrets = append(s.secrets, secrets...)
 }
 
-// exploration is one @explore scenario's plan, for summary.json.
-type exploration struct {
-	Scenario  string `json:"scenario"`
-	Seed      uint64 `json:"seed"`
-	Sequences int    `json:"sequences"`
-	Steps     int    `json:"steps"`
-	Failed    bool   `json:"failed"`
-}
-
-func (s *session) recordExploration(e exploration) {
+func (s *session) recordExploration(e explore.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.explored = append(s.explored, e)
@@ -314,7 +305,7 @@ func (s *session) Extras() map[string]any {
 	})
 	s.mu.Lock()
 	lat := append([]latency{}, s.latencies...)
-	explored := append([]exploration{}, s.explored...)
+	explored := append([]explore.Record{}, s.explored...)
 	s.mu.Unlock()
 	maxLatency := 0.0
 	for _, l := range lat {
