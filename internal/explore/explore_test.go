@@ -145,3 +145,35 @@ func TestShrinkingStaysWithinItsBudget(t *testing.T) {
 	require.ErrorAs(t, err, &f)
 	assert.Equal(t, 5, f.Replays)
 }
+
+func TestAnOutcomeSaysWhetherTheSidesAgreed(t *testing.T) {
+	failure := &Failure{Seed: 3, Err: errors.New("record 1 differs")}
+	for _, tc := range []struct {
+		name string
+		set  bool
+		err  error
+		want string // "" for agreement
+	}{
+		{"nothing explored", false, nil, "explore: nothing was explored in this scenario"},
+		{"agreed", true, nil, ""},
+		{"a shrunk failure", true, failure, "explore: seed 3: after 0 steps the two sides disagree"},
+		{"already said as an exploration's", true, errors.New("explore: the exploration could not go on: boom"), "explore: the exploration could not go on: boom"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var o Outcome
+			if tc.set {
+				o.Set(tc.err)
+			}
+			err := o.Agreed()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want agreement, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("want %q…, got %v", tc.want, err)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // The steps every platform's @explore scenario is written with, so that a feature reads the same
@@ -41,4 +42,28 @@ func Scenario(ctx context.Context, sys System, name string, sequences, steps int
 	}
 	rec.Failed = failure != nil
 	return rec, err
+}
+
+// Outcome is how a scenario's exploration ended, for the step that ends
+// every @explore scenario (AgreedStep).
+type Outcome struct {
+	done bool
+	err  error // nil, a *Failure, or why the exploration could not go on
+}
+
+// Set records how the exploration ended.
+func (o *Outcome) Set(err error) { o.done, o.err = true, err }
+
+// Agreed is nil when an exploration ran and no sequence made the two sides
+// disagree; otherwise why not, said as an exploration's.
+func (o Outcome) Agreed() error {
+	switch {
+	case !o.done:
+		return errors.New("explore: nothing was explored in this scenario")
+	case o.err == nil:
+		return nil
+	case strings.HasPrefix(o.err.Error(), "explore:"):
+		return o.err
+	}
+	return fmt.Errorf("explore: %w", o.err)
 }

@@ -54,19 +54,11 @@ func (w *world) explore(sequences, steps int, seed string) error {
 		return err
 	}
 	w.s.recordExploration(rec)
-	w.exploreErr, w.explored = err, true
+	w.exploration.Set(err)
 	return nil
 }
 
-func (w *world) exploredInAgreement() error {
-	if !w.explored {
-		return fmt.Errorf("nothing was explored in this scenario")
-	}
-	if w.exploreErr != nil {
-		return fmt.Errorf("explore: %w", w.exploreErr)
-	}
-	return nil
-}
+func (w *world) exploredInAgreement() error { return w.exploration.Agreed() }
 
 // Begin is a fresh salon on DIKIDI whose administrator key the partner has
 // activated, and the model of it.

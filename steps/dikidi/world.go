@@ -3,6 +3,7 @@ package dikidi
 import (
 	"context"
 	"fmt"
+	"github.com/accord-harness/accord/internal/explore"
 	"strings"
 	"time"
 
@@ -44,8 +45,7 @@ type world struct {
 	goneMark   int64
 	changeMark int64
 
-	explored   bool  // an exploration ran
-	exploreErr error // its failure, with the sequence shrunk
+	exploration explore.Outcome // how the scenario's exploration ended
 }
 
 func (w *world) begin(ctx context.Context, name string) error {

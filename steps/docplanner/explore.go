@@ -30,7 +30,7 @@ type explorer struct {
 }
 
 // explored is the step every @explore scenario ends with.
-const explored = `both sides agreed on their whole state after every step`
+const explored = explore.AgreedStep
 
 func registerExplore(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^accord explores (\d+) sequences? of (\d+) steps from seed (\d+)$`), w.explore)
@@ -50,19 +50,11 @@ func (w *world) explore(sequences, steps int, seed string) error {
 		return fmt.Errorf("explore: the exploration could not go on: %w", err)
 	}
 	w.s.recordExploration(exploration{Scenario: w.scenario, Model: w.model, Seed: plan.Seed, Sequences: plan.Sequences, Steps: plan.Steps, Failed: failure != nil})
-	w.exploreErr, w.explored = err, true
+	w.exploration.Set(err)
 	return nil
 }
 
-func (w *world) exploredInAgreement() error {
-	if !w.explored {
-		return errors.New("nothing was explored in this scenario")
-	}
-	if w.exploreErr != nil {
-		return fmt.Errorf("whole state (explored): %w", w.exploreErr)
-	}
-	return nil
-}
+func (w *world) exploredInAgreement() error { return w.exploration.Agreed() }
 
 // Begin is a fresh client on Docplanner whose clinic the partner has
 // loaded and activated, and the model of it.

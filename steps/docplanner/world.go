@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/accord-harness/accord/internal/explore"
 	"strings"
 	"time"
 
@@ -54,8 +55,7 @@ type world struct {
 	// (sideOnly).
 	oneSide string
 	// explore is the running exploration's outcome (explore.go).
-	explored   bool
-	exploreErr error
+	exploration explore.Outcome // how the scenario's exploration ended
 }
 
 func (w *world) begin(ctx context.Context, name string) error {

@@ -58,22 +58,11 @@ func (w *world) explore(sequences, steps int, seed string) error {
 	w.s.mu.Lock()
 	w.s.explored = append(w.s.explored, rec)
 	w.s.mu.Unlock()
-	w.exploreErr, w.explored = err, true
+	w.exploration.Set(err)
 	return nil
 }
 
-func (w *world) exploredInAgreement() error {
-	if !w.explored {
-		return fmt.Errorf("explore: nothing was explored in this scenario")
-	}
-	if w.exploreErr != nil {
-		if strings.HasPrefix(w.exploreErr.Error(), "explore:") {
-			return w.exploreErr
-		}
-		return fmt.Errorf("explore: %w", w.exploreErr)
-	}
-	return nil
-}
+func (w *world) exploredInAgreement() error { return w.exploration.Agreed() }
 
 // maxBack is how many months short of the fixture's a company's books start an exploration.
 const maxBack = 2
@@ -92,11 +81,11 @@ func (w *world) explorer() (*explorer, error) {
 func (x *explorer) Begin(ctx context.Context) error {
 	w := x.w
 	w.end()
-	scenario, explored, exploreErr := w.scenario, w.explored, w.exploreErr
+	scenario, outcome := w.scenario, w.exploration
 	if err := w.begin(ctx, scenario); err != nil {
 		return err
 	}
-	w.explored, w.exploreErr = explored, exploreErr
+	w.exploration = outcome
 	x.m.reset()
 	x.held, x.heldSet, x.checked, x.read, x.want = nil, nil, false, nil, nil
 	b, err := x.m.books(x.m.shelf)

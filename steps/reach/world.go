@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/accord-harness/accord/internal/explore"
 	"regexp"
 	"slices"
 	"strings"
@@ -50,8 +51,7 @@ type world struct {
 	pages        map[string]map[int]*mock.Result // operation → limit → answer
 	dashboards   []*mock.Dashboard               // one per company, in the fixture's order
 
-	explored   bool  // an exploration ran in this scenario
-	exploreErr error // and how it ended: nil, an *explore.Failure, or why it could not go on
+	exploration explore.Outcome // how the scenario's exploration ended
 }
 
 func secret(prefix string) string {
