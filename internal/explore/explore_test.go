@@ -164,7 +164,7 @@ func TestAnOutcomeSaysWhetherTheSidesAgreed(t *testing.T) {
 			if tc.set {
 				o.Set(tc.err)
 			}
-			err := o.Agreed()
+			err := o.Agreed("explore")
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("want agreement, got %v", err)

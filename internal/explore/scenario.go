@@ -55,15 +55,16 @@ type Outcome struct {
 func (o *Outcome) Set(err error) { o.done, o.err = true, err }
 
 // Agreed is nil when an exploration ran and no sequence made the two sides
-// disagree; otherwise why not, said as an exploration's.
-func (o Outcome) Agreed() error {
+// disagree; otherwise why not, led by what failed (the platform's flow, as
+// its other reasons are).
+func (o Outcome) Agreed(what string) error {
 	switch {
 	case !o.done:
-		return errors.New("explore: nothing was explored in this scenario")
+		return fmt.Errorf("%s: nothing was explored in this scenario", what)
 	case o.err == nil:
 		return nil
-	case strings.HasPrefix(o.err.Error(), "explore:"):
+	case strings.HasPrefix(o.err.Error(), what+":"):
 		return o.err
 	}
-	return fmt.Errorf("explore: %w", o.err)
+	return fmt.Errorf("%s: %w", what, o.err)
 }

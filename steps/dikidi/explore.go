@@ -58,7 +58,7 @@ func (w *world) explore(sequences, steps int, seed string) error {
 	return nil
 }
 
-func (w *world) exploredInAgreement() error { return w.exploration.Agreed() }
+func (w *world) exploredInAgreement() error { return w.exploration.Agreed("explore") }
 
 // Begin is a fresh salon on DIKIDI whose administrator key the partner has
 // activated, and the model of it.

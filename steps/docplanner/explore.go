@@ -54,7 +54,7 @@ func (w *world) explore(sequences, steps int, seed string) error {
 	return nil
 }
 
-func (w *world) exploredInAgreement() error { return w.exploration.Agreed() }
+func (w *world) exploredInAgreement() error { return w.exploration.Agreed("whole state (explored)") }
 
 // Begin is a fresh client on Docplanner whose clinic the partner has
 // loaded and activated, and the model of it.

@@ -62,7 +62,7 @@ func (w *world) explore(sequences, steps int, seed string) error {
 	return nil
 }
 
-func (w *world) exploredInAgreement() error { return w.exploration.Agreed() }
+func (w *world) exploredInAgreement() error { return w.exploration.Agreed("explore") }
 
 // maxBack is how many months short of the fixture's a company's books start an exploration.
 const maxBack = 2

@@ -32,7 +32,7 @@ func exploreOnce(t *testing.T, pl reach.Platform, cfg runner.Config, seed uint64
 // others.
 func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
 	if raceDetector {
-		t.Skip("generation is single-threaded; make test runs it without the race detector, and the @explore scenario under it")
+		t.Skip("generation is single-threaded: the @explore scenario runs under the race detector in make test; this wider check runs without it (go test ./steps/reach)")
 	}
 	const steps = 8
 	first := exploreOnce(t, reach.Platform{}, runner.Config{}, 11, steps)
@@ -51,7 +51,7 @@ func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
 // else is explored the same way, and a correct partner passes.
 func TestAPartnerWithStaticTokensIsExploredToo(t *testing.T) {
 	if raceDetector {
-		t.Skip("the same code as with OAuth tokens, less the renewals; make test runs it without the race detector")
+		t.Skip("the same code as with OAuth tokens, less the renewals, which the @explore scenario runs under the race detector; this runs without it (go test ./steps/reach)")
 	}
 	for seed := uint64(1); seed <= 2; seed++ {
 		ex := exploreOnce(t, reach.Platform{}, runner.Config{Capabilities: map[string]string{reach.CapOAuth: "off"}}, seed, 12)
