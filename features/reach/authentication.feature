@@ -5,7 +5,8 @@ Feature: Authentication
   200 and never HTML. A valid token reads every company of its customer, and only those. A partner
   that runs an OAuth 2.0 server (GET /auth/oauth-discovery; capability oauth: on, the default) lets
   Reach connect with the authorization code and keep access with refresh tokens, renewal after
-  renewal, without the customer, and refuses an access token past its life. A partner that hands
+  renewal, without the customer, refuses a wrong client secret, a code used twice and an access
+  token past its life, and never lets a token answer be cached. A partner that hands
   Reach long-lived static tokens only (capability oauth: off) answers the discovery with 404; the
   OAuth scenarios do not apply to it, and its static token must stay valid.
 
@@ -45,6 +46,7 @@ Feature: Authentication
     When Reach reads the partner's OAuth discovery document
     And the customer grants Reach access on the partner's sign-in page
     Then Reach exchanges the code for an access token and a refresh token
+    And the token endpoint refuses a wrong client secret and a code sent a second time
     And Reach reads every company with that access token
     When the access token expires on the run clock 3 times, Reach reading every company after each
     Then Reach renewed access each time without the customer, with the refresh token the partner issued last

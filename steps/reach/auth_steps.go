@@ -2,6 +2,7 @@ package reach
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -31,6 +32,7 @@ func registerAuth(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^Reach reads the partner's OAuth discovery document$`, w.discover)
 	sc.Step(`^the customer grants Reach access on the partner's sign-in page$`, w.grantAccess)
 	sc.Step(`^Reach exchanges the code for an access token and a refresh token$`, w.exchangeCode)
+	sc.Step(`^the token endpoint refuses a wrong client secret and a code sent a second time$`, w.tokenEndpointRefuses)
 	sc.Step(`^Reach reads every company with that access token$`, func() error { return w.readWithConnection("with its access token") })
 	sc.Step(`^the access token expires on the run clock (\d+) times, Reach reading every company after each$`, w.expireTimes)
 	sc.Step(`^Reach renewed access each time without the customer, with the refresh token the partner issued last$`, w.renewedEachTime)
@@ -211,23 +213,64 @@ func (w *world) discover() error {
 // driver returns where the partner redirects the browser.
 func (w *world) grantAccess() error {
 	state := secret("state")
+	if err := w.openSignInPage(state); err != nil {
+		return err
+	}
+	code, err := w.consent(state)
+	w.code = code
+	return err
+}
+
+// consent is the customer pressing Allow: the code the partner sends the browser back to Reach with.
+func (w *world) consent(state string) (string, error) {
 	var out struct {
 		Redirect string `json:"redirect"`
 	}
 	err := w.s.driver.Act(w.ctx, "authorize", map[string]any{"client_id": w.oauth.ClientID, "redirect_uri": w.oauth.RedirectURI,
 		"scope": "read:company", "state": state}, &out)
 	if err != nil {
-		return fmt.Errorf("authentication: the customer could not grant access: %w", err)
+		return "", fmt.Errorf("authentication: the customer could not grant access: %w", err)
 	}
 	u, err := url.Parse(out.Redirect)
 	if err != nil || !strings.HasPrefix(out.Redirect, w.oauth.RedirectURI) {
-		return fmt.Errorf("authentication: after consent the partner redirects to %q, not to Reach's redirect URI %s", out.Redirect, w.oauth.RedirectURI)
+		return "", fmt.Errorf("authentication: after consent the partner redirects to %q, not to Reach's redirect URI %s", out.Redirect, w.oauth.RedirectURI)
 	}
 	if got := u.Query().Get("state"); got != state {
-		return fmt.Errorf("authentication: the redirect carries state %q, not the %q Reach sent", got, state)
+		return "", fmt.Errorf("authentication: the redirect carries state %q, not the %q Reach sent", got, state)
 	}
-	if w.code = u.Query().Get("code"); w.code == "" {
-		return fmt.Errorf("authentication: the redirect %s carries no code", out.Redirect)
+	code := u.Query().Get("code")
+	if code == "" {
+		return "", fmt.Errorf("authentication: the redirect %s carries no code", out.Redirect)
+	}
+	w.s.addSecrets(code)
+	return code, nil
+}
+
+// openSignInPage is the customer's browser arriving where Reach sends it, the authorization endpoint
+// of the discovery document with Reach's client, redirect URI, scope and state (RFC 6749 §4.1.1):
+// the partner shows its sign-in page (2xx) or sends the browser on to it (3xx). Anything else means
+// no customer could ever grant Reach access. Whatever happens on the page is the customer's, and the
+// authorize action stands for it.
+func (w *world) openSignInPage(state string) error {
+	endpoint, err := url.Parse(w.discovery.AuthorizationEndpoint)
+	if err != nil {
+		return fmt.Errorf("authentication: the discovery document's authorization_endpoint %q is not a URL", w.discovery.AuthorizationEndpoint)
+	}
+	q := endpoint.Query()
+	for k, v := range (url.Values{"response_type": {"code"}, "client_id": {w.oauth.ClientID}, "redirect_uri": {w.oauth.RedirectURI},
+		"scope": {"read:company"}, "state": {state}}) {
+		q[k] = v
+	}
+	endpoint.RawQuery = ""
+	res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "authorizeOAuth", URL: endpoint.String(), Query: q, Auth: mock.AuthNone, NoRetry: true})
+	var ce *mock.CallError
+	switch {
+	case errors.As(err, &ce) && strings.Contains(ce.Reason, "redirect"):
+		return nil // sent on to a sign-in elsewhere
+	case err != nil:
+		return fmt.Errorf("authentication: the customer's browser could not open the authorization endpoint: %v", err)
+	case res.Status >= 400:
+		return fmt.Errorf("authentication: the customer's browser, sent to the authorization endpoint, gets no sign-in page: %s", describe(res.Entry))
 	}
 	return nil
 }
@@ -244,7 +287,60 @@ func (w *world) exchangeCode() error {
 	if tok.AccessToken == w.token {
 		return fmt.Errorf("authentication: the code was exchanged for the static token")
 	}
+	if cc := res.Header.Get("Cache-Control"); !slices.Contains(strings.Fields(strings.ToLower(strings.ReplaceAll(cc, ",", " "))), "no-store") {
+		return fmt.Errorf("authentication: the token answer carries Cache-Control %q, not no-store: RFC 6749 §5.1 keeps tokens out of every cache", cc)
+	}
 	return nil
+}
+
+// tokenEndpointRefuses: the customer grants access twice more. One code comes with a wrong client
+// secret (RFC 6749 §5.2, invalid_client); the other is exchanged and then sent again (§4.1.2: a code
+// is good once). Both must be refused with a 4xx, never tokens. The second code's tokens are never
+// used: a partner may revoke them when their code comes again, as §4.1.2 recommends.
+func (w *world) tokenEndpointRefuses() error {
+	exchange := func(code, clientSecret string) (*mock.Result, error) {
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {w.oauth.RedirectURI},
+			"client_id": {w.oauth.ClientID}, "client_secret": {clientSecret}}
+		return w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "exchangeOAuthToken", URL: w.discovery.TokenEndpoint, Form: form, Auth: mock.AuthNone})
+	}
+	for _, c := range []struct {
+		what, secret string
+		usedOnce     bool
+	}{
+		{"a code sent with a wrong client secret", "not-" + w.oauth.ClientSecret, false},
+		{"a code sent a second time", w.oauth.ClientSecret, true},
+	} {
+		code, err := w.consent(secret("state"))
+		if err != nil {
+			return err
+		}
+		if c.usedOnce {
+			res, err := exchange(code, c.secret)
+			if err != nil || !res.OK() {
+				return fmt.Errorf("authentication: a fresh code was not exchanged: %v", orEntry(err, res))
+			}
+			var tok mock.Token
+			if json.Unmarshal(res.Body, &tok) == nil {
+				w.s.addSecrets(tok.AccessToken, tok.RefreshToken)
+			}
+		}
+		res, err := exchange(code, c.secret)
+		if err != nil {
+			return fmt.Errorf("authentication: %s: %v", c.what, err)
+		}
+		if res.Status < 400 || res.Status > 499 {
+			return fmt.Errorf("authentication: the token endpoint must refuse %s with 400 or 401; it answered %s", c.what, describe(res.Entry))
+		}
+	}
+	return nil
+}
+
+// orEntry is what went wrong with a call: its error, or its answer.
+func orEntry(err error, res *mock.Result) string {
+	if err != nil {
+		return err.Error()
+	}
+	return describe(res.Entry)
 }
 
 // connectByOAuth is the whole onboarding by OAuth in one step: discovery, consent, code exchange.
@@ -312,12 +408,19 @@ func (w *world) renewedEachTime() error {
 		seen[tok] = true
 	}
 	var issued string
-	grants := 0
+	grants, codes := 0, 0
 	for _, e := range w.s.journal.Tenant(w.id) {
 		if e.Operation != "exchangeOAuthToken" || e.Status != 200 {
 			continue
 		}
 		form, _ := url.ParseQuery(string(e.RequestBody))
+		if form.Get("grant_type") == "authorization_code" {
+			// The connection's code is the first exchanged; later ones are tokenEndpointRefuses'
+			// grants, whose tokens Reach never uses (the journal keeps codes redacted).
+			if codes++; codes > 1 {
+				continue
+			}
+		}
 		if form.Get("grant_type") == "refresh_token" {
 			grants++
 			if sent := form.Get("refresh_token"); sent != issued {

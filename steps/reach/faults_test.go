@@ -100,6 +100,10 @@ var catches = map[string][]string{
 	"small-limit-rounded-up":             {"@exactly-once", "@limits"},
 	"parent-class-dropped":               {"@reference-data", "@whole-books"},
 	"stale-report-cache":                 {"@explore-books"},
+	"authorize-page-missing":             {"@oauth", "@expired-token"},
+	"client-secret-not-checked":          {"@oauth"},
+	"code-reusable":                      {"@oauth"},
+	"token-answer-cacheable":             {"@oauth", "@expired-token"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

@@ -56,9 +56,7 @@ func (p *Partner) api(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		rep = p.errReply(http.StatusBadRequest, "InvalidRequest", "the request body could not be read: "+err.Error(), 7)
 	} else {
-		p.mu.Lock()
-		rep = p.serve(r, path, body)
-		p.mu.Unlock()
+		rep = p.serveLocked(r, path, body)
 	}
 	p.dress(r, path, &rep)
 	if rep.delay > 0 {
@@ -72,6 +70,14 @@ func (p *Partner) api(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(rep.body)
+}
+
+// serveLocked decides an answer under p.mu, released however serve ends: a panic in one answer
+// (net/http recovers it and drops the connection) must not leave every later request waiting.
+func (p *Partner) serveLocked(r *http.Request, path string, body []byte) reply {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.serve(r, path, body)
 }
 
 // serve decides an answer; p.mu is held.

@@ -50,6 +50,10 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"user-info-duplicates", "lists a company in user-info once per role the user holds in it, so the first company, which the user owns and keeps the books of, comes twice"},
 	{"cash-flow-opening-zero", "starts every cash flow at a BeginningCash of 0, as if cash began with the period asked for"},
 	{"stale-report-cache", "keeps each statement it computed, by the request, and serves it again after the books changed (a month closed), so Reach's next sync shows the old figures"},
+	{"authorize-page-missing", "advertises an authorization endpoint its web app does not serve (404), so a customer's browser sent there by Reach never reaches the sign-in page"},
+	{"client-secret-not-checked", "checks only the client_id at the token endpoint, so a wrong client secret still gets tokens"},
+	{"code-reusable", "lets an authorization code be exchanged again after its first use, so a code caught in a log or a browser history still gets tokens"},
+	{"token-answer-cacheable", "answers the token endpoint without Cache-Control: no-store, so a proxy or browser may keep the tokens"},
 	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 

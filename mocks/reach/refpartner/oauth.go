@@ -49,6 +49,9 @@ func (p *Partner) authorizePage(r *http.Request, s *session) reply {
 	if o == nil {
 		return p.errReply(http.StatusNotFound, "NotFound", "This API uses static bearer tokens; there is no OAuth server.", 2)
 	}
+	if p.faults["authorize-page-missing"] {
+		return p.errReply(http.StatusNotFound, "NotFound", "No route GET /oauth2/authorize.", 6)
+	}
 	if q.Get("response_type") != "code" || q.Get("client_id") != o.ClientID || q.Get("redirect_uri") != o.RedirectURI {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The client, response type or redirect URI is not registered.", 7)
 	}
@@ -77,13 +80,15 @@ func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time)
 	if u, pw, ok := r.BasicAuth(); ok && p.alt { // client_secret_basic, which the alt variant also takes
 		id, secret = u, pw
 	}
-	if id != o.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(o.ClientSecret)) != 1 {
+	if id != o.ClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(o.ClientSecret)) != 1 && !p.faults["client-secret-not-checked"] {
 		return p.oauthErr(http.StatusUnauthorized, "invalid_client", "Unknown client or wrong secret.")
 	}
 	switch form.Get("grant_type") {
 	case "authorization_code":
 		g, ok := s.codes[form.Get("code")]
-		delete(s.codes, form.Get("code")) // a code is good once
+		if !p.faults["code-reusable"] {
+			delete(s.codes, form.Get("code")) // a code is good once
+		}
 		if !ok || now.After(g.expires) {
 			return p.oauthErr(http.StatusBadRequest, "invalid_grant", "The code is unknown, used or expired.")
 		}
@@ -123,6 +128,8 @@ func (p *Partner) token(r *http.Request, s *session, body []byte, now time.Time)
 		answer["refresh_token"] = refresh
 	}
 	rep := jsonReply(http.StatusOK, answer)
-	rep.header = http.Header{"Cache-Control": {"no-store"}}
+	if !p.faults["token-answer-cacheable"] {
+		rep.header = http.Header{"Cache-Control": {"no-store"}} // RFC 6749 §5.1: tokens are never cached
+	}
 	return rep
 }
