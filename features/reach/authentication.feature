@@ -32,6 +32,7 @@ Feature: Authentication
     When Reach reads the customer's companies with the token of another customer of the partner
     Then every call was refused with 401, 403 or 404 and an errors body, never 200 or HTML
     And the other company's token lists only the other company
+    And the other company's token reads its own company, every list and every statement, valid against the specification
 
   # @books-unchanged: reading whom a token belongs to changes nothing.
   @valid-token @books-unchanged @req:RR-AUTH-2

@@ -24,6 +24,7 @@ func registerAuth(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^every call was refused with 401 or 403 and an errors body, never 200 or HTML$`, func() error { return w.refused(401, 403) })
 	sc.Step(`^every call was refused with 401, 403 or 404 and an errors body, never 200 or HTML$`, func() error { return w.refused(401, 403, 404) })
 	sc.Step(`^the other company's token lists only the other company$`, w.otherTokenListsOther)
+	sc.Step(`^the other company's token reads its own company, every list and every statement, valid against the specification$`, w.otherTokenReadsOwn)
 	sc.Step(`^Reach asks whom the customer's token belongs to$`, w.askUserInfo)
 	sc.Step(`^the answer lists exactly the companies (.+)$`, w.userInfoLists)
 	sc.Step(`^Reach reads the company information of each of them$`, w.readsCompanies)
@@ -112,6 +113,45 @@ func (w *world) otherTokenListsOther() error {
 	}
 	if len(ui.Companies) != 1 || ui.Companies[0].CompanyID != otherCompanyID {
 		return fmt.Errorf("authentication: the other company's token lists %+v, want only %s", ui.Companies, otherCompanyID)
+	}
+	return nil
+}
+
+// otherTokenReadsOwn: the other customer's token reads its own company, the positive side of the
+// refusals before it: its information (under its own CompanyId, not one of the customer's), every
+// reference list and the three statements on both bases, each 2xx and valid against the
+// specification. The customer has no books there yet, so what the lists hold is the partner's own
+// (an empty list, or the records its system starts a customer with).
+func (w *world) otherTokenReadsOwn() error {
+	path := map[string]string{"CompanyId": otherCompanyID}
+	calls := []mock.Request{{Operation: "getCompany", Path: path}}
+	for _, op := range []string{"listChartOfAccounts", "listBudgets", "listClasses", "listDepartments", "listNonFinancialMetrics"} {
+		calls = append(calls, mock.Request{Operation: op, Path: path})
+	}
+	for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
+		for _, basis := range []string{"ACCRUAL", "CASH"} {
+			calls = append(calls, mock.Request{Operation: op, Path: path,
+				Query: url.Values{"StartDate": {"2025-01-01"}, "EndDate": {"2025-02-28"}, "AccountingBasis": {basis}}})
+		}
+	}
+	for _, c := range calls {
+		c.Auth, c.Token = mock.AuthToken, w.otherToken
+		res, err := w.s.reach.Do(w.ctx, w.conn, c)
+		if err != nil {
+			return fmt.Errorf("authentication: the other company's token: %v", err)
+		}
+		if !res.OK() || len(res.Violations()) > 0 {
+			return fmt.Errorf("authentication: the other company's token reading its own company: %s", describe(res.Entry))
+		}
+		var body struct {
+			CompanyID string `json:"CompanyId"`
+		}
+		if !strings.HasPrefix(c.Operation, "get") {
+			continue // a list has no CompanyId
+		}
+		if json.Unmarshal(res.Body, &body) != nil || body.CompanyID != otherCompanyID {
+			return fmt.Errorf("authentication: the other company's token reads CompanyId %q at %s %s, not its own %s", body.CompanyID, res.Entry.Method, res.Entry.URL, otherCompanyID)
+		}
 	}
 	return nil
 }

@@ -104,6 +104,7 @@ var catches = map[string][]string{
 	"client-secret-not-checked":          {"@oauth"},
 	"code-reusable":                      {"@oauth"},
 	"token-answer-cacheable":             {"@oauth", "@expired-token"},
+	"other-company-info-of-customer":     {"@other-company"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

@@ -236,6 +236,8 @@ func (p *Partner) userInfo(s *session, customer, narrow bool) reply {
 func (p *Partner) otherCompany(r *http.Request, s *session, sub string) reply {
 	o := s.settings.OtherCompany
 	switch {
+	case sub == "" && r.Method == http.MethodGet && p.faults["other-company-info-of-customer"]:
+		return jsonReply(http.StatusOK, s.books.Companies[0].Company)
 	case sub == "" && r.Method == http.MethodGet:
 		return jsonReply(http.StatusOK, map[string]any{"CompanyId": o.CompanyID, "CompanyName": o.CompanyName, "FiscalMonthEnd": 12, "Currency": s.books.Companies[0].Company.Currency})
 	case r.Method == http.MethodGet && isList(sub):

@@ -54,6 +54,7 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"client-secret-not-checked", "checks only the client_id at the token endpoint, so a wrong client secret still gets tokens"},
 	{"code-reusable", "lets an authorization code be exchanged again after its first use, so a code caught in a log or a browser history still gets tokens"},
 	{"token-answer-cacheable", "answers the token endpoint without Cache-Control: no-store, so a proxy or browser may keep the tokens"},
+	{"other-company-info-of-customer", "answers another customer's company information with the customer's first company, as a tenant lookup that falls back to the first company does"},
 	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 
