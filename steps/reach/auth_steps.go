@@ -256,9 +256,31 @@ func (w *world) grantAccess() error {
 	if err := w.openSignInPage(state); err != nil {
 		return err
 	}
+	if err := w.foreignRedirectRefused(); err != nil {
+		return err
+	}
 	code, err := w.consent(state)
 	w.code = code
 	return err
+}
+
+// foreignRedirect is a redirect URI nobody registered: an attacker's, in a link to the partner's
+// sign-in page that carries Reach's client_id.
+const foreignRedirect = "https://callback.attacker.example/reach"
+
+// foreignRedirectRefused: the customer, lured to the partner's sign-in page with Reach's client but
+// an attacker's redirect URI, presses Allow. The code must not go there (RFC 6749 §3.1.2.4, §10.6):
+// the partner refuses (the action fails) or sends the browser anywhere else.
+func (w *world) foreignRedirectRefused() error {
+	var out struct {
+		Redirect string `json:"redirect"`
+	}
+	err := w.s.driver.Act(w.ctx, "authorize", map[string]any{"client_id": w.oauth.ClientID, "redirect_uri": foreignRedirect,
+		"scope": "read:company", "state": secret("state")}, &out)
+	if err == nil && strings.HasPrefix(out.Redirect, foreignRedirect) {
+		return fmt.Errorf("authentication: the partner sends the customer's code to %s, a redirect URI never registered for Reach's client: whoever made the link gets the grant", foreignRedirect)
+	}
+	return nil
 }
 
 // consent is the customer pressing Allow: the code the partner sends the browser back to Reach with.

@@ -105,6 +105,7 @@ var catches = map[string][]string{
 	"code-reusable":                      {"@oauth"},
 	"token-answer-cacheable":             {"@oauth", "@expired-token"},
 	"other-company-info-of-customer":     {"@other-company"},
+	"redirect-uri-not-checked":           {"@oauth", "@expired-token"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

@@ -55,6 +55,7 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"code-reusable", "lets an authorization code be exchanged again after its first use, so a code caught in a log or a browser history still gets tokens"},
 	{"token-answer-cacheable", "answers the token endpoint without Cache-Control: no-store, so a proxy or browser may keep the tokens"},
 	{"other-company-info-of-customer", "answers another customer's company information with the customer's first company, as a tenant lookup that falls back to the first company does"},
+	{"redirect-uri-not-checked", "sends the customer back with a code to whatever redirect_uri comes with Reach's client_id, so a link with an attacker's redirect URI hands them the customer's grant"},
 	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 
