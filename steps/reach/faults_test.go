@@ -106,6 +106,7 @@ var catches = map[string][]string{
 	"token-answer-cacheable":             {"@oauth", "@expired-token"},
 	"other-company-info-of-customer":     {"@other-company"},
 	"redirect-uri-not-checked":           {"@oauth", "@expired-token"},
+	"accepts-limit-0":                    {"@limits"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

@@ -368,7 +368,7 @@ func (p *Partner) paginate(r *http.Request, items []any) reply {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		tooBig := n > 1000 && !p.faults["accepts-limit-1001"]
-		if err != nil || n < 1 || tooBig {
+		if err != nil || n < 1 && !p.faults["accepts-limit-0"] || tooBig {
 			return p.errReply(http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("limit must be between 1 and 1000; got %s.", v), 7)
 		}
 		limit = n
