@@ -245,6 +245,15 @@ func (w *world) discover() error {
 		}
 		return fmt.Errorf("authentication: the partner runs an OAuth 2.0 server (capability %s: on, the default), but GET /auth/oauth-discovery %s; a partner without one declares %s: off", CapOAuth, why, CapOAuth)
 	}
+	// RFC 8414 §2: response_types_supported is required. Reach runs the code flow and authenticates
+	// with client_secret_post, which the contract asks of every partner: a list of methods that
+	// leaves it out contradicts that, a document without one is left alone.
+	if !slices.Contains(d.ResponseTypes, "code") {
+		return fmt.Errorf("authentication: the discovery document's response_types_supported %q lacks code: Reach runs the authorization code flow", d.ResponseTypes)
+	}
+	if d.AuthMethods != nil && !slices.Contains(d.AuthMethods, "client_secret_post") {
+		return fmt.Errorf("authentication: the discovery document's token_endpoint_auth_methods_supported %q lacks client_secret_post, the way Reach authenticates", d.AuthMethods)
+	}
 	w.discovery = d
 	return nil
 }

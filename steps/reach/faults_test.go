@@ -107,6 +107,8 @@ var catches = map[string][]string{
 	"other-company-info-of-customer":     {"@other-company"},
 	"redirect-uri-not-checked":           {"@oauth", "@expired-token"},
 	"accepts-limit-0":                    {"@limits"},
+	"discovery-implicit-only":            {"@oauth", "@expired-token"},
+	"discovery-basic-auth-only":          {"@oauth", "@expired-token"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

@@ -57,6 +57,8 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"other-company-info-of-customer", "answers another customer's company information with the customer's first company, as a tenant lookup that falls back to the first company does"},
 	{"redirect-uri-not-checked", "sends the customer back with a code to whatever redirect_uri comes with Reach's client_id, so a link with an attacker's redirect URI hands them the customer's grant"},
 	{"accepts-limit-0", "answers limit=0 with an empty page, as its database's LIMIT 0 does, instead of refusing it with 400"},
+	{"discovery-implicit-only", "advertises response_types_supported [token], its framework's default, although Reach runs the authorization code flow"},
+	{"discovery-basic-auth-only", "advertises token_endpoint_auth_methods_supported [client_secret_basic], its framework's default, although Reach authenticates with client_secret_post"},
 	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 

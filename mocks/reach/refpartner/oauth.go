@@ -14,27 +14,35 @@ func (p *Partner) discovery(r *http.Request, s *session) reply {
 	if s.settings.OAuth == nil {
 		return p.errReply(http.StatusNotFound, "NotFound", "This API uses static bearer tokens; there is no OAuth server.", 2)
 	}
+	var doc map[string]any
 	if p.alt {
 		// The authorization server lives at the host's root; scopes_supported is optional.
-		return jsonReply(http.StatusOK, map[string]any{
+		doc = map[string]any{
 			"issuer":                                origin(r),
 			"authorization_endpoint":                p.oauthURL(r, "authorize"),
 			"token_endpoint":                        p.oauthURL(r, "token"),
 			"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
 			"response_types_supported":              []string{"code"},
 			"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
-		})
+		}
+	} else {
+		doc = map[string]any{
+			"issuer":                                origin(r) + p.base,
+			"authorization_endpoint":                p.oauthURL(r, "authorize"),
+			"token_endpoint":                        p.oauthURL(r, "token"),
+			"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
+			"response_types_supported":              []string{"code"},
+			"scopes_supported":                      []string{"openid", "profile", "email", "read:company"},
+			"token_endpoint_auth_methods_supported": []string{"client_secret_post"},
+		}
 	}
-	base := origin(r) + p.base
-	return jsonReply(http.StatusOK, map[string]any{
-		"issuer":                                base,
-		"authorization_endpoint":                p.oauthURL(r, "authorize"),
-		"token_endpoint":                        p.oauthURL(r, "token"),
-		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
-		"response_types_supported":              []string{"code"},
-		"scopes_supported":                      []string{"openid", "profile", "email", "read:company"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_post"},
-	})
+	if p.faults["discovery-implicit-only"] {
+		doc["response_types_supported"] = []string{"token"}
+	}
+	if p.faults["discovery-basic-auth-only"] {
+		doc["token_endpoint_auth_methods_supported"] = []string{"client_secret_basic"}
+	}
+	return jsonReply(http.StatusOK, doc)
 }
 
 var consentPage = template.Must(template.New("consent").Parse(`<!DOCTYPE html><html><head><title>Connect Reach</title></head><body>
