@@ -17,7 +17,7 @@ Feature: Pagination
 
   @limits @req:RR-PAGE-1
   Scenario: Limits of 1 and 1000 are honoured and 1001 is refused
-    When Reach asks every reference list for a page of 0, a page of 1, a page of 1000 and a page of 1001
+    When Reach asks every reference list for a page of 0, a page of 1, a page of 1000 and a page of 1001, and from offset -1
     Then a page of 1 held one record and echoed limit 1
     And a page of 1000 held the whole list
-    And pages of 0 and 1001 were refused with 400 and an errors body
+    And pages of 0 and 1001 and offset -1 were refused with 400 and an errors body

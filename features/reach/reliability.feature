@@ -12,6 +12,7 @@ Feature: Endpoint reliability
   Scenario: Every required endpoint answers
     When the customer presses the sync button
     Then every operation the specification requires answered with success
+    And a statement on an unknown basis, a period that ends before it starts and a metric query naming no metric are each refused with 400 and an errors body
 
   @latency @req:RR-REL-1
   Scenario: Every answer comes within the latency budget

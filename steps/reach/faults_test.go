@@ -109,6 +109,10 @@ var catches = map[string][]string{
 	"accepts-limit-0":                    {"@limits"},
 	"discovery-implicit-only":            {"@oauth", "@expired-token"},
 	"discovery-basic-auth-only":          {"@oauth", "@expired-token"},
+	"unknown-basis-as-accrual":           {"@endpoints"},
+	"reversed-period-empty":              {"@endpoints"},
+	"metric-query-without-ids-empty":     {"@endpoints"},
+	"negative-offset-clamped":            {"@limits"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

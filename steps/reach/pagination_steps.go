@@ -20,10 +20,10 @@ func registerPagination(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^Reach reads every reference list in one page of 1000$`, func() error { return w.readLists(1000, &w.byAll) })
 	sc.Step(`^every record was read exactly once, with the same total on every page$`, w.exactlyOnce)
 	sc.Step(`^both readings found the same records in the same order$`, w.sameReadings)
-	sc.Step(`^Reach asks every reference list for a page of 0, a page of 1, a page of 1000 and a page of 1001$`, w.askLimits)
+	sc.Step(`^Reach asks every reference list for a page of 0, a page of 1, a page of 1000 and a page of 1001, and from offset -1$`, w.askLimits)
 	sc.Step(`^a page of 1 held one record and echoed limit 1$`, w.pageOfOne)
 	sc.Step(`^a page of 1000 held the whole list$`, w.pageOfAll)
-	sc.Step(`^pages of 0 and 1001 were refused with 400 and an errors body$`, w.pageRefused)
+	sc.Step(`^pages of 0 and 1001 and offset -1 were refused with 400 and an errors body$`, w.pageRefused)
 }
 
 // lists are every company's reference lists: "<CompanyId> <operation>", in a fixed order.
@@ -117,6 +117,9 @@ func sameJSON(a, b json.RawMessage) bool {
 	return bytes.Equal(x.Bytes(), y.Bytes())
 }
 
+// offsetMinusOne keys the page asked from offset -1 among the pages asked by limit.
+const offsetMinusOne = -1
+
 func (w *world) askLimits() error {
 	w.pages = map[string]map[int]*mock.Result{}
 	for _, list := range w.lists() {
@@ -129,12 +132,15 @@ func (w *world) askLimits() error {
 			}
 			w.pages[list][limit] = res
 		}
-		// limit=0 itself (Page leaves a 0 out, for the default): the document's minimum is 1.
-		res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: url.Values{"limit": {"0"}}})
-		if err != nil {
-			return fmt.Errorf("pagination: %v", err)
+		// limit=0 itself (Page leaves a 0 out, for the default; the document's minimum is 1) and a
+		// negative offset, which the document refuses too.
+		for key, q := range map[int]url.Values{0: {"limit": {"0"}}, offsetMinusOne: {"offset": {"-1"}}} {
+			res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: q})
+			if err != nil {
+				return fmt.Errorf("pagination: %v", err)
+			}
+			w.pages[list][key] = res
 		}
-		w.pages[list][0] = res
 	}
 	return nil
 }
@@ -195,13 +201,17 @@ func (w *world) pageOfAll() error {
 func (w *world) pageRefused() error {
 	var bad []string
 	for _, op := range w.lists() {
-		for _, limit := range []int{0, 1001} {
+		for _, limit := range []int{0, 1001, offsetMinusOne} {
 			res := w.pages[op][limit]
+			asked := fmt.Sprintf("limit=%d", limit)
+			if limit == offsetMinusOne {
+				asked = "offset=-1"
+			}
 			if res == nil {
-				return fmt.Errorf("pagination: %s was not asked for a page of %d", op, limit)
+				return fmt.Errorf("pagination: %s was not asked with %s", op, asked)
 			}
 			if why := mock.Refusal(res, 400); why != "" {
-				bad = append(bad, fmt.Sprintf("%s?limit=%d %s", op, limit, why))
+				bad = append(bad, fmt.Sprintf("%s?%s %s", op, asked, why))
 			}
 		}
 	}

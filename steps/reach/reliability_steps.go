@@ -2,6 +2,8 @@ package reach
 
 import (
 	"fmt"
+	"maps"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,11 +14,40 @@ import (
 
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
+	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerReliability(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^every operation the specification requires answered with success$`, w.requiredAnswered)
 	sc.Step(`^every answer came within the latency budget on the run clock$`, w.withinBudget)
+	sc.Step(`^a statement on an unknown basis, a period that ends before it starts and a metric query naming no metric are each refused with 400 and an errors body$`, w.invalidRefused)
+}
+
+// invalidRefused asks the first company for what the document calls a bad request (its BadRequest
+// response and the Periods rule): the answer is 400 with the errors body, never figures for a guess.
+func (w *world) invalidRefused() error {
+	c := w.s.set.Companies[0]
+	path := map[string]string{"CompanyId": c.Company.CompanyID}
+	month := c.FirstMonth
+	calls := map[string]mock.Request{
+		"a statement on AccountingBasis BOTH": {Operation: "getProfitAndLoss", Path: path,
+			Query: url.Values{"StartDate": {month.StartDate()}, "EndDate": {month.EndDate()}, "AccountingBasis": {"BOTH"}}},
+		"a statement whose EndDate comes before its StartDate": {Operation: "getBalanceSheet", Path: path,
+			Query: url.Values{"StartDate": {month.Add(1).StartDate()}, "EndDate": {month.EndDate()}, "AccountingBasis": {"ACCRUAL"}}},
+		"a metric query naming no metric": {Operation: "queryNonFinancialValues", Path: path,
+			JSON: map[string]any{"NonFinancialIds": []string{}, "StartDate": month.StartDate(), "EndDate": month.EndDate()}},
+	}
+	var bad []string
+	for _, what := range slices.Sorted(maps.Keys(calls)) {
+		res, err := w.s.reach.Do(w.ctx, w.conn, calls[what])
+		if err != nil {
+			return fmt.Errorf("endpoint reliability: %s: %v", what, err)
+		}
+		if why := mock.Refusal(res, 400); why != "" {
+			bad = append(bad, what+" "+why)
+		}
+	}
+	return findings("endpoint reliability", bad)
 }
 
 // requiredAnswered reads "required" from the specification (x-accord-required), and what success is

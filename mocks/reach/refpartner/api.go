@@ -360,6 +360,9 @@ func (p *Partner) paginate(r *http.Request, items []any) reply {
 	}
 	if v := q.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
+		if err == nil && n < 0 && p.faults["negative-offset-clamped"] {
+			n = 0
+		}
 		if err != nil || n < 0 {
 			return p.errReply(http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("offset must be an integer of at least 0; got %q.", v), 7)
 		}
@@ -422,10 +425,17 @@ func upper(s string) string {
 func (p *Partner) statement(r *http.Request, b *reachfixture.Company, kind string, counts map[string]int) reply {
 	q := r.URL.Query()
 	basis := reachfixture.Basis(q.Get("AccountingBasis"))
+	if basis != reachfixture.Accrual && basis != reachfixture.Cash && p.faults["unknown-basis-as-accrual"] {
+		basis = reachfixture.Accrual
+	}
 	if basis != reachfixture.Accrual && basis != reachfixture.Cash {
 		return p.errReply(http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("AccountingBasis must be CASH or ACCRUAL; got %q.", basis), 7)
 	}
 	from, to, err := reachfixture.ParsePeriod(q.Get("StartDate"), q.Get("EndDate"))
+	if err != nil && p.faults["reversed-period-empty"] {
+		return jsonReply(http.StatusOK, map[string]any{"CompanyId": b.Company.CompanyID, "StartDate": q.Get("StartDate"), "EndDate": q.Get("EndDate"),
+			"AccountingBasis": basis, "Currency": b.Company.Currency, "Data": p.list(nil), "Summary": p.list(nil)})
+	}
 	if err != nil {
 		return p.errReply(http.StatusBadRequest, "InvalidParameter", err.Error()+".", 7)
 	}
@@ -716,6 +726,9 @@ func (p *Partner) metricValues(b *reachfixture.Company, body []byte) reply {
 	}
 	if err := json.Unmarshal(body, &q); err != nil {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The body is not the metric query: "+err.Error()+".", 7)
+	}
+	if len(q.NonFinancialIDs) == 0 && p.faults["metric-query-without-ids-empty"] {
+		return jsonReply(http.StatusOK, map[string]any{"CompanyId": b.Company.CompanyID, "StartDate": q.StartDate, "EndDate": q.EndDate, "Data": p.list(nil)})
 	}
 	if len(q.NonFinancialIDs) == 0 {
 		return p.errReply(http.StatusBadRequest, "InvalidParameter", "NonFinancialIds must name at least one metric.", 7)

@@ -59,6 +59,10 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"accepts-limit-0", "answers limit=0 with an empty page, as its database's LIMIT 0 does, instead of refusing it with 400"},
 	{"discovery-implicit-only", "advertises response_types_supported [token], its framework's default, although Reach runs the authorization code flow"},
 	{"discovery-basic-auth-only", "advertises token_endpoint_auth_methods_supported [client_secret_basic], its framework's default, although Reach authenticates with client_secret_post"},
+	{"unknown-basis-as-accrual", "answers a statement on an AccountingBasis it does not know (BOTH) with the accrual figures instead of 400"},
+	{"reversed-period-empty", "answers a statement whose EndDate comes before its StartDate with 200 and empty arrays instead of 400"},
+	{"metric-query-without-ids-empty", "answers a metric query naming no metric with 200 and no values instead of 400"},
+	{"negative-offset-clamped", "clamps a negative offset to 0 and answers the first page instead of refusing it with 400"},
 	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 
