@@ -47,7 +47,7 @@ Feature: Authentication
     When Reach reads the partner's OAuth discovery document
     And the customer grants Reach access on the partner's sign-in page
     Then Reach exchanges the code for an access token and a refresh token
-    And the token endpoint refuses a wrong client secret and a code sent a second time
+    And the token endpoint refuses a wrong client secret, a code sent a second time and a code sent with another redirect URI
     And Reach reads every company with that access token
     When the access token expires on the run clock 3 times, Reach reading every company after each
     Then Reach renewed access each time without the customer, with the refresh token the partner issued last

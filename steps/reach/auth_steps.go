@@ -33,7 +33,7 @@ func registerAuth(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^Reach reads the partner's OAuth discovery document$`, w.discover)
 	sc.Step(`^the customer grants Reach access on the partner's sign-in page$`, w.grantAccess)
 	sc.Step(`^Reach exchanges the code for an access token and a refresh token$`, w.exchangeCode)
-	sc.Step(`^the token endpoint refuses a wrong client secret and a code sent a second time$`, w.tokenEndpointRefuses)
+	sc.Step(`^the token endpoint refuses a wrong client secret, a code sent a second time and a code sent with another redirect URI$`, w.tokenEndpointRefuses)
 	sc.Step(`^Reach reads every company with that access token$`, func() error { return w.readWithConnection("with its access token") })
 	sc.Step(`^the access token expires on the run clock (\d+) times, Reach reading every company after each$`, w.expireTimes)
 	sc.Step(`^Reach renewed access each time without the customer, with the refresh token the partner issued last$`, w.renewedEachTime)
@@ -364,29 +364,31 @@ func (w *world) exchangeCode() error {
 	return nil
 }
 
-// tokenEndpointRefuses: the customer grants access twice more. One code comes with a wrong client
-// secret (RFC 6749 §5.2, invalid_client); the other is exchanged and then sent again (§4.1.2: a code
-// is good once). Both must be refused with a 4xx, never tokens. The second code's tokens are never
+// tokenEndpointRefuses: the customer grants access three times more. One code comes with a wrong
+// client secret (RFC 6749 §5.2, invalid_client); one is exchanged and then sent again (§4.1.2: a code
+// is good once); one comes with another redirect_uri than it was issued for (§4.1.3). Each must be
+// refused with a 4xx, never tokens. The second code's tokens are never
 // used: a partner may revoke them when their code comes again, as §4.1.2 recommends.
 func (w *world) tokenEndpointRefuses() error {
-	exchange := func(code, clientSecret string) (*mock.Result, error) {
-		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {w.oauth.RedirectURI},
+	exchange := func(code, clientSecret, redirect string) (*mock.Result, error) {
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
 			"client_id": {w.oauth.ClientID}, "client_secret": {clientSecret}}
 		return w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "exchangeOAuthToken", URL: w.discovery.TokenEndpoint, Form: form, Auth: mock.AuthNone})
 	}
 	for _, c := range []struct {
-		what, secret string
-		usedOnce     bool
+		what, secret, redirect string
+		usedOnce               bool
 	}{
-		{"a code sent with a wrong client secret", "not-" + w.oauth.ClientSecret, false},
-		{"a code sent a second time", w.oauth.ClientSecret, true},
+		{"a code sent with a wrong client secret", "not-" + w.oauth.ClientSecret, w.oauth.RedirectURI, false},
+		{"a code sent a second time", w.oauth.ClientSecret, w.oauth.RedirectURI, true},
+		{"a code sent with another redirect_uri than it was issued for", w.oauth.ClientSecret, foreignRedirect, false},
 	} {
 		code, err := w.consent(secret("state"))
 		if err != nil {
 			return err
 		}
 		if c.usedOnce {
-			res, err := exchange(code, c.secret)
+			res, err := exchange(code, c.secret, c.redirect)
 			if err != nil || !res.OK() {
 				return fmt.Errorf("authentication: a fresh code was not exchanged: %v", orEntry(err, res))
 			}
@@ -395,7 +397,7 @@ func (w *world) tokenEndpointRefuses() error {
 				w.s.addSecrets(tok.AccessToken, tok.RefreshToken)
 			}
 		}
-		res, err := exchange(code, c.secret)
+		res, err := exchange(code, c.secret, c.redirect)
 		if err != nil {
 			return fmt.Errorf("authentication: %s: %v", c.what, err)
 		}

@@ -113,6 +113,8 @@ var catches = map[string][]string{
 	"reversed-period-empty":              {"@endpoints"},
 	"metric-query-without-ids-empty":     {"@endpoints"},
 	"negative-offset-clamped":            {"@limits"},
+	"redirect-query-dropped":             {"@oauth", "@expired-token"},
+	"redirect-uri-not-compared":          {"@oauth"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

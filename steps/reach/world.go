@@ -22,7 +22,9 @@ import (
 const (
 	otherCompanyID   = "cmp-harbour-dental"
 	otherCompanyName = "Harbour Dental Group"
-	redirectURI      = "https://app.reachreporting.example/oauth/callback"
+	// redirectURI has a query of its own, which the partner keeps and adds code and state to
+	// (RFC 6749 §3.1.2).
+	redirectURI = "https://app.reachreporting.example/oauth/callback?region=au"
 )
 
 // world is one scenario's state: its own connection (base URL and credentials), what Reach pulled,

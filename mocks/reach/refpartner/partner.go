@@ -343,11 +343,15 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 			// The issuer, as RFC 9207 lets an authorization server name itself on the way back.
 			q.Set("iss", origin(r))
 		}
+		back := params.RedirectURI
+		if p.faults["redirect-query-dropped"] {
+			back, _, _ = strings.Cut(back, "?")
+		}
 		sep := "?"
-		if strings.Contains(params.RedirectURI, "?") {
+		if strings.Contains(back, "?") {
 			sep = "&"
 		}
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": params.RedirectURI + sep + q.Encode()}})
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": back + sep + q.Encode()}})
 	default:
 		driver.WriteError(w, http.StatusNotFound, "unknown action %q; this partner knows outage and authorize", body.Action)
 	}
