@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/steps/docplanner"
 )
@@ -24,7 +25,10 @@ import (
 // Explorations are left out: each of their sequences starts on a tenant of
 // its own, and they are about sequences, not about sharing the platform.
 func TestFiftyPartnersShareOneMock(t *testing.T) {
-	partners := concurrentPartners
+	partners := 50
+	if racedetector.On {
+		partners = 10
+	}
 	shared, err := docplanner.NewShared()
 	require.NoError(t, err)
 	defer shared.Close()
