@@ -22,7 +22,7 @@ type keyForm struct {
 	Permissions                               dikidi.Permissions
 	Masters                                   []dikidifixture.Master
 	AccessTypes                               []string
-	ShownPartnerKey, ShownPath                string // masked for reading, on the edit screen
+	ShownPartnerKey                           string // masked, on the edit screen
 }
 
 var accessTypes = []string{dikidi.AccessAdministrator, dikidi.AccessEmployeeEditor, dikidi.AccessEmployee}
@@ -110,13 +110,19 @@ func (p *Panel) accessKey(w http.ResponseWriter, r *http.Request, c dikidi.Compa
 }
 
 func (p *Panel) editForm(k dikidi.KeyView, c dikidi.CompanyView) keyForm {
-	red := p.redactor([]dikidi.KeyView{k})
-	f := keyForm{Key: k, Name: k.Name, AccessType: k.AccessType, Path: k.Path, Email: k.Email, EmployeeID: k.EmployeeID,
-		Permissions: k.Permissions, Masters: c.Masters, AccessTypes: accessTypes, ShownPath: red.URL(k.Path)}
+	f := keyForm{Key: k, Name: k.Name, AccessType: k.AccessType, Path: p.shownPath(k), Email: k.Email, EmployeeID: k.EmployeeID,
+		Permissions: k.Permissions, Masters: c.Masters, AccessTypes: accessTypes}
 	if k.PartnerKey != "" {
 		f.ShownPartnerKey = maskKey(k.PartnerKey)
 	}
 	return f
+}
+
+// shownPath is the key's Path with its secrets masked: a Path may carry the
+// partner's secret in its query, and the edit screen is shared on screens.
+// Saved unchanged, the Path stays as it was.
+func (p *Panel) shownPath(k dikidi.KeyView) string {
+	return p.redactor([]dikidi.KeyView{k}).URL(k.Path)
 }
 
 func (p *Panel) editKey(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
@@ -170,8 +176,18 @@ func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s session, c dik
 		return
 	}
 	name := r.PostFormValue("name")
-	change := dikidi.KeyChange{Name: &name, Path: optional(r, "path"), Email: optional(r, "email")}
-	change.ClearPath, change.ClearEmail = change.Path == nil, change.Email == nil
+	change := dikidi.KeyChange{Name: &name}
+	if _, sent := r.PostForm["path"]; sent {
+		change.Path = optional(r, "path")
+		change.ClearPath = change.Path == nil
+		if change.Path != nil && *change.Path == p.shownPath(k) {
+			change.Path = nil // the masked Path, untouched
+		}
+	}
+	if _, sent := r.PostForm["email"]; sent {
+		change.Email = optional(r, "email")
+		change.ClearEmail = change.Email == nil
+	}
 	perms, err := permissions(r)
 	var emp *int64
 	if err == nil {

@@ -127,8 +127,8 @@ func (p *Panel) sign(what string) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// session is a signed-in company until expires; id names it in the cookie
-// and binds the forms' token to this sign-in.
+// session is a signed-in company until expires; id ("company-expiry-nonce")
+// names it in the cookie and binds the forms' token to this sign-in.
 type session struct {
 	company int64
 	expires time.Time
@@ -147,10 +147,13 @@ func (p *Panel) session(r *http.Request) (s session, ok, expired bool) {
 	if !found || !hmac.Equal([]byte(sig), []byte(p.sign("session:"+id))) {
 		return s, false, false
 	}
-	company, until, found := strings.Cut(id, "-")
-	cid, err1 := strconv.ParseInt(company, 10, 64)
-	exp, err2 := strconv.ParseInt(until, 10, 64)
-	if !found || err1 != nil || err2 != nil {
+	parts := strings.Split(id, "-") // company, expiry, nonce
+	if len(parts) != 3 {
+		return s, false, false
+	}
+	cid, err1 := strconv.ParseInt(parts[0], 10, 64)
+	exp, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil {
 		return s, false, false
 	}
 	s = session{company: cid, expires: time.Unix(exp, 0), id: id}
@@ -243,7 +246,10 @@ func (p *Panel) login(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown company or wrong owner token."})
 		return
 	}
-	sid := fmt.Sprintf("%d-%d", id, p.opts.Clock.Now().Add(p.opts.SessionTTL).Unix())
+	nonce := make([]byte, 8)
+	_, _ = rand.Read(nonce)
+	// The nonce makes each sign-in's forms token its own, even two in one second.
+	sid := fmt.Sprintf("%d-%d-%x", id, p.opts.Clock.Now().Add(p.opts.SessionTTL).Unix(), nonce)
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: sid + "." + p.sign("session:"+sid), Path: Prefix,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
