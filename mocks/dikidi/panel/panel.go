@@ -275,12 +275,20 @@ func back(w http.ResponseWriter, r *http.Request, to, notice string, err error) 
 }
 
 // redactor masks every secret the company's pages could carry: the keys'
-// tokens, the partner keys entered on them and the owner token, wherever
-// they appear (a Path's query, an event's body, an e-mail).
+// tokens, the partner keys entered on them, the owner token and a secret a
+// Path carries in its query (?token=...), wherever they appear: the Path
+// itself, an event's body, an e-mail that quotes the Path.
 func (p *Panel) redactor(keys []dikidi.KeyView) *redact.Redactor {
 	secrets := []string{p.mock.OwnerToken()}
 	for _, k := range keys {
 		secrets = append(secrets, k.Token, k.PartnerKey)
+		if u, err := url.Parse(k.Path); err == nil {
+			for name, vs := range u.Query() {
+				if redact.Sensitive(name) {
+					secrets = append(secrets, vs...)
+				}
+			}
+		}
 	}
 	return redact.New(secrets...)
 }

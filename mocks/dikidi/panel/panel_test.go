@@ -358,15 +358,16 @@ func TestHostileContentIsShownAsText(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestSecretsAreMasked: no page but the copy page shows a key, a partner key
-// or the owner token, wherever they travel (a Path's query, an event, an
-// e-mail).
+// TestSecretsAreMasked: no page but the copy page shows a key; none shows a
+// partner key, the owner token or a secret in a Path's query, wherever they
+// travel (the Path, an event, an e-mail).
 func TestSecretsAreMasked(t *testing.T) {
+	const pathSecret = "path-secret-4711"
 	w := newWorld(t, dikidi.Options{RetryDelays: []time.Duration{time.Minute}, EmailAfter: 1})
 	path := newPath(t, http.StatusBadGateway)
 	pk := w.fixture.PartnerKeys[0]
 	k, err := w.mock.CreateKey(w.company(), dikidi.KeySpec{Name: "Partner", AccessType: dikidi.AccessAdministrator, PartnerKey: &pk,
-		Path: ptr(path.URL + "/hook?token=" + ownerToken), Email: ptr("it@partner.test")})
+		Path: ptr(path.URL + "/hook?token=" + pathSecret), Email: ptr("it@partner.test")})
 	require.NoError(t, err)
 	w.activate(k.Token)
 	require.Eventually(t, func() bool {
@@ -404,7 +405,8 @@ func TestSecretsAreMasked(t *testing.T) {
 			code, body := b.get(tc.page)
 			require.Equal(t, http.StatusOK, code)
 			assert.NotContains(t, body, pk, "the partner key")
-			assert.NotContains(t, body, ownerToken, "the owner token, even inside a Path")
+			assert.NotContains(t, body, ownerToken, "the owner token")
+			assert.NotContains(t, body, pathSecret, "the partner's secret in its Path, in the Path, the events and the e-mail that quotes it")
 			if tc.showsKey {
 				assert.Contains(t, body, k.Token)
 			} else {
