@@ -152,12 +152,10 @@ type keyEvents struct {
 }
 
 func (p *Panel) events(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
-	keys, err := p.mock.Keys(c.ID)
-	if err != nil {
-		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+	keys, red, ok := p.keys(w, r, c)
+	if !ok {
 		return
 	}
-	red := p.redactor(keys)
 	var out []keyEvents
 	for _, k := range keys {
 		ds, err := p.mock.Deliveries(c.ID, k.ID)
@@ -191,13 +189,15 @@ type emailRow struct {
 }
 
 func (p *Panel) emails(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
-	keys, _ := p.mock.Keys(c.ID)
+	keys, red, ok := p.keys(w, r, c)
+	if !ok {
+		return
+	}
 	out, err := p.mock.Outbox(c.ID)
 	if err != nil {
 		http.Redirect(w, r, Prefix, http.StatusSeeOther)
 		return
 	}
-	red := p.redactor(keys)
 	keyNames := map[int64]string{}
 	for _, k := range keys {
 		keyNames[k.ID] = k.Name

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
+	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -33,13 +34,22 @@ type keyRow struct {
 	ShownPath string
 }
 
-func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+// keys reads the company's keys and the redactor of their secrets; when the
+// company is gone, it sends the person back to the start.
+func (p *Panel) keys(w http.ResponseWriter, r *http.Request, c dikidi.CompanyView) ([]dikidi.KeyView, *redact.Redactor, bool) {
 	keys, err := p.mock.Keys(c.ID)
 	if err != nil {
 		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return nil, nil, false
+	}
+	return keys, p.redactor(keys), true
+}
+
+func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+	keys, red, ok := p.keys(w, r, c)
+	if !ok {
 		return
 	}
-	red := p.redactor(keys)
 	rows := make([]keyRow, 0, len(keys))
 	for _, k := range keys {
 		rows = append(rows, keyRow{KeyView: k, ShownPath: red.URL(k.Path)})

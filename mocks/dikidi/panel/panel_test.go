@@ -2,9 +2,7 @@ package panel_test
 
 import (
 	"html"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -19,6 +17,7 @@ import (
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/pagetest"
 	"github.com/accord-harness/accord/mocks/dikidi"
 	"github.com/accord-harness/accord/mocks/dikidi/panel"
 )
@@ -53,53 +52,19 @@ func newWorld(t *testing.T, opts dikidi.Options) *world {
 
 func (w *world) company() int64 { return w.fixture.Company.ID }
 
-// browser is a person's browser: it keeps cookies and follows redirects.
-type browser struct {
-	t    *testing.T
-	c    *http.Client
-	base string
-}
+// browser is a person's browser, with the panel's sign-in.
+type browser struct{ pagetest.Browser }
 
-func (w *world) browser() browser {
-	jar, _ := cookiejar.New(nil)
-	return browser{t: w.t, c: &http.Client{Jar: jar}, base: w.srv.URL}
-}
-
-func (b browser) get(path string) (int, string) {
-	b.t.Helper()
-	res, err := b.c.Get(b.base + path)
-	require.NoError(b.t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	assert.Contains(b.t, res.Header.Get("Content-Security-Policy"), "default-src 'none'", "no page may run script")
-	return res.StatusCode, string(body)
-}
-
-func (b browser) post(path string, form url.Values, header ...string) (int, string) {
-	b.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
-	require.NoError(b.t, err)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := b.c.Do(req)
-	require.NoError(b.t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
-}
-
-var tokenField = regexp.MustCompile(`name="token" value="([0-9a-f]+)"`)
+func (w *world) browser() browser { return browser{pagetest.New(w.t, w.srv.URL)} }
 
 // signIn signs the browser in as the salon's owner and returns the forms' token.
-func (b browser) signIn(company int64) string {
-	b.t.Helper()
-	code, page := b.post("/panel/login", url.Values{"company_id": {strconv.FormatInt(company, 10)}, "owner_token": {ownerToken}})
-	require.Equal(b.t, http.StatusOK, code, page)
-	m := tokenField.FindStringSubmatch(page)
-	require.NotNil(b.t, m, "a signed-in page carries the forms' token: %s", page)
-	return m[1]
+func (b browser) signIn(t *testing.T, company int64) string {
+	t.Helper()
+	code, page := b.Post("/panel/login", url.Values{"company_id": {strconv.FormatInt(company, 10)}, "owner_token": {ownerToken}})
+	require.Equal(t, http.StatusOK, code, page)
+	token := pagetest.FormToken(page)
+	require.NotEmpty(t, token, "a signed-in page carries the forms' token: %s", page)
+	return token
 }
 
 // pathServer is a partner's Path: it counts the events and answers status.
@@ -166,20 +131,20 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 	path := newPath(t, http.StatusOK)
 	b := w.browser()
 
-	code, page := b.get("/panel/")
+	code, page := b.Get("/panel/")
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, page, `name="owner_token"`)
-	code, page = b.post("/panel/login", url.Values{"company_id": {strconv.FormatInt(w.company(), 10)}, "owner_token": {"guess"}})
+	code, page = b.Post("/panel/login", url.Values{"company_id": {strconv.FormatInt(w.company(), 10)}, "owner_token": {"guess"}})
 	assert.Equal(t, http.StatusUnauthorized, code)
 	assert.Contains(t, page, "Unknown company or wrong owner token")
-	code, _ = b.post("/panel/login", url.Values{"company_id": {"1"}, "owner_token": {ownerToken}})
+	code, _ = b.Post("/panel/login", url.Values{"company_id": {"1"}, "owner_token": {ownerToken}})
 	assert.Equal(t, http.StatusUnauthorized, code, "the token opens only a company the mock holds")
 
-	token := b.signIn(w.company())
-	_, page = b.get("/panel/settings/integration")
+	token := b.signIn(t, w.company())
+	_, page = b.Get("/panel/settings/integration")
 	assert.Contains(t, page, "You have no API accesses yet")
 
-	_, page = b.post("/panel/settings/integration/keys", url.Values{"token": {token}, "name": {"ProDoctorov"}, "access_type": {"administrator"},
+	_, page = b.Post("/panel/settings/integration/keys", url.Values{"token": {token}, "name": {"ProDoctorov"}, "access_type": {"administrator"},
 		"partner_key": {w.fixture.PartnerKeys[0]}, "path": {path.URL + "/events"}, "email": {"it@partner.test"}})
 	assert.Contains(t, page, `Access &#34;ProDoctorov&#34; added`)
 	k := w.onlyKey()
@@ -189,50 +154,50 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 	assert.NotContains(t, page, k.Token, "the list shows the key masked")
 	assert.Contains(t, page, "••••"+k.Token[len(k.Token)-4:])
 
-	_, page = b.get("/panel/settings/integration/keys/" + strconv.FormatInt(k.ID, 10) + "/copy")
+	_, page = b.Get("/panel/settings/integration/keys/" + strconv.FormatInt(k.ID, 10) + "/copy")
 	assert.Contains(t, page, `readonly value="`+k.Token+`"`, "copying shows the whole key in a read-only field")
 
 	w.activate(k.Token)
-	_, page = b.get("/panel/settings/integration")
+	_, page = b.Get("/panel/settings/integration")
 	assert.Contains(t, page, `<span class="state active">Active</span>`)
 
 	edit := "/panel/settings/integration/keys/" + strconv.FormatInt(k.ID, 10)
-	_, page = b.get(edit)
+	_, page = b.Get(edit)
 	for _, box := range []string{"clients_view_on", "show_surnames", "show_phones_on", "add_edit", "cancel", "occupy_time", "schedule_edit_on"} {
 		assert.Regexp(t, `name="`+box+`" value="on" checked`, page, "the administrator's preset ticks %s", box)
 	}
-	_, page = b.post(edit, permissionsForm(token, "add_edit", "cancel", "occupy_time"))
+	_, page = b.Post(edit, permissionsForm(token, "add_edit", "cancel", "occupy_time"))
 	assert.Contains(t, page, "saved: Paused: no record permission")
 	assert.Equal(t, dikidi.StatePaused, w.onlyKey().State)
-	_, page = b.post(edit, permissionsForm(token, "clients_view_on", "show_phones_on"))
+	_, page = b.Post(edit, permissionsForm(token, "clients_view_on", "show_phones_on"))
 	assert.Contains(t, page, "saved: Active")
 	k = w.onlyKey()
 	assert.Equal(t, dikidi.ScopeNone, k.Permissions.Clients.View)
 	assert.Equal(t, dikidi.PhonesNone, k.Permissions.Clients.ShowPhones)
 
-	_, page = b.post(edit, permissionsForm(token, "name"))
+	_, page = b.Post(edit, permissionsForm(token, "name"))
 	assert.Contains(t, page, "must not be empty", "the mock's own refusal is said on the page")
-	_, page = b.post(edit, func() url.Values { f := permissionsForm(token); f.Set("clients_view", "own"); return f }())
+	_, page = b.Post(edit, func() url.Values { f := permissionsForm(token); f.Set("clients_view", "own"); return f }())
 	assert.Contains(t, page, "employee_id", "an own scope needs an employee, as the owner API says")
 
 	require.Eventually(t, func() bool {
 		ds, err := w.mock.Deliveries(w.company(), k.ID)
 		return err == nil && len(ds) == 3 && ds[2].Status == dikidi.DeliveryDelivered
 	}, 5*time.Second, 10*time.Millisecond, "activated, paused, resumed")
-	_, page = b.get("/panel/events")
+	_, page = b.Get("/panel/events")
 	assert.Equal(t, 3, strings.Count(page, `<tr class="delivery">`))
 	assert.Equal(t, 3, strings.Count(page, "<td>key.state_changed</td>"))
 	assert.Contains(t, page, `<td class="status">delivered`)
 	assert.Equal(t, 3, path.received())
 
-	_, page = b.post(edit+"/delete", url.Values{"token": {token}})
+	_, page = b.Post(edit+"/delete", url.Values{"token": {token}})
 	assert.Contains(t, page, "deleted: the integration has ended")
 	assert.Equal(t, dikidi.StateDeleted, w.onlyKey().State)
 	assert.Contains(t, page, `<span class="state deleted">Deleted</span>`)
 	assert.NotContains(t, page, "/copy", "a deleted key is not offered to copy")
 
-	b.post("/panel/logout", url.Values{"token": {token}})
-	_, page = b.get("/panel/settings/integration")
+	b.Post("/panel/logout", url.Values{"token": {token}})
+	_, page = b.Get("/panel/settings/integration")
 	assert.Contains(t, page, `name="owner_token"`, "signed out, the panel asks to sign in")
 }
 
@@ -241,8 +206,8 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 func TestFormsRefuseOtherSites(t *testing.T) {
 	w := newWorld(t, dikidi.Options{})
 	b := w.browser()
-	token := b.signIn(w.company())
-	otherToken := w.browser().signIn(w.company()) // the same company, signed in elsewhere
+	token := b.signIn(t, w.company())
+	otherToken := w.browser().signIn(t, w.company()) // the same company, signed in elsewhere
 	require.NotEqual(t, token, otherToken)
 
 	add := url.Values{"name": {"Sneaky"}, "access_type": {"administrator"}}
@@ -269,14 +234,14 @@ func TestFormsRefuseOtherSites(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _ := b.post("/panel/settings/integration/keys", tc.form, tc.header...)
+			code, _ := b.Post("/panel/settings/integration/keys", tc.form, tc.header...)
 			assert.Equal(t, http.StatusForbidden, code)
 			keys, err := w.mock.Keys(w.company())
 			require.NoError(t, err)
 			assert.Empty(t, keys, "nothing was added")
 		})
 	}
-	_, page := b.post("/panel/settings/integration/keys", with(token))
+	_, page := b.Post("/panel/settings/integration/keys", with(token))
 	assert.Contains(t, page, "added", "the session's own form works")
 }
 
@@ -296,10 +261,10 @@ func TestSessionsEndOnTheClock(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, dikidi.Options{})
 			b := w.browser()
-			token := b.signIn(w.company())
+			token := b.signIn(t, w.company())
 			w.clock.Skip(tc.after)
-			_, page := b.get("/panel/settings/integration")
-			_, _ = b.post("/panel/settings/integration/keys", url.Values{"token": {token}, "name": {"Late"}, "access_type": {"administrator"}})
+			_, page := b.Get("/panel/settings/integration")
+			_, _ = b.Post("/panel/settings/integration/keys", url.Values{"token": {token}, "name": {"Late"}, "access_type": {"administrator"}})
 			keys, err := w.mock.Keys(w.company())
 			require.NoError(t, err)
 			if tc.signed {
@@ -338,7 +303,7 @@ func TestHostileContentIsShownAsText(t *testing.T) {
 	}, 5*time.Second, 10*time.Millisecond, "the failing Path brings the e-mail")
 
 	b := w.browser()
-	b.signIn(w.company())
+	b.signIn(t, w.company())
 	for _, page := range []string{
 		"/panel/settings/integration",
 		"/panel/settings/integration/keys/" + strconv.FormatInt(k.ID, 10),
@@ -348,7 +313,7 @@ func TestHostileContentIsShownAsText(t *testing.T) {
 		"/panel/emails",
 	} {
 		t.Run(page, func(t *testing.T) {
-			code, body := b.get(page)
+			code, body := b.Get(page)
 			require.Equal(t, http.StatusOK, code)
 			assert.NotContains(t, body, "<script>", "nothing typed becomes markup")
 			assert.Contains(t, body, "&lt;script&gt;alert(1)&lt;/script&gt;", "it is shown, as text")
@@ -376,14 +341,14 @@ func TestSecretsAreMasked(t *testing.T) {
 	}, 5*time.Second, 10*time.Millisecond)
 
 	b := w.browser()
-	token := b.signIn(w.company())
+	token := b.signIn(t, w.company())
 	edit := "/panel/settings/integration/keys/" + strconv.FormatInt(k.ID, 10)
-	_, page := b.get(edit)
+	_, page := b.Get(edit)
 	shown := regexp.MustCompile(`name="path" type="url" value="([^"]*)"`).FindStringSubmatch(page)
 	require.NotNil(t, shown)
 	form := permissionsForm(token)
 	form.Set("path", html.UnescapeString(shown[1]))
-	_, page = b.post(edit, form)
+	_, page = b.Post(edit, form)
 	assert.Contains(t, page, "saved")
 	saved, err := w.mock.Key(w.company(), k.ID)
 	require.NoError(t, err)
@@ -402,7 +367,7 @@ func TestSecretsAreMasked(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.page, func(t *testing.T) {
-			code, body := b.get(tc.page)
+			code, body := b.Get(tc.page)
 			require.Equal(t, http.StatusOK, code)
 			assert.NotContains(t, body, pk, "the partner key")
 			assert.NotContains(t, body, ownerToken, "the owner token")
@@ -421,7 +386,7 @@ func TestSecretsAreMasked(t *testing.T) {
 func TestTheCompanysDataIsShown(t *testing.T) {
 	w := newWorld(t, dikidi.Options{})
 	b := w.browser()
-	b.signIn(w.company())
+	b.signIn(t, w.company())
 	monday, err := w.fixture.Day(1)
 	require.NoError(t, err)
 	records, err := w.mock.Records(w.company(), monday, monday.AddDate(0, 0, 7))
@@ -443,7 +408,7 @@ func TestTheCompanysDataIsShown(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.page, func(t *testing.T) {
-			code, body := b.get(tc.page)
+			code, body := b.Get(tc.page)
 			assert.Equal(t, tc.status, code)
 			for _, s := range tc.contains {
 				assert.Contains(t, body, s)
