@@ -23,12 +23,9 @@
 package panel
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	_ "embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -39,6 +36,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/redact"
+	"github.com/accord-harness/accord/internal/webpage"
 	"github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -46,9 +44,6 @@ import (
 const Prefix = "/panel/"
 
 const cookieName = "accord_dikidi_panel"
-
-// csp forbids every script and any load from elsewhere, as report.html's.
-const csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
 
 // DefaultSessionTTL is a working day: a panel left open overnight asks again.
 const DefaultSessionTTL = 12 * time.Hour
@@ -78,9 +73,9 @@ type Options struct {
 type Panel struct {
 	mock *dikidi.Mock
 	opts Options
-	key  []byte // signs the session cookie and the forms' tokens
+	sig  webpage.Signer // signs the session cookie and the forms' tokens
 	mux  *http.ServeMux
-	cop  *http.CrossOriginProtection
+	page http.Handler
 }
 
 // New serves the panel over m.
@@ -91,12 +86,8 @@ func New(m *dikidi.Mock, opts Options) *Panel {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = DefaultSessionTTL
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	p := &Panel{mock: m, opts: opts, key: key, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
-	p.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, "a page of another site may not post to the DIKIDI panel", http.StatusForbidden)
-	}))
+	p := &Panel{mock: m, opts: opts, sig: webpage.NewSigner(), mux: http.NewServeMux()}
+	p.page = webpage.Guard(p.mux)
 	p.mux.HandleFunc("GET /panel/{$}", p.home)
 	p.mux.HandleFunc("POST /panel/login", p.login)
 	p.mux.HandleFunc("POST /panel/logout", p.logout)
@@ -114,18 +105,7 @@ func New(m *dikidi.Mock, opts Options) *Panel {
 	return p
 }
 
-func (p *Panel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", csp)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-store") // pages show keys: no copy on disk
-	p.cop.Handler(p.mux).ServeHTTP(w, r)
-}
-
-func (p *Panel) sign(what string) string {
-	mac := hmac.New(sha256.New, p.key)
-	mac.Write([]byte(what))
-	return hex.EncodeToString(mac.Sum(nil))
-}
+func (p *Panel) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.page.ServeHTTP(w, r) }
 
 // session is a signed-in company until expires; id ("company-expiry-nonce")
 // names it in the cookie and binds the forms' token to this sign-in.
@@ -135,7 +115,7 @@ type session struct {
 	id      string
 }
 
-func (s session) token(p *Panel) string { return p.sign("form:" + s.id) }
+func (s session) token(p *Panel) string { return p.sig.Sign("form:" + s.id) }
 
 // session reads the cookie: ok when signed by this panel and not expired.
 func (p *Panel) session(r *http.Request) (s session, ok, expired bool) {
@@ -144,7 +124,7 @@ func (p *Panel) session(r *http.Request) (s session, ok, expired bool) {
 		return s, false, false
 	}
 	id, sig, found := strings.Cut(c.Value, ".")
-	if !found || !hmac.Equal([]byte(sig), []byte(p.sign("session:"+id))) {
+	if !found || !p.sig.Valid("session:"+id, sig) {
 		return s, false, false
 	}
 	parts := strings.Split(id, "-") // company, expiry, nonce
@@ -184,7 +164,7 @@ func (p *Panel) signedIn(h handler) http.HandlerFunc {
 			http.Redirect(w, r, Prefix+"?notice="+url.QueryEscape("This company is no longer on the platform."), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !hmac.Equal([]byte(r.PostFormValue("token")), []byte(s.token(p))) {
+		if r.Method == http.MethodPost && !p.sig.Valid("form:"+s.id, r.PostFormValue("token")) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
@@ -250,7 +230,7 @@ func (p *Panel) login(w http.ResponseWriter, r *http.Request) {
 	_, _ = rand.Read(nonce)
 	// The nonce makes each sign-in's forms token its own, even two in one second.
 	sid := fmt.Sprintf("%d-%d-%x", id, p.opts.Clock.Now().Add(p.opts.SessionTTL).Unix(), nonce)
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: sid + "." + p.sign("session:"+sid), Path: Prefix,
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: sid + "." + p.sig.Sign("session:"+sid), Path: Prefix,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
