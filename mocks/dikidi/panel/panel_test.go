@@ -417,3 +417,44 @@ func TestTheCompanysDataIsShown(t *testing.T) {
 		})
 	}
 }
+
+// TestTheAddFormSaysWhatTheMockRefuses: the form is judged by the mock's own
+// rules (CreateKey) and, refused, comes back filled in with the reason.
+func TestTheAddFormSaysWhatTheMockRefuses(t *testing.T) {
+	cases := []struct {
+		name   string
+		form   url.Values
+		status int
+		says   string
+		added  func(t *testing.T, k dikidi.KeyView)
+	}{
+		{"no name", url.Values{"access_type": {"administrator"}, "path": {"https://p.example/e"}}, http.StatusUnprocessableEntity, "name is required", nil},
+		{"an unknown access type", url.Values{"name": {"X"}, "access_type": {"owner"}}, http.StatusUnprocessableEntity, "access_type must be administrator, employee_editor or employee", nil},
+		{"a Path that is no http(s) URL", url.Values{"name": {"X"}, "access_type": {"administrator"}, "path": {"ftp://p.example/e"}}, http.StatusUnprocessableEntity, "must be an absolute http(s) URL", nil},
+		{"an employee access without the employee", url.Values{"name": {"X"}, "access_type": {"employee_editor"}}, http.StatusUnprocessableEntity, "employee_id", nil},
+		{"an employee access with its employee", url.Values{"name": {"Olga's app"}, "access_type": {"employee_editor"}, "employee_id": {"202"}}, http.StatusOK, "added", func(t *testing.T, k dikidi.KeyView) {
+			assert.Equal(t, int64(202), k.EmployeeID)
+			assert.Equal(t, dikidi.Preset(dikidi.AccessEmployeeEditor), k.Permissions)
+			assert.Empty(t, k.Path, "no Path: no events")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, dikidi.Options{})
+			b := w.browser()
+			tc.form.Set("token", b.signIn(t, w.company()))
+			code, page := b.Post("/panel/settings/integration/keys", tc.form)
+			assert.Equal(t, tc.status, code)
+			assert.Contains(t, page, tc.says)
+			keys, err := w.mock.Keys(w.company())
+			require.NoError(t, err)
+			if tc.added == nil {
+				assert.Empty(t, keys)
+				assert.Contains(t, page, `value="`+tc.form.Get("path")+`"`, "the form comes back as it was typed")
+				return
+			}
+			require.Len(t, keys, 1)
+			tc.added(t, keys[0])
+		})
+	}
+}
