@@ -8,15 +8,12 @@
 // Docplanner sent the partner and the live journal with its violations.
 //
 // Pages are server-rendered and need no script: the same CSP as report.html
-// (no script at all), forms posting back with a token bound to the client.
+// (no script at all), forms posting back with a token bound to the client,
+// a browser's cross-site POST refused (internal/webpage).
 package sandbox
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -27,6 +24,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/webpage"
 	"github.com/accord-harness/accord/mocks/docplanner"
 )
 
@@ -34,9 +32,6 @@ import (
 const Prefix = "/sandbox/"
 
 const cookieName = "accord_sandbox"
-
-// csp forbids every script and any load from elsewhere, as report.html's.
-const csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
 
 //go:embed pages.html.tmpl
 var pagesText string
@@ -52,15 +47,15 @@ var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
 // Sandbox serves the pages over one mock.
 type Sandbox struct {
 	mock *docplanner.Mock
-	key  []byte // signs the session cookie and the forms' tokens
+	sig  webpage.Signer // signs the session cookie and the forms' tokens
 	mux  *http.ServeMux
+	page http.Handler
 }
 
 // New serves the sandbox over m.
 func New(m *docplanner.Mock) *Sandbox {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	s := &Sandbox{mock: m, key: key, mux: http.NewServeMux()}
+	s := &Sandbox{mock: m, sig: webpage.NewSigner(), mux: http.NewServeMux()}
+	s.page = webpage.Guard(s.mux)
 	s.mux.HandleFunc("GET /sandbox/{$}", s.home)
 	s.mux.HandleFunc("POST /sandbox/login", s.login)
 	s.mux.HandleFunc("POST /sandbox/logout", s.logout)
@@ -75,17 +70,7 @@ func New(m *docplanner.Mock) *Sandbox {
 	return s
 }
 
-func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", csp)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	s.mux.ServeHTTP(w, r)
-}
-
-func (s *Sandbox) sign(what string) string {
-	mac := hmac.New(sha256.New, s.key)
-	mac.Write([]byte(what))
-	return hex.EncodeToString(mac.Sum(nil))
-}
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.page.ServeHTTP(w, r) }
 
 // client is the signed-in client, from the session cookie.
 func (s *Sandbox) client(r *http.Request) (string, bool) {
@@ -94,7 +79,7 @@ func (s *Sandbox) client(r *http.Request) (string, bool) {
 		return "", false
 	}
 	id, sig, ok := strings.Cut(c.Value, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(s.sign("client:"+id))) {
+	if !ok || !s.sig.Valid("client:"+id, sig) {
 		return "", false
 	}
 	return id, true
@@ -111,7 +96,7 @@ func (s *Sandbox) signedIn(h handler) http.HandlerFunc {
 			http.Redirect(w, r, Prefix, http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !hmac.Equal([]byte(r.PostFormValue("token")), []byte(s.sign("form:"+client))) {
+		if r.Method == http.MethodPost && !s.sig.Valid("form:"+client, r.PostFormValue("token")) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
@@ -128,7 +113,7 @@ type page struct {
 
 func (s *Sandbox) render(w http.ResponseWriter, status int, name string, p page) {
 	if p.Client != "" {
-		p.Token = s.sign("form:" + p.Client)
+		p.Token = s.sig.Sign("form:" + p.Client)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
@@ -157,7 +142,7 @@ func (s *Sandbox) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown client id or wrong secret."})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sig.Sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 

@@ -2,12 +2,9 @@ package sandbox_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +14,7 @@ import (
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
+	"github.com/accord-harness/accord/internal/pagetest"
 	"github.com/accord-harness/accord/mocks/docplanner"
 	"github.com/accord-harness/accord/mocks/docplanner/sandbox"
 )
@@ -66,33 +64,6 @@ func fed(t *testing.T) (*docplanner.Mock, time.Time) {
 	return m, day
 }
 
-type browser struct {
-	t    *testing.T
-	c    *http.Client
-	base string
-}
-
-func (b browser) get(path string) (int, string) {
-	b.t.Helper()
-	res, err := b.c.Get(b.base + path)
-	require.NoError(b.t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	assert.Contains(b.t, res.Header.Get("Content-Security-Policy"), "default-src 'none'", "no page may run script")
-	return res.StatusCode, string(body)
-}
-
-func (b browser) post(path string, form url.Values) (int, string) {
-	b.t.Helper()
-	res, err := b.c.PostForm(b.base+path, form)
-	require.NoError(b.t, err)
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
-}
-
-var tokenField = regexp.MustCompile(`name="token" value="([0-9a-f]+)"`)
-
 // TestAPersonUsesTheSandbox walks the sandbox as a partner's developer does:
 // signs in with the client's credentials, opens a doctor's calendar, books
 // a free slot as a patient, moves and cancels it, adds and removes a break
@@ -101,29 +72,29 @@ func TestAPersonUsesTheSandbox(t *testing.T) {
 	m, day := fed(t)
 	srv := httptest.NewServer(sandbox.New(m))
 	defer srv.Close()
-	jar, _ := cookiejar.New(nil)
-	b := browser{t: t, c: &http.Client{Jar: jar}, base: srv.URL}
+	b := pagetest.New(t, srv.URL)
 
-	code, page := b.get("/sandbox/")
+	code, page := b.Get("/sandbox/")
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, page, `name="client_secret"`)
-	code, page = b.post("/sandbox/login", url.Values{"client_id": {"sandbox"}, "client_secret": {"wrong"}})
+	code, page = b.Post("/sandbox/login", url.Values{"client_id": {"sandbox"}, "client_secret": {"wrong"}})
 	assert.Equal(t, http.StatusUnauthorized, code)
 	assert.Contains(t, page, "Unknown client id or wrong secret")
 
-	code, page = b.post("/sandbox/login", url.Values{"client_id": {"sandbox"}, "client_secret": {"s3cret"}})
+	code, page = b.Post("/sandbox/login", url.Values{"client_id": {"sandbox"}, "client_secret": {"s3cret"}})
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, page, "Test clinic")
 	assert.Contains(t, page, `href="/sandbox/addresses/3001"`)
-	token := tokenField.FindStringSubmatch(page)[1]
+	token := pagetest.FormToken(page)
+	require.NotEmpty(t, token)
 
 	week := day.Format("2006-01-02")
-	code, page = b.get("/sandbox/addresses/3001?week=" + week)
+	code, page = b.Get("/sandbox/addresses/3001?week=" + week)
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, 4, strings.Count(page, "free — book"), "two hours of half-hour slots")
 
 	at := func(hm string) string { return week + "T" + hm }
-	_, page = b.post("/sandbox/addresses/3001/bookings", url.Values{"token": {token}, "week": {week}, "start": {at("08:30")},
+	_, page = b.Post("/sandbox/addresses/3001/bookings", url.Values{"token": {token}, "week": {week}, "start": {at("08:30")},
 		"name": {"<script>alert(1)</script>"}, "surname": {"Kowalska"}, "phone": {"+48500100200"}})
 	assert.Contains(t, page, "A patient booked visit")
 	assert.NotContains(t, page, "<script>alert(1)", "what a person typed is shown as text")
@@ -133,10 +104,10 @@ func TestAPersonUsesTheSandbox(t *testing.T) {
 	booking := view.Bookings[0]
 	assert.Equal(t, day.Add(8*time.Hour+30*time.Minute).Unix(), booking.Start.Unix())
 
-	code, _ = b.post("/sandbox/addresses/3001/bookings/"+booking.ID+"/cancel", url.Values{"week": {week}})
+	code, _ = b.Post("/sandbox/addresses/3001/bookings/"+booking.ID+"/cancel", url.Values{"week": {week}})
 	assert.Equal(t, http.StatusForbidden, code, "a form without the session's token is refused")
 
-	_, page = b.post("/sandbox/addresses/3001/bookings/"+booking.ID+"/move", url.Values{"token": {token}, "week": {week}, "start": {at("09:30")}})
+	_, page = b.Post("/sandbox/addresses/3001/bookings/"+booking.ID+"/move", url.Values{"token": {token}, "week": {week}, "start": {at("09:30")}})
 	assert.Contains(t, page, "The patient moved the visit to")
 	view, err = m.Address("sandbox", "3001", day, day.AddDate(0, 0, 1))
 	require.NoError(t, err)
@@ -149,38 +120,38 @@ func TestAPersonUsesTheSandbox(t *testing.T) {
 	require.NotEmpty(t, moved.ID)
 	assert.Equal(t, day.Add(9*time.Hour+30*time.Minute).Unix(), moved.Start.Unix())
 
-	_, page = b.post("/sandbox/addresses/3001/bookings/"+moved.ID+"/cancel", url.Values{"token": {token}, "week": {week}})
+	_, page = b.Post("/sandbox/addresses/3001/bookings/"+moved.ID+"/cancel", url.Values{"token": {token}, "week": {week}})
 	assert.Contains(t, page, "The patient cancelled visit")
 
-	_, page = b.post("/sandbox/addresses/3001/breaks", url.Values{"token": {token}, "week": {week}, "since": {at("08:00")}, "till": {at("08:30")}})
+	_, page = b.Post("/sandbox/addresses/3001/breaks", url.Values{"token": {token}, "week": {week}, "since": {at("08:00")}, "till": {at("08:30")}})
 	assert.Contains(t, page, "The doctor added break")
 	view, err = m.Address("sandbox", "3001", day, day.AddDate(0, 0, 1))
 	require.NoError(t, err)
 	require.Len(t, view.Breaks, 1)
 	assert.Contains(t, page, "break 08:00–08:30")
-	_, page = b.post("/sandbox/addresses/3001/breaks/"+view.Breaks[0].ID+"/remove", url.Values{"token": {token}, "week": {week}})
+	_, page = b.Post("/sandbox/addresses/3001/breaks/"+view.Breaks[0].ID+"/remove", url.Values{"token": {token}, "week": {week}})
 	assert.Contains(t, page, "The doctor removed break")
 
-	_, page = b.post("/sandbox/addresses/3001/breaks", url.Values{"token": {token}, "week": {week}, "since": {at("09:00")}, "till": {at("08:00")}})
+	_, page = b.Post("/sandbox/addresses/3001/breaks", url.Values{"token": {token}, "week": {week}, "since": {at("09:00")}, "till": {at("08:00")}})
 	assert.Contains(t, page, "a break ends after it starts", "a mistake is said on the page")
 
-	_, page = b.post("/sandbox/real-time", url.Values{"token": {token}, "on": {"on"}})
+	_, page = b.Post("/sandbox/real-time", url.Values{"token": {token}, "on": {"on"}})
 	assert.Contains(t, page, "Real-time checks are on.")
 	c, err := m.Clinic("sandbox")
 	require.NoError(t, err)
 	assert.True(t, c.RealTime)
 
-	code, page = b.get("/sandbox/traffic")
+	code, page = b.Get("/sandbox/traffic")
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, page, "replaceSlots", "the partner's calls are listed")
 
-	code, _ = b.get("/sandbox/addresses/9999")
+	code, _ = b.Get("/sandbox/addresses/9999")
 	assert.Equal(t, http.StatusNotFound, code)
-	code, page = b.get("/sandbox/addresses/3001?week=tuesday")
+	code, page = b.Get("/sandbox/addresses/3001?week=tuesday")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Contains(t, page, `week &#34;tuesday&#34; is not a date`)
 
-	b.post("/sandbox/logout", url.Values{})
-	_, page = b.get("/sandbox/addresses/3001")
+	b.Post("/sandbox/logout", url.Values{})
+	_, page = b.Get("/sandbox/addresses/3001")
 	assert.Contains(t, page, `name="client_secret"`, "signed out, the calendar asks to sign in")
 }
