@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"time"
 
@@ -41,10 +43,15 @@ type Store struct {
 func Open(path, kind string, journalCap int) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 500 * time.Millisecond})
 	if err != nil {
-		switch {
-		case errors.Is(err, berrors.ErrTimeout):
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("state file %s is in use by another running accord", path)
-		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("state file %s: %v", path, pe.Err) // the path once is enough
+		}
+		if fi, serr := os.Stat(path); serr == nil && fi.Mode().IsRegular() {
+			// bbolt could open the file and did not like what it found.
 			return nil, fmt.Errorf("state file %s is not an accord state file or is damaged (%v)", path, err)
 		}
 		return nil, fmt.Errorf("state file %s: %v", path, err)
