@@ -39,7 +39,7 @@ func newMockCmd(stdout, stderr io.Writer) *cobra.Command {
 func newDocplannerMockCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		addr, clientID, secret, fixturePath, rateLimits, statePath string
-		output                                          mockOutput
+		output                                                     mockOutput
 	)
 	cmd := &cobra.Command{
 		Use:   "docplanner",
