@@ -318,3 +318,7 @@ func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, s
 		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": a.visitPayment, "signature": signature,
 	}
 }
+
+// IsCheck tells a blocking real-time check (slot-booking, booking-moving),
+// sent once and answered at once, from a notification, which is retried.
+func IsCheck(name string) bool { return name == "slot-booking" || name == "booking-moving" }

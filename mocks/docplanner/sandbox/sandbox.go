@@ -19,7 +19,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -337,11 +336,29 @@ func (s *Sandbox) realTime(w http.ResponseWriter, r *http.Request, client string
 	back(w, r, "Real-time checks are "+state+".", err)
 }
 
-// trafficView is what Docplanner sent the partner and what the partner
-// called, newest first.
+// trafficView is what Docplanner sent the partner, a notification a row,
+// what waits to be pulled, and what the partner called, newest first.
 type trafficView struct {
-	Sent, Called []journal.Entry
+	Sent   []sentView
+	Pull   []docplanner.QueuedView
+	Called []journal.Entry
 }
+
+// sentView is one notification or real-time check with every attempt at
+// delivering it, oldest first. Attempts are tied together by their body:
+// a retry sends the very bytes the first attempt did.
+type sentView struct {
+	Name, To string
+	Check    bool
+	Attempts []journal.Entry
+	// State is how it ended, or stands, in the partner's eyes.
+	State string
+	OK    bool
+}
+
+// shown bounds each list, so a sandbox left running for weeks still
+// renders its traffic page at once.
+const shown = 100
 
 func (s *Sandbox) traffic(w http.ResponseWriter, r *http.Request, client string) {
 	c, err := s.mock.Clinic(client)
@@ -349,16 +366,67 @@ func (s *Sandbox) traffic(w http.ResponseWriter, r *http.Request, client string)
 		http.Redirect(w, r, Prefix, http.StatusSeeOther)
 		return
 	}
-	var v trafficView
+	q, err := s.mock.Queues(client)
+	if err != nil {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
 	es := s.mock.Journal().Select(func(e journal.Entry) bool { return e.Tenant == client })
-	slices.Reverse(es)
-	for _, e := range es {
-		if e.Direction == journal.Outbound && len(v.Sent) < 100 {
-			v.Sent = append(v.Sent, e)
-		}
-		if e.Direction == journal.Inbound && len(v.Called) < 100 {
-			v.Called = append(v.Called, e)
+	v := trafficView{Sent: sent(es, q.Buried), Pull: q.Pull}
+	for i := len(es) - 1; i >= 0 && len(v.Called) < shown; i-- {
+		if es[i].Direction == journal.Inbound {
+			v.Called = append(v.Called, es[i])
 		}
 	}
 	s.render(w, http.StatusOK, "traffic", page{Title: "Traffic", Client: client, Clinic: c, Data: v})
+}
+
+// sent groups the journal's outbound entries (oldest first) by what they
+// delivered, newest first; buried are the notifications given up on.
+func sent(es []journal.Entry, buried []docplanner.QueuedView) []sentView {
+	waiting := map[string]bool{}
+	for _, b := range buried {
+		waiting[b.Body] = true
+	}
+	var out []*sentView
+	byBody := map[string]*sentView{}
+	for _, e := range es {
+		if e.Direction != journal.Outbound {
+			continue
+		}
+		name := strings.TrimPrefix(e.Operation, "push:")
+		key := string(e.RequestBody)
+		g := byBody[key]
+		if g == nil || docplanner.IsCheck(name) {
+			g = &sentView{Name: name, To: e.URL, Check: docplanner.IsCheck(name)}
+			byBody[key] = g
+			out = append(out, g)
+		}
+		g.Attempts = append(g.Attempts, e)
+		g.To = e.URL
+	}
+	views := make([]sentView, 0, min(len(out), shown))
+	for i := len(out) - 1; i >= 0 && len(views) < shown; i-- {
+		g := out[i]
+		g.State, g.OK = sentState(*g, waiting[string(g.Attempts[0].RequestBody)])
+		views = append(views, *g)
+	}
+	return views
+}
+
+func sentState(g sentView, buried bool) (string, bool) {
+	last := g.Attempts[len(g.Attempts)-1]
+	switch {
+	case g.Check && last.OK():
+		return "approved: the booking went ahead", true
+	case g.Check:
+		return "denied: the booking did not go ahead", false
+	case last.OK() && len(g.Attempts) == 1:
+		return "delivered", true
+	case last.OK():
+		return fmt.Sprintf("delivered on attempt %d", len(g.Attempts)), true
+	case buried:
+		return fmt.Sprintf("given up after %d attempts: waits for the partner's release call", len(g.Attempts)), false
+	}
+	return "not delivered yet: Docplanner retries on its schedule", false
 }

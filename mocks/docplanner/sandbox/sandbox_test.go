@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +26,14 @@ const api = "/api/v3/integration/facilities/1001/doctors/2001/addresses/3001"
 // with two hours of slots tomorrow, as a partner's activation leaves it.
 func fed(t *testing.T) (*docplanner.Mock, time.Time) {
 	t.Helper()
-	m, err := docplanner.New(docplanner.Options{Clock: clock.New()})
+	m, day, _ := fedOn(t, clock.New())
+	return m, day
+}
+
+// fedOn is fed on the given clock, and returns the partner's access token too.
+func fedOn(t *testing.T, clk clock.Clock) (*docplanner.Mock, time.Time, string) {
+	t.Helper()
+	m, err := docplanner.New(docplanner.Options{Clock: clk})
 	require.NoError(t, err)
 	f, err := fixture.Clinic()
 	require.NoError(t, err)
@@ -61,7 +69,7 @@ func fed(t *testing.T) (*docplanner.Mock, time.Time) {
 		"address_services": []map[string]any{{"address_service_id": svc.ID, "duration": 30}},
 	}}})
 	do("PUT", api+"/slots", tok.AccessToken, string(body))
-	return m, day
+	return m, day, tok.AccessToken
 }
 
 // TestAPersonUsesTheSandbox walks the sandbox as a partner's developer does:
@@ -154,4 +162,56 @@ func TestAPersonUsesTheSandbox(t *testing.T) {
 	b.Post("/sandbox/logout", url.Values{})
 	_, page = b.Get("/sandbox/addresses/3001")
 	assert.Contains(t, page, `name="client_secret"`, "signed out, the calendar asks to sign in")
+}
+
+// TestTheTrafficPageShowsEachNotificationWithItsAttempts: a notification
+// retried until the partner took it is one row with every attempt; one the
+// platform gave up on says it waits for the release call; with PULL, what
+// waits in the queue is listed.
+func TestTheTrafficPageShowsEachNotificationWithItsAttempts(t *testing.T) {
+	clk := clock.New()
+	m, day, tok := fedOn(t, clk)
+	var calls atomic.Int32
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if calls.Add(1) == 1 {
+			w.WriteHeader(http.StatusInternalServerError) // the first delivery fails
+		}
+	}))
+	defer partner.Close()
+	settings := func(body string) {
+		t.Helper()
+		r := httptest.NewRequest(http.MethodPut, "/api/v3/integration/notifications/settings", strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+tok)
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		m.ServeHTTP(w, r)
+		require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
+	}
+	settings(`{"model":"push","url":"` + partner.URL + `/docplanner"}`)
+	booking, err := m.PatientBooks("sandbox", "3001", day.Add(8*time.Hour), docplanner.Patient{Name: "Ewa", Phone: "+48600"})
+	require.NoError(t, err)
+	clk.Advance(5 * time.Minute) // the retry, which the partner takes
+	require.NoError(t, m.DropNextDeliveries("sandbox", 3))
+	_, err = m.DoctorAddsBreak("sandbox", "3001", day.Add(9*time.Hour), day.Add(9*time.Hour+30*time.Minute))
+	require.NoError(t, err)
+	clk.Advance(15 * time.Minute) // both retries of the break, dropped too
+	settings(`{"model":"pull"}`)
+	require.NoError(t, m.PatientCancels("sandbox", booking))
+
+	srv := httptest.NewServer(sandbox.New(m))
+	defer srv.Close()
+	b := pagetest.New(t, srv.URL)
+	b.Post("/sandbox/login", url.Values{"client_id": {"sandbox"}, "client_secret": {"s3cret"}})
+	code, page := b.Get("/sandbox/traffic")
+	require.Equal(t, http.StatusOK, code)
+	sent := page[strings.Index(page, `id="sent"`):strings.Index(page, `id="pull"`)]
+	assert.Equal(t, 2, strings.Count(sent, `class="notification"`), "two notifications, however many attempts: %s", sent)
+	booked := sent[strings.Index(sent, "slot-booked"):]
+	assert.Regexp(t, `^slot-booked</td>\s*<td><div class="attempt">[\d:]+ → HTTP 500 <span class="muted">to http://[^<]+/docplanner</span></div><div class="attempt">retry 1: [\d:]+ → HTTP 200 [^\n]*</div></td>\s*<td class="ok">delivered on attempt 2</td>`, booked)
+	created := sent[strings.Index(sent, "break-created"):]
+	assert.Equal(t, 2, strings.Count(created[:strings.Index(created, "</tr>")], "retry "), "the first attempt and two retries")
+	assert.Contains(t, created, `<td class="bad">given up after 3 attempts: waits for the partner&#39;s release call</td>`)
+	pull := page[strings.Index(page, `id="pull"`):]
+	assert.Equal(t, 1, strings.Count(pull, `class="queued"`))
+	assert.Contains(t, pull, "booking-canceled")
 }
