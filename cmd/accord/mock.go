@@ -98,7 +98,7 @@ already in FILE keeps its stored secret and clinic (--client-secret and --fixtur
 			}
 			mux := http.NewServeMux()
 			mux.Handle("/_accord/", withJournalCounts(m.AdminHandler(), j))
-			mux.Handle(sandbox.Prefix, sandbox.New(m))
+			mux.Handle(sandbox.Prefix, sandbox.New(m, sandbox.Options{}))
 			mux.Handle("/", m)
 			if err := kept.keep(m.Snapshot, j, stderr); err != nil {
 				return err

@@ -13,12 +13,14 @@
 package sandbox
 
 import (
+	"crypto/subtle"
 	_ "embed"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +32,10 @@ import (
 // Prefix is where the sandbox lives beside the API.
 const Prefix = "/sandbox/"
 
-const cookieName = "accord_sandbox"
+const (
+	cookieName     = "accord_sandbox"
+	operatorCookie = "accord_sandbox_operator"
+)
 
 //go:embed pages.html.tmpl
 var pagesText string
@@ -43,17 +48,28 @@ var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"esc":   url.PathEscape,
 }).Parse(pagesText))
 
+// Options configure a sandbox.
+type Options struct {
+	// OperatorKey, when set, signs in the person running a joint session
+	// (client id left empty, this key as the secret) to every client the
+	// mock holds: each is one scenario's, with random credentials the
+	// operator never sees. `accord session` sets it; a standalone mock,
+	// whose clients sign in with their own credentials, does not.
+	OperatorKey string
+}
+
 // Sandbox serves the pages over one mock.
 type Sandbox struct {
 	mock *docplanner.Mock
+	opts Options
 	sig  webpage.Signer // signs the session cookie and the forms' tokens
 	mux  *http.ServeMux
 	page http.Handler
 }
 
 // New serves the sandbox over m.
-func New(m *docplanner.Mock) *Sandbox {
-	s := &Sandbox{mock: m, sig: webpage.NewSigner(), mux: http.NewServeMux()}
+func New(m *docplanner.Mock, opts Options) *Sandbox {
+	s := &Sandbox{mock: m, opts: opts, sig: webpage.NewSigner(), mux: http.NewServeMux()}
 	s.page = webpage.Guard(s.mux)
 	s.mux.HandleFunc("GET /sandbox/{$}", s.home)
 	s.mux.HandleFunc("POST /sandbox/login", s.login)
@@ -66,6 +82,8 @@ func New(m *docplanner.Mock) *Sandbox {
 	s.mux.HandleFunc("POST /sandbox/addresses/{address}/breaks/{break}/remove", s.signedIn(s.removeBreak))
 	s.mux.HandleFunc("POST /sandbox/real-time", s.signedIn(s.realTime))
 	s.mux.HandleFunc("GET /sandbox/traffic", s.signedIn(s.traffic))
+	s.mux.HandleFunc("GET /sandbox/clients", s.clients)
+	s.mux.HandleFunc("POST /sandbox/clients/{client}/open", s.open)
 	return s
 }
 
@@ -106,11 +124,14 @@ func (s *Sandbox) signedIn(h handler) http.HandlerFunc {
 // page is what every page template gets.
 type page struct {
 	Title, Client, Token, Error, Notice string
+	// Operator: the person running a joint session, who may open any client.
+	Operator                            bool
 	Clinic                              docplanner.ClinicView
 	Data                                any
 }
 
-func (s *Sandbox) render(w http.ResponseWriter, status int, name string, p page) {
+func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Operator = s.operator(r)
 	if p.Client != "" {
 		p.Token = s.sig.Sign("form:" + p.Client)
 	}
@@ -124,21 +145,26 @@ func (s *Sandbox) render(w http.ResponseWriter, status int, name string, p page)
 func (s *Sandbox) home(w http.ResponseWriter, r *http.Request) {
 	client, ok := s.client(r)
 	if !ok {
-		s.render(w, http.StatusOK, "login", page{Title: "Sign in", Notice: r.URL.Query().Get("notice")})
+		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Notice: r.URL.Query().Get("notice")})
 		return
 	}
 	c, err := s.mock.Clinic(client)
 	if err != nil {
-		s.render(w, http.StatusOK, "login", page{Title: "Sign in", Error: "This client is gone (a run ended it): sign in again."})
+		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Error: "This client is gone (a run ended it): sign in again."})
 		return
 	}
-	s.render(w, http.StatusOK, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
+	s.render(w, r, http.StatusOK, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
 }
 
 func (s *Sandbox) login(w http.ResponseWriter, r *http.Request) {
 	id, secret := r.PostFormValue("client_id"), r.PostFormValue("client_secret")
+	if id == "" && s.opts.OperatorKey != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.OperatorKey)) == 1 {
+		http.SetCookie(w, &http.Cookie{Name: operatorCookie, Value: s.sig.Sign("operator"), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		http.Redirect(w, r, Prefix+"clients", http.StatusSeeOther)
+		return
+	}
 	if err := s.mock.SignIn(id, secret); err != nil {
-		s.render(w, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown client id or wrong secret."})
+		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown client id or wrong secret."})
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sig.Sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
@@ -147,6 +173,57 @@ func (s *Sandbox) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *Sandbox) logout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: operatorCookie, Value: "", Path: Prefix, MaxAge: -1})
+	http.Redirect(w, r, Prefix, http.StatusSeeOther)
+}
+
+// operator tells whether the session's operator signed in.
+func (s *Sandbox) operator(r *http.Request) bool {
+	if s.opts.OperatorKey == "" {
+		return false
+	}
+	c, err := r.Cookie(operatorCookie)
+	return err == nil && s.sig.Valid("operator", c.Value)
+}
+
+// clientView is one client as the operator picks it: the scenario it is.
+type clientView struct{ ID, Scenario string }
+
+type clientsView struct {
+	Clients []clientView
+	// Token is the operator's form token.
+	Token string
+}
+
+// clients lists every client for the operator, the newest first: the
+// scenario running now is at the top.
+func (s *Sandbox) clients(w http.ResponseWriter, r *http.Request) {
+	if !s.operator(r) {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
+	labels := s.mock.Journal().Labels()
+	ids := s.mock.ClientIDs()
+	views := make([]clientView, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		views = append(views, clientView{ID: ids[i], Scenario: labels[ids[i]]})
+	}
+	current, _ := s.client(r)
+	s.render(w, r, http.StatusOK, "clients", page{Title: "Scenarios", Client: current, Data: clientsView{Clients: views, Token: s.sig.Sign("form:operator")}})
+}
+
+// open signs the operator in as one client.
+func (s *Sandbox) open(w http.ResponseWriter, r *http.Request) {
+	if !s.operator(r) || !s.sig.Valid("form:operator", r.PostFormValue("token")) {
+		http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
+		return
+	}
+	id := r.PathValue("client")
+	if !slices.Contains(s.mock.ClientIDs(), id) {
+		http.Redirect(w, r, Prefix+"clients", http.StatusSeeOther)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sig.Sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
@@ -175,14 +252,14 @@ func (s *Sandbox) calendar(w http.ResponseWriter, r *http.Request, client string
 	id := r.PathValue("address")
 	d, a, ok := c.AddressOwner(id)
 	if !ok {
-		s.render(w, http.StatusNotFound, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: "No address " + id + " in this clinic."})
+		s.render(w, r, http.StatusNotFound, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: "No address " + id + " in this clinic."})
 		return
 	}
 	monday := mondayOf(c.Now)
 	if wk := r.URL.Query().Get("week"); wk != "" {
 		t, err := time.ParseInLocation("2006-01-02", wk, c.Zone)
 		if err != nil {
-			s.render(w, http.StatusBadRequest, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: fmt.Sprintf("week %q is not a date (YYYY-MM-DD)", wk)})
+			s.render(w, r, http.StatusBadRequest, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: fmt.Sprintf("week %q is not a date (YYYY-MM-DD)", wk)})
 			return
 		}
 		monday = mondayOf(t)
@@ -219,7 +296,7 @@ func (s *Sandbox) calendar(w http.ResponseWriter, r *http.Request, client string
 		}
 		v.Days = append(v.Days, dv)
 	}
-	s.render(w, http.StatusOK, "calendar", page{Title: d.Name + " " + d.Surname + " at " + a.Name, Client: client, Clinic: c, Data: v,
+	s.render(w, r, http.StatusOK, "calendar", page{Title: d.Name + " " + d.Surname + " at " + a.Name, Client: client, Clinic: c, Data: v,
 		Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
 }
 
@@ -378,7 +455,7 @@ func (s *Sandbox) traffic(w http.ResponseWriter, r *http.Request, client string)
 			v.Called = append(v.Called, es[i])
 		}
 	}
-	s.render(w, http.StatusOK, "traffic", page{Title: "Traffic", Client: client, Clinic: c, Data: v})
+	s.render(w, r, http.StatusOK, "traffic", page{Title: "Traffic", Client: client, Clinic: c, Data: v})
 }
 
 // sent groups the journal's outbound entries (oldest first) by what they

@@ -78,7 +78,7 @@ func fedOn(t *testing.T, clk clock.Clock) (*docplanner.Mock, time.Time, string) 
 // as the doctor, turns the real-time checks on and reads the traffic.
 func TestAPersonUsesTheSandbox(t *testing.T) {
 	m, day := fed(t)
-	srv := httptest.NewServer(sandbox.New(m))
+	srv := httptest.NewServer(sandbox.New(m, sandbox.Options{}))
 	defer srv.Close()
 	b := pagetest.New(t, srv.URL)
 
@@ -198,7 +198,7 @@ func TestTheTrafficPageShowsEachNotificationWithItsAttempts(t *testing.T) {
 	settings(`{"model":"pull"}`)
 	require.NoError(t, m.PatientCancels("sandbox", booking))
 
-	srv := httptest.NewServer(sandbox.New(m))
+	srv := httptest.NewServer(sandbox.New(m, sandbox.Options{}))
 	defer srv.Close()
 	b := pagetest.New(t, srv.URL)
 	b.Post("/sandbox/login", url.Values{"client_id": {"sandbox"}, "client_secret": {"s3cret"}})
@@ -214,4 +214,42 @@ func TestTheTrafficPageShowsEachNotificationWithItsAttempts(t *testing.T) {
 	pull := page[strings.Index(page, `id="pull"`):]
 	assert.Equal(t, 1, strings.Count(pull, `class="queued"`))
 	assert.Contains(t, pull, "booking-canceled")
+}
+
+// TestTheSessionsOperatorOpensAnyScenariosClinic: in a joint session the
+// operator signs in with the session's key (no client id) and opens the
+// clinic of any scenario, listed by its name; without the key, or on a
+// standalone mock, an empty client id opens nothing.
+func TestTheSessionsOperatorOpensAnyScenariosClinic(t *testing.T) {
+	m, _ := fed(t)
+	m.Journal().Label("sandbox", "A visit booked by a patient reaches the partner")
+	tests := []struct {
+		name, key, secret string
+		in                bool
+	}{
+		{"the session's key", "session-key", "session-key", true},
+		{"a wrong key", "session-key", "session-kez", false},
+		{"a standalone mock has no key", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(sandbox.New(m, sandbox.Options{OperatorKey: tt.key}))
+			defer srv.Close()
+			b := pagetest.New(t, srv.URL)
+			code, page := b.Post("/sandbox/login", url.Values{"client_id": {""}, "client_secret": {tt.secret}})
+			if !tt.in {
+				assert.Equal(t, http.StatusUnauthorized, code)
+				code, _ = b.Post("/sandbox/clients/sandbox/open", url.Values{"token": {pagetest.FormToken(page)}})
+				assert.Equal(t, http.StatusForbidden, code)
+				return
+			}
+			require.Equal(t, http.StatusOK, code)
+			assert.Contains(t, page, "A visit booked by a patient reaches the partner")
+			code, _ = b.Post("/sandbox/clients/sandbox/open", url.Values{"token": {"forged"}})
+			assert.Equal(t, http.StatusForbidden, code, "a page elsewhere cannot open a clinic for the operator")
+			_, page = b.Post("/sandbox/clients/sandbox/open", url.Values{"token": {pagetest.FormToken(page)}})
+			assert.Contains(t, page, "Clinica Sol")
+			assert.Contains(t, page, `href="/sandbox/clients">scenarios</a>`)
+		})
+	}
 }
