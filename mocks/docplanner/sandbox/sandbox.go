@@ -125,9 +125,9 @@ func (s *Sandbox) signedIn(h handler) http.HandlerFunc {
 type page struct {
 	Title, Client, Token, Error, Notice string
 	// Operator: the person running a joint session, who may open any client.
-	Operator                            bool
-	Clinic                              docplanner.ClinicView
-	Data                                any
+	Operator bool
+	Clinic   docplanner.ClinicView
+	Data     any
 }
 
 func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
