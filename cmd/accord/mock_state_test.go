@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,7 +45,7 @@ func call(t *testing.T, method, u, tok string, body any) (int, []byte) {
 
 // TestARestartedMockKeepsItsState: a partner feeds a calendar and books
 // through the API, a patient books on the platform's side, the mock stops
-// (as on SIGTERM: the same context ends it) and starts again on the same
+// on SIGTERM and starts again on the same
 // --state file: the client, both bookings, the queued notification, the
 // partner's access token and the journal are there.
 func TestARestartedMockKeepsItsState(t *testing.T) {
@@ -79,6 +80,8 @@ func TestARestartedMockKeepsItsState(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(body, &byPatient))
 	_, before := call(t, http.MethodGet, api+"/bookings/"+booked.ID, tok, nil)
+	// The mock has served, so its handler of SIGTERM is in place.
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
 	require.NoError(t, stop())
 
 	base, out, _ = startMock(t, "--state", state, "--quiet", "--client-secret", "another-secret")
