@@ -192,6 +192,8 @@ func TestSessionWithoutATerminal(t *testing.T) {
 			scenarioAt(t, "bookings.feature", "A cancellation by the receptionist reaches Docplanner")}, exitFailed,
 			[]string{"docplanner: incomplete", "0 failed, 2 not run", "verdict incomplete: the run was ended before 2 scenarios ran"}},
 		{"one platform at a time", []string{"--platform", "all"}, exitUsage, []string{"a session runs one platform at a time"}},
+		{"DIKIDI's business panel is named", []string{"--platform", "dikidi", "--tags", "@no-such-tag"}, exitUsage,
+			[]string{"DIKIDI Business panel, to show the platform's side in a browser: http://127.0.0.1:", "/panel/\n  sign in: company 48213001 for the first scenario to start, 48213002 for the second"}},
 		{"a feature the platform does not have", []string{"nosuch.feature:3"}, exitUsage, []string{"docplanner has no feature file nosuch.feature (it has activation.feature"}},
 	}
 	for _, tt := range tests {
