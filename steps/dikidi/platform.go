@@ -104,18 +104,18 @@ type session struct {
 	mockURL string
 	// screenURL is where the run's mock serves the business panel.
 	screenURL string
-	smtp    *smtptest.Server
-	relay   *relay
-	driver  driver.Driver
-	views   *views // the driver's views, checked against the contract
-	partner string
-	fixture *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
-	loc     *time.Location         // the salon's zone
-	waiter  clock.Waiter
-	budget  time.Duration
-	caps    map[string]string // the partner's choices (Capabilities)
-	explore explore.Plan      // accord explore's plan over the features'
-	servers wiring.Servers
+	smtp      *smtptest.Server
+	relay     *relay
+	driver    driver.Driver
+	views     *views // the driver's views, checked against the contract
+	partner   string
+	fixture   *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
+	loc       *time.Location         // the salon's zone
+	waiter    clock.Waiter
+	budget    time.Duration
+	caps      map[string]string // the partner's choices (Capabilities)
+	explore   explore.Plan      // accord explore's plan over the features'
+	servers   wiring.Servers
 
 	mu        sync.Mutex
 	seq       int64
