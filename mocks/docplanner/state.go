@@ -37,6 +37,7 @@ type tenantState struct {
 	PMS        bool                        `json:"pms,omitempty"`
 	Pull       []notificationState         `json:"pull,omitempty"`
 	Buried     []notificationState         `json:"buried,omitempty"`
+	Retrying   []notificationState         `json:"retrying,omitempty"` // Due set
 	Release    time.Time                   `json:"last_release,omitzero"`
 	Retired    bool                        `json:"retired,omitempty"`
 	Tokens     map[string]time.Time        `json:"tokens,omitempty"` // access token -> expiry
@@ -146,6 +147,8 @@ type notificationState struct {
 	CreatedAt string         `json:"created_at"`
 	Created   time.Time      `json:"created"`
 	Attempts  int            `json:"attempts,omitempty"`
+	// Due is when a PUSH waiting for its retry is tried again.
+	Due time.Time `json:"due,omitzero"`
 }
 
 // Snapshot is every tenant's state, by client id, as JSON a later Restore
@@ -182,7 +185,9 @@ func (m *Mock) Snapshot() (map[string][]byte, error) {
 }
 
 // Restore brings back a tenant Snapshot wrote, replacing any tenant with
-// its client id; its unexpired access tokens work again.
+// its client id; its unexpired access tokens work again, and the PUSH
+// retries it was waiting for are scheduled again. It is for a mock that has
+// not started serving: a replaced tenant's own pending retries still fire.
 func (m *Mock) Restore(data []byte) error {
 	var s tenantState
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -196,7 +201,6 @@ func (m *Mock) Restore(data []byte) error {
 		return fmt.Errorf("tenant %q: %w", s.ClientID, err)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.tenants[s.ClientID] = t
 	for tok, info := range m.tokens {
 		if info.clientID == s.ClientID {
@@ -205,6 +209,11 @@ func (m *Mock) Restore(data []byte) error {
 	}
 	for tok, exp := range s.Tokens {
 		m.tokens[tok] = token{clientID: s.ClientID, expires: exp}
+	}
+	m.mu.Unlock()
+	// The retries a stop interrupted go on, when they were due or at once.
+	for i, n := range notifications(s.Retrying) {
+		m.retryAt(t, n, s.Retrying[i].Due)
 	}
 	return nil
 }
@@ -215,6 +224,11 @@ func (t *tenant) state() tenantState {
 		Shift: time.Duration(t.shift.Load()), Services: t.services, Insurers: t.insurers, NextID: t.nextID,
 		Model: t.notify.model, URL: t.notify.url, RealTime: t.realTime, PMS: t.pms,
 		Pull: notificationStates(t.pull), Buried: notificationStates(t.buried), Release: t.lastRelease, Retired: t.retired,
+	}
+	for _, p := range t.retrying {
+		ns := notificationStates([]*notification{p.n})[0]
+		ns.Due = p.due
+		s.Retrying = append(s.Retrying, ns)
 	}
 	for _, f := range t.facilities {
 		s.Facilities = append(s.Facilities, facilityState{ID: f.id, Name: f.name, Doctors: f.doctors})

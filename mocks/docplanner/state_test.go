@@ -2,7 +2,9 @@ package docplanner_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,4 +71,37 @@ func TestRestoreRefusesWhatItCannotRead(t *testing.T) {
 			assert.Empty(t, m.ClientIDs(), "nothing half-restored")
 		})
 	}
+}
+
+// TestARetryAStopInterruptedGoesOn: a PUSH whose first attempt failed is
+// retried by the restored mock when it falls due, not lost.
+func TestARetryAStopInterruptedGoesOn(t *testing.T) {
+	var answer atomic.Int32
+	answer.Store(http.StatusInternalServerError)
+	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(int(answer.Load())) }))
+	defer partner.Close()
+	v := newEnv(t, docplanner.Options{})
+	api, _ := v.feed(t)
+	api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "push", "url": partner.URL}).Expect().Status(204)
+	_, err := v.mock.PatientBooks("alpha", "3001", v.slotStart(t), docplanner.Patient{Name: "Ewa", Phone: "+48600"})
+	require.NoError(t, err)
+	saved, err := v.mock.Snapshot()
+	require.NoError(t, err)
+	assert.Contains(t, string(saved["alpha"]), `"retrying":[{"name":"slot-booked"`)
+
+	clk := clock.New()
+	again, err := docplanner.New(docplanner.Options{Clock: clk})
+	require.NoError(t, err)
+	require.NoError(t, again.Restore(saved["alpha"]))
+	answer.Store(http.StatusOK)
+	clk.Advance(4 * time.Minute)
+	assert.Empty(t, again.Journal().Select(nil), "not before it is due")
+	clk.Advance(time.Minute)
+	sent := again.Journal().Select(nil)
+	require.Len(t, sent, 1)
+	assert.Equal(t, "push:slot-booked", sent[0].Operation)
+	assert.Equal(t, http.StatusOK, sent[0].Status)
+	resaved, err := again.Snapshot()
+	require.NoError(t, err)
+	assert.NotContains(t, string(resaved["alpha"]), `"retrying"`, "delivered, it waits no more")
 }
