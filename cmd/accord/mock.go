@@ -85,13 +85,17 @@ already in FILE keeps its stored secret and clinic (--client-secret and --fixtur
 			if !stored {
 				m.AddTenant(clientID, secret, f)
 			}
+			shownSecret := secret
+			if stored {
+				shownSecret = "as first stored in " + statePath
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usagef("cannot listen on %s: %v", addr, err)
 			}
 			base := "http://" + ln.Addr().String()
 			fmt.Fprintf(stdout, "mock Docplanner listening on %s\n  API:    %s/api/v3/integration\n  token:  %s/oauth/v2/token (client_id %s, client_secret %s)\n  admin:  %s/_accord/\n  sandbox: %s/sandbox/ (in a browser; sign in with the client id and secret)\n",
-				ln.Addr(), base, base, clientID, secret, base, base)
+				ln.Addr(), base, base, clientID, shownSecret, base, base)
 			kept.describe(stdout, clientID, stored)
 			if !limitsOn {
 				fmt.Fprintln(stdout, "  rate limits off: calls beyond 8,000 GETs an hour or 40 writes a minute are served (the headers still count them)")

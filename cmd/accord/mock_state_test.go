@@ -87,6 +87,7 @@ func TestARestartedMockKeepsItsState(t *testing.T) {
 	base, out, _ = startMock(t, "--state", state, "--quiet", "--client-secret", "another-secret")
 	assert.Regexp(t, `state:  .*sandbox\.db: restored 1 client and \d+ journal entries`, out.String())
 	assert.Contains(t, out.String(), "client accord-sandbox as stored")
+	assert.Contains(t, out.String(), "client_secret as first stored in "+state, "not --client-secret's, which the stored client does not take")
 	api = base + sandboxAddress
 	code, after := call(t, http.MethodGet, api+"/bookings/"+booked.ID, tok, nil)
 	require.Equal(t, http.StatusOK, code, "the partner's token and booking survive: %s", after)
