@@ -15,7 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/pagetest"
 	monitorstore "github.com/accord-harness/accord/internal/monitor/store"
 )
 
@@ -44,7 +46,8 @@ func call(t *testing.T, method, u, tok string, body any) (int, []byte) {
 }
 
 // TestARestartedMockKeepsItsState: a partner feeds a calendar and books
-// through the API, a patient books on the platform's side, the mock stops
+// through the API, a patient books on the platform's side and another in
+// the sandbox, the mock stops
 // on SIGTERM and starts again on the same
 // --state file: the client, both bookings, the queued notification, the
 // partner's access token and the journal are there.
@@ -79,6 +82,16 @@ func TestARestartedMockKeepsItsState(t *testing.T) {
 		ID string `json:"booking_id"`
 	}
 	require.NoError(t, json.Unmarshal(body, &byPatient))
+	// A person books the slot between them in the sandbox.
+	clinic, err := fixture.Clinic()
+	require.NoError(t, err)
+	local := day.Add(30 * time.Minute).In(clinic.Location())
+	week := local.Format(time.DateOnly)
+	b := pagetest.New(t, base)
+	_, page := b.Post("/sandbox/login", url.Values{"client_id": {"accord-sandbox"}, "client_secret": {"accord-sandbox-secret"}})
+	_, page = b.Post("/sandbox/addresses/3001/bookings", url.Values{"token": {pagetest.FormToken(page)}, "week": {week},
+		"start": {local.Format("2006-01-02T15:04")}, "name": {"Zofia"}, "surname": {"Sandboxowa"}, "phone": {"+48500100200"}})
+	require.Contains(t, page, "A patient booked visit")
 	_, before := call(t, http.MethodGet, api+"/bookings/"+booked.ID, tok, nil)
 	// The mock has served, so its handler of SIGTERM is in place.
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
@@ -94,6 +107,10 @@ func TestARestartedMockKeepsItsState(t *testing.T) {
 	assert.JSONEq(t, string(before), string(after))
 	code, body = call(t, http.MethodGet, api+"/bookings/"+byPatient.ID, tok, nil)
 	assert.Equal(t, http.StatusOK, code, "the patient's booking survives: %s", body)
+	b = pagetest.New(t, base)
+	_, page = b.Post("/sandbox/login", url.Values{"client_id": {"accord-sandbox"}, "client_secret": {"accord-sandbox-secret"}})
+	_, page = b.Get("/sandbox/addresses/3001?week=" + week)
+	assert.Contains(t, page, "Zofia Sandboxowa", "the sandbox's booking survives")
 	code, body = call(t, http.MethodGet, base+"/api/v3/integration/notifications", tok, nil)
 	assert.Equal(t, http.StatusOK, code, "the patient's booking is still queued for the partner: %s", body)
 	assert.NotEmpty(t, sandboxToken(t, base), "the stored secret, not --client-secret, still signs in")
