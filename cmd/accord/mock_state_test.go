@@ -17,8 +17,8 @@ import (
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/internal/pagetest"
 	monitorstore "github.com/accord-harness/accord/internal/monitor/store"
+	"github.com/accord-harness/accord/internal/pagetest"
 )
 
 const sandboxAddress = "/api/v3/integration/facilities/1001/doctors/2001/addresses/3001"
