@@ -79,15 +79,6 @@ with what each found wrong, and opens the dashboard.`,
 				return usagef("cannot listen on %s: %v", addr, err)
 			}
 			base := "http://" + ln.Addr().String()
-			oauth := "off: a static token; GET /reach/auth/oauth-discovery answers 404"
-			if settings.OAuth != nil {
-				oauth = fmt.Sprintf("%s/reach/auth/oauth-discovery (client_id %s, redirect_uri %s)", base, clientID, redirectURI)
-			}
-			fmt.Fprintf(stdout, "%s listening on %s\n  API:     %s%s  (Authorization: Bearer %s)\n", p.Name(), ln.Addr(), base, refpartner.APIBase, token)
-			for _, c := range books.Companies {
-				fmt.Fprintf(stdout, "  company: %s (%s), books %s to %s\n", c.Company.CompanyID, c.Company.CompanyName, c.FirstMonth, c.LastMonth)
-			}
-			fmt.Fprintf(stdout, "  OAuth:   %s\n  driver:  %s/  (docs/driver-reach.md; POST /reset replaces these credentials)\n", oauth, base)
 			j, err := output.journal()
 			if err != nil {
 				return err
@@ -97,6 +88,15 @@ with what each found wrong, and opens the dashboard.`,
 				return err
 			}
 			defer ui.Close()
+			oauth := "off: a static token; GET /reach/auth/oauth-discovery answers 404"
+			if settings.OAuth != nil {
+				oauth = fmt.Sprintf("%s/reach/auth/oauth-discovery (client_id %s, redirect_uri %s)", base, clientID, redirectURI)
+			}
+			fmt.Fprintf(stdout, "%s listening on %s\n  API:     %s%s  (Authorization: Bearer %s)\n", p.Name(), ln.Addr(), base, refpartner.APIBase, token)
+			for _, c := range books.Companies {
+				fmt.Fprintf(stdout, "  company: %s (%s), books %s to %s\n", c.Company.CompanyID, c.Company.CompanyName, c.FirstMonth, c.LastMonth)
+			}
+			fmt.Fprintf(stdout, "  OAuth:   %s\n  driver:  %s/  (docs/driver-reach.md; POST /reset replaces these credentials)\n", oauth, base)
 			fmt.Fprintf(stdout, "  screens: %s%s (in a browser: Reach as its customer sees it; sign in as %s, password %s)\n", base, screens.Prefix, reachCustomerEmail, reachCustomerPassword)
 			mux := http.NewServeMux()
 			mux.Handle("/", journalReachExchanges(p, j))
