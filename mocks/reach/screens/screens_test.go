@@ -37,8 +37,9 @@ type site struct {
 	base  string
 }
 
-// newSite serves the screens over partner (nil: the reference partner, with OAuth).
-func newSite(t *testing.T, partner http.Handler) site {
+// newSite serves the screens over partner (nil: the reference partner, with OAuth, committing
+// faults).
+func newSite(t *testing.T, partner http.Handler, faults ...string) site {
 	t.Helper()
 	clk := clock.New()
 	r, err := reach.New(reach.Options{Clock: clk, Virtual: true})
@@ -48,7 +49,7 @@ func newSite(t *testing.T, partner http.Handler) site {
 	t.Cleanup(srv.Close)
 	p := screens.Partner{Name: "Lantern Books", BaseURL: srv.URL + refpartner.APIBase}
 	if partner == nil {
-		ref, err := refpartner.New(refpartner.Options{Clock: clk})
+		ref, err := refpartner.New(refpartner.Options{Clock: clk, Faults: faults})
 		require.NoError(t, err)
 		oauth := refpartner.OAuthClient{ClientID: "reach", ClientSecret: oauthSecret, RedirectURI: "https://app.reach.example/oauth/callback"}
 		require.NoError(t, ref.Reset(refpartner.Settings{AccessToken: staticToken, OAuth: &oauth}))
@@ -327,6 +328,37 @@ func TestPartnerContentIsTextAndSecretsMasked(t *testing.T) {
 	assert.Contains(t, sync, `<tr class="finding"><td>problem</td>`)
 	assert.Equal(t, http.StatusNotFound, c.do(http.MethodGet, "/reach/connections/customer-1/syncs/1/dashboard", nil).code,
 		"Reach shows no figures from a sync that did not complete")
+}
+
+// TestASyncShowsWhatItFoundWrong: each kind of finding the mock records reaches the sync's page.
+func TestASyncShowsWhatItFoundWrong(t *testing.T) {
+	for _, tc := range []struct {
+		fault    string
+		findings []string
+	}{
+		{"pl-totals-off", []string{"<td>check</td><td>cmp-lantern</td><td>ACCRUAL P&amp;L"}},
+		{"missing-endpoint", []string{"<td>problem</td><td>listDepartments</td>"}},
+		{"no-company-list", []string{"<td>violation</td><td>#1 getUserInfo (200)</td><td>Companies property &#34;Companies&#34; is missing (required)",
+			"<td>ignored</td><td>#1 getUserInfo (200)</td><td>companies not in the specification"}},
+	} {
+		t.Run(tc.fault, func(t *testing.T) {
+			s := newSite(t, nil, tc.fault)
+			c := s.customer(t)
+			c.signIn()
+			c.follow(c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}}))
+			c.follow(c.post("/reach/connections/customer-1/sync", nil))
+			page := c.do(http.MethodGet, "/reach/connections/customer-1/syncs/1", nil).body
+			for _, f := range tc.findings {
+				assert.True(t, strings.Contains(page, `<tr class="finding">`+f), "the sync's page lists %s; it lists:\n%s", f, firstFindings(page))
+			}
+		})
+	}
+}
+
+// firstFindings are the first rows of a sync's findings, to say what a page lists instead.
+func firstFindings(page string) string {
+	rows := regexp.MustCompile(`<tr class="finding">.*?</tr>`).FindAllString(page, 5)
+	return strings.Join(rows, "\n")
 }
 
 // TestTheConnectFormSaysWhatIsMissing: an OAuth connection with a partner Reach has
