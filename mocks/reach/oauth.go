@@ -228,7 +228,9 @@ func (r *Reach) accessToken(ctx context.Context, c *Connection, trace *Trace) (s
 // after consent: it must be the client's registered redirect URI and carry back the state Reach sent.
 func CodeFromRedirect(redirect string, client OAuthClient, state string) (string, error) {
 	u, err := url.Parse(redirect)
-	if err != nil || !strings.HasPrefix(redirect, client.RedirectURI) {
+	at, _, _ := strings.Cut(redirect, "?")
+	registered, _, _ := strings.Cut(client.RedirectURI, "?")
+	if err != nil || at != registered {
 		return "", fmt.Errorf("after consent the partner redirects to %q, not to Reach's redirect URI %s", redirect, client.RedirectURI)
 	}
 	if got := u.Query().Get("state"); got != state {
