@@ -22,7 +22,7 @@ func (s *Screens) home(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	var views []connView
 	for i := len(conns) - 1; i >= 0; i-- {
-		views = append(views, conns[i].view())
+		views = append(views, conns[i].view(1))
 	}
 	s.render(w, http.StatusOK, "home", sess, page{Title: "Connections", Data: views, Notice: q.Get("notice"), Error: q.Get("error")})
 }

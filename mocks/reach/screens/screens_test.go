@@ -361,6 +361,24 @@ func firstFindings(page string) string {
 	return strings.Join(rows, "\n")
 }
 
+// TestSyncNowKeepsToTheDailyLimit: the sync button works a few times a UTC day on Reach's clock.
+func TestSyncNowKeepsToTheDailyLimit(t *testing.T) {
+	s := newSite(t, hostile()) // its syncs end at once
+	c := s.customer(t)
+	c.signIn()
+	c.follow(c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}}))
+	for i := 1; i <= reach.DefaultDailyOnDemand; i++ {
+		a := c.follow(c.post("/reach/connections/customer-1/sync", nil))
+		require.Contains(t, a.body, fmt.Sprintf("sync %d did not complete", i))
+	}
+	a := c.follow(c.post("/reach/connections/customer-1/sync", nil))
+	assert.Contains(t, a.body, "the daily limit of on-demand syncs is reached")
+	s.clock.Skip(24 * time.Hour) // the nightly sync's timer stays put: it would number a sync of its own
+	c.signIn()                   // the day outlived the session
+	a = c.follow(c.post("/reach/connections/customer-1/sync", nil))
+	assert.Contains(t, a.body, fmt.Sprintf("sync %d did not complete", reach.DefaultDailyOnDemand+1), "a new day, a new allowance")
+}
+
 // TestTheConnectFormSaysWhatIsMissing: an OAuth connection with a partner Reach has
 // no OAuth client for, and a token left empty, say so.
 func TestTheConnectFormSaysWhatIsMissing(t *testing.T) {

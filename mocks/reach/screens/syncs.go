@@ -51,8 +51,8 @@ func (c *connection) scrub() *redact.Redactor {
 	return redact.New(append([]string{c.c.Token()}, c.secrets...)...)
 }
 
-// view is the connection with its last syncs.
-func (c *connection) view() connView {
+// view is the connection with its last syncs, newest first, at most n.
+func (c *connection) view(n int) connView {
 	v := connView{ID: c.c.ID, BaseURL: c.c.BaseURL, How: c.how, Token: reach.Masked(c.c.Token()), Connected: c.at,
 		Expires: c.c.TokenExpiry(), NextNightly: c.sched.NextNightly()}
 	results := c.sched.Results()
@@ -62,7 +62,7 @@ func (c *connection) view() connView {
 		if v.Companies == nil && res.Snapshot != nil {
 			v.Companies = res.Snapshot.User.Companies
 		}
-		if len(v.Syncs) < recentSyncs {
+		if len(v.Syncs) < n {
 			v.Syncs = append(v.Syncs, describe(res, i+1, red))
 		}
 	}
@@ -116,7 +116,7 @@ func (s *Screens) connectionPage(w http.ResponseWriter, r *http.Request, sess st
 		return
 	}
 	q := r.URL.Query()
-	s.render(w, http.StatusOK, "connection", sess, page{Title: "Connection " + c.c.ID, Data: c.view(), Notice: q.Get("notice"), Error: q.Get("error")})
+	s.render(w, http.StatusOK, "connection", sess, page{Title: "Connection " + c.c.ID, Data: c.view(recentSyncs), Notice: q.Get("notice"), Error: q.Get("error")})
 }
 
 // syncNow is the sync button: an on-demand sync within the daily limit, run to its end. It outlives
@@ -161,7 +161,7 @@ func (s *Screens) syncPage(w http.ResponseWriter, r *http.Request, sess string) 
 		s.render(w, http.StatusNotFound, "home", sess, page{Title: "Connections", Error: err.Error()})
 		return
 	}
-	v := c.view()
+	v := c.view(recentSyncs)
 	s.render(w, http.StatusOK, "sync", sess, page{Title: fmt.Sprintf("Sync %d of %s", n, c.c.ID),
 		Data: struct {
 			Conn connView
