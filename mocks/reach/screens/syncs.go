@@ -138,7 +138,7 @@ func (s *Screens) syncNow(w http.ResponseWriter, r *http.Request, _ string) {
 		back(w, r, to, "", fmt.Errorf("sync %d did not complete: %d problem(s); see its findings", n, len(res.Problems)))
 		return
 	}
-	back(w, r, to, fmt.Sprintf("Sync %d completed: %d companies read.", n, len(res.Snapshot.Companies)), nil)
+	back(w, r, to, fmt.Sprintf("Sync %d completed; companies read: %d.", n, len(res.Snapshot.Companies)), nil)
 }
 
 // result is sync n (1-based) of the connection in the path.
