@@ -183,7 +183,22 @@ func (s *Screens) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
+	if r.Method == http.MethodPost && !sameOrigin(r) {
+		http.Error(w, "a form from another site cannot post here", http.StatusForbidden)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// sameOrigin refuses a post that a browser says came from another site's page: it guards the forms
+// that carry no session token yet (sign in, sign out). A client that sends no Origin is let by.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
 }
 
 func (s *Screens) now() time.Time { return s.opts.Reach.Clock().Now() }

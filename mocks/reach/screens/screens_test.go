@@ -219,8 +219,8 @@ func TestACustomerConnectsSyncsAndReadsTheDashboard(t *testing.T) {
 	}
 }
 
-// TestFormsNeedTheSessionsToken: a form posted without this session's token (another site's page
-// posting with the customer's cookie) changes nothing.
+// TestFormsNeedTheSessionsToken: a form posted without this session's token, or from another site's
+// page (posting with the customer's cookie), changes nothing.
 func TestFormsNeedTheSessionsToken(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	c := s.customer(t)
@@ -253,6 +253,25 @@ func TestFormsNeedTheSessionsToken(t *testing.T) {
 			})
 		}
 	}
+	t.Run("another site's page", func(t *testing.T) {
+		for _, post := range []struct {
+			path string
+			form url.Values
+		}{
+			{"/reach/login", url.Values{"email": {email}, "password": {password}}},
+			{"/reach/logout", url.Values{}},
+			{"/reach/connect", url.Values{"token": {c.token}, "how": {"token"}, "access_token": {staticToken}}},
+		} {
+			req, err := http.NewRequest(http.MethodPost, c.base+post.path, strings.NewReader(post.form.Encode()))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", "https://evil.example")
+			res, err := c.c.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, http.StatusForbidden, res.StatusCode, post.path)
+		}
+	})
 	home := c.do(http.MethodGet, "/reach/", nil)
 	assert.Equal(t, 1, strings.Count(home.body, `class="connection"`), "no refused form connected anything")
 	assert.Contains(t, home.body, "<span class=\"muted\">none</span>", "no refused form started a sync")
