@@ -11,9 +11,7 @@ package screens
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	_ "embed"
 	"encoding/hex"
@@ -26,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/accord-harness/accord/internal/webpage"
 	"github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -41,9 +40,6 @@ const (
 	// partner's authorization code lives in the reference partner.
 	DefaultConsentTTL = 10 * time.Minute
 )
-
-// csp forbids every script and any load from elsewhere, as report.html's.
-const csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
 
 //go:embed pages.html.tmpl
 var pagesText string
@@ -87,8 +83,9 @@ type Options struct {
 // Screens is an http.Handler for the pages under Prefix.
 type Screens struct {
 	opts Options
-	key  []byte // signs the session cookie and the forms' tokens
+	sig  webpage.Signer // signs the session cookie and the forms' tokens
 	mux  *http.ServeMux
+	page http.Handler // mux, guarded
 
 	mu       sync.Mutex
 	seq      int
@@ -147,9 +144,8 @@ func New(o Options) (*Screens, error) {
 	if o.ConsentTTL <= 0 {
 		o.ConsentTTL = DefaultConsentTTL
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	s := &Screens{opts: o, key: key, mux: http.NewServeMux(), consents: map[string]*consent{}}
+	s := &Screens{opts: o, sig: webpage.NewSigner(), mux: http.NewServeMux(), consents: map[string]*consent{}}
+	s.page = webpage.Guard(s.mux)
 	handlers := []http.HandlerFunc{
 		s.home, s.login, s.logout,
 		s.signedIn(s.connect), s.signedIn(s.consentPage), s.signedIn(s.answerConsent),
@@ -179,35 +175,11 @@ func (s *Screens) Close() {
 	}
 }
 
-func (s *Screens) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", csp)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-store")
-	if r.Method == http.MethodPost && !sameOrigin(r) {
-		http.Error(w, "a form from another site cannot post here", http.StatusForbidden)
-		return
-	}
-	s.mux.ServeHTTP(w, r)
-}
-
-// sameOrigin refuses a post that a browser says came from another site's page: it guards the forms
-// that carry no session token yet (sign in, sign out). A client that sends no Origin is let by.
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
-}
+// ServeHTTP serves a page under the no-script CSP, refusing a browser's cross-site post before any
+// form is read (sign in and sign out carry no session token).
+func (s *Screens) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.page.ServeHTTP(w, r) }
 
 func (s *Screens) now() time.Time { return s.opts.Reach.Clock().Now() }
-
-func (s *Screens) sign(what string) string {
-	mac := hmac.New(sha256.New, s.key)
-	mac.Write([]byte(what))
-	return hex.EncodeToString(mac.Sum(nil))
-}
 
 func random() string {
 	b := make([]byte, 16)
@@ -222,7 +194,7 @@ func (s *Screens) session(r *http.Request) (string, bool) {
 		return "", false
 	}
 	parts := strings.Split(c.Value, ".")
-	if len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(s.sign("session:"+parts[0]+"."+parts[1]))) {
+	if len(parts) != 3 || !s.sig.Valid("session:"+parts[0]+"."+parts[1], parts[2]) {
 		return "", false
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
@@ -247,7 +219,7 @@ func (s *Screens) signedIn(h handler) http.HandlerFunc {
 			http.Redirect(w, r, Prefix+"?notice="+url.QueryEscape("Sign in to continue."), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !hmac.Equal([]byte(r.PostFormValue("token")), []byte(s.sign("form:"+sess))) {
+		if r.Method == http.MethodPost && !s.sig.Valid("form:"+sess, r.PostFormValue("token")) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
@@ -264,7 +236,7 @@ type page struct {
 
 func (s *Screens) render(w http.ResponseWriter, status int, name string, sess string, p page) {
 	if sess != "" {
-		p.Token = s.sign("form:" + sess)
+		p.Token = s.sig.Sign("form:" + sess)
 		p.Email = s.opts.Email
 	}
 	p.Partner = s.opts.Partner
@@ -282,7 +254,7 @@ func (s *Screens) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, exp := random(), strconv.FormatInt(s.now().Add(s.opts.SessionTTL).Unix(), 10)
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + exp + "." + s.sign("session:"+id+"."+exp), Path: Prefix,
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + exp + "." + s.sig.Sign("session:"+id+"."+exp), Path: Prefix,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: int(s.opts.SessionTTL / time.Second)})
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
