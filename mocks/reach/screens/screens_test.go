@@ -2,9 +2,7 @@ package screens_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -19,6 +17,7 @@ import (
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/pagetest"
 	"github.com/accord-harness/accord/mocks/reach"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/mocks/reach/screens"
@@ -84,78 +83,48 @@ func newSite(t *testing.T, o siteOptions) site {
 	return site{clock: clk, base: srv.URL}
 }
 
-// customer is one browser: its own cookies, never following a redirect on its own.
+// customer is one person's browser (internal/pagetest: cookies kept, redirects followed, every page
+// held to the no-script CSP) with the form token of its session.
 type customer struct {
+	pagetest.Browser
 	t     *testing.T
-	c     *http.Client
-	base  string
-	token string // the form token of the session
+	token string
 }
 
 func (s site) customer(t *testing.T) *customer {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	return &customer{t: t, base: s.base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &customer{Browser: pagetest.New(t, s.base), t: t}
 }
 
+// answer is the page a request ended on.
 type answer struct {
-	code     int
-	location string
-	body     string
+	code int
+	body string
 }
 
-func (c *customer) do(method, path string, form url.Values) answer {
-	c.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, c.base+path, body)
-	require.NoError(c.t, err)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	res, err := c.c.Do(req)
-	require.NoError(c.t, err)
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if strings.HasPrefix(path, screens.Prefix) && res.StatusCode != http.StatusForbidden {
-		assert.Contains(c.t, res.Header.Get("Content-Security-Policy"), "default-src 'none'", "no page may run script: %s", path)
-	}
-	loc, _ := res.Location()
-	a := answer{code: res.StatusCode, body: string(b)}
-	if loc != nil {
-		a.location = loc.RequestURI()
-	}
-	return a
+func (c *customer) get(path string) answer {
+	code, body := c.Get(path)
+	return answer{code, body}
 }
-
-// follow gets where a form's answer sends the browser.
-func (c *customer) follow(a answer) answer {
-	c.t.Helper()
-	require.Equal(c.t, http.StatusSeeOther, a.code, "a form answers with a redirect: %s", a.body)
-	return c.do(http.MethodGet, a.location, nil)
-}
-
-var tokenField = regexp.MustCompile(`name="token" value="([0-9a-f]+)"`)
 
 func (c *customer) signIn() {
 	c.t.Helper()
-	home := c.follow(c.do(http.MethodPost, "/reach/login", url.Values{"email": {email}, "password": {password}}))
-	m := tokenField.FindStringSubmatch(home.body)
-	require.NotNil(c.t, m, "signed in, the home page has forms: %s", home.body)
-	c.token = m[1]
+	_, home := c.Post("/reach/login", url.Values{"email": {email}, "password": {password}})
+	c.token = pagetest.FormToken(home)
+	require.NotEmpty(c.t, c.token, "signed in, the home page has forms: %s", home)
 }
 
-func (c *customer) post(path string, form url.Values) answer {
-	c.t.Helper()
+// post submits a form with the session's token unless the form names its own; header as
+// pagetest's.
+func (c *customer) post(path string, form url.Values, header ...string) answer {
 	if form == nil {
 		form = url.Values{}
 	}
 	if _, ok := form["token"]; !ok {
 		form.Set("token", c.token)
 	}
-	return c.do(http.MethodPost, path, form)
+	code, body := c.Post(path, form, header...)
+	return answer{code, body}
 }
 
 var stateField = regexp.MustCompile(`name="state" value="([0-9a-f]+)"`)
@@ -163,7 +132,7 @@ var stateField = regexp.MustCompile(`name="state" value="([0-9a-f]+)"`)
 // consentPage presses Connect and returns the consent page's state.
 func (c *customer) consentPage() string {
 	c.t.Helper()
-	page := c.follow(c.post("/reach/connect", url.Values{"how": {"oauth"}}))
+	page := c.post("/reach/connect", url.Values{"how": {"oauth"}})
 	require.Equal(c.t, http.StatusOK, page.code, page.body)
 	require.Contains(c.t, page.body, "Connect Lantern Books to Reach")
 	return stateField.FindStringSubmatch(page.body)[1]
@@ -176,43 +145,42 @@ func TestACustomerConnectsSyncsAndReadsTheDashboard(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	c := s.customer(t)
 
-	a := c.do(http.MethodGet, "/reach/", nil)
+	a := c.get("/reach/")
 	assert.Contains(t, a.body, `name="password"`)
-	a = c.do(http.MethodPost, "/reach/login", url.Values{"email": {email}, "password": {"wrong"}})
+	a = c.post("/reach/login", url.Values{"email": {email}, "password": {"wrong"}})
 	assert.Equal(t, http.StatusUnauthorized, a.code)
 	assert.Contains(t, a.body, "Unknown e-mail or wrong password")
 	c.signIn()
 
 	state := c.consentPage()
 	a = c.post("/reach/consent", url.Values{"state": {state}, "allow": {"yes"}})
-	require.Equal(t, "/reach/connections/customer-1", strings.Split(a.location, "?")[0], a.body)
-	a = c.follow(a)
+	require.Contains(t, a.body, "<h1>Connection customer-1</h1>", "allowed, the customer lands on the connection")
 	assert.Contains(t, a.body, "Connected Lantern Books")
 	assert.Contains(t, a.body, "with OAuth")
 	assert.Contains(t, a.body, "No sync yet")
 
-	a = c.follow(c.post("/reach/connections/customer-1/sync", nil))
+	a = c.post("/reach/connections/customer-1/sync", nil)
 	assert.Contains(t, a.body, "Sync 1 completed; companies read: 3.")
 	assert.Contains(t, a.body, `<tr class="sync"><td><a href="/reach/connections/customer-1/syncs/1">1</a> on-demand`)
 	assert.Contains(t, a.body, "Lantern Physiotherapy Pty Ltd")
 
-	a = c.do(http.MethodGet, "/reach/connections/customer-1/syncs/1", nil)
+	a = c.get("/reach/connections/customer-1/syncs/1")
 	assert.Equal(t, http.StatusOK, a.code)
 	assert.Contains(t, a.body, "Nothing.", "the reference partner's sync finds nothing wrong")
-	a = c.do(http.MethodGet, "/reach/connections/customer-1/syncs/1/dashboard", nil)
+	a = c.get("/reach/connections/customer-1/syncs/1/dashboard")
 	assert.Equal(t, http.StatusOK, a.code)
 	assert.Contains(t, a.body, "<h1>Fernhill Veterinary Clinic Limited</h1>", "the mock's dashboard, one section a company")
 	assert.Contains(t, a.body, "Profit and loss by month")
-	assert.Equal(t, http.StatusNotFound, c.do(http.MethodGet, "/reach/connections/customer-1/syncs/2/dashboard", nil).code)
+	assert.Equal(t, http.StatusNotFound, c.get("/reach/connections/customer-1/syncs/2/dashboard").code)
 
-	a = c.follow(c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}}))
+	a = c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}})
 	assert.Contains(t, a.body, "Connected Lantern Books with your API token (…9431)")
 	assert.NotContains(t, a.body, staticToken, "the token is masked")
 
 	state = c.consentPage()
-	a = c.follow(c.post("/reach/consent", url.Values{"state": {state}, "allow": {"no"}}))
+	a = c.post("/reach/consent", url.Values{"state": {state}, "allow": {"no"}})
 	assert.Contains(t, a.body, "Not connected: you did not allow Reach")
-	home := c.do(http.MethodGet, "/reach/", nil)
+	home := c.get("/reach/")
 	assert.Equal(t, 2, strings.Count(home.body, `class="connection"`), "the denied consent connected nothing")
 	for _, secret := range []string{staticToken, oauthSecret} {
 		assert.NotContains(t, home.body, secret)
@@ -227,7 +195,7 @@ func TestFormsNeedTheSessionsToken(t *testing.T) {
 	c.signIn()
 	other := s.customer(t)
 	other.signIn()
-	c.follow(c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}}))
+	c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}})
 	state := c.consentPage()
 
 	for _, tc := range []struct {
@@ -247,7 +215,7 @@ func TestFormsNeedTheSessionsToken(t *testing.T) {
 		} {
 			t.Run(tc.name+" "+post.path, func(t *testing.T) {
 				post.form.Set("token", tc.token)
-				a := c.do(http.MethodPost, post.path, post.form)
+				a := c.post(post.path, post.form)
 				assert.Equal(t, http.StatusForbidden, a.code)
 				assert.Contains(t, a.body, "the form's token is not this session's")
 			})
@@ -262,20 +230,14 @@ func TestFormsNeedTheSessionsToken(t *testing.T) {
 			{"/reach/logout", url.Values{}},
 			{"/reach/connect", url.Values{"token": {c.token}, "how": {"token"}, "access_token": {staticToken}}},
 		} {
-			req, err := http.NewRequest(http.MethodPost, c.base+post.path, strings.NewReader(post.form.Encode()))
-			require.NoError(t, err)
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Origin", "https://evil.example")
-			res, err := c.c.Do(req)
-			require.NoError(t, err)
-			res.Body.Close()
-			assert.Equal(t, http.StatusForbidden, res.StatusCode, post.path)
+			a := c.post(post.path, post.form, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
+			assert.Equal(t, http.StatusForbidden, a.code, post.path)
 		}
 	})
-	home := c.do(http.MethodGet, "/reach/", nil)
+	home := c.get("/reach/")
 	assert.Equal(t, 1, strings.Count(home.body, `class="connection"`), "no refused form connected anything")
 	assert.Contains(t, home.body, "<span class=\"muted\">none</span>", "no refused form started a sync")
-	a := c.follow(c.post("/reach/consent", url.Values{"state": {state}, "allow": {"yes"}}))
+	a := c.post("/reach/consent", url.Values{"state": {state}, "allow": {"yes"}})
 	assert.Contains(t, a.body, "Connected Lantern Books", "the consent page still waits for its own session's answer")
 }
 
@@ -290,9 +252,9 @@ func TestSessionsAndConsentPagesExpire(t *testing.T) {
 		answerCode int
 		answerSays string
 	}{
-		{"consent page expired", screens.DefaultConsentTTL + time.Second, http.StatusSeeOther, "this consent page expired"},
+		{"consent page expired", screens.DefaultConsentTTL + time.Second, http.StatusOK, "this consent page expired"},
 		{"session ended", screens.DefaultSessionTTL + time.Second, http.StatusForbidden, "your session has ended"},
-		{"in time", screens.DefaultConsentTTL - time.Minute, http.StatusSeeOther, "Connected Lantern Books"},
+		{"in time", screens.DefaultConsentTTL - time.Minute, http.StatusOK, "Connected Lantern Books"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := s.customer(t)
@@ -301,9 +263,6 @@ func TestSessionsAndConsentPagesExpire(t *testing.T) {
 			s.clock.Advance(tc.wait)
 			a := c.post("/reach/consent", url.Values{"state": {state}, "allow": {"yes"}})
 			require.Equal(t, tc.answerCode, a.code, a.body)
-			if a.code == http.StatusSeeOther {
-				a = c.follow(a)
-			}
 			assert.Contains(t, a.body, tc.answerSays)
 		})
 	}
@@ -311,7 +270,7 @@ func TestSessionsAndConsentPagesExpire(t *testing.T) {
 		c := s.customer(t)
 		c.signIn()
 		s.clock.Advance(screens.DefaultSessionTTL + time.Second)
-		a := c.follow(c.do(http.MethodGet, "/reach/connections/customer-1", nil))
+		a := c.get("/reach/connections/customer-1")
 		assert.Contains(t, a.body, `name="password"`)
 	})
 	t.Run("another session's consent page", func(t *testing.T) {
@@ -319,7 +278,7 @@ func TestSessionsAndConsentPagesExpire(t *testing.T) {
 		c.signIn()
 		other.signIn()
 		state := c.consentPage()
-		a := other.follow(other.post("/reach/consent", url.Values{"state": {state}, "allow": {"yes"}}))
+		a := other.post("/reach/consent", url.Values{"state": {state}, "allow": {"yes"}})
 		assert.Contains(t, a.body, "this consent page is unknown or was answered already")
 	})
 }
@@ -343,23 +302,23 @@ func TestPartnerContentIsTextAndSecretsMasked(t *testing.T) {
 	s := newSite(t, siteOptions{partner: hostile()})
 	c := s.customer(t)
 	c.signIn()
-	c.follow(c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}}))
-	a := c.follow(c.post("/reach/connections/customer-1/sync", nil))
+	c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}})
+	a := c.post("/reach/connections/customer-1/sync", nil)
 	assert.Contains(t, a.body, "sync 1 did not complete")
 	for _, path := range []string{"/reach/", "/reach/connections/customer-1", "/reach/connections/customer-1/syncs/1"} {
 		t.Run(path, func(t *testing.T) {
-			page := c.do(http.MethodGet, path, nil).body
+			page := c.get(path).body
 			assert.NotContains(t, page, "<script>", "partner markup is escaped")
 			assert.NotContains(t, page, staticToken, "the echoed token is scrubbed")
 		})
 	}
-	home := c.do(http.MethodGet, "/reach/", nil).body
+	home := c.get("/reach/").body
 	assert.Contains(t, home, "&lt;script&gt;alert(1)&lt;/script&gt;", "the company name shows as text")
-	sync := c.do(http.MethodGet, "/reach/connections/customer-1/syncs/1", nil).body
+	sync := c.get("/reach/connections/customer-1/syncs/1").body
 	assert.Contains(t, sync, "&lt;script&gt;alert(2)&lt;/script&gt;", "the partner's error shows as text")
 	assert.Contains(t, sync, "[REDACTED]", "where the token was")
 	assert.Contains(t, sync, `<tr class="finding"><td>problem</td>`)
-	assert.Equal(t, http.StatusNotFound, c.do(http.MethodGet, "/reach/connections/customer-1/syncs/1/dashboard", nil).code,
+	assert.Equal(t, http.StatusNotFound, c.get("/reach/connections/customer-1/syncs/1/dashboard").code,
 		"Reach shows no figures from a sync that did not complete")
 }
 
@@ -378,9 +337,9 @@ func TestASyncShowsWhatItFoundWrong(t *testing.T) {
 			s := newSite(t, siteOptions{faults: []string{tc.fault}, companies: 1})
 			c := s.customer(t)
 			c.signIn()
-			c.follow(c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}}))
-			c.follow(c.post("/reach/connections/customer-1/sync", nil))
-			page := c.do(http.MethodGet, "/reach/connections/customer-1/syncs/1", nil).body
+			c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}})
+			c.post("/reach/connections/customer-1/sync", nil)
+			page := c.get("/reach/connections/customer-1/syncs/1").body
 			for _, f := range tc.findings {
 				assert.True(t, strings.Contains(page, `<tr class="finding">`+f), "the sync's page lists %s; it lists:\n%s", f, firstFindings(page))
 			}
@@ -399,16 +358,16 @@ func TestSyncNowKeepsToTheDailyLimit(t *testing.T) {
 	s := newSite(t, siteOptions{partner: hostile()}) // its syncs end at once
 	c := s.customer(t)
 	c.signIn()
-	c.follow(c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}}))
+	c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}})
 	for i := 1; i <= reach.DefaultDailyOnDemand; i++ {
-		a := c.follow(c.post("/reach/connections/customer-1/sync", nil))
+		a := c.post("/reach/connections/customer-1/sync", nil)
 		require.Contains(t, a.body, fmt.Sprintf("sync %d did not complete", i))
 	}
-	a := c.follow(c.post("/reach/connections/customer-1/sync", nil))
+	a := c.post("/reach/connections/customer-1/sync", nil)
 	assert.Contains(t, a.body, "the daily limit of on-demand syncs is reached")
 	s.clock.Skip(24 * time.Hour) // the nightly sync's timer stays put: it would number a sync of its own
 	c.signIn()                   // the day outlived the session
-	a = c.follow(c.post("/reach/connections/customer-1/sync", nil))
+	a = c.post("/reach/connections/customer-1/sync", nil)
 	assert.Contains(t, a.body, fmt.Sprintf("sync %d did not complete", reach.DefaultDailyOnDemand+1), "a new day, a new allowance")
 }
 
@@ -425,8 +384,8 @@ func TestTheConnectFormSaysWhatIsMissing(t *testing.T) {
 		{url.Values{"how": {"oauth"}}, "Lantern Books hands out API tokens: Reach was issued no OAuth client for it"},
 		{url.Values{"how": {"token"}, "access_token": {""}}, "paste the API token"},
 	} {
-		a := c.follow(c.post("/reach/connect", tc.form))
+		a := c.post("/reach/connect", tc.form)
 		assert.Contains(t, a.body, tc.says)
 	}
-	assert.NotContains(t, c.do(http.MethodGet, "/reach/", nil).body, `class="connection"`)
+	assert.NotContains(t, c.get("/reach/").body, `class="connection"`)
 }
