@@ -314,6 +314,7 @@ func TestPartnerContentIsTextAndSecretsMasked(t *testing.T) {
 	}
 	home := c.get("/reach/").body
 	assert.Contains(t, home, "&lt;script&gt;alert(1)&lt;/script&gt;", "the company name shows as text")
+	assert.Contains(t, home, `<span class="bad">did not complete</span>, <a href="/reach/connections/customer-1/syncs/1">findings: `)
 	sync := c.get("/reach/connections/customer-1/syncs/1").body
 	assert.Contains(t, sync, "&lt;script&gt;alert(2)&lt;/script&gt;", "the partner's error shows as text")
 	assert.Contains(t, sync, "[REDACTED]", "where the token was")
