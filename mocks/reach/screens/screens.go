@@ -240,11 +240,7 @@ func (s *Screens) render(w http.ResponseWriter, status int, name string, sess st
 		p.Email = s.opts.Email
 	}
 	p.Partner = s.opts.Partner
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, p); err != nil {
-		fmt.Fprintf(w, "<p>cannot render the page: %s</p>", template.HTMLEscapeString(err.Error()))
-	}
+	webpage.Render(w, status, pages, name, p)
 }
 
 func (s *Screens) login(w http.ResponseWriter, r *http.Request) {
