@@ -151,6 +151,33 @@ func TestDikidiMockServesTheBusinessPanel(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the partner API is still served beside the panel")
 }
 
+// TestReachMockServesTheScreensBesideThePartner: `accord mock reach` prints where Reach's screens
+// are, they sign the customer in with what it printed and connect the partner it serves, whose API
+// still answers under the same /reach.
+func TestReachMockServesTheScreensBesideThePartner(t *testing.T) {
+	base, out, _ := startMockOf(t, "reach", "--serve-partner", "--quiet")
+	screens := regexp.MustCompile(`screens: (\S+) \(.*sign in as (\S+), password (\S+)\)`)
+	require.Eventually(t, func() bool { return screens.MatchString(out.String()) }, 10*time.Second, 10*time.Millisecond, "stdout: %s", out)
+	line := screens.FindStringSubmatch(out.String())
+	assert.Equal(t, base+"/reach/", line[1])
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	read := func(res *http.Response, err error) string {
+		t.Helper()
+		require.NoError(t, err)
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return string(body)
+	}
+	home := read(browser.PostForm(line[1]+"login", url.Values{"email": {line[2]}, "password": {line[3]}}))
+	token := regexp.MustCompile(`name="token" value="([0-9a-f]+)"`).FindStringSubmatch(home)
+	require.NotNil(t, token, home)
+	page := read(browser.PostForm(line[1]+"connect", url.Values{"token": {token[1]}, "how": {"token"}, "access_token": {"accord-reach-sandbox-token"}}))
+	assert.Contains(t, page, "Connected accord reference partner (Reach) with your API token")
+	discovery := read(http.Get(base + "/reach/auth/oauth-discovery"))
+	assert.Contains(t, discovery, "static bearer tokens", "the partner's API answers beside the screens")
+}
+
 func TestMockFlagsSayWhatIsWrong(t *testing.T) {
 	for _, tc := range []struct {
 		args     []string

@@ -14,19 +14,32 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPath finds the browser; .ci/run installs Debian's chromium.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
+// find looks for the browser; .ci/run installs Debian's chromium.
+func find() (string, bool) {
 	for _, name := range []string{os.Getenv("ACCORD_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
 		if name == "" {
 			continue
 		}
 		if p, err := exec.LookPath(name); err == nil {
-			return p
+			return p, true
 		}
 	}
-	t.Fatal("no Chromium found: the page is checked in a real browser; install it (apt-get install -y chromium) or set ACCORD_CHROMIUM")
-	return ""
+	return "", false
+}
+
+// Available reports whether a browser is installed, for a test that may skip without one.
+func Available() bool {
+	_, ok := find()
+	return ok
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	p, ok := find()
+	if !ok {
+		t.Fatal("no Chromium found: the page is checked in a real browser; install it (apt-get install -y chromium) or set ACCORD_CHROMIUM")
+	}
+	return p
 }
 
 // Start starts headless Chromium, offline, with its profile in dir; it

@@ -1,14 +1,16 @@
 // Package webpage is what every server-rendered page of accord's mocks (the
-// Docplanner sandbox, the DIKIDI panel) needs to be safe to open beside a
+// Docplanner sandbox, the DIKIDI panel, Reach's screens) needs to be safe to open beside a
 // partner's data: no script may run, no other site may post a form, and a
 // cookie or a form token is signed by the serving process.
 package webpage
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"html/template"
 	"net/http"
 )
 
@@ -30,6 +32,22 @@ func Guard(h http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		guarded.ServeHTTP(w, r)
 	})
+}
+
+// Render writes the page name of pages with data, and status. The page is
+// made whole before anything is sent, so a template that fails shows as a 500
+// naming why, never as half a page under a 200.
+func Render(w http.ResponseWriter, status int, pages *template.Template, name string, data any) {
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte("cannot render the page " + name + ": " + err.Error() + "\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes())
 }
 
 // Signer signs what a page hands the browser (a session, a form's token)

@@ -1,6 +1,7 @@
 package webpage_test
 
 import (
+	"html/template"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -59,5 +60,29 @@ func TestSignerKnowsItsOwnSignatures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.valid, s.Valid(tc.what, tc.sig)) })
+	}
+}
+
+func TestRenderSendsWholePagesOnly(t *testing.T) {
+	pages := template.Must(template.New("").Parse(`{{define "ok"}}<p>{{.}}</p>{{end}}{{define "broken"}}<p>start</p>{{.Missing}}{{end}}`))
+	cases := []struct {
+		name, page  string
+		data        any
+		status      int
+		body, ctype string
+	}{
+		{"a page, its data escaped", "ok", "<script>x</script>", http.StatusTeapot, "<p>&lt;script&gt;x&lt;/script&gt;</p>", "text/html; charset=utf-8"},
+		{"a page that fails half way", "broken", "a string has no field", http.StatusInternalServerError, "cannot render the page broken:", "text/plain; charset=utf-8"},
+		{"a page that is not there", "nowhere", nil, http.StatusInternalServerError, "cannot render the page nowhere:", "text/plain; charset=utf-8"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			webpage.Render(rec, http.StatusTeapot, pages, tc.page, tc.data)
+			assert.Equal(t, tc.status, rec.Code)
+			assert.Equal(t, tc.ctype, rec.Header().Get("Content-Type"))
+			assert.Contains(t, rec.Body.String(), tc.body)
+			assert.NotContains(t, rec.Body.String(), "<p>start</p>", "no half page")
+		})
 	}
 }

@@ -180,11 +180,7 @@ type page struct {
 }
 
 func (p *Panel) render(w http.ResponseWriter, status int, name string, pg page) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, pg); err != nil {
-		fmt.Fprintf(w, "<p>cannot render the page: %s</p>", template.HTMLEscapeString(err.Error()))
-	}
+	webpage.Render(w, status, pages, name, pg)
 }
 
 // show renders a signed-in page, with the notice or error the last action

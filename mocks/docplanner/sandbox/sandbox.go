@@ -135,11 +135,7 @@ func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if p.Client != "" {
 		p.Token = s.sig.Sign("form:" + p.Client)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, p); err != nil {
-		fmt.Fprintf(w, "<p>cannot render the page: %s</p>", template.HTMLEscapeString(err.Error()))
-	}
+	webpage.Render(w, status, pages, name, p)
 }
 
 func (s *Sandbox) home(w http.ResponseWriter, r *http.Request) {
