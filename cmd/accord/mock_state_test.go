@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -93,8 +94,17 @@ func TestARestartedMockKeepsItsState(t *testing.T) {
 		"start": {local.Format("2006-01-02T15:04")}, "name": {"Zofia"}, "surname": {"Sandboxowa"}, "phone": {"+48500100200"}})
 	require.Contains(t, page, "A patient booked visit")
 	_, before := call(t, http.MethodGet, api+"/bookings/"+booked.ID, tok, nil)
-	// The mock has served, so its handler of SIGTERM is in place.
+	// The mock has served, so its handler of SIGTERM is in place; the
+	// test's own keeps the signal from ending the test binary whatever
+	// the timing.
+	held := make(chan os.Signal, 1)
+	signal.Notify(held, syscall.SIGTERM)
+	defer signal.Stop(held)
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	require.Eventually(t, func() bool {
+		_, err := http.Get(base + "/sandbox/")
+		return err != nil
+	}, 10*time.Second, 10*time.Millisecond, "SIGTERM stops the mock")
 	require.NoError(t, stop())
 
 	base, out, _ = startMock(t, "--state", state, "--quiet", "--client-secret", "another-secret")
