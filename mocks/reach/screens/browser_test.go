@@ -17,9 +17,6 @@ import (
 // Screenshots of the consent page and the connection land in the test's folder, or in
 // $ACCORD_SCREENSHOTS when set (PNG).
 func TestACustomerConnectsAndSyncsInARealBrowser(t *testing.T) {
-	if !browsertest.Available() {
-		t.Skip("no Chromium: install it (apt-get install -y chromium) or set ACCORD_CHROMIUM")
-	}
 	s := newSite(t, siteOptions{companies: 1}) // one company: the sync is quick under the race detector
 	dir := t.TempDir()
 	shots := os.Getenv("ACCORD_SCREENSHOTS")
