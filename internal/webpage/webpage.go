@@ -9,9 +9,13 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // CSP forbids every script and any load from elsewhere, as report.html's.
@@ -71,4 +75,77 @@ func (s Signer) Sign(what string) string {
 // Valid reports whether sig is what's signature, in constant time.
 func (s Signer) Valid(what, sig string) bool {
 	return hmac.Equal([]byte(sig), []byte(s.Sign(what)))
+}
+
+// Sessions are sign-ins held in a cookie this process signed: who signed in,
+// until when on a clock, and a nonce that makes each sign-in's form token its
+// own. Nothing is kept on the server, so a restart signs everyone out.
+type Sessions struct {
+	Signer Signer
+	// Cookie is the cookie's name, Path where the browser sends it.
+	Cookie, Path string
+	// Life is how long a sign-in lasts on Clock.
+	Life  time.Duration
+	Clock interface{ Now() time.Time }
+}
+
+// Session is one sign-in.
+type Session struct {
+	// Who signed in, as the caller named them at Start.
+	Who     string
+	Expires time.Time
+	id      string // who, expiry and nonce: what the cookie's signature covers
+}
+
+// Start signs who in for Life.
+func (ss Sessions) Start(w http.ResponseWriter, who string) Session {
+	nonce := make([]byte, 8)
+	_, _ = rand.Read(nonce)
+	expires := ss.Clock.Now().Add(ss.Life)
+	id := base64.RawURLEncoding.EncodeToString([]byte(who)) + "." + strconv.FormatInt(expires.Unix(), 10) + "." + hex.EncodeToString(nonce)
+	http.SetCookie(w, &http.Cookie{Name: ss.Cookie, Value: id + "." + ss.Signer.Sign("session:"+id), Path: ss.Path,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	return Session{Who: who, Expires: time.Unix(expires.Unix(), 0), id: id}
+}
+
+// Read is r's sign-in: ok while it lasts; expired when it was signed here
+// but its time is up (the page can say so rather than just ask again).
+func (ss Sessions) Read(r *http.Request) (s Session, ok, expired bool) {
+	c, err := r.Cookie(ss.Cookie)
+	if err != nil {
+		return s, false, false
+	}
+	i := strings.LastIndexByte(c.Value, '.')
+	if i < 0 || !ss.Signer.Valid("session:"+c.Value[:i], c.Value[i+1:]) {
+		return s, false, false
+	}
+	id := c.Value[:i]
+	parts := strings.Split(id, ".") // who, expiry, nonce
+	if len(parts) != 3 {
+		return s, false, false
+	}
+	who, err1 := base64.RawURLEncoding.DecodeString(parts[0])
+	exp, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return s, false, false
+	}
+	s = Session{Who: string(who), Expires: time.Unix(exp, 0), id: id}
+	if !ss.Clock.Now().Before(s.Expires) {
+		return Session{}, false, true
+	}
+	return s, true, false
+}
+
+// End signs the browser out.
+func (ss Sessions) End(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: ss.Cookie, Value: "", Path: ss.Path, MaxAge: -1})
+}
+
+// FormToken is what s's forms carry in their "token" field.
+func (ss Sessions) FormToken(s Session) string { return ss.Signer.Sign("form:" + s.id) }
+
+// FormValid tells whether r's form carries s's token: a page elsewhere, or
+// one of another sign-in, cannot post on s's behalf.
+func (ss Sessions) FormValid(r *http.Request, s Session) bool {
+	return s.id != "" && ss.Signer.Valid("form:"+s.id, r.PostFormValue("token"))
 }

@@ -4,9 +4,13 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/webpage"
 )
@@ -85,4 +89,75 @@ func TestRenderSendsWholePagesOnly(t *testing.T) {
 			assert.NotContains(t, rec.Body.String(), "<p>start</p>", "no half page")
 		})
 	}
+}
+
+type fakeClock struct{ now time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+func TestSessionsLastTheirLifeAndBindForms(t *testing.T) {
+	clk := &fakeClock{now: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}
+	ss := webpage.Sessions{Signer: webpage.NewSigner(), Cookie: "s", Path: "/x/", Life: time.Hour, Clock: clk}
+	signIn := func(who string) (*http.Cookie, webpage.Session) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		s := ss.Start(rec, who)
+		cookies := rec.Result().Cookies()
+		require.Len(t, cookies, 1)
+		assert.True(t, cookies[0].HttpOnly)
+		assert.Equal(t, http.SameSiteStrictMode, cookies[0].SameSite)
+		return cookies[0], s
+	}
+	request := func(c *http.Cookie, form url.Values) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/x/", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if c != nil {
+			r.AddCookie(c)
+		}
+		return r
+	}
+	who := "client.with-dots@example.pl" // any name, dots and dashes too
+	cookie, started := signIn(who)
+	_, other := signIn(who) // the same person again: another sign-in
+
+	s, ok, expired := ss.Read(request(cookie, nil))
+	require.True(t, ok)
+	assert.False(t, expired)
+	assert.Equal(t, who, s.Who)
+	assert.Equal(t, started.Expires, s.Expires)
+	assert.True(t, ss.FormValid(request(cookie, url.Values{"token": {ss.FormToken(s)}}), s))
+	assert.False(t, ss.FormValid(request(cookie, url.Values{"token": {ss.FormToken(other)}}), s), "another sign-in's token")
+	assert.False(t, ss.FormValid(request(cookie, nil), s), "no token")
+	assert.False(t, ss.FormValid(request(cookie, url.Values{"token": {ss.FormToken(s)}}), webpage.Session{}), "no sign-in")
+
+	for _, tc := range []struct {
+		name   string
+		cookie *http.Cookie
+	}{
+		{"no cookie", nil},
+		{"another name in a signed cookie's place", &http.Cookie{Name: "s", Value: strings.Replace(cookie.Value, cookie.Value[:4], "YWRt", 1)}},
+		{"signed by another process", func() *http.Cookie {
+			rec := httptest.NewRecorder()
+			other := ss
+			other.Signer = webpage.NewSigner()
+			other.Start(rec, who)
+			return rec.Result().Cookies()[0]
+		}()},
+		{"not a session at all", &http.Cookie{Name: "s", Value: "x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ok, expired := ss.Read(request(tc.cookie, nil))
+			assert.False(t, ok)
+			assert.False(t, expired)
+		})
+	}
+
+	clk.now = clk.now.Add(time.Hour)
+	_, ok, expired = ss.Read(request(cookie, nil))
+	assert.False(t, ok, "a sign-in ends when its life is up")
+	assert.True(t, expired, "and says it ended")
+
+	rec := httptest.NewRecorder()
+	ss.End(rec)
+	assert.Equal(t, -1, rec.Result().Cookies()[0].MaxAge)
 }

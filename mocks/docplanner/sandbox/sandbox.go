@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/webpage"
 	"github.com/accord-harness/accord/mocks/docplanner"
@@ -56,20 +57,35 @@ type Options struct {
 	// operator never sees. `accord session` sets it; a standalone mock,
 	// whose clients sign in with their own credentials, does not.
 	OperatorKey string
+	// Clock times sign-ins; nil means the wall clock (a run's clock jumps
+	// hours ahead in a scenario, and would sign the operator out).
+	Clock clock.Clock
+	// SessionLife is how long a sign-in lasts; 0 means 12 hours.
+	SessionLife time.Duration
 }
 
 // Sandbox serves the pages over one mock.
 type Sandbox struct {
 	mock *docplanner.Mock
 	opts Options
-	sig  webpage.Signer // signs the session cookie and the forms' tokens
-	mux  *http.ServeMux
-	page http.Handler
+	// signIns are sign-ins as a client, operators the joint session's operator's.
+	signIns, operators webpage.Sessions
+	mux                *http.ServeMux
+	page               http.Handler
 }
 
 // New serves the sandbox over m.
 func New(m *docplanner.Mock, opts Options) *Sandbox {
-	s := &Sandbox{mock: m, opts: opts, sig: webpage.NewSigner(), mux: http.NewServeMux()}
+	if opts.Clock == nil {
+		opts.Clock = clock.Wall{}
+	}
+	if opts.SessionLife <= 0 {
+		opts.SessionLife = 12 * time.Hour
+	}
+	sig := webpage.NewSigner()
+	s := &Sandbox{mock: m, opts: opts, mux: http.NewServeMux(),
+		signIns:   webpage.Sessions{Signer: sig, Cookie: cookieName, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock},
+		operators: webpage.Sessions{Signer: sig, Cookie: operatorCookie, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock}}
 	s.page = webpage.Guard(s.mux)
 	s.mux.HandleFunc("GET /sandbox/{$}", s.home)
 	s.mux.HandleFunc("POST /sandbox/login", s.login)
@@ -91,16 +107,12 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.page.Ser
 
 // client is the signed-in client, from the session cookie.
 func (s *Sandbox) client(r *http.Request) (string, bool) {
-	c, err := r.Cookie(cookieName)
-	if err != nil {
-		return "", false
-	}
-	id, sig, ok := strings.Cut(c.Value, ".")
-	if !ok || !s.sig.Valid("client:"+id, sig) {
-		return "", false
-	}
-	return id, true
+	c, ok, _ := s.signIns.Read(r)
+	return c.Who, ok
 }
+
+// expiredNotice is what the sign-in page says to a browser whose sign-in ran out.
+const expiredNotice = "Your session has expired: sign in again."
 
 type handler func(w http.ResponseWriter, r *http.Request, client string)
 
@@ -108,16 +120,20 @@ type handler func(w http.ResponseWriter, r *http.Request, client string)
 // client's token (a page elsewhere cannot post on its behalf).
 func (s *Sandbox) signedIn(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		client, ok := s.client(r)
+		sess, ok, expired := s.signIns.Read(r)
 		if !ok {
-			http.Redirect(w, r, Prefix, http.StatusSeeOther)
+			to := Prefix
+			if expired {
+				to += "?notice=" + url.QueryEscape(expiredNotice)
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !s.sig.Valid("form:"+client, r.PostFormValue("token")) {
+		if r.Method == http.MethodPost && !s.signIns.FormValid(r, sess) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
-		h(w, r, client)
+		h(w, r, sess.Who)
 	}
 }
 
@@ -132,18 +148,23 @@ type page struct {
 
 func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Operator = s.operator(r)
-	if p.Client != "" {
-		p.Token = s.sig.Sign("form:" + p.Client)
+	if sess, ok, _ := s.signIns.Read(r); ok && p.Client != "" && p.Client == sess.Who {
+		p.Token = s.signIns.FormToken(sess)
 	}
 	webpage.Render(w, status, pages, name, p)
 }
 
 func (s *Sandbox) home(w http.ResponseWriter, r *http.Request) {
-	client, ok := s.client(r)
+	sess, ok, expired := s.signIns.Read(r)
 	if !ok {
-		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Notice: r.URL.Query().Get("notice")})
+		notice := r.URL.Query().Get("notice")
+		if expired {
+			notice = expiredNotice
+		}
+		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Notice: notice})
 		return
 	}
+	client := sess.Who
 	c, err := s.mock.Clinic(client)
 	if err != nil {
 		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Error: "This client is gone (a run ended it): sign in again."})
@@ -155,7 +176,7 @@ func (s *Sandbox) home(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) login(w http.ResponseWriter, r *http.Request) {
 	id, secret := r.PostFormValue("client_id"), r.PostFormValue("client_secret")
 	if id == "" && s.opts.OperatorKey != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.OperatorKey)) == 1 {
-		http.SetCookie(w, &http.Cookie{Name: operatorCookie, Value: s.sig.Sign("operator"), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		s.operators.Start(w, "operator")
 		http.Redirect(w, r, Prefix+"clients", http.StatusSeeOther)
 		return
 	}
@@ -163,13 +184,13 @@ func (s *Sandbox) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown client id or wrong secret."})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sig.Sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	s.signIns.Start(w, id)
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
 func (s *Sandbox) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1})
-	http.SetCookie(w, &http.Cookie{Name: operatorCookie, Value: "", Path: Prefix, MaxAge: -1})
+	s.signIns.End(w)
+	s.operators.End(w)
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
@@ -178,8 +199,16 @@ func (s *Sandbox) operator(r *http.Request) bool {
 	if s.opts.OperatorKey == "" {
 		return false
 	}
-	c, err := r.Cookie(operatorCookie)
-	return err == nil && s.sig.Valid("operator", c.Value)
+	_, ok := s.operatorSession(r)
+	return ok
+}
+
+func (s *Sandbox) operatorSession(r *http.Request) (webpage.Session, bool) {
+	if s.opts.OperatorKey == "" {
+		return webpage.Session{}, false
+	}
+	op, ok, _ := s.operators.Read(r)
+	return op, ok
 }
 
 // clientView is one client as the operator picks it: the scenario it is.
@@ -194,7 +223,8 @@ type clientsView struct {
 // clients lists every client for the operator, the newest first: the
 // scenario running now is at the top.
 func (s *Sandbox) clients(w http.ResponseWriter, r *http.Request) {
-	if !s.operator(r) {
+	op, ok := s.operatorSession(r)
+	if !ok {
 		http.Redirect(w, r, Prefix, http.StatusSeeOther)
 		return
 	}
@@ -205,12 +235,12 @@ func (s *Sandbox) clients(w http.ResponseWriter, r *http.Request) {
 		views = append(views, clientView{ID: ids[i], Scenario: labels[ids[i]]})
 	}
 	current, _ := s.client(r)
-	s.render(w, r, http.StatusOK, "clients", page{Title: "Scenarios", Client: current, Data: clientsView{Clients: views, Token: s.sig.Sign("form:operator")}})
+	s.render(w, r, http.StatusOK, "clients", page{Title: "Scenarios", Client: current, Data: clientsView{Clients: views, Token: s.operators.FormToken(op)}})
 }
 
 // open signs the operator in as one client.
 func (s *Sandbox) open(w http.ResponseWriter, r *http.Request) {
-	if !s.operator(r) || !s.sig.Valid("form:operator", r.PostFormValue("token")) {
+	if op, ok := s.operatorSession(r); !ok || !s.operators.FormValid(r, op) {
 		http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 		return
 	}
@@ -219,7 +249,7 @@ func (s *Sandbox) open(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, Prefix+"clients", http.StatusSeeOther)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sig.Sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	s.signIns.Start(w, id)
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 

@@ -253,3 +253,33 @@ func TestTheSessionsOperatorOpensAnyScenariosClinic(t *testing.T) {
 		})
 	}
 }
+
+// TestASignInEnds: a sign-in lasts its life on the sandbox's clock, and the
+// page then says it ended; a form of the ended sign-in is refused.
+func TestASignInEnds(t *testing.T) {
+	clk := clock.New()
+	m, day, _ := fedOn(t, clk)
+	srv := httptest.NewServer(sandbox.New(m, sandbox.Options{Clock: clk, SessionLife: time.Hour}))
+	defer srv.Close()
+	b := pagetest.New(t, srv.URL)
+	code, page := b.Post("/sandbox/login", url.Values{"client_id": {"sandbox"}, "client_secret": {"s3cret"}})
+	require.Equal(t, http.StatusOK, code)
+	token := pagetest.FormToken(page)
+	require.NotEmpty(t, token)
+
+	clk.Advance(59 * time.Minute)
+	code, page = b.Get("/sandbox/")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "Test clinic", "still signed in before the hour is up")
+
+	clk.Advance(time.Minute)
+	_, page = b.Get("/sandbox/")
+	assert.Contains(t, page, "Your session has expired: sign in again.")
+	assert.Contains(t, page, `name="client_secret"`)
+	week := day.Format("2006-01-02")
+	_, page = b.Post("/sandbox/addresses/3001/bookings", url.Values{"token": {token}, "week": {week}, "start": {week + "T08:30"}})
+	assert.Contains(t, page, "Your session has expired", "a form of the ended sign-in books nothing")
+	view, err := m.Address("sandbox", "3001", day, day.AddDate(0, 0, 1))
+	require.NoError(t, err)
+	assert.Empty(t, view.Bookings)
+}
