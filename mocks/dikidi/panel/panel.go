@@ -23,7 +23,6 @@
 package panel
 
 import (
-	"crypto/rand"
 	"crypto/subtle"
 	_ "embed"
 	"fmt"
@@ -73,7 +72,7 @@ type Options struct {
 type Panel struct {
 	mock *dikidi.Mock
 	opts Options
-	sig  webpage.Signer // signs the session cookie and the forms' tokens
+	sessions webpage.Sessions
 	mux  *http.ServeMux
 	page http.Handler
 }
@@ -86,7 +85,8 @@ func New(m *dikidi.Mock, opts Options) *Panel {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = DefaultSessionTTL
 	}
-	p := &Panel{mock: m, opts: opts, sig: webpage.NewSigner(), mux: http.NewServeMux()}
+	p := &Panel{mock: m, opts: opts, mux: http.NewServeMux(),
+		sessions: webpage.Sessions{Signer: webpage.NewSigner(), Cookie: cookieName, Path: Prefix, Life: opts.SessionTTL, Clock: opts.Clock}}
 	p.page = webpage.Guard(p.mux)
 	p.mux.HandleFunc("GET /panel/{$}", p.home)
 	p.mux.HandleFunc("POST /panel/login", p.login)
@@ -107,40 +107,25 @@ func New(m *dikidi.Mock, opts Options) *Panel {
 
 func (p *Panel) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.page.ServeHTTP(w, r) }
 
-// session is a signed-in company until expires; id ("company-expiry-nonce")
-// names it in the cookie and binds the forms' token to this sign-in.
+// session is a signed-in company.
 type session struct {
+	webpage.Session
 	company int64
-	expires time.Time
-	id      string
 }
 
-func (s session) token(p *Panel) string { return p.sig.Sign("form:" + s.id) }
+func (s session) token(p *Panel) string { return p.sessions.FormToken(s.Session) }
 
 // session reads the cookie: ok when signed by this panel and not expired.
 func (p *Panel) session(r *http.Request) (s session, ok, expired bool) {
-	c, err := r.Cookie(cookieName)
+	ws, ok, expired := p.sessions.Read(r)
+	if !ok {
+		return s, false, expired
+	}
+	cid, err := strconv.ParseInt(ws.Who, 10, 64)
 	if err != nil {
 		return s, false, false
 	}
-	id, sig, found := strings.Cut(c.Value, ".")
-	if !found || !p.sig.Valid("session:"+id, sig) {
-		return s, false, false
-	}
-	parts := strings.Split(id, "-") // company, expiry, nonce
-	if len(parts) != 3 {
-		return s, false, false
-	}
-	cid, err1 := strconv.ParseInt(parts[0], 10, 64)
-	exp, err2 := strconv.ParseInt(parts[1], 10, 64)
-	if err1 != nil || err2 != nil {
-		return s, false, false
-	}
-	s = session{company: cid, expires: time.Unix(exp, 0), id: id}
-	if !p.opts.Clock.Now().Before(s.expires) {
-		return s, false, true
-	}
-	return s, true, false
+	return session{Session: ws, company: cid}, true, false
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView)
@@ -164,7 +149,7 @@ func (p *Panel) signedIn(h handler) http.HandlerFunc {
 			http.Redirect(w, r, Prefix+"?notice="+url.QueryEscape("This company is no longer on the platform."), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !p.sig.Valid("form:"+s.id, r.PostFormValue("token")) {
+		if r.Method == http.MethodPost && !p.sessions.FormValid(r, s.Session) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
@@ -222,17 +207,12 @@ func (p *Panel) login(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown company or wrong owner token."})
 		return
 	}
-	nonce := make([]byte, 8)
-	_, _ = rand.Read(nonce)
-	// The nonce makes each sign-in's forms token its own, even two in one second.
-	sid := fmt.Sprintf("%d-%d-%x", id, p.opts.Clock.Now().Add(p.opts.SessionTTL).Unix(), nonce)
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: sid + "." + p.sig.Sign("session:"+sid), Path: Prefix,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	p.sessions.Start(w, strconv.FormatInt(id, 10))
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
 func (p *Panel) clearCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1})
+	p.sessions.End(w)
 }
 
 func (p *Panel) logout(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/accord-harness/accord/internal/webpage"
 	"github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -14,7 +15,7 @@ func (s *Screens) home(w http.ResponseWriter, r *http.Request) {
 	sess, ok := s.session(r)
 	q := r.URL.Query()
 	if !ok {
-		s.render(w, http.StatusOK, "login", "", page{Title: "Sign in", Notice: q.Get("notice")})
+		s.render(w, http.StatusOK, "login", webpage.Session{}, page{Title: "Sign in", Notice: q.Get("notice")})
 		return
 	}
 	s.mu.Lock()
@@ -56,7 +57,7 @@ func (s *Screens) find(id string) (*connection, bool) {
 
 // connect starts a connection: with the static token the partner gave the customer, at once; by
 // OAuth, Reach reads the partner's discovery document and shows the consent page.
-func (s *Screens) connect(w http.ResponseWriter, r *http.Request, sess string) {
+func (s *Screens) connect(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
 	p := s.opts.Partner
 	if r.PostFormValue("how") != "oauth" {
 		tok := r.PostFormValue("access_token")
@@ -97,17 +98,17 @@ func (s *Screens) connect(w http.ResponseWriter, r *http.Request, sess string) {
 			delete(s.consents, k)
 		}
 	}
-	s.consents[state] = &consent{session: sess, conn: c, disc: d, expires: s.now().Add(s.opts.ConsentTTL)}
+	s.consents[state] = &consent{session: sess.Who, conn: c, disc: d, expires: s.now().Add(s.opts.ConsentTTL)}
 	s.mu.Unlock()
 	http.Redirect(w, r, Prefix+"consent?state="+state, http.StatusSeeOther)
 }
 
 // pending is the consent page of this state, while it is this session's and has not expired.
-func (s *Screens) pending(state, sess string, take bool) (*consent, error) {
+func (s *Screens) pending(state string, sess webpage.Session, take bool) (*consent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.consents[state]
-	if !ok || c.session != sess {
+	if !ok || c.session != sess.Who {
 		return nil, errors.New("this consent page is unknown or was answered already: start connecting again")
 	}
 	if s.now().After(c.expires) {
@@ -124,7 +125,7 @@ type consentView struct {
 	State, Scope, Authorize string
 }
 
-func (s *Screens) consentPage(w http.ResponseWriter, r *http.Request, sess string) {
+func (s *Screens) consentPage(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
 	state := r.URL.Query().Get("state")
 	c, err := s.pending(state, sess, false)
 	if err != nil {
@@ -143,7 +144,7 @@ func (s *Screens) consentPage(w http.ResponseWriter, r *http.Request, sess strin
 // answerConsent is the customer's Allow or Deny. Allow is the partner's authorization as the
 // acceptance run obtains it (the driver's authorize action), then Reach's own part: the redirect
 // checked, the code exchanged for tokens.
-func (s *Screens) answerConsent(w http.ResponseWriter, r *http.Request, sess string) {
+func (s *Screens) answerConsent(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
 	state := r.PostFormValue("state")
 	c, err := s.pending(state, sess, true)
 	if err != nil {

@@ -19,7 +19,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -82,10 +81,10 @@ type Options struct {
 
 // Screens is an http.Handler for the pages under Prefix.
 type Screens struct {
-	opts Options
-	sig  webpage.Signer // signs the session cookie and the forms' tokens
-	mux  *http.ServeMux
-	page http.Handler // mux, guarded
+	opts     Options
+	sessions webpage.Sessions
+	mux      *http.ServeMux
+	page     http.Handler // mux, guarded
 
 	mu       sync.Mutex
 	seq      int
@@ -144,7 +143,8 @@ func New(o Options) (*Screens, error) {
 	if o.ConsentTTL <= 0 {
 		o.ConsentTTL = DefaultConsentTTL
 	}
-	s := &Screens{opts: o, sig: webpage.NewSigner(), mux: http.NewServeMux(), consents: map[string]*consent{}}
+	s := &Screens{opts: o, mux: http.NewServeMux(), consents: map[string]*consent{},
+		sessions: webpage.Sessions{Signer: webpage.NewSigner(), Cookie: cookieName, Path: Prefix, Life: o.SessionTTL, Clock: o.Reach.Clock()}}
 	s.page = webpage.Guard(s.mux)
 	handlers := []http.HandlerFunc{
 		s.home, s.login, s.logout,
@@ -187,24 +187,13 @@ func random() string {
 	return hex.EncodeToString(b)
 }
 
-// session is the signed-in session's id, from a cookie signed with its expiry on Reach's clock.
-func (s *Screens) session(r *http.Request) (string, bool) {
-	c, err := r.Cookie(cookieName)
-	if err != nil {
-		return "", false
-	}
-	parts := strings.Split(c.Value, ".")
-	if len(parts) != 3 || !s.sig.Valid("session:"+parts[0]+"."+parts[1], parts[2]) {
-		return "", false
-	}
-	exp, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || !s.now().Before(time.Unix(exp, 0)) {
-		return "", false
-	}
-	return parts[0], true
+// session is the signed-in session, from its cookie; it ends on Reach's clock.
+func (s *Screens) session(r *http.Request) (webpage.Session, bool) {
+	sess, ok, _ := s.sessions.Read(r)
+	return sess, ok
 }
 
-type handler func(w http.ResponseWriter, r *http.Request, session string)
+type handler func(w http.ResponseWriter, r *http.Request, session webpage.Session)
 
 // signedIn serves a page to a signed-in customer; a form must carry the session's token (a page
 // elsewhere cannot post on the customer's behalf).
@@ -219,7 +208,7 @@ func (s *Screens) signedIn(h handler) http.HandlerFunc {
 			http.Redirect(w, r, Prefix+"?notice="+url.QueryEscape("Sign in to continue."), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !s.sig.Valid("form:"+sess, r.PostFormValue("token")) {
+		if r.Method == http.MethodPost && !s.sessions.FormValid(r, sess) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
@@ -234,9 +223,9 @@ type page struct {
 	Data                               any
 }
 
-func (s *Screens) render(w http.ResponseWriter, status int, name string, sess string, p page) {
-	if sess != "" {
-		p.Token = s.sig.Sign("form:" + sess)
+func (s *Screens) render(w http.ResponseWriter, status int, name string, sess webpage.Session, p page) {
+	if sess.Who != "" {
+		p.Token = s.sessions.FormToken(sess)
 		p.Email = s.opts.Email
 	}
 	p.Partner = s.opts.Partner
@@ -246,17 +235,16 @@ func (s *Screens) render(w http.ResponseWriter, status int, name string, sess st
 func (s *Screens) login(w http.ResponseWriter, r *http.Request) {
 	email, pw := r.PostFormValue("email"), r.PostFormValue("password")
 	if subtle.ConstantTimeCompare([]byte(email), []byte(s.opts.Email)) != 1 || subtle.ConstantTimeCompare([]byte(pw), []byte(s.opts.Password)) != 1 {
-		s.render(w, http.StatusUnauthorized, "login", "", page{Title: "Sign in", Error: "Unknown e-mail or wrong password."})
+		s.render(w, http.StatusUnauthorized, "login", webpage.Session{}, page{Title: "Sign in", Error: "Unknown e-mail or wrong password."})
 		return
 	}
-	id, exp := random(), strconv.FormatInt(s.now().Add(s.opts.SessionTTL).Unix(), 10)
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + exp + "." + s.sig.Sign("session:"+id+"."+exp), Path: Prefix,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: int(s.opts.SessionTTL / time.Second)})
+	// Each sign-in is someone of its own: a consent page opened in one is not another's to answer.
+	s.sessions.Start(w, random())
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
 func (s *Screens) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1})
+	s.sessions.End(w)
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/redact"
+	"github.com/accord-harness/accord/internal/webpage"
 	"github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -109,7 +110,7 @@ func describe(res *reach.SyncResult, n int, red *redact.Redactor) syncView {
 	return v
 }
 
-func (s *Screens) connectionPage(w http.ResponseWriter, r *http.Request, sess string) {
+func (s *Screens) connectionPage(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
 	c, ok := s.find(r.PathValue("id"))
 	if !ok {
 		s.render(w, http.StatusNotFound, "home", sess, page{Title: "Connections", Error: "No connection " + r.PathValue("id") + "."})
@@ -121,7 +122,7 @@ func (s *Screens) connectionPage(w http.ResponseWriter, r *http.Request, sess st
 
 // syncNow is the sync button: an on-demand sync within the daily limit, run to its end. It outlives
 // a closed tab: a sync cut off halfway would only say it was stopped.
-func (s *Screens) syncNow(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Screens) syncNow(w http.ResponseWriter, r *http.Request, _ webpage.Session) {
 	c, ok := s.find(r.PathValue("id"))
 	to := Prefix + "connections/" + r.PathValue("id")
 	if !ok {
@@ -155,7 +156,7 @@ func (s *Screens) result(r *http.Request) (*connection, *reach.SyncResult, int, 
 	return c, results[n-1], n, nil
 }
 
-func (s *Screens) syncPage(w http.ResponseWriter, r *http.Request, sess string) {
+func (s *Screens) syncPage(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
 	c, res, n, err := s.result(r)
 	if err != nil {
 		s.render(w, http.StatusNotFound, "home", sess, page{Title: "Connections", Error: err.Error()})
@@ -170,7 +171,7 @@ func (s *Screens) syncPage(w http.ResponseWriter, r *http.Request, sess string) 
 }
 
 // dashboard is the mock's own dashboard of a completed sync's companies.
-func (s *Screens) dashboard(w http.ResponseWriter, r *http.Request, sess string) {
+func (s *Screens) dashboard(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
 	_, res, n, err := s.result(r)
 	if err == nil && (!res.Completed() || res.Snapshot == nil) {
 		err = fmt.Errorf("sync %d did not complete: Reach shows no figures from it", n)
