@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/racedetector"
 )
 
 func accord(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -25,31 +27,36 @@ func TestRunExitCodes(t *testing.T) {
 		args     []string
 		code     int
 		contains string
+		// repeats: the row runs suites other tests already run under the race detector.
+		repeats bool
 	}{
-		{"passes", []string{"run", "--report-dir", filepath.Join(dir, "ok")}, exitOK, " passed, 0 failed"},
-		{"a fault fails", []string{"run", "--fault", "no-reauth", "--report-dir", filepath.Join(dir, "fault")}, exitFailed, "FAILED Authentication / The partner signs in again when its token expires"},
-		{"tags select", []string{"run", "--tags", "@mapping", "--report-dir", filepath.Join(dir, "tags")}, exitOK, "1 scenarios, 1 passed"},
-		{"no scenario matched", []string{"run", "--tags", "@nothing-has-this", "--report-dir", filepath.Join(dir, "none")}, exitUsage, "no scenario matched"},
-		{"unknown fault", []string{"run", "--fault", "nope"}, exitUsage, `unknown fault "nope"`},
-		{"a tag expression godog cannot read", []string{"run", "--tags", "@bookings &&", "--report-dir", filepath.Join(dir, "badtags")}, exitUsage, `--tags "@bookings &&": "" is not a tag`},
-		{"a capability of the partner's", []string{"run", "--capability", "notification_model=pull", "--tags", "@pull", "--report-dir", filepath.Join(dir, "pull")}, exitOK, "docplanner: passed against"},
-		{"a capability the platform does not leave open", []string{"run", "--capability", "webhooks=on"}, exitUsage, `capability "webhooks" is not one of docplanner's`},
-		{"a capability without a value", []string{"run", "--capability", "notification_model"}, exitUsage, "want name=value"},
-		{"explore needs one platform", []string{"explore", "--platform", "all"}, exitUsage, "explore runs one platform at a time"},
-		{"all platforms", []string{"run", "--platform", "all", "--report-dir", filepath.Join(dir, "all")}, exitOK, "all platforms: passed"},
-		{"all platforms, one platform's tag", []string{"run", "--platform", "all", "--tags", "@mapping", "--report-dir", filepath.Join(dir, "all-tag")}, exitOK, "1 scenarios, 1 passed"},
-		{"all with a fault", []string{"run", "--platform", "all", "--fault", "no-reauth"}, exitUsage, "--platform all runs the bundled reference partners"},
-		{"unknown platform", []string{"run", "--platform", "nope"}, exitUsage, `unknown platform "nope"`},
-		{"a negative latency budget", []string{"run", "--latency-budget", "-5s"}, exitUsage, "--latency-budget -5s: a budget must be positive"},
-		{"missing config", []string{"run", "--config", filepath.Join(dir, "missing.yaml")}, exitUsage, "missing.yaml"},
-		{"unknown flag", []string{"run", "--bogus"}, exitUsage, "bogus"},
-		{"unknown command", []string{"frobnicate"}, exitUsage, "frobnicate"},
-		{"version", []string{"version"}, exitOK, "accord version "},
-		{"--version", []string{"--version"}, exitOK, "accord version "},
-		{"help names the platforms", []string{"run", "--help"}, exitOK, "dikidi, docplanner, reach, or all"},
+		{"passes", []string{"run", "--report-dir", filepath.Join(dir, "ok")}, exitOK, " passed, 0 failed", false},
+		{"a fault fails", []string{"run", "--fault", "no-reauth", "--report-dir", filepath.Join(dir, "fault")}, exitFailed, "FAILED Authentication / The partner signs in again when its token expires", true},
+		{"tags select", []string{"run", "--tags", "@mapping", "--report-dir", filepath.Join(dir, "tags")}, exitOK, "1 scenarios, 1 passed", false},
+		{"no scenario matched", []string{"run", "--tags", "@nothing-has-this", "--report-dir", filepath.Join(dir, "none")}, exitUsage, "no scenario matched", false},
+		{"unknown fault", []string{"run", "--fault", "nope"}, exitUsage, `unknown fault "nope"`, false},
+		{"a tag expression godog cannot read", []string{"run", "--tags", "@bookings &&", "--report-dir", filepath.Join(dir, "badtags")}, exitUsage, `--tags "@bookings &&": "" is not a tag`, false},
+		{"a capability of the partner's", []string{"run", "--capability", "notification_model=pull", "--tags", "@pull", "--report-dir", filepath.Join(dir, "pull")}, exitOK, "docplanner: passed against", false},
+		{"a capability the platform does not leave open", []string{"run", "--capability", "webhooks=on"}, exitUsage, `capability "webhooks" is not one of docplanner's`, false},
+		{"a capability without a value", []string{"run", "--capability", "notification_model"}, exitUsage, "want name=value", false},
+		{"explore needs one platform", []string{"explore", "--platform", "all"}, exitUsage, "explore runs one platform at a time", false},
+		{"all platforms", []string{"run", "--platform", "all", "--report-dir", filepath.Join(dir, "all")}, exitOK, "all platforms: passed", true},
+		{"all platforms, one platform's tag", []string{"run", "--platform", "all", "--tags", "@mapping", "--report-dir", filepath.Join(dir, "all-tag")}, exitOK, "1 scenarios, 1 passed", false},
+		{"all with a fault", []string{"run", "--platform", "all", "--fault", "no-reauth"}, exitUsage, "--platform all runs the bundled reference partners", false},
+		{"unknown platform", []string{"run", "--platform", "nope"}, exitUsage, `unknown platform "nope"`, false},
+		{"a negative latency budget", []string{"run", "--latency-budget", "-5s"}, exitUsage, "--latency-budget -5s: a budget must be positive", false},
+		{"missing config", []string{"run", "--config", filepath.Join(dir, "missing.yaml")}, exitUsage, "missing.yaml", false},
+		{"unknown flag", []string{"run", "--bogus"}, exitUsage, "bogus", false},
+		{"unknown command", []string{"frobnicate"}, exitUsage, "frobnicate", false},
+		{"version", []string{"version"}, exitOK, "accord version ", false},
+		{"--version", []string{"--version"}, exitOK, "accord version ", false},
+		{"help names the platforms", []string{"run", "--help"}, exitOK, "dikidi, docplanner, reach, or all", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.repeats {
+				racedetector.SkipRepeat(t, "every platform's suite")
+			}
 			code, out, errs := accord(t, tt.args...)
 			assert.Equal(t, tt.code, code, "stdout: %s\nstderr: %s", tail(out), errs)
 			assert.Contains(t, out+errs, tt.contains)

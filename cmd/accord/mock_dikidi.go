@@ -12,9 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/monitor/alert"
 	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
+	"github.com/accord-harness/accord/mocks/dikidi/panel"
 )
 
 func newDikidiMockCmd(stdout, _ io.Writer) *cobra.Command {
@@ -33,7 +35,9 @@ retried 1, 2, 4, 8, 16, 32 and 60 minutes apart in real time. The salon fixture 
 week moved just after today; unless --no-key, one access key awaiting activation is created for you.
 Delivery-problem e-mails go to --smtp (a plain SMTP server) and always to the outbox
 (GET /owner/companies/{id}/emails). Every request and every event attempt is printed (--quiet: none)
-and kept in the journal, the newest --journal-limit per company.`,
+and kept in the journal, the newest --journal-limit per company. The DIKIDI Business panel a
+person uses in the browser (Settings → Integration → API access, records, schedule, events sent,
+e-mails) is under /panel/: sign in with the company id and the owner token.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, err := dikidifixture.Salon()
@@ -53,7 +57,9 @@ and kept in the journal, the newest --journal-limit per company.`,
 			if err != nil {
 				return err
 			}
-			opts := dikidimock.Options{Journal: j, OwnerToken: ownerToken}
+			// One clock for the mock and its panel: the panel's sessions end on the mock's time.
+			clk := clock.New()
+			opts := dikidimock.Options{Clock: clk, Journal: j, OwnerToken: ownerToken}
 			if smtpAddr != "" {
 				if _, _, err := net.SplitHostPort(smtpAddr); err != nil {
 					return usagef("--smtp %q is not host:port", smtpAddr)
@@ -72,8 +78,8 @@ and kept in the journal, the newest --journal-limit per company.`,
 				return usagef("cannot listen on %s: %v", addr, err)
 			}
 			base := "http://" + ln.Addr().String()
-			fmt.Fprintf(stdout, "mock DIKIDI listening on %s\n  partner API: %s/api/partner  (access key as ?token=)\n  owner panel: %s/owner/companies/%d  (X-Accord-Owner-Token: %s)\n  company:     %d %s, week of %s (%s)\n  partner keys accepted on activation: %s\n",
-				ln.Addr(), base, base, f.Company.ID, m.OwnerToken(), f.Company.ID, f.Company.Name, f.WeekStart, f.Company.TimeZone, strings.Join(f.PartnerKeys, ", "))
+			fmt.Fprintf(stdout, "mock DIKIDI listening on %s\n  partner API: %s/api/partner  (access key as ?token=)\n  owner panel: %s/owner/companies/%d  (X-Accord-Owner-Token: %s)\n  web panel:   %s/panel/  (in a browser; sign in with company %d and the owner token)\n  company:     %d %s, week of %s (%s)\n  partner keys accepted on activation: %s\n",
+				ln.Addr(), base, base, f.Company.ID, m.OwnerToken(), base, f.Company.ID, f.Company.ID, f.Company.Name, f.WeekStart, f.Company.TimeZone, strings.Join(f.PartnerKeys, ", "))
 			if !noKey {
 				spec := dikidimock.KeySpec{Name: "Partner connector", AccessType: accessType}
 				if path != "" {
@@ -89,7 +95,10 @@ and kept in the journal, the newest --journal-limit per company.`,
 				fmt.Fprintf(stdout, "  access key:  %s (key %d, %s, awaiting activation; Path %q)\n  activate:    curl -X POST -H 'Authorization: %s' '%s/api/partner/key/activate?token=%s'\n",
 					k.Token, k.ID, k.AccessType, k.Path, f.PartnerKeys[0], base, k.Token)
 			}
-			srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+			mux := http.NewServeMux()
+			mux.Handle(panel.Prefix, panel.New(m, panel.Options{Clock: clk}))
+			mux.Handle("/", m)
+			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 			return serveMock(cmd.Context(), srv, ln, j, &output, stdout, func(e journal.Entry) string { return exchangeLine(e, true) })
 		},
 	}

@@ -12,8 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
+	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	"github.com/accord-harness/accord/mocks/reach/screens"
 )
 
 func newReachMockCmd(stdout, _ io.Writer) *cobra.Command {
@@ -34,7 +37,11 @@ demand. accord run --platform reach plays Reach against a partner.
 fixture's three companies (Lantern Physiotherapy, Fernhill Veterinary Clinic, Tidewater Allied
 Health) under /reach, and the partner driver contract at / (docs/driver-reach.md). Use it
 to see what a correct partner answers, or with --fault to see one of the named mistakes. Every
-exchange is printed (--quiet: none).`,
+exchange is printed (--quiet: none).
+
+Reach's own screens are at /reach/ (in a browser): the customer signs in, connects a company with
+the static token or, with --client-id, on the consent page, presses Sync now, reads the last syncs
+with what each found wrong, and opens the dashboard.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !servePartner {
@@ -72,6 +79,15 @@ exchange is printed (--quiet: none).`,
 				return usagef("cannot listen on %s: %v", addr, err)
 			}
 			base := "http://" + ln.Addr().String()
+			j, err := output.journal()
+			if err != nil {
+				return err
+			}
+			ui, err := reachScreens(p.Name(), base, settings)
+			if err != nil {
+				return err
+			}
+			defer ui.Close()
 			oauth := "off: a static token; GET /reach/auth/oauth-discovery answers 404"
 			if settings.OAuth != nil {
 				oauth = fmt.Sprintf("%s/reach/auth/oauth-discovery (client_id %s, redirect_uri %s)", base, clientID, redirectURI)
@@ -81,11 +97,11 @@ exchange is printed (--quiet: none).`,
 				fmt.Fprintf(stdout, "  company: %s (%s), books %s to %s\n", c.Company.CompanyID, c.Company.CompanyName, c.FirstMonth, c.LastMonth)
 			}
 			fmt.Fprintf(stdout, "  OAuth:   %s\n  driver:  %s/  (docs/driver-reach.md; POST /reset replaces these credentials)\n", oauth, base)
-			j, err := output.journal()
-			if err != nil {
-				return err
-			}
-			srv := &http.Server{Handler: journalReachExchanges(p, j), ReadHeaderTimeout: 10 * time.Second}
+			fmt.Fprintf(stdout, "  screens: %s%s (in a browser: Reach as its customer sees it; sign in as %s, password %s)\n", base, screens.Prefix, reachCustomerEmail, reachCustomerPassword)
+			mux := http.NewServeMux()
+			mux.Handle("/", journalReachExchanges(p, j))
+			ui.Mount(mux)
+			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 			return serveMock(cmd.Context(), srv, ln, j, &output, stdout, reachLine)
 		},
 	}
@@ -100,6 +116,29 @@ exchange is printed (--quiet: none).`,
 	f.StringSliceVar(&faults, "fault", nil, "make the partner commit this named mistake (see accord faults --platform reach)")
 	output.flags(f)
 	return cmd
+}
+
+// The customer's account on Reach's screens: a sandbox's, printed at start-up like Docplanner's client.
+const (
+	reachCustomerEmail    = "customer@reach.example"
+	reachCustomerPassword = "accord-reach-customer"
+)
+
+// reachScreens serves Reach's own screens over the reference partner at base: Reach reads its API,
+// and its driver stands for the customer pressing Allow on its consent page.
+func reachScreens(name, base string, settings refpartner.Settings) (*screens.Screens, error) {
+	r, err := reachmock.New(reachmock.Options{})
+	if err != nil {
+		return nil, err
+	}
+	partner := screens.Partner{Name: name, BaseURL: base + refpartner.APIBase}
+	if o := settings.OAuth; o != nil {
+		partner.OAuth = &reachmock.OAuthClient{ClientID: o.ClientID, ClientSecret: o.ClientSecret, RedirectURI: o.RedirectURI}
+		if partner.Driver, err = driver.New(base, 0); err != nil {
+			return nil, err
+		}
+	}
+	return screens.New(screens.Options{Reach: r, Partner: partner, Email: reachCustomerEmail, Password: reachCustomerPassword})
 }
 
 // reachStatusRecorder remembers the status a handler wrote.

@@ -24,10 +24,16 @@ import (
 // returns its base URL and its stdout.
 func startMock(t *testing.T, args ...string) (string, *syncBuffer, func() error) {
 	t.Helper()
+	return startMockOf(t, "docplanner", args...)
+}
+
+// startMockOf runs `accord mock <platform>` with args until the test ends.
+func startMockOf(t *testing.T, platform string, args ...string) (string, *syncBuffer, func() error) {
+	t.Helper()
 	out := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := newRootCmd(out, out)
-	cmd.SetArgs(append([]string{"mock", "docplanner", "--addr", "127.0.0.1:0"}, args...))
+	cmd.SetArgs(append([]string{"mock", platform, "--addr", "127.0.0.1:0"}, args...))
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
 	var stopped error
@@ -119,6 +125,57 @@ func TestStandaloneMockKeepsABoundedJournal(t *testing.T) {
 			assert.Contains(t, out.String(), "journal: the 4 oldest exchanges were dropped (--journal-limit 3 per client)")
 		})
 	}
+}
+
+// TestDikidiMockServesTheBusinessPanel: `accord mock dikidi` prints the
+// panel's address, and the owner signs in there and finds the key made at
+// start awaiting activation.
+func TestDikidiMockServesTheBusinessPanel(t *testing.T) {
+	base, out, _ := startMockOf(t, "dikidi", "--owner-token", "owner-of-the-test", "--quiet")
+	assert.Contains(t, out.String(), "web panel:   "+base+"/panel/  (in a browser; sign in with company 48213 and the owner token)")
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	res, err := browser.PostForm(base+"/panel/login", url.Values{"company_id": {"48213"}, "owner_token": {"owner-of-the-test"}})
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	res, err = browser.Get(base + "/panel/settings/integration")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Contains(t, string(body), "Partner connector")
+	assert.Contains(t, string(body), "Awaiting activation of the key")
+	res, err = http.Get(base + "/api/partner/company")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the partner API is still served beside the panel")
+}
+
+// TestReachMockServesTheScreensBesideThePartner: `accord mock reach` prints where Reach's screens
+// are, they sign the customer in with what it printed and connect the partner it serves, whose API
+// still answers under the same /reach.
+func TestReachMockServesTheScreensBesideThePartner(t *testing.T) {
+	base, out, _ := startMockOf(t, "reach", "--serve-partner", "--quiet")
+	screens := regexp.MustCompile(`screens: (\S+) \(.*sign in as (\S+), password (\S+)\)`)
+	require.Eventually(t, func() bool { return screens.MatchString(out.String()) }, 10*time.Second, 10*time.Millisecond, "stdout: %s", out)
+	line := screens.FindStringSubmatch(out.String())
+	assert.Equal(t, base+"/reach/", line[1])
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	read := func(res *http.Response, err error) string {
+		t.Helper()
+		require.NoError(t, err)
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return string(body)
+	}
+	home := read(browser.PostForm(line[1]+"login", url.Values{"email": {line[2]}, "password": {line[3]}}))
+	token := regexp.MustCompile(`name="token" value="([0-9a-f]+)"`).FindStringSubmatch(home)
+	require.NotNil(t, token, home)
+	page := read(browser.PostForm(line[1]+"connect", url.Values{"token": {token[1]}, "how": {"token"}, "access_token": {"accord-reach-sandbox-token"}}))
+	assert.Contains(t, page, "Connected accord reference partner (Reach) with your API token")
+	discovery := read(http.Get(base + "/reach/auth/oauth-discovery"))
+	assert.Contains(t, discovery, "static bearer tokens", "the partner's API answers beside the screens")
 }
 
 func TestMockFlagsSayWhatIsWrong(t *testing.T) {

@@ -39,20 +39,37 @@ type referencePartner interface {
 	SetPublicURL(string)
 }
 
+// servedPartner is how `partner serve` starts a platform's reference
+// partner, and what the platform reaches it at besides the driver.
+type servedPartner struct {
+	start func(faults []string) (referencePartner, error)
+	// reachedAt names what the platform calls, under the partner's public URL.
+	reachedAt func(publicURL string) string
+}
+
 // referencePartners lists the platforms whose reference partner can be served.
-func referencePartners() map[string]func(faults []string) (referencePartner, error) {
-	return map[string]func([]string) (referencePartner, error){
-		// Each on its own real clock: served alone a partner lives in real
-		// time, like any partner.
-		"docplanner": func(faults []string) (referencePartner, error) {
-			return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: faults})
+func referencePartners() map[string]servedPartner {
+	// Each on its own real clock: served alone a partner lives in real time,
+	// like any partner.
+	return map[string]servedPartner{
+		"docplanner": {
+			start: func(faults []string) (referencePartner, error) {
+				return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: faults})
+			},
+			reachedAt: func(u string) string { return "PUSH notifications at " + u + "/callbacks" },
 		},
-		"dikidi": func(faults []string) (referencePartner, error) {
-			return dikidipartner.New(dikidipartner.Options{Clock: clock.New(), Faults: faults})
+		"dikidi": {
+			start: func(faults []string) (referencePartner, error) {
+				return dikidipartner.New(dikidipartner.Options{Clock: clock.New(), Faults: faults})
+			},
+			reachedAt: func(u string) string { return "company events (the key's Path) at " + u + "/events" },
 		},
-		"reach": func(faults []string) (referencePartner, error) {
-			p, err := reachpartner.New(reachpartner.Options{Clock: clock.New(), Faults: faults})
-			return selfAddressed{p}, err
+		"reach": {
+			start: func(faults []string) (referencePartner, error) {
+				p, err := reachpartner.New(reachpartner.Options{Clock: clock.New(), Faults: faults})
+				return selfAddressed{p}, err
+			},
+			reachedAt: func(u string) string { return "the API Reach syncs from at " + u + reachpartner.APIBase },
 		},
 	}
 }
@@ -93,7 +110,7 @@ Defaults come from the environment a partner image receives (docs/partner-image.
 ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with POST /reset.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			newPartner, ok := referencePartners()[platform]
+			served, ok := referencePartners()[platform]
 			if !ok {
 				return usagef("unknown platform %q; accord has: %s", platform, strings.Join(platformNames(), ", "))
 			}
@@ -104,7 +121,7 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 			if err := checkFaults(p, faults); err != nil {
 				return err
 			}
-			partner, err := newPartner(faults)
+			partner, err := served.start(faults)
 			if err != nil {
 				return usageError{err}
 			}
@@ -117,8 +134,8 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 			}
 			partner.SetPublicURL(publicURL)
 			logger := log.New(stdout, "", log.LstdFlags|log.Lmicroseconds)
-			logger.Printf("reference partner (%s) driver on http://%s, callbacks at %s/callbacks, faults %q",
-				platform, ln.Addr(), strings.TrimRight(publicURL, "/"), faults)
+			logger.Printf("reference partner (%s) driver on http://%s, %s, faults %q",
+				platform, ln.Addr(), served.reachedAt(strings.TrimRight(publicURL, "/")), faults)
 			if mock := os.Getenv(container.EnvMockURL); mock != "" {
 				logger.Printf("mock platform announced at %s (its URLs and credentials come with POST /reset)", mock)
 			}

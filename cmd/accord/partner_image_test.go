@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/container/containertest"
+	"github.com/accord-harness/accord/internal/racedetector"
 )
 
 // TestPartnerImage runs accord against the reference partner as a container
@@ -26,6 +28,9 @@ import (
 // that never answers end with clear errors in bounded time, an interrupted
 // run removes its container. It needs a container engine (containertest.EnvRun).
 func TestPartnerImage(t *testing.T) {
+	// The containers' lifecycle is the engine's and a child process's; in this process it is one more
+	// Docplanner suite.
+	racedetector.SkipRepeat(t, "the Docplanner suite")
 	img := containertest.ReferenceImage(t)
 	t.Logf("timing: image build %s (static binary %s, engine build %s)",
 		(img.Compile + img.Build).Round(time.Millisecond), img.Compile.Round(time.Millisecond), img.Build.Round(time.Millisecond))
@@ -197,7 +202,7 @@ func TestPartnerServe(t *testing.T) {
 	t.Setenv("ACCORD_FAULT", "no-reauth, token-per-call")
 	t.Setenv("ACCORD_MOCK_URL", "http://127.0.0.1:1")
 	base, stdout, stderr, done := servePartner(t, "partner", "serve")
-	assert.Contains(t, stdout.String(), "callbacks at "+base+"/callbacks", "public URL defaults to the listen address")
+	assert.Contains(t, stdout.String(), "PUSH notifications at "+base+"/callbacks", "public URL defaults to the listen address")
 	assert.Contains(t, stdout.String(), "mock platform announced at http://127.0.0.1:1")
 
 	resp, err := http.Get(base + "/health")
@@ -223,17 +228,31 @@ func TestPartnerServe(t *testing.T) {
 }
 
 // TestPartnerServeServesEveryPlatform: every platform's reference partner
-// can be served alone (the partner image's entry point), and answers its
-// driver's health check.
+// can be served alone (the partner image's entry point), answers its
+// driver's health check, and its log names where the platform reaches it,
+// an address that is routed (a request there is not a 404).
 func TestPartnerServeServesEveryPlatform(t *testing.T) {
+	reachedAt := map[string]string{
+		"docplanner": "PUSH notifications at %s/callbacks",
+		"dikidi":     "company events (the key's Path) at %s/events",
+		"reach":      "the API Reach syncs from at %s/reach",
+	}
 	for _, platform := range platformNames() {
 		t.Run(platform, func(t *testing.T) {
-			base, _, stderr, done := servePartner(t, "partner", "serve", "--platform", platform, "--addr", "127.0.0.1:0")
+			base, stdout, stderr, done := servePartner(t, "partner", "serve", "--platform", platform, "--addr", "127.0.0.1:0")
+			defer stopPartner(t, stderr, done)
 			resp, err := http.Get(base + "/health")
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
-			stopPartner(t, stderr, done)
+			require.Contains(t, reachedAt, platform, "a platform without an expectation here")
+			want := fmt.Sprintf(reachedAt[platform], base)
+			assert.Contains(t, stdout.String(), want)
+			at := strings.TrimSpace(want[strings.LastIndex(want, " "):])
+			resp, err = http.Post(at, "application/json", strings.NewReader("{}"))
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.NotEqual(t, http.StatusNotFound, resp.StatusCode, "%s is not routed", at)
 		})
 	}
 }

@@ -92,6 +92,9 @@ ended early, 2 usage or configuration error.`,
 			defer func() { secrets = live.Secrets(); live.Close() }()
 			fmt.Fprintf(stdout, "accord session · %s · report in %s\n"+
 				"Steps done in the partner's system are shown as ACTION; n <text> adds a note at any time.\n", platform, reportDir)
+			for _, sc := range live.Screens() {
+				fmt.Fprintf(stdout, "%s, to show the platform's side in a browser: %s\n  sign in: %s\n", sc.Name, sc.URL, sc.SignIn)
+			}
 			sum, err := live.Run(ctx, paths...)
 			for err == nil && ctx.Err() == nil && !runner.Passed(sum.Verdict) {
 				var again string

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/container/containertest"
+	"github.com/accord-harness/accord/internal/pagetest"
 	"github.com/accord-harness/accord/internal/runner"
 )
 
@@ -190,6 +192,8 @@ func TestSessionWithoutATerminal(t *testing.T) {
 			scenarioAt(t, "bookings.feature", "A cancellation by the receptionist reaches Docplanner")}, exitFailed,
 			[]string{"docplanner: incomplete", "0 failed, 2 not run", "verdict incomplete: the run was ended before 2 scenarios ran"}},
 		{"one platform at a time", []string{"--platform", "all"}, exitUsage, []string{"a session runs one platform at a time"}},
+		{"DIKIDI's business panel is named", []string{"--platform", "dikidi", "--tags", "@no-such-tag"}, exitUsage,
+			[]string{"DIKIDI Business panel, to show the platform's side in a browser: http://127.0.0.1:", "/panel/\n  sign in: company 48213001 for the first scenario to start, 48213002 for the second"}},
 		{"a feature the platform does not have", []string{"nosuch.feature:3"}, exitUsage, []string{"docplanner has no feature file nosuch.feature (it has activation.feature"}},
 	}
 	for _, tt := range tests {
@@ -224,4 +228,37 @@ func TestSessionWithoutATerminal(t *testing.T) {
 func TestSecretEnvValuesAreScrubbedFromTheContainerLog(t *testing.T) {
 	got := secretEnv(map[string]string{"PARTNER_API_KEY": "k1", "db_password": "p1", "ACCORD_FAULT": "no-reauth", "AUTH_TOKEN": "", "CLIENT_SECRET": "s1"})
 	assert.ElementsMatch(t, []string{"k1", "p1", "s1"}, got)
+}
+
+// TestSessionPrintsTheSandboxTheOperatorOpens: the session names the
+// sandbox's address and key; while a scenario waits for the operator, the
+// sandbox shows that scenario's clinic to whoever has the key.
+func TestSessionPrintsTheSandboxTheOperatorOpens(t *testing.T) {
+	in, typed := io.Pipe()
+	out := &syncBuffer{}
+	root := newRootCmd(out, out)
+	root.SetIn(in)
+	scenario := "A visit booked by the receptionist reaches Docplanner"
+	root.SetArgs([]string{"session", "--report-dir", t.TempDir(), scenarioAt(t, "bookings.feature", scenario)})
+	done := make(chan error, 1)
+	go func() { done <- root.Execute() }()
+	shown := regexp.MustCompile(`Docplanner sandbox, to show the platform's side in a browser: (http://127\.0\.0\.1:\d+/sandbox/)\n  sign in: leave the client id empty, secret ([0-9a-f]{32}); then pick the scenario`)
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "ACTION in the partner's system") }, 60*time.Second, 20*time.Millisecond, "%s", out)
+	m := shown.FindStringSubmatch(out.String())
+	require.NotNil(t, m, "%s", out)
+
+	b := pagetest.New(t, strings.TrimSuffix(m[1], "/sandbox/"))
+	code, page := b.Post("/sandbox/login", url.Values{"client_id": {""}, "client_secret": {m[2]}})
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, scenario, "the running scenario is listed")
+	_, page = b.Post(regexp.MustCompile(`action="(/sandbox/clients/[^"]+/open)"`).FindStringSubmatch(page)[1], url.Values{"token": {pagetest.FormToken(page)}})
+	assert.Contains(t, page, "Clinica Sol", "its clinic opens")
+
+	_, _ = typed.Write([]byte("q\n"))
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the session did not end on q")
+	}
+	_ = typed.Close()
 }

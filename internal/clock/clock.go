@@ -86,12 +86,14 @@ func (c *Run) AfterFunc(d time.Duration, f func()) Timer {
 	t.order = c.seq
 	t.at = time.Now().Add(c.offset).Add(d)
 	c.timers[t] = struct{}{}
-	c.mu.Unlock()
+	// Set under the lock: an Advance on another goroutine may find the timer
+	// due (nextDue, under the lock) and stop its real timer at once.
 	t.real = time.AfterFunc(d, func() {
 		if t.claim() {
 			t.f()
 		}
 	})
+	c.mu.Unlock()
 	return t
 }
 

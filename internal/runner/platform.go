@@ -143,6 +143,20 @@ type Traffic interface {
 	Secrets() []string
 }
 
+// Screen is a page of the platform's own that a person opens in a browser
+// while a run goes on (Docplanner's sandbox, DIKIDI's business panel), so
+// a specialist can show the platform's side beside the partner's.
+type Screen struct {
+	Name, URL string
+	// SignIn says how to get in.
+	SignIn string
+}
+
+// Screens is a Session whose mock serves the platform's own screens.
+type Screens interface {
+	Screens() []Screen
+}
+
 // Documented is implemented by platforms that name the documents a run
 // relies on (OpenAPI documents, the driver contract), so a sign-off can bind
 // their exact bytes.

@@ -146,6 +146,14 @@ func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 	return l, nil
 }
 
+// Screens are the platform's own pages the session's mock serves, if any.
+func (l *Live) Screens() []Screen {
+	if sc, ok := l.session.(Screens); ok {
+		return sc.Screens()
+	}
+	return nil
+}
+
 // Close ends the session (and removes a temporary report directory).
 func (l *Live) Close() error {
 	err := l.session.Close()

@@ -240,18 +240,13 @@ func (s *scanner) object(n *node, depth int) bool {
 					count++
 				}
 			}
-			s.ws()
-			if s.pos >= len(s.data) {
+			more, ok := s.afterMember('}')
+			if !ok {
 				return false
 			}
-			if s.data[s.pos] == ',' {
-				s.pos++
+			if more {
 				continue
 			}
-			if s.data[s.pos] != '}' {
-				return false
-			}
-			s.pos++
 			break
 		}
 	}
@@ -292,18 +287,13 @@ func (s *scanner) array(n *node, depth int) bool {
 				}
 				items = append(items, key)
 			}
-			s.ws()
-			if s.pos >= len(s.data) {
+			more, ok := s.afterMember(']')
+			if !ok {
 				return false
 			}
-			if s.data[s.pos] == ',' {
-				s.pos++
+			if more {
 				continue
 			}
-			if s.data[s.pos] != ']' {
-				return false
-			}
-			s.pos++
 			break
 		}
 	}
@@ -360,18 +350,13 @@ func (s *scanner) skip(depth int) bool {
 			if !s.skip(depth + 1) {
 				return false
 			}
-			s.ws()
-			if s.pos >= len(s.data) {
+			more, ok := s.afterMember('}')
+			if !ok {
 				return false
 			}
-			if s.data[s.pos] == ',' {
-				s.pos++
+			if more {
 				continue
 			}
-			if s.data[s.pos] != '}' {
-				return false
-			}
-			s.pos++
 			return true
 		}
 	case c == '[':
@@ -386,18 +371,13 @@ func (s *scanner) skip(depth int) bool {
 			if !s.skip(depth + 1) {
 				return false
 			}
-			s.ws()
-			if s.pos >= len(s.data) {
+			more, ok := s.afterMember(']')
+			if !ok {
 				return false
 			}
-			if s.data[s.pos] == ',' {
-				s.pos++
+			if more {
 				continue
 			}
-			if s.data[s.pos] != ']' {
-				return false
-			}
-			s.pos++
 			return true
 		}
 	case c == '"':
@@ -414,6 +394,25 @@ func (s *scanner) skip(depth int) bool {
 		return ok
 	}
 	return false
+}
+
+// afterMember reads what follows a member of an object or an item of an
+// array: a comma (more follow) or the closing bracket (the end); anything
+// else is not JSON.
+func (s *scanner) afterMember(closing byte) (more, ok bool) {
+	s.ws()
+	if s.pos >= len(s.data) {
+		return false, false
+	}
+	switch s.data[s.pos] {
+	case ',':
+		s.pos++
+		return true, true
+	case closing:
+		s.pos++
+		return false, true
+	}
+	return false, false
 }
 
 func (s *scanner) literal(lit string) bool {

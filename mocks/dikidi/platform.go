@@ -529,3 +529,36 @@ func (m *Mock) LoseNextEventAnswers(companyID, keyID int64, n int, name string) 
 		return e
 	})
 }
+
+// Keys lists a company's access keys in the order they were added, deleted
+// ones included: the business panel shows what became of each.
+func (m *Mock) Keys(companyID int64) (out []KeyView, err error) {
+	err = m.with(companyID, func(c *company) *Error {
+		for _, k := range c.keys {
+			out = append(out, c.keyView(k))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CompanyView is the company as its own staff see it in the panel.
+type CompanyView struct {
+	ID       int64
+	Name     string
+	Address  string
+	Zone     *time.Location
+	Now      time.Time // on the mock's clock, in the company's zone
+	Masters  []dikidifixture.Master
+	Services []dikidifixture.Service
+}
+
+// Company reads a company's profile, masters and services (in id order).
+func (m *Mock) Company(companyID int64) (v CompanyView, err error) {
+	err = m.with(companyID, func(c *company) *Error {
+		v = CompanyView{ID: c.id, Name: c.info.Name, Address: c.info.Address, Zone: c.loc, Now: c.now(),
+			Masters: append([]dikidifixture.Master(nil), c.masters...), Services: append([]dikidifixture.Service(nil), c.services...)}
+		return nil
+	})
+	return v, err
+}

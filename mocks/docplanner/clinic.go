@@ -2,6 +2,7 @@ package docplanner
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"sort"
 	"time"
@@ -115,5 +116,42 @@ func (m *Mock) ClientIDs() []string {
 		out = append(out, id)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// QueuedView is a notification the platform holds for the partner.
+type QueuedView struct {
+	Name    string
+	Created time.Time
+	// Attempts are the PUSH deliveries made of it (0 in the PULL queue).
+	Attempts int
+	// Body is the notification as the platform sends it, byte for byte what
+	// the journal's PUSH attempts carry: the key that ties them together.
+	Body string
+}
+
+// QueuesView is what waits for the partner: the PULL queue, oldest first,
+// and the PUSH notifications that failed every attempt and wait for the
+// partner's release call.
+type QueuesView struct {
+	Pull, Buried []QueuedView
+}
+
+// Queues reads what waits for a client's partner.
+func (m *Mock) Queues(clientID string) (QueuesView, error) {
+	var v QueuesView
+	err := m.with(clientID, func(t *tenant) {
+		v.Pull = queued(t.livePull(m.opts.Clock.Now()), t.loc)
+		v.Buried = queued(t.buried, t.loc)
+	})
+	return v, err
+}
+
+func queued(ns []*notification, loc *time.Location) []QueuedView {
+	var out []QueuedView
+	for _, n := range ns {
+		body, _ := json.Marshal(n) // as send marshals it
+		out = append(out, QueuedView{Name: n.Name, Created: n.created.In(loc), Attempts: n.attempts, Body: string(body)})
+	}
 	return out
 }

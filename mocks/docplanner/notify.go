@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,8 +168,24 @@ func (m *Mock) deliver(ctx context.Context, t *tenant, url string, n *notificati
 		t.mu.Unlock()
 		return
 	}
-	m.opts.Clock.AfterFunc(m.opts.PushRetries[n.attempts-1], func() {
+	m.retryAt(t, n, m.opts.Clock.Now().Add(m.opts.PushRetries[n.attempts-1]))
+}
+
+// pendingPush is a PUSH notification waiting for its next attempt.
+type pendingPush struct {
+	n   *notification
+	due time.Time
+}
+
+// retryAt schedules n's next attempt at due on the run clock. The tenant
+// lists it meanwhile, so a snapshot keeps it and a restored mock retries.
+func (m *Mock) retryAt(t *tenant, n *notification, due time.Time) {
+	t.mu.Lock()
+	t.retrying = append(t.retrying, pendingPush{n: n, due: due})
+	t.mu.Unlock()
+	m.opts.Clock.AfterFunc(max(due.Sub(m.opts.Clock.Now()), 0), func() {
 		t.mu.Lock()
+		t.retrying = slices.DeleteFunc(t.retrying, func(p pendingPush) bool { return p.n == n })
 		current := t.notify
 		t.mu.Unlock()
 		if current.model != ModelPush {
@@ -318,3 +335,7 @@ func (t *tenant) bookingRequestJSON(a *address, start time.Time, duration int, s
 		"address_service": svc, "patient": pj, "comment": nil, "visit_payment": a.visitPayment, "signature": signature,
 	}
 }
+
+// IsCheck tells a blocking real-time check (slot-booking, booking-moving),
+// sent once and answered at once, from a notification, which is retried.
+func IsCheck(name string) bool { return name == "slot-booking" || name == "booking-moving" }

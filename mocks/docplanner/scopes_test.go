@@ -23,13 +23,13 @@ var withForms = map[string]func(scopes []string) url.Values{
 // scopeFixture is a tenant with a calendar, slots, an integration booking
 // with insurance and a patient's booking, and the paths to read them.
 type scopeFixture struct {
-	api                 *httpexpect.Expect
-	booking, slotsQuery string
+	api                        *httpexpect.Expect
+	booking, slotsQuery, token string
 }
 
 func newScopeFixture(t *testing.T, v *env) scopeFixture {
 	t.Helper()
-	api, _ := v.feed(t)
+	api, tok := v.feed(t)
 	start := v.slotStart(t)
 	svc := api.GET(addr + "/services").Expect().Status(200).JSON(okJSON).Object().Value("_items").Array().Value(0).Object().Value("id").String().Raw()
 	id := api.POST(addr + "/slots/" + url.PathEscape(start.Format(time.RFC3339)) + "/book").WithJSON(map[string]any{
@@ -39,7 +39,7 @@ func newScopeFixture(t *testing.T, v *env) scopeFixture {
 	_, err := v.mock.PatientBooks("alpha", "3001", start.Add(time.Hour), docplanner.Patient{Name: "Ewa", Phone: "+48600"})
 	require.NoError(t, err)
 	q := url.Values{"start": {start.Add(-time.Hour).Format(time.RFC3339)}, "end": {start.Add(24 * time.Hour).Format(time.RFC3339)}}
-	return scopeFixture{api: api, booking: id, slotsQuery: q.Encode()}
+	return scopeFixture{api: api, booking: id, slotsQuery: q.Encode(), token: tok}
 }
 
 // TestScopedFieldsComeOnlyWhenAskedFor: each field the document puts behind a

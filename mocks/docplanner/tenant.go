@@ -36,6 +36,7 @@ type tenant struct {
 	pms            bool // a DocplannerPMS client, which may remove an address's integration mark
 	pull           []*notification
 	buried         []*notification
+	retrying       []pendingPush // PUSH notifications waiting for their next attempt
 	lastRelease    time.Time
 	dropDeliveries int  // simulated network failures still to inflict on PUSH deliveries
 	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back

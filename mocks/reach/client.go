@@ -465,6 +465,10 @@ func redactTokens(body []byte) []byte {
 	return out
 }
 
+// Masked is a secret as Reach shows it anywhere a person reads it (the journal, the reports, the
+// screens): its last four characters, enough to tell tokens apart.
+func Masked(secret string) string { return redact(secret) }
+
 // redact keeps the last four characters of a secret, enough to tell tokens apart in a report.
 func redact(s string) string {
 	if len(s) <= 4 {

@@ -223,3 +223,22 @@ func (r *Reach) accessToken(ctx context.Context, c *Connection, trace *Trace) (s
 	}
 	return r.renew(ctx, c, tok, trace)
 }
+
+// CodeFromRedirect reads the authorization code from where the partner sent the customer's browser
+// after consent: it must be the client's registered redirect URI and carry back the state Reach sent.
+func CodeFromRedirect(redirect string, client OAuthClient, state string) (string, error) {
+	u, err := url.Parse(redirect)
+	at, _, _ := strings.Cut(redirect, "?")
+	registered, _, _ := strings.Cut(client.RedirectURI, "?")
+	if err != nil || at != registered {
+		return "", fmt.Errorf("after consent the partner redirects to %q, not to Reach's redirect URI %s", redirect, client.RedirectURI)
+	}
+	if got := u.Query().Get("state"); got != state {
+		return "", fmt.Errorf("the redirect carries state %q, not the %q Reach sent", got, state)
+	}
+	code := u.Query().Get("code")
+	if code == "" {
+		return "", fmt.Errorf("the redirect %s carries no code", redirect)
+	}
+	return code, nil
+}

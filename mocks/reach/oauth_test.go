@@ -295,3 +295,28 @@ func TestTheNightlySyncWaitsForASyncInFlight(t *testing.T) {
 	bLo, bHi := seqs(nightly)
 	assert.True(t, aHi < bLo || bHi < aLo, "the syncs' exchanges interleave: on-demand %d..%d, nightly %d..%d", aLo, aHi, bLo, bHi)
 }
+
+// TestCodeFromRedirect: Reach takes the code only from its own redirect URI, with its own state.
+func TestCodeFromRedirect(t *testing.T) {
+	client := reach.OAuthClient{ClientID: "reach", RedirectURI: "https://app.reach.example/oauth/callback"}
+	for _, tc := range []struct {
+		name, redirect, code, err string
+	}{
+		{"good", "https://app.reach.example/oauth/callback?code=c-1&state=s-1", "c-1", ""},
+		{"elsewhere", "https://evil.example/oauth/callback?code=c-1&state=s-1", "", "not to Reach's redirect URI"},
+		{"a look-alike", "https://app.reach.example/oauth/callback.evil.example/?code=c-1&state=s-1", "", "not to Reach's redirect URI"},
+		{"another state", "https://app.reach.example/oauth/callback?code=c-1&state=s-2", "", `state "s-2", not the "s-1"`},
+		{"no code", "https://app.reach.example/oauth/callback?state=s-1", "", "carries no code"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, err := reach.CodeFromRedirect(tc.redirect, client, "s-1")
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.code, code)
+		})
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/steps/dikidi"
 )
@@ -130,9 +131,7 @@ var catches = map[string][]string{
 // fail). accord run --fault runs every feature; here only the relevant ones
 // run, to keep the race-detector run short.
 func TestEveryFaultIsCaught(t *testing.T) {
-	if raceDetector {
-		t.Skip("the catalogue costs minutes under the race detector; make test runs it without it, and make faults scores it")
-	}
+	racedetector.SkipRepeat(t, "the reference partner's suite")
 	faults := dikidi.Platform{}.Faults()
 	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
 	featureOf := map[string]string{}

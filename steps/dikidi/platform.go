@@ -102,18 +102,20 @@ type session struct {
 	journal *journal.Journal
 	mock    *mock.Mock
 	mockURL string
-	smtp    *smtptest.Server
-	relay   *relay
-	driver  driver.Driver
-	views   *views // the driver's views, checked against the contract
-	partner string
-	fixture *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
-	loc     *time.Location         // the salon's zone
-	waiter  clock.Waiter
-	budget  time.Duration
-	caps    map[string]string // the partner's choices (Capabilities)
-	explore explore.Plan      // accord explore's plan over the features'
-	servers wiring.Servers
+	// screenURL is where the run's mock serves the business panel.
+	screenURL string
+	smtp      *smtptest.Server
+	relay     *relay
+	driver    driver.Driver
+	views     *views // the driver's views, checked against the contract
+	partner   string
+	fixture   *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
+	loc       *time.Location         // the salon's zone
+	waiter    clock.Waiter
+	budget    time.Duration
+	caps      map[string]string // the partner's choices (Capabilities)
+	explore   explore.Plan      // accord explore's plan over the features'
+	servers   wiring.Servers
 
 	mu        sync.Mutex
 	seq       int64
@@ -191,12 +193,13 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 	if cfg.Partner != nil && cfg.Partner.MockListen != "" {
 		listen = cfg.Partner.MockListen
 	}
-	addr, err := s.servers.Serve(listen, s.mock)
+	addr, err := s.servers.Serve(listen, s.withPanel())
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
 	}
 	s.mockURL = "http://" + addr
+	s.screenURL = s.mockURL
 	s.relay = newRelay()
 	raddr, err := s.servers.Serve("127.0.0.1:0", s.relay)
 	if err != nil {

@@ -163,6 +163,9 @@ type session struct {
 	latencies []latency
 	secrets   []string
 	timeline  []timelineRow
+	// screenURL is where this run's own mock serves the sandbox ("" on a
+	// shared mock), operatorKey the secret that opens every scenario's clinic.
+	screenURL, operatorKey string
 	// explore is accord explore's plan over the features' (runner.Config).
 	explore  explore.Plan
 	explored []exploration
@@ -260,11 +263,12 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		if cfg.Partner != nil && cfg.Partner.MockListen != "" {
 			listen = cfg.Partner.MockListen
 		}
-		addr, err := s.servers.Serve(listen, s.mock)
+		addr, err := s.servers.Serve(listen, s.withSandbox())
 		if err != nil {
 			return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
 		}
 		s.mockURL = "http://" + addr
+		s.screenURL = s.mockURL
 	}
 	var driverURL string
 	if cfg.Partner == nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/explore"
+	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
@@ -31,9 +32,7 @@ func exploreOnce(t *testing.T, pl reach.Platform, cfg runner.Config, seed uint64
 // so a seed gives the same steps on every run and against every partner, and another seed gives
 // others.
 func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
-	if raceDetector {
-		t.Skip("generation is single-threaded: the @explore scenario runs under the race detector in make test; this wider check runs without it (go test ./steps/reach)")
-	}
+	racedetector.SkipRepeat(t, "the @explore scenario (generation is single-threaded)")
 	const steps = 8
 	first := exploreOnce(t, reach.Platform{}, runner.Config{}, 11, steps)
 	require.NoError(t, first.Err)
@@ -50,9 +49,7 @@ func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
 // TestAPartnerWithStaticTokensIsExploredToo: without OAuth the token never expires; everything
 // else is explored the same way, and a correct partner passes.
 func TestAPartnerWithStaticTokensIsExploredToo(t *testing.T) {
-	if raceDetector {
-		t.Skip("the same code as with OAuth tokens, less the renewals, which the @explore scenario runs under the race detector; this runs without it (go test ./steps/reach)")
-	}
+	racedetector.SkipRepeat(t, "the @explore scenario, with OAuth tokens, whose code this is less the renewals,")
 	for seed := uint64(1); seed <= 2; seed++ {
 		ex := exploreOnce(t, reach.Platform{}, runner.Config{Capabilities: map[string]string{reach.CapOAuth: "off"}}, seed, 12)
 		require.NoError(t, ex.Err, "seed %d", seed)

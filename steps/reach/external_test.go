@@ -14,6 +14,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver/drivertest"
+	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
@@ -56,7 +57,7 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	assert.Equal(t, []string{scenarios["@expired-token"]}, na)
 	assert.Equal(t, sum.Counts.Scenarios-1, sum.Counts.Passed)
 	bound := 30 * time.Second
-	if raceDetector {
+	if racedetector.On {
 		bound *= 4
 	}
 	assert.Less(t, time.Since(start), bound, "nothing waits in real time but the partner's answers")

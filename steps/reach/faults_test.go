@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	features "github.com/accord-harness/accord/features/reach"
+	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
@@ -122,9 +123,7 @@ var catches = map[string][]string{
 // must be caught by some fault, or nothing proves it can fail. The alternative build makes the same
 // mistakes on top of its own manners, and must be caught the same way.
 func TestEveryFaultIsCaught(t *testing.T) {
-	if raceDetector {
-		t.Skip("two runs a fault cost minutes under the race detector; make test runs the catalogue without it, and make faults scores it")
-	}
+	racedetector.SkipRepeat(t, "the reference partner's suite")
 	faults := reach.Platform{}.Faults()
 	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
 	require.Equal(t, scenarios, featureScenarios(t), "every scenario of features/reach is named here, by its own tag")

@@ -8,15 +8,13 @@
 // Docplanner sent the partner and the live journal with its violations.
 //
 // Pages are server-rendered and need no script: the same CSP as report.html
-// (no script at all), forms posting back with a token bound to the client.
+// (no script at all), forms posting back with a token bound to the client,
+// a browser's cross-site POST refused (internal/webpage).
 package sandbox
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
+	"crypto/subtle"
 	_ "embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -26,17 +24,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/webpage"
 	"github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // Prefix is where the sandbox lives beside the API.
 const Prefix = "/sandbox/"
 
-const cookieName = "accord_sandbox"
-
-// csp forbids every script and any load from elsewhere, as report.html's.
-const csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+const (
+	cookieName     = "accord_sandbox"
+	operatorCookie = "accord_sandbox_operator"
+)
 
 //go:embed pages.html.tmpl
 var pagesText string
@@ -49,18 +49,44 @@ var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"esc":   url.PathEscape,
 }).Parse(pagesText))
 
+// Options configure a sandbox.
+type Options struct {
+	// OperatorKey, when set, signs in the person running a joint session
+	// (client id left empty, this key as the secret) to every client the
+	// mock holds: each is one scenario's, with random credentials the
+	// operator never sees. `accord session` sets it; a standalone mock,
+	// whose clients sign in with their own credentials, does not.
+	OperatorKey string
+	// Clock times sign-ins; nil means the wall clock (a run's clock jumps
+	// hours ahead in a scenario, and would sign the operator out).
+	Clock clock.Clock
+	// SessionLife is how long a sign-in lasts; 0 means 12 hours.
+	SessionLife time.Duration
+}
+
 // Sandbox serves the pages over one mock.
 type Sandbox struct {
 	mock *docplanner.Mock
-	key  []byte // signs the session cookie and the forms' tokens
-	mux  *http.ServeMux
+	opts Options
+	// signIns are sign-ins as a client, operators the joint session's operator's.
+	signIns, operators webpage.Sessions
+	mux                *http.ServeMux
+	page               http.Handler
 }
 
 // New serves the sandbox over m.
-func New(m *docplanner.Mock) *Sandbox {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	s := &Sandbox{mock: m, key: key, mux: http.NewServeMux()}
+func New(m *docplanner.Mock, opts Options) *Sandbox {
+	if opts.Clock == nil {
+		opts.Clock = clock.Wall{}
+	}
+	if opts.SessionLife <= 0 {
+		opts.SessionLife = 12 * time.Hour
+	}
+	sig := webpage.NewSigner()
+	s := &Sandbox{mock: m, opts: opts, mux: http.NewServeMux(),
+		signIns:   webpage.Sessions{Signer: sig, Cookie: cookieName, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock},
+		operators: webpage.Sessions{Signer: sig, Cookie: operatorCookie, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock}}
+	s.page = webpage.Guard(s.mux)
 	s.mux.HandleFunc("GET /sandbox/{$}", s.home)
 	s.mux.HandleFunc("POST /sandbox/login", s.login)
 	s.mux.HandleFunc("POST /sandbox/logout", s.logout)
@@ -72,33 +98,21 @@ func New(m *docplanner.Mock) *Sandbox {
 	s.mux.HandleFunc("POST /sandbox/addresses/{address}/breaks/{break}/remove", s.signedIn(s.removeBreak))
 	s.mux.HandleFunc("POST /sandbox/real-time", s.signedIn(s.realTime))
 	s.mux.HandleFunc("GET /sandbox/traffic", s.signedIn(s.traffic))
+	s.mux.HandleFunc("GET /sandbox/clients", s.clients)
+	s.mux.HandleFunc("POST /sandbox/clients/{client}/open", s.open)
 	return s
 }
 
-func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", csp)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	s.mux.ServeHTTP(w, r)
-}
-
-func (s *Sandbox) sign(what string) string {
-	mac := hmac.New(sha256.New, s.key)
-	mac.Write([]byte(what))
-	return hex.EncodeToString(mac.Sum(nil))
-}
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.page.ServeHTTP(w, r) }
 
 // client is the signed-in client, from the session cookie.
 func (s *Sandbox) client(r *http.Request) (string, bool) {
-	c, err := r.Cookie(cookieName)
-	if err != nil {
-		return "", false
-	}
-	id, sig, ok := strings.Cut(c.Value, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(s.sign("client:"+id))) {
-		return "", false
-	}
-	return id, true
+	c, ok, _ := s.signIns.Read(r)
+	return c.Who, ok
 }
+
+// expiredNotice is what the sign-in page says to a browser whose sign-in ran out.
+const expiredNotice = "Your session has expired: sign in again."
 
 type handler func(w http.ResponseWriter, r *http.Request, client string)
 
@@ -106,63 +120,136 @@ type handler func(w http.ResponseWriter, r *http.Request, client string)
 // client's token (a page elsewhere cannot post on its behalf).
 func (s *Sandbox) signedIn(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		client, ok := s.client(r)
+		sess, ok, expired := s.signIns.Read(r)
 		if !ok {
-			http.Redirect(w, r, Prefix, http.StatusSeeOther)
+			to := Prefix
+			if expired {
+				to += "?notice=" + url.QueryEscape(expiredNotice)
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !hmac.Equal([]byte(r.PostFormValue("token")), []byte(s.sign("form:"+client))) {
+		if r.Method == http.MethodPost && !s.signIns.FormValid(r, sess) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
-		h(w, r, client)
+		h(w, r, sess.Who)
 	}
 }
 
 // page is what every page template gets.
 type page struct {
 	Title, Client, Token, Error, Notice string
-	Clinic                              docplanner.ClinicView
-	Data                                any
+	// Operator: the person running a joint session, who may open any client.
+	Operator bool
+	Clinic   docplanner.ClinicView
+	Data     any
 }
 
-func (s *Sandbox) render(w http.ResponseWriter, status int, name string, p page) {
-	if p.Client != "" {
-		p.Token = s.sign("form:" + p.Client)
+func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Operator = s.operator(r)
+	if sess, ok, _ := s.signIns.Read(r); ok && p.Client != "" && p.Client == sess.Who {
+		p.Token = s.signIns.FormToken(sess)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, p); err != nil {
-		fmt.Fprintf(w, "<p>cannot render the page: %s</p>", template.HTMLEscapeString(err.Error()))
-	}
+	webpage.Render(w, status, pages, name, p)
 }
 
 func (s *Sandbox) home(w http.ResponseWriter, r *http.Request) {
-	client, ok := s.client(r)
+	sess, ok, expired := s.signIns.Read(r)
 	if !ok {
-		s.render(w, http.StatusOK, "login", page{Title: "Sign in", Notice: r.URL.Query().Get("notice")})
+		notice := r.URL.Query().Get("notice")
+		if expired {
+			notice = expiredNotice
+		}
+		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Notice: notice})
 		return
 	}
+	client := sess.Who
 	c, err := s.mock.Clinic(client)
 	if err != nil {
-		s.render(w, http.StatusOK, "login", page{Title: "Sign in", Error: "This client is gone (a run ended it): sign in again."})
+		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Error: "This client is gone (a run ended it): sign in again."})
 		return
 	}
-	s.render(w, http.StatusOK, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
+	s.render(w, r, http.StatusOK, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
 }
 
 func (s *Sandbox) login(w http.ResponseWriter, r *http.Request) {
 	id, secret := r.PostFormValue("client_id"), r.PostFormValue("client_secret")
-	if err := s.mock.SignIn(id, secret); err != nil {
-		s.render(w, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown client id or wrong secret."})
+	if id == "" && s.opts.OperatorKey != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.OperatorKey)) == 1 {
+		s.operators.Start(w, "operator")
+		http.Redirect(w, r, Prefix+"clients", http.StatusSeeOther)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id + "." + s.sign("client:"+id), Path: Prefix, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	if err := s.mock.SignIn(id, secret); err != nil {
+		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown client id or wrong secret."})
+		return
+	}
+	s.signIns.Start(w, id)
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
 func (s *Sandbox) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1})
+	s.signIns.End(w)
+	s.operators.End(w)
+	http.Redirect(w, r, Prefix, http.StatusSeeOther)
+}
+
+// operator tells whether the session's operator signed in.
+func (s *Sandbox) operator(r *http.Request) bool {
+	if s.opts.OperatorKey == "" {
+		return false
+	}
+	_, ok := s.operatorSession(r)
+	return ok
+}
+
+func (s *Sandbox) operatorSession(r *http.Request) (webpage.Session, bool) {
+	if s.opts.OperatorKey == "" {
+		return webpage.Session{}, false
+	}
+	op, ok, _ := s.operators.Read(r)
+	return op, ok
+}
+
+// clientView is one client as the operator picks it: the scenario it is.
+type clientView struct{ ID, Scenario string }
+
+type clientsView struct {
+	Clients []clientView
+	// Token is the operator's form token.
+	Token string
+}
+
+// clients lists every client for the operator, the newest first: the
+// scenario running now is at the top.
+func (s *Sandbox) clients(w http.ResponseWriter, r *http.Request) {
+	op, ok := s.operatorSession(r)
+	if !ok {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
+	labels := s.mock.Journal().Labels()
+	ids := s.mock.ClientIDs()
+	views := make([]clientView, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		views = append(views, clientView{ID: ids[i], Scenario: labels[ids[i]]})
+	}
+	current, _ := s.client(r)
+	s.render(w, r, http.StatusOK, "clients", page{Title: "Scenarios", Client: current, Data: clientsView{Clients: views, Token: s.operators.FormToken(op)}})
+}
+
+// open signs the operator in as one client.
+func (s *Sandbox) open(w http.ResponseWriter, r *http.Request) {
+	if op, ok := s.operatorSession(r); !ok || !s.operators.FormValid(r, op) {
+		http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
+		return
+	}
+	id := r.PathValue("client")
+	if !slices.Contains(s.mock.ClientIDs(), id) {
+		http.Redirect(w, r, Prefix+"clients", http.StatusSeeOther)
+		return
+	}
+	s.signIns.Start(w, id)
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
@@ -191,14 +278,14 @@ func (s *Sandbox) calendar(w http.ResponseWriter, r *http.Request, client string
 	id := r.PathValue("address")
 	d, a, ok := c.AddressOwner(id)
 	if !ok {
-		s.render(w, http.StatusNotFound, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: "No address " + id + " in this clinic."})
+		s.render(w, r, http.StatusNotFound, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: "No address " + id + " in this clinic."})
 		return
 	}
 	monday := mondayOf(c.Now)
 	if wk := r.URL.Query().Get("week"); wk != "" {
 		t, err := time.ParseInLocation("2006-01-02", wk, c.Zone)
 		if err != nil {
-			s.render(w, http.StatusBadRequest, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: fmt.Sprintf("week %q is not a date (YYYY-MM-DD)", wk)})
+			s.render(w, r, http.StatusBadRequest, "clinic", page{Title: "Test clinic", Client: client, Clinic: c, Error: fmt.Sprintf("week %q is not a date (YYYY-MM-DD)", wk)})
 			return
 		}
 		monday = mondayOf(t)
@@ -235,7 +322,7 @@ func (s *Sandbox) calendar(w http.ResponseWriter, r *http.Request, client string
 		}
 		v.Days = append(v.Days, dv)
 	}
-	s.render(w, http.StatusOK, "calendar", page{Title: d.Name + " " + d.Surname + " at " + a.Name, Client: client, Clinic: c, Data: v,
+	s.render(w, r, http.StatusOK, "calendar", page{Title: d.Name + " " + d.Surname + " at " + a.Name, Client: client, Clinic: c, Data: v,
 		Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
 }
 
@@ -352,11 +439,29 @@ func (s *Sandbox) realTime(w http.ResponseWriter, r *http.Request, client string
 	back(w, r, "Real-time checks are "+state+".", err)
 }
 
-// trafficView is what Docplanner sent the partner and what the partner
-// called, newest first.
+// trafficView is what Docplanner sent the partner, a notification a row,
+// what waits to be pulled, and what the partner called, newest first.
 type trafficView struct {
-	Sent, Called []journal.Entry
+	Sent   []sentView
+	Pull   []docplanner.QueuedView
+	Called []journal.Entry
 }
+
+// sentView is one notification or real-time check with every attempt at
+// delivering it, oldest first. Attempts are tied together by their body:
+// a retry sends the very bytes the first attempt did.
+type sentView struct {
+	Name, To string
+	Check    bool
+	Attempts []journal.Entry
+	// State is how it ended, or stands, in the partner's eyes.
+	State string
+	OK    bool
+}
+
+// shown bounds each list, so a sandbox left running for weeks still
+// renders its traffic page at once.
+const shown = 100
 
 func (s *Sandbox) traffic(w http.ResponseWriter, r *http.Request, client string) {
 	c, err := s.mock.Clinic(client)
@@ -364,16 +469,67 @@ func (s *Sandbox) traffic(w http.ResponseWriter, r *http.Request, client string)
 		http.Redirect(w, r, Prefix, http.StatusSeeOther)
 		return
 	}
-	var v trafficView
+	q, err := s.mock.Queues(client)
+	if err != nil {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return
+	}
 	es := s.mock.Journal().Select(func(e journal.Entry) bool { return e.Tenant == client })
-	slices.Reverse(es)
-	for _, e := range es {
-		if e.Direction == journal.Outbound && len(v.Sent) < 100 {
-			v.Sent = append(v.Sent, e)
-		}
-		if e.Direction == journal.Inbound && len(v.Called) < 100 {
-			v.Called = append(v.Called, e)
+	v := trafficView{Sent: sent(es, q.Buried), Pull: q.Pull}
+	for i := len(es) - 1; i >= 0 && len(v.Called) < shown; i-- {
+		if es[i].Direction == journal.Inbound {
+			v.Called = append(v.Called, es[i])
 		}
 	}
-	s.render(w, http.StatusOK, "traffic", page{Title: "Traffic", Client: client, Clinic: c, Data: v})
+	s.render(w, r, http.StatusOK, "traffic", page{Title: "Traffic", Client: client, Clinic: c, Data: v})
+}
+
+// sent groups the journal's outbound entries (oldest first) by what they
+// delivered, newest first; buried are the notifications given up on.
+func sent(es []journal.Entry, buried []docplanner.QueuedView) []sentView {
+	waiting := map[string]bool{}
+	for _, b := range buried {
+		waiting[b.Body] = true
+	}
+	var out []*sentView
+	byBody := map[string]*sentView{}
+	for _, e := range es {
+		if e.Direction != journal.Outbound {
+			continue
+		}
+		name := strings.TrimPrefix(e.Operation, "push:")
+		key := string(e.RequestBody)
+		g := byBody[key]
+		if g == nil || docplanner.IsCheck(name) {
+			g = &sentView{Name: name, To: e.URL, Check: docplanner.IsCheck(name)}
+			byBody[key] = g
+			out = append(out, g)
+		}
+		g.Attempts = append(g.Attempts, e)
+		g.To = e.URL
+	}
+	views := make([]sentView, 0, min(len(out), shown))
+	for i := len(out) - 1; i >= 0 && len(views) < shown; i-- {
+		g := out[i]
+		g.State, g.OK = sentState(*g, waiting[string(g.Attempts[0].RequestBody)])
+		views = append(views, *g)
+	}
+	return views
+}
+
+func sentState(g sentView, buried bool) (string, bool) {
+	last := g.Attempts[len(g.Attempts)-1]
+	switch {
+	case g.Check && last.OK():
+		return "approved: the booking went ahead", true
+	case g.Check:
+		return "denied: the booking did not go ahead", false
+	case last.OK() && len(g.Attempts) == 1:
+		return "delivered", true
+	case last.OK():
+		return fmt.Sprintf("delivered on attempt %d", len(g.Attempts)), true
+	case buried:
+		return fmt.Sprintf("given up after %d attempts: waits for the partner's release call", len(g.Attempts)), false
+	}
+	return "not delivered yet: Docplanner retries on its schedule", false
 }

@@ -1,5 +1,0 @@
-//go:build !race
-
-package dikidi_test
-
-const raceDetector = false

@@ -1,8 +1,0 @@
-//go:build race
-
-package dikidi_test
-
-// Under the race detector every run costs several times as much: the fault
-// catalogue and all but one start hour then run without it (make test runs
-// them so, and make faults scores the catalogue).
-const raceDetector = true

@@ -1,7 +1,0 @@
-//go:build !race
-
-package docplanner_test
-
-const concurrentPartners = 50
-
-const raceDetector = false
