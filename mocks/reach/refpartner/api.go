@@ -118,6 +118,8 @@ func (p *Partner) serve(r *http.Request, path string, body []byte) reply {
 		return p.discovery(r, s)
 	case path == "/oauth2/authorize" && r.Method == http.MethodGet:
 		return p.authorizePage(r, s)
+	case path == "/oauth2/authorize" && r.Method == http.MethodPost && !p.faults["authorize-page-missing"]:
+		return p.allow(r, s, body)
 	case path == "/oauth2/token" && r.Method == http.MethodPost:
 		return p.token(r, s, body, now)
 	}

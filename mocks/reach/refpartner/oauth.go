@@ -47,7 +47,7 @@ func (p *Partner) discovery(r *http.Request, s *session) reply {
 
 var consentPage = template.Must(template.New("consent").Parse(`<!DOCTYPE html><html><head><title>Connect Reach</title></head><body>
 <h1>Let Reach read {{.Company}}?</h1><p>Reach will read your company information, chart of accounts and financial statements.</p>
-<form method="post" action="{{.Action}}"><input type="hidden" name="state" value="{{.State}}"><button>Allow</button></form></body></html>`))
+<form method="post" action="{{.Action}}"><input type="hidden" name="response_type" value="code"><input type="hidden" name="client_id" value="{{.ClientID}}"><input type="hidden" name="redirect_uri" value="{{.RedirectURI}}"><input type="hidden" name="state" value="{{.State}}"><button>Allow</button></form></body></html>`))
 
 // authorizePage is the sign-in and consent page a customer's browser sees; the driver's authorize
 // action stands for the customer pressing Allow.
@@ -64,8 +64,54 @@ func (p *Partner) authorizePage(r *http.Request, s *session) reply {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The client, response type or redirect URI is not registered.", 7)
 	}
 	var b strings.Builder
-	_ = consentPage.Execute(&b, map[string]string{"Company": s.customerName(), "Action": strings.TrimPrefix(p.oauthURL(r, "authorize"), origin(r)), "State": q.Get("state")})
+	_ = consentPage.Execute(&b, map[string]string{"Company": s.customerName(), "Action": strings.TrimPrefix(p.oauthURL(r, "authorize"), origin(r)),
+		"ClientID": q.Get("client_id"), "RedirectURI": q.Get("redirect_uri"), "State": q.Get("state")})
 	return reply{status: http.StatusOK, ctype: "text/html; charset=utf-8", body: []byte(b.String())}
+}
+
+// allow is the customer pressing Allow on the consent page: back to Reach with a code, as the
+// driver's authorize action does for a run.
+func (p *Partner) allow(r *http.Request, s *session, body []byte) reply {
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("response_type") != "code" {
+		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The consent form is not one this page sent.", 7)
+	}
+	back, status, err := p.grantCode(r, s, form.Get("client_id"), form.Get("redirect_uri"), form.Get("state"))
+	if err != nil {
+		return p.errReply(status, "InvalidRequest", err.Error(), 7)
+	}
+	return reply{status: http.StatusSeeOther, header: http.Header{"Location": {back}, "Cache-Control": {"no-store"}}}
+}
+
+// grantCode issues an authorization code for a registered client and redirect URI, and says where
+// the customer's browser goes with it (RFC 6749 §4.1.2).
+func (p *Partner) grantCode(r *http.Request, s *session, clientID, redirectURI, state string) (back string, status int, err error) {
+	o := s.settings.OAuth
+	if o == nil {
+		return "", http.StatusNotFound, fmt.Errorf("this partner was reset without oauth; it uses static tokens")
+	}
+	if clientID != o.ClientID || redirectURI != o.RedirectURI && !p.faults["redirect-uri-not-checked"] {
+		return "", http.StatusBadRequest, fmt.Errorf("unknown client or redirect URI")
+	}
+	code := p.newToken("code")
+	s.codes[code] = grant{redirect: redirectURI, expires: p.opts.Clock.Now().Add(10 * time.Minute)}
+	q := url.Values{"code": {code}}
+	if state != "" {
+		q.Set("state", state)
+	}
+	if p.alt {
+		// The issuer, as RFC 9207 lets an authorization server name itself on the way back.
+		q.Set("iss", origin(r))
+	}
+	back = redirectURI
+	if p.faults["redirect-query-dropped"] {
+		back, _, _ = strings.Cut(back, "?")
+	}
+	sep := "?"
+	if strings.Contains(back, "?") {
+		sep = "&"
+	}
+	return back + sep + q.Encode(), http.StatusOK, nil
 }
 
 func (p *Partner) oauthErr(status int, code, description string) reply {

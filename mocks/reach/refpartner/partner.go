@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -324,34 +323,12 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 			driver.WriteError(w, http.StatusBadRequest, "authorize params: %v", err)
 			return
 		}
-		o := s.settings.OAuth
-		if o == nil {
-			driver.WriteError(w, http.StatusNotFound, "this partner was reset without oauth; it uses static tokens")
+		back, status, err := p.grantCode(r, s, params.ClientID, params.RedirectURI, params.State)
+		if err != nil {
+			driver.WriteError(w, status, "%v", err)
 			return
 		}
-		if params.ClientID != o.ClientID || params.RedirectURI != o.RedirectURI && !p.faults["redirect-uri-not-checked"] {
-			driver.WriteError(w, http.StatusBadRequest, "unknown client or redirect URI")
-			return
-		}
-		code := p.newToken("code")
-		s.codes[code] = grant{redirect: params.RedirectURI, expires: p.opts.Clock.Now().Add(10 * time.Minute)}
-		q := url.Values{"code": {code}}
-		if params.State != "" {
-			q.Set("state", params.State)
-		}
-		if p.alt {
-			// The issuer, as RFC 9207 lets an authorization server name itself on the way back.
-			q.Set("iss", origin(r))
-		}
-		back := params.RedirectURI
-		if p.faults["redirect-query-dropped"] {
-			back, _, _ = strings.Cut(back, "?")
-		}
-		sep := "?"
-		if strings.Contains(back, "?") {
-			sep = "&"
-		}
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": back + sep + q.Encode()}})
+		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": back}})
 	default:
 		driver.WriteError(w, http.StatusNotFound, "unknown action %q; this partner knows outage and authorize", body.Action)
 	}

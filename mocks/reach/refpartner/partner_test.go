@@ -2,10 +2,13 @@ package refpartner_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,6 +212,35 @@ func TestEveryAnswerIsValidAgainstTheSpecification(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotContains(t, string(body), "<script>")
 		assert.Contains(t, string(body), "&lt;script&gt;")
+	})
+	t.Run("pressing Allow on the sign-in page sends the browser back to Reach with a code", func(t *testing.T) {
+		res, err := http.Get(e.srv.URL + "/reach/oauth2/authorize?response_type=code&client_id=" + clientID + "&redirect_uri=" + url.QueryEscape(redirect) + "&state=st-1")
+		require.NoError(t, err)
+		page, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.NoError(t, err)
+		action := regexp.MustCompile(`<form method="post" action="([^"]+)"`).FindStringSubmatch(string(page))
+		require.NotNil(t, action, "the page has a form:\n%s", page)
+		form := url.Values{}
+		for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(string(page), -1) {
+			form.Set(m[1], html.UnescapeString(m[2]))
+		}
+		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err = noRedirect.PostForm(e.srv.URL+action[1], form)
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		back, err := url.Parse(res.Header.Get("Location"))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(back.String(), redirect), "back to the registered redirect URI: %s", back)
+		assert.Equal(t, "st-1", back.Query().Get("state"))
+		assert.NotEmpty(t, back.Query().Get("code"))
+
+		form.Set("redirect_uri", "https://attacker.example/cb")
+		res, err = noRedirect.PostForm(e.srv.URL+action[1], form)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, res.StatusCode, "a form naming another redirect URI gets no code")
 	})
 	t.Run("a brief outage is 503 with Retry-After", func(t *testing.T) {
 		require.NoError(t, e.driver.Act(context.Background(), "outage", map[string]any{"requests": 1}, nil))
