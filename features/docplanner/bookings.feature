@@ -200,6 +200,16 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget the partner's system shows exactly one visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-4
+  Scenario: A notification delivered again after the patient moved the visit adds no second visit
+    Given the partner receives notifications by PUSH
+    And the partner has activated the integration
+    And the network loses the partner's answer to the next PUSH delivery
+    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    And the patient moves that visit on Docplanner to Wednesday of the second week at 09:00
+    And 5 minutes pass
+    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
   @req:DP-BKG-4 @req:DP-XCK-1
   Scenario: A visit whose notification was lost reaches the partner, with its patient, by the periodic sync
     Given the partner receives notifications by PUSH

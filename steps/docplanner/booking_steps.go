@@ -31,8 +31,10 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`), w.patientTries)
 	sc.Step(w.re(`^the patient cancels that visit on Docplanner$`), w.patientCancels)
 	sc.Step(w.re(`^the patient moves that visit on Docplanner to `+when+`$`), w.patientMoves)
-	sc.Step(w.re(`^Docplanner is unreachable for the partner$`), func() error { return w.s.mock.SetOutage(w.clientID, true) })
-	sc.Step(w.re(`^Docplanner is reachable again$`), func() error { return w.s.mock.SetOutage(w.clientID, false) })
+	// While Docplanner is unreachable a staff action may answer that its
+	// update failed: the clinic's change stands all the same.
+	sc.Step(w.re(`^Docplanner is unreachable for the partner$`), func() error { w.refusing = true; return w.s.mock.SetOutage(w.clientID, true) })
+	sc.Step(w.re(`^Docplanner is reachable again$`), func() error { w.refusing = false; return w.s.mock.SetOutage(w.clientID, false) })
 	sc.Step(w.re(`^the network loses the next PUSH delivery to the partner$`), func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
 	sc.Step(w.re(`^the network loses the partner's answer to the next PUSH delivery$`), func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
 	sc.Step(w.re(`^(\d+) minutes pass$`), w.minutesPass)
@@ -343,6 +345,7 @@ func (w *world) minutesPass(n int) error {
 }
 
 func (w *world) partnerSyncs() error {
+	w.synced = true
 	return w.act("schedule cross-check", "sync", map[string]any{}, nil)
 }
 

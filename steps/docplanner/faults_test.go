@@ -55,6 +55,10 @@ const (
 	scBreakLastDay       = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
 	scHoursFridays       = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
 	scHoursWednesdays    = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
+	scClosedDay          = "A weekday the clinic closes is cleared on Docplanner for both weeks of the horizon"
+	scRetryAfterMove     = "A notification delivered again after the patient moved the visit adds no second visit"
+	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
+	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
 	// Explored sequences.
 	scExplore     = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
 	scExplorePull = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
@@ -120,6 +124,10 @@ var catches = map[string][]string{
 	"poller-stops-on-error":                {scPullAfterOutage},
 	"exports-visits-without-insurance":     {scStaffCardio, scStaffEkg},
 	"platform-visits-without-insurance":    {scPatientCardio},
+	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
+	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
+	"dedups-by-booking-id":                 {scRetryAfterMove},
+	"closed-days-keep-slots":               {scClosedDay, scRefusedClosing},
 }
 
 // TestEveryFaultIsCaught runs each fault against the features of the

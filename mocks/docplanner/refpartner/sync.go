@@ -340,7 +340,7 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 		if len(services) == 0 {
 			spans = nil
 		}
-		if len(spans) == 0 && !clearIdle {
+		if len(spans) == 0 && (!clearIdle || p.faults["closed-days-keep-slots"]) {
 			continue
 		}
 		entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, 23*time.Hour+59*time.Minute).In(s.loc).Format(layout), "address_services": nil}}
@@ -695,7 +695,9 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 	if err := p.importBreaks(ctx, s); err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
-	s.lastError = ""
+	if !p.faults["keeps-error-after-recovery"] {
+		s.lastError = ""
+	}
 	return map[string]any{"repaired_locations": repaired}, 0, nil
 }
 
