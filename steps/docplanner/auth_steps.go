@@ -95,6 +95,11 @@ func (w *world) reportsNotConnected() error {
 	if strings.TrimSpace(st.LastError) == "" {
 		return fmt.Errorf("authentication: the partner reports it is not connected but gives no reason (last_error is empty)")
 	}
+	if w.activateErr == nil {
+		// The driver contract answers a refused sign-in with 502: whoever
+		// started the activation learns that it failed from its answer.
+		return fmt.Errorf("authentication: Docplanner refused the credentials, yet the partner answered the activation as done (its status says: %s)", st.LastError)
+	}
 	return nil
 }
 

@@ -124,6 +124,7 @@ var catches = map[string][]string{
 	"poller-stops-on-error":                {scPullAfterOutage},
 	"exports-visits-without-insurance":     {scStaffCardio, scStaffEkg},
 	"platform-visits-without-insurance":    {scPatientCardio},
+	"activation-answers-done":              {scWrongSecret},
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},

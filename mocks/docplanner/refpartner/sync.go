@@ -73,6 +73,10 @@ func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (
 			s.connected, s.lastError = true, ""
 			return map[string]any{"connected": true}, 0, nil
 		}
+		if p.faults["activation-answers-done"] {
+			// The faulty build answers that the job ran, not whether it worked.
+			return map[string]any{"connected": false}, 0, nil
+		}
 		return nil, http.StatusBadGateway, err
 	}
 	steps := []func(context.Context, *session) error{p.declareNotifications, p.mapResources, p.mapInsurances, p.feedCalendars, p.syncBookings, p.feedBreaks}
