@@ -118,6 +118,8 @@ Feature: Synchronising all bookings, both ways
     When the patient moves that visit on Docplanner to next Monday at 11:30
     Then within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 11:30 booked on Docplanner
     And within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 10:30
+    When the partner runs its periodic sync
+    Then the partner's periodic sync wrote nothing to Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   @req:DP-BKG-1

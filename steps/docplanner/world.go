@@ -53,6 +53,8 @@ type world struct {
 	refusing bool
 	// synced: the scenario ran the partner's periodic sync.
 	synced bool
+	// syncMark is the journal sequence when the last periodic sync began.
+	syncMark int64
 	// oneSide, when set, is the only side the whole state is compared on
 	// (sideOnly).
 	oneSide string

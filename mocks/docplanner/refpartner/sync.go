@@ -778,7 +778,8 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 			// The faulty build counts the slots instead of comparing them.
 			match = true
 		}
-		if match && want == len(have) {
+		if match && want == len(have) && !p.faults["sync-refeeds-everything"] {
+			// The faulty build re-feeds every calendar, in case.
 			continue
 		}
 		if err := p.feedDays(ctx, s, l.ID, all, feedOpts{}); err != nil {
