@@ -25,6 +25,7 @@ Feature: Periodic schedule cross-check
   Scenario Outline: A change Docplanner refused shows in the partner's status until the periodic sync sends it: <change>
     Given the partner has activated the integration
     And <before>
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
     And Docplanner is unreachable for the partner
     When <change>
     Then within the latency budget the partner reports that a change has not reached Docplanner
@@ -36,8 +37,6 @@ Feature: Periodic schedule cross-check
     Examples:
       | before                                                                                | change                                                                                     |
       | the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00      | the receptionist cancels that visit                                                        |
-      | the receptionist has booked "svc-consult" at "anna-mokotow" next Wednesday at 15:00   | the receptionist moves that visit to "anna-centrum" Tuesday of the second week at 09:30    |
-      | the receptionist adds a break at "piotr-centrum" next Thursday from 12:00 to 13:00    | the receptionist moves that break to Friday of the second week from 13:00 to 14:00         |
       | the receptionist adds a break at "anna-centrum" next Friday from 09:00 to 09:30       | the receptionist removes that break                                                        |
       | a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner                | the receptionist books "svc-ekg" at "piotr-centrum" next Tuesday at 12:45                  |
       | a patient has booked "piotr-centrum" next Tuesday at 11:00 on Docplanner              | the receptionist closes "anna-mokotow" on Wednesdays                                       |

@@ -18,12 +18,6 @@ Feature: Updating doctors' schedules in real time
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   @req:DP-SCH-1
-  Scenario: A weekday the clinic closes is cleared on Docplanner for both weeks of the horizon
-    Given the partner has activated the integration
-    When the receptionist closes "anna-mokotow" on Wednesdays
-    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
-
-  @req:DP-SCH-1
   Scenario Outline: New working hours of <calendar> on <weekday>s reach Docplanner for both weeks of the horizon
     Given the partner has activated the integration
     When the receptionist changes the working hours of "<calendar>" on <weekday>s to <hours>

@@ -55,7 +55,6 @@ const (
 	scBreakLastDay       = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
 	scHoursFridays       = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
 	scHoursWednesdays    = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
-	scClosedDay          = "A weekday the clinic closes is cleared on Docplanner for both weeks of the horizon"
 	scRetryAfterMove     = "A notification delivered again after the patient moved the visit adds no second visit"
 	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
 	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
@@ -129,7 +128,7 @@ var catches = map[string][]string{
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},
-	"closed-days-keep-slots":               {scClosedDay, scRefusedClosing},
+	"closed-days-keep-slots":               {scRefusedClosing},
 }
 
 // TestEveryFaultIsCaught runs each fault against the features of the
