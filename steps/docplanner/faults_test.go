@@ -125,6 +125,7 @@ var catches = map[string][]string{
 	"platform-visits-without-insurance":    {scPatientCardio},
 	"activation-answers-done":              {scWrongSecret},
 	"sync-refeeds-everything":              {scPlatformMove},
+	"break-ids-per-calendar":               {scBreakOtherDay, scCrossCheck},
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},

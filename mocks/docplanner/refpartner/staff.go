@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
@@ -263,7 +264,12 @@ func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage)
 		return nil, http.StatusBadRequest, fmt.Errorf("need a known location and since before till")
 	}
 	s.nextID++
-	b := &pause{ID: fmt.Sprintf("break-%d", 100+s.nextID), LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
+	id := fmt.Sprintf("break-%d", 100+s.nextID)
+	if p.faults["break-ids-per-calendar"] {
+		// The faulty build numbers breaks within their calendar.
+		id = fmt.Sprintf("break-%d", 1+len(slices.DeleteFunc(slices.Clone(s.pauses), func(x *pause) bool { return x.LocationID != in.LocationID })))
+	}
+	b := &pause{ID: id, LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
 	s.pauses = append(s.pauses, b)
 	if s.connected {
 		if err := p.sendBreak(ctx, s, b); err != nil {
