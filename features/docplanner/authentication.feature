@@ -31,3 +31,12 @@ Feature: Authentication
     And the partner asked for a new token
     And within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 10:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+  @req:DP-AUTH-1
+  Scenario: The partner renews its token before it expires
+    Given the partner has activated the integration
+    When 60 minutes pass
+    And the receptionist books "svc-consult" at "anna-centrum" next Monday at 10:00
+    Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 10:00
+    And Docplanner refused none of the partner's calls for its token
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon

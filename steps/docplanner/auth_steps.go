@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -21,6 +22,7 @@ func registerAuth(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^Docplanner expires the partner's access tokens$`), w.expireTokens)
 	sc.Step(w.re(`^Docplanner refused a call because the token had expired$`), w.refusedExpired)
 	sc.Step(w.re(`^the partner asked for a new token$`), w.askedForNewToken)
+	sc.Step(w.re(`^Docplanner refused none of the partner's calls for its token$`), w.noCallRefusedForToken)
 }
 
 func (w *world) givenWrongSecret() error { return w.connect("not-" + w.secret) }
@@ -138,4 +140,16 @@ func (w *world) askedForNewToken() error {
 		}
 		return false, w.evidence(w.changeMark)
 	})
+}
+
+// noCallRefusedForToken: a token's lifetime is known (expires_in), so a
+// partner renews it before it dies; waiting for the 401 fails a call of
+// every hour.
+func (w *world) noCallRefusedForToken() error {
+	for _, e := range w.calls(w.activateTo) {
+		if e.Status == http.StatusUnauthorized {
+			return fmt.Errorf("authentication: Docplanner refused the partner's %s with 401 (%s): it used a token past its expires_in", e.Operation, strings.TrimSpace(string(e.ResponseBody)))
+		}
+	}
+	return nil
 }

@@ -55,6 +55,7 @@ const (
 	scBreakLastDay       = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
 	scHoursFridays       = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
 	scHoursWednesdays    = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
+	scTokenRenewal       = "The partner renews its token before it expires"
 	scRetryAfterMove     = "A notification delivered again after the patient moved the visit adds no second visit"
 	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
 	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
@@ -126,6 +127,7 @@ var catches = map[string][]string{
 	"activation-answers-done":              {scWrongSecret},
 	"sync-refeeds-everything":              {scPlatformMove},
 	"break-ids-per-calendar":               {scBreakOtherDay, scCrossCheck},
+	"renews-token-late":                    {scTokenRenewal},
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},
