@@ -128,6 +128,7 @@ var catches = map[string][]string{
 	"sync-refeeds-everything":              {scPlatformMove},
 	"break-ids-per-calendar":               {scBreakOtherDay, scCrossCheck},
 	"renews-token-late":                    {scTokenRenewal},
+	"cancelled-spelling":                   {scStaffCancel},
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},
