@@ -34,7 +34,7 @@ const (
 	scDoubleBooking   = "A patient cannot take a time the clinic has already filled"
 	scPushRetry       = "A notification delivered again after a failed attempt is still applied"
 	scPushRetryOnce   = "A notification delivered again after its answer was lost is applied once"
-	scLostPush        = "A visit whose notification was lost reaches the partner, with its patient, by the periodic sync"
+	scLostPush        = "A visit and a break whose notifications were lost reach the partner, the visit with its patient, by the periodic sync"
 	scWorkingHours    = "A change of working hours reaches Docplanner within the latency budget"
 	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
 	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
@@ -129,6 +129,7 @@ var catches = map[string][]string{
 	"break-ids-per-calendar":               {scBreakOtherDay, scCrossCheck},
 	"renews-token-late":                    {scTokenRenewal},
 	"cancelled-spelling":                   {scStaffCancel},
+	"sync-ignores-platform-breaks":         {scLostPush},
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},

@@ -65,6 +65,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"break-ids-per-calendar", "numbers the breaks of each calendar on their own (break-1, break-2 at every calendar): two calendars' breaks share an id, and a move or removal of one may hit the other"},
 	{"renews-token-late", "keeps its access token past expires_in until Docplanner refuses it: the first call after each hour fails with 401 before it signs in again"},
 	{"cancelled-spelling", "shows a visit the receptionist cancelled with status \"cancelled\", not the contract's \"canceled\": a driver reading the bookings view cannot tell what became of it"},
+	{"sync-ignores-platform-breaks", "its periodic sync takes in Docplanner's bookings but not the doctor's breaks: a break whose notification was lost stays unknown to the clinic until Docplanner delivers it again"},
 	{"hides-update-failures", "answers the receptionist's change as done and shows no error when Docplanner refused to take it: the clinic believes Docplanner has the change until the next sync sends it"},
 	{"keeps-error-after-recovery", "keeps showing the error of an update Docplanner refused after its periodic sync has sent it: the clinic's screen says Docplanner is behind when it is not"},
 	{"dedups-by-booking-id", "recognises a notification delivered again by its booking id, not by the delivery it already applied: a booking delivered again after the patient moved it becomes a second visit"},
