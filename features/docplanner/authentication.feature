@@ -20,6 +20,7 @@ Feature: Authentication
     Given the partner is given a wrong client secret
     When the partner activates the integration
     Then Docplanner refused the token request with 401
+    And the partner called nothing else on Docplanner
     And the partner reports that it is not connected, and why
 
   @req:DP-AUTH-1

@@ -14,6 +14,8 @@ Feature: Periodic schedule cross-check
     And Docplanner is unreachable for the partner
     When the receptionist changes the working hours of "anna-centrum" on Thursdays to 10:00-14:00
     And the receptionist books "svc-usg" at "anna-centrum" next Wednesday at 11:00
+    And the receptionist books "svc-consult" at "anna-mokotow" next Monday at 14:00
+    And the receptionist cancels that visit
     And the receptionist adds a break at "piotr-centrum" Thursday of the second week from 09:00 to 10:00
     And a patient books "piotr-centrum" next Tuesday at 11:00 on Docplanner
     And the doctor adds a break on Docplanner at "anna-mokotow" next Monday from 15:00 to 16:00

@@ -130,6 +130,8 @@ var catches = map[string][]string{
 	"renews-token-late":                    {scTokenRenewal},
 	"cancelled-spelling":                   {scStaffCancel},
 	"sync-ignores-platform-breaks":         {scLostPush},
+	"sync-books-canceled-visits":           {scCrossCheck},
+	"activates-past-refused-sign-in":       {scWrongSecret},
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},
