@@ -132,6 +132,7 @@ var catches = map[string][]string{
 	"sync-ignores-platform-breaks":         {scLostPush},
 	"sync-books-canceled-visits":           {scCrossCheck},
 	"activates-past-refused-sign-in":       {scWrongSecret},
+	"platform-visits-from-docplanner":      {scPushBooking},
 	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},

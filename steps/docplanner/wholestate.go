@@ -121,9 +121,13 @@ func (w *world) wholeState() (*statediff.Table, error) {
 	}
 	w.compareDoctors(t, maps)
 	for _, v := range visits {
-		// The driver contract knows two states; anything else is neither.
+		// The driver contract knows two states and two origins; anything
+		// else is neither.
 		if v.Status != "booked" {
 			t.Against(fmt.Sprintf("partner's visit %s", v.ID), "status", "canceled", statediff.NotShown, v.Status)
+		}
+		if v.Source != "partner" {
+			t.Against(fmt.Sprintf("partner's visit %s", v.ID), "source", "platform", statediff.NotShown, v.Source)
 		}
 	}
 	compareIDs(t, "visit", visits, func(v partnerVisit) string { return v.ID })

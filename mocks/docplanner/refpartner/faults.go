@@ -68,6 +68,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"sync-ignores-platform-breaks", "its periodic sync takes in Docplanner's bookings but not the doctor's breaks: a break whose notification was lost stays unknown to the clinic until Docplanner delivers it again"},
 	{"sync-books-canceled-visits", "its periodic sync books on Docplanner every visit Docplanner lacks, cancelled ones too: a visit booked and cancelled while Docplanner was unreachable is booked there afterwards"},
 	{"activates-past-refused-sign-in", "goes on with the activation after Docplanner refused its sign-in (declares its callback with no valid token): every call is refused, and the client's failures pile up"},
+	{"platform-visits-from-docplanner", "shows a visit booked on Docplanner with source \"docplanner\", not the contract's \"platform\": a driver reading the bookings view cannot tell where it was made"},
 	{"hides-update-failures", "answers the receptionist's change as done and shows no error when Docplanner refused to take it: the clinic believes Docplanner has the change until the next sync sends it"},
 	{"keeps-error-after-recovery", "keeps showing the error of an update Docplanner refused after its periodic sync has sent it: the clinic's screen says Docplanner is behind when it is not"},
 	{"dedups-by-booking-id", "recognises a notification delivered again by its booking id, not by the delivery it already applied: a booking delivered again after the patient moved it becomes a second visit"},

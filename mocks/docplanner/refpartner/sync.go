@@ -630,6 +630,10 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 		Start: start.In(s.loc), End: end.In(s.loc), Status: "booked", Source: "platform", PlatformID: b.ID,
 		Patient: fixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
 	}
+	if p.faults["platform-visits-from-docplanner"] {
+		// The faulty build names the origin after the platform.
+		v.Source = "docplanner"
+	}
 	v.on.location, v.on.start = v.LocationID, v.Start
 	s.visits = append(s.visits, v)
 }
