@@ -18,4 +18,5 @@ Feature: Activation order
       | calendars fed with slots       |
       | existing bookings sent         |
       | calendar breaks sent           |
+    And the partner reports that it is connected, with no error
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon

@@ -20,6 +20,7 @@ Feature: Authentication
     Given the partner is given a wrong client secret
     When the partner activates the integration
     Then Docplanner refused the token request with 401
+    And the partner called nothing else on Docplanner
     And the partner reports that it is not connected, and why
 
   @req:DP-AUTH-1
@@ -30,4 +31,14 @@ Feature: Authentication
     Then Docplanner refused a call because the token had expired
     And the partner asked for a new token
     And within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 10:00
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+  # An hour passes on the run's clock, which must be this run's alone.
+  @own-clock @req:DP-AUTH-1
+  Scenario: The partner renews its token before it expires
+    Given the partner has activated the integration
+    When 60 minutes pass
+    And the receptionist books "svc-consult" at "anna-centrum" next Monday at 10:00
+    Then within the latency budget Docplanner shows a booking at "anna-centrum" next Monday at 10:00
+    And Docplanner refused none of the partner's calls for its token
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon

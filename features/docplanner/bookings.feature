@@ -118,6 +118,8 @@ Feature: Synchronising all bookings, both ways
     When the patient moves that visit on Docplanner to next Monday at 11:30
     Then within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 11:30 booked on Docplanner
     And within the latency budget the partner's system shows no booked visit at "anna-centrum" next Monday at 10:30
+    When the partner runs its periodic sync
+    Then the partner's periodic sync wrote nothing to Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   @req:DP-BKG-1
@@ -200,14 +202,27 @@ Feature: Synchronising all bookings, both ways
     And within the latency budget the partner's system shows exactly one visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-4
+  Scenario: A notification delivered again after the patient moved the visit adds no second visit
+    Given the partner receives notifications by PUSH
+    And the partner has activated the integration
+    And the network loses the partner's answer to the next PUSH delivery
+    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    And the patient moves that visit on Docplanner to Wednesday of the second week at 09:00
+    And 5 minutes pass
+    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
   @req:DP-BKG-4 @req:DP-XCK-1
-  Scenario: A visit whose notification was lost reaches the partner, with its patient, by the periodic sync
+  Scenario: A visit and a break whose notifications were lost reach the partner, the visit with its patient, by the periodic sync
     Given the partner receives notifications by PUSH
     And the partner has activated the integration
     And the network loses the next PUSH delivery to the partner
-    When a patient books "anna-centrum" next Monday at 10:30 on Docplanner
+    When the doctor adds a break on Docplanner at "piotr-centrum" next Thursday from 12:00 to 13:00
+    And the network loses the next PUSH delivery to the partner
+    And a patient books "anna-centrum" next Monday at 10:30 on Docplanner
     And the partner runs its periodic sync
-    Then within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+    Then within the latency budget the partner's system blocks "piotr-centrum" next Thursday from 12:00 to 13:00
+    And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
     And the partner's visit at "anna-centrum" next Monday at 10:30 carries the name and phone of the patient who booked it on Docplanner
     When 5 minutes pass
     Then Docplanner delivered the "slot-booked" notification on a retry

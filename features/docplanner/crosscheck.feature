@@ -14,9 +14,32 @@ Feature: Periodic schedule cross-check
     And Docplanner is unreachable for the partner
     When the receptionist changes the working hours of "anna-centrum" on Thursdays to 10:00-14:00
     And the receptionist books "svc-usg" at "anna-centrum" next Wednesday at 11:00
+    And the receptionist books "svc-consult" at "anna-mokotow" next Monday at 14:00
+    And the receptionist cancels that visit
     And the receptionist adds a break at "piotr-centrum" Thursday of the second week from 09:00 to 10:00
     And a patient books "piotr-centrum" next Tuesday at 11:00 on Docplanner
     And the doctor adds a break on Docplanner at "anna-mokotow" next Monday from 15:00 to 16:00
     And Docplanner is reachable again
     And the partner runs its periodic sync
     Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+  @req:DP-XCK-1
+  Scenario Outline: A change Docplanner refused shows in the partner's status until the periodic sync sends it: <change>
+    Given the partner has activated the integration
+    And <before>
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+    And Docplanner is unreachable for the partner
+    When <change>
+    Then within the latency budget the partner reports that a change has not reached Docplanner
+    When Docplanner is reachable again
+    And the partner runs its periodic sync
+    Then the partner reports that it is connected, with no error
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+    Examples:
+      | before                                                                                | change                                                                                     |
+      | the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00      | the receptionist cancels that visit                                                        |
+      | the receptionist adds a break at "anna-centrum" next Friday from 09:00 to 09:30       | the receptionist removes that break                                                        |
+      | a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner                | the receptionist books "svc-ekg" at "piotr-centrum" next Tuesday at 12:45                  |
+      | a patient has booked "piotr-centrum" next Tuesday at 11:00 on Docplanner              | the receptionist closes "anna-mokotow" on Wednesdays                                       |
+      | a patient has booked "anna-mokotow" next Monday at 14:30 on Docplanner                | the receptionist adds a break at "anna-centrum" Monday of the second week from 10:00 to 11:00 |

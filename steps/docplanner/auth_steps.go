@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -21,6 +22,8 @@ func registerAuth(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^Docplanner expires the partner's access tokens$`), w.expireTokens)
 	sc.Step(w.re(`^Docplanner refused a call because the token had expired$`), w.refusedExpired)
 	sc.Step(w.re(`^the partner asked for a new token$`), w.askedForNewToken)
+	sc.Step(w.re(`^Docplanner refused none of the partner's calls for its token$`), w.noCallRefusedForToken)
+	sc.Step(w.re(`^the partner called nothing else on Docplanner$`), w.calledNothingElse)
 }
 
 func (w *world) givenWrongSecret() error { return w.connect("not-" + w.secret) }
@@ -95,6 +98,11 @@ func (w *world) reportsNotConnected() error {
 	if strings.TrimSpace(st.LastError) == "" {
 		return fmt.Errorf("authentication: the partner reports it is not connected but gives no reason (last_error is empty)")
 	}
+	if w.activateErr == nil {
+		// The driver contract answers a refused sign-in with 502: whoever
+		// started the activation learns that it failed from its answer.
+		return fmt.Errorf("authentication: Docplanner refused the credentials, yet the partner answered the activation as done (its status says: %s)", st.LastError)
+	}
 	return nil
 }
 
@@ -133,4 +141,36 @@ func (w *world) askedForNewToken() error {
 		}
 		return false, w.evidence(w.changeMark)
 	})
+}
+
+// noCallRefusedForToken: a token's lifetime is known (expires_in), so a
+// partner renews it before it dies; waiting for the 401 fails a call of
+// every hour.
+func (w *world) noCallRefusedForToken() error {
+	for _, e := range w.calls(w.activateTo) {
+		if e.Status == http.StatusUnauthorized {
+			return fmt.Errorf("authentication: Docplanner refused the partner's %s with 401 (%s): it used a token past its expires_in", e.Operation, strings.TrimSpace(string(e.ResponseBody)))
+		}
+	}
+	return nil
+}
+
+// calledNothingElse: with its sign-in refused a partner has no token, so
+// every further call could only be refused too.
+func (w *world) calledNothingElse() error {
+	// A call without a valid token names no tenant: on a mock of its own
+	// the run's are all this partner's.
+	anyone := w.s.journal.Select(func(e journal.Entry) bool {
+		return (e.Tenant == w.clientID || e.Tenant == "") && e.Direction == journal.Inbound && e.Seq > w.activateFrom
+	})
+	var ops []string
+	for _, e := range anyone {
+		if e.Operation != "getToken" {
+			ops = append(ops, e.Operation)
+		}
+	}
+	if len(ops) > 0 {
+		return fmt.Errorf("authentication: Docplanner refused the partner's sign-in, yet it went on calling: %s", strings.Join(ops, ", "))
+	}
+	return nil
 }

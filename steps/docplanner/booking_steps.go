@@ -3,6 +3,7 @@ package docplanner
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -31,12 +32,15 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^a patient tries to book "([^"]*)" `+when+` on Docplanner$`), w.patientTries)
 	sc.Step(w.re(`^the patient cancels that visit on Docplanner$`), w.patientCancels)
 	sc.Step(w.re(`^the patient moves that visit on Docplanner to `+when+`$`), w.patientMoves)
-	sc.Step(w.re(`^Docplanner is unreachable for the partner$`), func() error { return w.s.mock.SetOutage(w.clientID, true) })
-	sc.Step(w.re(`^Docplanner is reachable again$`), func() error { return w.s.mock.SetOutage(w.clientID, false) })
+	// While Docplanner is unreachable a staff action may answer that its
+	// update failed: the clinic's change stands all the same.
+	sc.Step(w.re(`^Docplanner is unreachable for the partner$`), func() error { w.refusing = true; return w.s.mock.SetOutage(w.clientID, true) })
+	sc.Step(w.re(`^Docplanner is reachable again$`), func() error { w.refusing = false; return w.s.mock.SetOutage(w.clientID, false) })
 	sc.Step(w.re(`^the network loses the next PUSH delivery to the partner$`), func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
 	sc.Step(w.re(`^the network loses the partner's answer to the next PUSH delivery$`), func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
 	sc.Step(w.re(`^(\d+) minutes pass$`), w.minutesPass)
 	sc.Step(w.re(`^the partner runs its periodic sync$`), w.partnerSyncs)
+	sc.Step(w.re(`^the partner's periodic sync wrote nothing to Docplanner$`), w.syncWroteNothing)
 	// checks on the partner
 	sc.Step(w.re(`^within (the latency budget|\d+ minutes) the partner's system shows a visit at "([^"]*)" `+when+` booked on Docplanner$`), w.partnerShowsPlatformVisit)
 	sc.Step(w.re(`^within the latency budget the partner's system shows no booked visit at "([^"]*)" `+when+`$`), w.partnerShowsNoVisit)
@@ -343,6 +347,8 @@ func (w *world) minutesPass(n int) error {
 }
 
 func (w *world) partnerSyncs() error {
+	w.synced = true
+	w.syncMark = w.mark()
 	return w.act("schedule cross-check", "sync", map[string]any{}, nil)
 }
 
@@ -686,6 +692,23 @@ func (w *world) platformDoesNotOffer(locationID, weekday, hhmm string) error {
 	}
 	if ok {
 		return fmt.Errorf("schedule (partner → Docplanner): Docplanner still offers %s %s to patients; %s", locationID, w.fmtTime(start), w.evidence(w.changeMark))
+	}
+	return nil
+}
+
+// syncWroteNothing: a periodic sync that finds both sides in agreement has
+// nothing to send. Every write counts against the client's write limit
+// (40 a minute), and a booking moved where it already is tells its patient
+// of a move that never happened.
+func (w *world) syncWroteNothing() error {
+	var writes []string
+	for _, e := range w.calls(w.syncMark) {
+		if e.Method != http.MethodGet && e.Operation != "getToken" {
+			writes = append(writes, e.Operation)
+		}
+	}
+	if len(writes) > 0 {
+		return fmt.Errorf("schedule cross-check: both sides already agreed, yet the partner's periodic sync wrote to Docplanner: %s", strings.Join(writes, ", "))
 	}
 	return nil
 }

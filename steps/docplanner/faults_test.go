@@ -35,7 +35,7 @@ const (
 	scDoubleBooking   = "A patient cannot take a time the clinic has already filled"
 	scPushRetry       = "A notification delivered again after a failed attempt is still applied"
 	scPushRetryOnce   = "A notification delivered again after its answer was lost is applied once"
-	scLostPush        = "A visit whose notification was lost reaches the partner, with its patient, by the periodic sync"
+	scLostPush        = "A visit and a break whose notifications were lost reach the partner, the visit with its patient, by the periodic sync"
 	scWorkingHours    = "A change of working hours reaches Docplanner within the latency budget"
 	scStaffBreaks     = "Breaks managed in the partner's system reach Docplanner"
 	scPlatformBreaks  = "Breaks managed on Docplanner reach the partner's system"
@@ -56,6 +56,10 @@ const (
 	scBreakLastDay       = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
 	scHoursFridays       = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
 	scHoursWednesdays    = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
+	scTokenRenewal       = "The partner renews its token before it expires"
+	scRetryAfterMove     = "A notification delivered again after the patient moved the visit adds no second visit"
+	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
+	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
 	// Explored sequences.
 	scExplore     = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
 	scExplorePull = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
@@ -121,6 +125,19 @@ var catches = map[string][]string{
 	"poller-stops-on-error":                {scPullAfterOutage},
 	"exports-visits-without-insurance":     {scStaffCardio, scStaffEkg},
 	"platform-visits-without-insurance":    {scPatientCardio},
+	"activation-answers-done":              {scWrongSecret},
+	"sync-refeeds-everything":              {scPlatformMove},
+	"break-ids-per-calendar":               {scBreakOtherDay, scCrossCheck},
+	"renews-token-late":                    {scTokenRenewal},
+	"cancelled-spelling":                   {scStaffCancel},
+	"sync-ignores-platform-breaks":         {scLostPush},
+	"sync-books-canceled-visits":           {scCrossCheck},
+	"activates-past-refused-sign-in":       {scWrongSecret},
+	"platform-visits-from-docplanner":      {scPushBooking},
+	"hides-update-failures":                {scRefusedCancel, scRefusedClosing},
+	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
+	"dedups-by-booking-id":                 {scRetryAfterMove},
+	"closed-days-keep-slots":               {scRefusedClosing},
 }
 
 // TestEveryFaultIsCaught runs each fault against the features of the

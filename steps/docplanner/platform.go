@@ -409,6 +409,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerMapping(sc, w)
 	registerBookings(sc, w)
 	registerSchedule(sc, w)
+	registerStatus(sc, w)
 	registerBreaks(sc, w)
 	registerSummerTime(sc, w)
 	registerCoverage(sc, w)

@@ -2,6 +2,8 @@ package docplanner
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -118,7 +120,31 @@ func (w *world) wholeState() (*statediff.Table, error) {
 		w.compareMapping(t, l, a, maps)
 	}
 	w.compareDoctors(t, maps)
+	for _, v := range visits {
+		// The driver contract knows two states and two origins; anything
+		// else is neither.
+		if v.Status != "booked" {
+			t.Against(fmt.Sprintf("partner's visit %s", v.ID), "status", "canceled", statediff.NotShown, v.Status)
+		}
+		if v.Source != "partner" {
+			t.Against(fmt.Sprintf("partner's visit %s", v.ID), "source", "platform", statediff.NotShown, v.Source)
+		}
+	}
+	compareIDs(t, "visit", visits, func(v partnerVisit) string { return v.ID })
+	compareIDs(t, "break", breaks, func(b partnerBreak) string { return b.ID })
 	return t, nil
+}
+
+// compareIDs: the driver's actions name a visit or break by its id, so no
+// two of the partner's may share one.
+func compareIDs[T any](t *statediff.Table, kind string, xs []T, id func(T) string) {
+	n := map[string]int{}
+	for _, x := range xs {
+		n[id(x)]++
+	}
+	for _, k := range slices.Sorted(maps.Keys(n)) {
+		t.Against(fmt.Sprintf("partner's %s id %q", kind, k), kind+"s with this id", 1, statediff.NotShown, n[k])
+	}
 }
 
 // when names a time for a table row: sortable, with the weekday.

@@ -51,6 +51,10 @@ type world struct {
 	// refusing: Docplanner refuses the partner's writes (an exploration's
 	// outage or 503), so a staff action may report the failed update.
 	refusing bool
+	// synced: the scenario ran the partner's periodic sync.
+	synced bool
+	// syncMark is the journal sequence when the last periodic sync began.
+	syncMark int64
 	// oneSide, when set, is the only side the whole state is compared on
 	// (sideOnly).
 	oneSide string

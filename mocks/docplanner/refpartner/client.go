@@ -31,7 +31,8 @@ func (e *apiError) Error() string {
 
 // token gets an access token, reusing the cached one while it lives.
 func (p *Partner) token(ctx context.Context, s *session, fresh bool) (string, error) {
-	if !fresh && !p.faults["token-per-call"] && s.token != "" && p.opts.Clock.Now().Before(s.tokenExpires) {
+	// The faulty build renews-token-late keeps its token until Docplanner refuses it.
+	if !fresh && !p.faults["token-per-call"] && s.token != "" && (p.opts.Clock.Now().Before(s.tokenExpires) || p.faults["renews-token-late"]) {
 		return s.token, nil
 	}
 	req, err := p.tokenRequest(ctx, s)

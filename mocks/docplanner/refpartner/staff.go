@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
@@ -94,6 +95,10 @@ func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessa
 		return nil, http.StatusConflict, fmt.Errorf("visit %s is already canceled", v.ID)
 	}
 	v.Status = "canceled"
+	if p.faults["cancelled-spelling"] {
+		// The faulty build's clinic writes it the British way.
+		v.Status = "cancelled"
+	}
 	return s.answer("booking_id", v.ID, p.sendVisit(ctx, s, v))
 }
 
@@ -263,7 +268,12 @@ func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage)
 		return nil, http.StatusBadRequest, fmt.Errorf("need a known location and since before till")
 	}
 	s.nextID++
-	b := &pause{ID: fmt.Sprintf("break-%d", 100+s.nextID), LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
+	id := fmt.Sprintf("break-%d", 100+s.nextID)
+	if p.faults["break-ids-per-calendar"] {
+		// The faulty build numbers breaks within their calendar.
+		id = fmt.Sprintf("break-%d", 1+len(slices.DeleteFunc(slices.Clone(s.pauses), func(x *pause) bool { return x.LocationID != in.LocationID })))
+	}
+	b := &pause{ID: id, LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
 	s.pauses = append(s.pauses, b)
 	if s.connected {
 		if err := p.sendBreak(ctx, s, b); err != nil {

@@ -68,10 +68,19 @@ func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (
 	s.services = map[string]map[string]string{}
 	s.insurers = map[string][]string{}
 	if _, err := p.token(ctx, s, true); err != nil {
+		if p.faults["activates-past-refused-sign-in"] {
+			// The faulty build goes on with whatever token it holds.
+			s.token, s.tokenExpires = "none", p.opts.Clock.Now().Add(time.Hour)
+			_ = p.declareNotifications(ctx, s)
+		}
 		err = s.fail(fmt.Errorf("the platform refused the client credentials: %w", err))
 		if p.faults["hides-auth-errors"] {
 			s.connected, s.lastError = true, ""
 			return map[string]any{"connected": true}, 0, nil
+		}
+		if p.faults["activation-answers-done"] {
+			// The faulty build answers that the job ran, not whether it worked.
+			return map[string]any{"connected": false}, 0, nil
 		}
 		return nil, http.StatusBadGateway, err
 	}
@@ -340,7 +349,7 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 		if len(services) == 0 {
 			spans = nil
 		}
-		if len(spans) == 0 && !clearIdle {
+		if len(spans) == 0 && (!clearIdle || p.faults["closed-days-keep-slots"]) {
 			continue
 		}
 		entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, 23*time.Hour+59*time.Minute).In(s.loc).Format(layout), "address_services": nil}}
@@ -392,7 +401,8 @@ func (p *Partner) syncBookings(ctx context.Context, s *session) error {
 		var err error
 		switch {
 		case v.PlatformID == "":
-			if v.Status != "booked" || v.Source != "partner" || p.faults["skips-existing-bookings"] {
+			// The faulty build sync-books-canceled-visits sends every visit Docplanner lacks.
+			if (v.Status != "booked" && !p.faults["sync-books-canceled-visits"]) || v.Source != "partner" || p.faults["skips-existing-bookings"] {
 				continue
 			}
 			err = p.export(ctx, s, v)
@@ -620,6 +630,10 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 		Start: start.In(s.loc), End: end.In(s.loc), Status: "booked", Source: "platform", PlatformID: b.ID,
 		Patient: fixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
 	}
+	if p.faults["platform-visits-from-docplanner"] {
+		// The faulty build names the origin after the platform.
+		v.Source = "docplanner"
+	}
 	v.on.location, v.on.start = v.LocationID, v.Start
 	s.visits = append(s.visits, v)
 }
@@ -692,10 +706,17 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 	if err := p.feedBreaks(ctx, s); err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
+	// The faulty build trusts notifications for the doctor's breaks.
+	if p.faults["sync-ignores-platform-breaks"] {
+		s.lastError = ""
+		return map[string]any{"repaired_locations": repaired}, 0, nil
+	}
 	if err := p.importBreaks(ctx, s); err != nil {
 		return nil, http.StatusBadGateway, s.fail(err)
 	}
-	s.lastError = ""
+	if !p.faults["keeps-error-after-recovery"] {
+		s.lastError = ""
+	}
 	return map[string]any{"repaired_locations": repaired}, 0, nil
 }
 
@@ -772,7 +793,8 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 			// The faulty build counts the slots instead of comparing them.
 			match = true
 		}
-		if match && want == len(have) {
+		if match && want == len(have) && !p.faults["sync-refeeds-everything"] {
+			// The faulty build re-feeds every calendar, in case.
 			continue
 		}
 		if err := p.feedDays(ctx, s, l.ID, all, feedOpts{}); err != nil {
