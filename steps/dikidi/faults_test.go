@@ -120,6 +120,10 @@ var catches = map[string][]string{
 	"no-resync-after-resume":           {scResume},
 	"keeps-working-after-deletion":     {scDeleted, scDeletedLost},
 	"staff-actions-ignore-deletion":    {scDeletedEvery},
+	"connected-after-deletion":         {scDeleted},
+	"full-name-as-name":                {scAdds},
+	"drops-staff-comments":             {scAdds, scOccupies},
+	"drops-cancel-reason":              {scMovesCancels},
 	"drops-retried-events":             {scDelivery},
 }
 

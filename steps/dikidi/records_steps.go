@@ -125,7 +125,7 @@ func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, 
 	name, surname := splitName(client)
 	var res actionResult
 	params := map[string]any{"master_id": m.ID, "service_ids": ids, "start": start,
-		"client": map[string]any{"name": name, "surname": surname, "phone": phone}}
+		"client": map[string]any{"name": name, "surname": surname, "phone": phone}, "comment": staffComment}
 	if err := w.act(try, "records (partner → DIKIDI)", "add the record", "add-record", params, &res); err != nil {
 		return err
 	}
@@ -134,9 +134,17 @@ func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, 
 			return fmt.Errorf("records (partner → DIKIDI): the partner's add-record action returned no record_id")
 		}
 		w.record, w.dikidiID = res.RecordID, res.DikidiID
+		w.entered = mock.Client{Name: name, Surname: surname, Phone: phone}
 	}
 	return nil
 }
+
+// The notes the partner's staff write: DIKIDI must show them as written.
+const (
+	staffComment  = "First visit, allergic to ammonia dye"
+	occupyComment = "Held by the partner"
+	cancelReason  = "Cancelled at the partner"
+)
 
 // recordID is the partner's own id of "that record": the one its staff made,
 // or, for a record made in DIKIDI, the one the partner learned it as (waited
@@ -187,7 +195,13 @@ func (w *world) staffCancels(try string) error {
 	if err != nil {
 		return err
 	}
-	return w.act(try, "records (partner → DIKIDI)", "cancel the record", "cancel-record", map[string]any{"record_id": id, "reason": "Cancelled at the partner"}, nil)
+	if err := w.act(try, "records (partner → DIKIDI)", "cancel the record", "cancel-record", map[string]any{"record_id": id, "reason": cancelReason}, nil); err != nil {
+		return err
+	}
+	if w.actErr == nil {
+		w.cancelReason = cancelReason
+	}
+	return nil
 }
 
 func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
@@ -200,7 +214,7 @@ func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
 		return err
 	}
 	var res actionResult
-	if err := w.act(try, "records (partner → DIKIDI)", "occupy the time", "occupy-time", map[string]any{"master_id": m.ID, "start": start, "end": end, "comment": "Held by the partner"}, &res); err != nil {
+	if err := w.act(try, "records (partner → DIKIDI)", "occupy the time", "occupy-time", map[string]any{"master_id": m.ID, "start": start, "end": end, "comment": occupyComment}, &res); err != nil {
 		return err
 	}
 	if w.actErr == nil {
@@ -578,12 +592,27 @@ func (w *world) platformShows(serviceNames, masterName, weekday, hhmm, byPartner
 		var there []string
 		for _, r := range rs {
 			if (byPartner == "" || r.KeyID == w.key.ID) && hasAll(r.ServiceIDs, ids) {
-				return true, ""
+				if byPartner == "" || w.entered.Phone == "" {
+					return true, ""
+				}
+				return w.asEntered(r)
 			}
 			there = append(there, fmt.Sprintf("%d with services %v (by %s)", r.ID, r.ServiceIDs, r.Source))
 		}
 		return false, fmt.Sprintf("DIKIDI's journal has no such record there (it has %s); %s", orNone(strings.Join(there, ", ")), w.evidence(w.actMark))
 	})
+}
+
+// asEntered: a record the partner's staff added reaches DIKIDI with the new
+// client as they entered them (name and surname apart, as DIKIDI keeps
+// them) and with their comment: the salon's staff read both in the panel.
+func (w *world) asEntered(r mock.RecordView) (bool, string) {
+	got := fmt.Sprintf("client %q %q %s, comment %q", r.ClientName, r.Surname, r.Phone, r.Comment)
+	want := fmt.Sprintf("client %q %q %s, comment %q", w.entered.Name, w.entered.Surname, w.entered.Phone, staffComment)
+	if got != want {
+		return false, fmt.Sprintf("DIKIDI's record %d has %s, but the partner's staff entered %s; %s", r.ID, got, want, w.evidence(w.actMark))
+	}
+	return true, ""
 }
 
 func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
@@ -600,8 +629,24 @@ func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
 		if len(rs) > 0 {
 			return false, fmt.Sprintf("record %d is still %s there; %s", rs[0].ID, rs[0].Status, w.evidence(w.actMark))
 		}
-		return true, ""
+		return w.cancelledAsEntered()
 	})
+}
+
+// cancelledAsEntered: a record the partner's staff cancelled with a reason
+// carries that reason in DIKIDI, where the salon's staff read why it went.
+func (w *world) cancelledAsEntered() (bool, string) {
+	if w.cancelReason == "" || w.dikidiID == 0 {
+		return true, ""
+	}
+	r, err := w.s.mock.Record(w.company, w.dikidiID)
+	if err != nil {
+		return false, err.Error()
+	}
+	if r.Status == mock.StatusCancelled && r.CancelReason != w.cancelReason {
+		return false, fmt.Sprintf("DIKIDI's record %d was cancelled with the reason %q, but the partner's staff gave %q; %s", r.ID, r.CancelReason, w.cancelReason, w.evidence(w.actMark))
+	}
+	return true, ""
 }
 
 func (w *world) platformOccupied(masterName, weekday, from, to string) error {
@@ -621,6 +666,9 @@ func (w *world) platformOccupied(masterName, weekday, from, to string) error {
 		}
 		for _, r := range rs {
 			if r.Type == mock.TypeOccupied && r.End.Equal(end) && r.KeyID == w.key.ID {
+				if r.Comment != occupyComment {
+					return false, fmt.Sprintf("DIKIDI's occupied time %d has the comment %q, but the partner's staff wrote %q; %s", r.ID, r.Comment, occupyComment, w.evidence(w.actMark))
+				}
 				return true, ""
 			}
 		}

@@ -168,7 +168,9 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 	client := map[string]any{"id": in.Client.DikidiID}
 	if in.Client.DikidiID == 0 {
 		client = map[string]any{"name": in.Client.Name, "phone": in.Client.Phone}
-		if in.Client.Surname != "" {
+		if p.faults["full-name-as-name"] && in.Client.Surname != "" {
+			client["name"] = in.Client.Name + " " + in.Client.Surname
+		} else if in.Client.Surname != "" {
 			client["surname"] = in.Client.Surname
 		} else if p.alt {
 			client["surname"] = nil // said outright: no surname
@@ -183,7 +185,7 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 		services = services[:1]
 	}
 	body := map[string]any{"master_id": in.MasterID, "service_ids": services, "start": start, "client": client}
-	if c := p.note(in.Comment, "Booked by the partner's staff"); c != "" {
+	if c := p.note(in.Comment, "Booked by the partner's staff"); c != "" && !p.faults["drops-staff-comments"] {
 		body["comment"] = c
 	}
 	if !p.faults["no-external-id"] {
@@ -302,7 +304,7 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 		return map[string]any{"record_id": r.ID}, nil
 	}
 	body := map[string]any{}
-	if reason := p.note(in.Reason, "Cancelled by the partner's staff"); reason != "" {
+	if reason := p.note(in.Reason, "Cancelled by the partner's staff"); reason != "" && !p.faults["drops-cancel-reason"] {
 		body["reason"] = reason
 	}
 	var out json.RawMessage
@@ -344,7 +346,7 @@ func (p *Partner) occupyTime(ctx context.Context, s *session, raw json.RawMessag
 		return map[string]any{"record_id": r.ID, "dikidi_id": 0}, nil
 	}
 	body := map[string]any{"master_id": in.MasterID, "start": s.fmt(in.Start), "end": s.fmt(in.End)}
-	if c := p.note(in.Comment, "Held by the partner's staff"); c != "" {
+	if c := p.note(in.Comment, "Held by the partner's staff"); c != "" && !p.faults["drops-staff-comments"] {
 		body["comment"] = c
 	}
 	var out json.RawMessage

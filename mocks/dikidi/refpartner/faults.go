@@ -38,6 +38,9 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"refreshes-new-master-only", "after its staff move a record to another master, re-reads the new master's free times only (also when DIKIDI's event names the previous master), so the old master's freed time is never offered"},
 	{"refuses-last-slot", "checks a record its staff add against the master's working day itself, off by one: a record that ends exactly when the day ends is refused, although DIKIDI offers that time"},
 	{"sends-first-service-only", "sends only the first service of a record its staff add with several, so DIKIDI books a shorter record"},
+	{"full-name-as-name", "sends a new client's name and surname together as the name (\"Pavel Sokolov\", no surname), so DIKIDI's client card has no surname"},
+	{"drops-staff-comments", "sends neither the comment of a record its staff add nor that of time they occupy: DIKIDI's staff see no note"},
+	{"drops-cancel-reason", "cancels records in DIKIDI without the reason its staff gave"},
 	{"cancel-not-exported", "cancels records in its own system only: DIKIDI keeps them booked"},
 	{"occupy-not-exported", "blocks time in its own system only, without occupying it in DIKIDI"},
 	{"applies-duplicates", "applies an event delivered twice twice: a redelivered record.created of a record made in DIKIDI becomes a second record"},
@@ -60,6 +63,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"ignores-state-events", "acknowledges key.state_changed events without changing what it reports"},
 	{"no-resync-after-resume", "does not re-read DIKIDI when the key is resumed, so changes made while paused never arrive"},
 	{"keeps-working-after-deletion", "treats KEY_DELETED as a passing error: keeps calling DIKIDI and never says the link is gone"},
+	{"connected-after-deletion", "keeps its status's connected flag from the activation, so once the key is deleted it reports key_state deleted and still connected: the salon's staff read that the link works"},
 	{"staff-actions-ignore-deletion", "stops syncing and adding records once the key is deleted, but its staff's other changes still call DIKIDI"},
 	{"drops-retried-events", "ignores events delivered on a retry (attempt 2 and later) as stale"},
 })
