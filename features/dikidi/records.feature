@@ -39,6 +39,17 @@ Feature: Records the partner makes
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-2
+  Scenario: A change DIKIDI refuses because the time is taken changes nothing at the partner
+    Given a client booked a "Women's haircut" with Anna Smirnova on Tuesday at 17:00 online as "Irina Novikova" "+79031112255"
+    And the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
+    When the partner's staff try to move that record to Tuesday at 17:00
+    Then the partner says it could not do that
+    And the partner shows a "Women's haircut" with Anna Smirnova on Tuesday at 16:00
+    When the partner's staff try to occupy Anna Smirnova's time on Tuesday from 17:00 to 18:00
+    Then the partner says it could not do that
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-REC-2
   Scenario: A record is not made twice when DIKIDI's answer to the partner is lost
     Given the network loses DIKIDI's answer to the partner's next change
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"

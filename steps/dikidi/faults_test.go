@@ -35,6 +35,7 @@ const (
 	scOccupies          = "Time the partner occupies is blocked in DIKIDI, and freed when released"
 	scTwice             = "An event delivered twice is applied once"
 	scOutOfOrder        = "Events that arrive out of order leave the newest state"
+	scRefusedTaken      = "A change DIKIDI refuses because the time is taken changes nothing at the partner"
 	scLostAnswer        = "A record is not made twice when DIKIDI's answer to the partner is lost"
 	scOwnMovedInDIKIDI  = "A record the partner added and DIKIDI's staff moved and confirmed changes at the partner too"
 	scMovedToMaster     = "A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI"
@@ -124,6 +125,7 @@ var catches = map[string][]string{
 	"full-name-as-name":                {scAdds},
 	"drops-staff-comments":             {scAdds, scOccupies},
 	"drops-cancel-reason":              {scMovesCancels},
+	"keeps-refused-changes":            {scRefusedTaken},
 	"drops-retried-events":             {scDelivery},
 }
 

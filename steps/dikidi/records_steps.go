@@ -69,6 +69,7 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^within the latency budget DIKIDI offers `+masterDay+` again$`, w.platformOffered)
 	sc.Step(`^DIKIDI has exactly one record of the partner with `+masterDay+`$`, w.platformExactlyOne)
 	sc.Step(`^the partner's record is linked to that DIKIDI record$`, w.linked)
+	sc.Step(`^the partner says it could not do that$`, w.couldNot)
 }
 
 // count reads an optional number of a step; none is one.
@@ -552,6 +553,15 @@ func (w *world) deliveredAfter(later, earlier string) error {
 	a, b := first(later), first(earlier)
 	if a == 0 || b == 0 || a < b {
 		return fmt.Errorf("events: %q did not arrive after %q: %s", later, earlier, w.deliveries(w.changeMark))
+	}
+	return nil
+}
+
+// couldNot: the staff's last change was not done (DIKIDI refused it), and
+// the partner's answer says so rather than reporting it done.
+func (w *world) couldNot() error {
+	if w.actErr == nil {
+		return fmt.Errorf("records (partner → DIKIDI): the partner reported the change done although DIKIDI refused it; %s", w.evidence(w.actMark))
 	}
 	return nil
 }

@@ -261,6 +261,12 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 	}
 	var out json.RawMessage
 	if err := p.callRetrying(ctx, s, http.MethodPatch, fmt.Sprintf("/records/%d", r.DikidiID), body, &out); err != nil {
+		if code(err) == "TIME_OCCUPIED" && p.faults["keeps-refused-changes"] && in.Start != nil {
+			length := r.End.Sub(r.Start)
+			r.Start = in.Start.In(s.loc)
+			r.End = r.Start.Add(length)
+			return map[string]any{"record_id": r.ID, "dikidi_id": r.DikidiID}, nil
+		}
 		return nil, p.refused(ctx, s, "edit-record", err)
 	}
 	p.adopt(s, out, r)
@@ -352,6 +358,9 @@ func (p *Partner) occupyTime(ctx context.Context, s *session, raw json.RawMessag
 	var out json.RawMessage
 	// Not retried: occupying time has no idempotency key.
 	if err := p.call(ctx, s, http.MethodPost, "/occupied-times", nil, body, &out, nil); err != nil {
+		if code(err) == "TIME_OCCUPIED" && p.faults["keeps-refused-changes"] {
+			return map[string]any{"record_id": r.ID, "dikidi_id": 0}, nil
+		}
 		s.drop(r)
 		return nil, p.refused(ctx, s, "occupy-time", err)
 	}

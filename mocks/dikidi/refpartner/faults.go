@@ -41,6 +41,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"full-name-as-name", "sends a new client's name and surname together as the name (\"Pavel Sokolov\", no surname), so DIKIDI's client card has no surname"},
 	{"drops-staff-comments", "sends neither the comment of a record its staff add nor that of time they occupy: DIKIDI's staff see no note"},
 	{"drops-cancel-reason", "cancels records in DIKIDI without the reason its staff gave"},
+	{"keeps-refused-changes", "when DIKIDI refuses a move or occupied time because the time is taken, keeps the change in its own system and reports it done"},
 	{"cancel-not-exported", "cancels records in its own system only: DIKIDI keeps them booked"},
 	{"occupy-not-exported", "blocks time in its own system only, without occupying it in DIKIDI"},
 	{"applies-duplicates", "applies an event delivered twice twice: a redelivered record.created of a record made in DIKIDI becomes a second record"},
