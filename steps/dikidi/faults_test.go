@@ -36,6 +36,7 @@ const (
 	scTwice             = "An event delivered twice is applied once"
 	scOutOfOrder        = "Events that arrive out of order leave the newest state"
 	scRefusedTaken      = "A change DIKIDI refuses because the time is taken changes nothing at the partner"
+	scOwnBeforeEvents   = "The partner's own changes stand as DIKIDI answered them before DIKIDI's events of them arrive"
 	scLostAnswer        = "A record is not made twice when DIKIDI's answer to the partner is lost"
 	scOwnMovedInDIKIDI  = "A record the partner added and DIKIDI's staff moved and confirmed changes at the partner too"
 	scMovedToMaster     = "A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI"
@@ -126,6 +127,7 @@ var catches = map[string][]string{
 	"drops-staff-comments":             {scAdds, scOccupies},
 	"drops-cancel-reason":              {scMovesCancels},
 	"keeps-refused-changes":            {scRefusedTaken},
+	"waits-for-own-events":             {scOwnBeforeEvents},
 	"drops-retried-events":             {scDelivery},
 }
 
