@@ -70,6 +70,7 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^DIKIDI has exactly one record of the partner with `+masterDay+`$`, w.platformExactlyOne)
 	sc.Step(`^the partner's record is linked to that DIKIDI record$`, w.linked)
 	sc.Step(`^the partner says it could not do that$`, w.couldNot)
+	sc.Step(`^the partner holds `+masterDay+` as occupied time$`, w.partnerHoldsOccupied)
 }
 
 // count reads an optional number of a step; none is one.
@@ -555,6 +556,42 @@ func (w *world) deliveredAfter(later, earlier string) error {
 		return fmt.Errorf("events: %q did not arrive after %q: %s", later, earlier, w.deliveries(w.changeMark))
 	}
 	return nil
+}
+
+// partnerHoldsOccupied makes "that time" the time occupied in DIKIDI at a
+// spot, by the partner's own id of it (waited for within the latency budget).
+func (w *world) partnerHoldsOccupied(masterName, weekday, hhmm string) error {
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	rs, err := w.platformAt(m.ID, start)
+	if err != nil {
+		return err
+	}
+	var id int64
+	for _, r := range rs {
+		if r.Type == mock.TypeOccupied {
+			id = r.ID
+		}
+	}
+	if id == 0 {
+		return fmt.Errorf("DIKIDI has no occupied time with %s at %s", masterName, w.fmtTime(start))
+	}
+	what := fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's occupied time %d", id)
+	return w.within(w.s.budget, what, func() (bool, string) {
+		ours, err := w.records()
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, r := range ours {
+			if r.DikidiID == id {
+				w.occupied = r.ID
+				return true, ""
+			}
+		}
+		return false, "its records view has no record with that dikidi_id"
+	})
 }
 
 // couldNot: the staff's last change was not done (DIKIDI refused it), and

@@ -218,7 +218,7 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 		return nil, err
 	}
 	perm, granted := "records.add_edit", s.perms.Records.AddEdit
-	if r.Type == "occupied" {
+	if r.Type == "occupied" && !p.faults["record-permissions-for-occupied-time"] {
 		perm, granted = "records.occupy_time", s.perms.Records.OccupyTime
 	}
 	if err := p.mayChangeRecords(s, "edit-record", perm, granted); err != nil {
@@ -299,7 +299,7 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 		return nil, err
 	}
 	perm, granted := "records.cancel", s.perms.Records.Cancel
-	if r.Type == "occupied" {
+	if r.Type == "occupied" && !p.faults["record-permissions-for-occupied-time"] {
 		perm, granted = "records.occupy_time", s.perms.Records.OccupyTime
 	}
 	if err := p.mayChangeRecords(s, "cancel-record", perm, granted); err != nil {
