@@ -27,6 +27,9 @@ Feature: Records made in DIKIDI
     Then the partner accepted the "record.created" event at its Path, if it has one
     And within the latency budget the partner shows a "Women's haircut" with Anna Smirnova on Tuesday of the second week at 17:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When the salon's staff change the phone of their client "Irina Volkova" to "+79161234599" in DIKIDI
+    Then the partner accepted the "client.updated" event at its Path, if it has one
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-1
   Scenario: A record moved and then cancelled in DIKIDI is moved and cancelled at the partner

@@ -128,6 +128,7 @@ var catches = map[string][]string{
 	"drops-cancel-reason":                  {scMovesCancels},
 	"keeps-refused-changes":                {scRefusedTaken},
 	"waits-for-own-events":                 {scOwnBeforeEvents},
+	"ignores-client-events":                {scPanel},
 	"record-permissions-for-occupied-time": {scNeverCalls},
 	"drops-retried-events":                 {scDelivery},
 }

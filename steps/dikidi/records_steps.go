@@ -37,6 +37,7 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
 	sc.Step(`^the salon's staff confirm that record in DIKIDI$`, w.salonConfirms)
 	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
+	sc.Step(`^the salon's staff change the phone of their client "([^"]*)" to "([^"]*)" in DIKIDI$`, w.salonChangesPhone)
 	sc.Step(`^the salon's staff cancel (\w+ \w+)'s record on `+day+` in DIKIDI$`, w.salonCancelsClientsRecord)
 	sc.Step(`^the network loses the next (?:(\d+) )?"([^"]*)" events? on (?:its|their) way to the partner$`, func(n, name string) error {
 		if err := w.atPath("events lost on their way to the partner's Path"); err != nil {
@@ -275,6 +276,15 @@ func (w *world) staffBooksKnownClient(serviceNames, masterName, weekday, hhmm, c
 		return err
 	}
 	return w.book("the salon's staff", serviceNames, masterName, weekday, hhmm, mock.Client{ID: c.ID}, false)
+}
+
+func (w *world) salonChangesPhone(client, phone string) error {
+	c, err := w.fixtureClient(client)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	return w.s.mock.EditClient(w.company, c.ID, mock.ClientChange{Phone: &phone})
 }
 
 // fixtureClient finds one of the salon's clients by "Name Surname".
