@@ -156,21 +156,29 @@ func (w *world) recordID() (string, error) {
 	if w.record != "" || w.dikidiID == 0 {
 		return w.record, nil
 	}
-	what := fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's record %d", w.dikidiID)
-	err := w.within(w.s.budget, what, func() (bool, string) {
+	id, err := w.partnerIDOf(w.dikidiID, "record")
+	w.record = id
+	return id, err
+}
+
+// partnerIDOf is the partner's own id of a DIKIDI record (or occupied time,
+// as what names it), waited for within the latency budget.
+func (w *world) partnerIDOf(dikidiID int64, what string) (string, error) {
+	var id string
+	err := w.within(w.s.budget, fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's %s %d", what, dikidiID), func() (bool, string) {
 		rs, err := w.records()
 		if err != nil {
 			return false, err.Error()
 		}
 		for _, r := range rs {
-			if r.DikidiID == w.dikidiID {
-				w.record = r.ID
+			if r.DikidiID == dikidiID {
+				id = r.ID
 				return true, ""
 			}
 		}
 		return false, "its records view has no record with that dikidi_id; " + w.deliveries(w.changeMark)
 	})
-	return w.record, err
+	return id, err
 }
 
 func (w *world) staffMoves(try, masterName, weekday, hhmm string) error {
@@ -571,37 +579,17 @@ func (w *world) deliveredAfter(later, earlier string) error {
 // partnerHoldsOccupied makes "that time" the time occupied in DIKIDI at a
 // spot, by the partner's own id of it (waited for within the latency budget).
 func (w *world) partnerHoldsOccupied(masterName, weekday, hhmm string) error {
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
+	rs, start, err := w.platformAtSpot(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
-	rs, err := w.platformAt(m.ID, start)
-	if err != nil {
-		return err
-	}
-	var id int64
 	for _, r := range rs {
 		if r.Type == mock.TypeOccupied {
-			id = r.ID
+			w.occupied, err = w.partnerIDOf(r.ID, "occupied time")
+			return err
 		}
 	}
-	if id == 0 {
-		return fmt.Errorf("DIKIDI has no occupied time with %s at %s", masterName, w.fmtTime(start))
-	}
-	what := fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's occupied time %d", id)
-	return w.within(w.s.budget, what, func() (bool, string) {
-		ours, err := w.records()
-		if err != nil {
-			return false, err.Error()
-		}
-		for _, r := range ours {
-			if r.DikidiID == id {
-				w.occupied = r.ID
-				return true, ""
-			}
-		}
-		return false, "its records view has no record with that dikidi_id"
-	})
+	return fmt.Errorf("DIKIDI has no occupied time with %s at %s", masterName, w.fmtTime(start))
 }
 
 // couldNot: the staff's last change was not done (DIKIDI refused it), and
@@ -614,6 +602,16 @@ func (w *world) couldNot() error {
 }
 
 // DIKIDI checks -------------------------------------------------------------------
+
+// platformAtSpot is platformAt for a spot named as the features name it.
+func (w *world) platformAtSpot(masterName, weekday, hhmm string) ([]mock.RecordView, time.Time, error) {
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
+	if err != nil {
+		return nil, start, err
+	}
+	rs, err := w.platformAt(m.ID, start)
+	return rs, start, err
+}
 
 func (w *world) platformAt(masterID int64, start time.Time) ([]mock.RecordView, error) {
 	rs, err := w.s.mock.Records(w.company, start.Add(-time.Minute), start.Add(time.Minute))
@@ -784,11 +782,7 @@ func (w *world) platformOffered(masterName, weekday, hhmm string) error {
 }
 
 func (w *world) platformExactlyOne(masterName, weekday, hhmm string) error {
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	rs, err := w.platformAt(m.ID, start)
+	rs, start, err := w.platformAtSpot(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
