@@ -144,7 +144,7 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 			date   string
 		}
 		var spots []spot
-		if before != nil {
+		if before != nil && !p.faults["refreshes-event-spots-only"] {
 			spots = append(spots, spot{before.MasterID, before.Start.In(s.loc).Format(time.DateOnly)})
 		}
 		if data.Previous != nil && !p.faults["refreshes-new-master-only"] {

@@ -47,6 +47,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"occupy-not-exported", "blocks time in its own system only, without occupying it in DIKIDI"},
 	{"waits-for-own-events", "ignores DIKIDI's answer to its staff's changes and waits for DIKIDI's events of them, so while such an event is on its way its records lack DIKIDI's id, end and status"},
 	{"ignores-client-events", "acknowledges client.created and client.updated events without applying them, so a client whose phone the salon corrects keeps the old one at the partner"},
+	{"refreshes-event-spots-only", "after a record event re-reads the free times only where the event puts the record and its previous place, not where it last held the record itself: when an earlier move's event was lost, the time the record first held is never offered again"},
 	{"applies-duplicates", "applies an event delivered twice twice: a redelivered record.created of a record made in DIKIDI becomes a second record"},
 	{"ignores-sequence", "applies events in the order they arrive, so a late record.created undoes a newer change"},
 	{"skips-own-echoes", "ignores the events of its own changes (source this_key) without noting their sequence, so an older event of the same record that DIKIDI delivers late, on a retry, undoes its staff's newer change"},
