@@ -38,6 +38,7 @@ const (
 	scRefusedTaken      = "A change DIKIDI refuses because the time is taken changes nothing at the partner"
 	scOwnBeforeEvents   = "The partner's own changes stand as DIKIDI answered them before DIKIDI's events of them arrive"
 	scMovedTwiceLost    = "A record moved twice in DIKIDI whose first move's event is lost frees the time it first held at the partner"
+	scCancelMoved       = "A record the partner's staff cancel after DIKIDI moved it, the move's event still on its way, frees both its times"
 	scLostAnswer        = "A record is not made twice when DIKIDI's answer to the partner is lost"
 	scOwnMovedInDIKIDI  = "A record the partner added and DIKIDI's staff moved and confirmed changes at the partner too"
 	scMovedToMaster     = "A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI"
@@ -130,6 +131,7 @@ var catches = map[string][]string{
 	"keeps-refused-changes":                {scRefusedTaken},
 	"waits-for-own-events":                 {scOwnBeforeEvents},
 	"ignores-client-events":                {scPanel},
+	"cancel-refreshes-answer-only":         {scCancelMoved},
 	"refreshes-event-spots-only":           {scMovedTwiceLost},
 	"record-permissions-for-occupied-time": {scNeverCalls},
 	"drops-retried-events":                 {scDelivery},

@@ -43,6 +43,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"drops-staff-comments", "sends neither the comment of a record its staff add nor that of time they occupy: DIKIDI's staff see no note"},
 	{"drops-cancel-reason", "cancels records in DIKIDI without the reason its staff gave"},
 	{"keeps-refused-changes", "when DIKIDI refuses a move or occupied time because the time is taken, keeps the change in its own system and reports it done"},
+	{"cancel-refreshes-answer-only", "after its staff cancel a record, re-reads the free times only where DIKIDI's answer puts it: when DIKIDI had moved the record and the move's event is still on its way, the time the partner showed it at stays taken"},
 	{"cancel-not-exported", "cancels records in its own system only: DIKIDI keeps them booked"},
 	{"occupy-not-exported", "blocks time in its own system only, without occupying it in DIKIDI"},
 	{"waits-for-own-events", "ignores DIKIDI's answer to its staff's changes and waits for DIKIDI's events of them, so while such an event is on its way its records lack DIKIDI's id, end and status"},
