@@ -131,6 +131,7 @@ var catches = map[string][]string{
 	"keeps-refused-changes":                {scRefusedTaken},
 	"waits-for-own-events":                 {scOwnBeforeEvents},
 	"ignores-client-events":                {scPanel},
+	"reactivates-deleted-key":              {scDeletedEvery},
 	"cancel-refreshes-answer-only":         {scCancelMoved},
 	"refreshes-event-spots-only":           {scMovedTwiceLost},
 	"record-permissions-for-occupied-time": {scNeverCalls},

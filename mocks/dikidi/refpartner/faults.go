@@ -70,6 +70,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"no-resync-after-resume", "does not re-read DIKIDI when the key is resumed, so changes made while paused never arrive"},
 	{"keeps-working-after-deletion", "treats KEY_DELETED as a passing error: keeps calling DIKIDI and never says the link is gone"},
 	{"connected-after-deletion", "keeps its status's connected flag from the activation, so once the key is deleted it reports key_state deleted and still connected: the salon's staff read that the link works"},
+	{"reactivates-deleted-key", "asked to activate again after the key was deleted, calls DIKIDI's activation with it instead of saying a new key is needed"},
 	{"staff-actions-ignore-deletion", "stops syncing and adding records once the key is deleted, but its staff's other changes still call DIKIDI"},
 	{"drops-retried-events", "ignores events delivered on a retry (attempt 2 and later) as stale"},
 })
