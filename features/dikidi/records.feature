@@ -54,14 +54,17 @@ Feature: Records the partner makes
     Given the network loses the next "record.created" event on its way to the partner
     When the partner's staff add a "Men's haircut + Beard trim" with Dmitry Orlov on Wednesday at 15:00 for "Pavel Sokolov" "+79031112233"
     Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
-    Given the network loses the next "record.updated" event on its way to the partner
-    When the partner's staff move that record to Friday at 14:00
+    When 2 minutes pass
+    And the network loses the next "record.updated" event on its way to the partner
+    And the partner's staff move that record to Friday at 14:00
     Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
-    Given the network loses the next "record.cancelled" event on its way to the partner
-    When the partner's staff cancel that record
+    When 2 minutes pass
+    And the network loses the next "record.cancelled" event on its way to the partner
+    And the partner's staff cancel that record
     Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
-    Given the network loses the next "record.created" event on its way to the partner
-    When the partner's staff occupy Dmitry Orlov's time on Monday from 15:00 to 16:00
+    When 2 minutes pass
+    And the network loses the next "record.created" event on its way to the partner
+    And the partner's staff occupy Dmitry Orlov's time on Monday from 15:00 to 16:00
     Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
     When 10 minutes pass
     Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
