@@ -44,6 +44,7 @@ Feature: Deleting the key
       | move that time to Friday at 15:00                                                                 |
       | release that time                                                                                 |
       | set Anna Smirnova's hours on Thursday to 12:00-20:00                                              |
+      | activate the key again                                                                             |
     And the partner synchronises
     Then the partner refused each of them itself, saying it is "deleted"
     And the partner made no call to DIKIDI once it knew the key was deleted

@@ -22,7 +22,14 @@ Feature: Permissions and masking
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     And the partner's staff try to cancel that record
     Then the partner refused that itself, naming "records.cancel"
+    When the partner's staff move that record to Tuesday at 17:00
+    Then within the latency budget DIKIDI shows a "Women's haircut" with Anna Smirnova on Tuesday at 17:00 made by the partner
     When the partner's staff try to occupy Dmitry Orlov's time on Friday from 16:00 to 17:00
+    Then the partner refused that itself, naming "records.occupy_time"
+    Given the partner holds Dmitry Orlov on Friday at 09:00 as occupied time
+    When the partner's staff try to move that time to Friday at 15:00
+    Then the partner refused that itself, naming "records.occupy_time"
+    When the partner's staff try to release that time
     Then the partner refused that itself, naming "records.occupy_time"
     When the partner's staff try to set Olga Kim's hours on Thursday to 12:00-20:00
     Then the partner refused that itself, naming "schedule.edit"

@@ -27,6 +27,9 @@ Feature: Records made in DIKIDI
     Then the partner accepted the "record.created" event at its Path, if it has one
     And within the latency budget the partner shows a "Women's haircut" with Anna Smirnova on Tuesday of the second week at 17:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When the salon's staff change the phone of their client "Irina Volkova" to "+79161234599" in DIKIDI
+    Then the partner accepted the "client.updated" event at its Path, if it has one
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-1
   Scenario: A record moved and then cancelled in DIKIDI is moved and cancelled at the partner
@@ -37,6 +40,18 @@ Feature: Records made in DIKIDI
     When the salon's staff cancel that record in DIKIDI
     Then within the latency budget the partner shows no active record with Olga Kim on Thursday at 17:30
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-EVT-2
+  Scenario: A record moved twice in DIKIDI whose first move's event is lost frees the time it first held at the partner
+    Given a client booked a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
+    And within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
+    And the network loses the next "record.updated" event on its way to the partner
+    When the salon's staff move that record to Wednesday at 12:00 in DIKIDI
+    And the salon's staff move that record to Friday at 12:00 in DIKIDI
+    Then within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Friday at 12:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When 10 minutes pass
+    Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-EVT-1
   Scenario: An event delivered twice is applied once

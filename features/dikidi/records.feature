@@ -39,6 +39,47 @@ Feature: Records the partner makes
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-2
+  Scenario: A change DIKIDI refuses because the time is taken changes nothing at the partner
+    Given a client booked a "Women's haircut" with Anna Smirnova on Tuesday at 17:00 online as "Irina Novikova" "+79031112255"
+    And the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
+    When the partner's staff try to move that record to Tuesday at 17:00
+    Then the partner says it could not do that
+    And the partner shows a "Women's haircut" with Anna Smirnova on Tuesday at 16:00
+    When the partner's staff try to occupy Anna Smirnova's time on Tuesday from 17:00 to 18:00
+    Then the partner says it could not do that
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-REC-2
+  Scenario: The partner's own changes stand as DIKIDI answered them before DIKIDI's events of them arrive
+    Given the network loses the next "record.created" event on its way to the partner
+    When the partner's staff add a "Men's haircut + Beard trim" with Dmitry Orlov on Wednesday at 15:00 for "Pavel Sokolov" "+79031112233"
+    Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When 2 minutes pass
+    And the network loses the next "record.updated" event on its way to the partner
+    And the partner's staff move that record to Friday at 14:00
+    Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When 2 minutes pass
+    And the network loses the next "record.cancelled" event on its way to the partner
+    And the partner's staff cancel that record
+    Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When 2 minutes pass
+    And the network loses the next "record.created" event on its way to the partner
+    And the partner's staff occupy Dmitry Orlov's time on Monday from 15:00 to 16:00
+    Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When 10 minutes pass
+    Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-REC-2
+  Scenario: A record the partner's staff cancel after DIKIDI moved it, the move's event still on its way, frees both its times
+    Given a client booked a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
+    And within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
+    And the network loses the next "record.updated" event on its way to the partner
+    When the salon's staff move that record to Saturday at 12:00 in DIKIDI
+    And the partner's staff cancel that record
+    Then within the latency budget DIKIDI shows no active record with Olga Kim on Saturday at 12:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-REC-2
   Scenario: A record is not made twice when DIKIDI's answer to the partner is lost
     Given the network loses DIKIDI's answer to the partner's next change
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"

@@ -335,6 +335,14 @@ func (m *Mock) Cancel(companyID, recordID int64, reason string) (v RecordView, e
 	return v, err
 }
 
+// EditClient is staff changing a client's card in the panel.
+func (m *Mock) EditClient(companyID, clientID int64, change ClientChange) error {
+	return m.with(companyID, func(c *company) *Error {
+		_, e := c.updateClient(clientID, change)
+		return e
+	})
+}
+
 // Occupy is staff blocking a master's time in the panel.
 func (m *Mock) Occupy(companyID, masterID int64, from, to time.Time, comment string) (v RecordView, err error) {
 	in := OccupyInput{MasterID: masterID, Start: from.Format(time.RFC3339), End: to.Format(time.RFC3339), Comment: comment}

@@ -37,6 +37,7 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
 	sc.Step(`^the salon's staff confirm that record in DIKIDI$`, w.salonConfirms)
 	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
+	sc.Step(`^the salon's staff change the phone of their client "([^"]*)" to "([^"]*)" in DIKIDI$`, w.salonChangesPhone)
 	sc.Step(`^the salon's staff cancel (\w+ \w+)'s record on `+day+` in DIKIDI$`, w.salonCancelsClientsRecord)
 	sc.Step(`^the network loses the next (?:(\d+) )?"([^"]*)" events? on (?:its|their) way to the partner$`, func(n, name string) error {
 		if err := w.atPath("events lost on their way to the partner's Path"); err != nil {
@@ -69,6 +70,8 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^within the latency budget DIKIDI offers `+masterDay+` again$`, w.platformOffered)
 	sc.Step(`^DIKIDI has exactly one record of the partner with `+masterDay+`$`, w.platformExactlyOne)
 	sc.Step(`^the partner's record is linked to that DIKIDI record$`, w.linked)
+	sc.Step(`^the partner says it could not do that$`, w.couldNot)
+	sc.Step(`^the partner holds `+masterDay+` as occupied time$`, w.partnerHoldsOccupied)
 }
 
 // count reads an optional number of a step; none is one.
@@ -125,7 +128,7 @@ func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, 
 	name, surname := splitName(client)
 	var res actionResult
 	params := map[string]any{"master_id": m.ID, "service_ids": ids, "start": start,
-		"client": map[string]any{"name": name, "surname": surname, "phone": phone}}
+		"client": map[string]any{"name": name, "surname": surname, "phone": phone}, "comment": staffComment}
 	if err := w.act(try, "records (partner → DIKIDI)", "add the record", "add-record", params, &res); err != nil {
 		return err
 	}
@@ -134,9 +137,17 @@ func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, 
 			return fmt.Errorf("records (partner → DIKIDI): the partner's add-record action returned no record_id")
 		}
 		w.record, w.dikidiID = res.RecordID, res.DikidiID
+		w.entered = mock.Client{Name: name, Surname: surname, Phone: phone}
 	}
 	return nil
 }
+
+// The notes the partner's staff write: DIKIDI must show them as written.
+const (
+	staffComment  = "First visit, allergic to ammonia dye"
+	occupyComment = "Held by the partner"
+	cancelReason  = "Cancelled at the partner"
+)
 
 // recordID is the partner's own id of "that record": the one its staff made,
 // or, for a record made in DIKIDI, the one the partner learned it as (waited
@@ -145,21 +156,29 @@ func (w *world) recordID() (string, error) {
 	if w.record != "" || w.dikidiID == 0 {
 		return w.record, nil
 	}
-	what := fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's record %d", w.dikidiID)
-	err := w.within(w.s.budget, what, func() (bool, string) {
+	id, err := w.partnerIDOf(w.dikidiID, "record")
+	w.record = id
+	return id, err
+}
+
+// partnerIDOf is the partner's own id of a DIKIDI record (or occupied time,
+// as what names it), waited for within the latency budget.
+func (w *world) partnerIDOf(dikidiID int64, what string) (string, error) {
+	var id string
+	err := w.within(w.s.budget, fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's %s %d", what, dikidiID), func() (bool, string) {
 		rs, err := w.records()
 		if err != nil {
 			return false, err.Error()
 		}
 		for _, r := range rs {
-			if r.DikidiID == w.dikidiID {
-				w.record = r.ID
+			if r.DikidiID == dikidiID {
+				id = r.ID
 				return true, ""
 			}
 		}
 		return false, "its records view has no record with that dikidi_id; " + w.deliveries(w.changeMark)
 	})
-	return w.record, err
+	return id, err
 }
 
 func (w *world) staffMoves(try, masterName, weekday, hhmm string) error {
@@ -187,7 +206,13 @@ func (w *world) staffCancels(try string) error {
 	if err != nil {
 		return err
 	}
-	return w.act(try, "records (partner → DIKIDI)", "cancel the record", "cancel-record", map[string]any{"record_id": id, "reason": "Cancelled at the partner"}, nil)
+	if err := w.act(try, "records (partner → DIKIDI)", "cancel the record", "cancel-record", map[string]any{"record_id": id, "reason": cancelReason}, nil); err != nil {
+		return err
+	}
+	if w.actErr == nil {
+		w.cancelReason = cancelReason
+	}
+	return nil
 }
 
 func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
@@ -200,7 +225,7 @@ func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
 		return err
 	}
 	var res actionResult
-	if err := w.act(try, "records (partner → DIKIDI)", "occupy the time", "occupy-time", map[string]any{"master_id": m.ID, "start": start, "end": end, "comment": "Held by the partner"}, &res); err != nil {
+	if err := w.act(try, "records (partner → DIKIDI)", "occupy the time", "occupy-time", map[string]any{"master_id": m.ID, "start": start, "end": end, "comment": occupyComment}, &res); err != nil {
 		return err
 	}
 	if w.actErr == nil {
@@ -259,6 +284,15 @@ func (w *world) staffBooksKnownClient(serviceNames, masterName, weekday, hhmm, c
 		return err
 	}
 	return w.book("the salon's staff", serviceNames, masterName, weekday, hhmm, mock.Client{ID: c.ID}, false)
+}
+
+func (w *world) salonChangesPhone(client, phone string) error {
+	c, err := w.fixtureClient(client)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.mark()
+	return w.s.mock.EditClient(w.company, c.ID, mock.ClientChange{Phone: &phone})
 }
 
 // fixtureClient finds one of the salon's clients by "Name Surname".
@@ -542,7 +576,42 @@ func (w *world) deliveredAfter(later, earlier string) error {
 	return nil
 }
 
+// partnerHoldsOccupied makes "that time" the time occupied in DIKIDI at a
+// spot, by the partner's own id of it (waited for within the latency budget).
+func (w *world) partnerHoldsOccupied(masterName, weekday, hhmm string) error {
+	rs, start, err := w.platformAtSpot(masterName, weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.Type == mock.TypeOccupied {
+			w.occupied, err = w.partnerIDOf(r.ID, "occupied time")
+			return err
+		}
+	}
+	return fmt.Errorf("DIKIDI has no occupied time with %s at %s", masterName, w.fmtTime(start))
+}
+
+// couldNot: the staff's last change was not done (DIKIDI refused it), and
+// the partner's answer says so rather than reporting it done.
+func (w *world) couldNot() error {
+	if w.actErr == nil {
+		return fmt.Errorf("records (partner → DIKIDI): the partner reported the change done although DIKIDI refused it; %s", w.evidence(w.actMark))
+	}
+	return nil
+}
+
 // DIKIDI checks -------------------------------------------------------------------
+
+// platformAtSpot is platformAt for a spot named as the features name it.
+func (w *world) platformAtSpot(masterName, weekday, hhmm string) ([]mock.RecordView, time.Time, error) {
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
+	if err != nil {
+		return nil, start, err
+	}
+	rs, err := w.platformAt(m.ID, start)
+	return rs, start, err
+}
 
 func (w *world) platformAt(masterID int64, start time.Time) ([]mock.RecordView, error) {
 	rs, err := w.s.mock.Records(w.company, start.Add(-time.Minute), start.Add(time.Minute))
@@ -578,12 +647,27 @@ func (w *world) platformShows(serviceNames, masterName, weekday, hhmm, byPartner
 		var there []string
 		for _, r := range rs {
 			if (byPartner == "" || r.KeyID == w.key.ID) && hasAll(r.ServiceIDs, ids) {
-				return true, ""
+				if byPartner == "" || w.entered.Phone == "" {
+					return true, ""
+				}
+				return w.asEntered(r)
 			}
 			there = append(there, fmt.Sprintf("%d with services %v (by %s)", r.ID, r.ServiceIDs, r.Source))
 		}
 		return false, fmt.Sprintf("DIKIDI's journal has no such record there (it has %s); %s", orNone(strings.Join(there, ", ")), w.evidence(w.actMark))
 	})
+}
+
+// asEntered: a record the partner's staff added reaches DIKIDI with the new
+// client as they entered them (name and surname apart, as DIKIDI keeps
+// them) and with their comment: the salon's staff read both in the panel.
+func (w *world) asEntered(r mock.RecordView) (bool, string) {
+	got := fmt.Sprintf("client %q %q %s, comment %q", r.ClientName, r.Surname, r.Phone, r.Comment)
+	want := fmt.Sprintf("client %q %q %s, comment %q", w.entered.Name, w.entered.Surname, w.entered.Phone, staffComment)
+	if got != want {
+		return false, fmt.Sprintf("DIKIDI's record %d has %s, but the partner's staff entered %s; %s", r.ID, got, want, w.evidence(w.actMark))
+	}
+	return true, ""
 }
 
 func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
@@ -600,8 +684,24 @@ func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
 		if len(rs) > 0 {
 			return false, fmt.Sprintf("record %d is still %s there; %s", rs[0].ID, rs[0].Status, w.evidence(w.actMark))
 		}
-		return true, ""
+		return w.cancelledAsEntered()
 	})
+}
+
+// cancelledAsEntered: a record the partner's staff cancelled with a reason
+// carries that reason in DIKIDI, where the salon's staff read why it went.
+func (w *world) cancelledAsEntered() (bool, string) {
+	if w.cancelReason == "" || w.dikidiID == 0 {
+		return true, ""
+	}
+	r, err := w.s.mock.Record(w.company, w.dikidiID)
+	if err != nil {
+		return false, err.Error()
+	}
+	if r.Status == mock.StatusCancelled && r.CancelReason != w.cancelReason {
+		return false, fmt.Sprintf("DIKIDI's record %d was cancelled with the reason %q, but the partner's staff gave %q; %s", r.ID, r.CancelReason, w.cancelReason, w.evidence(w.actMark))
+	}
+	return true, ""
 }
 
 func (w *world) platformOccupied(masterName, weekday, from, to string) error {
@@ -621,6 +721,9 @@ func (w *world) platformOccupied(masterName, weekday, from, to string) error {
 		}
 		for _, r := range rs {
 			if r.Type == mock.TypeOccupied && r.End.Equal(end) && r.KeyID == w.key.ID {
+				if r.Comment != occupyComment {
+					return false, fmt.Sprintf("DIKIDI's occupied time %d has the comment %q, but the partner's staff wrote %q; %s", r.ID, r.Comment, occupyComment, w.evidence(w.actMark))
+				}
 				return true, ""
 			}
 		}
@@ -679,11 +782,7 @@ func (w *world) platformOffered(masterName, weekday, hhmm string) error {
 }
 
 func (w *world) platformExactlyOne(masterName, weekday, hhmm string) error {
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	rs, err := w.platformAt(m.ID, start)
+	rs, start, err := w.platformAtSpot(masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}

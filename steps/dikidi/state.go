@@ -60,6 +60,7 @@ func (s sides) compare(ctx context.Context) (*statediff.Table, error) {
 	if !s.aside.keyState() {
 		t.Differ("the key", "state", k.State, st.KeyState)
 	}
+	s.statusDiff(t, k, st)
 	s.conduct(t, k)
 	switch k.State {
 	case mock.StateActive:
@@ -77,6 +78,27 @@ func (s sides) compare(ctx context.Context) (*statediff.Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// statusDiff holds the rest of the status view to the key: the booleans
+// the contract derives from key_state (a salon reads "connected" on the
+// partner's screen, not the state's name), and the ids the partner reports,
+// when it reports them, to DIKIDI's.
+func (s sides) statusDiff(t *statediff.Table, k mock.KeyView, st partnerStatus) {
+	state := st.KeyState
+	t.Differ("the key", "connected (active or paused)", state == mock.StateActive || state == mock.StatePaused, st.Connected)
+	t.Differ("the key", "paused", state == mock.StatePaused, st.Paused)
+	t.Differ("the key", "deleted", state == mock.StateDeleted, st.Deleted)
+	known := func(id *int64) bool { return id != nil && *id != 0 }
+	if known(st.KeyID) {
+		t.Differ("the key", "id", k.ID, *st.KeyID)
+	}
+	if known(st.CompanyID) {
+		t.Differ("the key", "company", s.company, *st.CompanyID)
+	}
+	if st.EmployeeID != nil && (k.EmployeeID != 0 || *st.EmployeeID != 0) {
+		t.Differ("the key", "employee", k.EmployeeID, *st.EmployeeID)
+	}
 }
 
 func (s sides) masterName(id int64) string {

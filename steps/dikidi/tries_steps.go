@@ -40,6 +40,10 @@ var tryable = []struct {
 		return w.staffMovesTime("try to ", m[1], m[2])
 	}},
 	{regexp.MustCompile(`^release that time$`), func(w *world, _ []string) error { return w.staffReleases("try to ") }},
+	// the salon's administrator asks the connector to link the key again
+	{regexp.MustCompile(`^activate the key again$`), func(w *world, _ []string) error {
+		return w.act("try to ", "activation", "activate the key", "activate", map[string]any{}, nil)
+	}},
 	{regexp.MustCompile(`^set (\w+ \w+)'s hours on ` + day + ` to ` + hours + `$`), func(w *world, m []string) error {
 		return w.staffSetsHours("try to ", m[1], m[2], m[3], m[4])
 	}},

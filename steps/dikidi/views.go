@@ -93,6 +93,10 @@ type partnerStatus struct {
 	EventsURL string          `json:"events_url"`
 	LastError string          `json:"last_error"`
 	Refusals  json.RawMessage `json:"refusals"`
+	// optional: null or absent (0 for the ids before the partner knows them)
+	KeyID      *int64 `json:"key_id"`
+	CompanyID  *int64 `json:"company_id"`
+	EmployeeID *int64 `json:"employee_id"`
 }
 
 // refusals renders the optional refusals, sentences or objects alike.

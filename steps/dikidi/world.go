@@ -38,12 +38,15 @@ type world struct {
 	actMark int64 // journal sequence just before it
 	tries   []try // a table of changes tried one after another
 
-	record     string // the partner's id of "that record" (made by its staff), or ""
-	dikidiID   int64  // DIKIDI's id of "that record"
-	occupied   string // the partner's id of the time its staff occupied
-	pauseMark  int64
-	goneMark   int64
-	changeMark int64
+	record   string // the partner's id of "that record" (made by its staff), or ""
+	dikidiID int64  // DIKIDI's id of "that record"
+	occupied string // the partner's id of the time its staff occupied
+	// what the partner's staff wrote, which DIKIDI must show as written
+	entered      mock.Client // the new client of the record they added
+	cancelReason string      // why they cancelled "that record"
+	pauseMark    int64
+	goneMark     int64
+	changeMark   int64
 
 	exploration explore.Outcome // how the scenario's exploration ended
 }

@@ -83,7 +83,7 @@ func params[T any](raw json.RawMessage) (T, *actionError) {
 // adopt fills a connector record from DIKIDI's answer.
 func (p *Partner) adopt(s *session, raw json.RawMessage, r *rec) {
 	var d dikidiRecord
-	if json.Unmarshal(raw, &d) != nil {
+	if p.faults["waits-for-own-events"] || json.Unmarshal(raw, &d) != nil {
 		return
 	}
 	r.DikidiID, r.Type, r.Status, r.MasterID = d.ID, d.Type, d.Status, d.MasterID
@@ -168,7 +168,9 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 	client := map[string]any{"id": in.Client.DikidiID}
 	if in.Client.DikidiID == 0 {
 		client = map[string]any{"name": in.Client.Name, "phone": in.Client.Phone}
-		if in.Client.Surname != "" {
+		if p.faults["full-name-as-name"] && in.Client.Surname != "" {
+			client["name"] = in.Client.Name + " " + in.Client.Surname
+		} else if in.Client.Surname != "" {
 			client["surname"] = in.Client.Surname
 		} else if p.alt {
 			client["surname"] = nil // said outright: no surname
@@ -183,7 +185,7 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 		services = services[:1]
 	}
 	body := map[string]any{"master_id": in.MasterID, "service_ids": services, "start": start, "client": client}
-	if c := p.note(in.Comment, "Booked by the partner's staff"); c != "" {
+	if c := p.note(in.Comment, "Booked by the partner's staff"); c != "" && !p.faults["drops-staff-comments"] {
 		body["comment"] = c
 	}
 	if !p.faults["no-external-id"] {
@@ -216,7 +218,7 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 		return nil, err
 	}
 	perm, granted := "records.add_edit", s.perms.Records.AddEdit
-	if r.Type == "occupied" {
+	if r.Type == "occupied" && !p.faults["record-permissions-for-occupied-time"] {
 		perm, granted = "records.occupy_time", s.perms.Records.OccupyTime
 	}
 	if err := p.mayChangeRecords(s, "edit-record", perm, granted); err != nil {
@@ -259,6 +261,12 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 	}
 	var out json.RawMessage
 	if err := p.callRetrying(ctx, s, http.MethodPatch, fmt.Sprintf("/records/%d", r.DikidiID), body, &out); err != nil {
+		if code(err) == "TIME_OCCUPIED" && p.faults["keeps-refused-changes"] && in.Start != nil {
+			length := r.End.Sub(r.Start)
+			r.Start = in.Start.In(s.loc)
+			r.End = r.Start.Add(length)
+			return map[string]any{"record_id": r.ID, "dikidi_id": r.DikidiID}, nil
+		}
 		return nil, p.refused(ctx, s, "edit-record", err)
 	}
 	p.adopt(s, out, r)
@@ -291,7 +299,7 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 		return nil, err
 	}
 	perm, granted := "records.cancel", s.perms.Records.Cancel
-	if r.Type == "occupied" {
+	if r.Type == "occupied" && !p.faults["record-permissions-for-occupied-time"] {
 		perm, granted = "records.occupy_time", s.perms.Records.OccupyTime
 	}
 	if err := p.mayChangeRecords(s, "cancel-record", perm, granted); err != nil {
@@ -302,7 +310,7 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 		return map[string]any{"record_id": r.ID}, nil
 	}
 	body := map[string]any{}
-	if reason := p.note(in.Reason, "Cancelled by the partner's staff"); reason != "" {
+	if reason := p.note(in.Reason, "Cancelled by the partner's staff"); reason != "" && !p.faults["drops-cancel-reason"] {
 		body["reason"] = reason
 	}
 	var out json.RawMessage
@@ -317,7 +325,7 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 	// way: the time it held where the connector showed it is free too.
 	oldMaster, oldDate := r.MasterID, r.Start.Format(time.DateOnly)
 	p.adopt(s, out, r)
-	if r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate {
+	if (r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate) && !p.faults["cancel-refreshes-answer-only"] {
 		p.refreshFree(ctx, s, oldMaster, oldDate)
 	}
 	p.refreshFree(ctx, s, r.MasterID, r.Start.Format(time.DateOnly))
@@ -344,12 +352,15 @@ func (p *Partner) occupyTime(ctx context.Context, s *session, raw json.RawMessag
 		return map[string]any{"record_id": r.ID, "dikidi_id": 0}, nil
 	}
 	body := map[string]any{"master_id": in.MasterID, "start": s.fmt(in.Start), "end": s.fmt(in.End)}
-	if c := p.note(in.Comment, "Held by the partner's staff"); c != "" {
+	if c := p.note(in.Comment, "Held by the partner's staff"); c != "" && !p.faults["drops-staff-comments"] {
 		body["comment"] = c
 	}
 	var out json.RawMessage
 	// Not retried: occupying time has no idempotency key.
 	if err := p.call(ctx, s, http.MethodPost, "/occupied-times", nil, body, &out, nil); err != nil {
+		if code(err) == "TIME_OCCUPIED" && p.faults["keeps-refused-changes"] {
+			return map[string]any{"record_id": r.ID, "dikidi_id": 0}, nil
+		}
 		s.drop(r)
 		return nil, p.refused(ctx, s, "occupy-time", err)
 	}

@@ -70,7 +70,9 @@ func (p *Partner) call(ctx context.Context, s *session, method, path string, que
 		h[k] = v
 	}
 	res, err := boundedhttp.Do(ctx, p.http, method, u, h, body, boundedhttp.DefaultLimit)
-	if err != nil && res.Status == 0 {
+	// An answer cut off after its status line is as lost as one that never
+	// came: DIKIDI may have done the work, so an idempotent call is retried.
+	if err != nil {
 		return &apiError{Method: method, Path: path, Message: err.Error(), Transport: true}
 	}
 	var env struct {

@@ -144,7 +144,7 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 			date   string
 		}
 		var spots []spot
-		if before != nil {
+		if before != nil && !p.faults["refreshes-event-spots-only"] {
 			spots = append(spots, spot{before.MasterID, before.Start.In(s.loc).Format(time.DateOnly)})
 		}
 		if data.Previous != nil && !p.faults["refreshes-new-master-only"] {
@@ -170,11 +170,18 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 			}
 		}
 	case "client.created", "client.updated":
-		var head struct {
-			ID int64 `json:"id"`
+		if p.faults["ignores-client-events"] {
+			return
 		}
-		if json.Unmarshal(data.Client, &head) == nil && p.newer(s, fmt.Sprintf("client:%d", head.ID), ev.Sequence) {
+		var c dikidiClient
+		if json.Unmarshal(data.Client, &c) == nil && p.newer(s, fmt.Sprintf("client:%d", c.ID), ev.Sequence) {
 			p.storeClient(s, data.Client)
+			// the client of every record of theirs is this client, as the card shows it
+			for _, r := range s.records {
+				if r.Client != nil && r.Client.DikidiID == c.ID {
+					r.Client = p.row(c)
+				}
+			}
 		}
 	case "schedule.updated":
 		if p.faults["ignores-schedule-events"] {

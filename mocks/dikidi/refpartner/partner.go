@@ -388,7 +388,7 @@ func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
 		}
 		driver.WriteJSON(w, http.StatusOK, map[string]any{
 			"key_state": s.keyState, "key_id": s.keyID, "company_id": s.companyID,
-			"connected": s.keyState == stateActive || s.keyState == statePaused,
+			"connected": s.keyState == stateActive || s.keyState == statePaused || (s.keyState == stateDeleted && p.faults["connected-after-deletion"]),
 			"paused":    s.keyState == statePaused, "deleted": s.keyState == stateDeleted,
 			"events_url": eventsURL, "permissions": s.perms, "employee_id": s.employee,
 			"last_error": s.lastError, "refusals": refusals,
