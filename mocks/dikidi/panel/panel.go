@@ -70,11 +70,11 @@ type Options struct {
 
 // Panel serves the pages over one mock.
 type Panel struct {
-	mock *dikidi.Mock
-	opts Options
+	mock     *dikidi.Mock
+	opts     Options
 	sessions webpage.Sessions
-	mux  *http.ServeMux
-	page http.Handler
+	mux      *http.ServeMux
+	page     http.Handler
 }
 
 // New serves the panel over m.
