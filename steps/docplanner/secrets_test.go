@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/steps/docplanner"
 )
@@ -32,6 +33,7 @@ func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 // console for every client secret and access token the run used, including
 // a failing run whose reasons quote refused requests.
 func TestNoSecretInAnyOutput(t *testing.T) {
+	racedetector.SkipRepeat(t, "the reference partner's suite")
 	for _, fault := range []string{"", "no-reauth", "hides-auth-errors"} {
 		t.Run("fault="+fault, func(t *testing.T) {
 			p := &capture{}
