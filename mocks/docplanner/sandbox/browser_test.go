@@ -87,7 +87,8 @@ func TestAPatientBooksInARealBrowser(t *testing.T) {
 	))
 	booked, err := chromedp.Run(b, chromedp.Text(css("button.slot.free")))
 	require.NoError(t, err)
-	require.NoError(t, chromedp.Do(b, chromedp.Click(css("button.slot.free")), chromedp.WaitVisible(css(".booking"))))
+	// The week already shows the clinic's own visits: the page after the press is the one with the notice.
+	require.NoError(t, chromedp.Do(b, chromedp.Click(css("button.slot.free")), chromedp.WaitVisible(css("#notice"))))
 	page, err := chromedp.Run(b, chromedp.Text(css("body")))
 	require.NoError(t, err)
 	assert.Contains(t, page, "A patient booked visit")
