@@ -82,6 +82,7 @@ var catches = map[string][]string{
 	"unknown-account-in-statements":      {"@chart"},
 	"datetime-dates":                     {"@dates", "@valid-answers"},
 	"null-empty-lists":                   {"@empty-lists", "@valid-answers"},
+	"null-page-past-end":                 {"@empty-lists"},
 	"dynamic-field-names":                {"@field-names", "@valid-answers"},
 	"slow-answers":                       {"@latency"},
 	"calendar-fiscal-year":               {"@dashboard-figures", "@reference-data"},

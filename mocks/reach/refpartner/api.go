@@ -398,7 +398,7 @@ func (p *Partner) paginate(r *http.Request, items []any) reply {
 	var page []any
 	if end > start {
 		page = items[start:end]
-	} else if !p.faults["null-empty-lists"] {
+	} else if !p.faults["null-empty-lists"] && !(p.faults["null-page-past-end"] && total > 0) {
 		page = []any{}
 	}
 	shown := total

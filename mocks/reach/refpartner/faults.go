@@ -32,6 +32,7 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"unknown-account-in-statements", "leaves an account used by the statements (acct_6700 Clinical Supplies) out of the chart of accounts"},
 	{"datetime-dates", "writes statement dates with a time (2025-01-01T00:00:00Z) instead of YYYY-MM-DD"},
 	{"null-empty-lists", "answers null instead of [] for an empty list"},
+	{"null-page-past-end", "answers null instead of [] for a page past the end of a list that has records (lists with none are [])"},
 	{"dynamic-field-names", "adds each statement line's amount under a field named after its month (\"2025-01\": ...)"},
 	{"slow-answers", "takes 3 seconds to answer each statement, over the 2-second budget"},
 	{"calendar-fiscal-year", "reports FiscalMonthEnd 12 although the books close in June"},
