@@ -18,9 +18,6 @@ func TestOnFollowsTheBuild(t *testing.T) {
 		}
 		return
 	}
-	if testing.Short() {
-		t.Skip("builds the package twice")
-	}
 	for _, tt := range []struct {
 		flags []string
 		want  string
