@@ -89,6 +89,9 @@ type Sessions struct {
 	Clock interface{ Now() time.Time }
 }
 
+// DefaultLife is a working day: a page left open overnight asks again.
+const DefaultLife = 12 * time.Hour
+
 // Session is one sign-in.
 type Session struct {
 	// Who signed in, as the caller named them at Start.

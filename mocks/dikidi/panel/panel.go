@@ -44,8 +44,8 @@ const Prefix = "/panel/"
 
 const cookieName = "accord_dikidi_panel"
 
-// DefaultSessionTTL is a working day: a panel left open overnight asks again.
-const DefaultSessionTTL = 12 * time.Hour
+// DefaultSessionTTL is how long a sign-in lasts unless told otherwise.
+const DefaultSessionTTL = webpage.DefaultLife
 
 //go:embed pages.html.tmpl
 var pagesText string

@@ -60,7 +60,7 @@ type Options struct {
 	// Clock times sign-ins; nil means the wall clock (a run's clock jumps
 	// hours ahead in a scenario, and would sign the operator out).
 	Clock clock.Clock
-	// SessionLife is how long a sign-in lasts; 0 means 12 hours.
+	// SessionLife is how long a sign-in lasts; 0 means webpage.DefaultLife.
 	SessionLife time.Duration
 }
 
@@ -80,7 +80,7 @@ func New(m *docplanner.Mock, opts Options) *Sandbox {
 		opts.Clock = clock.Wall{}
 	}
 	if opts.SessionLife <= 0 {
-		opts.SessionLife = 12 * time.Hour
+		opts.SessionLife = webpage.DefaultLife
 	}
 	sig := webpage.NewSigner()
 	s := &Sandbox{mock: m, opts: opts, mux: http.NewServeMux(),
