@@ -25,9 +25,15 @@ run: build
 ## package (a platform's suite) that keeps one core busy while the other waits, so one after the other
 ## they took 10 minutes on two idle cores, and together they fit in the budget.
 test: vet
-	@( set -o pipefail; $(GO) test -race -count=1 -timeout 9m ./... 2>&1 | sed -u 's/^/race  | /' ) & race=$$!; \
-	( set -o pipefail; $(GO) test -count=1 -timeout 9m -bench . -benchtime 1x ./... 2>&1 | sed -u 's/^/plain | /' ); plain=$$?; \
+	@log=$$(mktemp -d); \
+	( set -o pipefail; $(GO) test -race -count=1 -timeout 9m ./... 2>&1 | sed -u 's/^/race  | /' | tee $$log/race ) & race=$$!; \
+	( set -o pipefail; $(GO) test -count=1 -timeout 9m -bench . -benchtime 1x ./... 2>&1 | sed -u 's/^/plain | /' | tee $$log/plain ); plain=$$?; \
 	wait $$race; race=$$?; \
+	if [ $$race != 0 ] || [ $$plain != 0 ]; then \
+	  echo "make test: what failed, once more (the two passes' lines are interleaved above):"; \
+	  grep -h -A 12 -E '^(race  |plain) \| (--- FAIL|panic:|FAIL[[:space:]]|.*\[(build|setup) failed\])' $$log/race $$log/plain | head -200; \
+	fi; \
+	rm -rf $$log; \
 	echo "make test: with the race detector: $$( [ $$race = 0 ] && echo ok || echo FAILED ); without it: $$( [ $$plain = 0 ] && echo ok || echo FAILED )"; \
 	[ $$race = 0 ] && [ $$plain = 0 ]
 
