@@ -43,3 +43,13 @@ Feature: Periodic schedule cross-check
       | a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner                | the receptionist books "svc-ekg" at "piotr-centrum" next Tuesday at 12:45                  |
       | a patient has booked "piotr-centrum" next Tuesday at 11:00 on Docplanner              | the receptionist closes "anna-mokotow" on Wednesdays                                       |
       | a patient has booked "anna-mokotow" next Monday at 14:30 on Docplanner                | the receptionist adds a break at "anna-centrum" Monday of the second week from 10:00 to 11:00 |
+
+  @req:DP-XCK-1
+  Scenario: A call Docplanner fails during the activation is never taken for a finished activation
+    When Docplanner fails one call of the partner's activation, in turn at every stage of it
+    Then each time the partner reported the failure or completed the flow anyway, and the next try left both sides in agreement
+
+  @req:DP-XCK-1
+  Scenario: A call Docplanner fails during the periodic sync is never taken for a finished sync
+    When Docplanner fails one call of the partner's periodic sync after changes on both sides, in turn at every stage of it
+    Then each time the partner reported the failure or completed the flow anyway, and the next try left both sides in agreement

@@ -259,6 +259,14 @@ func (p platform) Admit(tenantID string, r *http.Request) (http.Header, *mockser
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
+	t.admitted++
+	if t.failCallIn > 0 {
+		t.failCallIn--
+		if t.failCallIn == 0 {
+			resp := errResp(http.StatusServiceUnavailable, "Service temporarily unavailable")
+			return nil, &resp
+		}
+	}
 	if t.outage || (write && t.failWrites > 0) {
 		if !t.outage {
 			t.failWrites--

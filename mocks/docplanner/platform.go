@@ -243,6 +243,26 @@ func (m *Mock) WritesStillToFail(clientID string) (n int, err error) {
 	return
 }
 
+// FailCall answers the partner's n-th call from now (reads and writes
+// alike, n >= 1) with 503, once, as a passing fault on Docplanner's side
+// would; 0 takes it back. Token requests are not counted.
+func (m *Mock) FailCall(clientID string, n int) error {
+	return m.with(clientID, func(t *tenant) { t.failCallIn = max(n, 0) })
+}
+
+// FailCallPending says whether the call FailCall chose has yet to come.
+func (m *Mock) FailCallPending(clientID string) (pending bool, err error) {
+	err = m.with(clientID, func(t *tenant) { pending = t.failCallIn > 0 })
+	return
+}
+
+// CallsAdmitted counts the partner's calls (token requests aside) that
+// reached admission, refused or not: the count FailCall's n runs on.
+func (m *Mock) CallsAdmitted(clientID string) (n int, err error) {
+	err = m.with(clientID, func(t *tenant) { n = t.admitted })
+	return
+}
+
 // FillWriteWindow uses up the client's writes of the current window, which
 // ends in left: the partner's next write is refused with 429 until then, as
 // when another process of the same client (a second worker, a bulk job)

@@ -42,6 +42,8 @@ type tenant struct {
 	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back
 	outage         bool // answer 503 to every API call, as during a platform incident
 	failWrites     int  // writes still to answer 503, as a short failure of the platform would
+	failCallIn     int  // the partner's call that answers 503 once, counted from 1 (0: none)
+	admitted       int  // the partner's calls that reached admission, refused or not
 	limits         rateWindow
 	// retired: the scenario that owned this tenant is over, and nothing it
 	// left pending (a PUSH retry) may reach a partner that serves another.

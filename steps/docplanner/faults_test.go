@@ -61,8 +61,10 @@ const (
 	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
 	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
 	// Explored sequences.
-	scExplore     = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
-	scExplorePull = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
+	scExplore              = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
+	scExplorePull          = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
+	scFailedActivationCall = "A call Docplanner fails during the activation is never taken for a finished activation"
+	scFailedSyncCall       = "A call Docplanner fails during the periodic sync is never taken for a finished sync"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -120,6 +122,8 @@ var catches = map[string][]string{
 	"exports-full-name-as-name":            {scStaffBooking},
 	"same-day-moves-not-exported":          {scStaffMove},
 	"move-ignores-calendar":                {scStaffMoveAway},
+	"skips-unfed-calendars":                {scFailedActivationCall},
+	"sync-skips-unread-calendars":          {scFailedSyncCall},
 	"drops-last-day-events":                {scBreakLastDay},
 	"platform-visits-read-only":            {scStaffMovesTheirs, scStaffCancelsTheirs},
 	"poller-stops-on-error":                {scPullAfterOutage},

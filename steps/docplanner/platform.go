@@ -415,6 +415,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 	registerCoverage(sc, w)
 	registerWholeState(sc, w)
 	registerExplore(sc, w)
+	registerFailures(sc, w)
 }
 
 // re is a step pattern, compiled once a run rather than once a scenario.

@@ -60,6 +60,8 @@ type world struct {
 	oneSide string
 	// explore is the running exploration's outcome (explore.go).
 	exploration explore.Outcome // how the scenario's exploration ended
+	// failures are what failEachStage found (failure_steps.go).
+	failures error
 }
 
 func (w *world) begin(ctx context.Context, name string) error {

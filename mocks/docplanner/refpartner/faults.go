@@ -73,6 +73,8 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"keeps-error-after-recovery", "keeps showing the error of an update Docplanner refused after its periodic sync has sent it: the clinic's screen says Docplanner is behind when it is not"},
 	{"dedups-by-booking-id", "recognises a notification delivered again by its booking id, not by the delivery it already applied: a booking delivered again after the patient moved it becomes a second visit"},
 	{"closed-days-keep-slots", "sends changed working hours only for days that still have hours: a weekday the clinic closes keeps its slots on Docplanner"},
+	{"skips-unfed-calendars", "activates a clinic when Docplanner failed to take one calendar's slots, feeding the others and reporting the integration connected: that calendar has no slots on Docplanner until something changes there"},
+	{"sync-skips-unread-calendars", "skips a calendar whose slots or breaks Docplanner failed to answer in the periodic sync and reports the sync done: what differs there stays unrepaired, and the clinic is told all is well"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 

@@ -296,6 +296,10 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 			all = append(all, s.day(d))
 		}
 		if err := p.feed(ctx, s, l.ID, all, feedOpts{}); err != nil {
+			if p.faults["skips-unfed-calendars"] {
+				// The faulty build feeds the other calendars and calls it done.
+				continue
+			}
 			return err
 		}
 	}
@@ -731,6 +735,9 @@ func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 			Till  string `json:"till"`
 		}]
 		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/breaks", q, nil, &list); err != nil {
+			if p.faults["sync-skips-unread-calendars"] {
+				continue
+			}
 			return err
 		}
 		onPlatform := map[string]bool{}
@@ -767,6 +774,10 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 		}]
 		err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/slots", q, nil, &slots)
 		if err != nil && !isStatus(err, http.StatusNotFound) {
+			if p.faults["sync-skips-unread-calendars"] {
+				// The faulty build checks the calendars it could read.
+				continue
+			}
 			return nil, err
 		}
 		have := map[int64]bool{}
