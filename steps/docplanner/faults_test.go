@@ -124,6 +124,7 @@ var catches = map[string][]string{
 	"move-ignores-calendar":                {scStaffMoveAway},
 	"skips-unfed-calendars":                {scFailedActivationCall},
 	"sync-skips-unread-calendars":          {scFailedSyncCall},
+	"breaks-without-description":           {scBreakOtherDay, scCrossCheck},
 	"drops-last-day-events":                {scBreakLastDay},
 	"platform-visits-read-only":            {scStaffMovesTheirs, scStaffCancelsTheirs},
 	"poller-stops-on-error":                {scPullAfterOutage},

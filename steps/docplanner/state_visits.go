@@ -143,8 +143,26 @@ func (w *world) compareBreaks(t *statediff.Table, l fixture.Location, a mock.Add
 		}
 	}
 	sort.Strings(keys)
+	// A description the clinic shows for a break is what the doctor sees on
+	// Docplanner too (either side may have written it). A partner that keeps
+	// no descriptions shows none, and is not held to one.
+	described := map[string]string{}
+	for _, b := range a.Breaks {
+		if within(span{b.Since, b.Till}) {
+			described[w.stamp(b.Since)+"–"+w.hhmm(b.Till)] = b.Description
+		}
+	}
 	for _, k := range keys {
-		t.Against(fmt.Sprintf("%s %s break", l.ID, k), "breaks", breakCount(e[k]), breakCount(p[k]), breakCount(q[k]))
+		item := fmt.Sprintf("%s %s break", l.ID, k)
+		t.Against(item, "breaks", breakCount(e[k]), breakCount(p[k]), breakCount(q[k]))
+		if e[k] != 1 || p[k] != 1 || q[k] != 1 {
+			continue
+		}
+		for _, b := range partner {
+			if b.LocationID == l.ID && w.stamp(b.Since)+"–"+w.hhmm(b.Till) == k && b.Description != "" {
+				t.Against(item, "description", b.Description, described[k], b.Description)
+			}
+		}
 	}
 }
 

@@ -296,10 +296,11 @@ type partnerVisit struct {
 }
 
 type partnerBreak struct {
-	ID         string    `json:"id"`
-	LocationID string    `json:"location_id"`
-	Since      time.Time `json:"since"`
-	Till       time.Time `json:"till"`
+	ID          string    `json:"id"`
+	LocationID  string    `json:"location_id"`
+	Since       time.Time `json:"since"`
+	Till        time.Time `json:"till"`
+	Description string    `json:"description"`
 }
 
 type partnerSlot struct {
