@@ -388,6 +388,7 @@ type AddressServiceView struct {
 	ID, Service string
 	Price       *float64
 	Duration    int
+	Visible     bool // shown to patients on the doctor's profile
 }
 
 // BreakView is a platform calendar break.
@@ -428,7 +429,7 @@ func (m *Mock) Address(clientID, addressID string, from, to time.Time) (AddressV
 		for _, id := range a.serviceOrder {
 			as := a.services[id]
 			v.Services = append(v.Services, as.serviceID)
-			v.AddressServices = append(v.AddressServices, AddressServiceView{ID: as.id, Service: as.serviceID, Price: as.price, Duration: as.duration})
+			v.AddressServices = append(v.AddressServices, AddressServiceView{ID: as.id, Service: as.serviceID, Price: as.price, Duration: as.duration, Visible: as.isVisible})
 		}
 		for id := range a.insurers {
 			v.Insurers = append(v.Insurers, id)

@@ -125,6 +125,7 @@ var catches = map[string][]string{
 	"skips-unfed-calendars":                {scFailedActivationCall},
 	"sync-skips-unread-calendars":          {scFailedSyncCall},
 	"breaks-without-description":           {scBreakOtherDay, scCrossCheck},
+	"maps-services-hidden":                 {scMapping},
 	"drops-last-day-events":                {scBreakLastDay},
 	"platform-visits-read-only":            {scStaffMovesTheirs, scStaffCancelsTheirs},
 	"poller-stops-on-error":                {scPullAfterOutage},

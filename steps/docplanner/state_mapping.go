@@ -42,6 +42,22 @@ func (w *world) compareMapping(t *statediff.Table, l fixture.Location, a mock.Ad
 		part = append(part, p.PartnerID)
 	}
 	t.Against(item, "services", joinSorted(exp), joinSorted(plat), joinSorted(part))
+	// A service the clinic offers at a calendar is one its patients can
+	// book there: Docplanner hides an address service whose is_visible is
+	// false from the doctor's profile.
+	var hidden []string
+	for _, as := range a.AddressServices {
+		if !as.Visible {
+			name := w.rec.serviceAt(l.ID, as.Service)
+			if name == "" {
+				name = "Docplanner service " + as.Service
+			}
+			hidden = append(hidden, name)
+		}
+	}
+	if len(hidden) > 0 {
+		t.Against(item, "services hidden from patients", statediff.Absent, joinSorted(hidden), statediff.NotShown)
+	}
 
 	exp, plat, part = nil, nil, nil
 	for _, in := range w.s.fixture.Partner.Insurances {

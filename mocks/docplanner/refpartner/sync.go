@@ -186,7 +186,7 @@ func (p *Partner) mapResources(ctx context.Context, s *session) error {
 					// The clinic's system keeps prices in grosze.
 					price *= 100
 				}
-				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": price, "is_price_from": false, "is_visible": true, "default_duration": svc.DurationMinutes, "description": svc.Name}
+				body := map[string]any{"service_id": svc.DocplannerServiceID, "price": price, "is_price_from": false, "is_visible": !p.faults["maps-services-hidden"], "default_duration": svc.DurationMinutes, "description": svc.Name}
 				if p.alt {
 					body["custom_name"] = svc.Name
 					body["allowed_patients"] = map[string]any{"minimum_age": 0, "maximum_age": nil}
