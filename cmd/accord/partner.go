@@ -42,7 +42,9 @@ type referencePartner interface {
 // servedPartner is how `partner serve` starts a platform's reference
 // partner, and what the platform reaches it at besides the driver.
 type servedPartner struct {
-	start func(faults []string) (referencePartner, error)
+	start func(o serveOptions) (referencePartner, error)
+	// polls: the partner takes --poll-every (Docplanner's PULL model).
+	polls bool
 	// reachedAt names what the platform calls, under the partner's public URL.
 	reachedAt func(publicURL string) string
 }
@@ -53,25 +55,35 @@ func referencePartners() map[string]servedPartner {
 	// like any partner.
 	return map[string]servedPartner{
 		"docplanner": {
-			start: func(faults []string) (referencePartner, error) {
-				return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: faults})
+			start: func(o serveOptions) (referencePartner, error) {
+				return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: o.faults, PollEvery: o.pollEvery})
 			},
+			polls: true,
 			reachedAt: func(u string) string { return "PUSH notifications at " + u + "/callbacks" },
 		},
 		"dikidi": {
-			start: func(faults []string) (referencePartner, error) {
-				return dikidipartner.New(dikidipartner.Options{Clock: clock.New(), Faults: faults})
+			start: func(o serveOptions) (referencePartner, error) {
+				return dikidipartner.New(dikidipartner.Options{Clock: clock.New(), Faults: o.faults})
 			},
 			reachedAt: func(u string) string { return "company events (the key's Path) at " + u + "/events" },
 		},
 		"reach": {
-			start: func(faults []string) (referencePartner, error) {
-				p, err := reachpartner.New(reachpartner.Options{Clock: clock.New(), Faults: faults})
+			start: func(o serveOptions) (referencePartner, error) {
+				p, err := reachpartner.New(reachpartner.Options{Clock: clock.New(), Faults: o.faults})
 				return selfAddressed{p}, err
 			},
 			reachedAt: func(u string) string { return "the API Reach syncs from at " + u + reachpartner.APIBase },
 		},
 	}
+}
+
+// envPollEvery sets --poll-every in a partner image (docs/partner-image.md).
+const envPollEvery = "ACCORD_POLL_EVERY"
+
+// serveOptions are what `partner serve` passes a reference partner.
+type serveOptions struct {
+	faults    []string
+	pollEvery time.Duration // 0: the partner's own default
 }
 
 // selfAddressed is a partner that tells its own address from each request
@@ -93,6 +105,7 @@ func newPartnerServeCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
 		platform, addr, publicURL string
 		faults                    []string
+		pollEvery                 time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -107,6 +120,7 @@ Defaults come from the environment a partner image receives (docs/partner-image.
   ACCORD_PARTNER_ADDR        --addr
   ACCORD_PARTNER_PUBLIC_URL  --public-url (default http://<addr>)
   ACCORD_FAULT               --fault (comma-separated)
+  ACCORD_POLL_EVERY          --poll-every (Docplanner's PULL interval, a Go duration)
 ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with POST /reset.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -121,7 +135,20 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 			if err := checkFaults(p, faults); err != nil {
 				return err
 			}
-			partner, err := served.start(faults)
+			if v := os.Getenv(envPollEvery); v != "" && !cmd.Flags().Changed("poll-every") {
+				d, err := time.ParseDuration(v)
+				if err != nil {
+					return usagef("$%s %q: want a Go duration such as 5s", envPollEvery, v)
+				}
+				pollEvery = d
+			}
+			if pollEvery != 0 && (!served.polls || pollEvery < 0) {
+				if pollEvery < 0 {
+					return usagef("--poll-every %s: want a positive duration", pollEvery)
+				}
+				return usagef("--poll-every is Docplanner's PULL interval; the %s reference partner does not poll on one", platform)
+			}
+			partner, err := served.start(serveOptions{faults: faults, pollEvery: pollEvery})
 			if err != nil {
 				return usageError{err}
 			}
@@ -167,6 +194,7 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 	f.StringVar(&addr, "addr", partnerEnvOr(container.EnvPartnerAddr, "127.0.0.1:7070"), "listen address of the driver and the PUSH receiver ($"+container.EnvPartnerAddr+")")
 	f.StringVar(&publicURL, "public-url", os.Getenv(container.EnvPartnerPublicURL), "how the platform reaches this partner, the base of its callback URL; default http://<addr> ($"+container.EnvPartnerPublicURL+")")
 	f.StringSliceVar(&faults, "fault", partnerSplitList(os.Getenv(container.EnvFault)), "start with this named fault, see accord faults ($"+container.EnvFault+", comma-separated)")
+	f.DurationVar(&pollEvery, "poll-every", 0, "Docplanner: how often a PULL partner pulls its notifications (default 1m; $"+envPollEvery+")")
 	return cmd
 }
 

@@ -37,7 +37,9 @@ func TestPartnerImage(t *testing.T) {
 
 	t.Run("reference image passes", func(t *testing.T) {
 		dir := t.TempDir()
-		r := imgRun(t, "run", "--partner-image", img.Name, "--report-dir", dir)
+		// The image pulls every 2 s, not every minute, so that the PULL
+		// scenarios do not wait a minute each on its real clock.
+		r := imgRun(t, "run", "--partner-image", img.Name, "--partner-env", "ACCORD_POLL_EVERY=2s", "--report-dir", dir)
 		require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", imgTail(r.stdout), r.stderr)
 		assert.Contains(t, r.stdout, " passed, 0 failed")
 		assert.Contains(t, r.stdout, "against accord reference partner (Docplanner)")
@@ -224,6 +226,21 @@ func TestPartnerServe(t *testing.T) {
 		r = imgRun(t, "partner", "serve", "--platform", "nowhere")
 		assert.Equal(t, exitUsage, r.code)
 		assert.Contains(t, r.stderr, `unknown platform "nowhere"; accord has: dikidi, docplanner, reach`)
+		for _, tc := range []struct {
+			env  string
+			args []string
+			want string
+		}{
+			{"", []string{"--platform", "dikidi", "--poll-every", "2s"}, "--poll-every is Docplanner's PULL interval; the dikidi reference partner does not poll on one"},
+			{"", []string{"--poll-every", "-1s"}, "--poll-every -1s: want a positive duration"},
+			{"soon", nil, `$ACCORD_POLL_EVERY "soon": want a Go duration such as 5s`},
+		} {
+			t.Setenv("ACCORD_FAULT", "") // the Docplanner faults set above
+			t.Setenv("ACCORD_POLL_EVERY", tc.env)
+			r := imgRun(t, append([]string{"partner", "serve", "--addr", "127.0.0.1:0"}, tc.args...)...)
+			assert.Equal(t, exitUsage, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tc.want)
+		}
 	})
 }
 
