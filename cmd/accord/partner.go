@@ -58,7 +58,7 @@ func referencePartners() map[string]servedPartner {
 			start: func(o serveOptions) (referencePartner, error) {
 				return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: o.faults, PollEvery: o.pollEvery})
 			},
-			polls: true,
+			polls:     true,
 			reachedAt: func(u string) string { return "PUSH notifications at " + u + "/callbacks" },
 		},
 		"dikidi": {
