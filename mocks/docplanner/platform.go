@@ -250,6 +250,14 @@ func (m *Mock) FailCall(clientID string, n int) error {
 	return m.with(clientID, func(t *tenant) { t.failCallIn = max(n, 0) })
 }
 
+// LiftRateLimits stops refusing the client's calls for the rate limits
+// (they are still counted and announced), for a scenario that activates and
+// syncs one client again and again to try something else: a partner in real
+// time would otherwise wait out the write window for real each time.
+func (m *Mock) LiftRateLimits(clientID string) error {
+	return m.with(clientID, func(t *tenant) { t.unlimited = true })
+}
+
 // FailCallPending says whether the call FailCall chose has yet to come.
 func (m *Mock) FailCallPending(clientID string) (pending bool, err error) {
 	err = m.with(clientID, func(t *tenant) { pending = t.failCallIn > 0 })

@@ -44,6 +44,7 @@ type tenant struct {
 	failWrites     int  // writes still to answer 503, as a short failure of the platform would
 	failCallIn     int  // the partner's call that answers 503 once, counted from 1 (0: none)
 	admitted       int  // the partner's calls that reached admission, refused or not
+	unlimited      bool // calls counted, never refused for the rate limits (LiftRateLimits)
 	limits         rateWindow
 	// retired: the scenario that owned this tenant is over, and nothing it
 	// left pending (a PUSH retry) may reach a partner that serves another.

@@ -196,6 +196,9 @@ func (w *world) freshClinic() error {
 	if err := w.begin(w.ctx, w.scenario); err != nil {
 		return err
 	}
+	if err := w.s.mock.LiftRateLimits(w.clientID); err != nil {
+		return err
+	}
 	return w.connect(w.secret)
 }
 
@@ -218,6 +221,9 @@ func (w *world) reactivate() error {
 func (x *explorer) diverged() error {
 	w := x.w
 	if err := x.Begin(w.ctx); err != nil {
+		return err
+	}
+	if err := w.s.mock.LiftRateLimits(w.clientID); err != nil {
 		return err
 	}
 	r := rand.New(rand.NewPCG(failureSeed, failureSeed))
