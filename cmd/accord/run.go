@@ -29,11 +29,13 @@ type runFlags struct {
 	faults, capabilities                  []string
 	budget                                time.Duration
 	verbose                               bool
+	rateLimits                            string
 	image                                 partnerImage // --partner-*: partner.go
 }
 
 func (rf *runFlags) register(f *pflag.FlagSet, reportDir string) {
 	f.StringVar(&rf.platform, "platform", "", "platform to accept against: "+strings.Join(platformNames(), ", ")+", or all (default docplanner, or the config file's)")
+	f.StringVar(&rf.rateLimits, "rate-limits", "on", "on: the mock platform's rate limits as published (Docplanner: 40 writes a minute, 8,000 GETs an hour, then 429); off: counted, never refused, as when the platform raises a client's limits, so a partner in real time never waits out a write window")
 	f.StringVar(&rf.configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
 	f.StringSliceVar(&rf.faults, "fault", nil, "start the reference partner with this named fault (list them: accord faults --platform P)")
 	f.StringArrayVar(&rf.capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
@@ -69,6 +71,11 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 	if err != nil {
 		return err
 	}
+	limitsOn, err := onOff("--rate-limits", rf.rateLimits)
+	if err != nil {
+		return err
+	}
+	cfg.RateLimitsOff = !limitsOn
 	if edit != nil {
 		edit(&cfg)
 	}

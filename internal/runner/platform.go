@@ -102,6 +102,11 @@ type Config struct {
 	// a seed, a number of sequences, steps in each; zero fields keep the
 	// feature file's.
 	Explore explore.Plan
+	// RateLimitsOff: the mock platform counts and announces its rate limits
+	// but never refuses a call for them (accord run --rate-limits off), as
+	// when the platform raises a client's limits on request: a partner in
+	// real time then never waits out a write window.
+	RateLimitsOff bool
 }
 
 // Operator carries out, in the partner's own system, the staff actions a

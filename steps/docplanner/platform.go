@@ -139,16 +139,18 @@ const (
 
 // session is one run: a mock platform and a partner.
 type session struct {
-	clock   *clock.Run
-	journal *journal.Journal
-	mock    *mock.Mock
-	mockURL string
-	driver  driver.Driver
-	partner string
-	fixture *fixture.Fixture
-	loc     *time.Location // the fixture's zone, loaded once
-	waiter  clock.Waiter
-	budget  time.Duration
+	// rateLimitsOff: the run lifted the mock's rate limits (--rate-limits off).
+	rateLimitsOff bool
+	clock         *clock.Run
+	journal       *journal.Journal
+	mock          *mock.Mock
+	mockURL       string
+	driver        driver.Driver
+	partner       string
+	fixture       *fixture.Fixture
+	loc           *time.Location // the fixture's zone, loaded once
+	waiter        clock.Waiter
+	budget        time.Duration
 	// model is how scenarios take notifications unless they say: the
 	// partner's own choice, PUSH for a partner that does both.
 	model   string
@@ -250,7 +252,8 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
 		s.shared = true
 	} else {
-		opts := mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow}
+		opts := mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow, RateLimitsOff: cfg.RateLimitsOff}
+		s.rateLimitsOff = cfg.RateLimitsOff
 		if cfg.Partner != nil {
 			// A partner of its own lives in real time while the scenarios
 			// move the run clock: what it reads is on its own clock.
@@ -379,6 +382,7 @@ func (s *session) Extras() map[string]any {
 		"mock_warnings":          mockWarnings,
 		"mock_warning_samples":   warningSamples,
 		"explorations":           explored,
+		"rate_limits_off":        s.rateLimitsOff,
 	}
 }
 
