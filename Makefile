@@ -42,7 +42,9 @@ faults: build
 	./$(BIN) faults --platform all --run
 
 ## mutants: the suites measured by mutation: each platform's acceptance suite against every mutant of its reference
-## partner's default build (slow: not part of make test). MUTANTS=N samples N a platform (MUTANTS_SEED picks them),
+## partner, run as built by default, under each choice left open and as its alternative build (slow: not part of
+## make test). The score is killed + timed out over all but equivalents and build failures (a timeout did not pass;
+## timeouts are counted and listed apart). MUTANTS=N samples N a platform (MUTANTS_SEED picks them),
 ## MUTANTS_PLATFORM=P one platform, MUTANTS_JOBS builds at once. Every mutant's fate: out/mutants/<platform>.tsv (a sample: <platform>.sample.tsv)
 ## (go run ./internal/mutate/cmd -rescore reads them again after internal/mutate/equivalent.txt changes)
 MUTANTS          ?= 0

@@ -44,12 +44,19 @@ func (r *Report) Counts() Counts {
 // and no one judged equivalent.
 func (c Counts) Counted() int { return c.Killed + c.Survived + c.TimedOut }
 
-// Score is the share of counted mutants killed, in percent; 100 with none.
+// Detected are the counted mutants the suite did not pass: killed or timed
+// out. A mutant that outlives the time bound (a loop that never ends, a
+// wait that never returns) fails any run with a deadline, so it is caught,
+// as PIT and gremlins count it; the report still lists it apart, since a
+// timeout is a slower, blunter catch than a failed scenario.
+func (c Counts) Detected() int { return c.Killed + c.TimedOut }
+
+// Score is the share of counted mutants detected, in percent; 100 with none.
 func (c Counts) Score() float64 {
 	if c.Counted() == 0 {
 		return 100
 	}
-	return 100 * float64(c.Killed) / float64(c.Counted())
+	return 100 * float64(c.Detected()) / float64(c.Counted())
 }
 
 // Print writes the report a person reads: the figures, then every survivor.
@@ -63,31 +70,32 @@ func (r *Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  killed %d, survived %d (%d in code the suite never runs), equivalent %d, timed out %d, build failed %d (not counted)\n",
 		c.Killed, c.Survived, c.NotCovered, c.Equivalent, c.TimedOut, c.BuildFailed)
-	fmt.Fprintf(w, "  score %.1f%% (%d killed of %d non-equivalent)", c.Score(), c.Killed, c.Counted())
-	if c.TimedOut > 0 {
-		// A mutant that hangs the suite (a loop that never ends) fails any
-		// run with a deadline: counted as caught, the score would be this.
-		fmt.Fprintf(w, "; %.1f%% with the %d timeouts as caught", 100*float64(c.Killed+c.TimedOut)/float64(c.Counted()), c.TimedOut)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  score %.1f%% (%d detected of %d non-equivalent: %d killed, %d timed out)\n", c.Score(), c.Detected(), c.Counted(), c.Killed, c.TimedOut)
 	fmt.Fprintf(w, "  wall time %s (unmutated suite %.1fs)\n", r.Took.Round(time.Second), r.Baseline.Seconds())
 	for _, e := range r.Stale {
 		fmt.Fprintf(w, "  stale: equivalents line %d matches no mutant any more: %s\n", e.Line, e.Key)
 	}
-	survivors := slices.DeleteFunc(slices.Clone(r.Results), func(res Result) bool { return res.Class != Survived && res.Class != TimedOut })
-	slices.SortFunc(survivors, func(a, b Result) int {
+	r.printClass(w, Survived, "survivors")
+	// Detected, but only by the deadline: worth a look, since a scenario
+	// that failed would say what broke and a timeout says nothing.
+	r.printClass(w, TimedOut, "timed out (counted as detected)")
+}
+
+// printClass lists the mutants of one class in file order under a heading,
+// those in code the suite never runs marked.
+func (r *Report) printClass(w io.Writer, class Class, heading string) {
+	list := slices.DeleteFunc(slices.Clone(r.Results), func(res Result) bool { return res.Class != class })
+	if len(list) == 0 {
+		return
+	}
+	slices.SortFunc(list, func(a, b Result) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), cmp.Compare(a.Operator, b.Operator))
 	})
-	if len(survivors) > 0 {
-		fmt.Fprintf(w, "  survivors:\n")
-	}
-	for _, s := range survivors {
+	fmt.Fprintf(w, "  %s:\n", heading)
+	for _, s := range list {
 		note := ""
-		switch {
-		case s.NotCovered:
+		if s.NotCovered {
 			note = "  [never run]"
-		case s.Class == TimedOut:
-			note = "  [timed out]"
 		}
 		fmt.Fprintf(w, "    %s:%d:%d %s %s: %s → %s%s\n", path.Base(s.File), s.Line, s.Col, s.Func, s.Operator, s.Original, orRemoved(s.Mutated), note)
 	}

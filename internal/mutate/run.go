@@ -33,7 +33,13 @@ type Target struct {
 // platform's whole suite against its (mutated) reference partner, as it is
 // built by default (TestReferencePartnerPassesEverything) and under each
 // choice the platform leaves open (TestChoices…: PULL only, no Path, static
-// tokens), which is where the code of those choices runs.
+// tokens), which is where the code of those choices runs. The alternative
+// build (VariantAlt, TestChoicesOfTheAlternativeBuildPassEverything) is
+// one of them: it is a bundle of such choices, and the code only it runs
+// (Retry-After handling, paged reads, updates sent after answering) would
+// otherwise have every mutant survive as never run. Its larger-fixture runs
+// (TestADifferentCorrectPartnerPassesEverything) are left out: they run the
+// same code on more data, at several times the cost a mutant.
 const KillTest = "^(TestReferencePartnerPassesEverything|TestChoices[A-Za-z]*)$"
 
 // Discover lists the targets by the layout docs/conventions.md fixes: each
@@ -59,7 +65,8 @@ func Discover(root string) ([]Target, error) {
 type Class string
 
 // The classes. Build failures are reported, never counted: the compiler, not
-// the suite, refused them.
+// the suite, refused them. A timed-out mutant counts as killed in the score
+// (Counts.Score) but keeps its own class, so the report lists it apart.
 const (
 	Killed      Class = "killed"
 	Survived    Class = "survived"

@@ -108,6 +108,34 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// TestTheScoreCountsTimeoutsAsDetected: a mutant that outlives the time
+// bound did not pass the suite, so it counts as killed (as PIT and gremlins
+// count it); equivalents and build failures stay out of the score.
+func TestTheScoreCountsTimeoutsAsDetected(t *testing.T) {
+	tests := []struct {
+		name     string
+		c        Counts
+		detected int
+		counted  int
+		score    float64
+	}{
+		{"nothing counted", Counts{Equivalent: 2, BuildFailed: 1}, 0, 0, 100},
+		{"killed only", Counts{Killed: 3, Survived: 1}, 3, 4, 75},
+		{"timed out only", Counts{TimedOut: 2, Survived: 2}, 2, 4, 50},
+		{"killed and timed out", Counts{Killed: 3, TimedOut: 1, Survived: 4}, 4, 8, 50},
+		{"every one timed out", Counts{TimedOut: 5, Equivalent: 1}, 5, 5, 100},
+		{"never-run survivors are survivors", Counts{Killed: 1, Survived: 3, NotCovered: 3}, 1, 4, 25},
+		{"equivalents and build failures left out", Counts{Killed: 2, TimedOut: 1, Survived: 1, Equivalent: 7, BuildFailed: 9}, 3, 4, 75},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.detected, tt.c.Detected())
+			assert.Equal(t, tt.counted, tt.c.Counted())
+			assert.InDelta(t, tt.score, tt.c.Score(), 0.001)
+		})
+	}
+}
+
 func TestReportCountsAndPrints(t *testing.T) {
 	res := func(c Class, notCovered bool, line int) Result {
 		return Result{Mutant: Mutant{File: "mocks/x/refpartner/a.go", Func: "f", Line: line, Col: 2, Operator: OpBoundary, Original: fmt.Sprintf("a < %d", line), Mutated: fmt.Sprintf("a <= %d", line)}, Class: c, NotCovered: notCovered}
@@ -117,18 +145,18 @@ func TestReportCountsAndPrints(t *testing.T) {
 	c := rep.Counts()
 	assert.Equal(t, Counts{Killed: 3, Survived: 2, NotCovered: 1, Equivalent: 1, TimedOut: 1, BuildFailed: 1}, c)
 	assert.Equal(t, 6, c.Counted())
-	assert.InDelta(t, 50.0, c.Score(), 0.001)
-	assert.InDelta(t, 100.0, Counts{Equivalent: 2}.Score(), 0.001)
+	assert.InDelta(t, 100*4/6.0, c.Score(), 0.001)
 
 	var out bytes.Buffer
 	rep.Print(&out)
 	s := out.String()
 	assert.Contains(t, s, "mutants: 8 of 9 (sample, seed 3)")
 	assert.Contains(t, s, "killed 3, survived 2 (1 in code the suite never runs), equivalent 1, timed out 1, build failed 1 (not counted)")
-	assert.Contains(t, s, "score 50.0% (3 killed of 6 non-equivalent); 66.7% with the 1 timeouts as caught\n")
+	assert.Contains(t, s, "score 66.7% (4 detected of 6 non-equivalent: 3 killed, 1 timed out)\n")
 	survivors := s[strings.Index(s, "survivors:"):]
-	assert.Equal(t, []string{"survivors:", "a.go:4:2 f boundary: a < 4 → a <= 4", "a.go:6:2 f boundary: a < 6 → a <= 6  [timed out]", "a.go:9:2 f boundary: a < 9 → a <= 9  [never run]"},
-		trimLines(survivors), "survivors in file order, timeouts and never-run code marked")
+	assert.Equal(t, []string{"survivors:", "a.go:4:2 f boundary: a < 4 → a <= 4", "a.go:9:2 f boundary: a < 9 → a <= 9  [never run]",
+		"timed out (counted as detected):", "a.go:6:2 f boundary: a < 6 → a <= 6"},
+		trimLines(survivors), "survivors in file order, never-run code marked, then the timeouts apart")
 
 	out.Reset()
 	require.NoError(t, rep.WriteTSV(&out))

@@ -29,7 +29,8 @@ func explorerFor(t *testing.T, p Platform, cfg runner.Config) *explorer {
 
 // The @explore scenarios run in every whole-suite test: against the
 // reference partner (TestReferencePartnerPassesEverything), its alternative
-// build and the larger clinic (TestADifferentCorrectPartnerPassesEverything),
+// build (TestChoicesOfTheAlternativeBuildPassEverything), both builds on the
+// larger clinic (TestADifferentCorrectPartnerPassesEverything),
 // a PULL-only partner (TestChoicesTheProtocolLeavesOpenAreNotApplicable),
 // at odd start hours and across the change to summer time
 // (TestNoVerdictDependsOnWhenTheRunStarts) and an external partner

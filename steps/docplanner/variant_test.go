@@ -13,41 +13,52 @@ import (
 	"github.com/accord-harness/accord/steps/docplanner"
 )
 
-// TestADifferentCorrectPartnerPassesEverything: the alternative build of the
-// reference partner (updates sent after answering, reverse order, one day
-// per replaceSlots, optional fields, updateOrCreate, multipart sign-in,
-// paged reads) on a larger clinic must pass every scenario. A failure here
-// means a scenario leans on the first partner's incidental behaviour.
+// TestChoicesOfTheAlternativeBuildPassEverything: the alternative build of
+// the reference partner (updates sent after answering, reverse order, one day
+// per replaceSlots, optional fields, updateOrCreate, multipart sign-in, paged
+// reads) is a bundle of choices Docplanner leaves open, so it must pass every
+// scenario. It is a TestChoices… test because make mutants kills a mutant
+// with those: the alternative build's own code runs nowhere else. A failure
+// here means a scenario leans on the first partner's incidental behaviour.
+// Its own concurrency (updates sent after answering) stays under the race
+// detector.
+func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
+	runCorrectPartner(t, docplanner.Platform{Variant: refpartner.VariantAlt})
+}
+
+// TestADifferentCorrectPartnerPassesEverything: both builds of the reference
+// partner on a larger clinic must pass every scenario.
 func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
+	racedetector.SkipRepeat(t, "the suite on the smaller clinic, with both builds,")
 	large, err := fixture.ClinicLarge()
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
 		p    docplanner.Platform
 	}{
-		{"alternative partner", docplanner.Platform{Variant: refpartner.VariantAlt}},
 		{"larger clinic", docplanner.Platform{Fixture: large}},
 		{"alternative partner, larger clinic", docplanner.Platform{Variant: refpartner.VariantAlt, Fixture: large}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.p.Fixture != nil {
-				// The alternative build's own concurrency (updates sent after answering) stays under the detector.
-				racedetector.SkipRepeat(t, "the suite on the smaller clinic, with both builds,")
-			}
-			sum, err := runner.Run(context.Background(), tc.p, runner.Options{})
-			require.NoError(t, err)
-			for _, f := range sum.Failed() {
-				t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-			}
-			require.Equal(t, 0, sum.Extras["mock_violations"], "%v", sum.Extras["mock_violation_samples"])
-			if tc.p.Variant == refpartner.VariantAlt {
-				// It clears days the official SDK's way: let pass, with a warning.
-				require.Positive(t, sum.Extras["mock_warnings"], "the alternative partner's date-time {date} shows as a warning")
-				require.Equal(t, runner.VerdictPassedWithWarnings, sum.Verdict)
-				require.NotEmpty(t, sum.Warnings)
-			} else {
-				require.Equal(t, runner.VerdictPassed, sum.Verdict)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { runCorrectPartner(t, tc.p) })
+	}
+}
+
+// runCorrectPartner runs every scenario against p, a correct partner, and
+// wants them all passed with no mock violation.
+func runCorrectPartner(t *testing.T, p docplanner.Platform) {
+	t.Helper()
+	sum, err := runner.Run(context.Background(), p, runner.Options{})
+	require.NoError(t, err)
+	for _, f := range sum.Failed() {
+		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
+	}
+	require.Equal(t, 0, sum.Extras["mock_violations"], "%v", sum.Extras["mock_violation_samples"])
+	if p.Variant == refpartner.VariantAlt {
+		// It clears days the official SDK's way: let pass, with a warning.
+		require.Positive(t, sum.Extras["mock_warnings"], "the alternative partner's date-time {date} shows as a warning")
+		require.Equal(t, runner.VerdictPassedWithWarnings, sum.Verdict)
+		require.NotEmpty(t, sum.Warnings)
+	} else {
+		require.Equal(t, runner.VerdictPassed, sum.Verdict)
 	}
 }

@@ -12,13 +12,15 @@ import (
 	"github.com/accord-harness/accord/steps/reach"
 )
 
-// TestADifferentCorrectPartnerPassesEverything: the alternative build of the reference partner
+// TestChoicesOfTheAlternativeBuildPassEverything: the alternative build of the reference partner
 // (another base path and OAuth server path, lists in another order with an extra field, explicit
 // zero lines, newest-first summaries, gzip and indented JSON, 404 for a foreign company, no
-// Retry-After, 20-minute tokens and a kept refresh token, slower answers within the budget) must
-// pass every scenario with no answer breaking the document. A failure here means a scenario
-// leans on the first partner's incidental behaviour.
-func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
+// Retry-After, 20-minute tokens and a kept refresh token, slower answers within the budget) is a
+// bundle of choices Reach leaves open, so it must pass every scenario with no answer breaking the
+// document. It is a TestChoices… test because make mutants kills a mutant with those: the
+// alternative build's own code runs nowhere else. A failure here means a scenario leans on the
+// first partner's incidental behaviour.
+func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
 	racedetector.SkipRepeat(t, "the alternative build, beside the nightly sync on twenty-minute tokens (TestNoVerdictDependsOnWhenTheRunStarts),")
 	sum, err := runner.Run(context.Background(), reach.Platform{Variant: refpartner.VariantAlt}, runner.Options{ReportDir: t.TempDir()})
 	require.NoError(t, err)
