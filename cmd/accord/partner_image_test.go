@@ -108,7 +108,9 @@ func TestPartnerImage(t *testing.T) {
 			dir := t.TempDir()
 			// push-only never pulls: the PULL scenario waits its whole two
 			// minutes, and is interrupted while it waits.
-			cmd := exec.Command(bin, "run", "--partner-image", img.Name, "--partner-env", "ACCORD_FAULT=push-only", "--tags", "@pull", "--report-dir", dir)
+			// --verbose prints each scenario as it starts ("Scenario:"); the
+			// default console prints a line when one has ended.
+			cmd := exec.Command(bin, "run", "--partner-image", img.Name, "--partner-env", "ACCORD_FAULT=push-only", "--tags", "@pull", "--verbose", "--report-dir", dir)
 			var stdout, stderr imgClockWriter
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			require.NoError(t, cmd.Start())
