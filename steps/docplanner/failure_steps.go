@@ -288,16 +288,9 @@ func (w *world) syncFlow(x *explorer) func() error {
 	return func() error {
 		err := w.s.driver.Act(w.ctx, "sync", map[string]any{}, nil)
 		w.synced = true
-		x.m.unsent = false
-		if !x.m.lost {
-			x.m.needSync = false
-		}
-		// A lost delivery's retry is still to come: Docplanner must hold
-		// everything, the partner may still lack it.
-		w.oneSide = ""
-		if x.m.inFlight() {
-			w.oneSide = sidePlatform
-		}
+		// A sync that went through has read what the lost deliveries
+		// carried: the partner holds it before their retries come.
+		x.m.unsent, x.m.lost, x.m.needSync = false, false, false
 		return err
 	}
 }

@@ -316,7 +316,9 @@ func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
 		driver.WriteError(w, http.StatusNotFound, "unknown action %q", body.Action)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
+	// Long enough to wait out a whole write window (a minute) and go on, as
+	// a partner in real time must; accord's default action timeout is 3 minutes.
+	ctx, cancel := context.WithTimeout(r.Context(), 150*time.Second)
 	defer cancel()
 	result, status, err := fn(ctx, s, body.Params)
 	if err != nil {
