@@ -28,3 +28,4 @@ Feature: Updating doctors' schedules in real time
       | calendar      | weekday   | hours       | last  |
       | piotr-centrum | Friday    | 08:00-11:00 | 10:45 |
       | anna-mokotow  | Wednesday | 15:00-19:30 | 19:00 |
+      | anna-mokotow  | Saturday  | 18:00-22:30 | 22:00 |

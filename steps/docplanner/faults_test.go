@@ -56,6 +56,7 @@ const (
 	scBreakLastDay       = "A break the doctor adds on the last day of the horizon blocks that day in the partner's system"
 	scHoursFridays       = "New working hours of piotr-centrum on Fridays reach Docplanner for both weeks of the horizon"
 	scHoursWednesdays    = "New working hours of anna-mokotow on Wednesdays reach Docplanner for both weeks of the horizon"
+	scHoursSaturdays     = "New working hours of anna-mokotow on Saturdays reach Docplanner for both weeks of the horizon"
 	scTokenRenewal       = "The partner renews its token before it expires"
 	scRetryAfterMove     = "A notification delivered again after the patient moved the visit adds no second visit"
 	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
@@ -126,6 +127,7 @@ var catches = map[string][]string{
 	"sync-skips-unread-calendars":          {scFailedSyncCall},
 	"breaks-without-description":           {scBreakOtherDay, scCrossCheck},
 	"maps-services-hidden":                 {scMapping},
+	"clears-day-until-23":                  {scHoursSaturdays},
 	"drops-last-day-events":                {scBreakLastDay},
 	"platform-visits-read-only":            {scStaffMovesTheirs, scStaffCancelsTheirs},
 	"poller-stops-on-error":                {scPullAfterOutage},

@@ -77,6 +77,7 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"sync-skips-unread-calendars", "skips a calendar whose slots or breaks Docplanner failed to answer in the periodic sync and reports the sync done: what differs there stays unrepaired, and the clinic is told all is well"},
 	{"breaks-without-description", "sends the breaks the receptionist adds after the activation to Docplanner without their description: the doctor sees blocked time on Docplanner with no word of what it is for"},
 	{"maps-services-hidden", "maps the clinic's services onto the doctor's addresses with is_visible false: they are on Docplanner, but no patient sees them on the doctor's profile"},
+	{"clears-day-until-23", "clears a day's slots on Docplanner only until 23:00 when it publishes new working hours: a calendar open late keeps the slots it no longer has after 23:00"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 

@@ -356,7 +356,12 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 		if len(spans) == 0 && (!clearIdle || p.faults["closed-days-keep-slots"]) {
 			continue
 		}
-		entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, 23*time.Hour+59*time.Minute).In(s.loc).Format(layout), "address_services": nil}}
+		dayEnd := 23*time.Hour + 59*time.Minute
+		if p.faults["clears-day-until-23"] {
+			// The faulty build takes the last hour of a day for its end.
+			dayEnd = 23 * time.Hour
+		}
+		entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, dayEnd).In(s.loc).Format(layout), "address_services": nil}}
 		for _, sp := range spans {
 			from := sp.from
 			if p.faults["slots-one-minute-late"] && clearIdle {
