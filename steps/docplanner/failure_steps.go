@@ -236,22 +236,31 @@ func (x *explorer) diverged() error {
 	if err := do(explore.Step{Action: "outage", Args: map[string]string{}, Text: "Docplanner is unreachable for the partner"}); err != nil {
 		return err
 	}
-	// Every calendar gets new working hours Docplanner has not got, and a
-	// break of the doctor's whose notification was lost, so that failing
-	// any calendar's read or write leaves a difference behind; then some
-	// changes drawn at random.
+	// Every calendar gets new working hours Docplanner has not got, a
+	// break of the doctor's and a patient's cancellation whose
+	// notifications were lost, so that failing any calendar's read or
+	// write leaves a difference behind; then some changes drawn at random.
 	doctorAdds, _, _ := x.m.breakSteps(true)
 	lost := ""
 	if x.m.push {
 		lost = netLose
 	}
 	for _, l := range x.m.locations("") {
+		booked := ""
 		for _, want := range []struct {
 			gen    func(*rand.Rand) (explore.Step, bool)
 			accept func(explore.Step) bool
 		}{
 			{x.m.hours, func(s explore.Step) bool { return s.Args["location"] == l }},
 			{doctorAdds, func(s explore.Step) bool { return s.Args["location"] == l && s.Args["net"] == lost }},
+			{x.m.patientBooks, func(s explore.Step) bool {
+				if s.Args["location"] == l && s.Args["net"] == "" {
+					booked = s.Args["ref"]
+					return true
+				}
+				return false
+			}},
+			{x.m.patientCancels, func(s explore.Step) bool { return booked != "" && s.Args["ref"] == booked && s.Args["net"] == lost }},
 		} {
 			for range 400 {
 				s, ok := want.gen(r)

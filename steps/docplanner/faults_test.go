@@ -128,6 +128,8 @@ var catches = map[string][]string{
 	"breaks-without-description":           {scBreakOtherDay, scCrossCheck},
 	"maps-services-hidden":                 {scMapping},
 	"clears-day-until-23":                  {scHoursSaturdays},
+	"denies-real-time-bookings":            {scDoubleBooking},
+	"sync-misses-cancellations":            {scFailedSyncCall},
 	"drops-last-day-events":                {scBreakLastDay},
 	"platform-visits-read-only":            {scStaffMovesTheirs, scStaffCancelsTheirs},
 	"poller-stops-on-error":                {scPullAfterOutage},

@@ -78,6 +78,8 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"breaks-without-description", "sends the breaks the receptionist adds after the activation to Docplanner without their description: the doctor sees blocked time on Docplanner with no word of what it is for"},
 	{"maps-services-hidden", "maps the clinic's services onto the doctor's addresses with is_visible false: they are on Docplanner, but no patient sees them on the doctor's profile"},
 	{"clears-day-until-23", "clears a day's slots on Docplanner only until 23:00 when it publishes new working hours: a calendar open late keeps the slots it no longer has after 23:00"},
+	{"denies-real-time-bookings", "answers Docplanner's real-time check of every patient booking with a refusal, free time or not: with the checks on, no patient can book at all"},
+	{"sync-misses-cancellations", "reads the cancellations of getBookings in its periodic sync but never applies them: a patient's cancellation whose notification was lost keeps its visit in the clinic for good"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 

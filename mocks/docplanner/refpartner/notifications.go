@@ -192,6 +192,10 @@ func (p *Partner) check(s *session, locationID string, b *platformBooking, ignor
 	if p.faults["double-books-slot"] {
 		return http.StatusOK, "approved"
 	}
+	if p.faults["denies-real-time-bookings"] {
+		// The faulty build denies first and was meant to look later.
+		return http.StatusConflict, "not free"
+	}
 	start, err1 := time.Parse(time.RFC3339, b.StartAt)
 	end, err2 := time.Parse(time.RFC3339, b.EndAt)
 	if err1 != nil || err2 != nil {

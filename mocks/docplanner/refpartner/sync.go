@@ -576,7 +576,7 @@ func (p *Partner) withScopes(q url.Values, scopes []string) url.Values {
 func (p *Partner) applyPlatformBooking(s *session, locationID string, b platformBooking) {
 	for _, v := range s.visits {
 		if v.PlatformID == b.ID {
-			if b.Status == "canceled" && v.Status == "booked" && v.Source == "platform" {
+			if b.Status == "canceled" && v.Status == "booked" && v.Source == "platform" && !p.faults["sync-misses-cancellations"] {
 				v.Status, v.on.canceled = "canceled", true
 			}
 			return
