@@ -31,7 +31,7 @@ test: vet
 	wait $$race; race=$$?; \
 	if [ $$race != 0 ] || [ $$plain != 0 ]; then \
 	  echo "make test: what failed, once more (the two passes' lines are interleaved above):"; \
-	  grep -h -A 12 -E '^(race  |plain) \| (--- FAIL|panic:|FAIL[[:space:]]|.*\[(build|setup) failed\])' $$log/race $$log/plain | head -200; \
+	  grep -h -A 12 -E '^(race  |plain )\| (--- FAIL|panic:|FAIL[[:space:]]|.*\[(build|setup) failed\])' $$log/race $$log/plain | head -200; \
 	fi; \
 	rm -rf $$log; \
 	echo "make test: with the race detector: $$( [ $$race = 0 ] && echo ok || echo FAILED ); without it: $$( [ $$plain = 0 ] && echo ok || echo FAILED )"; \

@@ -209,12 +209,6 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 			return
 		}
 		s.keyState, s.perms = data.State, data.Permissions
-		if data.State != stateDeleted {
-			// An event may come late (a retry after a lost answer) and carry
-			// an older state than the connector has since read: the key as
-			// DIKIDI shows it now is the truth.
-			_ = p.readKey(ctx, s)
-		}
 		switch data.Reason {
 		case "deleted":
 			s.lastError = "the company deleted the access key; the integration has ended"
