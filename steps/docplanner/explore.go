@@ -27,6 +27,9 @@ import (
 type explorer struct {
 	w *world
 	m *model
+	// unlimited lifts the rate limits of each fresh client before its
+	// activation (failure_steps.go runs one flow again and again).
+	unlimited bool
 }
 
 // explored is the step every @explore scenario ends with.
@@ -64,6 +67,11 @@ func (x *explorer) Begin(ctx context.Context) error {
 	*w = world{s: w.s, model: w.model, scenario: w.scenario}
 	if err := w.begin(ctx, w.scenario); err != nil {
 		return err
+	}
+	if x.unlimited {
+		if err := w.s.mock.LiftRateLimits(w.clientID); err != nil {
+			return err
+		}
 	}
 	if err := w.connect(w.secret); err != nil {
 		return err
