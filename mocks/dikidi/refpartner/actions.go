@@ -86,6 +86,7 @@ func (p *Partner) adopt(s *session, raw json.RawMessage, r *rec) {
 	if p.faults["waits-for-own-events"] || json.Unmarshal(raw, &d) != nil {
 		return
 	}
+	r.echoesDue++
 	r.DikidiID, r.Type, r.Status, r.MasterID = d.ID, d.Type, d.Status, d.MasterID
 	r.Start, r.End, r.Comment = d.Start.In(s.loc), d.End.In(s.loc), d.Comment
 	r.ServiceIDs = []int64{}

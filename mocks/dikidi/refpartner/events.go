@@ -129,6 +129,15 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 				before = x
 			}
 		}
+		if before != nil && ev.Source == "this_key" && before.echoesDue > 0 {
+			before.echoesDue--
+			if before.echoesDue > 0 {
+				// DIKIDI has since answered a later change of the connector's
+				// own: this event of an earlier one, come late (a retry, the
+				// queue), would put the record back.
+				return
+			}
+		}
 		switch {
 		case before == nil && ev.Event == "record.created" && ev.Source == "panel" && p.faults["imports-online-bookings-only"]:
 			return

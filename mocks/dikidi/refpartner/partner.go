@@ -200,6 +200,9 @@ type rec struct {
 	Client     *clientRow `json:"client"`
 	Comment    string     `json:"comment"`
 	Origin     string     `json:"origin"` // partner or dikidi
+	// echoesDue counts the connector's own changes of the record whose
+	// answers it adopted and whose events ("this_key") have not come yet.
+	echoesDue int
 }
 
 type interval struct {
