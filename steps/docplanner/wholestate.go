@@ -39,7 +39,11 @@ func (w *world) toPartner() time.Duration {
 
 // agree waits until both sides hold what the record says they must, and
 // fails with every difference still there when the budget is out.
-func (w *world) agree() error {
+func (w *world) agree() error { return w.agreeUnless(nil) }
+
+// agreeUnless is agree, ended early (and passed) when unless, looked at
+// before each comparison, says so.
+func (w *world) agreeUnless(unless func() (bool, string)) error {
 	var last *statediff.Table
 	budget := w.toPartner()
 	// The whole state reads every view and calendar: on the run's own
@@ -53,6 +57,11 @@ func (w *world) agree() error {
 		what = "whole state of " + w.oneSide
 	}
 	err := w.withinBy(waiter, budget, what, func() (bool, string) {
+		if unless != nil {
+			if done, why := unless(); done || why != "" {
+				return done, why
+			}
+		}
 		t, err := w.wholeState()
 		if err != nil {
 			return false, err.Error()
