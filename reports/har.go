@@ -1,7 +1,10 @@
 package reports
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,20 +24,44 @@ const HARFile = "traffic.har"
 // Bodies are base64 with "encoding": "base64", which HAR allows and which
 // keeps any byte a partner sent intact.
 func WriteHAR(path string, r Run) error {
-	log := &har.Log{
+	head, err := json.Marshal(&har.HAR{Log: &har.Log{
 		Version: "1.2",
 		Creator: &har.Creator{Name: "accord", Version: r.Version},
 		Comment: r.Platform + " acceptance against " + r.Partner,
 		Entries: []*har.Entry{},
-	}
-	for _, e := range r.Exchanges {
-		log.Entries = append(log.Entries, harEntry(e, r.labelOf(e.Tenant)))
-	}
-	b, err := json.MarshalIndent(&har.HAR{Log: log}, "", "  ")
+	}})
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	// The entries go in one by one where the empty list stands (no string of the head can
+	// hold its unescaped quotes): encoding a run's megabytes in one buffer spent most of the
+	// time growing it.
+	before, after, ok := bytes.Cut(head, []byte(`"entries":[]`))
+	if !ok {
+		return errors.New("HAR: the log has no entries field")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	enc := json.NewEncoder(w)
+	w.Write(before)
+	w.WriteString(`"entries":[`)
+	for i, e := range r.Exchanges {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		if err = enc.Encode(harEntry(e, r.labelOf(e.Tenant))); err != nil {
+			break
+		}
+	}
+	w.WriteByte(']')
+	w.Write(after)
+	if err == nil {
+		err = w.Flush() // a write error sticks in w: Flush returns it
+	}
+	return errors.Join(err, f.Close())
 }
 
 func harEntry(e journal.Entry, scenario string) *har.Entry {

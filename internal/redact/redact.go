@@ -42,6 +42,11 @@ type Redactor struct {
 // one-pass replacer.
 const shortString = 1024
 
+// fewSecrets is the count up to which a short string is scrubbed secret by secret: a run's
+// redactor knows a few secrets a scenario, and scanning every line once for each of them costs
+// more than the one pass of the replacer.
+const fewSecrets = 8
+
 // New returns a redactor that also scrubs these exact values (longest
 // first, so a secret containing another is removed whole). Values shorter
 // than 6 characters are ignored: masking "1" everywhere would ruin a report.
@@ -66,7 +71,7 @@ func (r *Redactor) String(s string) string {
 	if len(r.secrets) == 0 {
 		return s
 	}
-	if len(s) < shortString {
+	if len(s) < shortString && len(r.secrets) <= fewSecrets {
 		for _, sec := range r.secrets {
 			s = strings.ReplaceAll(s, sec, Mask)
 		}
@@ -133,6 +138,11 @@ func (r *Redactor) Body(contentType string, b []byte) []byte {
 	ct := strings.ToLower(contentType)
 	switch {
 	case strings.Contains(ct, "json") || (ct == "" && json.Valid(b)):
+		if !mayHaveSensitiveKey(b) {
+			// Nothing to mask by name: the body stays byte for byte as sent, and a report of
+			// thousands of bodies is not decoded and encoded again.
+			break
+		}
 		var v any
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.UseNumber()
@@ -172,4 +182,50 @@ func maskJSON(v any) any {
 		}
 	}
 	return v
+}
+
+// mayHaveSensitiveKey reports whether a JSON text has an object key that Sensitive names, or
+// one it cannot read without decoding (an escaped key, an unterminated string). It reads the
+// text once and allocates nothing, so the common body with no secret field is left alone.
+func mayHaveSensitiveKey(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '"' {
+			continue
+		}
+		j, escaped := i+1, false
+		for j < len(b) && b[j] != '"' {
+			if b[j] == '\\' {
+				escaped = true
+				j++
+			}
+			j++
+		}
+		if j >= len(b) {
+			return true
+		}
+		k := j + 1
+		for k < len(b) && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r') {
+			k++
+		}
+		if k < len(b) && b[k] == ':' && (escaped || sensitiveKey(b[i+1:j])) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// sensitiveKey is Sensitive for a key's bytes, without allocating.
+func sensitiveKey(key []byte) bool {
+	var lower [24]byte
+	if len(key) > len(lower) {
+		return false // longer than any sensitive name
+	}
+	for i, c := range key {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return sensitive[string(lower[:len(key)])]
 }

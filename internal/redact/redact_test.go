@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,4 +39,57 @@ func TestRedaction(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestMayHaveSensitiveKey(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       bool
+	}{
+		{"no secret field", `{"id":"1","items":[{"name":"token"}],"note":"key: value"}`, false},
+		{"a secret field", `{"id":"1","access_token":"x"}`, true},
+		{"nested, upper case, spaced", `{"a":[{"b":{"Client_Secret" : "x"}}]}`, true},
+		{"a sensitive word as a value only", `{"kind":"password"}`, false},
+		{"an escaped quote before a field", `{"note":"say \"hi\"","token":"x"}`, true},
+		{"an escaped key", `{"\u0074oken":"x"}`, true},
+		{"a key inside a string", `{"note":"{\"token\":1}"}`, false},
+		{"unterminated", `{"id":"1`, true},
+		{"not an object", `[1,2,"three"]`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, mayHaveSensitiveKey([]byte(tt.body)))
+		})
+	}
+}
+
+// FuzzMayHaveSensitiveKey holds the fast path to the slow one: a JSON text it calls free of
+// sensitive keys has none at any depth once decoded.
+func FuzzMayHaveSensitiveKey(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"token":"x"}`, `{"a":{"\u0074oken":"x"}}`, `[{"Key":1}]`, `{"a":"\"key\":"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var v any
+		if json.Unmarshal(b, &v) != nil || mayHaveSensitiveKey(b) {
+			return
+		}
+		var walk func(any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				for k, val := range x {
+					if Sensitive(k) {
+						t.Fatalf("%s: the fast path missed the key %q", b, k)
+					}
+					walk(val)
+				}
+			case []any:
+				for _, val := range x {
+					walk(val)
+				}
+			}
+		}
+		walk(v)
+	})
 }

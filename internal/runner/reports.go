@@ -1,8 +1,11 @@
 package runner
 
 import (
+	"errors"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/accord-harness/accord/internal/journal"
@@ -34,14 +37,30 @@ func writeReports(dir string, sum *Summary, session Session, red *redact.Redacto
 	}
 	if tr, ok := session.(Traffic); ok {
 		run.Labels = tr.Journal().Labels()
-		for _, e := range tr.Journal().Select(nil) {
-			run.Exchanges = append(run.Exchanges, Redacted(e, red))
-		}
+		run.Exchanges = redactAll(tr.Journal().Select(nil), red)
 	}
-	if err := reports.WriteHTML(filepath.Join(dir, reports.HTMLFile), run); err != nil {
-		return err
+	// The two files are the run's last wait: written side by side, the run ends sooner.
+	var htmlErr, harErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { htmlErr = reports.WriteHTML(filepath.Join(dir, reports.HTMLFile), run) })
+	wg.Go(func() { harErr = reports.WriteHAR(filepath.Join(dir, reports.HARFile), run) })
+	wg.Wait()
+	return errors.Join(htmlErr, harErr)
+}
+
+// redactAll is Redacted for every exchange, on every core: a run's journal holds thousands.
+func redactAll(es []journal.Entry, red *redact.Redactor) []journal.Entry {
+	workers := min(runtime.GOMAXPROCS(0), len(es))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(es); i += workers {
+				es[i] = Redacted(es[i], red)
+			}
+		})
 	}
-	return reports.WriteHAR(filepath.Join(dir, reports.HARFile), run)
+	wg.Wait()
+	return es
 }
 
 // Redacted is an exchange with its secrets masked.
