@@ -1,13 +1,16 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/accord-harness/accord/internal/version"
@@ -35,13 +38,11 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		Inputs: map[string]string{}, Extras: map[string]any{}, Scenarios: []ScenarioResult{}}
 	page := reports.Run{Platform: "all platforms", Version: version.Version, Started: started, Extras: map[string]any{}}
 	var partners []string
-	for _, p := range ps {
-		o := opts
-		o.ReportDir = filepath.Join(dir, p.Name())
-		sum, err := Run(ctx, p, o)
+	for i, r := range runSideBySide(ctx, ps, opts, dir) {
+		p, sum, err := ps[i], r.sum, r.err
 		if errors.Is(err, ErrNoScenarios) {
 			// A tag may belong to one platform only; the others sit out.
-			_ = os.RemoveAll(o.ReportDir)
+			_ = os.RemoveAll(filepath.Join(dir, p.Name()))
 			continue
 		}
 		if err != nil {
@@ -100,4 +101,88 @@ func RunAll(ctx context.Context, ps []Platform, opts Options) (*Summary, error) 
 		return nil, err
 	}
 	return all, nil
+}
+
+type platformResult struct {
+	sum *Summary
+	err error
+}
+
+// runSideBySide runs the platforms at once, each into its own directory: they share nothing
+// (each has its own mock, clock and partner), and one after the other left a core idle while
+// each waited on its partner. The console shows each platform's lines whole, in the
+// platforms' order. A run as subtests of a go test keeps to one platform at a time.
+func runSideBySide(ctx context.Context, ps []Platform, opts Options, dir string) []platformResult {
+	results := make([]platformResult, len(ps))
+	run := func(i int, console io.Writer) {
+		o := opts
+		o.ReportDir = filepath.Join(dir, ps[i].Name())
+		o.Console = console
+		results[i].sum, results[i].err = Run(ctx, ps[i], o)
+	}
+	if opts.TestingT != nil || opts.Progress != nil {
+		for i := range ps {
+			run(i, opts.Console)
+		}
+		return results
+	}
+	t := newTurns(opts.Console, len(ps))
+	var wg sync.WaitGroup
+	for i := range ps {
+		wg.Go(func() {
+			defer t.finish(i)
+			run(i, t.writer(i))
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// turns passes on several writers' output to one, whole and in order: the writer whose turn
+// it is writes through, the others are held until every writer before them has finished.
+type turns struct {
+	mu   sync.Mutex
+	out  io.Writer
+	next int
+	held []bytes.Buffer
+	done []bool
+}
+
+func newTurns(out io.Writer, n int) *turns {
+	return &turns{out: out, held: make([]bytes.Buffer, n), done: make([]bool, n)}
+}
+
+// writer is the i-th writer; nil when there is no output at all.
+func (t *turns) writer(i int) io.Writer {
+	if t.out == nil {
+		return nil
+	}
+	return turn{t, i}
+}
+
+func (t *turns) finish(i int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.done[i] = true
+	for t.next < len(t.done) && t.done[t.next] {
+		t.next++
+		if t.next < len(t.held) && t.out != nil {
+			_, _ = t.out.Write(t.held[t.next].Bytes())
+			t.held[t.next] = bytes.Buffer{}
+		}
+	}
+}
+
+type turn struct {
+	t *turns
+	i int
+}
+
+func (w turn) Write(p []byte) (int, error) {
+	w.t.mu.Lock()
+	defer w.t.mu.Unlock()
+	if w.i == w.t.next {
+		return w.t.out.Write(p)
+	}
+	return w.t.held[w.i].Write(p)
 }

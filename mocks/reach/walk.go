@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -239,7 +240,7 @@ func equal(a, b []string) bool {
 
 // decodeNumber reads a JSON document keeping numbers exact.
 func decodeNumber(body []byte, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	return dec.Decode(v)
 }

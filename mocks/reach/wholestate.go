@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -550,7 +551,7 @@ func (r *Reach) properties(schema string) []string {
 // fieldValues are a JSON object's fields as they print; an empty string or null is no value.
 func fieldValues(raw []byte) map[string]string {
 	var m map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if dec.Decode(&m) != nil {
 		return nil
