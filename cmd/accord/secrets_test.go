@@ -54,7 +54,7 @@ func TestNoPlatformLeaksASecret(t *testing.T) {
 				require.NoError(t, err)
 				tr, ok := c.session.(runner.Traffic)
 				require.True(t, ok, "%s sessions must implement runner.Traffic so their reports carry redacted evidence", name)
-				secrets := append(tr.Secrets(), wireTokens(tr.Journal())...)
+				secrets := append(tr.Secrets(), wireTokens(tr.OwnJournal())...)
 				require.NotEmpty(t, secrets)
 				outputs := map[string]string{"console": console.String()}
 				files, err := os.ReadDir(dir)

@@ -30,7 +30,7 @@ func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
 	var stepFrom int64
 	lastSeq := func() int64 { return 0 }
 	if tr, ok := l.session.(Traffic); ok {
-		lastSeq = tr.Journal().LastSeq
+		lastSeq = tr.OwnJournal().LastSeq
 	}
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		key, name, status = scenarioKey(s.Uri, s.Name), s.Name, "passed"

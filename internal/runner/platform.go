@@ -144,7 +144,9 @@ type Session interface {
 // (report.html, traffic.har). Secrets lists every secret value the session
 // handed out (client secrets, keys), so that no output of the run shows one.
 type Traffic interface {
-	Journal() *journal.Journal
+	// OwnJournal is the run's own exchanges: on a mock several runs share,
+	// only this run's.
+	OwnJournal() *journal.Journal
 	Secrets() []string
 }
 

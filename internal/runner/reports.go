@@ -36,8 +36,8 @@ func writeReports(dir string, sum *Summary, session Session, red *redact.Redacto
 		run.Scenarios = append(run.Scenarios, sc)
 	}
 	if tr, ok := session.(Traffic); ok {
-		run.Labels = tr.Journal().Labels()
-		run.Exchanges = redactAll(tr.Journal().Select(nil), red)
+		run.Labels = tr.OwnJournal().Labels()
+		run.Exchanges = redactAll(tr.OwnJournal().Select(nil), red)
 	}
 	// The two files are the run's last wait: written side by side, the run ends sooner.
 	var htmlErr, harErr error

@@ -58,7 +58,7 @@ func warningsOf(s Session) []reports.Warning {
 		return nil
 	}
 	byKey := map[[3]string]*reports.Warning{}
-	for _, e := range tr.Journal().Select(nil) {
+	for _, e := range tr.OwnJournal().Select(nil) {
 		for _, w := range e.Warnings {
 			field := arrayIndex.ReplaceAllString(w.Field, "[]")
 			k := [3]string{e.Operation, field, w.Message}

@@ -21,8 +21,8 @@ type traffic struct {
 	j *journal.Journal
 }
 
-func (t traffic) Journal() *journal.Journal { return t.j }
-func (traffic) Secrets() []string           { return nil }
+func (t traffic) OwnJournal() *journal.Journal { return t.j }
+func (traffic) Secrets() []string              { return nil }
 
 // TestWarningsAreCountedOncePerOperationFieldAndMessage: the same tolerated
 // deviation on every item of a list, on every call, is one warning with its

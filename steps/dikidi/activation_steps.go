@@ -136,7 +136,7 @@ func (w *world) received(name string) error {
 		return w.noEvents()
 	}
 	what := fmt.Sprintf("events: the partner accepted a %q event", name)
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		for _, e := range w.events(w.changeMark) {
 			if e.Operation == "event:"+name && e.OK() {
 				return true, ""

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/accord-harness/accord/internal/stepkit"
+
 	"github.com/cucumber/godog"
 )
 
@@ -14,7 +16,7 @@ func registerDeletion(sc *godog.ScenarioContext, w *world) {
 }
 
 func (w *world) deleteKey() error {
-	w.goneMark = w.mark()
+	w.goneMark = w.Mark()
 	w.changeMark = w.goneMark
 	_, err := w.s.mock.DeleteKey(w.company, w.key.ID)
 	return err
@@ -31,9 +33,9 @@ func (w *world) noCallsOnceKnown() error {
 	if after := w.sides().afterKnowing(k); len(after) > 0 {
 		var calls []string
 		for _, e := range after {
-			calls = append(calls, describe(e))
+			calls = append(calls, stepkit.Describe(e))
 		}
-		return fmt.Errorf("deletion: the partner kept calling DIKIDI after it knew the key was deleted (%d calls): %s", len(after), strings.Join(tail(calls, 3), "; "))
+		return fmt.Errorf("deletion: the partner kept calling DIKIDI after it knew the key was deleted (%d calls): %s", len(after), strings.Join(stepkit.Tail(calls, 3), "; "))
 	}
 	return nil
 }
@@ -45,9 +47,9 @@ func (w *world) callsAfterDeletion(n int) error {
 	if len(cs) > n {
 		var calls []string
 		for _, e := range cs {
-			calls = append(calls, describe(e))
+			calls = append(calls, stepkit.Describe(e))
 		}
-		return fmt.Errorf("deletion: the partner kept calling DIKIDI after the key was deleted (%d calls, at most %d expected): %s", len(cs), n, strings.Join(tail(calls, 3), "; "))
+		return fmt.Errorf("deletion: the partner kept calling DIKIDI after the key was deleted (%d calls, at most %d expected): %s", len(cs), n, strings.Join(stepkit.Tail(calls, 3), "; "))
 	}
 	return nil
 }

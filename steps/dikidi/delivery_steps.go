@@ -16,7 +16,7 @@ func registerDelivery(sc *godog.ScenarioContext, w *world) {
 		if err := w.atPath("a failing Path"); err != nil {
 			return err
 		}
-		w.changeMark = w.mark()
+		w.changeMark = w.Mark()
 		w.s.relay.fail(w.company, true)
 		return nil
 	})
@@ -61,7 +61,7 @@ func (w *world) mails(to string) []smtptest.Mail {
 
 func (w *world) oneEmail(to string) error {
 	what := fmt.Sprintf("delivery: an e-mail about the failing Path reached %s", to)
-	if err := w.within(w.s.budget, what, func() (bool, string) {
+	if err := w.Within(w.s.Budget, what, func() (bool, string) {
 		return len(w.mails(to)) > 0, fmt.Sprintf("the SMTP server received %d e-mails in all", len(w.s.smtp.Mails()))
 	}); err != nil {
 		return err
@@ -97,7 +97,7 @@ func (w *world) emailContent() error {
 
 func (w *world) allDelivered() error {
 	what := "delivery: every event DIKIDI created for the key was delivered"
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		ds, err := w.s.mock.Deliveries(w.company, w.key.ID)
 		if err != nil {
 			return false, err.Error()

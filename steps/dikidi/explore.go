@@ -35,7 +35,7 @@ func registerExplore(sc *godog.ScenarioContext, w *world) {
 }
 
 func (w *world) explorer() (*explorer, error) {
-	m, err := newModel(w.fx, w.s.clock, w.s.withPath())
+	m, err := newModel(w.fx, w.s.Clock, w.s.withPath())
 	if err != nil {
 		return nil, err
 	}
@@ -48,12 +48,12 @@ func (w *world) explore(sequences, steps int, seed string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := explore.Scenario(w.ctx, x, w.scenario, sequences, steps, seed, w.s.explore)
+	rec, err := explore.Scenario(w.Ctx, x, w.Name, sequences, steps, seed, w.s.Explore)
 	var failure *explore.Failure
 	if err != nil && !errors.As(err, &failure) {
 		return err
 	}
-	w.s.recordExploration(rec)
+	w.s.RecordExploration(rec)
 	w.exploration.Set(err)
 	return nil
 }
@@ -65,7 +65,7 @@ func (w *world) exploredInAgreement() error { return w.exploration.Agreed("explo
 func (x *explorer) Begin(ctx context.Context) error {
 	w := x.w
 	w.end()
-	if err := w.begin(ctx, w.scenario); err != nil {
+	if err := w.begin(ctx, w.Name); err != nil {
 		return err
 	}
 	if err := w.createKey(mock.KeySpec{AccessType: mock.AccessAdministrator}); err != nil {
@@ -114,7 +114,7 @@ func (x *explorer) Do(_ context.Context, s explore.Step) error {
 		if m.shadow.SetHours(m.company(), master, date, h) != nil {
 			return explore.ErrInapplicable
 		}
-		w.changeMark = w.mark()
+		w.changeMark = w.Mark()
 		if err := w.s.mock.SetHours(w.company, master, date, h); err != nil {
 			return fmt.Errorf("schedule (DIKIDI → partner): DIKIDI refused the salon's staff %q: %v", s.Text, err)
 		}
@@ -138,7 +138,7 @@ func (x *explorer) Do(_ context.Context, s explore.Step) error {
 		}
 		m.failing, m.late = fails, m.late || fails
 		if fails {
-			w.changeMark = w.mark()
+			w.changeMark = w.Mark()
 		}
 		w.s.relay.fail(w.company, fails)
 		return nil
@@ -229,7 +229,7 @@ func (x *explorer) salonMakes(s explore.Step) error {
 		return explore.ErrInapplicable
 	}
 	m.add(mr, v.ID)
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	got, err := create(w.s.mock, w.company)
 	if err != nil {
 		return fmt.Errorf("records (partner → DIKIDI): DIKIDI refused %q, which fits DIKIDI as it should be: the partner's changes left DIKIDI otherwise: %v", s.Text, err)
@@ -284,7 +284,7 @@ func (x *explorer) salonChanges(s explore.Step) error {
 	if mr.dikidiID == 0 {
 		return fmt.Errorf("records (partner → DIKIDI): the salon's staff cannot change %s in DIKIDI: it never reached DIKIDI (the partner's action gave no DIKIDI id); %s", mr.ref, w.evidence(0))
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := change(w.s.mock, w.company, mr.dikidiID); err != nil {
 		return fmt.Errorf("records (partner → DIKIDI): DIKIDI refused %q, which fits DIKIDI as it should be: the partner's changes left DIKIDI otherwise: %v", s.Text, err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -22,7 +23,7 @@ func (w *world) permissions() (mock.Permissions, error) {
 }
 
 func (w *world) setPermissions(p mock.Permissions) error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	_, err := w.s.mock.SetPermissions(w.company, w.key.ID, p)
 	return err
 }
@@ -74,11 +75,11 @@ func (w *world) noWritesWhilePaused() error {
 	var writes []string
 	for _, e := range w.calls(w.pauseMark) {
 		if recordWrites[e.Operation] {
-			writes = append(writes, describe(e))
+			writes = append(writes, stepkit.Describe(e))
 		}
 	}
 	if len(writes) > 0 {
-		return fmt.Errorf("pause: the partner kept changing records while the key was paused: %s", strings.Join(tail(writes, 3), "; "))
+		return fmt.Errorf("pause: the partner kept changing records while the key was paused: %s", strings.Join(stepkit.Tail(writes, 3), "; "))
 	}
 	return nil
 }

@@ -3,11 +3,13 @@ package dikidi
 import (
 	"errors"
 	"fmt"
-	"github.com/accord-harness/accord/internal/driver"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/accord-harness/accord/internal/driver"
+	"github.com/accord-harness/accord/internal/stepkit"
 
 	"github.com/cucumber/godog"
 
@@ -107,7 +109,7 @@ func (w *world) refusedItself(text string) error {
 	var writes []string
 	for _, e := range w.calls(w.actMark) {
 		if e.Method != http.MethodGet {
-			writes = append(writes, describe(e))
+			writes = append(writes, stepkit.Describe(e))
 		}
 	}
 	if len(writes) > 0 {
@@ -131,11 +133,11 @@ func (w *world) refusedCalls(n int) error {
 	var refused []string
 	for _, e := range w.calls(0) {
 		if e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
-			refused = append(refused, describe(e))
+			refused = append(refused, stepkit.Describe(e))
 		}
 	}
 	if len(refused) > n {
-		return fmt.Errorf("permissions: the partner called what the key does not allow (%s); DIKIDI refused %d calls: %s", w.keyNow(), len(refused), strings.Join(tail(refused, 3), "; "))
+		return fmt.Errorf("permissions: the partner called what the key does not allow (%s); DIKIDI refused %d calls: %s", w.keyNow(), len(refused), strings.Join(stepkit.Tail(refused, 3), "; "))
 	}
 	return nil
 }
@@ -200,7 +202,7 @@ func (w *world) masked(surnames, phones string) error {
 		bad = append(bad, "its clients and records views are empty, so there is nothing to judge")
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("masking: the partner does not keep clients as DIKIDI shows them to this key: %s", strings.Join(tail(bad, 3), "; "))
+		return fmt.Errorf("masking: the partner does not keep clients as DIKIDI shows them to this key: %s", strings.Join(stepkit.Tail(bad, 3), "; "))
 	}
 	return nil
 }

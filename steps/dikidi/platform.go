@@ -7,12 +7,10 @@ package dikidi
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,15 +19,13 @@ import (
 
 	features "github.com/accord-harness/accord/features/dikidi"
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
-	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
-	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/monitor/alert"
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/internal/wiring"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 	"github.com/accord-harness/accord/mocks/dikidi/apispec"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
@@ -98,76 +94,36 @@ const (
 
 // session is one run: a mock platform, its SMTP server, the Path relay and a partner.
 type session struct {
-	clock   *clock.Run
-	journal *journal.Journal
+	stepkit.Base
 	mock    *mock.Mock
 	mockURL string
 	// screenURL is where the run's mock serves the business panel.
 	screenURL string
 	smtp      *smtptest.Server
 	relay     *relay
-	driver    driver.Driver
-	views     *views // the driver's views, checked against the contract
-	partner   string
+	views     *views                 // the driver's views, checked against the contract
 	fixture   *dikidifixture.Fixture // the salon's horizon, placed after the run clock's now
 	loc       *time.Location         // the salon's zone
-	waiter    clock.Waiter
-	budget    time.Duration
-	caps      map[string]string // the partner's choices (Capabilities)
-	explore   explore.Plan      // accord explore's plan over the features'
-	servers   wiring.Servers
 
-	mu        sync.Mutex
-	seq       int64
-	latencies []latency
-	secrets   []string
-	explored  []explore.Record
+	mu  sync.Mutex
+	seq int64
 }
 
 // withPath reports whether the partner takes events at a Path (the default).
-func (s *session) withPath() bool { return s.caps[capEvents] != eventsNone }
-
-// Journal is the run's traffic, for report.html and traffic.har.
-func (s *session) Journal() *journal.Journal { return s.journal }
+func (s *session) withPath() bool { return s.Caps[capEvents] != eventsNone }
 
 // Secrets are the access keys, partner keys and the owner panel's token the
 // run used, so that no output shows one (keys travel in ?token=).
 func (s *session) Secrets() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string{s.mock.OwnerToken()}, s.secrets...)
-}
-
-func (s *session) addSecrets(secrets ...string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.secrets = append(s.secrets, secrets...)
-}
-
-func (s *session) recordExploration(e explore.Record) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.explored = append(s.explored, e)
-}
-
-type latency struct {
-	Scenario string  `json:"scenario"`
-	What     string  `json:"what"`
-	Seconds  float64 `json:"seconds"`
-	// Limit is the wait's own bound (the run's latency budget, or a
-	// scenario's longer one such as PULL's), so a report can tell a slow
-	// answer from one a scenario allows.
-	Limit float64 `json:"limit_seconds"`
+	return append([]string{s.mock.OwnerToken()}, s.Base.Secrets()...)
 }
 
 // Start serves the mock and the relay on loopback (or where the config says),
 // starts an SMTP server for DIKIDI's e-mails, and starts the bundled
 // reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities, explore: cfg.Explore}
-	if s.budget <= 0 {
-		s.budget = DefaultLatencyBudget
-	}
+	s := &session{}
+	s.Init(cfg, DefaultLatencyBudget)
 	var err error
 	base := p.Fixture
 	if base == nil {
@@ -175,7 +131,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 			return nil, err
 		}
 	}
-	if s.fixture, err = base.WeekAfter(s.clock.Now()); err != nil {
+	if s.fixture, err = base.WeekAfter(s.Clock.Now()); err != nil {
 		return nil, err
 	}
 	if s.loc, err = s.fixture.Location(); err != nil {
@@ -185,79 +141,49 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		return nil, fmt.Errorf("cannot start the SMTP server for DIKIDI's e-mails: %w", err)
 	}
 	mailer := &alert.SMTP{Addr: s.smtp.Addr(), From: "DIKIDI Business <noreply@dikidi.test>", Timeout: 10 * time.Second}
-	if s.mock, err = mock.New(mock.Options{Clock: s.clock, Journal: s.journal, Mailer: mailer}); err != nil {
+	if s.mock, err = mock.New(mock.Options{Clock: s.Clock, Journal: s.Journal, Mailer: mailer}); err != nil {
 		s.Close()
 		return nil, err
 	}
-	listen := "127.0.0.1:0"
-	if cfg.Partner != nil && cfg.Partner.MockListen != "" {
-		listen = cfg.Partner.MockListen
-	}
-	addr, err := s.servers.Serve(listen, s.withPanel())
-	if err != nil {
+	if s.screenURL, s.mockURL, err = s.ServeMock(cfg, s.withPanel()); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
+		return nil, err
 	}
-	s.mockURL = "http://" + addr
-	s.screenURL = s.mockURL
 	s.relay = newRelay()
-	raddr, err := s.servers.Serve("127.0.0.1:0", s.relay)
+	raddr, err := s.Servers.Serve("127.0.0.1:0", s.relay)
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.relay.base = "http://" + raddr
-	var driverURL string
-	if cfg.Partner == nil {
-		opts := refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: p.Variant}
-		if !s.withPath() {
-			opts.Poll = pollEvery
-		}
-		ref, err := refpartner.New(opts)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		var h http.Handler = ref
-		if p.wrap != nil {
-			h = p.wrap(ref)
-		}
-		paddr, err := s.servers.Serve("127.0.0.1:0", h)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		driverURL = "http://" + paddr
-		ref.SetPublicURL(driverURL)
-		// The embedded partner shares the run clock, so waiting advances it.
-		s.waiter = clock.Waiter{Clock: s.clock, Virtual: true}
-	} else {
-		if len(cfg.Faults) > 0 {
-			s.Close()
-			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
-		}
-		if p.Variant != "" {
-			s.Close()
-			return nil, fmt.Errorf("variant %q is a build of the bundled reference partner; it cannot apply to a partner named in a config file", p.Variant)
-		}
-		if cfg.Partner.MockURL != "" {
-			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")
-		}
-		driverURL = cfg.Partner.DriverURL
-		s.waiter = clock.Waiter{Clock: s.clock, Tick: 100 * time.Millisecond}
-	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, staff(s.fixture)); err != nil {
+	err = s.StartPartner(ctx, cfg, stepkit.Partner{
+		Bundled: func() (http.Handler, func(string), error) {
+			opts := refpartner.Options{Clock: s.Clock, Faults: cfg.Faults, Variant: p.Variant}
+			if !s.withPath() {
+				opts.Poll = pollEvery
+			}
+			ref, err := refpartner.New(opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			var h http.Handler = ref
+			if p.wrap != nil {
+				h = p.wrap(ref)
+			}
+			return h, ref.SetPublicURL, nil
+		},
+		Variant: p.Variant, Tick: 100 * time.Millisecond, Staff: staff(s.fixture),
+	})
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	s.views = newViews(s.driver)
+	s.views = newViews(s.Driver)
 	return s, nil
 }
 
-func (s *session) PartnerName() string { return s.partner }
-
 func (s *session) Close() error {
-	s.servers.Close()
+	_ = s.Base.Close()
 	if s.smtp != nil {
 		s.smtp.Stop()
 	}
@@ -267,15 +193,15 @@ func (s *session) Close() error {
 // Extras are the API coverage table, the measured latencies, and the mock's
 // own breaches of its document (answers and events).
 func (s *session) Extras() map[string]any {
-	calls := map[string]int{}
+	var calls stepkit.Tally
 	mockViolations := 0
 	var samples []string
 	events := 0
-	for _, e := range s.journal.Select(nil) {
+	for _, e := range s.Journal.Select(nil) {
 		vs := e.RequestViolations
 		if e.Direction == journal.Inbound {
 			if !strings.HasSuffix(e.Tenant, "/owner") {
-				calls[e.Operation]++
+				calls.Add(e.Operation, e.Status)
 			}
 			vs = e.ResponseViolations
 		} else {
@@ -287,51 +213,27 @@ func (s *session) Extras() map[string]any {
 			samples = append(samples, fmt.Sprintf("%s %s (%s, %d): %s", e.Method, u, e.Operation, e.Status, spec.Summary(vs)))
 		}
 	}
-	type row struct {
-		Operation string `json:"operation"`
-		Flow      string `json:"flow"`
-		Required  bool   `json:"required"`
-		Calls     int    `json:"calls"`
-	}
-	var coverage []row
+	var ops []spec.Operation
 	for _, op := range s.mock.SpecDoc().Operations() {
-		if strings.HasPrefix(op.Path, "/owner/") {
-			continue // the business's panel, not the partner's API
+		if !strings.HasPrefix(op.Path, "/owner/") { // the business's panel, not the partner's API
+			ops = append(ops, op)
 		}
-		coverage = append(coverage, row{op.ID, op.Flow, op.Required, calls[op.ID]})
 	}
-	sort.Slice(coverage, func(i, j int) bool {
-		if coverage[i].Flow != coverage[j].Flow {
-			return coverage[i].Flow < coverage[j].Flow
-		}
-		return coverage[i].Operation < coverage[j].Operation
-	})
-	s.mu.Lock()
-	lat := append([]latency{}, s.latencies...)
-	explored := append([]explore.Record{}, s.explored...)
-	s.mu.Unlock()
-	maxLatency := 0.0
-	for _, l := range lat {
-		maxLatency = max(maxLatency, l.Seconds)
-	}
+	coverage := stepkit.Coverage(ops, func(op spec.Operation) bool { return op.Required }, calls)
+	lat, maxLatency := s.Latencies()
+	explored := s.Explorations()
 	return map[string]any{
 		"api_coverage":           coverage,
 		"latencies":              lat,
 		"max_latency_seconds":    maxLatency,
-		"latency_budget_seconds": s.budget.Seconds(),
-		"exchanges":              s.journal.Len(),
+		"latency_budget_seconds": s.Budget.Seconds(),
+		"exchanges":              s.Journal.Len(),
 		"event_deliveries":       events,
 		"emails_received":        len(s.smtp.Mails()),
 		"mock_violations":        mockViolations,
 		"mock_violation_samples": samples,
 		"explorations":           explored,
 	}
-}
-
-func (s *session) recordLatency(l latency) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latencies = append(s.latencies, l)
 }
 
 // nextCompany gives every scenario its own salon.

@@ -2,11 +2,12 @@ package dikidi
 
 import (
 	"fmt"
-	"github.com/accord-harness/accord/internal/journal"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/accord-harness/accord/internal/journal"
 
 	"github.com/cucumber/godog"
 
@@ -90,8 +91,8 @@ type actionResult struct {
 // act runs a staff action; with "try to" a refusal is kept for a later Then,
 // otherwise it fails the step in the flow's name.
 func (w *world) act(try, flow, what, action string, params map[string]any, res any) error {
-	w.actMark = w.mark()
-	w.actErr = w.s.driver.Act(w.ctx, action, params, res)
+	w.actMark = w.Mark()
+	w.actErr = w.s.Driver.Act(w.Ctx, action, params, res)
 	if w.actErr != nil && try == "" {
 		return fmt.Errorf("%s: the partner could not %s: %w (%s)", flow, what, w.actErr, w.evidence(w.actMark))
 	}
@@ -165,7 +166,7 @@ func (w *world) recordID() (string, error) {
 // as what names it), waited for within the latency budget.
 func (w *world) partnerIDOf(dikidiID int64, what string) (string, error) {
 	var id string
-	err := w.within(w.s.budget, fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's %s %d", what, dikidiID), func() (bool, string) {
+	err := w.Within(w.s.Budget, fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's %s %d", what, dikidiID), func() (bool, string) {
 		rs, err := w.records()
 		if err != nil {
 			return false, err.Error()
@@ -248,8 +249,8 @@ func (w *world) staffReleases(try string) error {
 
 // partnerSyncs runs the partner's own synchronisation; its outcome is judged by later steps.
 func (w *world) partnerSyncs() error {
-	w.actMark = w.mark()
-	w.actErr = w.s.driver.Act(w.ctx, "sync", map[string]any{}, nil)
+	w.actMark = w.Mark()
+	w.actErr = w.s.Driver.Act(w.Ctx, "sync", map[string]any{}, nil)
 	return nil
 }
 
@@ -264,7 +265,7 @@ func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	r, err := w.s.mock.Book(w.company, mock.Booking{MasterID: m.ID, ServiceIDs: ids, Start: start, Client: client, Online: online})
 	if err != nil {
 		return fmt.Errorf("%s could not book on DIKIDI: %w", who, err)
@@ -291,7 +292,7 @@ func (w *world) salonChangesPhone(client, phone string) error {
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	return w.s.mock.EditClient(w.company, c.ID, mock.ClientChange{Phone: &phone})
 }
 
@@ -316,7 +317,7 @@ func (w *world) inDIKIDI() (int64, error) {
 	if w.dikidiID == 0 {
 		return 0, fmt.Errorf("records (partner → DIKIDI): the salon's staff cannot change the partner's record %s in DIKIDI: it never reached DIKIDI (its add-record action gave no DIKIDI id); %s", w.record, w.evidence(0))
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	return w.dikidiID, nil
 }
 
@@ -401,7 +402,7 @@ func (w *world) settle() {
 
 func (w *world) minutesPass(n int) error {
 	w.settle()
-	w.s.clock.Advance(time.Duration(n) * time.Minute)
+	w.s.Clock.Advance(time.Duration(n) * time.Minute)
 	return nil
 }
 
@@ -486,7 +487,7 @@ func (w *world) partnerShowsOne(masterName, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("events: the partner shows exactly one record with %s at %s", masterName, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		rs, err := w.partnerAt(m.ID, start)
 		if err != nil {
 			return false, err.Error()
@@ -639,7 +640,7 @@ func (w *world) platformShows(serviceNames, masterName, weekday, hhmm, byPartner
 		return err
 	}
 	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows the partner's %s with %s at %s", serviceNames, masterName, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		rs, err := w.platformAt(m.ID, start)
 		if err != nil {
 			return false, err.Error()
@@ -676,7 +677,7 @@ func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI has no active record with %s at %s", masterName, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		rs, err := w.platformAt(m.ID, start)
 		if err != nil {
 			return false, err.Error()
@@ -714,7 +715,7 @@ func (w *world) platformOccupied(masterName, weekday, from, to string) error {
 		return err
 	}
 	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows %s's time occupied from %s to %s", masterName, w.fmtTime(start), end.Format("15:04"))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		rs, err := w.platformAt(m.ID, start)
 		if err != nil {
 			return false, err.Error()
@@ -772,7 +773,7 @@ func (w *world) platformOffered(masterName, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI offers %s at %s again", masterName, w.fmtTime(t))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		ok, err := w.offered(masterName, t)
 		if err != nil {
 			return false, err.Error()

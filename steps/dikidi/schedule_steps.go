@@ -73,7 +73,7 @@ func partnerDays(days []partnerDay) map[string]partnerDay {
 
 // partnerWeek: for every master and day of the horizon, the partner shows what DIKIDI has.
 func (w *world) partnerWeek() error {
-	t, err := w.sides().scheduleDiff(w.ctx)
+	t, err := w.sides().scheduleDiff(w.Ctx)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (w *world) sameFreeTimes(serviceName, masterName, weekday string) error {
 		return err
 	}
 	what := fmt.Sprintf("schedule (DIKIDI → partner): the partner offers DIKIDI's free times for %s with %s on %s", serviceName, masterName, date.Format("Mon 2006-01-02"))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		want, err := w.s.mock.FreeTimes(w.company, []int64{svc.ID}, m.ID, date)
 		if err != nil {
 			return false, err.Error()
@@ -147,7 +147,7 @@ func (w *world) salonSetsHours(masterName, weekday, from, to string) error {
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	return w.s.mock.SetHours(w.company, m.ID, date, h)
 }
 
@@ -165,7 +165,7 @@ func (w *world) partnerHours(masterName, from, to, weekday string) error {
 		want = from + "-" + to
 	}
 	what := fmt.Sprintf("schedule (DIKIDI → partner): the partner shows %s %s on %s", masterName, want, date.Format("Mon 2006-01-02"))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		days, err := w.schedule()
 		if err != nil {
 			return false, err.Error()

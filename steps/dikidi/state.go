@@ -11,6 +11,7 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/statediff"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -32,7 +33,7 @@ type sides struct {
 }
 
 func (w *world) sides() sides {
-	return sides{mock: w.s.mock, journal: w.s.journal, partner: w.s.views, company: w.company, keyID: w.key.ID, fx: w.fx, loc: w.loc}
+	return sides{mock: w.s.mock, journal: w.s.Journal, partner: w.s.views, company: w.company, keyID: w.key.ID, fx: w.fx, loc: w.loc}
 }
 
 // compare lists every difference between DIKIDI and the partner:
@@ -428,7 +429,7 @@ func (s sides) conduct(t *statediff.Table, k mock.KeyView) {
 		for _, e := range after {
 			ops = append(ops, e.Operation)
 		}
-		t.Differ("the key", fmt.Sprintf("%s after the partner knew it was %s", what, k.State), "none", fmt.Sprintf("%d (%s)", len(after), strings.Join(tail(ops, 6), ", ")))
+		t.Differ("the key", fmt.Sprintf("%s after the partner knew it was %s", what, k.State), "none", fmt.Sprintf("%d (%s)", len(after), strings.Join(stepkit.Tail(ops, 6), ", ")))
 	}
 }
 

@@ -26,12 +26,12 @@ func (w *world) agreeWhole(aside bool) error {
 		return fmt.Errorf("whole state: no key was created in this scenario")
 	}
 	// The whole state is read less often than a single item: it is many reads.
-	waiter := w.s.waiter
+	waiter := w.s.Waiter
 	waiter.Tick = time.Second
 	if waiter.Virtual {
 		waiter.Tick = 5 * time.Second
 	}
-	return w.withinOn(waiter, w.s.budget, "whole state: DIKIDI and the partner agree", func() (bool, string) {
+	return w.WithinOn(waiter, w.s.Budget, "whole state: DIKIDI and the partner agree", func() (bool, string) {
 		s := w.sides()
 		if aside {
 			u, err := s.undelivered()
@@ -40,7 +40,7 @@ func (w *world) agreeWhole(aside bool) error {
 			}
 			s.aside = u
 		}
-		t, err := s.compare(w.ctx)
+		t, err := s.compare(w.Ctx)
 		if err != nil {
 			return false, err.Error()
 		}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/accord-harness/accord/internal/stepkit"
+
 	"github.com/cucumber/godog"
 )
 
@@ -72,7 +74,7 @@ func (w *world) tryEach(table *godog.Table) error {
 		if err := do(w, m); err != nil {
 			return err
 		}
-		w.tries = append(w.tries, try{change: change, err: w.actErr, from: w.actMark, to: w.mark()})
+		w.tries = append(w.tries, try{change: change, err: w.actErr, from: w.actMark, to: w.Mark()})
 	}
 	return nil
 }
@@ -89,7 +91,7 @@ func (w *world) refusedEach(text string) error {
 		var writes []string
 		for _, e := range w.calls(t.from) {
 			if e.Seq <= t.to && e.Method != http.MethodGet {
-				writes = append(writes, describe(e))
+				writes = append(writes, stepkit.Describe(e))
 			}
 		}
 		switch {

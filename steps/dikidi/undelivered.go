@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -41,7 +42,7 @@ func (u *undelivered) String() string {
 	if u == nil || len(u.what) == 0 {
 		return ""
 	}
-	return "left out until DIKIDI delivers their events: " + strings.Join(tail(u.what, 8), "; ")
+	return "left out until DIKIDI delivers their events: " + strings.Join(stepkit.Tail(u.what, 8), "; ")
 }
 
 // undelivered reads the key's deliveries.

@@ -168,10 +168,13 @@ type partnerFree struct {
 	Times     []time.Time `json:"times"`
 }
 
-// viewOf reads one of the partner's views, checked against the contract.
+// viewOf reads one of the partner's views, checked against the contract; a
+// failure stops the wait it is in.
 func viewOf[T any](w *world, name string) (T, error) {
 	var out T
-	return out, w.s.views.read(w.ctx, name, &out)
+	err := w.s.views.read(w.Ctx, name, &out)
+	w.DriverFailed(err)
+	return out, err
 }
 
 func (w *world) status() (partnerStatus, error)    { return viewOf[partnerStatus](w, "status") }

@@ -3,15 +3,15 @@ package dikidi
 import (
 	"context"
 	"fmt"
-	"github.com/accord-harness/accord/internal/explore"
 	"strings"
 	"time"
 
+	"github.com/accord-harness/accord/internal/explore"
+	"github.com/accord-harness/accord/internal/stepkit"
+
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
-	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -19,12 +19,11 @@ import (
 // the scenario has done so far, and the things later steps refer to ("that
 // record", "the deletion").
 type world struct {
-	s        *session
-	ctx      context.Context
-	scenario string
-	fx       *dikidifixture.Fixture
-	loc      *time.Location // the salon's zone
-	company  int64
+	stepkit.Scenario
+	s       *session
+	fx      *dikidifixture.Fixture
+	loc     *time.Location // the salon's zone
+	company int64
 
 	key       mock.KeyView
 	hasKey    bool
@@ -52,12 +51,13 @@ type world struct {
 }
 
 func (w *world) begin(ctx context.Context, name string) error {
-	*w = world{s: w.s, ctx: ctx, scenario: name}
+	*w = world{s: w.s}
+	w.Begin(&w.s.Base, ctx, name)
 	w.company = w.s.nextCompany()
 	w.fx = w.s.fixture.WithCompanyID(w.company)
 	w.loc = w.s.loc
-	w.s.addSecrets(w.fx.PartnerKeys...)
-	w.s.journal.Label(mock.CompanyTenant(w.company), name)
+	w.s.AddSecrets(w.fx.PartnerKeys...)
+	w.s.Journal.Label(mock.CompanyTenant(w.company), name)
 	return w.s.mock.AddCompany(w.fx)
 }
 
@@ -85,7 +85,7 @@ func (w *world) createKey(spec mock.KeySpec) error {
 		return fmt.Errorf("the business could not create the key: %w", err)
 	}
 	w.key, w.hasKey = k, true
-	w.s.addSecrets(k.Token)
+	w.s.AddSecrets(k.Token)
 	return nil
 }
 
@@ -100,10 +100,10 @@ func (w *world) give() error {
 		"token":       w.key.Token,
 		"partner_key": w.partnerKey(),
 	}
-	if err := w.s.driver.Reset(w.ctx, "dikidi", settings); err != nil {
+	if err := w.s.Driver.Reset(w.Ctx, "dikidi", settings); err != nil {
 		return err
 	}
-	if err := w.s.driver.LoadFixture(w.ctx, w.fx.ForDriver()); err != nil {
+	if err := w.s.Driver.LoadFixture(w.Ctx, w.fx.ForDriver()); err != nil {
 		return err
 	}
 	st, err := w.status()
@@ -138,24 +138,15 @@ func (w *world) activate() error {
 			return err
 		}
 	}
-	w.activateMark = w.mark()
-	w.activateErr = w.s.driver.Act(w.ctx, "activate", map[string]any{}, nil)
+	w.activateMark = w.Mark()
+	w.activateErr = w.s.Driver.Act(w.Ctx, "activate", map[string]any{}, nil)
 	return w.activateErr
-}
-
-// mark is the journal's current sequence number.
-func (w *world) mark() int64 {
-	es := w.s.journal.Select(nil)
-	if len(es) == 0 {
-		return 0
-	}
-	return es[len(es)-1].Seq
 }
 
 // calls are the partner's calls to DIKIDI for this salon after seq.
 func (w *world) calls(after int64) []journal.Entry {
 	prefix := mock.CompanyTenant(w.company)
-	return w.s.journal.Select(func(e journal.Entry) bool {
+	return w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Direction == journal.Inbound && e.Seq > after && strings.HasPrefix(e.Tenant, prefix) && !strings.HasSuffix(e.Tenant, "/owner")
 	})
 }
@@ -163,30 +154,13 @@ func (w *world) calls(after int64) []journal.Entry {
 // events are DIKIDI's delivery attempts to the partner's Path after seq.
 func (w *world) events(after int64) []journal.Entry {
 	prefix := mock.CompanyTenant(w.company)
-	return w.s.journal.Select(func(e journal.Entry) bool {
+	return w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Direction == journal.Outbound && e.Seq > after && strings.HasPrefix(e.Tenant, prefix)
 	})
 }
 
 // evidence summarises what the partner sent DIKIDI since seq, for failure reasons.
-func (w *world) evidence(after int64) string {
-	cs := w.calls(after)
-	if len(cs) == 0 {
-		return "the partner sent no request to DIKIDI"
-	}
-	var refused []string
-	ops := make([]string, 0, len(cs))
-	for _, e := range cs {
-		ops = append(ops, e.Operation)
-		if e.Status >= 400 {
-			refused = append(refused, describe(e))
-		}
-	}
-	if len(refused) == 0 {
-		return fmt.Sprintf("the partner's %d requests all succeeded (%s)", len(cs), strings.Join(tail(ops, 8), ", "))
-	}
-	return "refused requests: " + strings.Join(tail(refused, 3), "; ")
-}
+func (w *world) evidence(after int64) string { return stepkit.Evidence("DIKIDI", w.calls(after)) }
 
 // deliveries describes DIKIDI's event deliveries since seq.
 func (w *world) deliveries(after int64) string {
@@ -203,55 +177,13 @@ func (w *world) deliveries(after int64) string {
 			out = append(out, fmt.Sprintf("%s → HTTP %d", strings.TrimPrefix(e.Operation, "event:"), e.Status))
 		}
 	}
-	return "DIKIDI's events: " + strings.Join(tail(out, 6), ", ")
-}
-
-func describe(e journal.Entry) string {
-	// Violations are the reason and are given whole; a body is only a hint
-	// (the evidence has it whole), so a long one is shortened.
-	reason := strings.TrimSpace(string(e.ResponseBody))
-	if r := []rune(reason); len(r) > 240 {
-		reason = string(r[:240]) + "… (the whole body is in the evidence)"
-	}
-	if len(e.RequestViolations) > 0 {
-		reason = spec.Summary(e.RequestViolations)
-	}
-	path, _, _ := strings.Cut(e.URL, "?")
-	return fmt.Sprintf("%s %s (%s) → %d: %s", e.Method, path, e.Operation, e.Status, reason)
-}
-
-func tail[T any](xs []T, n int) []T {
-	if len(xs) > n {
-		return xs[len(xs)-n:]
-	}
-	return xs
-}
-
-// within waits up to budget for cond; on time-out the error carries cond's
-// last explanation.
-func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
-	return w.withinOn(w.s.waiter, budget, what, cond)
-}
-
-// withinOn is within, looking again at the waiter's pace.
-func (w *world) withinOn(waiter clock.Waiter, budget time.Duration, what string, cond func() (bool, string)) error {
-	var why string
-	took, ok := waiter.Until(w.ctx, budget, func() bool {
-		var done bool
-		done, why = cond()
-		return done
-	})
-	if !ok {
-		return fmt.Errorf("%s: not so after %s on the run clock: %s", what, budget, why)
-	}
-	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds(), Limit: budget.Seconds()})
-	return nil
+	return "DIKIDI's events: " + strings.Join(stepkit.Tail(out, 6), ", ")
 }
 
 // eventually is within the latency budget when asked to, a single look otherwise.
 func (w *world) eventually(wait bool, what string, cond func() (bool, string)) error {
 	if wait {
-		return w.within(w.s.budget, what, cond)
+		return w.Within(w.s.Budget, what, cond)
 	}
 	if ok, why := cond(); !ok {
 		return fmt.Errorf("%s: not so: %s", what, why)

@@ -31,7 +31,7 @@ func (w *world) clinicLoaded(name string) error {
 // notifications; a partner that chose the other does not need it.
 func (w *world) notificationModel(model string) error {
 	model = strings.ToLower(model)
-	if chosen := w.s.caps[capNotifications]; chosen != "both" && chosen != model {
+	if chosen := w.s.Caps[capNotifications]; chosen != "both" && chosen != model {
 		return runner.NotApplicable(fmt.Sprintf("the scenario is about notifications by %s; the partner takes them by %s only (capability %s: %s)",
 			strings.ToUpper(model), strings.ToUpper(chosen), capNotifications, chosen))
 	}
@@ -41,7 +41,7 @@ func (w *world) notificationModel(model string) error {
 
 // realTimeOn: the blocking checks run only for partners that asked for them.
 func (w *world) realTimeOn() error {
-	if w.s.caps[capRealTime] == "off" {
+	if w.s.Caps[capRealTime] == "off" {
 		return runner.NotApplicable(fmt.Sprintf("the scenario is about Docplanner's real-time slot-booking check; the partner did not ask for it (capability %s: off)", capRealTime))
 	}
 	return w.s.mock.SetRealTime(w.clientID, true)
@@ -83,7 +83,7 @@ func (w *world) activationOrder(table *godog.Table) error {
 	if w.model == mock.ModelPull {
 		names = names[1:]
 	}
-	calls := w.s.journal.Select(func(e journal.Entry) bool {
+	calls := w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Tenant == w.clientID && e.Direction == journal.Inbound && e.Seq > w.activateFrom && e.Seq <= w.activateTo && e.OK()
 	})
 	type span struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/stepkit"
 )
 
 func registerAuth(sc *godog.ScenarioContext, w *world) {
@@ -29,7 +30,7 @@ func registerAuth(sc *godog.ScenarioContext, w *world) {
 func (w *world) givenWrongSecret() error { return w.connect("not-" + w.secret) }
 
 func (w *world) tokenRequests(after int64) []journal.Entry {
-	return w.s.journal.Select(func(e journal.Entry) bool {
+	return w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Tenant == w.clientID && e.Operation == "getToken" && e.Seq > after
 	})
 }
@@ -58,7 +59,7 @@ func (w *world) askedForToken(grant, scope string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("authentication: no successful token request with grant_type=%s and scope=%s; the last was %s with body %q", grant, scope, describe(reqs[len(reqs)-1]), string(reqs[len(reqs)-1].RequestBody))
+	return fmt.Errorf("authentication: no successful token request with grant_type=%s and scope=%s; the last was %s with body %q", grant, scope, stepkit.Describe(reqs[len(reqs)-1]), string(reqs[len(reqs)-1].RequestBody))
 }
 
 // usedOneToken: the guide asks integrations to cache the token for its
@@ -89,7 +90,7 @@ func (w *world) tokenRefused() error {
 
 func (w *world) reportsNotConnected() error {
 	var st partnerStatus
-	if err := w.s.driver.View(w.ctx, "status", &st); err != nil {
+	if err := w.s.Driver.View(w.Ctx, "status", &st); err != nil {
 		return err
 	}
 	if st.Connected {
@@ -114,7 +115,7 @@ func errText(err error) string {
 }
 
 func (w *world) expireTokens() error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	w.s.mock.ExpireTokens(w.clientID)
 	return nil
 }
@@ -122,7 +123,7 @@ func (w *world) expireTokens() error {
 // refusedExpired waits: a partner may send its update after answering the
 // staff action.
 func (w *world) refusedExpired() error {
-	return w.within(w.s.budget, "authentication: the partner called Docplanner with its expired token and was refused", func() (bool, string) {
+	return w.Within(w.s.Budget, "authentication: the partner called Docplanner with its expired token and was refused", func() (bool, string) {
 		for _, e := range w.calls(w.changeMark) {
 			if e.Status == 401 && strings.Contains(string(e.ResponseBody), "expired") {
 				return true, ""
@@ -133,7 +134,7 @@ func (w *world) refusedExpired() error {
 }
 
 func (w *world) askedForNewToken() error {
-	return w.within(w.s.budget, "authentication: after its token expired the partner asked for a new one", func() (bool, string) {
+	return w.Within(w.s.Budget, "authentication: after its token expired the partner asked for a new one", func() (bool, string) {
 		for _, e := range w.tokenRequests(w.changeMark) {
 			if e.OK() {
 				return true, ""
@@ -160,7 +161,7 @@ func (w *world) noCallRefusedForToken() error {
 func (w *world) calledNothingElse() error {
 	// A call without a valid token names no tenant: on a mock of its own
 	// the run's are all this partner's.
-	anyone := w.s.journal.Select(func(e journal.Entry) bool {
+	anyone := w.s.Journal.Select(func(e journal.Entry) bool {
 		return (e.Tenant == w.clientID || e.Tenant == "") && e.Direction == journal.Inbound && e.Seq > w.activateFrom
 	})
 	var ops []string

@@ -11,6 +11,7 @@ import (
 	"github.com/cucumber/godog"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
@@ -107,7 +108,7 @@ func (w *world) receptionistBooksAt(serviceID, locationID string, start time.Tim
 			return err
 		}
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	var res struct {
 		BookingID string `json:"booking_id"`
 	}
@@ -132,7 +133,7 @@ func (w *world) receptionistBooksAt(serviceID, locationID string, start time.Tim
 }
 
 func (w *world) receptionistCancels() error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.act("bookings (partner → Docplanner)", "cancel-visit", map[string]any{"booking_id": w.visitID}, nil); err != nil {
 		return err
 	}
@@ -170,7 +171,7 @@ func (w *world) receptionistCancelsPlatformVisit() error {
 func (w *world) takePlatformVisit() error {
 	booking := w.platformBooking
 	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system has the visit of Docplanner booking %s", booking)
-	err := w.within(w.toPartner(), what, func() (bool, string) {
+	err := w.Within(w.toPartner(), what, func() (bool, string) {
 		vs, err := w.visits()
 		if err != nil {
 			return false, err.Error()
@@ -213,7 +214,7 @@ func (w *world) receptionistMovesAt(locationID string, start time.Time) error {
 		}
 		params["location_id"] = locationID
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.act("bookings (partner → Docplanner)", "move-visit", params, nil); err != nil {
 		return err
 	}
@@ -281,7 +282,7 @@ func (w *world) patientBooksAt(l fixture.Location, start time.Time, dictionaryID
 		}
 		p.Insurer = in.DocplannerInsuranceProviderID
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	w.platformBooking, w.patientErr = w.s.mock.PatientBooksService(w.clientID, l.DocplannerAddressID, start, dictionaryID, p)
 	if w.patientErr != nil {
 		return nil
@@ -308,7 +309,7 @@ func (w *world) recordPatientBooking(l fixture.Location, p mock.Patient) error {
 }
 
 func (w *world) patientCancels() error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.s.mock.PatientCancels(w.clientID, w.platformBooking); err != nil {
 		return err
 	}
@@ -328,7 +329,7 @@ func (w *world) patientMoves(day, hhmm string) error {
 
 // patientMovesAt moves the patient's last booking to a time.
 func (w *world) patientMovesAt(start time.Time) error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	id, err := w.s.mock.PatientMoves(w.clientID, w.platformBooking, start)
 	if err != nil {
 		return fmt.Errorf("bookings (Docplanner → partner): the patient could not move the visit: %w", err)
@@ -342,13 +343,13 @@ func (w *world) patientMovesAt(start time.Time) error {
 }
 
 func (w *world) minutesPass(n int) error {
-	w.s.clock.Advance(time.Duration(n) * time.Minute)
+	w.s.Clock.Advance(time.Duration(n) * time.Minute)
 	return nil
 }
 
 func (w *world) partnerSyncs() error {
 	w.synced = true
-	w.syncMark = w.mark()
+	w.syncMark = w.Mark()
 	return w.act("schedule cross-check", "sync", map[string]any{}, nil)
 }
 
@@ -358,7 +359,7 @@ func (w *world) partnerShowsPlatformVisit(budget, locationID, weekday, hhmm stri
 		return err
 	}
 	what := fmt.Sprintf("bookings (Docplanner → partner): the partner's system shows the visit booked on Docplanner at %s %s", locationID, w.fmtTime(start))
-	return w.within(w.budgetToPartner(budget), what, func() (bool, string) {
+	return w.Within(w.budgetToPartner(budget), what, func() (bool, string) {
 		vs, err := w.visits()
 		if err != nil {
 			return false, err.Error()
@@ -464,7 +465,7 @@ func (w *world) partnerShowsNoVisit(locationID, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("bookings (Docplanner → partner): the time at %s %s is free again in the partner's system", locationID, w.fmtTime(start))
-	return w.within(w.toPartner(), what, func() (bool, string) {
+	return w.Within(w.toPartner(), what, func() (bool, string) {
 		vs, err := w.visits()
 		if err != nil {
 			return false, err.Error()
@@ -585,9 +586,9 @@ func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner shows the clinic's visit at %s %s", locationID, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		found, _ := w.platformBookingAt(l, start)
-		return explain(found, func() string { return "getBookings has no booked visit there; " + w.evidence(w.changeMark) })
+		return stepkit.Explain(found, func() string { return "getBookings has no booked visit there; " + w.evidence(w.changeMark) })
 	})
 }
 
@@ -643,9 +644,9 @@ func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner no longer has a booked visit at %s %s", locationID, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		found, id := w.platformBookingAt(l, start)
-		return explain(!found, func() string {
+		return stepkit.Explain(!found, func() string {
 			return fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
 		})
 	})
@@ -670,12 +671,12 @@ func (w *world) platformOffers(locationID, weekday, hhmm string) error {
 		return err
 	}
 	what := fmt.Sprintf("schedule (partner → Docplanner): Docplanner offers %s %s to patients", locationID, w.fmtTime(start))
-	return w.within(w.s.budget, what, func() (bool, string) {
+	return w.Within(w.s.Budget, what, func() (bool, string) {
 		ok, err := w.offered(l, start)
 		if err != nil {
 			return false, err.Error()
 		}
-		return explain(ok, func() string {
+		return stepkit.Explain(ok, func() string {
 			return "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)
 		})
 	})

@@ -7,6 +7,7 @@ import (
 	"github.com/cucumber/godog"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/stepkit"
 )
 
 const between = day + ` from (\d\d:\d\d) to (\d\d:\d\d)`
@@ -42,7 +43,7 @@ func (w *world) receptionistAddsBreak(locationID, weekday, from, to string) erro
 }
 
 func (w *world) receptionistAddsBreakAt(locationID string, since, till time.Time) error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	var res struct {
 		BreakID string `json:"break_id"`
 	}
@@ -63,7 +64,7 @@ func (w *world) receptionistMovesBreak(day, from, to string) error {
 }
 
 func (w *world) receptionistMovesBreakTo(since, till time.Time) error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.act("breaks (partner → Docplanner)", "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil); err != nil {
 		return err
 	}
@@ -74,7 +75,7 @@ func (w *world) receptionistMovesBreakTo(since, till time.Time) error {
 }
 
 func (w *world) receptionistRemovesBreak() error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.act("breaks (partner → Docplanner)", "remove-break", map[string]any{"break_id": w.partnerBreak}, nil); err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
 
 func (w *world) doctorAddsBreakAt(l fixture.Location, since, till time.Time) error {
 	var err error
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	w.breakLocation = l.DocplannerAddressID
 	w.platformBreak, err = w.s.mock.DoctorAddsBreak(w.clientID, l.DocplannerAddressID, since, till)
 	if err != nil {
@@ -115,7 +116,7 @@ func (w *world) doctorMovesBreak(day, from, to string) error {
 }
 
 func (w *world) doctorMovesBreakTo(since, till time.Time) error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.s.mock.DoctorMovesBreak(w.clientID, w.breakLocation, w.platformBreak, since, till); err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func (w *world) doctorMovesBreakTo(since, till time.Time) error {
 }
 
 func (w *world) doctorRemovesBreak() error {
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.s.mock.DoctorRemovesBreak(w.clientID, w.breakLocation, w.platformBreak); err != nil {
 		return err
 	}
@@ -148,7 +149,7 @@ func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to
 		if !want {
 			what = fmt.Sprintf("breaks (partner → Docplanner): Docplanner no longer shows the break at %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
 		}
-		return w.within(w.s.budget, what, func() (bool, string) {
+		return w.Within(w.s.Budget, what, func() (bool, string) {
 			a, err := w.platform(l)
 			if err != nil {
 				return false, err.Error()
@@ -157,7 +158,7 @@ func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to
 			for _, b := range a.Breaks {
 				found = found || (b.Since.Equal(since) && b.Till.Equal(till))
 			}
-			return explain(found == want, func() string {
+			return stepkit.Explain(found == want, func() string {
 				return fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
 			})
 		})
@@ -174,7 +175,7 @@ func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to stri
 		if !want {
 			what = fmt.Sprintf("breaks (Docplanner → partner): the partner's system no longer blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
 		}
-		return w.within(w.toPartner(), what, func() (bool, string) {
+		return w.Within(w.toPartner(), what, func() (bool, string) {
 			bs, err := w.breaks()
 			if err != nil {
 				return false, err.Error()
@@ -183,7 +184,7 @@ func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to stri
 			for _, b := range bs {
 				found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
 			}
-			return explain(found == want, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) })
+			return stepkit.Explain(found == want, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) })
 		})
 	}
 }

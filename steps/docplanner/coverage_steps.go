@@ -59,7 +59,7 @@ func (s *session) required(op spec.Operation, model string) bool {
 	}
 	when, _ := o.Extensions["x-accord-when"].(map[string]any)
 	for name, want := range when {
-		chosen := s.caps[name]
+		chosen := s.Caps[name]
 		if name == capNotifications {
 			chosen = model
 		}

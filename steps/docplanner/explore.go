@@ -46,13 +46,13 @@ func (w *world) explore(sequences, steps int, seed string) error {
 	if err != nil {
 		return fmt.Errorf("seed %q: %v", seed, err)
 	}
-	plan := explore.Plan{Seed: first, Sequences: sequences, Steps: steps}.Over(w.s.explore)
-	err = explore.Explore(w.ctx, &explorer{w: w}, plan)
+	plan := explore.Plan{Seed: first, Sequences: sequences, Steps: steps}.Over(w.s.Explore)
+	err = explore.Explore(w.Ctx, &explorer{w: w}, plan)
 	var failure *explore.Failure
 	if err != nil && !errors.As(err, &failure) {
 		return fmt.Errorf("explore: the exploration could not go on: %w", err)
 	}
-	w.s.recordExploration(exploration{Scenario: w.scenario, Model: w.model, Seed: plan.Seed, Sequences: plan.Sequences, Steps: plan.Steps, Failed: failure != nil})
+	w.s.recordExploration(exploration{Scenario: w.Name, Model: w.model, Seed: plan.Seed, Sequences: plan.Sequences, Steps: plan.Steps, Failed: failure != nil})
 	w.exploration.Set(err)
 	return nil
 }
@@ -64,8 +64,8 @@ func (w *world) exploredInAgreement() error { return w.exploration.Agreed("whole
 func (x *explorer) Begin(ctx context.Context) error {
 	w := x.w
 	_ = w.s.mock.Retire(w.clientID)
-	*w = world{s: w.s, model: w.model, scenario: w.scenario}
-	if err := w.begin(ctx, w.scenario); err != nil {
+	*w = world{Scenario: w.Scenario, s: w.s, model: w.model}
+	if err := w.begin(ctx, w.Name); err != nil {
 		return err
 	}
 	if x.unlimited {
@@ -512,7 +512,7 @@ func (x *explorer) refused(fail string, do func() error) error {
 	if fail != fail503 {
 		return nil
 	}
-	_ = w.within(w.s.budget, "explore: the partner's next write", func() (bool, string) {
+	_ = w.Within(w.s.Budget, "explore: the partner's next write", func() (bool, string) {
 		n, err := w.s.mock.WritesStillToFail(w.clientID)
 		return err == nil && n == 0, "the partner has not written to Docplanner since"
 	})

@@ -23,7 +23,8 @@ func explorerFor(t *testing.T, p Platform, cfg runner.Config) *explorer {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	ss := s.(*session)
-	w := &world{s: ss, model: ss.model, ctx: ctx, scenario: t.Name()}
+	w := &world{s: ss, model: ss.model}
+	w.Begin(&ss.Base, ctx, t.Name())
 	return &explorer{w: w}
 }
 

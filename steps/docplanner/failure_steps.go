@@ -53,7 +53,7 @@ func (w *world) failEachStage(flow string, start func() error, run func() error,
 	if err := start(); err != nil {
 		return err
 	}
-	before, mark := w.admitted(), w.mark()
+	before, mark := w.admitted(), w.Mark()
 	if err := run(); err != nil {
 		return fmt.Errorf("%s: it fails with no call failed: %w", flow, err)
 	}
@@ -82,7 +82,7 @@ func (w *world) failOne(flow, what string, k int, start, run, retry func() error
 	if err := w.s.mock.FailCall(w.clientID, k); err != nil {
 		return err
 	}
-	mark := w.mark()
+	mark := w.Mark()
 	runErr := run()
 	pending, err := w.s.mock.FailCallPending(w.clientID)
 	_ = w.s.mock.FailCall(w.clientID, 0)
@@ -176,8 +176,8 @@ func (w *world) admittedCalls(mark int64) []journal.Entry {
 // activated.
 func (w *world) freshClinic() error {
 	_ = w.s.mock.Retire(w.clientID)
-	*w = world{s: w.s, model: w.model, scenario: w.scenario, ctx: w.ctx, failures: w.failures}
-	if err := w.begin(w.ctx, w.scenario); err != nil {
+	*w = world{Scenario: w.Scenario, s: w.s, model: w.model, failures: w.failures}
+	if err := w.begin(w.Ctx, w.Name); err != nil {
 		return err
 	}
 	if err := w.s.mock.LiftRateLimits(w.clientID); err != nil {
@@ -202,12 +202,12 @@ func (w *world) reactivate() error {
 // the way: the partner's sync has to send, read and repair.
 func (x *explorer) diverged() error {
 	w := x.w
-	if err := x.Begin(w.ctx); err != nil {
+	if err := x.Begin(w.Ctx); err != nil {
 		return err
 	}
 	r := rand.New(rand.NewPCG(failureSeed, failureSeed))
 	do := func(s explore.Step) error {
-		if err := x.Do(w.ctx, s); err != nil && !errors.Is(err, explore.ErrInapplicable) {
+		if err := x.Do(w.Ctx, s); err != nil && !errors.Is(err, explore.ErrInapplicable) {
 			return fmt.Errorf("%s: %w", s.Text, err)
 		}
 		return nil
@@ -246,7 +246,7 @@ func (x *explorer) diverged() error {
 				if !ok || !want.accept(s) {
 					continue
 				}
-				if err := x.Do(w.ctx, s); errors.Is(err, explore.ErrInapplicable) {
+				if err := x.Do(w.Ctx, s); errors.Is(err, explore.ErrInapplicable) {
 					continue
 				} else if err != nil {
 					return fmt.Errorf("%s: %w", s.Text, err)
@@ -261,7 +261,7 @@ func (x *explorer) diverged() error {
 		case "sync", "minutes", "outage", "reachable":
 			continue
 		}
-		if err := x.Do(w.ctx, s); errors.Is(err, explore.ErrInapplicable) {
+		if err := x.Do(w.Ctx, s); errors.Is(err, explore.ErrInapplicable) {
 			continue
 		} else if err != nil {
 			return fmt.Errorf("%s: %w", s.Text, err)
@@ -274,7 +274,7 @@ func (x *explorer) diverged() error {
 // syncFlow runs the sync; the model learns that what was unsent is sent.
 func (w *world) syncFlow(x *explorer) func() error {
 	return func() error {
-		err := w.s.driver.Act(w.ctx, "sync", map[string]any{}, nil)
+		err := w.s.Driver.Act(w.Ctx, "sync", map[string]any{}, nil)
 		w.synced = true
 		// A sync that went through has read what the lost deliveries
 		// carried: the partner holds it before their retries come.
@@ -289,7 +289,7 @@ func (w *world) resync(x *explorer) func() error {
 		if err := w.syncFlow(x)(); err != nil {
 			return fmt.Errorf("the next sync failed: %v", err)
 		}
-		if err := x.Agree(w.ctx); err != nil {
+		if err := x.Agree(w.Ctx); err != nil {
 			return err
 		}
 		return w.reportsConnected()

@@ -23,7 +23,7 @@ type pair struct {
 
 func (w *world) mappings() (map[string][]pair, error) {
 	out := map[string][]pair{}
-	return out, w.s.driver.View(w.ctx, "mappings", &out)
+	return out, w.s.Driver.View(w.Ctx, "mappings", &out)
 }
 
 func hasPair(ps []pair, partner, location, platform string) bool {

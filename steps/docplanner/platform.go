@@ -7,13 +7,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -24,11 +22,10 @@ import (
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
-	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/internal/wiring"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 	"github.com/accord-harness/accord/mocks/docplanner/apispec"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
@@ -139,38 +136,26 @@ const (
 
 // session is one run: a mock platform and a partner.
 type session struct {
+	stepkit.Base
 	// rateLimitsOff: the run lifted the mock's rate limits (--rate-limits off).
 	rateLimitsOff bool
-	clock         *clock.Run
-	journal       *journal.Journal
 	mock          *mock.Mock
 	mockURL       string
-	driver        driver.Driver
-	partner       string
 	fixture       *fixture.Fixture
 	loc           *time.Location // the fixture's zone, loaded once
-	waiter        clock.Waiter
-	budget        time.Duration
 	// model is how scenarios take notifications unless they say: the
 	// partner's own choice, PUSH for a partner that does both.
-	model   string
-	caps    map[string]string
-	servers wiring.Servers
+	model string
 
-	run       string // tells this run's tenants from other runs' on a shared mock
-	shared    bool
-	mu        sync.Mutex
-	patterns  map[string]*regexp.Regexp
-	seq       int
-	latencies []latency
-	secrets   []string
-	timeline  []timelineRow
+	run      string // tells this run's tenants from other runs' on a shared mock
+	shared   bool
+	mu       sync.Mutex
+	seq      int
+	timeline []timelineRow
 	// screenURL is where this run's own mock serves the sandbox ("" on a
 	// shared mock), operatorKey the secret that opens every scenario's clinic.
 	screenURL, operatorKey string
-	// explore is accord explore's plan over the features' (runner.Config).
-	explore  explore.Plan
-	explored []exploration
+	explored               []exploration
 }
 
 // exploration is one @explore scenario's plan and outcome, for summary.json.
@@ -189,55 +174,29 @@ func (s *session) recordExploration(e exploration) {
 	s.explored = append(s.explored, e)
 }
 
-// Journal is the run's traffic, for the report. On a shared mock it holds
+// OwnJournal is the run's traffic, for the report. On a shared mock it holds
 // only this run's tenants, so a report never shows another partner's data.
-func (s *session) Journal() *journal.Journal {
+func (s *session) OwnJournal() *journal.Journal {
 	if !s.shared {
-		return s.journal
+		return s.Journal
 	}
 	own := journal.New()
 	prefix := "accord-" + s.run + "-"
-	labels := s.journal.Labels()
-	for _, e := range s.journal.Select(func(e journal.Entry) bool { return strings.HasPrefix(e.Tenant, prefix) }) {
+	labels := s.Journal.Labels()
+	for _, e := range s.Journal.Select(func(e journal.Entry) bool { return strings.HasPrefix(e.Tenant, prefix) }) {
 		own.Add(e)
 		own.Label(e.Tenant, labels[e.Tenant])
 	}
 	return own
 }
 
-// Secrets are the client secrets handed out, so no output shows them.
-func (s *session) Secrets() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.secrets...)
-}
-
-func (s *session) addSecret(secret string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.secrets = append(s.secrets, secret)
-}
-
-type latency struct {
-	Scenario string  `json:"scenario"`
-	What     string  `json:"what"`
-	Seconds  float64 `json:"seconds"`
-	// Limit is the wait's own bound (the run's latency budget, or a
-	// scenario's longer one such as PULL's), so a report can tell a slow
-	// answer from one a scenario allows.
-	Limit float64 `json:"limit_seconds"`
-}
-
 // Start serves the mock on loopback (or where the config says), and starts
 // the bundled reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, caps: cfg.Capabilities, run: randomHex(3), explore: cfg.Explore}
-	s.model = mock.ModelPush
-	if s.caps[capNotifications] == mock.ModelPull {
+	s := &session{run: randomHex(3), model: mock.ModelPush}
+	s.Init(cfg, DefaultLatencyBudget)
+	if s.Caps[capNotifications] == mock.ModelPull {
 		s.model = mock.ModelPull
-	}
-	if s.budget <= 0 {
-		s.budget = DefaultLatencyBudget
 	}
 	f := p.Fixture
 	if f == nil {
@@ -247,80 +206,50 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 		}
 	}
 	s.fixture, s.loc = f, f.Location()
-	var err error
 	if p.Shared != nil {
-		s.clock, s.journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
+		s.Clock, s.Journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
 		s.shared = true
 	} else {
-		opts := mock.Options{Clock: s.clock, Journal: s.journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow, RateLimitsOff: cfg.RateLimitsOff}
+		opts := mock.Options{Clock: s.Clock, Journal: s.Journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow, RateLimitsOff: cfg.RateLimitsOff}
 		s.rateLimitsOff = cfg.RateLimitsOff
 		if cfg.Partner != nil {
 			// A partner of its own lives in real time while the scenarios
 			// move the run clock: what it reads is on its own clock.
 			opts.PartnerClock = clock.Wall{}
 		}
+		var err error
 		if s.mock, err = mock.New(opts); err != nil {
 			return nil, err
 		}
-		listen := "127.0.0.1:0"
-		if cfg.Partner != nil && cfg.Partner.MockListen != "" {
-			listen = cfg.Partner.MockListen
-		}
-		addr, err := s.servers.Serve(listen, s.withSandbox())
-		if err != nil {
-			return nil, fmt.Errorf("mock platform cannot listen on %s: %w", listen, err)
-		}
-		s.mockURL = "http://" + addr
-		s.screenURL = s.mockURL
-	}
-	var driverURL string
-	if cfg.Partner == nil {
-		clk := s.clock
-		p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: cfg.Faults, Variant: p.Variant,
-			// Waiting out a rate limit moves the shared run clock: the partner
-			// works on it, so time passes for the platform too.
-			Wait: func(_ context.Context, d time.Duration) error { clk.Skip(d); return nil }})
-		if err != nil {
+		if s.screenURL, s.mockURL, err = s.ServeMock(cfg, s.withSandbox()); err != nil {
 			s.Close()
 			return nil, err
 		}
-		paddr, err := s.servers.Serve("127.0.0.1:0", p)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		driverURL = "http://" + paddr
-		p.SetPublicURL(driverURL)
-		// The embedded partner shares the run clock, so waiting advances it.
-		s.waiter = clock.Waiter{Clock: s.clock, Virtual: true}
-	} else {
-		if len(cfg.Faults) > 0 {
-			s.Close()
-			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
-		}
-		if cfg.Partner.MockURL != "" {
-			s.mockURL = strings.TrimRight(cfg.Partner.MockURL, "/")
-		}
-		driverURL = cfg.Partner.DriverURL
-		s.waiter = clock.Waiter{Clock: s.clock, Tick: 250 * time.Millisecond}
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, staff(s.fixture)); err != nil {
+	clk := s.Clock
+	err := s.StartPartner(ctx, cfg, stepkit.Partner{
+		Bundled: func() (http.Handler, func(string), error) {
+			ref, err := refpartner.New(refpartner.Options{Clock: clk, Faults: cfg.Faults, Variant: p.Variant,
+				// Waiting out a rate limit moves the shared run clock: the partner
+				// works on it, so time passes for the platform too.
+				Wait: func(_ context.Context, d time.Duration) error { clk.Skip(d); return nil }})
+			if err != nil {
+				return nil, nil, err
+			}
+			return ref, ref.SetPublicURL, nil
+		},
+		Variant: p.Variant, Tick: 250 * time.Millisecond, Staff: staff(s.fixture),
+	})
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *session) PartnerName() string { return s.partner }
-
-func (s *session) Close() error {
-	s.servers.Close()
-	return nil
-}
-
 // Extras are the API coverage table and the measured latencies.
 func (s *session) Extras() map[string]any {
-	calls := map[string]int{}
+	var calls stepkit.Tally
 	// The mock's own mistakes: answers (or notifications it sent) that break
 	// its document. A run reports them; the test suite demands none.
 	mockViolations := 0
@@ -329,7 +258,7 @@ func (s *session) Extras() map[string]any {
 	// what its official client sends): shown, never a failure.
 	mockWarnings := 0
 	var warningSamples []string
-	own := s.Journal()
+	own := s.OwnJournal()
 	for _, e := range own.Select(nil) {
 		mockWarnings += len(e.Warnings)
 		if len(e.Warnings) > 0 && len(warningSamples) < 5 {
@@ -337,7 +266,7 @@ func (s *session) Extras() map[string]any {
 		}
 		vs := e.RequestViolations
 		if e.Direction == journal.Inbound {
-			calls[e.Operation]++
+			calls.Add(e.Operation, e.Status)
 			vs = e.ResponseViolations
 		}
 		mockViolations += len(vs)
@@ -345,36 +274,17 @@ func (s *session) Extras() map[string]any {
 			samples = append(samples, fmt.Sprintf("%s %s (%s, %d): %s", e.Method, e.URL, e.Operation, e.Status, spec.Summary(vs)))
 		}
 	}
-	type row struct {
-		Operation string `json:"operation"`
-		Flow      string `json:"flow"`
-		Required  bool   `json:"required"`
-		Calls     int    `json:"calls"`
-	}
-	var coverage []row
-	for _, op := range s.mock.SpecDoc().Operations() {
-		coverage = append(coverage, row{op.ID, op.Flow, s.required(op, s.model), calls[op.ID]})
-	}
-	sort.Slice(coverage, func(i, j int) bool {
-		if coverage[i].Flow != coverage[j].Flow {
-			return coverage[i].Flow < coverage[j].Flow
-		}
-		return coverage[i].Operation < coverage[j].Operation
-	})
+	coverage := stepkit.Coverage(s.mock.SpecDoc().Operations(), func(op spec.Operation) bool { return s.required(op, s.model) }, calls)
 	s.mu.Lock()
-	lat := append([]latency{}, s.latencies...)
 	timeline := append([]timelineRow{}, s.timeline...)
 	explored := append([]exploration{}, s.explored...)
 	s.mu.Unlock()
-	maxLatency := 0.0
-	for _, l := range lat {
-		maxLatency = max(maxLatency, l.Seconds)
-	}
+	lat, maxLatency := s.Latencies()
 	return map[string]any{
 		"api_coverage":           coverage,
 		"latencies":              lat,
 		"max_latency_seconds":    maxLatency,
-		"latency_budget_seconds": s.budget.Seconds(),
+		"latency_budget_seconds": s.Budget.Seconds(),
 		"exchanges":              own.Len(),
 		"mock_violations":        mockViolations,
 		"activation_timeline":    timeline,
@@ -384,12 +294,6 @@ func (s *session) Extras() map[string]any {
 		"explorations":           explored,
 		"rate_limits_off":        s.rateLimitsOff,
 	}
-}
-
-func (s *session) recordLatency(l latency) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latencies = append(s.latencies, l)
 }
 
 func (s *session) nextTenant() string {
@@ -423,22 +327,7 @@ func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
 }
 
 // re is a step pattern, compiled once a run rather than once a scenario.
-func (w *world) re(pattern string) *regexp.Regexp { return w.s.pattern(pattern) }
-
-// pattern is a step pattern, compiled the first time the run meets it.
-func (s *session) pattern(p string) *regexp.Regexp {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	re, ok := s.patterns[p]
-	if !ok {
-		if s.patterns == nil {
-			s.patterns = map[string]*regexp.Regexp{}
-		}
-		re = regexp.MustCompile(p)
-		s.patterns[p] = re
-	}
-	return re
-}
+func (w *world) re(pattern string) *regexp.Regexp { return w.s.Pattern(pattern) }
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -36,7 +36,7 @@ func (w *world) setHours(locationID, weekday, from, to string, spans []clockSpan
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.mark()
+	w.changeMark = w.Mark()
 	if err := w.act("schedule (partner → Docplanner)", "set-working-hours", map[string]any{"location_id": locationID, "weekday": weekday, "from": from, "to": to}, nil); err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func (s *session) withSandbox() http.Handler {
 	buf := make([]byte, 16)
 	_, _ = rand.Read(buf)
 	s.operatorKey = hex.EncodeToString(buf)
-	s.addSecret(s.operatorKey)
+	s.AddSecrets(s.operatorKey)
 	mux := http.NewServeMux()
 	mux.Handle(sandbox.Prefix, sandbox.New(s.mock, sandbox.Options{OperatorKey: s.operatorKey}))
 	mux.Handle("/", s.mock)

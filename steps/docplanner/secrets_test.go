@@ -47,7 +47,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			require.NoError(t, err)
 			tr := p.session.(runner.Traffic)
 			secrets := tr.Secrets()
-			for _, e := range tr.Journal().Select(func(e journal.Entry) bool { return e.Operation == "getToken" && e.OK() }) {
+			for _, e := range tr.OwnJournal().Select(func(e journal.Entry) bool { return e.Operation == "getToken" && e.OK() }) {
 				var tok struct {
 					AccessToken string `json:"access_token"`
 				}

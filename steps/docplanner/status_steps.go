@@ -17,13 +17,13 @@ func registerStatus(sc *godog.ScenarioContext, w *world) {
 
 func (w *world) status() (partnerStatus, error) {
 	var st partnerStatus
-	return st, w.view("status", &st)
+	return st, w.View("status", &st)
 }
 
 // reportsPendingChange: a change Docplanner refused must not pass for done
 // in the clinic. A partner may send it after answering, so this waits.
 func (w *world) reportsPendingChange() error {
-	return w.within(w.s.budget, "schedule cross-check: the partner reports that the change it could not send has not reached Docplanner", func() (bool, string) {
+	return w.Within(w.s.Budget, "schedule cross-check: the partner reports that the change it could not send has not reached Docplanner", func() (bool, string) {
 		st, err := w.status()
 		if err != nil {
 			return false, err.Error()

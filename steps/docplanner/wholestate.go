@@ -32,9 +32,9 @@ const wholeStateTick = 10 * time.Second
 // scenario's partner, by the notification model it uses.
 func (w *world) toPartner() time.Duration {
 	if w.model == mock.ModelPull {
-		return max(w.s.budget, pullBudget)
+		return max(w.s.Budget, pullBudget)
 	}
-	return w.s.budget
+	return w.s.Budget
 }
 
 // agree waits until both sides hold what the record says they must, and
@@ -48,7 +48,7 @@ func (w *world) agreeUnless(unless func() (bool, string)) error {
 	budget := w.toPartner()
 	// The whole state reads every view and calendar: on the run's own
 	// clock it is looked at every few seconds, not every second.
-	waiter := w.s.waiter
+	waiter := w.s.Waiter
 	if waiter.Virtual {
 		waiter.Tick = wholeStateTick
 	}
@@ -56,7 +56,7 @@ func (w *world) agreeUnless(unless func() (bool, string)) error {
 	if w.oneSide != "" {
 		what = "whole state of " + w.oneSide
 	}
-	err := w.withinBy(waiter, budget, what, func() (bool, string) {
+	err := w.WithinOn(waiter, budget, what, func() (bool, string) {
 		if unless != nil {
 			if done, why := unless(); done || why != "" {
 				return done, why
@@ -70,7 +70,7 @@ func (w *world) agreeUnless(unless func() (bool, string)) error {
 		last = t
 		return t.Len() == 0, fmt.Sprintf("%d differences", t.Len())
 	})
-	if err != nil && last != nil && last.Len() > 0 && w.driverErr == nil {
+	if err != nil && last != nil && last.Len() > 0 && w.DriverErr == nil {
 		return last.Err(fmt.Sprintf("%s, still after %s on the run clock", what, budget))
 	}
 	return err

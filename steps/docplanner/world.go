@@ -5,14 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/accord-harness/accord/internal/explore"
 	"strings"
 	"time"
 
+	"github.com/accord-harness/accord/internal/explore"
+	"github.com/accord-harness/accord/internal/stepkit"
+
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
-	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
@@ -20,9 +20,8 @@ import (
 // credentials), what the scenario has done so far, and named things later
 // steps refer to ("that visit", "that break").
 type world struct {
+	stepkit.Scenario
 	s        *session
-	ctx      context.Context
-	scenario string
 	clientID string
 	secret   string
 	model    string
@@ -45,9 +44,6 @@ type world struct {
 	// patients counts the patients who booked on Docplanner, so each
 	// booking has its own.
 	patients int
-	// driverErr is the last failed driver call inside a wait: a partner whose
-	// driver breaks its contract is not late, so waiting stops at once.
-	driverErr error
 	// refusing: Docplanner refuses the partner's writes (an exploration's
 	// outage or 503), so a staff action may report the failed update.
 	refusing bool
@@ -65,16 +61,15 @@ type world struct {
 }
 
 func (w *world) begin(ctx context.Context, name string) error {
-	w.ctx = ctx
-	w.scenario = name
+	w.Begin(&w.s.Base, ctx, name)
 	w.clientID = w.s.nextTenant()
 	buf := make([]byte, 16)
 	_, _ = rand.Read(buf)
 	w.secret = hex.EncodeToString(buf)
-	w.s.addSecret(w.secret)
-	w.today = w.s.clock.Now().In(w.s.loc)
+	w.s.AddSecrets(w.secret)
+	w.today = w.s.Clock.Now().In(w.s.loc)
 	w.s.mock.AddTenant(w.clientID, w.secret, w.s.fixture)
-	w.s.journal.Label(w.clientID, name)
+	w.s.Journal.Label(w.clientID, name)
 	return nil
 }
 
@@ -87,7 +82,7 @@ func (w *world) connect(secret string) error {
 		"client_secret":      secret,
 		"notification_model": w.model,
 	}
-	if err := w.s.driver.Reset(w.ctx, "docplanner", settings); err != nil {
+	if err := w.s.Driver.Reset(w.Ctx, "docplanner", settings); err != nil {
 		return err
 	}
 	clinic := w.s.fixture.ForDriver(w.today)
@@ -96,77 +91,35 @@ func (w *world) connect(secret string) error {
 		return err
 	}
 	w.rec = rec
-	return w.s.driver.LoadFixture(w.ctx, clinic)
+	return w.s.Driver.LoadFixture(w.Ctx, clinic)
 }
 
 // activate asks the partner to connect the clinic and remembers which part
 // of the journal is the activation.
 func (w *world) activate() error {
-	w.activateFrom = w.mark()
-	w.activateErr = w.s.driver.Act(w.ctx, "activate", map[string]any{}, nil)
-	w.activateTo = w.mark()
+	w.activateFrom = w.Mark()
+	w.activateErr = w.s.Driver.Act(w.Ctx, "activate", map[string]any{}, nil)
+	w.activateTo = w.Mark()
 	return w.activateErr
 }
 
-// mark is the journal's current sequence number.
-func (w *world) mark() int64 { return w.s.journal.LastSeq() }
-
 // calls are the partner's calls to this tenant's API, in order, after seq.
 func (w *world) calls(after int64) []journal.Entry {
-	return w.s.journal.Select(func(e journal.Entry) bool {
+	return w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Tenant == w.clientID && e.Direction == journal.Inbound && e.Seq > after
 	})
 }
 
 // pushes are the platform's notifications to the partner after seq.
 func (w *world) pushes(after int64) []journal.Entry {
-	return w.s.journal.Select(func(e journal.Entry) bool {
+	return w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Tenant == w.clientID && e.Direction == journal.Outbound && e.Seq > after
 	})
 }
 
 // evidence summarises what the partner sent since seq, for failure reasons:
 // the refused calls with their answers, or that nothing was sent at all.
-func (w *world) evidence(after int64) string {
-	cs := w.calls(after)
-	if len(cs) == 0 {
-		return "the partner sent no request to Docplanner"
-	}
-	var refused []string
-	for _, e := range cs {
-		if e.Status >= 400 {
-			refused = append(refused, describe(e))
-		}
-	}
-	if len(refused) == 0 {
-		ops := make([]string, 0, len(cs))
-		for _, e := range cs {
-			ops = append(ops, e.Operation)
-		}
-		return fmt.Sprintf("the partner's %d requests all succeeded (%s)", len(cs), strings.Join(tail(ops, 8), ", "))
-	}
-	return "refused requests: " + strings.Join(tail(refused, 3), "; ")
-}
-
-func describe(e journal.Entry) string {
-	// Violations are the reason and are given whole; a body is only a hint
-	// (the evidence has it whole), so a long one is shortened.
-	reason := strings.TrimSpace(string(e.ResponseBody))
-	if r := []rune(reason); len(r) > 240 {
-		reason = string(r[:240]) + "… (the whole body is in the evidence)"
-	}
-	if len(e.RequestViolations) > 0 {
-		reason = spec.Summary(e.RequestViolations)
-	}
-	return fmt.Sprintf("%s %s (%s) → %d: %s", e.Method, e.URL, e.Operation, e.Status, reason)
-}
-
-func tail[T any](xs []T, n int) []T {
-	if len(xs) > n {
-		return xs[len(xs)-n:]
-	}
-	return xs
-}
+func (w *world) evidence(after int64) string { return stepkit.Evidence("Docplanner", w.calls(after)) }
 
 // location resolves a partner calendar id from the fixture.
 func (w *world) location(id string) (fixture.Location, error) {
@@ -237,40 +190,6 @@ func (w *world) platform(l fixture.Location) (mock.AddressView, error) {
 	return w.s.mock.Address(w.clientID, l.DocplannerAddressID, from, to)
 }
 
-// within waits up to the latency budget (or d) for cond; on time-out the
-// error carries cond's last explanation.
-func (w *world) within(budget time.Duration, what string, cond func() (bool, string)) error {
-	return w.withinBy(w.s.waiter, budget, what, cond)
-}
-
-// withinBy is within with its own waiter (another tick).
-func (w *world) withinBy(waiter clock.Waiter, budget time.Duration, what string, cond func() (bool, string)) error {
-	var why string
-	w.driverErr = nil
-	took, ok := waiter.Until(w.ctx, budget, func() bool {
-		var done bool
-		done, why = cond()
-		return done || w.driverErr != nil
-	})
-	if w.driverErr != nil {
-		return fmt.Errorf("%s: cannot tell: %w", what, w.driverErr)
-	}
-	if !ok {
-		return fmt.Errorf("%s: not so after %s on the run clock: %s", what, budget, why)
-	}
-	w.s.recordLatency(latency{Scenario: w.scenario, What: what, Seconds: took.Seconds(), Limit: budget.Seconds()})
-	return nil
-}
-
-// explain is a wait's condition and, only when it does not hold, why: the
-// why reads the run's journal, which on a shared mock is long.
-func explain(ok bool, why func() string) (bool, string) {
-	if ok {
-		return true, ""
-	}
-	return false, why()
-}
-
 func (w *world) fmtTime(t time.Time) string {
 	return t.In(w.s.loc).Format("Mon 2006-01-02 15:04 -07:00")
 }
@@ -315,25 +234,17 @@ type partnerStatus struct {
 
 func (w *world) visits() ([]partnerVisit, error) {
 	var out []partnerVisit
-	return out, w.view("bookings", &out)
+	return out, w.View("bookings", &out)
 }
 
 func (w *world) breaks() ([]partnerBreak, error) {
 	var out []partnerBreak
-	return out, w.view("breaks", &out)
+	return out, w.View("breaks", &out)
 }
 
 func (w *world) freeSlots() ([]partnerSlot, error) {
 	var out []partnerSlot
-	return out, w.view("free-slots", &out)
-}
-
-func (w *world) view(name string, out any) error {
-	err := w.s.driver.View(w.ctx, name, out)
-	if err != nil {
-		w.driverErr = err
-	}
-	return err
+	return out, w.View("free-slots", &out)
 }
 
 // act asks the partner to do something; a failure names the flow it was for.
@@ -341,7 +252,7 @@ func (w *world) view(name string, out any) error {
 // 503), a partner may say that its update failed: the clinic's change stands
 // all the same, and the whole state tells whether it reached Docplanner.
 func (w *world) act(flow, action string, params, result any) error {
-	if err := w.s.driver.Act(w.ctx, action, params, result); err != nil && !w.refusing {
+	if err := w.s.Driver.Act(w.Ctx, action, params, result); err != nil && !w.refusing {
 		return fmt.Errorf("%s: the partner could not %s: %w", flow, strings.ReplaceAll(action, "-", " "), err)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/statediff"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -63,7 +64,7 @@ func (w *world) probeAuth(auth mock.Auth, token string) error {
 	w.probes = nil
 	for _, c := range calls {
 		c.Auth, c.Token, c.NoRetry = auth, token, true
-		res, err := w.s.reach.Do(w.ctx, w.conn, c)
+		res, err := w.s.reach.Do(w.Ctx, w.conn, c)
 		if err != nil {
 			return fmt.Errorf("authentication: %v", err)
 		}
@@ -90,15 +91,15 @@ func (w *world) refused(allowed ...int) error {
 
 func (w *world) userInfo(auth mock.Auth, token string) (mock.UserInfo, *mock.Result, error) {
 	var ui mock.UserInfo
-	res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getUserInfo", Auth: auth, Token: token})
+	res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getUserInfo", Auth: auth, Token: token})
 	if err != nil {
 		return ui, res, fmt.Errorf("authentication: %v", err)
 	}
 	if !res.OK() {
-		return ui, res, fmt.Errorf("authentication: user-info with a valid token %s", describe(res.Entry))
+		return ui, res, fmt.Errorf("authentication: user-info with a valid token %s", stepkit.Describe(res.Entry))
 	}
 	if len(res.Violations()) > 0 {
-		return ui, res, fmt.Errorf("authentication: user-info breaks the specification: %s", describe(res.Entry))
+		return ui, res, fmt.Errorf("authentication: user-info breaks the specification: %s", stepkit.Describe(res.Entry))
 	}
 	if err := json.Unmarshal(res.Body, &ui); err != nil {
 		return ui, res, fmt.Errorf("authentication: user-info is not JSON: %v", err)
@@ -136,12 +137,12 @@ func (w *world) otherTokenReadsOwn() error {
 	}
 	for _, c := range calls {
 		c.Auth, c.Token = mock.AuthToken, w.otherToken
-		res, err := w.s.reach.Do(w.ctx, w.conn, c)
+		res, err := w.s.reach.Do(w.Ctx, w.conn, c)
 		if err != nil {
 			return fmt.Errorf("authentication: the other company's token: %v", err)
 		}
 		if !res.OK() || len(res.Violations()) > 0 {
-			return fmt.Errorf("authentication: the other company's token reading its own company: %s", describe(res.Entry))
+			return fmt.Errorf("authentication: the other company's token reading its own company: %s", stepkit.Describe(res.Entry))
 		}
 		var body struct {
 			CompanyID string `json:"CompanyId"`
@@ -157,7 +158,7 @@ func (w *world) otherTokenReadsOwn() error {
 }
 
 func (w *world) askUserInfo() error {
-	res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getUserInfo"})
+	res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getUserInfo"})
 	if err != nil {
 		return fmt.Errorf("authentication: %v", err)
 	}
@@ -180,7 +181,7 @@ func (w *world) userInfoLists(companies string) error {
 	}
 	res := w.probes[0]
 	if !res.OK() || len(res.Violations()) > 0 {
-		return fmt.Errorf("authentication: user-info with the customer's token %s", describe(res.Entry))
+		return fmt.Errorf("authentication: user-info with the customer's token %s", stepkit.Describe(res.Entry))
 	}
 	var ui mock.UserInfo
 	if err := json.Unmarshal(res.Body, &ui); err != nil {
@@ -210,12 +211,12 @@ func (w *world) readsCompanies() error {
 	t := statediff.New("the books")
 	for _, c := range w.s.set.Companies {
 		id := c.Company.CompanyID
-		res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
+		res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
 		if err != nil {
 			return fmt.Errorf("authentication: %v", err)
 		}
 		if !res.OK() || len(res.Violations()) > 0 {
-			return fmt.Errorf("authentication: the customer's token cannot read company %s: %s", id, describe(res.Entry))
+			return fmt.Errorf("authentication: the customer's token cannot read company %s: %s", id, stepkit.Describe(res.Entry))
 		}
 		var got reachfixture.CompanyInfo
 		_ = json.Unmarshal(res.Body, &got)
@@ -227,19 +228,19 @@ func (w *world) readsCompanies() error {
 // oauthServer is where the OAuth scenarios start: they apply to a partner that runs an OAuth 2.0
 // server, which Reach's documents leave to the partner (static tokens are "token-based" too).
 func (w *world) oauthServer() error {
-	if w.s.caps[CapOAuth] == "off" {
+	if w.s.Caps[CapOAuth] == "off" {
 		return runner.NotApplicable(fmt.Sprintf("the scenario is about OAuth 2.0; the partner hands Reach static tokens only (capability %s: off)", CapOAuth))
 	}
 	return nil
 }
 
 func (w *world) discover() error {
-	d, res, err := w.s.reach.Discover(w.ctx, w.conn, nil)
+	d, res, err := w.s.reach.Discover(w.Ctx, w.conn, nil)
 	if err != nil {
 		return fmt.Errorf("authentication: OAuth discovery: %v", err)
 	}
 	if d == nil {
-		why := "answers it " + describe(res.Entry)
+		why := "answers it " + stepkit.Describe(res.Entry)
 		if mock.Refusal(res, 404) == "" {
 			why = "answers it 404, as a partner with static tokens only does"
 		}
@@ -284,7 +285,7 @@ func (w *world) foreignRedirectRefused() error {
 	var out struct {
 		Redirect string `json:"redirect"`
 	}
-	err := w.s.driver.Act(w.ctx, "authorize", map[string]any{"client_id": w.oauth.ClientID, "redirect_uri": foreignRedirect,
+	err := w.s.Driver.Act(w.Ctx, "authorize", map[string]any{"client_id": w.oauth.ClientID, "redirect_uri": foreignRedirect,
 		"scope": "read:company", "state": secret("state")}, &out)
 	if err == nil && strings.HasPrefix(out.Redirect, foreignRedirect) {
 		return fmt.Errorf("authentication: the partner sends the customer's code to %s, a redirect URI never registered for Reach's client: whoever made the link gets the grant", foreignRedirect)
@@ -297,7 +298,7 @@ func (w *world) consent(state string) (string, error) {
 	var out struct {
 		Redirect string `json:"redirect"`
 	}
-	err := w.s.driver.Act(w.ctx, "authorize", map[string]any{"client_id": w.oauth.ClientID, "redirect_uri": w.oauth.RedirectURI,
+	err := w.s.Driver.Act(w.Ctx, "authorize", map[string]any{"client_id": w.oauth.ClientID, "redirect_uri": w.oauth.RedirectURI,
 		"scope": "read:company", "state": state}, &out)
 	if err != nil {
 		return "", fmt.Errorf("authentication: the customer could not grant access: %w", err)
@@ -313,7 +314,7 @@ func (w *world) consent(state string) (string, error) {
 	if code == "" {
 		return "", fmt.Errorf("authentication: the redirect %s carries no code", out.Redirect)
 	}
-	w.s.addSecrets(code)
+	w.s.AddSecrets(code)
 	return code, nil
 }
 
@@ -333,7 +334,7 @@ func (w *world) openSignInPage(state string) error {
 		q[k] = v
 	}
 	endpoint.RawQuery = ""
-	res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "authorizeOAuth", URL: endpoint.String(), Query: q, Auth: mock.AuthNone, NoRetry: true})
+	res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "authorizeOAuth", URL: endpoint.String(), Query: q, Auth: mock.AuthNone, NoRetry: true})
 	var ce *mock.CallError
 	switch {
 	case errors.As(err, &ce) && strings.Contains(ce.Reason, "redirect"):
@@ -341,20 +342,20 @@ func (w *world) openSignInPage(state string) error {
 	case err != nil:
 		return fmt.Errorf("authentication: the customer's browser could not open the authorization endpoint: %v", err)
 	case res.Status >= 400:
-		return fmt.Errorf("authentication: the customer's browser, sent to the authorization endpoint, gets no sign-in page: %s", describe(res.Entry))
+		return fmt.Errorf("authentication: the customer's browser, sent to the authorization endpoint, gets no sign-in page: %s", stepkit.Describe(res.Entry))
 	}
 	return nil
 }
 
 func (w *world) exchangeCode() error {
-	tok, res, err := w.s.reach.ExchangeCode(w.ctx, w.conn, w.discovery, w.oauth, w.code, nil)
+	tok, res, err := w.s.reach.ExchangeCode(w.Ctx, w.conn, w.discovery, w.oauth, w.code, nil)
 	if err != nil {
 		return fmt.Errorf("authentication: exchanging the code: %v", err)
 	}
 	if len(res.Violations()) > 0 {
-		return fmt.Errorf("authentication: the token answer breaks the specification: %s", describe(res.Entry))
+		return fmt.Errorf("authentication: the token answer breaks the specification: %s", stepkit.Describe(res.Entry))
 	}
-	w.s.addSecrets(w.code, tok.AccessToken, tok.RefreshToken)
+	w.s.AddSecrets(w.code, tok.AccessToken, tok.RefreshToken)
 	if tok.AccessToken == w.token {
 		return fmt.Errorf("authentication: the code was exchanged for the static token")
 	}
@@ -373,7 +374,7 @@ func (w *world) tokenEndpointRefuses() error {
 	exchange := func(code, clientSecret, redirect string) (*mock.Result, error) {
 		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
 			"client_id": {w.oauth.ClientID}, "client_secret": {clientSecret}}
-		return w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "exchangeOAuthToken", URL: w.discovery.TokenEndpoint, Form: form, Auth: mock.AuthNone})
+		return w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "exchangeOAuthToken", URL: w.discovery.TokenEndpoint, Form: form, Auth: mock.AuthNone})
 	}
 	for _, c := range []struct {
 		what, secret, redirect string
@@ -394,7 +395,7 @@ func (w *world) tokenEndpointRefuses() error {
 			}
 			var tok mock.Token
 			if json.Unmarshal(res.Body, &tok) == nil {
-				w.s.addSecrets(tok.AccessToken, tok.RefreshToken)
+				w.s.AddSecrets(tok.AccessToken, tok.RefreshToken)
 			}
 		}
 		res, err := exchange(code, c.secret, c.redirect)
@@ -402,7 +403,7 @@ func (w *world) tokenEndpointRefuses() error {
 			return fmt.Errorf("authentication: %s: %v", c.what, err)
 		}
 		if res.Status < 400 || res.Status > 499 {
-			return fmt.Errorf("authentication: the token endpoint must refuse %s with 400 or 401; it answered %s", c.what, describe(res.Entry))
+			return fmt.Errorf("authentication: the token endpoint must refuse %s with 400 or 401; it answered %s", c.what, stepkit.Describe(res.Entry))
 		}
 	}
 	return nil
@@ -413,7 +414,7 @@ func orEntry(err error, res *mock.Result) string {
 	if err != nil {
 		return err.Error()
 	}
-	return describe(res.Entry)
+	return stepkit.Describe(res.Entry)
 }
 
 // connectByOAuth is the whole onboarding by OAuth in one step: discovery, consent, code exchange.
@@ -431,12 +432,12 @@ func (w *world) connectByOAuth() error {
 func (w *world) readWithConnection(how string) error {
 	for _, c := range w.s.set.Companies {
 		id := c.Company.CompanyID
-		res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
+		res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
 		if err != nil {
 			return fmt.Errorf("authentication: reading company %s %s: %v", id, how, err)
 		}
 		if !res.OK() {
-			return fmt.Errorf("authentication: reading company %s %s: %s", id, how, describe(res.Entry))
+			return fmt.Errorf("authentication: reading company %s %s: %s", id, how, stepkit.Describe(res.Entry))
 		}
 	}
 	return nil
@@ -448,7 +449,7 @@ func (w *world) expireToken(leeway time.Duration) {
 	// The token that expires, kept before the clock moves: a nightly sync the move sets off may
 	// renew it before the next step looks.
 	w.expired = w.conn.Token()
-	w.s.clock.Advance(w.conn.TokenExpiry().Sub(w.s.clock.Now()) + leeway)
+	w.s.Clock.Advance(w.conn.TokenExpiry().Sub(w.s.Clock.Now()) + leeway)
 }
 
 // expireTimes lets the access token expire n times; after each, Reach reads every company, which
@@ -482,7 +483,7 @@ func (w *world) renewedEachTime() error {
 	}
 	var issued string
 	grants, codes := 0, 0
-	for _, e := range w.s.journal.Tenant(w.id) {
+	for _, e := range w.s.Journal.Tenant(w.id) {
 		if e.Operation != "exchangeOAuthToken" || e.Status != 200 {
 			continue
 		}
@@ -520,7 +521,7 @@ func (w *world) renewed() error {
 	if w.conn.Token() == w.expired {
 		return fmt.Errorf("authentication: the access token expired but Reach still uses it: nothing was renewed")
 	}
-	w.s.addSecrets(w.conn.Token())
+	w.s.AddSecrets(w.conn.Token())
 	return nil
 }
 
@@ -531,7 +532,7 @@ const tokenLeeway = 5 * time.Minute
 // endTokenLife moves the partner's clock past the access token's life and the leeway. A partner in
 // real time would have to be waited for, the token's whole life: the scenario does not apply.
 func (w *world) endTokenLife() error {
-	if !w.s.virtual {
+	if !w.s.Bundled {
 		return runner.NotApplicable(fmt.Sprintf("the partner lives in real time and its access token lives until %s; accord does not wait that long",
 			w.conn.TokenExpiry().UTC().Format(time.RFC3339)))
 	}
@@ -548,7 +549,7 @@ func (w *world) expiredRefused() error {
 	w.probes = nil
 	for _, c := range calls {
 		c.Auth, c.Token, c.NoRetry = mock.AuthToken, w.expired, true
-		res, err := w.s.reach.Do(w.ctx, w.conn, c)
+		res, err := w.s.reach.Do(w.Ctx, w.conn, c)
 		if err != nil {
 			return fmt.Errorf("authentication: %v", err)
 		}
@@ -559,7 +560,7 @@ func (w *world) expiredRefused() error {
 
 // aWeekPasses moves the run clock a week on.
 func (w *world) aWeekPasses() error {
-	w.s.clock.Advance(7 * 24 * time.Hour)
+	w.s.Clock.Advance(7 * 24 * time.Hour)
 	return nil
 }
 
@@ -571,12 +572,12 @@ func (w *world) staticStillReads() error {
 	}
 	for _, c := range calls {
 		c.Auth, c.Token = mock.AuthToken, w.token
-		res, err := w.s.reach.Do(w.ctx, w.conn, c)
+		res, err := w.s.reach.Do(w.Ctx, w.conn, c)
 		if err != nil {
 			return fmt.Errorf("authentication: %v", err)
 		}
 		if !res.OK() {
-			return fmt.Errorf("authentication: a week on, the customer's static token no longer reads: %s", describe(res.Entry))
+			return fmt.Errorf("authentication: a week on, the customer's static token no longer reads: %s", stepkit.Describe(res.Entry))
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ func registerBooks(sc *godog.ScenarioContext, w *world) {
 const WholeBooksStep = `Reach and the partner agree on every company's books: every list, statement and metric under every filter and period`
 
 func (w *world) readWholeBooks() error {
-	st, err := w.s.reach.ReadWholeState(w.ctx, w.conn, w.s.set)
+	st, err := w.s.reach.ReadWholeState(w.Ctx, w.conn, w.s.set)
 	if err != nil {
 		return fmt.Errorf("data accuracy: reading the whole books: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/statediff"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -54,10 +55,8 @@ func (w *world) explore(sequences, steps int, seed string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := explore.Scenario(w.ctx, x, w.scenario, sequences, steps, seed, w.s.explore)
-	w.s.mu.Lock()
-	w.s.explored = append(w.s.explored, rec)
-	w.s.mu.Unlock()
+	rec, err := explore.Scenario(w.Ctx, x, w.Name, sequences, steps, seed, w.s.Explore)
+	w.s.RecordExploration(rec)
 	w.exploration.Set(err)
 	return nil
 }
@@ -72,7 +71,7 @@ func (w *world) explorer() (*explorer, error) {
 	if _, err := cuts(); err != nil {
 		return nil, err
 	}
-	m := &model{fixture: w.s.set, books: w.s.books, oauth: w.s.caps[CapOAuth] != "off", virtual: w.s.virtual}
+	m := &model{fixture: w.s.set, books: w.s.books, oauth: w.s.Caps[CapOAuth] != "off", virtual: w.s.Bundled}
 	return &explorer{w: w, m: m}, nil
 }
 
@@ -81,7 +80,7 @@ func (w *world) explorer() (*explorer, error) {
 func (x *explorer) Begin(ctx context.Context) error {
 	w := x.w
 	w.end()
-	scenario, outcome := w.scenario, w.exploration
+	scenario, outcome := w.Name, w.exploration
 	if err := w.begin(ctx, scenario); err != nil {
 		return err
 	}
@@ -127,13 +126,13 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 			m.presses = 0
 		}
 		m.changed = false
-		return x.advance(ctx, w.sched.NextNightly().Sub(w.s.clock.Now())+time.Second)
+		return x.advance(ctx, w.sched.NextNightly().Sub(w.s.Clock.Now())+time.Second)
 	case "expire":
 		if !m.oauth {
 			return explore.ErrInapplicable
 		}
 		expired := w.conn.Token()
-		if err := x.advance(ctx, w.conn.TokenExpiry().Sub(w.s.clock.Now())+tokenLeeway+time.Second); err != nil {
+		if err := x.advance(ctx, w.conn.TokenExpiry().Sub(w.s.Clock.Now())+tokenLeeway+time.Second); err != nil {
 			return err
 		}
 		if !m.virtual {
@@ -203,7 +202,7 @@ func (x *explorer) changeBooks(ctx context.Context, s explore.Step) error {
 		return err
 	}
 	m.shelf, m.changed = sh, true
-	if err := x.w.s.driver.LoadFixture(ctx, rawJSON(b.raw)); err != nil {
+	if err := x.w.s.Driver.LoadFixture(ctx, rawJSON(b.raw)); err != nil {
 		return fmt.Errorf("data accuracy: the partner did not take the customer's changed books (%s): %w", s.Text, err)
 	}
 	return nil
@@ -224,15 +223,15 @@ func (x *explorer) ask(ctx context.Context, what string, qs ...mock.Question) er
 func (x *explorer) advance(ctx context.Context, d time.Duration) error {
 	w := x.w
 	next := w.sched.NextNightly()
-	w.s.clock.Advance(d)
-	if w.s.clock.Now().Before(next) {
+	w.s.Clock.Advance(d)
+	if w.s.Clock.Now().Before(next) {
 		return nil
 	}
 	r, err := w.sched.Wait(ctx, mock.Nightly, next, nightlyWait)
 	if err != nil {
 		return fmt.Errorf("sync scheduling: the nightly sync due at %s: %v", next.Format(time.RFC3339), err)
 	}
-	w.s.recordSync(w.scenario, r)
+	w.s.recordSync(w.Name, r)
 	w.syncs = append(w.syncs, r)
 	x.hold(r)
 	return nil
@@ -270,12 +269,12 @@ func heldAgrees(r *mock.SyncResult, set *reachfixture.Set) error {
 	var broken []string
 	for _, e := range r.Trace.Entries() {
 		if len(e.ResponseViolations) > 0 {
-			broken = append(broken, describe(e))
+			broken = append(broken, stepkit.Describe(e))
 		}
 	}
 	if len(broken) > 0 {
 		return fmt.Errorf("formatting: what Reach holds from its %s sync came from %d answers that break the specification: %s",
-			r.Kind, len(broken), strings.Join(first(broken, 3), "; "))
+			r.Kind, len(broken), strings.Join(stepkit.Head(broken, 3), "; "))
 	}
 	t := statediff.New("the books")
 	for _, cd := range r.Snapshot.Companies {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -62,7 +63,7 @@ func (w *world) violations(what string, keep func(journal.Violation) bool) error
 		}
 		n++
 		if len(bad) < 3 {
-			bad = append(bad, fmt.Sprintf("%s %s (%s) → %d: %s", e.Method, e.URL, e.Operation, e.Status, spec.Summary(first(vs, 3))))
+			bad = append(bad, fmt.Sprintf("%s %s (%s) → %d: %s", e.Method, e.URL, e.Operation, e.Status, spec.Summary(stepkit.Head(vs, 3))))
 		}
 	}
 	if n > 0 {
@@ -75,7 +76,7 @@ func (w *world) pastTheEnd() error {
 	w.probes = nil
 	for _, id := range w.s.companyIDs() {
 		for _, op := range mock.ListOperations() {
-			res, err := w.s.reach.Page(w.ctx, w.conn, op, id, 100000, 100, nil)
+			res, err := w.s.reach.Page(w.Ctx, w.conn, op, id, 100000, 100, nil)
 			if err != nil {
 				return fmt.Errorf("formatting: %v", err)
 			}
@@ -91,7 +92,7 @@ func (w *world) beforeTheBooks() error {
 		path := map[string]string{"CompanyId": c.Company.CompanyID}
 		q := url.Values{"StartDate": {m.StartDate()}, "EndDate": {m.EndDate()}, "AccountingBasis": {"ACCRUAL"}}
 		for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
-			res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: op, Path: path, Query: q})
+			res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: op, Path: path, Query: q})
 			if err != nil {
 				return fmt.Errorf("formatting: %v", err)
 			}
@@ -106,12 +107,12 @@ func (w *world) emptyLists() error {
 	var bad []string
 	for _, res := range w.probes {
 		if res.Status != 200 {
-			bad = append(bad, fmt.Sprintf("%s answered %d for a valid request without data; want 200 with []: %s", res.Entry.Operation, res.Status, describe(res.Entry)))
+			bad = append(bad, fmt.Sprintf("%s answered %d for a valid request without data; want 200 with []: %s", res.Entry.Operation, res.Status, stepkit.Describe(res.Entry)))
 			continue
 		}
 		var body map[string]json.RawMessage
 		if err := json.Unmarshal(res.Body, &body); err != nil {
-			bad = append(bad, fmt.Sprintf("%s is not a JSON object: %s", res.Entry.Operation, describe(res.Entry)))
+			bad = append(bad, fmt.Sprintf("%s is not a JSON object: %s", res.Entry.Operation, stepkit.Describe(res.Entry)))
 			continue
 		}
 		keys := []string{"Data"}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -43,7 +44,7 @@ func (w *world) readLists(limit int, into *map[string]*mock.ListRead) error {
 	*into = map[string]*mock.ListRead{}
 	for _, list := range w.lists() {
 		id, op, _ := strings.Cut(list, " ")
-		lr, err := w.s.reach.ReadList(w.ctx, w.conn, op, id, limit, nil)
+		lr, err := w.s.reach.ReadList(w.Ctx, w.conn, op, id, limit, nil)
 		if err != nil {
 			return fmt.Errorf("pagination: %s with limit %d: %v", list, limit, err)
 		}
@@ -56,7 +57,7 @@ func (w *world) readLists(limit int, into *map[string]*mock.ListRead) error {
 func (w *world) pageViolations(lr *mock.ListRead) []string {
 	var out []string
 	for _, p := range lr.Pages {
-		for _, e := range w.s.journal.Select(func(e journal.Entry) bool { return e.Seq == p.Seq }) {
+		for _, e := range w.s.Journal.Select(func(e journal.Entry) bool { return e.Seq == p.Seq }) {
 			for _, v := range e.ResponseViolations {
 				if v.Rule == mock.RulePagination {
 					out = append(out, fmt.Sprintf("offset %d: %s", p.Offset, spec.Summary([]journal.Violation{v})))
@@ -78,12 +79,12 @@ func (w *world) exactlyOnce() error {
 			bad = append(bad, fmt.Sprintf("%s: total changed from page to page: %v", op, totals))
 		}
 		if dups := lr.Duplicates(); len(dups) > 0 {
-			bad = append(bad, fmt.Sprintf("%s: read twice: %v", op, first(dups, 5)))
+			bad = append(bad, fmt.Sprintf("%s: read twice: %v", op, stepkit.Head(dups, 5)))
 		}
 		if last := lr.Pages[len(lr.Pages)-1]; len(lr.IDs) != last.Total {
 			bad = append(bad, fmt.Sprintf("%s: %d records read, total says %d", op, len(lr.IDs), last.Total))
 		}
-		bad = append(bad, first(w.pageViolations(lr), 2)...)
+		bad = append(bad, stepkit.Head(w.pageViolations(lr), 2)...)
 	}
 	return findings("pagination", bad)
 }
@@ -96,7 +97,7 @@ func (w *world) sameReadings() error {
 			return fmt.Errorf("pagination: %s was not read both ways", op)
 		}
 		if !slices.Equal(a.IDs, b.IDs) {
-			bad = append(bad, fmt.Sprintf("%s: one at a time read %v, one page of 1000 read %v", op, first(a.IDs, 50), first(b.IDs, 50)))
+			bad = append(bad, fmt.Sprintf("%s: one at a time read %v, one page of 1000 read %v", op, stepkit.Head(a.IDs, 50), stepkit.Head(b.IDs, 50)))
 			continue
 		}
 		for i := range a.Items {
@@ -126,7 +127,7 @@ func (w *world) askLimits() error {
 		id, op, _ := strings.Cut(list, " ")
 		w.pages[list] = map[int]*mock.Result{}
 		for _, limit := range []int{1, 1000, 1001} {
-			res, err := w.s.reach.Page(w.ctx, w.conn, op, id, 0, limit, nil)
+			res, err := w.s.reach.Page(w.Ctx, w.conn, op, id, 0, limit, nil)
 			if err != nil {
 				return fmt.Errorf("pagination: %v", err)
 			}
@@ -135,7 +136,7 @@ func (w *world) askLimits() error {
 		// limit=0 itself (Page leaves a 0 out, for the default; the document's minimum is 1) and a
 		// negative offset, which the document refuses too.
 		for key, q := range map[int]url.Values{0: {"limit": {"0"}}, offsetMinusOne: {"offset": {"-1"}}} {
-			res, err := w.s.reach.Do(w.ctx, w.conn, mock.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: q})
+			res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: q})
 			if err != nil {
 				return fmt.Errorf("pagination: %v", err)
 			}
@@ -161,7 +162,7 @@ func (w *world) page(op string, limit int) (*mock.Result, envelope, error) {
 		return nil, env, fmt.Errorf("pagination: %s was not asked for a page of %d", op, limit)
 	}
 	if !res.OK() {
-		return res, env, fmt.Errorf("pagination: %s with limit %d: %s", op, limit, describe(res.Entry))
+		return res, env, fmt.Errorf("pagination: %s with limit %d: %s", op, limit, stepkit.Describe(res.Entry))
 	}
 	if err := json.Unmarshal(res.Body, &env); err != nil {
 		return res, env, fmt.Errorf("pagination: %s with limit %d is not the {Data, Pagination} envelope: %v", op, limit, err)
@@ -178,7 +179,7 @@ func (w *world) pageOfOne() error {
 		}
 		want := min(1, env.Pagination.Total)
 		if len(env.Data) != want || env.Pagination.Limit != 1 {
-			bad = append(bad, fmt.Sprintf("%s?limit=1 held %d records and echoed limit %d (total %d): %s", op, len(env.Data), env.Pagination.Limit, env.Pagination.Total, describe(res.Entry)))
+			bad = append(bad, fmt.Sprintf("%s?limit=1 held %d records and echoed limit %d (total %d): %s", op, len(env.Data), env.Pagination.Limit, env.Pagination.Total, stepkit.Describe(res.Entry)))
 		}
 	}
 	return findings("pagination", bad)
@@ -192,7 +193,7 @@ func (w *world) pageOfAll() error {
 			return err
 		}
 		if len(env.Data) != env.Pagination.Total || env.Pagination.Limit != 1000 {
-			bad = append(bad, fmt.Sprintf("%s?limit=1000 held %d of %d records and echoed limit %d: %s", op, len(env.Data), env.Pagination.Total, env.Pagination.Limit, describe(res.Entry)))
+			bad = append(bad, fmt.Sprintf("%s?limit=1000 held %d of %d records and echoed limit %d: %s", op, len(env.Data), env.Pagination.Total, env.Pagination.Limit, stepkit.Describe(res.Entry)))
 		}
 	}
 	return findings("pagination", bad)

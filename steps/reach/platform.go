@@ -5,9 +5,9 @@ package reach
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"regexp"
 	"sort"
 	"sync"
@@ -17,12 +17,11 @@ import (
 
 	features "github.com/accord-harness/accord/features/reach"
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
-	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
-	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/internal/wiring"
+	"github.com/accord-harness/accord/internal/spec"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/reach"
 	"github.com/accord-harness/accord/mocks/reach/apispec"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
@@ -93,27 +92,17 @@ func (Platform) Capabilities() []runner.Capability {
 
 // session is one run: Reach's sync client and the partner under test.
 type session struct {
-	clock     *clock.Run
-	journal   *journal.Journal
+	stepkit.Base
 	reach     *mock.Reach
-	driver    driver.Driver
-	partner   string
 	set       *reachfixture.Set // the customer's companies, every one read by the customer's token
 	expect    *mock.State       // the whole books, as the fixture calls for them
-	budget    time.Duration
 	reportDir string
-	caps      map[string]string // the partner's choices (Capabilities)
-	explore   explore.Plan      // accord explore's plan over the features'
-	virtual   bool              // the partner lives on the run clock (the bundled partner)
-	servers   wiring.Servers
 
 	mu        sync.Mutex
 	seq       int
 	syncs     []syncRow
 	dashboard string
-	secrets   []string
 	shelves   map[string]*shelved // the books explorations loaded, by shelf
-	explored  []explore.Record    // the @explore scenarios' plans and verdicts
 }
 
 type syncRow struct {
@@ -129,78 +118,39 @@ type syncRow struct {
 // Start starts the bundled reference partner on loopback unless the config names another partner,
 // and Reach's sync client on the run clock.
 func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{clock: clock.NewAt(cfg.ClockStart), journal: journal.New(), budget: cfg.LatencyBudget, reportDir: cfg.ReportDir, caps: cfg.Capabilities, explore: cfg.Explore}
+	s := &session{reportDir: cfg.ReportDir}
+	s.Init(cfg, mock.DefaultLatencyBudget)
 	// Reach validates and checks every answer whole before journaling it; the journal keeps the
 	// first 16 KiB of a body, enough to show what an answer was, while a run's statements over
 	// three companies' books would otherwise fill the report with megabytes of figures.
-	s.journal.MaxBody = 16 << 10
-	if s.budget <= 0 {
-		s.budget = mock.DefaultLatencyBudget
-	}
+	s.Journal.MaxBody = 16 << 10
 	b, err := bundled()
 	if err != nil {
 		return nil, err
 	}
 	s.set, s.expect = b.set, b.expect
-	timeout := mock.DefaultTimeout
-	virtual := false
-	var driverURL string
-	if cfg.Partner == nil {
-		p, err := refpartner.New(refpartner.Options{Clock: s.clock, Faults: cfg.Faults, Variant: pl.Variant,
-			// The embedded partner lives on the run clock: the time it takes is the clock's.
-			Wait: func(_ context.Context, d time.Duration) { s.clock.Advance(d) }})
-		if err != nil {
-			return nil, err
-		}
-		addr, err := s.servers.Serve("127.0.0.1:0", p)
-		if err != nil {
-			return nil, err
-		}
-		driverURL = "http://" + addr
-		virtual = true
-		s.virtual = true
-	} else {
-		if len(cfg.Faults) > 0 {
-			return nil, errors.New("--fault starts the bundled reference partner with a fault; it cannot apply to a partner named in a config file")
-		}
-		if cfg.Partner.Timeout > 0 {
-			timeout = cfg.Partner.Timeout
-		}
-		driverURL = cfg.Partner.DriverURL
-	}
-	s.reach, err = mock.New(mock.Options{Clock: s.clock, Virtual: virtual, Journal: s.journal, Timeout: timeout, LatencyBudget: s.budget})
+	err = s.StartPartner(ctx, cfg, stepkit.Partner{
+		Bundled: func() (http.Handler, func(string), error) {
+			ref, err := refpartner.New(refpartner.Options{Clock: s.Clock, Faults: cfg.Faults, Variant: pl.Variant,
+				// The embedded partner lives on the run clock: the time it takes is the clock's.
+				Wait: func(_ context.Context, d time.Duration) { s.Clock.Advance(d) }})
+			return ref, nil, err
+		},
+		Variant: pl.Variant, Staff: runner.Staff{Instructions: instructions},
+	})
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	if s.driver, s.partner, err = wiring.Partner(ctx, driverURL, cfg, runner.Staff{Instructions: instructions}); err != nil {
+	timeout := mock.DefaultTimeout
+	if cfg.Partner != nil && cfg.Partner.Timeout > 0 {
+		timeout = cfg.Partner.Timeout
+	}
+	if s.reach, err = mock.New(mock.Options{Clock: s.Clock, Virtual: s.Bundled, Journal: s.Journal, Timeout: timeout, LatencyBudget: s.Budget}); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
-}
-
-func (s *session) PartnerName() string { return s.partner }
-
-// Journal is every exchange of the run, for report.html and traffic.har.
-func (s *session) Journal() *journal.Journal { return s.journal }
-
-// Secrets are the tokens and client secrets handed out, so no output shows them.
-func (s *session) Secrets() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.secrets...)
-}
-
-func (s *session) addSecrets(secrets ...string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.secrets = append(s.secrets, secrets...)
-}
-
-func (s *session) Close() error {
-	s.servers.Close()
-	return nil
 }
 
 func (s *session) nextConnection() string {
@@ -226,14 +176,7 @@ var indices = regexp.MustCompile(`\.\d+(\.|$)`)
 // Extras are the API coverage, the latencies on the run clock, the extra-field warnings, the syncs
 // and where the dashboard went.
 func (s *session) Extras() map[string]any {
-	type coverage struct {
-		Operation string `json:"operation"`
-		Flow      string `json:"flow"`
-		Required  bool   `json:"required"`
-		Calls     int    `json:"calls"`
-		Succeeded int    `json:"succeeded"`
-	}
-	calls, ok := map[string]int{}, map[string]int{}
+	var calls stepkit.Tally
 	type warning struct {
 		Operation string `json:"operation"`
 		Field     string `json:"field"`
@@ -242,10 +185,7 @@ func (s *session) Extras() map[string]any {
 	}
 	warnings := map[[2]string]*warning{}
 	for _, rec := range s.reach.Records("") {
-		calls[rec.Operation]++
-		if rec.Status >= 200 && rec.Status < 300 {
-			ok[rec.Operation]++
-		}
+		calls.Add(rec.Operation, rec.Status)
 		for _, w := range rec.Warnings {
 			field := indices.ReplaceAllString(w.Field, "[]$1")
 			k := [2]string{rec.Operation, field}
@@ -255,16 +195,7 @@ func (s *session) Extras() map[string]any {
 			warnings[k].Count++
 		}
 	}
-	var cov []coverage
-	for _, op := range s.reach.SpecDoc().Operations() {
-		cov = append(cov, coverage{op.ID, op.Flow, op.Required, calls[op.ID], ok[op.ID]})
-	}
-	sort.Slice(cov, func(i, j int) bool {
-		if cov[i].Flow != cov[j].Flow {
-			return cov[i].Flow < cov[j].Flow
-		}
-		return cov[i].Operation < cov[j].Operation
-	})
+	cov := stepkit.Coverage(s.reach.SpecDoc().Operations(), func(op spec.Operation) bool { return op.Required }, calls)
 	ws := make([]warning, 0, len(warnings))
 	for _, w := range warnings {
 		ws = append(ws, *w)
@@ -273,28 +204,27 @@ func (s *session) Extras() map[string]any {
 	// Answers that break the document anywhere in the run, probes included: the scenarios judge only
 	// the answers they look at, and a correct partner has none at all.
 	violations, samples := 0, []string{}
-	for _, e := range s.journal.Select(func(e journal.Entry) bool { return len(e.ResponseViolations) > 0 }) {
+	for _, e := range s.Journal.Select(func(e journal.Entry) bool { return len(e.ResponseViolations) > 0 }) {
 		violations++
 		if len(samples) < 5 {
-			samples = append(samples, describe(e))
+			samples = append(samples, stepkit.Describe(e))
 		}
 	}
 	s.mu.Lock()
 	syncs := append([]syncRow{}, s.syncs...)
 	dashboard := s.dashboard
-	explored := append([]explore.Record{}, s.explored...)
 	s.mu.Unlock()
 	out := map[string]any{
 		"api_coverage":           cov,
 		"latencies":              s.reach.Latencies(),
-		"latency_budget_seconds": s.budget.Seconds(),
+		"latency_budget_seconds": s.Budget.Seconds(),
 		"warnings":               ws,
 		"syncs":                  syncs,
-		"exchanges":              s.journal.Len(),
+		"exchanges":              s.Journal.Len(),
 		"validation":             s.reach.Stats(),
 		"violations":             violations,
 		"violation_samples":      samples,
-		"explorations":           explored,
+		"explorations":           s.Explorations(),
 	}
 	if dashboard != "" {
 		out["dashboard"] = dashboard

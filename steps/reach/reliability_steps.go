@@ -14,6 +14,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -39,7 +40,7 @@ func (w *world) invalidRefused() error {
 	}
 	var bad []string
 	for _, what := range slices.Sorted(maps.Keys(calls)) {
-		res, err := w.s.reach.Do(w.ctx, w.conn, calls[what])
+		res, err := w.s.reach.Do(w.Ctx, w.conn, calls[what])
 		if err != nil {
 			return fmt.Errorf("endpoint reliability: %s: %v", what, err)
 		}
@@ -61,7 +62,7 @@ func (w *world) requiredAnswered() error {
 	}
 	last := map[string]journal.Entry{}
 	ok := map[string]bool{}
-	for _, e := range w.s.journal.Tenant(w.id) {
+	for _, e := range w.s.Journal.Tenant(w.id) {
 		last[e.Operation] = e
 		if e.OK() && slices.Contains(success[e.Operation], e.Status) {
 			ok[e.Operation] = true
@@ -74,7 +75,7 @@ func (w *world) requiredAnswered() error {
 		}
 		why := "was never called"
 		if e, called := last[op.ID]; called {
-			why = "answered " + describe(e)
+			why = "answered " + stepkit.Describe(e)
 			if e.OK() {
 				why += fmt.Sprintf(", a status the specification does not document for it (its success is %v)", success[op.ID])
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/stepkit"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -31,12 +32,12 @@ func registerSchedule(sc *godog.ScenarioContext, w *world) {
 // nightComes moves the run clock to the nightly sync and waits for it to finish.
 func (w *world) nightComes() error {
 	next := w.sched.NextNightly()
-	w.s.clock.Advance(next.Sub(w.s.clock.Now()) + time.Second)
-	r, err := w.sched.Wait(w.ctx, mock.Nightly, next, nightlyWait)
+	w.s.Clock.Advance(next.Sub(w.s.Clock.Now()) + time.Second)
+	r, err := w.sched.Wait(w.Ctx, mock.Nightly, next, nightlyWait)
 	if err != nil {
 		return fmt.Errorf("sync scheduling: the nightly sync due at %s: %v", next.Format(time.RFC3339), err)
 	}
-	w.s.recordSync(w.scenario, r)
+	w.s.recordSync(w.Name, r)
 	w.syncs = append(w.syncs, r)
 	return nil
 }
@@ -66,7 +67,7 @@ func (w *world) no429() error {
 	}
 	if len(limited) > 0 {
 		return fmt.Errorf("sync scheduling: the partner rate-limited the nightly sync that started %s: %d of its %d requests were answered 429, first %s",
-			r.Started.UTC().Format("15:04 UTC"), len(limited), len(entries), describe(limited[0]))
+			r.Started.UTC().Format("15:04 UTC"), len(limited), len(entries), stepkit.Describe(limited[0]))
 	}
 	return nil
 }
@@ -159,7 +160,7 @@ func (w *world) sameData() error {
 }
 
 func (w *world) outage(n int) error {
-	return w.s.driver.Act(w.ctx, "outage", map[string]any{"requests": n}, nil)
+	return w.s.Driver.Act(w.Ctx, "outage", map[string]any{"requests": n}, nil)
 }
 
 func (w *world) retried503() error {
@@ -185,10 +186,10 @@ func (w *world) retried503() error {
 			}
 		}
 		if next == nil {
-			return fmt.Errorf("sync stability: %s was answered 503 and never retried", describe(e))
+			return fmt.Errorf("sync stability: %s was answered 503 and never retried", stepkit.Describe(e))
 		}
 		if wait := next.Time.Sub(e.Time.Add(e.Duration)); wait <= 0 {
-			return fmt.Errorf("sync stability: %s was retried at once, without a backoff", describe(e))
+			return fmt.Errorf("sync stability: %s was retried at once, without a backoff", stepkit.Describe(e))
 		}
 		retried++
 	}

@@ -5,16 +5,16 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/accord-harness/accord/internal/explore"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/accord-harness/accord/internal/explore"
+	"github.com/accord-harness/accord/internal/stepkit"
+
 	"github.com/cucumber/godog"
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
-	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/internal/spec"
 	mock "github.com/accord-harness/accord/mocks/reach"
 )
 
@@ -30,10 +30,9 @@ const (
 // world is one scenario's state: its own connection (base URL and credentials), what Reach pulled,
 // and what the probes got back.
 type world struct {
-	s        *session
-	ctx      context.Context
-	scenario string
-	id       string // the connection, as journal tenant
+	stepkit.Scenario
+	s  *session
+	id string // the connection, as journal tenant
 
 	token      string // the customer's static token
 	otherToken string // the other company's token
@@ -63,12 +62,13 @@ func secret(prefix string) string {
 }
 
 func (w *world) begin(ctx context.Context, name string) error {
-	*w = world{s: w.s, ctx: ctx, scenario: name, id: w.s.nextConnection()}
+	*w = world{s: w.s, id: w.s.nextConnection()}
+	w.Begin(&w.s.Base, ctx, name)
 	w.token = secret("tok")
 	w.otherToken = secret("tok-other")
 	w.oauth = mock.OAuthClient{ClientID: "reach-" + w.id, ClientSecret: secret("cs"), RedirectURI: redirectURI}
-	w.s.addSecrets(w.token, w.otherToken, w.oauth.ClientSecret)
-	w.s.journal.Label(w.id, name)
+	w.s.AddSecrets(w.token, w.otherToken, w.oauth.ClientSecret)
+	w.s.Journal.Label(w.id, name)
 	return nil
 }
 
@@ -114,25 +114,25 @@ func (w *world) open(fixture []byte) error {
 		"access_token":  w.token,
 		"other_company": map[string]any{"company_id": otherCompanyID, "company_name": otherCompanyName, "access_token": w.otherToken},
 	}
-	oauth := w.s.caps[CapOAuth] != "off"
+	oauth := w.s.Caps[CapOAuth] != "off"
 	if oauth {
 		settings["oauth"] = map[string]any{"client_id": w.oauth.ClientID, "client_secret": w.oauth.ClientSecret, "redirect_uri": w.oauth.RedirectURI}
 	}
-	if err := w.s.driver.Reset(w.ctx, "reach", settings); err != nil {
+	if err := w.s.Driver.Reset(w.Ctx, "reach", settings); err != nil {
 		return err
 	}
-	if err := w.s.driver.LoadFixture(w.ctx, rawJSON(fixture)); err != nil {
+	if err := w.s.Driver.LoadFixture(w.Ctx, rawJSON(fixture)); err != nil {
 		return err
 	}
 	var conn struct {
 		BaseURL string `json:"base_url"`
 		OAuth   *bool  `json:"oauth"`
 	}
-	if err := w.s.driver.View(w.ctx, "connection", &conn); err != nil {
+	if err := w.s.Driver.View(w.Ctx, "connection", &conn); err != nil {
 		return err
 	}
 	if conn.OAuth != nil && *conn.OAuth != oauth {
-		return fmt.Errorf("the partner's connection view says oauth: %t, but its capability %s is %s", *conn.OAuth, CapOAuth, w.s.caps[CapOAuth])
+		return fmt.Errorf("the partner's connection view says oauth: %t, but its capability %s is %s", *conn.OAuth, CapOAuth, w.s.Caps[CapOAuth])
 	}
 	c, err := mock.NewConnection(w.id, conn.BaseURL, w.token)
 	if err != nil {
@@ -145,11 +145,11 @@ func (w *world) open(fixture []byte) error {
 
 // syncNow presses the sync button and keeps the result.
 func (w *world) syncNow() (*mock.SyncResult, error) {
-	r, err := w.sched.SyncNow(w.ctx)
+	r, err := w.sched.SyncNow(w.Ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sync scheduling: the sync button was refused: %w", err)
 	}
-	w.s.recordSync(w.scenario, r)
+	w.s.recordSync(w.Name, r)
 	w.syncs = append(w.syncs, r)
 	return r, nil
 }
@@ -215,30 +215,6 @@ func (s *session) companyIDs() []string {
 		out = append(out, c.Company.CompanyID)
 	}
 	return out
-}
-
-// describe is one exchange, for a failure reason.
-func describe(e journal.Entry) string {
-	out := fmt.Sprintf("%s %s (%s) → ", e.Method, e.URL, e.Operation)
-	if e.Error != "" {
-		return out + e.Error
-	}
-	out += fmt.Sprint(e.Status)
-	if len(e.ResponseViolations) > 0 {
-		return out + ": " + spec.Summary(first(e.ResponseViolations, 3))
-	}
-	body := strings.Join(strings.Fields(string(e.ResponseBody)), " ")
-	if len(body) > 200 {
-		body = body[:200] + "…"
-	}
-	return out + " " + body
-}
-
-func first[T any](xs []T, n int) []T {
-	if len(xs) > n {
-		return xs[:n]
-	}
-	return xs
 }
 
 // findings turns check results into one error with the flow's name first.

@@ -1,8 +1,9 @@
-// Package wiring brings up what every platform's run needs around its
-// scenarios: loopback servers that are shut down at the end, and the
-// partner's driver, checked at once so an absent partner is named before any
-// scenario runs.
-package wiring
+// Package stepkit is what every platform's steps need around their own: the
+// run's clock, journal and loopback servers (Base), one way to start the
+// partner under test with the refusals written once (Base.StartPartner), and a
+// scenario's look at the journal and its waits (Scenario), so that within,
+// mark and evidence behave the same on every platform.
+package stepkit
 
 import (
 	"context"
@@ -43,11 +44,11 @@ func (s *Servers) Close() {
 	s.list = nil
 }
 
-// Partner connects to the partner's driver at url and checks its health. The
+// dial connects to the partner's driver at url and checks its health. The
 // partner config (nil for a bundled partner) may set the timeouts and the
 // name shown in reports; otherwise the driver's own name is used. In a joint
 // session the operator takes over the actions the staff's instructions name.
-func Partner(ctx context.Context, url string, cfg runner.Config, staff runner.Staff) (driver.Driver, string, error) {
+func dial(ctx context.Context, url string, cfg runner.Config, staff runner.Staff) (driver.Driver, string, error) {
 	timeout, actions := 10*time.Second, time.Duration(0)
 	if p := cfg.Partner; p != nil {
 		if p.Timeout > 0 {
