@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,20 @@ func onOff(flag, v string) (bool, error) {
 		return false, nil
 	}
 	return false, usagef("%s must be on or off, got %q", flag, v)
+}
+
+// loadFixture is a mock's bundled fixture, or the one in the file at path
+// when one is named.
+func loadFixture[F any](path string, bundled func() (F, error), parse func([]byte) (F, error)) (F, error) {
+	if path == "" {
+		return bundled()
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		var none F
+		return none, err
+	}
+	return parse(raw)
 }
 
 // serveMock serves until SIGINT or SIGTERM, printing the journal's exchanges

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"time"
 
@@ -36,13 +35,7 @@ notifications, access tokens and journal in FILE and finds them there after a re
 already in FILE keeps its stored secret and clinic (--client-secret and --fixture seed a new one).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := fixture.Clinic()
-			if fixturePath != "" {
-				var raw []byte
-				if raw, err = os.ReadFile(fixturePath); err == nil {
-					f, err = fixture.Parse(raw)
-				}
-			}
+			f, err := loadFixture(fixturePath, fixture.Clinic, fixture.Parse)
 			if err != nil {
 				return usageError{err}
 			}

@@ -188,18 +188,19 @@ func partnerReachable(a net.Addr) string {
 func logPartnerRequests(h http.Handler, logger *log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &partnerStatusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(rec, r)
 		logger.Printf("%s %s -> %d (%s)", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
 	})
 }
 
-type partnerStatusRecorder struct {
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
 	http.ResponseWriter
 	status int
 }
 
-func (r *partnerStatusRecorder) WriteHeader(status int) {
+func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
 	r.ResponseWriter.WriteHeader(status)
 }
