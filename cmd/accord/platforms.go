@@ -99,10 +99,14 @@ func oneOfThePlatforms() string {
 	for _, e := range registry() {
 		names = append(names, e.name())
 	}
-	last := len(names) - 1
-	if last < 1 {
+	return oneOf(names)
+}
+
+func oneOf(names []string) string {
+	if len(names) < 2 {
 		return strings.Join(names, "")
 	}
+	last := len(names) - 1
 	return strings.Join(names[:last], ", ") + " or " + names[last]
 }
 
