@@ -61,9 +61,9 @@ func serveMock(ctx context.Context, srv *http.Server, ln net.Listener, j *journa
 	ctx, stop := shutdown.OnSignal(ctx)
 	defer stop()
 	printed := output.startConsole(ctx, j, stdout, line)
-	// Serve returns once the requests still in flight have ended: what
-	// they changed is to be saved after. A mock that is only stopping
-	// does not fail for one that outlived the grace.
+	// Serve returns once the requests in flight have ended (or had their
+	// grace): what they changed is to be saved after. A request that
+	// outlived the grace does not make the stopping mock fail.
 	err, _ := shutdown.Serve(ctx, 5*time.Second, nil, shutdown.Server{Server: srv, Listener: ln})
 	stop()
 	printed()
