@@ -4,25 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/shutdown"
 )
 
 // runAll is `accord run --platform all`: every platform's bundled reference
 // partner, one report directory.
 func runAll(cmd *cobra.Command, stdout io.Writer, opts runner.Options) error {
-	var ps []runner.Platform
-	for _, n := range platformNames() {
-		ps = append(ps, platforms()[n])
-	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := shutdown.OnSignal(cmd.Context())
 	defer stop()
-	sum, err := runner.RunAll(ctx, ps, opts)
+	sum, err := runner.RunAll(ctx, everyPlatform(), opts)
 	if errors.Is(err, runner.ErrNoScenarios) {
 		return usageError{err}
 	}

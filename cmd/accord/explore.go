@@ -30,7 +30,7 @@ Exit codes: 0 every sequence kept both sides in agreement, 1 one did not, 2 usag
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if rf.platform == "all" {
-				return usagef("explore runs one platform at a time: --platform docplanner, dikidi or reach")
+				return usagef("explore runs one platform at a time: --platform %s", oneOfThePlatforms())
 			}
 			if plan.Steps < 0 || plan.Sequences < 0 {
 				return usagef("--steps and --sequences must not be negative")

@@ -4,17 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/shutdown"
 )
 
 func init() { commands = append(commands, newFaultsCmd) }
@@ -33,17 +31,9 @@ why, and the score: faults caught / faults. Exit 1 unless the score is 100% and 
 partner passes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			names := []string{platform}
-			if platform == "all" {
-				names = platformNames()
-			}
-			var ps []runner.Platform
-			for _, n := range names {
-				p, err := lookupPlatform(n)
-				if err != nil {
-					return err
-				}
-				ps = append(ps, p)
+			ps, err := platformsNamed(platform)
+			if err != nil {
+				return err
 			}
 			if !score {
 				for _, p := range ps {
@@ -56,12 +46,12 @@ partner passes.`,
 				}
 				return nil
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := shutdown.OnSignal(cmd.Context())
 			defer stop()
 			return scoreFaults(ctx, stdout, ps)
 		},
 	}
-	cmd.Flags().StringVar(&platform, "platform", "docplanner", "platform whose reference partner to use, or all")
+	cmd.Flags().StringVar(&platform, "platform", defaultPlatform(), "platform whose reference partner to use, or all")
 	cmd.Flags().BoolVar(&score, "run", false, "run every fault and print the table and the score")
 	return cmd
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -40,13 +39,7 @@ person uses in the browser (Settings → Integration → API access, records, sc
 e-mails) is under /panel/: sign in with the company id and the owner token.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := dikidifixture.Salon()
-			if fixturePath != "" {
-				var raw []byte
-				if raw, err = os.ReadFile(fixturePath); err == nil {
-					f, err = dikidifixture.Parse(raw)
-				}
-			}
+			f, err := loadFixture(fixturePath, dikidifixture.Salon, dikidifixture.Parse)
 			if err == nil {
 				f, err = f.WeekAfter(time.Now())
 			}

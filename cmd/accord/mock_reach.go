@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -54,13 +53,7 @@ with what each found wrong, and opens the dashboard.`,
 			if err != nil {
 				return usageError{err}
 			}
-			books, err := reachfixture.LoadSet()
-			if fixturePath != "" {
-				var raw []byte
-				if raw, err = os.ReadFile(fixturePath); err == nil {
-					books, err = reachfixture.ParseSet(raw)
-				}
-			}
+			books, err := loadFixture(fixturePath, reachfixture.LoadSet, reachfixture.ParseSet)
 			if err != nil {
 				return usageError{err}
 			}
@@ -141,22 +134,11 @@ func reachScreens(name, base string, settings refpartner.Settings) (*screens.Scr
 	return screens.New(screens.Options{Reach: r, Partner: partner, Email: reachCustomerEmail, Password: reachCustomerPassword})
 }
 
-// reachStatusRecorder remembers the status a handler wrote.
-type reachStatusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *reachStatusRecorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
 // journalReachExchanges notes each request the partner answers, for the
 // console to print beside the server.
 func journalReachExchanges(h http.Handler, j *journal.Journal) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &reachStatusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		at := time.Now()
 		h.ServeHTTP(rec, r)
 		j.Add(journal.Entry{

@@ -8,10 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +17,7 @@ import (
 	"github.com/accord-harness/accord/internal/monitor/config"
 	"github.com/accord-harness/accord/internal/monitor/probe"
 	"github.com/accord-harness/accord/internal/monitor/store"
+	"github.com/accord-harness/accord/internal/shutdown"
 )
 
 func init() { commands = append(commands, newMonitorCmd, newProbeCmd) }
@@ -73,7 +71,7 @@ the listen address. See docs/monitor.md.`,
 func runMonitor(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer) error {
 	// Signals are caught before anything starts, so a SIGTERM during start-up
 	// also ends in a clean shutdown.
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := shutdown.OnSignal(ctx)
 	defer stop()
 
 	st, err := store.Open(cfg.State)
@@ -87,14 +85,21 @@ func runMonitor(ctx context.Context, cfg *config.Config, stdout, stderr io.Write
 		return err
 	}
 
-	var srv *http.Server
+	// The status server stops once the monitor has: it answers to the end.
+	statusStopped := func() {}
 	if cfg.Listen != "" {
 		ln, err := net.Listen("tcp", cfg.Listen)
 		if err != nil {
 			return usagef("%s: listen: cannot listen on %s: %v", cfg.File, cfg.Listen, err)
 		}
-		srv = &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = srv.Serve(ln) }()
+		srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		serving, stopServing := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = shutdown.Serve(serving, 5*time.Second, nil, shutdown.Server{Server: srv, Listener: ln})
+		}()
+		statusStopped = func() { stopServing(); <-done }
 		fmt.Fprintf(stdout, "accord monitor: %d endpoints; status on http://%s/status.html, metrics on http://%s/metrics\n",
 			len(cfg.Endpoints), ln.Addr(), ln.Addr())
 	} else {
@@ -102,11 +107,7 @@ func runMonitor(ctx context.Context, cfg *config.Config, stdout, stderr io.Write
 	}
 
 	err = m.Run(ctx)
-	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = srv.Shutdown(sctx)
-		cancel()
-	}
+	statusStopped()
 	if err != nil {
 		return err
 	}

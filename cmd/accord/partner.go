@@ -21,13 +21,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/container"
 	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/internal/runner"
-	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
-	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
-	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
+	"github.com/accord-harness/accord/internal/shutdown"
 )
 
 func init() { commands = append(commands, newPartnerCmd) }
@@ -47,34 +44,6 @@ type servedPartner struct {
 	polls bool
 	// reachedAt names what the platform calls, under the partner's public URL.
 	reachedAt func(publicURL string) string
-}
-
-// referencePartners lists the platforms whose reference partner can be served.
-func referencePartners() map[string]servedPartner {
-	// Each on its own real clock: served alone a partner lives in real time,
-	// like any partner.
-	return map[string]servedPartner{
-		"docplanner": {
-			start: func(o serveOptions) (referencePartner, error) {
-				return refpartner.New(refpartner.Options{Clock: clock.New(), Faults: o.faults, PollEvery: o.pollEvery})
-			},
-			polls:     true,
-			reachedAt: func(u string) string { return "PUSH notifications at " + u + "/callbacks" },
-		},
-		"dikidi": {
-			start: func(o serveOptions) (referencePartner, error) {
-				return dikidipartner.New(dikidipartner.Options{Clock: clock.New(), Faults: o.faults})
-			},
-			reachedAt: func(u string) string { return "company events (the key's Path) at " + u + "/events" },
-		},
-		"reach": {
-			start: func(o serveOptions) (referencePartner, error) {
-				p, err := reachpartner.New(reachpartner.Options{Clock: clock.New(), Faults: o.faults})
-				return selfAddressed{p}, err
-			},
-			reachedAt: func(u string) string { return "the API Reach syncs from at " + u + reachpartner.APIBase },
-		},
-	}
 }
 
 // envPollEvery sets --poll-every in a partner image (docs/partner-image.md).
@@ -124,15 +93,12 @@ Defaults come from the environment a partner image receives (docs/partner-image.
 ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with POST /reset.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			served, ok := referencePartners()[platform]
-			if !ok {
-				return usagef("unknown platform %q; accord has: %s", platform, strings.Join(platformNames(), ", "))
-			}
-			p, err := lookupPlatform(platform)
+			entry, err := lookupEntry(platform, "has")
 			if err != nil {
 				return err
 			}
-			if err := checkFaults(p, faults); err != nil {
+			served := entry.partner
+			if err := checkFaults(entry.platform, faults); err != nil {
 				return err
 			}
 			if v := os.Getenv(envPollEvery); v != "" && !cmd.Flags().Changed("poll-every") {
@@ -167,30 +133,22 @@ ACCORD_MOCK_URL is only printed: the platform's URLs and credentials arrive with
 				logger.Printf("mock platform announced at %s (its URLs and credentials come with POST /reset)", mock)
 			}
 			srv := &http.Server{Handler: logPartnerRequests(partner, logger), ReadHeaderTimeout: 10 * time.Second}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := shutdown.OnSignal(cmd.Context())
 			defer stop()
-			done := make(chan error, 1)
-			go func() { done <- srv.Serve(ln) }()
-			select {
-			case err := <-done:
-				return err
-			case <-ctx.Done():
+			failed, unfinished := shutdown.Serve(ctx, 5*time.Second, func(cause error) { logger.Printf("stopping: %v", cause) },
+				shutdown.Server{Server: srv, Listener: ln})
+			if unfinished != nil {
+				return unfinished
 			}
-			logger.Printf("stopping: %v", context.Cause(ctx))
-			shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := srv.Shutdown(shut); err != nil {
-				return err
-			}
-			if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-				return err
+			if failed != nil {
+				return failed
 			}
 			logger.Printf("stopped")
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&platform, "platform", partnerEnvOr(container.EnvPlatform, "docplanner"), "platform whose reference partner to serve ($"+container.EnvPlatform+")")
+	f.StringVar(&platform, "platform", partnerEnvOr(container.EnvPlatform, defaultPlatform()), "platform whose reference partner to serve ($"+container.EnvPlatform+")")
 	f.StringVar(&addr, "addr", partnerEnvOr(container.EnvPartnerAddr, "127.0.0.1:7070"), "listen address of the driver and the PUSH receiver ($"+container.EnvPartnerAddr+")")
 	f.StringVar(&publicURL, "public-url", os.Getenv(container.EnvPartnerPublicURL), "how the platform reaches this partner, the base of its callback URL; default http://<addr> ($"+container.EnvPartnerPublicURL+")")
 	f.StringSliceVar(&faults, "fault", partnerSplitList(os.Getenv(container.EnvFault)), "start with this named fault, see accord faults ($"+container.EnvFault+", comma-separated)")
@@ -230,18 +188,19 @@ func partnerReachable(a net.Addr) string {
 func logPartnerRequests(h http.Handler, logger *log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &partnerStatusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(rec, r)
 		logger.Printf("%s %s -> %d (%s)", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
 	})
 }
 
-type partnerStatusRecorder struct {
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
 	http.ResponseWriter
 	status int
 }
 
-func (r *partnerStatusRecorder) WriteHeader(status int) {
+func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
 	r.ResponseWriter.WriteHeader(status)
 }

@@ -36,18 +36,9 @@ Exit codes: 0 written, 2 usage error.`,
 			if budget <= 0 {
 				return usagef("--latency-budget %s: a budget must be positive", budget)
 			}
-			var ps []runner.Platform
-			if platform == "all" {
-				for _, name := range platformNames() {
-					p, _ := lookupPlatform(name)
-					ps = append(ps, p)
-				}
-			} else {
-				p, err := lookupPlatform(platform)
-				if err != nil {
-					return err
-				}
-				ps = append(ps, p)
+			ps, err := platformsNamed(platform)
+			if err != nil {
+				return err
 			}
 			var docs []reports.Protocol
 			for _, p := range ps {
@@ -70,7 +61,7 @@ Exit codes: 0 written, 2 usage error.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&platform, "platform", "docplanner", "platform: "+strings.Join(platformNames(), ", ")+", or all")
+	f.StringVar(&platform, "platform", defaultPlatform(), "platform: "+strings.Join(platformNames(), ", ")+", or all")
 	f.StringVar(&format, "format", "html", "html or md")
 	f.StringVar(&out, "out", "", "file to write (default: standard output)")
 	f.DurationVar(&budget, "latency-budget", 30*time.Second, "the latency budget the run will use, for how long the automated part may take")

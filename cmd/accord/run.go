@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -17,12 +15,14 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/shutdown"
 	"github.com/accord-harness/accord/internal/waivers"
 )
 
 func init() { commands = append(commands, newRunCmd) }
 
-// runFlags are the flags of `accord run`, which `accord explore` shares.
+// runFlags are the flags of `accord run`, which `accord explore` and
+// `accord session` share, and what they make of them.
 type runFlags struct {
 	platform, configPath, tags, reportDir string
 	waiversPath                           string
@@ -31,20 +31,67 @@ type runFlags struct {
 	verbose                               bool
 	rateLimits                            string
 	image                                 partnerImage // --partner-*: partner.go
+	// session: an operator's run, one platform at a time, on the
+	// platform's limits and its own progress display: no --platform all,
+	// --rate-limits or --verbose.
+	session bool
 }
 
+// register declares the flags; reportDir is --report-dir's default.
 func (rf *runFlags) register(f *pflag.FlagSet, reportDir string) {
-	f.StringVar(&rf.platform, "platform", "", "platform to accept against: "+strings.Join(platformNames(), ", ")+", or all (default docplanner, or the config file's)")
-	f.StringVar(&rf.rateLimits, "rate-limits", "on", "on: the mock platform's rate limits as published (Docplanner: 40 writes a minute, 8,000 GETs an hour, then 429); off: counted, never refused, as when the platform raises a client's limits, so a partner in real time never waits out a write window")
+	platforms, report := strings.Join(platformNames(), ", "), "report directory: report.html, traffic.har, summary.json, junit.xml, cucumber.json"
+	if rf.session {
+		report = "directory for the session's report"
+	} else {
+		platforms += ", or all"
+		f.StringVar(&rf.rateLimits, "rate-limits", "on", "on: the mock platform's rate limits as published (Docplanner: 40 writes a minute, 8,000 GETs an hour, then 429); off: counted, never refused, as when the platform raises a client's limits, so a partner in real time never waits out a write window")
+		f.BoolVar(&rf.verbose, "verbose", false, "print every step with its location (default: a line a scenario, and why one failed)")
+	}
+	f.StringVar(&rf.platform, "platform", "", "platform to accept against: "+platforms+" (default "+defaultPlatform()+", or the config file's)")
 	f.StringVar(&rf.configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
 	f.StringSliceVar(&rf.faults, "fault", nil, "start the reference partner with this named fault (list them: accord faults --platform P)")
 	f.StringArrayVar(&rf.capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
 	f.StringVar(&rf.tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
 	f.StringVar(&rf.waiversPath, "waivers", "", "waivers.yaml: failures a specialist accepts for now (scenario or requirement, reason, approved_by, expires)")
-	f.StringVar(&rf.reportDir, "report-dir", reportDir, "report directory: report.html, traffic.har, summary.json, junit.xml, cucumber.json")
+	f.StringVar(&rf.reportDir, "report-dir", reportDir, report)
 	f.DurationVar(&rf.budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
-	f.BoolVar(&rf.verbose, "verbose", false, "print every step with its location (default: a line a scenario, and why one failed)")
 	rf.image.register(f)
+}
+
+// config reads the flags into the platform to run and the run's options,
+// with every check of the flags but --partner-*'s (rf.image.start checks
+// those). The platform is nil for --platform all (accord run only), which
+// runs the bundled reference partners.
+func (rf *runFlags) config() (runner.Platform, runner.Options, error) {
+	cfg, platform, err := partnerConfig(rf.platform, rf.configPath, rf.faults, rf.capabilities, rf.budget)
+	if err != nil {
+		return nil, runner.Options{}, err
+	}
+	if rf.session && platform == "all" {
+		return nil, runner.Options{}, usagef("a session runs one platform at a time: --platform %s", oneOfThePlatforms())
+	}
+	if !rf.session {
+		limitsOn, err := onOff("--rate-limits", rf.rateLimits)
+		if err != nil {
+			return nil, runner.Options{}, err
+		}
+		cfg.RateLimitsOff = !limitsOn
+	}
+	opts := runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Verbose: rf.verbose}
+	if opts.Waivers, err = loadWaivers(rf.waiversPath); err != nil {
+		return nil, opts, err
+	}
+	if platform == "all" {
+		if rf.configPath != "" || len(rf.faults) > 0 || len(rf.capabilities) > 0 || rf.image.image != "" || opts.Waivers != nil {
+			return nil, opts, usagef("--platform all runs the bundled reference partners; --config, --fault, --capability, --partner-image and --waivers name one platform's partner")
+		}
+		return nil, opts, nil
+	}
+	p, err := lookupPlatform(platform)
+	if err != nil {
+		return nil, opts, err
+	}
+	return p, opts, checkFaults(p, rf.faults)
 }
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -67,55 +114,36 @@ Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage or configurati
 // run runs one platform (or all) as the flags say; edit adjusts the run's
 // config once it is read (accord explore sets its plan there).
 func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.Config)) error {
-	cfg, platform, err := partnerConfig(rf.platform, rf.configPath, rf.faults, rf.capabilities, rf.budget)
+	p, opts, err := rf.config()
 	if err != nil {
 		return err
 	}
-	limitsOn, err := onOff("--rate-limits", rf.rateLimits)
-	if err != nil {
-		return err
-	}
-	cfg.RateLimitsOff = !limitsOn
 	if edit != nil {
-		edit(&cfg)
+		edit(&opts.Config)
 	}
-	set, err := loadWaivers(rf.waiversPath)
-	if err != nil {
-		return err
+	opts.Console, opts.NoColors = stdout, !isTerminal(stdout)
+	if p == nil {
+		return runAll(cmd, stdout, opts)
 	}
-	if platform == "all" {
-		if rf.configPath != "" || len(rf.faults) > 0 || len(rf.capabilities) > 0 || rf.image.image != "" || set != nil {
-			return usagef("--platform all runs the bundled reference partners; --config, --fault, --capability, --partner-image and --waivers name one platform's partner")
-		}
-		return runAll(cmd, stdout, runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, Verbose: rf.verbose, NoColors: !isTerminal(stdout)})
-	}
-	p, err := lookupPlatform(platform)
-	if err != nil {
-		return err
-	}
-	if err := checkFaults(p, rf.faults); err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := shutdown.OnSignal(cmd.Context())
 	defer stop()
-	// --partner-image: start the partner's container and point cfg at it;
-	// its log goes to the report directory and it is removed at the end.
-	finishImage, err := rf.image.start(ctx, cmd, platform, &cfg, rf.configPath, rf.reportDir)
+	// --partner-image: start the partner's container and point the config
+	// at it; its log goes to the report directory and it is removed at the end.
+	finishImage, err := rf.image.start(ctx, cmd, p.Name(), &opts.Config, rf.configPath, rf.reportDir)
 	if err != nil {
 		return err
 	}
 	var secrets []string
 	defer func() { finishImage(secrets) }()
-	opts := runner.Options{Config: cfg, Tags: rf.tags, ReportDir: rf.reportDir, Console: stdout, Verbose: rf.verbose, NoColors: !isTerminal(stdout), Waivers: set}
 	sum, err := runOnce(ctx, p, opts, &secrets)
 	if err != nil {
 		if errors.Is(err, runner.ErrNoScenarios) {
 			return usageError{err}
 		}
-		return usageError{fmt.Errorf("%s run could not start: %w", platform, err)}
+		return usageError{fmt.Errorf("%s run could not start: %w", p.Name(), err)}
 	}
 	fmt.Fprintf(stdout, "\n%s: %s against %s — %s (%.1fs)\n",
-		platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds)
+		p.Name(), sum.Verdict, sum.Partner, countsLine(sum.Counts), sum.DurationSeconds)
 	return verdict(stdout, sum, rf.reportDir)
 }
 
@@ -149,7 +177,7 @@ func runOnce(ctx context.Context, p runner.Platform, opts runner.Options, secret
 }
 
 // partnerConfig reads --config (when given) into a run's config; the
-// platform comes from --platform, else the file, else docplanner.
+// platform comes from --platform, else the file, else the default.
 func partnerConfig(platform, configPath string, faults, capabilities []string, budget time.Duration) (runner.Config, string, error) {
 	caps, err := runner.ParseCapabilities(capabilities)
 	if err != nil {
@@ -176,7 +204,7 @@ func partnerConfig(platform, configPath string, faults, capabilities []string, b
 		}
 	}
 	if platform == "" {
-		platform = "docplanner"
+		platform = defaultPlatform()
 	}
 	return cfg, platform, nil
 }

@@ -34,8 +34,8 @@ func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 // secret the session handed out and every token seen on the wire.
 func TestNoPlatformLeaksASecret(t *testing.T) {
 	racedetector.SkipRepeat(t, "every platform's suite, correct and with faults,")
-	for _, name := range platformNames() {
-		p := platforms()[name]
+	for _, p := range everyPlatform() {
+		name := p.Name()
 		// The faulty run's console is not a terminal (no colours), as in CI.
 		for _, run := range []struct {
 			fault    string

@@ -5,28 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accord-harness/accord/internal/operator"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/shutdown"
 )
 
 func init() { commands = append(commands, newSessionCmd) }
 
 func newSessionCmd(stdout, stderr io.Writer) *cobra.Command {
-	var (
-		platform, configPath, tags, reportDir, waiversPath string
-		faults, capabilities                               []string
-		budget                                             time.Duration
-		image                                              partnerImage
-	)
+	rf := runFlags{session: true}
 	cmd := &cobra.Command{
 		Use:   "session [FEATURE[:LINE] ...]",
 		Short: "Run a platform's acceptance features with an operator at the terminal (joint session)",
@@ -52,46 +44,33 @@ locations say) to run only those.
 Exit codes: 0 every scenario passed, 1 a scenario failed or was skipped, or the session was
 ended early, 2 usage or configuration error.`,
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			cfg, platform, err := partnerConfig(platform, configPath, faults, capabilities, budget)
+			p, opts, err := rf.config()
 			if err != nil {
 				return err
 			}
-			if platform == "all" {
-				return usagef("a session runs one platform at a time: --platform docplanner, dikidi or reach")
-			}
-			set, err := loadWaivers(waiversPath)
-			if err != nil {
-				return err
-			}
-			p, err := lookupPlatform(platform)
-			if err != nil {
-				return err
-			}
-			if err := checkFaults(p, faults); err != nil {
-				return err
-			}
-			sig, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			platform := p.Name()
+			sig, stop := shutdown.OnSignal(cmd.Context())
 			defer stop()
 			ctx, end := context.WithCancel(sig)
 			defer end()
 			term := operator.New(cmd.InOrStdin(), stdout, isTerminal(stdout), end)
 			defer term.Close()
-			cfg.Operator = term
+			opts.Config.Operator, opts.Progress = term, term
 			// From here the terminal's input reader writes the console too.
 			stdout := io.Writer(term)
-			finishImage, err := image.start(ctx, cmd, platform, &cfg, configPath, reportDir)
+			finishImage, err := rf.image.start(ctx, cmd, platform, &opts.Config, rf.configPath, rf.reportDir)
 			if err != nil {
 				return err
 			}
 			var secrets []string
 			defer func() { finishImage(secrets) }()
-			live, err := runner.Open(ctx, p, runner.Options{Config: cfg, Tags: tags, ReportDir: reportDir, Progress: term, Waivers: set})
+			live, err := runner.Open(ctx, p, opts)
 			if err != nil {
 				return usageError{fmt.Errorf("%s session could not start: %w", platform, err)}
 			}
 			defer func() { secrets = live.Secrets(); live.Close() }()
 			fmt.Fprintf(stdout, "accord session · %s · report in %s\n"+
-				"Steps done in the partner's system are shown as ACTION; n <text> adds a note at any time.\n", platform, reportDir)
+				"Steps done in the partner's system are shown as ACTION; n <text> adds a note at any time.\n", platform, rf.reportDir)
 			for _, sc := range live.Screens() {
 				fmt.Fprintf(stdout, "%s, to show the platform's side in a browser: %s\n  sign in: %s\n", sc.Name, sc.URL, sc.SignIn)
 			}
@@ -114,7 +93,7 @@ ended early, 2 usage or configuration error.`,
 				return fmt.Errorf("%s session: %w", platform, err)
 			}
 			fmt.Fprintf(stdout, "\n%s: %s against %s — %s; %d notes; report in %s\n",
-				platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), len(sum.Notes), reportDir)
+				platform, sum.Verdict, sum.Partner, countsLine(sum.Counts), len(sum.Notes), rf.reportDir)
 			printNotApplicable(stdout, sum)
 			if ctx.Err() != nil {
 				return failedError{msg: "the session was ended before every scenario ran\n"}
@@ -125,16 +104,7 @@ ended early, 2 usage or configuration error.`,
 			return nil
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&platform, "platform", "", "platform to accept against: "+strings.Join(platformNames(), ", ")+" (default docplanner, or the config file's)")
-	f.StringVar(&configPath, "config", "", "partner config file (YAML); without it the bundled reference partner runs")
-	f.StringSliceVar(&faults, "fault", nil, "start the reference partner with this named fault (list them: accord faults --platform P)")
-	f.StringArrayVar(&capabilities, "capability", nil, "a choice the platform leaves to the partner, name=value (e.g. notification_model=pull)")
-	f.StringVar(&tags, "tags", "", "run only scenarios matching this tag expression, e.g. '@bookings'")
-	f.StringVar(&reportDir, "report-dir", "accord-session", "directory for the session's report")
-	f.StringVar(&waiversPath, "waivers", "", "waivers.yaml: failures a specialist accepts for now (scenario or requirement, reason, approved_by, expires)")
-	f.DurationVar(&budget, "latency-budget", 0, "how long a change may take to reach the other side (default 30s)")
-	image.register(f)
+	rf.register(cmd.Flags(), "accord-session")
 	return cmd
 }
 
