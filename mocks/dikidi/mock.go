@@ -76,17 +76,8 @@ type Mock struct {
 	lostAnswers map[string]int // token -> DIKIDI answers to lose on the way back
 }
 
-var (
-	specOnce sync.Once
-	specDoc  *spec.Spec
-	specErr  error
-)
-
 // Spec is the loaded document, parsed once per process: it is read-only.
-func Spec() (*spec.Spec, error) {
-	specOnce.Do(func() { specDoc, specErr = spec.Load(apispec.Document()) })
-	return specDoc, specErr
-}
+var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(apispec.Document()) })
 
 // New builds a mock with no companies.
 func New(opts Options) (*Mock, error) {

@@ -99,17 +99,8 @@ type Stats struct {
 	Validation time.Duration `json:"validation_ns"` // real time spent validating answers
 }
 
-var (
-	specOnce sync.Once
-	specDoc  *spec.Spec
-	specErr  error
-)
-
 // Spec is the loaded Reach document, parsed once per process: it is read-only.
-func Spec() (*spec.Spec, error) {
-	specOnce.Do(func() { specDoc, specErr = spec.Load(apispec.Document()) })
-	return specDoc, specErr
-}
+var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(apispec.Document()) })
 
 // New builds Reach.
 func New(opts Options) (*Reach, error) {

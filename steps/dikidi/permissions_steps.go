@@ -25,6 +25,31 @@ func registerPermissions(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the partner shows (no surname|surnames) and (only masked phones|masked phones in the list, real ones on records|real phones) for the salon's clients$`, w.masked)
 	sc.Step(`^DIKIDI still shows that record booked$`, w.platformStillBooked)
 	sc.Step(`^the partner still shows that record booked$`, w.partnerStillBooked)
+	sc.Step(`^DIKIDI has delivered every event of the key so far$`, w.eventsDelivered)
+}
+
+// eventsDelivered waits until DIKIDI has delivered every event of the key
+// queued so far. The document leaves the order of deliveries open ("use
+// sequence"), and what the partner reads of the key (GET /key) carries no
+// sequence: until the events before a change have arrived, a correct partner
+// may take an older event for news. A partner that takes no events has
+// nothing to wait for.
+func (w *world) eventsDelivered() error {
+	if !w.s.withPath() || !w.hasKey {
+		return nil
+	}
+	return w.Within(w.s.Budget, "DIKIDI's events of the key", func() (bool, string) {
+		ds, err := w.s.mock.Deliveries(w.company, w.key.ID)
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, d := range ds {
+			if d.Status == mock.DeliveryPending {
+				return false, fmt.Sprintf("%s (sequence %d) is still to be delivered: %s", d.Event, d.Sequence, w.deliveries(w.activateMark))
+			}
+		}
+		return true, ""
+	})
 }
 
 // keyWithPermissions reads the panel's form from a table of label | value.
