@@ -41,6 +41,16 @@ func (c Catalogue) List() []Fault {
 // Set is the faults a partner runs with.
 type Set map[string]bool
 
+// Names are the set's faults in order, for a partner's name.
+func (s Set) Names() []string {
+	out := make([]string, 0, len(s))
+	for n := range s {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Parse checks names against the catalogue; an unknown name is an error
 // listing the known ones.
 func (c Catalogue) Parse(names []string) (Set, error) {

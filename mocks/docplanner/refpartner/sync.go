@@ -3,7 +3,6 @@ package refpartner
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,12 +12,11 @@ import (
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/driver"
 )
 
-type action func(ctx context.Context, s *session, params json.RawMessage) (result any, status int, err error)
-
-func (p *Partner) actions() map[string]action {
-	return map[string]action{
+func (p *Partner) actions() map[string]driver.ActionFunc[*session] {
+	return map[string]driver.ActionFunc[*session]{
 		"activate":          p.activate,
 		"book-visit":        p.bookVisit,
 		"cancel-visit":      p.cancelVisit,
@@ -55,15 +53,17 @@ func (s *session) prefix(locationID string) string {
 	return fmt.Sprintf("/facilities/%s/doctors/%s/addresses/%s", url.PathEscape(s.fx.Clinic.DocplannerFacilityID), url.PathEscape(doctor), url.PathEscape(l.DocplannerAddressID))
 }
 
+// fail records a failure of the platform's for the status view; it is a 502
+// answer to the action it ends.
 func (s *session) fail(err error) error {
 	s.lastError = err.Error()
-	return err
+	return driver.Errorf(http.StatusBadGateway, "%w", err)
 }
 
 // activate connects the clinic in the order the platform asks for: callback
 // URL, mapped services and insurances, calendars with slots, bookings both
 // ways, then breaks.
-func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (any, int, error) {
+func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (any, error) {
 	s.connected = false
 	s.services = map[string]map[string]string{}
 	s.insurers = map[string][]string{}
@@ -76,13 +76,13 @@ func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (
 		err = s.fail(fmt.Errorf("the platform refused the client credentials: %w", err))
 		if p.faults["hides-auth-errors"] {
 			s.connected, s.lastError = true, ""
-			return map[string]any{"connected": true}, 0, nil
+			return map[string]any{"connected": true}, nil
 		}
 		if p.faults["activation-answers-done"] {
 			// The faulty build answers that the job ran, not whether it worked.
-			return map[string]any{"connected": false}, 0, nil
+			return map[string]any{"connected": false}, nil
 		}
-		return nil, http.StatusBadGateway, err
+		return nil, err
 	}
 	steps := []func(context.Context, *session) error{p.declareNotifications, p.mapResources, p.mapInsurances, p.feedCalendars, p.syncBookings, p.feedBreaks}
 	if p.faults["callback-after-feeding"] {
@@ -90,14 +90,14 @@ func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (
 	}
 	for _, step := range steps {
 		if err := step(ctx, s); err != nil {
-			return nil, http.StatusBadGateway, s.fail(err)
+			return nil, s.fail(err)
 		}
 	}
 	s.connected, s.lastError = true, ""
 	if s.settings.NotificationModel == "pull" && !p.faults["push-only"] {
 		p.schedulePoll(s)
 	}
-	return map[string]any{"connected": true}, 0, nil
+	return map[string]any{"connected": true}, nil
 }
 
 func (p *Partner) declareNotifications(ctx context.Context, s *session) error {
@@ -694,39 +694,39 @@ func (p *Partner) exportBreak(ctx context.Context, s *session, b *pause) error {
 // sync is the periodic job: pull notifications, send what failed to go out,
 // and cross-check the platform's schedule against the clinic's, repairing
 // any difference.
-func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any, int, error) {
+func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any, error) {
 	if !s.connected {
-		return nil, http.StatusConflict, errors.New("not connected: activate first")
+		return nil, driver.Errorf(http.StatusConflict, "not connected: activate first")
 	}
 	if s.settings.NotificationModel == "pull" && !p.faults["push-only"] {
 		if err := p.pullAll(ctx, s); err != nil {
-			return nil, http.StatusBadGateway, s.fail(err)
+			return nil, s.fail(err)
 		}
 	}
 	// Slots first, as in activation: a visit booked in working hours
 	// Docplanner has not got yet (their update was refused) needs its slot.
 	repaired, err := p.crossCheckSlots(ctx, s)
 	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
+		return nil, s.fail(err)
 	}
 	if err := p.syncBookings(ctx, s); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
+		return nil, s.fail(err)
 	}
 	if err := p.feedBreaks(ctx, s); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
+		return nil, s.fail(err)
 	}
 	// The faulty build trusts notifications for the doctor's breaks.
 	if p.faults["sync-ignores-platform-breaks"] {
 		s.lastError = ""
-		return map[string]any{"repaired_locations": repaired}, 0, nil
+		return map[string]any{"repaired_locations": repaired}, nil
 	}
 	if err := p.importBreaks(ctx, s); err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
+		return nil, s.fail(err)
 	}
 	if !p.faults["keeps-error-after-recovery"] {
 		s.lastError = ""
 	}
-	return map[string]any{"repaired_locations": repaired}, 0, nil
+	return map[string]any{"repaired_locations": repaired}, nil
 }
 
 // importBreaks makes the clinic's copy of the doctor's Docplanner breaks
