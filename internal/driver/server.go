@@ -127,10 +127,11 @@ func WriteError(w http.ResponseWriter, status int, format string, args ...any) {
 // cannot, it answers 400 naming the problem and returns false.
 func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
 	body, err := boundedhttp.ReadLimited(r.Body, limit)
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
 	if err != nil {
+		WriteError(w, http.StatusBadRequest, "cannot read the body: %v", err)
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
 		WriteError(w, http.StatusBadRequest, "invalid JSON: %v", err)
 		return false
 	}
