@@ -224,10 +224,7 @@ func (p *Partner) Name() string {
 	if p.alt {
 		name = "accord reference partner (DIKIDI, alternative build)"
 	}
-	if len(p.faults) > 0 {
-		name += " with fault " + strings.Join(p.faults.Names(), ",")
-	}
-	return name
+	return p.faults.Label(name)
 }
 
 // Platforms is the one platform the partner integrates with.

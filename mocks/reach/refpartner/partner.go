@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -157,10 +156,7 @@ func (p *Partner) Name() string {
 	if p.alt {
 		name = "accord reference partner (Reach), alternative build"
 	}
-	if len(p.faults) > 0 {
-		name += " with fault " + strings.Join(p.faults.Names(), ",")
-	}
-	return name
+	return p.faults.Label(name)
 }
 
 // driver contract -----------------------------------------------------------------
