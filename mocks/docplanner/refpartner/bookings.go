@@ -40,14 +40,34 @@ func (p *Partner) syncBookings(ctx context.Context, s *session) error {
 	return p.importBookings(ctx, s)
 }
 
+// export books a clinic's visit on Docplanner, in its slot.
 func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
-	svc, _ := s.fx.Service(v.ServiceID)
-	asID, ok := s.services[v.LocationID][v.ServiceID]
+	body, ok := p.bookingBody(s, v)
 	if !ok {
 		// An unmapped service cannot be booked on the platform; the visit
 		// stays in the clinic and the mapping check names the service.
 		s.lastError = fmt.Sprintf("visit %s not sent: service %s is not mapped at %s", v.ID, v.ServiceID, v.LocationID)
 		return nil
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	path := s.prefix(v.LocationID) + "/slots/" + url.PathEscape(s.slotTime(v.Start)) + "/book"
+	if err := p.call(ctx, s, http.MethodPost, path, nil, body, &created); err != nil {
+		return err
+	}
+	v.PlatformID = created.ID
+	v.on.location, v.on.start = v.LocationID, v.Start
+	return nil
+}
+
+// bookingBody is what bookSlot sends for a visit; ok is false when the
+// visit's service is not mapped at its calendar.
+func (p *Partner) bookingBody(s *session, v *visit) (body map[string]any, ok bool) {
+	svc, _ := s.fx.Service(v.ServiceID)
+	asID, ok := s.services[v.LocationID][v.ServiceID]
+	if !ok {
+		return nil, false
 	}
 	duration := svc.DurationMinutes
 	// The faulty builds below go wrong in the hook that sends the
@@ -79,7 +99,7 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 	if v.Patient.Email != "" {
 		patient["email"] = v.Patient.Email
 	}
-	body := map[string]any{"address_service_id": asID, "duration": duration, "patient": patient, "is_returning": false}
+	body = map[string]any{"address_service_id": asID, "duration": duration, "patient": patient, "is_returning": false}
 	if in, ok := s.fx.Insurance(v.InsuranceID); ok && !(s.connected && p.faults["exports-visits-without-insurance"]) {
 		body["insurance_provider_id"] = in.DocplannerInsuranceProviderID
 	}
@@ -90,16 +110,7 @@ func (p *Partner) export(ctx context.Context, s *session, v *visit) error {
 		patient["gender"] = nil
 		patient["birth_date"] = nil
 	}
-	var created struct {
-		ID string `json:"id"`
-	}
-	path := s.prefix(v.LocationID) + "/slots/" + url.PathEscape(s.slotTime(v.Start)) + "/book"
-	if err := p.call(ctx, s, http.MethodPost, path, nil, body, &created); err != nil {
-		return err
-	}
-	v.PlatformID = created.ID
-	v.on.location, v.on.start = v.LocationID, v.Start
-	return nil
+	return body, true
 }
 
 type platformBooking struct {

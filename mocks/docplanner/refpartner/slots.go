@@ -25,15 +25,7 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 				return err
 			}
 		}
-		days := s.fx.HorizonDays
-		if p.faults["drops-last-day"] {
-			days--
-		}
-		var all []time.Time
-		for d := 1; d <= days; d++ {
-			all = append(all, s.day(d))
-		}
-		if err := p.feed(ctx, s, l.ID, all, feedOpts{}); err != nil {
+		if err := p.feed(ctx, s, l.ID, p.slotDays(s), feedOpts{}); err != nil {
 			if p.faults["skips-unfed-calendars"] {
 				// The faulty build feeds the other calendars and calls it done.
 				continue
@@ -42,6 +34,20 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 		}
 	}
 	return nil
+}
+
+// slotDays are the days the partner publishes slots on: tomorrow to the
+// horizon's last day (drops-last-day: all but the last).
+func (p *Partner) slotDays(s *session) []time.Time {
+	days := s.fx.HorizonDays
+	if p.faults["drops-last-day"] {
+		days--
+	}
+	var all []time.Time
+	for d := 1; d <= days; d++ {
+		all = append(all, s.day(d))
+	}
+	return all
 }
 
 // feedOpts say how a feed writes its periods.
@@ -66,55 +72,11 @@ func (p *Partner) feedDays(ctx context.Context, s *session, locationID string, d
 // then one entry per working period, each with every service of the
 // calendar and every insurer it takes.
 func (p *Partner) feed(ctx context.Context, s *session, locationID string, days []time.Time, o feedOpts) error {
-	layout := timeLayout
-	noOffset, clearIdle := o.noOffset, o.clearIdle
-	if noOffset {
-		layout = "2006-01-02T15:04:05"
-	}
-	var services []map[string]any
-	for _, svc := range s.fx.Services {
-		if id, ok := s.services[locationID][svc.ID]; ok {
-			services = append(services, map[string]any{"address_service_id": id, "duration": svc.DurationMinutes})
-		}
-	}
-	var providers []int
-	for _, id := range s.insurers[locationID] {
-		if o.noInsurers {
-			break
-		}
-		if n, err := strconv.Atoi(id); err == nil {
-			providers = append(providers, n)
-		}
-	}
+	services, providers := p.offer(s, locationID, o)
 	for _, day := range days {
-		spans := s.spans(locationID, day)
-		if len(services) == 0 {
-			spans = nil
-		}
-		if len(spans) == 0 && (!clearIdle || p.faults["closed-days-keep-slots"]) {
+		entries := p.dayEntries(s, locationID, day, services, providers, o)
+		if entries == nil {
 			continue
-		}
-		dayEnd := 23*time.Hour + 59*time.Minute
-		if p.faults["clears-day-until-23"] {
-			// The faulty build takes the last hour of a day for its end.
-			dayEnd = 23 * time.Hour
-		}
-		entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, dayEnd).In(s.loc).Format(layout), "address_services": nil}}
-		for _, sp := range spans {
-			from := sp.from
-			if p.faults["slots-one-minute-late"] && clearIdle {
-				// The bug lives in the update path only, not the first feed.
-				from += time.Minute
-			}
-			start, end := s.slotTime(wall(day, from)), s.slotTime(wall(day, sp.to))
-			if noOffset {
-				start, end = wall(day, from).In(s.loc).Format(layout), wall(day, sp.to).In(s.loc).Format(layout)
-			}
-			r := map[string]any{"start": start, "end": end, "address_services": services}
-			if len(providers) > 0 {
-				r["insurance_providers"] = providers
-			}
-			entries = append(entries, r)
 		}
 		requests := [][]map[string]any{entries}
 		if p.alt {
@@ -137,6 +99,66 @@ func (p *Partner) feed(ctx context.Context, s *session, locationID string, days 
 		}
 	}
 	return nil
+}
+
+// offer is what every slot of a calendar offers: its mapped services (with
+// their durations) and the insurers it takes (none with noInsurers).
+func (p *Partner) offer(s *session, locationID string, o feedOpts) (services []map[string]any, providers []int) {
+	for _, svc := range s.fx.Services {
+		if id, ok := s.services[locationID][svc.ID]; ok {
+			services = append(services, map[string]any{"address_service_id": id, "duration": svc.DurationMinutes})
+		}
+	}
+	for _, id := range s.insurers[locationID] {
+		if o.noInsurers {
+			break
+		}
+		if n, err := strconv.Atoi(id); err == nil {
+			providers = append(providers, n)
+		}
+	}
+	return services, providers
+}
+
+// dayEntries are the slot entries of one day: one clearing the whole day,
+// then one per working period; nil when the day is not sent (no working
+// hours, or no service to offer, and nothing to clear).
+func (p *Partner) dayEntries(s *session, locationID string, day time.Time, services []map[string]any, providers []int, o feedOpts) []map[string]any {
+	layout := timeLayout
+	noOffset, clearIdle := o.noOffset, o.clearIdle
+	if noOffset {
+		layout = "2006-01-02T15:04:05"
+	}
+	spans := s.spans(locationID, day)
+	if len(services) == 0 {
+		spans = nil
+	}
+	if len(spans) == 0 && (!clearIdle || p.faults["closed-days-keep-slots"]) {
+		return nil
+	}
+	dayEnd := 23*time.Hour + 59*time.Minute
+	if p.faults["clears-day-until-23"] {
+		// The faulty build takes the last hour of a day for its end.
+		dayEnd = 23 * time.Hour
+	}
+	entries := []map[string]any{{"start": wall(day, 0).In(s.loc).Format(layout), "end": wall(day, dayEnd).In(s.loc).Format(layout), "address_services": nil}}
+	for _, sp := range spans {
+		from := sp.from
+		if p.faults["slots-one-minute-late"] && clearIdle {
+			// The bug lives in the update path only, not the first feed.
+			from += time.Minute
+		}
+		start, end := s.slotTime(wall(day, from)), s.slotTime(wall(day, sp.to))
+		if noOffset {
+			start, end = wall(day, from).In(s.loc).Format(layout), wall(day, sp.to).In(s.loc).Format(layout)
+		}
+		r := map[string]any{"start": start, "end": end, "address_services": services}
+		if len(providers) > 0 {
+			r["insurance_providers"] = providers
+		}
+		entries = append(entries, r)
+	}
+	return entries
 }
 
 // crossCheckSlots compares getSlots with the clinic's grid and re-feeds a
@@ -162,25 +184,8 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 				have[t.Unix()] = true
 			}
 		}
-		want := 0
-		match := true
-		days := s.fx.HorizonDays
-		if p.faults["drops-last-day"] {
-			days--
-		}
-		var all []time.Time
-		for d := 1; d <= days; d++ {
-			all = append(all, s.day(d))
-			for _, st := range s.grid(l.ID, s.day(d), s.step(l.ID)) {
-				want++
-				match = match && have[st.Unix()]
-			}
-		}
-		if p.faults["crosscheck-counts-slots"] {
-			// The faulty build counts the slots instead of comparing them.
-			match = true
-		}
-		if match && want == len(have) && !p.faults["sync-refeeds-everything"] {
+		all := p.slotDays(s)
+		if p.slotsAgree(s, l.ID, all, have) && !p.faults["sync-refeeds-everything"] {
 			// The faulty build re-feeds every calendar, in case.
 			continue
 		}
@@ -190,4 +195,22 @@ func (p *Partner) crossCheckSlots(ctx context.Context, s *session) ([]string, er
 		repaired = append(repaired, l.ID)
 	}
 	return repaired, nil
+}
+
+// slotsAgree reports whether the slot starts Docplanner has at a calendar
+// (have, by Unix second) are exactly the clinic's grid on days.
+func (p *Partner) slotsAgree(s *session, locationID string, days []time.Time, have map[int64]bool) bool {
+	want := 0
+	match := true
+	for _, day := range days {
+		for _, st := range s.grid(locationID, day, s.step(locationID)) {
+			want++
+			match = match && have[st.Unix()]
+		}
+	}
+	if p.faults["crosscheck-counts-slots"] {
+		// The faulty build counts the slots instead of comparing them.
+		match = true
+	}
+	return match && want == len(have)
 }
