@@ -1,6 +1,8 @@
 // Package driver is accord's client of the partner driver contract
 // (openapi.yaml beside this file). Every failure names the URL that failed
-// and what came back, so "the partner is not there" is said at once.
+// and what came back, so "the partner is not there" is said at once. Its
+// server side (NewServer, for a Partner written in Go) is the one the
+// reference partners use.
 package driver
 
 import (

@@ -41,6 +41,20 @@ func (c Catalogue) List() []Fault {
 // Set is the faults a partner runs with.
 type Set map[string]bool
 
+// Label is a partner's name as it introduces itself running with the set:
+// "name with fault a,b", the faults in order; name alone when there are none.
+func (s Set) Label(name string) string {
+	if len(s) == 0 {
+		return name
+	}
+	names := make([]string, 0, len(s))
+	for n := range s {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return name + " with fault " + strings.Join(names, ",")
+}
+
 // Parse checks names against the catalogue; an unknown name is an error
 // listing the known ones.
 func (c Catalogue) Parse(names []string) (Set, error) {

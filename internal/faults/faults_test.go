@@ -16,3 +16,17 @@ func TestParse(t *testing.T) {
 	_, err = c.Parse([]string{"c-fault"})
 	assert.EqualError(t, err, `unknown fault "c-fault"; the Example reference partner knows: a-fault, b-fault`)
 }
+
+func TestLabel(t *testing.T) {
+	tests := []struct {
+		set  Set
+		want string
+	}{
+		{nil, "Partner"},
+		{Set{"b-fault": true}, "Partner with fault b-fault"},
+		{Set{"b-fault": true, "a-fault": true}, "Partner with fault a-fault,b-fault"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.set.Label("Partner"))
+	}
+}

@@ -6,20 +6,22 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/accord-harness/accord/internal/driver"
 )
 
 const timeLayout = "2006-01-02T15:04:05-07:00"
 
 func (s *session) fmt(t time.Time) string { return t.In(s.loc).Format(timeLayout) }
 
-func (s *session) refuse(action, by, reason string) *actionError {
+func (s *session) refuse(action, by, reason string) error {
 	s.refusals = append(s.refusals, refusal{Action: action, By: by, Reason: reason})
-	return fail(http.StatusConflict, "refused by %s: %s", by, reason)
+	return driver.Errorf(http.StatusConflict, "refused by %s: %s", by, reason)
 }
 
 // mayChangeRecords is the connector's own check before it sends a record
 // change: the key is there, activated, not paused, and allows perm.
-func (p *Partner) mayChangeRecords(s *session, action, perm string, granted bool) *actionError {
+func (p *Partner) mayChangeRecords(s *session, action, perm string, granted bool) error {
 	if action == "add-record" || !p.faults["staff-actions-ignore-deletion"] {
 		if err := p.gone(s); err != nil {
 			return err
@@ -42,7 +44,7 @@ func (p *Partner) mayChangeRecords(s *session, action, perm string, granted bool
 
 // refused turns a DIKIDI refusal of a change into the driver's answer, and
 // re-reads the key so the connector does not ask again for what it may not do.
-func (p *Partner) refused(ctx context.Context, s *session, action string, err error) *actionError {
+func (p *Partner) refused(ctx context.Context, s *session, action string, err error) error {
 	switch code(err) {
 	case "PERMISSION_DENIED", "KEY_PAUSED", "KEY_NOT_ACTIVATED":
 		if !p.faults["ignores-permission-refusals"] {
@@ -54,12 +56,12 @@ func (p *Partner) refused(ctx context.Context, s *session, action string, err er
 			return e
 		}
 	case "TIME_OCCUPIED", "OUTSIDE_WORKING_HOURS", "RECORD_CANCELLED", "NOT_FOUND":
-		return fail(http.StatusConflict, "DIKIDI refused: %v", err)
+		return driver.Errorf(http.StatusConflict, "DIKIDI refused: %v", err)
 	case "VALIDATION_ERROR":
-		return fail(http.StatusBadRequest, "DIKIDI refused: %v", err)
+		return driver.Errorf(http.StatusBadRequest, "DIKIDI refused: %v", err)
 	}
 	s.lastError = action + ": " + err.Error()
-	return fail(http.StatusBadGateway, "%v", err)
+	return driver.Errorf(http.StatusBadGateway, "%v", err)
 }
 
 // callRetrying repeats a call once when no answer came back; only for calls
@@ -72,10 +74,10 @@ func (p *Partner) callRetrying(ctx context.Context, s *session, method, path str
 	return err
 }
 
-func params[T any](raw json.RawMessage) (T, *actionError) {
+func params[T any](raw json.RawMessage) (T, error) {
 	var v T
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return v, fail(http.StatusBadRequest, "params: %v", err)
+		return v, driver.Errorf(http.StatusBadRequest, "params: %v", err)
 	}
 	return v, nil
 }
@@ -99,13 +101,13 @@ func (p *Partner) adopt(s *session, raw json.RawMessage, r *rec) {
 	}
 }
 
-func (s *session) record(id string) (*rec, *actionError) {
+func (s *session) record(id string) (*rec, error) {
 	for _, r := range s.records {
 		if r.ID == id {
 			return r, nil
 		}
 	}
-	return nil, fail(http.StatusNotFound, "no record %q in the connector", id)
+	return nil, driver.Errorf(http.StatusNotFound, "no record %q in the connector", id)
 }
 
 func (s *session) duration(serviceIDs []int64) time.Duration {
@@ -139,7 +141,7 @@ type clientParams struct {
 // addRecord: the connector's staff (or its users) book a client; the record
 // goes to DIKIDI with the connector's own id as external_id, so a retry after
 // a lost answer cannot make it twice.
-func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage) (any, *actionError) {
+func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, perr := params[struct {
 		MasterID   int64        `json:"master_id"`
 		ServiceIDs []int64      `json:"service_ids"`
@@ -203,7 +205,7 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 }
 
 // editRecord moves a record (or occupied time) or changes its services or status.
-func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessage) (any, *actionError) {
+func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, perr := params[struct {
 		RecordID   string     `json:"record_id"`
 		Start      *time.Time `json:"start"`
@@ -258,7 +260,7 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 		body["end"] = s.fmt(in.Start.Add(r.End.Sub(r.Start)))
 	}
 	if len(body) == 0 {
-		return nil, fail(http.StatusBadRequest, "nothing to change")
+		return nil, driver.Errorf(http.StatusBadRequest, "nothing to change")
 	}
 	var out json.RawMessage
 	if err := p.callRetrying(ctx, s, http.MethodPatch, fmt.Sprintf("/records/%d", r.DikidiID), body, &out); err != nil {
@@ -287,7 +289,7 @@ func (p *Partner) localOnly(r *rec) bool {
 }
 
 // cancelRecord cancels a record or releases occupied time.
-func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMessage) (any, *actionError) {
+func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, perr := params[struct {
 		RecordID string `json:"record_id"`
 		Reason   string `json:"reason"`
@@ -334,7 +336,7 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 }
 
 // occupyTime blocks a master's time without a client.
-func (p *Partner) occupyTime(ctx context.Context, s *session, raw json.RawMessage) (any, *actionError) {
+func (p *Partner) occupyTime(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, perr := params[struct {
 		MasterID int64     `json:"master_id"`
 		Start    time.Time `json:"start"`
@@ -371,7 +373,7 @@ func (p *Partner) occupyTime(ctx context.Context, s *session, raw json.RawMessag
 }
 
 // changeSchedule sets a master's working day, where the key allows it.
-func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMessage) (any, *actionError) {
+func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, perr := params[struct {
 		MasterID int64      `json:"master_id"`
 		Date     string     `json:"date"`

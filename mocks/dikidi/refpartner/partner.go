@@ -83,12 +83,7 @@ func New(opts Options) (*Partner, error) {
 		opts.Timeout = 10 * time.Second
 	}
 	p := &Partner{opts: opts, faults: fs, alt: opts.Variant == VariantAlt, http: boundedhttp.NewClient(opts.Timeout), publicURL: strings.TrimRight(opts.PublicURL, "/")}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", p.health)
-	mux.HandleFunc("POST /reset", p.reset)
-	mux.HandleFunc("POST /fixture", p.loadFixture)
-	mux.HandleFunc("POST /actions", p.act)
-	mux.HandleFunc("GET /view/{name}", p.view)
+	mux := driver.NewServer(p)
 	mux.HandleFunc("POST /events", p.event)
 	p.mux = mux
 	if p.alt {
@@ -221,40 +216,29 @@ type day struct {
 
 // driver contract ---------------------------------------------------------------
 
-func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
+var _ driver.Partner = (*Partner)(nil)
+
+// Name is how the partner introduces itself on GET /health.
+func (p *Partner) Name() string {
 	name := "accord reference partner (DIKIDI)"
 	if p.alt {
 		name = "accord reference partner (DIKIDI, alternative build)"
 	}
-	if len(p.faults) > 0 {
-		var fs []string
-		for f := range p.faults {
-			fs = append(fs, f)
-		}
-		sort.Strings(fs)
-		name += " with fault " + strings.Join(fs, ",")
-	}
-	driver.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": name, "platforms": []string{"dikidi"}})
+	return p.faults.Label(name)
 }
 
-// reset starts a fresh session with a key; the connector asks DIKIDI at once
-// which state the key is in.
-func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Platform string   `json:"platform"`
-		Settings Settings `json:"settings"`
+// Platforms is the one platform the partner integrates with.
+func (p *Partner) Platforms() []string { return []string{"dikidi"} }
+
+// ResetSession starts a fresh session with a key; the connector asks DIKIDI
+// at once which state the key is in.
+func (p *Partner) ResetSession(ctx context.Context, _ string, settings json.RawMessage) error {
+	var st Settings
+	if err := driver.Decode(settings, &st); err != nil {
+		return err
 	}
-	if !driver.ReadJSON(w, r, &body) {
-		return
-	}
-	if body.Platform != "dikidi" {
-		driver.WriteError(w, http.StatusBadRequest, "this partner integrates with dikidi, not %q", body.Platform)
-		return
-	}
-	st := body.Settings
 	if st.BaseURL == "" || st.Token == "" || st.PartnerKey == "" {
-		driver.WriteError(w, http.StatusBadRequest, "settings need base_url, token (the company's access key) and partner_key")
-		return
+		return driver.Errorf(http.StatusBadRequest, "settings need base_url, token (the company's access key) and partner_key")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -267,69 +251,51 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 	if p.faults["reports-active-unactivated"] {
 		s.keyState = stateActive
 	} else {
-		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		if err := p.readKey(ctx, s); err != nil {
 			s.lastError = "checking the key: " + err.Error()
 		}
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
+// LoadFixture loads the salon's week as the connector knows it.
+func (p *Partner) LoadFixture(_ context.Context, raw json.RawMessage) error {
 	var fx dikidifixture.DriverFixture
-	if !driver.ReadJSON(w, r, &fx) {
-		return
+	if err := driver.Decode(raw, &fx); err != nil {
+		return err
 	}
 	loc, err := time.LoadLocation(fx.TimeZone)
 	if err != nil {
-		driver.WriteError(w, http.StatusBadRequest, "timezone: %v", err)
-		return
+		return driver.Errorf(http.StatusBadRequest, "timezone: %v", err)
 	}
 	monday, err := time.ParseInLocation(time.DateOnly, fx.WeekStart, loc)
 	if err != nil {
-		driver.WriteError(w, http.StatusBadRequest, "week_start: %v", err)
-		return
+		return driver.Errorf(http.StatusBadRequest, "week_start: %v", err)
 	}
 	if fx.Days <= 0 || fx.Days > 31 {
-		driver.WriteError(w, http.StatusBadRequest, "days must be 1..31")
-		return
+		return driver.Errorf(http.StatusBadRequest, "days must be 1..31")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.s == nil {
-		driver.WriteError(w, http.StatusConflict, "reset first: no session")
-		return
+		return driver.Errorf(http.StatusConflict, "reset first: no session")
 	}
 	p.s.fx, p.s.loc, p.s.monday = &fx, loc, monday
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-// session returns the live session, or answers the driver call itself.
-func (p *Partner) session(w http.ResponseWriter) *session {
+// live is the session with its fixture loaded; the caller holds p.mu.
+func (p *Partner) live() (*session, error) {
 	if p.s == nil || p.s.fx == nil {
-		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
-		return nil
+		return nil, driver.Errorf(http.StatusConflict, "reset and load a fixture first")
 	}
-	return p.s
+	return p.s, nil
 }
 
-// actionError is a driver answer other than 200.
-type actionError struct {
-	status int
-	msg    string
-}
-
-func (e *actionError) Error() string { return e.msg }
-
-func fail(status int, format string, args ...any) *actionError {
-	return &actionError{status: status, msg: fmt.Sprintf(format, args...)}
-}
-
-type action func(ctx context.Context, s *session, params json.RawMessage) (any, *actionError)
-
-func (p *Partner) actions() map[string]action {
-	return map[string]action{
+func (p *Partner) actions() map[string]driver.ActionFunc[*session] {
+	return map[string]driver.ActionFunc[*session]{
 		"activate":        p.activate,
 		"sync":            p.syncAction,
 		"add-record":      p.addRecord,
@@ -340,126 +306,115 @@ func (p *Partner) actions() map[string]action {
 	}
 }
 
-func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Action string          `json:"action"`
-		Params json.RawMessage `json:"params"`
-	}
-	if !driver.ReadJSON(w, r, &body) {
-		return
-	}
+// Act performs a staff action or one of the connector's jobs.
+func (p *Partner) Act(ctx context.Context, a driver.Action) (any, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := p.session(w)
-	if s == nil {
-		return
-	}
-	fn, ok := p.actions()[body.Action]
-	if !ok {
-		driver.WriteError(w, http.StatusNotFound, "unknown action %q", body.Action)
-		return
-	}
-	if len(body.Params) == 0 {
-		body.Params = json.RawMessage("{}")
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
-	defer cancel()
-	result, err := fn(ctx, s, body.Params)
+	s, err := p.live()
 	if err != nil {
-		driver.WriteError(w, err.status, "%s: %s", body.Action, err.msg)
-		return
+		return nil, err
 	}
-	if result == nil {
-		result = map[string]any{}
+	if len(a.Params) == 0 {
+		a.Params = json.RawMessage("{}")
 	}
-	driver.WriteJSON(w, http.StatusOK, map[string]any{"result": result})
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	return driver.Dispatch(ctx, s, a, p.actions())
 }
 
-func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
+// View reports the connector's own view of name.
+func (p *Partner) View(ctx context.Context, name string) (any, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := p.session(w)
-	if s == nil {
-		return
+	s, err := p.live()
+	if err != nil {
+		return nil, err
 	}
-	switch name := r.PathValue("name"); name {
-	case "status":
-		refusals := append([]refusal{}, s.refusals...)
-		eventsURL := p.publicURL + "/events"
-		if p.opts.Poll > 0 {
-			eventsURL = "" // no Path: it reads DIKIDI instead
-		}
-		driver.WriteJSON(w, http.StatusOK, map[string]any{
-			"key_state": s.keyState, "key_id": s.keyID, "company_id": s.companyID,
-			"connected": s.keyState == stateActive || s.keyState == statePaused || (s.keyState == stateDeleted && p.faults["connected-after-deletion"]),
-			"paused":    s.keyState == statePaused, "deleted": s.keyState == stateDeleted,
-			"events_url": eventsURL, "permissions": s.perms, "employee_id": s.employee,
-			"last_error": s.lastError, "refusals": refusals,
-		})
-	case "records":
-		out := make([]*rec, 0, len(s.records))
-		out = append(out, s.records...)
-		driver.WriteJSON(w, http.StatusOK, out)
-	case "clients":
-		out := make([]*clientRow, 0, len(s.clients))
-		for _, c := range s.clients {
-			out = append(out, c)
-		}
-		if p.alt {
-			sortClientsAlt(out)
-		} else {
-			sort.Slice(out, func(i, j int) bool { return out[i].DikidiID < out[j].DikidiID })
-		}
-		driver.WriteJSON(w, http.StatusOK, out)
-	case "schedule":
-		out := make([]*day, 0, len(s.days))
-		for _, d := range s.days {
-			out = append(out, d)
-		}
-		if p.alt {
-			sortDaysAlt(out)
-		} else {
-			sort.Slice(out, func(i, j int) bool {
-				if out[i].MasterID != out[j].MasterID {
-					return out[i].MasterID < out[j].MasterID
-				}
-				return out[i].Date < out[j].Date
-			})
-		}
-		driver.WriteJSON(w, http.StatusOK, out)
-	case "free-times":
-		type row struct {
-			ServiceID int64    `json:"service_id"`
-			MasterID  int64    `json:"master_id"`
-			Date      string   `json:"date"`
-			Times     []string `json:"times"`
-		}
-		out := []row{}
-		for k, times := range s.free {
-			var r row
-			_, _ = fmt.Sscanf(strings.ReplaceAll(k, "|", " "), "%d %d %s", &r.ServiceID, &r.MasterID, &r.Date)
-			r.Times = append([]string{}, times...)
-			if p.alt {
-				// latest first, rows by date: any order is the same offer
-				slices.Reverse(r.Times)
-			}
-			out = append(out, r)
-		}
+	return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
+		"status":     p.statusView,
+		"records":    func(_ context.Context, s *session) any { return append(make([]*rec, 0, len(s.records)), s.records...) },
+		"clients":    p.clientsView,
+		"schedule":   p.scheduleView,
+		"free-times": p.freeTimesView,
+	})
+}
+
+func (p *Partner) statusView(_ context.Context, s *session) any {
+	refusals := append([]refusal{}, s.refusals...)
+	eventsURL := p.publicURL + "/events"
+	if p.opts.Poll > 0 {
+		eventsURL = "" // no Path: it reads DIKIDI instead
+	}
+	return map[string]any{
+		"key_state": s.keyState, "key_id": s.keyID, "company_id": s.companyID,
+		"connected": s.keyState == stateActive || s.keyState == statePaused || (s.keyState == stateDeleted && p.faults["connected-after-deletion"]),
+		"paused":    s.keyState == statePaused, "deleted": s.keyState == stateDeleted,
+		"events_url": eventsURL, "permissions": s.perms, "employee_id": s.employee,
+		"last_error": s.lastError, "refusals": refusals,
+	}
+}
+
+func (p *Partner) clientsView(_ context.Context, s *session) any {
+	out := make([]*clientRow, 0, len(s.clients))
+	for _, c := range s.clients {
+		out = append(out, c)
+	}
+	if p.alt {
+		sortClientsAlt(out)
+	} else {
+		sort.Slice(out, func(i, j int) bool { return out[i].DikidiID < out[j].DikidiID })
+	}
+	return out
+}
+
+func (p *Partner) scheduleView(_ context.Context, s *session) any {
+	out := make([]*day, 0, len(s.days))
+	for _, d := range s.days {
+		out = append(out, d)
+	}
+	if p.alt {
+		sortDaysAlt(out)
+	} else {
 		sort.Slice(out, func(i, j int) bool {
-			a, b := out[i], out[j]
-			if p.alt && a.Date != b.Date {
-				return a.Date < b.Date
+			if out[i].MasterID != out[j].MasterID {
+				return out[i].MasterID < out[j].MasterID
 			}
-			if a.ServiceID != b.ServiceID {
-				return a.ServiceID < b.ServiceID
-			}
-			if a.MasterID != b.MasterID {
-				return a.MasterID < b.MasterID
-			}
-			return a.Date < b.Date
+			return out[i].Date < out[j].Date
 		})
-		driver.WriteJSON(w, http.StatusOK, out)
-	default:
-		driver.WriteError(w, http.StatusNotFound, "unknown view %q", name)
 	}
+	return out
+}
+
+func (p *Partner) freeTimesView(_ context.Context, s *session) any {
+	type row struct {
+		ServiceID int64    `json:"service_id"`
+		MasterID  int64    `json:"master_id"`
+		Date      string   `json:"date"`
+		Times     []string `json:"times"`
+	}
+	out := []row{}
+	for k, times := range s.free {
+		var r row
+		_, _ = fmt.Sscanf(strings.ReplaceAll(k, "|", " "), "%d %d %s", &r.ServiceID, &r.MasterID, &r.Date)
+		r.Times = append([]string{}, times...)
+		if p.alt {
+			// latest first, rows by date: any order is the same offer
+			slices.Reverse(r.Times)
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if p.alt && a.Date != b.Date {
+			return a.Date < b.Date
+		}
+		if a.ServiceID != b.ServiceID {
+			return a.ServiceID < b.ServiceID
+		}
+		if a.MasterID != b.MasterID {
+			return a.MasterID < b.MasterID
+		}
+		return a.Date < b.Date
+	})
+	return out
 }

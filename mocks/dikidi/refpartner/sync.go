@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/accord-harness/accord/internal/driver"
 )
 
 // keyStatus is DIKIDI's KeyStatus.
@@ -37,15 +39,15 @@ func (p *Partner) readKey(ctx context.Context, s *session) error {
 }
 
 // gone is the answer to anything asked after the key was deleted.
-func (p *Partner) gone(s *session) *actionError {
+func (p *Partner) gone(s *session) error {
 	if s.keyState == stateDeleted && !p.faults["keeps-working-after-deletion"] {
-		return fail(http.StatusGone, "the company deleted the DIKIDI access key: the integration has ended and needs a new key")
+		return driver.Errorf(http.StatusGone, "the company deleted the DIKIDI access key: the integration has ended and needs a new key")
 	}
 	return nil
 }
 
 // activate binds the key with the partner key, then reads the salon's week.
-func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (any, *actionError) {
+func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (any, error) {
 	if err := p.gone(s); err != nil && !p.faults["reactivates-deleted-key"] {
 		return nil, err
 	}
@@ -64,7 +66,7 @@ func (p *Partner) activate(ctx context.Context, s *session, _ json.RawMessage) (
 		if code(err) == "PARTNER_KEY_INVALID" && !p.faults["reports-active-unactivated"] {
 			_ = p.readKey(ctx, s)
 		}
-		return nil, fail(http.StatusBadGateway, "DIKIDI refused the activation: %v", err)
+		return nil, driver.Errorf(http.StatusBadGateway, "DIKIDI refused the activation: %v", err)
 	}
 	s.applyStatus(st)
 	s.lastError = ""
@@ -99,7 +101,7 @@ func (p *Partner) startPolling(s *session) {
 	s.poll = p.opts.Clock.AfterFunc(p.opts.Poll, read)
 }
 
-func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage) (any, *actionError) {
+func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage) (any, error) {
 	if err := p.sync(ctx, s); err != nil {
 		return nil, err
 	}
@@ -109,22 +111,22 @@ func (p *Partner) syncAction(ctx context.Context, s *session, _ json.RawMessage)
 // sync re-reads everything the connector keeps: the key, the company, masters,
 // services, clients (if the key may view them), the horizon's hours, records and
 // free times.
-func (p *Partner) sync(ctx context.Context, s *session) *actionError {
+func (p *Partner) sync(ctx context.Context, s *session) error {
 	if err := p.gone(s); err != nil {
 		return err
 	}
-	wrap := func(err error) *actionError {
+	wrap := func(err error) error {
 		s.lastError = "sync: " + err.Error()
 		if s.keyState == stateDeleted && !p.faults["keeps-working-after-deletion"] {
 			return p.gone(s)
 		}
-		return fail(http.StatusBadGateway, "%v", err)
+		return driver.Errorf(http.StatusBadGateway, "%v", err)
 	}
 	if err := p.readKey(ctx, s); err != nil {
 		return wrap(err)
 	}
 	if s.keyState == stateAwaiting {
-		return fail(http.StatusConflict, "the access key awaits activation")
+		return driver.Errorf(http.StatusConflict, "the access key awaits activation")
 	}
 	var company struct {
 		ID int64 `json:"id"`
@@ -133,7 +135,7 @@ func (p *Partner) sync(ctx context.Context, s *session) *actionError {
 		return wrap(err)
 	}
 	if company.ID != s.fx.CompanyID {
-		return fail(http.StatusConflict, "the key opens company %d, but this connector serves company %d", company.ID, s.fx.CompanyID)
+		return driver.Errorf(http.StatusConflict, "the key opens company %d, but this connector serves company %d", company.ID, s.fx.CompanyID)
 	}
 	read := p.readAll
 	if p.alt {

@@ -183,3 +183,8 @@ func (p *Partner) tokenRequest(ctx context.Context, s *session) (*http.Request, 
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return req, nil
 }
+
+// listOf is the platform's list answer.
+type listOf[T any] struct {
+	Items []T `json:"_items"`
+}

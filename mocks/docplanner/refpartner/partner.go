@@ -84,12 +84,7 @@ func New(opts Options) (*Partner, error) {
 		return nil, fmt.Errorf("unknown variant %q of the Docplanner reference partner (want %q)", opts.Variant, VariantAlt)
 	}
 	p := &Partner{opts: opts, faults: fs, alt: opts.Variant == VariantAlt, http: boundedhttp.NewClient(opts.Timeout), publicURL: opts.PublicURL}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", p.health)
-	mux.HandleFunc("POST /reset", p.reset)
-	mux.HandleFunc("POST /fixture", p.loadFixture)
-	mux.HandleFunc("POST /actions", p.act)
-	mux.HandleFunc("GET /view/{name}", p.view)
+	mux := driver.NewServer(p)
 	mux.HandleFunc("POST /callbacks", p.callback)
 	p.mux = mux
 	return p, nil
@@ -183,37 +178,28 @@ type pause struct {
 
 // driver contract ---------------------------------------------------------------
 
-func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
+var _ driver.Partner = (*Partner)(nil)
+
+// Name is how the partner introduces itself on GET /health.
+func (p *Partner) Name() string {
 	name := "accord reference partner (Docplanner)"
 	if p.alt {
 		name = "accord reference partner (Docplanner), alternative build"
 	}
-	if len(p.faults) > 0 {
-		var fs []string
-		for f := range p.faults {
-			fs = append(fs, f)
-		}
-		name += " with fault " + strings.Join(fs, ",")
-	}
-	driver.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": name, "platforms": []string{"docplanner"}})
+	return p.faults.Label(name)
 }
 
-func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Platform string   `json:"platform"`
-		Settings Settings `json:"settings"`
+// Platforms is the one platform the partner integrates with.
+func (p *Partner) Platforms() []string { return []string{"docplanner"} }
+
+// ResetSession starts a fresh session with settings.
+func (p *Partner) ResetSession(_ context.Context, _ string, settings json.RawMessage) error {
+	var st Settings
+	if err := driver.Decode(settings, &st); err != nil {
+		return err
 	}
-	if !driver.ReadJSON(w, r, &body) {
-		return
-	}
-	if body.Platform != "docplanner" {
-		driver.WriteError(w, http.StatusBadRequest, "this partner integrates with docplanner, not %q", body.Platform)
-		return
-	}
-	st := body.Settings
 	if st.BaseURL == "" || st.TokenURL == "" || st.ClientID == "" {
-		driver.WriteError(w, http.StatusBadRequest, "settings need base_url, token_url, client_id and client_secret")
-		return
+		return driver.Errorf(http.StatusBadRequest, "settings need base_url, token_url, client_id and client_secret")
 	}
 	if st.NotificationModel == "" {
 		st.NotificationModel = "push"
@@ -227,30 +213,28 @@ func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
 		p.s.flush.Stop()
 	}
 	p.s = &session{settings: st, seen: map[string]bool{}}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
+// LoadFixture loads the clinic's own data into the session.
+func (p *Partner) LoadFixture(_ context.Context, raw json.RawMessage) error {
 	var fx fixture.DriverFixture
-	if !driver.ReadJSON(w, r, &fx) {
-		return
+	if err := driver.Decode(raw, &fx); err != nil {
+		return err
 	}
 	loc, err := time.LoadLocation(fx.TimeZone)
 	if err != nil {
-		driver.WriteError(w, http.StatusBadRequest, "time_zone: %v", err)
-		return
+		return driver.Errorf(http.StatusBadRequest, "time_zone: %v", err)
 	}
 	today, err := time.ParseInLocation("2006-01-02", fx.Today, loc)
 	if err != nil {
-		driver.WriteError(w, http.StatusBadRequest, "today: %v", err)
-		return
+		return driver.Errorf(http.StatusBadRequest, "today: %v", err)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.s
 	if s == nil {
-		driver.WriteError(w, http.StatusConflict, "reset first: no session")
-		return
+		return driver.Errorf(http.StatusConflict, "reset first: no session")
 	}
 	s.fx, s.loc, s.today, s.slotZone = &fx, loc, today, loc
 	if p.faults["fixed-utc-offset"] {
@@ -269,8 +253,7 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 		from, err2 := fixture.ParseClock(h.From)
 		to, err3 := fixture.ParseClock(h.To)
 		if err1 != nil || err2 != nil || err3 != nil {
-			driver.WriteError(w, http.StatusBadRequest, "working hours %v: not weekday/HH:MM", h)
-			return
+			return driver.Errorf(http.StatusBadRequest, "working hours %v: not weekday/HH:MM", h)
 		}
 		s.hours[h.LocationID][wd] = append(s.hours[h.LocationID][wd], span{from, to})
 	}
@@ -285,70 +268,49 @@ func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
 	for _, b := range fx.Breaks {
 		s.pauses = append(s.pauses, &pause{ID: b.ID, LocationID: b.LocationID, Since: b.Since.In(loc), Till: b.Till.In(loc), Description: b.Description, Source: "partner"})
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-// session returns the live session, or answers the driver call itself.
-func (p *Partner) session(w http.ResponseWriter) *session {
+// live is the session with its fixture loaded; the caller holds p.mu.
+func (p *Partner) live() (*session, error) {
 	if p.s == nil || p.s.fx == nil {
-		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
-		return nil
+		return nil, driver.Errorf(http.StatusConflict, "reset and load a fixture first")
 	}
-	return p.s
+	return p.s, nil
 }
 
-func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Action string          `json:"action"`
-		Params json.RawMessage `json:"params"`
-	}
-	if !driver.ReadJSON(w, r, &body) {
-		return
-	}
+// Act performs a receptionist's action or one of the partner's jobs.
+func (p *Partner) Act(ctx context.Context, a driver.Action) (any, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := p.session(w)
-	if s == nil {
-		return
-	}
-	fn, ok := p.actions()[body.Action]
-	if !ok {
-		driver.WriteError(w, http.StatusNotFound, "unknown action %q", body.Action)
-		return
+	s, err := p.live()
+	if err != nil {
+		return nil, err
 	}
 	// Long enough to wait out a whole write window (a minute) and go on, as
 	// a partner in real time must; accord's default action timeout is 3 minutes.
-	ctx, cancel := context.WithTimeout(r.Context(), 150*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 150*time.Second)
 	defer cancel()
-	result, status, err := fn(ctx, s, body.Params)
-	if err != nil {
-		driver.WriteError(w, status, "%s: %v", body.Action, err)
-		return
-	}
-	driver.WriteJSON(w, http.StatusOK, map[string]any{"result": result})
+	return driver.Dispatch(ctx, s, a, p.actions())
 }
 
-func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
+// View reports the clinic's own view of name.
+func (p *Partner) View(ctx context.Context, name string) (any, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := p.session(w)
-	if s == nil {
-		return
+	s, err := p.live()
+	if err != nil {
+		return nil, err
 	}
-	switch name := r.PathValue("name"); name {
-	case "status":
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"connected": s.connected, "notification_model": s.settings.NotificationModel, "last_error": s.lastError})
-	case "bookings":
-		driver.WriteJSON(w, http.StatusOK, append([]*visit{}, s.visits...))
-	case "breaks":
-		driver.WriteJSON(w, http.StatusOK, append([]*pause{}, s.pauses...))
-	case "free-slots":
-		driver.WriteJSON(w, http.StatusOK, p.freeSlots(s))
-	case "mappings":
-		driver.WriteJSON(w, http.StatusOK, p.mappings(s))
-	default:
-		driver.WriteError(w, http.StatusNotFound, "unknown view %q", name)
-	}
+	return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
+		"status": func(_ context.Context, s *session) any {
+			return map[string]any{"connected": s.connected, "notification_model": s.settings.NotificationModel, "last_error": s.lastError}
+		},
+		"bookings":   func(_ context.Context, s *session) any { return append([]*visit{}, s.visits...) },
+		"breaks":     func(_ context.Context, s *session) any { return append([]*pause{}, s.pauses...) },
+		"free-slots": func(_ context.Context, s *session) any { return p.freeSlots(s) },
+		"mappings":   func(_ context.Context, s *session) any { return p.mappings(s) },
+	})
 }
 
 type freeSlot struct {

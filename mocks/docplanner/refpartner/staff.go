@@ -3,7 +3,6 @@ package refpartner
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/driver"
 )
 
 // The receptionist's actions change the clinic's own schedule first; each
@@ -21,30 +21,34 @@ import (
 // booked and moved before its batch went as one booking at its new time, and
 // a break added and removed in one batch not at all.
 
+// params decodes an action's params; what is missing or does not decode is a 400.
 func params[T any](raw json.RawMessage) (T, error) {
 	var v T
 	if len(raw) == 0 {
-		return v, errors.New("params missing")
+		return v, driver.Errorf(http.StatusBadRequest, "params missing")
 	}
-	err := json.Unmarshal(raw, &v)
-	return v, err
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, driver.Errorf(http.StatusBadRequest, "%w", err)
+	}
+	return v, nil
 }
 
-// byID finds one of the clinic's objects by its id; kind names it.
+// byID finds one of the clinic's objects by its id; kind names it. One
+// that is not there is a 404.
 func byID[T any](xs []*T, id string, idOf func(*T) string, kind string) (*T, error) {
 	for _, x := range xs {
 		if idOf(x) == id {
 			return x, nil
 		}
 	}
-	return nil, fmt.Errorf("no %s %q", kind, id)
+	return nil, driver.Errorf(http.StatusNotFound, "no %s %q", kind, id)
 }
 
 func (s *session) visit(id string) (*visit, error) {
 	return byID(s.visits, id, func(v *visit) string { return v.ID }, "visit")
 }
 
-func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		LocationID  string          `json:"location_id"`
 		ServiceID   string          `json:"service_id"`
@@ -53,19 +57,19 @@ func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage
 		InsuranceID string          `json:"insurance_id"`
 	}](raw)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, err
 	}
 	svc, ok := s.fx.Service(in.ServiceID)
 	if !ok || !contains(svc.Locations, in.LocationID) {
-		return nil, http.StatusBadRequest, fmt.Errorf("service %q is not offered at %q", in.ServiceID, in.LocationID)
+		return nil, driver.Errorf(http.StatusBadRequest, "service %q is not offered at %q", in.ServiceID, in.LocationID)
 	}
 	if ins, ok := s.fx.Insurance(in.InsuranceID); in.InsuranceID != "" && (!ok || !contains(ins.Locations, in.LocationID)) {
-		return nil, http.StatusBadRequest, fmt.Errorf("insurance %q is not taken at %q", in.InsuranceID, in.LocationID)
+		return nil, driver.Errorf(http.StatusBadRequest, "insurance %q is not taken at %q", in.InsuranceID, in.LocationID)
 	}
 	start := in.Start.In(s.loc)
 	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
 	if !s.open(in.LocationID, start, end) || s.busy(in.LocationID, start, end, "") {
-		return nil, http.StatusConflict, fmt.Errorf("%s at %s is not free in the clinic's schedule", s.fmt(start), in.LocationID)
+		return nil, driver.Errorf(http.StatusConflict, "%s at %s is not free in the clinic's schedule", s.fmt(start), in.LocationID)
 	}
 	s.nextID++
 	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end,
@@ -77,22 +81,22 @@ func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage
 			s.lastError = "booking " + v.ID + " not yet on the platform: " + err.Error()
 		}
 	}
-	return map[string]any{"booking_id": v.ID}, 0, nil
+	return map[string]any{"booking_id": v.ID}, nil
 }
 
-func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		BookingID string `json:"booking_id"`
 	}](raw)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, err
 	}
 	v, err := s.visit(in.BookingID)
 	if err != nil {
-		return nil, http.StatusNotFound, err
+		return nil, err
 	}
 	if v.Status != "booked" {
-		return nil, http.StatusConflict, fmt.Errorf("visit %s is already canceled", v.ID)
+		return nil, driver.Errorf(http.StatusConflict, "visit %s is already canceled", v.ID)
 	}
 	v.Status = "canceled"
 	if p.faults["cancelled-spelling"] {
@@ -102,30 +106,30 @@ func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessa
 	return s.answer("booking_id", v.ID, p.sendVisit(ctx, s, v))
 }
 
-func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		BookingID  string    `json:"booking_id"`
 		Start      time.Time `json:"start"`
 		LocationID string    `json:"location_id"`
 	}](raw)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, err
 	}
 	v, err := s.visit(in.BookingID)
 	if err != nil {
-		return nil, http.StatusNotFound, err
+		return nil, err
 	}
 	to := v.LocationID
 	if in.LocationID != "" {
 		to = in.LocationID
 	}
 	if svc, _ := s.fx.Service(v.ServiceID); !contains(svc.Locations, to) {
-		return nil, http.StatusConflict, fmt.Errorf("service %s is not offered at %s", v.ServiceID, to)
+		return nil, driver.Errorf(http.StatusConflict, "service %s is not offered at %s", v.ServiceID, to)
 	}
 	start := in.Start.In(s.loc)
 	end := start.Add(v.End.Sub(v.Start))
 	if !s.open(to, start, end) || s.busy(to, start, end, v.ID) {
-		return nil, http.StatusConflict, fmt.Errorf("%s is not free at %s", s.fmt(start), to)
+		return nil, driver.Errorf(http.StatusConflict, "%s is not free at %s", s.fmt(start), to)
 	}
 	v.LocationID, v.Start, v.End = to, start, end
 	return s.answer("booking_id", v.ID, p.sendVisit(ctx, s, v))
@@ -137,11 +141,11 @@ func (p *Partner) sendVisit(ctx context.Context, s *session, v *visit) error {
 
 // answer is a staff action's result: the object's id, or the platform
 // update that failed, which the status view shows too.
-func (s *session) answer(key, id string, err error) (any, int, error) {
+func (s *session) answer(key, id string, err error) (any, error) {
 	if err != nil {
-		return nil, http.StatusBadGateway, s.fail(err)
+		return nil, s.fail(err)
 	}
-	return map[string]any{key: id}, 0, nil
+	return map[string]any{key: id}, nil
 }
 
 // reconcileVisit makes Docplanner hold a visit as the clinic has it now:
@@ -197,7 +201,7 @@ func (p *Partner) reconcileVisit(ctx context.Context, s *session, v *visit) erro
 	return nil
 }
 
-func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		LocationID string `json:"location_id"`
 		Weekday    string `json:"weekday"`
@@ -205,21 +209,21 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 		To         string `json:"to"`
 	}](raw)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, err
 	}
 	wd, err := fixture.ParseWeekday(in.Weekday)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, driver.Errorf(http.StatusBadRequest, "%w", err)
 	}
 	if _, ok := s.hours[in.LocationID]; !ok {
-		return nil, http.StatusBadRequest, fmt.Errorf("no location %q", in.LocationID)
+		return nil, driver.Errorf(http.StatusBadRequest, "no location %q", in.LocationID)
 	}
 	var spans []span
 	if in.From != "" || in.To != "" {
 		from, err1 := fixture.ParseClock(in.From)
 		to, err2 := fixture.ParseClock(in.To)
 		if err1 != nil || err2 != nil || to <= from {
-			return nil, http.StatusBadRequest, fmt.Errorf("%q-%q is not a time range", in.From, in.To)
+			return nil, driver.Errorf(http.StatusBadRequest, "%q-%q is not a time range", in.From, in.To)
 		}
 		spans = []span{{from, to}}
 	}
@@ -242,19 +246,19 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 				_ = push(context.Background())
 			}
 		})
-		return map[string]any{"updated": true}, 0, nil
+		return map[string]any{"updated": true}, nil
 	}
 	if err := p.send(ctx, s, "hours "+in.LocationID+" "+wd.String(), push); err != nil {
 		s.lastError = "schedule not yet on the platform: " + err.Error()
 	}
-	return map[string]any{"updated": true}, 0, nil
+	return map[string]any{"updated": true}, nil
 }
 
 func (s *session) pause(id string) (*pause, error) {
 	return byID(s.pauses, id, func(b *pause) string { return b.ID }, "break")
 }
 
-func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		LocationID  string    `json:"location_id"`
 		Since       time.Time `json:"since"`
@@ -262,10 +266,10 @@ func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage)
 		Description string    `json:"description"`
 	}](raw)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, err
 	}
 	if _, ok := s.hours[in.LocationID]; !ok || !in.Till.After(in.Since) {
-		return nil, http.StatusBadRequest, fmt.Errorf("need a known location and since before till")
+		return nil, driver.Errorf(http.StatusBadRequest, "need a known location and since before till")
 	}
 	s.nextID++
 	id := fmt.Sprintf("break-%d", 100+s.nextID)
@@ -280,36 +284,36 @@ func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage)
 			s.lastError = "break " + b.ID + " not yet on the platform: " + err.Error()
 		}
 	}
-	return map[string]any{"break_id": b.ID}, 0, nil
+	return map[string]any{"break_id": b.ID}, nil
 }
 
-func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		BreakID string    `json:"break_id"`
 		Since   time.Time `json:"since"`
 		Till    time.Time `json:"till"`
 	}](raw)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, err
 	}
 	b, err := s.pause(in.BreakID)
 	if err != nil {
-		return nil, http.StatusNotFound, err
+		return nil, err
 	}
 	b.Since, b.Till = in.Since.In(s.loc), in.Till.In(s.loc)
 	return s.answer("break_id", b.ID, p.sendBreak(ctx, s, b))
 }
 
-func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessage) (any, int, error) {
+func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		BreakID string `json:"break_id"`
 	}](raw)
 	if err != nil {
-		return nil, http.StatusBadRequest, err
+		return nil, err
 	}
 	b, err := s.pause(in.BreakID)
 	if err != nil {
-		return nil, http.StatusNotFound, err
+		return nil, err
 	}
 	for i, x := range s.pauses {
 		if x == b {

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/accord-harness/accord/internal/driver"
 )
 
 func (p *Partner) discovery(r *http.Request, s *session) reply {
@@ -76,22 +78,22 @@ func (p *Partner) allow(r *http.Request, s *session, body []byte) reply {
 	if err != nil || form.Get("response_type") != "code" {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The consent form is not one this page sent.", 7)
 	}
-	back, status, err := p.grantCode(r, s, form.Get("client_id"), form.Get("redirect_uri"), form.Get("state"))
+	back, err := p.grantCode(origin(r), s, form.Get("client_id"), form.Get("redirect_uri"), form.Get("state"))
 	if err != nil {
-		return p.errReply(status, "InvalidRequest", err.Error(), 7)
+		return p.errReply(driver.StatusOf(err), "InvalidRequest", err.Error(), 7)
 	}
 	return reply{status: http.StatusSeeOther, header: http.Header{"Location": {back}, "Cache-Control": {"no-store"}}}
 }
 
 // grantCode issues an authorization code for a registered client and redirect URI, and says where
-// the customer's browser goes with it (RFC 6749 §4.1.2).
-func (p *Partner) grantCode(r *http.Request, s *session, clientID, redirectURI, state string) (back string, status int, err error) {
+// the customer's browser goes with it (RFC 6749 §4.1.2); issuer is the partner's own origin.
+func (p *Partner) grantCode(issuer string, s *session, clientID, redirectURI, state string) (back string, err error) {
 	o := s.settings.OAuth
 	if o == nil {
-		return "", http.StatusNotFound, fmt.Errorf("this partner was reset without oauth; it uses static tokens")
+		return "", driver.Errorf(http.StatusNotFound, "this partner was reset without oauth; it uses static tokens")
 	}
 	if clientID != o.ClientID || redirectURI != o.RedirectURI && !p.faults["redirect-uri-not-checked"] {
-		return "", http.StatusBadRequest, fmt.Errorf("unknown client or redirect URI")
+		return "", driver.Errorf(http.StatusBadRequest, "unknown client or redirect URI")
 	}
 	code := p.newToken("code")
 	s.codes[code] = grant{redirect: redirectURI, expires: p.opts.Clock.Now().Add(10 * time.Minute)}
@@ -101,7 +103,7 @@ func (p *Partner) grantCode(r *http.Request, s *session, clientID, redirectURI, 
 	}
 	if p.alt {
 		// The issuer, as RFC 9207 lets an authorization server name itself on the way back.
-		q.Set("iss", origin(r))
+		q.Set("iss", issuer)
 	}
 	back = redirectURI
 	if p.faults["redirect-query-dropped"] {
@@ -111,7 +113,7 @@ func (p *Partner) grantCode(r *http.Request, s *session, clientID, redirectURI, 
 	if strings.Contains(back, "?") {
 		sep = "&"
 	}
-	return back + sep + q.Encode(), http.StatusOK, nil
+	return back + sep + q.Encode(), nil
 }
 
 func (p *Partner) oauthErr(status int, code, description string) reply {

@@ -15,13 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
-	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/faults"
@@ -142,12 +139,7 @@ func New(opts Options) (*Partner, error) {
 	if alt {
 		p.base = AltAPIBase
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", p.health)
-	mux.HandleFunc("POST /reset", p.reset)
-	mux.HandleFunc("POST /fixture", p.loadFixture)
-	mux.HandleFunc("POST /actions", p.act)
-	mux.HandleFunc("GET /view/{name}", p.view)
+	mux := driver.NewServer(p)
 	mux.HandleFunc(p.base+"/", p.api)
 	if alt {
 		mux.HandleFunc(altOAuthBase+"/", p.api)
@@ -164,40 +156,26 @@ func (p *Partner) Name() string {
 	if p.alt {
 		name = "accord reference partner (Reach), alternative build"
 	}
-	if len(p.faults) > 0 {
-		var fs []string
-		for f := range p.faults {
-			fs = append(fs, f)
-		}
-		sort.Strings(fs)
-		name += " with fault " + strings.Join(fs, ",")
-	}
-	return name
+	return p.faults.Label(name)
 }
 
 // driver contract -----------------------------------------------------------------
 
-func (p *Partner) health(w http.ResponseWriter, _ *http.Request) {
-	driver.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "name": p.Name(), "platforms": []string{"reach"}})
-}
+var _ driver.Partner = (*Partner)(nil)
 
-func (p *Partner) reset(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Platform string   `json:"platform"`
-		Settings Settings `json:"settings"`
+// Platforms is the one platform the partner integrates with.
+func (p *Partner) Platforms() []string { return []string{"reach"} }
+
+// ResetSession is Reset with the settings as the driver received them.
+func (p *Partner) ResetSession(_ context.Context, _ string, settings json.RawMessage) error {
+	var st Settings
+	if err := driver.Decode(settings, &st); err != nil {
+		return err
 	}
-	if !driver.ReadJSON(w, r, &body) {
-		return
+	if err := p.Reset(st); err != nil {
+		return driver.Errorf(http.StatusBadRequest, "%w", err)
 	}
-	if body.Platform != "reach" {
-		driver.WriteError(w, http.StatusBadRequest, "this partner hosts the Reach API, not %q", body.Platform)
-		return
-	}
-	if err := p.Reset(body.Settings); err != nil {
-		driver.WriteError(w, http.StatusBadRequest, "%v", err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // Reset starts a fresh session that accepts the given credentials; the books must be loaded next.
@@ -218,24 +196,17 @@ func (p *Partner) Reset(st Settings) error {
 	return nil
 }
 
-// loadFixture takes the fixture ({"Companies": [...]}, each in fixtures/reach/company.json's shape,
+// LoadFixture takes the fixture ({"Companies": [...]}, each in fixtures/reach/company.json's shape,
 // or one company's document alone) as the customer's books.
-func (p *Partner) loadFixture(w http.ResponseWriter, r *http.Request) {
-	body, err := boundedhttp.ReadLimited(r.Body, 16<<20)
+func (p *Partner) LoadFixture(_ context.Context, raw json.RawMessage) error {
+	books, err := p.parse(raw)
 	if err != nil {
-		driver.WriteError(w, http.StatusBadRequest, "fixture: %v", err)
-		return
-	}
-	books, err := p.parse(body)
-	if err != nil {
-		driver.WriteError(w, http.StatusBadRequest, "%v", err)
-		return
+		return driver.Errorf(http.StatusBadRequest, "%w", err)
 	}
 	if err := p.Load(books); err != nil {
-		driver.WriteError(w, http.StatusConflict, "%v", err)
-		return
+		return driver.Errorf(http.StatusConflict, "%w", err)
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (p *Partner) parse(body []byte) (*reachfixture.Set, error) {
@@ -278,86 +249,85 @@ func (p *Partner) Load(books *reachfixture.Set) error {
 	return nil
 }
 
-func (p *Partner) act(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Action string          `json:"action"`
-		Params json.RawMessage `json:"params"`
+// live is the session with its books loaded; the caller holds p.mu.
+func (p *Partner) live() (*session, error) {
+	if p.s == nil || p.s.books == nil {
+		return nil, driver.Errorf(http.StatusConflict, "reset and load a fixture first")
 	}
-	if !driver.ReadJSON(w, r, &body) {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s := p.s
-	if s == nil || s.books == nil {
-		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
-		return
-	}
-	switch body.Action {
-	case "outage":
-		// The partner's system goes briefly unavailable (a deploy, a month-end close).
-		var params struct {
-			Requests int `json:"requests"`
-		}
-		if len(body.Params) > 0 {
-			if err := json.Unmarshal(body.Params, &params); err != nil {
-				driver.WriteError(w, http.StatusBadRequest, "outage params: %v", err)
-				return
-			}
-		}
-		if params.Requests < 1 || params.Requests > 100 {
-			driver.WriteError(w, http.StatusBadRequest, "outage needs requests between 1 and 100")
-			return
-		}
-		s.outage = params.Requests
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"unavailable_for": params.Requests}})
-	case "authorize":
-		// The customer signs in to the partner's system and lets Reach read their company.
-		var params struct {
-			ClientID    string `json:"client_id"`
-			RedirectURI string `json:"redirect_uri"`
-			Scope       string `json:"scope"`
-			State       string `json:"state"`
-		}
-		if err := json.Unmarshal(body.Params, &params); err != nil {
-			driver.WriteError(w, http.StatusBadRequest, "authorize params: %v", err)
-			return
-		}
-		back, status, err := p.grantCode(r, s, params.ClientID, params.RedirectURI, params.State)
-		if err != nil {
-			driver.WriteError(w, status, "%v", err)
-			return
-		}
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"result": map[string]any{"redirect": back}})
-	default:
-		driver.WriteError(w, http.StatusNotFound, "unknown action %q; this partner knows outage and authorize", body.Action)
-	}
+	return p.s, nil
 }
 
-func (p *Partner) view(w http.ResponseWriter, r *http.Request) {
+// Act performs one of the customer's doings in the partner's system.
+func (p *Partner) Act(ctx context.Context, a driver.Action) (any, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := p.s
-	if s == nil || s.books == nil {
-		driver.WriteError(w, http.StatusConflict, "reset and load a fixture first")
-		return
+	s, err := p.live()
+	if err != nil {
+		return nil, err
 	}
-	switch name := r.PathValue("name"); name {
-	case "connection":
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"base_url": origin(r) + p.base, "oauth": s.settings.OAuth != nil})
-	case "status":
-		counts := map[string]int{}
-		for k, v := range s.counts {
-			counts[k] = v
-		}
-		companies := []map[string]any{}
-		for _, c := range s.books.Companies {
-			companies = append(companies, map[string]any{"company_id": c.Company.CompanyID, "months": []string{c.FirstMonth.String(), c.LastMonth.String()}})
-		}
-		driver.WriteJSON(w, http.StatusOK, map[string]any{"companies": companies, "requests": counts, "unavailable_for": s.outage})
-	default:
-		driver.WriteError(w, http.StatusNotFound, "unknown view %q; this partner has connection and status", name)
+	return driver.Dispatch(ctx, s, a, map[string]driver.ActionFunc[*session]{"outage": p.outage, "authorize": p.authorize})
+}
+
+// outage: the partner's system goes briefly unavailable (a deploy, a month-end close).
+func (p *Partner) outage(_ context.Context, s *session, raw json.RawMessage) (any, error) {
+	var params struct {
+		Requests int `json:"requests"`
 	}
+	if err := driver.Decode(raw, &params); err != nil {
+		return nil, err
+	}
+	if params.Requests < 1 || params.Requests > 100 {
+		return nil, driver.Errorf(http.StatusBadRequest, "requests must be between 1 and 100")
+	}
+	s.outage = params.Requests
+	return map[string]any{"unavailable_for": params.Requests}, nil
+}
+
+// authorize: the customer signs in to the partner's system and lets Reach read their company.
+func (p *Partner) authorize(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
+	var params struct {
+		ClientID    string `json:"client_id"`
+		RedirectURI string `json:"redirect_uri"`
+		Scope       string `json:"scope"`
+		State       string `json:"state"`
+	}
+	if len(raw) == 0 {
+		return nil, driver.Errorf(http.StatusBadRequest, "params missing")
+	}
+	if err := driver.Decode(raw, &params); err != nil {
+		return nil, err
+	}
+	back, err := p.grantCode(driver.Origin(ctx), s, params.ClientID, params.RedirectURI, params.State)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"redirect": back}, nil
+}
+
+// View reports the partner's own view of name.
+func (p *Partner) View(ctx context.Context, name string) (any, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, err := p.live()
+	if err != nil {
+		return nil, err
+	}
+	return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
+		"connection": func(ctx context.Context, s *session) any {
+			return map[string]any{"base_url": driver.Origin(ctx) + p.base, "oauth": s.settings.OAuth != nil}
+		},
+		"status": func(_ context.Context, s *session) any {
+			counts := map[string]int{}
+			for k, v := range s.counts {
+				counts[k] = v
+			}
+			companies := []map[string]any{}
+			for _, c := range s.books.Companies {
+				companies = append(companies, map[string]any{"company_id": c.Company.CompanyID, "months": []string{c.FirstMonth.String(), c.LastMonth.String()}})
+			}
+			return map[string]any{"companies": companies, "requests": counts, "unavailable_for": s.outage}
+		},
+	})
 }
 
 func randomToken(prefix string) string {
