@@ -7,8 +7,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/jonboulle/clockwork"
-
 	"github.com/accord-harness/accord/internal/monitor/alert"
 )
 
@@ -55,12 +53,7 @@ func (m *Monitor) deliverLoop(ctx context.Context) {
 		m.mailSleep, m.mailWake = true, wake
 		m.mu.Unlock()
 
-		var timer clockwork.Timer
-		var tick <-chan time.Time
-		if !wake.IsZero() {
-			timer = m.clock.NewTimer(wake.Sub(m.clock.Now()))
-			tick = timer.Chan()
-		}
+		tick, timer := m.alarm(wake)
 		select {
 		case <-m.kick:
 		case <-tick:
