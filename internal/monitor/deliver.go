@@ -45,23 +45,22 @@ func (m *Monitor) deliverLoop(ctx context.Context) {
 			return
 		}
 
+		tick, timer := m.alarm(wake) // before saying it sleeps, as in scheduleLoop
 		m.mu.Lock()
 		if m.mailKick {
 			m.mu.Unlock()
+			stop(timer)
 			continue
 		}
 		m.mailSleep, m.mailWake = true, wake
 		m.mu.Unlock()
 
-		tick, timer := m.alarm(wake)
 		select {
 		case <-m.kick:
 		case <-tick:
 		case <-ctx.Done():
 		}
-		if timer != nil {
-			timer.Stop()
-		}
+		stop(timer)
 		m.mu.Lock()
 		m.mailSleep = false
 		m.mu.Unlock()

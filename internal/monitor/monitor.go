@@ -265,16 +265,17 @@ func (m *Monitor) scheduleLoop(ctx context.Context) {
 			})
 		}
 
+		// The timer is set before the monitor says it sleeps: a test that
+		// sees it idle then advances the clock past a timer already set,
+		// never under one about to be set (which would then fire late).
+		tick, timer := m.alarm(wake)
 		m.mu.Lock()
 		m.schedSleep, m.schedWake = true, wake
 		m.mu.Unlock()
-		tick, timer := m.alarm(wake)
 		select {
 		case <-tick:
 		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
+			stop(timer)
 			return
 		}
 		m.mu.Lock()
@@ -291,6 +292,13 @@ func (m *Monitor) alarm(wake time.Time) (<-chan struct{}, clock.Timer) {
 	}
 	ring := make(chan struct{})
 	return ring, m.clock.AfterFunc(wake.Sub(m.clock.Now()), func() { close(ring) })
+}
+
+// stop stops an alarm's timer, if it has one.
+func stop(t clock.Timer) {
+	if t != nil {
+		t.Stop()
+	}
 }
 
 func (m *Monitor) release(ts ...*target) {
