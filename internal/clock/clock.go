@@ -1,6 +1,10 @@
 // Package clock is the run's clock: real time plus a virtual offset that
 // scenarios advance, so five-minute retries, token expiry and latency budgets
 // are exercised without sleeping.
+//
+// It is the project's only clock: Wall is real time for what lives outside a
+// run (an external partner, the monitor in production), and Manual is a clock
+// that moves only when a test advances it (the monitor's tests).
 package clock
 
 import (
