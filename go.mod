@@ -15,7 +15,6 @@ require (
 	github.com/emersion/go-smtp v0.25.1
 	github.com/gavv/httpexpect/v2 v2.17.0
 	github.com/getkin/kin-openapi v0.152.0
-	github.com/jonboulle/clockwork v0.5.0
 	github.com/mattn/go-isatty v0.0.18
 	github.com/moby/moby/api v1.56.1
 	github.com/moby/moby/client v0.6.2

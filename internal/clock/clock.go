@@ -1,11 +1,16 @@
 // Package clock is the run's clock: real time plus a virtual offset that
 // scenarios advance, so five-minute retries, token expiry and latency budgets
 // are exercised without sleeping.
+//
+// It is the project's only clock: Wall is real time for what lives outside a
+// run (an external partner, the monitor in production), and Manual is a clock
+// that moves only when a test advances it (the monitor's tests).
 package clock
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -70,12 +75,25 @@ func (c *Run) Now() time.Time {
 func (c *Run) Since(t time.Time) time.Duration { return c.Now().Sub(t) }
 
 type timer struct {
-	c     *Run
+	slot
+	c    *Run
+	f    func()
+	real *time.Timer
+	done bool
+}
+
+// slot is when a timer is due; order breaks ties by scheduling order.
+type slot struct {
 	at    time.Time
-	f     func()
-	real  *time.Timer
-	done  bool
 	order int64
+}
+
+// cmp orders timers by deadline, then by when they were scheduled.
+func (s slot) cmp(o slot) int {
+	if c := s.at.Compare(o.at); c != 0 {
+		return c
+	}
+	return cmp.Compare(s.order, o.order)
 }
 
 // AfterFunc schedules f; a real timer backs it so it also fires with no Advance.
@@ -171,13 +189,7 @@ func (c *Run) nextDue(target time.Time) *timer {
 	if len(due) == 0 {
 		return nil
 	}
-	sort.Slice(due, func(i, j int) bool {
-		if due[i].at.Equal(due[j].at) {
-			return due[i].order < due[j].order
-		}
-		return due[i].at.Before(due[j].at)
-	})
-	t := due[0]
+	t := slices.MinFunc(due, func(a, b *timer) int { return a.cmp(b.slot) })
 	if gap := t.at.Sub(time.Now().Add(c.offset)); gap > 0 {
 		c.offset += gap
 	}

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/jonboulle/clockwork"
-
 	"github.com/accord-harness/accord/internal/monitor/alert"
 )
 
@@ -47,28 +45,22 @@ func (m *Monitor) deliverLoop(ctx context.Context) {
 			return
 		}
 
+		tick, timer := m.alarm(wake) // before saying it sleeps, as in scheduleLoop
 		m.mu.Lock()
 		if m.mailKick {
 			m.mu.Unlock()
+			stop(timer)
 			continue
 		}
 		m.mailSleep, m.mailWake = true, wake
 		m.mu.Unlock()
 
-		var timer clockwork.Timer
-		var tick <-chan time.Time
-		if !wake.IsZero() {
-			timer = m.clock.NewTimer(wake.Sub(m.clock.Now()))
-			tick = timer.Chan()
-		}
 		select {
 		case <-m.kick:
 		case <-tick:
 		case <-ctx.Done():
 		}
-		if timer != nil {
-			timer.Stop()
-		}
+		stop(timer)
 		m.mu.Lock()
 		m.mailSleep = false
 		m.mu.Unlock()

@@ -19,9 +19,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/monitor/alert"
 	"github.com/accord-harness/accord/internal/monitor/config"
 	"github.com/accord-harness/accord/internal/monitor/probe"
@@ -31,22 +31,22 @@ import (
 
 // Options are the monitor's collaborators. Only Store is required; the rest
 // default to the real thing built from the configuration. Tests replace them
-// to run on a fake clock, or to inject a deliberately broken rule.
+// to run on a manual clock, or to inject a deliberately broken rule.
 type Options struct {
-	Store    *store.Store    // required; the caller opens and closes it
-	Clock    clockwork.Clock // real clock when nil
-	Notifier alert.Notifier  // SMTP from the config when nil
-	Client   *http.Client    // probe.NewClient(cfg.Concurrency) when nil
-	Verdict  probe.Verdict   // probe.Alive when nil
-	Rules    rules.Rules     // rules.Policy from the config when nil
-	Logger   *slog.Logger    // discards when nil
+	Store    *store.Store   // required; the caller opens and closes it
+	Clock    clock.Clock    // the wall clock when nil
+	Notifier alert.Notifier // SMTP from the config when nil
+	Client   *http.Client   // probe.NewClient(cfg.Concurrency) when nil
+	Verdict  probe.Verdict  // probe.Alive when nil
+	Rules    rules.Rules    // rules.Policy from the config when nil
+	Logger   *slog.Logger   // discards when nil
 }
 
 // Monitor watches the configured endpoints. Create it with New, start it with
 // Run; Handler serves its /metrics and /status.
 type Monitor struct {
 	cfg      *config.Config
-	clock    clockwork.Clock
+	clock    clock.Clock
 	store    *store.Store
 	notifier alert.Notifier
 	prober   *probe.Prober
@@ -126,7 +126,7 @@ func New(cfg *config.Config, opts Options) (*Monitor, error) {
 		workers:  newWorkers(),
 	}
 	if m.clock == nil {
-		m.clock = clockwork.NewRealClock()
+		m.clock = clock.Wall{}
 	}
 	if m.notifier == nil {
 		m.notifier = SMTPNotifier(cfg.SMTP)
@@ -265,26 +265,39 @@ func (m *Monitor) scheduleLoop(ctx context.Context) {
 			})
 		}
 
+		// The timer is set before the monitor says it sleeps: a test that
+		// sees it idle then advances the clock past a timer already set,
+		// never under one about to be set (which would then fire late).
+		tick, timer := m.alarm(wake)
 		m.mu.Lock()
 		m.schedSleep, m.schedWake = true, wake
 		m.mu.Unlock()
-		var tick <-chan time.Time
-		var timer clockwork.Timer
-		if !wake.IsZero() {
-			timer = m.clock.NewTimer(wake.Sub(m.clock.Now()))
-			tick = timer.Chan()
-		}
 		select {
 		case <-tick:
 		case <-ctx.Done():
-			if timer != nil {
-				timer.Stop()
-			}
+			stop(timer)
 			return
 		}
 		m.mu.Lock()
 		m.schedSleep = false
 		m.mu.Unlock()
+	}
+}
+
+// alarm returns a channel closed when the clock reaches wake, and the timer
+// that closes it; for a zero wake, neither (a nil channel never fires).
+func (m *Monitor) alarm(wake time.Time) (<-chan struct{}, clock.Timer) {
+	if wake.IsZero() {
+		return nil, nil
+	}
+	ring := make(chan struct{})
+	return ring, m.clock.AfterFunc(wake.Sub(m.clock.Now()), func() { close(ring) })
+}
+
+// stop stops an alarm's timer, if it has one.
+func stop(t clock.Timer) {
+	if t != nil {
+		t.Stop()
 	}
 }
 
@@ -419,7 +432,7 @@ func (m *Monitor) InFlightLimit() int { return m.gate.Limit() }
 
 // Idle reports whether the monitor has nothing to do before the clock moves
 // on: no probe in flight, nothing due, no e-mail waiting to be tried. Tests on
-// a fake clock wait for it after every Advance.
+// a manual clock wait for it after every Advance.
 func (m *Monitor) Idle() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -9,22 +9,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jonboulle/clockwork"
-
+	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/monitor"
 	"github.com/accord-harness/accord/internal/monitor/config"
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
 	"github.com/accord-harness/accord/internal/monitor/store"
 )
 
-// Epoch is where every fake clock starts, so that runs are repeatable.
+// Epoch is where every manual clock starts, so that runs are repeatable.
 var Epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // Env is one monitor under test with its partner, its mail relay, its state
-// directory and its fake clock. It needs no *testing.T, so a godog suite run
+// directory and its manual clock. It needs no *testing.T, so a godog suite run
 // outside `go test` reporting (the broken-rule check) can use it too.
 type Env struct {
-	Clock   *clockwork.FakeClock
+	Clock   *clock.Manual
 	Partner *Partner
 	SMTP    *smtptest.Server
 	Dir     string
@@ -58,7 +57,7 @@ func NewEnv() (*Env, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	return &Env{Clock: clockwork.NewFakeClockAt(Epoch), Partner: NewPartner(), SMTP: relay, Dir: dir}, nil
+	return &Env{Clock: clock.NewManual(Epoch), Partner: NewPartner(), SMTP: relay, Dir: dir}, nil
 }
 
 // ConfigYAML completes a config body (interval, endpoints, ...) with the
@@ -135,7 +134,7 @@ func (e *Env) Restart() error {
 	return e.run()
 }
 
-// Advance moves the fake clock and waits until the monitor has done all it
+// Advance moves the manual clock and waits until the monitor has done all it
 // had to, so that assertions see the outcome.
 func (e *Env) Advance(d time.Duration) error {
 	e.Clock.Advance(d)
@@ -143,7 +142,7 @@ func (e *Env) Advance(d time.Duration) error {
 }
 
 // Settle waits (in real time, briefly) until the monitor is idle. A probe the
-// partner holds unanswered is given its timeout on the fake clock, which is
+// partner holds unanswered is given its timeout on the manual clock, which is
 // the only way it can end without real waiting.
 func (e *Env) Settle() error {
 	deadline := time.Now().Add(10 * time.Second)

@@ -1,5 +1,5 @@
 // Package monitortest runs a monitor against a scriptable partner and a real
-// SMTP server, on loopback and a fake clock, for unit tests, the Gherkin
+// SMTP server, on loopback and a manual clock, for unit tests, the Gherkin
 // steps and the benchmark alike.
 package monitortest
 

@@ -24,7 +24,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/jonboulle/clockwork"
+	"github.com/accord-harness/accord/internal/clock"
 )
 
 // Target is what to ask and how.
@@ -96,7 +96,7 @@ var errTimeout = errors.New("probe timeout")
 // Prober runs probes with a shared HTTP client.
 type Prober struct {
 	Client  *http.Client
-	Clock   clockwork.Clock // times out probes; a fake clock in tests
+	Clock   clock.Clock // times out probes (the wall clock when nil); a manual clock in tests
 	Timeout time.Duration
 }
 
@@ -142,16 +142,16 @@ var excerpts = sync.Pool{New: func() any { b := make([]byte, excerptBytes); retu
 // Probe asks the target once. It never returns an error: every failure is an
 // observation. A cancelled ctx yields KindAborted, which callers must not count.
 func (p *Prober) Probe(ctx context.Context, t Target) Result {
-	clock := p.Clock
-	if clock == nil {
-		clock = clockwork.NewRealClock()
+	var clk clock.Clock = clock.Wall{}
+	if p.Clock != nil {
+		clk = p.Clock
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if p.Timeout > 0 {
 		// The deadline runs on the injected clock so tests can expire it by
-		// advancing a fake clock instead of waiting.
-		timer := clock.AfterFunc(p.Timeout, func() { cancel(errTimeout) })
+		// advancing a manual clock instead of waiting.
+		timer := clk.AfterFunc(p.Timeout, func() { cancel(errTimeout) })
 		defer timer.Stop()
 	}
 
@@ -172,7 +172,7 @@ func (p *Prober) Probe(ctx context.Context, t Target) Result {
 	}
 
 	// Latency is a measurement of the partner, so it uses the real monotonic
-	// clock even when scheduling runs on a fake one.
+	// clock even when scheduling runs on a manual one.
 	start := time.Now()
 	client := p.Client
 	if client == nil {

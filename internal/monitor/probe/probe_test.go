@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jonboulle/clockwork"
+	"github.com/accord-harness/accord/internal/clock"
 )
 
 func TestProbeVerdicts(t *testing.T) {
@@ -89,12 +89,16 @@ func TestProbeVerdicts(t *testing.T) {
 	p := &Prober{Client: NewClient(4, nil), Timeout: 5 * time.Second}
 
 	t.Run("timeout on the injected clock", func(t *testing.T) {
-		clock := clockwork.NewFakeClock()
+		clock := clock.NewManual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		p := &Prober{Client: NewClient(1, nil), Clock: clock, Timeout: 10 * time.Second}
 		done := make(chan Result)
 		go func() { done <- p.Probe(context.Background(), Target{URL: srv.URL + "/hang"}) }()
-		if err := clock.BlockUntilContext(context.Background(), 1); err != nil {
-			t.Fatal(err)
+		// Bounded in real time only so that a probe which ignores the
+		// injected clock fails here instead of hanging the test.
+		waited, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := clock.WaitPending(waited, 1); err != nil {
+			t.Fatalf("the probe set no timer on the injected clock: %v", err)
 		}
 		clock.Advance(10 * time.Second)
 		r := <-done
