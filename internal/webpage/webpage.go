@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/accord-harness/accord/internal/clock"
 )
 
 // CSP forbids every script and any load from elsewhere, as report.html's.
@@ -86,7 +88,7 @@ type Sessions struct {
 	Cookie, Path string
 	// Life is how long a sign-in lasts on Clock.
 	Life  time.Duration
-	Clock interface{ Now() time.Time }
+	Clock clock.Clock
 }
 
 // DefaultLife is a working day: a page left open overnight asks again.

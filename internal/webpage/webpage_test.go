@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accord-harness/accord/internal/clock"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,12 +93,8 @@ func TestRenderSendsWholePagesOnly(t *testing.T) {
 	}
 }
 
-type fakeClock struct{ now time.Time }
-
-func (c *fakeClock) Now() time.Time { return c.now }
-
 func TestSessionsLastTheirLifeAndBindForms(t *testing.T) {
-	clk := &fakeClock{now: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}
+	clk := clock.NewManual(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
 	ss := webpage.Sessions{Signer: webpage.NewSigner(), Cookie: "s", Path: "/x/", Life: time.Hour, Clock: clk}
 	signIn := func(who string) (*http.Cookie, webpage.Session) {
 		t.Helper()
@@ -152,7 +150,7 @@ func TestSessionsLastTheirLifeAndBindForms(t *testing.T) {
 		})
 	}
 
-	clk.now = clk.now.Add(time.Hour)
+	clk.Advance(time.Hour)
 	_, ok, expired = ss.Read(request(cookie, nil))
 	assert.False(t, ok, "a sign-in ends when its life is up")
 	assert.True(t, expired, "and says it ended")
