@@ -56,8 +56,9 @@ type Response struct {
 // Handler serves one operation.
 type Handler func(ctx context.Context, req *Request) Response
 
-// Platform is what differs between platforms around the handlers.
-type Platform interface {
+// Policy is what differs between platforms around the handlers: who may call,
+// how often, and how the platform words a refusal.
+type Policy interface {
 	// Authenticate identifies the caller of a secured operation: its tenant,
 	// or the response that refuses it (with the tenant when it is known).
 	Authenticate(operation string, r *http.Request) (tenant string, refuse *Response)
@@ -84,7 +85,7 @@ type Tolerant interface {
 type Config struct {
 	Spec     *spec.Spec
 	Handlers map[string]Handler
-	Platform Platform
+	Policy   Policy
 	Journal  *journal.Journal
 	Clock    clock.Clock
 	// MaxBody caps request bodies; 0 means 1 MiB.
@@ -142,10 +143,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		RequestHeader: r.Header.Clone(),
 	}
 	resp, route := s.serve(r, &entry)
-	body, ctype, err := encode(resp, s.cfg.Platform)
+	body, ctype, err := encode(resp, s.cfg.Policy)
 	if err != nil {
-		resp = s.cfg.Platform.Invalid("", http.StatusInternalServerError, "mock could not encode its answer: "+err.Error(), nil)
-		body, ctype, _ = encode(resp, s.cfg.Platform)
+		resp = s.cfg.Policy.Invalid("", http.StatusInternalServerError, "mock could not encode its answer: "+err.Error(), nil)
+		body, ctype, _ = encode(resp, s.cfg.Policy)
 	}
 	// The answer's headers, as sent and as journaled: the handler's own map,
 	// which nothing touches once the answer is written.
@@ -174,7 +175,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(r *http.Request, entry *journal.Entry) (resp Response, route *spec.Route) {
-	p := s.cfg.Platform
+	p := s.cfg.Policy
 	var body []byte
 	var err error
 	if r.Body != nil && r.Body != http.NoBody {
@@ -236,7 +237,7 @@ func (s *Server) serve(r *http.Request, entry *journal.Entry) (resp Response, ro
 func (s *Server) call(ctx context.Context, h Handler, req *Request) (resp Response) {
 	defer func() {
 		if v := recover(); v != nil {
-			resp = s.cfg.Platform.Invalid(req.Operation, http.StatusInternalServerError, fmt.Sprintf("mock handler %s failed: %v", req.Operation, v), nil)
+			resp = s.cfg.Policy.Invalid(req.Operation, http.StatusInternalServerError, fmt.Sprintf("mock handler %s failed: %v", req.Operation, v), nil)
 		}
 	}()
 	return h(ctx, req)
@@ -266,7 +267,7 @@ func merge(dst, src http.Header) http.Header {
 	return dst
 }
 
-func encode(resp Response, p Platform) ([]byte, string, error) {
+func encode(resp Response, p Policy) ([]byte, string, error) {
 	ctype := resp.ContentType
 	if ctype == "" {
 		ctype = p.ContentType(resp.Status)

@@ -123,7 +123,7 @@ func New(opts Options) (*Mock, error) {
 	srv, err := mockserver.New(mockserver.Config{
 		Spec:                   sp,
 		Handlers:               m.handlers(),
-		Platform:               platform{m},
+		Policy:                 policy{m},
 		Journal:                opts.Journal,
 		Clock:                  opts.Clock,
 		SkipResponseValidation: opts.SkipResponseValidation,
@@ -246,8 +246,8 @@ func newUUID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// platform adapts the mock to mockserver.Platform.
-type platform struct{ m *Mock }
+// policy adapts the mock to mockserver.Policy.
+type policy struct{ m *Mock }
 
 // ownerOps are the owner panel's operations: they take the owner token.
 func ownerOp(op string) bool {
@@ -272,7 +272,7 @@ func recordWrite(op string) bool {
 // Authenticate runs the checks that come before the input is looked at, in
 // the document's order: the key (401), its state (403 KEY_NOT_ACTIVATED,
 // KEY_PAUSED), then the permission the call needs (403 PERMISSION_DENIED).
-func (p platform) Authenticate(op string, r *http.Request) (string, *mockserver.Response) {
+func (p policy) Authenticate(op string, r *http.Request) (string, *mockserver.Response) {
 	if ownerOp(op) {
 		tenant := ""
 		if id, ok := pathID(r.URL.Path, "companies"); ok {
@@ -388,12 +388,12 @@ func pathID(path, after string) (int64, bool) {
 	return 0, false
 }
 
-func (p platform) Admit(string, *http.Request) (http.Header, *mockserver.Response) { return nil, nil }
+func (p policy) Admit(string, *http.Request) (http.Header, *mockserver.Response) { return nil, nil }
 
 // Invalid renders what broke the document in DIKIDI's envelope: a bad path id
 // or an unknown route is 404 NOT_FOUND, anything else 422 VALIDATION_ERROR
 // with the fields.
-func (p platform) Invalid(op string, status int, message string, vs []journal.Violation) mockserver.Response {
+func (p policy) Invalid(op string, status int, message string, vs []journal.Violation) mockserver.Response {
 	switch status {
 	case http.StatusNotFound, http.StatusMethodNotAllowed:
 		return failure(http.StatusNotFound, codeNotFound, message)
@@ -424,4 +424,4 @@ func (p platform) Invalid(op string, status int, message string, vs []journal.Vi
 	return (&Error{Status: status, Code: codeValidation, Message: message}).response()
 }
 
-func (p platform) ContentType(int) string { return "application/json" }
+func (p policy) ContentType(int) string { return "application/json" }

@@ -131,7 +131,7 @@ func New(opts Options) (*Mock, error) {
 	srv, err := mockserver.New(mockserver.Config{
 		Spec:                   sp,
 		Handlers:               m.handlers(),
-		Platform:               platform{m},
+		Policy:                 policy{m},
 		Journal:                opts.Journal,
 		Clock:                  opts.Clock,
 		SkipResponseValidation: opts.SkipResponseValidation,
@@ -219,10 +219,10 @@ func (m *Mock) tokenTenant(tok string) (string, error) {
 	return info.clientID, nil
 }
 
-// platform adapts the mock to mockserver.Platform.
-type platform struct{ m *Mock }
+// policy adapts the mock to mockserver.Policy.
+type policy struct{ m *Mock }
 
-func (p platform) Authenticate(op string, r *http.Request) (string, *mockserver.Response) {
+func (p policy) Authenticate(op string, r *http.Request) (string, *mockserver.Response) {
 	h := r.Header.Get("Authorization")
 	scheme, tok, _ := strings.Cut(h, " ")
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || tok == "" {
@@ -238,7 +238,7 @@ func (p platform) Authenticate(op string, r *http.Request) (string, *mockserver.
 	return clientID, nil
 }
 
-func (p platform) Admit(tenantID string, r *http.Request) (http.Header, *mockserver.Response) {
+func (p policy) Admit(tenantID string, r *http.Request) (http.Header, *mockserver.Response) {
 	if tenantID == "" {
 		return nil, nil
 	}
@@ -271,7 +271,7 @@ func (p platform) Admit(tenantID string, r *http.Request) (http.Header, *mockser
 	return t.limits.admit(opts, opts.Clock.Now(), p.m.forPartner, r.Method)
 }
 
-func (p platform) Invalid(op string, status int, message string, vs []journal.Violation) mockserver.Response {
+func (p policy) Invalid(op string, status int, message string, vs []journal.Violation) mockserver.Response {
 	if op == "getToken" {
 		// The token endpoint speaks OAuth 2.0, errors included.
 		for _, v := range vs {
@@ -299,7 +299,7 @@ func (p platform) Invalid(op string, status int, message string, vs []journal.Vi
 	return mockserver.Response{Status: status, Body: map[string]any{"message": message, "errors": fields}}
 }
 
-func (p platform) ContentType(status int) string {
+func (p policy) ContentType(status int) string {
 	if status >= 400 {
 		return mediaError
 	}

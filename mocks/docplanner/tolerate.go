@@ -18,7 +18,7 @@ var (
 	dateBodies     = map[string][]string{"bookSlot": {"patient", "birth_date"}}
 )
 
-func (p platform) Tolerate(op string, params map[string]string, body []byte) ([]byte, []journal.Violation) {
+func (p policy) Tolerate(op string, params map[string]string, body []byte) ([]byte, []journal.Violation) {
 	var warnings []journal.Violation
 	if datePaths[op] {
 		if day, ok := datePart(params["date"]); ok {

@@ -32,7 +32,7 @@ type Mock struct {
 	bookings map[string][]Booking // tenant → its bookings
 }
 
-var _ mockserver.Platform = (*Mock)(nil)
+var _ mockserver.Policy = (*Mock)(nil)
 
 // Spec is the loaded document, parsed once per process: it is read-only.
 var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(apispec.Document()) })
@@ -44,7 +44,7 @@ func New(clk clock.Clock, j *journal.Journal) (*Mock, error) {
 		return nil, err
 	}
 	m := &Mock{tenants: map[string]string{}, bookings: map[string][]Booking{}}
-	m.srv, err = mockserver.New(mockserver.Config{Spec: doc, Platform: m, Journal: j, Clock: clk,
+	m.srv, err = mockserver.New(mockserver.Config{Spec: doc, Policy: m, Journal: j, Clock: clk,
 		Handlers: map[string]mockserver.Handler{"createBooking": m.createBooking}})
 	return m, err
 }
