@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
 	"github.com/accord-harness/accord/steps/dikidi"
 )
@@ -45,32 +45,23 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
 	assert.Subset(t, answers.Checked(), []string{"DikidiAddRecordResult", "DikidiOccupyTimeResult", "DikidiStatusView", "DikidiRecordsView", "DikidiClientsView", "DikidiScheduleView", "DikidiFreeTimesView"})
 	assert.Equal(t, "External Connector 1.0", sum.Partner)
-	assert.Equal(t, len(scenarios(t)), sum.Counts.Passed)
+	assert.Equal(t, len(suitetest.Scenarios(t, dikidi.Platform{}, "")), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)
 	explored, err := json.Marshal(sum.Extras["explorations"])
 	require.NoError(t, err)
 	assert.Contains(t, string(explored), `"seed":7,`)
 }
 
+// TestStartErrors: what stops a run before any scenario says what it is.
 func TestStartErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  runner.Config
-		want []string
+	for _, tc := range []struct {
+		name  string
+		check func(*testing.T, runner.Platform)
 	}{
-		{"unreachable partner is named", runner.Config{Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1", Timeout: time.Second}},
-			[]string{"http://127.0.0.1:1/health", "not answering"}},
-		{"a fault needs the bundled partner", runner.Config{Faults: []string{"ignores-sequence"}, Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1"}},
-			[]string{"--fault"}},
-		{"unknown fault", runner.Config{Faults: []string{"no-such-fault"}}, []string{`unknown fault "no-such-fault"`, "ignores-sequence"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: tc.cfg})
-			require.Error(t, err)
-			for _, w := range tc.want {
-				assert.True(t, strings.Contains(err.Error(), w), "%q lacks %q", err.Error(), w)
-			}
-		})
+		{"unreachable partner is named", suitetest.UnreachablePartnerIsNamedAtStart},
+		{"a fault needs the bundled partner", suitetest.FaultWithExternalPartnerIsRefused},
+		{"unknown fault", suitetest.UnknownFaultIsRefused},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, dikidi.Platform{}) })
 	}
 }
