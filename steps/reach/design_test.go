@@ -54,4 +54,3 @@ func TestTheTestDesignNamesRealScenarios(t *testing.T) {
 		TestDirs: []string{".", "../../mocks/reach", "../../mocks/reach/refpartner", "../../mocks/reach/apispec", "../../fixtures/reach"},
 	})
 }
-

@@ -157,7 +157,9 @@ func TestEveryFaultIsCaught(t *testing.T) {
 // tags that trace it to requirements (@req:RR-AUTH-1).
 var sharedTags = map[string]bool{exemptTag: true}
 
-func shared(tag string) bool { return sharedTags[tag] || strings.HasPrefix(tag, requirements.TagPrefix) }
+func shared(tag string) bool {
+	return sharedTags[tag] || strings.HasPrefix(tag, requirements.TagPrefix)
+}
 
 // ownTag is the one tag of a scenario's own that names it.
 func ownTag(t *testing.T, sc suitetest.Scenario) string {
