@@ -79,6 +79,9 @@ type Choice struct {
 	// OutOfScope tells, from a scenario's steps, that it checks another
 	// choice.
 	OutOfScope func(Scenario) bool
+	// Verdict is runner.VerdictPassed unless said: a choice that leaves a
+	// whole flow unchecked makes the run incomplete.
+	Verdict string
 	// Then holds the run to what else the choice means.
 	Then func(t *testing.T, sum *runner.Summary)
 }
@@ -114,7 +117,11 @@ func choice(t *testing.T, p runner.Platform, c Choice) {
 	}
 	require.NotEmpty(t, want, "no scenario of the features is about another choice than %v", c.Capabilities)
 	sum := Run(t, p, runner.Options{Tags: c.Tags, Config: runner.Config{Capabilities: c.Capabilities}})
-	require.Equal(t, runner.VerdictPassed, sum.Verdict)
+	verdict := c.Verdict
+	if verdict == "" {
+		verdict = runner.VerdictPassed
+	}
+	require.Equal(t, verdict, sum.Verdict)
 	var got []string
 	for _, na := range sum.NotApplicable() {
 		got = append(got, na.Name)
@@ -126,7 +133,11 @@ func choice(t *testing.T, p runner.Platform, c Choice) {
 	assert.Equal(t, len(want), sum.Counts.NotApplicable)
 	assert.Equal(t, len(selected), sum.Counts.Scenarios)
 	assert.Equal(t, len(selected)-len(want), sum.Counts.Passed)
-	assert.Contains(t, sum.VerdictNote, "do not apply")
+	if verdict == runner.VerdictPassed {
+		assert.Contains(t, sum.VerdictNote, "do not apply")
+	} else {
+		assert.NotEmpty(t, sum.VerdictNote, "the run says why it is %s", verdict)
+	}
 	if c.Then != nil {
 		c.Then(t, sum)
 	}

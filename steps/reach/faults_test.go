@@ -134,6 +134,7 @@ func TestEveryFaultIsCaught(t *testing.T) {
 			suitetest.EveryFaultIsCaught(t, suitetest.Faults{
 				Platform: tc.platform,
 				Catches:  byName,
+				Named:    true,
 				Flows:    flowNames,
 				// Each fault's run holds only the scenarios it must fail, by their own tags.
 				Tags: func(want []suitetest.Scenario) string {
