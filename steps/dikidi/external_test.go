@@ -1,9 +1,7 @@
 package dikidi_test
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -11,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
@@ -27,23 +24,10 @@ import (
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	// Every view and action result the partner answers is held to the contract's schema.
-	answers, err := drivertest.NewAnswers("dikidi", p)
-	require.NoError(t, err)
-	srv := httptest.NewServer(answers)
-	defer srv.Close()
-	p.SetPublicURL(srv.URL)
-
-	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: dikidi\npartner:\n  name: External Connector 1.0\n  driver_url: "+srv.URL+"\n  timeout: 5s\n"))
-	require.NoError(t, err)
+	ext := suitetest.ServeExternal(t, dikidi.Platform{}, p, "platform: dikidi\npartner:\n  name: External Connector 1.0\n  driver_url: %s\n  timeout: 5s\n")
 	start := time.Now()
-	sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{Partner: &cfg.Partner, Explore: explore.Plan{Seed: 7}}})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
-	assert.Subset(t, answers.Checked(), []string{"DikidiAddRecordResult", "DikidiOccupyTimeResult", "DikidiStatusView", "DikidiRecordsView", "DikidiClientsView", "DikidiScheduleView", "DikidiFreeTimesView"})
+	sum := suitetest.Run(t, dikidi.Platform{}, runner.Options{Config: runner.Config{Partner: &ext.File.Partner, Explore: explore.Plan{Seed: 7}}})
+	ext.HeldToTheContract(t, "DikidiAddRecordResult", "DikidiOccupyTimeResult", "DikidiStatusView", "DikidiRecordsView", "DikidiClientsView", "DikidiScheduleView", "DikidiFreeTimesView")
 	assert.Equal(t, "External Connector 1.0", sum.Partner)
 	assert.Equal(t, len(suitetest.Scenarios(t, dikidi.Platform{}, "")), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)

@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
@@ -34,28 +33,15 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	const pushOnly = "~@pull"
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	// Every view and action result the partner answers is held to the contract's schema.
-	answers, err := drivertest.NewAnswers("docplanner", p)
-	require.NoError(t, err)
-	srv := httptest.NewServer(answers)
-	defer srv.Close()
-	p.SetPublicURL(srv.URL)
-
-	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: docplanner\npartner:\n  name: External Clinic 1.0\n  driver_url: "+srv.URL+"\n  timeout: 5s\n"))
-	require.NoError(t, err)
+	ext := suitetest.ServeExternal(t, docplanner.Platform{}, p, "platform: docplanner\npartner:\n  name: External Clinic 1.0\n  driver_url: %s\n  timeout: 5s\n")
 	start := time.Now()
 	// This test is about the config and real-time path; at the documented 40
 	// writes a minute a partner on real time waits out the window for real.
-	sum, err := runner.Run(context.Background(), docplanner.Platform{WritesPerMinute: 1000}, runner.Options{
-		Config: runner.Config{Partner: &cfg.Partner},
+	sum := suitetest.Run(t, docplanner.Platform{WritesPerMinute: 1000}, runner.Options{
+		Config: runner.Config{Partner: &ext.File.Partner},
 		Tags:   pushOnly,
 	})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
-	assert.Subset(t, answers.Checked(), []string{"DocplannerBookVisitResult", "DocplannerAddBreakResult", "DocplannerBookingsView", "DocplannerBreaksView", "DocplannerFreeSlotsView", "DocplannerMappingsView", "DocplannerStatusView"})
+	ext.HeldToTheContract(t, "DocplannerBookVisitResult", "DocplannerAddBreakResult", "DocplannerBookingsView", "DocplannerBreaksView", "DocplannerFreeSlotsView", "DocplannerMappingsView", "DocplannerStatusView")
 	assert.Equal(t, "External Clinic 1.0", sum.Partner)
 	assert.Len(t, suitetest.Scenarios(t, docplanner.Platform{}, pushOnly), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)

@@ -1,8 +1,6 @@
 package reach_test
 
 import (
-	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
@@ -29,26 +26,15 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	const tags = "@auth,@schedule,@dashboard && ~@retry-503"
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	// Every view and action result the partner answers is held to the contract's schema.
-	answers, err := drivertest.NewAnswers("reach", p)
-	require.NoError(t, err)
-	srv := httptest.NewServer(answers)
-	defer srv.Close()
-	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: "+srv.URL+"\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n"))
-	require.NoError(t, err)
+	ext := suitetest.ServeExternal(t, reach.Platform{}, p, "platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: %s\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n")
 	dir := t.TempDir()
 	start := time.Now()
-	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{
-		Config:    runner.Config{Partner: &cfg.Partner, LatencyBudget: cfg.Checks.LatencyBudget},
+	sum := suitetest.Run(t, reach.Platform{}, runner.Options{
+		Config:    runner.Config{Partner: &ext.File.Partner, LatencyBudget: ext.File.Checks.LatencyBudget},
 		Tags:      tags,
 		ReportDir: dir,
 	})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
-	assert.Subset(t, answers.Checked(), []string{"ReachConnectionView", "ReachAuthorizeResult"})
+	ext.HeldToTheContract(t, "ReachConnectionView", "ReachAuthorizeResult")
 	assert.Equal(t, "Lantern Books 2.1", sum.Partner)
 	// The partner's access token lives an hour of real time: the scenarios that wait for its end do not apply.
 	var na, want []string
