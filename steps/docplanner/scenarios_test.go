@@ -20,3 +20,9 @@ func TestScenariosThatChangeAnythingEndWithTheWholeState(t *testing.T) {
 		Exempt:   "@sides-differ",
 	})
 }
+
+// TestScenarioNamesAreUnique: reports, the fault table and the test design
+// name scenarios; an outline's title must name its columns so rows differ.
+func TestScenarioNamesAreUnique(t *testing.T) {
+	suitetest.NamesAreUnique(t, docplanner.Platform{})
+}

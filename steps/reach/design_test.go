@@ -54,3 +54,8 @@ func TestTheTestDesignNamesRealScenarios(t *testing.T) {
 		TestDirs: []string{".", "../../mocks/reach", "../../mocks/reach/refpartner", "../../mocks/reach/apispec", "../../fixtures/reach"},
 	})
 }
+
+// TestScenarioNamesAreUnique: reports and the fault table name scenarios.
+func TestScenarioNamesAreUnique(t *testing.T) {
+	suitetest.NamesAreUnique(t, reach.Platform{})
+}
