@@ -42,6 +42,14 @@ func (s *Scenario) DriverFailed(err error) {
 	}
 }
 
+// CannotTell is a wait's condition when a look failed (the partner's view,
+// the mock's own state): the wait stops at once on err, which waiting out
+// the budget would only bury under "not so" and the last guess.
+func (s *Scenario) CannotTell(err error) (bool, string) {
+	s.DriverFailed(err)
+	return false, err.Error()
+}
+
 // Within waits up to budget on the run clock for cond; on time-out the
 // error carries cond's last explanation of why not.
 func (s *Scenario) Within(budget time.Duration, what string, cond func() (bool, string)) error {

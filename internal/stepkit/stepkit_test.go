@@ -124,6 +124,8 @@ func TestWithin(t *testing.T) {
 			want: "the visit: not so after 5s on the run clock: the visit is missing", wantLooks: 6},
 		{name: "a driver error stops the wait at once", cond: func(s *Scenario, _ int) (bool, string) { s.DriverFailed(broken); return false, "" },
 			want: "the visit: cannot tell: the driver answered 500", wantLooks: 1},
+		{name: "a look that fails stops the wait at once", cond: func(s *Scenario, _ int) (bool, string) { return s.CannotTell(errors.New("no company 7")) },
+			want: "the visit: cannot tell: no company 7", wantLooks: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,7 @@
 package dikidi_test
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -12,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
 	"github.com/accord-harness/accord/steps/dikidi"
 )
@@ -27,50 +24,28 @@ import (
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	// Every view and action result the partner answers is held to the contract's schema.
-	answers, err := drivertest.NewAnswers("dikidi", p)
-	require.NoError(t, err)
-	srv := httptest.NewServer(answers)
-	defer srv.Close()
-	p.SetPublicURL(srv.URL)
-
-	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: dikidi\npartner:\n  name: External Connector 1.0\n  driver_url: "+srv.URL+"\n  timeout: 5s\n"))
-	require.NoError(t, err)
+	ext := suitetest.ServeExternal(t, dikidi.Platform{}, p, "platform: dikidi\npartner:\n  name: External Connector 1.0\n  driver_url: %s\n  timeout: 5s\n")
 	start := time.Now()
-	sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: runner.Config{Partner: &cfg.Partner, Explore: explore.Plan{Seed: 7}}})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
-	assert.Subset(t, answers.Checked(), []string{"DikidiAddRecordResult", "DikidiOccupyTimeResult", "DikidiStatusView", "DikidiRecordsView", "DikidiClientsView", "DikidiScheduleView", "DikidiFreeTimesView"})
+	sum := suitetest.Run(t, dikidi.Platform{}, runner.Options{Config: runner.Config{Partner: &ext.File.Partner, Explore: explore.Plan{Seed: 7}}})
+	ext.HeldToTheContract(t, "DikidiAddRecordResult", "DikidiOccupyTimeResult", "DikidiStatusView", "DikidiRecordsView", "DikidiClientsView", "DikidiScheduleView", "DikidiFreeTimesView")
 	assert.Equal(t, "External Connector 1.0", sum.Partner)
-	assert.Equal(t, len(scenarios(t)), sum.Counts.Passed)
+	assert.Equal(t, len(suitetest.Scenarios(t, dikidi.Platform{}, "")), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)
 	explored, err := json.Marshal(sum.Extras["explorations"])
 	require.NoError(t, err)
 	assert.Contains(t, string(explored), `"seed":7,`)
 }
 
+// TestStartErrors: what stops a run before any scenario says what it is.
 func TestStartErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  runner.Config
-		want []string
+	for _, tc := range []struct {
+		name  string
+		check func(*testing.T, runner.Platform)
 	}{
-		{"unreachable partner is named", runner.Config{Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1", Timeout: time.Second}},
-			[]string{"http://127.0.0.1:1/health", "not answering"}},
-		{"a fault needs the bundled partner", runner.Config{Faults: []string{"ignores-sequence"}, Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1"}},
-			[]string{"--fault"}},
-		{"unknown fault", runner.Config{Faults: []string{"no-such-fault"}}, []string{`unknown fault "no-such-fault"`, "ignores-sequence"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: tc.cfg})
-			require.Error(t, err)
-			for _, w := range tc.want {
-				assert.True(t, strings.Contains(err.Error(), w), "%q lacks %q", err.Error(), w)
-			}
-		})
+		{"unreachable partner is named", suitetest.UnreachablePartnerIsNamedAtStart},
+		{"a fault needs the bundled partner", suitetest.FaultWithExternalPartnerIsRefused},
+		{"unknown fault", suitetest.UnknownFaultIsRefused},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, dikidi.Platform{}) })
 	}
 }

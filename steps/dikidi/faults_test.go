@@ -1,20 +1,12 @@
 package dikidi_test
 
 import (
-	"context"
-	"fmt"
-	"slices"
-	"sort"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/steps/dikidi"
 )
 
@@ -56,20 +48,6 @@ const (
 	scDelivery          = "A Path that keeps failing produces one e-mail, and no event is lost once it answers again"
 	scExplore           = "Random sequences of changes on both sides keep DIKIDI and the partner in agreement"
 )
-
-// tags selects the features of the scenarios a fault must fail.
-func tags(featureOf map[string]string, scenarios []string) string {
-	seen := map[string]bool{}
-	var out []string
-	for _, sc := range scenarios {
-		if tag := featureOf[sc]; !seen[tag] {
-			seen[tag] = true
-			out = append(out, tag)
-		}
-	}
-	sort.Strings(out)
-	return strings.Join(out, ",")
-}
 
 // flowNames are how failure reasons start: every reason names its flow.
 var flowNames = []string{
@@ -147,76 +125,18 @@ var catches = map[string][]string{
 // run, to keep the race-detector run short.
 func TestEveryFaultIsCaught(t *testing.T) {
 	racedetector.SkipRepeat(t, "the reference partner's suite")
-	faults := dikidi.Platform{}.Faults()
-	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
-	featureOf := map[string]string{}
-	for _, sc := range scenarios(t) {
-		featureOf[sc.Name] = sc.Feature
-	}
-	for f, scs := range catches {
-		for _, sc := range scs {
-			require.Contains(t, featureOf, sc, "fault %s should fail a scenario the features do not have", f)
-		}
-	}
-	var mu sync.Mutex
-	caughtBy := map[string][]string{}
-	var table []string
-	t.Run("faults", func(t *testing.T) {
-		for _, f := range faults {
-			want, ok := catches[f.Name]
-			require.True(t, ok, "fault %s has no expectation", f.Name)
-			t.Run(f.Name, func(t *testing.T) {
-				t.Parallel()
-				// The bundled partner settles within seconds of the run clock: a
-				// scenario a fault breaks need not wait the default 30 to fail.
-				cfg := runner.Config{Faults: []string{f.Name}, LatencyBudget: 10 * time.Second}
-				sum, err := runner.Run(context.Background(), dikidi.Platform{}, runner.Options{Config: cfg, Tags: tags(featureOf, want)})
-				require.NoError(t, err)
-				assert.Equal(t, "failed", sum.Verdict, "fault %s (%s) went unnoticed", f.Name, f.Breaks)
-				failed := map[string]runner.ScenarioResult{}
-				mu.Lock()
-				for _, r := range sum.Failed() {
-					failed[r.Name] = r
-					caughtBy[r.Name] = append(caughtBy[r.Name], f.Name)
-					table = append(table, fmt.Sprintf("%-34s %-92s %s", f.Name, r.Name, firstLine(r.Reason)))
-				}
-				mu.Unlock()
-				for _, sc := range want {
-					_, ok := failed[sc]
-					assert.True(t, ok, "fault %s should fail %q; it failed %v", f.Name, sc, keys(failed))
-				}
-				if r, ok := failed[scExplore]; ok {
-					assertShrunk(t, f.Name, r.Reason)
-				}
-				for name, r := range failed {
-					assert.True(t, slices.ContainsFunc(flowNames, func(f string) bool { return strings.HasPrefix(r.Reason, f) }),
-						"the reason for %q should start with the flow it failed: %s", name, r.Reason)
-				}
-			})
-		}
+	suitetest.EveryFaultIsCaught(t, suitetest.Faults{
+		Platform: dikidi.Platform{},
+		Catches:  catches,
+		Flows:    flowNames,
+		// The bundled partner settles within seconds of the run clock: a
+		// scenario a fault breaks need not wait the default 30 to fail.
+		Config:   runner.Config{LatencyBudget: 10 * time.Second},
+		Parallel: true,
+		Failed: func(t *testing.T, fault string, r runner.ScenarioResult) {
+			if r.Name == scExplore {
+				assertShrunk(t, fault, r.Reason)
+			}
+		},
 	})
-	sort.Strings(table)
-	t.Logf("fault → failed scenario → reason\n%s", strings.Join(table, "\n"))
-	// Every scenario as the features have it (TestReferencePartnerPassesEverything
-	// checks that a run has exactly these).
-	for name := range featureOf {
-		assert.NotEmpty(t, caughtBy[name], "scenario %q is failed by no fault: nothing proves it can fail", name)
-	}
-}
-
-func keys(m map[string]runner.ScenarioResult) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
 }

@@ -168,7 +168,7 @@ func (w *world) partnerHours(masterName, from, to, weekday string) error {
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		days, err := w.schedule()
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		d, ok := partnerDays(days)[dayKey(m.ID, date.Format(time.DateOnly))]
 		if !ok {
@@ -213,7 +213,7 @@ func (w *world) platformHours(when, masterName, from, to, weekday string) error 
 	cond := func() (bool, string) {
 		h, err := w.s.mock.Day(w.company, m.ID, date)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(fmt.Errorf("DIKIDI's day of %s: %w", masterName, err))
 		}
 		got, _, _ := strings.Cut(platformDayText(w.loc, h), " (break")
 		if got != want {

@@ -1,14 +1,13 @@
 package dikidi_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/racedetector"
-	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
 	"github.com/accord-harness/accord/steps/dikidi"
 )
@@ -23,7 +22,7 @@ import (
 // incidental behaviour. Its own concurrency (events applied after the answer)
 // stays under the race detector.
 func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
-	runCorrectPartner(t, dikidi.Platform{Variant: refpartner.VariantAlt})
+	suitetest.PassesEverything(t, dikidi.Platform{Variant: refpartner.VariantAlt}, suitetest.Correct{Clean: clean})
 }
 
 // TestADifferentCorrectPartnerPassesEverything: both builds of the reference
@@ -40,20 +39,10 @@ func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
 		{"larger salon", dikidi.Platform{Fixture: large}},
 		{"alternative partner, larger salon", dikidi.Platform{Variant: refpartner.VariantAlt, Fixture: large}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { runCorrectPartner(t, tc.p) })
+		t.Run(tc.name, func(t *testing.T) { suitetest.PassesEverything(t, tc.p, suitetest.Correct{Clean: clean}) })
 	}
 }
 
-// runCorrectPartner runs every scenario against p, a correct partner, and
-// wants them all passed with no mock violation.
-func runCorrectPartner(t *testing.T, p dikidi.Platform) {
-	t.Helper()
-	sum, err := runner.Run(context.Background(), p, runner.Options{})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	require.Equal(t, len(scenarios(t)), sum.Counts.Scenarios)
-	require.Equal(t, "passed", sum.Verdict)
-	require.Equal(t, 0, sum.Extras["mock_violations"], "%v", sum.Extras["mock_violation_samples"])
+func TestAnUnknownVariantIsRefused(t *testing.T) {
+	suitetest.UnknownVariantIsRefused(t, dikidi.Platform{Variant: "beta"}, "beta")
 }

@@ -2,7 +2,6 @@ package dikidi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/racedetector"
-	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/steps/dikidi"
 )
 
@@ -80,12 +79,7 @@ func inUTC(v any) any {
 // and an optional field in another allowed shape never stops a read.
 func TestViewsInOtherCorrectShapesPassEverything(t *testing.T) {
 	racedetector.SkipRepeat(t, "the suite against the reference partner")
-	sum, err := runner.Run(context.Background(), dikidi.WithPartnerWrapper(dikidi.Platform{}, otherShapes), runner.Options{})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	require.Equal(t, len(scenarios(t)), sum.Counts.Passed)
+	suitetest.PassesEverything(t, dikidi.WithPartnerWrapper(dikidi.Platform{}, otherShapes), suitetest.Correct{})
 }
 
 // TestViewsAreCheckedAgainstTheContract: what the contract allows is read,

@@ -185,7 +185,12 @@ func (w *world) eventually(wait bool, what string, cond func() (bool, string)) e
 	if wait {
 		return w.Within(w.s.Budget, what, cond)
 	}
-	if ok, why := cond(); !ok {
+	w.DriverErr = nil
+	ok, why := cond()
+	if w.DriverErr != nil {
+		return fmt.Errorf("%s: cannot tell: %w", what, w.DriverErr)
+	}
+	if !ok {
 		return fmt.Errorf("%s: not so: %s", what, why)
 	}
 	return nil

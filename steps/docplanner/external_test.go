@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,8 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
 	"github.com/accord-harness/accord/steps/docplanner"
 )
@@ -31,33 +30,20 @@ import (
 // (accord explore --config). PULL is left out: a partner polling each real
 // minute would make this test wait minutes.
 func TestExternalPartnerThroughConfig(t *testing.T) {
+	const pushOnly = "~@pull"
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	// Every view and action result the partner answers is held to the contract's schema.
-	answers, err := drivertest.NewAnswers("docplanner", p)
-	require.NoError(t, err)
-	srv := httptest.NewServer(answers)
-	defer srv.Close()
-	p.SetPublicURL(srv.URL)
-
-	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: docplanner\npartner:\n  name: External Clinic 1.0\n  driver_url: "+srv.URL+"\n  timeout: 5s\n"))
-	require.NoError(t, err)
+	ext := suitetest.ServeExternal(t, docplanner.Platform{}, p, "platform: docplanner\npartner:\n  name: External Clinic 1.0\n  driver_url: %s\n  timeout: 5s\n")
 	start := time.Now()
 	// This test is about the config and real-time path; at the documented 40
 	// writes a minute a partner on real time waits out the window for real.
-	sum, err := runner.Run(context.Background(), docplanner.Platform{WritesPerMinute: 1000}, runner.Options{
-		Config: runner.Config{Partner: &cfg.Partner},
-		Tags:   "~@pull",
+	sum := suitetest.Run(t, docplanner.Platform{WritesPerMinute: 1000}, runner.Options{
+		Config: runner.Config{Partner: &ext.File.Partner},
+		Tags:   pushOnly,
 	})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
-	assert.Subset(t, answers.Checked(), []string{"DocplannerBookVisitResult", "DocplannerAddBreakResult", "DocplannerBookingsView", "DocplannerBreaksView", "DocplannerFreeSlotsView", "DocplannerMappingsView", "DocplannerStatusView"})
+	ext.HeldToTheContract(t, "DocplannerBookVisitResult", "DocplannerAddBreakResult", "DocplannerBookingsView", "DocplannerBreaksView", "DocplannerFreeSlotsView", "DocplannerMappingsView", "DocplannerStatusView")
 	assert.Equal(t, "External Clinic 1.0", sum.Partner)
-	assert.Positive(t, sum.Counts.Scenarios)
-	assert.Equal(t, sum.Counts.Scenarios, sum.Counts.Passed)
+	assert.Len(t, suitetest.Scenarios(t, docplanner.Platform{}, pushOnly), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)
 }
 
@@ -71,6 +57,7 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 // (booked_at, created_at...) outside the partner's own now. The write window
 // is a second, so the real waits stay short.
 func TestAPartnerOnItsOwnClockPassesWaitingOnTheRateLimitReset(t *testing.T) {
+	const noExplore = "~@explore"
 	const window = time.Second
 	var mu sync.Mutex
 	var waits []time.Duration
@@ -115,14 +102,13 @@ func TestAPartnerOnItsOwnClockPassesWaitingOnTheRateLimitReset(t *testing.T) {
 	// TestExternalPartnerThroughConfig; here they would only wait.
 	sum, err := runner.Run(context.Background(), docplanner.Platform{WritesPerMinute: 38, WriteWindow: window}, runner.Options{
 		Config: runner.Config{Partner: &cfg.Partner},
-		Tags:   "~@explore",
+		Tags:   noExplore,
 	})
 	require.NoError(t, err)
 	for _, f := range sum.Failed() {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
-	assert.Positive(t, sum.Counts.Scenarios)
-	assert.Equal(t, sum.Counts.Scenarios, sum.Counts.Passed)
+	assert.Len(t, suitetest.Scenarios(t, docplanner.Platform{}, noExplore), sum.Counts.Passed)
 	mu.Lock()
 	defer mu.Unlock()
 	assert.NotEmpty(t, waits, "the write limit must have been reached, or the test proves nothing")
@@ -182,16 +168,9 @@ func checkPartnerTime(t *testing.T, r *http.Response, window time.Duration) erro
 }
 
 func TestUnreachablePartnerIsNamedAtStart(t *testing.T) {
-	cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1", Timeout: time.Second}}
-	_, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Config: cfg})
-	require.Error(t, err)
-	assert.True(t, strings.Contains(err.Error(), "http://127.0.0.1:1/health"), err.Error())
-	assert.Contains(t, err.Error(), "not answering")
+	suitetest.UnreachablePartnerIsNamedAtStart(t, docplanner.Platform{})
 }
 
 func TestFaultWithExternalPartnerIsRefused(t *testing.T) {
-	cfg := runner.Config{Faults: []string{"no-reauth"}, Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1"}}
-	_, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Config: cfg})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "--fault")
+	suitetest.FaultWithExternalPartnerIsRefused(t, docplanner.Platform{})
 }

@@ -1,18 +1,10 @@
 package docplanner_test
 
 import (
-	"context"
-	"fmt"
-	"slices"
-	"sort"
-	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/accord-harness/accord/internal/racedetector"
-	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/steps/docplanner"
 )
 
@@ -157,65 +149,5 @@ var catches = map[string][]string{
 // every scenario must be failed by some fault.
 func TestEveryFaultIsCaught(t *testing.T) {
 	racedetector.SkipRepeat(t, "the reference partner's suite")
-	faults := docplanner.Platform{}.Faults()
-	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
-	featureTag := map[string]string{}
-	scenarios := readScenarios(t)
-	for _, s := range scenarios {
-		featureTag[s.Name] = s.Tags[1] // the feature's own tag, after @docplanner
-	}
-	caughtBy := map[string][]string{}
-	var table []string
-	for _, f := range faults {
-		want, ok := catches[f.Name]
-		require.True(t, ok, "fault %s has no expectation", f.Name)
-		var tags []string
-		for _, sc := range want {
-			require.Contains(t, featureTag, sc, "fault %s expects scenario %q, which no feature has", f.Name, sc)
-			if !slices.Contains(tags, featureTag[sc]) {
-				tags = append(tags, featureTag[sc])
-			}
-		}
-		t.Run(f.Name, func(t *testing.T) {
-			sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Tags: strings.Join(tags, ","), Config: runner.Config{Faults: []string{f.Name}}})
-			require.NoError(t, err)
-			assert.Equal(t, "failed", sum.Verdict, "fault %s (%s) went unnoticed", f.Name, f.Breaks)
-			failed := map[string]runner.ScenarioResult{}
-			for _, r := range sum.Failed() {
-				failed[r.Name] = r
-				caughtBy[r.Name] = append(caughtBy[r.Name], f.Name)
-				table = append(table, fmt.Sprintf("%-32s %-72s %s", f.Name, r.Name, firstLine(r.Reason)))
-			}
-			for _, sc := range want {
-				_, ok := failed[sc]
-				assert.True(t, ok, "fault %s should fail %q; it failed %v", f.Name, sc, keys(failed))
-			}
-			for name, r := range failed {
-				assert.True(t, slices.ContainsFunc(flowNames, func(f string) bool { return strings.HasPrefix(r.Reason, f) }),
-					"the reason for %q should start with the flow it failed: %s", name, r.Reason)
-			}
-		})
-	}
-	sort.Strings(table)
-	t.Logf("fault → failed scenario → reason\n%s", strings.Join(table, "\n"))
-	for _, sc := range scenarios {
-		assert.NotEmpty(t, caughtBy[sc.Name], "scenario %q is failed by no fault: nothing proves it can fail", sc.Name)
-	}
-}
-
-func keys(m map[string]runner.ScenarioResult) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 160 {
-		s = s[:160] + "…"
-	}
-	return s
+	suitetest.EveryFaultIsCaught(t, suitetest.Faults{Platform: docplanner.Platform{}, Catches: catches, Flows: flowNames})
 }

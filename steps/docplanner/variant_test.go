@@ -1,7 +1,6 @@
 package docplanner_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -9,6 +8,7 @@ import (
 	fixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
 	"github.com/accord-harness/accord/steps/docplanner"
 )
@@ -43,22 +43,19 @@ func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
 	}
 }
 
+func TestAnUnknownVariantIsRefused(t *testing.T) {
+	suitetest.UnknownVariantIsRefused(t, docplanner.Platform{Variant: "beta"}, "beta")
+}
+
 // runCorrectPartner runs every scenario against p, a correct partner, and
 // wants them all passed with no mock violation.
 func runCorrectPartner(t *testing.T, p docplanner.Platform) {
 	t.Helper()
-	sum, err := runner.Run(context.Background(), p, runner.Options{})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
+	if p.Variant != refpartner.VariantAlt {
+		suitetest.PassesEverything(t, p, suitetest.Correct{Clean: []string{"mock_violations"}})
+		return
 	}
-	require.Equal(t, 0, sum.Extras["mock_violations"], "%v", sum.Extras["mock_violation_samples"])
-	if p.Variant == refpartner.VariantAlt {
-		// It clears days the official SDK's way: let pass, with a warning.
-		require.Positive(t, sum.Extras["mock_warnings"], "the alternative partner's date-time {date} shows as a warning")
-		require.Equal(t, runner.VerdictPassedWithWarnings, sum.Verdict)
-		require.NotEmpty(t, sum.Warnings)
-	} else {
-		require.Equal(t, runner.VerdictPassed, sum.Verdict)
-	}
+	// It clears days the official SDK's way: let pass, with a warning.
+	sum := suitetest.PassesEverything(t, p, suitetest.Correct{Clean: []string{"mock_violations"}, Verdict: runner.VerdictPassedWithWarnings})
+	require.Positive(t, sum.Extras["mock_warnings"], "the alternative partner's date-time {date} shows as a warning")
 }

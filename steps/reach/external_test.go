@@ -1,11 +1,8 @@
 package reach_test
 
 import (
-	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/internal/driver/drivertest"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
 )
@@ -26,36 +23,33 @@ import (
 // Retry-After in real seconds), the rest is the same code on the same partner as the suite. The
 // access token's end cannot be waited for in real time: that scenario is not applicable.
 func TestExternalPartnerThroughConfig(t *testing.T) {
+	const tags = "@auth,@schedule,@dashboard && ~@retry-503"
 	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	// Every view and action result the partner answers is held to the contract's schema.
-	answers, err := drivertest.NewAnswers("reach", p)
-	require.NoError(t, err)
-	srv := httptest.NewServer(answers)
-	defer srv.Close()
-	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: "+srv.URL+"\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n"))
-	require.NoError(t, err)
+	ext := suitetest.ServeExternal(t, reach.Platform{}, p, "platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: %s\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n")
 	dir := t.TempDir()
 	start := time.Now()
-	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{
-		Config:    runner.Config{Partner: &cfg.Partner, LatencyBudget: cfg.Checks.LatencyBudget},
-		Tags:      "@auth,@schedule,@dashboard && ~@retry-503",
+	sum := suitetest.Run(t, reach.Platform{}, runner.Options{
+		Config:    runner.Config{Partner: &ext.File.Partner, LatencyBudget: ext.File.Checks.LatencyBudget},
+		Tags:      tags,
 		ReportDir: dir,
 	})
-	require.NoError(t, err)
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
-	assert.Empty(t, answers.Violations(), "answers of the reference partner off the driver contract")
-	assert.Subset(t, answers.Checked(), []string{"ReachConnectionView", "ReachAuthorizeResult"})
+	ext.HeldToTheContract(t, "ReachConnectionView", "ReachAuthorizeResult")
 	assert.Equal(t, "Lantern Books 2.1", sum.Partner)
-	// The partner's access token lives an hour of real time: the scenario about its end does not apply.
-	var na []string
+	// The partner's access token lives an hour of real time: the scenarios that wait for its end do not apply.
+	var na, want []string
 	for _, r := range sum.NotApplicable() {
 		na = append(na, r.Name)
 	}
-	assert.Equal(t, []string{scenarios["@expired-token"]}, na)
-	assert.Equal(t, sum.Counts.Scenarios-1, sum.Counts.Passed)
+	run := suitetest.Scenarios(t, reach.Platform{}, tags)
+	for _, sc := range run {
+		if sc.Has("the access token's life ends on the partner's clock") {
+			want = append(want, sc.Name)
+		}
+	}
+	assert.NotEmpty(t, want)
+	assert.Equal(t, want, na)
+	assert.Equal(t, len(run)-len(want), sum.Counts.Passed)
 	bound := 30 * time.Second
 	if racedetector.On {
 		bound *= 4
@@ -66,16 +60,9 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 }
 
 func TestUnreachablePartnerIsNamedAtStart(t *testing.T) {
-	cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1", Timeout: time.Second}}
-	_, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Config: cfg})
-	require.Error(t, err)
-	assert.True(t, strings.Contains(err.Error(), "http://127.0.0.1:1/health"), err.Error())
-	assert.Contains(t, err.Error(), "not answering")
+	suitetest.UnreachablePartnerIsNamedAtStart(t, reach.Platform{})
 }
 
 func TestFaultWithExternalPartnerIsRefused(t *testing.T) {
-	cfg := runner.Config{Faults: []string{"page-skip"}, Partner: &runner.PartnerConfig{DriverURL: "http://127.0.0.1:1"}}
-	_, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Config: cfg})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "--fault")
+	suitetest.FaultWithExternalPartnerIsRefused(t, reach.Platform{})
 }

@@ -1,21 +1,15 @@
 package reach_test
 
 import (
-	"context"
-	"fmt"
-	"io/fs"
-	"path"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	features "github.com/accord-harness/accord/features/reach"
 	"github.com/accord-harness/accord/internal/racedetector"
+	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
 )
@@ -125,120 +119,68 @@ var catches = map[string][]string{
 // mistakes on top of its own manners, and must be caught the same way.
 func TestEveryFaultIsCaught(t *testing.T) {
 	racedetector.SkipRepeat(t, "the reference partner's suite")
-	faults := reach.Platform{}.Faults()
-	require.Len(t, catches, len(faults), "every fault of the catalogue has an expectation here, and no more")
 	require.Equal(t, scenarios, featureScenarios(t), "every scenario of features/reach is named here, by its own tag")
-	t.Run("default", func(t *testing.T) { everyFaultIsCaught(t, reach.Platform{}) })
-	t.Run("alt", func(t *testing.T) { everyFaultIsCaught(t, reach.Platform{Variant: refpartner.VariantAlt}) })
-}
-
-func everyFaultIsCaught(t *testing.T, platform reach.Platform) {
-	faults := platform.Faults()
-	caught := map[string][]string{}
-	var table []string
-	for _, f := range faults {
-		tags, ok := catches[f.Name]
-		require.True(t, ok, "fault %s has no expectation", f.Name)
-		t.Run(f.Name, func(t *testing.T) {
-			sum, err := runner.Run(context.Background(), platform, runner.Options{
-				Config: runner.Config{Faults: []string{f.Name}},
-				Tags:   strings.Join(tags, ","),
-			})
-			require.NoError(t, err)
-			assert.Equal(t, "failed", sum.Verdict, "fault %s (%s) went unnoticed", f.Name, f.Breaks)
-			failed := map[string]runner.ScenarioResult{}
-			for _, r := range sum.Failed() {
-				failed[r.Name] = r
-				table = append(table, fmt.Sprintf("%-30s %-72s %s", f.Name, r.Name, firstLine(r.Reason)))
-				assert.True(t, slices.ContainsFunc(flowNames, func(fl string) bool { return strings.HasPrefix(r.Reason, fl) }),
-					"the reason for %q should start with the flow it failed: %s", r.Name, r.Reason)
-			}
-			if r, ok := failed[scenarios["@explore-books"]]; ok {
-				assertShrunk(t, f.Name, r.Reason)
-			}
-			for _, tag := range tags {
-				name := scenarios[tag]
-				if _, ok := failed[name]; ok {
-					caught[name] = append(caught[name], f.Name)
-				} else {
-					t.Errorf("fault %s should fail %q; it failed %v", f.Name, name, keys(failed))
-				}
-			}
-		})
+	byName := map[string][]string{}
+	for fault, tags := range catches {
+		for _, tag := range tags {
+			byName[fault] = append(byName[fault], scenarios[tag])
+		}
 	}
-	sort.Strings(table)
-	t.Logf("fault → failed scenario → reason\n%s", strings.Join(table, "\n"))
-	for _, name := range valuesOf(scenarios) {
-		assert.NotEmpty(t, caught[name], "scenario %q is failed by no fault: nothing proves it can fail", name)
+	for _, tc := range []struct {
+		name     string
+		platform reach.Platform
+	}{{"default", reach.Platform{}}, {"alt", reach.Platform{Variant: refpartner.VariantAlt}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			suitetest.EveryFaultIsCaught(t, suitetest.Faults{
+				Platform: tc.platform,
+				Catches:  byName,
+				Named:    true,
+				Flows:    flowNames,
+				// Each fault's run holds only the scenarios it must fail, by their own tags.
+				Tags: func(want []suitetest.Scenario) string {
+					var tags []string
+					for _, sc := range want {
+						tags = append(tags, ownTag(t, sc))
+					}
+					return strings.Join(tags, ",")
+				},
+				Failed: func(t *testing.T, fault string, r runner.ScenarioResult) {
+					if r.Name == scenarios["@explore-books"] {
+						assertShrunk(t, fault, r.Reason)
+					}
+				},
+			})
+		})
 	}
 }
 
 // sharedTags mark a scenario without naming it (a reason for an exemption, say); so do the
 // tags that trace it to requirements (@req:RR-AUTH-1).
-var sharedTags = map[string]bool{"@books-unchanged": true}
+var sharedTags = map[string]bool{exemptTag: true}
 
-func shared(tag string) bool { return sharedTags[tag] || strings.HasPrefix(tag, "@req:") }
+func shared(tag string) bool {
+	return sharedTags[tag] || strings.HasPrefix(tag, requirements.TagPrefix)
+}
 
-// featureScenarios reads the features: each scenario's name under its own tag (the one tag of the
-// line above it that is not a shared tag).
+// ownTag is the one tag of a scenario's own that names it.
+func ownTag(t *testing.T, sc suitetest.Scenario) string {
+	t.Helper()
+	var own []string
+	for _, tag := range sc.Own {
+		if !shared(tag) {
+			own = append(own, tag)
+		}
+	}
+	require.Len(t, own, 1, "%s: scenario %q has one tag of its own", sc.File, sc.Name)
+	return own[0]
+}
+
+// featureScenarios reads the features: each scenario's name under its own tag.
 func featureScenarios(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	err := fs.WalkDir(features.FS, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(name) != ".feature" {
-			return err
-		}
-		b, err := fs.ReadFile(features.FS, name)
-		if err != nil {
-			return err
-		}
-		var tags []string
-		for _, line := range strings.Split(string(b), "\n") {
-			line = strings.TrimSpace(line)
-			switch {
-			case strings.HasPrefix(line, "@"):
-				tags = nil
-				for _, tag := range strings.Fields(line) {
-					if !shared(tag) {
-						tags = append(tags, tag)
-					}
-				}
-			case strings.HasPrefix(line, "Scenario:"):
-				require.Len(t, tags, 1, "%s: scenario %q has one tag of its own", name, line)
-				out[tags[0]] = strings.TrimSpace(strings.TrimPrefix(line, "Scenario:"))
-				tags = nil
-			case strings.HasPrefix(line, "Feature:"), strings.HasPrefix(line, "Background:"):
-				tags = nil
-			}
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	return out
-}
-
-func valuesOf(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
+	for _, sc := range suitetest.Scenarios(t, reach.Platform{}, "") {
+		out[ownTag(t, sc)] = sc.Name
 	}
-	sort.Strings(out)
 	return out
-}
-
-func keys(m map[string]runner.ScenarioResult) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 160 {
-		s = s[:160] + "…"
-	}
-	return s
 }

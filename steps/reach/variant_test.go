@@ -1,13 +1,13 @@
 package reach_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/steps/reach"
 )
@@ -22,23 +22,15 @@ import (
 // first partner's incidental behaviour.
 func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
 	racedetector.SkipRepeat(t, "the alternative build, beside the nightly sync on twenty-minute tokens (TestNoVerdictDependsOnWhenTheRunStarts),")
-	sum, err := runner.Run(context.Background(), reach.Platform{Variant: refpartner.VariantAlt}, runner.Options{ReportDir: t.TempDir()})
-	require.NoError(t, err)
-	require.Contains(t, sum.Partner, "alternative build")
-	for _, f := range sum.Failed() {
-		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
-	}
 	// Its extra fields are ones Reach ignores: warnings, listed, never a failure.
-	require.Equal(t, runner.VerdictPassedWithWarnings, sum.Verdict)
-	require.NotEmpty(t, sum.Warnings)
+	sum := suitetest.PassesEverything(t, reach.Platform{Variant: refpartner.VariantAlt}, suitetest.Correct{
+		Verdict: runner.VerdictPassedWithWarnings, Clean: clean, Options: runner.Options{ReportDir: t.TempDir()}})
+	require.Contains(t, sum.Partner, "alternative build")
 	for _, w := range sum.Warnings {
 		require.Equal(t, "not in the specification; Reach ignores it", w.Message, "%+v", w)
 	}
-	require.Equal(t, len(scenarios), sum.Counts.Passed, "every scenario ran and passed")
-	require.Equal(t, 0, sum.Extras["violations"], "%v", sum.Extras["violation_samples"])
 }
 
 func TestAnUnknownVariantIsRefused(t *testing.T) {
-	_, err := runner.Run(context.Background(), reach.Platform{Variant: "beta"}, runner.Options{})
-	require.ErrorContains(t, err, `unknown variant "beta"`)
+	suitetest.UnknownVariantIsRefused(t, reach.Platform{Variant: "beta"}, "beta")
 }

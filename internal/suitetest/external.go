@@ -1,0 +1,50 @@
+package suitetest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/driver/drivertest"
+	"github.com/accord-harness/accord/internal/runner"
+)
+
+// External is a partner served at an address of its own and reached only
+// through the config a user would write, as accord reaches any partner.
+type External struct {
+	// File is the config, read as accord reads partner.yaml.
+	File    *runner.File
+	answers *drivertest.Answers
+}
+
+// ServeExternal serves partner (a reference partner on its own clock) for
+// the length of t, every view and action result it answers checked against
+// the driver contract's schemas, and reads config, a partner.yaml in which
+// %s stands for the partner's driver URL.
+func ServeExternal(t *testing.T, p runner.Platform, partner http.Handler, config string) *External {
+	t.Helper()
+	answers, err := drivertest.NewAnswers(p.Name(), partner)
+	require.NoError(t, err)
+	srv := httptest.NewServer(answers)
+	t.Cleanup(srv.Close)
+	// A partner that hands the platform URLs of its own (an events Path)
+	// must know where it listens.
+	if s, ok := partner.(interface{ SetPublicURL(string) }); ok {
+		s.SetPublicURL(srv.URL)
+	}
+	file, err := runner.ParseFile("partner.yaml", []byte(fmt.Sprintf(config, srv.URL)))
+	require.NoError(t, err)
+	return &External{File: file, answers: answers}
+}
+
+// HeldToTheContract: no answer of the partner broke the driver contract, and
+// the run checked at least these of its schemas.
+func (e *External) HeldToTheContract(t *testing.T, schemas ...string) {
+	t.Helper()
+	assert.Empty(t, e.answers.Violations(), "answers of the reference partner off the driver contract")
+	assert.Subset(t, e.answers.Checked(), schemas)
+}

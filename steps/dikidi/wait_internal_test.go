@@ -1,0 +1,40 @@
+package dikidi
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/runner"
+)
+
+// TestALookThatFailsIsSaid: a check that cannot look (the partner's view
+// unreadable, DIKIDI's own day gone) fails its step saying so, whether it
+// waits or looks once ("still"); only a look that worked and found the
+// sides apart says "not so".
+func TestALookThatFailsIsSaid(t *testing.T) {
+	broken := errors.New("the partner's schedule view: unexpected end of JSON input")
+	for _, tc := range []struct {
+		name string
+		cond func(w *world) (bool, string)
+		want string
+	}{
+		{"the look fails", func(w *world) (bool, string) { return w.CannotTell(broken) }, "the partner shows 10:00-19:00: cannot tell: " + broken.Error()},
+		{"the sides differ", func(*world) (bool, string) { return false, "it shows off" }, "the partner shows 10:00-19:00: not so"},
+	} {
+		for _, wait := range []bool{true, false} {
+			s := &session{}
+			s.Init(runner.Config{}, 30*time.Second)
+			s.Waiter.Clock, s.Waiter.Virtual = s.Clock, true
+			w := &world{s: s}
+			w.Begin(&s.Base, context.Background(), "a scenario")
+			err := w.eventually(wait, "the partner shows 10:00-19:00", func() (bool, string) { return tc.cond(w) })
+			require.Error(t, err, tc.name)
+			assert.Contains(t, err.Error(), tc.want, "%s, waiting %v", tc.name, wait)
+		}
+	}
+}
