@@ -77,6 +77,9 @@ type ActionFunc[S any] func(ctx context.Context, s S, params json.RawMessage) (r
 // Dispatch performs the action a names out of actions on s. An unknown
 // action is 404 naming the ones there are, so a partner says what it
 // supports; an action's error is prefixed with its name, its status kept.
+// The result is encoded here, while the caller still holds whatever guards
+// s: the server writes it after Act returns, and a result that shares the
+// partner's records would be read while the partner changes them.
 func Dispatch[S any](ctx context.Context, s S, a Action, actions map[string]ActionFunc[S]) (any, error) {
 	fn, ok := actions[a.Name]
 	if !ok {
@@ -86,20 +89,32 @@ func Dispatch[S any](ctx context.Context, s S, a Action, actions map[string]Acti
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", a.Name, err)
 	}
-	return result, nil
+	return encoded(result)
 }
 
 // ViewFunc is one of a partner's views of its session S.
 type ViewFunc[S any] func(ctx context.Context, s S) any
 
-// Show returns the view name out of views on s; an unknown view is 404
-// naming the ones there are.
+// Show returns the view name out of views on s, encoded at once as Dispatch
+// encodes a result; an unknown view is 404 naming the ones there are.
 func Show[S any](ctx context.Context, s S, name string, views map[string]ViewFunc[S]) (any, error) {
 	fn, ok := views[name]
 	if !ok {
 		return nil, Errorf(http.StatusNotFound, "unknown view %q; this partner has %s", name, names(views))
 	}
-	return fn(ctx, s), nil
+	return encoded(fn(ctx, s))
+}
+
+// encoded is v as JSON now; nil stays nil (an action with no result).
+func encoded(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("cannot encode the answer: %w", err)
+	}
+	return json.RawMessage(b), nil
 }
 
 func names[V any](m map[string]V) string {

@@ -237,3 +237,28 @@ func TestDecode(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, driver.StatusOf(err))
 	assert.Contains(t, err.Error(), "invalid JSON: ")
 }
+
+// A view or a result is encoded when Show or Dispatch returns, under
+// whatever guards the partner's state: the server writes it later, and a
+// partner changing its records meanwhile must not change (or race with) the
+// answer.
+func TestViewsAndResultsAreEncodedWhenTheyAreTaken(t *testing.T) {
+	type rec struct {
+		Status string `json:"status"`
+	}
+	r := &rec{Status: "booked"}
+	view, err := driver.Show(context.Background(), r, "records", map[string]driver.ViewFunc[*rec]{
+		"records": func(_ context.Context, r *rec) any { return []*rec{r} },
+	})
+	require.NoError(t, err)
+	result, err := driver.Dispatch(context.Background(), r, driver.Action{Name: "book"}, map[string]driver.ActionFunc[*rec]{
+		"book": func(_ context.Context, r *rec, _ json.RawMessage) (any, error) { return r, nil },
+	})
+	require.NoError(t, err)
+	r.Status = "cancelled" // the partner goes on after answering
+	for _, got := range []any{view, result} {
+		b, err := json.Marshal(got)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), `"booked"`)
+	}
+}
