@@ -17,21 +17,21 @@ import (
 	"github.com/accord-harness/accord/internal/runner"
 )
 
-// capture keeps the session a run starts, to read its secrets afterwards.
+// capture keeps the stage a run starts, to read its secrets afterwards.
 type capture struct {
 	runner.Platform
-	session runner.Session
+	stage runner.Stage
 }
 
-func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
 	s, err := c.Platform.Start(ctx, cfg)
-	c.session = s
+	c.stage = s
 	return s, err
 }
 
 // TestNoPlatformLeaksASecret runs every platform, correct and with its first
 // fault (on a console without colours), and greps every output (console and every report file) for every
-// secret the session handed out and every token seen on the wire.
+// secret the stage handed out and every token seen on the wire.
 func TestNoPlatformLeaksASecret(t *testing.T) {
 	racedetector.SkipRepeat(t, "every platform's suite, correct and with faults,")
 	for _, p := range everyPlatform() {
@@ -52,8 +52,8 @@ func TestNoPlatformLeaksASecret(t *testing.T) {
 				}
 				_, err := runner.Run(context.Background(), c, runner.Options{Config: cfg, ReportDir: dir, Console: &console, NoColors: run.noColors})
 				require.NoError(t, err)
-				tr, ok := c.session.(runner.Traffic)
-				require.True(t, ok, "%s sessions must implement runner.Traffic so their reports carry redacted evidence", name)
+				tr, ok := c.stage.(runner.Traffic)
+				require.True(t, ok, "%s stages must implement runner.Traffic so their reports carry redacted evidence", name)
 				secrets := append(tr.Secrets(), wireTokens(tr.OwnJournal())...)
 				require.NotEmpty(t, secrets)
 				outputs := map[string]string{"console": console.String()}

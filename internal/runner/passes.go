@@ -22,14 +22,14 @@ import (
 // action the operator skipped becomes a skipped step, whatever the step made
 // of the error.
 func (l *Live) initializeScenario(sc *godog.ScenarioContext) {
-	l.session.InitializeScenario(sc)
+	l.stage.InitializeScenario(sc)
 	op, progress := l.opts.Config.Operator, l.progress
 	var key, name, status string
 	// The exchanges made while the failing step ran are what it judged:
 	// the report shows them first.
 	var stepFrom int64
 	lastSeq := func() int64 { return 0 }
-	if tr, ok := l.session.(Traffic); ok {
+	if tr, ok := l.stage.(Traffic); ok {
 		lastSeq = tr.OwnJournal().LastSeq
 	}
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {

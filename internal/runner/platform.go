@@ -1,6 +1,6 @@
 // Package runner runs one platform's acceptance features against a partner
 // and writes the report directory. It knows no platform: each platform
-// supplies its features, its faults and a Session that sets the scene.
+// supplies its features, its faults and a Stage that sets the scene.
 package runner
 
 import (
@@ -27,7 +27,7 @@ type Platform interface {
 	// Faults lists the named faults of the platform's reference partner.
 	Faults() []Fault
 	// Start brings up the mock platform and the partner under test.
-	Start(ctx context.Context, cfg Config) (Session, error)
+	Start(ctx context.Context, cfg Config) (Stage, error)
 }
 
 // Staff is what the operator of a joint session needs to stand in for the
@@ -130,8 +130,9 @@ type Progress interface {
 	ScenarioDone(name, status string)
 }
 
-// Session is one run's mock platform and partner.
-type Session interface {
+// Stage is one run's mock platform and partner under test, set up by the
+// platform's Start. ("Session" is the joint acceptance session alone.)
+type Stage interface {
 	InitializeScenario(*godog.ScenarioContext)
 	// PartnerName is shown in reports.
 	PartnerName() string
@@ -159,7 +160,7 @@ type Screen struct {
 	SignIn string
 }
 
-// Screens is a Session whose mock serves the platform's own screens.
+// Screens is a Stage whose mock serves the platform's own screens.
 type Screens interface {
 	Screens() []Screen
 }

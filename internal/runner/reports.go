@@ -14,7 +14,7 @@ import (
 )
 
 // writeReports writes report.html and traffic.har from redacted exchanges.
-func writeReports(dir string, sum *Summary, session Session, red *redact.Redactor, judged map[string][2]int64) error {
+func writeReports(dir string, sum *Summary, stage Stage, red *redact.Redactor, judged map[string][2]int64) error {
 	run := reports.Run{
 		Platform: sum.Platform, Title: sum.Title, Partner: sum.Partner, Version: sum.Version, Verdict: sum.Verdict,
 		Started: sum.Started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
@@ -35,7 +35,7 @@ func writeReports(dir string, sum *Summary, session Session, red *redact.Redacto
 		}
 		run.Scenarios = append(run.Scenarios, sc)
 	}
-	if tr, ok := session.(Traffic); ok {
+	if tr, ok := stage.(Traffic); ok {
 		run.Labels = tr.OwnJournal().Labels()
 		run.Exchanges = redactAll(tr.OwnJournal().Select(nil), red)
 	}

@@ -75,7 +75,7 @@ type Live struct {
 	opts     Options
 	dir      string
 	cleanup  func()
-	session  Session
+	stage    Stage
 	started  time.Time
 	secrets  func() []string
 	console  io.Writer
@@ -121,14 +121,14 @@ func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 	}
 	l.started = time.Now()
 	l.opts.Config.ReportDir = l.dir
-	session, err := p.Start(ctx, l.opts.Config)
+	stage, err := p.Start(ctx, l.opts.Config)
 	if err != nil {
 		l.cleanup()
 		return nil, err
 	}
-	l.session = session
+	l.stage = stage
 	l.secrets = func() []string { return nil }
-	if tr, ok := session.(Traffic); ok {
+	if tr, ok := stage.(Traffic); ok {
 		l.secrets = tr.Secrets
 	}
 	l.console = io.Discard
@@ -148,7 +148,7 @@ func Open(ctx context.Context, p Platform, opts Options) (*Live, error) {
 
 // Screens are the platform's own pages the session's mock serves, if any.
 func (l *Live) Screens() []Screen {
-	if sc, ok := l.session.(Screens); ok {
+	if sc, ok := l.stage.(Screens); ok {
 		return sc.Screens()
 	}
 	return nil
@@ -156,7 +156,7 @@ func (l *Live) Screens() []Screen {
 
 // Close ends the session (and removes a temporary report directory).
 func (l *Live) Close() error {
-	err := l.session.Close()
+	err := l.stage.Close()
 	l.cleanup()
 	return err
 }
@@ -188,7 +188,7 @@ func (l *Live) Run(ctx context.Context, paths ...string) (*Summary, error) {
 		format = "pretty," + format
 	}
 	if l.compact != nil && first {
-		l.compact.header(l.p.Name(), l.session.PartnerName())
+		l.compact.header(l.p.Name(), l.stage.PartnerName())
 	}
 	suite := godog.TestSuite{
 		Name:                l.p.Name(),
@@ -243,7 +243,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	p := l.p
 	sum.Platform = p.Name()
 	sum.Title = Title(p)
-	sum.Partner = l.session.PartnerName()
+	sum.Partner = l.stage.PartnerName()
 	sum.Started = l.started
 	sum.DurationSeconds = time.Since(l.started).Seconds()
 	sum.Version = version.Version
@@ -251,7 +251,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	if sum.Inputs, err = inputs(p); err != nil {
 		return err
 	}
-	sum.Extras = l.session.Extras()
+	sum.Extras = l.stage.Extras()
 	sum.Capabilities = l.opts.Config.Capabilities
 	sum.applyOutcomes(l.skips, l.outOf, l.notRun, l.attempts)
 	if l.opts.Waivers != nil {
@@ -265,7 +265,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 		// godog failed for a reason no scenario shows (an option error).
 		sum.Verdict = "failed"
 	}
-	sum.applyWarnings(warningsOf(l.session))
+	sum.applyWarnings(warningsOf(l.stage))
 	if sum.Requirements, err = requirementsTable(p, sum.Scenarios); err != nil {
 		return err
 	}
@@ -287,7 +287,7 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	if err := writeJUnit(filepath.Join(l.dir, JUnitFile), sum); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
-	if err := writeReports(l.dir, sum, l.session, red, l.judged); err != nil {
+	if err := writeReports(l.dir, sum, l.stage, red, l.judged); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
 	}
 	return nil

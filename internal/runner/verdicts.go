@@ -52,7 +52,7 @@ var arrayIndex = regexp.MustCompile(`\[\d+\]`)
 // warningsOf gathers the warnings of the session's exchanges (what the
 // platform let pass that breaks its document), one per operation, field
 // and message, with how often it came.
-func warningsOf(s Session) []reports.Warning {
+func warningsOf(s Stage) []reports.Warning {
 	tr, ok := s.(Traffic)
 	if !ok {
 		return nil

@@ -17,7 +17,7 @@ import (
 
 // traffic is a session whose journal the test fills.
 type traffic struct {
-	Session
+	Stage
 	j *journal.Journal
 }
 

@@ -236,3 +236,17 @@ func refused(t *testing.T, p runner.Platform, cfg runner.Config, want ...string)
 		assert.Contains(t, err.Error(), w)
 	}
 }
+
+// BenchmarkRun is one full run of p per iteration against its bundled
+// reference partner, reports included: what `make bench` measures of each
+// platform's suite.
+func BenchmarkRun(b *testing.B, p runner.Platform) {
+	b.Helper()
+	for b.Loop() {
+		sum, err := runner.Run(context.Background(), p, runner.Options{ReportDir: b.TempDir()})
+		if err != nil || sum.Verdict != runner.VerdictPassed {
+			b.Fatalf("run: %v %+v", err, sum.Failed())
+		}
+		b.ReportMetric(float64(sum.Counts.Scenarios), "scenarios/run")
+	}
+}

@@ -79,10 +79,10 @@ func (s Signer) Valid(what, sig string) bool {
 	return hmac.Equal([]byte(sig), []byte(s.Sign(what)))
 }
 
-// Sessions are sign-ins held in a cookie this process signed: who signed in,
+// SignIns are sign-ins held in a cookie this process signed: who signed in,
 // until when on a clock, and a nonce that makes each sign-in's form token its
 // own. Nothing is kept on the server, so a restart signs everyone out.
-type Sessions struct {
+type SignIns struct {
 	Signer Signer
 	// Cookie is the cookie's name, Path where the browser sends it.
 	Cookie, Path string
@@ -94,8 +94,8 @@ type Sessions struct {
 // DefaultLife is a working day: a page left open overnight asks again.
 const DefaultLife = 12 * time.Hour
 
-// Session is one sign-in.
-type Session struct {
+// SignIn is one sign-in.
+type SignIn struct {
 	// Who signed in, as the caller named them at Start.
 	Who     string
 	Expires time.Time
@@ -103,19 +103,19 @@ type Session struct {
 }
 
 // Start signs who in for Life.
-func (ss Sessions) Start(w http.ResponseWriter, who string) Session {
+func (ss SignIns) Start(w http.ResponseWriter, who string) SignIn {
 	nonce := make([]byte, 8)
 	_, _ = rand.Read(nonce)
 	expires := ss.Clock.Now().Add(ss.Life)
 	id := base64.RawURLEncoding.EncodeToString([]byte(who)) + "." + strconv.FormatInt(expires.Unix(), 10) + "." + hex.EncodeToString(nonce)
 	http.SetCookie(w, &http.Cookie{Name: ss.Cookie, Value: id + "." + ss.Signer.Sign("session:"+id), Path: ss.Path,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	return Session{Who: who, Expires: time.Unix(expires.Unix(), 0), id: id}
+	return SignIn{Who: who, Expires: time.Unix(expires.Unix(), 0), id: id}
 }
 
 // Read is r's sign-in: ok while it lasts; expired when it was signed here
 // but its time is up (the page can say so rather than just ask again).
-func (ss Sessions) Read(r *http.Request) (s Session, ok, expired bool) {
+func (ss SignIns) Read(r *http.Request) (s SignIn, ok, expired bool) {
 	c, err := r.Cookie(ss.Cookie)
 	if err != nil {
 		return s, false, false
@@ -134,23 +134,23 @@ func (ss Sessions) Read(r *http.Request) (s Session, ok, expired bool) {
 	if err1 != nil || err2 != nil {
 		return s, false, false
 	}
-	s = Session{Who: string(who), Expires: time.Unix(exp, 0), id: id}
+	s = SignIn{Who: string(who), Expires: time.Unix(exp, 0), id: id}
 	if !ss.Clock.Now().Before(s.Expires) {
-		return Session{}, false, true
+		return SignIn{}, false, true
 	}
 	return s, true, false
 }
 
 // End signs the browser out.
-func (ss Sessions) End(w http.ResponseWriter) {
+func (ss SignIns) End(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: ss.Cookie, Value: "", Path: ss.Path, MaxAge: -1})
 }
 
 // FormToken is what s's forms carry in their "token" field.
-func (ss Sessions) FormToken(s Session) string { return ss.Signer.Sign("form:" + s.id) }
+func (ss SignIns) FormToken(s SignIn) string { return ss.Signer.Sign("form:" + s.id) }
 
 // FormValid tells whether r's form carries s's token: a page elsewhere, or
 // one of another sign-in, cannot post on s's behalf.
-func (ss Sessions) FormValid(r *http.Request, s Session) bool {
+func (ss SignIns) FormValid(r *http.Request, s SignIn) bool {
 	return s.id != "" && ss.Signer.Valid("form:"+s.id, r.PostFormValue("token"))
 }

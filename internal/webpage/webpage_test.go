@@ -95,8 +95,8 @@ func TestRenderSendsWholePagesOnly(t *testing.T) {
 
 func TestSessionsLastTheirLifeAndBindForms(t *testing.T) {
 	clk := clock.NewManual(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
-	ss := webpage.Sessions{Signer: webpage.NewSigner(), Cookie: "s", Path: "/x/", Life: time.Hour, Clock: clk}
-	signIn := func(who string) (*http.Cookie, webpage.Session) {
+	ss := webpage.SignIns{Signer: webpage.NewSigner(), Cookie: "s", Path: "/x/", Life: time.Hour, Clock: clk}
+	signIn := func(who string) (*http.Cookie, webpage.SignIn) {
 		t.Helper()
 		rec := httptest.NewRecorder()
 		s := ss.Start(rec, who)
@@ -126,7 +126,7 @@ func TestSessionsLastTheirLifeAndBindForms(t *testing.T) {
 	assert.True(t, ss.FormValid(request(cookie, url.Values{"token": {ss.FormToken(s)}}), s))
 	assert.False(t, ss.FormValid(request(cookie, url.Values{"token": {ss.FormToken(other)}}), s), "another sign-in's token")
 	assert.False(t, ss.FormValid(request(cookie, nil), s), "no token")
-	assert.False(t, ss.FormValid(request(cookie, url.Values{"token": {ss.FormToken(s)}}), webpage.Session{}), "no sign-in")
+	assert.False(t, ss.FormValid(request(cookie, url.Values{"token": {ss.FormToken(s)}}), webpage.SignIn{}), "no sign-in")
 
 	for _, tc := range []struct {
 		name   string

@@ -29,12 +29,12 @@ func DecodeView(name string, raw []byte) error {
 // ExploreOnce starts a session of p as a run would, and runs one sequence
 // of an exploration on a salon of its own, as the @explore scenario does.
 func ExploreOnce(ctx context.Context, p Platform, cfg runner.Config, opts explore.Options) ([]explore.Step, error) {
-	sess, err := p.Start(ctx, cfg)
+	st, err := p.Start(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	defer sess.Close()
-	w := &world{s: sess.(*session)}
+	defer st.Close()
+	w := &world{s: st.(*stage)}
 	if err := w.begin(ctx, "exploring"); err != nil {
 		return nil, err
 	}

@@ -92,8 +92,8 @@ const (
 	pollEvery = 10 * time.Second
 )
 
-// session is one run: a mock platform, its SMTP server, the Path relay and a partner.
-type session struct {
+// stage is one run: a mock platform, its SMTP server, the Path relay and a partner.
+type stage struct {
 	stepkit.Base
 	mock    *mock.Mock
 	mockURL string
@@ -110,19 +110,19 @@ type session struct {
 }
 
 // withPath reports whether the partner takes events at a Path (the default).
-func (s *session) withPath() bool { return s.Caps[capEvents] != eventsNone }
+func (s *stage) withPath() bool { return s.Caps[capEvents] != eventsNone }
 
 // Secrets are the access keys, partner keys and the owner panel's token the
 // run used, so that no output shows one (keys travel in ?token=).
-func (s *session) Secrets() []string {
+func (s *stage) Secrets() []string {
 	return append([]string{s.mock.OwnerToken()}, s.Base.Secrets()...)
 }
 
 // Start serves the mock and the relay on loopback (or where the config says),
 // starts an SMTP server for DIKIDI's e-mails, and starts the bundled
 // reference partner unless the config names another one.
-func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{}
+func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
+	s := &stage{}
 	s.Init(cfg, DefaultLatencyBudget)
 	var err error
 	base := p.Fixture
@@ -182,7 +182,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 	return s, nil
 }
 
-func (s *session) Close() error {
+func (s *stage) Close() error {
 	_ = s.Base.Close()
 	if s.smtp != nil {
 		s.smtp.Stop()
@@ -192,7 +192,7 @@ func (s *session) Close() error {
 
 // Extras are the API coverage table, the measured latencies, and the mock's
 // own breaches of its document (answers and events).
-func (s *session) Extras() map[string]any {
+func (s *stage) Extras() map[string]any {
 	var calls stepkit.Tally
 	mockViolations := 0
 	var samples []string
@@ -237,7 +237,7 @@ func (s *session) Extras() map[string]any {
 }
 
 // nextCompany gives every scenario its own salon.
-func (s *session) nextCompany() int64 {
+func (s *stage) nextCompany() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
@@ -245,7 +245,7 @@ func (s *session) nextCompany() int64 {
 }
 
 // InitializeScenario gives every scenario its own world and salon.
-func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
+func (s *stage) InitializeScenario(sc *godog.ScenarioContext) {
 	w := &world{s: s}
 	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
 		return ctx, w.begin(ctx, scn.Name)

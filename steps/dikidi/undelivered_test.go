@@ -18,10 +18,10 @@ import (
 // both comparisons agree again: nothing is left out for good.
 func TestUndeliveredChangesAreLeftOutUntilTheirRetry(t *testing.T) {
 	ctx := context.Background()
-	sess, err := Platform{}.Start(ctx, runner.Config{LatencyBudget: 10 * time.Second})
+	st, err := Platform{}.Start(ctx, runner.Config{LatencyBudget: 10 * time.Second})
 	require.NoError(t, err)
-	defer sess.Close()
-	w := &world{s: sess.(*session)}
+	defer st.Close()
+	w := &world{s: st.(*stage)}
 	tests := []struct {
 		name   string
 		event  string

@@ -27,7 +27,7 @@ func TestALookThatFailsIsSaid(t *testing.T) {
 		{"the sides differ", func(*world) (bool, string) { return false, "it shows off" }, "the partner shows 10:00-19:00: not so"},
 	} {
 		for _, wait := range []bool{true, false} {
-			s := &session{}
+			s := &stage{}
 			s.Init(runner.Config{}, 30*time.Second)
 			s.Waiter.Clock, s.Waiter.Virtual = s.Clock, true
 			w := &world{s: s}

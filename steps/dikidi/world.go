@@ -20,7 +20,7 @@ import (
 // record", "the deletion").
 type world struct {
 	stepkit.Scenario
-	s       *session
+	s       *stage
 	fx      *dikidifixture.Fixture
 	loc     *time.Location // the salon's zone
 	company int64

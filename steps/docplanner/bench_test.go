@@ -1,21 +1,12 @@
 package docplanner_test
 
 import (
-	"context"
 	"testing"
 
-	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/suitetest"
 	"github.com/accord-harness/accord/steps/docplanner"
 )
 
-// BenchmarkAcceptanceRun is one full Docplanner acceptance run (every
-// scenario) against the bundled reference partner, reports included.
-func BenchmarkAcceptanceRun(b *testing.B) {
-	for b.Loop() {
-		sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{ReportDir: b.TempDir()})
-		if err != nil || sum.Verdict != "passed" {
-			b.Fatalf("run: %v %+v", err, sum.Failed())
-		}
-		b.ReportMetric(float64(sum.Counts.Scenarios), "scenarios/run")
-	}
-}
+// BenchmarkAcceptanceRun is one full run of every scenario against the
+// bundled reference partner, reports included.
+func BenchmarkAcceptanceRun(b *testing.B) { suitetest.BenchmarkRun(b, docplanner.Platform{}) }

@@ -45,7 +45,7 @@ func (w *world) requiredCalled() error {
 // notifications by model: x-accord-required, unless the operation's
 // x-accord-when names choices the partner did not make (setNotificationSettings
 // for PUSH, pulling for PULL).
-func (s *session) required(op spec.Operation, model string) bool {
+func (s *stage) required(op spec.Operation, model string) bool {
 	if !op.Required {
 		return false
 	}

@@ -22,7 +22,7 @@ func explorerFor(t *testing.T, p Platform, cfg runner.Config) *explorer {
 	s, err := p.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
-	ss := s.(*session)
+	ss := s.(*stage)
 	w := &world{s: ss, model: ss.model}
 	w.Begin(&ss.Base, ctx, t.Name())
 	return &explorer{w: w}

@@ -134,8 +134,8 @@ const (
 	capRealTime      = "real_time_checks"
 )
 
-// session is one run: a mock platform and a partner.
-type session struct {
+// stage is one run: a mock platform and a partner.
+type stage struct {
 	stepkit.Base
 	// rateLimitsOff: the run lifted the mock's rate limits (--rate-limits off).
 	rateLimitsOff bool
@@ -168,7 +168,7 @@ type exploration struct {
 	Failed    bool   `json:"failed"`
 }
 
-func (s *session) recordExploration(e exploration) {
+func (s *stage) recordExploration(e exploration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.explored = append(s.explored, e)
@@ -176,7 +176,7 @@ func (s *session) recordExploration(e exploration) {
 
 // OwnJournal is the run's traffic, for the report. On a shared mock it holds
 // only this run's tenants, so a report never shows another partner's data.
-func (s *session) OwnJournal() *journal.Journal {
+func (s *stage) OwnJournal() *journal.Journal {
 	if !s.shared {
 		return s.Journal
 	}
@@ -192,8 +192,8 @@ func (s *session) OwnJournal() *journal.Journal {
 
 // Start serves the mock on loopback (or where the config says), and starts
 // the bundled reference partner unless the config names another one.
-func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{run: randomHex(3), model: mock.ModelPush}
+func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
+	s := &stage{run: randomHex(3), model: mock.ModelPush}
 	s.Init(cfg, DefaultLatencyBudget)
 	if s.Caps[capNotifications] == mock.ModelPull {
 		s.model = mock.ModelPull
@@ -248,7 +248,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session,
 }
 
 // Extras are the API coverage table and the measured latencies.
-func (s *session) Extras() map[string]any {
+func (s *stage) Extras() map[string]any {
 	var calls stepkit.Tally
 	// The mock's own mistakes: answers (or notifications it sent) that break
 	// its document. A run reports them; the test suite demands none.
@@ -296,7 +296,7 @@ func (s *session) Extras() map[string]any {
 	}
 }
 
-func (s *session) nextTenant() string {
+func (s *stage) nextTenant() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
@@ -304,7 +304,7 @@ func (s *session) nextTenant() string {
 }
 
 // InitializeScenario gives every scenario its own world and platform tenant.
-func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
+func (s *stage) InitializeScenario(sc *godog.ScenarioContext) {
 	w := &world{s: s, model: s.model}
 	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
 		return ctx, w.begin(ctx, scn.Name)

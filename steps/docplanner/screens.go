@@ -13,7 +13,7 @@ import (
 // so a specialist in a joint session can show the platform's side. Each
 // scenario's clinic has credentials only the partner is given, so the
 // sandbox lets the operator in with a key of this run's instead.
-func (s *session) withSandbox() http.Handler {
+func (s *stage) withSandbox() http.Handler {
 	buf := make([]byte, 16)
 	_, _ = rand.Read(buf)
 	s.operatorKey = hex.EncodeToString(buf)
@@ -25,7 +25,7 @@ func (s *session) withSandbox() http.Handler {
 }
 
 // Screens are the sandbox's address and how to sign in (runner.Screens).
-func (s *session) Screens() []runner.Screen {
+func (s *stage) Screens() []runner.Screen {
 	if s.screenURL == "" {
 		return nil
 	}

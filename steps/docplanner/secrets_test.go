@@ -17,15 +17,15 @@ import (
 	"github.com/accord-harness/accord/steps/docplanner"
 )
 
-// capture keeps the session a run starts, to read its secrets afterwards.
+// capture keeps the stage a run starts, to read its secrets afterwards.
 type capture struct {
 	docplanner.Platform
-	session runner.Session
+	stage runner.Stage
 }
 
-func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
 	s, err := c.Platform.Start(ctx, cfg)
-	c.session = s
+	c.stage = s
 	return s, err
 }
 
@@ -45,7 +45,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			}
 			_, err := runner.Run(context.Background(), p, runner.Options{Config: cfg, ReportDir: dir, Console: &console})
 			require.NoError(t, err)
-			tr := p.session.(runner.Traffic)
+			tr := p.stage.(runner.Traffic)
 			secrets := tr.Secrets()
 			for _, e := range tr.OwnJournal().Select(func(e journal.Entry) bool { return e.Operation == "getToken" && e.OK() }) {
 				var tok struct {

@@ -21,7 +21,7 @@ import (
 // steps refer to ("that visit", "that break").
 type world struct {
 	stepkit.Scenario
-	s        *session
+	s        *stage
 	clientID string
 	secret   string
 	model    string

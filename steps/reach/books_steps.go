@@ -39,4 +39,4 @@ func (w *world) wholeBooksAgree() error {
 }
 
 // expected is what the books call for in a whole-state reading.
-func (s *session) expected() *mock.State { return s.expect }
+func (s *stage) expected() *mock.State { return s.expect }

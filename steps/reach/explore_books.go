@@ -70,7 +70,7 @@ var cuts = sync.OnceValues(func() (map[[2]int]cut, error) {
 })
 
 // books are the books of a shelf, the same ones for the same shelf all through a run.
-func (s *session) books(sh shelf) (*shelved, error) {
+func (s *stage) books(sh shelf) (*shelved, error) {
 	all, err := cuts()
 	if err != nil {
 		return nil, err

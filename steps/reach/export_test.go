@@ -40,7 +40,7 @@ func ExploreOnce(ctx context.Context, pl Platform, cfg runner.Config, seed uint6
 	if err != nil {
 		return Explored{}, err
 	}
-	s := sess.(*session)
+	s := sess.(*stage)
 	defer s.Close()
 	w := &world{s: s}
 	if err := w.begin(ctx, "exploration"); err != nil {

@@ -90,8 +90,8 @@ func (Platform) Capabilities() []runner.Capability {
 		About: "on: the partner runs an OAuth 2.0 server for Reach (discovery, authorization code, refresh tokens); off: it hands Reach long-lived static tokens only"}}
 }
 
-// session is one run: Reach's sync client and the partner under test.
-type session struct {
+// stage is one run: Reach's sync client and the partner under test.
+type stage struct {
 	stepkit.Base
 	reach     *mock.Reach
 	set       *reachfixture.Set // the customer's companies, every one read by the customer's token
@@ -117,8 +117,8 @@ type syncRow struct {
 
 // Start starts the bundled reference partner on loopback unless the config names another partner,
 // and Reach's sync client on the run clock.
-func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
-	s := &session{reportDir: cfg.ReportDir}
+func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
+	s := &stage{reportDir: cfg.ReportDir}
 	s.Init(cfg, mock.DefaultLatencyBudget)
 	// Reach validates and checks every answer whole before journaling it; the journal keeps the
 	// first 16 KiB of a body, enough to show what an answer was, while a run's statements over
@@ -153,14 +153,14 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session
 	return s, nil
 }
 
-func (s *session) nextConnection() string {
+func (s *stage) nextConnection() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
 	return fmt.Sprintf("reach-%03d", s.seq)
 }
 
-func (s *session) recordSync(scenario string, r *mock.SyncResult) {
+func (s *stage) recordSync(scenario string, r *mock.SyncResult) {
 	row := syncRow{Scenario: scenario, Kind: string(r.Kind), Connection: r.Conn, Exchanges: len(r.Trace.Entries()),
 		Seconds: r.Finished.Sub(r.Started).Seconds(), Completed: r.Completed()}
 	for _, p := range r.Problems {
@@ -175,7 +175,7 @@ var indices = regexp.MustCompile(`\.\d+(\.|$)`)
 
 // Extras are the API coverage, the latencies on the run clock, the extra-field warnings, the syncs
 // and where the dashboard went.
-func (s *session) Extras() map[string]any {
+func (s *stage) Extras() map[string]any {
 	var calls stepkit.Tally
 	type warning struct {
 		Operation string `json:"operation"`
@@ -233,7 +233,7 @@ func (s *session) Extras() map[string]any {
 }
 
 // InitializeScenario gives every scenario its own world and connection.
-func (s *session) InitializeScenario(sc *godog.ScenarioContext) {
+func (s *stage) InitializeScenario(sc *godog.ScenarioContext) {
 	w := &world{s: s}
 	sc.Before(func(ctx context.Context, scn *godog.Scenario) (context.Context, error) {
 		return ctx, w.begin(ctx, scn.Name)

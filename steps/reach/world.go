@@ -31,7 +31,7 @@ const (
 // and what the probes got back.
 type world struct {
 	stepkit.Scenario
-	s  *session
+	s  *stage
 	id string // the connection, as journal tenant
 
 	token      string // the customer's static token
@@ -209,7 +209,7 @@ func companiesOf(r *mock.SyncResult, set *reachfixture.Set) ([]pulled, error) {
 }
 
 // companyIDs are the customer's companies' ids, in the fixture's order.
-func (s *session) companyIDs() []string {
+func (s *stage) companyIDs() []string {
 	var out []string
 	for _, c := range s.set.Companies {
 		out = append(out, c.Company.CompanyID)

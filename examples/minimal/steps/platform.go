@@ -37,7 +37,7 @@ type run struct {
 }
 
 // Start serves the mock and starts the partner under test.
-func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Session, error) {
+func (Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
 	r := &run{}
 	r.Init(cfg, 30*time.Second)
 	var err error

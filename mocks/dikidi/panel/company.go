@@ -64,7 +64,7 @@ func names(c dikidi.CompanyView) (masters, services map[int64]string) {
 	return masters, services
 }
 
-func (p *Panel) records(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) records(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	wk, err := weekOf(r, c)
 	if err != nil {
 		p.render(w, http.StatusBadRequest, "records", page{Title: c.Name, Section: "records", Token: s.token(p), Company: &c, Error: err.Error(), Data: recordsView{}})
@@ -112,7 +112,7 @@ type scheduleView struct {
 	Masters []masterWeek
 }
 
-func (p *Panel) schedule(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) schedule(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	wk, err := weekOf(r, c)
 	if err != nil {
 		p.render(w, http.StatusBadRequest, "schedule", page{Title: c.Name, Section: "schedule", Token: s.token(p), Company: &c, Error: err.Error(), Data: scheduleView{}})
@@ -151,7 +151,7 @@ type keyEvents struct {
 	Older      int // events not listed
 }
 
-func (p *Panel) events(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) events(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	keys, red, ok := p.keys(w, r, c)
 	if !ok {
 		return
@@ -188,7 +188,7 @@ type emailRow struct {
 	KeyName, ShownBody string
 }
 
-func (p *Panel) emails(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) emails(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	keys, red, ok := p.keys(w, r, c)
 	if !ok {
 		return

@@ -45,7 +45,7 @@ func (p *Panel) keys(w http.ResponseWriter, r *http.Request, c dikidi.CompanyVie
 	return keys, p.redactor(keys), true
 }
 
-func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	keys, red, ok := p.keys(w, r, c)
 	if !ok {
 		return
@@ -57,7 +57,7 @@ func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s session, c
 	p.show(w, r, http.StatusOK, "integration", "integration", s, c, rows)
 }
 
-func (p *Panel) newKey(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) newKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	f := keyForm{AccessType: dikidi.AccessAdministrator, Masters: c.Masters, AccessTypes: accessTypes}
 	p.show(w, r, http.StatusOK, "add-key", "integration", s, c, f)
 }
@@ -84,7 +84,7 @@ func employee(r *http.Request) (*int64, error) {
 	return &id, nil
 }
 
-func (p *Panel) addKey(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) addKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	spec := dikidi.KeySpec{Name: r.PostFormValue("name"), AccessType: r.PostFormValue("access_type"),
 		PartnerKey: optional(r, "partner_key"), Path: optional(r, "path"), Email: optional(r, "email")}
 	emp, err := employee(r)
@@ -135,7 +135,7 @@ func (p *Panel) shownPath(k dikidi.KeyView) string {
 	return p.redactor([]dikidi.KeyView{k}).URL(k.Path)
 }
 
-func (p *Panel) editKey(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) editKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return
@@ -180,7 +180,7 @@ func permissions(r *http.Request) (dikidi.Permissions, error) {
 	return perms, err
 }
 
-func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return
@@ -220,7 +220,7 @@ func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s session, c dik
 	p.render(w, http.StatusUnprocessableEntity, "edit-key", pg)
 }
 
-func (p *Panel) copyKey(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) copyKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return
@@ -232,7 +232,7 @@ func (p *Panel) copyKey(w http.ResponseWriter, r *http.Request, s session, c dik
 	p.show(w, r, http.StatusOK, "copy-key", "integration", s, c, k)
 }
 
-func (p *Panel) deleteKey(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView) {
+func (p *Panel) deleteKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return

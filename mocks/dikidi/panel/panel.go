@@ -70,11 +70,11 @@ type Options struct {
 
 // Panel serves the pages over one mock.
 type Panel struct {
-	mock     *dikidi.Mock
-	opts     Options
-	sessions webpage.Sessions
-	mux      *http.ServeMux
-	page     http.Handler
+	mock    *dikidi.Mock
+	opts    Options
+	signIns webpage.SignIns
+	mux     *http.ServeMux
+	page    http.Handler
 }
 
 // New serves the panel over m.
@@ -86,7 +86,7 @@ func New(m *dikidi.Mock, opts Options) *Panel {
 		opts.SessionTTL = DefaultSessionTTL
 	}
 	p := &Panel{mock: m, opts: opts, mux: http.NewServeMux(),
-		sessions: webpage.Sessions{Signer: webpage.NewSigner(), Cookie: cookieName, Path: Prefix, Life: opts.SessionTTL, Clock: opts.Clock}}
+		signIns: webpage.SignIns{Signer: webpage.NewSigner(), Cookie: cookieName, Path: Prefix, Life: opts.SessionTTL, Clock: opts.Clock}}
 	p.page = webpage.Guard(p.mux)
 	p.mux.HandleFunc("GET /panel/{$}", p.home)
 	p.mux.HandleFunc("POST /panel/login", p.login)
@@ -107,17 +107,17 @@ func New(m *dikidi.Mock, opts Options) *Panel {
 
 func (p *Panel) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.page.ServeHTTP(w, r) }
 
-// session is a signed-in company.
-type session struct {
-	webpage.Session
+// signedIn is a company signed in to its panel.
+type signedIn struct {
+	webpage.SignIn
 	company int64
 }
 
-func (s session) token(p *Panel) string { return p.sessions.FormToken(s.Session) }
+func (s signedIn) token(p *Panel) string { return p.signIns.FormToken(s.SignIn) }
 
-// session reads the cookie: ok when signed by this panel and not expired.
-func (p *Panel) session(r *http.Request) (s session, ok, expired bool) {
-	ws, ok, expired := p.sessions.Read(r)
+// signIn reads the cookie: ok when signed by this panel and not expired.
+func (p *Panel) signIn(r *http.Request) (s signedIn, ok, expired bool) {
+	ws, ok, expired := p.signIns.Read(r)
 	if !ok {
 		return s, false, expired
 	}
@@ -125,16 +125,16 @@ func (p *Panel) session(r *http.Request) (s session, ok, expired bool) {
 	if err != nil {
 		return s, false, false
 	}
-	return session{Session: ws, company: cid}, true, false
+	return signedIn{SignIn: ws, company: cid}, true, false
 }
 
-type handler func(w http.ResponseWriter, r *http.Request, s session, c dikidi.CompanyView)
+type handler func(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView)
 
 // signedIn serves a page to a signed-in company; a form must carry the
 // session's token (a page elsewhere cannot post on its behalf).
 func (p *Panel) signedIn(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s, ok, expired := p.session(r)
+		s, ok, expired := p.signIn(r)
 		if !ok {
 			to := Prefix
 			if expired {
@@ -149,7 +149,7 @@ func (p *Panel) signedIn(h handler) http.HandlerFunc {
 			http.Redirect(w, r, Prefix+"?notice="+url.QueryEscape("This company is no longer on the platform."), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !p.sessions.FormValid(r, s.Session) {
+		if r.Method == http.MethodPost && !p.signIns.FormValid(r, s.SignIn) {
 			http.Error(w, "the form's token is not this session's: reload the page", http.StatusForbidden)
 			return
 		}
@@ -170,13 +170,13 @@ func (p *Panel) render(w http.ResponseWriter, status int, name string, pg page) 
 
 // show renders a signed-in page, with the notice or error the last action
 // left in the address.
-func (p *Panel) show(w http.ResponseWriter, r *http.Request, status int, name, section string, s session, c dikidi.CompanyView, data any) {
+func (p *Panel) show(w http.ResponseWriter, r *http.Request, status int, name, section string, s signedIn, c dikidi.CompanyView, data any) {
 	p.render(w, status, name, page{Title: c.Name, Section: section, Token: s.token(p), Company: &c, Data: data,
 		Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
 }
 
 func (p *Panel) home(w http.ResponseWriter, r *http.Request) {
-	s, ok, _ := p.session(r)
+	s, ok, _ := p.signIn(r)
 	if !ok {
 		p.render(w, http.StatusOK, "login", page{Title: "Sign in", Notice: r.URL.Query().Get("notice")})
 		return
@@ -207,12 +207,12 @@ func (p *Panel) login(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: "Unknown company or wrong owner token."})
 		return
 	}
-	p.sessions.Start(w, strconv.FormatInt(id, 10))
+	p.signIns.Start(w, strconv.FormatInt(id, 10))
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 
 func (p *Panel) clearCookie(w http.ResponseWriter) {
-	p.sessions.End(w)
+	p.signIns.End(w)
 }
 
 func (p *Panel) logout(w http.ResponseWriter, r *http.Request) {

@@ -69,7 +69,7 @@ type Sandbox struct {
 	mock *docplanner.Mock
 	opts Options
 	// signIns are sign-ins as a client, operators the joint session's operator's.
-	signIns, operators webpage.Sessions
+	signIns, operators webpage.SignIns
 	mux                *http.ServeMux
 	page               http.Handler
 }
@@ -84,8 +84,8 @@ func New(m *docplanner.Mock, opts Options) *Sandbox {
 	}
 	sig := webpage.NewSigner()
 	s := &Sandbox{mock: m, opts: opts, mux: http.NewServeMux(),
-		signIns:   webpage.Sessions{Signer: sig, Cookie: cookieName, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock},
-		operators: webpage.Sessions{Signer: sig, Cookie: operatorCookie, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock}}
+		signIns:   webpage.SignIns{Signer: sig, Cookie: cookieName, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock},
+		operators: webpage.SignIns{Signer: sig, Cookie: operatorCookie, Path: Prefix, Life: opts.SessionLife, Clock: opts.Clock}}
 	s.page = webpage.Guard(s.mux)
 	s.mux.HandleFunc("GET /sandbox/{$}", s.home)
 	s.mux.HandleFunc("POST /sandbox/login", s.login)
@@ -203,9 +203,9 @@ func (s *Sandbox) operator(r *http.Request) bool {
 	return ok
 }
 
-func (s *Sandbox) operatorSession(r *http.Request) (webpage.Session, bool) {
+func (s *Sandbox) operatorSession(r *http.Request) (webpage.SignIn, bool) {
 	if s.opts.OperatorKey == "" {
-		return webpage.Session{}, false
+		return webpage.SignIn{}, false
 	}
 	op, ok, _ := s.operators.Read(r)
 	return op, ok

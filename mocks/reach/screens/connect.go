@@ -15,7 +15,7 @@ func (s *Screens) home(w http.ResponseWriter, r *http.Request) {
 	sess, ok := s.session(r)
 	q := r.URL.Query()
 	if !ok {
-		s.render(w, http.StatusOK, "login", webpage.Session{}, page{Title: "Sign in", Notice: q.Get("notice")})
+		s.render(w, http.StatusOK, "login", webpage.SignIn{}, page{Title: "Sign in", Notice: q.Get("notice")})
 		return
 	}
 	s.mu.Lock()
@@ -57,7 +57,7 @@ func (s *Screens) find(id string) (*connection, bool) {
 
 // connect starts a connection: with the static token the partner gave the customer, at once; by
 // OAuth, Reach reads the partner's discovery document and shows the consent page.
-func (s *Screens) connect(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
+func (s *Screens) connect(w http.ResponseWriter, r *http.Request, sess webpage.SignIn) {
 	p := s.opts.Partner
 	if r.PostFormValue("how") != "oauth" {
 		tok := r.PostFormValue("access_token")
@@ -104,7 +104,7 @@ func (s *Screens) connect(w http.ResponseWriter, r *http.Request, sess webpage.S
 }
 
 // pending is the consent page of this state, while it is this session's and has not expired.
-func (s *Screens) pending(state string, sess webpage.Session, take bool) (*consent, error) {
+func (s *Screens) pending(state string, sess webpage.SignIn, take bool) (*consent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.consents[state]
@@ -125,7 +125,7 @@ type consentView struct {
 	State, Scope, Authorize string
 }
 
-func (s *Screens) consentPage(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
+func (s *Screens) consentPage(w http.ResponseWriter, r *http.Request, sess webpage.SignIn) {
 	state := r.URL.Query().Get("state")
 	c, err := s.pending(state, sess, false)
 	if err != nil {
@@ -144,7 +144,7 @@ func (s *Screens) consentPage(w http.ResponseWriter, r *http.Request, sess webpa
 // answerConsent is the customer's Allow or Deny. Allow is the partner's authorization as the
 // acceptance run obtains it (the driver's authorize action), then Reach's own part: the redirect
 // checked, the code exchanged for tokens.
-func (s *Screens) answerConsent(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
+func (s *Screens) answerConsent(w http.ResponseWriter, r *http.Request, sess webpage.SignIn) {
 	state := r.PostFormValue("state")
 	c, err := s.pending(state, sess, true)
 	if err != nil {

@@ -82,7 +82,7 @@ type Options struct {
 // Screens is an http.Handler for the pages under Prefix.
 type Screens struct {
 	opts     Options
-	sessions webpage.Sessions
+	sessions webpage.SignIns
 	mux      *http.ServeMux
 	page     http.Handler // mux, guarded
 
@@ -144,7 +144,7 @@ func New(o Options) (*Screens, error) {
 		o.ConsentTTL = DefaultConsentTTL
 	}
 	s := &Screens{opts: o, mux: http.NewServeMux(), consents: map[string]*consent{},
-		sessions: webpage.Sessions{Signer: webpage.NewSigner(), Cookie: cookieName, Path: Prefix, Life: o.SessionTTL, Clock: o.Reach.Clock()}}
+		sessions: webpage.SignIns{Signer: webpage.NewSigner(), Cookie: cookieName, Path: Prefix, Life: o.SessionTTL, Clock: o.Reach.Clock()}}
 	s.page = webpage.Guard(s.mux)
 	handlers := []http.HandlerFunc{
 		s.home, s.login, s.logout,
@@ -188,12 +188,12 @@ func random() string {
 }
 
 // session is the signed-in session, from its cookie; it ends on Reach's clock.
-func (s *Screens) session(r *http.Request) (webpage.Session, bool) {
+func (s *Screens) session(r *http.Request) (webpage.SignIn, bool) {
 	sess, ok, _ := s.sessions.Read(r)
 	return sess, ok
 }
 
-type handler func(w http.ResponseWriter, r *http.Request, session webpage.Session)
+type handler func(w http.ResponseWriter, r *http.Request, session webpage.SignIn)
 
 // signedIn serves a page to a signed-in customer; a form must carry the session's token (a page
 // elsewhere cannot post on the customer's behalf).
@@ -223,7 +223,7 @@ type page struct {
 	Data                               any
 }
 
-func (s *Screens) render(w http.ResponseWriter, status int, name string, sess webpage.Session, p page) {
+func (s *Screens) render(w http.ResponseWriter, status int, name string, sess webpage.SignIn, p page) {
 	if sess.Who != "" {
 		p.Token = s.sessions.FormToken(sess)
 		p.Email = s.opts.Email
@@ -235,7 +235,7 @@ func (s *Screens) render(w http.ResponseWriter, status int, name string, sess we
 func (s *Screens) login(w http.ResponseWriter, r *http.Request) {
 	email, pw := r.PostFormValue("email"), r.PostFormValue("password")
 	if subtle.ConstantTimeCompare([]byte(email), []byte(s.opts.Email)) != 1 || subtle.ConstantTimeCompare([]byte(pw), []byte(s.opts.Password)) != 1 {
-		s.render(w, http.StatusUnauthorized, "login", webpage.Session{}, page{Title: "Sign in", Error: "Unknown e-mail or wrong password."})
+		s.render(w, http.StatusUnauthorized, "login", webpage.SignIn{}, page{Title: "Sign in", Error: "Unknown e-mail or wrong password."})
 		return
 	}
 	// Each sign-in is someone of its own: a consent page opened in one is not another's to answer.

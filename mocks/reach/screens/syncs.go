@@ -110,7 +110,7 @@ func describe(res *reach.SyncResult, n int, red *redact.Redactor) syncView {
 	return v
 }
 
-func (s *Screens) connectionPage(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
+func (s *Screens) connectionPage(w http.ResponseWriter, r *http.Request, sess webpage.SignIn) {
 	c, ok := s.find(r.PathValue("id"))
 	if !ok {
 		s.render(w, http.StatusNotFound, "home", sess, page{Title: "Connections", Error: "No connection " + r.PathValue("id") + "."})
@@ -122,7 +122,7 @@ func (s *Screens) connectionPage(w http.ResponseWriter, r *http.Request, sess we
 
 // syncNow is the sync button: an on-demand sync within the daily limit, run to its end. It outlives
 // a closed tab: a sync cut off halfway would only say it was stopped.
-func (s *Screens) syncNow(w http.ResponseWriter, r *http.Request, _ webpage.Session) {
+func (s *Screens) syncNow(w http.ResponseWriter, r *http.Request, _ webpage.SignIn) {
 	c, ok := s.find(r.PathValue("id"))
 	to := Prefix + "connections/" + r.PathValue("id")
 	if !ok {
@@ -156,7 +156,7 @@ func (s *Screens) result(r *http.Request) (*connection, *reach.SyncResult, int, 
 	return c, results[n-1], n, nil
 }
 
-func (s *Screens) syncPage(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
+func (s *Screens) syncPage(w http.ResponseWriter, r *http.Request, sess webpage.SignIn) {
 	c, res, n, err := s.result(r)
 	if err != nil {
 		s.render(w, http.StatusNotFound, "home", sess, page{Title: "Connections", Error: err.Error()})
@@ -171,7 +171,7 @@ func (s *Screens) syncPage(w http.ResponseWriter, r *http.Request, sess webpage.
 }
 
 // dashboard is the mock's own dashboard of a completed sync's companies.
-func (s *Screens) dashboard(w http.ResponseWriter, r *http.Request, sess webpage.Session) {
+func (s *Screens) dashboard(w http.ResponseWriter, r *http.Request, sess webpage.SignIn) {
 	_, res, n, err := s.result(r)
 	if err == nil && (!res.Completed() || res.Snapshot == nil) {
 		err = fmt.Errorf("sync %d did not complete: Reach shows no figures from it", n)
