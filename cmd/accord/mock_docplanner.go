@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/journal"
-	dpmock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 	"github.com/accord-harness/accord/mocks/docplanner/sandbox"
 )
 
@@ -35,7 +35,7 @@ notifications, access tokens and journal in FILE and finds them there after a re
 already in FILE keeps its stored secret and clinic (--client-secret and --fixture seed a new one).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := loadFixture(fixturePath, fixture.Clinic, fixture.Parse)
+			f, err := loadFixture(fixturePath, docplannerfixture.Clinic, docplannerfixture.Parse)
 			if err != nil {
 				return usageError{err}
 			}
@@ -47,7 +47,7 @@ already in FILE keeps its stored secret and clinic (--client-secret and --fixtur
 			if err != nil {
 				return err
 			}
-			m, err := dpmock.New(dpmock.Options{Journal: j, RateLimitsOff: !limitsOn})
+			m, err := docplannermock.New(docplannermock.Options{Journal: j, RateLimitsOff: !limitsOn})
 			if err != nil {
 				return err
 			}

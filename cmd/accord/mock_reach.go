@@ -14,7 +14,7 @@ import (
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
 	reachmock "github.com/accord-harness/accord/mocks/reach"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/mocks/reach/screens"
 )
 
@@ -49,7 +49,7 @@ with what each found wrong, and opens the dashboard.`,
 			if token == "" {
 				return usagef("--token must not be empty")
 			}
-			p, err := refpartner.New(refpartner.Options{Faults: faults})
+			p, err := reachpartner.New(reachpartner.Options{Faults: faults})
 			if err != nil {
 				return usageError{err}
 			}
@@ -57,9 +57,9 @@ with what each found wrong, and opens the dashboard.`,
 			if err != nil {
 				return usageError{err}
 			}
-			settings := refpartner.Settings{AccessToken: token}
+			settings := reachpartner.Settings{AccessToken: token}
 			if clientID != "" || secret != "" {
-				settings.OAuth = &refpartner.OAuthClient{ClientID: clientID, ClientSecret: secret, RedirectURI: redirectURI}
+				settings.OAuth = &reachpartner.OAuthClient{ClientID: clientID, ClientSecret: secret, RedirectURI: redirectURI}
 			}
 			if err := p.Reset(settings); err != nil {
 				return usageError{err}
@@ -85,7 +85,7 @@ with what each found wrong, and opens the dashboard.`,
 			if settings.OAuth != nil {
 				oauth = fmt.Sprintf("%s/reach/auth/oauth-discovery (client_id %s, redirect_uri %s)", base, clientID, redirectURI)
 			}
-			fmt.Fprintf(stdout, "%s listening on %s\n  API:     %s%s  (Authorization: Bearer %s)\n", p.Name(), ln.Addr(), base, refpartner.APIBase, token)
+			fmt.Fprintf(stdout, "%s listening on %s\n  API:     %s%s  (Authorization: Bearer %s)\n", p.Name(), ln.Addr(), base, reachpartner.APIBase, token)
 			for _, c := range books.Companies {
 				fmt.Fprintf(stdout, "  company: %s (%s), books %s to %s\n", c.Company.CompanyID, c.Company.CompanyName, c.FirstMonth, c.LastMonth)
 			}
@@ -119,12 +119,12 @@ const (
 
 // reachScreens serves Reach's own screens over the reference partner at base: Reach reads its API,
 // and its driver stands for the customer pressing Allow on its consent page.
-func reachScreens(name, base string, settings refpartner.Settings) (*screens.Screens, error) {
+func reachScreens(name, base string, settings reachpartner.Settings) (*screens.Screens, error) {
 	r, err := reachmock.New(reachmock.Options{})
 	if err != nil {
 		return nil, err
 	}
-	partner := screens.Partner{Name: name, BaseURL: base + refpartner.APIBase}
+	partner := screens.Partner{Name: name, BaseURL: base + reachpartner.APIBase}
 	if o := settings.OAuth; o != nil {
 		partner.OAuth = &reachmock.OAuthClient{ClientID: o.ClientID, ClientSecret: o.ClientSecret, RedirectURI: o.RedirectURI}
 		if partner.Driver, err = driver.New(base, 0); err != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/journal"
 	monitorstore "github.com/accord-harness/accord/internal/monitor/store"
 	"github.com/accord-harness/accord/internal/pagetest"
@@ -84,7 +84,7 @@ func TestARestartedMockKeepsItsState(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(body, &byPatient))
 	// A person books the slot between them in the sandbox.
-	clinic, err := fixture.Clinic()
+	clinic, err := docplannerfixture.Clinic()
 	require.NoError(t, err)
 	local := day.Add(30 * time.Minute).In(clinic.Location())
 	week := local.Format(time.DateOnly)

@@ -10,10 +10,10 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/runner"
 	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
-	dppartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	docplannerpartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
 	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
-	dpsteps "github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
@@ -36,11 +36,11 @@ func registry() []platformEntry {
 	// each on its own real clock.
 	return []platformEntry{
 		{
-			platform: dpsteps.Platform{},
+			platform: docplannersteps.Platform{},
 			mock:     newDocplannerMockCmd,
 			partner: servedPartner{
 				start: func(o serveOptions) (referencePartner, error) {
-					return dppartner.New(dppartner.Options{Clock: clock.New(), Faults: o.faults, PollEvery: o.pollEvery})
+					return docplannerpartner.New(docplannerpartner.Options{Clock: clock.New(), Faults: o.faults, PollEvery: o.pollEvery})
 				},
 				polls:     true,
 				reachedAt: func(u string) string { return "PUSH notifications at " + u + "/callbacks" },

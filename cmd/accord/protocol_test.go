@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	features "github.com/accord-harness/accord/features/docplanner"
+	docplannerfeatures "github.com/accord-harness/accord/features/docplanner"
 	"github.com/accord-harness/accord/internal/browsertest"
 	"github.com/accord-harness/accord/internal/requirements"
 )
@@ -25,9 +25,9 @@ func TestProtocolOpensInABrowser(t *testing.T) {
 	path := filepath.Join(dir, "protocol.html")
 	code, out, errs := accord(t, "protocol", "--platform", "docplanner", "--format", "html", "--out", path)
 	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", tail(out), errs)
-	cat, err := requirements.Load(features.FS, "docplanner")
+	cat, err := requirements.Load(docplannerfeatures.FS, "docplanner")
 	require.NoError(t, err)
-	scenarios, err := requirements.Blocks(features.FS)
+	scenarios, err := requirements.Blocks(docplannerfeatures.FS)
 	require.NoError(t, err)
 	tagsShown, manual := 0, 0
 	for _, r := range cat.Requirements {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
-	dpfixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/spec"
@@ -109,7 +109,7 @@ func TestTheFixturesAccordSendsMatchTheirSchemas(t *testing.T) {
 		body         any
 	}
 	var all []sent
-	for _, load := range []func() (*dpfixture.Fixture, error){dpfixture.Clinic, dpfixture.ClinicLarge} {
+	for _, load := range []func() (*docplannerfixture.Fixture, error){docplannerfixture.Clinic, docplannerfixture.ClinicLarge} {
 		f, err := load()
 		require.NoError(t, err)
 		for _, now := range nows {
@@ -139,7 +139,7 @@ func TestTheFixturesAccordSendsMatchTheirSchemas(t *testing.T) {
 // relies on a field, so a drifted fixture fails the test above.
 func TestAFixtureOffItsSchemaIsNamed(t *testing.T) {
 	c := contract(t)
-	f, err := dpfixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	require.NoError(t, err)
 	now := time.Date(2026, 3, 24, 9, 0, 0, 0, time.UTC)
 	tests := []struct {

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/peerbench"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 func envInt(tb testing.TB, name string, def int) int {
@@ -31,22 +31,22 @@ func envInt(tb testing.TB, name string, def int) int {
 // serveDocplanner starts a Docplanner mock as `accord mock docplanner
 // --rate-limits off` runs it (the default bounded journal, no console) and
 // seeds its sandbox client.
-func serveDocplanner(tb testing.TB, client *http.Client, opts docplanner.Options) *peerbench.Docplanner {
+func serveDocplanner(tb testing.TB, client *http.Client, opts docplannermock.Options) *peerbench.Docplanner {
 	tb.Helper()
 	d, _ := serveDocplannerMock(tb, client, opts)
 	return d
 }
 
 // serveDocplannerMock is serveDocplanner, with the mock itself.
-func serveDocplannerMock(tb testing.TB, client *http.Client, opts docplanner.Options) (*peerbench.Docplanner, http.Handler) {
+func serveDocplannerMock(tb testing.TB, client *http.Client, opts docplannermock.Options) (*peerbench.Docplanner, http.Handler) {
 	tb.Helper()
 	opts.Journal = journal.NewBounded(1000)
 	opts.RateLimitsOff = true
-	m, err := docplanner.New(opts)
+	m, err := docplannermock.New(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -78,8 +78,8 @@ func BenchmarkPeerGetSlots(b *testing.B) {
 	workers := envInt(b, "ACCORD_PEER_WORKERS", 16)
 	requests := envInt(b, "ACCORD_PEER_REQUESTS", 2000)
 	client := peerbench.NewClient(workers)
-	mock := serveDocplanner(b, client, docplanner.Options{})
-	unvalidated := serveDocplanner(b, client, docplanner.Options{SkipRequestValidation: true, SkipResponseValidation: true})
+	mock := serveDocplanner(b, client, docplannermock.Options{})
+	unvalidated := serveDocplanner(b, client, docplannermock.Options{SkipRequestValidation: true, SkipResponseValidation: true})
 
 	req, err := mock.GetSlots()
 	if err != nil {
@@ -142,10 +142,10 @@ func BenchmarkPeerGetSlots(b *testing.B) {
 func BenchmarkMockGetSlotsInProcess(b *testing.B) {
 	for _, tc := range []struct {
 		name string
-		opts docplanner.Options
+		opts docplannermock.Options
 	}{
-		{"validated", docplanner.Options{}},
-		{"unvalidated", docplanner.Options{SkipRequestValidation: true, SkipResponseValidation: true}},
+		{"validated", docplannermock.Options{}},
+		{"unvalidated", docplannermock.Options{SkipRequestValidation: true, SkipResponseValidation: true}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			d, m := serveDocplannerMock(b, peerbench.NewClient(1), tc.opts)

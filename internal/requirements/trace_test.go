@@ -10,10 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accord-harness/accord/features/blackbox"
-	"github.com/accord-harness/accord/features/dikidi"
-	"github.com/accord-harness/accord/features/docplanner"
-	"github.com/accord-harness/accord/features/reach"
+	blackboxfeatures "github.com/accord-harness/accord/features/blackbox"
+	dikidifeatures "github.com/accord-harness/accord/features/dikidi"
+	docplannerfeatures "github.com/accord-harness/accord/features/docplanner"
+	reachfeatures "github.com/accord-harness/accord/features/reach"
 	"github.com/accord-harness/accord/internal/requirements"
 )
 
@@ -22,10 +22,10 @@ var platforms = []struct {
 	name string
 	fsys fs.FS
 }{
-	{"docplanner", docplanner.FS},
-	{"dikidi", dikidi.FS},
-	{"reach", reach.FS},
-	{"blackbox", blackbox.FS},
+	{"docplanner", docplannerfeatures.FS},
+	{"dikidi", dikidifeatures.FS},
+	{"reach", reachfeatures.FS},
+	{"blackbox", blackboxfeatures.FS},
 }
 
 // TestEveryRequirementIsTracedAndEveryScenarioTracesToOne: a requirement no

@@ -11,12 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 func TestRunAllCombinesReports(t *testing.T) {
 	dir := t.TempDir()
-	sum, err := runner.RunAll(context.Background(), []runner.Platform{docplanner.Platform{}}, runner.Options{ReportDir: dir, Tags: "@mapping"})
+	sum, err := runner.RunAll(context.Background(), []runner.Platform{docplannersteps.Platform{}}, runner.Options{ReportDir: dir, Tags: "@mapping"})
 	require.NoError(t, err)
 	assert.Equal(t, "passed", sum.Verdict)
 	assert.Equal(t, 1, sum.Counts.Scenarios)

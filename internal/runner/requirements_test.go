@@ -10,10 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	features "github.com/accord-harness/accord/features/docplanner"
+	docplannerfeatures "github.com/accord-harness/accord/features/docplanner"
 	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // TestARequirementsTagSelectsItsScenariosAndFillsTheTable: godog's tag
@@ -22,7 +22,7 @@ import (
 // summary and report then give every requirement of the catalogue its
 // verdict: those the run checked, those it left out, those checked by hand.
 func TestARequirementsTagSelectsItsScenariosAndFillsTheTable(t *testing.T) {
-	all, err := requirements.Scenarios(features.FS)
+	all, err := requirements.Scenarios(docplannerfeatures.FS)
 	require.NoError(t, err)
 	var want []string
 	for _, s := range all {
@@ -33,7 +33,7 @@ func TestARequirementsTagSelectsItsScenariosAndFillsTheTable(t *testing.T) {
 	require.NotEmpty(t, want)
 
 	dir := t.TempDir()
-	sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Tags: "@req:DP-MAP-1", ReportDir: dir})
+	sum, err := runner.Run(context.Background(), docplannersteps.Platform{}, runner.Options{Tags: "@req:DP-MAP-1", ReportDir: dir})
 	require.NoError(t, err)
 	var ran []string
 	for _, s := range sum.Scenarios {

@@ -9,7 +9,7 @@ import (
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // BenchmarkEventDelivery measures how many events per second the mock gets
@@ -43,7 +43,7 @@ func benchDelivery(b *testing.B, failEvery int64) {
 	}))
 	defer path.Close()
 	clk := clock.New()
-	m, err := dikidi.New(dikidi.Options{Clock: clk})
+	m, err := dikidimock.New(dikidimock.Options{Clock: clk})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func benchDelivery(b *testing.B, failEvery int64) {
 		b.Fatal(err)
 	}
 	u := path.URL
-	k, err := m.CreateKey(fx.Company.ID, dikidi.KeySpec{Name: "bench", AccessType: dikidi.AccessAdministrator, Path: &u})
+	k, err := m.CreateKey(fx.Company.ID, dikidimock.KeySpec{Name: "bench", AccessType: dikidimock.AccessAdministrator, Path: &u})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func benchDelivery(b *testing.B, failEvery int64) {
 	// Every change of Olga Kim's Monday (a day off in the fixture) is one schedule.updated.
 	monday, _ := fx.Day(1)
 	at := func(h int) time.Time { return monday.Add(time.Duration(h) * time.Hour) }
-	hours := []dikidi.Hours{{Working: true, From: at(10), To: at(19)}, {Working: true, From: at(11), To: at(19)}}
+	hours := []dikidimock.Hours{{Working: true, From: at(10), To: at(19)}, {Working: true, From: at(11), To: at(19)}}
 	want := int64(b.N)
 	b.ReportAllocs()
 	b.ResetTimer()

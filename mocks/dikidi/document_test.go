@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // The mock against its own document: every status an operation declares is
@@ -82,30 +82,30 @@ func refused(t *testing.T, st int, b map[string]any, status int, want string) {
 }
 
 // admin is an activated administrator key; its first event (activation) has gone out.
-func (v *env) admin(t *testing.T) dikidi.KeyView {
+func (v *env) admin(t *testing.T) dikidimock.KeyView {
 	t.Helper()
-	k := v.key(t, dikidi.KeySpec{})
+	k := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, k)
 	v.settle(t, k.ID)
 	return k
 }
 
 // withPerms is an activated key with the preset changed by change.
-func (v *env) withPerms(t *testing.T, employee *int64, change func(p *dikidi.Permissions)) dikidi.KeyView {
+func (v *env) withPerms(t *testing.T, employee *int64, change func(p *dikidimock.Permissions)) dikidimock.KeyView {
 	t.Helper()
-	p := dikidi.Preset(dikidi.AccessAdministrator)
+	p := dikidimock.Preset(dikidimock.AccessAdministrator)
 	change(&p)
-	k := v.key(t, dikidi.KeySpec{Permissions: &p, EmployeeID: employee})
+	k := v.key(t, dikidimock.KeySpec{Permissions: &p, EmployeeID: employee})
 	v.activate(t, k)
 	v.settle(t, k.ID)
 	return k
 }
 
-func (v *env) paused(t *testing.T) dikidi.KeyView {
+func (v *env) paused(t *testing.T) dikidimock.KeyView {
 	t.Helper()
 	k := v.admin(t)
 	p := k.Permissions
-	p.Records = dikidi.RecordPermissions{}
+	p.Records = dikidimock.RecordPermissions{}
 	_, err := v.mock.SetPermissions(companyID, k.ID, p)
 	require.NoError(t, err)
 	v.settle(t, k.ID)
@@ -113,7 +113,7 @@ func (v *env) paused(t *testing.T) dikidi.KeyView {
 }
 
 // events are the names of a key's deliveries after the first n.
-func (v *env) eventsAfter(t *testing.T, k dikidi.KeyView, n int) []string {
+func (v *env) eventsAfter(t *testing.T, k dikidimock.KeyView, n int) []string {
 	t.Helper()
 	var out []string
 	for _, d := range v.settle(t, k.ID)[n:] {
@@ -122,7 +122,7 @@ func (v *env) eventsAfter(t *testing.T, k dikidi.KeyView, n int) []string {
 	return out
 }
 
-func (v *env) deliveries(t *testing.T, k dikidi.KeyView) int {
+func (v *env) deliveries(t *testing.T, k dikidimock.KeyView) int {
 	t.Helper()
 	return len(v.settle(t, k.ID))
 }
@@ -206,7 +206,7 @@ func genericCases(t *testing.T, declared map[string][]int) []docCase {
 				}})
 			case !ownerOp && st == 403 && op != "activateKey":
 				out = append(out, docCase{op, 403, "a key awaiting activation opens nothing but activation and its status, before any permission or input is looked at", func(t *testing.T, v *env) {
-					k := v.key(t, dikidi.KeySpec{})
+					k := v.key(t, dikidimock.KeySpec{})
 					got, b := v.call(t, r.method, r.path, k.Token, r.body(v))
 					refused(t, got, b, 403, "KEY_NOT_ACTIVATED")
 					assert.Zero(t, v.deliveries(t, k), "a key awaiting activation gets no event")
@@ -228,7 +228,7 @@ func genericCases(t *testing.T, declared map[string][]int) []docCase {
 }
 
 func TestEveryDocumentedAnswer(t *testing.T) {
-	sp, err := dikidi.Spec()
+	sp, err := dikidimock.Spec()
 	require.NoError(t, err)
 	declared := map[string][]int{}
 	for _, o := range sp.Operations() {
@@ -270,7 +270,7 @@ func specificCases() []docCase {
 func keyCases() []docCase {
 	return []docCase{
 		{"activateKey", 200, "activation makes the key active and sends key.state_changed; activating again with the same partner key changes nothing and sends nothing", func(t *testing.T, v *env) {
-			k := v.key(t, dikidi.KeySpec{})
+			k := v.key(t, dikidimock.KeySpec{})
 			st, b := v.call(t, "POST", api+"/key/activate", k.Token, nil, "Authorization", partnerKey)
 			require.Equal(t, 200, st)
 			assert.Equal(t, "active", data(b)["state"])
@@ -281,34 +281,34 @@ func keyCases() []docCase {
 			assert.Empty(t, v.eventsAfter(t, k, 1))
 		}},
 		{"activateKey", 200, "a key without record permissions activates paused", func(t *testing.T, v *env) {
-			p := dikidi.Preset(dikidi.AccessAdministrator)
-			p.Records = dikidi.RecordPermissions{}
-			k := v.key(t, dikidi.KeySpec{Permissions: &p})
+			p := dikidimock.Preset(dikidimock.AccessAdministrator)
+			p.Records = dikidimock.RecordPermissions{}
+			k := v.key(t, dikidimock.KeySpec{Permissions: &p})
 			st, b := v.call(t, "POST", api+"/key/activate", k.Token, nil, "Authorization", partnerKey)
 			require.Equal(t, 200, st)
 			assert.Equal(t, "paused", data(b)["state"])
 		}},
 		{"activateKey", 401, "activation without an Authorization header is PARTNER_KEY_MISSING", func(t *testing.T, v *env) {
-			k := v.key(t, dikidi.KeySpec{})
+			k := v.key(t, dikidimock.KeySpec{})
 			st, b := v.call(t, "POST", api+"/key/activate", k.Token, nil)
 			refused(t, st, b, 401, "PARTNER_KEY_MISSING")
 		}},
 		{"activateKey", 403, "a Bearer prefix is not stripped, an unknown partner key, or another than the one entered on the key, are PARTNER_KEY_INVALID; the key stays awaiting", func(t *testing.T, v *env) {
 			other := "pk-another-partner"
-			k := v.key(t, dikidi.KeySpec{PartnerKey: &other})
+			k := v.key(t, dikidimock.KeySpec{PartnerKey: &other})
 			for _, pk := range []string{"Bearer " + partnerKey, "pk-nobody", partnerKey} {
 				st, b := v.call(t, "POST", api+"/key/activate", k.Token, nil, "Authorization", pk)
 				refused(t, st, b, 403, "PARTNER_KEY_INVALID")
 			}
 			kv, err := v.mock.Key(companyID, k.ID)
 			require.NoError(t, err)
-			assert.Equal(t, dikidi.StateAwaiting, kv.State)
-			plain := v.key(t, dikidi.KeySpec{})
+			assert.Equal(t, dikidimock.StateAwaiting, kv.State)
+			plain := v.key(t, dikidimock.KeySpec{})
 			_, b := v.call(t, "POST", api+"/key/activate", plain.Token, nil, "Authorization", "Bearer "+partnerKey)
 			assert.Contains(t, b["error"].(map[string]any)["message"], "raw partner key")
 		}},
 		{"getKeyStatus", 200, "the status works while the key awaits activation", func(t *testing.T, v *env) {
-			k := v.key(t, dikidi.KeySpec{})
+			k := v.key(t, dikidimock.KeySpec{})
 			st, b := v.call(t, "GET", api+"/key", k.Token, nil)
 			require.Equal(t, 200, st)
 			assert.Equal(t, "awaiting_activation", data(b)["state"])
@@ -338,7 +338,9 @@ func readCases() []docCase {
 			assert.Equal(t, "+03:00", data(b)["utc_offset"])
 		}},
 		{"listMasters", 200, "every master, whatever the key's scopes", func(t *testing.T, v *env) {
-			k := v.withPerms(t, ptr(int64(202)), func(p *dikidi.Permissions) { p.Clients.View, p.Schedule.Edit = dikidi.ScopeOwn, dikidi.ScopeOwn })
+			k := v.withPerms(t, ptr(int64(202)), func(p *dikidimock.Permissions) {
+				p.Clients.View, p.Schedule.Edit = dikidimock.ScopeOwn, dikidimock.ScopeOwn
+			})
 			st, b := v.call(t, "GET", api+"/masters", k.Token, nil)
 			require.Equal(t, 200, st)
 			assert.Len(t, items(b), len(v.fx.Masters))
@@ -363,12 +365,12 @@ func readCases() []docCase {
 			require.Equal(t, 200, st)
 			assert.Equal(t, []int{403, 404, 405, 406}, ids(items(b)))
 			assert.EqualValues(t, len(v.fx.Clients), data(b)["total"])
-			own := v.withPerms(t, ptr(int64(203)), func(p *dikidi.Permissions) { p.Clients.View = dikidi.ScopeOwn })
+			own := v.withPerms(t, ptr(int64(203)), func(p *dikidimock.Permissions) { p.Clients.View = dikidimock.ScopeOwn })
 			_, b = v.call(t, "GET", api+"/clients", own.Token, nil)
 			assert.Equal(t, []int{403}, ids(items(b)), "Dmitry Orlov's only client")
 		}},
 		{"listClients", 403, "clients.view none is PERMISSION_DENIED naming clients.view", func(t *testing.T, v *env) {
-			k := v.withPerms(t, nil, func(p *dikidi.Permissions) { p.Clients.View = dikidi.ScopeNone })
+			k := v.withPerms(t, nil, func(p *dikidimock.Permissions) { p.Clients.View = dikidimock.ScopeNone })
 			st, b := v.call(t, "GET", api+"/clients", k.Token, nil)
 			refused(t, st, b, 403, "PERMISSION_DENIED")
 			assert.Equal(t, "clients.view", b["error"].(map[string]any)["permission"])
@@ -378,18 +380,18 @@ func readCases() []docCase {
 			refused(t, st, b, 422, "VALIDATION_ERROR")
 		}},
 		{"getClient", 200, "a card shows the phone the list hides under except_client_list", func(t *testing.T, v *env) {
-			k := v.withPerms(t, nil, func(p *dikidi.Permissions) { p.Clients.ShowPhones = dikidi.PhonesExceptList })
+			k := v.withPerms(t, nil, func(p *dikidimock.Permissions) { p.Clients.ShowPhones = dikidimock.PhonesExceptList })
 			st, b := v.call(t, "GET", api+"/clients/401", k.Token, nil)
 			require.Equal(t, 200, st)
 			assert.Equal(t, "+79161234501", data(b)["phone"])
 		}},
 		{"getClient", 403, "clients.view none is PERMISSION_DENIED on a card too", func(t *testing.T, v *env) {
-			k := v.withPerms(t, nil, func(p *dikidi.Permissions) { p.Clients.View = dikidi.ScopeNone })
+			k := v.withPerms(t, nil, func(p *dikidimock.Permissions) { p.Clients.View = dikidimock.ScopeNone })
 			st, b := v.call(t, "GET", api+"/clients/401", k.Token, nil)
 			refused(t, st, b, 403, "PERMISSION_DENIED")
 		}},
 		{"getClient", 404, "a client outside an own scope is 404", func(t *testing.T, v *env) {
-			k := v.withPerms(t, ptr(int64(203)), func(p *dikidi.Permissions) { p.Clients.View = dikidi.ScopeOwn })
+			k := v.withPerms(t, ptr(int64(203)), func(p *dikidimock.Permissions) { p.Clients.View = dikidimock.ScopeOwn })
 			st, b := v.call(t, "GET", api+"/clients/401", k.Token, nil)
 			refused(t, st, b, 404, "NOT_FOUND")
 		}},
@@ -430,7 +432,7 @@ func readCases() []docCase {
 			assert.Equal(t, []string{"schedule.updated"}, v.eventsAfter(t, active, n))
 		}},
 		{"updateSchedule", 403, "an own schedule scope edits only the key's employee", func(t *testing.T, v *env) {
-			k := v.withPerms(t, ptr(int64(201)), func(p *dikidi.Permissions) { p.Schedule.Edit = dikidi.ScopeOwn })
+			k := v.withPerms(t, ptr(int64(201)), func(p *dikidimock.Permissions) { p.Schedule.Edit = dikidimock.ScopeOwn })
 			st, b := v.call(t, "PUT", api+"/schedule/203/"+v.date(3), k.Token, map[string]any{"working": false})
 			refused(t, st, b, 403, "PERMISSION_DENIED")
 			assert.Equal(t, "schedule.edit", b["error"].(map[string]any)["permission"])
@@ -464,7 +466,7 @@ func readCases() []docCase {
 					ts, err := time.Parse(time.RFC3339, x.(string))
 					require.NoError(t, err)
 					assert.False(t, ts.Before(v.clock.Now()), "%s lies before the clock", ts)
-					assert.Zero(t, ts.Minute()%dikidi.Step)
+					assert.Zero(t, ts.Minute()%dikidimock.Step)
 				}
 			}
 			assert.Equal(t, map[float64]bool{201: true, 203: true}, masters, "both masters who give a men's haircut")
@@ -484,7 +486,7 @@ func readCases() []docCase {
 			assert.Len(t, items(with), len(v.fx.Records))
 			cancelled := 0
 			for _, r := range v.fx.Records {
-				if r.Status == dikidi.StatusCancelled {
+				if r.Status == dikidimock.StatusCancelled {
 					cancelled++
 				}
 			}
@@ -555,7 +557,7 @@ func recordCases() []docCase {
 		{"createRecord", 403, "a paused key is KEY_PAUSED before its permissions are looked at; without add_edit PERMISSION_DENIED", func(t *testing.T, v *env) {
 			st, b := v.call(t, "POST", api+"/records", v.paused(t).Token, newRecord(v, nil))
 			refused(t, st, b, 403, "KEY_PAUSED")
-			k := v.withPerms(t, nil, func(p *dikidi.Permissions) { p.Records.AddEdit = false })
+			k := v.withPerms(t, nil, func(p *dikidimock.Permissions) { p.Records.AddEdit = false })
 			st, b = v.call(t, "POST", api+"/records", k.Token, newRecord(v, nil))
 			refused(t, st, b, 403, "PERMISSION_DENIED")
 			assert.Equal(t, "records.add_edit", b["error"].(map[string]any)["permission"])
@@ -609,7 +611,7 @@ func recordCases() []docCase {
 			assert.Equal(t, []string{"start", "end"}, ev.Data.Changed)
 		}},
 		{"updateRecord", 403, "occupied time needs occupy_time, a client record add_edit; a paused key KEY_PAUSED", func(t *testing.T, v *env) {
-			k := v.withPerms(t, nil, func(p *dikidi.Permissions) { p.Records.OccupyTime = false })
+			k := v.withPerms(t, nil, func(p *dikidimock.Permissions) { p.Records.OccupyTime = false })
 			st, b := v.call(t, "PATCH", api+"/records/505", k.Token, map[string]any{"comment": "x"})
 			refused(t, st, b, 403, "PERMISSION_DENIED")
 			assert.Equal(t, "records.occupy_time", b["error"].(map[string]any)["permission"])
@@ -647,7 +649,7 @@ func recordCases() []docCase {
 			assert.Len(t, v.eventsAfter(t, k, 1), 1)
 		}},
 		{"cancelRecord", 403, "without cancel PERMISSION_DENIED records.cancel; a paused key KEY_PAUSED", func(t *testing.T, v *env) {
-			k := v.withPerms(t, nil, func(p *dikidi.Permissions) { p.Records.Cancel = false })
+			k := v.withPerms(t, nil, func(p *dikidimock.Permissions) { p.Records.Cancel = false })
 			st, b := v.call(t, "POST", api+"/records/501/cancel", k.Token, nil)
 			refused(t, st, b, 403, "PERMISSION_DENIED")
 			assert.Equal(t, "records.cancel", b["error"].(map[string]any)["permission"])
@@ -676,7 +678,7 @@ func recordCases() []docCase {
 		}},
 		{"occupyTime", 403, "without occupy_time PERMISSION_DENIED records.occupy_time; a paused key KEY_PAUSED", func(t *testing.T, v *env) {
 			body := map[string]any{"master_id": 203, "start": v.rfc(5, "16:00"), "end": v.rfc(5, "17:00")}
-			k := v.withPerms(t, nil, func(p *dikidi.Permissions) { p.Records.OccupyTime = false })
+			k := v.withPerms(t, nil, func(p *dikidimock.Permissions) { p.Records.OccupyTime = false })
 			st, b := v.call(t, "POST", api+"/occupied-times", k.Token, body)
 			refused(t, st, b, 403, "PERMISSION_DENIED")
 			st, b = v.call(t, "POST", api+"/occupied-times", v.paused(t).Token, body)
@@ -719,7 +721,7 @@ func ownerCases() []docCase {
 			refused(t, st, b, 422, "VALIDATION_ERROR")
 		}},
 		{"listAccessKeys", 200, "the keys not deleted, oldest first", func(t *testing.T, v *env) {
-			a, b2, c := v.key(t, dikidi.KeySpec{}), v.key(t, dikidi.KeySpec{}), v.key(t, dikidi.KeySpec{})
+			a, b2, c := v.key(t, dikidimock.KeySpec{}), v.key(t, dikidimock.KeySpec{}), v.key(t, dikidimock.KeySpec{})
 			_, err := v.mock.DeleteKey(companyID, b2.ID)
 			require.NoError(t, err)
 			st, b := v.call(t, "GET", owner+"/access-keys", "", nil, o...)
@@ -727,7 +729,7 @@ func ownerCases() []docCase {
 			assert.Equal(t, []int{int(a.ID), int(c.ID)}, ids(items(b)))
 		}},
 		{"getAccessKey", 200, "a deleted key stays readable as deleted", func(t *testing.T, v *env) {
-			k := v.key(t, dikidi.KeySpec{})
+			k := v.key(t, dikidimock.KeySpec{})
 			_, err := v.mock.DeleteKey(companyID, k.ID)
 			require.NoError(t, err)
 			st, b := v.call(t, "GET", fmt.Sprintf("%s/access-keys/%d", owner, k.ID), "", nil, o...)
@@ -751,14 +753,14 @@ func ownerCases() []docCase {
 			assert.Equal(t, []string{"key.state_changed", "key.state_changed"}, v.eventsAfter(t, k, 1))
 		}},
 		{"updateAccessKey", 404, "a deleted key cannot be edited", func(t *testing.T, v *env) {
-			k := v.key(t, dikidi.KeySpec{})
+			k := v.key(t, dikidimock.KeySpec{})
 			_, err := v.mock.DeleteKey(companyID, k.ID)
 			require.NoError(t, err)
 			st, b := v.call(t, "PATCH", fmt.Sprintf("%s/access-keys/%d", owner, k.ID), "", map[string]any{"name": "y"}, o...)
 			refused(t, st, b, 404, "NOT_FOUND")
 		}},
 		{"updateAccessKey", 422, "a name is not empty", func(t *testing.T, v *env) {
-			k := v.key(t, dikidi.KeySpec{})
+			k := v.key(t, dikidimock.KeySpec{})
 			st, b := v.call(t, "PATCH", fmt.Sprintf("%s/access-keys/%d", owner, k.ID), "", map[string]any{"name": " "}, o...)
 			refused(t, st, b, 422, "VALIDATION_ERROR")
 		}},
@@ -770,7 +772,7 @@ func ownerCases() []docCase {
 			assert.Equal(t, []string{"key.state_changed"}, v.eventsAfter(t, k, 1))
 		}},
 		{"deleteAccessKey", 404, "deleting twice", func(t *testing.T, v *env) {
-			k := v.key(t, dikidi.KeySpec{})
+			k := v.key(t, dikidimock.KeySpec{})
 			v.call(t, "DELETE", fmt.Sprintf("%s/access-keys/%d", owner, k.ID), "", nil, o...)
 			st, b := v.call(t, "DELETE", fmt.Sprintf("%s/access-keys/%d", owner, k.ID), "", nil, o...)
 			refused(t, st, b, 404, "NOT_FOUND")
@@ -859,7 +861,7 @@ func ownerCases() []docCase {
 		}},
 		{"ownerCreateClient", 201, "a client, announced only to keys that may see it", func(t *testing.T, v *env) {
 			all := v.admin(t)
-			own := v.withPerms(t, ptr(int64(203)), func(p *dikidi.Permissions) { p.Clients.View = dikidi.ScopeOwn })
+			own := v.withPerms(t, ptr(int64(203)), func(p *dikidimock.Permissions) { p.Clients.View = dikidimock.ScopeOwn })
 			st, _ := v.call(t, "POST", owner+"/clients", "", map[string]any{"name": "Pavel", "phone": "+79031112233"}, o...)
 			require.Equal(t, 201, st)
 			assert.Equal(t, []string{"client.created"}, v.eventsAfter(t, all, 1))

@@ -13,7 +13,7 @@ import (
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // FuzzMockRequest throws arbitrary requests at the DIKIDI mock with an
@@ -35,14 +35,14 @@ func FuzzMockRequest(f *testing.F) {
 	} {
 		f.Add(s.method, s.path, s.body)
 	}
-	m, err := dikidi.New(dikidi.Options{Clock: clock.New(), OwnerToken: "owner-secret"})
+	m, err := dikidimock.New(dikidimock.Options{Clock: clock.New(), OwnerToken: "owner-secret"})
 	require.NoError(f, err)
 	base, err := dikidifixture.Salon()
 	require.NoError(f, err)
 	fx, err := base.WeekAfter(clock.New().Now())
 	require.NoError(f, err)
 	require.NoError(f, m.AddCompany(fx))
-	k, err := m.CreateKey(companyID, dikidi.KeySpec{Name: "fuzz", AccessType: dikidi.AccessAdministrator})
+	k, err := m.CreateKey(companyID, dikidimock.KeySpec{Name: "fuzz", AccessType: dikidimock.AccessAdministrator})
 	require.NoError(f, err)
 	r := httptest.NewRequest("POST", api+"/key/activate?token="+url.QueryEscape(k.Token), nil)
 	r.Header.Set("Authorization", partnerKey)

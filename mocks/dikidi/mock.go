@@ -24,7 +24,7 @@ import (
 	"github.com/accord-harness/accord/internal/mockserver"
 	"github.com/accord-harness/accord/internal/monitor/alert"
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/mocks/dikidi/apispec"
+	dikidiapi "github.com/accord-harness/accord/mocks/dikidi/apispec"
 )
 
 // Mailer sends the delivery-problem e-mails; alert.SMTP (a real SMTP
@@ -77,7 +77,7 @@ type Mock struct {
 }
 
 // Spec is the loaded document, parsed once per process: it is read-only.
-var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(apispec.Document()) })
+var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(dikidiapi.Document()) })
 
 // New builds a mock with no companies.
 func New(opts Options) (*Mock, error) {

@@ -19,7 +19,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/monitor/alert"
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 const (
@@ -79,7 +79,7 @@ func (p *pathServer) names() []string {
 }
 
 type env struct {
-	mock   *dikidi.Mock
+	mock   *dikidimock.Mock
 	clock  *clock.Run
 	e      *httpexpect.Expect
 	fx     *dikidifixture.Fixture
@@ -95,7 +95,7 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	t.Cleanup(relay.Stop)
 	clk := clock.New()
-	m, err := dikidi.New(dikidi.Options{Clock: clk, OwnerToken: "owner-secret", Mailer: &alert.SMTP{Addr: relay.Addr(), From: "DIKIDI <noreply@dikidi.test>", Timeout: 5 * time.Second}})
+	m, err := dikidimock.New(dikidimock.Options{Clock: clk, OwnerToken: "owner-secret", Mailer: &alert.SMTP{Addr: relay.Addr(), From: "DIKIDI <noreply@dikidi.test>", Timeout: 5 * time.Second}})
 	require.NoError(t, err)
 	base, err := dikidifixture.Salon()
 	require.NoError(t, err)
@@ -118,13 +118,13 @@ func (v *env) at(weekday int, hhmm string) time.Time {
 
 func (v *env) rfc(weekday int, hhmm string) string { return v.at(weekday, hhmm).Format(time.RFC3339) }
 
-func (v *env) key(t *testing.T, spec dikidi.KeySpec) dikidi.KeyView {
+func (v *env) key(t *testing.T, spec dikidimock.KeySpec) dikidimock.KeyView {
 	t.Helper()
 	if spec.Name == "" {
 		spec.Name = "ProDoctorov"
 	}
 	if spec.AccessType == "" {
-		spec.AccessType = dikidi.AccessAdministrator
+		spec.AccessType = dikidimock.AccessAdministrator
 	}
 	if spec.Path == nil {
 		u := v.path.URL + "/events"
@@ -139,7 +139,7 @@ func (v *env) as(token string) *httpexpect.Expect {
 	return v.e.Builder(func(r *httpexpect.Request) { r.WithQuery("token", token) })
 }
 
-func (v *env) activate(t *testing.T, k dikidi.KeyView) {
+func (v *env) activate(t *testing.T, k dikidimock.KeyView) {
 	t.Helper()
 	v.as(k.Token).POST(api+"/key/activate").WithHeader("Authorization", partnerKey).Expect().Status(http.StatusOK)
 }
@@ -164,7 +164,7 @@ func (v *env) waitEvents(t *testing.T, n int) []receivedEvent {
 }
 
 // settle waits until no delivery of the key is mid-flight on its first attempt.
-func (v *env) settle(t *testing.T, keyID int64) []dikidi.DeliveryView {
+func (v *env) settle(t *testing.T, keyID int64) []dikidimock.DeliveryView {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
@@ -172,7 +172,7 @@ func (v *env) settle(t *testing.T, keyID int64) []dikidi.DeliveryView {
 		require.NoError(t, err)
 		busy := false
 		for _, d := range ds {
-			busy = busy || (d.Status == dikidi.DeliveryPending && len(d.Attempts) == 0)
+			busy = busy || (d.Status == dikidimock.DeliveryPending && len(d.Attempts) == 0)
 		}
 		if !busy {
 			return ds
@@ -184,7 +184,7 @@ func (v *env) settle(t *testing.T, keyID int64) []dikidi.DeliveryView {
 }
 
 // noViolations asserts every answer and event of the mock obeyed its own document.
-func noViolations(t *testing.T, m *dikidi.Mock) {
+func noViolations(t *testing.T, m *dikidimock.Mock) {
 	t.Helper()
 	for _, e := range m.Journal().Select(nil) {
 		vs := e.ResponseViolations
@@ -199,12 +199,12 @@ func noViolations(t *testing.T, m *dikidi.Mock) {
 
 func TestKeyChecksInOrder(t *testing.T) {
 	v := newEnv(t)
-	fresh := v.key(t, dikidi.KeySpec{})
+	fresh := v.key(t, dikidimock.KeySpec{})
 	other := "pk-someone-else"
-	pinned := v.key(t, dikidi.KeySpec{PartnerKey: &other})
-	active := v.key(t, dikidi.KeySpec{})
+	pinned := v.key(t, dikidimock.KeySpec{PartnerKey: &other})
+	active := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, active)
-	gone := v.key(t, dikidi.KeySpec{})
+	gone := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, gone)
 	_, err := v.mock.DeleteKey(companyID, gone.ID)
 	require.NoError(t, err)
@@ -259,12 +259,12 @@ func TestKeyChecksInOrder(t *testing.T) {
 
 func TestActivation(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidi.KeySpec{})
+	k := v.key(t, dikidimock.KeySpec{})
 	v.as(k.Token).POST(api+"/key/activate").WithHeader("Authorization", partnerKey).Expect().Status(200).
 		JSON().Object().Value("data").Object().HasValue("state", "active").HasValue("key_id", k.ID)
 	got, err := v.mock.Key(companyID, k.ID)
 	require.NoError(t, err)
-	assert.Equal(t, dikidi.StateActive, got.State)
+	assert.Equal(t, dikidimock.StateActive, got.State)
 	// again with the same partner key: idempotent, no second event
 	v.as(k.Token).POST(api+"/key/activate").WithHeader("Authorization", partnerKey).Expect().Status(200)
 	evs := v.waitEvents(t, 1)
@@ -276,7 +276,7 @@ func TestActivation(t *testing.T) {
 	assert.Equal(t, "1", evs[0].Header.Get("X-Dikidi-Delivery-Attempt"))
 	assert.Equal(t, ev["id"], evs[0].Header.Get("X-Dikidi-Event-Id"))
 	// a key without record permissions is activated into paused
-	paused := v.key(t, dikidi.KeySpec{AccessType: dikidi.AccessEmployee, EmployeeID: ptr(int64(201))})
+	paused := v.key(t, dikidimock.KeySpec{AccessType: dikidimock.AccessEmployee, EmployeeID: ptr(int64(201))})
 	v.as(paused.Token).POST(api+"/key/activate").WithHeader("Authorization", partnerKey).Expect().Status(200).
 		JSON().Object().Value("data").Object().HasValue("state", "paused")
 	noViolations(t, v.mock)
@@ -286,11 +286,11 @@ func ptr[T any](x T) *T { return &x }
 
 func TestPausedKeyReadsButDoesNotWrite(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidi.KeySpec{})
+	k := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, k)
 	v.waitEvents(t, 1)
-	none := dikidi.Preset(dikidi.AccessAdministrator)
-	none.Records = dikidi.RecordPermissions{}
+	none := dikidimock.Preset(dikidimock.AccessAdministrator)
+	none.Records = dikidimock.RecordPermissions{}
 	_, err := v.mock.SetPermissions(companyID, k.ID, none)
 	require.NoError(t, err)
 	evs := v.waitEvents(t, 2)
@@ -306,9 +306,9 @@ func TestPausedKeyReadsButDoesNotWrite(t *testing.T) {
 		WithJSON(map[string]any{"working": true, "work_from": v.rfc(3, "12:00"), "work_to": v.rfc(3, "20:00")}).Expect().Status(200)
 
 	// a record made meanwhile is not sent to a paused key
-	_, err = v.mock.Book(companyID, dikidi.Booking{MasterID: 202, ServiceIDs: []int64{303}, Start: v.at(4, "16:00"), Client: dikidi.Client{ID: 402}, Online: true})
+	_, err = v.mock.Book(companyID, dikidimock.Booking{MasterID: 202, ServiceIDs: []int64{303}, Start: v.at(4, "16:00"), Client: dikidimock.Client{ID: 402}, Online: true})
 	require.NoError(t, err)
-	restore := dikidi.Preset(dikidi.AccessAdministrator)
+	restore := dikidimock.Preset(dikidimock.AccessAdministrator)
 	_, err = v.mock.SetPermissions(companyID, k.ID, restore)
 	require.NoError(t, err)
 	evs = v.waitEvents(t, 3)
@@ -323,12 +323,12 @@ func TestPausedKeyReadsButDoesNotWrite(t *testing.T) {
 
 func TestPermissions(t *testing.T) {
 	v := newEnv(t)
-	own := dikidi.Permissions{
-		Clients:  dikidi.ClientPermissions{View: dikidi.ScopeNone, ShowPhones: dikidi.PhonesNone},
-		Records:  dikidi.RecordPermissions{AddEdit: true},
-		Schedule: dikidi.SchedulePermissions{Edit: dikidi.ScopeOwn},
+	own := dikidimock.Permissions{
+		Clients:  dikidimock.ClientPermissions{View: dikidimock.ScopeNone, ShowPhones: dikidimock.PhonesNone},
+		Records:  dikidimock.RecordPermissions{AddEdit: true},
+		Schedule: dikidimock.SchedulePermissions{Edit: dikidimock.ScopeOwn},
 	}
-	k := v.key(t, dikidi.KeySpec{Permissions: &own, EmployeeID: ptr(int64(203))})
+	k := v.key(t, dikidimock.KeySpec{Permissions: &own, EmployeeID: ptr(int64(203))})
 	v.activate(t, k)
 	api := v.as(k.Token)
 	date := v.at(3, "00:00").Format("2006-01-02")
@@ -366,14 +366,14 @@ const api0 = api
 
 func TestMasking(t *testing.T) {
 	v := newEnv(t)
-	perms := func(view, phones string, surnames bool) *dikidi.Permissions {
-		p := dikidi.Preset(dikidi.AccessAdministrator)
-		p.Clients = dikidi.ClientPermissions{View: view, ShowSurnames: surnames, ShowPhones: phones}
+	perms := func(view, phones string, surnames bool) *dikidimock.Permissions {
+		p := dikidimock.Preset(dikidimock.AccessAdministrator)
+		p.Clients = dikidimock.ClientPermissions{View: view, ShowSurnames: surnames, ShowPhones: phones}
 		return &p
 	}
 	tests := []struct {
 		name                     string
-		perms                    *dikidi.Permissions
+		perms                    *dikidimock.Permissions
 		employee                 *int64
 		listIDs                  []int
 		listPhone, cardPhone     string
@@ -386,7 +386,7 @@ func TestMasking(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			k := v.key(t, dikidi.KeySpec{Permissions: tc.perms, EmployeeID: tc.employee})
+			k := v.key(t, dikidimock.KeySpec{Permissions: tc.perms, EmployeeID: tc.employee})
 			v.activate(t, k)
 			api := v.as(k.Token)
 			list := api.GET(api0 + "/clients").Expect().Status(200).JSON().Object().Value("data").Object()
@@ -405,13 +405,13 @@ func TestMasking(t *testing.T) {
 			}
 		})
 	}
-	assert.Equal(t, "+7********01", dikidi.MaskPhone("+79161234501"))
+	assert.Equal(t, "+7********01", dikidimock.MaskPhone("+79161234501"))
 	noViolations(t, v.mock)
 }
 
 func TestRecordsThroughAKey(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidi.KeySpec{})
+	k := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, k)
 	v.waitEvents(t, 1)
 	api := v.as(k.Token)
@@ -471,7 +471,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestScheduleAndFreeTimes(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidi.KeySpec{})
+	k := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, k)
 	api := v.as(k.Token)
 	tue := v.at(2, "00:00").Format("2006-01-02")
@@ -513,12 +513,12 @@ func TestScheduleAndFreeTimes(t *testing.T) {
 func TestDeliveryRetriesAndOneEmail(t *testing.T) {
 	v := newEnv(t)
 	mail := "ops@partner.test"
-	k := v.key(t, dikidi.KeySpec{Email: &mail})
+	k := v.key(t, dikidimock.KeySpec{Email: &mail})
 	v.activate(t, k)
 	v.waitEvents(t, 1)
 	v.path.answer(http.StatusServiceUnavailable)
 	for i, hhmm := range []string{"12:00", "13:00"} {
-		_, err := v.mock.Book(companyID, dikidi.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, hhmm), Client: dikidi.Client{ID: int64(401 + i)}, Online: true})
+		_, err := v.mock.Book(companyID, dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, hhmm), Client: dikidimock.Client{ID: int64(401 + i)}, Online: true})
 		require.NoError(t, err)
 	}
 	v.settle(t, k.ID)
@@ -529,7 +529,7 @@ func TestDeliveryRetriesAndOneEmail(t *testing.T) {
 	for _, d := range ds[1:] {
 		require.Len(t, d.Attempts, 4, "attempts 1..4 of %s", d.Event)
 		assert.Equal(t, []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute}, gaps(d.Attempts))
-		assert.Equal(t, dikidi.DeliveryPending, d.Status)
+		assert.Equal(t, dikidimock.DeliveryPending, d.Status)
 		assert.Equal(t, 503, d.Attempts[0].HTTPStatus)
 	}
 	mails := v.smtp.Mails()
@@ -548,7 +548,7 @@ func TestDeliveryRetriesAndOneEmail(t *testing.T) {
 	ds, err = v.mock.Deliveries(companyID, k.ID)
 	require.NoError(t, err)
 	for _, d := range ds {
-		assert.Equal(t, dikidi.DeliveryDelivered, d.Status, d.Event)
+		assert.Equal(t, dikidimock.DeliveryDelivered, d.Status, d.Event)
 	}
 	// the body and the event id never changed between attempts
 	byID := map[string][]string{}
@@ -565,20 +565,20 @@ func TestDeliveryRetriesAndOneEmail(t *testing.T) {
 
 	// a new incident after that success may e-mail again; eight failures give an event up
 	v.path.answer(http.StatusInternalServerError)
-	_, err = v.mock.Book(companyID, dikidi.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "16:00"), Client: dikidi.Client{ID: 403}})
+	_, err = v.mock.Book(companyID, dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "16:00"), Client: dikidimock.Client{ID: 403}})
 	require.NoError(t, err)
 	v.settle(t, k.ID)
 	v.clock.Advance(3 * time.Hour)
 	ds, err = v.mock.Deliveries(companyID, k.ID)
 	require.NoError(t, err)
 	last := ds[len(ds)-1]
-	assert.Equal(t, dikidi.DeliveryFailed, last.Status)
+	assert.Equal(t, dikidimock.DeliveryFailed, last.Status)
 	assert.Len(t, last.Attempts, 8)
 	assert.Len(t, v.smtp.Mails(), 2)
 	noViolations(t, v.mock)
 }
 
-func gaps(as []dikidi.AttemptView) []time.Duration {
+func gaps(as []dikidimock.AttemptView) []time.Duration {
 	var out []time.Duration
 	for i := 1; i < len(as); i++ {
 		out = append(out, as[i].At.Sub(as[i-1].At).Round(time.Minute))
@@ -588,11 +588,11 @@ func gaps(as []dikidi.AttemptView) []time.Duration {
 
 func TestDeletionDropsQueuedDeliveries(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidi.KeySpec{})
+	k := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, k)
 	v.waitEvents(t, 1)
 	v.path.answer(http.StatusServiceUnavailable)
-	_, err := v.mock.Book(companyID, dikidi.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "12:00"), Client: dikidi.Client{ID: 401}})
+	_, err := v.mock.Book(companyID, dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "12:00"), Client: dikidimock.Client{ID: 401}})
 	require.NoError(t, err)
 	v.settle(t, k.ID)
 	_, err = v.mock.DeleteKey(companyID, k.ID)
@@ -602,13 +602,13 @@ func TestDeletionDropsQueuedDeliveries(t *testing.T) {
 	ds, err := v.mock.Deliveries(companyID, k.ID)
 	require.NoError(t, err)
 	require.Len(t, ds, 3)
-	assert.Equal(t, dikidi.DeliveryDropped, ds[1].Status)
+	assert.Equal(t, dikidimock.DeliveryDropped, ds[1].Status)
 	assert.Len(t, ds[1].Attempts, 1)
 	assert.Equal(t, "key.state_changed", ds[2].Event)
-	assert.Equal(t, dikidi.DeliveryFailed, ds[2].Status)
+	assert.Equal(t, dikidimock.DeliveryFailed, ds[2].Status)
 	assert.Len(t, ds[2].Attempts, 1, "the last event of a deleted key is tried once")
 	_, err = v.mock.DeleteKey(companyID, k.ID)
-	var de *dikidi.Error
+	var de *dikidimock.Error
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, "NOT_FOUND", de.Code)
 	noViolations(t, v.mock)
@@ -616,12 +616,12 @@ func TestDeletionDropsQueuedDeliveries(t *testing.T) {
 
 func TestLostAnswersAndLostEvents(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidi.KeySpec{})
+	k := v.key(t, dikidimock.KeySpec{})
 	v.activate(t, k)
 	v.waitEvents(t, 1)
 	// the Path's answer is lost: DIKIDI delivers the same event again a minute later
 	require.NoError(t, v.mock.LoseNextEventAnswers(companyID, k.ID, 1, ""))
-	_, err := v.mock.Book(companyID, dikidi.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "12:00"), Client: dikidi.Client{ID: 401}})
+	_, err := v.mock.Book(companyID, dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "12:00"), Client: dikidimock.Client{ID: 401}})
 	require.NoError(t, err)
 	v.waitEvents(t, 2)
 	v.settle(t, k.ID)

@@ -11,23 +11,23 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 const addr = "/api/v3/integration/facilities/1001/doctors/2001/addresses/3001"
 
 // fedMock returns a mock with one tenant whose calendar at address 3001 is
 // fed for two weeks, and a token for it.
-func fedMock(tb testing.TB, opts docplanner.Options) (*docplanner.Mock, string, time.Time) {
+func fedMock(tb testing.TB, opts docplannermock.Options) (*docplannermock.Mock, string, time.Time) {
 	tb.Helper()
 	opts.Clock = clock.New()
 	opts.GetsPerHour = 1 << 30
 	opts.WritesPerMinute = 1 << 30
-	m, err := docplanner.New(opts)
+	m, err := docplannermock.New(opts)
 	require.NoError(tb, err)
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	require.NoError(tb, err)
 	m.AddTenant("bench", "secret", f)
 
@@ -69,7 +69,7 @@ func fedMock(tb testing.TB, opts docplanner.Options) (*docplanner.Mock, string, 
 	return m, tok.AccessToken, day0
 }
 
-func benchGetSlots(b *testing.B, opts docplanner.Options) {
+func benchGetSlots(b *testing.B, opts docplannermock.Options) {
 	m, tok, day0 := fedMock(b, opts)
 	q := url.Values{"start": {day0.Format(time.RFC3339)}, "end": {day0.AddDate(0, 0, 7).Format(time.RFC3339)}}
 	path := addr + "/slots?" + q.Encode()
@@ -88,10 +88,10 @@ func benchGetSlots(b *testing.B, opts docplanner.Options) {
 
 // BenchmarkGetSlotsValidated is the mock's normal path: the request and the
 // 128-slot answer are both checked against the document.
-func BenchmarkGetSlotsValidated(b *testing.B) { benchGetSlots(b, docplanner.Options{}) }
+func BenchmarkGetSlotsValidated(b *testing.B) { benchGetSlots(b, docplannermock.Options{}) }
 
 // BenchmarkGetSlotsUnvalidated is the same request with validation off; the
 // ratio of the two is validation's cost.
 func BenchmarkGetSlotsUnvalidated(b *testing.B) {
-	benchGetSlots(b, docplanner.Options{SkipRequestValidation: true, SkipResponseValidation: true})
+	benchGetSlots(b, docplannermock.Options{SkipRequestValidation: true, SkipResponseValidation: true})
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/mockserver"
 )
 
@@ -193,7 +193,7 @@ func (m *Mock) bookSlot(t *tenant, req *mockserver.Request) mockserver.Response 
 		if !known {
 			return fieldErr(http.StatusBadRequest, "Invalid arguments", "insurance_provider_id", "Insurance provider "+insurer+" is not in the dictionary")
 		}
-		if plan != "" && !slices.ContainsFunc(p.Plans, func(x fixture.InsurancePlan) bool { return x.ID == plan }) {
+		if plan != "" && !slices.ContainsFunc(p.Plans, func(x docplannerfixture.InsurancePlan) bool { return x.ID == plan }) {
 			return fieldErr(http.StatusBadRequest, "Invalid arguments", "insurance_plan_id", "Insurance plan "+plan+" is not a plan of provider "+insurer)
 		}
 	}

@@ -11,14 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // TestGetSlotsListsEverySlotAdded: getSlots answers the slots as fed, booked
 // and inside breaks included (the guide's "all currently added slots"), and
 // 404 NoSlotsOnAddress when a period holds none.
 func TestGetSlotsListsEverySlotAdded(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v) // books 08:00 (integration) and 09:00 (patient)
 	start := v.slotStart(t)
 	_, err := v.mock.DoctorAddsBreak("alpha", "3001", start.Add(2*time.Hour), start.Add(3*time.Hour))
@@ -41,7 +41,7 @@ func TestGetSlotsListsEverySlotAdded(t *testing.T) {
 // TestTheIntegrationsOwnChangesEmitNoNotification: bookSlot, moveBooking and
 // cancelBooking by the integration tell no one; a patient's booking does.
 func TestTheIntegrationsOwnChangesEmitNoNotification(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v) // the patient's booking queued one slot-booked
 	api := f.api
 	b := api.GET(addr + "/bookings/" + f.booking).Expect().Status(200).JSON(okJSON).Object()
@@ -61,7 +61,7 @@ func TestTheIntegrationsOwnChangesEmitNoNotification(t *testing.T) {
 // TestLenientWhereTheRecordDeclaresNoError: values outside what the provider
 // describes in prose, where it declares no error, are read, not refused.
 func TestLenientWhereTheRecordDeclaresNoError(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v)
 	api := f.api
 	start := v.slotStart(t)
@@ -87,7 +87,7 @@ func TestLenientWhereTheRecordDeclaresNoError(t *testing.T) {
 // TestWhatTheDocumentSaysOfAddressesAndInsurers: each rule the document
 // states in prose for these operations, as the mock applies it.
 func TestWhatTheDocumentSaysOfAddressesAndInsurers(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v)
 	api := f.api
 	online := "/api/v3/integration/facilities/1001/doctors/2002/addresses/3009"
@@ -117,7 +117,7 @@ func TestWhatTheDocumentSaysOfAddressesAndInsurers(t *testing.T) {
 // TestServicesOfADayAndCoupledBreaks: getAddressServices with start, and a
 // break applied on the coupled (online-only) address, moved and removed with it.
 func TestServicesOfADayAndCoupledBreaks(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v)
 	api := f.api
 	start := v.slotStart(t)
@@ -132,7 +132,7 @@ func TestServicesOfADayAndCoupledBreaks(t *testing.T) {
 	id := api.POST(piotr + "/breaks").WithJSON(map[string]any{
 		"since": since.Format(time.RFC3339), "till": since.Add(time.Hour).Format(time.RFC3339), "apply_on_coupled_addresses": true,
 	}).Expect().Status(201).JSON(okJSON).Object().Value("id").String().Raw()
-	breaksOf := func(addressID string) []docplanner.BreakView {
+	breaksOf := func(addressID string) []docplannermock.BreakView {
 		a, err := v.mock.Address("alpha", addressID, since, since.Add(24*time.Hour))
 		require.NoError(t, err)
 		return a.Breaks
@@ -149,7 +149,7 @@ func TestServicesOfADayAndCoupledBreaks(t *testing.T) {
 // TestNotificationsCarryTheBookingsSignature: booking notifications carry
 // the signature the document declares.
 func TestNotificationsCarryTheBookingsSignature(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v)
 	n := f.api.GET("/api/v3/integration/notifications").Expect().Status(200).JSON(okJSON).Object()
 	n.HasValue("name", "slot-booked")

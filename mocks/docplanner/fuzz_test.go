@@ -10,9 +10,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // FuzzMockRequest throws arbitrary methods, paths, queries, headers and
@@ -36,9 +36,9 @@ func FuzzMockRequest(f *testing.F) {
 		f.Add(s.method, s.path, s.ctype, s.body)
 	}
 	clk := clock.New()
-	m, err := docplanner.New(docplanner.Options{Clock: clk, GetsPerHour: 1 << 30, WritesPerMinute: 1 << 30})
+	m, err := docplannermock.New(docplannermock.Options{Clock: clk, GetsPerHour: 1 << 30, WritesPerMinute: 1 << 30})
 	require.NoError(f, err)
-	fx, err := fixture.Clinic()
+	fx, err := docplannerfixture.Clinic()
 	require.NoError(f, err)
 	m.AddTenant("fuzz", "fuzz-secret", fx)
 	r := httptest.NewRequest("POST", "/oauth/v2/token", strings.NewReader("grant_type=client_credentials"))

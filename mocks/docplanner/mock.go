@@ -17,13 +17,13 @@ import (
 	"sync"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/mockserver"
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/mocks/docplanner/apispec"
+	docplannerapi "github.com/accord-harness/accord/mocks/docplanner/apispec"
 )
 
 // Media types of the platform's answers.
@@ -85,7 +85,7 @@ type token struct {
 }
 
 // Spec is the loaded document, parsed once per process: it is read-only.
-var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(apispec.Document()) })
+var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(docplannerapi.Document()) })
 
 // New builds a mock with no tenants.
 func New(opts Options) (*Mock, error) {
@@ -155,7 +155,7 @@ func (m *Mock) SpecDoc() *spec.Spec { return m.spec }
 
 // AddTenant creates the platform state of one set of client credentials from
 // a fixture's platform side; it replaces any tenant with that client id.
-func (m *Mock) AddTenant(clientID, secret string, f *fixture.Fixture) {
+func (m *Mock) AddTenant(clientID, secret string, f *docplannerfixture.Fixture) {
 	t := newTenant(clientID, secret, f)
 	m.mu.Lock()
 	defer m.mu.Unlock()

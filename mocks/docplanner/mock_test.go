@@ -12,10 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // The platform's media types, as httpexpect must be told.
@@ -25,19 +25,19 @@ var (
 )
 
 type env struct {
-	mock  *docplanner.Mock
+	mock  *docplannermock.Mock
 	clock *clock.Run
 	e     *httpexpect.Expect
 	srv   *httptest.Server
 }
 
-func newEnv(t *testing.T, opts docplanner.Options) *env {
+func newEnv(t *testing.T, opts docplannermock.Options) *env {
 	t.Helper()
 	clk := clock.New()
 	opts.Clock = clk
-	m, err := docplanner.New(opts)
+	m, err := docplannermock.New(opts)
 	require.NoError(t, err)
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	require.NoError(t, err)
 	m.AddTenant("alpha", "alpha-secret", f)
 	m.AddTenant("beta", "beta-secret", f)
@@ -57,7 +57,7 @@ func (v *env) as(tok string) *httpexpect.Expect {
 }
 
 // noViolations asserts every answer the mock gave was valid against its own document.
-func noViolations(t *testing.T, m *docplanner.Mock) {
+func noViolations(t *testing.T, m *docplannermock.Mock) {
 	t.Helper()
 	for _, e := range m.Journal().Select(func(e journal.Entry) bool { return len(e.ResponseViolations) > 0 }) {
 		t.Errorf("the mock's answer to %s %s broke its document: %+v", e.Method, e.URL, e.ResponseViolations)
@@ -65,7 +65,7 @@ func noViolations(t *testing.T, m *docplanner.Mock) {
 }
 
 func TestTokenEndpoint(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	v.e.POST("/oauth/v2/token").WithBasicAuth("alpha", "wrong").WithFormField("grant_type", "client_credentials").
 		Expect().Status(401).JSON().Object().HasValue("error", "invalid_client")
 	v.e.POST("/oauth/v2/token").WithBasicAuth("alpha", "alpha-secret").WithFormField("grant_type", "password").
@@ -77,7 +77,7 @@ func TestTokenEndpoint(t *testing.T) {
 }
 
 func TestBadRequestsGetClearErrors(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	tok := v.token("alpha", "alpha-secret")
 	api := v.as(tok)
 
@@ -113,7 +113,7 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 }
 
 func TestExpiredTokenIsRefused(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	tok := v.token("alpha", "alpha-secret")
 	v.as(tok).GET("/api/v3/integration/facilities").Expect().Status(200)
 	v.clock.Advance(time.Hour)
@@ -122,7 +122,7 @@ func TestExpiredTokenIsRefused(t *testing.T) {
 }
 
 func TestRateLimitOnWrites(t *testing.T) {
-	v := newEnv(t, docplanner.Options{WritesPerMinute: 3})
+	v := newEnv(t, docplannermock.Options{WritesPerMinute: 3})
 	api := v.as(v.token("alpha", "alpha-secret"))
 	for i := range 3 {
 		api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "pull"}).
@@ -137,7 +137,7 @@ func TestRateLimitOnWrites(t *testing.T) {
 }
 
 func TestTenantsAreIsolated(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	alpha := v.as(v.token("alpha", "alpha-secret"))
 	beta := v.as(v.token("beta", "beta-secret"))
 	alpha.POST(addr + "/services").WithJSON(map[string]any{"service_id": "11"}).Expect().Status(201)
@@ -146,12 +146,12 @@ func TestTenantsAreIsolated(t *testing.T) {
 }
 
 func TestPullQueueIsFIFOAndExpires(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	api, _ := v.feed(t)
 	start := v.slotStart(t)
 	_, err := v.mock.DoctorAddsBreak("alpha", "3001", start, start.Add(30*time.Minute))
 	require.NoError(t, err)
-	_, err = v.mock.PatientBooks("alpha", "3001", start.Add(time.Hour), docplanner.Patient{Name: "A", Phone: "+48111"})
+	_, err = v.mock.PatientBooks("alpha", "3001", start.Add(time.Hour), docplannermock.Patient{Name: "A", Phone: "+48111"})
 	require.NoError(t, err)
 
 	api.GET("/api/v3/integration/notifications").Expect().Status(200).JSON(okJSON).Object().HasValue("name", "break-created")
@@ -180,13 +180,13 @@ func TestPushToHangingPartnerIsBounded(t *testing.T) {
 	}))
 	defer hang.Close()
 	defer close(release)
-	v := newEnv(t, docplanner.Options{PushTimeout: 200 * time.Millisecond})
+	v := newEnv(t, docplannermock.Options{PushTimeout: 200 * time.Millisecond})
 	api, _ := v.feed(t)
 	api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "push", "url": hang.URL}).Expect().Status(204)
 
 	start := v.slotStart(t)
 	began := time.Now()
-	_, err := v.mock.PatientBooks("alpha", "3001", start, docplanner.Patient{Name: "A", Phone: "+48111"})
+	_, err := v.mock.PatientBooks("alpha", "3001", start, docplannermock.Patient{Name: "A", Phone: "+48111"})
 	require.NoError(t, err, "an asynchronous notification never blocks the patient")
 	v.clock.Advance(5 * time.Minute)
 	v.clock.Advance(10 * time.Minute)
@@ -220,7 +220,7 @@ func (v *env) feed(t *testing.T) (*httpexpect.Expect, string) {
 
 func (v *env) slotStart(t *testing.T) time.Time {
 	t.Helper()
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	require.NoError(t, err)
 	now := v.clock.Now().In(f.Location())
 	return time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, f.Location())
@@ -235,10 +235,10 @@ func TestARetiredTenantDeliversNothing(t *testing.T) {
 		w.WriteHeader(http.StatusInternalServerError) // so the mock retries
 	}))
 	defer partner.Close()
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	api, _ := v.feed(t)
 	api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "push", "url": partner.URL}).Expect().Status(204)
-	_, err := v.mock.PatientBooks("alpha", "3001", v.slotStart(t), docplanner.Patient{Name: "A", Phone: "+48111"})
+	_, err := v.mock.PatientBooks("alpha", "3001", v.slotStart(t), docplannermock.Patient{Name: "A", Phone: "+48111"})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, got.Load(), "the first delivery")
 	require.NoError(t, v.mock.Retire("alpha"))

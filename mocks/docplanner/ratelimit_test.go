@@ -3,7 +3,7 @@ package docplanner_test
 import (
 	"testing"
 
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // TestRateLimitsOffKeepTheHeaders: with the limits off (accord mock
@@ -19,7 +19,7 @@ func TestRateLimitsOffKeepTheHeaders(t *testing.T) {
 		{"off", true, 204},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v := newEnv(t, docplanner.Options{WritesPerMinute: 3, GetsPerHour: 2, RateLimitsOff: tc.off})
+			v := newEnv(t, docplannermock.Options{WritesPerMinute: 3, GetsPerHour: 2, RateLimitsOff: tc.off})
 			api := v.as(v.token("alpha", "alpha-secret"))
 			put := func() int {
 				r := api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "pull"}).Expect()

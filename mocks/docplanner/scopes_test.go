@@ -9,7 +9,7 @@ import (
 	"github.com/gavv/httpexpect/v2"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // withForms are the ways a client writes `with`: the document's comma form
@@ -36,7 +36,7 @@ func newScopeFixture(t *testing.T, v *env) scopeFixture {
 		"address_service_id": svc, "duration": 30, "insurance_provider_id": "51", "insurance_plan_id": "512",
 		"patient": map[string]any{"name": "Jan", "surname": "Kos", "phone": "+48600111222"},
 	}).Expect().Status(200).JSON(okJSON).Object().Value("id").String().Raw()
-	_, err := v.mock.PatientBooks("alpha", "3001", start.Add(time.Hour), docplanner.Patient{Name: "Ewa", Phone: "+48600"})
+	_, err := v.mock.PatientBooks("alpha", "3001", start.Add(time.Hour), docplannermock.Patient{Name: "Ewa", Phone: "+48600"})
 	require.NoError(t, err)
 	q := url.Values{"start": {start.Add(-time.Hour).Format(time.RFC3339)}, "end": {start.Add(24 * time.Hour).Format(time.RFC3339)}}
 	return scopeFixture{api: api, booking: id, slotsQuery: q.Encode(), token: tok}
@@ -46,7 +46,7 @@ func newScopeFixture(t *testing.T, v *env) scopeFixture {
 // `with` scope is absent without it and present with it, in every form of
 // `with`, and every answer still obeys the document.
 func TestScopedFieldsComeOnlyWhenAskedFor(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v)
 	doctor := "/api/v3/integration/facilities/1001/doctors/2001"
 	tests := []struct {
@@ -142,7 +142,7 @@ func has(o *httpexpect.Object, path []string) bool {
 // getServices' filters, and getDoctor's specializations, which the
 // provider's examples send unasked.
 func TestScopesThatFilterOrAreAlwaysThere(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	api := v.as(v.token("alpha", "alpha-secret"))
 	count := func(q string) int {
 		return len(api.GET("/api/v3/integration/services").WithQueryString(q).Expect().Status(200).JSON(okJSON).Object().Value("_items").Array().Raw())

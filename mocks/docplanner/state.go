@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 // stateVersion changes when a snapshot's shape does, so an older accord
@@ -19,28 +19,28 @@ const stateVersion = 1
 // switches on for a moment (an outage, writes to fail, deliveries to drop,
 // the rate-limit window) does not: a restarted platform starts healthy.
 type tenantState struct {
-	Version    int                         `json:"version"`
-	ClientID   string                      `json:"client_id"`
-	Secret     string                      `json:"secret"`
-	Zone       string                      `json:"zone"`
-	Shift      time.Duration               `json:"shift,omitempty"`
-	Facilities []facilityState             `json:"facilities"`
-	Doctors    []doctorState               `json:"doctors"`
-	Addresses  []addressState              `json:"addresses"`
-	Services   []fixture.Service           `json:"services"`
-	Insurers   []fixture.InsuranceProvider `json:"insurers"`
-	Bookings   []bookingState              `json:"bookings"` // in creation order
-	NextID     int                         `json:"next_id"`
-	Model      string                      `json:"model,omitempty"`
-	URL        string                      `json:"url,omitempty"`
-	RealTime   bool                        `json:"real_time,omitempty"`
-	PMS        bool                        `json:"pms,omitempty"`
-	Pull       []notificationState         `json:"pull,omitempty"`
-	Buried     []notificationState         `json:"buried,omitempty"`
-	Retrying   []notificationState         `json:"retrying,omitempty"` // Due set
-	Release    time.Time                   `json:"last_release,omitzero"`
-	Retired    bool                        `json:"retired,omitempty"`
-	Tokens     map[string]time.Time        `json:"tokens,omitempty"` // access token -> expiry
+	Version    int                                   `json:"version"`
+	ClientID   string                                `json:"client_id"`
+	Secret     string                                `json:"secret"`
+	Zone       string                                `json:"zone"`
+	Shift      time.Duration                         `json:"shift,omitempty"`
+	Facilities []facilityState                       `json:"facilities"`
+	Doctors    []doctorState                         `json:"doctors"`
+	Addresses  []addressState                        `json:"addresses"`
+	Services   []docplannerfixture.Service           `json:"services"`
+	Insurers   []docplannerfixture.InsuranceProvider `json:"insurers"`
+	Bookings   []bookingState                        `json:"bookings"` // in creation order
+	NextID     int                                   `json:"next_id"`
+	Model      string                                `json:"model,omitempty"`
+	URL        string                                `json:"url,omitempty"`
+	RealTime   bool                                  `json:"real_time,omitempty"`
+	PMS        bool                                  `json:"pms,omitempty"`
+	Pull       []notificationState                   `json:"pull,omitempty"`
+	Buried     []notificationState                   `json:"buried,omitempty"`
+	Retrying   []notificationState                   `json:"retrying,omitempty"` // Due set
+	Release    time.Time                             `json:"last_release,omitzero"`
+	Retired    bool                                  `json:"retired,omitempty"`
+	Tokens     map[string]time.Time                  `json:"tokens,omitempty"` // access token -> expiry
 }
 
 type facilityState struct {
@@ -50,34 +50,34 @@ type facilityState struct {
 }
 
 type doctorState struct {
-	ID              string                   `json:"id"`
-	Name            string                   `json:"name"`
-	Surname         string                   `json:"surname"`
-	Facility        string                   `json:"facility"`
-	Addresses       []string                 `json:"addresses"`
-	ProfileURL      string                   `json:"profile_url,omitempty"`
-	Specializations []fixture.Specialization `json:"specializations,omitempty"`
-	LicenseNumbers  []fixture.LicenseNumber  `json:"license_numbers,omitempty"`
+	ID              string                             `json:"id"`
+	Name            string                             `json:"name"`
+	Surname         string                             `json:"surname"`
+	Facility        string                             `json:"facility"`
+	Addresses       []string                           `json:"addresses"`
+	ProfileURL      string                             `json:"profile_url,omitempty"`
+	Specializations []docplannerfixture.Specialization `json:"specializations,omitempty"`
+	LicenseNumbers  []docplannerfixture.LicenseNumber  `json:"license_numbers,omitempty"`
 }
 
 type addressState struct {
-	ID               string                     `json:"id"`
-	Doctor           string                     `json:"doctor"`
-	Facility         string                     `json:"facility"`
-	Name             string                     `json:"name"`
-	City             string                     `json:"city"`
-	PostCode         string                     `json:"post_code"`
-	Street           string                     `json:"street"`
-	CommercialType   string                     `json:"commercial_type"`
-	InsuranceSupport string                     `json:"insurance_support"`
-	OnlineOnly       bool                       `json:"online_only,omitempty"`
-	VisitPayment     bool                       `json:"visit_payment,omitempty"`
-	ExtraFields      fixture.BookingExtraFields `json:"extra_fields"`
-	CalendarEnabled  bool                       `json:"calendar_enabled,omitempty"`
-	Services         []serviceState             `json:"services,omitempty"` // in the address's order
-	Insurers         map[string][]string        `json:"insurers,omitempty"`
-	Slots            []slotState                `json:"slots,omitempty"`
-	Breaks           []breakState               `json:"breaks,omitempty"`
+	ID               string                               `json:"id"`
+	Doctor           string                               `json:"doctor"`
+	Facility         string                               `json:"facility"`
+	Name             string                               `json:"name"`
+	City             string                               `json:"city"`
+	PostCode         string                               `json:"post_code"`
+	Street           string                               `json:"street"`
+	CommercialType   string                               `json:"commercial_type"`
+	InsuranceSupport string                               `json:"insurance_support"`
+	OnlineOnly       bool                                 `json:"online_only,omitempty"`
+	VisitPayment     bool                                 `json:"visit_payment,omitempty"`
+	ExtraFields      docplannerfixture.BookingExtraFields `json:"extra_fields"`
+	CalendarEnabled  bool                                 `json:"calendar_enabled,omitempty"`
+	Services         []serviceState                       `json:"services,omitempty"` // in the address's order
+	Insurers         map[string][]string                  `json:"insurers,omitempty"`
+	Slots            []slotState                          `json:"slots,omitempty"`
+	Breaks           []breakState                         `json:"breaks,omitempty"`
 }
 
 type serviceState struct {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // TestASnapshotRestoresTheTenantAsItWas: a tenant with a fed calendar, a
@@ -21,7 +21,7 @@ import (
 // and a live access token comes back from its snapshot the same, byte for
 // byte, and the partner carries on with the token it had.
 func TestASnapshotRestoresTheTenantAsItWas(t *testing.T) {
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	f := newScopeFixture(t, v)
 	_, err := v.mock.DoctorAddsBreak("alpha", "3001", v.slotStart(t).Add(3*time.Hour), v.slotStart(t).Add(4*time.Hour))
 	require.NoError(t, err)
@@ -31,7 +31,7 @@ func TestASnapshotRestoresTheTenantAsItWas(t *testing.T) {
 	require.Contains(t, saved, "alpha")
 	require.Contains(t, saved, "beta")
 
-	again, err := docplanner.New(docplanner.Options{Clock: v.clock})
+	again, err := docplannermock.New(docplannermock.Options{Clock: v.clock})
 	require.NoError(t, err)
 	for _, data := range saved {
 		require.NoError(t, again.Restore(data))
@@ -53,7 +53,7 @@ func TestASnapshotRestoresTheTenantAsItWas(t *testing.T) {
 }
 
 func TestRestoreRefusesWhatItCannotRead(t *testing.T) {
-	m, err := docplanner.New(docplanner.Options{Clock: clock.New()})
+	m, err := docplannermock.New(docplannermock.Options{Clock: clock.New()})
 	require.NoError(t, err)
 	orphan, _ := json.Marshal(map[string]any{"version": 1, "client_id": "x", "zone": "UTC",
 		"bookings": []map[string]any{{"id": "1", "address": "404"}}})
@@ -80,17 +80,17 @@ func TestARetryAStopInterruptedGoesOn(t *testing.T) {
 	answer.Store(http.StatusInternalServerError)
 	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(int(answer.Load())) }))
 	defer partner.Close()
-	v := newEnv(t, docplanner.Options{})
+	v := newEnv(t, docplannermock.Options{})
 	api, _ := v.feed(t)
 	api.PUT("/api/v3/integration/notifications/settings").WithJSON(map[string]any{"model": "push", "url": partner.URL}).Expect().Status(204)
-	_, err := v.mock.PatientBooks("alpha", "3001", v.slotStart(t), docplanner.Patient{Name: "Ewa", Phone: "+48600"})
+	_, err := v.mock.PatientBooks("alpha", "3001", v.slotStart(t), docplannermock.Patient{Name: "Ewa", Phone: "+48600"})
 	require.NoError(t, err)
 	saved, err := v.mock.Snapshot()
 	require.NoError(t, err)
 	assert.Contains(t, string(saved["alpha"]), `"retrying":[{"name":"slot-booked"`)
 
 	clk := clock.New()
-	again, err := docplanner.New(docplanner.Options{Clock: clk})
+	again, err := docplannermock.New(docplannermock.Options{Clock: clk})
 	require.NoError(t, err)
 	require.NoError(t, again.Restore(saved["alpha"]))
 	answer.Store(http.StatusOK)

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 // tenant is everything the platform holds for one set of client credentials.
@@ -25,8 +25,8 @@ type tenant struct {
 	facilities []*facility
 	doctors    map[string]*doctor
 	addresses  map[string]*address
-	services   []fixture.Service
-	insurers   []fixture.InsuranceProvider
+	services   []docplannerfixture.Service
+	insurers   []docplannerfixture.InsuranceProvider
 	bookings   map[string]*booking
 	order      []string // booking ids in creation order
 	nextID     int
@@ -60,8 +60,8 @@ type doctor struct {
 	id, name, surname, facility string
 	addresses                   []string
 	profileURL                  string
-	specializations             []fixture.Specialization
-	licenseNumbers              []fixture.LicenseNumber
+	specializations             []docplannerfixture.Specialization
+	licenseNumbers              []docplannerfixture.LicenseNumber
 }
 
 type address struct {
@@ -69,7 +69,7 @@ type address struct {
 	name, city, postCode, street     string
 	commercialType, insuranceSupport string
 	onlineOnly, visitPayment         bool
-	extraFields                      fixture.BookingExtraFields
+	extraFields                      docplannerfixture.BookingExtraFields
 	calendarEnabled                  bool
 	services                         map[string]*addressService
 	serviceOrder                     []string
@@ -146,7 +146,7 @@ type patient struct {
 
 func (b *booking) end() time.Time { return b.start.Add(time.Duration(b.duration) * time.Minute) }
 
-func newTenant(clientID, secret string, f *fixture.Fixture) *tenant {
+func newTenant(clientID, secret string, f *docplannerfixture.Fixture) *tenant {
 	t := &tenant{
 		clientID:  clientID,
 		secret:    secret,
@@ -197,22 +197,22 @@ func (t *tenant) id() string {
 
 func (t *tenant) dayKey(at time.Time) string { return at.In(t.loc).Format("2006-01-02") }
 
-func (t *tenant) service(id string) (fixture.Service, bool) {
+func (t *tenant) service(id string) (docplannerfixture.Service, bool) {
 	for _, s := range t.services {
 		if s.ID == id {
 			return s, true
 		}
 	}
-	return fixture.Service{}, false
+	return docplannerfixture.Service{}, false
 }
 
-func (t *tenant) insurer(id string) (fixture.InsuranceProvider, bool) {
+func (t *tenant) insurer(id string) (docplannerfixture.InsuranceProvider, bool) {
 	for _, p := range t.insurers {
 		if p.ID == id {
 			return p, true
 		}
 	}
-	return fixture.InsuranceProvider{}, false
+	return docplannerfixture.InsuranceProvider{}, false
 }
 
 // slotsBetween lists the fed slots of an address starting in [from, to),

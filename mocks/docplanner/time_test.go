@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // TestAPartnerOnTheWallClockReadsItsOwnTime: scenarios move the run clock
@@ -18,7 +18,7 @@ import (
 // must still read times on its own clock: rate-limit resets, token
 // lifetimes, booking and notification times.
 func TestAPartnerOnTheWallClockReadsItsOwnTime(t *testing.T) {
-	v := newEnv(t, docplanner.Options{PartnerClock: clock.Wall{}, WritesPerMinute: 8})
+	v := newEnv(t, docplannermock.Options{PartnerClock: clock.Wall{}, WritesPerMinute: 8})
 	newScopeFixture(t, v) // a calendar with slots for the patient to book
 	tok := v.token("alpha", "alpha-secret")
 	v.clock.Advance(2 * time.Hour) // past the token's hour on the run clock
@@ -48,7 +48,7 @@ func TestAPartnerOnTheWallClockReadsItsOwnTime(t *testing.T) {
 
 	// Times the platform stamps are the partner's now, not the run clock's.
 	start := v.slotStart(t).Add(2 * time.Hour)
-	_, err = v.mock.PatientBooks("alpha", "3001", start, docplanner.Patient{Name: "Ola", Phone: "+48600"})
+	_, err = v.mock.PatientBooks("alpha", "3001", start, docplannermock.Patient{Name: "Ola", Phone: "+48600"})
 	require.NoError(t, err)
 	ns := api.GET("/api/v3/integration/notifications/multiple").WithQuery("limit", 100).Expect().Status(200).JSON(okJSON).Object().
 		Value("notifications").Array()

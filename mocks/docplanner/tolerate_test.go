@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // TestOfficialClientDatesAreTakenWithAWarning: the official PHP SDK sends
@@ -41,7 +41,7 @@ func TestOfficialClientDatesAreTakenWithAWarning(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := newEnv(t, docplanner.Options{})
+			v := newEnv(t, docplannermock.Options{})
 			f := newScopeFixture(t, v)
 			mark := v.mock.Journal().LastSeq()
 			assert.Equal(t, tt.status, tt.call(v, f))

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // benchSync is one full sync of the fixture (user-info, company, five lists in pages of 20, three
 // statements × two bases × the fiscal-year chunks, budgets, metric values) against the reference
 // partner on loopback.
-func benchSync(b *testing.B, opts reach.Options) {
+func benchSync(b *testing.B, opts reachmock.Options) {
 	e := newEnv(b, envOptions{reach: opts})
 	conn := e.conn(b, "bench")
 	ctx := context.Background()
@@ -20,7 +20,7 @@ func benchSync(b *testing.B, opts reach.Options) {
 	b.ResetTimer()
 	start := time.Now()
 	for b.Loop() {
-		if res := e.reach.Sync(ctx, conn, reach.OnDemand); !res.Completed() {
+		if res := e.reach.Sync(ctx, conn, reachmock.OnDemand); !res.Completed() {
 			b.Fatal(res.Err())
 		}
 	}
@@ -37,10 +37,14 @@ func benchSync(b *testing.B, opts reach.Options) {
 
 // BenchmarkFullSync is Reach's normal path: every answer validated against the specification, an
 // answer validated before (the same bytes to the same request) taken from the cache.
-func BenchmarkFullSync(b *testing.B) { benchSync(b, reach.Options{}) }
+func BenchmarkFullSync(b *testing.B) { benchSync(b, reachmock.Options{}) }
 
 // BenchmarkFullSyncUncached validates every answer afresh: validation's whole cost.
-func BenchmarkFullSyncUncached(b *testing.B) { benchSync(b, reach.Options{NoValidationCache: true}) }
+func BenchmarkFullSyncUncached(b *testing.B) {
+	benchSync(b, reachmock.Options{NoValidationCache: true})
+}
 
 // BenchmarkFullSyncUnvalidated is the same sync with validation off; the difference is validation's cost.
-func BenchmarkFullSyncUnvalidated(b *testing.B) { benchSync(b, reach.Options{SkipValidation: true}) }
+func BenchmarkFullSyncUnvalidated(b *testing.B) {
+	benchSync(b, reachmock.Options{SkipValidation: true})
+}

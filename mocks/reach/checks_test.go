@@ -11,13 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // synced is the fixture's company as a sync of the reference partner pulled it.
-func synced(t *testing.T, e *env, conn string) *reach.CompanyData {
+func synced(t *testing.T, e *env, conn string) *reachmock.CompanyData {
 	t.Helper()
-	res := e.reach.Sync(context.Background(), e.conn(t, conn), reach.OnDemand)
+	res := e.reach.Sync(context.Background(), e.conn(t, conn), reachmock.OnDemand)
 	require.NoError(t, res.Err())
 	cd, ok := res.Company("cmp-lantern")
 	require.True(t, ok)
@@ -28,54 +28,54 @@ func synced(t *testing.T, e *env, conn string) *reach.CompanyData {
 // say so, naming what broke.
 func TestChecksFindBrokenData(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	accrual := func(cd *reach.CompanyData) *reach.Statements { return cd.Statements[reachfixture.Accrual] }
+	accrual := func(cd *reachmock.CompanyData) *reachmock.Statements { return cd.Statements[reachfixture.Accrual] }
 	cases := []struct {
 		name  string
-		spoil func(cd *reach.CompanyData)
-		check func(cd *reach.CompanyData) []string
+		spoil func(cd *reachmock.CompanyData)
+		check func(cd *reachmock.CompanyData) []string
 		want  string
 	}{
-		{"assets off liabilities and equity", func(cd *reach.CompanyData) { accrual(cd).BS.Summary[2].TotalAssets += 100 },
-			reach.CheckBalance, "ACCRUAL balance sheet at 2025-03-31: total assets"},
-		{"a balance sheet line not in its total", func(cd *reach.CompanyData) { accrual(cd).BS.Lines[0].Amount += 1 },
-			reach.CheckBalance, "the assets lines sum to"},
-		{"a cash flow that does not reach ending cash", func(cd *reach.CompanyData) { accrual(cd).CF.Summary[1].EndingCash += 5 },
-			reach.CheckCashFlow, "ACCRUAL cash flow 2025-02: ending"},
-		{"beginning cash is not last month's ending", func(cd *reach.CompanyData) {
+		{"assets off liabilities and equity", func(cd *reachmock.CompanyData) { accrual(cd).BS.Summary[2].TotalAssets += 100 },
+			reachmock.CheckBalance, "ACCRUAL balance sheet at 2025-03-31: total assets"},
+		{"a balance sheet line not in its total", func(cd *reachmock.CompanyData) { accrual(cd).BS.Lines[0].Amount += 1 },
+			reachmock.CheckBalance, "the assets lines sum to"},
+		{"a cash flow that does not reach ending cash", func(cd *reachmock.CompanyData) { accrual(cd).CF.Summary[1].EndingCash += 5 },
+			reachmock.CheckCashFlow, "ACCRUAL cash flow 2025-02: ending"},
+		{"beginning cash is not last month's ending", func(cd *reachmock.CompanyData) {
 			s := &accrual(cd).CF.Summary[3]
 			s.BeginningCash += 7
 			s.EndingCash += 7
-		}, reach.CheckCashFlow, "but 2025-03 ended with"},
-		{"beginning cash is not last month's ending, newest month first", func(cd *reach.CompanyData) {
+		}, reachmock.CheckCashFlow, "but 2025-03 ended with"},
+		{"beginning cash is not last month's ending, newest month first", func(cd *reachmock.CompanyData) {
 			s := &accrual(cd).CF.Summary[3]
 			s.BeginningCash += 7
 			s.EndingCash += 7
 			slices.Reverse(accrual(cd).CF.Summary)
-		}, reach.CheckCashFlow, "but 2025-03 ended with"},
-		{"a P&L total that is not its accounts' sum", func(cd *reach.CompanyData) { accrual(cd).PL.Summary[0].TotalExpenses -= 40300 },
-			reach.CheckPLTotals, "ACCRUAL P&L 2025-01: TotalExpenses is"},
-		{"net income that does not follow", func(cd *reach.CompanyData) { accrual(cd).PL.Summary[0].NetIncome += 1 },
-			reach.CheckPLTotals, "NetIncome is"},
-		{"a line on an account the chart lacks", func(cd *reach.CompanyData) { cd.Accounts = cd.Accounts[:len(cd.Accounts)-1] },
-			reach.CheckChart, "account acct_8010 is on the ACCRUAL P&L"},
-		{"a subtotal on a header account", func(cd *reach.CompanyData) { accrual(cd).PL.Lines[0].AccountID = "acct_4000" },
-			reach.CheckChart, "header account acct_4000 (IsPosting false) carries amounts on the ACCRUAL P&L"},
-		{"a P&L account on the balance sheet", func(cd *reach.CompanyData) { accrual(cd).BS.Lines[0].AccountID = "acct_4010" },
-			reach.CheckChart, "acct_4010 (Income)"},
-		{"a renamed class", func(cd *reach.CompanyData) { cd.Classes[0].ClassName = "Harbour" },
-			func(cd *reach.CompanyData) []string { return reach.CompareReference(cd, e.books) }, "classes: cls-harbourside is"},
-		{"a missing budget", func(cd *reach.CompanyData) { cd.Budgets = cd.Budgets[:1] },
-			func(cd *reach.CompanyData) []string { return reach.CompareReference(cd, e.books) }, "budgets: bud-fy2026 is missing"},
-		{"a wrong company currency", func(cd *reach.CompanyData) { cd.Company.Currency = "NZD" },
-			func(cd *reach.CompanyData) []string { return reach.CompareReference(cd, e.books) }, "company information is"},
-		{"a cash amount off by a cent", func(cd *reach.CompanyData) { cd.Statements[reachfixture.Cash].PL.Lines[0].Amount++ },
-			func(cd *reach.CompanyData) []string { return reach.CompareStatements(cd, e.books) }, "CASH P&L: acct_4010 2025-01 is"},
-		{"a missing month of summary", func(cd *reach.CompanyData) { accrual(cd).CF.Summary = accrual(cd).CF.Summary[1:] },
-			func(cd *reach.CompanyData) []string { return reach.CompareStatements(cd, e.books) }, "ACCRUAL cash flow summary: 11 months, the books say 12"},
-		{"a metric value", func(cd *reach.CompanyData) { cd.MetricValues[0].Value++ },
-			func(cd *reach.CompanyData) []string { return reach.CompareBudgetsAndMetrics(cd, e.books) }, "metric nf-visits 2025-01 is"},
-		{"a budget line", func(cd *reach.CompanyData) { cd.BudgetPL["bud-fy2026"].Lines[0].Amount += 100 },
-			func(cd *reach.CompanyData) []string { return reach.CompareBudgetsAndMetrics(cd, e.books) }, "budget bud-fy2026 P&L: acct_4010 2025-07 is"},
+		}, reachmock.CheckCashFlow, "but 2025-03 ended with"},
+		{"a P&L total that is not its accounts' sum", func(cd *reachmock.CompanyData) { accrual(cd).PL.Summary[0].TotalExpenses -= 40300 },
+			reachmock.CheckPLTotals, "ACCRUAL P&L 2025-01: TotalExpenses is"},
+		{"net income that does not follow", func(cd *reachmock.CompanyData) { accrual(cd).PL.Summary[0].NetIncome += 1 },
+			reachmock.CheckPLTotals, "NetIncome is"},
+		{"a line on an account the chart lacks", func(cd *reachmock.CompanyData) { cd.Accounts = cd.Accounts[:len(cd.Accounts)-1] },
+			reachmock.CheckChart, "account acct_8010 is on the ACCRUAL P&L"},
+		{"a subtotal on a header account", func(cd *reachmock.CompanyData) { accrual(cd).PL.Lines[0].AccountID = "acct_4000" },
+			reachmock.CheckChart, "header account acct_4000 (IsPosting false) carries amounts on the ACCRUAL P&L"},
+		{"a P&L account on the balance sheet", func(cd *reachmock.CompanyData) { accrual(cd).BS.Lines[0].AccountID = "acct_4010" },
+			reachmock.CheckChart, "acct_4010 (Income)"},
+		{"a renamed class", func(cd *reachmock.CompanyData) { cd.Classes[0].ClassName = "Harbour" },
+			func(cd *reachmock.CompanyData) []string { return reachmock.CompareReference(cd, e.books) }, "classes: cls-harbourside is"},
+		{"a missing budget", func(cd *reachmock.CompanyData) { cd.Budgets = cd.Budgets[:1] },
+			func(cd *reachmock.CompanyData) []string { return reachmock.CompareReference(cd, e.books) }, "budgets: bud-fy2026 is missing"},
+		{"a wrong company currency", func(cd *reachmock.CompanyData) { cd.Company.Currency = "NZD" },
+			func(cd *reachmock.CompanyData) []string { return reachmock.CompareReference(cd, e.books) }, "company information is"},
+		{"a cash amount off by a cent", func(cd *reachmock.CompanyData) { cd.Statements[reachfixture.Cash].PL.Lines[0].Amount++ },
+			func(cd *reachmock.CompanyData) []string { return reachmock.CompareStatements(cd, e.books) }, "CASH P&L: acct_4010 2025-01 is"},
+		{"a missing month of summary", func(cd *reachmock.CompanyData) { accrual(cd).CF.Summary = accrual(cd).CF.Summary[1:] },
+			func(cd *reachmock.CompanyData) []string { return reachmock.CompareStatements(cd, e.books) }, "ACCRUAL cash flow summary: 11 months, the books say 12"},
+		{"a metric value", func(cd *reachmock.CompanyData) { cd.MetricValues[0].Value++ },
+			func(cd *reachmock.CompanyData) []string { return reachmock.CompareBudgetsAndMetrics(cd, e.books) }, "metric nf-visits 2025-01 is"},
+		{"a budget line", func(cd *reachmock.CompanyData) { cd.BudgetPL["bud-fy2026"].Lines[0].Amount += 100 },
+			func(cd *reachmock.CompanyData) []string { return reachmock.CompareBudgetsAndMetrics(cd, e.books) }, "budget bud-fy2026 P&L: acct_4010 2025-07 is"},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -91,10 +91,10 @@ func TestChecksFindBrokenData(t *testing.T) {
 func TestDiffComparesTheMonthsBothSyncsCover(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	a, b := synced(t, e, "diff-a"), synced(t, e, "diff-b")
-	assert.Empty(t, reach.Diff(b, a))
+	assert.Empty(t, reachmock.Diff(b, a))
 	b.Statements[reachfixture.Accrual].BS.Summary[0].TotalEquity++
 	b.Departments[1].IsActive = false
-	got := strings.Join(reach.Diff(b, a), "\n")
+	got := strings.Join(reachmock.Diff(b, a), "\n")
 	assert.Contains(t, got, "ACCRUAL balance sheet summary 2025-01: TotalEquity is")
 	assert.Contains(t, got, "the earlier sync had")
 	assert.Contains(t, got, "departments: dep-pilates is")
@@ -103,10 +103,10 @@ func TestDiffComparesTheMonthsBothSyncsCover(t *testing.T) {
 func TestDashboardEqualsTheBooksAndIsEscaped(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	cd := synced(t, e, "dash")
-	d := reach.BuildDashboard(cd, reach.OnDemand, e.clock.Now())
-	want, err := reach.DashboardFromBooks(e.books, cd.From, cd.To)
+	d := reachmock.BuildDashboard(cd, reachmock.OnDemand, e.clock.Now())
+	want, err := reachmock.DashboardFromBooks(e.books, cd.From, cd.To)
 	require.NoError(t, err)
-	require.Empty(t, reach.CompareDashboards(d, want))
+	require.Empty(t, reachmock.CompareDashboards(d, want))
 	require.Len(t, d.Bases, 2)
 	dec := d.Bases[0].Months[11]
 	assert.Equal(t, "2025-12", dec.Month.String())
@@ -117,17 +117,17 @@ func TestDashboardEqualsTheBooksAndIsEscaped(t *testing.T) {
 		other := *cd
 		other.Metrics = slices.Clone(cd.Metrics)
 		slices.Reverse(other.Metrics)
-		assert.Empty(t, reach.CompareDashboards(reach.BuildDashboard(&other, reach.OnDemand, e.clock.Now()), want))
+		assert.Empty(t, reachmock.CompareDashboards(reachmock.BuildDashboard(&other, reachmock.OnDemand, e.clock.Now()), want))
 		other.MetricValues = slices.Clone(cd.MetricValues)
 		other.MetricValues[0].Value++
-		assert.Contains(t, strings.Join(reach.CompareDashboards(reach.BuildDashboard(&other, reach.OnDemand, e.clock.Now()), want), "\n"),
+		assert.Contains(t, strings.Join(reachmock.CompareDashboards(reachmock.BuildDashboard(&other, reachmock.OnDemand, e.clock.Now()), want), "\n"),
 			"KPIs 2025-01: Patient Visits is")
 	})
 
 	t.Run("a figure off by a cent is found", func(t *testing.T) {
 		cd.Statements[reachfixture.Cash].BS.Lines[3].Amount++
-		broken := reach.BuildDashboard(cd, reach.OnDemand, e.clock.Now())
-		assert.Contains(t, strings.Join(reach.CompareDashboards(broken, want), "\n"), "CASH 2025-01: Assets is")
+		broken := reachmock.BuildDashboard(cd, reachmock.OnDemand, e.clock.Now())
+		assert.Contains(t, strings.Join(reachmock.CompareDashboards(broken, want), "\n"), "CASH 2025-01: Assets is")
 	})
 
 	t.Run("what the partner sent is escaped", func(t *testing.T) {

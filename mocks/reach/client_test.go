@@ -16,11 +16,11 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // hostile serves h as a partner's API; Reach gets short limits so that nothing takes long.
-func hostile(t *testing.T, h http.HandlerFunc, opts reach.Options) (*reach.Reach, *reach.Connection, *clock.Run) {
+func hostile(t *testing.T, h http.HandlerFunc, opts reachmock.Options) (*reachmock.Reach, *reachmock.Connection, *clock.Run) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -32,9 +32,9 @@ func hostile(t *testing.T, h http.HandlerFunc, opts reach.Options) (*reach.Reach
 	if opts.BodyLimit == 0 {
 		opts.BodyLimit = 64 << 10
 	}
-	r, err := reach.New(opts)
+	r, err := reachmock.New(opts)
 	require.NoError(t, err)
-	c, err := reach.NewConnection("hostile", srv.URL+"/api", "tok")
+	c, err := reachmock.NewConnection("hostile", srv.URL+"/api", "tok")
 	require.NoError(t, err)
 	return r, c, clk
 }
@@ -105,9 +105,9 @@ func TestAHostilePartnerEndsInAClearFailure(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, conn, _ := hostile(t, c.handler, reach.Options{})
+			r, conn, _ := hostile(t, c.handler, reachmock.Options{})
 			start := time.Now()
-			res := r.Sync(context.Background(), conn, reach.OnDemand)
+			res := r.Sync(context.Background(), conn, reachmock.OnDemand)
 			assert.Less(t, time.Since(start), 5*time.Second, "a hostile partner must not hold a sync")
 			require.False(t, res.Completed())
 			assert.Contains(t, res.Err().Error(), c.want)
@@ -122,11 +122,11 @@ func TestAHostilePartnerEndsInAClearFailure(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL
 		srv.Close()
-		r, err := reach.New(reach.Options{Timeout: 300 * time.Millisecond})
+		r, err := reachmock.New(reachmock.Options{Timeout: 300 * time.Millisecond})
 		require.NoError(t, err)
-		conn, err := reach.NewConnection("gone", url, "tok")
+		conn, err := reachmock.NewConnection("gone", url, "tok")
 		require.NoError(t, err)
-		res := r.Sync(context.Background(), conn, reach.OnDemand)
+		res := r.Sync(context.Background(), conn, reachmock.OnDemand)
 		require.False(t, res.Completed())
 		assert.Contains(t, res.Err().Error(), "no answer")
 	})
@@ -134,10 +134,10 @@ func TestAHostilePartnerEndsInAClearFailure(t *testing.T) {
 
 func TestConnectionNeedsAnHTTPBaseURL(t *testing.T) {
 	for _, base := range []string{"", "ftp://partner.example/reach", "partner.example/reach", "https://partner.example/reach?token=x"} {
-		_, err := reach.NewConnection("c", base, "tok")
+		_, err := reachmock.NewConnection("c", base, "tok")
 		assert.Error(t, err, base)
 	}
-	c, err := reach.NewConnection("c", "https://partner.example/api/reach/", "tok")
+	c, err := reachmock.NewConnection("c", "https://partner.example/api/reach/", "tok")
 	require.NoError(t, err)
 	assert.Equal(t, "https://partner.example/api/reach", c.BaseURL)
 }
@@ -159,7 +159,7 @@ func flaky(n int, status int, retryAfter string, calls *atomic.Int32) http.Handl
 }
 
 func TestRetriesUseBackoffOnTheRunClock(t *testing.T) {
-	retry := reach.Retry{Initial: time.Second, Max: 8 * time.Second, MaxAttempts: 4}
+	retry := reachmock.Retry{Initial: time.Second, Max: 8 * time.Second, MaxAttempts: 4}
 	cases := []struct {
 		name         string
 		failures     int
@@ -179,10 +179,10 @@ func TestRetriesUseBackoffOnTheRunClock(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var calls atomic.Int32
-			r, conn, clk := hostile(t, flaky(c.failures, c.status, c.retryAfter, &calls), reach.Options{Retry: retry})
+			r, conn, clk := hostile(t, flaky(c.failures, c.status, c.retryAfter, &calls), reachmock.Options{Retry: retry})
 			before := clk.Now()
 			real := time.Now()
-			res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+			res, err := r.Do(context.Background(), conn, reachmock.Request{Operation: "getUserInfo"})
 			require.NoError(t, err)
 			assert.Equal(t, c.wantStatus, res.Status)
 			assert.Equal(t, c.wantAttempts, res.Attempts)
@@ -200,12 +200,12 @@ func TestRetriesUseBackoffOnTheRunClock(t *testing.T) {
 		var calls atomic.Int32
 		srv := httptest.NewServer(flaky(1, 503, "", &calls))
 		t.Cleanup(srv.Close)
-		r, err := reach.New(reach.Options{Retry: reach.Retry{Initial: 20 * time.Millisecond, MaxAttempts: 3}})
+		r, err := reachmock.New(reachmock.Options{Retry: reachmock.Retry{Initial: 20 * time.Millisecond, MaxAttempts: 3}})
 		require.NoError(t, err)
-		conn, err := reach.NewConnection("real", srv.URL, "tok")
+		conn, err := reachmock.NewConnection("real", srv.URL, "tok")
 		require.NoError(t, err)
 		start := time.Now()
-		res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+		res, err := r.Do(context.Background(), conn, reachmock.Request{Operation: "getUserInfo"})
 		require.NoError(t, err)
 		assert.Equal(t, 200, res.Status)
 		assert.GreaterOrEqual(t, time.Since(start), 15*time.Millisecond)
@@ -214,13 +214,13 @@ func TestRetriesUseBackoffOnTheRunClock(t *testing.T) {
 		var calls atomic.Int32
 		srv := httptest.NewServer(flaky(100, 503, "", &calls))
 		t.Cleanup(srv.Close)
-		r, err := reach.New(reach.Options{Retry: reach.Retry{Initial: 2 * time.Second, Max: 2 * time.Second, MaxAttempts: 5}})
+		r, err := reachmock.New(reachmock.Options{Retry: reachmock.Retry{Initial: 2 * time.Second, Max: 2 * time.Second, MaxAttempts: 5}})
 		require.NoError(t, err)
-		conn, err := reach.NewConnection("cancel", srv.URL, "tok")
+		conn, err := reachmock.NewConnection("cancel", srv.URL, "tok")
 		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		res, err := r.Do(ctx, conn, reach.Request{Operation: "getUserInfo"})
+		res, err := r.Do(ctx, conn, reachmock.Request{Operation: "getUserInfo"})
 		require.Error(t, err)
 		require.NotNil(t, res)
 		assert.Equal(t, 503, res.Status)
@@ -230,8 +230,8 @@ func TestRetriesUseBackoffOnTheRunClock(t *testing.T) {
 
 func TestTheJournalRedactsCredentials(t *testing.T) {
 	var calls atomic.Int32
-	r, conn, _ := hostile(t, flaky(0, 200, "", &calls), reach.Options{})
-	_, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo", Auth: reach.AuthToken, Token: "secret-token-1234"})
+	r, conn, _ := hostile(t, flaky(0, 200, "", &calls), reachmock.Options{})
+	_, err := r.Do(context.Background(), conn, reachmock.Request{Operation: "getUserInfo", Auth: reachmock.AuthToken, Token: "secret-token-1234"})
 	require.NoError(t, err)
 	es := r.Journal().Select(func(e journal.Entry) bool { return e.Operation == "getUserInfo" })
 	require.Len(t, es, 1)
@@ -250,9 +250,9 @@ func TestOnTheRunClockAnAnswerTakesWhatThePartnerSpentThere(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"Companies":[{"CompanyId":"cmp-1","CompanyName":"One"}]}`))
 	}
-	r, conn, c := hostile(t, handler, reach.Options{Timeout: 5 * time.Second})
+	r, conn, c := hostile(t, handler, reachmock.Options{Timeout: 5 * time.Second})
 	clk = c
-	res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+	res, err := r.Do(context.Background(), conn, reachmock.Request{Operation: "getUserInfo"})
 	require.NoError(t, err)
 	assert.Equal(t, 1200*time.Millisecond, res.Record.Took.Round(10*time.Millisecond))
 }

@@ -12,15 +12,15 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/mocks/reach"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
 // env is Reach and the reference partner on loopback, sharing a run clock.
 type env struct {
 	clock   *clock.Run
 	journal *journal.Journal
-	reach   *reach.Reach
+	reach   *reachmock.Reach
 	driver  *driver.Client
 	books   *reachfixture.Company // Lantern, the first of the set
 	set     *reachfixture.Set
@@ -30,21 +30,21 @@ type env struct {
 
 type envOptions struct {
 	faults []string
-	reach  reach.Options
+	reach  reachmock.Options
 	oauth  bool
 }
 
 func newEnv(tb testing.TB, o envOptions) *env {
 	tb.Helper()
 	clk := clock.New()
-	p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: o.faults,
+	p, err := reachpartner.New(reachpartner.Options{Clock: clk, Faults: o.faults,
 		Wait: func(_ context.Context, d time.Duration) { clk.Advance(d) }})
 	require.NoError(tb, err)
 	srv := httptest.NewServer(p)
 	tb.Cleanup(srv.Close)
 	j := journal.New()
 	o.reach.Clock, o.reach.Journal, o.reach.Virtual = clk, j, true
-	r, err := reach.New(o.reach)
+	r, err := reachmock.New(o.reach)
 	require.NoError(tb, err)
 	d, err := driver.New(srv.URL, 5*time.Second)
 	require.NoError(tb, err)
@@ -72,9 +72,9 @@ type rawJSON []byte
 
 func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
 
-func (e *env) conn(tb testing.TB, id string) *reach.Connection {
+func (e *env) conn(tb testing.TB, id string) *reachmock.Connection {
 	tb.Helper()
-	c, err := reach.NewConnection(id, e.base, e.token)
+	c, err := reachmock.NewConnection(id, e.base, e.token)
 	require.NoError(tb, err)
 	return c
 }

@@ -17,20 +17,20 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func TestOAuthCodeFlowAndRefreshOnTheRunClock(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, envOptions{oauth: true})
-	c, err := reach.NewConnection("oauth", e.base, "")
+	c, err := reachmock.NewConnection("oauth", e.base, "")
 	require.NoError(t, err)
 	d, res, err := e.reach.Discover(ctx, c, nil)
 	require.NoError(t, err)
 	require.NotNil(t, d, "the partner advertises OAuth")
 	assert.Empty(t, res.Violations())
-	client := reach.OAuthClient{ClientID: "reach-sync", ClientSecret: "s3cret", RedirectURI: "https://app.reach.example/oauth/callback"}
-	assert.Contains(t, reach.AuthorizeURL(d, client, "st-1"), "/oauth2/authorize?client_id=reach-sync&redirect_uri=")
+	client := reachmock.OAuthClient{ClientID: "reach-sync", ClientSecret: "s3cret", RedirectURI: "https://app.reach.example/oauth/callback"}
+	assert.Contains(t, reachmock.AuthorizeURL(d, client, "st-1"), "/oauth2/authorize?client_id=reach-sync&redirect_uri=")
 
 	code := func() string {
 		var out struct {
@@ -51,7 +51,7 @@ func TestOAuthCodeFlowAndRefreshOnTheRunClock(t *testing.T) {
 
 	read := func() {
 		t.Helper()
-		r, err := e.reach.Do(ctx, c, reach.Request{Operation: "getUserInfo"})
+		r, err := e.reach.Do(ctx, c, reachmock.Request{Operation: "getUserInfo"})
 		require.NoError(t, err)
 		require.Equal(t, 200, r.Status, string(r.Body))
 	}
@@ -79,14 +79,14 @@ func TestDiscoveryAnswered404MeansStaticTokens(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, d)
 	assert.Equal(t, 404, res.Status)
-	assert.Empty(t, reach.Refusal(res, 404))
+	assert.Empty(t, reachmock.Refusal(res, 404))
 	assert.Error(t, e.reach.Refresh(context.Background(), e.conn(t, "static"), nil), "a static token has nothing to refresh")
 }
 
 func TestATokenEndpointOffThePartnersHostIsRefused(t *testing.T) {
-	r, conn, _ := hostile(t, serveBody(200, "application/json", `{}`), reach.Options{})
-	d := &reach.Discovery{TokenEndpoint: "http://127.0.0.2:9/oauth2/token"}
-	_, _, err := r.ExchangeCode(context.Background(), conn, d, reach.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
+	r, conn, _ := hostile(t, serveBody(200, "application/json", `{}`), reachmock.Options{})
+	d := &reachmock.Discovery{TokenEndpoint: "http://127.0.0.2:9/oauth2/token"}
+	_, _, err := r.ExchangeCode(context.Background(), conn, d, reachmock.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
 	assert.ErrorContains(t, err, "off the partner's host")
 }
 
@@ -108,11 +108,11 @@ func TestA401RenewsTheTokenOnce(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(`{"Companies":[{"CompanyId":"cmp-1","CompanyName":"One"}]}`))
 	}
-	r, conn, _ := hostile(t, handler, reach.Options{})
-	d := &reach.Discovery{TokenEndpoint: strings.TrimSuffix(conn.BaseURL, "/api") + "/api/oauth2/token"}
-	_, _, err := r.ExchangeCode(context.Background(), conn, d, reach.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
+	r, conn, _ := hostile(t, handler, reachmock.Options{})
+	d := &reachmock.Discovery{TokenEndpoint: strings.TrimSuffix(conn.BaseURL, "/api") + "/api/oauth2/token"}
+	_, _, err := r.ExchangeCode(context.Background(), conn, d, reachmock.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
 	require.NoError(t, err)
-	res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+	res, err := r.Do(context.Background(), conn, reachmock.Request{Operation: "getUserInfo"})
 	require.NoError(t, err)
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "at-2", conn.Token())
@@ -121,7 +121,7 @@ func TestA401RenewsTheTokenOnce(t *testing.T) {
 
 func TestSchedulerSyncsNightlyAndOnDemandWithinTheDailyLimit(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, envOptions{reach: reach.Options{DailyOnDemand: 2}})
+	e := newEnv(t, envOptions{reach: reachmock.Options{DailyOnDemand: 2}})
 	s := e.reach.Schedule(e.conn(t, "sched"))
 	t.Cleanup(s.Stop)
 	next := s.NextNightly()
@@ -132,7 +132,7 @@ func TestSchedulerSyncsNightlyAndOnDemandWithinTheDailyLimit(t *testing.T) {
 	e.clock.Advance(next.Sub(e.clock.Now()) - time.Minute)
 	assert.Empty(t, s.Results(), "nothing runs before 02:00")
 	e.clock.Advance(2 * time.Minute)
-	r, err := s.Wait(ctx, reach.Nightly, next, 10*time.Second)
+	r, err := s.Wait(ctx, reachmock.Nightly, next, 10*time.Second)
 	require.NoError(t, err)
 	require.NoError(t, r.Err())
 	assert.False(t, r.Started.Before(next))
@@ -141,13 +141,13 @@ func TestSchedulerSyncsNightlyAndOnDemandWithinTheDailyLimit(t *testing.T) {
 	for range 2 {
 		r, err := s.SyncNow(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, reach.OnDemand, r.Kind)
+		assert.Equal(t, reachmock.OnDemand, r.Kind)
 	}
 	_, err = s.SyncNow(ctx)
-	assert.True(t, errors.Is(err, reach.ErrDailyLimit), "the third press of the day is refused: %v", err)
+	assert.True(t, errors.Is(err, reachmock.ErrDailyLimit), "the third press of the day is refused: %v", err)
 
 	e.clock.Advance(24 * time.Hour)
-	_, err = s.Wait(ctx, reach.Nightly, next.Add(24*time.Hour), 10*time.Second)
+	_, err = s.Wait(ctx, reachmock.Nightly, next.Add(24*time.Hour), 10*time.Second)
 	require.NoError(t, err, "the next night's sync runs too")
 	_, err = s.SyncNow(ctx)
 	assert.NoError(t, err, "a new day, new presses")
@@ -156,7 +156,7 @@ func TestSchedulerSyncsNightlyAndOnDemandWithinTheDailyLimit(t *testing.T) {
 	s.Stop()
 	_, err = s.SyncNow(ctx)
 	assert.Error(t, err, "a stopped scheduler syncs no more")
-	_, err = s.Wait(ctx, reach.Nightly, next.Add(48*time.Hour), 50*time.Millisecond)
+	_, err = s.Wait(ctx, reachmock.Nightly, next.Add(48*time.Hour), 50*time.Millisecond)
 	assert.Error(t, err)
 }
 
@@ -228,10 +228,10 @@ func TestOneConnectionNeverSpendsARefreshTokenTwice(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := &rotatingPartner{refresh: map[string]bool{}, access: map[string]time.Time{}}
-			r, conn, clk := hostile(t, p.serve, reach.Options{Timeout: 2 * time.Second})
+			r, conn, clk := hostile(t, p.serve, reachmock.Options{Timeout: 2 * time.Second})
 			p.clk = clk
-			d := &reach.Discovery{TokenEndpoint: conn.BaseURL + "/oauth2/token"}
-			_, _, err := r.ExchangeCode(context.Background(), conn, d, reach.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
+			d := &reachmock.Discovery{TokenEndpoint: conn.BaseURL + "/oauth2/token"}
+			_, _, err := r.ExchangeCode(context.Background(), conn, d, reachmock.OAuthClient{ClientID: "a", ClientSecret: "b", RedirectURI: "https://x.example/cb"}, "code", nil)
 			require.NoError(t, err)
 			if tt.move != nil {
 				tt.move(clk)
@@ -249,7 +249,7 @@ func TestOneConnectionNeverSpendsARefreshTokenTwice(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo"})
+					res, err := r.Do(context.Background(), conn, reachmock.Request{Operation: "getUserInfo"})
 					if assert.NoError(t, err) {
 						statuses[i] = res.Status
 					}
@@ -275,7 +275,7 @@ func TestTheNightlySyncWaitsForASyncInFlight(t *testing.T) {
 	t.Cleanup(s.Stop)
 	next := s.NextNightly()
 	e.clock.Advance(next.Sub(e.clock.Now()) - time.Millisecond)
-	done := make(chan *reach.SyncResult)
+	done := make(chan *reachmock.SyncResult)
 	go func() {
 		r, err := s.SyncNow(ctx)
 		assert.NoError(t, err)
@@ -283,11 +283,11 @@ func TestTheNightlySyncWaitsForASyncInFlight(t *testing.T) {
 	}()
 	e.clock.Advance(time.Second) // the nightly sync falls due while the on-demand one may be running
 	onDemand := <-done
-	nightly, err := s.Wait(ctx, reach.Nightly, next, 10*time.Second)
+	nightly, err := s.Wait(ctx, reachmock.Nightly, next, 10*time.Second)
 	require.NoError(t, err)
 	require.NoError(t, onDemand.Err())
 	require.NoError(t, nightly.Err())
-	seqs := func(r *reach.SyncResult) (lo, hi int64) {
+	seqs := func(r *reachmock.SyncResult) (lo, hi int64) {
 		es := r.Trace.Entries()
 		return es[0].Seq, es[len(es)-1].Seq
 	}
@@ -298,7 +298,7 @@ func TestTheNightlySyncWaitsForASyncInFlight(t *testing.T) {
 
 // TestCodeFromRedirect: Reach takes the code only from its own redirect URI, with its own state.
 func TestCodeFromRedirect(t *testing.T) {
-	client := reach.OAuthClient{ClientID: "reach", RedirectURI: "https://app.reach.example/oauth/callback"}
+	client := reachmock.OAuthClient{ClientID: "reach", RedirectURI: "https://app.reach.example/oauth/callback"}
 	for _, tc := range []struct {
 		name, redirect, code, err string
 	}{
@@ -309,7 +309,7 @@ func TestCodeFromRedirect(t *testing.T) {
 		{"no code", "https://app.reach.example/oauth/callback?state=s-1", "", "carries no code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, err := reach.CodeFromRedirect(tc.redirect, client, "s-1")
+			code, err := reachmock.CodeFromRedirect(tc.redirect, client, "s-1")
 			if tc.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.err)

@@ -20,7 +20,7 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/mocks/reach/apispec"
+	reachapi "github.com/accord-harness/accord/mocks/reach/apispec"
 )
 
 // SpecBase is the specification's first server: internal/spec routes on it, so every partner URL
@@ -100,7 +100,7 @@ type Stats struct {
 }
 
 // Spec is the loaded Reach document, parsed once per process: it is read-only.
-var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(apispec.Document()) })
+var Spec = sync.OnceValues(func() (*spec.Spec, error) { return spec.Load(reachapi.Document()) })
 
 // New builds Reach.
 func New(opts Options) (*Reach, error) {

@@ -8,12 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func TestSyncOfTheReferencePartnerIsCompleteValidAndEqualsTheBooks(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	res := e.reach.Sync(context.Background(), e.conn(t, "c1"), reach.OnDemand)
+	res := e.reach.Sync(context.Background(), e.conn(t, "c1"), reachmock.OnDemand)
 	require.NoError(t, res.Err())
 	for _, en := range res.Trace.Entries() {
 		assert.Empty(t, en.ResponseViolations, "%s %s: %s", en.Method, en.URL, spec.Summary(en.ResponseViolations))
@@ -29,19 +29,19 @@ func TestSyncOfTheReferencePartnerIsCompleteValidAndEqualsTheBooks(t *testing.T)
 			require.True(t, ok)
 			assert.Len(t, cd.Accounts, len(books.Accounts))
 			assert.Equal(t, (len(books.Accounts)+19)/20, len(cd.Lists["listChartOfAccounts"].Pages), "the chart in pages of 20")
-			assert.Empty(t, reach.CheckBalance(cd))
-			assert.Empty(t, reach.CheckCashFlow(cd))
-			assert.Empty(t, reach.CheckPLTotals(cd))
-			assert.Empty(t, reach.CheckChart(cd))
-			assert.Empty(t, reach.CompareReference(cd, books))
-			assert.Empty(t, reach.CompareStatements(cd, books))
-			assert.Empty(t, reach.CompareBudgetsAndMetrics(cd, books))
+			assert.Empty(t, reachmock.CheckBalance(cd))
+			assert.Empty(t, reachmock.CheckCashFlow(cd))
+			assert.Empty(t, reachmock.CheckPLTotals(cd))
+			assert.Empty(t, reachmock.CheckChart(cd))
+			assert.Empty(t, reachmock.CompareReference(cd, books))
+			assert.Empty(t, reachmock.CompareStatements(cd, books))
+			assert.Empty(t, reachmock.CompareBudgetsAndMetrics(cd, books))
 			if books.Company.BooksStartDate != "" {
 				assert.Equal(t, books.FirstMonth, cd.From, "a first sync reads from BooksStartDate")
 			}
-			want, err := reach.DashboardFromBooks(books, cd.From, cd.To)
+			want, err := reachmock.DashboardFromBooks(books, cd.From, cd.To)
 			require.NoError(t, err)
-			assert.Empty(t, reach.CompareDashboards(reach.BuildDashboard(cd, res.Kind, res.Started), want))
+			assert.Empty(t, reachmock.CompareDashboards(reachmock.BuildDashboard(cd, res.Kind, res.Started), want))
 		})
 	}
 	t.Logf("%d exchanges", len(res.Trace.Entries()))

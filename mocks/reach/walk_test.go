@@ -12,7 +12,7 @@ import (
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/journal"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func serveBody(status int, contentType, body string) http.HandlerFunc {
@@ -42,7 +42,7 @@ func TestAnswersAreValidatedBeyondTheSchema(t *testing.T) {
 	plQuery := url.Values{"StartDate": {"2025-01-01"}, "EndDate": {"2025-02-28"}, "AccountingBasis": {"ACCRUAL"}}
 	cases := []struct {
 		name      string
-		req       reach.Request
+		req       reachmock.Request
 		status    int
 		ctype     string
 		body      string
@@ -50,56 +50,56 @@ func TestAnswersAreValidatedBeyondTheSchema(t *testing.T) {
 		warnings  []string
 		anySchema bool // the schema check adds violations of its own too
 	}{
-		{name: "a valid company", req: reach.Request{Operation: "getCompany", Path: pl}, status: 200, ctype: "application/json",
+		{name: "a valid company", req: reachmock.Request{Operation: "getCompany", Path: pl}, status: 200, ctype: "application/json",
 			body: `{"CompanyId":"cmp-1","CompanyName":"One","FiscalMonthEnd":6,"Currency":"AUD"}`},
-		{name: "an extra field is a warning", req: reach.Request{Operation: "getCompany", Path: pl}, status: 200, ctype: "application/json",
+		{name: "an extra field is a warning", req: reachmock.Request{Operation: "getCompany", Path: pl}, status: 200, ctype: "application/json",
 			body:     `{"CompanyId":"cmp-1","CompanyName":"One","FiscalMonthEnd":6,"Currency":"AUD","Nickname":"Uno","Address":{"City":"Perth"}}`,
 			warnings: []string{"extra-field Address", "extra-field Nickname"}},
-		{name: "a month as a field name", req: reach.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery}, status: 200, ctype: "application/json",
+		{name: "a month as a field name", req: reachmock.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery}, status: 200, ctype: "application/json",
 			body: `{` + plHeader + `,"Data":[{"AccountId":"a1","StartDate":"2025-01-01","EndDate":"2025-01-31","Amount":1,"2025-01":1}],"Summary":[]}`,
 			want: []string{"dynamic-field-name Data.0.2025-01"}},
-		{name: "an id as a field name, inside an extra object", req: reach.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery}, status: 200, ctype: "application/json",
+		{name: "an id as a field name, inside an extra object", req: reachmock.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery}, status: 200, ctype: "application/json",
 			body:     `{` + plHeader + `,"Data":[{"AccountId":"acct_4010","StartDate":"2025-01-01","EndDate":"2025-01-31","Amount":1}],"Summary":[],"ByAccount":{"acct_4010":1}}`,
 			want:     []string{"dynamic-field-name ByAccount.acct_4010"},
 			warnings: []string{"extra-field ByAccount"}},
-		{name: "records whose extra fields differ", req: reach.Request{Operation: "listClasses", Path: pl}, status: 200, ctype: "application/json",
+		{name: "records whose extra fields differ", req: reachmock.Request{Operation: "listClasses", Path: pl}, status: 200, ctype: "application/json",
 			body:     `{"Data":[{"ClassId":"c1","ClassName":"A","IsActive":true,"Region":"N"},{"ClassId":"c2","ClassName":"B","IsActive":true,"Zone":"S"}],"Pagination":{"offset":0,"limit":100,"total":2}}`,
 			want:     []string{"varying-field-names Data.1"},
 			warnings: []string{"extra-field Data.0.Region", "extra-field Data.1.Zone"}},
-		{name: "null for an empty list", req: reach.Request{Operation: "listClasses", Path: pl}, status: 200, ctype: "application/json",
+		{name: "null for an empty list", req: reachmock.Request{Operation: "listClasses", Path: pl}, status: 200, ctype: "application/json",
 			body: `{"Data":null,"Pagination":{"offset":0,"limit":100,"total":0}}`,
 			want: []string{"empty-list Data"}, anySchema: true},
-		{name: "more records than the limit, offset not echoed", req: reach.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"0"}, "limit": {"1"}},
-			Check: reach.PageCheck(0, 1)}, status: 200, ctype: "application/json",
+		{name: "more records than the limit, offset not echoed", req: reachmock.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"0"}, "limit": {"1"}},
+			Check: reachmock.PageCheck(0, 1)}, status: 200, ctype: "application/json",
 			body: `{"Data":[{"ClassId":"c1","ClassName":"A","IsActive":true},{"ClassId":"c2","ClassName":"B","IsActive":true}],"Pagination":{"offset":5,"limit":1,"total":2}}`,
 			want: []string{"pagination Data", "pagination Pagination.offset"}},
-		{name: "an empty page before the end", req: reach.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"1"}, "limit": {"1"}},
-			Check: reach.PageCheck(1, 1)}, status: 200, ctype: "application/json",
+		{name: "an empty page before the end", req: reachmock.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"1"}, "limit": {"1"}},
+			Check: reachmock.PageCheck(1, 1)}, status: 200, ctype: "application/json",
 			body: `{"Data":[],"Pagination":{"offset":1,"limit":1,"total":2}}`,
 			want: []string{"pagination Data"}},
-		{name: "an empty page past the end", req: reach.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"100"}, "limit": {"100"}},
-			Check: reach.PageCheck(100, 100)}, status: 200, ctype: "application/json",
+		{name: "an empty page past the end", req: reachmock.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"100"}, "limit": {"100"}},
+			Check: reachmock.PageCheck(100, 100)}, status: 200, ctype: "application/json",
 			body: `{"Data":[],"Pagination":{"offset":100,"limit":100,"total":2}}`},
-		{name: "records past the end", req: reach.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"2"}, "limit": {"100"}},
-			Check: reach.PageCheck(2, 100)}, status: 200, ctype: "application/json",
+		{name: "records past the end", req: reachmock.Request{Operation: "listClasses", Path: pl, Query: url.Values{"offset": {"2"}, "limit": {"100"}},
+			Check: reachmock.PageCheck(2, 100)}, status: 200, ctype: "application/json",
 			body: `{"Data":[{"ClassId":"c3","ClassName":"C","IsActive":true}],"Pagination":{"offset":2,"limit":100,"total":2}}`,
 			want: []string{"pagination Data"}},
-		{name: "a line outside the period, a date with a time, three decimals", req: reach.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery,
-			Check: reach.StatementCheck("cmp-1", reachfixture.Accrual, mustMonth("2025-01"), mustMonth("2025-02"))}, status: 200, ctype: "application/json",
+		{name: "a line outside the period, a date with a time, three decimals", req: reachmock.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery,
+			Check: reachmock.StatementCheck("cmp-1", reachfixture.Accrual, mustMonth("2025-01"), mustMonth("2025-02"))}, status: 200, ctype: "application/json",
 			body: `{` + plHeader + `,"Data":[{"AccountId":"a1","StartDate":"2025-03-01","EndDate":"2025-03-31","Amount":1.005},{"AccountId":"a1","StartDate":"2025-01-01T00:00:00Z","EndDate":"2025-01-31","Amount":1}],"Summary":[]}`,
 			want: []string{"amount Data.0.Amount", "period Data.0.StartDate", "period Data.1"}, anySchema: true},
-		{name: "a statement that echoes another period", req: reach.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery,
-			Check: reach.StatementCheck("cmp-1", reachfixture.Accrual, mustMonth("2025-01"), mustMonth("2025-03"))}, status: 200, ctype: "application/json",
+		{name: "a statement that echoes another period", req: reachmock.Request{Operation: "getProfitAndLoss", Path: pl, Query: plQuery,
+			Check: reachmock.StatementCheck("cmp-1", reachfixture.Accrual, mustMonth("2025-01"), mustMonth("2025-03"))}, status: 200, ctype: "application/json",
 			body: `{` + plHeader + `,"Data":[],"Summary":[]}`,
 			want: []string{"period EndDate"}},
-		{name: "a 204 for no data", req: reach.Request{Operation: "listClasses", Path: pl}, status: 204, anySchema: true},
-		{name: "an HTML page for 200", req: reach.Request{Operation: "getCompany", Path: pl}, status: 200, ctype: "text/html", body: "<html></html>", anySchema: true},
-		{name: "a proper 401", req: reach.Request{Operation: "getCompany", Path: pl}, status: 401, ctype: "application/json",
+		{name: "a 204 for no data", req: reachmock.Request{Operation: "listClasses", Path: pl}, status: 204, anySchema: true},
+		{name: "an HTML page for 200", req: reachmock.Request{Operation: "getCompany", Path: pl}, status: 200, ctype: "text/html", body: "<html></html>", anySchema: true},
+		{name: "a proper 401", req: reachmock.Request{Operation: "getCompany", Path: pl}, status: 401, ctype: "application/json",
 			body: `{"errors":[{"error":"Unauthorized","message":"no token","level":8}]}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, conn, _ := hostile(t, serveBody(c.status, c.ctype, c.body), reach.Options{})
+			r, conn, _ := hostile(t, serveBody(c.status, c.ctype, c.body), reachmock.Options{})
 			c.req.NoRetry = true
 			res, err := r.Do(context.Background(), conn, c.req)
 			require.NoError(t, err)
@@ -125,7 +125,7 @@ func TestAnswersAreValidatedBeyondTheSchema(t *testing.T) {
 
 // isSchemaRule tells kin-openapi's findings (schema keywords, or none) from the walk's and checks'.
 func isSchemaRule(ruleAndField string) bool {
-	for _, r := range []string{reach.RuleExtraField, reach.RuleDynamicName, reach.RuleVaryingNames, reach.RuleEmptyList, reach.RulePagination, reach.RulePeriod, "amount"} {
+	for _, r := range []string{reachmock.RuleExtraField, reachmock.RuleDynamicName, reachmock.RuleVaryingNames, reachmock.RuleEmptyList, reachmock.RulePagination, reachmock.RulePeriod, "amount"} {
 		if len(ruleAndField) > len(r) && ruleAndField[:len(r)+1] == r+" " {
 			return false
 		}
@@ -150,10 +150,10 @@ func TestRefusal(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, conn, _ := hostile(t, serveBody(c.status, c.ctype, c.body), reach.Options{})
-			res, err := r.Do(context.Background(), conn, reach.Request{Operation: "getUserInfo", Auth: reach.AuthNone, NoRetry: true})
+			r, conn, _ := hostile(t, serveBody(c.status, c.ctype, c.body), reachmock.Options{})
+			res, err := r.Do(context.Background(), conn, reachmock.Request{Operation: "getUserInfo", Auth: reachmock.AuthNone, NoRetry: true})
 			require.NoError(t, err)
-			got := reach.Refusal(res, 401, 403)
+			got := reachmock.Refusal(res, 401, 403)
 			if c.want == "" {
 				assert.Empty(t, got)
 			} else {

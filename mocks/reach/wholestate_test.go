@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func TestTheReferencePartnersWholeStateIsTheBooks(t *testing.T) {
@@ -18,7 +18,7 @@ func TestTheReferencePartnersWholeStateIsTheBooks(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("%d requests in %s", e.reach.Stats().Requests, time.Since(start))
 	assert.NoError(t, table.Err("the whole state"))
-	want := reach.ExpectedState(e.set)
+	want := reachmock.ExpectedState(e.set)
 	assert.Greater(t, want.Len(), 1000)
 }
 
@@ -27,7 +27,7 @@ func TestTheReferencePartnersWholeStateIsTheBooks(t *testing.T) {
 func BenchmarkWholeState(b *testing.B) {
 	e := newEnv(b, envOptions{})
 	conn := e.conn(b, "bench")
-	want := reach.ExpectedState(e.set)
+	want := reachmock.ExpectedState(e.set)
 	ctx := context.Background()
 	if _, err := e.reach.ReadWholeState(ctx, conn, e.set); err != nil {
 		b.Fatal(err)
@@ -38,7 +38,7 @@ func BenchmarkWholeState(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if table := reach.CompareStates("the books", want, got); table.Len() > 0 {
+		if table := reachmock.CompareStates("the books", want, got); table.Len() > 0 {
 			b.Fatal(table.Err("whole state"))
 		}
 	}

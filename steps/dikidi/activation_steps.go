@@ -7,22 +7,22 @@ import (
 
 	"github.com/cucumber/godog"
 
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 func registerActivation(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the salon "([^"]*)" is on DIKIDI$`, w.salon)
 	sc.Step(`^the business created an access key for the partner with access type "([^"]*)"$`, func(t string) error {
-		return w.createKey(mock.KeySpec{AccessType: t})
+		return w.createKey(dikidimock.KeySpec{AccessType: t})
 	})
 	sc.Step(`^the business created an access key for the partner with access type "([^"]*)" and partner key "([^"]*)"$`, func(t, pk string) error {
-		return w.createKey(mock.KeySpec{AccessType: t, PartnerKey: &pk})
+		return w.createKey(dikidimock.KeySpec{AccessType: t, PartnerKey: &pk})
 	})
 	sc.Step(`^the partner was given the key$`, w.give)
 	sc.Step(`^the partner activates the key$`, func() error { _ = w.activate(); return nil })
 	sc.Step(`^the partner has activated the key$`, w.hasActivated)
 	sc.Step(`^the partner has activated a key with access type "([^"]*)"$`, func(t string) error {
-		if err := w.createKey(mock.KeySpec{AccessType: t}); err != nil {
+		if err := w.createKey(dikidimock.KeySpec{AccessType: t}); err != nil {
 			return err
 		}
 		return w.hasActivated()
@@ -51,7 +51,7 @@ func (w *world) hasActivated() error {
 	if err != nil {
 		return err
 	}
-	if k.State == mock.StateAwaiting {
+	if k.State == dikidimock.StateAwaiting {
 		return fmt.Errorf("activation: the partner said it activated the key, but DIKIDI still shows it awaiting activation (%s)", w.evidence(w.activateMark))
 	}
 	return nil
@@ -63,11 +63,11 @@ func state(words string) string { return strings.ReplaceAll(words, " ", "_") }
 // flowOf names the flow a key state belongs to, for failure reasons.
 func flowOf(st string) string {
 	switch st {
-	case mock.StatePaused:
+	case dikidimock.StatePaused:
 		return "pause"
-	case mock.StateDeleted:
+	case dikidimock.StateDeleted:
 		return "deletion"
-	case mock.StateActive:
+	case dikidimock.StateActive:
 		return "activation"
 	}
 	return "activation"
@@ -100,7 +100,7 @@ func (w *world) partnerKeyState(within, words string) error {
 		if st.KeyState != want {
 			return false, fmt.Sprintf("its status view says %q (last error %q); %s", st.KeyState, st.LastError, w.deliveries(0))
 		}
-		if want == mock.StatePaused && !st.Paused || want == mock.StateDeleted && !st.Deleted {
+		if want == dikidimock.StatePaused && !st.Paused || want == dikidimock.StateDeleted && !st.Deleted {
 			return false, fmt.Sprintf("its status view says %q but paused=%v deleted=%v", st.KeyState, st.Paused, st.Deleted)
 		}
 		return true, ""

@@ -4,9 +4,9 @@ import (
 	"testing"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // BenchmarkAcceptanceRun is one full run of every scenario against the
 // bundled reference partner, reports included.
-func BenchmarkAcceptanceRun(b *testing.B) { suitetest.BenchmarkRun(b, dikidi.Platform{}) }
+func BenchmarkAcceptanceRun(b *testing.B) { suitetest.BenchmarkRun(b, dikidisteps.Platform{}) }

@@ -7,7 +7,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 func registerDelivery(sc *godog.ScenarioContext, w *world) {
@@ -31,7 +31,7 @@ func (w *world) enterEmail(addr string) error {
 	if err := w.atPath("the e-mail DIKIDI sends when it cannot deliver events to the Path"); err != nil {
 		return err
 	}
-	_, err := w.s.mock.UpdateKey(w.company, w.key.ID, mock.KeyChange{Email: &addr})
+	_, err := w.s.mock.UpdateKey(w.company, w.key.ID, dikidimock.KeyChange{Email: &addr})
 	return err
 }
 
@@ -41,7 +41,7 @@ func (w *world) retried() error {
 		return err
 	}
 	for _, d := range ds {
-		if len(d.Attempts) >= 2 && d.Status == mock.DeliveryPending {
+		if len(d.Attempts) >= 2 && d.Status == dikidimock.DeliveryPending {
 			return nil
 		}
 	}
@@ -104,7 +104,7 @@ func (w *world) allDelivered() error {
 		}
 		var open []string
 		for _, d := range ds {
-			if d.Status != mock.DeliveryDelivered {
+			if d.Status != dikidimock.DeliveryDelivered {
 				open = append(open, fmt.Sprintf("%s #%d %s after %d attempts", d.Event, d.Sequence, d.Status, len(d.Attempts)))
 			}
 		}

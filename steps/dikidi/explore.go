@@ -11,7 +11,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/explore"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // explorer is DIKIDI's side of an exploration (internal/explore): every
@@ -68,7 +68,7 @@ func (x *explorer) Begin(ctx context.Context) error {
 	if err := w.begin(ctx, w.Name); err != nil {
 		return err
 	}
-	if err := w.createKey(mock.KeySpec{AccessType: mock.AccessAdministrator}); err != nil {
+	if err := w.createKey(dikidimock.KeySpec{AccessType: dikidimock.AccessAdministrator}); err != nil {
 		return err
 	}
 	if err := w.hasActivated(); err != nil {
@@ -207,22 +207,22 @@ func (x *explorer) trouble(net, event string) {
 func (x *explorer) salonMakes(s explore.Step) error {
 	a, m, w := s.Args, x.m, x.w
 	mr := &modelRecord{ref: a["ref"], held: m.heldNew(a["net"])}
-	var create func(*mock.Mock, int64) (mock.RecordView, error)
+	var create func(*dikidimock.Mock, int64) (dikidimock.RecordView, error)
 	if s.Action == "salon-occupies" {
 		mr.occupied = true
-		create = func(on *mock.Mock, company int64) (mock.RecordView, error) {
+		create = func(on *dikidimock.Mock, company int64) (dikidimock.RecordView, error) {
 			return on.Occupy(company, argInt(a, "master"), argTime(a, "start"), argTime(a, "end"), "Held in the panel")
 		}
 	} else {
 		mr.services = splitIDs(a["services"])
-		b := mock.Booking{MasterID: argInt(a, "master"), ServiceIDs: mr.services, Start: argTime(a, "start"), Online: s.Action == "client-books"}
+		b := dikidimock.Booking{MasterID: argInt(a, "master"), ServiceIDs: mr.services, Start: argTime(a, "start"), Online: s.Action == "client-books"}
 		if b.Online {
 			name, surname := splitName(a["client"])
-			b.Client = mock.Client{Name: name, Surname: surname, Phone: a["phone"]}
+			b.Client = dikidimock.Client{Name: name, Surname: surname, Phone: a["phone"]}
 		} else {
-			b.Client = mock.Client{ID: argInt(a, "client_id")}
+			b.Client = dikidimock.Client{ID: argInt(a, "client_id")}
 		}
-		create = func(on *mock.Mock, company int64) (mock.RecordView, error) { return on.Book(company, b) }
+		create = func(on *dikidimock.Mock, company int64) (dikidimock.RecordView, error) { return on.Book(company, b) }
 	}
 	v, err := create(m.shadow, m.company())
 	if err != nil {
@@ -239,13 +239,13 @@ func (x *explorer) salonMakes(s explore.Step) error {
 }
 
 // active is the record a step names, booked in DIKIDI as it should be.
-func (x *explorer) active(ref string) (*modelRecord, mock.RecordView, error) {
+func (x *explorer) active(ref string) (*modelRecord, dikidimock.RecordView, error) {
 	mr, ok := x.m.record(ref)
 	if !ok {
-		return nil, mock.RecordView{}, explore.ErrInapplicable
+		return nil, dikidimock.RecordView{}, explore.ErrInapplicable
 	}
 	v, err := x.m.shadow.Record(x.m.company(), mr.id)
-	if err != nil || v.Status == mock.StatusCancelled {
+	if err != nil || v.Status == dikidimock.StatusCancelled {
 		return nil, v, explore.ErrInapplicable
 	}
 	return mr, v, nil
@@ -258,21 +258,21 @@ func (x *explorer) salonChanges(s explore.Step) error {
 	if err != nil {
 		return err
 	}
-	var change func(*mock.Mock, int64, int64) error
+	var change func(*dikidimock.Mock, int64, int64) error
 	switch s.Action {
 	case "salon-moves":
-		change = func(on *mock.Mock, company, id int64) error {
+		change = func(on *dikidimock.Mock, company, id int64) error {
 			_, err := on.Move(company, id, argTime(a, "start"), argInt(a, "master"))
 			return err
 		}
 	case "salon-confirms":
-		confirmed := mock.StatusConfirmed
-		change = func(on *mock.Mock, company, id int64) error {
-			_, err := on.Edit(company, id, mock.RecordChange{Status: &confirmed})
+		confirmed := dikidimock.StatusConfirmed
+		change = func(on *dikidimock.Mock, company, id int64) error {
+			_, err := on.Edit(company, id, dikidimock.RecordChange{Status: &confirmed})
 			return err
 		}
 	default:
-		change = func(on *mock.Mock, company, id int64) error {
+		change = func(on *dikidimock.Mock, company, id int64) error {
 			_, err := on.Cancel(company, id, "Changed plans")
 			return err
 		}
@@ -359,12 +359,12 @@ func (x *explorer) partnerMakes(s explore.Step) error {
 	if a["try"] == "yes" {
 		return x.partner(s, p)
 	}
-	var v mock.RecordView
+	var v dikidimock.RecordView
 	var err error
 	if mr.occupied {
 		v, err = m.shadow.Occupy(m.company(), master, start, end, "")
 	} else {
-		v, err = m.shadow.Book(m.company(), mock.Booking{MasterID: master, ServiceIDs: mr.services, Start: start, Client: mock.Client{Name: name, Surname: surname, Phone: a["phone"]}})
+		v, err = m.shadow.Book(m.company(), dikidimock.Booking{MasterID: master, ServiceIDs: mr.services, Start: start, Client: dikidimock.Client{Name: name, Surname: surname, Phone: a["phone"]}})
 	}
 	if err != nil {
 		return explore.ErrInapplicable
@@ -422,10 +422,10 @@ func (x *explorer) partnerChanges(s explore.Step) error {
 		}
 		change = func() error { _, err := m.shadow.Move(m.company(), mr.id, start, master); return err }
 	case "partner-confirms":
-		p = partnerParams{action: "edit-record", what: "confirm " + mr.ref, params: map[string]any{"status": mock.StatusConfirmed}}
-		confirmed := mock.StatusConfirmed
+		p = partnerParams{action: "edit-record", what: "confirm " + mr.ref, params: map[string]any{"status": dikidimock.StatusConfirmed}}
+		confirmed := dikidimock.StatusConfirmed
 		change = func() error {
-			_, err := m.shadow.Edit(m.company(), mr.id, mock.RecordChange{Status: &confirmed})
+			_, err := m.shadow.Edit(m.company(), mr.id, dikidimock.RecordChange{Status: &confirmed})
 			return err
 		}
 	default:

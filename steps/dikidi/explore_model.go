@@ -10,7 +10,7 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/explore"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // model is what an exploration knows of the salon, and all that Next reads:
@@ -19,7 +19,7 @@ import (
 // the state of the key and the network. It never reads the partner, so a
 // seed gives the same sequence whatever the partner does.
 type model struct {
-	shadow   *mock.Mock
+	shadow   *dikidimock.Mock
 	fx       *dikidifixture.Fixture
 	loc      *time.Location
 	dates    []time.Time
@@ -51,7 +51,7 @@ type modelRecord struct {
 }
 
 func newModel(fx *dikidifixture.Fixture, c clock.Clock, withPath bool) (*model, error) {
-	shadow, err := mock.New(mock.Options{Clock: c})
+	shadow, err := dikidimock.New(dikidimock.Options{Clock: c})
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +77,10 @@ func (m *model) reset(fx *dikidifixture.Fixture) error {
 	}
 	named := map[string]int{}
 	for _, r := range fx.Records {
-		if r.Status == mock.StatusCancelled {
+		if r.Status == dikidimock.StatusCancelled {
 			continue
 		}
-		mr := &modelRecord{id: r.ID, dikidiID: r.ID, occupied: r.Type == mock.TypeOccupied, held: true}
+		mr := &modelRecord{id: r.ID, dikidiID: r.ID, occupied: r.Type == dikidimock.TypeOccupied, held: true}
 		for _, s := range r.Services {
 			mr.services = append(mr.services, s.ID)
 		}
@@ -167,7 +167,7 @@ func (m *model) record(ref string) (*modelRecord, bool) {
 func (m *model) active(held bool) []*modelRecord {
 	var out []*modelRecord
 	for _, r := range m.records {
-		if v, err := m.shadow.Record(m.company(), r.id); err == nil && v.Status != mock.StatusCancelled && (!held || r.held) {
+		if v, err := m.shadow.Record(m.company(), r.id); err == nil && v.Status != dikidimock.StatusCancelled && (!held || r.held) {
 			out = append(out, r)
 		}
 	}
@@ -232,13 +232,13 @@ var people = []struct{ name, phone string }{
 
 // eventOf is the event a change sends the partner.
 var eventOf = map[string]string{
-	"client-books": mock.EventRecordCreated, "salon-books": mock.EventRecordCreated, "salon-occupies": mock.EventRecordCreated,
-	"partner-adds": mock.EventRecordCreated, "partner-occupies": mock.EventRecordCreated,
-	"salon-moves": mock.EventRecordUpdated, "salon-confirms": mock.EventRecordUpdated,
-	"partner-moves": mock.EventRecordUpdated, "partner-confirms": mock.EventRecordUpdated,
-	"salon-cancels": mock.EventRecordCancelled, "partner-cancels": mock.EventRecordCancelled,
-	"salon-hours": mock.EventScheduleUpdated, "partner-hours": mock.EventScheduleUpdated,
-	"pause": mock.EventKeyStateChanged,
+	"client-books": dikidimock.EventRecordCreated, "salon-books": dikidimock.EventRecordCreated, "salon-occupies": dikidimock.EventRecordCreated,
+	"partner-adds": dikidimock.EventRecordCreated, "partner-occupies": dikidimock.EventRecordCreated,
+	"salon-moves": dikidimock.EventRecordUpdated, "salon-confirms": dikidimock.EventRecordUpdated,
+	"partner-moves": dikidimock.EventRecordUpdated, "partner-confirms": dikidimock.EventRecordUpdated,
+	"salon-cancels": dikidimock.EventRecordCancelled, "partner-cancels": dikidimock.EventRecordCancelled,
+	"salon-hours": dikidimock.EventScheduleUpdated, "partner-hours": dikidimock.EventScheduleUpdated,
+	"pause": dikidimock.EventKeyStateChanged,
 }
 
 // Trouble on the way of a change's event ("net").
@@ -388,7 +388,7 @@ func (m *model) freeSpot(r *rand.Rand, master int64, dur time.Duration, except i
 			continue
 		}
 		var starts []time.Time
-		for t := h.From; !t.Add(dur).After(h.To); t = t.Add(mock.Step * time.Minute) {
+		for t := h.From; !t.Add(dur).After(h.To); t = t.Add(dikidimock.Step * time.Minute) {
 			if m.shadow.Place(m.company(), master, t, t.Add(dur), except) == nil {
 				starts = append(starts, t)
 			}
@@ -591,7 +591,7 @@ func proposePartnerMoves(m *model, r *rand.Rand) (explore.Step, bool) {
 func (m *model) unconfirmed(held bool) []*modelRecord {
 	var out []*modelRecord
 	for _, mr := range m.active(held) {
-		if v, _ := m.shadow.Record(m.company(), mr.id); !mr.occupied && v.Status == mock.StatusNew {
+		if v, _ := m.shadow.Record(m.company(), mr.id); !mr.occupied && v.Status == dikidimock.StatusNew {
 			out = append(out, mr)
 		}
 	}
@@ -687,9 +687,9 @@ func (m *model) hours(r *rand.Rand) (args map[string]string, text string, ok boo
 	at := func(h int, min int) time.Time {
 		return time.Date(date.Year(), date.Month(), date.Day(), h, min, 0, 0, m.loc)
 	}
-	h := mock.Hours{}
+	h := dikidimock.Hours{}
 	if r.IntN(4) > 0 {
-		h = mock.Hours{Working: true, From: at(9+r.IntN(4), 0), To: at(16+r.IntN(5), 0)}
+		h = dikidimock.Hours{Working: true, From: at(9+r.IntN(4), 0), To: at(16+r.IntN(5), 0)}
 		if r.IntN(2) == 0 {
 			b := at(13, 30*r.IntN(3))
 			h.Breaks = [][2]time.Time{{b, b.Add(30 * time.Minute * time.Duration(1+r.IntN(2)))}}
@@ -703,7 +703,7 @@ func (m *model) hours(r *rand.Rand) (args map[string]string, text string, ok boo
 		return nil, "", false
 	}
 	for _, rec := range rs {
-		if rec.MasterID == master.ID && rec.Status != mock.StatusCancelled && !holds(h, rec.Start, rec.End) {
+		if rec.MasterID == master.ID && rec.Status != dikidimock.StatusCancelled && !holds(h, rec.Start, rec.End) {
 			return nil, "", false
 		}
 	}
@@ -720,7 +720,7 @@ func (m *model) hours(r *rand.Rand) (args map[string]string, text string, ok boo
 	return args, text, true
 }
 
-func sameHours(a, b mock.Hours) bool {
+func sameHours(a, b dikidimock.Hours) bool {
 	if a.Working != b.Working || !a.From.Equal(b.From) || !a.To.Equal(b.To) || len(a.Breaks) != len(b.Breaks) {
 		return false
 	}
@@ -733,7 +733,7 @@ func sameHours(a, b mock.Hours) bool {
 }
 
 // holds: [from, to) lies inside the working day, outside its breaks.
-func holds(h mock.Hours, from, to time.Time) bool {
+func holds(h dikidimock.Hours, from, to time.Time) bool {
 	if !h.Working || from.Before(h.From) || to.After(h.To) {
 		return false
 	}
@@ -746,16 +746,16 @@ func holds(h mock.Hours, from, to time.Time) bool {
 }
 
 // hoursOf reads a working day back from a step's arguments.
-func hoursOf(args map[string]string, loc *time.Location) (int64, time.Time, mock.Hours, error) {
+func hoursOf(args map[string]string, loc *time.Location) (int64, time.Time, dikidimock.Hours, error) {
 	master, err := strconv.ParseInt(args["master"], 10, 64)
 	if err != nil {
-		return 0, time.Time{}, mock.Hours{}, fmt.Errorf("master %q: %v", args["master"], err)
+		return 0, time.Time{}, dikidimock.Hours{}, fmt.Errorf("master %q: %v", args["master"], err)
 	}
 	date, err := time.ParseInLocation(time.DateOnly, args["date"], loc)
 	if err != nil {
-		return 0, time.Time{}, mock.Hours{}, err
+		return 0, time.Time{}, dikidimock.Hours{}, err
 	}
-	var h mock.Hours
+	var h dikidimock.Hours
 	if args["from"] == "" {
 		return master, date, h, nil
 	}

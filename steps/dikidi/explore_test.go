@@ -12,25 +12,25 @@ import (
 
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // TestTheSameSeedGivesTheSameSequence: the model never reads the partner,
 // so a seed gives the same steps twice, and against another correct partner
 // too; another seed gives others.
 func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
-	run := func(p dikidi.Platform, seed uint64) []explore.Step {
+	run := func(p dikidisteps.Platform, seed uint64) []explore.Step {
 		t.Helper()
-		steps, err := dikidi.ExploreOnce(context.Background(), p, runner.Config{}, explore.Options{Seed: seed, Steps: 10})
+		steps, err := dikidisteps.ExploreOnce(context.Background(), p, runner.Config{}, explore.Options{Seed: seed, Steps: 10})
 		require.NoError(t, err)
 		require.Len(t, steps, 10)
 		return steps
 	}
-	first := run(dikidi.Platform{}, 7)
-	assert.Equal(t, first, run(dikidi.Platform{}, 7))
-	assert.Equal(t, first, run(dikidi.Platform{Variant: refpartner.VariantAlt}, 7))
-	assert.NotEqual(t, first, run(dikidi.Platform{}, 8))
+	first := run(dikidisteps.Platform{}, 7)
+	assert.Equal(t, first, run(dikidisteps.Platform{}, 7))
+	assert.Equal(t, first, run(dikidisteps.Platform{Variant: dikidipartner.VariantAlt}, 7))
+	assert.NotEqual(t, first, run(dikidisteps.Platform{}, 8))
 }
 
 var shrunkRE = regexp.MustCompile(`^explore: seed \d+: after (\d+) steps the two sides disagree; shrunk to (\d+) steps:\n  Given .*\n((?:  (?:When|And) .*\n)+)  Then both sides agree on their whole state\n`)

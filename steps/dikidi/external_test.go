@@ -12,8 +12,8 @@ import (
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // TestExternalPartnerThroughConfig runs the reference partner as any other
@@ -22,14 +22,14 @@ import (
 // run clock, which only DIKIDI's side reads. Its exploration starts from
 // seed 7, as accord explore --seed 7 --config asks.
 func TestExternalPartnerThroughConfig(t *testing.T) {
-	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+	p, err := dikidipartner.New(dikidipartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	ext := suitetest.ServeExternal(t, dikidi.Platform{}, p, "platform: dikidi\npartner:\n  name: External Connector 1.0\n  driver_url: %s\n  timeout: 5s\n")
+	ext := suitetest.ServeExternal(t, dikidisteps.Platform{}, p, "platform: dikidi\npartner:\n  name: External Connector 1.0\n  driver_url: %s\n  timeout: 5s\n")
 	start := time.Now()
-	sum := suitetest.Run(t, dikidi.Platform{}, runner.Options{Config: runner.Config{Partner: &ext.File.Partner, Explore: explore.Plan{Seed: 7}}})
+	sum := suitetest.Run(t, dikidisteps.Platform{}, runner.Options{Config: runner.Config{Partner: &ext.File.Partner, Explore: explore.Plan{Seed: 7}}})
 	ext.HeldToTheContract(t, "DikidiAddRecordResult", "DikidiOccupyTimeResult", "DikidiStatusView", "DikidiRecordsView", "DikidiClientsView", "DikidiScheduleView", "DikidiFreeTimesView")
 	assert.Equal(t, "External Connector 1.0", sum.Partner)
-	assert.Equal(t, len(suitetest.Scenarios(t, dikidi.Platform{}, "")), sum.Counts.Passed)
+	assert.Equal(t, len(suitetest.Scenarios(t, dikidisteps.Platform{}, "")), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)
 	explored, err := json.Marshal(sum.Extras["explorations"])
 	require.NoError(t, err)
@@ -46,6 +46,6 @@ func TestStartErrors(t *testing.T) {
 		{"a fault needs the bundled partner", suitetest.FaultWithExternalPartnerIsRefused},
 		{"unknown fault", suitetest.UnknownFaultIsRefused},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.check(t, dikidi.Platform{}) })
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, dikidisteps.Platform{}) })
 	}
 }

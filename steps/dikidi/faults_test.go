@@ -7,7 +7,7 @@ import (
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // Scenario names, as in features/dikidi (an outline's rows named with their values).
@@ -126,7 +126,7 @@ var catches = map[string][]string{
 func TestEveryFaultIsCaught(t *testing.T) {
 	racedetector.SkipRepeat(t, "the reference partner's suite")
 	suitetest.EveryFaultIsCaught(t, suitetest.Faults{
-		Platform: dikidi.Platform{},
+		Platform: dikidisteps.Platform{},
 		Catches:  catches,
 		Flows:    flowNames,
 		// The bundled partner settles within seconds of the run clock: a

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // TestEveryChangeEndsWithTheWholeState: a scenario that changes anything
@@ -15,14 +15,14 @@ import (
 // @sides-differ and a comment giving the reason. An @explore scenario
 // compares the whole state after every step it explores.
 func TestEveryChangeEndsWithTheWholeState(t *testing.T) {
-	suitetest.EveryChangeEndsWithTheWholeState(t, dikidi.Platform{}, suitetest.WholeState{
-		Step: dikidi.WholeStateStep, Explored: dikidi.ExploredStep, Exempt: "@sides-differ"})
+	suitetest.EveryChangeEndsWithTheWholeState(t, dikidisteps.Platform{}, suitetest.WholeState{
+		Step: dikidisteps.WholeStateStep, Explored: dikidisteps.ExploredStep, Exempt: "@sides-differ"})
 }
 
 // TestScenarioNamesAreUnique: reports, the fault table and the test design
 // name scenarios; an outline's title must name its columns so rows differ.
 func TestScenarioNamesAreUnique(t *testing.T) {
-	suitetest.NamesAreUnique(t, dikidi.Platform{})
+	suitetest.NamesAreUnique(t, dikidisteps.Platform{})
 }
 
 // TestTestDesignNamesScenariosThatExist: every scenario and test the test
@@ -41,7 +41,7 @@ func TestTestDesignNamesScenariosThatExist(t *testing.T) {
 		return out
 	}
 	isTest := func(name string) bool { return strings.HasPrefix(name, "Test") }
-	suitetest.TestDesignNamesRealScenarios(t, dikidi.Platform{}, suitetest.Design{
+	suitetest.TestDesignNamesRealScenarios(t, dikidisteps.Platform{}, suitetest.Design{
 		Doc: "../../docs/test-design-dikidi.md",
 		Scenarios: func(doc string) []string {
 			return lastColumn(doc, func(name string) bool { return !isTest(name) && strings.Contains(name, " ") })

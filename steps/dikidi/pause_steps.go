@@ -7,7 +7,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 func registerPause(sc *godog.ScenarioContext, w *world) {
@@ -17,12 +17,12 @@ func registerPause(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^no record change reached DIKIDI while the key was paused$`, w.noWritesWhilePaused)
 }
 
-func (w *world) permissions() (mock.Permissions, error) {
+func (w *world) permissions() (dikidimock.Permissions, error) {
 	k, err := w.s.mock.Key(w.company, w.key.ID)
 	return k.Permissions, err
 }
 
-func (w *world) setPermissions(p mock.Permissions) error {
+func (w *world) setPermissions(p dikidimock.Permissions) error {
 	w.changeMark = w.Mark()
 	_, err := w.s.mock.SetPermissions(w.company, w.key.ID, p)
 	return err
@@ -34,7 +34,7 @@ func (w *world) pause() error {
 	if err != nil {
 		return err
 	}
-	p.Records = mock.RecordPermissions{}
+	p.Records = dikidimock.RecordPermissions{}
 	if err := w.setPermissions(p); err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (w *world) resume() error {
 	if err != nil {
 		return err
 	}
-	p.Records = mock.RecordPermissions{AddEdit: true, Cancel: true, OccupyTime: true}
+	p.Records = dikidimock.RecordPermissions{AddEdit: true, Cancel: true, OccupyTime: true}
 	return w.setPermissions(p)
 }
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 func registerPermissions(sc *godog.ScenarioContext, w *world) {
@@ -44,7 +44,7 @@ func (w *world) eventsDelivered() error {
 			return false, err.Error()
 		}
 		for _, d := range ds {
-			if d.Status == mock.DeliveryPending {
+			if d.Status == dikidimock.DeliveryPending {
 				return false, fmt.Sprintf("%s (sequence %d) is still to be delivered: %s", d.Event, d.Sequence, w.deliveries(w.activateMark))
 			}
 		}
@@ -54,7 +54,7 @@ func (w *world) eventsDelivered() error {
 
 // keyWithPermissions reads the panel's form from a table of label | value.
 func (w *world) keyWithPermissions(table *godog.Table) error {
-	var p mock.Permissions
+	var p dikidimock.Permissions
 	var employee *int64
 	yes := func(v string) (bool, error) {
 		switch v {
@@ -94,7 +94,7 @@ func (w *world) keyWithPermissions(table *godog.Table) error {
 			return fmt.Errorf("permissions table, %s: %w", label, err)
 		}
 	}
-	return w.createKey(mock.KeySpec{AccessType: mock.AccessAdministrator, Permissions: &p, EmployeeID: employee})
+	return w.createKey(dikidimock.KeySpec{AccessType: dikidimock.AccessAdministrator, Permissions: &p, EmployeeID: employee})
 }
 
 func flowOfRefusal(text string) string {
@@ -240,7 +240,7 @@ func (w *world) platformStillBooked() error {
 	if err != nil {
 		return err
 	}
-	if r.Status == mock.StatusCancelled {
+	if r.Status == dikidimock.StatusCancelled {
 		return fmt.Errorf("permissions: DIKIDI shows record %d cancelled (%s)", r.ID, w.evidence(w.actMark))
 	}
 	return nil

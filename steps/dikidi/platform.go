@@ -17,7 +17,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	features "github.com/accord-harness/accord/features/dikidi"
+	dikidifeatures "github.com/accord-harness/accord/features/dikidi"
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
@@ -26,9 +26,9 @@ import (
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
-	"github.com/accord-harness/accord/mocks/dikidi/apispec"
-	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidiapi "github.com/accord-harness/accord/mocks/dikidi/apispec"
+	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
 )
 
 // DefaultLatencyBudget is how long a change may take to reach the other side.
@@ -60,17 +60,17 @@ var (
 	_ runner.Titled   = Platform{}
 )
 
-func (Platform) Features() fs.FS { return features.FS }
+func (Platform) Features() fs.FS { return dikidifeatures.FS }
 
 // Documents are the API documents a DIKIDI run relies on.
 func (Platform) Documents() map[string][]byte {
 	return map[string][]byte{
-		"mocks/dikidi/apispec/openapi.yaml": apispec.Document(),
+		"mocks/dikidi/apispec/openapi.yaml": dikidiapi.Document(),
 		"internal/driver/openapi.yaml":      driver.Document(),
 	}
 }
 
-func (Platform) Faults() []runner.Fault { return refpartner.Faults() }
+func (Platform) Faults() []runner.Fault { return dikidipartner.Faults() }
 
 // Capabilities are what DIKIDI leaves to the partner: the key's Path is
 // optional (seed 003: only the name and the access type are required, and
@@ -95,7 +95,7 @@ const (
 // stage is one run: a mock platform, its SMTP server, the Path relay and a partner.
 type stage struct {
 	stepkit.Base
-	mock    *mock.Mock
+	mock    *dikidimock.Mock
 	mockURL string
 	// screenURL is where the run's mock serves the business panel.
 	screenURL string
@@ -141,7 +141,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, e
 		return nil, fmt.Errorf("cannot start the SMTP server for DIKIDI's e-mails: %w", err)
 	}
 	mailer := &alert.SMTP{Addr: s.smtp.Addr(), From: "DIKIDI Business <noreply@dikidi.test>", Timeout: 10 * time.Second}
-	if s.mock, err = mock.New(mock.Options{Clock: s.Clock, Journal: s.Journal, Mailer: mailer}); err != nil {
+	if s.mock, err = dikidimock.New(dikidimock.Options{Clock: s.Clock, Journal: s.Journal, Mailer: mailer}); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -158,11 +158,11 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, e
 	s.relay.base = "http://" + raddr
 	err = s.StartPartner(ctx, cfg, stepkit.Partner{
 		Bundled: func() (http.Handler, func(string), error) {
-			opts := refpartner.Options{Clock: s.Clock, Faults: cfg.Faults, Variant: p.Variant}
+			opts := dikidipartner.Options{Clock: s.Clock, Faults: cfg.Faults, Variant: p.Variant}
 			if !s.withPath() {
 				opts.Poll = pollEvery
 			}
-			ref, err := refpartner.New(opts)
+			ref, err := dikidipartner.New(opts)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -12,7 +12,7 @@ import (
 	"github.com/cucumber/godog"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 const (
@@ -138,7 +138,7 @@ func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, 
 			return fmt.Errorf("records (partner → DIKIDI): the partner's add-record action returned no record_id")
 		}
 		w.record, w.dikidiID = res.RecordID, res.DikidiID
-		w.entered = mock.Client{Name: name, Surname: surname, Phone: phone}
+		w.entered = dikidimock.Client{Name: name, Surname: surname, Phone: phone}
 	}
 	return nil
 }
@@ -256,7 +256,7 @@ func (w *world) partnerSyncs() error {
 
 // book makes "that record" on DIKIDI's side; the partner's id of it is
 // learned when a step needs it.
-func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client mock.Client, online bool) error {
+func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client dikidimock.Client, online bool) error {
 	ids, err := w.services(serviceNames)
 	if err != nil {
 		return err
@@ -266,7 +266,7 @@ func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client
 		return err
 	}
 	w.changeMark = w.Mark()
-	r, err := w.s.mock.Book(w.company, mock.Booking{MasterID: m.ID, ServiceIDs: ids, Start: start, Client: client, Online: online})
+	r, err := w.s.mock.Book(w.company, dikidimock.Booking{MasterID: m.ID, ServiceIDs: ids, Start: start, Client: client, Online: online})
 	if err != nil {
 		return fmt.Errorf("%s could not book on DIKIDI: %w", who, err)
 	}
@@ -276,7 +276,7 @@ func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client
 
 func (w *world) clientBooks(serviceNames, masterName, weekday, hhmm, client, phone string) error {
 	name, surname := splitName(client)
-	return w.book("the client", serviceNames, masterName, weekday, hhmm, mock.Client{Name: name, Surname: surname, Phone: phone}, true)
+	return w.book("the client", serviceNames, masterName, weekday, hhmm, dikidimock.Client{Name: name, Surname: surname, Phone: phone}, true)
 }
 
 func (w *world) staffBooksKnownClient(serviceNames, masterName, weekday, hhmm, client string) error {
@@ -284,7 +284,7 @@ func (w *world) staffBooksKnownClient(serviceNames, masterName, weekday, hhmm, c
 	if err != nil {
 		return err
 	}
-	return w.book("the salon's staff", serviceNames, masterName, weekday, hhmm, mock.Client{ID: c.ID}, false)
+	return w.book("the salon's staff", serviceNames, masterName, weekday, hhmm, dikidimock.Client{ID: c.ID}, false)
 }
 
 func (w *world) salonChangesPhone(client, phone string) error {
@@ -293,7 +293,7 @@ func (w *world) salonChangesPhone(client, phone string) error {
 		return err
 	}
 	w.changeMark = w.Mark()
-	return w.s.mock.EditClient(w.company, c.ID, mock.ClientChange{Phone: &phone})
+	return w.s.mock.EditClient(w.company, c.ID, dikidimock.ClientChange{Phone: &phone})
 }
 
 // fixtureClient finds one of the salon's clients by "Name Surname".
@@ -339,8 +339,8 @@ func (w *world) salonConfirms() error {
 	if err != nil {
 		return err
 	}
-	confirmed := mock.StatusConfirmed
-	_, err = w.s.mock.Edit(w.company, id, mock.RecordChange{Status: &confirmed})
+	confirmed := dikidimock.StatusConfirmed
+	_, err = w.s.mock.Edit(w.company, id, dikidimock.RecordChange{Status: &confirmed})
 	return err
 }
 
@@ -368,7 +368,7 @@ func (w *world) salonCancelsClientsRecord(client, weekday string) error {
 		return err
 	}
 	for _, r := range rs {
-		if r.ClientID == c.ID && r.Status != mock.StatusCancelled {
+		if r.ClientID == c.ID && r.Status != dikidimock.StatusCancelled {
 			w.dikidiID, w.record = r.ID, ""
 			return w.salonCancels()
 		}
@@ -391,7 +391,7 @@ func (w *world) settle() {
 		}
 		waiting := false
 		for _, d := range ds {
-			waiting = waiting || (d.Status == mock.DeliveryPending && len(d.Attempts) == 0)
+			waiting = waiting || (d.Status == dikidimock.DeliveryPending && len(d.Attempts) == 0)
 		}
 		if !waiting {
 			return
@@ -585,7 +585,7 @@ func (w *world) partnerHoldsOccupied(masterName, weekday, hhmm string) error {
 		return err
 	}
 	for _, r := range rs {
-		if r.Type == mock.TypeOccupied {
+		if r.Type == dikidimock.TypeOccupied {
 			w.occupied, err = w.partnerIDOf(r.ID, "occupied time")
 			return err
 		}
@@ -605,7 +605,7 @@ func (w *world) couldNot() error {
 // DIKIDI checks -------------------------------------------------------------------
 
 // platformAtSpot is platformAt for a spot named as the features name it.
-func (w *world) platformAtSpot(masterName, weekday, hhmm string) ([]mock.RecordView, time.Time, error) {
+func (w *world) platformAtSpot(masterName, weekday, hhmm string) ([]dikidimock.RecordView, time.Time, error) {
 	m, start, err := w.masterAt(masterName, weekday, hhmm)
 	if err != nil {
 		return nil, start, err
@@ -614,14 +614,14 @@ func (w *world) platformAtSpot(masterName, weekday, hhmm string) ([]mock.RecordV
 	return rs, start, err
 }
 
-func (w *world) platformAt(masterID int64, start time.Time) ([]mock.RecordView, error) {
+func (w *world) platformAt(masterID int64, start time.Time) ([]dikidimock.RecordView, error) {
 	rs, err := w.s.mock.Records(w.company, start.Add(-time.Minute), start.Add(time.Minute))
 	if err != nil {
 		return nil, err
 	}
-	var out []mock.RecordView
+	var out []dikidimock.RecordView
 	for _, r := range rs {
-		if r.MasterID == masterID && r.Start.Equal(start) && r.Status != mock.StatusCancelled {
+		if r.MasterID == masterID && r.Start.Equal(start) && r.Status != dikidimock.StatusCancelled {
 			out = append(out, r)
 		}
 	}
@@ -662,7 +662,7 @@ func (w *world) platformShows(serviceNames, masterName, weekday, hhmm, byPartner
 // asEntered: a record the partner's staff added reaches DIKIDI with the new
 // client as they entered them (name and surname apart, as DIKIDI keeps
 // them) and with their comment: the salon's staff read both in the panel.
-func (w *world) asEntered(r mock.RecordView) (bool, string) {
+func (w *world) asEntered(r dikidimock.RecordView) (bool, string) {
 	got := fmt.Sprintf("client %q %q %s, comment %q", r.ClientName, r.Surname, r.Phone, r.Comment)
 	want := fmt.Sprintf("client %q %q %s, comment %q", w.entered.Name, w.entered.Surname, w.entered.Phone, staffComment)
 	if got != want {
@@ -699,7 +699,7 @@ func (w *world) cancelledAsEntered() (bool, string) {
 	if err != nil {
 		return false, err.Error()
 	}
-	if r.Status == mock.StatusCancelled && r.CancelReason != w.cancelReason {
+	if r.Status == dikidimock.StatusCancelled && r.CancelReason != w.cancelReason {
 		return false, fmt.Sprintf("DIKIDI's record %d was cancelled with the reason %q, but the partner's staff gave %q; %s", r.ID, r.CancelReason, w.cancelReason, w.evidence(w.actMark))
 	}
 	return true, ""
@@ -721,7 +721,7 @@ func (w *world) platformOccupied(masterName, weekday, from, to string) error {
 			return false, err.Error()
 		}
 		for _, r := range rs {
-			if r.Type == mock.TypeOccupied && r.End.Equal(end) && r.KeyID == w.key.ID {
+			if r.Type == dikidimock.TypeOccupied && r.End.Equal(end) && r.KeyID == w.key.ID {
 				if r.Comment != occupyComment {
 					return false, fmt.Sprintf("DIKIDI's occupied time %d has the comment %q, but the partner's staff wrote %q; %s", r.ID, r.Comment, occupyComment, w.evidence(w.actMark))
 				}
@@ -787,7 +787,7 @@ func (w *world) platformExactlyOne(masterName, weekday, hhmm string) error {
 	if err != nil {
 		return err
 	}
-	var mine []mock.RecordView
+	var mine []dikidimock.RecordView
 	for _, r := range rs {
 		if r.KeyID == w.key.ID {
 			mine = append(mine, r)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 const hours = `(\d\d:\d\d)-(\d\d:\d\d)`
@@ -45,7 +45,7 @@ func describeDay(loc *time.Location, working bool, from, to time.Time, breaks []
 	return s
 }
 
-func platformDayText(loc *time.Location, h mock.Hours) string {
+func platformDayText(loc *time.Location, h dikidimock.Hours) string {
 	return describeDay(loc, h.Working, h.From, h.To, h.Breaks)
 }
 
@@ -119,19 +119,19 @@ func (w *world) sameFreeTimes(serviceName, masterName, weekday string) error {
 }
 
 // hoursOn is a master's day from "HH:MM" to "HH:MM"; no times is a day off.
-func (w *world) hoursOn(weekday, from, to string) (mock.Hours, error) {
+func (w *world) hoursOn(weekday, from, to string) (dikidimock.Hours, error) {
 	if from == "" {
-		return mock.Hours{}, nil
+		return dikidimock.Hours{}, nil
 	}
 	f, err := w.at(weekday, from)
 	if err != nil {
-		return mock.Hours{}, err
+		return dikidimock.Hours{}, err
 	}
 	t, err := w.at(weekday, to)
 	if err != nil {
-		return mock.Hours{}, err
+		return dikidimock.Hours{}, err
 	}
-	return mock.Hours{Working: true, From: f, To: t}, nil
+	return dikidimock.Hours{Working: true, From: f, To: t}, nil
 }
 
 func (w *world) salonSetsHours(masterName, weekday, from, to string) error {

@@ -12,7 +12,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/statediff"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // sides are one salon on both sides of the integration: DIKIDI's state, read
@@ -20,7 +20,7 @@ import (
 // driver's views. compare is a plain function of it, so a check after any step (or
 // after each random step of an exploration) can call it.
 type sides struct {
-	mock    *mock.Mock
+	mock    *dikidimock.Mock
 	journal *journal.Journal
 	partner *views
 	company int64
@@ -64,7 +64,7 @@ func (s sides) compare(ctx context.Context) (*statediff.Table, error) {
 	s.statusDiff(t, k, st)
 	s.conduct(t, k)
 	switch k.State {
-	case mock.StateActive:
+	case dikidimock.StateActive:
 		for _, diff := range []func(context.Context, *statediff.Table) error{
 			func(ctx context.Context, t *statediff.Table) error { return s.recordsDiff(ctx, t, time.Time{}) },
 			s.daysDiff, s.freeDiff, s.clientsDiff,
@@ -73,7 +73,7 @@ func (s sides) compare(ctx context.Context) (*statediff.Table, error) {
 				return nil, err
 			}
 		}
-	case mock.StatePaused:
+	case dikidimock.StatePaused:
 		if err := s.recordsDiff(ctx, t, k.StateSince); err != nil {
 			return nil, err
 		}
@@ -85,11 +85,11 @@ func (s sides) compare(ctx context.Context) (*statediff.Table, error) {
 // the contract derives from key_state (a salon reads "connected" on the
 // partner's screen, not the state's name), and the ids the partner reports,
 // when it reports them, to DIKIDI's.
-func (s sides) statusDiff(t *statediff.Table, k mock.KeyView, st partnerStatus) {
+func (s sides) statusDiff(t *statediff.Table, k dikidimock.KeyView, st partnerStatus) {
 	state := st.KeyState
-	t.Differ("the key", "connected (active or paused)", state == mock.StateActive || state == mock.StatePaused, st.Connected)
-	t.Differ("the key", "paused", state == mock.StatePaused, st.Paused)
-	t.Differ("the key", "deleted", state == mock.StateDeleted, st.Deleted)
+	t.Differ("the key", "connected (active or paused)", state == dikidimock.StateActive || state == dikidimock.StatePaused, st.Connected)
+	t.Differ("the key", "paused", state == dikidimock.StatePaused, st.Paused)
+	t.Differ("the key", "deleted", state == dikidimock.StateDeleted, st.Deleted)
 	known := func(id *int64) bool { return id != nil && *id != 0 }
 	if known(st.KeyID) {
 		t.Differ("the key", "id", k.ID, *st.KeyID)
@@ -135,9 +135,9 @@ func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince
 	if err := s.partner.read(ctx, "records", &ours); err != nil {
 		return err
 	}
-	changed := func(r mock.RecordView) bool { return !changedSince.IsZero() && r.Updated.After(changedSince) }
+	changed := func(r dikidimock.RecordView) bool { return !changedSince.IsZero() && r.Updated.After(changedSince) }
 	pairs, onlyTheirs, onlyOurs := statediff.Match(theirs, ours,
-		func(r mock.RecordView) int64 { return r.ID }, func(r partnerRecord) int64 { return r.DikidiID })
+		func(r dikidimock.RecordView) int64 { return r.ID }, func(r partnerRecord) int64 { return r.DikidiID })
 	held := map[int64]bool{} // DIKIDI's records a record of the partner stands for
 	for _, p := range pairs {
 		r := theirs[p[0]]
@@ -147,7 +147,7 @@ func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince
 		}
 	}
 	for _, i := range onlyTheirs {
-		if r := theirs[i]; r.Status != mock.StatusCancelled && !changed(r) && !s.aside.record(r.ID) {
+		if r := theirs[i]; r.Status != dikidimock.StatusCancelled && !changed(r) && !s.aside.record(r.ID) {
 			t.OnlyOnPlatform(s.recordItem(r), fmt.Sprintf("%s %s", r.Type, r.Status))
 		}
 	}
@@ -181,17 +181,17 @@ func (s sides) recordsDiff(ctx context.Context, t *statediff.Table, changedSince
 	return nil
 }
 
-func (s sides) recordItem(r mock.RecordView) string {
+func (s sides) recordItem(r dikidimock.RecordView) string {
 	kind := "record"
-	if r.Type == mock.TypeOccupied {
+	if r.Type == dikidimock.TypeOccupied {
 		kind = "occupied time"
 	}
 	return fmt.Sprintf("%s %d (%s, %s)", kind, r.ID, s.masterName(r.MasterID), s.when(r.Start))
 }
 
-func (s sides) recordDiff(t *statediff.Table, r mock.RecordView, q partnerRecord, seen map[int64]mock.SeenClient) {
+func (s sides) recordDiff(t *statediff.Table, r dikidimock.RecordView, q partnerRecord, seen map[int64]dikidimock.SeenClient) {
 	item := s.recordItem(r)
-	if r.Status == mock.StatusCancelled && !q.active() {
+	if r.Status == dikidimock.StatusCancelled && !q.active() {
 		return // cancelled on both sides: nothing of it blocks time
 	}
 	t.Differ(item, "type", r.Type, q.Type)
@@ -391,12 +391,12 @@ func (s sides) clientsDiff(ctx context.Context, t *statediff.Table) error {
 }
 
 // seenClients are the salon's clients by id, as the key sees them.
-func (s sides) seenClients() (map[int64]mock.SeenClient, error) {
+func (s sides) seenClients() (map[int64]dikidimock.SeenClient, error) {
 	seen, err := s.mock.ClientsSeenBy(s.company, s.keyID)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]mock.SeenClient, len(seen))
+	out := make(map[int64]dikidimock.SeenClient, len(seen))
 	for _, c := range seen {
 		out[c.Card.ID] = c
 	}
@@ -415,11 +415,11 @@ func oneOf(card, list, got string) string {
 
 // conduct adds what the partner did after it learned that the key is paused
 // (a record write) or deleted (any call).
-func (s sides) conduct(t *statediff.Table, k mock.KeyView) {
+func (s sides) conduct(t *statediff.Table, k dikidimock.KeyView) {
 	what := "record changes"
 	switch k.State {
-	case mock.StatePaused:
-	case mock.StateDeleted:
+	case dikidimock.StatePaused:
+	case dikidimock.StateDeleted:
 		what = "calls"
 	default:
 		return
@@ -439,12 +439,12 @@ func (s sides) conduct(t *statediff.Table, k mock.KeyView) {
 // key.state_changed event may tell it earlier, but a partner may accept an
 // event at once and apply the events queued before it first, calling DIKIDI
 // for them, so the event alone does not mark the moment.
-func (s sides) afterKnowing(k mock.KeyView) []journal.Entry {
-	code := map[string]string{mock.StatePaused: "KEY_PAUSED", mock.StateDeleted: "KEY_DELETED"}[k.State]
+func (s sides) afterKnowing(k dikidimock.KeyView) []journal.Entry {
+	code := map[string]string{dikidimock.StatePaused: "KEY_PAUSED", dikidimock.StateDeleted: "KEY_DELETED"}[k.State]
 	if code == "" {
 		return nil
 	}
-	tenant := mock.KeyTenant(s.company, s.keyID)
+	tenant := dikidimock.KeyTenant(s.company, s.keyID)
 	es := s.journal.Select(func(e journal.Entry) bool {
 		return e.Seq > k.StateSeq && e.Tenant == tenant && e.Direction == journal.Inbound && errorCode(e.ResponseBody) == code
 	})

@@ -10,7 +10,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // clean are the extras a correct partner's run counts nothing in: every
@@ -20,7 +20,7 @@ var clean = []string{"mock_violations"}
 // TestReferencePartnerPassesEverything runs every DIKIDI feature against the
 // correct reference partner: each scenario is a subtest.
 func TestReferencePartnerPassesEverything(t *testing.T) {
-	suitetest.PassesEverything(t, dikidi.Platform{}, suitetest.Correct{Subtests: true, Clean: clean})
+	suitetest.PassesEverything(t, dikidisteps.Platform{}, suitetest.Correct{Subtests: true, Clean: clean})
 }
 
 // TestVerdictsDoNotDependOnWhenTheRunStarts runs every scenario with the run
@@ -39,7 +39,7 @@ func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 	} {
 		starts = append(starts, suitetest.Start{Name: at.Format("Mon 2006-01-02 15:04 MST"), At: at})
 	}
-	suitetest.NoVerdictDependsOnWhenTheRunStarts(t, suitetest.Starts{Platform: dikidi.Platform{}, Correct: suitetest.Correct{Clean: clean}, At: starts})
+	suitetest.NoVerdictDependsOnWhenTheRunStarts(t, suitetest.Starts{Platform: dikidisteps.Platform{}, Correct: suitetest.Correct{Clean: clean}, At: starts})
 }
 
 // TestChoicesDIKIDILeavesOpenAreNotApplicable: DIKIDI's key leaves the Path
@@ -50,7 +50,7 @@ func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 // scenario of the delivery flow applies.
 func TestChoicesDIKIDILeavesOpenAreNotApplicable(t *testing.T) {
 	aboutThePath := regexp.MustCompile(`^(the network loses (the next|the partner's answer)|DIKIDI delivered the|the partner's Path starts failing|the business entered the e-mail)`)
-	suitetest.ChoicesAreNotApplicable(t, dikidi.Platform{}, suitetest.Choice{
+	suitetest.ChoicesAreNotApplicable(t, dikidisteps.Platform{}, suitetest.Choice{
 		Capabilities: map[string]string{"events": "none"},
 		Verdict:      runner.VerdictIncomplete,
 		OutOfScope: func(s suitetest.Scenario) bool {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // undelivered is what DIKIDI has not yet managed to tell the partner: the
@@ -54,7 +54,7 @@ func (s sides) undelivered() (*undelivered, error) {
 	u := &undelivered{records: map[int64]bool{}, days: map[string]bool{}, spots: map[string]bool{}}
 	spot := func(master int64, at time.Time) { u.spots[dayKey(master, at.In(s.loc).Format(time.DateOnly))] = true }
 	for _, d := range ds {
-		if len(d.Attempts) == 0 || (d.Status != mock.DeliveryPending && d.Status != mock.DeliveryFailed) {
+		if len(d.Attempts) == 0 || (d.Status != dikidimock.DeliveryPending && d.Status != dikidimock.DeliveryFailed) {
 			continue
 		}
 		var ev struct {
@@ -78,7 +78,7 @@ func (s sides) undelivered() (*undelivered, error) {
 			return nil, fmt.Errorf("DIKIDI's %s event #%d: %v", d.Event, d.Sequence, err)
 		}
 		switch r, day := ev.Data.Record, ev.Data.Day; {
-		case d.Event == mock.EventKeyStateChanged:
+		case d.Event == dikidimock.EventKeyStateChanged:
 			u.key = true
 			u.what = append(u.what, fmt.Sprintf("the key's state (%s #%d)", d.Event, d.Sequence))
 		case r != nil:

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/runner"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // TestUndeliveredChangesAreLeftOutUntilTheirRetry: with an event lost on its
@@ -28,10 +28,10 @@ func TestUndeliveredChangesAreLeftOutUntilTheirRetry(t *testing.T) {
 		change func(t *testing.T)
 		left   string
 	}{
-		{"a booking", mock.EventRecordCreated, func(t *testing.T) {
+		{"a booking", dikidimock.EventRecordCreated, func(t *testing.T) {
 			require.NoError(t, w.clientBooks("Pedicure", "Olga Kim", "Thursday", "16:00", "Pavel Sokolov", "+79031112233"))
 		}, "record "},
-		{"a working day", mock.EventScheduleUpdated, func(t *testing.T) {
+		{"a working day", dikidimock.EventScheduleUpdated, func(t *testing.T) {
 			require.NoError(t, w.salonSetsHours("Anna Smirnova", "Tuesday of the second week", "12:00", "18:00"))
 		}, "Anna Smirnova's day"},
 	}
@@ -39,7 +39,7 @@ func TestUndeliveredChangesAreLeftOutUntilTheirRetry(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.NoError(t, w.begin(ctx, tc.name))
 			defer w.end()
-			require.NoError(t, w.createKey(mock.KeySpec{AccessType: mock.AccessAdministrator}))
+			require.NoError(t, w.createKey(dikidimock.KeySpec{AccessType: dikidimock.AccessAdministrator}))
 			require.NoError(t, w.hasActivated())
 			require.NoError(t, w.s.mock.DropNextEvents(w.company, w.key.ID, 1, tc.event))
 			tc.change(t)

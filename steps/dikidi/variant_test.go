@@ -8,8 +8,8 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // TestChoicesOfTheAlternativeBuildPassEverything: the alternative build of
@@ -22,7 +22,7 @@ import (
 // incidental behaviour. Its own concurrency (events applied after the answer)
 // stays under the race detector.
 func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
-	suitetest.PassesEverything(t, dikidi.Platform{Variant: refpartner.VariantAlt}, suitetest.Correct{Clean: clean})
+	suitetest.PassesEverything(t, dikidisteps.Platform{Variant: dikidipartner.VariantAlt}, suitetest.Correct{Clean: clean})
 }
 
 // TestADifferentCorrectPartnerPassesEverything: both builds of the reference
@@ -34,15 +34,15 @@ func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
-		p    dikidi.Platform
+		p    dikidisteps.Platform
 	}{
-		{"larger salon", dikidi.Platform{Fixture: large}},
-		{"alternative partner, larger salon", dikidi.Platform{Variant: refpartner.VariantAlt, Fixture: large}},
+		{"larger salon", dikidisteps.Platform{Fixture: large}},
+		{"alternative partner, larger salon", dikidisteps.Platform{Variant: dikidipartner.VariantAlt, Fixture: large}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { suitetest.PassesEverything(t, tc.p, suitetest.Correct{Clean: clean}) })
 	}
 }
 
 func TestAnUnknownVariantIsRefused(t *testing.T) {
-	suitetest.UnknownVariantIsRefused(t, dikidi.Platform{Variant: "beta"}, "beta")
+	suitetest.UnknownVariantIsRefused(t, dikidisteps.Platform{Variant: "beta"}, "beta")
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/dikidi"
+	dikidisteps "github.com/accord-harness/accord/steps/dikidi"
 )
 
 // otherShapes rewrites the reference partner's views into other shapes the
@@ -79,7 +79,7 @@ func inUTC(v any) any {
 // and an optional field in another allowed shape never stops a read.
 func TestViewsInOtherCorrectShapesPassEverything(t *testing.T) {
 	racedetector.SkipRepeat(t, "the suite against the reference partner")
-	suitetest.PassesEverything(t, dikidi.WithPartnerWrapper(dikidi.Platform{}, otherShapes), suitetest.Correct{})
+	suitetest.PassesEverything(t, dikidisteps.WithPartnerWrapper(dikidisteps.Platform{}, otherShapes), suitetest.Correct{})
 }
 
 // TestViewsAreCheckedAgainstTheContract: what the contract allows is read,
@@ -106,7 +106,7 @@ func TestViewsAreCheckedAgainstTheContract(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := dikidi.DecodeView(tc.view, bytes.Clone(tc.raw))
+			err := dikidisteps.DecodeView(tc.view, bytes.Clone(tc.raw))
 			if len(tc.want) == 0 {
 				assert.NoError(t, err)
 				return

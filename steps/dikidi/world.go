@@ -12,7 +12,7 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
-	mock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // world is one scenario's state: its own salon on the mock, its key, what
@@ -25,7 +25,7 @@ type world struct {
 	loc     *time.Location // the salon's zone
 	company int64
 
-	key       mock.KeyView
+	key       dikidimock.KeyView
 	hasKey    bool
 	given     bool
 	eventsURL string
@@ -41,8 +41,8 @@ type world struct {
 	dikidiID int64  // DIKIDI's id of "that record"
 	occupied string // the partner's id of the time its staff occupied
 	// what the partner's staff wrote, which DIKIDI must show as written
-	entered      mock.Client // the new client of the record they added
-	cancelReason string      // why they cancelled "that record"
+	entered      dikidimock.Client // the new client of the record they added
+	cancelReason string            // why they cancelled "that record"
 	pauseMark    int64
 	goneMark     int64
 	changeMark   int64
@@ -57,7 +57,7 @@ func (w *world) begin(ctx context.Context, name string) error {
 	w.fx = w.s.fixture.WithCompanyID(w.company)
 	w.loc = w.s.loc
 	w.s.AddSecrets(w.fx.PartnerKeys...)
-	w.s.Journal.Label(mock.CompanyTenant(w.company), name)
+	w.s.Journal.Label(dikidimock.CompanyTenant(w.company), name)
 	return w.s.mock.AddCompany(w.fx)
 }
 
@@ -72,7 +72,7 @@ func (w *world) partnerKey() string { return w.fx.PartnerKeys[0] }
 
 // createKey is the business adding a key; its Path is the relay in front of
 // the partner's own Path.
-func (w *world) createKey(spec mock.KeySpec) error {
+func (w *world) createKey(spec dikidimock.KeySpec) error {
 	if spec.Name == "" {
 		spec.Name = "Partner connector"
 	}
@@ -145,7 +145,7 @@ func (w *world) activate() error {
 
 // calls are the partner's calls to DIKIDI for this salon after seq.
 func (w *world) calls(after int64) []journal.Entry {
-	prefix := mock.CompanyTenant(w.company)
+	prefix := dikidimock.CompanyTenant(w.company)
 	return w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Direction == journal.Inbound && e.Seq > after && strings.HasPrefix(e.Tenant, prefix) && !strings.HasSuffix(e.Tenant, "/owner")
 	})
@@ -153,7 +153,7 @@ func (w *world) calls(after int64) []journal.Entry {
 
 // events are DIKIDI's delivery attempts to the partner's Path after seq.
 func (w *world) events(after int64) []journal.Entry {
-	prefix := mock.CompanyTenant(w.company)
+	prefix := dikidimock.CompanyTenant(w.company)
 	return w.s.Journal.Select(func(e journal.Entry) bool {
 		return e.Direction == journal.Outbound && e.Seq > after && strings.HasPrefix(e.Tenant, prefix)
 	})

@@ -8,7 +8,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 func registerActivation(sc *godog.ScenarioContext, w *world) {
@@ -80,7 +80,7 @@ func (w *world) activationOrder(table *godog.Table) error {
 	for _, row := range table.Rows[1:] {
 		names = append(names, row.Cells[0].Value)
 	}
-	if w.model == mock.ModelPull {
+	if w.model == docplannermock.ModelPull {
 		names = names[1:]
 	}
 	calls := w.s.Journal.Select(func(e journal.Entry) bool {

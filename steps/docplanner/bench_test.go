@@ -4,9 +4,9 @@ import (
 	"testing"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // BenchmarkAcceptanceRun is one full run of every scenario against the
 // bundled reference partner, reports included.
-func BenchmarkAcceptanceRun(b *testing.B) { suitetest.BenchmarkRun(b, docplanner.Platform{}) }
+func BenchmarkAcceptanceRun(b *testing.B) { suitetest.BenchmarkRun(b, docplannersteps.Platform{}) }

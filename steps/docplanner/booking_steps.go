@@ -10,9 +10,9 @@ import (
 
 	"github.com/cucumber/godog"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 const when = day + ` at (\d\d:\d\d)`
@@ -70,18 +70,18 @@ func (w *world) budgetToPartner(phrase string) time.Duration {
 	return w.toPartner()
 }
 
-var patient = fixture.Patient{Name: "Ewa", Surname: "Testowa", Phone: "+48600700800", Email: "ewa.testowa@example.com"}
+var patient = docplannerfixture.Patient{Name: "Ewa", Surname: "Testowa", Phone: "+48600700800", Email: "ewa.testowa@example.com"}
 
 // platformPatients book on Docplanner's marketplace, each booking of a
 // scenario by the next of them.
-var platformPatients = []mock.Patient{
+var platformPatients = []docplannermock.Patient{
 	{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"},
 	{Name: "Zofia", Surname: "Kwiatkowska", Phone: "+48601234567"},
 	{Name: "Tomasz", Surname: "Lis", Phone: "+48512345678"},
 }
 
 // nextPatient is who books next on Docplanner in this scenario.
-func (w *world) nextPatient() mock.Patient {
+func (w *world) nextPatient() docplannermock.Patient {
 	p := platformPatients[w.patients%len(platformPatients)]
 	w.patients++
 	return p
@@ -274,7 +274,7 @@ func (w *world) patientBooking(insuranceID, serviceID, locationID, day, hhmm str
 // patientBooksAt books as patient p on Docplanner, for a dictionary service
 // ("" the slot's first) and with one of the clinic's insurances ("" private);
 // whether it could is in w.patientErr.
-func (w *world) patientBooksAt(l fixture.Location, start time.Time, dictionaryID, insuranceID string, p mock.Patient) error {
+func (w *world) patientBooksAt(l docplannerfixture.Location, start time.Time, dictionaryID, insuranceID string, p docplannermock.Patient) error {
 	if insuranceID != "" {
 		in, err := w.rec.insurance(insuranceID)
 		if err != nil {
@@ -292,7 +292,7 @@ func (w *world) patientBooksAt(l fixture.Location, start time.Time, dictionaryID
 
 // recordPatientBooking takes the booking a patient just made into the
 // record, with the service and length Docplanner gave it.
-func (w *world) recordPatientBooking(l fixture.Location, p mock.Patient) error {
+func (w *world) recordPatientBooking(l docplannerfixture.Location, p docplannermock.Patient) error {
 	a, err := w.platform(l)
 	if err != nil {
 		return err
@@ -300,7 +300,7 @@ func (w *world) recordPatientBooking(l fixture.Location, p mock.Patient) error {
 	for _, b := range a.Bookings {
 		if b.ID == w.platformBooking {
 			w.rec.book(&recVisit{location: l.ID, service: w.rec.serviceAt(l.ID, b.Service), start: b.Start, end: b.Start.Add(minutes(b.Duration)),
-				patient: fixture.Patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}, insurance: w.rec.insuranceAt(l.ID, b.Insurer),
+				patient: docplannerfixture.Patient{Name: p.Name, Surname: p.Surname, Phone: p.Phone}, insurance: w.rec.insuranceAt(l.ID, b.Insurer),
 				booked: true, platformID: b.ID})
 			return nil
 		}
@@ -529,7 +529,7 @@ func (w *world) checkRefused() error {
 	if check == "" {
 		return errors.New("real-time booking check: Docplanner never asked the partner (no slot-booking notification was sent)")
 	}
-	if !errors.Is(w.patientErr, mock.ErrDenied) {
+	if !errors.Is(w.patientErr, docplannermock.ErrDenied) {
 		return fmt.Errorf("real-time booking check: the partner approved a booking for a time its own system had already filled (it answered the slot-booking check with %s)", check)
 	}
 	return nil
@@ -567,7 +567,7 @@ func (w *world) noDoubleBooking(locationID, weekday, hhmm string) error {
 	return nil
 }
 
-func (w *world) platformBookingAt(l fixture.Location, start time.Time) (bool, string) {
+func (w *world) platformBookingAt(l docplannerfixture.Location, start time.Time) (bool, string) {
 	a, err := w.platform(l)
 	if err != nil {
 		return false, err.Error()
@@ -599,7 +599,7 @@ func (w *world) platformBookingIsFor(locationID, weekday, hhmm, serviceID string
 	if err != nil {
 		return err
 	}
-	var svc *fixture.PartnerSvc
+	var svc *docplannerfixture.PartnerSvc
 	for i, s := range w.s.fixture.Partner.Services {
 		if s.ID == serviceID {
 			svc = &w.s.fixture.Partner.Services[i]
@@ -652,7 +652,7 @@ func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {
 	})
 }
 
-func (w *world) offered(l fixture.Location, start time.Time) (bool, error) {
+func (w *world) offered(l docplannerfixture.Location, start time.Time) (bool, error) {
 	a, err := w.platform(l)
 	if err != nil {
 		return false, err

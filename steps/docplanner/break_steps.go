@@ -6,7 +6,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/stepkit"
 )
 
@@ -95,7 +95,7 @@ func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
 	return w.doctorAddsBreakAt(l, since, till)
 }
 
-func (w *world) doctorAddsBreakAt(l fixture.Location, since, till time.Time) error {
+func (w *world) doctorAddsBreakAt(l docplannerfixture.Location, since, till time.Time) error {
 	var err error
 	w.changeMark = w.Mark()
 	w.breakLocation = l.DocplannerAddressID

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // TestNoVerdictDependsOnWhenTheRunStarts runs the whole suite against the
@@ -18,7 +18,7 @@ import (
 func TestNoVerdictDependsOnWhenTheRunStarts(t *testing.T) {
 	warsaw, err := time.LoadLocation("Europe/Warsaw")
 	require.NoError(t, err)
-	suitetest.NoVerdictDependsOnWhenTheRunStarts(t, suitetest.Starts{Platform: docplanner.Platform{}, At: []suitetest.Start{
+	suitetest.NoVerdictDependsOnWhenTheRunStarts(t, suitetest.Starts{Platform: docplannersteps.Platform{}, At: []suitetest.Start{
 		{Name: "01:55 UTC", At: time.Date(2027, 2, 10, 1, 55, 0, 0, time.UTC)},
 		{Name: "23:55 in the clinic, the eve of the change to summer time", At: time.Date(2027, 3, 27, 23, 55, 0, 0, warsaw)},
 		{Name: "the eve of the change to winter time", At: time.Date(2027, 10, 30, 12, 0, 0, 0, warsaw)},

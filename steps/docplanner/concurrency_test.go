@@ -13,7 +13,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // TestFiftyPartnersShareOneMock runs the full Docplanner protocol for 50
@@ -30,7 +30,7 @@ func TestFiftyPartnersShareOneMock(t *testing.T) {
 	if racedetector.On {
 		partners = 4
 	}
-	shared, err := docplanner.NewShared()
+	shared, err := docplannersteps.NewShared()
 	require.NoError(t, err)
 	defer shared.Close()
 
@@ -48,7 +48,7 @@ func TestFiftyPartnersShareOneMock(t *testing.T) {
 			// move, a token can run out between the partner's look at it
 			// and the platform's. @own-clients scenarios start a client for
 			// each run of their flow, so they are not one tenant a scenario.
-			results[i], errs[i] = runner.Run(context.Background(), docplanner.Platform{Shared: shared}, runner.Options{Tags: "~@pull && ~@explore && ~@own-clock && ~@own-clients"})
+			results[i], errs[i] = runner.Run(context.Background(), docplannersteps.Platform{Shared: shared}, runner.Options{Tags: "~@pull && ~@explore && ~@own-clock && ~@own-clients"})
 		}()
 	}
 	wg.Wait()

@@ -10,13 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannerpartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // withFeature is the Docplanner platform running one feature of a test's own.
 type withFeature struct {
-	docplanner.Platform
+	docplannersteps.Platform
 	feature string
 }
 
@@ -53,8 +53,8 @@ func TestCoverageGivesABatchingPartnerEveryChance(t *testing.T) {
 		require.NoError(t, err)
 		return sum
 	}
-	immediate := run(withFeature{docplanner.Platform{}, unwaited}, "")
-	batching := run(withFeature{docplanner.Platform{Variant: refpartner.VariantAlt}, unwaited}, "")
+	immediate := run(withFeature{docplannersteps.Platform{}, unwaited}, "")
+	batching := run(withFeature{docplannersteps.Platform{Variant: docplannerpartner.VariantAlt}, unwaited}, "")
 	require.Len(t, immediate.Failed(), 1, "the scenario covers only breaks: other operations are missing")
 	require.Len(t, batching.Failed(), 1)
 	for _, op := range []string{"moveCalendarBreak", "deleteCalendarBreak"} {
@@ -62,7 +62,7 @@ func TestCoverageGivesABatchingPartnerEveryChance(t *testing.T) {
 		assert.Contains(t, batching.Failed()[0].Reason, op, "the batching partner merged the three changes into none")
 	}
 
-	sum := run(docplanner.Platform{Variant: refpartner.VariantAlt}, "@coverage")
+	sum := run(docplannersteps.Platform{Variant: docplannerpartner.VariantAlt}, "@coverage")
 	require.Equal(t, 1, sum.Counts.Scenarios)
 	for _, f := range sum.Failed() {
 		t.Errorf("the batching partner failed %q at %q: %s", f.Name, f.FailedStep, f.Reason)

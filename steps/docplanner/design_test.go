@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // designedScenarios reads the scenarios the test design names: the
@@ -24,7 +24,7 @@ func designedScenarios(doc string) []string {
 // Every scenario it names must exist, and every scenario must be named, so
 // the design and the features cannot drift apart.
 func TestTestDesignNamesRealScenarios(t *testing.T) {
-	suitetest.TestDesignNamesRealScenarios(t, docplanner.Platform{}, suitetest.Design{
+	suitetest.TestDesignNamesRealScenarios(t, docplannersteps.Platform{}, suitetest.Design{
 		Doc:       "../../docs/test-design-docplanner.md",
 		Scenarios: designedScenarios,
 		Keys:      func(s suitetest.Scenario) []string { return []string{s.Name} },

@@ -10,7 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/explore"
 )
 
@@ -445,9 +445,9 @@ func (x *explorer) inClinic(s explore.Step) error {
 			return w.receptionistRemovesBreak()
 		}
 	case "hours":
-		wd, err := fixture.ParseWeekday(a["weekday"])
-		from, ferr := fixture.ParseClock(a["from"])
-		to, terr := fixture.ParseClock(a["to"])
+		wd, err := docplannerfixture.ParseWeekday(a["weekday"])
+		from, ferr := docplannerfixture.ParseClock(a["from"])
+		to, terr := docplannerfixture.ParseClock(a["to"])
 		if err := errors.Join(err, ferr, terr); err != nil {
 			return err
 		}

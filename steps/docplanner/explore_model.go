@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/explore"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // model is what an exploration knows of the clinic, and all that Next
@@ -20,7 +20,7 @@ import (
 // Docplanner, so a seed gives the same sequence whatever the partner does.
 type model struct {
 	rec  *record
-	fx   *fixture.Fixture
+	fx   *docplannerfixture.Fixture
 	loc  *time.Location
 	days []time.Time // the horizon's days, midnight in the clinic's zone
 	push bool        // the partner takes notifications by PUSH: deliveries can be lost
@@ -63,7 +63,7 @@ type modelBreak struct {
 }
 
 func newModel(w *world) *model {
-	m := &model{rec: w.rec, fx: w.s.fixture, loc: w.s.loc, push: w.model == mock.ModelPush,
+	m := &model{rec: w.rec, fx: w.s.fixture, loc: w.s.loc, push: w.model == docplannermock.ModelPush,
 		visits: map[string]*modelVisit{}, breaks: map[string]*modelBreak{}, dirty: map[string]bool{}, stale: map[string]bool{}}
 	from, to := w.horizon()
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
@@ -217,8 +217,8 @@ func (m *model) serviceLocations(id string) []string {
 	return s.Locations
 }
 
-func (m *model) services(location string) []fixture.PartnerSvc {
-	var out []fixture.PartnerSvc
+func (m *model) services(location string) []docplannerfixture.PartnerSvc {
+	var out []docplannerfixture.PartnerSvc
 	for _, s := range m.fx.Partner.Services {
 		if slices.Contains(s.Locations, location) {
 			out = append(out, s)
@@ -314,7 +314,7 @@ func (m *model) newRef(kind string) string {
 
 // explorePatients book on Docplanner in explorations: each has a name, a
 // surname and a phone of their own.
-var explorePatients = []mock.Patient{
+var explorePatients = []docplannermock.Patient{
 	{Name: "Adam", Surname: "Pacjent", Phone: "+48700800900"},
 	{Name: "Zofia", Surname: "Kwiatkowska", Phone: "+48601234567"},
 	{Name: "Tomasz", Surname: "Lis", Phone: "+48512345678"},

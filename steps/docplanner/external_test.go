@@ -20,8 +20,8 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannerpartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // TestExternalPartnerThroughConfig runs the reference partner as any other
@@ -31,19 +31,19 @@ import (
 // minute would make this test wait minutes.
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	const pushOnly = "~@pull"
-	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+	p, err := docplannerpartner.New(docplannerpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	ext := suitetest.ServeExternal(t, docplanner.Platform{}, p, "platform: docplanner\npartner:\n  name: External Clinic 1.0\n  driver_url: %s\n  timeout: 5s\n")
+	ext := suitetest.ServeExternal(t, docplannersteps.Platform{}, p, "platform: docplanner\npartner:\n  name: External Clinic 1.0\n  driver_url: %s\n  timeout: 5s\n")
 	start := time.Now()
 	// This test is about the config and real-time path; at the documented 40
 	// writes a minute a partner on real time waits out the window for real.
-	sum := suitetest.Run(t, docplanner.Platform{WritesPerMinute: 1000}, runner.Options{
+	sum := suitetest.Run(t, docplannersteps.Platform{WritesPerMinute: 1000}, runner.Options{
 		Config: runner.Config{Partner: &ext.File.Partner},
 		Tags:   pushOnly,
 	})
 	ext.HeldToTheContract(t, "DocplannerBookVisitResult", "DocplannerAddBreakResult", "DocplannerBookingsView", "DocplannerBreaksView", "DocplannerFreeSlotsView", "DocplannerMappingsView", "DocplannerStatusView")
 	assert.Equal(t, "External Clinic 1.0", sum.Partner)
-	assert.Len(t, suitetest.Scenarios(t, docplanner.Platform{}, pushOnly), sum.Counts.Passed)
+	assert.Len(t, suitetest.Scenarios(t, docplannersteps.Platform{}, pushOnly), sum.Counts.Passed)
 	assert.Less(t, time.Since(start), time.Minute)
 }
 
@@ -61,7 +61,7 @@ func TestAPartnerOnItsOwnClockPassesWaitingOnTheRateLimitReset(t *testing.T) {
 	const window = time.Second
 	var mu sync.Mutex
 	var waits []time.Duration
-	p, err := refpartner.New(refpartner.Options{
+	p, err := docplannerpartner.New(docplannerpartner.Options{
 		Clock:     clock.Wall{},
 		PollEvery: 200 * time.Millisecond,
 		Wait: func(ctx context.Context, d time.Duration) error {
@@ -100,7 +100,7 @@ func TestAPartnerOnItsOwnClockPassesWaitingOnTheRateLimitReset(t *testing.T) {
 	// busiest scenarios do not.
 	// Explorations against a partner in real time run in
 	// TestExternalPartnerThroughConfig; here they would only wait.
-	sum, err := runner.Run(context.Background(), docplanner.Platform{WritesPerMinute: 38, WriteWindow: window}, runner.Options{
+	sum, err := runner.Run(context.Background(), docplannersteps.Platform{WritesPerMinute: 38, WriteWindow: window}, runner.Options{
 		Config: runner.Config{Partner: &cfg.Partner},
 		Tags:   noExplore,
 	})
@@ -108,7 +108,7 @@ func TestAPartnerOnItsOwnClockPassesWaitingOnTheRateLimitReset(t *testing.T) {
 	for _, f := range sum.Failed() {
 		t.Errorf("%s failed at %q: %s", f.Name, f.FailedStep, f.Reason)
 	}
-	assert.Len(t, suitetest.Scenarios(t, docplanner.Platform{}, noExplore), sum.Counts.Passed)
+	assert.Len(t, suitetest.Scenarios(t, docplannersteps.Platform{}, noExplore), sum.Counts.Passed)
 	mu.Lock()
 	defer mu.Unlock()
 	assert.NotEmpty(t, waits, "the write limit must have been reached, or the test proves nothing")
@@ -168,9 +168,9 @@ func checkPartnerTime(t *testing.T, r *http.Response, window time.Duration) erro
 }
 
 func TestUnreachablePartnerIsNamedAtStart(t *testing.T) {
-	suitetest.UnreachablePartnerIsNamedAtStart(t, docplanner.Platform{})
+	suitetest.UnreachablePartnerIsNamedAtStart(t, docplannersteps.Platform{})
 }
 
 func TestFaultWithExternalPartnerIsRefused(t *testing.T) {
-	suitetest.FaultWithExternalPartnerIsRefused(t, docplanner.Platform{})
+	suitetest.FaultWithExternalPartnerIsRefused(t, docplannersteps.Platform{})
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // Scenario names, as in features/docplanner.
@@ -149,5 +149,5 @@ var catches = map[string][]string{
 // every scenario must be failed by some fault.
 func TestEveryFaultIsCaught(t *testing.T) {
 	racedetector.SkipRepeat(t, "the reference partner's suite")
-	suitetest.EveryFaultIsCaught(t, suitetest.Faults{Platform: docplanner.Platform{}, Catches: catches, Flows: flowNames})
+	suitetest.EveryFaultIsCaught(t, suitetest.Faults{Platform: docplannersteps.Platform{}, Catches: catches, Flows: flowNames})
 }

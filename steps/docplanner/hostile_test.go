@@ -13,8 +13,8 @@ import (
 
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannerpartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // TestHostilePartnerFailsStepsNotTheRun: a partner whose driver is healthy,
@@ -49,7 +49,7 @@ func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+			p, err := docplannerpartner.New(docplannerpartner.Options{Clock: clock.New()})
 			require.NoError(t, err)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if !tt.misuse(w, r) {
@@ -70,7 +70,7 @@ func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
 			// there for that, not for what this test gives it to do.
 			cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: srv.URL, Timeout: 300 * time.Millisecond, ActionTimeout: 300 * time.Millisecond}, RateLimitsOff: true}
 			start := time.Now()
-			sum, err := runner.Run(context.Background(), docplanner.Platform{}, runner.Options{Config: cfg, Tags: "@mapping,@breaks"})
+			sum, err := runner.Run(context.Background(), docplannersteps.Platform{}, runner.Options{Config: cfg, Tags: "@mapping,@breaks"})
 			require.NoError(t, err)
 			assert.Less(t, time.Since(start), 10*time.Second)
 			assert.Equal(t, "failed", sum.Verdict)

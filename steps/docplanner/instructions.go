@@ -1,7 +1,7 @@
 package docplanner
 
 import (
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/runner"
 )
 
@@ -26,7 +26,7 @@ for patient {{.patient.name}} {{.patient.surname}} ({{.patient.phone}}, {{.patie
 // staff is the operator's part in a joint session: the clinic's calendars
 // and services by name, and the ids the operator types checked in the
 // partner's views at once.
-func staff(f *fixture.Fixture) runner.Staff {
+func staff(f *docplannerfixture.Fixture) runner.Staff {
 	names := map[string]string{}
 	if f != nil {
 		doctors := map[string]string{}

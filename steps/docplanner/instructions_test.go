@@ -5,14 +5,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 // TestInstructionsNameWhatTheStaffKnowByName: an operator reads "Anna
 // Smirnova", not "master 201": every id of something the fixture names goes
 // through name or names.
 func TestInstructionsNameWhatTheStaffKnowByName(t *testing.T) {
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	if err != nil {
 		t.Fatal(err)
 	}

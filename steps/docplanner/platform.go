@@ -18,17 +18,17 @@ import (
 
 	"github.com/cucumber/godog"
 
-	features "github.com/accord-harness/accord/features/docplanner"
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfeatures "github.com/accord-harness/accord/features/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
-	"github.com/accord-harness/accord/mocks/docplanner/apispec"
-	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannerapi "github.com/accord-harness/accord/mocks/docplanner/apispec"
+	docplannerpartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
 )
 
 // DefaultLatencyBudget is how long a change may take to reach the other side.
@@ -40,7 +40,7 @@ type Platform struct {
 	Shared *Shared
 	// Fixture replaces the bundled clinic (it must keep the calendars the
 	// features name); nil means fixture.Clinic().
-	Fixture *fixture.Fixture
+	Fixture *docplannerfixture.Fixture
 	// Variant starts the bundled reference partner's alternative build
 	// (refpartner.VariantAlt): correct, but different in every incidental way.
 	Variant string
@@ -58,7 +58,7 @@ type Platform struct {
 type Shared struct {
 	clock   *clock.Run
 	journal *journal.Journal
-	mock    *mock.Mock
+	mock    *docplannermock.Mock
 	url     string
 	srv     *http.Server
 }
@@ -70,7 +70,7 @@ func NewShared() (*Shared, error) {
 	// hour of run time per real second with fifty at once: a one-hour token
 	// could die between its issue and its first use. The token-expiry
 	// scenario expires tokens explicitly, so it loses nothing.
-	m, err := mock.New(mock.Options{Clock: sh.clock, Journal: sh.journal, TokenLifetime: 24 * time.Hour})
+	m, err := docplannermock.New(docplannermock.Options{Clock: sh.clock, Journal: sh.journal, TokenLifetime: 24 * time.Hour})
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func NewShared() (*Shared, error) {
 }
 
 // Mock is the shared platform, for checks across runs.
-func (sh *Shared) Mock() *mock.Mock { return sh.mock }
+func (sh *Shared) Mock() *docplannermock.Mock { return sh.mock }
 
 // Close stops the shared mock.
 func (sh *Shared) Close() error {
@@ -105,24 +105,24 @@ var (
 	_ runner.Titled   = Platform{}
 )
 
-func (Platform) Features() fs.FS { return features.FS }
+func (Platform) Features() fs.FS { return docplannerfeatures.FS }
 
 // Documents are the API documents a Docplanner run relies on.
 func (Platform) Documents() map[string][]byte {
 	return map[string][]byte{
-		"mocks/docplanner/apispec/openapi.yaml": apispec.Document(),
+		"mocks/docplanner/apispec/openapi.yaml": docplannerapi.Document(),
 		"internal/driver/openapi.yaml":          driver.Document(),
 	}
 }
 
-func (Platform) Faults() []runner.Fault { return refpartner.Faults() }
+func (Platform) Faults() []runner.Fault { return docplannerpartner.Faults() }
 
 // Capabilities are what Docplanner leaves to the partner. The callback URL
 // is asked for only "in case of using PUSH communication method", and the
 // real-time checks are enabled on the partner's request.
 func (Platform) Capabilities() []runner.Capability {
 	return []runner.Capability{
-		{Name: capNotifications, Values: []string{"both", mock.ModelPush, mock.ModelPull},
+		{Name: capNotifications, Values: []string{"both", docplannermock.ModelPush, docplannermock.ModelPull},
 			About: "how the partner takes Docplanner's notifications: by PUSH to its callback URL, by PULL from the queue, or either, as each clinic is set up"},
 		{Name: capRealTime, Values: []string{"on", "off"},
 			About: "whether the partner asks Docplanner for the blocking slot-booking and booking-moving checks"},
@@ -139,9 +139,9 @@ type stage struct {
 	stepkit.Base
 	// rateLimitsOff: the run lifted the mock's rate limits (--rate-limits off).
 	rateLimitsOff bool
-	mock          *mock.Mock
+	mock          *docplannermock.Mock
 	mockURL       string
-	fixture       *fixture.Fixture
+	fixture       *docplannerfixture.Fixture
 	loc           *time.Location // the fixture's zone, loaded once
 	// model is how scenarios take notifications unless they say: the
 	// partner's own choice, PUSH for a partner that does both.
@@ -193,15 +193,15 @@ func (s *stage) OwnJournal() *journal.Journal {
 // Start serves the mock on loopback (or where the config says), and starts
 // the bundled reference partner unless the config names another one.
 func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
-	s := &stage{run: randomHex(3), model: mock.ModelPush}
+	s := &stage{run: randomHex(3), model: docplannermock.ModelPush}
 	s.Init(cfg, DefaultLatencyBudget)
-	if s.Caps[capNotifications] == mock.ModelPull {
-		s.model = mock.ModelPull
+	if s.Caps[capNotifications] == docplannermock.ModelPull {
+		s.model = docplannermock.ModelPull
 	}
 	f := p.Fixture
 	if f == nil {
 		var err error
-		if f, err = fixture.Clinic(); err != nil {
+		if f, err = docplannerfixture.Clinic(); err != nil {
 			return nil, err
 		}
 	}
@@ -210,7 +210,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, e
 		s.Clock, s.Journal, s.mock, s.mockURL = p.Shared.clock, p.Shared.journal, p.Shared.mock, p.Shared.url
 		s.shared = true
 	} else {
-		opts := mock.Options{Clock: s.Clock, Journal: s.Journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow, RateLimitsOff: cfg.RateLimitsOff}
+		opts := docplannermock.Options{Clock: s.Clock, Journal: s.Journal, WritesPerMinute: p.WritesPerMinute, WriteWindow: p.WriteWindow, RateLimitsOff: cfg.RateLimitsOff}
 		s.rateLimitsOff = cfg.RateLimitsOff
 		if cfg.Partner != nil {
 			// A partner of its own lives in real time while the scenarios
@@ -218,7 +218,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, e
 			opts.PartnerClock = clock.Wall{}
 		}
 		var err error
-		if s.mock, err = mock.New(opts); err != nil {
+		if s.mock, err = docplannermock.New(opts); err != nil {
 			return nil, err
 		}
 		if s.screenURL, s.mockURL, err = s.ServeMock(cfg, s.withSandbox()); err != nil {
@@ -229,7 +229,7 @@ func (p Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, e
 	clk := s.Clock
 	err := s.StartPartner(ctx, cfg, stepkit.Partner{
 		Bundled: func() (http.Handler, func(string), error) {
-			ref, err := refpartner.New(refpartner.Options{Clock: clk, Faults: cfg.Faults, Variant: p.Variant,
+			ref, err := docplannerpartner.New(docplannerpartner.Options{Clock: clk, Faults: cfg.Faults, Variant: p.Variant,
 				// Waiting out a rate limit moves the shared run clock: the partner
 				// works on it, so time passes for the platform too.
 				Wait: func(_ context.Context, d time.Duration) error { clk.Skip(d); return nil }})

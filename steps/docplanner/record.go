@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 // record is accord's own account of what both sides must hold: the clinic
@@ -17,7 +17,7 @@ import (
 // the same way still fails: it never leans on the partner to say what is
 // right.
 type record struct {
-	fx     *fixture.Fixture
+	fx     *docplannerfixture.Fixture
 	hours  map[string]map[time.Weekday][]clockSpan // calendar -> weekday -> working periods
 	visits []*recVisit
 	breaks []*recBreak
@@ -30,7 +30,7 @@ type clockSpan struct{ from, to time.Duration }
 type recVisit struct {
 	location, service string // the clinic's calendar and service ids
 	start, end        time.Time
-	patient           fixture.Patient
+	patient           docplannerfixture.Patient
 	insurance         string // the clinic's insurance id, "" for a private visit
 	booked            bool
 	// partnerID is the clinic's id of a visit the receptionist made;
@@ -46,18 +46,18 @@ type recBreak struct {
 }
 
 // newRecord starts from the clinic as the partner received it.
-func newRecord(f *fixture.Fixture, d fixture.DriverFixture) (*record, error) {
+func newRecord(f *docplannerfixture.Fixture, d docplannerfixture.DriverFixture) (*record, error) {
 	r := &record{fx: f, hours: map[string]map[time.Weekday][]clockSpan{}}
 	for _, l := range d.Locations {
 		r.hours[l.ID] = map[time.Weekday][]clockSpan{}
 	}
 	for _, h := range d.WorkingHours {
-		wd, err := fixture.ParseWeekday(h.Weekday)
+		wd, err := docplannerfixture.ParseWeekday(h.Weekday)
 		if err != nil {
 			return nil, err
 		}
-		from, _ := fixture.ParseClock(h.From)
-		to, _ := fixture.ParseClock(h.To)
+		from, _ := docplannerfixture.ParseClock(h.From)
+		to, _ := docplannerfixture.ParseClock(h.To)
 		r.hours[h.LocationID][wd] = append(r.hours[h.LocationID][wd], clockSpan{from, to})
 	}
 	for _, b := range d.Bookings {
@@ -76,13 +76,13 @@ func newRecord(f *fixture.Fixture, d fixture.DriverFixture) (*record, error) {
 func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
 
 // service is a clinic's service by id.
-func (r *record) service(id string) (fixture.PartnerSvc, error) {
+func (r *record) service(id string) (docplannerfixture.PartnerSvc, error) {
 	for _, s := range r.fx.Partner.Services {
 		if s.ID == id {
 			return s, nil
 		}
 	}
-	return fixture.PartnerSvc{}, fmt.Errorf("the clinic has no service %q", id)
+	return docplannerfixture.PartnerSvc{}, fmt.Errorf("the clinic has no service %q", id)
 }
 
 // serviceAt is the clinic's service that a Docplanner dictionary service is
@@ -108,13 +108,13 @@ func (r *record) insuranceAt(location, providerID string) string {
 }
 
 // insurance is a clinic's insurance by id.
-func (r *record) insurance(id string) (fixture.Insurance, error) {
+func (r *record) insurance(id string) (docplannerfixture.Insurance, error) {
 	for _, in := range r.fx.Partner.Insurances {
 		if in.ID == id {
 			return in, nil
 		}
 	}
-	return fixture.Insurance{}, fmt.Errorf("the clinic has no insurance %q", id)
+	return docplannerfixture.Insurance{}, fmt.Errorf("the clinic has no insurance %q", id)
 }
 
 // locationOf is the calendar of a Docplanner address.

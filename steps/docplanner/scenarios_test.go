@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // TestScenariosThatChangeAnythingEndWithTheWholeState: a check of the one
@@ -14,7 +14,7 @@ import (
 // point is that the sides must not agree says so with @sides-differ
 // and a comment giving the reason.
 func TestScenariosThatChangeAnythingEndWithTheWholeState(t *testing.T) {
-	suitetest.EveryChangeEndsWithTheWholeState(t, docplanner.Platform{}, suitetest.WholeState{
+	suitetest.EveryChangeEndsWithTheWholeState(t, docplannersteps.Platform{}, suitetest.WholeState{
 		Step:     "Docplanner and the partner's system agree on every booking, break and free slot of the horizon",
 		Explored: "both sides agreed on their whole state after every step",
 		Exempt:   "@sides-differ",
@@ -24,5 +24,5 @@ func TestScenariosThatChangeAnythingEndWithTheWholeState(t *testing.T) {
 // TestScenarioNamesAreUnique: reports, the fault table and the test design
 // name scenarios; an outline's title must name its columns so rows differ.
 func TestScenarioNamesAreUnique(t *testing.T) {
-	suitetest.NamesAreUnique(t, docplanner.Platform{})
+	suitetest.NamesAreUnique(t, docplannersteps.Platform{})
 }

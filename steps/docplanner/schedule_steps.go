@@ -5,7 +5,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 func registerSchedule(sc *godog.ScenarioContext, w *world) {
@@ -14,8 +14,8 @@ func registerSchedule(sc *godog.ScenarioContext, w *world) {
 }
 
 func (w *world) changesHours(locationID, weekday, from, to string) error {
-	opens, err1 := fixture.ParseClock(from)
-	closes, err2 := fixture.ParseClock(to)
+	opens, err1 := docplannerfixture.ParseClock(from)
+	closes, err2 := docplannerfixture.ParseClock(to)
 	if err := errors.Join(err1, err2); err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (w *world) setHours(locationID, weekday, from, to string, spans []clockSpan
 	if _, err := w.location(locationID); err != nil {
 		return err
 	}
-	wd, err := fixture.ParseWeekday(weekday)
+	wd, err := docplannerfixture.ParseWeekday(weekday)
 	if err != nil {
 		return err
 	}

@@ -14,12 +14,12 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // capture keeps the stage a run starts, to read its secrets afterwards.
 type capture struct {
-	docplanner.Platform
+	docplannersteps.Platform
 	stage runner.Stage
 }
 

@@ -7,15 +7,15 @@ import (
 	"strings"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/statediff"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // compareDays holds each day of the horizon at one calendar against the
 // record: its free time on both sides, and what its slots offer on
 // Docplanner (the partner's views do not say).
-func (w *world) compareDays(t *statediff.Table, l fixture.Location, a mock.AddressView, partner []partnerSlot) {
+func (w *world) compareDays(t *statediff.Table, l docplannerfixture.Location, a docplannermock.AddressView, partner []partnerSlot) {
 	from, to := w.horizon()
 	step := w.rec.step(l.ID)
 	services, insurers := w.offers(l)
@@ -60,7 +60,7 @@ func (w *world) compareDays(t *statediff.Table, l fixture.Location, a mock.Addre
 // offers is what every slot of a calendar must offer: each of the
 // calendar's services with its length, and each of its insurers for
 // patients with and without insurance.
-func (w *world) offers(l fixture.Location) (services, insurers string) {
+func (w *world) offers(l docplannerfixture.Location) (services, insurers string) {
 	var svcs, ins []string
 	for _, s := range w.s.fixture.Partner.Services {
 		if slices.Contains(s.Locations, l.ID) {
@@ -75,7 +75,7 @@ func (w *world) offers(l fixture.Location) (services, insurers string) {
 	return joinSorted(svcs), insurersFor(ins, "with-and-without-insurance")
 }
 
-func (w *world) slotServices(l fixture.Location, s mock.SlotView) string {
+func (w *world) slotServices(l docplannerfixture.Location, s docplannermock.SlotView) string {
 	var out []string
 	for _, ss := range s.Services {
 		name := w.rec.serviceAt(l.ID, ss.Service)
@@ -87,7 +87,7 @@ func (w *world) slotServices(l fixture.Location, s mock.SlotView) string {
 	return joinSorted(out)
 }
 
-func (w *world) slotInsurers(s mock.SlotView) string {
+func (w *world) slotInsurers(s docplannermock.SlotView) string {
 	var out []string
 	for _, id := range s.Insurers {
 		out = append(out, w.insurance(id))

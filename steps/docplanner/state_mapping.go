@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"slices"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/statediff"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // compareMapping holds one calendar's address against the clinic's
 // mapping: its services and insurers on Docplanner, and the partner's
 // mapping screen (each pair must name what Docplanner really holds).
-func (w *world) compareMapping(t *statediff.Table, l fixture.Location, a mock.AddressView, maps map[string][]pair) {
+func (w *world) compareMapping(t *statediff.Table, l docplannerfixture.Location, a docplannermock.AddressView, maps map[string][]pair) {
 	item := fmt.Sprintf("%s (Docplanner address %s)", l.ID, l.DocplannerAddressID)
 	var exp, plat, part []string
 	for _, s := range w.s.fixture.Partner.Services {

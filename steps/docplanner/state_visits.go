@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/statediff"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // visitFields is one booked visit as the table shows it.
@@ -31,7 +31,7 @@ func privately(insurance string) string {
 }
 
 // compareVisits matches the booked visits of one calendar by start.
-func (w *world) compareVisits(t *statediff.Table, l fixture.Location, a mock.AddressView, partner []partnerVisit) {
+func (w *world) compareVisits(t *statediff.Table, l docplannerfixture.Location, a docplannermock.AddressView, partner []partnerVisit) {
 	var exp, plat, part []visitFields
 	for _, v := range w.rec.visits {
 		if v.booked && v.location == l.ID && w.inHorizon(v.start) {
@@ -106,7 +106,7 @@ func unionKeys[V any](ms ...map[int64]V) []int64 {
 }
 
 // compareBreaks matches the breaks of one calendar by their times.
-func (w *world) compareBreaks(t *statediff.Table, l fixture.Location, a mock.AddressView, partner []partnerBreak) {
+func (w *world) compareBreaks(t *statediff.Table, l docplannerfixture.Location, a docplannermock.AddressView, partner []partnerBreak) {
 	type span struct{ since, till time.Time }
 	from, to := w.horizon()
 	within := func(s span) bool { return s.since.Before(to) && s.till.After(from) }

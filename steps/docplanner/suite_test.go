@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // clean are the extras a correct partner's run counts nothing in: every
@@ -15,7 +15,7 @@ var clean = []string{"mock_violations", "mock_warnings"}
 // TestReferencePartnerPassesEverything runs every Docplanner feature against
 // the correct reference partner: each scenario is a subtest.
 func TestReferencePartnerPassesEverything(t *testing.T) {
-	suitetest.PassesEverything(t, docplanner.Platform{}, suitetest.Correct{Subtests: true, Clean: clean})
+	suitetest.PassesEverything(t, docplannersteps.Platform{}, suitetest.Correct{Subtests: true, Clean: clean})
 }
 
 // TestChoicesTheProtocolLeavesOpenAreNotApplicable: a correct partner that
@@ -25,7 +25,7 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 // it, read from the features) are reported not applicable, each with the
 // capability that rules it out.
 func TestChoicesTheProtocolLeavesOpenAreNotApplicable(t *testing.T) {
-	suitetest.ChoicesAreNotApplicable(t, docplanner.Platform{},
+	suitetest.ChoicesAreNotApplicable(t, docplannersteps.Platform{},
 		suitetest.Choice{Name: "PULL only", Capabilities: map[string]string{"notification_model": "pull"},
 			OutOfScope: suitetest.HasStep("the partner receives notifications by PUSH")},
 		suitetest.Choice{Name: "PUSH only", Capabilities: map[string]string{"notification_model": "push"},

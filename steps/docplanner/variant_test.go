@@ -5,12 +5,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
-	"github.com/accord-harness/accord/steps/docplanner"
+	docplannerpartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
 
 // TestChoicesOfTheAlternativeBuildPassEverything: the alternative build of
@@ -23,35 +23,35 @@ import (
 // Its own concurrency (updates sent after answering) stays under the race
 // detector.
 func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
-	runCorrectPartner(t, docplanner.Platform{Variant: refpartner.VariantAlt})
+	runCorrectPartner(t, docplannersteps.Platform{Variant: docplannerpartner.VariantAlt})
 }
 
 // TestADifferentCorrectPartnerPassesEverything: both builds of the reference
 // partner on a larger clinic must pass every scenario.
 func TestADifferentCorrectPartnerPassesEverything(t *testing.T) {
 	racedetector.SkipRepeat(t, "the suite on the smaller clinic, with both builds,")
-	large, err := fixture.ClinicLarge()
+	large, err := docplannerfixture.ClinicLarge()
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
-		p    docplanner.Platform
+		p    docplannersteps.Platform
 	}{
-		{"larger clinic", docplanner.Platform{Fixture: large}},
-		{"alternative partner, larger clinic", docplanner.Platform{Variant: refpartner.VariantAlt, Fixture: large}},
+		{"larger clinic", docplannersteps.Platform{Fixture: large}},
+		{"alternative partner, larger clinic", docplannersteps.Platform{Variant: docplannerpartner.VariantAlt, Fixture: large}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { runCorrectPartner(t, tc.p) })
 	}
 }
 
 func TestAnUnknownVariantIsRefused(t *testing.T) {
-	suitetest.UnknownVariantIsRefused(t, docplanner.Platform{Variant: "beta"}, "beta")
+	suitetest.UnknownVariantIsRefused(t, docplannersteps.Platform{Variant: "beta"}, "beta")
 }
 
 // runCorrectPartner runs every scenario against p, a correct partner, and
 // wants them all passed with no mock violation.
-func runCorrectPartner(t *testing.T, p docplanner.Platform) {
+func runCorrectPartner(t *testing.T, p docplannersteps.Platform) {
 	t.Helper()
-	if p.Variant != refpartner.VariantAlt {
+	if p.Variant != docplannerpartner.VariantAlt {
 		suitetest.PassesEverything(t, p, suitetest.Correct{Clean: []string{"mock_violations"}})
 		return
 	}

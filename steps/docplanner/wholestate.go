@@ -9,7 +9,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/accord-harness/accord/internal/statediff"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 func registerWholeState(sc *godog.ScenarioContext, w *world) {
@@ -31,7 +31,7 @@ const wholeStateTick = 10 * time.Second
 // toPartner is the budget of a change on its way from Docplanner to this
 // scenario's partner, by the notification model it uses.
 func (w *world) toPartner() time.Duration {
-	if w.model == mock.ModelPull {
+	if w.model == docplannermock.ModelPull {
 		return max(w.s.Budget, pullBudget)
 	}
 	return w.s.Budget

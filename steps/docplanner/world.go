@@ -11,9 +11,9 @@ import (
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/stepkit"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/journal"
-	mock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // world is one scenario's state: its own platform tenant (client
@@ -122,7 +122,7 @@ func (w *world) pushes(after int64) []journal.Entry {
 func (w *world) evidence(after int64) string { return stepkit.Evidence("Docplanner", w.calls(after)) }
 
 // location resolves a partner calendar id from the fixture.
-func (w *world) location(id string) (fixture.Location, error) {
+func (w *world) location(id string) (docplannerfixture.Location, error) {
 	for _, l := range w.s.fixture.Partner.Locations {
 		if l.ID == id {
 			return l, nil
@@ -132,7 +132,7 @@ func (w *world) location(id string) (fixture.Location, error) {
 	for _, l := range w.s.fixture.Partner.Locations {
 		ids = append(ids, l.ID)
 	}
-	return fixture.Location{}, fmt.Errorf("the fixture has no calendar %q (it has %s)", id, strings.Join(ids, ", "))
+	return docplannerfixture.Location{}, fmt.Errorf("the fixture has no calendar %q (it has %s)", id, strings.Join(ids, ", "))
 }
 
 // day is how a step names a day of the horizon: "next Monday" (the first
@@ -142,7 +142,7 @@ const day = `(next \w+|\w+ of the second week|on the last day of the horizon)`
 
 // at turns a day and "10:30" into a time on the clinic's wall clock.
 func (w *world) at(day, hhmm string) (time.Time, error) {
-	c, err := fixture.ParseClock(hhmm)
+	c, err := docplannerfixture.ParseClock(hhmm)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -155,13 +155,13 @@ func (w *world) at(day, hhmm string) (time.Time, error) {
 		_, end := w.horizon()
 		return wall(end.AddDate(0, 0, -1)), nil
 	case strings.HasSuffix(day, " of the second week"):
-		wd, err := fixture.ParseWeekday(strings.TrimSuffix(day, " of the second week"))
+		wd, err := docplannerfixture.ParseWeekday(strings.TrimSuffix(day, " of the second week"))
 		if err != nil {
 			return time.Time{}, err
 		}
 		return wall(w.s.fixture.NextWeekday(w.today, wd, 0).AddDate(0, 0, 7)), nil
 	}
-	wd, err := fixture.ParseWeekday(strings.TrimPrefix(day, "next "))
+	wd, err := docplannerfixture.ParseWeekday(strings.TrimPrefix(day, "next "))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -169,7 +169,7 @@ func (w *world) at(day, hhmm string) (time.Time, error) {
 }
 
 // calendarAt resolves a calendar and a time on it ("next Monday at 10:30").
-func (w *world) calendarAt(locationID, day, hhmm string) (fixture.Location, time.Time, error) {
+func (w *world) calendarAt(locationID, day, hhmm string) (docplannerfixture.Location, time.Time, error) {
 	l, err := w.location(locationID)
 	if err != nil {
 		return l, time.Time{}, err
@@ -185,7 +185,7 @@ func (w *world) horizon() (time.Time, time.Time) {
 	return d.AddDate(0, 0, 1), d.AddDate(0, 0, w.s.fixture.HorizonDays+1)
 }
 
-func (w *world) platform(l fixture.Location) (mock.AddressView, error) {
+func (w *world) platform(l docplannerfixture.Location) (docplannermock.AddressView, error) {
 	from, to := w.horizon()
 	return w.s.mock.Address(w.clientID, l.DocplannerAddressID, from, to)
 }

@@ -15,13 +15,13 @@ import (
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/statediff"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerAuth(sc *godog.ScenarioContext, w *world) {
-	sc.Step(`^Reach calls the partner without a token$`, func() error { return w.probeAuth(mock.AuthNone, "") })
-	sc.Step(`^Reach calls the partner with a wrong token$`, func() error { return w.probeAuth(mock.AuthToken, "not-"+w.token) })
-	sc.Step(`^Reach reads the customer's companies with the token of another customer of the partner$`, func() error { return w.probeAuth(mock.AuthToken, w.otherToken) })
+	sc.Step(`^Reach calls the partner without a token$`, func() error { return w.probeAuth(reachmock.AuthNone, "") })
+	sc.Step(`^Reach calls the partner with a wrong token$`, func() error { return w.probeAuth(reachmock.AuthToken, "not-"+w.token) })
+	sc.Step(`^Reach reads the customer's companies with the token of another customer of the partner$`, func() error { return w.probeAuth(reachmock.AuthToken, w.otherToken) })
 	sc.Step(`^every call was refused with 401 or 403 and an errors body, never 200 or HTML$`, func() error { return w.refused(401, 403) })
 	sc.Step(`^every call was refused with 401, 403 or 404 and an errors body, never 200 or HTML$`, func() error { return w.refused(401, 403, 404) })
 	sc.Step(`^the other company's token lists only the other company$`, w.otherTokenListsOther)
@@ -47,18 +47,18 @@ func registerAuth(sc *godog.ScenarioContext, w *world) {
 
 // probeAuth calls user-info, and for every company of the customer its information, one list and
 // one statement, with the given credentials.
-func (w *world) probeAuth(auth mock.Auth, token string) error {
-	var calls []mock.Request
+func (w *world) probeAuth(auth reachmock.Auth, token string) error {
+	var calls []reachmock.Request
 	if token != w.otherToken {
 		// user-info belongs to whoever holds a valid token; only a missing or wrong one is refused there.
-		calls = append(calls, mock.Request{Operation: "getUserInfo"})
+		calls = append(calls, reachmock.Request{Operation: "getUserInfo"})
 	}
 	for _, c := range w.s.set.Companies {
 		path := map[string]string{"CompanyId": c.Company.CompanyID}
 		calls = append(calls,
-			mock.Request{Operation: "getCompany", Path: path},
-			mock.Request{Operation: "listChartOfAccounts", Path: path},
-			mock.Request{Operation: "getProfitAndLoss", Path: path, Query: url.Values{"StartDate": {c.FirstMonth.StartDate()},
+			reachmock.Request{Operation: "getCompany", Path: path},
+			reachmock.Request{Operation: "listChartOfAccounts", Path: path},
+			reachmock.Request{Operation: "getProfitAndLoss", Path: path, Query: url.Values{"StartDate": {c.FirstMonth.StartDate()},
 				"EndDate": {c.FirstMonth.EndDate()}, "AccountingBasis": {"ACCRUAL"}}})
 	}
 	w.probes = nil
@@ -79,7 +79,7 @@ func (w *world) refused(allowed ...int) error {
 	}
 	var bad []string
 	for _, res := range w.probes {
-		if why := mock.Refusal(res, allowed...); why != "" {
+		if why := reachmock.Refusal(res, allowed...); why != "" {
 			bad = append(bad, fmt.Sprintf("%s %s (%s) %s", res.Entry.Method, res.Entry.URL, res.Entry.Operation, why))
 		}
 	}
@@ -89,9 +89,9 @@ func (w *world) refused(allowed ...int) error {
 	return nil
 }
 
-func (w *world) userInfo(auth mock.Auth, token string) (mock.UserInfo, *mock.Result, error) {
-	var ui mock.UserInfo
-	res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getUserInfo", Auth: auth, Token: token})
+func (w *world) userInfo(auth reachmock.Auth, token string) (reachmock.UserInfo, *reachmock.Result, error) {
+	var ui reachmock.UserInfo
+	res, err := w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: "getUserInfo", Auth: auth, Token: token})
 	if err != nil {
 		return ui, res, fmt.Errorf("authentication: %v", err)
 	}
@@ -108,7 +108,7 @@ func (w *world) userInfo(auth mock.Auth, token string) (mock.UserInfo, *mock.Res
 }
 
 func (w *world) otherTokenListsOther() error {
-	ui, _, err := w.userInfo(mock.AuthToken, w.otherToken)
+	ui, _, err := w.userInfo(reachmock.AuthToken, w.otherToken)
 	if err != nil {
 		return err
 	}
@@ -125,18 +125,18 @@ func (w *world) otherTokenListsOther() error {
 // (an empty list, or the records its system starts a customer with).
 func (w *world) otherTokenReadsOwn() error {
 	path := map[string]string{"CompanyId": otherCompanyID}
-	calls := []mock.Request{{Operation: "getCompany", Path: path}}
+	calls := []reachmock.Request{{Operation: "getCompany", Path: path}}
 	for _, op := range []string{"listChartOfAccounts", "listBudgets", "listClasses", "listDepartments", "listNonFinancialMetrics"} {
-		calls = append(calls, mock.Request{Operation: op, Path: path})
+		calls = append(calls, reachmock.Request{Operation: op, Path: path})
 	}
 	for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
 		for _, basis := range []string{"ACCRUAL", "CASH"} {
-			calls = append(calls, mock.Request{Operation: op, Path: path,
+			calls = append(calls, reachmock.Request{Operation: op, Path: path,
 				Query: url.Values{"StartDate": {"2025-01-01"}, "EndDate": {"2025-02-28"}, "AccountingBasis": {basis}}})
 		}
 	}
 	for _, c := range calls {
-		c.Auth, c.Token = mock.AuthToken, w.otherToken
+		c.Auth, c.Token = reachmock.AuthToken, w.otherToken
 		res, err := w.s.reach.Do(w.Ctx, w.conn, c)
 		if err != nil {
 			return fmt.Errorf("authentication: the other company's token: %v", err)
@@ -158,11 +158,11 @@ func (w *world) otherTokenReadsOwn() error {
 }
 
 func (w *world) askUserInfo() error {
-	res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getUserInfo"})
+	res, err := w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: "getUserInfo"})
 	if err != nil {
 		return fmt.Errorf("authentication: %v", err)
 	}
-	w.probes = []*mock.Result{res}
+	w.probes = []*reachmock.Result{res}
 	return nil
 }
 
@@ -183,13 +183,13 @@ func (w *world) userInfoLists(companies string) error {
 	if !res.OK() || len(res.Violations()) > 0 {
 		return fmt.Errorf("authentication: user-info with the customer's token %s", stepkit.Describe(res.Entry))
 	}
-	var ui mock.UserInfo
+	var ui reachmock.UserInfo
 	if err := json.Unmarshal(res.Body, &ui); err != nil {
 		return fmt.Errorf("authentication: user-info is not JSON: %v", err)
 	}
 	t := statediff.New("the books")
 	pairs, onlyBooks, onlyPartner := statediff.Match(w.s.set.Companies, ui.Companies,
-		func(c *reachfixture.Company) string { return c.Company.CompanyID }, func(c mock.CompanyRef) string { return c.CompanyID })
+		func(c *reachfixture.Company) string { return c.Company.CompanyID }, func(c reachmock.CompanyRef) string { return c.CompanyID })
 	for _, p := range pairs {
 		c := w.s.set.Companies[p[0]]
 		t.Differ("user-info company "+c.Company.CompanyID, "CompanyName", c.Company.CompanyName, ui.Companies[p[1]].CompanyName)
@@ -211,7 +211,7 @@ func (w *world) readsCompanies() error {
 	t := statediff.New("the books")
 	for _, c := range w.s.set.Companies {
 		id := c.Company.CompanyID
-		res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
+		res, err := w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
 		if err != nil {
 			return fmt.Errorf("authentication: %v", err)
 		}
@@ -220,7 +220,7 @@ func (w *world) readsCompanies() error {
 		}
 		var got reachfixture.CompanyInfo
 		_ = json.Unmarshal(res.Body, &got)
-		mock.CompareCompanyInfo(t, c.Company, got)
+		reachmock.CompareCompanyInfo(t, c.Company, got)
 	}
 	return t.Err("authentication: the company information the customer's token reads")
 }
@@ -241,7 +241,7 @@ func (w *world) discover() error {
 	}
 	if d == nil {
 		why := "answers it " + stepkit.Describe(res.Entry)
-		if mock.Refusal(res, 404) == "" {
+		if reachmock.Refusal(res, 404) == "" {
 			why = "answers it 404, as a partner with static tokens only does"
 		}
 		return fmt.Errorf("authentication: the partner runs an OAuth 2.0 server (capability %s: on, the default), but GET /auth/oauth-discovery %s; a partner without one declares %s: off", CapOAuth, why, CapOAuth)
@@ -334,8 +334,8 @@ func (w *world) openSignInPage(state string) error {
 		q[k] = v
 	}
 	endpoint.RawQuery = ""
-	res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "authorizeOAuth", URL: endpoint.String(), Query: q, Auth: mock.AuthNone, NoRetry: true})
-	var ce *mock.CallError
+	res, err := w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: "authorizeOAuth", URL: endpoint.String(), Query: q, Auth: reachmock.AuthNone, NoRetry: true})
+	var ce *reachmock.CallError
 	switch {
 	case errors.As(err, &ce) && strings.Contains(ce.Reason, "redirect"):
 		return nil // sent on to a sign-in elsewhere
@@ -371,10 +371,10 @@ func (w *world) exchangeCode() error {
 // refused with a 4xx, never tokens. The second code's tokens are never
 // used: a partner may revoke them when their code comes again, as §4.1.2 recommends.
 func (w *world) tokenEndpointRefuses() error {
-	exchange := func(code, clientSecret, redirect string) (*mock.Result, error) {
+	exchange := func(code, clientSecret, redirect string) (*reachmock.Result, error) {
 		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
 			"client_id": {w.oauth.ClientID}, "client_secret": {clientSecret}}
-		return w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "exchangeOAuthToken", URL: w.discovery.TokenEndpoint, Form: form, Auth: mock.AuthNone})
+		return w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: "exchangeOAuthToken", URL: w.discovery.TokenEndpoint, Form: form, Auth: reachmock.AuthNone})
 	}
 	for _, c := range []struct {
 		what, secret, redirect string
@@ -393,7 +393,7 @@ func (w *world) tokenEndpointRefuses() error {
 			if err != nil || !res.OK() {
 				return fmt.Errorf("authentication: a fresh code was not exchanged: %v", orEntry(err, res))
 			}
-			var tok mock.Token
+			var tok reachmock.Token
 			if json.Unmarshal(res.Body, &tok) == nil {
 				w.s.AddSecrets(tok.AccessToken, tok.RefreshToken)
 			}
@@ -410,7 +410,7 @@ func (w *world) tokenEndpointRefuses() error {
 }
 
 // orEntry is what went wrong with a call: its error, or its answer.
-func orEntry(err error, res *mock.Result) string {
+func orEntry(err error, res *reachmock.Result) string {
 	if err != nil {
 		return err.Error()
 	}
@@ -432,7 +432,7 @@ func (w *world) connectByOAuth() error {
 func (w *world) readWithConnection(how string) error {
 	for _, c := range w.s.set.Companies {
 		id := c.Company.CompanyID
-		res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
+		res, err := w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": id}})
 		if err != nil {
 			return fmt.Errorf("authentication: reading company %s %s: %v", id, how, err)
 		}
@@ -542,13 +542,13 @@ func (w *world) endTokenLife() error {
 
 // expiredRefused calls user-info and every company with the expired access token.
 func (w *world) expiredRefused() error {
-	calls := []mock.Request{{Operation: "getUserInfo"}}
+	calls := []reachmock.Request{{Operation: "getUserInfo"}}
 	for _, c := range w.s.set.Companies {
-		calls = append(calls, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": c.Company.CompanyID}})
+		calls = append(calls, reachmock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": c.Company.CompanyID}})
 	}
 	w.probes = nil
 	for _, c := range calls {
-		c.Auth, c.Token, c.NoRetry = mock.AuthToken, w.expired, true
+		c.Auth, c.Token, c.NoRetry = reachmock.AuthToken, w.expired, true
 		res, err := w.s.reach.Do(w.Ctx, w.conn, c)
 		if err != nil {
 			return fmt.Errorf("authentication: %v", err)
@@ -566,12 +566,12 @@ func (w *world) aWeekPasses() error {
 
 // staticStillReads reads user-info and every company with the customer's static token.
 func (w *world) staticStillReads() error {
-	calls := []mock.Request{{Operation: "getUserInfo"}}
+	calls := []reachmock.Request{{Operation: "getUserInfo"}}
 	for _, c := range w.s.set.Companies {
-		calls = append(calls, mock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": c.Company.CompanyID}})
+		calls = append(calls, reachmock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": c.Company.CompanyID}})
 	}
 	for _, c := range calls {
-		c.Auth, c.Token = mock.AuthToken, w.token
+		c.Auth, c.Token = reachmock.AuthToken, w.token
 		res, err := w.s.reach.Do(w.Ctx, w.conn, c)
 		if err != nil {
 			return fmt.Errorf("authentication: %v", err)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerBooks(sc *godog.ScenarioContext, w *world) {
@@ -35,8 +35,8 @@ func (w *world) wholeBooksAgree() error {
 			return err
 		}
 	}
-	return mock.CompareStates("the books", w.s.expected(), w.whole).Err("data accuracy: the whole books")
+	return reachmock.CompareStates("the books", w.s.expected(), w.whole).Err("data accuracy: the whole books")
 }
 
 // expected is what the books call for in a whole-state reading.
-func (s *stage) expected() *mock.State { return s.expect }
+func (s *stage) expected() *reachmock.State { return s.expect }

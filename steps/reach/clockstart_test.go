@@ -8,8 +8,8 @@ import (
 
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
-	"github.com/accord-harness/accord/steps/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // TestNoVerdictDependsOnWhenTheRunStarts runs every scenario with the run clock started at hours and
@@ -23,9 +23,9 @@ import (
 func TestNoVerdictDependsOnWhenTheRunStarts(t *testing.T) {
 	sydney, err := time.LoadLocation("Australia/Sydney")
 	require.NoError(t, err)
-	alt := reach.Platform{Variant: refpartner.VariantAlt}
+	alt := reachsteps.Platform{Variant: reachpartner.VariantAlt}
 	suitetest.NoVerdictDependsOnWhenTheRunStarts(t, suitetest.Starts{
-		Platform: reach.Platform{}, Correct: suitetest.Correct{Clean: clean}, Parallel: true, ReportDir: true,
+		Platform: reachsteps.Platform{}, Correct: suitetest.Correct{Clean: clean}, Parallel: true, ReportDir: true,
 		At: []suitetest.Start{
 			{Name: "01:55 UTC on a Sunday", At: time.Date(2027, 1, 3, 1, 55, 0, 0, time.UTC)},
 			{Name: "01:30 UTC, an hour's token life across the nightly sync", At: time.Date(2026, 12, 2, 1, 30, 0, 0, time.UTC)},

@@ -10,7 +10,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerDashboard(sc *godog.ScenarioContext, w *world) {
@@ -27,7 +27,7 @@ func (w *world) buildDashboard() error {
 	r, _ := w.lastSync("")
 	w.dashboards = nil
 	for _, c := range cs {
-		w.dashboards = append(w.dashboards, mock.BuildDashboard(c.data, r.Kind, r.Started))
+		w.dashboards = append(w.dashboards, reachmock.BuildDashboard(c.data, r.Kind, r.Started))
 	}
 	// Written as soon as it is built: when a figure on it is wrong, the
 	// dashboard is what a specialist opens first.
@@ -46,14 +46,14 @@ func (w *world) dashboardEqualsBooks() error {
 	shown := 0
 	for i, d := range w.dashboards {
 		books := w.s.set.Companies[i]
-		want, err := mock.DashboardFromBooks(books, d.From, d.To)
+		want, err := reachmock.DashboardFromBooks(books, d.From, d.To)
 		if err != nil {
 			return fmt.Errorf("dashboard: the books of %s cannot show %s to %s: %v", books.Company.CompanyID, d.From, d.To, err)
 		}
 		if len(want.Bases) > 0 && len(want.Bases[0].Months) > 0 {
 			shown++
 		}
-		for _, f := range mock.CompareDashboards(d, want) {
+		for _, f := range reachmock.CompareDashboards(d, want) {
 			bad = append(bad, books.Company.CompanyID+": "+f)
 		}
 	}
@@ -95,7 +95,7 @@ func (w *world) saveDashboard() (string, error) {
 		return "", nil
 	}
 	var buf bytes.Buffer
-	if err := mock.RenderDashboards(&buf, w.dashboards); err != nil {
+	if err := reachmock.RenderDashboards(&buf, w.dashboards); err != nil {
 		return "", fmt.Errorf("dashboard: rendering: %v", err)
 	}
 	path := filepath.Join(w.s.reportDir, DashboardFile)

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/steps/reach"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // TestTheDashboardIsThereWhenItsFiguresAreWrong: a specialist opens the
@@ -18,12 +18,12 @@ import (
 // is built, not only once every figure passed.
 func TestTheDashboardIsThereWhenItsFiguresAreWrong(t *testing.T) {
 	dir := t.TempDir()
-	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{
+	sum, err := runner.Run(context.Background(), reachsteps.Platform{}, runner.Options{
 		Config: runner.Config{Faults: []string{"calendar-fiscal-year"}}, Tags: "@dashboard-figures", ReportDir: dir,
 	})
 	require.NoError(t, err)
 	require.Equal(t, "failed", sum.Verdict, "the fault breaks the dashboard's figures")
-	_, err = os.Stat(filepath.Join(dir, reach.DashboardFile))
+	_, err = os.Stat(filepath.Join(dir, reachsteps.DashboardFile))
 	assert.NoError(t, err, "the dashboard is in the report directory")
-	assert.Equal(t, filepath.Join(dir, reach.DashboardFile), sum.Extras["dashboard"])
+	assert.Equal(t, filepath.Join(dir, reachsteps.DashboardFile), sum.Extras["dashboard"])
 }

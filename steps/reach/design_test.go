@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/reach"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // exemptTag lets a scenario with a When step end without the whole-books step; a comment line
@@ -18,11 +18,11 @@ const exemptTag = "@books-unchanged"
 // TestScenariosThatActEndWithTheWholeBooks: a scenario with a When step ends comparing the whole
 // books, or says why its When changes nothing the comparison would see.
 func TestScenariosThatActEndWithTheWholeBooks(t *testing.T) {
-	suitetest.EveryChangeEndsWithTheWholeState(t, reach.Platform{}, suitetest.WholeState{
-		Step: reach.WholeBooksStep, Explored: reach.ExploredStep, Exempt: exemptTag, TaggedReason: true})
+	suitetest.EveryChangeEndsWithTheWholeState(t, reachsteps.Platform{}, suitetest.WholeState{
+		Step: reachsteps.WholeBooksStep, Explored: reachsteps.ExploredStep, Exempt: exemptTag, TaggedReason: true})
 	ending := 0
-	for _, sc := range suitetest.Scenarios(t, reach.Platform{}, "") {
-		if sc.Last().Text == reach.WholeBooksStep {
+	for _, sc := range suitetest.Scenarios(t, reachsteps.Platform{}, "") {
+		if sc.Last().Text == reachsteps.WholeBooksStep {
 			ending++
 		}
 	}
@@ -37,7 +37,7 @@ var (
 // TestTheTestDesignNamesRealScenarios: docs/test-design-reach.md names scenarios by their tags;
 // every tag it names is a scenario of features/reach, and every scenario is named there.
 func TestTheTestDesignNamesRealScenarios(t *testing.T) {
-	suitetest.TestDesignNamesRealScenarios(t, reach.Platform{}, suitetest.Design{
+	suitetest.TestDesignNamesRealScenarios(t, reachsteps.Platform{}, suitetest.Design{
 		Doc: "../../docs/test-design-reach.md",
 		Scenarios: func(doc string) []string {
 			var out []string
@@ -57,5 +57,5 @@ func TestTheTestDesignNamesRealScenarios(t *testing.T) {
 
 // TestScenarioNamesAreUnique: reports and the fault table name scenarios.
 func TestScenarioNamesAreUnique(t *testing.T) {
-	suitetest.NamesAreUnique(t, reach.Platform{})
+	suitetest.NamesAreUnique(t, reachsteps.Platform{})
 }

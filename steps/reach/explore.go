@@ -14,7 +14,7 @@ import (
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/statediff"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // explorer is Reach's side of an exploration (internal/explore). Every sequence starts on a fresh
@@ -33,12 +33,12 @@ type explorer struct {
 
 	// held is the last sync Reach waited for and the books the partner had then; checked says it
 	// was compared already (what Reach holds changes only with a sync).
-	held    *mock.SyncResult
+	held    *reachmock.SyncResult
 	heldSet *reachfixture.Set
 	checked bool
 	// read is what the step asked and the answers; want what the books call for.
 	what       string
-	read, want *mock.State
+	read, want *reachmock.State
 }
 
 func registerExplore(sc *godog.ScenarioContext, w *world) {
@@ -107,7 +107,7 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 	m, w := x.m, x.w
 	switch s.Action {
 	case "sync":
-		if m.presses >= mock.DefaultDailyOnDemand {
+		if m.presses >= reachmock.DefaultDailyOnDemand {
 			return explore.ErrInapplicable
 		}
 		m.presses++
@@ -138,7 +138,7 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 		if !m.virtual {
 			return nil // the partner's own clock has not moved: its token is still good
 		}
-		return x.ask(ctx, s.Text, mock.ExpiredToken(m.current().set, expired)...)
+		return x.ask(ctx, s.Text, reachmock.ExpiredToken(m.current().set, expired)...)
 	case "outage":
 		n, _ := strconv.Atoi(s.Args["requests"])
 		return w.outage(n)
@@ -158,7 +158,7 @@ func (x *explorer) Do(ctx context.Context, s explore.Step) error {
 		if !ok {
 			return explore.ErrInapplicable
 		}
-		return x.ask(ctx, s.Text, mock.BadRequests(&reachfixture.Set{Companies: []*reachfixture.Company{c}})...)
+		return x.ask(ctx, s.Text, reachmock.BadRequests(&reachfixture.Set{Companies: []*reachfixture.Company{c}})...)
 	case "whole":
 		b := m.current()
 		st, err := w.s.reach.ReadWholeState(ctx, w.conn, b.set)
@@ -209,12 +209,12 @@ func (x *explorer) changeBooks(ctx context.Context, s explore.Step) error {
 }
 
 // ask asks questions of the current books and keeps the answers for Agree.
-func (x *explorer) ask(ctx context.Context, what string, qs ...mock.Question) error {
+func (x *explorer) ask(ctx context.Context, what string, qs ...reachmock.Question) error {
 	st, err := x.w.s.reach.Ask(ctx, x.w.conn, qs...)
 	if err != nil {
 		return fmt.Errorf("data accuracy: %s: %v", what, err)
 	}
-	x.what, x.read, x.want = what, st, mock.Expect(x.m.current().set, qs...)
+	x.what, x.read, x.want = what, st, reachmock.Expect(x.m.current().set, qs...)
 	return nil
 }
 
@@ -227,7 +227,7 @@ func (x *explorer) advance(ctx context.Context, d time.Duration) error {
 	if w.s.Clock.Now().Before(next) {
 		return nil
 	}
-	r, err := w.sched.Wait(ctx, mock.Nightly, next, nightlyWait)
+	r, err := w.sched.Wait(ctx, reachmock.Nightly, next, nightlyWait)
 	if err != nil {
 		return fmt.Errorf("sync scheduling: the nightly sync due at %s: %v", next.Format(time.RFC3339), err)
 	}
@@ -237,7 +237,7 @@ func (x *explorer) advance(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-func (x *explorer) hold(r *mock.SyncResult) {
+func (x *explorer) hold(r *reachmock.SyncResult) {
 	x.held, x.heldSet, x.checked = r, x.m.current().set, false
 }
 
@@ -248,7 +248,7 @@ func (x *explorer) Agree(context.Context) error {
 	if x.read != nil {
 		read, want, what := x.read, x.want, x.what
 		x.read, x.want = nil, nil
-		if err := mock.CompareStates("the books", want, read).Err("data accuracy: " + what); err != nil {
+		if err := reachmock.CompareStates("the books", want, read).Err("data accuracy: " + what); err != nil {
 			return err
 		}
 	}
@@ -262,7 +262,7 @@ func (x *explorer) Agree(context.Context) error {
 // heldAgrees: a sync completed and pulled every company of the books it ran on, and no other, each
 // equal to its books: information, every reference list, the statements of both bases, budgets and
 // metric values over its window; and the statements balance, add up and name the chart's accounts.
-func heldAgrees(r *mock.SyncResult, set *reachfixture.Set) error {
+func heldAgrees(r *reachmock.SyncResult, set *reachfixture.Set) error {
 	if !r.Completed() {
 		return fmt.Errorf("sync stability: %v", r.Err())
 	}
@@ -291,8 +291,8 @@ func heldAgrees(r *mock.SyncResult, set *reachfixture.Set) error {
 	}
 	var all []string
 	for _, c := range cs {
-		for _, check := range []func(*mock.CompanyData, *reachfixture.Company) []string{mock.CompareReference, mock.CompareStatements, mock.CompareBudgetsAndMetrics,
-			pulledOnly(mock.CheckBalance), pulledOnly(mock.CheckCashFlow), pulledOnly(mock.CheckPLTotals), pulledOnly(mock.CheckChart)} {
+		for _, check := range []func(*reachmock.CompanyData, *reachfixture.Company) []string{reachmock.CompareReference, reachmock.CompareStatements, reachmock.CompareBudgetsAndMetrics,
+			pulledOnly(reachmock.CheckBalance), pulledOnly(reachmock.CheckCashFlow), pulledOnly(reachmock.CheckPLTotals), pulledOnly(reachmock.CheckChart)} {
 			for _, f := range check(c.data, c.books) {
 				all = append(all, c.books.Company.CompanyID+": "+f)
 			}

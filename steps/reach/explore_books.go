@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // The books change in an exploration the way a customer's books change at the partner: the
@@ -41,7 +41,7 @@ func (s shelf) clone() shelf {
 type shelved struct {
 	set    *reachfixture.Set
 	raw    []byte
-	expect func() *mock.State // computed once, when a whole reading first asks
+	expect func() *reachmock.State // computed once, when a whole reading first asks
 }
 
 // cut is company i of the fixture with its books ending back months early: the parsed books and
@@ -98,7 +98,7 @@ func (s *stage) books(sh shelf) (*shelved, error) {
 	}
 	out.raw = append(append([]byte(`{"Companies": [`), bytes.Join(docs, []byte(", "))...), []byte("]}\n")...)
 	set := out.set
-	out.expect = sync.OnceValue(func() *mock.State { return mock.ExpectedState(set) })
+	out.expect = sync.OnceValue(func() *reachmock.State { return reachmock.ExpectedState(set) })
 	s.shelves[sh.key()] = out
 	return out, nil
 }

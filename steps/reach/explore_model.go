@@ -7,7 +7,7 @@ import (
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/explore"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // model is what an exploration knows of the integration, and all that Next reads: the customer's
@@ -75,7 +75,7 @@ func syncWeight(w int, applies func(*model) bool) func(*model) int {
 }
 
 var actions = []action{
-	{"sync", syncWeight(4, func(m *model) bool { return m.presses < mock.DefaultDailyOnDemand }), func(*model, *rand.Rand) explore.Step {
+	{"sync", syncWeight(4, func(m *model) bool { return m.presses < reachmock.DefaultDailyOnDemand }), func(*model, *rand.Rand) explore.Step {
 		return explore.Step{Action: "sync", Text: "the customer presses the sync button"}
 	}},
 	{"night", syncWeight(1, always), func(*model, *rand.Rand) explore.Step {
@@ -181,7 +181,7 @@ var pageSizes = []int{1, 2, 3, 7, 19, 20, 50, 100, 999, 1000}
 // proposeQuestion picks one question of the whole reading of the current books and varies it: a
 // list in pages of another size, a statement or metric values over another period around the books.
 func (m *model) proposeQuestion(r *rand.Rand) explore.Step {
-	qs := mock.Questions(m.current().set)
+	qs := reachmock.Questions(m.current().set)
 	q := qs[r.IntN(len(qs))]
 	args := map[string]string{}
 	switch {
@@ -212,9 +212,9 @@ func monthsBetween(from, to reachfixture.Month) int {
 // question finds a step's question in the current books, by its name once varied as the step
 // says: ok false when the books no longer have it (a shrunk sequence lost the step that added its
 // company or closed its month).
-func (m *model) question(s explore.Step) (mock.Question, bool) {
+func (m *model) question(s explore.Step) (reachmock.Question, bool) {
 	b := m.current()
-	qs := mock.Questions(b.set)
+	qs := reachmock.Questions(b.set)
 	from, err1 := reachfixture.ParseMonth(s.Args["from"])
 	to, err2 := reachfixture.ParseMonth(s.Args["to"])
 	periodic := err1 == nil && err2 == nil
@@ -230,7 +230,7 @@ func (m *model) question(s explore.Step) (mock.Question, bool) {
 			return q, true
 		}
 	}
-	return mock.Question{}, false
+	return reachmock.Question{}, false
 }
 
 // company is the fixture index of a step's company.

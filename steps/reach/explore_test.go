@@ -16,14 +16,14 @@ import (
 	"github.com/accord-harness/accord/internal/explore"
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
-	"github.com/accord-harness/accord/steps/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // exploreOnce explores one sequence and wants it to have run to its end.
-func exploreOnce(t *testing.T, pl reach.Platform, cfg runner.Config, seed uint64, steps int) reach.Explored {
+func exploreOnce(t *testing.T, pl reachsteps.Platform, cfg runner.Config, seed uint64, steps int) reachsteps.Explored {
 	t.Helper()
-	ex, err := reach.ExploreOnce(context.Background(), pl, cfg, seed, steps)
+	ex, err := reachsteps.ExploreOnce(context.Background(), pl, cfg, seed, steps)
 	require.NoError(t, err)
 	return ex
 }
@@ -34,15 +34,15 @@ func exploreOnce(t *testing.T, pl reach.Platform, cfg runner.Config, seed uint64
 func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
 	racedetector.SkipRepeat(t, "the @explore scenario (generation is single-threaded)")
 	const steps = 8
-	first := exploreOnce(t, reach.Platform{}, runner.Config{}, 11, steps)
+	first := exploreOnce(t, reachsteps.Platform{}, runner.Config{}, 11, steps)
 	require.NoError(t, first.Err)
 	require.Len(t, first.Steps, steps)
-	again := exploreOnce(t, reach.Platform{}, runner.Config{}, 11, steps)
+	again := exploreOnce(t, reachsteps.Platform{}, runner.Config{}, 11, steps)
 	assert.Equal(t, first.Steps, again.Steps, "the same seed, the same partner")
-	alt := exploreOnce(t, reach.Platform{Variant: refpartner.VariantAlt}, runner.Config{ClockStart: time.Date(2027, 1, 3, 1, 55, 0, 0, time.UTC)}, 11, steps)
+	alt := exploreOnce(t, reachsteps.Platform{Variant: reachpartner.VariantAlt}, runner.Config{ClockStart: time.Date(2027, 1, 3, 1, 55, 0, 0, time.UTC)}, 11, steps)
 	require.NoError(t, alt.Err)
 	assert.Equal(t, first.Steps, alt.Steps, "the same seed, another partner and another start on the run clock")
-	other := exploreOnce(t, reach.Platform{}, runner.Config{}, 12, steps)
+	other := exploreOnce(t, reachsteps.Platform{}, runner.Config{}, 12, steps)
 	assert.NotEqual(t, first.Steps, other.Steps, "another seed")
 }
 
@@ -51,7 +51,7 @@ func TestTheSameSeedGivesTheSameSequence(t *testing.T) {
 func TestAPartnerWithStaticTokensIsExploredToo(t *testing.T) {
 	racedetector.SkipRepeat(t, "the @explore scenario, with OAuth tokens, whose code this is less the renewals,")
 	for seed := uint64(1); seed <= 2; seed++ {
-		ex := exploreOnce(t, reach.Platform{}, runner.Config{Capabilities: map[string]string{reach.CapOAuth: "off"}}, seed, 12)
+		ex := exploreOnce(t, reachsteps.Platform{}, runner.Config{Capabilities: map[string]string{reachsteps.CapOAuth: "off"}}, seed, 12)
 		require.NoError(t, ex.Err, "seed %d", seed)
 		for _, s := range ex.Steps {
 			assert.NotContains(t, s.Action, "expire", "seed %d: a static token has no life to end", seed)
@@ -86,13 +86,13 @@ func assertShrunk(t *testing.T, fault, reason string) {
 // TestExploringAnExternalPartner runs accord explore's plan (seed 7) against the reference partner
 // served as any other partner: its own clock, reached through a config's driver URL.
 func TestExploringAnExternalPartner(t *testing.T) {
-	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+	p, err := reachpartner.New(reachpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
 	srv := httptest.NewServer(p)
 	defer srv.Close()
 	cfg, err := runner.ParseFile("partner.yaml", []byte("platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: "+srv.URL+"\n  timeout: 5s\n"))
 	require.NoError(t, err)
-	sum, err := runner.Run(context.Background(), reach.Platform{}, runner.Options{Tags: "@explore",
+	sum, err := runner.Run(context.Background(), reachsteps.Platform{}, runner.Options{Tags: "@explore",
 		Config: runner.Config{Partner: &cfg.Partner, Explore: explore.Plan{Seed: 7, Sequences: 1, Steps: 8}}})
 	require.NoError(t, err)
 	for _, f := range sum.Failed() {

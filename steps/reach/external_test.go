@@ -13,8 +13,8 @@ import (
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
-	"github.com/accord-harness/accord/steps/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // TestExternalPartnerThroughConfig runs the reference partner as any other partner would be run: its
@@ -24,12 +24,12 @@ import (
 // access token's end cannot be waited for in real time: that scenario is not applicable.
 func TestExternalPartnerThroughConfig(t *testing.T) {
 	const tags = "@auth,@schedule,@dashboard && ~@retry-503"
-	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+	p, err := reachpartner.New(reachpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	ext := suitetest.ServeExternal(t, reach.Platform{}, p, "platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: %s\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n")
+	ext := suitetest.ServeExternal(t, reachsteps.Platform{}, p, "platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: %s\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n")
 	dir := t.TempDir()
 	start := time.Now()
-	sum := suitetest.Run(t, reach.Platform{}, runner.Options{
+	sum := suitetest.Run(t, reachsteps.Platform{}, runner.Options{
 		Config:    runner.Config{Partner: &ext.File.Partner, LatencyBudget: ext.File.Checks.LatencyBudget},
 		Tags:      tags,
 		ReportDir: dir,
@@ -41,7 +41,7 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	for _, r := range sum.NotApplicable() {
 		na = append(na, r.Name)
 	}
-	run := suitetest.Scenarios(t, reach.Platform{}, tags)
+	run := suitetest.Scenarios(t, reachsteps.Platform{}, tags)
 	for _, sc := range run {
 		if sc.Has("the access token's life ends on the partner's clock") {
 			want = append(want, sc.Name)
@@ -55,14 +55,14 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 		bound *= 4
 	}
 	assert.Less(t, time.Since(start), bound, "nothing waits in real time but the partner's answers")
-	_, err = os.Stat(filepath.Join(dir, reach.DashboardFile))
+	_, err = os.Stat(filepath.Join(dir, reachsteps.DashboardFile))
 	assert.NoError(t, err, "the dashboard is in the report directory")
 }
 
 func TestUnreachablePartnerIsNamedAtStart(t *testing.T) {
-	suitetest.UnreachablePartnerIsNamedAtStart(t, reach.Platform{})
+	suitetest.UnreachablePartnerIsNamedAtStart(t, reachsteps.Platform{})
 }
 
 func TestFaultWithExternalPartnerIsRefused(t *testing.T) {
-	suitetest.FaultWithExternalPartnerIsRefused(t, reach.Platform{})
+	suitetest.FaultWithExternalPartnerIsRefused(t, reachsteps.Platform{})
 }

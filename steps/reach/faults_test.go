@@ -10,8 +10,8 @@ import (
 	"github.com/accord-harness/accord/internal/requirements"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
-	"github.com/accord-harness/accord/steps/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // Scenario names, as in features/reach, by their tags.
@@ -128,8 +128,8 @@ func TestEveryFaultIsCaught(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name     string
-		platform reach.Platform
-	}{{"default", reach.Platform{}}, {"alt", reach.Platform{Variant: refpartner.VariantAlt}}} {
+		platform reachsteps.Platform
+	}{{"default", reachsteps.Platform{}}, {"alt", reachsteps.Platform{Variant: reachpartner.VariantAlt}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			suitetest.EveryFaultIsCaught(t, suitetest.Faults{
 				Platform: tc.platform,
@@ -179,7 +179,7 @@ func ownTag(t *testing.T, sc suitetest.Scenario) string {
 func featureScenarios(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, sc := range suitetest.Scenarios(t, reach.Platform{}, "") {
+	for _, sc := range suitetest.Scenarios(t, reachsteps.Platform{}, "") {
 		out[ownTag(t, sc)] = sc.Name
 	}
 	return out

@@ -12,7 +12,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerFormatting(sc *godog.ScenarioContext, w *world) {
@@ -26,10 +26,10 @@ func registerFormatting(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^Reach asks for the statements of a month before the books start$`, w.beforeTheBooks)
 	sc.Step(`^every empty list came back as \[\], never null$`, w.emptyLists)
 	sc.Step(`^no answer has a field named after data such as a date, a number or an id$`, func() error {
-		return w.violations("formatting: field names made of data", func(v journal.Violation) bool { return v.Rule == mock.RuleDynamicName })
+		return w.violations("formatting: field names made of data", func(v journal.Violation) bool { return v.Rule == reachmock.RuleDynamicName })
 	})
 	sc.Step(`^the records of every list have the same field names$`, func() error {
-		return w.violations("formatting: field names vary from record to record", func(v journal.Violation) bool { return v.Rule == mock.RuleVaryingNames })
+		return w.violations("formatting: field names vary from record to record", func(v journal.Violation) bool { return v.Rule == reachmock.RuleVaryingNames })
 	})
 }
 
@@ -39,7 +39,7 @@ func isDateViolation(v journal.Violation) bool {
 	if i := strings.LastIndex(last, "."); i >= 0 {
 		last = last[i+1:]
 	}
-	return (v.Rule == "format" && strings.HasSuffix(last, "Date")) || (v.Rule == mock.RulePeriod && strings.Contains(v.Message, "calendar month"))
+	return (v.Rule == "format" && strings.HasSuffix(last, "Date")) || (v.Rule == reachmock.RulePeriod && strings.Contains(v.Message, "calendar month"))
 }
 
 // violations fails with the last sync's answers that have a violation keep accepts.
@@ -75,7 +75,7 @@ func (w *world) violations(what string, keep func(journal.Violation) bool) error
 func (w *world) pastTheEnd() error {
 	w.probes = nil
 	for _, id := range w.s.companyIDs() {
-		for _, op := range mock.ListOperations() {
+		for _, op := range reachmock.ListOperations() {
 			res, err := w.s.reach.Page(w.Ctx, w.conn, op, id, 100000, 100, nil)
 			if err != nil {
 				return fmt.Errorf("formatting: %v", err)
@@ -92,7 +92,7 @@ func (w *world) beforeTheBooks() error {
 		path := map[string]string{"CompanyId": c.Company.CompanyID}
 		q := url.Values{"StartDate": {m.StartDate()}, "EndDate": {m.EndDate()}, "AccountingBasis": {"ACCRUAL"}}
 		for _, op := range []string{"getProfitAndLoss", "getBalanceSheet", "getCashFlow"} {
-			res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: op, Path: path, Query: q})
+			res, err := w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: op, Path: path, Query: q})
 			if err != nil {
 				return fmt.Errorf("formatting: %v", err)
 			}

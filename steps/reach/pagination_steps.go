@@ -13,7 +13,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerPagination(sc *godog.ScenarioContext, w *world) {
@@ -31,7 +31,7 @@ func registerPagination(sc *godog.ScenarioContext, w *world) {
 func (w *world) lists() []string {
 	var out []string
 	for _, id := range w.s.companyIDs() {
-		for _, op := range mock.ListOperations() {
+		for _, op := range reachmock.ListOperations() {
 			out = append(out, id+" "+op)
 		}
 	}
@@ -40,8 +40,8 @@ func (w *world) lists() []string {
 
 // readLists pages through every company's every list with one limit; a list that cannot be read to
 // its end fails.
-func (w *world) readLists(limit int, into *map[string]*mock.ListRead) error {
-	*into = map[string]*mock.ListRead{}
+func (w *world) readLists(limit int, into *map[string]*reachmock.ListRead) error {
+	*into = map[string]*reachmock.ListRead{}
 	for _, list := range w.lists() {
 		id, op, _ := strings.Cut(list, " ")
 		lr, err := w.s.reach.ReadList(w.Ctx, w.conn, op, id, limit, nil)
@@ -54,12 +54,12 @@ func (w *world) readLists(limit int, into *map[string]*mock.ListRead) error {
 }
 
 // pageViolations are the pagination rule breaches of a reading's pages.
-func (w *world) pageViolations(lr *mock.ListRead) []string {
+func (w *world) pageViolations(lr *reachmock.ListRead) []string {
 	var out []string
 	for _, p := range lr.Pages {
 		for _, e := range w.s.Journal.Select(func(e journal.Entry) bool { return e.Seq == p.Seq }) {
 			for _, v := range e.ResponseViolations {
-				if v.Rule == mock.RulePagination {
+				if v.Rule == reachmock.RulePagination {
 					out = append(out, fmt.Sprintf("offset %d: %s", p.Offset, spec.Summary([]journal.Violation{v})))
 				}
 			}
@@ -122,10 +122,10 @@ func sameJSON(a, b json.RawMessage) bool {
 const offsetMinusOne = -1
 
 func (w *world) askLimits() error {
-	w.pages = map[string]map[int]*mock.Result{}
+	w.pages = map[string]map[int]*reachmock.Result{}
 	for _, list := range w.lists() {
 		id, op, _ := strings.Cut(list, " ")
-		w.pages[list] = map[int]*mock.Result{}
+		w.pages[list] = map[int]*reachmock.Result{}
 		for _, limit := range []int{1, 1000, 1001} {
 			res, err := w.s.reach.Page(w.Ctx, w.conn, op, id, 0, limit, nil)
 			if err != nil {
@@ -136,7 +136,7 @@ func (w *world) askLimits() error {
 		// limit=0 itself (Page leaves a 0 out, for the default; the document's minimum is 1) and a
 		// negative offset, which the document refuses too.
 		for key, q := range map[int]url.Values{0: {"limit": {"0"}}, offsetMinusOne: {"offset": {"-1"}}} {
-			res, err := w.s.reach.Do(w.Ctx, w.conn, mock.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: q})
+			res, err := w.s.reach.Do(w.Ctx, w.conn, reachmock.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: q})
 			if err != nil {
 				return fmt.Errorf("pagination: %v", err)
 			}
@@ -155,7 +155,7 @@ type envelope struct {
 	} `json:"Pagination"`
 }
 
-func (w *world) page(op string, limit int) (*mock.Result, envelope, error) {
+func (w *world) page(op string, limit int) (*reachmock.Result, envelope, error) {
 	var env envelope
 	res := w.pages[op][limit]
 	if res == nil {
@@ -211,7 +211,7 @@ func (w *world) pageRefused() error {
 			if res == nil {
 				return fmt.Errorf("pagination: %s was not asked with %s", op, asked)
 			}
-			if why := mock.Refusal(res, 400); why != "" {
+			if why := reachmock.Refusal(res, 400); why != "" {
 				bad = append(bad, fmt.Sprintf("%s?%s %s", op, asked, why))
 			}
 		}

@@ -15,16 +15,16 @@ import (
 
 	"github.com/cucumber/godog"
 
-	features "github.com/accord-harness/accord/features/reach"
+	reachfeatures "github.com/accord-harness/accord/features/reach"
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/spec"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/reach"
-	"github.com/accord-harness/accord/mocks/reach/apispec"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
+	reachapi "github.com/accord-harness/accord/mocks/reach/apispec"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
 // DashboardFile is the dashboard's name in the report directory.
@@ -33,7 +33,7 @@ const DashboardFile = "reach-dashboard.html"
 // books are the fixture's companies and what a whole-state reading of them must find.
 type books struct {
 	set    *reachfixture.Set
-	expect *mock.State
+	expect *reachmock.State
 }
 
 // bundled derives the books once a process, as mocks/reach parses its document once: both are
@@ -43,7 +43,7 @@ var bundled = sync.OnceValues(func() (books, error) {
 	if err != nil {
 		return books{}, err
 	}
-	return books{set: set, expect: mock.ExpectedState(set)}, nil
+	return books{set: set, expect: reachmock.ExpectedState(set)}, nil
 })
 
 // Platform is Reach for the runner.
@@ -63,17 +63,17 @@ var (
 	_ runner.Titled   = Platform{}
 )
 
-func (Platform) Features() fs.FS { return features.FS }
+func (Platform) Features() fs.FS { return reachfeatures.FS }
 
 // Documents are what a Reach run relies on: the specification, the driver contract and the books.
 func (Platform) Documents() map[string][]byte {
 	docs := reachfixture.Documents()
-	docs["mocks/reach/apispec/openapi.yaml"] = apispec.Document()
+	docs["mocks/reach/apispec/openapi.yaml"] = reachapi.Document()
 	docs["internal/driver/openapi.yaml"] = driver.Document()
 	return docs
 }
 
-func (Platform) Faults() []runner.Fault { return refpartner.Faults() }
+func (Platform) Faults() []runner.Fault { return reachpartner.Faults() }
 
 // CapOAuth is the one choice Reach's documents leave to the partner that changes which scenarios
 // apply: whether it runs an OAuth 2.0 authorization server for Reach (the developer portal's
@@ -93,9 +93,9 @@ func (Platform) Capabilities() []runner.Capability {
 // stage is one run: Reach's sync client and the partner under test.
 type stage struct {
 	stepkit.Base
-	reach     *mock.Reach
+	reach     *reachmock.Reach
 	set       *reachfixture.Set // the customer's companies, every one read by the customer's token
-	expect    *mock.State       // the whole books, as the fixture calls for them
+	expect    *reachmock.State  // the whole books, as the fixture calls for them
 	reportDir string
 
 	mu        sync.Mutex
@@ -119,7 +119,7 @@ type syncRow struct {
 // and Reach's sync client on the run clock.
 func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
 	s := &stage{reportDir: cfg.ReportDir}
-	s.Init(cfg, mock.DefaultLatencyBudget)
+	s.Init(cfg, reachmock.DefaultLatencyBudget)
 	// Reach validates and checks every answer whole before journaling it; the journal keeps the
 	// first 16 KiB of a body, enough to show what an answer was, while a run's statements over
 	// three companies' books would otherwise fill the report with megabytes of figures.
@@ -131,7 +131,7 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, 
 	s.set, s.expect = b.set, b.expect
 	err = s.StartPartner(ctx, cfg, stepkit.Partner{
 		Bundled: func() (http.Handler, func(string), error) {
-			ref, err := refpartner.New(refpartner.Options{Clock: s.Clock, Faults: cfg.Faults, Variant: pl.Variant,
+			ref, err := reachpartner.New(reachpartner.Options{Clock: s.Clock, Faults: cfg.Faults, Variant: pl.Variant,
 				// The embedded partner lives on the run clock: the time it takes is the clock's.
 				Wait: func(_ context.Context, d time.Duration) { s.Clock.Advance(d) }})
 			return ref, nil, err
@@ -142,11 +142,11 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, 
 		s.Close()
 		return nil, err
 	}
-	timeout := mock.DefaultTimeout
+	timeout := reachmock.DefaultTimeout
 	if cfg.Partner != nil && cfg.Partner.Timeout > 0 {
 		timeout = cfg.Partner.Timeout
 	}
-	if s.reach, err = mock.New(mock.Options{Clock: s.Clock, Virtual: s.Bundled, Journal: s.Journal, Timeout: timeout, LatencyBudget: s.Budget}); err != nil {
+	if s.reach, err = reachmock.New(reachmock.Options{Clock: s.Clock, Virtual: s.Bundled, Journal: s.Journal, Timeout: timeout, LatencyBudget: s.Budget}); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (s *stage) nextConnection() string {
 	return fmt.Sprintf("reach-%03d", s.seq)
 }
 
-func (s *stage) recordSync(scenario string, r *mock.SyncResult) {
+func (s *stage) recordSync(scenario string, r *reachmock.SyncResult) {
 	row := syncRow{Scenario: scenario, Kind: string(r.Kind), Connection: r.Conn, Exchanges: len(r.Trace.Entries()),
 		Seconds: r.Finished.Sub(r.Started).Seconds(), Completed: r.Completed()}
 	for _, p := range r.Problems {

@@ -15,7 +15,7 @@ import (
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/spec"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 func registerReliability(sc *godog.ScenarioContext, w *world) {
@@ -30,7 +30,7 @@ func (w *world) invalidRefused() error {
 	c := w.s.set.Companies[0]
 	path := map[string]string{"CompanyId": c.Company.CompanyID}
 	month := c.FirstMonth
-	calls := map[string]mock.Request{
+	calls := map[string]reachmock.Request{
 		"a statement on AccountingBasis BOTH": {Operation: "getProfitAndLoss", Path: path,
 			Query: url.Values{"StartDate": {month.StartDate()}, "EndDate": {month.EndDate()}, "AccountingBasis": {"BOTH"}}},
 		"a statement whose EndDate comes before its StartDate": {Operation: "getBalanceSheet", Path: path,
@@ -44,7 +44,7 @@ func (w *world) invalidRefused() error {
 		if err != nil {
 			return fmt.Errorf("endpoint reliability: %s: %v", what, err)
 		}
-		if why := mock.Refusal(res, 400); why != "" {
+		if why := reachmock.Refusal(res, 400); why != "" {
 			bad = append(bad, what+" "+why)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/stepkit"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // nightlyWait bounds, in real time, how long a step waits for a nightly sync to finish.
@@ -18,8 +18,8 @@ const nightlyWait = 2 * time.Minute
 
 func registerSchedule(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the nightly sync time comes on the run clock$`, w.nightComes)
-	sc.Step(`^the nightly sync completed$`, func() error { return w.completed(mock.Nightly) })
-	sc.Step(`^the on-demand sync completed$`, func() error { return w.completed(mock.OnDemand) })
+	sc.Step(`^the nightly sync completed$`, func() error { return w.completed(reachmock.Nightly) })
+	sc.Step(`^the on-demand sync completed$`, func() error { return w.completed(reachmock.OnDemand) })
 	sc.Step(`^the partner never answered 429 during the nightly sync$`, w.no429)
 	sc.Step(`^the customer presses the sync button$`, w.pressSync)
 	sc.Step(`^the customer presses the sync button again$`, w.pressSync)
@@ -33,7 +33,7 @@ func registerSchedule(sc *godog.ScenarioContext, w *world) {
 func (w *world) nightComes() error {
 	next := w.sched.NextNightly()
 	w.s.Clock.Advance(next.Sub(w.s.Clock.Now()) + time.Second)
-	r, err := w.sched.Wait(w.Ctx, mock.Nightly, next, nightlyWait)
+	r, err := w.sched.Wait(w.Ctx, reachmock.Nightly, next, nightlyWait)
 	if err != nil {
 		return fmt.Errorf("sync scheduling: the nightly sync due at %s: %v", next.Format(time.RFC3339), err)
 	}
@@ -42,7 +42,7 @@ func (w *world) nightComes() error {
 	return nil
 }
 
-func (w *world) completed(kind mock.Kind) error {
+func (w *world) completed(kind reachmock.Kind) error {
 	r, err := w.lastSync(kind)
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func (w *world) completed(kind mock.Kind) error {
 }
 
 func (w *world) no429() error {
-	r, err := w.lastSync(mock.Nightly)
+	r, err := w.lastSync(reachmock.Nightly)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (w *world) no429() error {
 }
 
 func (w *world) readEverything() error {
-	r, err := w.lastSync(mock.OnDemand)
+	r, err := w.lastSync(reachmock.OnDemand)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (w *world) readEverything() error {
 	}
 	for _, c := range cs {
 		id := c.books.Company.CompanyID
-		for _, op := range mock.ListOperations() {
+		for _, op := range reachmock.ListOperations() {
 			lr := c.data.Lists[op]
 			if lr == nil || len(lr.Pages) == 0 {
 				bad = append(bad, fmt.Sprintf("%s: %s was not read", id, op))
@@ -137,7 +137,7 @@ func (w *world) sameData() error {
 		return fmt.Errorf("sync stability: %d syncs ran, two are needed", len(w.syncs))
 	}
 	a, b := w.syncs[len(w.syncs)-2], w.syncs[len(w.syncs)-1]
-	for _, r := range []*mock.SyncResult{a, b} {
+	for _, r := range []*reachmock.SyncResult{a, b} {
 		if !r.Completed() {
 			return fmt.Errorf("sync stability: %v", r.Err())
 		}
@@ -152,7 +152,7 @@ func (w *world) sameData() error {
 	}
 	var diffs []string
 	for i := range first {
-		for _, d := range mock.Diff(second[i].data, first[i].data) {
+		for _, d := range reachmock.Diff(second[i].data, first[i].data) {
 			diffs = append(diffs, first[i].books.Company.CompanyID+": "+d)
 		}
 	}
@@ -164,7 +164,7 @@ func (w *world) outage(n int) error {
 }
 
 func (w *world) retried503() error {
-	r, err := w.lastSync(mock.OnDemand)
+	r, err := w.lastSync(reachmock.OnDemand)
 	if err != nil {
 		return err
 	}

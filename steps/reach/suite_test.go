@@ -10,7 +10,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/steps/reach"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // clean are the extras a correct partner's run counts nothing in: no answer
@@ -21,8 +21,8 @@ var clean = []string{"violations"}
 // partner: each scenario is a subtest. The dashboard lands in the report directory.
 func TestReferencePartnerPassesEverything(t *testing.T) {
 	dir := t.TempDir()
-	suitetest.PassesEverything(t, reach.Platform{}, suitetest.Correct{Subtests: true, Clean: clean, Options: runner.Options{ReportDir: dir}})
-	page, err := os.ReadFile(filepath.Join(dir, reach.DashboardFile))
+	suitetest.PassesEverything(t, reachsteps.Platform{}, suitetest.Correct{Subtests: true, Clean: clean, Options: runner.Options{ReportDir: dir}})
+	page, err := os.ReadFile(filepath.Join(dir, reachsteps.DashboardFile))
 	require.NoError(t, err)
 	require.True(t, strings.Contains(string(page), "Lantern Physiotherapy Pty Ltd"), "the dashboard names the company")
 }
@@ -31,9 +31,9 @@ func TestReferencePartnerPassesEverything(t *testing.T) {
 // (capability oauth: off) is not tried on OAuth; the run names the scenarios it left out and why,
 // and every other authentication scenario passes.
 func TestChoicesReachLeavesOpenAreNotApplicable(t *testing.T) {
-	suitetest.ChoicesAreNotApplicable(t, reach.Platform{}, suitetest.Choice{
+	suitetest.ChoicesAreNotApplicable(t, reachsteps.Platform{}, suitetest.Choice{
 		Tags:         "@auth",
-		Capabilities: map[string]string{reach.CapOAuth: "off"},
+		Capabilities: map[string]string{reachsteps.CapOAuth: "off"},
 		OutOfScope:   suitetest.HasStep("the partner runs an OAuth 2.0 server for Reach"),
 	})
 }

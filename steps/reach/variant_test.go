@@ -8,8 +8,8 @@ import (
 	"github.com/accord-harness/accord/internal/racedetector"
 	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
-	"github.com/accord-harness/accord/steps/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachsteps "github.com/accord-harness/accord/steps/reach"
 )
 
 // TestChoicesOfTheAlternativeBuildPassEverything: the alternative build of the reference partner
@@ -23,7 +23,7 @@ import (
 func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
 	racedetector.SkipRepeat(t, "the alternative build, beside the nightly sync on twenty-minute tokens (TestNoVerdictDependsOnWhenTheRunStarts),")
 	// Its extra fields are ones Reach ignores: warnings, listed, never a failure.
-	sum := suitetest.PassesEverything(t, reach.Platform{Variant: refpartner.VariantAlt}, suitetest.Correct{
+	sum := suitetest.PassesEverything(t, reachsteps.Platform{Variant: reachpartner.VariantAlt}, suitetest.Correct{
 		Verdict: runner.VerdictPassedWithWarnings, Clean: clean, Options: runner.Options{ReportDir: t.TempDir()}})
 	require.Contains(t, sum.Partner, "alternative build")
 	for _, w := range sum.Warnings {
@@ -32,5 +32,5 @@ func TestChoicesOfTheAlternativeBuildPassEverything(t *testing.T) {
 }
 
 func TestAnUnknownVariantIsRefused(t *testing.T) {
-	suitetest.UnknownVariantIsRefused(t, reach.Platform{Variant: "beta"}, "beta")
+	suitetest.UnknownVariantIsRefused(t, reachsteps.Platform{Variant: "beta"}, "beta")
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/cucumber/godog"
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
-	mock "github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // otherCompanyID is the partner's second customer in every scenario.
@@ -36,21 +36,21 @@ type world struct {
 
 	token      string // the customer's static token
 	otherToken string // the other company's token
-	oauth      mock.OAuthClient
-	conn       *mock.Connection
-	sched      *mock.Scheduler
-	syncs      []*mock.SyncResult
-	probes     []*mock.Result
+	oauth      reachmock.OAuthClient
+	conn       *reachmock.Connection
+	sched      *reachmock.Scheduler
+	syncs      []*reachmock.SyncResult
+	probes     []*reachmock.Result
 
-	discovery *mock.Discovery // nil: the partner uses static tokens
+	discovery *reachmock.Discovery // nil: the partner uses static tokens
 	code      string
 	expired   string   // the access token the clock last moved past
 	renewals  []string // the access tokens renewals gave, in order
-	whole     *mock.State
+	whole     *reachmock.State
 
-	byOne, byAll map[string]*mock.ListRead
-	pages        map[string]map[int]*mock.Result // operation → limit → answer
-	dashboards   []*mock.Dashboard               // one per company, in the fixture's order
+	byOne, byAll map[string]*reachmock.ListRead
+	pages        map[string]map[int]*reachmock.Result // operation → limit → answer
+	dashboards   []*reachmock.Dashboard               // one per company, in the fixture's order
 
 	exploration explore.Outcome // how the scenario's exploration ended
 }
@@ -66,7 +66,7 @@ func (w *world) begin(ctx context.Context, name string) error {
 	w.Begin(&w.s.Base, ctx, name)
 	w.token = secret("tok")
 	w.otherToken = secret("tok-other")
-	w.oauth = mock.OAuthClient{ClientID: "reach-" + w.id, ClientSecret: secret("cs"), RedirectURI: redirectURI}
+	w.oauth = reachmock.OAuthClient{ClientID: "reach-" + w.id, ClientSecret: secret("cs"), RedirectURI: redirectURI}
 	w.s.AddSecrets(w.token, w.otherToken, w.oauth.ClientSecret)
 	w.s.Journal.Label(w.id, name)
 	return nil
@@ -134,7 +134,7 @@ func (w *world) open(fixture []byte) error {
 	if conn.OAuth != nil && *conn.OAuth != oauth {
 		return fmt.Errorf("the partner's connection view says oauth: %t, but its capability %s is %s", *conn.OAuth, CapOAuth, w.s.Caps[CapOAuth])
 	}
-	c, err := mock.NewConnection(w.id, conn.BaseURL, w.token)
+	c, err := reachmock.NewConnection(w.id, conn.BaseURL, w.token)
 	if err != nil {
 		return fmt.Errorf("the partner's connection view: %w", err)
 	}
@@ -144,7 +144,7 @@ func (w *world) open(fixture []byte) error {
 }
 
 // syncNow presses the sync button and keeps the result.
-func (w *world) syncNow() (*mock.SyncResult, error) {
+func (w *world) syncNow() (*reachmock.SyncResult, error) {
 	r, err := w.sched.SyncNow(w.Ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sync scheduling: the sync button was refused: %w", err)
@@ -172,7 +172,7 @@ func (w *world) hasSynced() error {
 }
 
 // lastSync is the scenario's latest sync of a kind ("" any).
-func (w *world) lastSync(kind mock.Kind) (*mock.SyncResult, error) {
+func (w *world) lastSync(kind reachmock.Kind) (*reachmock.SyncResult, error) {
 	for i := len(w.syncs) - 1; i >= 0; i-- {
 		if kind == "" || w.syncs[i].Kind == kind {
 			return w.syncs[i], nil
@@ -184,7 +184,7 @@ func (w *world) lastSync(kind mock.Kind) (*mock.SyncResult, error) {
 // pulled is one of the customer's companies as a sync pulled it, beside its books.
 type pulled struct {
 	books *reachfixture.Company
-	data  *mock.CompanyData
+	data  *reachmock.CompanyData
 }
 
 // companies are the customer's companies as the last sync pulled them, every one of them.
@@ -196,7 +196,7 @@ func (w *world) companies() ([]pulled, error) {
 	return companiesOf(r, w.s.set)
 }
 
-func companiesOf(r *mock.SyncResult, set *reachfixture.Set) ([]pulled, error) {
+func companiesOf(r *reachmock.SyncResult, set *reachfixture.Set) ([]pulled, error) {
 	var out []pulled
 	for _, books := range set.Companies {
 		cd, ok := r.Company(books.Company.CompanyID)

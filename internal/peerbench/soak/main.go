@@ -27,7 +27,7 @@ import (
 	"strings"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/peerbench"
 )
 
@@ -73,7 +73,7 @@ func run(ctx context.Context, bin string, args []string, total, step time.Durati
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }() // the console, if any, must not block the mock
 
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/browsertest"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // TestAddingAnAPIAccessInARealBrowser is step 1 of DIKIDI's instructions
@@ -20,7 +20,7 @@ import (
 // and copying shows it. The name typed carries a script, which must stay
 // text.
 func TestAddingAnAPIAccessInARealBrowser(t *testing.T) {
-	w := newWorld(t, dikidi.Options{})
+	w := newWorld(t, dikidimock.Options{})
 	dir := t.TempDir()
 	ctx := browsertest.Start(t, dir)
 	type css = chromedp.CSS
@@ -39,7 +39,7 @@ func TestAddingAnAPIAccessInARealBrowser(t *testing.T) {
 		chromedp.Click(css("#add-access")),
 		chromedp.WaitVisible(css("#add-key")),
 		chromedp.SendKeys(css(`input[name="name"]`), name),
-		chromedp.SetValue(css(`select[name="access_type"]`), dikidi.AccessAdministrator),
+		chromedp.SetValue(css(`select[name="access_type"]`), dikidimock.AccessAdministrator),
 		chromedp.SendKeys(css(`input[name="partner_key"]`), w.fixture.PartnerKeys[0]),
 		chromedp.SendKeys(css(`input[name="path"]`), "https://partner.example/dikidi/events"),
 		chromedp.SendKeys(css(`input[name="email"]`), "it@partner.example"),
@@ -63,7 +63,7 @@ func TestAddingAnAPIAccessInARealBrowser(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, keys, 1)
 	k := keys[0]
-	assert.Equal(t, dikidi.StateAwaiting, k.State, "the mock holds the key the form added")
+	assert.Equal(t, dikidimock.StateAwaiting, k.State, "the mock holds the key the form added")
 	assert.Equal(t, name, k.Name)
 	assert.Equal(t, w.fixture.PartnerKeys[0], k.PartnerKey)
 	assert.Equal(t, "https://partner.example/dikidi/events", k.Path)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // shownDeliveries is how many of a key's events the events page lists, the
@@ -22,7 +22,7 @@ type week struct {
 	Days                     []time.Time
 }
 
-func weekOf(r *http.Request, c dikidi.CompanyView) (week, error) {
+func weekOf(r *http.Request, c dikidimock.CompanyView) (week, error) {
 	day := c.Now
 	if v := r.URL.Query().Get("week"); v != "" {
 		t, err := time.ParseInLocation(time.DateOnly, v, c.Zone)
@@ -43,7 +43,7 @@ func weekOf(r *http.Request, c dikidi.CompanyView) (week, error) {
 
 // recordRow is a record with the names a person reads instead of ids.
 type recordRow struct {
-	dikidi.RecordView
+	dikidimock.RecordView
 	Master, Source string
 	Services       []string
 }
@@ -53,7 +53,7 @@ type recordsView struct {
 	Rows []recordRow
 }
 
-func names(c dikidi.CompanyView) (masters, services map[int64]string) {
+func names(c dikidimock.CompanyView) (masters, services map[int64]string) {
 	masters, services = map[int64]string{}, map[int64]string{}
 	for _, m := range c.Masters {
 		masters[m.ID] = m.Name
@@ -64,7 +64,7 @@ func names(c dikidi.CompanyView) (masters, services map[int64]string) {
 	return masters, services
 }
 
-func (p *Panel) records(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) records(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	wk, err := weekOf(r, c)
 	if err != nil {
 		p.render(w, http.StatusBadRequest, "records", page{Title: c.Name, Section: "records", Token: s.token(p), Company: &c, Error: err.Error(), Data: recordsView{}})
@@ -89,9 +89,9 @@ func (p *Panel) records(w http.ResponseWriter, r *http.Request, s signedIn, c di
 			row.Services = append(row.Services, services[id])
 		}
 		switch rec.Source {
-		case dikidi.SourcePanel:
+		case dikidimock.SourcePanel:
 			row.Source = "panel"
-		case dikidi.SourceOnlineBooking:
+		case dikidimock.SourceOnlineBooking:
 			row.Source = "online booking"
 		default:
 			row.Source = fmt.Sprintf("API access %q", keyNames[rec.KeyID])
@@ -104,7 +104,7 @@ func (p *Panel) records(w http.ResponseWriter, r *http.Request, s signedIn, c di
 // masterWeek is one master's working days of a week.
 type masterWeek struct {
 	Master dikidifixture.Master
-	Days   []dikidi.Hours
+	Days   []dikidimock.Hours
 }
 
 type scheduleView struct {
@@ -112,7 +112,7 @@ type scheduleView struct {
 	Masters []masterWeek
 }
 
-func (p *Panel) schedule(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) schedule(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	wk, err := weekOf(r, c)
 	if err != nil {
 		p.render(w, http.StatusBadRequest, "schedule", page{Title: c.Name, Section: "schedule", Token: s.token(p), Company: &c, Error: err.Error(), Data: scheduleView{}})
@@ -140,18 +140,18 @@ func (p *Panel) schedule(w http.ResponseWriter, r *http.Request, s signedIn, c d
 
 // deliveryRow is one event sent to a Path, secrets masked.
 type deliveryRow struct {
-	dikidi.DeliveryView
+	dikidimock.DeliveryView
 	ShownURL, ShownBody string
 }
 
 // keyEvents is what DIKIDI sent to one key's Path, newest first.
 type keyEvents struct {
-	Key        dikidi.KeyView
+	Key        dikidimock.KeyView
 	Deliveries []deliveryRow
 	Older      int // events not listed
 }
 
-func (p *Panel) events(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) events(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	keys, red, ok := p.keys(w, r, c)
 	if !ok {
 		return
@@ -184,11 +184,11 @@ func (p *Panel) events(w http.ResponseWriter, r *http.Request, s signedIn, c dik
 
 // emailRow is a letter of the outbox, secrets masked.
 type emailRow struct {
-	dikidi.EmailView
+	dikidimock.EmailView
 	KeyName, ShownBody string
 }
 
-func (p *Panel) emails(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) emails(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	keys, red, ok := p.keys(w, r, c)
 	if !ok {
 		return

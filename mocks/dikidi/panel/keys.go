@@ -8,7 +8,7 @@ import (
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/redact"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // integrationPath is Settings → Integration → API access.
@@ -17,26 +17,26 @@ const integrationPath = Prefix + "settings/integration"
 // keyForm is the add-access form and the edit-access screen, refilled with
 // what was typed when the mock refuses it.
 type keyForm struct {
-	Key                                       dikidi.KeyView // the key edited (zero when adding)
+	Key                                       dikidimock.KeyView // the key edited (zero when adding)
 	Name, AccessType, PartnerKey, Path, Email string
 	EmployeeID                                int64
-	Permissions                               dikidi.Permissions
+	Permissions                               dikidimock.Permissions
 	Masters                                   []dikidifixture.Master
 	AccessTypes                               []string
 	ShownPartnerKey                           string // masked, on the edit screen
 }
 
-var accessTypes = []string{dikidi.AccessAdministrator, dikidi.AccessEmployeeEditor, dikidi.AccessEmployee}
+var accessTypes = []string{dikidimock.AccessAdministrator, dikidimock.AccessEmployeeEditor, dikidimock.AccessEmployee}
 
 // keyRow is one line of the API access list.
 type keyRow struct {
-	dikidi.KeyView
+	dikidimock.KeyView
 	ShownPath string
 }
 
 // keys reads the company's keys and the redactor of their secrets; when the
 // company is gone, it sends the person back to the start.
-func (p *Panel) keys(w http.ResponseWriter, r *http.Request, c dikidi.CompanyView) ([]dikidi.KeyView, *redact.Redactor, bool) {
+func (p *Panel) keys(w http.ResponseWriter, r *http.Request, c dikidimock.CompanyView) ([]dikidimock.KeyView, *redact.Redactor, bool) {
 	keys, err := p.mock.Keys(c.ID)
 	if err != nil {
 		http.Redirect(w, r, Prefix, http.StatusSeeOther)
@@ -45,7 +45,7 @@ func (p *Panel) keys(w http.ResponseWriter, r *http.Request, c dikidi.CompanyVie
 	return keys, p.redactor(keys), true
 }
 
-func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	keys, red, ok := p.keys(w, r, c)
 	if !ok {
 		return
@@ -57,8 +57,8 @@ func (p *Panel) integration(w http.ResponseWriter, r *http.Request, s signedIn, 
 	p.show(w, r, http.StatusOK, "integration", "integration", s, c, rows)
 }
 
-func (p *Panel) newKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
-	f := keyForm{AccessType: dikidi.AccessAdministrator, Masters: c.Masters, AccessTypes: accessTypes}
+func (p *Panel) newKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
+	f := keyForm{AccessType: dikidimock.AccessAdministrator, Masters: c.Masters, AccessTypes: accessTypes}
 	p.show(w, r, http.StatusOK, "add-key", "integration", s, c, f)
 }
 
@@ -84,13 +84,13 @@ func employee(r *http.Request) (*int64, error) {
 	return &id, nil
 }
 
-func (p *Panel) addKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
-	spec := dikidi.KeySpec{Name: r.PostFormValue("name"), AccessType: r.PostFormValue("access_type"),
+func (p *Panel) addKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
+	spec := dikidimock.KeySpec{Name: r.PostFormValue("name"), AccessType: r.PostFormValue("access_type"),
 		PartnerKey: optional(r, "partner_key"), Path: optional(r, "path"), Email: optional(r, "email")}
 	emp, err := employee(r)
 	if err == nil {
 		spec.EmployeeID = emp
-		var k dikidi.KeyView
+		var k dikidimock.KeyView
 		if k, err = p.mock.CreateKey(c.ID, spec); err == nil {
 			back(w, r, integrationPath, fmt.Sprintf("Access %q added: its key awaits activation by the partner.", k.Name), nil)
 			return
@@ -106,9 +106,9 @@ func (p *Panel) addKey(w http.ResponseWriter, r *http.Request, s signedIn, c dik
 }
 
 // accessKey reads the key the address names; a wrong id goes back to the list.
-func (p *Panel) accessKey(w http.ResponseWriter, r *http.Request, c dikidi.CompanyView) (dikidi.KeyView, bool) {
+func (p *Panel) accessKey(w http.ResponseWriter, r *http.Request, c dikidimock.CompanyView) (dikidimock.KeyView, bool) {
 	id, err := strconv.ParseInt(r.PathValue("key"), 10, 64)
-	var k dikidi.KeyView
+	var k dikidimock.KeyView
 	if err == nil {
 		k, err = p.mock.Key(c.ID, id)
 	}
@@ -119,7 +119,7 @@ func (p *Panel) accessKey(w http.ResponseWriter, r *http.Request, c dikidi.Compa
 	return k, true
 }
 
-func (p *Panel) editForm(k dikidi.KeyView, c dikidi.CompanyView) keyForm {
+func (p *Panel) editForm(k dikidimock.KeyView, c dikidimock.CompanyView) keyForm {
 	f := keyForm{Key: k, Name: k.Name, AccessType: k.AccessType, Path: p.shownPath(k), Email: k.Email, EmployeeID: k.EmployeeID,
 		Permissions: k.Permissions, Masters: c.Masters, AccessTypes: accessTypes}
 	if k.PartnerKey != "" {
@@ -131,11 +131,11 @@ func (p *Panel) editForm(k dikidi.KeyView, c dikidi.CompanyView) keyForm {
 // shownPath is the key's Path with its secrets masked: a Path may carry the
 // partner's secret in its query, and the edit screen is shared on screens.
 // Saved unchanged, the Path stays as it was.
-func (p *Panel) shownPath(k dikidi.KeyView) string {
-	return p.redactor([]dikidi.KeyView{k}).URL(k.Path)
+func (p *Panel) shownPath(k dikidimock.KeyView) string {
+	return p.redactor([]dikidimock.KeyView{k}).URL(k.Path)
 }
 
-func (p *Panel) editKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) editKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return
@@ -146,10 +146,10 @@ func (p *Panel) editKey(w http.ResponseWriter, r *http.Request, s signedIn, c di
 // scope reads a group's "show"/"edit" checkbox and its radio of whose.
 func scope(r *http.Request, on, whose string) (string, error) {
 	if r.PostFormValue(on) == "" {
-		return dikidi.ScopeNone, nil
+		return dikidimock.ScopeNone, nil
 	}
 	switch v := r.PostFormValue(whose); v {
-	case dikidi.ScopeOwn, dikidi.ScopeAll:
+	case dikidimock.ScopeOwn, dikidimock.ScopeAll:
 		return v, nil
 	default:
 		return "", fmt.Errorf("%s: choose only own or all employees", whose)
@@ -157,17 +157,17 @@ func scope(r *http.Request, on, whose string) (string, error) {
 }
 
 // permissions reads the edit screen's three groups into the mock's model.
-func permissions(r *http.Request) (dikidi.Permissions, error) {
-	var perms dikidi.Permissions
+func permissions(r *http.Request) (dikidimock.Permissions, error) {
+	var perms dikidimock.Permissions
 	var err error
 	if perms.Clients.View, err = scope(r, "clients_view_on", "clients_view"); err != nil {
 		return perms, err
 	}
 	perms.Clients.ShowSurnames = r.PostFormValue("show_surnames") != ""
-	perms.Clients.ShowPhones = dikidi.PhonesNone
+	perms.Clients.ShowPhones = dikidimock.PhonesNone
 	if r.PostFormValue("show_phones_on") != "" {
 		switch v := r.PostFormValue("show_phones"); v {
-		case dikidi.PhonesEverywhere, dikidi.PhonesExceptList:
+		case dikidimock.PhonesEverywhere, dikidimock.PhonesExceptList:
 			perms.Clients.ShowPhones = v
 		default:
 			return perms, fmt.Errorf("show_phones: choose everywhere or everywhere except the client list")
@@ -180,13 +180,13 @@ func permissions(r *http.Request) (dikidi.Permissions, error) {
 	return perms, err
 }
 
-func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return
 	}
 	name := r.PostFormValue("name")
-	change := dikidi.KeyChange{Name: &name}
+	change := dikidimock.KeyChange{Name: &name}
 	if _, sent := r.PostForm["path"]; sent {
 		change.Path = optional(r, "path")
 		change.ClearPath = change.Path == nil
@@ -205,7 +205,7 @@ func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s signedIn, c di
 	}
 	if err == nil {
 		change.Permissions, change.EmployeeID, change.ClearEmployee = &perms, emp, emp == nil
-		var saved dikidi.KeyView
+		var saved dikidimock.KeyView
 		if saved, err = p.mock.UpdateKey(c.ID, k.ID, change); err == nil {
 			back(w, r, integrationPath, fmt.Sprintf("Access %q saved: %s.", saved.Name, stateLabel(saved.State)), nil)
 			return
@@ -220,19 +220,19 @@ func (p *Panel) saveKey(w http.ResponseWriter, r *http.Request, s signedIn, c di
 	p.render(w, http.StatusUnprocessableEntity, "edit-key", pg)
 }
 
-func (p *Panel) copyKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) copyKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return
 	}
-	if k.State == dikidi.StateDeleted {
+	if k.State == dikidimock.StateDeleted {
 		back(w, r, integrationPath, "", fmt.Errorf("access %q was deleted: its key opens nothing any more", k.Name))
 		return
 	}
 	p.show(w, r, http.StatusOK, "copy-key", "integration", s, c, k)
 }
 
-func (p *Panel) deleteKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView) {
+func (p *Panel) deleteKey(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView) {
 	k, ok := p.accessKey(w, r, c)
 	if !ok {
 		return

@@ -36,7 +36,7 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/internal/webpage"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 // Prefix is where the panel lives beside the API.
@@ -70,7 +70,7 @@ type Options struct {
 
 // Panel serves the pages over one mock.
 type Panel struct {
-	mock    *dikidi.Mock
+	mock    *dikidimock.Mock
 	opts    Options
 	signIns webpage.SignIns
 	mux     *http.ServeMux
@@ -78,7 +78,7 @@ type Panel struct {
 }
 
 // New serves the panel over m.
-func New(m *dikidi.Mock, opts Options) *Panel {
+func New(m *dikidimock.Mock, opts Options) *Panel {
 	if opts.Clock == nil {
 		opts.Clock = clock.Wall{}
 	}
@@ -128,7 +128,7 @@ func (p *Panel) signIn(r *http.Request) (s signedIn, ok, expired bool) {
 	return signedIn{SignIn: ws, company: cid}, true, false
 }
 
-type handler func(w http.ResponseWriter, r *http.Request, s signedIn, c dikidi.CompanyView)
+type handler func(w http.ResponseWriter, r *http.Request, s signedIn, c dikidimock.CompanyView)
 
 // signedIn serves a page to a signed-in company; a form must carry the
 // session's token (a page elsewhere cannot post on its behalf).
@@ -160,7 +160,7 @@ func (p *Panel) signedIn(h handler) http.HandlerFunc {
 // page is what every page template gets.
 type page struct {
 	Title, Section, Token, Error, Notice string
-	Company                              *dikidi.CompanyView
+	Company                              *dikidimock.CompanyView
 	Data                                 any
 }
 
@@ -170,7 +170,7 @@ func (p *Panel) render(w http.ResponseWriter, status int, name string, pg page) 
 
 // show renders a signed-in page, with the notice or error the last action
 // left in the address.
-func (p *Panel) show(w http.ResponseWriter, r *http.Request, status int, name, section string, s signedIn, c dikidi.CompanyView, data any) {
+func (p *Panel) show(w http.ResponseWriter, r *http.Request, status int, name, section string, s signedIn, c dikidimock.CompanyView, data any) {
 	p.render(w, status, name, page{Title: c.Name, Section: section, Token: s.token(p), Company: &c, Data: data,
 		Notice: r.URL.Query().Get("notice"), Error: r.URL.Query().Get("error")})
 }
@@ -234,7 +234,7 @@ func back(w http.ResponseWriter, r *http.Request, to, notice string, err error) 
 // tokens, the partner keys entered on them, the owner token and a secret a
 // Path carries in its query (?token=...), wherever they appear: the Path
 // itself, an event's body, an e-mail that quotes the Path.
-func (p *Panel) redactor(keys []dikidi.KeyView) *redact.Redactor {
+func (p *Panel) redactor(keys []dikidimock.KeyView) *redact.Redactor {
 	secrets := []string{p.mock.OwnerToken()}
 	for _, k := range keys {
 		secrets = append(secrets, k.Token, k.PartnerKey)
@@ -260,13 +260,13 @@ func maskKey(token string) string {
 
 func stateLabel(state string) string {
 	switch state {
-	case dikidi.StateAwaiting:
+	case dikidimock.StateAwaiting:
 		return "Awaiting activation of the key"
-	case dikidi.StateActive:
+	case dikidimock.StateActive:
 		return "Active"
-	case dikidi.StatePaused:
+	case dikidimock.StatePaused:
 		return "Paused: no record permission"
-	case dikidi.StateDeleted:
+	case dikidimock.StateDeleted:
 		return "Deleted"
 	}
 	return state
@@ -274,11 +274,11 @@ func stateLabel(state string) string {
 
 func accessLabel(accessType string) string {
 	switch accessType {
-	case dikidi.AccessAdministrator:
+	case dikidimock.AccessAdministrator:
 		return "Administrator"
-	case dikidi.AccessEmployeeEditor:
+	case dikidimock.AccessEmployeeEditor:
 		return "Employee (with edit rights)"
-	case dikidi.AccessEmployee:
+	case dikidimock.AccessEmployee:
 		return "Employee"
 	}
 	return accessType

@@ -18,7 +18,7 @@ import (
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/pagetest"
-	"github.com/accord-harness/accord/mocks/dikidi"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 	"github.com/accord-harness/accord/mocks/dikidi/panel"
 )
 
@@ -28,17 +28,17 @@ const ownerToken = "owner-secret-of-the-test"
 // the run clock both go by.
 type world struct {
 	t       *testing.T
-	mock    *dikidi.Mock
+	mock    *dikidimock.Mock
 	clock   *clock.Run
 	fixture *dikidifixture.Fixture
 	srv     *httptest.Server
 }
 
-func newWorld(t *testing.T, opts dikidi.Options) *world {
+func newWorld(t *testing.T, opts dikidimock.Options) *world {
 	t.Helper()
 	c := clock.New()
 	opts.Clock, opts.OwnerToken = c, ownerToken
-	m, err := dikidi.New(opts)
+	m, err := dikidimock.New(opts)
 	require.NoError(t, err)
 	f, err := dikidifixture.Salon()
 	require.NoError(t, err)
@@ -101,7 +101,7 @@ func (w *world) activate(token string) {
 	require.Equal(w.t, http.StatusOK, rec.Code, rec.Body.String())
 }
 
-func (w *world) onlyKey() dikidi.KeyView {
+func (w *world) onlyKey() dikidimock.KeyView {
 	w.t.Helper()
 	keys, err := w.mock.Keys(w.company())
 	require.NoError(w.t, err)
@@ -127,7 +127,7 @@ func permissionsForm(token string, untick ...string) url.Values {
 // add an access, see it awaiting activation, copy the key, have the partner
 // activate it, pause it by unticking the record permissions, resume, delete.
 func TestTheKeyWalkOfTheDocument(t *testing.T) {
-	w := newWorld(t, dikidi.Options{})
+	w := newWorld(t, dikidimock.Options{})
 	path := newPath(t, http.StatusOK)
 	b := w.browser()
 
@@ -148,8 +148,8 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 		"partner_key": {w.fixture.PartnerKeys[0]}, "path": {path.URL + "/events"}, "email": {"it@partner.test"}})
 	assert.Contains(t, page, `Access &#34;ProDoctorov&#34; added`)
 	k := w.onlyKey()
-	assert.Equal(t, dikidi.StateAwaiting, k.State)
-	assert.Equal(t, dikidi.Preset(dikidi.AccessAdministrator), k.Permissions, "the access type's preset")
+	assert.Equal(t, dikidimock.StateAwaiting, k.State)
+	assert.Equal(t, dikidimock.Preset(dikidimock.AccessAdministrator), k.Permissions, "the access type's preset")
 	assert.Contains(t, page, "Awaiting activation of the key")
 	assert.NotContains(t, page, k.Token, "the list shows the key masked")
 	assert.Contains(t, page, "••••"+k.Token[len(k.Token)-4:])
@@ -168,12 +168,12 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 	}
 	_, page = b.Post(edit, permissionsForm(token, "add_edit", "cancel", "occupy_time"))
 	assert.Contains(t, page, "saved: Paused: no record permission")
-	assert.Equal(t, dikidi.StatePaused, w.onlyKey().State)
+	assert.Equal(t, dikidimock.StatePaused, w.onlyKey().State)
 	_, page = b.Post(edit, permissionsForm(token, "clients_view_on", "show_phones_on"))
 	assert.Contains(t, page, "saved: Active")
 	k = w.onlyKey()
-	assert.Equal(t, dikidi.ScopeNone, k.Permissions.Clients.View)
-	assert.Equal(t, dikidi.PhonesNone, k.Permissions.Clients.ShowPhones)
+	assert.Equal(t, dikidimock.ScopeNone, k.Permissions.Clients.View)
+	assert.Equal(t, dikidimock.PhonesNone, k.Permissions.Clients.ShowPhones)
 
 	_, page = b.Post(edit, permissionsForm(token, "name"))
 	assert.Contains(t, page, "must not be empty", "the mock's own refusal is said on the page")
@@ -182,7 +182,7 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 
 	require.Eventually(t, func() bool {
 		ds, err := w.mock.Deliveries(w.company(), k.ID)
-		return err == nil && len(ds) == 3 && ds[2].Status == dikidi.DeliveryDelivered
+		return err == nil && len(ds) == 3 && ds[2].Status == dikidimock.DeliveryDelivered
 	}, 5*time.Second, 10*time.Millisecond, "activated, paused, resumed")
 	_, page = b.Get("/panel/events")
 	assert.Equal(t, 3, strings.Count(page, `<tr class="delivery">`))
@@ -192,7 +192,7 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 
 	_, page = b.Post(edit+"/delete", url.Values{"token": {token}})
 	assert.Contains(t, page, "deleted: the integration has ended")
-	assert.Equal(t, dikidi.StateDeleted, w.onlyKey().State)
+	assert.Equal(t, dikidimock.StateDeleted, w.onlyKey().State)
 	assert.Contains(t, page, `<span class="state deleted">Deleted</span>`)
 	assert.NotContains(t, page, "/copy", "a deleted key is not offered to copy")
 
@@ -204,7 +204,7 @@ func TestTheKeyWalkOfTheDocument(t *testing.T) {
 // TestFormsRefuseOtherSites: a form reaches the mock only with this
 // session's token, from the panel's own pages.
 func TestFormsRefuseOtherSites(t *testing.T) {
-	w := newWorld(t, dikidi.Options{})
+	w := newWorld(t, dikidimock.Options{})
 	b := w.browser()
 	token := b.signIn(t, w.company())
 	otherToken := w.browser().signIn(t, w.company()) // the same company, signed in elsewhere
@@ -259,7 +259,7 @@ func TestSessionsEndOnTheClock(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, dikidi.Options{})
+			w := newWorld(t, dikidimock.Options{})
 			b := w.browser()
 			token := b.signIn(t, w.company())
 			w.clock.Skip(tc.after)
@@ -283,9 +283,9 @@ func TestSessionsEndOnTheClock(t *testing.T) {
 // typed is shown, never run.
 func TestHostileContentIsShownAsText(t *testing.T) {
 	const evil = `<script>alert(1)</script>`
-	w := newWorld(t, dikidi.Options{RetryDelays: []time.Duration{time.Minute}, EmailAfter: 1})
+	w := newWorld(t, dikidimock.Options{RetryDelays: []time.Duration{time.Minute}, EmailAfter: 1})
 	path := newPath(t, http.StatusInternalServerError)
-	k, err := w.mock.CreateKey(w.company(), dikidi.KeySpec{Name: evil, AccessType: dikidi.AccessAdministrator,
+	k, err := w.mock.CreateKey(w.company(), dikidimock.KeySpec{Name: evil, AccessType: dikidimock.AccessAdministrator,
 		Path: ptr(path.URL + "/?x=" + url.QueryEscape(evil)), Email: ptr("it@partner.test")})
 	require.NoError(t, err)
 	w.activate(k.Token)
@@ -294,8 +294,8 @@ func TestHostileContentIsShownAsText(t *testing.T) {
 	free, err := w.mock.FreeTimes(w.company(), []int64{301}, 201, day)
 	require.NoError(t, err)
 	require.NotEmpty(t, free)
-	_, err = w.mock.Book(w.company(), dikidi.Booking{MasterID: 201, ServiceIDs: []int64{301}, Start: free[0],
-		Client: dikidi.Client{Name: evil, Surname: evil, Phone: "+79160000000"}, Comment: evil})
+	_, err = w.mock.Book(w.company(), dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{301}, Start: free[0],
+		Client: dikidimock.Client{Name: evil, Surname: evil, Phone: "+79160000000"}, Comment: evil})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		out, err := w.mock.Outbox(w.company())
@@ -328,10 +328,10 @@ func ptr[T any](v T) *T { return &v }
 // travel (the Path, an event, an e-mail).
 func TestSecretsAreMasked(t *testing.T) {
 	const pathSecret = "path-secret-4711"
-	w := newWorld(t, dikidi.Options{RetryDelays: []time.Duration{time.Minute}, EmailAfter: 1})
+	w := newWorld(t, dikidimock.Options{RetryDelays: []time.Duration{time.Minute}, EmailAfter: 1})
 	path := newPath(t, http.StatusBadGateway)
 	pk := w.fixture.PartnerKeys[0]
-	k, err := w.mock.CreateKey(w.company(), dikidi.KeySpec{Name: "Partner", AccessType: dikidi.AccessAdministrator, PartnerKey: &pk,
+	k, err := w.mock.CreateKey(w.company(), dikidimock.KeySpec{Name: "Partner", AccessType: dikidimock.AccessAdministrator, PartnerKey: &pk,
 		Path: ptr(path.URL + "/hook?token=" + pathSecret), Email: ptr("it@partner.test")})
 	require.NoError(t, err)
 	w.activate(k.Token)
@@ -384,7 +384,7 @@ func TestSecretsAreMasked(t *testing.T) {
 // TestTheCompanysDataIsShown: the records, the working hours and a bad
 // week in the address.
 func TestTheCompanysDataIsShown(t *testing.T) {
-	w := newWorld(t, dikidi.Options{})
+	w := newWorld(t, dikidimock.Options{})
 	b := w.browser()
 	b.signIn(t, w.company())
 	monday, err := w.fixture.Day(1)
@@ -426,21 +426,21 @@ func TestTheAddFormSaysWhatTheMockRefuses(t *testing.T) {
 		form   url.Values
 		status int
 		says   string
-		added  func(t *testing.T, k dikidi.KeyView)
+		added  func(t *testing.T, k dikidimock.KeyView)
 	}{
 		{"no name", url.Values{"access_type": {"administrator"}, "path": {"https://p.example/e"}}, http.StatusUnprocessableEntity, "name is required", nil},
 		{"an unknown access type", url.Values{"name": {"X"}, "access_type": {"owner"}}, http.StatusUnprocessableEntity, "access_type must be administrator, employee_editor or employee", nil},
 		{"a Path that is no http(s) URL", url.Values{"name": {"X"}, "access_type": {"administrator"}, "path": {"ftp://p.example/e"}}, http.StatusUnprocessableEntity, "must be an absolute http(s) URL", nil},
 		{"an employee access without the employee", url.Values{"name": {"X"}, "access_type": {"employee_editor"}}, http.StatusUnprocessableEntity, "employee_id", nil},
-		{"an employee access with its employee", url.Values{"name": {"Olga's app"}, "access_type": {"employee_editor"}, "employee_id": {"202"}}, http.StatusOK, "added", func(t *testing.T, k dikidi.KeyView) {
+		{"an employee access with its employee", url.Values{"name": {"Olga's app"}, "access_type": {"employee_editor"}, "employee_id": {"202"}}, http.StatusOK, "added", func(t *testing.T, k dikidimock.KeyView) {
 			assert.Equal(t, int64(202), k.EmployeeID)
-			assert.Equal(t, dikidi.Preset(dikidi.AccessEmployeeEditor), k.Permissions)
+			assert.Equal(t, dikidimock.Preset(dikidimock.AccessEmployeeEditor), k.Permissions)
 			assert.Empty(t, k.Path, "no Path: no events")
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t, dikidi.Options{})
+			w := newWorld(t, dikidimock.Options{})
 			b := w.browser()
 			tc.form.Set("token", b.signIn(t, w.company()))
 			code, page := b.Post("/panel/settings/integration/keys", tc.form)

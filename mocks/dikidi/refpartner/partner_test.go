@@ -14,40 +14,40 @@ import (
 
 	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/dikidi"
-	"github.com/accord-harness/accord/mocks/dikidi/refpartner"
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
+	dikidipartner "github.com/accord-harness/accord/mocks/dikidi/refpartner"
 )
 
 type env struct {
 	partner *httptest.Server
 	mockURL string
-	mock    *dikidi.Mock
+	mock    *dikidimock.Mock
 	fx      *dikidifixture.Fixture
-	key     dikidi.KeyView
+	key     dikidimock.KeyView
 }
 
 // newEnv gives a fresh partner a key of a salon on a mock; the key's Path is
 // left empty, so the tests post events themselves.
 func newEnv(t *testing.T, faults ...string) *env {
 	t.Helper()
-	return newVariantEnv(t, refpartner.VariantDefault, faults...)
+	return newVariantEnv(t, dikidipartner.VariantDefault, faults...)
 }
 
 func newVariantEnv(t *testing.T, variant string, faults ...string) *env {
 	t.Helper()
 	clk := clock.New()
-	m, err := dikidi.New(dikidi.Options{Clock: clk})
+	m, err := dikidimock.New(dikidimock.Options{Clock: clk})
 	require.NoError(t, err)
 	base, err := dikidifixture.Salon()
 	require.NoError(t, err)
 	fx, err := base.WeekAfter(clk.Now())
 	require.NoError(t, err)
 	require.NoError(t, m.AddCompany(fx))
-	k, err := m.CreateKey(fx.Company.ID, dikidi.KeySpec{Name: "t", AccessType: dikidi.AccessAdministrator})
+	k, err := m.CreateKey(fx.Company.ID, dikidimock.KeySpec{Name: "t", AccessType: dikidimock.AccessAdministrator})
 	require.NoError(t, err)
 	ms := httptest.NewServer(m)
 	t.Cleanup(ms.Close)
-	p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: faults, Variant: variant})
+	p, err := dikidipartner.New(dikidipartner.Options{Clock: clk, Faults: faults, Variant: variant})
 	require.NoError(t, err)
 	ps := httptest.NewServer(p)
 	t.Cleanup(ps.Close)
@@ -161,7 +161,7 @@ func TestEventsAppliedOnceAndInOrder(t *testing.T) {
 		want    []string // the record's starts (HH:MM) in the partner's view
 	}{
 		{"correct", "", "", []string{"17:30"}},
-		{"correct, alternative build", refpartner.VariantAlt, "", []string{"17:30"}},
+		{"correct, alternative build", dikidipartner.VariantAlt, "", []string{"17:30"}},
 		{"applies-duplicates", "", "applies-duplicates", []string{"17:30", "16:00", "16:00"}},
 		{"ignores-sequence", "", "ignores-sequence", []string{"16:00"}},
 	}
@@ -185,7 +185,7 @@ func TestEventsAppliedOnceAndInOrder(t *testing.T) {
 				attempt string
 			}{{updated, "1"}, {created, "2"}, {created, "3"}} { // the first attempt of created was lost
 				st, body := e.post(t, "/events", ev.body, attempt(ev.attempt))
-				if tc.variant == refpartner.VariantAlt {
+				if tc.variant == dikidipartner.VariantAlt {
 					require.Equal(t, http.StatusNoContent, st, string(body)) // acknowledged now, applied from its queue
 				} else {
 					require.Equal(t, http.StatusOK, st, string(body))
@@ -219,22 +219,22 @@ func TestEventsAppliedOnceAndInOrder(t *testing.T) {
 }
 
 func TestUnknownVariantIsRefused(t *testing.T) {
-	_, err := refpartner.New(refpartner.Options{Variant: "fancy"})
+	_, err := dikidipartner.New(dikidipartner.Options{Variant: "fancy"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `unknown variant "fancy"`)
-	_, err = refpartner.New(refpartner.Options{Variant: refpartner.VariantAlt})
+	_, err = dikidipartner.New(dikidipartner.Options{Variant: dikidipartner.VariantAlt})
 	require.NoError(t, err)
 }
 
 func TestUnknownFaultIsRefused(t *testing.T) {
-	_, err := refpartner.New(refpartner.Options{Faults: []string{"typo"}})
+	_, err := dikidipartner.New(dikidipartner.Options{Faults: []string{"typo"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `unknown fault "typo"`)
 	names := map[string]bool{}
-	for _, f := range refpartner.Faults() {
+	for _, f := range dikidipartner.Faults() {
 		assert.False(t, names[f.Name], "duplicate fault %s", f.Name)
 		names[f.Name] = true
 		assert.NotEmpty(t, f.Breaks)
 	}
-	assert.Len(t, names, len(refpartner.Faults()), "no two faults share a name")
+	assert.Len(t, names, len(dikidipartner.Faults()), "no two faults share a name")
 }

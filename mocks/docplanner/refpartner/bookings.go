@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 // syncBookings sends the clinic's bookings the platform lacks, then takes in
@@ -263,7 +263,7 @@ func (p *Partner) addPlatformVisit(s *session, locationID string, b platformBook
 	v := &visit{
 		ID: fmt.Sprintf("dp-%d", s.nextID), LocationID: locationID, ServiceID: serviceID, InsuranceID: insurance,
 		Start: start.In(s.loc), End: end.In(s.loc), Status: "booked", Source: "platform", PlatformID: b.ID,
-		Patient: fixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
+		Patient: docplannerfixture.Patient{Name: b.Patient.Name, Surname: b.Patient.Surname, Phone: phone},
 	}
 	if p.faults["platform-visits-from-docplanner"] {
 		// The faulty build names the origin after the platform.

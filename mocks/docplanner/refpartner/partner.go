@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
@@ -105,7 +105,7 @@ type session struct {
 	token        string
 	tokenExpires time.Time
 
-	fx     *fixture.DriverFixture
+	fx     *docplannerfixture.DriverFixture
 	loc    *time.Location
 	today  time.Time
 	hours  map[string]map[time.Weekday][]span // location -> weekday -> working spans
@@ -143,15 +143,15 @@ type batched struct {
 type span struct{ from, to time.Duration }
 
 type visit struct {
-	ID         string          `json:"id"`
-	LocationID string          `json:"location_id"`
-	ServiceID  string          `json:"service_id"`
-	Start      time.Time       `json:"start"`
-	End        time.Time       `json:"end"`
-	Status     string          `json:"status"`
-	Source     string          `json:"source"`
-	PlatformID string          `json:"platform_booking_id,omitempty"`
-	Patient    fixture.Patient `json:"patient"`
+	ID         string                    `json:"id"`
+	LocationID string                    `json:"location_id"`
+	ServiceID  string                    `json:"service_id"`
+	Start      time.Time                 `json:"start"`
+	End        time.Time                 `json:"end"`
+	Status     string                    `json:"status"`
+	Source     string                    `json:"source"`
+	PlatformID string                    `json:"platform_booking_id,omitempty"`
+	Patient    docplannerfixture.Patient `json:"patient"`
 	// InsuranceID is the clinic's insurance covering the visit, "" when private.
 	InsuranceID string `json:"insurance_id,omitempty"`
 	// on is the visit as Docplanner holds it (booking PlatformID).
@@ -218,7 +218,7 @@ func (p *Partner) ResetSession(_ context.Context, _ string, settings json.RawMes
 
 // LoadFixture loads the clinic's own data into the session.
 func (p *Partner) LoadFixture(_ context.Context, raw json.RawMessage) error {
-	var fx fixture.DriverFixture
+	var fx docplannerfixture.DriverFixture
 	if err := driver.Decode(raw, &fx); err != nil {
 		return err
 	}
@@ -249,9 +249,9 @@ func (p *Partner) LoadFixture(_ context.Context, raw json.RawMessage) error {
 		s.hours[l.ID] = map[time.Weekday][]span{}
 	}
 	for _, h := range fx.WorkingHours {
-		wd, err1 := fixture.ParseWeekday(h.Weekday)
-		from, err2 := fixture.ParseClock(h.From)
-		to, err3 := fixture.ParseClock(h.To)
+		wd, err1 := docplannerfixture.ParseWeekday(h.Weekday)
+		from, err2 := docplannerfixture.ParseClock(h.From)
+		to, err3 := docplannerfixture.ParseClock(h.To)
 		if err1 != nil || err2 != nil || err3 != nil {
 			return driver.Errorf(http.StatusBadRequest, "working hours %v: not weekday/HH:MM", h)
 		}

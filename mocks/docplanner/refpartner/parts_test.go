@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
 )
 
@@ -26,7 +26,7 @@ func clinic(t *testing.T, variant string, faults ...string) (*Partner, *session)
 	t.Helper()
 	p, err := New(Options{Clock: clock.New(), Faults: faults, Variant: variant})
 	require.NoError(t, err)
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	require.NoError(t, err)
 	raw, err := json.Marshal(f.ForDriver(loadedOn))
 	require.NoError(t, err)

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/driver"
 )
 
@@ -50,11 +50,11 @@ func (s *session) visit(id string) (*visit, error) {
 
 func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
-		LocationID  string          `json:"location_id"`
-		ServiceID   string          `json:"service_id"`
-		Start       time.Time       `json:"start"`
-		Patient     fixture.Patient `json:"patient"`
-		InsuranceID string          `json:"insurance_id"`
+		LocationID  string                    `json:"location_id"`
+		ServiceID   string                    `json:"service_id"`
+		Start       time.Time                 `json:"start"`
+		Patient     docplannerfixture.Patient `json:"patient"`
+		InsuranceID string                    `json:"insurance_id"`
 	}](raw)
 	if err != nil {
 		return nil, err
@@ -211,7 +211,7 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 	if err != nil {
 		return nil, err
 	}
-	wd, err := fixture.ParseWeekday(in.Weekday)
+	wd, err := docplannerfixture.ParseWeekday(in.Weekday)
 	if err != nil {
 		return nil, driver.Errorf(http.StatusBadRequest, "%w", err)
 	}
@@ -220,8 +220,8 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 	}
 	var spans []span
 	if in.From != "" || in.To != "" {
-		from, err1 := fixture.ParseClock(in.From)
-		to, err2 := fixture.ParseClock(in.To)
+		from, err1 := docplannerfixture.ParseClock(in.From)
+		to, err2 := docplannerfixture.ParseClock(in.To)
 		if err1 != nil || err2 != nil || to <= from {
 			return nil, driver.Errorf(http.StatusBadRequest, "%q-%q is not a time range", in.From, in.To)
 		}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 )
 
 // Variants of the correct partner. "alt" is correct too, but differs in
@@ -71,7 +71,7 @@ func (p *Partner) sendBatch(s *session) {
 }
 
 // locations lists the calendars in the order this variant walks them.
-func (p *Partner) locations(s *session) []fixture.Location {
+func (p *Partner) locations(s *session) []docplannerfixture.Location {
 	ls := slices.Clone(s.fx.Locations)
 	if p.alt {
 		slices.Reverse(ls)

@@ -14,12 +14,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/browsertest"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
-	"github.com/accord-harness/accord/mocks/docplanner"
-	"github.com/accord-harness/accord/mocks/docplanner/refpartner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
+	docplannerpartner "github.com/accord-harness/accord/mocks/docplanner/refpartner"
 	"github.com/accord-harness/accord/mocks/docplanner/sandbox"
 )
 
@@ -31,9 +31,9 @@ import (
 // $ACCORD_SCREENSHOTS (PNG).
 func TestAPatientBooksInARealBrowser(t *testing.T) {
 	clk := clock.New() // real time: the partner and the browser live in it
-	m, err := docplanner.New(docplanner.Options{Clock: clk})
+	m, err := docplannermock.New(docplannermock.Options{Clock: clk})
 	require.NoError(t, err)
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	require.NoError(t, err)
 	const client, secret = "sandbox-person", "s3cret"
 	m.AddTenant(client, secret, f)
@@ -43,7 +43,7 @@ func TestAPatientBooksInARealBrowser(t *testing.T) {
 	platform := httptest.NewServer(mux)
 	defer platform.Close()
 
-	p, err := refpartner.New(refpartner.Options{Clock: clk})
+	p, err := docplannerpartner.New(docplannerpartner.Options{Clock: clk})
 	require.NoError(t, err)
 	partnerSrv := httptest.NewServer(p)
 	defer partnerSrv.Close()

@@ -27,7 +27,7 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/journal"
 	"github.com/accord-harness/accord/internal/webpage"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 // Prefix is where the sandbox lives beside the API.
@@ -66,7 +66,7 @@ type Options struct {
 
 // Sandbox serves the pages over one mock.
 type Sandbox struct {
-	mock *docplanner.Mock
+	mock *docplannermock.Mock
 	opts Options
 	// signIns are sign-ins as a client, operators the joint session's operator's.
 	signIns, operators webpage.SignIns
@@ -75,7 +75,7 @@ type Sandbox struct {
 }
 
 // New serves the sandbox over m.
-func New(m *docplanner.Mock, opts Options) *Sandbox {
+func New(m *docplannermock.Mock, opts Options) *Sandbox {
 	if opts.Clock == nil {
 		opts.Clock = clock.Wall{}
 	}
@@ -142,7 +142,7 @@ type page struct {
 	Title, Client, Token, Error, Notice string
 	// Operator: the person running a joint session, who may open any client.
 	Operator bool
-	Clinic   docplanner.ClinicView
+	Clinic   docplannermock.ClinicView
 	Data     any
 }
 
@@ -256,14 +256,14 @@ func (s *Sandbox) open(w http.ResponseWriter, r *http.Request) {
 // dayView is one day of a calendar's week.
 type dayView struct {
 	Date     time.Time
-	Slots    []docplanner.SlotView
-	Bookings []docplanner.BookingView
-	Breaks   []docplanner.BreakView
+	Slots    []docplannermock.SlotView
+	Bookings []docplannermock.BookingView
+	Breaks   []docplannermock.BreakView
 }
 
 type calendarView struct {
-	Doctor                   docplanner.DoctorView
-	Address                  docplanner.AddressNameView
+	Doctor                   docplannermock.DoctorView
+	Address                  docplannermock.AddressNameView
 	Days                     []dayView
 	Week, PrevWeek, NextWeek string
 	Services                 map[string]string
@@ -370,9 +370,9 @@ func (s *Sandbox) at(r *http.Request, client, field string) (time.Time, error) {
 func (s *Sandbox) book(w http.ResponseWriter, r *http.Request, client string) {
 	start, err := s.at(r, client, "start")
 	if err == nil {
-		p := docplanner.Patient{Name: r.PostFormValue("name"), Surname: r.PostFormValue("surname"), Phone: r.PostFormValue("phone")}
+		p := docplannermock.Patient{Name: r.PostFormValue("name"), Surname: r.PostFormValue("surname"), Phone: r.PostFormValue("phone")}
 		if p.Name == "" {
-			p = docplanner.Patient{Name: "Test", Surname: "Patient", Phone: "+48500000000"}
+			p = docplannermock.Patient{Name: "Test", Surname: "Patient", Phone: "+48500000000"}
 		}
 		var id string
 		if svc := r.PostFormValue("service"); svc != "" {
@@ -443,7 +443,7 @@ func (s *Sandbox) realTime(w http.ResponseWriter, r *http.Request, client string
 // what waits to be pulled, and what the partner called, newest first.
 type trafficView struct {
 	Sent   []sentView
-	Pull   []docplanner.QueuedView
+	Pull   []docplannermock.QueuedView
 	Called []journal.Entry
 }
 
@@ -486,7 +486,7 @@ func (s *Sandbox) traffic(w http.ResponseWriter, r *http.Request, client string)
 
 // sent groups the journal's outbound entries (oldest first) by what they
 // delivered, newest first; buried are the notifications given up on.
-func sent(es []journal.Entry, buried []docplanner.QueuedView) []sentView {
+func sent(es []journal.Entry, buried []docplannermock.QueuedView) []sentView {
 	waiting := map[string]bool{}
 	for _, b := range buried {
 		waiting[b.Body] = true
@@ -500,8 +500,8 @@ func sent(es []journal.Entry, buried []docplanner.QueuedView) []sentView {
 		name := strings.TrimPrefix(e.Operation, "push:")
 		key := string(e.RequestBody)
 		g := byBody[key]
-		if g == nil || docplanner.IsCheck(name) {
-			g = &sentView{Name: name, To: e.URL, Check: docplanner.IsCheck(name)}
+		if g == nil || docplannermock.IsCheck(name) {
+			g = &sentView{Name: name, To: e.URL, Check: docplannermock.IsCheck(name)}
 			byBody[key] = g
 			out = append(out, g)
 		}

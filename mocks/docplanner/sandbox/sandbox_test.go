@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	fixture "github.com/accord-harness/accord/fixtures/docplanner"
+	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/pagetest"
-	"github.com/accord-harness/accord/mocks/docplanner"
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 	"github.com/accord-harness/accord/mocks/docplanner/sandbox"
 )
 
@@ -24,18 +24,18 @@ const api = "/api/v3/integration/facilities/1001/doctors/2001/addresses/3001"
 
 // fed is a mock whose client "sandbox" has address 3001's calendar fed
 // with two hours of slots tomorrow, as a partner's activation leaves it.
-func fed(t *testing.T) (*docplanner.Mock, time.Time) {
+func fed(t *testing.T) (*docplannermock.Mock, time.Time) {
 	t.Helper()
 	m, day, _ := fedOn(t, clock.New())
 	return m, day
 }
 
 // fedOn is fed on the given clock, and returns the partner's access token too.
-func fedOn(t *testing.T, clk clock.Clock) (*docplanner.Mock, time.Time, string) {
+func fedOn(t *testing.T, clk clock.Clock) (*docplannermock.Mock, time.Time, string) {
 	t.Helper()
-	m, err := docplanner.New(docplanner.Options{Clock: clk})
+	m, err := docplannermock.New(docplannermock.Options{Clock: clk})
 	require.NoError(t, err)
-	f, err := fixture.Clinic()
+	f, err := docplannerfixture.Clinic()
 	require.NoError(t, err)
 	m.AddTenant("sandbox", "s3cret", f)
 	do := func(method, path, token, body string) []byte {
@@ -119,7 +119,7 @@ func TestAPersonUsesTheSandbox(t *testing.T) {
 	assert.Contains(t, page, "The patient moved the visit to")
 	view, err = m.Address("sandbox", "3001", day, day.AddDate(0, 0, 1))
 	require.NoError(t, err)
-	var moved docplanner.BookingView
+	var moved docplannermock.BookingView
 	for _, bk := range view.Bookings {
 		if bk.Status == "booked" {
 			moved = bk
@@ -188,7 +188,7 @@ func TestTheTrafficPageShowsEachNotificationWithItsAttempts(t *testing.T) {
 		require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
 	}
 	settings(`{"model":"push","url":"` + partner.URL + `/docplanner"}`)
-	booking, err := m.PatientBooks("sandbox", "3001", day.Add(8*time.Hour), docplanner.Patient{Name: "Ewa", Phone: "+48600"})
+	booking, err := m.PatientBooks("sandbox", "3001", day.Add(8*time.Hour), docplannermock.Patient{Name: "Ewa", Phone: "+48600"})
 	require.NoError(t, err)
 	clk.Advance(5 * time.Minute) // the retry, which the partner takes
 	require.NoError(t, m.DropNextDeliveries("sandbox", 3))

@@ -14,7 +14,7 @@ import (
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // The Reach document (mocks/reach/apispec/openapi.yaml) is accord's model of the API a partner
@@ -42,7 +42,7 @@ func (e *partnerEnv) code(t *testing.T) string {
 	return u.Query().Get("code")
 }
 
-func (e *partnerEnv) do(t *testing.T, req reach.Request) *reach.Result {
+func (e *partnerEnv) do(t *testing.T, req reachmock.Request) *reachmock.Result {
 	t.Helper()
 	req.NoRetry = true
 	res, err := e.reach.Do(context.Background(), e.conn, req)
@@ -61,31 +61,31 @@ func month(q url.Values) url.Values {
 }
 
 // good is a request each operation answers with success.
-func good(t *testing.T, e *partnerEnv, op string) reach.Request {
+func good(t *testing.T, e *partnerEnv, op string) reachmock.Request {
 	t.Helper()
 	switch op {
 	case "getOAuthDiscovery":
-		return reach.Request{Operation: op, Auth: reach.AuthNone}
+		return reachmock.Request{Operation: op, Auth: reachmock.AuthNone}
 	case "authorizeOAuth":
-		return reach.Request{Operation: op, Auth: reach.AuthNone, Query: url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {redirect}}}
+		return reachmock.Request{Operation: op, Auth: reachmock.AuthNone, Query: url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {redirect}}}
 	case "exchangeOAuthToken":
-		return reach.Request{Operation: op, Auth: reach.AuthNone, Form: url.Values{"grant_type": {"authorization_code"}, "code": {e.code(t)},
+		return reachmock.Request{Operation: op, Auth: reachmock.AuthNone, Form: url.Values{"grant_type": {"authorization_code"}, "code": {e.code(t)},
 			"redirect_uri": {redirect}, "client_id": {clientID}, "client_secret": {secret}}}
 	case "getUserInfo":
-		return reach.Request{Operation: op}
+		return reachmock.Request{Operation: op}
 	case "getCompany", "listChartOfAccounts", "listBudgets", "listClasses", "listDepartments", "listNonFinancialMetrics":
-		return reach.Request{Operation: op, Path: lantern}
+		return reachmock.Request{Operation: op, Path: lantern}
 	case "getProfitAndLoss", "getBalanceSheet", "getCashFlow":
-		return reach.Request{Operation: op, Path: lantern, Query: month(nil)}
+		return reachmock.Request{Operation: op, Path: lantern, Query: month(nil)}
 	case "queryNonFinancialValues":
-		return reach.Request{Operation: op, Path: lantern, JSON: map[string]any{"NonFinancialIds": []string{"nf-visits"}, "StartDate": "2025-01-01", "EndDate": "2025-01-31"}}
+		return reachmock.Request{Operation: op, Path: lantern, JSON: map[string]any{"NonFinancialIds": []string{"nf-visits"}, "StartDate": "2025-01-01", "EndDate": "2025-01-31"}}
 	}
 	t.Fatalf("no good request for %s", op)
-	return reach.Request{}
+	return reachmock.Request{}
 }
 
 // badRequest is a request each operation answers 400, for those the document gives a 400.
-func badRequest(t *testing.T, e *partnerEnv, op string) (reach.Request, bool) {
+func badRequest(t *testing.T, e *partnerEnv, op string) (reachmock.Request, bool) {
 	req := good(t, e, op)
 	switch op {
 	case "authorizeOAuth":
@@ -114,7 +114,7 @@ var exempt = map[string]string{
 // status each gives, provokes it, and checks the answer: the status, a body valid against the
 // document, the errors[] body on every refusal (the RFC 6749 body at the token endpoint).
 func TestTheReferencePartnerAnswersEveryStatusOfTheDocument(t *testing.T) {
-	sp, err := reach.Spec()
+	sp, err := reachmock.Spec()
 	require.NoError(t, err)
 	e := docEnv(t)
 	failing := docEnv(t, "unavailable-as-500") // a partner failing, for the documented 500
@@ -143,11 +143,11 @@ func TestTheReferencePartnerAnswersEveryStatusOfTheDocument(t *testing.T) {
 					if op.ID == "exchangeOAuthToken" {
 						req.Form.Set("client_secret", "guess")
 					} else {
-						req.Auth = reach.AuthNone
+						req.Auth = reachmock.AuthNone
 					}
 				case 403:
 					require.True(t, company, "403 is another customer's token on a company path")
-					req.Auth, req.Token = reach.AuthToken, otherToken
+					req.Auth, req.Token = reachmock.AuthToken, otherToken
 				case 404:
 					if op.ID == "getOAuthDiscovery" {
 						env = static
@@ -169,7 +169,7 @@ func TestTheReferencePartnerAnswersEveryStatusOfTheDocument(t *testing.T) {
 				assert.Equal(t, status, res.Status, string(res.Body))
 				assert.Empty(t, res.Violations(), spec.Summary(res.Violations()))
 				if status >= 400 && op.ID != "exchangeOAuthToken" {
-					assert.Empty(t, reach.Refusal(res, status))
+					assert.Empty(t, reachmock.Refusal(res, status))
 				}
 				if status == 503 {
 					if ra := res.Header.Get("Retry-After"); ra != "" {
@@ -211,9 +211,9 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 	set, err := reachfixture.LoadSet()
 	require.NoError(t, err)
 	ctx := context.Background()
-	page := func(t *testing.T, id, op string, q url.Values) (*reach.Result, envelope) {
+	page := func(t *testing.T, id, op string, q url.Values) (*reachmock.Result, envelope) {
 		t.Helper()
-		res := e.do(t, reach.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: q})
+		res := e.do(t, reachmock.Request{Operation: op, Path: map[string]string{"CompanyId": id}, Query: q})
 		var env envelope
 		require.Equal(t, 200, res.Status, string(res.Body))
 		require.NoError(t, json.Unmarshal(res.Body, &env))
@@ -221,7 +221,7 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 	}
 	t.Run("an offset at or past total is 200 with Data [], total kept", func(t *testing.T) {
 		for _, c := range set.Companies {
-			for _, op := range reach.ListOperations() {
+			for _, op := range reachmock.ListOperations() {
 				all, env := page(t, c.Company.CompanyID, op, url.Values{"limit": {"1000"}})
 				require.Empty(t, all.Violations())
 				_, past := page(t, c.Company.CompanyID, op, url.Values{"offset": {strconv.Itoa(env.Pagination.Total)}})
@@ -251,21 +251,21 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 	})
 	t.Run("a limit outside 1 to 1000, a negative or non-integer offset is 400", func(t *testing.T) {
 		for _, q := range []url.Values{{"limit": {"0"}}, {"limit": {"1001"}}, {"limit": {"ten"}}, {"offset": {"-1"}}, {"offset": {"1.5"}}} {
-			res := e.do(t, reach.Request{Operation: "listBudgets", Path: lantern, Query: q})
+			res := e.do(t, reachmock.Request{Operation: "listBudgets", Path: lantern, Query: q})
 			assert.Equal(t, 400, res.Status, q.Encode())
-			assert.Empty(t, reach.Refusal(res, 400))
+			assert.Empty(t, reachmock.Refusal(res, 400))
 		}
 	})
 	t.Run("a period is whole months, EndDate not before StartDate, else 400", func(t *testing.T) {
 		for _, p := range [][2]string{{"2025-01-02", "2025-01-31"}, {"2025-01-01", "2025-01-30"}, {"2025-02-01", "2025-01-31"}, {"2025-1-1", "2025-01-31"}} {
-			res := e.do(t, reach.Request{Operation: "getProfitAndLoss", Path: lantern, Query: month(url.Values{"StartDate": {p[0]}, "EndDate": {p[1]}})})
+			res := e.do(t, reachmock.Request{Operation: "getProfitAndLoss", Path: lantern, Query: month(url.Values{"StartDate": {p[0]}, "EndDate": {p[1]}})})
 			assert.Equal(t, 400, res.Status, p)
 		}
-		res := e.do(t, reach.Request{Operation: "getBalanceSheet", Path: lantern, Query: month(url.Values{"AccountingBasis": {"MODIFIED_CASH"}})})
+		res := e.do(t, reachmock.Request{Operation: "getBalanceSheet", Path: lantern, Query: month(url.Values{"AccountingBasis": {"MODIFIED_CASH"}})})
 		assert.Equal(t, 400, res.Status)
 	})
 	t.Run("statements come per calendar month, lines on posting accounts, totals that add up, two decimals", func(t *testing.T) {
-		res := e.reach.Sync(ctx, e.conn, reach.OnDemand)
+		res := e.reach.Sync(ctx, e.conn, reachmock.OnDemand)
 		require.NoError(t, res.Err())
 		for _, en := range res.Trace.Entries() {
 			assert.Empty(t, en.ResponseViolations, "%s %s: %s", en.Method, en.URL, spec.Summary(en.ResponseViolations))
@@ -273,7 +273,7 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 		for _, c := range set.Companies {
 			cd, ok := res.Company(c.Company.CompanyID)
 			require.True(t, ok)
-			for _, check := range []func(*reach.CompanyData) []string{reach.CheckChart, reach.CheckPLTotals, reach.CheckBalance, reach.CheckCashFlow} {
+			for _, check := range []func(*reachmock.CompanyData) []string{reachmock.CheckChart, reachmock.CheckPLTotals, reachmock.CheckBalance, reachmock.CheckCashFlow} {
 				assert.Empty(t, check(cd), c.Company.CompanyID)
 			}
 		}
@@ -281,7 +281,7 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 	t.Run("a statement the books do not segment, or a period without figures, is 200 with empty arrays", func(t *testing.T) {
 		for _, q := range []url.Values{month(url.Values{"ClassId": {"cls-northgate"}}), month(url.Values{"BudgetId": {"bud-fy2025"}}),
 			month(url.Values{"StartDate": {"2019-01-01"}, "EndDate": {"2019-12-31"}})} {
-			res := e.do(t, reach.Request{Operation: "getCashFlow", Path: lantern, Query: q})
+			res := e.do(t, reachmock.Request{Operation: "getCashFlow", Path: lantern, Query: q})
 			require.Equal(t, 200, res.Status, q.Encode())
 			var body struct{ Data, Summary json.RawMessage }
 			require.NoError(t, json.Unmarshal(res.Body, &body))
@@ -290,7 +290,7 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 		}
 	})
 	t.Run("an unknown company, budget, class, department or metric is 404", func(t *testing.T) {
-		for _, req := range []reach.Request{
+		for _, req := range []reachmock.Request{
 			{Operation: "listClasses", Path: map[string]string{"CompanyId": "cmp-nobody"}},
 			{Operation: "getProfitAndLoss", Path: lantern, Query: month(url.Values{"BudgetId": {"bud-nothing"}})},
 			{Operation: "getProfitAndLoss", Path: lantern, Query: month(url.Values{"ClassId": {"cls-nothing"}})},
@@ -299,11 +299,11 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 		} {
 			res := e.do(t, req)
 			assert.Equal(t, 404, res.Status, "%s %v", req.Operation, req.Query)
-			assert.Empty(t, reach.Refusal(res, 404))
+			assert.Empty(t, reachmock.Refusal(res, 404))
 		}
 	})
 	t.Run("metric values: one entry per metric and month that has a value, none for a month without", func(t *testing.T) {
-		res := e.do(t, reach.Request{Operation: "queryNonFinancialValues", Path: map[string]string{"CompanyId": "cmp-fernhill"},
+		res := e.do(t, reachmock.Request{Operation: "queryNonFinancialValues", Path: map[string]string{"CompanyId": "cmp-fernhill"},
 			JSON: map[string]any{"NonFinancialIds": []string{"nf-consults", "nf-referrals"}, "StartDate": "2024-12-01", "EndDate": "2025-02-28"}})
 		require.Equal(t, 200, res.Status)
 		var body struct {
@@ -323,8 +323,8 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 		d, _, err := e.reach.Discover(ctx, e.conn, nil)
 		require.NoError(t, err)
 		require.NotNil(t, d, "the discovery document offers the code and refresh grants")
-		companies := func(res *reach.Result) []string {
-			var ui reach.UserInfo
+		companies := func(res *reachmock.Result) []string {
+			var ui reachmock.UserInfo
 			require.NoError(t, json.Unmarshal(res.Body, &ui))
 			var ids []string
 			for _, c := range ui.Companies {
@@ -333,16 +333,16 @@ func TestTheReferencePartnerKeepsEveryRuleOfTheDocument(t *testing.T) {
 			return ids
 		}
 		want := []string{"cmp-lantern", "cmp-fernhill", "cmp-tidewater"}
-		assert.Equal(t, want, companies(e.do(t, reach.Request{Operation: "getUserInfo"})))
-		oauth, err := reach.NewConnection("oauth", e.conn.BaseURL, "")
+		assert.Equal(t, want, companies(e.do(t, reachmock.Request{Operation: "getUserInfo"})))
+		oauth, err := reachmock.NewConnection("oauth", e.conn.BaseURL, "")
 		require.NoError(t, err)
 		code := e.code(t)
-		_, _, err = e.reach.ExchangeCode(ctx, oauth, d, reach.OAuthClient{ClientID: clientID, ClientSecret: secret, RedirectURI: redirect}, code, nil)
+		_, _, err = e.reach.ExchangeCode(ctx, oauth, d, reachmock.OAuthClient{ClientID: clientID, ClientSecret: secret, RedirectURI: redirect}, code, nil)
 		require.NoError(t, err)
-		res, err := e.reach.Do(ctx, oauth, reach.Request{Operation: "getUserInfo"})
+		res, err := e.reach.Do(ctx, oauth, reachmock.Request{Operation: "getUserInfo"})
 		require.NoError(t, err)
 		assert.Equal(t, want, companies(res))
-		again := e.do(t, reach.Request{Operation: "exchangeOAuthToken", Auth: reach.AuthNone, Form: url.Values{"grant_type": {"authorization_code"},
+		again := e.do(t, reachmock.Request{Operation: "exchangeOAuthToken", Auth: reachmock.AuthNone, Form: url.Values{"grant_type": {"authorization_code"},
 			"code": {code}, "redirect_uri": {redirect}, "client_id": {clientID}, "client_secret": {secret}}})
 		assert.Equal(t, 400, again.Status, "a code is good once")
 		assert.Contains(t, string(again.Body), "invalid_grant")

@@ -13,7 +13,7 @@ import (
 
 	reachfixture "github.com/accord-harness/accord/fixtures/reach"
 	"github.com/accord-harness/accord/internal/clock"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
 // FuzzPartnerRequest throws arbitrary requests, with a valid token, at the
@@ -33,7 +33,7 @@ func FuzzPartnerRequest(f *testing.F) {
 	} {
 		f.Add(s.method, s.path, `{"StartDate":"2025-01-01","EndDate":"2025-13-01","MetricIds":[[[[]]]]}`)
 	}
-	p, err := refpartner.New(refpartner.Options{Clock: clock.New()})
+	p, err := reachpartner.New(reachpartner.Options{Clock: clock.New()})
 	require.NoError(f, err)
 	call := func(method, path string, body []byte) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(method, path, bytes.NewReader(body))
@@ -54,7 +54,7 @@ func FuzzPartnerRequest(f *testing.F) {
 		default:
 			return
 		}
-		req, err := http.NewRequest(method, "http://partner"+refpartner.APIBase+path, strings.NewReader(body))
+		req, err := http.NewRequest(method, "http://partner"+reachpartner.APIBase+path, strings.NewReader(body))
 		if err != nil {
 			return
 		}

@@ -19,8 +19,8 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/mocks/reach"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
 type rawJSON []byte
@@ -38,32 +38,32 @@ const (
 type partnerEnv struct {
 	srv    *httptest.Server
 	driver *driver.Client
-	reach  *reach.Reach
-	conn   *reach.Connection
+	reach  *reachmock.Reach
+	conn   *reachmock.Connection
 	clock  *clock.Run
 }
 
 func start(t *testing.T, faults ...string) *partnerEnv {
 	t.Helper()
-	return startVariant(t, refpartner.VariantDefault, faults...)
+	return startVariant(t, reachpartner.VariantDefault, faults...)
 }
 
 func startVariant(t *testing.T, variant string, faults ...string) *partnerEnv {
 	t.Helper()
 	clk := clock.New()
-	p, err := refpartner.New(refpartner.Options{Clock: clk, Faults: faults, Variant: variant, Wait: func(_ context.Context, d time.Duration) { clk.Advance(d) }})
+	p, err := reachpartner.New(reachpartner.Options{Clock: clk, Faults: faults, Variant: variant, Wait: func(_ context.Context, d time.Duration) { clk.Advance(d) }})
 	require.NoError(t, err)
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	d, err := driver.New(srv.URL, 5*time.Second)
 	require.NoError(t, err)
-	r, err := reach.New(reach.Options{Clock: clk, Virtual: true, Retry: reach.Retry{MaxAttempts: 1}})
+	r, err := reachmock.New(reachmock.Options{Clock: clk, Virtual: true, Retry: reachmock.Retry{MaxAttempts: 1}})
 	require.NoError(t, err)
-	base := refpartner.APIBase
-	if variant == refpartner.VariantAlt {
-		base = refpartner.AltAPIBase
+	base := reachpartner.APIBase
+	if variant == reachpartner.VariantAlt {
+		base = reachpartner.AltAPIBase
 	}
-	conn, err := reach.NewConnection("t", srv.URL+base, token)
+	conn, err := reachmock.NewConnection("t", srv.URL+base, token)
 	require.NoError(t, err)
 	return &partnerEnv{srv: srv, driver: d, reach: r, conn: conn, clock: clk}
 }
@@ -146,49 +146,49 @@ func TestEveryAnswerIsValidAgainstTheSpecification(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		req    reach.Request
+		req    reachmock.Request
 		status int
 	}{
-		{"user-info", reach.Request{Operation: "getUserInfo"}, 200},
-		{"user-info without a token", reach.Request{Operation: "getUserInfo", Auth: reach.AuthNone}, 401},
-		{"the company", reach.Request{Operation: "getCompany", Path: company}, 200},
-		{"an unknown company", reach.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": "cmp-nobody"}}, 404},
-		{"another company's token", reach.Request{Operation: "getCompany", Path: company, Auth: reach.AuthToken, Token: otherToken}, 403},
-		{"the other company with its own token", reach.Request{Operation: "getCompany", Path: other, Auth: reach.AuthToken, Token: otherToken}, 200},
-		{"the other company's empty chart", reach.Request{Operation: "listChartOfAccounts", Path: other, Auth: reach.AuthToken, Token: otherToken}, 200},
-		{"the other company's empty P&L", reach.Request{Operation: "getProfitAndLoss", Path: other, Auth: reach.AuthToken, Token: otherToken, Query: period("2025-01-01", "2025-01-31")}, 200},
-		{"a page of 5", reach.Request{Operation: "listChartOfAccounts", Path: company, Query: url.Values{"limit": {"5"}, "offset": {"40"}}}, 200},
-		{"a page past the end", reach.Request{Operation: "listBudgets", Path: company, Query: url.Values{"offset": {"7"}}}, 200},
-		{"limit 0", reach.Request{Operation: "listClasses", Path: company, Query: url.Values{"limit": {"0"}}}, 400},
-		{"limit 1001", reach.Request{Operation: "listClasses", Path: company, Query: url.Values{"limit": {"1001"}}}, 400},
-		{"a negative offset", reach.Request{Operation: "listDepartments", Path: company, Query: url.Values{"offset": {"-1"}}}, 400},
-		{"an offset that is not a number", reach.Request{Operation: "listNonFinancialMetrics", Path: company, Query: url.Values{"offset": {"two"}}}, 400},
-		{"a P&L", reach.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-01-01", "2025-12-31")}, 200},
-		{"a department's P&L", reach.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-01-01", "2025-03-31", "DepartmentId", "dep-pilates")}, 200},
-		{"a budget's P&L", reach.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-07-01", "2026-06-30", "BudgetId", "bud-fy2026")}, 200},
-		{"an unknown budget", reach.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-01-01", "2025-01-31", "BudgetId", "bud-fy1999")}, 404},
-		{"a class's balance sheet, which the books do not segment", reach.Request{Operation: "getBalanceSheet", Path: company, Query: period("2025-01-01", "2025-03-31", "ClassId", "cls-northgate")}, 200},
-		{"a cash flow before the books", reach.Request{Operation: "getCashFlow", Path: company, Query: period("2023-01-01", "2023-12-31")}, 200},
-		{"an EndDate that is not a month end", reach.Request{Operation: "getBalanceSheet", Path: company, Query: period("2025-01-01", "2025-01-30")}, 400},
-		{"an unknown basis", reach.Request{Operation: "getCashFlow", Path: company, Query: url.Values{"StartDate": {"2025-01-01"}, "EndDate": {"2025-01-31"}, "AccountingBasis": {"BOTH"}}}, 400},
-		{"no StartDate", reach.Request{Operation: "getCashFlow", Path: company, Query: url.Values{"EndDate": {"2025-01-31"}, "AccountingBasis": {"CASH"}}}, 400},
-		{"metric values of one clinic", reach.Request{Operation: "queryNonFinancialValues", Path: company,
+		{"user-info", reachmock.Request{Operation: "getUserInfo"}, 200},
+		{"user-info without a token", reachmock.Request{Operation: "getUserInfo", Auth: reachmock.AuthNone}, 401},
+		{"the company", reachmock.Request{Operation: "getCompany", Path: company}, 200},
+		{"an unknown company", reachmock.Request{Operation: "getCompany", Path: map[string]string{"CompanyId": "cmp-nobody"}}, 404},
+		{"another company's token", reachmock.Request{Operation: "getCompany", Path: company, Auth: reachmock.AuthToken, Token: otherToken}, 403},
+		{"the other company with its own token", reachmock.Request{Operation: "getCompany", Path: other, Auth: reachmock.AuthToken, Token: otherToken}, 200},
+		{"the other company's empty chart", reachmock.Request{Operation: "listChartOfAccounts", Path: other, Auth: reachmock.AuthToken, Token: otherToken}, 200},
+		{"the other company's empty P&L", reachmock.Request{Operation: "getProfitAndLoss", Path: other, Auth: reachmock.AuthToken, Token: otherToken, Query: period("2025-01-01", "2025-01-31")}, 200},
+		{"a page of 5", reachmock.Request{Operation: "listChartOfAccounts", Path: company, Query: url.Values{"limit": {"5"}, "offset": {"40"}}}, 200},
+		{"a page past the end", reachmock.Request{Operation: "listBudgets", Path: company, Query: url.Values{"offset": {"7"}}}, 200},
+		{"limit 0", reachmock.Request{Operation: "listClasses", Path: company, Query: url.Values{"limit": {"0"}}}, 400},
+		{"limit 1001", reachmock.Request{Operation: "listClasses", Path: company, Query: url.Values{"limit": {"1001"}}}, 400},
+		{"a negative offset", reachmock.Request{Operation: "listDepartments", Path: company, Query: url.Values{"offset": {"-1"}}}, 400},
+		{"an offset that is not a number", reachmock.Request{Operation: "listNonFinancialMetrics", Path: company, Query: url.Values{"offset": {"two"}}}, 400},
+		{"a P&L", reachmock.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-01-01", "2025-12-31")}, 200},
+		{"a department's P&L", reachmock.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-01-01", "2025-03-31", "DepartmentId", "dep-pilates")}, 200},
+		{"a budget's P&L", reachmock.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-07-01", "2026-06-30", "BudgetId", "bud-fy2026")}, 200},
+		{"an unknown budget", reachmock.Request{Operation: "getProfitAndLoss", Path: company, Query: period("2025-01-01", "2025-01-31", "BudgetId", "bud-fy1999")}, 404},
+		{"a class's balance sheet, which the books do not segment", reachmock.Request{Operation: "getBalanceSheet", Path: company, Query: period("2025-01-01", "2025-03-31", "ClassId", "cls-northgate")}, 200},
+		{"a cash flow before the books", reachmock.Request{Operation: "getCashFlow", Path: company, Query: period("2023-01-01", "2023-12-31")}, 200},
+		{"an EndDate that is not a month end", reachmock.Request{Operation: "getBalanceSheet", Path: company, Query: period("2025-01-01", "2025-01-30")}, 400},
+		{"an unknown basis", reachmock.Request{Operation: "getCashFlow", Path: company, Query: url.Values{"StartDate": {"2025-01-01"}, "EndDate": {"2025-01-31"}, "AccountingBasis": {"BOTH"}}}, 400},
+		{"no StartDate", reachmock.Request{Operation: "getCashFlow", Path: company, Query: url.Values{"EndDate": {"2025-01-31"}, "AccountingBasis": {"CASH"}}}, 400},
+		{"metric values of one clinic", reachmock.Request{Operation: "queryNonFinancialValues", Path: company,
 			JSON: map[string]any{"NonFinancialIds": []string{"nf-visits"}, "StartDate": "2025-01-01", "EndDate": "2025-02-28", "ClassId": "cls-northgate"}}, 200},
-		{"no metric ids", reach.Request{Operation: "queryNonFinancialValues", Path: company, JSON: map[string]any{"NonFinancialIds": []string{}, "StartDate": "2025-01-01", "EndDate": "2025-01-31"}}, 400},
-		{"an unknown metric", reach.Request{Operation: "queryNonFinancialValues", Path: company, JSON: map[string]any{"NonFinancialIds": []string{"nf-nothing"}, "StartDate": "2025-01-01", "EndDate": "2025-01-31"}}, 404},
-		{"a body that is not the query", reach.Request{Operation: "queryNonFinancialValues", Path: company, JSON: []int{1}}, 400},
-		{"the discovery document", reach.Request{Operation: "getOAuthDiscovery", Auth: reach.AuthNone}, 200},
-		{"the sign-in page", reach.Request{Operation: "authorizeOAuth", Auth: reach.AuthNone,
+		{"no metric ids", reachmock.Request{Operation: "queryNonFinancialValues", Path: company, JSON: map[string]any{"NonFinancialIds": []string{}, "StartDate": "2025-01-01", "EndDate": "2025-01-31"}}, 400},
+		{"an unknown metric", reachmock.Request{Operation: "queryNonFinancialValues", Path: company, JSON: map[string]any{"NonFinancialIds": []string{"nf-nothing"}, "StartDate": "2025-01-01", "EndDate": "2025-01-31"}}, 404},
+		{"a body that is not the query", reachmock.Request{Operation: "queryNonFinancialValues", Path: company, JSON: []int{1}}, 400},
+		{"the discovery document", reachmock.Request{Operation: "getOAuthDiscovery", Auth: reachmock.AuthNone}, 200},
+		{"the sign-in page", reachmock.Request{Operation: "authorizeOAuth", Auth: reachmock.AuthNone,
 			Query: url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {redirect}, "state": {"<b>"}}}, 200},
-		{"the sign-in page for an unknown client", reach.Request{Operation: "authorizeOAuth", Auth: reach.AuthNone,
+		{"the sign-in page for an unknown client", reachmock.Request{Operation: "authorizeOAuth", Auth: reachmock.AuthNone,
 			Query: url.Values{"response_type": {"code"}, "client_id": {"other"}, "redirect_uri": {redirect}}}, 400},
-		{"a token with a wrong secret", reach.Request{Operation: "exchangeOAuthToken", Auth: reach.AuthNone,
+		{"a token with a wrong secret", reachmock.Request{Operation: "exchangeOAuthToken", Auth: reachmock.AuthNone,
 			Form: form("grant_type", "refresh_token", "refresh_token", "x", "client_id", clientID, "client_secret", "guess")}, 401},
-		{"an unknown refresh token", reach.Request{Operation: "exchangeOAuthToken", Auth: reach.AuthNone,
+		{"an unknown refresh token", reachmock.Request{Operation: "exchangeOAuthToken", Auth: reachmock.AuthNone,
 			Form: form("grant_type", "refresh_token", "refresh_token", "x", "client_id", clientID, "client_secret", secret)}, 400},
-		{"an unknown code", reach.Request{Operation: "exchangeOAuthToken", Auth: reach.AuthNone,
+		{"an unknown code", reachmock.Request{Operation: "exchangeOAuthToken", Auth: reachmock.AuthNone,
 			Form: form("grant_type", "authorization_code", "code", "x", "redirect_uri", redirect, "client_id", clientID, "client_secret", secret)}, 400},
-		{"an unsupported grant", reach.Request{Operation: "exchangeOAuthToken", Auth: reach.AuthNone,
+		{"an unsupported grant", reachmock.Request{Operation: "exchangeOAuthToken", Auth: reachmock.AuthNone,
 			Form: form("grant_type", "password", "client_id", clientID, "client_secret", secret)}, 400},
 	}
 	for _, c := range cases {
@@ -200,7 +200,7 @@ func TestEveryAnswerIsValidAgainstTheSpecification(t *testing.T) {
 			assert.Empty(t, res.Violations(), spec.Summary(res.Violations()))
 			assert.Empty(t, res.Record.Warnings)
 			if res.Status >= 400 && c.req.Operation != "exchangeOAuthToken" {
-				assert.Empty(t, reach.Refusal(res, res.Status))
+				assert.Empty(t, reachmock.Refusal(res, res.Status))
 			}
 		})
 	}
@@ -244,7 +244,7 @@ func TestEveryAnswerIsValidAgainstTheSpecification(t *testing.T) {
 	})
 	t.Run("a brief outage is 503 with Retry-After", func(t *testing.T) {
 		require.NoError(t, e.driver.Act(context.Background(), "outage", map[string]any{"requests": 1}, nil))
-		res, err := e.reach.Do(context.Background(), e.conn, reach.Request{Operation: "getUserInfo", NoRetry: true})
+		res, err := e.reach.Do(context.Background(), e.conn, reachmock.Request{Operation: "getUserInfo", NoRetry: true})
 		require.NoError(t, err)
 		assert.Equal(t, 503, res.Status)
 		assert.Equal(t, "2", res.Header.Get("Retry-After"))
@@ -271,10 +271,10 @@ func TestEveryAnswerIsValidAgainstTheSpecification(t *testing.T) {
 }
 
 func TestUnknownFaultsAreRefused(t *testing.T) {
-	_, err := refpartner.New(refpartner.Options{Faults: []string{"page-skip", "no-such-fault"}})
+	_, err := reachpartner.New(reachpartner.Options{Faults: []string{"page-skip", "no-such-fault"}})
 	assert.ErrorContains(t, err, `unknown fault "no-such-fault"`)
 	names := map[string]bool{}
-	for _, f := range refpartner.Faults() {
+	for _, f := range reachpartner.Faults() {
 		assert.NotEmpty(t, f.Breaks, f.Name)
 		assert.False(t, names[f.Name], "fault %s listed twice", f.Name)
 		names[f.Name] = true

@@ -13,12 +13,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/spec"
-	"github.com/accord-harness/accord/mocks/reach"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 )
 
 func TestUnknownVariantsAreRefused(t *testing.T) {
-	_, err := refpartner.New(refpartner.Options{Variant: "beta"})
+	_, err := reachpartner.New(reachpartner.Options{Variant: "beta"})
 	assert.ErrorContains(t, err, `unknown variant "beta"`)
 }
 
@@ -26,7 +26,7 @@ func TestUnknownVariantsAreRefused(t *testing.T) {
 // that each difference is still a valid answer.
 func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 	ctx := context.Background()
-	e := startVariant(t, refpartner.VariantAlt)
+	e := startVariant(t, reachpartner.VariantAlt)
 	e.setUp(t)
 	name, err := e.driver.Health(ctx)
 	require.NoError(t, err)
@@ -35,9 +35,9 @@ func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 		BaseURL string `json:"base_url"`
 	}
 	require.NoError(t, e.driver.View(ctx, "connection", &conn))
-	assert.Equal(t, e.srv.URL+refpartner.AltAPIBase, conn.BaseURL)
+	assert.Equal(t, e.srv.URL+reachpartner.AltAPIBase, conn.BaseURL)
 
-	do := func(req reach.Request) *reach.Result {
+	do := func(req reachmock.Request) *reachmock.Result {
 		t.Helper()
 		req.NoRetry = true
 		res, err := e.reach.Do(ctx, e.conn, req)
@@ -48,7 +48,7 @@ func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 	company := map[string]string{"CompanyId": "cmp-lantern"}
 
 	t.Run("answers are indented, typed with a charset, validated and slow within the budget", func(t *testing.T) {
-		res := do(reach.Request{Operation: "getProfitAndLoss", Path: company,
+		res := do(reachmock.Request{Operation: "getProfitAndLoss", Path: company,
 			Query: url.Values{"StartDate": {"2025-01-01"}, "EndDate": {"2025-03-31"}, "AccountingBasis": {"CASH"}}})
 		assert.Equal(t, 200, res.Status)
 		assert.Equal(t, "application/json; charset=utf-8", res.Header.Get("Content-Type"))
@@ -65,7 +65,7 @@ func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 	})
 
 	t.Run("answers are gzipped for a client that takes it", func(t *testing.T) {
-		req, _ := http.NewRequest("GET", e.srv.URL+refpartner.AltAPIBase+"/companies/cmp-lantern/chart-of-accounts", nil)
+		req, _ := http.NewRequest("GET", e.srv.URL+reachpartner.AltAPIBase+"/companies/cmp-lantern/chart-of-accounts", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Accept-Encoding", "gzip")
 		res, err := http.DefaultClient.Do(req)
@@ -75,7 +75,7 @@ func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 	})
 
 	t.Run("lists come by name with an extra field", func(t *testing.T) {
-		res := do(reach.Request{Operation: "listNonFinancialMetrics", Path: company})
+		res := do(reachmock.Request{Operation: "listNonFinancialMetrics", Path: company})
 		var page struct{ Data []map[string]any }
 		require.NoError(t, json.Unmarshal(res.Body, &page))
 		require.NotEmpty(t, page.Data)
@@ -84,14 +84,14 @@ func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 	})
 
 	t.Run("another company's token finds no such company", func(t *testing.T) {
-		res := do(reach.Request{Operation: "getCompany", Path: company, Auth: reach.AuthToken, Token: otherToken})
+		res := do(reachmock.Request{Operation: "getCompany", Path: company, Auth: reachmock.AuthToken, Token: otherToken})
 		assert.Equal(t, 404, res.Status)
-		assert.Empty(t, reach.Refusal(res, 404))
+		assert.Empty(t, reachmock.Refusal(res, 404))
 	})
 
 	t.Run("a brief outage is 503 without Retry-After", func(t *testing.T) {
 		require.NoError(t, e.driver.Act(ctx, "outage", map[string]any{"requests": 1}, nil))
-		res := do(reach.Request{Operation: "getUserInfo"})
+		res := do(reachmock.Request{Operation: "getUserInfo"})
 		assert.Equal(t, 503, res.Status)
 		assert.Empty(t, res.Header.Get("Retry-After"))
 	})
@@ -107,7 +107,7 @@ func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 		require.NoError(t, e.driver.Act(ctx, "authorize", map[string]any{"client_id": clientID, "redirect_uri": redirect, "state": "s1"}, &out))
 		u, err := url.Parse(out.Redirect)
 		require.NoError(t, err)
-		client := reach.OAuthClient{ClientID: clientID, ClientSecret: secret, RedirectURI: redirect}
+		client := reachmock.OAuthClient{ClientID: clientID, ClientSecret: secret, RedirectURI: redirect}
 		tok, res, err := e.reach.ExchangeCode(ctx, e.conn, d, client, u.Query().Get("code"), nil)
 		require.NoError(t, err)
 		assert.Empty(t, res.Violations(), spec.Summary(res.Violations()))
@@ -118,11 +118,11 @@ func TestTheAltVariantDiffersWithinTheDocument(t *testing.T) {
 			require.NoError(t, e.reach.Refresh(ctx, e.conn, nil))
 			assert.NotEqual(t, first, e.conn.Token())
 		}
-		do(reach.Request{Operation: "getCompany", Path: company})
+		do(reachmock.Request{Operation: "getCompany", Path: company})
 	})
 
 	t.Run("a sync completes without a violation", func(t *testing.T) {
-		res := e.reach.Sync(ctx, e.conn, reach.OnDemand)
+		res := e.reach.Sync(ctx, e.conn, reachmock.OnDemand)
 		require.NoError(t, res.Err())
 		for _, en := range res.Trace.Entries() {
 			assert.Empty(t, en.ResponseViolations, "%s %s: %s", en.Method, en.URL, spec.Summary(en.ResponseViolations))

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/accord-harness/accord/internal/webpage"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // home is the sign-in page, or the customer's connections with the ways to connect another.
@@ -29,16 +29,16 @@ func (s *Screens) home(w http.ResponseWriter, r *http.Request) {
 }
 
 // newConnection names the next connection; it joins the list once connected.
-func (s *Screens) newConnection(token string) (*reach.Connection, error) {
+func (s *Screens) newConnection(token string) (*reachmock.Connection, error) {
 	s.mu.Lock()
 	s.seq++
 	id := "customer-" + strconv.Itoa(s.seq)
 	s.mu.Unlock()
-	return reach.NewConnection(id, s.opts.Partner.BaseURL, token)
+	return reachmock.NewConnection(id, s.opts.Partner.BaseURL, token)
 }
 
 // add lists a connected company and starts its nightly syncs.
-func (s *Screens) add(c *reach.Connection, how string, secrets ...string) {
+func (s *Screens) add(c *reachmock.Connection, how string, secrets ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.conns = append(s.conns, &connection{c: c, sched: s.opts.Reach.Schedule(c), how: how, at: s.now(), secrets: secrets})
@@ -71,7 +71,7 @@ func (s *Screens) connect(w http.ResponseWriter, r *http.Request, sess webpage.S
 			return
 		}
 		s.add(c, "static token", tok)
-		back(w, r, Prefix+"connections/"+c.ID, fmt.Sprintf("Connected %s with your API token (%s). Press Sync now to read your books.", p.Name, reach.Masked(tok)), nil)
+		back(w, r, Prefix+"connections/"+c.ID, fmt.Sprintf("Connected %s with your API token (%s). Press Sync now to read your books.", p.Name, reachmock.Masked(tok)), nil)
 		return
 	}
 	if p.OAuth == nil {
@@ -163,9 +163,9 @@ func (s *Screens) answerConsent(w http.ResponseWriter, r *http.Request, sess web
 		"scope": "read:company", "state": state}, &out)
 	var code string
 	if err == nil {
-		code, err = reach.CodeFromRedirect(out.Redirect, o, state)
+		code, err = reachmock.CodeFromRedirect(out.Redirect, o, state)
 	}
-	var tok *reach.Token
+	var tok *reachmock.Token
 	if err == nil {
 		tok, _, err = s.opts.Reach.ExchangeCode(r.Context(), c.conn, c.disc, o, code, nil)
 	}
@@ -174,5 +174,5 @@ func (s *Screens) answerConsent(w http.ResponseWriter, r *http.Request, sess web
 		return
 	}
 	s.add(c.conn, "OAuth", tok.AccessToken, tok.RefreshToken, o.ClientSecret, code)
-	back(w, r, Prefix+"connections/"+c.conn.ID, fmt.Sprintf("Connected %s: Reach holds an access token (%s) and renews it itself. Press Sync now to read your books.", s.opts.Partner.Name, reach.Masked(tok.AccessToken)), nil)
+	back(w, r, Prefix+"connections/"+c.conn.ID, fmt.Sprintf("Connected %s: Reach holds an access token (%s) and renews it itself. Press Sync now to read your books.", s.opts.Partner.Name, reachmock.Masked(tok.AccessToken)), nil)
 }

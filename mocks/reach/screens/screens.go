@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/accord-harness/accord/internal/webpage"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // Prefix is where the screens live.
@@ -64,14 +64,14 @@ type Partner struct {
 	Name    string // as the customer knows it
 	BaseURL string // the partner's API base
 	// OAuth is the client the partner issued Reach; nil when the partner hands out static tokens only.
-	OAuth *reach.OAuthClient
+	OAuth *reachmock.OAuthClient
 	// Driver is the customer at the partner's consent page; needed with OAuth.
 	Driver Actor
 }
 
 // Options configure the screens.
 type Options struct {
-	Reach   *reach.Reach // required; its clock times sessions and consent pages
+	Reach   *reachmock.Reach // required; its clock times sessions and consent pages
 	Partner Partner
 	// Email and Password are the customer's Reach account.
 	Email, Password string
@@ -94,8 +94,8 @@ type Screens struct {
 
 // connection is one company connected by the customer.
 type connection struct {
-	c       *reach.Connection
-	sched   *reach.Scheduler
+	c       *reachmock.Connection
+	sched   *reachmock.Scheduler
 	how     string // "static token" or "OAuth"
 	at      time.Time
 	secrets []string // shown to nobody: scrubbed from whatever the page shows
@@ -104,8 +104,8 @@ type connection struct {
 // consent is a consent page waiting for the customer's answer.
 type consent struct {
 	session string
-	conn    *reach.Connection
-	disc    *reach.Discovery
+	conn    *reachmock.Connection
+	disc    *reachmock.Discovery
 	expires time.Time
 }
 
@@ -134,7 +134,7 @@ func New(o Options) (*Screens, error) {
 	if o.Partner.OAuth != nil && o.Partner.Driver == nil {
 		return nil, fmt.Errorf("screens: an OAuth partner needs its driver, which stands for the customer pressing Allow")
 	}
-	if _, err := reach.NewConnection("check", o.Partner.BaseURL, ""); err != nil {
+	if _, err := reachmock.NewConnection("check", o.Partner.BaseURL, ""); err != nil {
 		return nil, fmt.Errorf("screens: %w", err)
 	}
 	if o.SessionTTL <= 0 {

@@ -18,8 +18,8 @@ import (
 	"github.com/accord-harness/accord/internal/clock"
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/pagetest"
-	"github.com/accord-harness/accord/mocks/reach"
-	"github.com/accord-harness/accord/mocks/reach/refpartner"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
+	reachpartner "github.com/accord-harness/accord/mocks/reach/refpartner"
 	"github.com/accord-harness/accord/mocks/reach/screens"
 )
 
@@ -52,18 +52,18 @@ type siteOptions struct {
 func newSite(t *testing.T, o siteOptions) site {
 	t.Helper()
 	clk := clock.New()
-	r, err := reach.New(reach.Options{Clock: clk, Virtual: true})
+	r, err := reachmock.New(reachmock.Options{Clock: clk, Virtual: true})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	p := screens.Partner{Name: "Lantern Books", BaseURL: srv.URL + refpartner.APIBase}
+	p := screens.Partner{Name: "Lantern Books", BaseURL: srv.URL + reachpartner.APIBase}
 	partner := o.partner
 	if partner == nil {
-		ref, err := refpartner.New(refpartner.Options{Clock: clk, Faults: o.faults})
+		ref, err := reachpartner.New(reachpartner.Options{Clock: clk, Faults: o.faults})
 		require.NoError(t, err)
-		oauth := refpartner.OAuthClient{ClientID: "reach", ClientSecret: oauthSecret, RedirectURI: "https://app.reach.example/oauth/callback"}
-		require.NoError(t, ref.Reset(refpartner.Settings{AccessToken: staticToken, OAuth: &oauth}))
+		oauth := reachpartner.OAuthClient{ClientID: "reach", ClientSecret: oauthSecret, RedirectURI: "https://app.reach.example/oauth/callback"}
+		require.NoError(t, ref.Reset(reachpartner.Settings{AccessToken: staticToken, OAuth: &oauth}))
 		books, err := theBooks()
 		require.NoError(t, err)
 		if o.companies > 0 {
@@ -71,7 +71,7 @@ func newSite(t *testing.T, o siteOptions) site {
 		}
 		require.NoError(t, ref.Load(books))
 		partner = ref
-		p.OAuth = &reach.OAuthClient{ClientID: oauth.ClientID, ClientSecret: oauth.ClientSecret, RedirectURI: oauth.RedirectURI}
+		p.OAuth = &reachmock.OAuthClient{ClientID: oauth.ClientID, ClientSecret: oauth.ClientSecret, RedirectURI: oauth.RedirectURI}
 		p.Driver, err = driver.New(srv.URL, 5*time.Second)
 		require.NoError(t, err)
 	}
@@ -360,7 +360,7 @@ func TestSyncNowKeepsToTheDailyLimit(t *testing.T) {
 	c := s.customer(t)
 	c.signIn()
 	c.post("/reach/connect", url.Values{"how": {"token"}, "access_token": {staticToken}})
-	for i := 1; i <= reach.DefaultDailyOnDemand; i++ {
+	for i := 1; i <= reachmock.DefaultDailyOnDemand; i++ {
 		a := c.post("/reach/connections/customer-1/sync", nil)
 		require.Contains(t, a.body, fmt.Sprintf("sync %d did not complete", i))
 	}
@@ -369,7 +369,7 @@ func TestSyncNowKeepsToTheDailyLimit(t *testing.T) {
 	s.clock.Skip(24 * time.Hour) // the nightly sync's timer stays put: it would number a sync of its own
 	c.signIn()                   // the day outlived the session
 	a = c.post("/reach/connections/customer-1/sync", nil)
-	assert.Contains(t, a.body, fmt.Sprintf("sync %d did not complete", reach.DefaultDailyOnDemand+1), "a new day, a new allowance")
+	assert.Contains(t, a.body, fmt.Sprintf("sync %d did not complete", reachmock.DefaultDailyOnDemand+1), "a new day, a new allowance")
 }
 
 // TestTheConnectFormSaysWhatIsMissing: an OAuth connection with a partner Reach has

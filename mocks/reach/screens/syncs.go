@@ -11,7 +11,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/redact"
 	"github.com/accord-harness/accord/internal/webpage"
-	"github.com/accord-harness/accord/mocks/reach"
+	reachmock "github.com/accord-harness/accord/mocks/reach"
 )
 
 // maxFindings bounds what one sync's page lists: a partner that breaks every answer would otherwise
@@ -26,14 +26,14 @@ type connView struct {
 	ID, BaseURL, How, Token string
 	Connected, Expires      time.Time
 	NextNightly             time.Time
-	Companies               []reach.CompanyRef
+	Companies               []reachmock.CompanyRef
 	Syncs                   []syncView // newest first
 }
 
 // syncView is one sync as the customer reads it.
 type syncView struct {
 	N                 int
-	Kind              reach.Kind
+	Kind              reachmock.Kind
 	Started, Finished time.Time
 	Completed         bool
 	Calls             int
@@ -54,7 +54,7 @@ func (c *connection) scrub() *redact.Redactor {
 
 // view is the connection with its last syncs, newest first, at most n.
 func (c *connection) view(n int) connView {
-	v := connView{ID: c.c.ID, BaseURL: c.c.BaseURL, How: c.how, Token: reach.Masked(c.c.Token()), Connected: c.at,
+	v := connView{ID: c.c.ID, BaseURL: c.c.BaseURL, How: c.how, Token: reachmock.Masked(c.c.Token()), Connected: c.at,
 		Expires: c.c.TokenExpiry(), NextNightly: c.sched.NextNightly()}
 	results := c.sched.Results()
 	red := c.scrub()
@@ -73,7 +73,7 @@ func (c *connection) view(n int) connView {
 // describe gathers a sync's findings from what the mock recorded: its problems, the violations and
 // warnings of every exchange, and, for a sync that completed, the checks Reach runs on pulled books
 // before it shows them.
-func describe(res *reach.SyncResult, n int, red *redact.Redactor) syncView {
+func describe(res *reachmock.SyncResult, n int, red *redact.Redactor) syncView {
 	v := syncView{N: n, Kind: res.Kind, Started: res.Started, Finished: res.Finished, Completed: res.Completed()}
 	add := func(kind, where, what string) {
 		if len(v.Findings) == maxFindings {
@@ -100,7 +100,7 @@ func describe(res *reach.SyncResult, n int, red *redact.Redactor) syncView {
 	}
 	if res.Completed() && res.Snapshot != nil {
 		for _, cd := range res.Snapshot.Companies {
-			for _, check := range []func(*reach.CompanyData) []string{reach.CheckBalance, reach.CheckCashFlow, reach.CheckPLTotals, reach.CheckChart} {
+			for _, check := range []func(*reachmock.CompanyData) []string{reachmock.CheckBalance, reachmock.CheckCashFlow, reachmock.CheckPLTotals, reachmock.CheckChart} {
 				for _, f := range check(cd) {
 					add("check", cd.Company.CompanyID, f)
 				}
@@ -143,7 +143,7 @@ func (s *Screens) syncNow(w http.ResponseWriter, r *http.Request, _ webpage.Sign
 }
 
 // result is sync n (1-based) of the connection in the path.
-func (s *Screens) result(r *http.Request) (*connection, *reach.SyncResult, int, error) {
+func (s *Screens) result(r *http.Request) (*connection, *reachmock.SyncResult, int, error) {
 	c, ok := s.find(r.PathValue("id"))
 	if !ok {
 		return nil, nil, 0, errors.New("no connection " + r.PathValue("id"))
@@ -180,12 +180,12 @@ func (s *Screens) dashboard(w http.ResponseWriter, r *http.Request, sess webpage
 		s.render(w, http.StatusNotFound, "home", sess, page{Title: "Connections", Error: err.Error()})
 		return
 	}
-	var ds []*reach.Dashboard
+	var ds []*reachmock.Dashboard
 	for _, cd := range res.Snapshot.Companies {
-		ds = append(ds, reach.BuildDashboard(cd, res.Kind, res.Started))
+		ds = append(ds, reachmock.BuildDashboard(cd, res.Kind, res.Started))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := reach.RenderDashboards(w, ds); err != nil {
+	if err := reachmock.RenderDashboards(w, ds); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 	}
 }
