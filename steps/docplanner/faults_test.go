@@ -58,6 +58,8 @@ const (
 	scExplorePull          = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
 	scFailedActivationCall = "A call Docplanner fails during the activation is never taken for a finished activation"
 	scFailedSyncCall       = "A call Docplanner fails during the periodic sync is never taken for a finished sync"
+	scLostBreakMove        = "A break the doctor moves on Docplanner, its notification lost, is moved by the periodic sync"
+	scLostBreakRemoval     = "A break the doctor removes on Docplanner, its notification lost, is removed by the periodic sync"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -118,6 +120,8 @@ var catches = map[string][]string{
 	"skips-unfed-calendars":                {scFailedActivationCall},
 	"sync-skips-unread-calendars":          {scFailedSyncCall},
 	"breaks-without-description":           {scBreakOtherDay, scCrossCheck},
+	"sync-doubles-moved-breaks":            {scLostBreakMove},
+	"sync-keeps-removed-breaks":            {scLostBreakRemoval},
 	"maps-services-hidden":                 {scMapping},
 	"clears-day-until-23":                  {scHoursSaturdays},
 	"denies-real-time-bookings":            {scDoubleBooking},

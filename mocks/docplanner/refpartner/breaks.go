@@ -76,7 +76,7 @@ func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 			// A break the clinic knows takes Docplanner's times: the
 			// doctor may have moved it while the notification was lost.
 			event := "break-created"
-			if slices.ContainsFunc(s.pauses, func(x *pause) bool { return x.PlatformID == b.ID && x.Source == "platform" }) {
+			if slices.ContainsFunc(s.pauses, func(x *pause) bool { return x.PlatformID == b.ID && x.Source == "platform" }) && !p.faults["sync-doubles-moved-breaks"] {
 				event = "break-moved"
 			}
 			p.applyBreak(s, l.ID, event, b.ID, b.Since, b.Till)
@@ -88,7 +88,9 @@ func (p *Partner) importBreaks(ctx context.Context, s *session) error {
 			}
 			kept = append(kept, b)
 		}
-		s.pauses = kept
+		if !p.faults["sync-keeps-removed-breaks"] {
+			s.pauses = kept
+		}
 	}
 	return nil
 }
