@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Partner is the contract as a partner written in Go implements it, free of
@@ -90,6 +91,20 @@ func Dispatch[S any](ctx context.Context, s S, a Action, actions map[string]Acti
 		return nil, fmt.Errorf("%s: %w", a.Name, err)
 	}
 	return encoded(result)
+}
+
+// OnLive is fn's answer on a partner's session S, taken while the partner
+// holds mu, so that no reset or fixture lands while an action or a view
+// runs. live says whether the session is there and has its fixture loaded;
+// before that every action and view is a 409.
+func OnLive[S any](mu sync.Locker, live func() (S, bool), fn func(S) (any, error)) (any, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	s, ok := live()
+	if !ok {
+		return nil, Errorf(http.StatusConflict, "reset and load a fixture first")
+	}
+	return fn(s)
 }
 
 // ViewFunc is one of a partner's views of its session S.

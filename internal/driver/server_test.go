@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -260,5 +261,26 @@ func TestViewsAndResultsAreEncodedWhenTheyAreTaken(t *testing.T) {
 		b, err := json.Marshal(got)
 		require.NoError(t, err)
 		assert.Contains(t, string(b), `"booked"`)
+	}
+}
+
+// OnLive answers 409 until the session is live, and runs fn on it under the
+// partner's lock after.
+func TestOnLiveWaitsForTheFixture(t *testing.T) {
+	var mu sync.Mutex
+	for _, live := range []bool{false, true} {
+		got, err := driver.OnLive(&mu, func() (string, bool) { return "session", live }, func(s string) (any, error) {
+			assert.False(t, mu.TryLock(), "fn runs under the lock")
+			return s, nil
+		})
+		if !live {
+			assert.Equal(t, http.StatusConflict, driver.StatusOf(err))
+			assert.EqualError(t, err, "reset and load a fixture first")
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, "session", got)
+		assert.True(t, mu.TryLock(), "the lock is given back")
+		mu.Unlock()
 	}
 }

@@ -286,13 +286,8 @@ func (p *Partner) LoadFixture(_ context.Context, raw json.RawMessage) error {
 	return nil
 }
 
-// live is the session with its fixture loaded; the caller holds p.mu.
-func (p *Partner) live() (*session, error) {
-	if p.s == nil || p.s.fx == nil {
-		return nil, driver.Errorf(http.StatusConflict, "reset and load a fixture first")
-	}
-	return p.s, nil
-}
+// live is the session and whether its fixture is loaded; the caller holds p.mu.
+func (p *Partner) live() (*session, bool) { return p.s, p.s != nil && p.s.fx != nil }
 
 func (p *Partner) actions() map[string]driver.ActionFunc[*session] {
 	return map[string]driver.ActionFunc[*session]{
@@ -308,34 +303,26 @@ func (p *Partner) actions() map[string]driver.ActionFunc[*session] {
 
 // Act performs a staff action or one of the connector's jobs.
 func (p *Partner) Act(ctx context.Context, a driver.Action) (any, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, err := p.live()
-	if err != nil {
-		return nil, err
-	}
-	if len(a.Params) == 0 {
-		a.Params = json.RawMessage("{}")
-	}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	return driver.Dispatch(ctx, s, a, p.actions())
+	return driver.OnLive(&p.mu, p.live, func(s *session) (any, error) {
+		if len(a.Params) == 0 {
+			a.Params = json.RawMessage("{}")
+		}
+		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		return driver.Dispatch(ctx, s, a, p.actions())
+	})
 }
 
 // View reports the connector's own view of name.
 func (p *Partner) View(ctx context.Context, name string) (any, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, err := p.live()
-	if err != nil {
-		return nil, err
-	}
-	return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
-		"status":     p.statusView,
-		"records":    func(_ context.Context, s *session) any { return append(make([]*rec, 0, len(s.records)), s.records...) },
-		"clients":    p.clientsView,
-		"schedule":   p.scheduleView,
-		"free-times": p.freeTimesView,
+	return driver.OnLive(&p.mu, p.live, func(s *session) (any, error) {
+		return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
+			"status":     p.statusView,
+			"records":    func(_ context.Context, s *session) any { return append(make([]*rec, 0, len(s.records)), s.records...) },
+			"clients":    p.clientsView,
+			"schedule":   p.scheduleView,
+			"free-times": p.freeTimesView,
+		})
 	})
 }
 

@@ -271,45 +271,32 @@ func (p *Partner) LoadFixture(_ context.Context, raw json.RawMessage) error {
 	return nil
 }
 
-// live is the session with its fixture loaded; the caller holds p.mu.
-func (p *Partner) live() (*session, error) {
-	if p.s == nil || p.s.fx == nil {
-		return nil, driver.Errorf(http.StatusConflict, "reset and load a fixture first")
-	}
-	return p.s, nil
-}
+// live is the session and whether its fixture is loaded; the caller holds p.mu.
+func (p *Partner) live() (*session, bool) { return p.s, p.s != nil && p.s.fx != nil }
 
 // Act performs a receptionist's action or one of the partner's jobs.
 func (p *Partner) Act(ctx context.Context, a driver.Action) (any, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, err := p.live()
-	if err != nil {
-		return nil, err
-	}
-	// Long enough to wait out a whole write window (a minute) and go on, as
-	// a partner in real time must; accord's default action timeout is 3 minutes.
-	ctx, cancel := context.WithTimeout(ctx, 150*time.Second)
-	defer cancel()
-	return driver.Dispatch(ctx, s, a, p.actions())
+	return driver.OnLive(&p.mu, p.live, func(s *session) (any, error) {
+		// Long enough to wait out a whole write window (a minute) and go on, as
+		// a partner in real time must; accord's default action timeout is 3 minutes.
+		ctx, cancel := context.WithTimeout(ctx, 150*time.Second)
+		defer cancel()
+		return driver.Dispatch(ctx, s, a, p.actions())
+	})
 }
 
 // View reports the clinic's own view of name.
 func (p *Partner) View(ctx context.Context, name string) (any, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, err := p.live()
-	if err != nil {
-		return nil, err
-	}
-	return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
-		"status": func(_ context.Context, s *session) any {
-			return map[string]any{"connected": s.connected, "notification_model": s.settings.NotificationModel, "last_error": s.lastError}
-		},
-		"bookings":   func(_ context.Context, s *session) any { return append([]*visit{}, s.visits...) },
-		"breaks":     func(_ context.Context, s *session) any { return append([]*pause{}, s.pauses...) },
-		"free-slots": func(_ context.Context, s *session) any { return p.freeSlots(s) },
-		"mappings":   func(_ context.Context, s *session) any { return p.mappings(s) },
+	return driver.OnLive(&p.mu, p.live, func(s *session) (any, error) {
+		return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
+			"status": func(_ context.Context, s *session) any {
+				return map[string]any{"connected": s.connected, "notification_model": s.settings.NotificationModel, "last_error": s.lastError}
+			},
+			"bookings":   func(_ context.Context, s *session) any { return append([]*visit{}, s.visits...) },
+			"breaks":     func(_ context.Context, s *session) any { return append([]*pause{}, s.pauses...) },
+			"free-slots": func(_ context.Context, s *session) any { return p.freeSlots(s) },
+			"mappings":   func(_ context.Context, s *session) any { return p.mappings(s) },
+		})
 	})
 }
 

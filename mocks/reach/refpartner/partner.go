@@ -249,23 +249,14 @@ func (p *Partner) Load(books *reachfixture.Set) error {
 	return nil
 }
 
-// live is the session with its books loaded; the caller holds p.mu.
-func (p *Partner) live() (*session, error) {
-	if p.s == nil || p.s.books == nil {
-		return nil, driver.Errorf(http.StatusConflict, "reset and load a fixture first")
-	}
-	return p.s, nil
-}
+// live is the session and whether its books are loaded; the caller holds p.mu.
+func (p *Partner) live() (*session, bool) { return p.s, p.s != nil && p.s.books != nil }
 
 // Act performs one of the customer's doings in the partner's system.
 func (p *Partner) Act(ctx context.Context, a driver.Action) (any, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, err := p.live()
-	if err != nil {
-		return nil, err
-	}
-	return driver.Dispatch(ctx, s, a, map[string]driver.ActionFunc[*session]{"outage": p.outage, "authorize": p.authorize})
+	return driver.OnLive(&p.mu, p.live, func(s *session) (any, error) {
+		return driver.Dispatch(ctx, s, a, map[string]driver.ActionFunc[*session]{"outage": p.outage, "authorize": p.authorize})
+	})
 }
 
 // outage: the partner's system goes briefly unavailable (a deploy, a month-end close).
@@ -306,27 +297,23 @@ func (p *Partner) authorize(ctx context.Context, s *session, raw json.RawMessage
 
 // View reports the partner's own view of name.
 func (p *Partner) View(ctx context.Context, name string) (any, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, err := p.live()
-	if err != nil {
-		return nil, err
-	}
-	return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
-		"connection": func(ctx context.Context, s *session) any {
-			return map[string]any{"base_url": driver.Origin(ctx) + p.base, "oauth": s.settings.OAuth != nil}
-		},
-		"status": func(_ context.Context, s *session) any {
-			counts := map[string]int{}
-			for k, v := range s.counts {
-				counts[k] = v
-			}
-			companies := []map[string]any{}
-			for _, c := range s.books.Companies {
-				companies = append(companies, map[string]any{"company_id": c.Company.CompanyID, "months": []string{c.FirstMonth.String(), c.LastMonth.String()}})
-			}
-			return map[string]any{"companies": companies, "requests": counts, "unavailable_for": s.outage}
-		},
+	return driver.OnLive(&p.mu, p.live, func(s *session) (any, error) {
+		return driver.Show(ctx, s, name, map[string]driver.ViewFunc[*session]{
+			"connection": func(ctx context.Context, s *session) any {
+				return map[string]any{"base_url": driver.Origin(ctx) + p.base, "oauth": s.settings.OAuth != nil}
+			},
+			"status": func(_ context.Context, s *session) any {
+				counts := map[string]int{}
+				for k, v := range s.counts {
+					counts[k] = v
+				}
+				companies := []map[string]any{}
+				for _, c := range s.books.Companies {
+					companies = append(companies, map[string]any{"company_id": c.Company.CompanyID, "months": []string{c.FirstMonth.String(), c.LastMonth.String()}})
+				}
+				return map[string]any{"companies": companies, "requests": counts, "unavailable_for": s.outage}
+			},
+		})
 	})
 }
 
