@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -264,15 +263,22 @@ func TestViewsAndResultsAreEncodedWhenTheyAreTaken(t *testing.T) {
 	}
 }
 
+// locker is a sync.Locker that says whether it is held.
+type locker struct{ held bool }
+
+func (l *locker) Lock()   { l.held = true }
+func (l *locker) Unlock() { l.held = false }
+
 // OnLive answers 409 until the session is live, and runs fn on it under the
 // partner's lock after.
 func TestOnLiveWaitsForTheFixture(t *testing.T) {
-	var mu sync.Mutex
 	for _, live := range []bool{false, true} {
-		got, err := driver.OnLive(&mu, func() (string, bool) { return "session", live }, func(s string) (any, error) {
-			assert.False(t, mu.TryLock(), "fn runs under the lock")
+		mu := &locker{}
+		got, err := driver.OnLive(mu, func() (string, bool) { return "session", live }, func(s string) (any, error) {
+			assert.True(t, mu.held, "fn runs under the lock")
 			return s, nil
 		})
+		assert.False(t, mu.held, "the lock is given back")
 		if !live {
 			assert.Equal(t, http.StatusConflict, driver.StatusOf(err))
 			assert.EqualError(t, err, "reset and load a fixture first")
@@ -280,7 +286,5 @@ func TestOnLiveWaitsForTheFixture(t *testing.T) {
 		}
 		require.NoError(t, err)
 		assert.Equal(t, "session", got)
-		assert.True(t, mu.TryLock(), "the lock is given back")
-		mu.Unlock()
 	}
 }
