@@ -48,6 +48,41 @@ func (s *session) visit(id string) (*visit, error) {
 	return byID(s.visits, id, func(v *visit) string { return v.ID }, "visit")
 }
 
+// visitRef and breakRef are the params that name the visit or break an
+// action changes.
+type (
+	visitRef struct {
+		BookingID string `json:"booking_id"`
+	}
+	breakRef struct {
+		BreakID string `json:"break_id"`
+	}
+)
+
+func (r visitRef) find(s *session) (*visit, error) { return s.visit(r.BookingID) }
+func (r breakRef) find(s *session) (*pause, error) { return s.pause(r.BreakID) }
+
+// target decodes an action's params P and finds the object T they name.
+func target[P interface{ find(*session) (T, error) }, T any](s *session, raw json.RawMessage) (P, T, error) {
+	in, err := params[P](raw)
+	if err != nil {
+		var none T
+		return in, none, err
+	}
+	x, err := in.find(s)
+	return in, x, err
+}
+
+// kept is a staff action's result for a change the clinic keeps even when
+// Docplanner has not got it yet (err): the status view says so until the
+// next sync sends it.
+func (s *session) kept(key string, result any, what string, err error) (any, error) {
+	if err != nil {
+		s.lastError = what + " not yet on the platform: " + err.Error()
+	}
+	return map[string]any{key: result}, nil
+}
+
 func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, err := params[struct {
 		LocationID  string                    `json:"location_id"`
@@ -75,23 +110,16 @@ func (p *Partner) bookVisit(ctx context.Context, s *session, raw json.RawMessage
 	v := &visit{ID: fmt.Sprintf("visit-%d", 100+s.nextID), LocationID: in.LocationID, ServiceID: in.ServiceID, Start: start, End: end,
 		Status: "booked", Source: "partner", Patient: in.Patient, InsuranceID: in.InsuranceID}
 	s.visits = append(s.visits, v)
+	var sent error
 	if !p.faults["no-booking-export"] && s.connected {
-		if err := p.sendVisit(ctx, s, v); err != nil {
-			// The receptionist's booking stands; the next sync sends it.
-			s.lastError = "booking " + v.ID + " not yet on the platform: " + err.Error()
-		}
+		sent = p.sendVisit(ctx, s, v)
 	}
-	return map[string]any{"booking_id": v.ID}, nil
+	// The receptionist's booking stands; the next sync sends it.
+	return s.kept("booking_id", v.ID, "booking "+v.ID, sent)
 }
 
 func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
-	in, err := params[struct {
-		BookingID string `json:"booking_id"`
-	}](raw)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.visit(in.BookingID)
+	_, v, err := target[visitRef](s, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -107,15 +135,11 @@ func (p *Partner) cancelVisit(ctx context.Context, s *session, raw json.RawMessa
 }
 
 func (p *Partner) moveVisit(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
-	in, err := params[struct {
-		BookingID  string    `json:"booking_id"`
+	in, v, err := target[struct {
+		visitRef
 		Start      time.Time `json:"start"`
 		LocationID string    `json:"location_id"`
-	}](raw)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.visit(in.BookingID)
+	}](s, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -248,10 +272,8 @@ func (p *Partner) setWorkingHours(ctx context.Context, s *session, raw json.RawM
 		})
 		return map[string]any{"updated": true}, nil
 	}
-	if err := p.send(ctx, s, "hours "+in.LocationID+" "+wd.String(), push); err != nil {
-		s.lastError = "schedule not yet on the platform: " + err.Error()
-	}
-	return map[string]any{"updated": true}, nil
+	sent := p.send(ctx, s, "hours "+in.LocationID+" "+wd.String(), push)
+	return s.kept("updated", true, "schedule", sent)
 }
 
 func (s *session) pause(id string) (*pause, error) {
@@ -279,24 +301,19 @@ func (p *Partner) addBreak(ctx context.Context, s *session, raw json.RawMessage)
 	}
 	b := &pause{ID: id, LocationID: in.LocationID, Since: in.Since.In(s.loc), Till: in.Till.In(s.loc), Description: in.Description, Source: "partner"}
 	s.pauses = append(s.pauses, b)
+	var sent error
 	if s.connected {
-		if err := p.sendBreak(ctx, s, b); err != nil {
-			s.lastError = "break " + b.ID + " not yet on the platform: " + err.Error()
-		}
+		sent = p.sendBreak(ctx, s, b)
 	}
-	return map[string]any{"break_id": b.ID}, nil
+	return s.kept("break_id", b.ID, "break "+b.ID, sent)
 }
 
 func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
-	in, err := params[struct {
-		BreakID string    `json:"break_id"`
-		Since   time.Time `json:"since"`
-		Till    time.Time `json:"till"`
-	}](raw)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.pause(in.BreakID)
+	in, b, err := target[struct {
+		breakRef
+		Since time.Time `json:"since"`
+		Till  time.Time `json:"till"`
+	}](s, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -305,13 +322,7 @@ func (p *Partner) moveBreak(ctx context.Context, s *session, raw json.RawMessage
 }
 
 func (p *Partner) removeBreak(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
-	in, err := params[struct {
-		BreakID string `json:"break_id"`
-	}](raw)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.pause(in.BreakID)
+	_, b, err := target[breakRef](s, raw)
 	if err != nil {
 		return nil, err
 	}
