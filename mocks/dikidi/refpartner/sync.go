@@ -151,34 +151,15 @@ func (p *Partner) sync(ctx context.Context, s *session) error {
 // readAll reads what sync keeps: masters, services, clients (if the key may
 // view them), the horizon's hours, records and free times.
 func (p *Partner) readAll(ctx context.Context, s *session) error {
-	var masters struct {
-		List []master `json:"list"`
-	}
-	if err := p.call(ctx, s, http.MethodGet, "/masters", nil, nil, &masters, nil); err != nil {
+	if err := p.readStaff(ctx, s, 100); err != nil {
 		return err
 	}
-	var services struct {
-		List []service `json:"list"`
-	}
-	if err := p.call(ctx, s, http.MethodGet, "/services", nil, nil, &services, nil); err != nil {
-		return err
-	}
-	s.masters, s.services = masters.List, services.List
-	s.clients = map[int64]*clientRow{}
-	if s.perms.Clients.View != "none" || p.faults["lists-clients-without-permission"] {
-		if err := p.readClients(ctx, s, 100); err != nil && code(err) != "PERMISSION_DENIED" {
-			return err
-		}
-	}
-	week := s.week()
-	var days struct {
-		List []json.RawMessage `json:"list"`
-	}
-	if err := p.call(ctx, s, http.MethodGet, "/schedule", week, nil, &days, nil); err != nil {
+	days, err := list[json.RawMessage](ctx, p, s, "/schedule", s.week())
+	if err != nil {
 		return err
 	}
 	s.days = map[string]*day{}
-	for _, raw := range days.List {
+	for _, raw := range days {
 		p.storeDay(s, raw)
 	}
 	if p.faults["repeats-first-week-hours"] {
@@ -186,13 +167,11 @@ func (p *Partner) readAll(ctx context.Context, s *session) error {
 	}
 	q := s.week()
 	q.Set("include_cancelled", "true")
-	var records struct {
-		List []json.RawMessage `json:"list"`
-	}
-	if err := p.call(ctx, s, http.MethodGet, "/records", q, nil, &records, nil); err != nil {
+	records, err := list[json.RawMessage](ctx, p, s, "/records", q)
+	if err != nil {
 		return err
 	}
-	for _, raw := range records.List {
+	for _, raw := range records {
 		p.storeRecord(s, raw, p.faults["resync-duplicates"] && !hasExternalID(raw))
 	}
 	s.free = map[string][]string{}
@@ -200,6 +179,43 @@ func (p *Partner) readAll(ctx context.Context, s *session) error {
 		q := s.week()
 		q.Set("service_id", strconv.FormatInt(svc.ID, 10))
 		if err := p.readFree(ctx, s, q, svc.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// list reads one of DIKIDI's lists ({"list": [...]}) at path.
+func list[T any](ctx context.Context, p *Partner, s *session, path string, q url.Values) ([]T, error) {
+	var out struct {
+		List []T `json:"list"`
+	}
+	err := p.call(ctx, s, http.MethodGet, path, q, nil, &out, nil)
+	return out.List, err
+}
+
+// readStaff reads the masters and the services (the alt variant asks for
+// the services first), then the clients if the key may view them,
+// clientsPage a page.
+func (p *Partner) readStaff(ctx context.Context, s *session, clientsPage int) error {
+	var masters []master
+	var services []service
+	reads := []func() error{
+		func() (err error) { masters, err = list[master](ctx, p, s, "/masters", nil); return err },
+		func() (err error) { services, err = list[service](ctx, p, s, "/services", nil); return err },
+	}
+	if p.alt {
+		slices.Reverse(reads)
+	}
+	for _, read := range reads {
+		if err := read(); err != nil {
+			return err
+		}
+	}
+	s.masters, s.services = masters, services
+	s.clients = map[int64]*clientRow{}
+	if s.perms.Clients.View != "none" || p.faults["lists-clients-without-permission"] {
+		if err := p.readClients(ctx, s, clientsPage); err != nil && code(err) != "PERMISSION_DENIED" {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"sort"
@@ -92,49 +91,29 @@ func (p *Partner) note(given, fallback string) string {
 // readAllAlt is the alt variant's read of what sync keeps, in other orders
 // and other slices than readAll.
 func (p *Partner) readAllAlt(ctx context.Context, s *session) error {
-	var services struct {
-		List []service `json:"list"`
-	}
-	if err := p.call(ctx, s, http.MethodGet, "/services", nil, nil, &services, nil); err != nil {
+	if err := p.readStaff(ctx, s, 2); err != nil {
 		return err
-	}
-	var masters struct {
-		List []master `json:"list"`
-	}
-	if err := p.call(ctx, s, http.MethodGet, "/masters", nil, nil, &masters, nil); err != nil {
-		return err
-	}
-	s.masters, s.services = masters.List, services.List
-	s.clients = map[int64]*clientRow{}
-	if s.perms.Clients.View != "none" || p.faults["lists-clients-without-permission"] {
-		if err := p.readClients(ctx, s, 2); err != nil && code(err) != "PERMISSION_DENIED" {
-			return err
-		}
 	}
 	s.days = map[string]*day{}
 	for _, m := range slices.Backward(s.masters) {
 		q := s.week()
 		q.Set("master_id", strconv.FormatInt(m.ID, 10))
-		var days struct {
-			List []json.RawMessage `json:"list"`
-		}
-		if err := p.call(ctx, s, http.MethodGet, "/schedule", q, nil, &days, nil); err != nil {
+		days, err := list[json.RawMessage](ctx, p, s, "/schedule", q)
+		if err != nil {
 			return err
 		}
-		for _, raw := range days.List {
+		for _, raw := range days {
 			p.storeDay(s, raw)
 		}
 	}
 	for d := s.fx.Days - 1; d >= 0; d-- {
 		date := s.monday.AddDate(0, 0, d).Format(time.DateOnly)
 		q := url.Values{"date_from": {date}, "date_to": {date}, "include_cancelled": {"true"}}
-		var records struct {
-			List []json.RawMessage `json:"list"`
-		}
-		if err := p.call(ctx, s, http.MethodGet, "/records", q, nil, &records, nil); err != nil {
+		records, err := list[json.RawMessage](ctx, p, s, "/records", q)
+		if err != nil {
 			return err
 		}
-		for _, raw := range records.List {
+		for _, raw := range records {
 			p.storeRecord(s, raw, false)
 		}
 	}
