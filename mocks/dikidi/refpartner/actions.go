@@ -89,16 +89,7 @@ func (p *Partner) adopt(s *session, raw json.RawMessage, r *rec) {
 		return
 	}
 	r.echoesDue++
-	r.DikidiID, r.Type, r.Status, r.MasterID = d.ID, d.Type, d.Status, d.MasterID
-	r.Start, r.End, r.Comment = d.Start.In(s.loc), d.End.In(s.loc), d.Comment
-	r.ServiceIDs = []int64{}
-	for _, sv := range d.Services {
-		r.ServiceIDs = append(r.ServiceIDs, sv.ID)
-	}
-	r.Client = nil
-	if d.Client != nil {
-		r.Client = p.row(*d.Client)
-	}
+	p.fill(s, r, d)
 }
 
 func (s *session) record(id string) (*rec, error) {

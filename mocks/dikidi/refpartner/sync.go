@@ -454,15 +454,8 @@ func (p *Partner) storeRecord(s *session, raw json.RawMessage, blind bool) *rec 
 		r = &rec{ID: p.learnedID(d.ID), Origin: "dikidi"}
 		p.keep(s, r)
 	}
-	r.DikidiID, r.Type, r.Status, r.MasterID = d.ID, d.Type, d.Status, d.MasterID
-	r.Start, r.End, r.Comment = d.Start.In(s.loc), d.End.In(s.loc), d.Comment
-	r.ServiceIDs = []int64{}
-	for _, sv := range d.Services {
-		r.ServiceIDs = append(r.ServiceIDs, sv.ID)
-	}
-	r.Client = nil
+	p.fill(s, r, d)
 	if d.Client != nil {
-		r.Client = p.row(*d.Client)
 		if listed, known := s.clients[d.Client.ID]; !known {
 			s.clients[d.Client.ID] = p.row(*d.Client)
 		} else if p.faults["record-clients-from-list"] {
@@ -473,17 +466,23 @@ func (p *Partner) storeRecord(s *session, raw json.RawMessage, blind bool) *rec 
 	return r
 }
 
-type dikidiDay struct {
-	MasterID int64      `json:"master_id"`
-	Date     string     `json:"date"`
-	Working  bool       `json:"working"`
-	WorkFrom *string    `json:"work_from"`
-	WorkTo   *string    `json:"work_to"`
-	Breaks   []interval `json:"breaks"`
+// fill makes the connector's record r what DIKIDI's d says, its client too.
+func (p *Partner) fill(s *session, r *rec, d dikidiRecord) {
+	r.DikidiID, r.Type, r.Status, r.MasterID = d.ID, d.Type, d.Status, d.MasterID
+	r.Start, r.End, r.Comment = d.Start.In(s.loc), d.End.In(s.loc), d.Comment
+	r.ServiceIDs = []int64{}
+	for _, sv := range d.Services {
+		r.ServiceIDs = append(r.ServiceIDs, sv.ID)
+	}
+	r.Client = nil
+	if d.Client != nil {
+		r.Client = p.row(*d.Client)
+	}
 }
 
+// storeDay keeps DIKIDI's day (which has the connector's shape).
 func (p *Partner) storeDay(s *session, raw json.RawMessage) *day {
-	var d dikidiDay
+	var d day
 	if json.Unmarshal(raw, &d) != nil || d.MasterID == 0 {
 		return nil
 	}
