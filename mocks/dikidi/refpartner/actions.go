@@ -195,6 +195,23 @@ func (p *Partner) addRecord(ctx context.Context, s *session, raw json.RawMessage
 	return map[string]any{"record_id": r.ID, "dikidi_id": r.DikidiID}, nil
 }
 
+// changeable is the record id names once the key lets the connector do
+// action to it: perm (granted) for a record, records.occupy_time for
+// occupied time.
+func (p *Partner) changeable(s *session, id, action, perm string, granted bool) (*rec, error) {
+	r, err := s.record(id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Type == "occupied" && !p.faults["record-permissions-for-occupied-time"] {
+		perm, granted = "records.occupy_time", s.perms.Records.OccupyTime
+	}
+	if err := p.mayChangeRecords(s, action, perm, granted); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // editRecord moves a record (or occupied time) or changes its services or status.
 func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessage) (any, error) {
 	in, perr := params[struct {
@@ -207,15 +224,8 @@ func (p *Partner) editRecord(ctx context.Context, s *session, raw json.RawMessag
 	if perr != nil {
 		return nil, perr
 	}
-	r, err := s.record(in.RecordID)
+	r, err := p.changeable(s, in.RecordID, "edit-record", "records.add_edit", s.perms.Records.AddEdit)
 	if err != nil {
-		return nil, err
-	}
-	perm, granted := "records.add_edit", s.perms.Records.AddEdit
-	if r.Type == "occupied" && !p.faults["record-permissions-for-occupied-time"] {
-		perm, granted = "records.occupy_time", s.perms.Records.OccupyTime
-	}
-	if err := p.mayChangeRecords(s, "edit-record", perm, granted); err != nil {
 		return nil, err
 	}
 	oldMaster, oldDate := r.MasterID, r.Start.Format(time.DateOnly)
@@ -288,15 +298,8 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 	if perr != nil {
 		return nil, perr
 	}
-	r, err := s.record(in.RecordID)
+	r, err := p.changeable(s, in.RecordID, "cancel-record", "records.cancel", s.perms.Records.Cancel)
 	if err != nil {
-		return nil, err
-	}
-	perm, granted := "records.cancel", s.perms.Records.Cancel
-	if r.Type == "occupied" && !p.faults["record-permissions-for-occupied-time"] {
-		perm, granted = "records.occupy_time", s.perms.Records.OccupyTime
-	}
-	if err := p.mayChangeRecords(s, "cancel-record", perm, granted); err != nil {
 		return nil, err
 	}
 	if p.faults["cancel-not-exported"] || r.DikidiID == 0 || p.localOnly(r) {
