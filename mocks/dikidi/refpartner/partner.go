@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -342,10 +343,7 @@ func (p *Partner) statusView(_ context.Context, s *session) any {
 }
 
 func (p *Partner) clientsView(_ context.Context, s *session) any {
-	out := make([]*clientRow, 0, len(s.clients))
-	for _, c := range s.clients {
-		out = append(out, c)
-	}
+	out := slices.AppendSeq(make([]*clientRow, 0, len(s.clients)), maps.Values(s.clients))
 	if p.alt {
 		sortClientsAlt(out)
 	} else {
@@ -355,10 +353,7 @@ func (p *Partner) clientsView(_ context.Context, s *session) any {
 }
 
 func (p *Partner) scheduleView(_ context.Context, s *session) any {
-	out := make([]*day, 0, len(s.days))
-	for _, d := range s.days {
-		out = append(out, d)
-	}
+	out := slices.AppendSeq(make([]*day, 0, len(s.days)), maps.Values(s.days))
 	if p.alt {
 		sortDaysAlt(out)
 	} else {
