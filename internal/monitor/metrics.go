@@ -74,18 +74,12 @@ func (met *metrics) observe(c rules.Check) {
 }
 
 var (
-	descSuccess = endpointDesc("accord_monitor_probe_success",
-		"1 if the last probe found the endpoint alive, 0 if down.")
-	descDuration = endpointDesc("accord_monitor_probe_duration_seconds",
-		"Duration of the last probe.")
-	descStatus = endpointDesc("accord_monitor_probe_http_status_code",
-		"HTTP status of the last probe; 0 when no answer arrived.")
-	descConsecutive = endpointDesc("accord_monitor_consecutive_failures",
-		"Failed probes in a row.")
-	descAlerting = endpointDesc("accord_monitor_alerting",
-		"1 while an alert is open for the endpoint.")
-	descAlertsSent = endpointDesc("accord_monitor_alerts_sent_total",
-		"Alert and reminder e-mails raised for the endpoint, over its whole stored history.")
+	descSuccess     = endpointDesc("accord_monitor_probe_success", "1 if the last probe found the endpoint alive, 0 if down.")
+	descDuration    = endpointDesc("accord_monitor_probe_duration_seconds", "Duration of the last probe.")
+	descStatus      = endpointDesc("accord_monitor_probe_http_status_code", "HTTP status of the last probe; 0 when no answer arrived.")
+	descConsecutive = endpointDesc("accord_monitor_consecutive_failures", "Failed probes in a row.")
+	descAlerting    = endpointDesc("accord_monitor_alerting", "1 while an alert is open for the endpoint.")
+	descAlertsSent  = endpointDesc("accord_monitor_alerts_sent_total", "Alert and reminder e-mails raised for the endpoint, over its whole stored history.")
 )
 
 func endpointDesc(name, help string) *prometheus.Desc {
