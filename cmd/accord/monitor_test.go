@@ -10,12 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
+	"github.com/accord-harness/accord/internal/syncbuf"
 )
 
 func partnerServer(t *testing.T) *httptest.Server {
@@ -144,19 +144,6 @@ endpoints:
 	}
 }
 
-// syncBuffer lets the test read what the running command has printed so far.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // TestMonitorCommandRunsUntilSIGTERM runs the real command on the real clock
 // with a 1s interval: it checks the partner, alerts over SMTP, serves
 // /status, and stops cleanly on SIGTERM.
@@ -178,7 +165,7 @@ endpoints:
   - {name: acme, url: "${ACCORD_TEST_PARTNER}/503", alert_to: [ops@acme.test]}
   - {name: other, url: "${ACCORD_TEST_PARTNER}/404", alert_to: [ops@other.test]}
 `)
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run([]string{"monitor", "--config", cfg}, &stdout, &stderr) }()
 
