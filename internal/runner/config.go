@@ -81,7 +81,7 @@ func ParseFile(path string, raw []byte) (*File, error) {
 		}
 	})
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("config %s:%d: %s: unknown field (known here: %s)", path, unknown[0].Line, unknown[0].Field, strings.Join(unknown[0].Known, ", "))
+		return nil, unknown[0].In("config " + path)
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("config %s: environment variables not set: %s", path, strings.Join(missing, ", "))
