@@ -55,12 +55,23 @@ func loadFixture[F any](path string, bundled func() (F, error), parse func([]byt
 	return parse(raw)
 }
 
-// serveMock serves until SIGINT or SIGTERM, printing the journal's exchanges
-// beside the server, and says at the end what a bounded journal let go.
-func serveMock(ctx context.Context, srv *http.Server, ln net.Listener, j *journal.Journal, output *mockOutput, stdout io.Writer, line func(journal.Entry) string) error {
+// listen opens the mock's listen address; base is its URL.
+func (o *mockShared) listen() (ln net.Listener, base string, err error) {
+	ln, err = net.Listen("tcp", o.addr)
+	if err != nil {
+		return nil, "", usagef("cannot listen on %s: %v", o.addr, err)
+	}
+	return ln, "http://" + ln.Addr().String(), nil
+}
+
+// serve serves h on ln until SIGINT or SIGTERM, printing the journal's
+// exchanges beside the server, and says at the end what a bounded journal
+// let go.
+func (o *mockShared) serve(ctx context.Context, h http.Handler, ln net.Listener, j *journal.Journal, stdout io.Writer, line func(journal.Entry) string) error {
 	ctx, stop := shutdown.OnSignal(ctx)
 	defer stop()
-	printed := output.startConsole(ctx, j, stdout, line)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	printed := o.startConsole(ctx, j, stdout, line)
 	// Serve returns once the requests in flight have ended (or had their
 	// grace): what they changed is to be saved after. A request that
 	// outlived the grace does not make the stopping mock fail.

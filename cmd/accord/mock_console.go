@@ -24,20 +24,23 @@ const defaultJournalLimit = 1000
 // ones are counted instead of printed.
 const consoleBuffer = 4096
 
-// mockOutput is what every `accord mock` command shares about its journal
-// and its console.
-type mockOutput struct {
-	journalLimit int
-	quiet        bool
+// mockShared is what every `accord mock` command shares: where it listens,
+// the fixture it loads, its journal and its console.
+type mockShared struct {
+	addr, fixture string
+	journalLimit  int
+	quiet         bool
 }
 
-func (o *mockOutput) flags(f *pflag.FlagSet) {
+func (o *mockShared) flags(f *pflag.FlagSet, addr, fixture string) {
+	f.StringVar(&o.addr, "addr", addr, "listen address")
+	f.StringVar(&o.fixture, "fixture", "", fixture)
 	f.IntVar(&o.journalLimit, "journal-limit", defaultJournalLimit,
 		"exchanges kept per tenant (client, access key) in the journal; the oldest are dropped and counted; 0 keeps all, which grows without end")
 	f.BoolVar(&o.quiet, "quiet", false, "print no line per exchange (for load tests; the journal still keeps them)")
 }
 
-func (o *mockOutput) journal() (*journal.Journal, error) {
+func (o *mockShared) journal() (*journal.Journal, error) {
 	if o.journalLimit < 0 {
 		return nil, usagef("--journal-limit must be 0 or more, got %d", o.journalLimit)
 	}
@@ -48,7 +51,7 @@ func (o *mockOutput) journal() (*journal.Journal, error) {
 // until ctx ends; wait returns once the last line is out. It runs beside the
 // server, never on a request's path: a console that cannot keep up loses
 // lines, and says how many.
-func (o *mockOutput) startConsole(ctx context.Context, j *journal.Journal, out io.Writer, line func(journal.Entry) string) (wait func()) {
+func (o *mockShared) startConsole(ctx context.Context, j *journal.Journal, out io.Writer, line func(journal.Entry) string) (wait func()) {
 	if o.quiet {
 		return func() {}
 	}

@@ -20,9 +20,9 @@ import (
 
 func newDikidiMockCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
-		addr, ownerToken, fixturePath, path, email, smtpAddr, smtpFrom, accessType string
-		noKey                                                                      bool
-		output                                                                     mockOutput
+		ownerToken, path, email, smtpAddr, smtpFrom, accessType string
+		noKey                                                   bool
+		shared                                                  mockShared
 	)
 	cmd := &cobra.Command{
 		Use:   "dikidi",
@@ -39,14 +39,14 @@ person uses in the browser (Settings → Integration → API access, records, sc
 e-mails) is under /panel/: sign in with the company id and the owner token.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := loadFixture(fixturePath, dikidifixture.Salon, dikidifixture.Parse)
+			f, err := loadFixture(shared.fixture, dikidifixture.Salon, dikidifixture.Parse)
 			if err == nil {
 				f, err = f.WeekAfter(time.Now())
 			}
 			if err != nil {
 				return usageError{err}
 			}
-			j, err := output.journal()
+			j, err := shared.journal()
 			if err != nil {
 				return err
 			}
@@ -66,11 +66,10 @@ e-mails) is under /panel/: sign in with the company id and the owner token.`,
 			if err := m.AddCompany(f); err != nil {
 				return usageError{err}
 			}
-			ln, err := net.Listen("tcp", addr)
+			ln, base, err := shared.listen()
 			if err != nil {
-				return usagef("cannot listen on %s: %v", addr, err)
+				return err
 			}
-			base := "http://" + ln.Addr().String()
 			fmt.Fprintf(stdout, "mock DIKIDI listening on %s\n  partner API: %s/api/partner  (access key as ?token=)\n  owner panel: %s/owner/companies/%d  (X-Accord-Owner-Token: %s)\n  web panel:   %s/panel/  (in a browser; sign in with company %d and the owner token)\n  company:     %d %s, week of %s (%s)\n  partner keys accepted on activation: %s\n",
 				ln.Addr(), base, base, f.Company.ID, m.OwnerToken(), base, f.Company.ID, f.Company.ID, f.Company.Name, f.WeekStart, f.Company.TimeZone, strings.Join(f.PartnerKeys, ", "))
 			if !noKey {
@@ -91,20 +90,17 @@ e-mails) is under /panel/: sign in with the company id and the owner token.`,
 			mux := http.NewServeMux()
 			mux.Handle(panel.Prefix, panel.New(m, panel.Options{Clock: clk}))
 			mux.Handle("/", m)
-			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-			return serveMock(cmd.Context(), srv, ln, j, &output, stdout, func(e journal.Entry) string { return exchangeLine(e, true) })
+			return shared.serve(cmd.Context(), mux, ln, j, stdout, func(e journal.Entry) string { return exchangeLine(e, true) })
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
+	shared.flags(fl, "127.0.0.1:8080", "salon fixture JSON (default: the bundled Birch Beauty Studio)")
 	fl.StringVar(&ownerToken, "owner-token", "accord-owner", "secret of the owner panel (X-Accord-Owner-Token)")
-	fl.StringVar(&fixturePath, "fixture", "", "salon fixture JSON (default: the bundled Birch Beauty Studio)")
 	fl.BoolVar(&noKey, "no-key", false, "do not create an access key at start (create keys through the owner panel)")
 	fl.StringVar(&accessType, "access-type", dikidimock.AccessAdministrator, "access type of the key created at start: administrator, employee_editor or employee")
 	fl.StringVar(&path, "path", "", "Path of the key created at start: the URL that receives the company's events")
 	fl.StringVar(&email, "email", "", "e-mail of the key created at start, for delivery problems")
 	fl.StringVar(&smtpAddr, "smtp", "", "host:port of a plain SMTP server for DIKIDI's e-mails (default: outbox only)")
 	fl.StringVar(&smtpFrom, "smtp-from", "DIKIDI Business <noreply@dikidi.test>", "sender of DIKIDI's e-mails")
-	output.flags(fl)
 	return cmd
 }

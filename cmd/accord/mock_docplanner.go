@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,8 +17,8 @@ import (
 
 func newDocplannerMockCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
-		addr, clientID, secret, fixturePath, rateLimits, statePath string
-		output                                                     mockOutput
+		clientID, secret, rateLimits, statePath string
+		shared                                  mockShared
 	)
 	cmd := &cobra.Command{
 		Use:   "docplanner",
@@ -35,7 +33,7 @@ notifications, access tokens and journal in FILE and finds them there after a re
 already in FILE keeps its stored secret and clinic (--client-secret and --fixture seed a new one).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := loadFixture(fixturePath, docplannerfixture.Clinic, docplannerfixture.Parse)
+			f, err := loadFixture(shared.fixture, docplannerfixture.Clinic, docplannerfixture.Parse)
 			if err != nil {
 				return usageError{err}
 			}
@@ -43,7 +41,7 @@ already in FILE keeps its stored secret and clinic (--client-secret and --fixtur
 			if err != nil {
 				return err
 			}
-			j, err := output.journal()
+			j, err := shared.journal()
 			if err != nil {
 				return err
 			}
@@ -51,7 +49,7 @@ already in FILE keeps its stored secret and clinic (--client-secret and --fixtur
 			if err != nil {
 				return err
 			}
-			kept, err := openMockState(statePath, "docplanner", output.journalLimit, m.Restore, j)
+			kept, err := openMockState(statePath, "docplanner", shared.journalLimit, m.Restore, j)
 			if err != nil {
 				return err
 			}
@@ -64,11 +62,10 @@ already in FILE keeps its stored secret and clinic (--client-secret and --fixtur
 			if stored {
 				shownSecret = "as first stored in " + statePath
 			}
-			ln, err := net.Listen("tcp", addr)
+			ln, base, err := shared.listen()
 			if err != nil {
-				return usagef("cannot listen on %s: %v", addr, err)
+				return err
 			}
-			base := "http://" + ln.Addr().String()
 			fmt.Fprintf(stdout, "mock Docplanner listening on %s\n  API:    %s/api/v3/integration\n  token:  %s/oauth/v2/token (client_id %s, client_secret %s)\n  admin:  %s/_accord/\n  sandbox: %s/sandbox/ (in a browser; sign in with the client id and secret)\n",
 				ln.Addr(), base, base, clientID, shownSecret, base, base)
 			kept.describe(stdout, clientID, stored)
@@ -82,18 +79,15 @@ already in FILE keeps its stored secret and clinic (--client-secret and --fixtur
 			if err := kept.keep(m.Snapshot, j, stderr); err != nil {
 				return err
 			}
-			srv := &http.Server{Handler: kept.handler(mux), ReadHeaderTimeout: 10 * time.Second}
-			err = serveMock(cmd.Context(), srv, ln, j, &output, stdout, func(e journal.Entry) string { return exchangeLine(e, false) })
+			err = shared.serve(cmd.Context(), kept.handler(mux), ln, j, stdout, func(e journal.Entry) string { return exchangeLine(e, false) })
 			return errors.Join(err, kept.close())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
+	shared.flags(f, "127.0.0.1:8080", "clinic fixture JSON (default: the bundled Clinica Sol)")
 	f.StringVar(&clientID, "client-id", "accord-sandbox", "sandbox client id")
 	f.StringVar(&secret, "client-secret", "accord-sandbox-secret", "sandbox client secret")
-	f.StringVar(&fixturePath, "fixture", "", "clinic fixture JSON (default: the bundled Clinica Sol)")
 	f.StringVar(&statePath, "state", "", "keep the clients, their clinics, bookings, notifications and journal in this file across restarts (created if missing); without it the mock forgets all on exit")
 	f.StringVar(&rateLimits, "rate-limits", "on", "on: the platform's limits (8,000 GETs an hour, 40 writes a minute, then 429); off: never 429, for load tests and development")
-	output.flags(f)
 	return cmd
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -20,10 +19,10 @@ import (
 
 func newReachMockCmd(stdout, _ io.Writer) *cobra.Command {
 	var (
-		servePartner                                            bool
-		addr, token, fixturePath, clientID, secret, redirectURI string
-		faults                                                  []string
-		output                                                  mockOutput
+		servePartner                         bool
+		token, clientID, secret, redirectURI string
+		faults                               []string
+		shared                               mockShared
 	)
 	cmd := &cobra.Command{
 		Use:   "reach",
@@ -53,7 +52,7 @@ with what each found wrong, and opens the dashboard.`,
 			if err != nil {
 				return usageError{err}
 			}
-			books, err := loadFixture(fixturePath, reachfixture.LoadSet, reachfixture.ParseSet)
+			books, err := loadFixture(shared.fixture, reachfixture.LoadSet, reachfixture.ParseSet)
 			if err != nil {
 				return usageError{err}
 			}
@@ -67,12 +66,11 @@ with what each found wrong, and opens the dashboard.`,
 			if err := p.Load(books); err != nil {
 				return usageError{err}
 			}
-			ln, err := net.Listen("tcp", addr)
+			ln, base, err := shared.listen()
 			if err != nil {
-				return usagef("cannot listen on %s: %v", addr, err)
+				return err
 			}
-			base := "http://" + ln.Addr().String()
-			j, err := output.journal()
+			j, err := shared.journal()
 			if err != nil {
 				return err
 			}
@@ -94,20 +92,17 @@ with what each found wrong, and opens the dashboard.`,
 			mux := http.NewServeMux()
 			mux.Handle("/", journalReachExchanges(p, j))
 			ui.Mount(mux)
-			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-			return serveMock(cmd.Context(), srv, ln, j, &output, stdout, reachLine)
+			return shared.serve(cmd.Context(), mux, ln, j, stdout, reachLine)
 		},
 	}
 	f := cmd.Flags()
+	shared.flags(f, "127.0.0.1:8090", "books: {\"Companies\": [...]} or one company, in the shape of fixtures/reach/company.json (default: the bundled three companies)")
 	f.BoolVar(&servePartner, "serve-partner", false, "serve the reference partner (the Reach API over the fixture, and its driver)")
-	f.StringVar(&addr, "addr", "127.0.0.1:8090", "listen address")
 	f.StringVar(&token, "token", "accord-reach-sandbox-token", "the bearer token the partner accepts for the fixture's companies")
-	f.StringVar(&fixturePath, "fixture", "", "books: {\"Companies\": [...]} or one company, in the shape of fixtures/reach/company.json (default: the bundled three companies)")
 	f.StringVar(&clientID, "client-id", "", "advertise an OAuth 2.0 server for this client id (with --client-secret)")
 	f.StringVar(&secret, "client-secret", "", "the OAuth client's secret")
 	f.StringVar(&redirectURI, "redirect-uri", "https://app.reachreporting.example/oauth/callback", "the OAuth client's registered redirect URI")
 	f.StringSliceVar(&faults, "fault", nil, "make the partner commit this named mistake (see accord faults --platform reach)")
-	output.flags(f)
 	return cmd
 }
 

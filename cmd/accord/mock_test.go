@@ -18,19 +18,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accord-harness/accord/internal/journal"
+	"github.com/accord-harness/accord/internal/syncbuf"
 )
 
 // startMock runs `accord mock docplanner` with args until the test ends and
 // returns its base URL and its stdout.
-func startMock(t *testing.T, args ...string) (string, *syncBuffer, func() error) {
+func startMock(t *testing.T, args ...string) (string, *syncbuf.Buffer, func() error) {
 	t.Helper()
 	return startMockOf(t, "docplanner", args...)
 }
 
 // startMockOf runs `accord mock <platform>` with args until the test ends.
-func startMockOf(t *testing.T, platform string, args ...string) (string, *syncBuffer, func() error) {
+func startMockOf(t *testing.T, platform string, args ...string) (string, *syncbuf.Buffer, func() error) {
 	t.Helper()
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := newRootCmd(out, out)
 	cmd.SetArgs(append([]string{"mock", platform, "--addr", "127.0.0.1:0"}, args...))

@@ -10,12 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/accord-harness/accord/internal/monitor/smtptest"
+	"github.com/accord-harness/accord/internal/syncbuf"
 )
 
 func partnerServer(t *testing.T) *httptest.Server {
@@ -72,19 +72,28 @@ func TestProbeCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(tc.args, &stdout, &stderr)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout.String(), stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tc.stdout) {
-				t.Errorf("stdout %q lacks %q", stdout.String(), tc.stdout)
-			}
-			if !strings.Contains(stderr.String(), tc.stderr) {
-				t.Errorf("stderr %q lacks %q", stderr.String(), tc.stderr)
-			}
+			wantRun(t, tc.args, tc.code, tc.stdout, tc.stderr)
 		})
 	}
+}
+
+// wantRun runs accord with args and wants its exit code, stdout holding
+// stdout and stderr each of stderr; it gives what stderr held.
+func wantRun(t *testing.T, args []string, code int, stdout string, stderr ...string) string {
+	t.Helper()
+	got, out, errs := accord(t, args...)
+	if got != code {
+		t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", got, code, out, errs)
+	}
+	if !strings.Contains(out, stdout) {
+		t.Errorf("stdout %q lacks %q", out, stdout)
+	}
+	for _, w := range stderr {
+		if !strings.Contains(errs, w) {
+			t.Errorf("stderr\n%s\nlacks\n%s", errs, w)
+		}
+	}
+	return errs
 }
 
 func writeConfig(t *testing.T, body string) string {
@@ -128,38 +137,12 @@ endpoints:
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(tc.args, &stdout, &stderr)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout.String(), stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tc.stdout) {
-				t.Errorf("stdout %q lacks %q", stdout.String(), tc.stdout)
-			}
-			for _, w := range tc.stderr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr\n%s\nlacks\n%s", stderr.String(), w)
-				}
-			}
-			if strings.Contains(stderr.String(), "panic") {
-				t.Errorf("panic: %s", stderr.String())
+			if errs := wantRun(t, tc.args, tc.code, tc.stdout, tc.stderr...); strings.Contains(errs, "panic") {
+				t.Errorf("panic: %s", errs)
 			}
 		})
 	}
 }
-
-// syncBuffer lets the test read what the running command has printed so far.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestMonitorCommandRunsUntilSIGTERM runs the real command on the real clock
 // with a 1s interval: it checks the partner, alerts over SMTP, serves
@@ -182,7 +165,7 @@ endpoints:
   - {name: acme, url: "${ACCORD_TEST_PARTNER}/503", alert_to: [ops@acme.test]}
   - {name: other, url: "${ACCORD_TEST_PARTNER}/404", alert_to: [ops@other.test]}
 `)
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run([]string{"monitor", "--config", cfg}, &stdout, &stderr) }()
 

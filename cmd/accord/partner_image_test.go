@@ -36,14 +36,12 @@ func TestPartnerImage(t *testing.T) {
 		(img.Compile + img.Build).Round(time.Millisecond), img.Compile.Round(time.Millisecond), img.Build.Round(time.Millisecond))
 
 	t.Run("reference image passes", func(t *testing.T) {
-		dir := t.TempDir()
 		// The image lives in real time: it pulls every 2 s, not every
 		// minute, and the mock's rate limits are lifted, so that no scenario
 		// waits a real minute for a PULL or a write window. A partner in
 		// real time under the published limits is TestAPartnerOnItsOwnClock…
 		// in steps/docplanner, on a one-second window.
-		r := imgRun(t, "run", "--partner-image", img.Name, "--partner-env", "ACCORD_POLL_EVERY=2s", "--rate-limits", "off", "--report-dir", dir)
-		require.Equal(t, exitOK, r.code, "stdout:\n%s\nstderr:\n%s", imgTail(r.stdout), r.stderr)
+		r, dir := imgRunReport(t, exitOK, "--partner-image", img.Name, "--partner-env", "ACCORD_POLL_EVERY=2s", "--rate-limits", "off")
 		assert.Contains(t, r.stdout, " passed, 0 failed")
 		assert.Contains(t, r.stdout, "against accord reference partner (Docplanner)")
 		log := imgReadFile(t, filepath.Join(dir, partnerLogFile))
@@ -55,9 +53,7 @@ func TestPartnerImage(t *testing.T) {
 	})
 
 	t.Run("image with a fault fails", func(t *testing.T) {
-		dir := t.TempDir()
-		r := imgRun(t, "run", "--partner-image", img.Name, "--partner-env", "ACCORD_FAULT=no-reauth", "--tags", "@auth", "--report-dir", dir)
-		require.Equal(t, exitFailed, r.code, "stdout:\n%s\nstderr:\n%s", imgTail(r.stdout), r.stderr)
+		r, dir := imgRunReport(t, exitFailed, "--partner-image", img.Name, "--partner-env", "ACCORD_FAULT=no-reauth", "--tags", "@auth")
 		assert.Contains(t, r.stderr, "FAILED Authentication / The partner signs in again when its token expires")
 		assert.Contains(t, r.stdout, "with fault no-reauth")
 		assert.FileExists(t, filepath.Join(dir, partnerLogFile))
@@ -298,6 +294,16 @@ func imgRun(t *testing.T, args ...string) imgResult {
 		r.firstScenario = s.Sub(c)
 	}
 	return r
+}
+
+// imgRunReport runs accord run with args and a report directory of its own,
+// and requires the exit code.
+func imgRunReport(t *testing.T, code int, args ...string) (r imgResult, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	r = imgRun(t, append(append([]string{"run"}, args...), "--report-dir", dir)...)
+	require.Equal(t, code, r.code, "stdout:\n%s\nstderr:\n%s", imgTail(r.stdout), r.stderr)
+	return r, dir
 }
 
 // imgClockWriter is a buffer safe for concurrent use that notes when the

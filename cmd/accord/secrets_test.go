@@ -17,18 +17,6 @@ import (
 	"github.com/accord-harness/accord/internal/runner"
 )
 
-// capture keeps the stage a run starts, to read its secrets afterwards.
-type capture struct {
-	runner.Platform
-	stage runner.Stage
-}
-
-func (c *capture) Start(ctx context.Context, cfg runner.Config) (runner.Stage, error) {
-	s, err := c.Platform.Start(ctx, cfg)
-	c.stage = s
-	return s, err
-}
-
 // TestNoPlatformLeaksASecret runs every platform, correct and with its first
 // fault (on a console without colours), and greps every output (console and every report file) for every
 // secret the stage handed out and every token seen on the wire.
@@ -43,16 +31,18 @@ func TestNoPlatformLeaksASecret(t *testing.T) {
 		}{{"", false}, {p.Faults()[0].Name, true}} {
 			fault := run.fault
 			t.Run(name+"/"+fault, func(t *testing.T) {
-				c := &capture{Platform: p}
 				dir := t.TempDir()
 				var console bytes.Buffer
 				cfg := runner.Config{}
 				if fault != "" {
 					cfg.Faults = []string{fault}
 				}
-				_, err := runner.Run(context.Background(), c, runner.Options{Config: cfg, ReportDir: dir, Console: &console, NoColors: run.noColors})
+				l, err := runner.Open(context.Background(), p, runner.Options{Config: cfg, ReportDir: dir, Console: &console, NoColors: run.noColors})
 				require.NoError(t, err)
-				tr, ok := c.stage.(runner.Traffic)
+				t.Cleanup(func() { _ = l.Close() })
+				_, err = l.Run(context.Background())
+				require.NoError(t, err)
+				tr, ok := l.Stage().(runner.Traffic)
 				require.True(t, ok, "%s stages must implement runner.Traffic so their reports carry redacted evidence", name)
 				secrets := append(tr.Secrets(), wireTokens(tr.OwnJournal())...)
 				require.NotEmpty(t, secrets)

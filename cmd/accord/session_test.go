@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,26 +23,14 @@ import (
 	"github.com/accord-harness/accord/internal/container/containertest"
 	"github.com/accord-harness/accord/internal/pagetest"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/syncbuf"
 )
 
 // screen is what a person at the terminal sees, as it arrives.
 type screen struct {
-	t    *testing.T
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	seen int // where the next expect starts looking
-}
-
-func (s *screen) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *screen) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
+	t *testing.T
+	syncbuf.Buffer
+	seen int // where the next expect starts looking; only expect moves it
 }
 
 // expect waits for re to appear after what was already matched and returns
@@ -53,15 +40,12 @@ func (s *screen) expect(re string) []string {
 	rx := regexp.MustCompile(re)
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
-		s.mu.Lock()
-		text := s.buf.String()[s.seen:]
+		text := s.String()[s.seen:]
 		if loc := rx.FindStringSubmatchIndex(text); loc != nil {
 			m := rx.FindStringSubmatch(text)
 			s.seen += loc[1]
-			s.mu.Unlock()
 			return m
 		}
-		s.mu.Unlock()
 		time.Sleep(20 * time.Millisecond) // polling a pty: there is no event to wait on
 	}
 	s.t.Fatalf("the terminal never showed %q; it shows:\n%s", re, s.String())
@@ -235,7 +219,7 @@ func TestSecretEnvValuesAreScrubbedFromTheContainerLog(t *testing.T) {
 // sandbox shows that scenario's clinic to whoever has the key.
 func TestSessionPrintsTheSandboxTheOperatorOpens(t *testing.T) {
 	in, typed := io.Pipe()
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	root := newRootCmd(out, out)
 	root.SetIn(in)
 	scenario := "A visit booked by the receptionist reaches Docplanner"

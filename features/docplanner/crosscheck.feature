@@ -21,7 +21,19 @@ Feature: Periodic schedule cross-check
     And the doctor adds a break on Docplanner at "anna-mokotow" next Monday from 15:00 to 16:00
     And Docplanner is reachable again
     And the partner runs its periodic sync
-    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+    Then the partner reports that it is connected, with no error
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+  @req:DP-XCK-1
+  Scenario: A visit booked and canceled at the clinic before it reached Docplanner is never sent there
+    Given the partner has activated the integration
+    And Docplanner is unreachable for the partner
+    And the receptionist books "svc-consult" at "anna-mokotow" next Monday at 14:00
+    And Docplanner is reachable again
+    When the receptionist cancels that visit
+    And the partner runs its periodic sync
+    Then the partner reports that it is connected, with no error
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   @req:DP-XCK-1
   Scenario Outline: A change Docplanner refused shows in the partner's status until the periodic sync sends it: <change>

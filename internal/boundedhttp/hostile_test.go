@@ -72,24 +72,8 @@ func TestHostilePartners(t *testing.T) {
 			http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", http.StatusFound)
 		}, false, "refused redirect off the partner's host"},
 		{"bad TLS certificate", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("{}")) }, true, "certificate"},
-		{"connection closed mid-response", func(w http.ResponseWriter, _ *http.Request) {
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				return
-			}
-			_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: application/json\r\n\r\n{\"status\":")
-			_ = buf.Flush()
-			_ = conn.Close()
-		}, false, "unexpected EOF"},
-		{"garbage instead of HTTP", func(w http.ResponseWriter, _ *http.Request) {
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				return
-			}
-			_, _ = buf.WriteString("\x00\xffthis is not http\r\n\r\n")
-			_ = buf.Flush()
-			_ = conn.Close()
-		}, false, "malformed HTTP"},
+		{"connection closed mid-response", raw("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: application/json\r\n\r\n{\"status\":"), false, "unexpected EOF"},
+		{"garbage instead of HTTP", raw("\x00\xffthis is not http\r\n\r\n"), false, "malformed HTTP"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,4 +118,17 @@ func TestConnectionRefused(t *testing.T) {
 	_, err = Do(context.Background(), NewClient(timeout), http.MethodGet, "http://"+addr, nil, nil, DefaultLimit)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "connection refused")
+}
+
+// raw answers with these bytes on the connection, HTTP or not, and hangs up.
+func raw(answer string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		_, _ = buf.WriteString(answer)
+		_ = buf.Flush()
+		_ = conn.Close()
+	}
 }

@@ -19,6 +19,14 @@ type metrics struct {
 	storeErrors      prometheus.Counter
 }
 
+func counter(name, help string) prometheus.Counter {
+	return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+}
+
+func counterVec(name, help, label string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{label})
+}
+
 func newMetrics(m *Monitor) (*prometheus.Registry, *metrics) {
 	reg := prometheus.NewRegistry()
 	met := &metrics{
@@ -27,30 +35,18 @@ func newMetrics(m *Monitor) (*prometheus.Registry, *metrics) {
 			Help:    "Latency of all probes, alive or not.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}),
-		probes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "accord_monitor_probes_total",
-			Help: "Probes run, by result (alive or down).",
-		}, []string{"result"}),
-		alerts: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "accord_monitor_alerts_raised_total",
-			Help: "Alerts and reminders raised by this process, all endpoints.",
-		}),
-		delivered: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "accord_monitor_emails_delivered_total",
-			Help: "E-mails accepted by the SMTP relay, by kind (alert, reminder, recovery).",
-		}, []string{"kind"}),
-		deliveryFailures: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "accord_monitor_email_failures_total",
-			Help: "Failed delivery attempts (the message stays queued unless rejected for good).",
-		}),
-		skipped: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "accord_monitor_probes_skipped_total",
-			Help: "Slots skipped because the previous probe of the endpoint was still running.",
-		}),
-		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "accord_monitor_store_errors_total",
-			Help: "Checks that could not be recorded in the state file.",
-		}),
+		probes: counterVec("accord_monitor_probes_total",
+			"Probes run, by result (alive or down).", "result"),
+		alerts: counter("accord_monitor_alerts_raised_total",
+			"Alerts and reminders raised by this process, all endpoints."),
+		delivered: counterVec("accord_monitor_emails_delivered_total",
+			"E-mails accepted by the SMTP relay, by kind (alert, reminder, recovery).", "kind"),
+		deliveryFailures: counter("accord_monitor_email_failures_total",
+			"Failed delivery attempts (the message stays queued unless rejected for good)."),
+		skipped: counter("accord_monitor_probes_skipped_total",
+			"Slots skipped because the previous probe of the endpoint was still running."),
+		storeErrors: counter("accord_monitor_store_errors_total",
+			"Checks that could not be recorded in the state file."),
 	}
 	reg.MustRegister(met.latency, met.probes, met.alerts, met.delivered, met.deliveryFailures,
 		met.skipped, met.storeErrors, endpointCollector{m},
@@ -78,19 +74,17 @@ func (met *metrics) observe(c rules.Check) {
 }
 
 var (
-	descSuccess = prometheus.NewDesc("accord_monitor_probe_success",
-		"1 if the last probe found the endpoint alive, 0 if down.", []string{"endpoint"}, nil)
-	descDuration = prometheus.NewDesc("accord_monitor_probe_duration_seconds",
-		"Duration of the last probe.", []string{"endpoint"}, nil)
-	descStatus = prometheus.NewDesc("accord_monitor_probe_http_status_code",
-		"HTTP status of the last probe; 0 when no answer arrived.", []string{"endpoint"}, nil)
-	descConsecutive = prometheus.NewDesc("accord_monitor_consecutive_failures",
-		"Failed probes in a row.", []string{"endpoint"}, nil)
-	descAlerting = prometheus.NewDesc("accord_monitor_alerting",
-		"1 while an alert is open for the endpoint.", []string{"endpoint"}, nil)
-	descAlertsSent = prometheus.NewDesc("accord_monitor_alerts_sent_total",
-		"Alert and reminder e-mails raised for the endpoint, over its whole stored history.", []string{"endpoint"}, nil)
+	descSuccess     = endpointDesc("accord_monitor_probe_success", "1 if the last probe found the endpoint alive, 0 if down.")
+	descDuration    = endpointDesc("accord_monitor_probe_duration_seconds", "Duration of the last probe.")
+	descStatus      = endpointDesc("accord_monitor_probe_http_status_code", "HTTP status of the last probe; 0 when no answer arrived.")
+	descConsecutive = endpointDesc("accord_monitor_consecutive_failures", "Failed probes in a row.")
+	descAlerting    = endpointDesc("accord_monitor_alerting", "1 while an alert is open for the endpoint.")
+	descAlertsSent  = endpointDesc("accord_monitor_alerts_sent_total", "Alert and reminder e-mails raised for the endpoint, over its whole stored history.")
 )
+
+func endpointDesc(name, help string) *prometheus.Desc {
+	return prometheus.NewDesc(name, help, []string{"endpoint"}, nil)
+}
 
 // endpointCollector renders per-endpoint series from the snapshots at scrape
 // time, the way blackbox_exporter renders a probe: nothing per endpoint is

@@ -34,6 +34,12 @@ func newEnv(t *testing.T, body string) *monitortest.Env {
 	return e
 }
 
+// acmeEnv monitors one endpoint, acme, at path on the partner.
+func acmeEnv(t *testing.T, path string) *monitortest.Env {
+	t.Helper()
+	return newEnv(t, "endpoints:\n  - name: acme\n    url: \"{{partner}}"+path+"\"\n    alert_to: [ops@acme.test]\n")
+}
+
 func advance(t *testing.T, e *monitortest.Env, d time.Duration, times int) {
 	t.Helper()
 	for range times {
@@ -44,12 +50,7 @@ func advance(t *testing.T, e *monitortest.Env, d time.Duration, times int) {
 }
 
 func TestAlertAfterThreeFailures(t *testing.T) {
-	e := newEnv(t, `
-endpoints:
-  - name: acme
-    url: "{{partner}}/health"
-    alert_to: [ops@acme.test]
-`)
+	e := acmeEnv(t, "/health")
 	e.Partner.Set("/health", monitortest.Behavior{Status: 503, Body: "<h1>maintenance</h1>"})
 	advance(t, e, 5*time.Minute, 2)
 	if n := len(e.SMTP.Mails()); n != 0 {
@@ -137,7 +138,7 @@ func TestProbesAreSpreadOverTheInterval(t *testing.T) {
 }
 
 func TestShutdownAbandonsInFlightProbesWithoutCountingThem(t *testing.T) {
-	e := newEnv(t, "endpoints:\n  - name: acme\n    url: \"{{partner}}/h\"\n    alert_to: [ops@acme.test]\n")
+	e := acmeEnv(t, "/h")
 	e.Partner.Set("/h", monitortest.Behavior{Status: 503})
 	advance(t, e, 5*time.Minute, 2)
 	e.Partner.Set("/h", monitortest.Behavior{Hang: true})

@@ -1,13 +1,11 @@
 package operator
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 
 	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/runner"
+	"github.com/accord-harness/accord/internal/syncbuf"
 )
 
 // fakeDriver records the actions it was asked to do.
@@ -45,27 +44,9 @@ type bookResult struct {
 	Seq       int64  `json:"seq"`
 }
 
-// syncBuffer is the terminal's screen, read while it is written.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
 // operatorTypes answers each prompt (a line starting "> ") with the next line, as a person
 // would: only once the prompt is on screen.
-func operatorTypes(t *testing.T, screen *syncBuffer, in io.Writer, lines ...string) {
+func operatorTypes(t *testing.T, screen *syncbuf.Buffer, in io.Writer, lines ...string) {
 	t.Helper()
 	go func() {
 		for i, line := range lines {
@@ -107,7 +88,7 @@ func TestManualAction(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in, w := io.Pipe()
 			defer w.Close()
-			screen := &syncBuffer{}
+			screen := &syncbuf.Buffer{}
 			aborted := false
 			term := New(in, screen, false, func() { aborted = true })
 			defer term.Close()
@@ -158,7 +139,7 @@ func TestActionsWithoutInstructionGoToTheDriver(t *testing.T) {
 func TestTypedAheadLinesDoNotAnswer(t *testing.T) {
 	in, w := io.Pipe()
 	defer w.Close()
-	screen := &syncBuffer{}
+	screen := &syncbuf.Buffer{}
 	term := New(in, screen, false, nil)
 	defer term.Close()
 	term.ScenarioStarted("bookings.feature", "A visit")
@@ -198,7 +179,7 @@ func TestStaffInstructionsNameThingsAndTypedIdsAreCheckedAtOnce(t *testing.T) {
 	}
 	in, w := io.Pipe()
 	defer w.Close()
-	screen := &syncBuffer{}
+	screen := &syncbuf.Buffer{}
 	term := New(in, screen, false, func() {})
 	defer term.Close()
 	fd := &fakeDriver{views: map[string]string{"records": `[{"id":"r-1"},{"id":"r-22"}]`}}

@@ -115,13 +115,9 @@ func Load(fsys fs.FS, name string) (*Catalogue, error) {
 // document the catalogue does not list.
 func Parse(name string, raw []byte) (*Catalogue, error) {
 	var f file
-	lines, err := yamlkeys.Decode(raw, &f)
-	var u yamlkeys.Unknown
-	switch {
-	case errors.As(err, &u):
-		return nil, fmt.Errorf("%s:%d: %s: unknown field (known here: %s)", name, u.Line, u.Field, strings.Join(u.Known, ", "))
-	case err != nil:
-		return nil, fmt.Errorf("%s: %w", name, err)
+	lines, err := yamlkeys.DecodeFile(name, raw, &f)
+	if err != nil {
+		return nil, err
 	}
 	c := &Catalogue{File: name, Platform: f.Platform, Prefix: f.Prefix, Documents: f.Documents}
 	// at names a node's line; a scalar source stands where its list would.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,7 +81,7 @@ func ParseFile(path string, raw []byte) (*File, error) {
 		}
 	})
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("config %s:%d: %s: unknown field (known here: %s)", path, unknown[0].Line, unknown[0].Field, strings.Join(unknown[0].Known, ", "))
+		return nil, unknown[0].In("config " + path)
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("config %s: environment variables not set: %s", path, strings.Join(missing, ", "))
@@ -97,28 +98,21 @@ func ParseFile(path string, raw []byte) (*File, error) {
 
 var yamlLine = regexp.MustCompile(`(?:yaml: )?(?:unmarshal errors:\s*)?line (\d+): (.*)$`)
 
+// yamlWords put yaml.v3's type errors in the user's terms.
+var yamlWords = []yamlkeys.Reword{
+	yamlkeys.Duration,
+	{Contains: "into map[string]string", Say: "must be a mapping of name: value"},
+	{Contains: "into string", Say: "must be a single value"},
+	{Contains: "cannot unmarshal", Say: "must be a mapping"},
+}
+
 // yamlMessage puts a yaml.v3 message in the user's terms, as ":LINE: what".
 func yamlMessage(msg string) string {
-	m := yamlLine.FindStringSubmatch(msg)
-	if m == nil {
+	line, text, ok := yamlkeys.Line(yamlLine, msg, yamlWords)
+	if !ok {
 		return ": " + strings.TrimPrefix(msg, "yaml: ")
 	}
-	text := m[2]
-	val := ""
-	if i, j := strings.Index(text, "`"), strings.LastIndex(text, "`"); i >= 0 && j > i {
-		val = text[i+1 : j]
-	}
-	switch {
-	case strings.HasSuffix(text, "time.Duration"):
-		text = fmt.Sprintf("%q is not a duration (use e.g. 30s, 5m, 1h)", val)
-	case strings.Contains(text, "into map[string]string"):
-		text = "must be a mapping of name: value"
-	case strings.Contains(text, "into string"):
-		text = "must be a single value"
-	case strings.Contains(text, "cannot unmarshal"):
-		text = "must be a mapping"
-	}
-	return ":" + m[1] + ": " + text
+	return ":" + strconv.Itoa(line) + ": " + text
 }
 
 // expand replaces ${VAR} in a scalar from the environment.

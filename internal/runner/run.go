@@ -154,6 +154,10 @@ func (l *Live) Screens() []Screen {
 	return nil
 }
 
+// Stage is the mock platform and partner the session started, for a test
+// to read what they handed out and kept.
+func (l *Live) Stage() Stage { return l.stage }
+
 // Close ends the session (and removes a temporary report directory).
 func (l *Live) Close() error {
 	err := l.stage.Close()

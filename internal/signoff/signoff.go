@@ -90,44 +90,34 @@ func Keygen(path string) error {
 
 // LoadPrivate reads a key written by Keygen.
 func LoadPrivate(path string) (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	block, _ := pem.Decode(b)
-	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("%s is not a PEM private key", path)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	priv, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("%s is not an Ed25519 key", path)
-	}
-	return priv, nil
+	return loadKey[ed25519.PrivateKey](path, "private", x509.ParsePKCS8PrivateKey)
 }
 
 // LoadPublic reads a public key written by Keygen.
 func LoadPublic(path string) (ed25519.PublicKey, error) {
+	return loadKey[ed25519.PublicKey](path, "public", x509.ParsePKIXPublicKey)
+}
+
+// loadKey reads the PEM file of a kind ("private", "public") of key at path
+// and wants an Ed25519 key in it.
+func loadKey[K ed25519.PrivateKey | ed25519.PublicKey](path, kind string, parse func([]byte) (any, error)) (K, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	block, _ := pem.Decode(b)
-	if block == nil || block.Type != "PUBLIC KEY" {
-		return nil, fmt.Errorf("%s is not a PEM public key", path)
+	if block == nil || block.Type != strings.ToUpper(kind)+" KEY" {
+		return nil, fmt.Errorf("%s is not a PEM %s key", path, kind)
 	}
-	k, err := x509.ParsePKIXPublicKey(block.Bytes)
+	k, err := parse(block.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	pub, ok := k.(ed25519.PublicKey)
+	key, ok := k.(K)
 	if !ok {
 		return nil, fmt.Errorf("%s is not an Ed25519 key", path)
 	}
-	return pub, nil
+	return key, nil
 }
 
 // ErrNotPassed refuses to sign a failing run.

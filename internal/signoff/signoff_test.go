@@ -1,6 +1,7 @@
 package signoff
 
 import (
+	"crypto/ed25519"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,21 +21,21 @@ func reportDir(t *testing.T, verdict string) string {
 	return dir
 }
 
-func keys(t *testing.T) (string, string) {
+// keys is a new key pair, written by Keygen and read back.
+func keys(t *testing.T) (ed25519.PrivateKey, ed25519.PublicKey) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "accord.key")
 	require.NoError(t, Keygen(path))
 	require.Error(t, Keygen(path), "never overwrite a key")
-	return path, path + ".pub"
+	priv, err := LoadPrivate(path)
+	require.NoError(t, err)
+	pub, err := LoadPublic(path + ".pub")
+	require.NoError(t, err)
+	return priv, pub
 }
 
 func TestSignAndVerify(t *testing.T) {
-	keyPath, pubPath := keys(t)
-	priv, err := LoadPrivate(keyPath)
-	require.NoError(t, err)
-	pub, err := LoadPublic(pubPath)
-	require.NoError(t, err)
-
+	priv, pub := keys(t)
 	dir := reportDir(t, "passed")
 	r, err := Sign(dir, priv, time.Now())
 	require.NoError(t, err)
@@ -76,9 +77,7 @@ func TestSignAndVerify(t *testing.T) {
 		})
 	}
 
-	otherKey, _ := keys(t)
-	other, err := LoadPrivate(otherKey)
-	require.NoError(t, err)
+	other, _ := keys(t)
 	dir2 := reportDir(t, "passed")
 	_, err = Sign(dir2, other, time.Now())
 	require.NoError(t, err)
@@ -97,10 +96,8 @@ func problemContaining(problems []string, want string) string {
 }
 
 func TestFailingRunCannotBeSigned(t *testing.T) {
-	keyPath, _ := keys(t)
-	priv, err := LoadPrivate(keyPath)
-	require.NoError(t, err)
-	_, err = Sign(reportDir(t, "failed"), priv, time.Now())
+	priv, _ := keys(t)
+	_, err := Sign(reportDir(t, "failed"), priv, time.Now())
 	assert.ErrorIs(t, err, ErrNotPassed)
 	_, err = Sign(t.TempDir(), priv, time.Now())
 	assert.ErrorContains(t, err, "not a report directory")
@@ -109,9 +106,7 @@ func TestFailingRunCannotBeSigned(t *testing.T) {
 // TestOnlyAPassingVerdictCanBeSigned: passed with warnings is passed (the
 // warnings are in the signed report); incomplete and failed are not.
 func TestOnlyAPassingVerdictCanBeSigned(t *testing.T) {
-	keyPath, _ := keys(t)
-	priv, err := LoadPrivate(keyPath)
-	require.NoError(t, err)
+	priv, _ := keys(t)
 	for verdict, ok := range map[string]bool{"passed": true, "passed with warnings": true, "passed with waivers": true, "incomplete": false, "failed": false} {
 		t.Run(verdict, func(t *testing.T) {
 			dir := reportDir(t, verdict)
@@ -131,11 +126,7 @@ func TestOnlyAPassingVerdictCanBeSigned(t *testing.T) {
 // TestSigningRecordsTheWaivers: a run passed with waivers is signed with
 // the waivers it applied, and changing them breaks the signature.
 func TestSigningRecordsTheWaivers(t *testing.T) {
-	keyPath, pubPath := keys(t)
-	priv, err := LoadPrivate(keyPath)
-	require.NoError(t, err)
-	pub, err := LoadPublic(pubPath)
-	require.NoError(t, err)
+	priv, pub := keys(t)
 	dir := t.TempDir()
 	summary := `{"platform":"docplanner","partner":"p","accord_version":"v","verdict":"passed with waivers","started":"2026-11-23T10:00:00Z","inputs":{},` +
 		`"scenarios":[{"name":"s","status":"waived"}],"waivers":[{"scenario":"s","reason":"insurance plans come in 2.3","approved_by":"specialist","expires":"2027-01-31","line":2,"status":"applied"}]}`

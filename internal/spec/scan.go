@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -56,22 +57,7 @@ func (s *scanner) value(n *node, depth int) bool {
 	}
 	c := s.data[s.pos]
 	if c == 'n' {
-		if !s.literal("null") {
-			return false
-		}
-		if n.nullable {
-			return true
-		}
-		if n.empty || len(n.allOf) == 0 || len(n.oneOf) > 0 || len(n.anyOf) > 0 {
-			return false
-		}
-		// kin-openapi lets null through a schema whose allOf all take it.
-		for _, sub := range n.allOf {
-			if !sub.null() {
-				return false
-			}
-		}
-		return true
+		return s.literal("null") && n.null()
 	}
 	if n.empty {
 		return s.skip(depth)
@@ -159,7 +145,8 @@ func (n *node) refusesKind(c byte) bool {
 	return n.types&k == 0
 }
 
-// null is how a node takes null, allOf included.
+// null is how a node takes null, allOf included: kin-openapi lets null
+// through a schema whose allOf all take it.
 func (n *node) null() bool {
 	if n.bad {
 		return false
@@ -182,72 +169,39 @@ func (s *scanner) object(n *node, depth int) bool {
 	if n.types&kindObject == 0 || n.enum != nil { // no object equals a scalar
 		return false
 	}
-	s.pos++ // {
 	var seen uint64
 	count := int64(0)
 	counting := n.minProps != 0 || n.maxProps >= 0
 	keys := s.keys[:0]
-	s.ws()
-	if s.pos < len(s.data) && s.data[s.pos] == '}' {
-		s.pos++
-	} else {
-		for {
-			s.ws()
-			if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-				return false
-			}
-			key, ok := s.string()
-			if !ok {
-				return false
-			}
-			s.ws()
-			if s.pos >= len(s.data) || s.data[s.pos] != ':' {
-				return false
-			}
-			s.pos++
-			s.ws()
-			f, known := n.fields[key]
-			switch {
-			case known && f.node != nil:
-				if !s.value(f.node, depth+1) {
-					return false
-				}
-			case n.additional == additionalNone:
-				return false
-			case n.additional == additionalSchema:
-				if !s.value(n.additionalNode, depth+1) {
-					return false
-				}
-			default:
-				if !s.skip(depth + 1) {
-					return false
-				}
-			}
-			if known && f.required >= 0 {
-				seen |= 1 << f.required
-			}
-			if counting {
-				// encoding/json keeps the last of repeated keys: count each once.
-				dup := false
-				for _, k := range keys {
-					if k == key {
-						dup = true
-						break
-					}
-				}
-				if !dup {
-					keys = append(keys, string([]byte(key)))
-					count++
-				}
-			}
-			more, ok := s.afterMember('}')
-			if !ok {
-				return false
-			}
-			if more {
-				continue
-			}
-			break
+	for more := s.open('}'); more; {
+		key, ok := s.key()
+		if !ok {
+			return false
+		}
+		f, known := n.fields[key]
+		switch {
+		case known && f.node != nil:
+			ok = s.value(f.node, depth+1)
+		case n.additional == additionalNone:
+			ok = false
+		case n.additional == additionalSchema:
+			ok = s.value(n.additionalNode, depth+1)
+		default:
+			ok = s.skip(depth + 1)
+		}
+		if !ok {
+			return false
+		}
+		if known && f.required >= 0 {
+			seen |= 1 << f.required
+		}
+		// encoding/json keeps the last of repeated keys: count each once.
+		if counting && !slices.Contains(keys, key) {
+			keys = append(keys, string([]byte(key)))
+			count++
+		}
+		if more, ok = s.afterMember('}'); !ok {
+			return false
 		}
 	}
 	s.keys = keys[:0]
@@ -261,40 +215,24 @@ func (s *scanner) array(n *node, depth int) bool {
 	if n.types&kindArray == 0 || n.enum != nil {
 		return false
 	}
-	s.pos++ // [
 	count := int64(0)
 	var items []string // unique: each item's canonical form
-	s.ws()
-	if s.pos < len(s.data) && s.data[s.pos] == ']' {
-		s.pos++
-	} else {
-		for {
-			s.ws()
-			start := s.pos
-			if !s.value(n.items, depth+1) {
+	for more := s.open(']'); more; {
+		start := s.pos
+		if !s.value(n.items, depth+1) {
+			return false
+		}
+		count++
+		if n.unique {
+			key, ok := s.uniqueKey(start)
+			if !ok || slices.Contains(items, key) {
 				return false
 			}
-			count++
-			if n.unique {
-				key, ok := s.uniqueKey(start)
-				if !ok {
-					return false
-				}
-				for _, k := range items {
-					if k == key {
-						return false
-					}
-				}
-				items = append(items, key)
-			}
-			more, ok := s.afterMember(']')
-			if !ok {
-				return false
-			}
-			if more {
-				continue
-			}
-			break
+			items = append(items, key)
+		}
+		var ok bool
+		if more, ok = s.afterMember(']'); !ok {
+			return false
 		}
 	}
 	return count >= n.minItems && (n.maxItems < 0 || count <= n.maxItems)
@@ -327,59 +265,27 @@ func (s *scanner) skip(depth int) bool {
 	}
 	switch c := s.data[s.pos]; {
 	case c == '{':
-		s.pos++
-		s.ws()
-		if s.pos < len(s.data) && s.data[s.pos] == '}' {
-			s.pos++
-			return true
+		for more := s.open('}'); more; {
+			_, ok := s.key()
+			if !ok || !s.skip(depth+1) {
+				return false
+			}
+			if more, ok = s.afterMember('}'); !ok {
+				return false
+			}
 		}
-		for {
-			s.ws()
-			if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-				return false
-			}
-			if _, ok := s.string(); !ok {
-				return false
-			}
-			s.ws()
-			if s.pos >= len(s.data) || s.data[s.pos] != ':' {
-				return false
-			}
-			s.pos++
-			s.ws()
-			if !s.skip(depth + 1) {
-				return false
-			}
-			more, ok := s.afterMember('}')
-			if !ok {
-				return false
-			}
-			if more {
-				continue
-			}
-			return true
-		}
+		return true
 	case c == '[':
-		s.pos++
-		s.ws()
-		if s.pos < len(s.data) && s.data[s.pos] == ']' {
-			s.pos++
-			return true
-		}
-		for {
-			s.ws()
+		for more := s.open(']'); more; {
 			if !s.skip(depth + 1) {
 				return false
 			}
-			more, ok := s.afterMember(']')
-			if !ok {
+			var ok bool
+			if more, ok = s.afterMember(']'); !ok {
 				return false
 			}
-			if more {
-				continue
-			}
-			return true
 		}
+		return true
 	case c == '"':
 		_, ok := s.string()
 		return ok
@@ -396,9 +302,39 @@ func (s *scanner) skip(depth int) bool {
 	return false
 }
 
+// open moves past the opening bracket of an object or array at pos and
+// reports whether a member or item follows; an empty one is read whole.
+func (s *scanner) open(closing byte) bool {
+	s.pos++
+	s.ws()
+	if s.pos < len(s.data) && s.data[s.pos] == closing {
+		s.pos++
+		return false
+	}
+	return true
+}
+
+// key reads an object member's key and the colon after it.
+func (s *scanner) key() (string, bool) {
+	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		return "", false
+	}
+	key, ok := s.string()
+	if !ok {
+		return "", false
+	}
+	s.ws()
+	if s.pos >= len(s.data) || s.data[s.pos] != ':' {
+		return "", false
+	}
+	s.pos++
+	s.ws()
+	return key, true
+}
+
 // afterMember reads what follows a member of an object or an item of an
-// array: a comma (more follow) or the closing bracket (the end); anything
-// else is not JSON.
+// array: a comma (more follow, from the next one on) or the closing bracket
+// (the end); anything else is not JSON.
 func (s *scanner) afterMember(closing byte) (more, ok bool) {
 	s.ws()
 	if s.pos >= len(s.data) {
@@ -407,6 +343,7 @@ func (s *scanner) afterMember(closing byte) (more, ok bool) {
 	switch s.data[s.pos] {
 	case ',':
 		s.pos++
+		s.ws()
 		return true, true
 	case closing:
 		s.pos++

@@ -65,6 +65,17 @@ const (
 	kindAll kinds = 1<<iota - 1
 )
 
+// typeKinds is the kind of each type OpenAPI 3.0 names; "null" and what 3.1
+// adds are left to kin-openapi.
+var typeKinds = map[string]kinds{
+	openapi3.TypeBoolean: kindBoolean,
+	openapi3.TypeInteger: kindInteger,
+	openapi3.TypeNumber:  kindNumber,
+	openapi3.TypeString:  kindString,
+	openapi3.TypeArray:   kindArray,
+	openapi3.TypeObject:  kindObject,
+}
+
 type field struct {
 	node     *node // nil: not a property, only required
 	required int   // bit of the required set, -1 when optional
@@ -141,23 +152,12 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) {
 	if s.Type != nil {
 		n.types = 0
 		for _, t := range s.Type.Slice() {
-			switch t {
-			case openapi3.TypeBoolean:
-				n.types |= kindBoolean
-			case openapi3.TypeInteger:
-				n.types |= kindInteger
-			case openapi3.TypeNumber:
-				n.types |= kindNumber
-			case openapi3.TypeString:
-				n.types |= kindString
-			case openapi3.TypeArray:
-				n.types |= kindArray
-			case openapi3.TypeObject:
-				n.types |= kindObject
-			default: // "null" and what 3.1 adds
+			k, ok := typeKinds[t]
+			if !ok {
 				n.bad = true
 				return
 			}
+			n.types |= k
 		}
 	}
 	n.integer = s.Type.Permits(openapi3.TypeInteger) && !s.Type.Permits(openapi3.TypeNumber)

@@ -23,17 +23,24 @@ func TestEveryDifferenceIsListedInColumns(t *testing.T) {
 	d.Differ("visit 1", "patient phone", "+48 1", "")
 	d.OnlyOnPlatform("visit 3", "booked 11:00")
 	d.OnlyAtPartner("break 9", "09:00–09:30")
-	err := d.Err("bookings")
-	require.Error(t, err)
-	lines := strings.Split(err.Error(), "\n")
-	assert.Equal(t, "bookings: 4 differences between Docplanner and the partner:", lines[0])
-	assert.Equal(t, []string{
+	assertTable(t, d, "bookings", "bookings: 4 differences between Docplanner and the partner:", []string{
 		"  item    | field          | Docplanner   | partner",
 		"  break 9 | the whole item | (none)       | 09:00–09:30",
 		"  visit 1 | patient phone  | +48 1        | \"\"",
 		"  visit 2 | start          | 10:00        | 10:30",
 		"  visit 3 | the whole item | booked 11:00 | (none)",
-	}, lines[1:])
+	})
+}
+
+// assertTable wants the error d gives about what to be head and the rows of
+// its table.
+func assertTable(t *testing.T, d *Table, what, head string, rows []string) {
+	t.Helper()
+	err := d.Err(what)
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	assert.Equal(t, head, lines[0])
+	assert.Equal(t, rows, lines[1:])
 }
 
 func TestLongTablesSayHowManyMore(t *testing.T) {
@@ -61,15 +68,11 @@ func TestTwoSidesAgreeingOnAWrongValueStillDiffer(t *testing.T) {
 	d.Against("visit 2", "end", "11:30", "11:15", "11:15")
 	d.Against("slot 1", "insurers", []string{"52", "51"}, []string{"51"}, NotShown)
 	d.Against("slot 2", "insurers", []string{"51"}, []string{"51"}, NotShown)
-	err := d.Err("whole state")
-	require.Error(t, err)
-	lines := strings.Split(err.Error(), "\n")
-	assert.Equal(t, "whole state: 2 differences between Docplanner and the partner:", lines[0])
-	assert.Equal(t, []string{
+	assertTable(t, d, "whole state", "whole state: 2 differences between Docplanner and the partner:", []string{
 		"  item    | field    | expected | Docplanner | partner",
 		"  slot 1  | insurers | [51, 52] | [51]       | (not shown)",
 		"  visit 2 | end      | 11:30    | 11:15      | 11:15",
-	}, lines[1:])
+	})
 }
 
 func TestNearMissesSayWhatThePartnerHasInstead(t *testing.T) {

@@ -80,15 +80,12 @@ func Load(path string) (*Set, error) {
 // approver or expiry, an expiry that is no date.
 func Parse(name string, raw []byte) (*Set, error) {
 	var f file
-	lines, err := yamlkeys.Decode(raw, &f)
-	var u yamlkeys.Unknown
+	lines, err := yamlkeys.DecodeFile("waivers "+name, raw, &f)
 	switch {
-	case errors.As(err, &u):
-		return nil, fmt.Errorf("waivers %s:%d: %s: unknown field (known here: %s)", name, u.Line, u.Field, strings.Join(u.Known, ", "))
 	case errors.Is(err, yamlkeys.ErrEmpty):
 		return nil, fmt.Errorf("waivers %s: empty file (want waivers: a list)", name)
 	case err != nil:
-		return nil, fmt.Errorf("waivers %s: %w", name, err)
+		return nil, err
 	}
 	if len(f.Waivers) == 0 {
 		return nil, fmt.Errorf("waivers %s: waivers: none listed", name)

@@ -24,6 +24,12 @@ func (u Unknown) Error() string {
 	return fmt.Sprintf("line %d: %s: unknown field (known here: %s)", u.Line, u.Field, strings.Join(u.Known, ", "))
 }
 
+// In is the unknown key as the error of the file it stands in:
+// "name:LINE: field: unknown field (known here: ...)".
+func (u Unknown) In(name string) error {
+	return fmt.Errorf("%s:%d: %s: unknown field (known here: %s)", name, u.Line, u.Field, strings.Join(u.Known, ", "))
+}
+
 // Walk visits every node of n as decoding into t would, with its dotted
 // path ("endpoints[2].url"), and returns the keys t does not know. visit may
 // be nil; it sees each node before its children, and may change scalars.
@@ -123,6 +129,21 @@ func Decode(raw []byte, v any) (map[string]int, error) {
 	}
 	if err := doc.Decode(v); err != nil {
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return lines, nil
+}
+
+// DecodeFile is Decode whose errors name the file: an unknown key as
+// Unknown.In(name) says it, any other error after "name: " (ErrEmpty
+// still tells an empty document).
+func DecodeFile(name string, raw []byte, v any) (map[string]int, error) {
+	lines, err := Decode(raw, v)
+	var u Unknown
+	switch {
+	case errors.As(err, &u):
+		return nil, u.In(name)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return lines, nil
 }

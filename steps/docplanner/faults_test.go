@@ -58,6 +58,9 @@ const (
 	scExplorePull          = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
 	scFailedActivationCall = "A call Docplanner fails during the activation is never taken for a finished activation"
 	scFailedSyncCall       = "A call Docplanner fails during the periodic sync is never taken for a finished sync"
+	scLostDaysLater        = "A visit and a break made on Docplanner Wednesday of the second week, their notifications lost, reach the partner by the periodic sync"
+	scLostLastDay          = "A visit and a break made on Docplanner on the last working day of the horizon, their notifications lost, reach the partner by the periodic sync"
+	scUnsentCancel         = "A visit booked and canceled at the clinic before it reached Docplanner is never sent there"
 	scLostBreakMove        = "A break the doctor moves on Docplanner, its notification lost, is moved by the periodic sync"
 	scLostBreakRemoval     = "A break the doctor removes on Docplanner, its notification lost, is removed by the periodic sync"
 )
@@ -121,6 +124,8 @@ var catches = map[string][]string{
 	"sync-skips-unread-calendars":          {scFailedSyncCall},
 	"breaks-without-description":           {scBreakOtherDay, scCrossCheck},
 	"sync-doubles-moved-breaks":            {scLostBreakMove},
+	"cancels-unsent-visits":                {scUnsentCancel},
+	"sync-reads-one-week":                  {scLostDaysLater, scLostLastDay},
 	"sync-keeps-removed-breaks":            {scLostBreakRemoval},
 	"maps-services-hidden":                 {scMapping},
 	"clears-day-until-23":                  {scHoursSaturdays},

@@ -27,6 +27,10 @@ func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
 		name   string
 		misuse func(w http.ResponseWriter, r *http.Request) bool // true when it answered
 		want   string
+		// timeout bounds the driver's calls: short where the partner hangs,
+		// long where it answers, so a loaded machine is not taken for a
+		// hanging partner.
+		timeout time.Duration
 	}{
 		{"hangs on every action", func(w http.ResponseWriter, r *http.Request) bool {
 			if r.URL.Path != "/actions" {
@@ -37,7 +41,7 @@ func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
 			case <-release:
 			}
 			return true
-		}, "no answer"},
+		}, "no answer", 300 * time.Millisecond},
 		{"answers garbage to views", func(w http.ResponseWriter, r *http.Request) bool {
 			if !strings.HasPrefix(r.URL.Path, "/view/") {
 				return false
@@ -45,7 +49,7 @@ func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"oops": [1, 2`))
 			return true
-		}, "not the JSON the contract describes"},
+		}, "not the JSON the contract describes", 30 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +72,7 @@ func TestHostilePartnerFailsStepsNotTheRun(t *testing.T) {
 			// The partner lives in real time: with the published write limit
 			// it would wait out a window in the breaks scenario, and time out
 			// there for that, not for what this test gives it to do.
-			cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: srv.URL, Timeout: 300 * time.Millisecond, ActionTimeout: 300 * time.Millisecond}, RateLimitsOff: true}
+			cfg := runner.Config{Partner: &runner.PartnerConfig{DriverURL: srv.URL, Timeout: tt.timeout, ActionTimeout: tt.timeout}, RateLimitsOff: true}
 			start := time.Now()
 			sum, err := runner.Run(context.Background(), docplannersteps.Platform{}, runner.Options{Config: cfg, Tags: "@mapping,@breaks"})
 			require.NoError(t, err)

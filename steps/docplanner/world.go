@@ -137,8 +137,10 @@ func (w *world) location(id string) (docplannerfixture.Location, error) {
 
 // day is how a step names a day of the horizon: "next Monday" (the first
 // Monday after today, in the horizon's first week), "Monday of the second
-// week" (seven days later) or "on the last day of the horizon".
-const day = `(next \w+|\w+ of the second week|on the last day of the horizon)`
+// week" (seven days later), "on the last day of the horizon" or "on the last
+// working day of the horizon" (its last Monday to Friday: the days a
+// partner reads last are where a sync that stops short shows).
+const day = `(next \w+|\w+ of the second week|on the last day of the horizon|on the last working day of the horizon)`
 
 // at turns a day and "10:30" into a time on the clinic's wall clock.
 func (w *world) at(day, hhmm string) (time.Time, error) {
@@ -154,6 +156,13 @@ func (w *world) at(day, hhmm string) (time.Time, error) {
 	case day == "on the last day of the horizon":
 		_, end := w.horizon()
 		return wall(end.AddDate(0, 0, -1)), nil
+	case day == "on the last working day of the horizon":
+		_, end := w.horizon()
+		last := end.AddDate(0, 0, -1)
+		for last.Weekday() == time.Saturday || last.Weekday() == time.Sunday {
+			last = last.AddDate(0, 0, -1)
+		}
+		return wall(last), nil
 	case strings.HasSuffix(day, " of the second week"):
 		wd, err := docplannerfixture.ParseWeekday(strings.TrimSuffix(day, " of the second week"))
 		if err != nil {

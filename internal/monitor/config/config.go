@@ -18,7 +18,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -236,33 +235,22 @@ func (p *parser) add(field, format string, args ...any) {
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
+// yamlWords put yaml.v3's type errors in the user's terms.
+var yamlWords = []yamlkeys.Reword{
+	yamlkeys.Duration,
+	{Suffix: "into int", Say: "%q is not a whole number"},
+	{Suffix: "into bool", Say: "%q is not true or false"},
+	{Contains: "into []string", Say: "must be a list, e.g. [ops@example.com]"},
+	{Contains: "into map[string]string", Say: "must be a mapping of header name to value"},
+	{Contains: "into []config.rawEndpoint", Say: "must be a list of endpoints (each starting with '- name: ...')"},
+	{Contains: "into config.", Say: "must be a mapping"},
+}
+
 // yamlProblem rewrites a yaml.v3 message in the user's terms.
 func (p *parser) yamlProblem(msg string) Problem {
-	m := yamlLine.FindStringSubmatch(msg)
-	if m == nil {
+	line, text, ok := yamlkeys.Line(yamlLine, msg, yamlWords)
+	if !ok {
 		return Problem{Msg: strings.TrimPrefix(msg, "yaml: ")}
-	}
-	line, _ := strconv.Atoi(m[1])
-	text := m[2]
-	val := ""
-	if i, j := strings.Index(text, "`"), strings.LastIndex(text, "`"); i >= 0 && j > i {
-		val = text[i+1 : j]
-	}
-	switch {
-	case strings.HasSuffix(text, "time.Duration"):
-		text = fmt.Sprintf("%q is not a duration (use e.g. 30s, 5m, 1h)", val)
-	case strings.HasSuffix(text, "into int"):
-		text = fmt.Sprintf("%q is not a whole number", val)
-	case strings.HasSuffix(text, "into bool"):
-		text = fmt.Sprintf("%q is not true or false", val)
-	case strings.Contains(text, "into []string"):
-		text = "must be a list, e.g. [ops@example.com]"
-	case strings.Contains(text, "into map[string]string"):
-		text = "must be a mapping of header name to value"
-	case strings.Contains(text, "into []config.rawEndpoint"):
-		text = "must be a list of endpoints (each starting with '- name: ...')"
-	case strings.Contains(text, "into config."):
-		text = "must be a mapping"
 	}
 	return Problem{Line: line, Field: p.lines[line], Msg: text}
 }

@@ -188,12 +188,7 @@ func (s *Store) list(bucket []byte) ([]Entry, error) {
 // Delivered removes an entry from the outbox and records it in its
 // endpoint's delivery history.
 func (s *Store) Delivered(seq uint64, at time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		outbox := tx.Bucket(bucketOutbox)
-		var e Entry
-		if err := getJSON(outbox, seqKey(seq), &e); err != nil {
-			return err
-		}
+	return s.entry(seq, func(tx *bolt.Tx, outbox *bolt.Bucket, e *Entry) error {
 		if err := outbox.Delete(seqKey(seq)); err != nil {
 			return err
 		}
@@ -218,12 +213,7 @@ func (s *Store) Delivered(seq uint64, at time.Time) error {
 
 // Retry records a failed attempt and when to try again.
 func (s *Store) Retry(seq uint64, next time.Time, lastErr string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		outbox := tx.Bucket(bucketOutbox)
-		var e Entry
-		if err := getJSON(outbox, seqKey(seq), &e); err != nil {
-			return err
-		}
+	return s.entry(seq, func(_ *bolt.Tx, outbox *bolt.Bucket, e *Entry) error {
 		e.Attempts++
 		e.NextAttempt, e.LastError = next, lastErr
 		return putJSON(outbox, seqKey(seq), e)
@@ -233,12 +223,7 @@ func (s *Store) Retry(seq uint64, next time.Time, lastErr string) error {
 // Park moves an entry out of the outbox after a permanent failure, keeping
 // it for an operator to see.
 func (s *Store) Park(seq uint64, lastErr string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		outbox := tx.Bucket(bucketOutbox)
-		var e Entry
-		if err := getJSON(outbox, seqKey(seq), &e); err != nil {
-			return err
-		}
+	return s.entry(seq, func(tx *bolt.Tx, outbox *bolt.Bucket, e *Entry) error {
 		e.Attempts++
 		e.LastError = lastErr
 		if err := outbox.Delete(seqKey(seq)); err != nil {
@@ -265,6 +250,18 @@ func seqKey(seq uint64) []byte {
 	k := make([]byte, 8)
 	binary.BigEndian.PutUint64(k, seq)
 	return k
+}
+
+// entry hands the outbox entry seq to f within one update.
+func (s *Store) entry(seq uint64, f func(tx *bolt.Tx, outbox *bolt.Bucket, e *Entry) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		outbox := tx.Bucket(bucketOutbox)
+		var e Entry
+		if err := getJSON(outbox, seqKey(seq), &e); err != nil {
+			return err
+		}
+		return f(tx, outbox, &e)
+	})
 }
 
 func putJSON(b *bolt.Bucket, k []byte, v any) error {

@@ -132,7 +132,7 @@ type platformBooking struct {
 }
 
 func (p *Partner) importBookings(ctx context.Context, s *session) error {
-	q := url.Values{"start": {s.fmt(s.day(0))}, "end": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
+	q := url.Values{"start": {s.fmt(s.day(0))}, "end": {s.fmt(s.day(p.syncEnd(s)))}}
 	for _, l := range p.locations(s) {
 		items, err := p.bookings(ctx, s, l.ID, q)
 		if err != nil {

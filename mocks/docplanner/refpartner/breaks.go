@@ -57,7 +57,7 @@ func (p *Partner) exportBreak(ctx context.Context, s *session, b *pause) error {
 // importBreaks makes the clinic's copy of the doctor's Docplanner breaks
 // match getCalendarBreaks, in case a notification was missed.
 func (p *Partner) importBreaks(ctx context.Context, s *session) error {
-	q := url.Values{"since": {s.fmt(s.day(0))}, "till": {s.fmt(s.day(s.fx.HorizonDays + 1))}}
+	q := url.Values{"since": {s.fmt(s.day(0))}, "till": {s.fmt(s.day(p.syncEnd(s)))}}
 	for _, l := range p.locations(s) {
 		var list listOf[struct {
 			ID    string `json:"id"`

@@ -75,6 +75,8 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"closed-days-keep-slots", "sends changed working hours only for days that still have hours: a weekday the clinic closes keeps its slots on Docplanner"},
 	{"skips-unfed-calendars", "activates a clinic when Docplanner failed to take one calendar's slots, feeding the others and reporting the integration connected: that calendar has no slots on Docplanner until something changes there"},
 	{"sync-skips-unread-calendars", "skips a calendar whose slots or breaks Docplanner failed to answer in the periodic sync and reports the sync done: what differs there stays unrepaired, and the clinic is told all is well"},
+	{"cancels-unsent-visits", "sends Docplanner the cancellation of a visit booked at the clinic while Docplanner was unreachable and canceled before it got there: Docplanner answers 404 and the receptionist's cancellation fails"},
+	{"sync-reads-one-week", "the periodic sync reads Docplanner's bookings and breaks for the horizon's first week only: a visit or break made there later in the horizon, its notification lost, never reaches the clinic's system"},
 	{"sync-keeps-removed-breaks", "the periodic sync takes in the breaks Docplanner holds but never drops the ones the doctor removed there: a removal whose notification was lost stays blocked in the clinic's system"},
 	{"sync-doubles-moved-breaks", "the periodic sync takes a break the doctor moved on Docplanner for a new one: a move whose notification was lost leaves the clinic's system blocked at the old time and the new"},
 	{"breaks-without-description", "sends the breaks the receptionist adds after the activation to Docplanner without their description: the doctor sees blocked time on Docplanner with no word of what it is for"},

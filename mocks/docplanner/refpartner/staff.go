@@ -181,7 +181,9 @@ func (p *Partner) reconcileVisit(ctx context.Context, s *session, v *visit) erro
 		// The faulty build takes Docplanner's bookings as read-only.
 		return nil
 	case v.Status != "booked":
-		if v.PlatformID == "" || v.on.canceled || p.faults["cancel-not-exported"] {
+		// The faulty build cancels-unsent-visits sends the cancellation of a
+		// visit Docplanner never had.
+		if (v.PlatformID == "" && !p.faults["cancels-unsent-visits"]) || v.on.canceled || p.faults["cancel-not-exported"] {
 			return nil
 		}
 		body := map[string]any{"reason": "Canceled at the clinic"}

@@ -119,3 +119,12 @@ func (p *Partner) sync(ctx context.Context, s *session, _ json.RawMessage) (any,
 	}
 	return map[string]any{"repaired_locations": repaired}, nil
 }
+
+// syncEnd is the day after the last the periodic sync reads of Docplanner's
+// bookings and breaks: the whole horizon, its last day included.
+func (p *Partner) syncEnd(s *session) int {
+	if p.faults["sync-reads-one-week"] {
+		return 8
+	}
+	return s.fx.HorizonDays + 1
+}
