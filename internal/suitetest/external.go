@@ -48,3 +48,19 @@ func (e *External) HeldToTheContract(t *testing.T, schemas ...string) {
 	assert.Empty(t, e.answers.Violations(), "answers of the reference partner off the driver contract")
 	assert.Subset(t, e.answers.Checked(), schemas)
 }
+
+// RunExternal runs p against partner served as ServeExternal serves it,
+// through the config (its partner, and its latency budget unless opts sets
+// one), and holds the partner's answers to the driver contract (these of
+// its schemas at least).
+func RunExternal(t *testing.T, p runner.Platform, partner http.Handler, config string, opts runner.Options, schemas ...string) *runner.Summary {
+	t.Helper()
+	ext := ServeExternal(t, p, partner, config)
+	opts.Config.Partner = &ext.File.Partner
+	if opts.Config.LatencyBudget == 0 {
+		opts.Config.LatencyBudget = ext.File.Checks.LatencyBudget
+	}
+	sum := Run(t, p, opts)
+	ext.HeldToTheContract(t, schemas...)
+	return sum
+}

@@ -26,15 +26,11 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 	const tags = "@auth,@schedule,@dashboard && ~@retry-503"
 	p, err := reachpartner.New(reachpartner.Options{Clock: clock.New()})
 	require.NoError(t, err)
-	ext := suitetest.ServeExternal(t, reachsteps.Platform{}, p, "platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: %s\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n")
 	dir := t.TempDir()
 	start := time.Now()
-	sum := suitetest.Run(t, reachsteps.Platform{}, runner.Options{
-		Config:    runner.Config{Partner: &ext.File.Partner, LatencyBudget: ext.File.Checks.LatencyBudget},
-		Tags:      tags,
-		ReportDir: dir,
-	})
-	ext.HeldToTheContract(t, "ReachConnectionView", "ReachAuthorizeResult")
+	sum := suitetest.RunExternal(t, reachsteps.Platform{}, p,
+		"platform: reach\npartner:\n  name: Lantern Books 2.1\n  driver_url: %s\n  timeout: 5s\nchecks:\n  latency_budget: 2s\n",
+		runner.Options{Tags: tags, ReportDir: dir}, "ReachConnectionView", "ReachAuthorizeResult")
 	assert.Equal(t, "Lantern Books 2.1", sum.Partner)
 	// The partner's access token lives an hour of real time: the scenarios that wait for its end do not apply.
 	var na, want []string
