@@ -7,7 +7,6 @@ import (
 	"github.com/cucumber/godog"
 
 	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
-	"github.com/accord-harness/accord/internal/stepkit"
 )
 
 const between = day + ` from (\d\d:\d\d) to (\d\d:\d\d)`
@@ -148,50 +147,42 @@ func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to
 		if err != nil {
 			return err
 		}
-		since, till, err := w.span(weekday, from, to)
-		if err != nil {
-			return err
-		}
-		what := fmt.Sprintf("breaks (partner → Docplanner): Docplanner shows a break at %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		if !want {
-			what = fmt.Sprintf("breaks (partner → Docplanner): Docplanner no longer shows the break at %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		}
-		return w.Within(w.s.Budget, what, func() (bool, string) {
-			a, err := w.platform(l)
-			if err != nil {
-				return false, err.Error()
-			}
-			found := false
-			for _, b := range a.Breaks {
-				found = found || (b.Since.Equal(since) && b.Till.Equal(till))
-			}
-			return stepkit.Explain(found == want, func() string {
-				return fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
-			})
+		return w.spanned(weekday, from, to, func(since, till time.Time) error {
+			at := fmt.Sprintf("%s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+			return w.present(w.s.Budget, want, "breaks (partner → Docplanner): Docplanner shows a break at "+at,
+				"breaks (partner → Docplanner): Docplanner no longer shows the break at "+at, func() (bool, func() string, error) {
+					a, err := w.platform(l)
+					if err != nil {
+						return false, nil, err
+					}
+					found := false
+					for _, b := range a.Breaks {
+						found = found || (b.Since.Equal(since) && b.Till.Equal(till))
+					}
+					return found, func() string {
+						return fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
+					}, nil
+				})
 		})
 	}
 }
 
 func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to string) error {
 	return func(locationID, weekday, from, to string) error {
-		since, till, err := w.span(weekday, from, to)
-		if err != nil {
-			return err
-		}
-		what := fmt.Sprintf("breaks (Docplanner → partner): the partner's system blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		if !want {
-			what = fmt.Sprintf("breaks (Docplanner → partner): the partner's system no longer blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		}
-		return w.Within(w.toPartner(), what, func() (bool, string) {
-			bs, err := w.breaks()
-			if err != nil {
-				return false, err.Error()
-			}
-			found := false
-			for _, b := range bs {
-				found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
-			}
-			return stepkit.Explain(found == want, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) })
+		return w.spanned(weekday, from, to, func(since, till time.Time) error {
+			at := fmt.Sprintf("%s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+			return w.present(w.toPartner(), want, "breaks (Docplanner → partner): the partner's system blocks "+at,
+				"breaks (Docplanner → partner): the partner's system no longer blocks "+at, func() (bool, func() string, error) {
+					bs, err := w.breaks()
+					if err != nil {
+						return false, nil, err
+					}
+					found := false
+					for _, b := range bs {
+						found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
+					}
+					return found, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) }, nil
+				})
 		})
 	}
 }
