@@ -1,6 +1,7 @@
 package dikidi
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -760,17 +761,24 @@ func (w *world) platformExactlyOne(masterName, weekday, hhmm string) error {
 }
 
 func (w *world) linked() error {
+	r, err := w.thatRecord("records (partner → DIKIDI): the partner has no record " + w.record + " any more")
+	if err == nil && r.DikidiID != w.dikidiID {
+		err = fmt.Errorf("records (partner → DIKIDI): the partner's record %s points at DIKIDI record %d, but DIKIDI made it as %d", r.ID, r.DikidiID, w.dikidiID)
+	}
+	return err
+}
+
+// thatRecord is "that record" in the partner's records view; missing is the
+// failure when the view has it no more.
+func (w *world) thatRecord(missing string) (partnerRecord, error) {
 	rs, err := w.records()
 	if err != nil {
-		return err
+		return partnerRecord{}, err
 	}
 	for _, r := range rs {
 		if r.ID == w.record {
-			if r.DikidiID != w.dikidiID {
-				return fmt.Errorf("records (partner → DIKIDI): the partner's record %s points at DIKIDI record %d, but DIKIDI made it as %d", r.ID, r.DikidiID, w.dikidiID)
-			}
-			return nil
+			return r, nil
 		}
 	}
-	return fmt.Errorf("records (partner → DIKIDI): the partner has no record %s any more", w.record)
+	return partnerRecord{}, errors.New(missing)
 }
