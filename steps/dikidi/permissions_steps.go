@@ -247,17 +247,9 @@ func (w *world) platformStillBooked() error {
 }
 
 func (w *world) partnerStillBooked() error {
-	rs, err := w.records()
-	if err != nil {
-		return err
+	r, err := w.thatRecord("permissions: the partner no longer has record " + w.record)
+	if err == nil && !r.active() {
+		err = fmt.Errorf("permissions: the partner shows record %s cancelled although DIKIDI refused the cancellation and still has it booked", r.ID)
 	}
-	for _, r := range rs {
-		if r.ID == w.record {
-			if !r.active() {
-				return fmt.Errorf("permissions: the partner shows record %s cancelled although DIKIDI refused the cancellation and still has it booked", r.ID)
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("permissions: the partner no longer has record %s", w.record)
+	return err
 }
