@@ -41,7 +41,7 @@ func (w *world) eventsDelivered() error {
 	return w.Within(w.s.Budget, "DIKIDI's events of the key", func() (bool, string) {
 		ds, err := w.s.mock.Deliveries(w.company, w.key.ID)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		for _, d := range ds {
 			if d.Status == dikidimock.DeliveryPending {

@@ -95,11 +95,11 @@ func (w *world) sameFreeTimes(serviceName, masterName, weekday string) error {
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		want, err := w.s.mock.FreeTimes(w.company, []int64{svc.ID}, m.ID, date)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		rows, err := w.freeTimes()
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		var got []time.Time
 		for _, r := range rows {

@@ -567,17 +567,17 @@ func (w *world) noDoubleBooking(locationID, weekday, hhmm string) error {
 	return nil
 }
 
-func (w *world) platformBookingAt(l docplannerfixture.Location, start time.Time) (bool, string) {
+func (w *world) platformBookingAt(l docplannerfixture.Location, start time.Time) (bool, string, error) {
 	a, err := w.platform(l)
 	if err != nil {
-		return false, err.Error()
+		return false, "", err
 	}
 	for _, b := range a.Bookings {
 		if b.Status == "booked" && b.Start.Equal(start) {
-			return true, b.ID
+			return true, b.ID, nil
 		}
 	}
-	return false, ""
+	return false, "", nil
 }
 
 // present waits within budget until look finds what it looks for (want) or
@@ -591,7 +591,7 @@ func (w *world) present(budget time.Duration, want bool, shows, gone string, loo
 	return w.Within(budget, what, func() (bool, string) {
 		found, why, err := look()
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		return stepkit.Explain(found == want, why)
 	})
@@ -608,13 +608,13 @@ func (w *world) platformBooked(want bool) func(locationID, weekday, hhmm string)
 		at := locationID + " " + w.fmtTime(start)
 		return w.present(w.s.Budget, want, "bookings (partner → Docplanner): Docplanner shows the clinic's visit at "+at,
 			"bookings (partner → Docplanner): Docplanner no longer has a booked visit at "+at, func() (bool, func() string, error) {
-				found, id := w.platformBookingAt(l, start)
+				found, id, err := w.platformBookingAt(l, start)
 				return found, func() string {
 					if found {
 						return fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
 					}
 					return "getBookings has no booked visit there; " + w.evidence(w.changeMark)
-				}, nil
+				}, err
 			})
 	}
 }
@@ -687,7 +687,7 @@ func (w *world) platformOffers(locationID, weekday, hhmm string) error {
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		ok, err := w.offered(l, start)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		return stepkit.Explain(ok, func() string {
 			return "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)
