@@ -4,6 +4,8 @@
 package apispectest
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"testing"
 
@@ -49,6 +51,24 @@ func Operations(doc *openapi3.T) []Op {
 	}
 	sort.Slice(ops, func(i, j int) bool { return ops[i].Op.OperationID < ops[j].Op.OperationID })
 	return ops
+}
+
+// EachExpected calls check with every operation of the document and what
+// the test expects of it (expected, by operationId); an operation the test
+// does not expect, or one it expects that the document lacks, fails.
+func EachExpected[E any](t *testing.T, doc *openapi3.T, expected map[string]E, check func(o Op, want E)) {
+	t.Helper()
+	var ids []string
+	for _, o := range Operations(doc) {
+		id := o.Op.OperationID
+		ids = append(ids, id)
+		want, known := expected[id]
+		if !assert.True(t, known, "unexpected operation %q (%s %s)", id, o.Method, o.Path) {
+			continue
+		}
+		check(o, want)
+	}
+	assert.Equal(t, slices.Sorted(maps.Keys(expected)), ids, "operation ids (sorted)")
 }
 
 // Find is the operation with this operationId; a test fails without it.

@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"maps"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -87,14 +85,8 @@ func TestServers(t *testing.T) {
 
 func TestOperationIDsAndExtensions(t *testing.T) {
 	doc := apispectest.Load(t, Document())
-	var ids []string
-	for _, o := range apispectest.Operations(doc) {
+	apispectest.EachExpected(t, doc, expected, func(o apispectest.Op, want expectation) {
 		id := o.Op.OperationID
-		ids = append(ids, id)
-		want, known := expected[id]
-		if !assert.True(t, known, "unexpected operation %q (%s %s)", id, o.Method, o.Path) {
-			continue
-		}
 		assert.Equal(t, want.method, o.Method, id)
 		assert.Equal(t, want.path, o.Path, id)
 		marks := apispectest.MarksOf(t, o.Op)
@@ -105,8 +97,7 @@ func TestOperationIDsAndExtensions(t *testing.T) {
 		}
 		assert.NotEmpty(t, o.Op.Summary, id)
 		assert.NotEmpty(t, o.Op.Tags, id)
-	}
-	assert.Equal(t, slices.Sorted(maps.Keys(expected)), ids, "operation ids (sorted)")
+	})
 }
 
 func TestRouterBuildsAndRoutes(t *testing.T) {
