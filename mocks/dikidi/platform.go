@@ -268,6 +268,19 @@ type Booking struct {
 	Online     bool // a client booked online; otherwise staff entered it in the panel
 }
 
+// staffRecord runs what staff do to a record in the panel and answers the
+// record as it then is.
+func (m *Mock) staffRecord(companyID int64, act func(c *company) (*record, *Error)) (v RecordView, err error) {
+	err = m.with(companyID, func(c *company) *Error {
+		r, e := act(c)
+		if e == nil {
+			v = c.recordView(r)
+		}
+		return e
+	})
+	return v, err
+}
+
 // Book makes a record in the panel or by online booking.
 func (m *Mock) Book(companyID int64, b Booking) (v RecordView, err error) {
 	in := RecordInput{MasterID: b.MasterID, ServiceIDs: b.ServiceIDs, Start: b.Start.Format(time.RFC3339), Comment: b.Comment}
@@ -283,14 +296,10 @@ func (m *Mock) Book(companyID int64, b Booking) (v RecordView, err error) {
 	if b.Online {
 		a.source = SourceOnlineBooking
 	}
-	err = m.with(companyID, func(c *company) *Error {
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) {
 		r, _, e := c.createRecord(a, in)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
+		return r, e
 	})
-	return v, err
 }
 
 // Move is staff moving a record (or occupied time) in the panel.
@@ -300,39 +309,18 @@ func (m *Mock) Move(companyID, recordID int64, start time.Time, masterID int64) 
 	if masterID != 0 {
 		in.MasterID = &masterID
 	}
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.updateRecord(actor{}, recordID, in)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.updateRecord(actor{}, recordID, in) })
 }
 
 // Edit is staff changing a record in the panel: its services, status or
 // comment (Move moves it).
 func (m *Mock) Edit(companyID, recordID int64, change RecordChange) (v RecordView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.updateRecord(actor{}, recordID, change)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.updateRecord(actor{}, recordID, change) })
 }
 
 // Cancel is staff cancelling a record or releasing occupied time in the panel.
 func (m *Mock) Cancel(companyID, recordID int64, reason string) (v RecordView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.cancelRecord(actor{}, recordID, &reason)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.cancelRecord(actor{}, recordID, &reason) })
 }
 
 // EditClient is staff changing a client's card in the panel.
@@ -346,14 +334,7 @@ func (m *Mock) EditClient(companyID, clientID int64, change ClientChange) error 
 // Occupy is staff blocking a master's time in the panel.
 func (m *Mock) Occupy(companyID, masterID int64, from, to time.Time, comment string) (v RecordView, err error) {
 	in := OccupyInput{MasterID: masterID, Start: from.Format(time.RFC3339), End: to.Format(time.RFC3339), Comment: comment}
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.occupy(actor{}, in)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.occupy(actor{}, in) })
 }
 
 // Hours is a working day: off, or from-to with breaks.
