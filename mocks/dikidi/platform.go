@@ -90,48 +90,48 @@ type KeyView struct {
 }
 
 func (c *company) keyView(k *key) KeyView {
-	v := KeyView{ID: k.id, Name: k.name, AccessType: k.accessType, Token: k.token, State: k.state(), Permissions: k.perms,
-		ActivatedAt: k.activated, DeletedAt: k.deleted, StateSeq: k.stateSeq, StateSince: k.stateAt}
-	if k.partnerKey != nil {
-		v.PartnerKey = *k.partnerKey
-	}
-	if k.path != nil {
-		v.Path = *k.path
-	}
-	if k.email != nil {
-		v.Email = *k.email
-	}
-	if k.employee != nil {
-		v.EmployeeID = *k.employee
+	return KeyView{ID: k.id, Name: k.name, AccessType: k.accessType, Token: k.token, State: k.state(), Permissions: k.perms,
+		ActivatedAt: k.activated, DeletedAt: k.deleted, StateSeq: k.stateSeq, StateSince: k.stateAt,
+		PartnerKey: value(k.partnerKey), Path: value(k.path), Email: value(k.email), EmployeeID: value(k.employee)}
+}
+
+// value is what p points at, or the zero value for nil: a view shows an
+// unset field empty.
+func value[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
 	}
 	return v
 }
 
-// CreateKey is the business adding an API access key; it awaits activation.
-func (m *Mock) CreateKey(companyID int64, spec KeySpec) (v KeyView, err error) {
+// viewed runs act with the company locked and answers view of what it acted
+// on, or act's refusal.
+func viewed[T, V any](m *Mock, companyID int64, act func(c *company) (T, *Error), view func(c *company, x T) V) (v V, err error) {
 	err = m.with(companyID, func(c *company) *Error {
-		k, e := c.createKey(spec)
+		x, e := act(c)
 		if e == nil {
-			v = c.keyView(k)
+			v = view(c, x)
 		}
 		return e
 	})
 	return v, err
 }
 
+// CreateKey is the business adding an API access key; it awaits activation.
+func (m *Mock) CreateKey(companyID int64, spec KeySpec) (v KeyView, err error) {
+	return viewed(m, companyID, func(c *company) (*key, *Error) { return c.createKey(spec) }, (*company).keyView)
+}
+
 // UpdateKey is the business editing a key (permissions, Path, e-mail).
 func (m *Mock) UpdateKey(companyID, keyID int64, change KeyChange) (v KeyView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
+	return viewed(m, companyID, func(c *company) (*key, *Error) {
 		k, e := c.keyByID(keyID)
 		if e == nil {
 			e = c.updateKey(k, change)
 		}
-		if e == nil {
-			v = c.keyView(k)
-		}
-		return e
-	})
-	return v, err
+		return k, e
+	}, (*company).keyView)
 }
 
 // SetPermissions replaces a key's permissions, as saving the panel's form does.
@@ -141,29 +141,18 @@ func (m *Mock) SetPermissions(companyID, keyID int64, p Permissions) (KeyView, e
 
 // DeleteKey is the business deleting a key for good.
 func (m *Mock) DeleteKey(companyID, keyID int64) (v KeyView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
+	return viewed(m, companyID, func(c *company) (*key, *Error) {
 		k, e := c.keyByID(keyID)
 		if e == nil {
 			e = c.deleteKey(k)
 		}
-		if e == nil {
-			v = c.keyView(k)
-		}
-		return e
-	})
-	return v, err
+		return k, e
+	}, (*company).keyView)
 }
 
 // Key reads a key, deleted ones included.
 func (m *Mock) Key(companyID, keyID int64) (v KeyView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
-		k, e := c.keyByID(keyID)
-		if e == nil {
-			v = c.keyView(k)
-		}
-		return e
-	})
-	return v, err
+	return viewed(m, companyID, func(c *company) (*key, *Error) { return c.keyByID(keyID) }, (*company).keyView)
 }
 
 // RecordView is a record as the business sees it.
@@ -194,16 +183,9 @@ func (c *company) recordView(r *record) RecordView {
 	}
 	if cl, ok := c.clients[r.client]; ok {
 		v.ClientID, v.ClientName, v.Phone = cl.id, cl.name, cl.phone
-		if cl.surname != nil {
-			v.Surname = *cl.surname
-		}
+		v.Surname = value(cl.surname)
 	}
-	if r.externalID != nil {
-		v.ExternalID = *r.externalID
-	}
-	if r.cancelReason != nil {
-		v.CancelReason = *r.cancelReason
-	}
+	v.ExternalID, v.CancelReason = value(r.externalID), value(r.cancelReason)
 	return v
 }
 
@@ -270,15 +252,8 @@ type Booking struct {
 
 // staffRecord runs what staff do to a record in the panel and answers the
 // record as it then is.
-func (m *Mock) staffRecord(companyID int64, act func(c *company) (*record, *Error)) (v RecordView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := act(c)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+func (m *Mock) staffRecord(companyID int64, act func(c *company) (*record, *Error)) (RecordView, error) {
+	return viewed(m, companyID, act, (*company).recordView)
 }
 
 // Book makes a record in the panel or by online booking.
