@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -143,12 +145,7 @@ func (w *walker) walk(s *openapi3.Schema, v any, path string) {
 			return
 		}
 		props := properties(s)
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if ps, ok := props[k]; ok {
 				w.walk(ps, m[k], join(path, k))
 				continue
