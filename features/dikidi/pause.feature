@@ -18,6 +18,16 @@ Feature: Pausing and resuming
     And no record change reached DIKIDI while the key was paused
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-STOP-1
+  Scenario: The partner learns of the pause from DIKIDI's refusal when the pause's event is lost
+    Given the network loses the next "key.state_changed" event on its way to the partner
+    When the business removes all record permissions
+    And the partner's staff try to add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
+    Then within the latency budget the partner reports the key as "paused"
+    When the partner's staff try to add a "Manicure with coating" with Olga Kim on Wednesday at 12:00 for "Ivan Petrov" "+79031112244"
+    Then the partner refused that itself, saying it is "paused"
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
   @req:DK-STOP-2
   Scenario: Restoring a record permission resumes the partner
     Given the business removed all record permissions

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,4 +48,25 @@ func (e *External) HeldToTheContract(t *testing.T, schemas ...string) {
 	t.Helper()
 	assert.Empty(t, e.answers.Violations(), "answers of the reference partner off the driver contract")
 	assert.Subset(t, e.answers.Checked(), schemas)
+}
+
+// RunExternal runs p against partner served as ServeExternal serves it,
+// through the config (its partner, and its latency budget unless opts sets
+// one), within the time given (the partner waits in real time, the run
+// must not), and holds the partner's answers to the driver contract (these
+// of its schemas at least) and the summary to the partner's name in the
+// config.
+func RunExternal(t *testing.T, p runner.Platform, partner http.Handler, config string, opts runner.Options, within time.Duration, schemas ...string) *runner.Summary {
+	t.Helper()
+	ext := ServeExternal(t, p, partner, config)
+	opts.Config.Partner = &ext.File.Partner
+	if opts.Config.LatencyBudget == 0 {
+		opts.Config.LatencyBudget = ext.File.Checks.LatencyBudget
+	}
+	start := time.Now()
+	sum := Run(t, p, opts)
+	assert.Less(t, time.Since(start), within, "nothing waits in real time but the partner's answers")
+	ext.HeldToTheContract(t, schemas...)
+	assert.Equal(t, ext.File.Partner.Name, sum.Partner)
+	return sum
 }

@@ -135,11 +135,7 @@ func newCompany(m *Mock, f *dikidifixture.Fixture) (*company, error) {
 	sort.Slice(c.masters, func(i, j int) bool { return c.masters[i].ID < c.masters[j].ID })
 	sort.Slice(c.services, func(i, j int) bool { return c.services[i].ID < c.services[j].ID })
 	for _, cl := range f.Clients {
-		x := &client{id: cl.ID, name: cl.Name, phone: cl.Phone}
-		if cl.Surname != nil {
-			s := *cl.Surname
-			x.surname = &s
-		}
+		x := &client{id: cl.ID, name: cl.Name, phone: cl.Phone, surname: clone(cl.Surname)}
 		c.clients[x.id] = x
 		c.clientIDs = append(c.clientIDs, x.id)
 		c.nextClient = max(c.nextClient, x.id)
@@ -157,7 +153,7 @@ func newCompany(m *Mock, f *dikidifixture.Fixture) (*company, error) {
 			start: fr.Start.In(loc), end: fr.End.In(loc),
 			services: append([]dikidifixture.RecordService(nil), fr.Services...),
 			cost:     fr.Cost, comment: fr.Comment, origin: origin{kind: fr.Source},
-			created: fr.CreatedAt.In(loc), updated: fr.UpdatedAt.In(loc),
+			created: fr.CreatedAt.In(loc), updated: fr.UpdatedAt.In(loc), cancelReason: clone(fr.CancelReason),
 		}
 		if fr.Client != nil {
 			r.client = fr.Client.ID
@@ -166,15 +162,21 @@ func newCompany(m *Mock, f *dikidifixture.Fixture) (*company, error) {
 			t := fr.CancelledAt.In(loc)
 			r.cancelledAt = &t
 		}
-		if fr.CancelReason != nil {
-			s := *fr.CancelReason
-			r.cancelReason = &s
-		}
 		c.records[r.id] = r
 		c.recordIDs = append(c.recordIDs, r.id)
 		c.nextRecord = max(c.nextRecord, r.id)
 	}
 	return c, nil
+}
+
+// clone copies what p points at, so the company never shares a value with
+// the fixture it was loaded from; nil stays nil.
+func clone[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 func (c *company) now() time.Time { return c.m.opts.Clock.Now().In(c.loc) }

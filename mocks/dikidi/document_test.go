@@ -689,19 +689,31 @@ func recordCases() []docCase {
 			refused(t, st, b, 404, "NOT_FOUND")
 		}},
 		{"occupyTime", 409, "over occupied time TIME_OCCUPIED, on a day off OUTSIDE_WORKING_HOURS", func(t *testing.T, v *env) {
-			k := v.admin(t)
-			st, b := v.call(t, "POST", api+"/occupied-times", k.Token, map[string]any{"master_id": 203, "start": v.rfc(5, "09:30"), "end": v.rfc(5, "10:30")})
-			refused(t, st, b, 409, "TIME_OCCUPIED")
-			st, b = v.call(t, "POST", api+"/occupied-times", k.Token, map[string]any{"master_id": 203, "start": v.rfc(2, "10:00"), "end": v.rfc(2, "11:00")})
-			refused(t, st, b, 409, "OUTSIDE_WORKING_HOURS")
+			v.occupyRefused(t, 409, occupation{5, "09:30", 5, "10:30", "TIME_OCCUPIED"}, occupation{2, "10:00", 2, "11:00", "OUTSIDE_WORKING_HOURS"})
 		}},
 		{"occupyTime", 422, "the end after the start, on the same day", func(t *testing.T, v *env) {
-			k := v.admin(t)
-			st, b := v.call(t, "POST", api+"/occupied-times", k.Token, map[string]any{"master_id": 203, "start": v.rfc(5, "16:00"), "end": v.rfc(5, "15:00")})
-			refused(t, st, b, 422, "VALIDATION_ERROR")
-			st, b = v.call(t, "POST", api+"/occupied-times", k.Token, map[string]any{"master_id": 203, "start": v.rfc(5, "16:00"), "end": v.rfc(6, "11:00")})
-			refused(t, st, b, 422, "VALIDATION_ERROR")
+			v.occupyRefused(t, 422, occupation{5, "16:00", 5, "15:00", "VALIDATION_ERROR"}, occupation{5, "16:00", 6, "11:00", "VALIDATION_ERROR"})
 		}},
+	}
+}
+
+// occupation is a span of master 203's time to occupy, from a weekday's
+// hour to a weekday's hour, and the code that refuses it.
+type occupation struct {
+	fromDay  int
+	from     string
+	toDay    int
+	to, code string
+}
+
+// occupyRefused occupies each span with an administrator's key and expects
+// each refused with status and its code.
+func (v *env) occupyRefused(t *testing.T, status int, spans ...occupation) {
+	t.Helper()
+	k := v.admin(t)
+	for _, o := range spans {
+		st, b := v.call(t, "POST", api+"/occupied-times", k.Token, map[string]any{"master_id": 203, "start": v.rfc(o.fromDay, o.from), "end": v.rfc(o.toDay, o.to)})
+		refused(t, st, b, status, o.code)
 	}
 }
 

@@ -144,6 +144,15 @@ func (v *env) activate(t *testing.T, k dikidimock.KeyView) {
 	v.as(k.Token).POST(api+"/key/activate").WithHeader("Authorization", partnerKey).Expect().Status(http.StatusOK)
 }
 
+// activated is a new key, activated, once its activation's event reached the Path.
+func (v *env) activated(t *testing.T, spec dikidimock.KeySpec) dikidimock.KeyView {
+	t.Helper()
+	k := v.key(t, spec)
+	v.activate(t, k)
+	v.waitEvents(t, 1)
+	return k
+}
+
 func (v *env) owner() *httpexpect.Expect {
 	return v.e.Builder(func(r *httpexpect.Request) { r.WithHeader("X-Accord-Owner-Token", "owner-secret") })
 }
@@ -286,9 +295,7 @@ func ptr[T any](x T) *T { return &x }
 
 func TestPausedKeyReadsButDoesNotWrite(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidimock.KeySpec{})
-	v.activate(t, k)
-	v.waitEvents(t, 1)
+	k := v.activated(t, dikidimock.KeySpec{})
 	none := dikidimock.Preset(dikidimock.AccessAdministrator)
 	none.Records = dikidimock.RecordPermissions{}
 	_, err := v.mock.SetPermissions(companyID, k.ID, none)
@@ -411,9 +418,7 @@ func TestMasking(t *testing.T) {
 
 func TestRecordsThroughAKey(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidimock.KeySpec{})
-	v.activate(t, k)
-	v.waitEvents(t, 1)
+	k := v.activated(t, dikidimock.KeySpec{})
 	api := v.as(k.Token)
 	body := map[string]any{
 		"master_id": 201, "service_ids": []int{301}, "start": v.rfc(2, "16:00"),
@@ -513,9 +518,7 @@ func TestScheduleAndFreeTimes(t *testing.T) {
 func TestDeliveryRetriesAndOneEmail(t *testing.T) {
 	v := newEnv(t)
 	mail := "ops@partner.test"
-	k := v.key(t, dikidimock.KeySpec{Email: &mail})
-	v.activate(t, k)
-	v.waitEvents(t, 1)
+	k := v.activated(t, dikidimock.KeySpec{Email: &mail})
 	v.path.answer(http.StatusServiceUnavailable)
 	for i, hhmm := range []string{"12:00", "13:00"} {
 		_, err := v.mock.Book(companyID, dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, hhmm), Client: dikidimock.Client{ID: int64(401 + i)}, Online: true})
@@ -588,9 +591,7 @@ func gaps(as []dikidimock.AttemptView) []time.Duration {
 
 func TestDeletionDropsQueuedDeliveries(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidimock.KeySpec{})
-	v.activate(t, k)
-	v.waitEvents(t, 1)
+	k := v.activated(t, dikidimock.KeySpec{})
 	v.path.answer(http.StatusServiceUnavailable)
 	_, err := v.mock.Book(companyID, dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "12:00"), Client: dikidimock.Client{ID: 401}})
 	require.NoError(t, err)
@@ -616,9 +617,7 @@ func TestDeletionDropsQueuedDeliveries(t *testing.T) {
 
 func TestLostAnswersAndLostEvents(t *testing.T) {
 	v := newEnv(t)
-	k := v.key(t, dikidimock.KeySpec{})
-	v.activate(t, k)
-	v.waitEvents(t, 1)
+	k := v.activated(t, dikidimock.KeySpec{})
 	// the Path's answer is lost: DIKIDI delivers the same event again a minute later
 	require.NoError(t, v.mock.LoseNextEventAnswers(companyID, k.ID, 1, ""))
 	_, err := v.mock.Book(companyID, dikidimock.Booking{MasterID: 201, ServiceIDs: []int64{305}, Start: v.at(3, "12:00"), Client: dikidimock.Client{ID: 401}})

@@ -90,48 +90,48 @@ type KeyView struct {
 }
 
 func (c *company) keyView(k *key) KeyView {
-	v := KeyView{ID: k.id, Name: k.name, AccessType: k.accessType, Token: k.token, State: k.state(), Permissions: k.perms,
-		ActivatedAt: k.activated, DeletedAt: k.deleted, StateSeq: k.stateSeq, StateSince: k.stateAt}
-	if k.partnerKey != nil {
-		v.PartnerKey = *k.partnerKey
-	}
-	if k.path != nil {
-		v.Path = *k.path
-	}
-	if k.email != nil {
-		v.Email = *k.email
-	}
-	if k.employee != nil {
-		v.EmployeeID = *k.employee
+	return KeyView{ID: k.id, Name: k.name, AccessType: k.accessType, Token: k.token, State: k.state(), Permissions: k.perms,
+		ActivatedAt: k.activated, DeletedAt: k.deleted, StateSeq: k.stateSeq, StateSince: k.stateAt,
+		PartnerKey: value(k.partnerKey), Path: value(k.path), Email: value(k.email), EmployeeID: value(k.employee)}
+}
+
+// value is what p points at, or the zero value for nil: a view shows an
+// unset field empty.
+func value[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
 	}
 	return v
 }
 
-// CreateKey is the business adding an API access key; it awaits activation.
-func (m *Mock) CreateKey(companyID int64, spec KeySpec) (v KeyView, err error) {
+// viewed runs act with the company locked and answers view of what it acted
+// on, or act's refusal.
+func viewed[T, V any](m *Mock, companyID int64, act func(c *company) (T, *Error), view func(c *company, x T) V) (v V, err error) {
 	err = m.with(companyID, func(c *company) *Error {
-		k, e := c.createKey(spec)
+		x, e := act(c)
 		if e == nil {
-			v = c.keyView(k)
+			v = view(c, x)
 		}
 		return e
 	})
 	return v, err
 }
 
+// CreateKey is the business adding an API access key; it awaits activation.
+func (m *Mock) CreateKey(companyID int64, spec KeySpec) (v KeyView, err error) {
+	return viewed(m, companyID, func(c *company) (*key, *Error) { return c.createKey(spec) }, (*company).keyView)
+}
+
 // UpdateKey is the business editing a key (permissions, Path, e-mail).
 func (m *Mock) UpdateKey(companyID, keyID int64, change KeyChange) (v KeyView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
+	return viewed(m, companyID, func(c *company) (*key, *Error) {
 		k, e := c.keyByID(keyID)
 		if e == nil {
 			e = c.updateKey(k, change)
 		}
-		if e == nil {
-			v = c.keyView(k)
-		}
-		return e
-	})
-	return v, err
+		return k, e
+	}, (*company).keyView)
 }
 
 // SetPermissions replaces a key's permissions, as saving the panel's form does.
@@ -141,29 +141,18 @@ func (m *Mock) SetPermissions(companyID, keyID int64, p Permissions) (KeyView, e
 
 // DeleteKey is the business deleting a key for good.
 func (m *Mock) DeleteKey(companyID, keyID int64) (v KeyView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
+	return viewed(m, companyID, func(c *company) (*key, *Error) {
 		k, e := c.keyByID(keyID)
 		if e == nil {
 			e = c.deleteKey(k)
 		}
-		if e == nil {
-			v = c.keyView(k)
-		}
-		return e
-	})
-	return v, err
+		return k, e
+	}, (*company).keyView)
 }
 
 // Key reads a key, deleted ones included.
 func (m *Mock) Key(companyID, keyID int64) (v KeyView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
-		k, e := c.keyByID(keyID)
-		if e == nil {
-			v = c.keyView(k)
-		}
-		return e
-	})
-	return v, err
+	return viewed(m, companyID, func(c *company) (*key, *Error) { return c.keyByID(keyID) }, (*company).keyView)
 }
 
 // RecordView is a record as the business sees it.
@@ -194,16 +183,9 @@ func (c *company) recordView(r *record) RecordView {
 	}
 	if cl, ok := c.clients[r.client]; ok {
 		v.ClientID, v.ClientName, v.Phone = cl.id, cl.name, cl.phone
-		if cl.surname != nil {
-			v.Surname = *cl.surname
-		}
+		v.Surname = value(cl.surname)
 	}
-	if r.externalID != nil {
-		v.ExternalID = *r.externalID
-	}
-	if r.cancelReason != nil {
-		v.CancelReason = *r.cancelReason
-	}
+	v.ExternalID, v.CancelReason = value(r.externalID), value(r.cancelReason)
 	return v
 }
 
@@ -268,6 +250,12 @@ type Booking struct {
 	Online     bool // a client booked online; otherwise staff entered it in the panel
 }
 
+// staffRecord runs what staff do to a record in the panel and answers the
+// record as it then is.
+func (m *Mock) staffRecord(companyID int64, act func(c *company) (*record, *Error)) (RecordView, error) {
+	return viewed(m, companyID, act, (*company).recordView)
+}
+
 // Book makes a record in the panel or by online booking.
 func (m *Mock) Book(companyID int64, b Booking) (v RecordView, err error) {
 	in := RecordInput{MasterID: b.MasterID, ServiceIDs: b.ServiceIDs, Start: b.Start.Format(time.RFC3339), Comment: b.Comment}
@@ -283,14 +271,10 @@ func (m *Mock) Book(companyID int64, b Booking) (v RecordView, err error) {
 	if b.Online {
 		a.source = SourceOnlineBooking
 	}
-	err = m.with(companyID, func(c *company) *Error {
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) {
 		r, _, e := c.createRecord(a, in)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
+		return r, e
 	})
-	return v, err
 }
 
 // Move is staff moving a record (or occupied time) in the panel.
@@ -300,39 +284,18 @@ func (m *Mock) Move(companyID, recordID int64, start time.Time, masterID int64) 
 	if masterID != 0 {
 		in.MasterID = &masterID
 	}
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.updateRecord(actor{}, recordID, in)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.updateRecord(actor{}, recordID, in) })
 }
 
 // Edit is staff changing a record in the panel: its services, status or
 // comment (Move moves it).
 func (m *Mock) Edit(companyID, recordID int64, change RecordChange) (v RecordView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.updateRecord(actor{}, recordID, change)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.updateRecord(actor{}, recordID, change) })
 }
 
 // Cancel is staff cancelling a record or releasing occupied time in the panel.
 func (m *Mock) Cancel(companyID, recordID int64, reason string) (v RecordView, err error) {
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.cancelRecord(actor{}, recordID, &reason)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.cancelRecord(actor{}, recordID, &reason) })
 }
 
 // EditClient is staff changing a client's card in the panel.
@@ -346,14 +309,7 @@ func (m *Mock) EditClient(companyID, clientID int64, change ClientChange) error 
 // Occupy is staff blocking a master's time in the panel.
 func (m *Mock) Occupy(companyID, masterID int64, from, to time.Time, comment string) (v RecordView, err error) {
 	in := OccupyInput{MasterID: masterID, Start: from.Format(time.RFC3339), End: to.Format(time.RFC3339), Comment: comment}
-	err = m.with(companyID, func(c *company) *Error {
-		r, e := c.occupy(actor{}, in)
-		if e == nil {
-			v = c.recordView(r)
-		}
-		return e
-	})
-	return v, err
+	return m.staffRecord(companyID, func(c *company) (*record, *Error) { return c.occupy(actor{}, in) })
 }
 
 // Hours is a working day: off, or from-to with breaks.

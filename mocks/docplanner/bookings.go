@@ -209,11 +209,7 @@ func (m *Mock) bookSlot(t *tenant, req *mockserver.Request) mockserver.Response 
 }
 
 func (m *Mock) getBookings(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	start, end, refuse := timeRange(req, "start", "end")
+	a, start, end, refuse := t.addressPeriod(req, "start", "end")
 	if refuse != nil {
 		return *refuse
 	}
@@ -247,10 +243,9 @@ func (m *Mock) getBookings(t *tenant, req *mockserver.Request) mockserver.Respon
 }
 
 func (t *tenant) bookingOf(a *address, req *mockserver.Request) (*booking, *mockserver.Response) {
-	b, ok := t.bookings[req.Params["booking_id"]]
-	if !ok {
-		r := errResp(http.StatusNotFound, "Object not found")
-		return nil, &r
+	b, refuse := named(t.bookings, req, "booking_id", "Object not found")
+	if refuse != nil {
+		return nil, refuse
 	}
 	if b.address != a.id {
 		r := errResp(http.StatusForbidden, "This booking does not belong to this address")
@@ -260,11 +255,7 @@ func (t *tenant) bookingOf(a *address, req *mockserver.Request) (*booking, *mock
 }
 
 func (m *Mock) getBooking(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := t.bookingOf(a, req)
+	a, b, refuse := inAddress(t, req, t.bookingOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -276,11 +267,7 @@ func (t *tenant) cancel(b *booking, by string, now time.Time) {
 }
 
 func (m *Mock) cancelBooking(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := t.bookingOf(a, req)
+	_, b, refuse := inAddress(t, req, t.bookingOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -292,11 +279,7 @@ func (m *Mock) cancelBooking(t *tenant, req *mockserver.Request) mockserver.Resp
 }
 
 func (m *Mock) moveBooking(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := t.bookingOf(a, req)
+	a, b, refuse := inAddress(t, req, t.bookingOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -370,11 +353,7 @@ func (t *tenant) move(b *booking, target *address, start time.Time, duration int
 }
 
 func (m *Mock) confirmBooking(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := t.bookingOf(a, req)
+	_, b, refuse := inAddress(t, req, t.bookingOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -411,11 +390,7 @@ func (m *Mock) requestOpinion(t *tenant, req *mockserver.Request) mockserver.Res
 }
 
 func (m *Mock) presence(t *tenant, req *mockserver.Request, value string) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := t.bookingOf(a, req)
+	_, b, refuse := inAddress(t, req, t.bookingOf)
 	if refuse != nil {
 		return *refuse
 	}

@@ -67,20 +67,25 @@ func (t *tenant) calendarOf(req *mockserver.Request) (*address, *mockserver.Resp
 	return a, nil
 }
 
-// timeRange reads two required date-time query parameters.
-func timeRange(req *mockserver.Request, from, to string) (time.Time, time.Time, *mockserver.Response) {
+// addressPeriod resolves the request's address, then the period of its
+// listing that two required date-time query parameters, from and to, name.
+func (t *tenant) addressPeriod(req *mockserver.Request, from, to string) (*address, time.Time, time.Time, *mockserver.Response) {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		return nil, time.Time{}, time.Time{}, refuse
+	}
 	q := req.Query()
 	start, err1 := time.Parse(time.RFC3339, q.Get(from))
 	end, err2 := time.Parse(time.RFC3339, q.Get(to))
 	if err1 != nil || err2 != nil {
 		r := errResp(http.StatusBadRequest, "Invalid date given.")
-		return start, end, &r
+		return a, start, end, &r
 	}
 	if !end.After(start) {
 		r := errResp(http.StatusBadRequest, "Invalid date range")
-		return start, end, &r
+		return a, start, end, &r
 	}
-	return start, end, nil
+	return a, start, end, nil
 }
 
 // getSlots lists the slots as fed, as Docplanner's guide ("Validating
@@ -89,11 +94,7 @@ func timeRange(req *mockserver.Request, from, to string) (time.Time, time.Time, 
 // getCalendarBreaks. A period without any slot (or an address without a
 // calendar) is 404 NoSlotsOnAddress, "No slots found on given address".
 func (m *Mock) getSlots(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	start, end, refuse := timeRange(req, "start", "end")
+	a, start, end, refuse := t.addressPeriod(req, "start", "end")
 	if refuse != nil {
 		return *refuse
 	}
@@ -270,11 +271,7 @@ func breakJSON(t *tenant, b *calBreak) map[string]any {
 }
 
 func (m *Mock) getCalendarBreaks(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	since, till, refuse := timeRange(req, "since", "till")
+	a, since, till, refuse := t.addressPeriod(req, "since", "till")
 	if refuse != nil {
 		return *refuse
 	}
@@ -339,20 +336,11 @@ func deref(s *string) string {
 }
 
 func (a *address) breakOf(req *mockserver.Request) (*calBreak, *mockserver.Response) {
-	b, ok := a.breaks[req.Params["break_id"]]
-	if !ok {
-		r := errResp(http.StatusNotFound, "Invalid break ID")
-		return nil, &r
-	}
-	return b, nil
+	return named(a.breaks, req, "break_id", "Invalid break ID")
 }
 
 func (m *Mock) getCalendarBreak(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := a.breakOf(req)
+	_, b, refuse := inAddress(t, req, (*address).breakOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -360,11 +348,7 @@ func (m *Mock) getCalendarBreak(t *tenant, req *mockserver.Request) mockserver.R
 }
 
 func (m *Mock) moveCalendarBreak(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := a.breakOf(req)
+	_, b, refuse := inAddress(t, req, (*address).breakOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -391,11 +375,7 @@ func (m *Mock) moveCalendarBreak(t *tenant, req *mockserver.Request) mockserver.
 }
 
 func (m *Mock) deleteCalendarBreak(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	b, refuse := a.breakOf(req)
+	a, b, refuse := inAddress(t, req, (*address).breakOf)
 	if refuse != nil {
 		return *refuse
 	}

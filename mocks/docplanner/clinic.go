@@ -4,7 +4,8 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -111,12 +112,7 @@ func (m *Mock) ServiceNames(clientID string) (map[string]string, error) {
 func (m *Mock) ClientIDs() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make([]string, 0, len(m.tenants))
-	for id := range m.tenants {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(m.tenants))
 }
 
 // QueuedView is a notification the platform holds for the partner.

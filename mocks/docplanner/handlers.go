@@ -140,10 +140,9 @@ func (t *tenant) doctorOf(req *mockserver.Request) (*facility, *doctor, *mockser
 	if refuse != nil {
 		return nil, nil, refuse
 	}
-	d, ok := t.doctors[req.Params["doctor_id"]]
-	if !ok {
-		r := errResp(http.StatusNotFound, "Object not found")
-		return nil, nil, &r
+	d, refuse := named(t.doctors, req, "doctor_id", "Object not found")
+	if refuse != nil {
+		return nil, nil, refuse
 	}
 	if d.facility != f.id {
 		r := errResp(http.StatusForbidden, "Doctor is not related with facility")
@@ -157,14 +156,37 @@ func (t *tenant) addressOf(req *mockserver.Request) (*address, *mockserver.Respo
 	if refuse != nil {
 		return nil, refuse
 	}
-	a, ok := t.addresses[req.Params["address_id"]]
-	if !ok {
-		r := errResp(http.StatusNotFound, "Object not found")
-		return nil, &r
+	a, refuse := named(t.addresses, req, "address_id", "Object not found")
+	if refuse != nil {
+		return nil, refuse
 	}
 	if a.doctor != d.id {
 		r := errResp(http.StatusForbidden, "This address does not belong to this doctor")
 		return nil, &r
 	}
 	return a, nil
+}
+
+// named is the item of items the path parameter param names, or a 404
+// refusal with the platform's message for that kind of item.
+func named[T any](items map[string]*T, req *mockserver.Request, param, message string) (*T, *mockserver.Response) {
+	x, ok := items[req.Params[param]]
+	if !ok {
+		r := errResp(http.StatusNotFound, message)
+		return nil, &r
+	}
+	return x, nil
+}
+
+// inAddress resolves the request's address and then the item of it the path
+// names (a booking, a break, an address service): the first refusal on the
+// way is the answer.
+func inAddress[T any](t *tenant, req *mockserver.Request, item func(*address, *mockserver.Request) (T, *mockserver.Response)) (*address, T, *mockserver.Response) {
+	a, refuse := t.addressOf(req)
+	if refuse != nil {
+		var none T
+		return nil, none, refuse
+	}
+	x, refuse := item(a, req)
+	return a, x, refuse
 }

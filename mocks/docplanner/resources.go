@@ -400,20 +400,11 @@ func (m *Mock) addAddressService(t *tenant, req *mockserver.Request) mockserver.
 }
 
 func (a *address) serviceOf(req *mockserver.Request) (*addressService, *mockserver.Response) {
-	s, ok := a.services[req.Params["address_service_id"]]
-	if !ok {
-		r := errResp(http.StatusNotFound, "Object not found")
-		return nil, &r
-	}
-	return s, nil
+	return named(a.services, req, "address_service_id", "Object not found")
 }
 
 func (m *Mock) getAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	s, refuse := a.serviceOf(req)
+	_, s, refuse := inAddress(t, req, (*address).serviceOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -421,11 +412,7 @@ func (m *Mock) getAddressService(t *tenant, req *mockserver.Request) mockserver.
 }
 
 func (m *Mock) updateAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	s, refuse := a.serviceOf(req)
+	_, s, refuse := inAddress(t, req, (*address).serviceOf)
 	if refuse != nil {
 		return *refuse
 	}
@@ -438,11 +425,7 @@ func (m *Mock) updateAddressService(t *tenant, req *mockserver.Request) mockserv
 }
 
 func (m *Mock) deleteAddressService(t *tenant, req *mockserver.Request) mockserver.Response {
-	a, refuse := t.addressOf(req)
-	if refuse != nil {
-		return *refuse
-	}
-	s, refuse := a.serviceOf(req)
+	a, s, refuse := inAddress(t, req, (*address).serviceOf)
 	if refuse != nil {
 		return *refuse
 	}

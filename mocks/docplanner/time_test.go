@@ -20,6 +20,9 @@ import (
 func TestAPartnerOnTheWallClockReadsItsOwnTime(t *testing.T) {
 	v := newEnv(t, docplannermock.Options{PartnerClock: clock.Wall{}, WritesPerMinute: 8})
 	newScopeFixture(t, v) // a calendar with slots for the patient to book
+	// Its slots are on the day after the run clock's today; taken after the
+	// jump below, "tomorrow" would be a day later from 22:00 on.
+	start := v.slotStart(t).Add(2 * time.Hour)
 	tok := v.token("alpha", "alpha-secret")
 	v.clock.Advance(2 * time.Hour) // past the token's hour on the run clock
 	api := v.as(tok)
@@ -47,7 +50,6 @@ func TestAPartnerOnTheWallClockReadsItsOwnTime(t *testing.T) {
 	assert.False(t, reset.After(now.Add(time.Duration(retry+1)*time.Second)), "Retry-After %d and X-RateLimit-Reset %s disagree", retry, reset)
 
 	// Times the platform stamps are the partner's now, not the run clock's.
-	start := v.slotStart(t).Add(2 * time.Hour)
 	_, err = v.mock.PatientBooks("alpha", "3001", start, docplannermock.Patient{Name: "Ola", Phone: "+48600"})
 	require.NoError(t, err)
 	ns := api.GET("/api/v3/integration/notifications/multiple").WithQuery("limit", 100).Expect().Status(200).JSON(okJSON).Object().

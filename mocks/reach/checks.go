@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -187,20 +188,10 @@ func CheckChart(cd *CompanyData) []string {
 	for id, pl := range cd.BudgetPL {
 		note("budget "+id, pl.Lines, &no)
 	}
-	ids := make([]string, 0, len(missing))
-	for id := range missing {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(missing)) {
 		out = append(out, fmt.Sprintf("account %s is on the %s but not in the chart of accounts (%d accounts)", id, strings.Join(missing[id], ", "), len(cd.Accounts)))
 	}
-	ids = ids[:0]
-	for id := range headers {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(headers)) {
 		out = append(out, fmt.Sprintf("header account %s (IsPosting false) carries amounts on the %s; a header only groups its children, Reach builds its subtotal", id, strings.Join(headers[id], ", ")))
 	}
 	return out

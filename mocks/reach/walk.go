@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -143,12 +145,7 @@ func (w *walker) walk(s *openapi3.Schema, v any, path string) {
 			return
 		}
 		props := properties(s)
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if ps, ok := props[k]; ok {
 				w.walk(ps, m[k], join(path, k))
 				continue
@@ -161,20 +158,14 @@ func (w *walker) walk(s *openapi3.Schema, v any, path string) {
 // extra reports a field the specification does not have: a warning, or a violation when its name is
 // data; names inside its value are checked the same way.
 func (w *walker) extra(path, key string, v any) {
-	if w.dynamic(key) {
-		w.violations = append(w.violations, journal.Violation{In: "response", Field: path, Rule: RuleDynamicName,
-			Message: fmt.Sprintf("the field name %q is data (a date, a number or an id), not a fixed name", key)})
-	} else {
+	if !w.dataName(path, key) {
 		w.warnings = append(w.warnings, journal.Violation{In: "response", Field: path, Rule: RuleExtraField,
 			Message: "not in the specification; Reach ignores it"})
 	}
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
-			if w.dynamic(k) {
-				w.violations = append(w.violations, journal.Violation{In: "response", Field: join(path, k), Rule: RuleDynamicName,
-					Message: fmt.Sprintf("the field name %q is data (a date, a number or an id), not a fixed name", k)})
-			}
+			w.dataName(join(path, k), k)
 			if _, nested := val.(map[string]any); nested {
 				w.extraNested(join(path, k), val)
 			}
@@ -190,10 +181,7 @@ func (w *walker) extraNested(path string, v any) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
-			if w.dynamic(k) {
-				w.violations = append(w.violations, journal.Violation{In: "response", Field: join(path, k), Rule: RuleDynamicName,
-					Message: fmt.Sprintf("the field name %q is data (a date, a number or an id), not a fixed name", k)})
-			}
+			w.dataName(join(path, k), k)
 			w.extraNested(join(path, k), val)
 		}
 	case []any:
@@ -201,6 +189,17 @@ func (w *walker) extraNested(path string, v any) {
 			w.extraNested(path+"."+strconv.Itoa(i), val)
 		}
 	}
+}
+
+// dataName reports the field at path, named key, as a violation when its name is data, and says
+// whether it was.
+func (w *walker) dataName(path, key string) bool {
+	if !w.dynamic(key) {
+		return false
+	}
+	w.violations = append(w.violations, journal.Violation{In: "response", Field: path, Rule: RuleDynamicName,
+		Message: fmt.Sprintf("the field name %q is data (a date, a number or an id), not a fixed name", key)})
+	return true
 }
 
 var (

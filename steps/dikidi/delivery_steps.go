@@ -100,7 +100,7 @@ func (w *world) allDelivered() error {
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		ds, err := w.s.mock.Deliveries(w.company, w.key.ID)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		var open []string
 		for _, d := range ds {

@@ -177,13 +177,16 @@ func (m *model) active(held bool) []*modelRecord {
 // pickRecord draws a record to change: mostly the one changed last while
 // its event may still wait for a retry, half the time otherwise, so that
 // changes on both sides, late events and retries meet on one record, where
-// ordering bugs live.
-func (m *model) pickRecord(r *rand.Rand, rs []*modelRecord) *modelRecord {
+// ordering bugs live. With none to draw from it draws nothing.
+func (m *model) pickRecord(r *rand.Rand, rs []*modelRecord) (*modelRecord, bool) {
+	if len(rs) == 0 {
+		return nil, false
+	}
 	n := r.IntN(4)
 	if m.late && n < 3 {
 		for _, mr := range rs {
 			if mr.ref == m.lateRef {
-				return mr
+				return mr, true
 			}
 		}
 	}
@@ -194,9 +197,9 @@ func (m *model) pickRecord(r *rand.Rand, rs []*modelRecord) *modelRecord {
 				latest = mr
 			}
 		}
-		return latest
+		return latest, true
 	}
-	return pick(r, rs)
+	return pick(r, rs), true
 }
 
 // add notes a record the sequence made, booked in the shadow as id.
@@ -560,13 +563,19 @@ func (m *model) moveArgs(mr *modelRecord, s spot) map[string]string {
 	return map[string]string{"ref": mr.ref, "master": strconv.FormatInt(s.master, 10), "start": s.start.Format(time.RFC3339)}
 }
 
-func proposeSalonMoves(m *model, r *rand.Rand) (explore.Step, bool) {
-	rs := m.active(false)
-	if len(rs) == 0 {
-		return explore.Step{}, false
+// moving draws a record the salon's staff or (held) the partner's can move,
+// and where to.
+func (m *model) moving(r *rand.Rand, held bool) (*modelRecord, spot, bool) {
+	mr, ok := m.pickRecord(r, m.active(held))
+	if !ok {
+		return nil, spot{}, false
 	}
-	mr := m.pickRecord(r, rs)
 	s, ok := m.moveTarget(r, mr)
+	return mr, s, ok
+}
+
+func proposeSalonMoves(m *model, r *rand.Rand) (explore.Step, bool) {
+	mr, s, ok := m.moving(r, false)
 	if !ok {
 		return explore.Step{}, false
 	}
@@ -575,12 +584,7 @@ func proposeSalonMoves(m *model, r *rand.Rand) (explore.Step, bool) {
 }
 
 func proposePartnerMoves(m *model, r *rand.Rand) (explore.Step, bool) {
-	rs := m.active(true)
-	if len(rs) == 0 {
-		return explore.Step{}, false
-	}
-	mr := m.pickRecord(r, rs)
-	s, ok := m.moveTarget(r, mr)
+	mr, s, ok := m.moving(r, true)
 	if !ok {
 		return explore.Step{}, false
 	}
@@ -599,21 +603,19 @@ func (m *model) unconfirmed(held bool) []*modelRecord {
 }
 
 func proposeSalonConfirms(m *model, r *rand.Rand) (explore.Step, bool) {
-	rs := m.unconfirmed(false)
-	if len(rs) == 0 {
+	mr, ok := m.pickRecord(r, m.unconfirmed(false))
+	if !ok {
 		return explore.Step{}, false
 	}
-	mr := m.pickRecord(r, rs)
 	return m.withNetwork(r, explore.Step{Action: "salon-confirms", Args: map[string]string{"ref": mr.ref},
 		Text: fmt.Sprintf("the salon's staff confirm %s in DIKIDI", mr.ref)}), true
 }
 
 func proposePartnerConfirms(m *model, r *rand.Rand) (explore.Step, bool) {
-	rs := m.unconfirmed(true)
-	if len(rs) == 0 {
+	mr, ok := m.pickRecord(r, m.unconfirmed(true))
+	if !ok {
 		return explore.Step{}, false
 	}
-	mr := m.pickRecord(r, rs)
 	return m.partnerStep(r, "partner-confirms", map[string]string{"ref": mr.ref}, "confirm "+mr.ref, ""), true
 }
 
@@ -626,21 +628,19 @@ func cancelVerb(mr *modelRecord) string {
 }
 
 func proposeSalonCancels(m *model, r *rand.Rand) (explore.Step, bool) {
-	rs := m.active(false)
-	if len(rs) == 0 {
+	mr, ok := m.pickRecord(r, m.active(false))
+	if !ok {
 		return explore.Step{}, false
 	}
-	mr := m.pickRecord(r, rs)
 	return m.withNetwork(r, explore.Step{Action: "salon-cancels", Args: map[string]string{"ref": mr.ref},
 		Text: fmt.Sprintf("the salon's staff %s %s in DIKIDI", cancelVerb(mr), mr.ref)}), true
 }
 
 func proposePartnerCancels(m *model, r *rand.Rand) (explore.Step, bool) {
-	rs := m.active(true)
-	if len(rs) == 0 {
+	mr, ok := m.pickRecord(r, m.active(true))
+	if !ok {
 		return explore.Step{}, false
 	}
-	mr := m.pickRecord(r, rs)
 	return m.partnerStep(r, "partner-cancels", map[string]string{"ref": mr.ref}, cancelVerb(mr)+" "+mr.ref, ""), true
 }
 

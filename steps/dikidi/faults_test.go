@@ -42,6 +42,7 @@ const (
 	scPause             = "Removing the record permissions pauses the partner"
 	scResume            = "Restoring a record permission resumes the partner"
 	scPauseEvery        = "A paused key changes no record, whichever change the partner's staff try"
+	scPauseLost         = "The partner learns of the pause from DIKIDI's refusal when the pause's event is lost"
 	scDeleted           = "The partner stops and says the link is gone when the key is deleted"
 	scDeletedLost       = "The partner notices the deletion even when the last event is lost"
 	scDeletedEvery      = "After the key is deleted the partner calls DIKIDI for nothing its staff try"
@@ -63,6 +64,8 @@ var catches = map[string][]string{
 	"lists-clients-without-permission":     {scNeverCalls},
 	"ignores-permissions":                  {scNeverCalls, scPartnerHours},
 	"ignores-permission-refusals":          {scShrinks},
+	"learns-pause-from-events-only":        {scPauseLost},
+	"own-hours-wait-for-event":             {scPartnerHours},
 	"surname-placeholder":                  {scMaskNothing},
 	"strips-phone-mask":                    {scMaskNothing},
 	"record-clients-from-list":             {scMaskExceptList},

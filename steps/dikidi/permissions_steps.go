@@ -41,7 +41,7 @@ func (w *world) eventsDelivered() error {
 	return w.Within(w.s.Budget, "DIKIDI's events of the key", func() (bool, string) {
 		ds, err := w.s.mock.Deliveries(w.company, w.key.ID)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		for _, d := range ds {
 			if d.Status == dikidimock.DeliveryPending {
@@ -247,17 +247,9 @@ func (w *world) platformStillBooked() error {
 }
 
 func (w *world) partnerStillBooked() error {
-	rs, err := w.records()
-	if err != nil {
-		return err
+	r, err := w.thatRecord("permissions: the partner no longer has record " + w.record)
+	if err == nil && !r.active() {
+		err = fmt.Errorf("permissions: the partner shows record %s cancelled although DIKIDI refused the cancellation and still has it booked", r.ID)
 	}
-	for _, r := range rs {
-		if r.ID == w.record {
-			if !r.active() {
-				return fmt.Errorf("permissions: the partner shows record %s cancelled although DIKIDI refused the cancellation and still has it booked", r.ID)
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("permissions: the partner no longer has record %s", w.record)
+	return err
 }

@@ -1,6 +1,7 @@
 package dikidi
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -117,12 +118,18 @@ func (w *world) services(phrase string) ([]int64, error) {
 	return ids, nil
 }
 
-func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, phone string) error {
+// booking resolves a record as a step names it: its services, master and start.
+func (w *world) booking(serviceNames, masterName, weekday, hhmm string) ([]int64, dikidifixture.Master, time.Time, error) {
 	ids, err := w.services(serviceNames)
 	if err != nil {
-		return err
+		return nil, dikidifixture.Master{}, time.Time{}, err
 	}
 	m, start, err := w.masterAt(masterName, weekday, hhmm)
+	return ids, m, start, err
+}
+
+func (w *world) staffAdds(try, serviceNames, masterName, weekday, hhmm, client, phone string) error {
+	ids, m, start, err := w.booking(serviceNames, masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -169,7 +176,7 @@ func (w *world) partnerIDOf(dikidiID int64, what string) (string, error) {
 	err := w.Within(w.s.Budget, fmt.Sprintf("records (DIKIDI → partner): the partner holds DIKIDI's %s %d", what, dikidiID), func() (bool, string) {
 		rs, err := w.records()
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		for _, r := range rs {
 			if r.DikidiID == dikidiID {
@@ -217,14 +224,11 @@ func (w *world) staffCancels(try string) error {
 }
 
 func (w *world) staffOccupies(try, masterName, weekday, from, to string) error {
-	m, start, err := w.masterAt(masterName, weekday, from)
+	d, err := w.workday(masterName, weekday, from, to)
 	if err != nil {
 		return err
 	}
-	end, err := w.at(weekday, to)
-	if err != nil {
-		return err
-	}
+	m, start, end := d.master, d.hours.From, d.hours.To
 	var res actionResult
 	if err := w.act(try, "records (partner → DIKIDI)", "occupy the time", "occupy-time", map[string]any{"master_id": m.ID, "start": start, "end": end, "comment": occupyComment}, &res); err != nil {
 		return err
@@ -257,11 +261,7 @@ func (w *world) partnerSyncs() error {
 // book makes "that record" on DIKIDI's side; the partner's id of it is
 // learned when a step needs it.
 func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client dikidimock.Client, online bool) error {
-	ids, err := w.services(serviceNames)
-	if err != nil {
-		return err
-	}
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
+	ids, m, start, err := w.booking(serviceNames, masterName, weekday, hhmm)
 	if err != nil {
 		return err
 	}
@@ -298,27 +298,22 @@ func (w *world) salonChangesPhone(client, phone string) error {
 
 // fixtureClient finds one of the salon's clients by "Name Surname".
 func (w *world) fixtureClient(full string) (dikidifixture.Client, error) {
-	var names []string
-	for _, c := range w.fx.Clients {
-		name := c.Name
+	return named(w.fx.Clients, "client", full, func(c dikidifixture.Client) string {
 		if c.Surname != nil {
-			name += " " + *c.Surname
+			return c.Name + " " + *c.Surname
 		}
-		if name == full {
-			return c, nil
-		}
-		names = append(names, name)
-	}
-	return dikidifixture.Client{}, fmt.Errorf("the salon has no client %q (it has %s)", full, strings.Join(names, ", "))
+		return c.Name
+	})
 }
 
-// inDIKIDI is DIKIDI's id of "that record", for the salon's staff to change it.
-func (w *world) inDIKIDI() (int64, error) {
+// inDIKIDI is the salon's staff making a change to "that record" in DIKIDI.
+func (w *world) inDIKIDI(change func(id int64) (dikidimock.RecordView, error)) error {
 	if w.dikidiID == 0 {
-		return 0, fmt.Errorf("records (partner → DIKIDI): the salon's staff cannot change the partner's record %s in DIKIDI: it never reached DIKIDI (its add-record action gave no DIKIDI id); %s", w.record, w.evidence(0))
+		return fmt.Errorf("records (partner → DIKIDI): the salon's staff cannot change the partner's record %s in DIKIDI: it never reached DIKIDI (its add-record action gave no DIKIDI id); %s", w.record, w.evidence(0))
 	}
 	w.changeMark = w.Mark()
-	return w.dikidiID, nil
+	_, err := change(w.dikidiID)
+	return err
 }
 
 func (w *world) salonMoves(weekday, hhmm string) error {
@@ -326,31 +321,20 @@ func (w *world) salonMoves(weekday, hhmm string) error {
 	if err != nil {
 		return err
 	}
-	id, err := w.inDIKIDI()
-	if err != nil {
-		return err
-	}
-	_, err = w.s.mock.Move(w.company, id, start, 0)
-	return err
+	return w.inDIKIDI(func(id int64) (dikidimock.RecordView, error) { return w.s.mock.Move(w.company, id, start, 0) })
 }
 
 func (w *world) salonConfirms() error {
-	id, err := w.inDIKIDI()
-	if err != nil {
-		return err
-	}
 	confirmed := dikidimock.StatusConfirmed
-	_, err = w.s.mock.Edit(w.company, id, dikidimock.RecordChange{Status: &confirmed})
-	return err
+	return w.inDIKIDI(func(id int64) (dikidimock.RecordView, error) {
+		return w.s.mock.Edit(w.company, id, dikidimock.RecordChange{Status: &confirmed})
+	})
 }
 
 func (w *world) salonCancels() error {
-	id, err := w.inDIKIDI()
-	if err != nil {
-		return err
-	}
-	_, err = w.s.mock.Cancel(w.company, id, "Client called the salon")
-	return err
+	return w.inDIKIDI(func(id int64) (dikidimock.RecordView, error) {
+		return w.s.mock.Cancel(w.company, id, "Client called the salon")
+	})
 }
 
 // salonCancelsClientsRecord cancels the salon's active record of a client on a day.
@@ -432,21 +416,32 @@ func hasAll(got, want []int64) bool {
 	return true
 }
 
+// atSpot waits within the latency budget (or looks once, unless wait) until
+// holds is true of the active records look finds with a master at a time;
+// what, before " with <master> at <time>", names the check. A look that
+// fails stops it at once: waiting would only hide why.
+func atSpot[R any](w *world, wait bool, what string, look func(int64, time.Time) ([]R, error), masterName, weekday, hhmm string, holds func([]R) (bool, string)) error {
+	m, start, err := w.masterAt(masterName, weekday, hhmm)
+	if err != nil {
+		return err
+	}
+	what = fmt.Sprintf("%s with %s at %s", what, masterName, w.fmtTime(start))
+	return w.eventually(wait, what, func() (bool, string) {
+		rs, err := look(m.ID, start)
+		if err != nil {
+			return w.CannotTell(err)
+		}
+		return holds(rs)
+	})
+}
+
 func (w *world) partnerShows(within, serviceNames, masterName, weekday, hhmm string) error {
 	ids, err := w.services(serviceNames)
 	if err != nil {
 		return err
 	}
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("records (DIKIDI → partner): the partner shows a %s with %s at %s", serviceNames, masterName, w.fmtTime(start))
-	return w.eventually(within != "", what, func() (bool, string) {
-		rs, err := w.partnerAt(m.ID, start)
-		if err != nil {
-			return false, err.Error()
-		}
+	what := "records (DIKIDI → partner): the partner shows a " + serviceNames
+	return atSpot(w, within != "", what, w.partnerAt, masterName, weekday, hhmm, func(rs []partnerRecord) (bool, string) {
 		for _, r := range rs {
 			if hasAll(r.ServiceIDs, ids) {
 				return true, ""
@@ -464,16 +459,8 @@ func (w *world) partnerShows(within, serviceNames, masterName, weekday, hhmm str
 }
 
 func (w *world) partnerShowsNone(within, masterName, weekday, hhmm string) error {
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("records (DIKIDI → partner): the partner shows no active record with %s at %s", masterName, w.fmtTime(start))
-	return w.eventually(within != "", what, func() (bool, string) {
-		rs, err := w.partnerAt(m.ID, start)
-		if err != nil {
-			return false, err.Error()
-		}
+	what := "records (DIKIDI → partner): the partner shows no active record"
+	return atSpot(w, within != "", what, w.partnerAt, masterName, weekday, hhmm, func(rs []partnerRecord) (bool, string) {
 		if len(rs) > 0 {
 			return false, fmt.Sprintf("record %s (DIKIDI %d) is still %s there; %s", rs[0].ID, rs[0].DikidiID, rs[0].Status, w.deliveries(w.changeMark))
 		}
@@ -482,16 +469,8 @@ func (w *world) partnerShowsNone(within, masterName, weekday, hhmm string) error
 }
 
 func (w *world) partnerShowsOne(masterName, weekday, hhmm string) error {
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("events: the partner shows exactly one record with %s at %s", masterName, w.fmtTime(start))
-	return w.Within(w.s.Budget, what, func() (bool, string) {
-		rs, err := w.partnerAt(m.ID, start)
-		if err != nil {
-			return false, err.Error()
-		}
+	what := "events: the partner shows exactly one record"
+	return atSpot(w, true, what, w.partnerAt, masterName, weekday, hhmm, func(rs []partnerRecord) (bool, string) {
 		if len(rs) != 1 {
 			var ids []string
 			for _, r := range rs {
@@ -635,16 +614,8 @@ func (w *world) platformShows(serviceNames, masterName, weekday, hhmm, byPartner
 	if err != nil {
 		return err
 	}
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows the partner's %s with %s at %s", serviceNames, masterName, w.fmtTime(start))
-	return w.Within(w.s.Budget, what, func() (bool, string) {
-		rs, err := w.platformAt(m.ID, start)
-		if err != nil {
-			return false, err.Error()
-		}
+	what := "records (partner → DIKIDI): DIKIDI shows the partner's " + serviceNames
+	return atSpot(w, true, what, w.platformAt, masterName, weekday, hhmm, func(rs []dikidimock.RecordView) (bool, string) {
 		var there []string
 		for _, r := range rs {
 			if (byPartner == "" || r.KeyID == w.key.ID) && hasAll(r.ServiceIDs, ids) {
@@ -672,16 +643,8 @@ func (w *world) asEntered(r dikidimock.RecordView) (bool, string) {
 }
 
 func (w *world) platformShowsNone(masterName, weekday, hhmm string) error {
-	m, start, err := w.masterAt(masterName, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI has no active record with %s at %s", masterName, w.fmtTime(start))
-	return w.Within(w.s.Budget, what, func() (bool, string) {
-		rs, err := w.platformAt(m.ID, start)
-		if err != nil {
-			return false, err.Error()
-		}
+	what := "records (partner → DIKIDI): DIKIDI has no active record"
+	return atSpot(w, true, what, w.platformAt, masterName, weekday, hhmm, func(rs []dikidimock.RecordView) (bool, string) {
 		if len(rs) > 0 {
 			return false, fmt.Sprintf("record %d is still %s there; %s", rs[0].ID, rs[0].Status, w.evidence(w.actMark))
 		}
@@ -697,7 +660,7 @@ func (w *world) cancelledAsEntered() (bool, string) {
 	}
 	r, err := w.s.mock.Record(w.company, w.dikidiID)
 	if err != nil {
-		return false, err.Error()
+		return w.CannotTell(err)
 	}
 	if r.Status == dikidimock.StatusCancelled && r.CancelReason != w.cancelReason {
 		return false, fmt.Sprintf("DIKIDI's record %d was cancelled with the reason %q, but the partner's staff gave %q; %s", r.ID, r.CancelReason, w.cancelReason, w.evidence(w.actMark))
@@ -706,19 +669,16 @@ func (w *world) cancelledAsEntered() (bool, string) {
 }
 
 func (w *world) platformOccupied(masterName, weekday, from, to string) error {
-	m, start, err := w.masterAt(masterName, weekday, from)
+	d, err := w.workday(masterName, weekday, from, to)
 	if err != nil {
 		return err
 	}
-	end, err := w.at(weekday, to)
-	if err != nil {
-		return err
-	}
+	m, start, end := d.master, d.hours.From, d.hours.To
 	what := fmt.Sprintf("records (partner → DIKIDI): DIKIDI shows %s's time occupied from %s to %s", masterName, w.fmtTime(start), end.Format("15:04"))
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		rs, err := w.platformAt(m.ID, start)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		for _, r := range rs {
 			if r.Type == dikidimock.TypeOccupied && r.End.Equal(end) && r.KeyID == w.key.ID {
@@ -776,7 +736,7 @@ func (w *world) platformOffered(masterName, weekday, hhmm string) error {
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		ok, err := w.offered(masterName, t)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		return ok, "no service of the master can start there; " + w.evidence(w.actMark)
 	})
@@ -801,17 +761,24 @@ func (w *world) platformExactlyOne(masterName, weekday, hhmm string) error {
 }
 
 func (w *world) linked() error {
+	r, err := w.thatRecord("records (partner → DIKIDI): the partner has no record " + w.record + " any more")
+	if err == nil && r.DikidiID != w.dikidiID {
+		err = fmt.Errorf("records (partner → DIKIDI): the partner's record %s points at DIKIDI record %d, but DIKIDI made it as %d", r.ID, r.DikidiID, w.dikidiID)
+	}
+	return err
+}
+
+// thatRecord is "that record" in the partner's records view; missing is the
+// failure when the view has it no more.
+func (w *world) thatRecord(missing string) (partnerRecord, error) {
 	rs, err := w.records()
 	if err != nil {
-		return err
+		return partnerRecord{}, err
 	}
 	for _, r := range rs {
 		if r.ID == w.record {
-			if r.DikidiID != w.dikidiID {
-				return fmt.Errorf("records (partner → DIKIDI): the partner's record %s points at DIKIDI record %d, but DIKIDI made it as %d", r.ID, r.DikidiID, w.dikidiID)
-			}
-			return nil
+			return r, nil
 		}
 	}
-	return fmt.Errorf("records (partner → DIKIDI): the partner has no record %s any more", w.record)
+	return partnerRecord{}, errors.New(missing)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	dikidifixture "github.com/accord-harness/accord/fixtures/dikidi"
 	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
@@ -85,23 +86,20 @@ func (w *world) sameFreeTimes(serviceName, masterName, weekday string) error {
 	if err != nil {
 		return err
 	}
-	m, err := w.master(masterName)
+	d, err := w.workday(masterName, weekday, "", "")
 	if err != nil {
 		return err
 	}
-	date, err := w.date(weekday)
-	if err != nil {
-		return err
-	}
+	m, date := d.master, d.date
 	what := fmt.Sprintf("schedule (DIKIDI → partner): the partner offers DIKIDI's free times for %s with %s on %s", serviceName, masterName, date.Format("Mon 2006-01-02"))
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		want, err := w.s.mock.FreeTimes(w.company, []int64{svc.ID}, m.ID, date)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		rows, err := w.freeTimes()
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		var got []time.Time
 		for _, r := range rows {
@@ -118,48 +116,48 @@ func (w *world) sameFreeTimes(serviceName, masterName, weekday string) error {
 	})
 }
 
-// hoursOn is a master's day from "HH:MM" to "HH:MM"; no times is a day off.
-func (w *world) hoursOn(weekday, from, to string) (dikidimock.Hours, error) {
-	if from == "" {
-		return dikidimock.Hours{}, nil
+// workday is a master's day of the horizon as a step names it, with the
+// span it gives, from "HH:MM" to "HH:MM": hours worked (none is a day off),
+// or time occupied.
+type workday struct {
+	master dikidifixture.Master
+	date   time.Time
+	hours  dikidimock.Hours
+}
+
+func (w *world) workday(masterName, weekday, from, to string) (workday, error) {
+	m, err := w.master(masterName)
+	if err != nil {
+		return workday{}, err
+	}
+	d := workday{master: m}
+	if d.date, err = w.date(weekday); err != nil || from == "" {
+		return d, err
 	}
 	f, err := w.at(weekday, from)
 	if err != nil {
-		return dikidimock.Hours{}, err
+		return d, err
 	}
 	t, err := w.at(weekday, to)
-	if err != nil {
-		return dikidimock.Hours{}, err
-	}
-	return dikidimock.Hours{Working: true, From: f, To: t}, nil
+	d.hours = dikidimock.Hours{Working: true, From: f, To: t}
+	return d, err
 }
 
 func (w *world) salonSetsHours(masterName, weekday, from, to string) error {
-	m, err := w.master(masterName)
-	if err != nil {
-		return err
-	}
-	date, err := w.date(weekday)
-	if err != nil {
-		return err
-	}
-	h, err := w.hoursOn(weekday, from, to)
+	d, err := w.workday(masterName, weekday, from, to)
 	if err != nil {
 		return err
 	}
 	w.changeMark = w.Mark()
-	return w.s.mock.SetHours(w.company, m.ID, date, h)
+	return w.s.mock.SetHours(w.company, d.master.ID, d.date, d.hours)
 }
 
 func (w *world) partnerHours(masterName, from, to, weekday string) error {
-	m, err := w.master(masterName)
+	d, err := w.workday(masterName, weekday, "", "")
 	if err != nil {
 		return err
 	}
-	date, err := w.date(weekday)
-	if err != nil {
-		return err
-	}
+	m, date := d.master, d.date
 	want := "off"
 	if from != "" {
 		want = from + "-" + to
@@ -183,31 +181,20 @@ func (w *world) partnerHours(masterName, from, to, weekday string) error {
 }
 
 func (w *world) staffSetsHours(try, masterName, weekday, from, to string) error {
-	m, err := w.master(masterName)
+	d, err := w.workday(masterName, weekday, from, to)
 	if err != nil {
 		return err
 	}
-	date, err := w.date(weekday)
-	if err != nil {
-		return err
-	}
-	h, err := w.hoursOn(weekday, from, to)
-	if err != nil {
-		return err
-	}
-	params := map[string]any{"master_id": m.ID, "date": date.Format(time.DateOnly), "working": true, "work_from": h.From, "work_to": h.To}
+	params := map[string]any{"master_id": d.master.ID, "date": d.date.Format(time.DateOnly), "working": true, "work_from": d.hours.From, "work_to": d.hours.To}
 	return w.act(try, "schedule (partner → DIKIDI)", "set the working hours", "change-schedule", params, nil)
 }
 
 func (w *world) platformHours(when, masterName, from, to, weekday string) error {
-	m, err := w.master(masterName)
+	d, err := w.workday(masterName, weekday, "", "")
 	if err != nil {
 		return err
 	}
-	date, err := w.date(weekday)
-	if err != nil {
-		return err
-	}
+	m, date := d.master, d.date
 	want := from + "-" + to
 	what := fmt.Sprintf("schedule (partner → DIKIDI): DIKIDI shows %s working %s on %s", masterName, want, date.Format("Mon 2006-01-02"))
 	cond := func() (bool, string) {

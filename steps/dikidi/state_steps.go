@@ -36,13 +36,13 @@ func (w *world) agreeWhole(aside bool) error {
 		if aside {
 			u, err := s.undelivered()
 			if err != nil {
-				return false, err.Error()
+				return w.CannotTell(err)
 			}
 			s.aside = u
 		}
 		t, err := s.compare(w.Ctx)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		if t.Len() == 0 {
 			return true, ""

@@ -241,25 +241,25 @@ func (w *world) masterAt(name, weekday, hhmm string) (dikidifixture.Master, time
 }
 
 func (w *world) master(name string) (dikidifixture.Master, error) {
-	var names []string
-	for _, m := range w.fx.Masters {
-		if m.Name == name {
-			return m, nil
-		}
-		names = append(names, m.Name)
-	}
-	return dikidifixture.Master{}, fmt.Errorf("the salon has no master %q (it has %s)", name, strings.Join(names, ", "))
+	return named(w.fx.Masters, "master", name, func(m dikidifixture.Master) string { return m.Name })
 }
 
 func (w *world) service(name string) (dikidifixture.Service, error) {
+	return named(w.fx.Services, "service", name, func(s dikidifixture.Service) string { return s.Name })
+}
+
+// named finds the salon's master, service or client a step names, or says
+// which there are.
+func named[T any](all []T, kind, name string, nameOf func(T) string) (T, error) {
 	var names []string
-	for _, s := range w.fx.Services {
-		if s.Name == name {
-			return s, nil
+	for _, x := range all {
+		if nameOf(x) == name {
+			return x, nil
 		}
-		names = append(names, s.Name)
+		names = append(names, nameOf(x))
 	}
-	return dikidifixture.Service{}, fmt.Errorf("the salon has no service %q (it has %s)", name, strings.Join(names, ", "))
+	var none T
+	return none, fmt.Errorf("the salon has no %s %q (it has %s)", kind, name, strings.Join(names, ", "))
 }
 
 func (w *world) fmtTime(t time.Time) string {

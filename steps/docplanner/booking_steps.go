@@ -53,9 +53,9 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^Docplanner asked the partner to approve the booking and the partner refused$`), w.checkRefused)
 	sc.Step(w.re(`^there is no double booking at "([^"]*)" `+when+`$`), w.noDoubleBooking)
 	// checks on the platform
-	sc.Step(w.re(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`), w.platformShowsBooking)
+	sc.Step(w.re(`^within the latency budget Docplanner shows a booking at "([^"]*)" `+when+`$`), w.platformBooked(true))
 	sc.Step(w.re(`^Docplanner's booking at "([^"]*)" `+when+` is for "([^"]*)" and the receptionist's patient$`), w.platformBookingIsFor)
-	sc.Step(w.re(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`), w.platformShowsNoBooking)
+	sc.Step(w.re(`^within the latency budget Docplanner shows no booking at "([^"]*)" `+when+`$`), w.platformBooked(false))
 	sc.Step(w.re(`^within the latency budget Docplanner offers "([^"]*)" `+when+`(?: again)?$`), w.platformOffers)
 	sc.Step(w.re(`^Docplanner no longer offers "([^"]*)" `+when+`$`), w.platformDoesNotOffer)
 }
@@ -567,29 +567,56 @@ func (w *world) noDoubleBooking(locationID, weekday, hhmm string) error {
 	return nil
 }
 
-func (w *world) platformBookingAt(l docplannerfixture.Location, start time.Time) (bool, string) {
+func (w *world) platformBookingAt(l docplannerfixture.Location, start time.Time) (bool, string, error) {
 	a, err := w.platform(l)
 	if err != nil {
-		return false, err.Error()
+		return false, "", err
 	}
 	for _, b := range a.Bookings {
 		if b.Status == "booked" && b.Start.Equal(start) {
-			return true, b.ID
+			return true, b.ID, nil
 		}
 	}
-	return false, ""
+	return false, "", nil
 }
 
-func (w *world) platformShowsBooking(locationID, weekday, hhmm string) error {
-	l, start, err := w.calendarAt(locationID, weekday, hhmm)
-	if err != nil {
-		return err
+// present waits within budget until look finds what it looks for (want) or
+// no longer does; shows and gone name the check either way, and look's why
+// says, only for a failure, what it found. A look that fails holds neither.
+func (w *world) present(budget time.Duration, want bool, shows, gone string, look func() (found bool, why func() string, err error)) error {
+	what := shows
+	if !want {
+		what = gone
 	}
-	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner shows the clinic's visit at %s %s", locationID, w.fmtTime(start))
-	return w.Within(w.s.Budget, what, func() (bool, string) {
-		found, _ := w.platformBookingAt(l, start)
-		return stepkit.Explain(found, func() string { return "getBookings has no booked visit there; " + w.evidence(w.changeMark) })
+	return w.Within(budget, what, func() (bool, string) {
+		found, why, err := look()
+		if err != nil {
+			return w.CannotTell(err)
+		}
+		return stepkit.Explain(found == want, why)
 	})
+}
+
+// platformBooked: Docplanner shows a booked visit at a calendar and time
+// (want), or no longer has one there.
+func (w *world) platformBooked(want bool) func(locationID, weekday, hhmm string) error {
+	return func(locationID, weekday, hhmm string) error {
+		l, start, err := w.calendarAt(locationID, weekday, hhmm)
+		if err != nil {
+			return err
+		}
+		at := locationID + " " + w.fmtTime(start)
+		return w.present(w.s.Budget, want, "bookings (partner → Docplanner): Docplanner shows the clinic's visit at "+at,
+			"bookings (partner → Docplanner): Docplanner no longer has a booked visit at "+at, func() (bool, func() string, error) {
+				found, id, err := w.platformBookingAt(l, start)
+				return found, func() string {
+					if found {
+						return fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
+					}
+					return "getBookings has no booked visit there; " + w.evidence(w.changeMark)
+				}, err
+			})
+	}
 }
 
 // platformBookingIsFor: the receptionist's booking on Docplanner is for the
@@ -638,20 +665,6 @@ func (w *world) platformBookingIsFor(locationID, weekday, hhmm, serviceID string
 	return fmt.Errorf("bookings (partner → Docplanner): the receptionist's booking of %s at %s %s reached Docplanner wrong: %s", svc.ID, locationID, w.fmtTime(start), strings.Join(seen, "; "))
 }
 
-func (w *world) platformShowsNoBooking(locationID, weekday, hhmm string) error {
-	l, start, err := w.calendarAt(locationID, weekday, hhmm)
-	if err != nil {
-		return err
-	}
-	what := fmt.Sprintf("bookings (partner → Docplanner): Docplanner no longer has a booked visit at %s %s", locationID, w.fmtTime(start))
-	return w.Within(w.s.Budget, what, func() (bool, string) {
-		found, id := w.platformBookingAt(l, start)
-		return stepkit.Explain(!found, func() string {
-			return fmt.Sprintf("booking %s is still booked there; %s", id, w.evidence(w.changeMark))
-		})
-	})
-}
-
 func (w *world) offered(l docplannerfixture.Location, start time.Time) (bool, error) {
 	a, err := w.platform(l)
 	if err != nil {
@@ -674,7 +687,7 @@ func (w *world) platformOffers(locationID, weekday, hhmm string) error {
 	return w.Within(w.s.Budget, what, func() (bool, string) {
 		ok, err := w.offered(l, start)
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		return stepkit.Explain(ok, func() string {
 			return "getSlots minus bookings and breaks has no free slot there; " + w.evidence(w.changeMark)

@@ -7,7 +7,6 @@ import (
 	"github.com/cucumber/godog"
 
 	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
-	"github.com/accord-harness/accord/internal/stepkit"
 )
 
 const between = day + ` from (\d\d:\d\d) to (\d\d:\d\d)`
@@ -34,12 +33,47 @@ func (w *world) span(weekday, from, to string) (time.Time, time.Time, error) {
 	return since, till, err
 }
 
-func (w *world) receptionistAddsBreak(locationID, weekday, from, to string) error {
+// spanned hands a step's day and times on as instants.
+func (w *world) spanned(weekday, from, to string, then func(since, till time.Time) error) error {
 	since, till, err := w.span(weekday, from, to)
 	if err != nil {
 		return err
 	}
-	return w.receptionistAddsBreakAt(locationID, since, till)
+	return then(since, till)
+}
+
+// receptionistsBreak and doctorsBreak are "that break" in the record, as the
+// receptionist or the doctor made it.
+func (w *world) receptionistsBreak(b *recBreak) bool { return b.partnerID == w.partnerBreak }
+func (w *world) doctorsBreak(b *recBreak) bool       { return b.platformID == w.platformBreak }
+
+// breakMoved makes a move of "that break" on one side and has the record's
+// break (mine) follow it.
+func (w *world) breakMoved(mine func(*recBreak) bool, since, till time.Time, move func() error) error {
+	w.changeMark = w.Mark()
+	if err := move(); err != nil {
+		return err
+	}
+	if b := w.rec.breakBy(mine); b != nil {
+		b.since, b.till = since, till
+	}
+	return nil
+}
+
+// breakRemoved removes "that break" on one side, and from the record.
+func (w *world) breakRemoved(mine func(*recBreak) bool, remove func() error) error {
+	w.changeMark = w.Mark()
+	if err := remove(); err != nil {
+		return err
+	}
+	w.rec.removeBreak(w.rec.breakBy(mine))
+	return nil
+}
+
+func (w *world) receptionistAddsBreak(locationID, weekday, from, to string) error {
+	return w.spanned(weekday, from, to, func(since, till time.Time) error {
+		return w.receptionistAddsBreakAt(locationID, since, till)
+	})
 }
 
 func (w *world) receptionistAddsBreakAt(locationID string, since, till time.Time) error {
@@ -56,31 +90,19 @@ func (w *world) receptionistAddsBreakAt(locationID string, since, till time.Time
 }
 
 func (w *world) receptionistMovesBreak(day, from, to string) error {
-	since, till, err := w.span(day, from, to)
-	if err != nil {
-		return err
-	}
-	return w.receptionistMovesBreakTo(since, till)
+	return w.spanned(day, from, to, w.receptionistMovesBreakTo)
 }
 
 func (w *world) receptionistMovesBreakTo(since, till time.Time) error {
-	w.changeMark = w.Mark()
-	if err := w.act("breaks (partner → Docplanner)", "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil); err != nil {
-		return err
-	}
-	if b := w.rec.breakBy(func(b *recBreak) bool { return b.partnerID == w.partnerBreak }); b != nil {
-		b.since, b.till = since, till
-	}
-	return nil
+	return w.breakMoved(w.receptionistsBreak, since, till, func() error {
+		return w.act("breaks (partner → Docplanner)", "move-break", map[string]any{"break_id": w.partnerBreak, "since": since, "till": till}, nil)
+	})
 }
 
 func (w *world) receptionistRemovesBreak() error {
-	w.changeMark = w.Mark()
-	if err := w.act("breaks (partner → Docplanner)", "remove-break", map[string]any{"break_id": w.partnerBreak}, nil); err != nil {
-		return err
-	}
-	w.rec.removeBreak(w.rec.breakBy(func(b *recBreak) bool { return b.partnerID == w.partnerBreak }))
-	return nil
+	return w.breakRemoved(w.receptionistsBreak, func() error {
+		return w.act("breaks (partner → Docplanner)", "remove-break", map[string]any{"break_id": w.partnerBreak}, nil)
+	})
 }
 
 func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
@@ -88,11 +110,7 @@ func (w *world) doctorAddsBreak(locationID, weekday, from, to string) error {
 	if err != nil {
 		return err
 	}
-	since, till, err := w.span(weekday, from, to)
-	if err != nil {
-		return err
-	}
-	return w.doctorAddsBreakAt(l, since, till)
+	return w.spanned(weekday, from, to, func(since, till time.Time) error { return w.doctorAddsBreakAt(l, since, till) })
 }
 
 func (w *world) doctorAddsBreakAt(l docplannerfixture.Location, since, till time.Time) error {
@@ -108,31 +126,19 @@ func (w *world) doctorAddsBreakAt(l docplannerfixture.Location, since, till time
 }
 
 func (w *world) doctorMovesBreak(day, from, to string) error {
-	since, till, err := w.span(day, from, to)
-	if err != nil {
-		return err
-	}
-	return w.doctorMovesBreakTo(since, till)
+	return w.spanned(day, from, to, w.doctorMovesBreakTo)
 }
 
 func (w *world) doctorMovesBreakTo(since, till time.Time) error {
-	w.changeMark = w.Mark()
-	if err := w.s.mock.DoctorMovesBreak(w.clientID, w.breakLocation, w.platformBreak, since, till); err != nil {
-		return err
-	}
-	if b := w.rec.breakBy(func(b *recBreak) bool { return b.platformID == w.platformBreak }); b != nil {
-		b.since, b.till = since, till
-	}
-	return nil
+	return w.breakMoved(w.doctorsBreak, since, till, func() error {
+		return w.s.mock.DoctorMovesBreak(w.clientID, w.breakLocation, w.platformBreak, since, till)
+	})
 }
 
 func (w *world) doctorRemovesBreak() error {
-	w.changeMark = w.Mark()
-	if err := w.s.mock.DoctorRemovesBreak(w.clientID, w.breakLocation, w.platformBreak); err != nil {
-		return err
-	}
-	w.rec.removeBreak(w.rec.breakBy(func(b *recBreak) bool { return b.platformID == w.platformBreak }))
-	return nil
+	return w.breakRemoved(w.doctorsBreak, func() error {
+		return w.s.mock.DoctorRemovesBreak(w.clientID, w.breakLocation, w.platformBreak)
+	})
 }
 
 func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to string) error {
@@ -141,50 +147,42 @@ func (w *world) platformShowsBreak(want bool) func(locationID, weekday, from, to
 		if err != nil {
 			return err
 		}
-		since, till, err := w.span(weekday, from, to)
-		if err != nil {
-			return err
-		}
-		what := fmt.Sprintf("breaks (partner → Docplanner): Docplanner shows a break at %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		if !want {
-			what = fmt.Sprintf("breaks (partner → Docplanner): Docplanner no longer shows the break at %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		}
-		return w.Within(w.s.Budget, what, func() (bool, string) {
-			a, err := w.platform(l)
-			if err != nil {
-				return false, err.Error()
-			}
-			found := false
-			for _, b := range a.Breaks {
-				found = found || (b.Since.Equal(since) && b.Till.Equal(till))
-			}
-			return stepkit.Explain(found == want, func() string {
-				return fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
-			})
+		return w.spanned(weekday, from, to, func(since, till time.Time) error {
+			at := fmt.Sprintf("%s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+			return w.present(w.s.Budget, want, "breaks (partner → Docplanner): Docplanner shows a break at "+at,
+				"breaks (partner → Docplanner): Docplanner no longer shows the break at "+at, func() (bool, func() string, error) {
+					a, err := w.platform(l)
+					if err != nil {
+						return false, nil, err
+					}
+					found := false
+					for _, b := range a.Breaks {
+						found = found || (b.Since.Equal(since) && b.Till.Equal(till))
+					}
+					return found, func() string {
+						return fmt.Sprintf("getCalendarBreaks lists %d breaks there; %s", len(a.Breaks), w.evidence(w.changeMark))
+					}, nil
+				})
 		})
 	}
 }
 
 func (w *world) partnerBlocks(want bool) func(locationID, weekday, from, to string) error {
 	return func(locationID, weekday, from, to string) error {
-		since, till, err := w.span(weekday, from, to)
-		if err != nil {
-			return err
-		}
-		what := fmt.Sprintf("breaks (Docplanner → partner): the partner's system blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		if !want {
-			what = fmt.Sprintf("breaks (Docplanner → partner): the partner's system no longer blocks %s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
-		}
-		return w.Within(w.toPartner(), what, func() (bool, string) {
-			bs, err := w.breaks()
-			if err != nil {
-				return false, err.Error()
-			}
-			found := false
-			for _, b := range bs {
-				found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
-			}
-			return stepkit.Explain(found == want, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) })
+		return w.spanned(weekday, from, to, func(since, till time.Time) error {
+			at := fmt.Sprintf("%s from %s to %s", locationID, w.fmtTime(since), w.fmtTime(till))
+			return w.present(w.toPartner(), want, "breaks (Docplanner → partner): the partner's system blocks "+at,
+				"breaks (Docplanner → partner): the partner's system no longer blocks "+at, func() (bool, func() string, error) {
+					bs, err := w.breaks()
+					if err != nil {
+						return false, nil, err
+					}
+					found := false
+					for _, b := range bs {
+						found = found || (b.LocationID == locationID && b.Since.Equal(since) && b.Till.Equal(till))
+					}
+					return found, func() string { return fmt.Sprintf("its breaks view lists %d breaks; %s", len(bs), w.deliveries()) }, nil
+				})
 		})
 	}
 }

@@ -260,7 +260,7 @@ func (x *explorer) onPlatform(s explore.Step) error {
 		if err := w.doctorAddsBreakAt(l, since, till); err != nil {
 			return x.platformRefused(s, err)
 		}
-		m.breaks[a["ref"]] = &modelBreak{recBreak: w.rec.breakBy(func(b *recBreak) bool { return b.platformID == w.platformBreak }), byDoctor: true, undelivered: late}
+		m.breaks[a["ref"]] = &modelBreak{recBreak: w.rec.breakBy(w.doctorsBreak), byDoctor: true, undelivered: late}
 	case "doctor-moves-break", "doctor-removes-break":
 		b, ok := m.breaks[a["ref"]]
 		if !ok || !b.byDoctor || !slicesContains(w.rec.breaks, b.recBreak) || !m.mayChange(b.location, b.since, true) {
@@ -420,7 +420,7 @@ func (x *explorer) inClinic(s explore.Step) error {
 			if err := w.receptionistAddsBreakAt(l, since, till); err != nil {
 				return err
 			}
-			m.breaks[a["ref"]] = &modelBreak{recBreak: w.rec.breakBy(func(b *recBreak) bool { return b.partnerID == w.partnerBreak })}
+			m.breaks[a["ref"]] = &modelBreak{recBreak: w.rec.breakBy(w.receptionistsBreak)}
 			return nil
 		}
 	case "receptionist-moves-break", "receptionist-removes-break":

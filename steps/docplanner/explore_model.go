@@ -301,6 +301,18 @@ func refs[T any](objs map[string]T, match func(T) bool) []string {
 	return out
 }
 
+// pickRef draws one of the objects that match, with its ref; none when
+// none match.
+func pickRef[T any](r *rand.Rand, objs map[string]T, match func(T) bool) (string, T, bool) {
+	rs := refs(objs, match)
+	if len(rs) == 0 {
+		var none T
+		return "", none, false
+	}
+	ref := pick(r, rs)
+	return ref, objs[ref], true
+}
+
 func refNumber(ref string) int {
 	_, n, _ := strings.Cut(ref, " ")
 	i, _ := strconv.Atoi(n)
@@ -386,14 +398,9 @@ func (m *model) patientBooks(r *rand.Rand) (explore.Step, bool) {
 // patientVisit picks a visit a patient booked that Docplanner holds as the
 // record has it.
 func (m *model) patientVisit(r *rand.Rand) (string, *modelVisit, bool) {
-	rs := refs(m.visits, func(v *modelVisit) bool {
+	return pickRef(r, m.visits, func(v *modelVisit) bool {
 		return v.byPatient && v.booked && m.mayChange(v.location, v.start, true)
 	})
-	if len(rs) == 0 {
-		return "", nil, false
-	}
-	ref := pick(r, rs)
-	return ref, m.visits[ref], true
 }
 
 func (m *model) patientCancels(r *rand.Rand) (explore.Step, bool) {
@@ -442,12 +449,7 @@ func (m *model) receptionistBooks(r *rand.Rand) (explore.Step, bool) {
 
 // clinicVisit picks a booked visit the partner surely holds.
 func (m *model) clinicVisit(r *rand.Rand) (string, *modelVisit, bool) {
-	rs := refs(m.visits, func(v *modelVisit) bool { return v.booked && !v.undelivered })
-	if len(rs) == 0 {
-		return "", nil, false
-	}
-	ref := pick(r, rs)
-	return ref, m.visits[ref], true
+	return pickRef(r, m.visits, func(v *modelVisit) bool { return v.booked && !v.undelivered })
 }
 
 func (m *model) receptionistCancels(r *rand.Rand) (explore.Step, bool) {
@@ -494,7 +496,7 @@ func (m *model) breakSpan(r *rand.Rand, location string, except *recBreak, platf
 // Docplanner holds as recorded), or the receptionist's (which the partner
 // surely holds).
 func (m *model) someBreak(r *rand.Rand, byDoctor bool) (string, *modelBreak, bool) {
-	rs := refs(m.breaks, func(b *modelBreak) bool {
+	return pickRef(r, m.breaks, func(b *modelBreak) bool {
 		if b.byDoctor != byDoctor {
 			return false
 		}
@@ -503,11 +505,6 @@ func (m *model) someBreak(r *rand.Rand, byDoctor bool) (string, *modelBreak, boo
 		}
 		return !b.undelivered
 	})
-	if len(rs) == 0 {
-		return "", nil, false
-	}
-	ref := pick(r, rs)
-	return ref, m.breaks[ref], true
 }
 
 // breakSteps are the steps of one side's breaks: the doctor's on

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
+
+	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
 
 func registerMapping(sc *godog.ScenarioContext, w *world) {
@@ -57,35 +59,42 @@ func (w *world) doctorsMapped() error {
 	return nil
 }
 
+// offer is something the clinic offers at some calendars (a service, an
+// insurance), which Docplanner must have at each calendar's address.
+type offer struct {
+	what      string // for a failure reason
+	locations []string
+	at        func(docplannermock.AddressView) bool
+}
+
 // servicesMapped reads the platform itself: a service counts as mapped when
 // Docplanner has an address service for it at the calendar's address.
 func (w *world) servicesMapped() error {
-	var missing []string
+	var offers []offer
 	for _, svc := range w.s.fixture.Partner.Services {
-		for _, locID := range svc.Locations {
-			l, err := w.location(locID)
-			if err != nil {
-				return err
-			}
-			a, err := w.platform(l)
-			if err != nil {
-				return err
-			}
-			if !slices.Contains(a.Services, svc.DocplannerServiceID) {
-				missing = append(missing, fmt.Sprintf("service %s (%s, Docplanner service %s) at %s (address %s)", svc.ID, svc.Name, svc.DocplannerServiceID, locID, l.DocplannerAddressID))
-			}
-		}
+		offers = append(offers, offer{fmt.Sprintf("service %s (%s, Docplanner service %s)", svc.ID, svc.Name, svc.DocplannerServiceID), svc.Locations, func(a docplannermock.AddressView) bool { return slices.Contains(a.Services, svc.DocplannerServiceID) }})
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("mapping: Docplanner has no address service for: %s (%s)", strings.Join(missing, "; "), w.evidence(w.activateFrom))
-	}
-	return nil
+	return w.offeredAt(offers, func(missing string) error {
+		return fmt.Errorf("mapping: Docplanner has no address service for: %s (%s)", missing, w.evidence(w.activateFrom))
+	})
 }
 
 func (w *world) insurancesMapped() error {
-	var missing []string
+	var offers []offer
 	for _, in := range w.s.fixture.Partner.Insurances {
-		for _, locID := range in.Locations {
+		offers = append(offers, offer{fmt.Sprintf("insurance %s (%s, provider %s)", in.ID, in.Name, in.DocplannerInsuranceProviderID), in.Locations, func(a docplannermock.AddressView) bool {
+			return slices.Contains(a.Insurers, in.DocplannerInsuranceProviderID)
+		}})
+	}
+	return w.offeredAt(offers, func(missing string) error { return fmt.Errorf("mapping: Docplanner does not accept: %s", missing) })
+}
+
+// offeredAt reads each offer's calendars' addresses on Docplanner, and fails
+// with those that lack it.
+func (w *world) offeredAt(offers []offer, fail func(missing string) error) error {
+	var missing []string
+	for _, o := range offers {
+		for _, locID := range o.locations {
 			l, err := w.location(locID)
 			if err != nil {
 				return err
@@ -94,13 +103,13 @@ func (w *world) insurancesMapped() error {
 			if err != nil {
 				return err
 			}
-			if !slices.Contains(a.Insurers, in.DocplannerInsuranceProviderID) {
-				missing = append(missing, fmt.Sprintf("insurance %s (%s, provider %s) at %s (address %s)", in.ID, in.Name, in.DocplannerInsuranceProviderID, locID, l.DocplannerAddressID))
+			if !o.at(a) {
+				missing = append(missing, fmt.Sprintf("%s at %s (address %s)", o.what, locID, l.DocplannerAddressID))
 			}
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("mapping: Docplanner does not accept: %s", strings.Join(missing, "; "))
+		return fail(strings.Join(missing, "; "))
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func (w *world) agreeUnless(unless func() (bool, string)) error {
 		}
 		t, err := w.wholeState()
 		if err != nil {
-			return false, err.Error()
+			return w.CannotTell(err)
 		}
 		t = w.sideOnly(t)
 		last = t

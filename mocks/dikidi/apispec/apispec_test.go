@@ -12,6 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/mockserver/apispectest"
 )
 
 var allowedFlows = map[string]bool{
@@ -68,14 +70,6 @@ type opRef struct {
 	admin    bool
 }
 
-func load(t *testing.T) *openapi3.T {
-	t.Helper()
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(Document())
-	require.NoError(t, err)
-	return doc
-}
-
 func allOperations(doc *openapi3.T) []opRef {
 	var out []opRef
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -96,8 +90,7 @@ func allOperations(doc *openapi3.T) []opRef {
 }
 
 func TestDocumentValidates(t *testing.T) {
-	doc := load(t)
-	require.NoError(t, doc.Validate(context.Background(), openapi3.EnableExamplesValidation()))
+	doc := apispectest.Load(t, Document())
 	assert.Equal(t, "3.0.3", doc.OpenAPI)
 	require.NotEmpty(t, doc.Servers)
 	assert.True(t, strings.HasPrefix(doc.Servers[0].URL, "/"), "first server must be relative")
@@ -107,7 +100,7 @@ func TestDocumentValidates(t *testing.T) {
 }
 
 func TestOperationsHaveAccordExtensions(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	ops := allOperations(doc)
 	seen := map[string]bool{}
 	for _, o := range ops {
@@ -116,21 +109,18 @@ func TestOperationsHaveAccordExtensions(t *testing.T) {
 		assert.False(t, seen[id], "duplicate operationId %s", id)
 		seen[id] = true
 
-		req, ok := o.op.Extensions["x-accord-required"].(bool)
-		assert.True(t, ok, "%s: x-accord-required must be a bool", id)
-		flow, ok := o.op.Extensions["x-accord-flow"].(string)
-		assert.True(t, ok, "%s: x-accord-flow must be a string", id)
-		assert.True(t, allowedFlows[flow], "%s: unknown flow %q", id, flow)
+		marks := apispectest.MarksOf(t, o.op)
+		assert.True(t, allowedFlows[marks.Flow], "%s: unknown flow %q", id, marks.Flow)
 		if d, present := o.op.Extensions["x-accord-designed"]; present {
 			assert.Equal(t, true, d, "%s: x-accord-designed must be true when present", id)
 		}
 		if o.admin {
 			assert.Equal(t, true, o.op.Extensions["x-accord-designed"], "%s: admin operations are designed", id)
-			assert.False(t, req, "%s: the partner never calls admin operations", id)
+			assert.False(t, marks.Required, "%s: the partner never calls admin operations", id)
 			assert.Contains(t, o.op.Tags, "admin", id)
 		}
 		if o.callback {
-			assert.Equal(t, "events", flow, id)
+			assert.Equal(t, "events", marks.Flow, id)
 			assert.Equal(t, true, o.op.Extensions["x-accord-designed"], "%s: events are designed", id)
 		}
 	}
@@ -146,7 +136,7 @@ func TestOperationsHaveAccordExtensions(t *testing.T) {
 }
 
 func TestResponsesDeclareSchemas(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	for _, o := range allOperations(doc) {
 		id := o.op.OperationID
 		require.NotNil(t, o.op.Responses, id)
@@ -178,7 +168,7 @@ func TestResponsesDeclareSchemas(t *testing.T) {
 // TestExamplesValidate re-checks every request, response and callback example against its schema,
 // independently of doc.Validate.
 func TestExamplesValidate(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	count := 0
 	check := func(where string, media *openapi3.MediaType) {
 		if media == nil || media.Schema == nil {
@@ -222,7 +212,7 @@ func TestExamplesValidate(t *testing.T) {
 }
 
 func TestRouterFindsEveryOperation(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	require.NoError(t, doc.Validate(context.Background()))
 	router, err := gorillamux.NewRouter(doc)
 	require.NoError(t, err)
@@ -244,7 +234,7 @@ func TestRouterFindsEveryOperation(t *testing.T) {
 }
 
 func TestEventCallbacksTargetThePath(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	op := doc.Paths.Value("/owner/companies/{company_id}/access-keys").Post
 	require.NotNil(t, op)
 	names := map[string]bool{}
@@ -268,7 +258,7 @@ func TestEventCallbacksTargetThePath(t *testing.T) {
 }
 
 func TestSchemasRejectWrongShapes(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	s := func(name string) *openapi3.Schema { return doc.Components.Schemas[name].Value }
 	// responses carry the company's offset, not Z
 	assert.Error(t, s("LocalDateTime").VisitJSON("2026-05-05T13:00:00Z"))

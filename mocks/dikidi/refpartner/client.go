@@ -112,7 +112,9 @@ func (p *Partner) learn(s *session, e *apiError) {
 		s.keyState = stateDeleted
 		s.lastError = "the company deleted the access key; the integration has ended"
 	case "KEY_PAUSED":
-		s.keyState = statePaused
+		if !p.faults["learns-pause-from-events-only"] {
+			s.keyState = statePaused
+		}
 	case "KEY_NOT_ACTIVATED":
 		s.keyState = stateAwaiting
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"testing"
 
@@ -12,6 +11,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/accord-harness/accord/internal/mockserver/apispectest"
 )
 
 const (
@@ -91,45 +92,14 @@ var notificationEvents = []string{
 
 var rateLimitHeaders = []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Used", "X-RateLimit-Reset"}
 
-func load(t *testing.T) *openapi3.T {
-	t.Helper()
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(Document())
-	require.NoError(t, err, "the document must load")
-	require.NoError(t, doc.Validate(loader.Context,
-		openapi3.EnableExamplesValidation(),
-		openapi3.EnableSchemaDefaultsValidation(),
-		openapi3.EnableSchemaPatternValidation(),
-	), "the document must be a valid OpenAPI 3.0 document, examples included")
-	return doc
-}
-
-type op struct {
-	path, method string
-	item         *openapi3.PathItem
-	op           *openapi3.Operation
-}
-
-func operations(doc *openapi3.T) []op {
-	var ops []op
-	for _, path := range doc.Paths.InMatchingOrder() {
-		item := doc.Paths.Value(path)
-		for method, o := range item.Operations() {
-			ops = append(ops, op{path, method, item, o})
-		}
-	}
-	sort.Slice(ops, func(i, j int) bool { return ops[i].op.OperationID < ops[j].op.OperationID })
-	return ops
-}
-
 func TestDocumentIsValid(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	assert.Equal(t, "3.0.3", doc.OpenAPI)
 	assert.Contains(t, doc.Info.Description, "1.14.0")
 }
 
 func TestServers(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	require.GreaterOrEqual(t, len(doc.Servers), 2)
 	assert.Equal(t, "/api/v3/integration", doc.Servers[0].URL, "the mock routes on the first server")
 	assert.Equal(t, "https://www.{domain}/api/v3/integration", doc.Servers[1].URL)
@@ -145,36 +115,15 @@ func TestServers(t *testing.T) {
 }
 
 func TestOperationIDsAndExtensions(t *testing.T) {
-	doc := load(t)
-	var ids []string
-	for _, o := range operations(doc) {
-		id := o.op.OperationID
-		ids = append(ids, id)
-		want, known := expected[id]
-		if !assert.True(t, known, "unexpected operation %q (%s %s)", id, o.method, o.path) {
-			continue
-		}
-		required, ok := o.op.Extensions["x-accord-required"].(bool)
-		if assert.True(t, ok, "%s: x-accord-required must be a bool", id) {
-			assert.Equal(t, want.required, required, "%s: x-accord-required", id)
-		}
-		flow, ok := o.op.Extensions["x-accord-flow"].(string)
-		if assert.True(t, ok, "%s: x-accord-flow must be a string", id) {
-			assert.Equal(t, want.flow, flow, "%s: x-accord-flow", id)
-		}
-		designed, _ := o.op.Extensions["x-accord-designed"].(bool)
-		assert.Equal(t, want.designed, designed, "%s: x-accord-designed", id)
-	}
-	var wantIDs []string
-	for id := range expected {
-		wantIDs = append(wantIDs, id)
-	}
-	sort.Strings(wantIDs)
-	assert.Equal(t, wantIDs, ids, "operation ids (sorted)")
+	doc := apispectest.Load(t, Document())
+	apispectest.EachExpected(t, doc, expected, func(o apispectest.Op, want expectation) {
+		assert.Equal(t, apispectest.Marks{Required: want.required, Flow: want.flow, Designed: want.designed}, apispectest.MarksOf(t, o.Op),
+			"%s: x-accord-required, x-accord-flow, x-accord-designed", o.Op.OperationID)
+	})
 }
 
 func TestSecurity(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	scheme := doc.Components.SecuritySchemes["oauth2"]
 	require.NotNil(t, scheme)
 	require.NotNil(t, scheme.Value.Flows.ClientCredentials)
@@ -183,25 +132,25 @@ func TestSecurity(t *testing.T) {
 	require.Len(t, doc.Security, 1)
 	assert.Contains(t, doc.Security[0], "oauth2")
 
-	for _, o := range operations(doc) {
-		if o.op.OperationID == "getToken" {
-			require.NotNil(t, o.op.Security, "getToken must declare security: []")
-			assert.Empty(t, *o.op.Security)
+	for _, o := range apispectest.Operations(doc) {
+		if o.Op.OperationID == "getToken" {
+			require.NotNil(t, o.Op.Security, "getToken must declare security: []")
+			assert.Empty(t, *o.Op.Security)
 			continue
 		}
-		assert.Nil(t, o.op.Security, "%s inherits the oauth2 requirement", o.op.OperationID)
+		assert.Nil(t, o.Op.Security, "%s inherits the oauth2 requirement", o.Op.OperationID)
 	}
 }
 
 func TestResponsesOfAPIOperations(t *testing.T) {
-	doc := load(t)
-	for _, o := range operations(doc) {
-		id := o.op.OperationID
+	doc := apispectest.Load(t, Document())
+	for _, o := range apispectest.Operations(doc) {
+		id := o.Op.OperationID
 		if id == "getToken" {
 			continue
 		}
 		for _, code := range []string{"401", "429"} {
-			r := o.op.Responses.Value(code)
+			r := o.Op.Responses.Value(code)
 			if !assert.NotNil(t, r, "%s must declare %s", id, code) {
 				continue
 			}
@@ -210,10 +159,10 @@ func TestResponsesOfAPIOperations(t *testing.T) {
 				assert.Equal(t, "#/components/schemas/Error", mt.Schema.Ref, "%s %s: Error body", id, code)
 			}
 		}
-		assert.NotNil(t, o.op.Responses.Value("429").Value.Headers["Retry-After"], "%s 429: Retry-After", id)
+		assert.NotNil(t, o.Op.Responses.Value("429").Value.Headers["Retry-After"], "%s 429: Retry-After", id)
 
 		hasSuccess := false
-		for code, r := range o.op.Responses.Map() {
+		for code, r := range o.Op.Responses.Map() {
 			switch {
 			case strings.HasPrefix(code, "2"):
 				hasSuccess = true
@@ -241,8 +190,8 @@ func TestResponsesOfAPIOperations(t *testing.T) {
 		}
 		assert.True(t, hasSuccess, "%s declares a 2xx response", id)
 
-		if o.op.RequestBody != nil {
-			for mediaType := range o.op.RequestBody.Value.Content {
+		if o.Op.RequestBody != nil {
+			for mediaType := range o.Op.RequestBody.Value.Content {
 				assert.Equal(t, "application/json", mediaType, "%s: request media type", id)
 			}
 		}
@@ -250,7 +199,7 @@ func TestResponsesOfAPIOperations(t *testing.T) {
 }
 
 func TestTokenOperation(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	o := doc.Paths.Value("/oauth/v2/token").Post
 	require.NotNil(t, o)
 	body := o.RequestBody.Value
@@ -281,7 +230,7 @@ func TestTokenOperation(t *testing.T) {
 }
 
 func TestParameterFormats(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	format := func(path, name string) string {
 		for _, p := range doc.Paths.Value(path).Parameters {
 			if p.Value.Name == name {
@@ -304,7 +253,7 @@ func TestParameterFormats(t *testing.T) {
 	assert.Equal(t, 1, int(limit.Schema.Value.Default.(float64)))
 
 	for _, id := range []string{"getSlots", "getBookings"} {
-		o := findOperation(t, doc, id)
+		o := apispectest.Find(t, doc, id).Op
 		for _, name := range []string{"start", "end"} {
 			p := o.Parameters.GetByInAndName("query", name)
 			if assert.NotNil(t, p, "%s %s", id, name) {
@@ -313,7 +262,7 @@ func TestParameterFormats(t *testing.T) {
 			}
 		}
 	}
-	breaks := findOperation(t, doc, "getCalendarBreaks")
+	breaks := apispectest.Find(t, doc, "getCalendarBreaks").Op
 	for _, name := range []string{"since", "till"} {
 		p := breaks.Parameters.GetByInAndName("query", name)
 		if assert.NotNil(t, p, name) {
@@ -322,19 +271,8 @@ func TestParameterFormats(t *testing.T) {
 	}
 }
 
-func findOperation(t *testing.T, doc *openapi3.T, id string) *openapi3.Operation {
-	t.Helper()
-	for _, o := range operations(doc) {
-		if o.op.OperationID == id {
-			return o.op
-		}
-	}
-	t.Fatalf("no operation %s", id)
-	return nil
-}
-
 func TestErrorSchemaAcceptsBothErrorShapes(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	schema := doc.Components.Schemas["Error"].Value
 	assert.NoError(t, schema.VisitJSON(map[string]any{"message": "Object not found", "errors": []any{}}))
 	assert.NoError(t, schema.VisitJSON(map[string]any{
@@ -348,7 +286,7 @@ func TestErrorSchemaAcceptsBothErrorShapes(t *testing.T) {
 }
 
 func TestNotifications(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	generic := doc.Components.Schemas["Notification"].Value
 	var names []any
 	for _, e := range notificationEvents {
@@ -366,7 +304,7 @@ func TestNotifications(t *testing.T) {
 		assert.Equal(t, "date-time", ref.Value.Properties["created_at"].Value.Format, e)
 	}
 
-	set := findOperation(t, doc, "setNotificationSettings")
+	set := apispectest.Find(t, doc, "setNotificationSettings").Op
 	cb := set.Callbacks["notification"]
 	require.NotNil(t, cb, "setNotificationSettings carries the PUSH callbacks")
 	item := cb.Value.Value("{$request.body#/url}")
@@ -394,7 +332,7 @@ func TestNotifications(t *testing.T) {
 // callbacks) and validates it against the schema it illustrates, in the right direction, and
 // checks that no example of components/examples is left unused.
 func TestExamplesValidate(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	used := map[string]bool{}
 	count := 0
 
@@ -436,8 +374,8 @@ func TestExamplesValidate(t *testing.T) {
 			}
 		}
 	}
-	for _, o := range operations(doc) {
-		walk(o.op.OperationID, o.op)
+	for _, o := range apispectest.Operations(doc) {
+		walk(o.Op.OperationID, o.Op)
 	}
 	assert.Greater(t, count, 200, "examples checked")
 	for name := range doc.Components.Examples {
@@ -446,7 +384,7 @@ func TestExamplesValidate(t *testing.T) {
 }
 
 func TestRouter(t *testing.T) {
-	doc := load(t)
+	doc := apispectest.Load(t, Document())
 	router, err := gorillamux.NewRouter(doc)
 	require.NoError(t, err)
 
