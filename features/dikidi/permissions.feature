@@ -43,6 +43,7 @@ Feature: Permissions and masking
     Given the partner has activated a key with access type "administrator"
     And the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     When the business removes the "cancel records" permission
+    And DIKIDI has delivered every event of the key so far
     And the partner's staff try to cancel that record
     Then the partner refused that, naming "records.cancel"
     And DIKIDI still shows that record booked
