@@ -23,12 +23,12 @@ const (
 
 // bar is one row of a bar chart.
 type bar struct {
-	label, title string
-	value        float64
-	limit        float64 // 0: none
-	bad          bool
-	text         string // the value as shown beside the bar
-	from         float64
+	label string
+	value float64
+	limit float64 // 0: none
+	bad   bool
+	text  string // the value as shown beside the bar
+	from  float64
 }
 
 // chart draws a list of objects when its columns say what to draw: first

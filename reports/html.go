@@ -70,13 +70,6 @@ type featureView struct {
 	Scenarios []scenarioView
 }
 
-type extraView struct {
-	Name    string
-	Value   string
-	Columns []string
-	Rows    [][]string
-}
-
 // WriteHTML writes the report page.
 func WriteHTML(path string, r Run) error {
 	counts := r.Counts()

@@ -115,7 +115,6 @@ type probe struct {
 	company *reachfixture.Company
 	kind    probeKind
 	list    string // list operation
-	mode    listMode
 	stmt    string // statement operation
 	basis   reachfixture.Basis
 	from    reachfixture.Month
@@ -604,8 +603,6 @@ func (r *Reach) recordRecords(st *State, prefix, list string, items []json.RawMe
 
 // statement answers ----------------------------------------------------------------------------
 
-var echoFields = []string{"CompanyId", "StartDate", "EndDate", "AccountingBasis", "Currency", "BudgetId", "ClassId", "DepartmentId"}
-
 // summarySchema is the component schema of a statement's monthly summary.
 var summarySchema = map[string]string{
 	"getProfitAndLoss": "ProfitAndLossSummary", "getBalanceSheet": "BalanceSheetSummary", "getCashFlow": "CashFlowSummary",
@@ -692,11 +689,6 @@ func recordMetricAnswer(st *State, item string, body []byte) {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
-}
-
-func number(v any) Money {
-	n, _ := v.(json.Number)
-	return moneyOf(n)
 }
 
 // what the books call for -------------------------------------------------------------------------

@@ -173,11 +173,6 @@ func (m *model) next(r *rand.Rand) explore.Step {
 
 // Generation --------------------------------------------------------------------
 
-// at is a time on the clinic's wall clock on a day of the horizon.
-func (m *model) at(day time.Time, c time.Duration) time.Time {
-	return wallClock(day, c)
-}
-
 // when names a time the way the features do: "next Monday at 10:30",
 // "Tuesday of the second week at 09:15".
 func (m *model) when(at time.Time) string {

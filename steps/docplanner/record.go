@@ -117,16 +117,6 @@ func (r *record) insurance(id string) (docplannerfixture.Insurance, error) {
 	return docplannerfixture.Insurance{}, fmt.Errorf("the clinic has no insurance %q", id)
 }
 
-// locationOf is the calendar of a Docplanner address.
-func (r *record) locationOf(addressID string) string {
-	for _, l := range r.fx.Partner.Locations {
-		if l.DocplannerAddressID == addressID {
-			return l.ID
-		}
-	}
-	return ""
-}
-
 func (r *record) book(v *recVisit) { r.visits = append(r.visits, v) }
 
 func (r *record) visit(match func(*recVisit) bool) *recVisit {
