@@ -165,6 +165,17 @@ Feature: Synchronising all bookings, both ways
     Then within the latency budget Docplanner shows a booking at "anna-mokotow" Wednesday of the second week at 15:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  @req:DP-BKG-2
+  Scenario: The receptionist cannot move a visit onto a time a patient has booked on Docplanner
+    Given the partner has activated the integration
+    And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner
+    And within the latency budget the partner's system shows a visit at "anna-centrum" next Monday at 10:30 booked on Docplanner
+    And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
+    When the receptionist tries to move that visit to next Monday at 10:30
+    Then the partner's system refused the move
+    And there is no double booking at "anna-centrum" next Monday at 10:30
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
   @req:DP-BKG-3 @req:DP-XCK-1
   Scenario: A patient cannot take a time the clinic has already filled
     Given the partner receives notifications by PUSH

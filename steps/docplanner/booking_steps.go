@@ -11,6 +11,7 @@ import (
 	"github.com/cucumber/godog"
 
 	docplannerfixture "github.com/accord-harness/accord/fixtures/docplanner"
+	"github.com/accord-harness/accord/internal/driver"
 	"github.com/accord-harness/accord/internal/stepkit"
 	docplannermock "github.com/accord-harness/accord/mocks/docplanner"
 )
@@ -25,6 +26,8 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^the receptionist moves that visit to `+when+`$`), w.receptionistMoves)
 	sc.Step(w.re(`^the receptionist moves that visit to "([^"]*)" `+when+`$`), w.receptionistMovesTo)
 	sc.Step(w.re(`^the receptionist moves the visit booked on Docplanner to `+when+`$`), w.receptionistMovesPlatformVisit)
+	sc.Step(w.re(`^the receptionist tries to move that visit to `+when+`$`), w.receptionistTriesToMove)
+	sc.Step(w.re(`^the partner's system refused the move$`), w.moveRefused)
 	sc.Step(w.re(`^the receptionist cancels the visit booked on Docplanner$`), w.receptionistCancelsPlatformVisit)
 	// the platform's side
 	sc.Step(w.re(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`), w.patientBooks)
@@ -223,6 +226,34 @@ func (w *world) receptionistMovesAt(locationID string, start time.Time) error {
 			locationID = v.location
 		}
 		v.move(locationID, start)
+	}
+	return nil
+}
+
+// receptionistTriesToMove moves the receptionist's visit onto a time the
+// clinic has filled: how the partner answered is in w.moveErr, and the
+// record keeps the visit where it was.
+func (w *world) receptionistTriesToMove(day, hhmm string) error {
+	start, err := w.at(day, hhmm)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.Mark()
+	w.moveErr = w.s.Driver.Act(w.Ctx, "move-visit", map[string]any{"booking_id": w.visitID, "start": start}, nil)
+	// An operator's skip, or a driver that did not answer, is no refusal.
+	var de *driver.Error
+	if errors.Is(w.moveErr, godog.ErrSkip) || (errors.As(w.moveErr, &de) && de.Status == 0) {
+		return fmt.Errorf("bookings (partner → Docplanner): the partner could not move visit: %w", w.moveErr)
+	}
+	return nil
+}
+
+// moveRefused: Docplanner cannot hold a visit on a time another booking
+// fills, so the partner must not make the move. How it says no is its own
+// (accord never judges an action's code, docs/driver-docplanner.md).
+func (w *world) moveRefused() error {
+	if w.moveErr == nil {
+		return fmt.Errorf("double booking: the partner moved visit %s onto a time another visit fills, instead of refusing the move; %s", w.visitID, w.evidence(w.changeMark))
 	}
 	return nil
 }

@@ -53,6 +53,8 @@ const (
 	scRetryAfterMove     = "A notification delivered again after the patient moved the visit adds no second visit"
 	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
 	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
+	scRefusedBreakMove   = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist moves that break to Friday of the second week from 14:00 to 15:30"
+	scMoveOntoFilled     = "The receptionist cannot move a visit onto a time a patient has booked on Docplanner"
 	// Explored sequences.
 	scExplore              = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
 	scExplorePull          = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
@@ -149,6 +151,8 @@ var catches = map[string][]string{
 	"keeps-error-after-recovery":           {scRefusedCancel, scRefusedClosing},
 	"dedups-by-booking-id":                 {scRetryAfterMove},
 	"closed-days-keep-slots":               {scRefusedClosing},
+	"hides-break-move-failures":            {scRefusedBreakMove},
+	"moves-onto-filled-time":               {scMoveOntoFilled},
 }
 
 // TestEveryFaultIsCaught runs each fault against the features of the

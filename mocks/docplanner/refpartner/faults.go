@@ -84,6 +84,8 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"clears-day-until-23", "clears a day's slots on Docplanner only until 23:00 when it publishes new working hours: a calendar open late keeps the slots it no longer has after 23:00"},
 	{"denies-real-time-bookings", "answers Docplanner's real-time check of every patient booking with a refusal, free time or not: with the checks on, no patient can book at all"},
 	{"sync-misses-cancellations", "reads the cancellations of getBookings in its periodic sync but never applies them: a patient's cancellation whose notification was lost keeps its visit in the clinic for good"},
+	{"moves-onto-filled-time", "moves a visit the receptionist puts on a time another visit already fills instead of refusing the move: the clinic holds two visits at once there, while Docplanner, which refuses the move, keeps the visit at its old time"},
+	{"hides-break-move-failures", "answers the receptionist's move of a break as done, and shows no error, when Docplanner refused it: the clinic believes the doctor's calendar there has the break at its new time until the next sync sends it"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 
