@@ -35,6 +35,9 @@ func registerFailures(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^Docplanner fails one call of the partner's activation, in turn at every stage of it$`), func() error {
 		return w.failEachStage("activation failed", w.freshClinic, w.activate, w.reactivate)
 	})
+	sc.Step(w.re(`^Docplanner fails one call of the partner's activation of a clinic with no visits, in turn at every stage of it$`), func() error {
+		return w.failEachStage("activation failed", w.clinicWithoutVisits, w.activate, w.reactivate)
+	})
 	sc.Step(w.re(`^Docplanner fails one call of the partner's periodic sync after changes on both sides, in turn at every stage of it$`), func() error {
 		x := &explorer{w: w, unlimited: true}
 		return w.failEachStage("schedule cross-check", func() error { return x.diverged() }, w.syncFlow(x), w.resync(x))
@@ -184,6 +187,23 @@ func (w *world) freshClinic() error {
 		return err
 	}
 	return w.connect(w.secret)
+}
+
+// clinicWithoutVisits is a fresh clinic whose receptionist cancelled every
+// visit before the activation: no booking sent after a calendar's slots
+// fails for want of them, so a calendar left unfed stays unreported unless
+// the partner reports it.
+func (w *world) clinicWithoutVisits() error {
+	if err := w.freshClinic(); err != nil {
+		return err
+	}
+	for _, v := range w.rec.visits {
+		w.visitID = v.partnerID
+		if err := w.receptionistCancels(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reactivate: a clinic whose activation failed activates again.

@@ -60,6 +60,7 @@ const (
 	scExplorePull          = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
 	scFailedActivationCall = "A call Docplanner fails during the activation is never taken for a finished activation"
 	scFailedSyncCall       = "A call Docplanner fails during the periodic sync is never taken for a finished sync"
+	scFailedNoVisitsCall   = "A call Docplanner fails during the activation of a clinic with no visits is never taken for a finished activation"
 	scLostDaysLater        = "A visit and a break made on Docplanner Wednesday of the second week, their notifications lost, reach the partner by the periodic sync"
 	scLostLastDay          = "A visit and a break made on Docplanner on the last working day of the horizon, their notifications lost, reach the partner by the periodic sync"
 	scUnsentCancel         = "A visit booked and canceled at the clinic before it reached Docplanner is never sent there"
@@ -153,6 +154,7 @@ var catches = map[string][]string{
 	"closed-days-keep-slots":               {scRefusedClosing},
 	"hides-break-move-failures":            {scRefusedBreakMove},
 	"moves-onto-filled-time":               {scMoveOntoFilled},
+	"activation-stops-at-unread-calendar":  {scFailedNoVisitsCall},
 }
 
 // TestEveryFaultIsCaught runs each fault against the features of the

@@ -18,6 +18,10 @@ func (p *Partner) feedCalendars(ctx context.Context, s *session) error {
 			Status string `json:"status"`
 		}
 		if err := p.call(ctx, s, http.MethodGet, s.prefix(l.ID)+"/calendar", nil, nil, &cal); err != nil {
+			if p.faults["activation-stops-at-unread-calendar"] {
+				// The faulty build takes a calendar it cannot read for the end of them.
+				return nil
+			}
 			return err
 		}
 		if cal.Status != "enabled" {
