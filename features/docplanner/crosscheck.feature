@@ -64,14 +64,6 @@ Feature: Periodic schedule cross-check
     Then each time the partner reported the failure or completed the flow anyway, and the next try left both sides in agreement
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
-  # Each run of the flow starts on a client of its own (@own-clients). With no visit to send
-  # after the slots, no later call fails for a calendar left without them.
-  @req:DP-XCK-1 @own-clients
-  Scenario: A call Docplanner fails during the activation of a clinic with no visits is never taken for a finished activation
-    When Docplanner fails one call of the partner's activation of a clinic with no visits, in turn at every stage of it
-    Then each time the partner reported the failure or completed the flow anyway, and the next try left both sides in agreement
-    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
-
   # Each run of the flow starts on a client of its own (@own-clients).
   @req:DP-XCK-1 @own-clients
   Scenario: A call Docplanner fails during the periodic sync is never taken for a finished sync
