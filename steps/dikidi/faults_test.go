@@ -68,6 +68,7 @@ var catches = map[string][]string{
 	"learns-pause-from-events-only":        {scPauseLost},
 	"own-hours-wait-for-event":             {scPartnerHours},
 	"free-times-never-retried":             {scUnreachable},
+	"poller-stops-on-error":                {scUnreachable},
 	"surname-placeholder":                  {scMaskNothing},
 	"strips-phone-mask":                    {scMaskNothing},
 	"record-clients-from-list":             {scMaskExceptList},

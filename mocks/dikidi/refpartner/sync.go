@@ -94,7 +94,9 @@ func (p *Partner) startPolling(s *session) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		// a failed read is kept in last_error by sync; the next one tries again
-		_ = p.sync(ctx, s)
+		if err := p.sync(ctx, s); err != nil && p.faults["poller-stops-on-error"] {
+			return
+		}
 		if s.keyState != stateDeleted {
 			s.poll = p.opts.Clock.AfterFunc(p.opts.Poll, read)
 		}
