@@ -48,6 +48,8 @@ const (
 	scDeletedEvery      = "After the key is deleted the partner calls DIKIDI for nothing its staff try"
 	scDelivery          = "A Path that keeps failing produces one e-mail, and no event is lost once it answers again"
 	scExplore           = "Random sequences of changes on both sides keep DIKIDI and the partner in agreement"
+	scOtherKeyDeleted   = "Deleting another key the salon gave the partner leaves the partner's own key working"
+	scAnswersLost       = "A cancellation whose answers never reached the partner stands there once DIKIDI's event of it comes"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -118,6 +120,8 @@ var catches = map[string][]string{
 	"refreshes-event-spots-only":           {scMovedTwiceLost},
 	"record-permissions-for-occupied-time": {scNeverCalls},
 	"drops-retried-events":                 {scDelivery},
+	"routes-events-by-company":             {scOtherKeyDeleted},
+	"own-changes-from-answers-only":        {scAnswersLost},
 }
 
 // TestEveryFaultIsCaught runs, for each fault, the features meant to catch it

@@ -53,8 +53,12 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 		}
 		return w.s.mock.LoseNextEventAnswers(w.company, w.key.ID, 1, name)
 	})
-	sc.Step(`^the network loses DIKIDI's answer to the partner's next change$`, func() error {
-		w.s.mock.LoseNextAnswers(w.key.Token, 1)
+	sc.Step(`^the network loses DIKIDI's answer to the partner's next change( and the one to its retry)?$`, func(retry string) error {
+		n := 1
+		if retry != "" {
+			n = 2
+		}
+		w.s.mock.LoseNextAnswers(w.key.Token, n)
 		return nil
 	})
 	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)

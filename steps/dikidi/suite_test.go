@@ -49,7 +49,7 @@ func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 // Path, which are not applicable and say why; the run is incomplete, since no
 // scenario of the delivery flow applies.
 func TestChoicesDIKIDILeavesOpenAreNotApplicable(t *testing.T) {
-	aboutThePath := regexp.MustCompile(`^(the network loses (the next|the partner's answer)|DIKIDI delivered the|the partner's Path starts failing|the business entered the e-mail)`)
+	aboutThePath := regexp.MustCompile(`^(the network loses (the next|the partner's answer)|DIKIDI delivered the|the partner's Path starts failing|the business entered the e-mail|the partner's Path also takes)`)
 	suitetest.ChoicesAreNotApplicable(t, dikidisteps.Platform{}, suitetest.Choice{
 		Capabilities: map[string]string{"events": "none"},
 		Verdict:      runner.VerdictIncomplete,
