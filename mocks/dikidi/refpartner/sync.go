@@ -481,10 +481,10 @@ func (p *Partner) fill(s *session, r *rec, d dikidiRecord) {
 }
 
 // storeDay keeps DIKIDI's day (which has the connector's shape).
-func (p *Partner) storeDay(s *session, raw json.RawMessage) *day {
+func (p *Partner) storeDay(s *session, raw json.RawMessage) {
 	var d day
 	if json.Unmarshal(raw, &d) != nil || d.MasterID == 0 {
-		return nil
+		return
 	}
 	x := &day{MasterID: d.MasterID, Date: d.Date, Working: d.Working, WorkFrom: d.WorkFrom, WorkTo: d.WorkTo, Breaks: append([]interval{}, d.Breaks...)}
 	if p.faults["drops-breaks"] {
@@ -492,5 +492,4 @@ func (p *Partner) storeDay(s *session, raw json.RawMessage) *day {
 	}
 	sort.Slice(x.Breaks, func(i, j int) bool { return x.Breaks[i].From < x.Breaks[j].From })
 	s.days[fmt.Sprintf("%d|%s", d.MasterID, d.Date)] = x
-	return x
 }
