@@ -60,6 +60,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	// schedule
 	{"drops-breaks", "stores DIKIDI's working hours without their breaks"},
 	{"ignores-schedule-events", "acknowledges schedule.updated events without changing the working hours"},
+	{"hides-unanswered-sync", "gives a synchronisation up quietly when DIKIDI's answer to its first read (the key's state) does not arrive whole: it answers that all went well and names no error, so its staff take what it holds for DIKIDI's"},
 	{"stale-free-times", "reads free times once at synchronisation and never refreshes them after events"},
 	{"refreshes-first-week-only", "re-reads free times after a change only for the first seven days, as if the horizon were one week"},
 	{"horizon-one-day-short", "re-reads free times after a change only up to the day before the horizon's last (an off-by-one on date_to)"},

@@ -123,6 +123,9 @@ func (p *Partner) sync(ctx context.Context, s *session) error {
 		return driver.Errorf(http.StatusBadGateway, "%v", err)
 	}
 	if err := p.readKey(ctx, s); err != nil {
+		if p.faults["hides-unanswered-sync"] {
+			return nil
+		}
 		return wrap(err)
 	}
 	if s.keyState == stateAwaiting {
