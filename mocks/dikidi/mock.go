@@ -73,8 +73,9 @@ type Mock struct {
 	tokens      map[string]*key
 	partnerKeys map[string]bool
 	nextKey     int64
-	lostAnswers map[string]int // token -> DIKIDI answers to writes to lose on the way back
-	lostReads   map[string]int // token -> DIKIDI answers to reads (GET) to cut off
+	lostAnswers map[string]int  // token -> DIKIDI answers to writes to lose on the way back
+	lostReads   map[string]int  // token -> DIKIDI answers to reads (GET) to cut off
+	unreachable map[string]bool // token -> the partner's calls never reach DIKIDI
 }
 
 // Spec is the loaded document, parsed once per process: it is read-only.
@@ -118,6 +119,7 @@ func New(opts Options) (*Mock, error) {
 		nextKey:     7000,
 		lostAnswers: map[string]int{},
 		lostReads:   map[string]int{},
+		unreachable: map[string]bool{},
 	}
 	for _, pk := range opts.PartnerKeys {
 		m.partnerKeys[pk] = true
@@ -140,6 +142,11 @@ func New(opts Options) (*Mock, error) {
 
 // ServeHTTP serves the partner API and the owner panel.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if m.cutOff(r) {
+		// The connection drops before DIKIDI sees the call, as when the
+		// partner cannot reach it: nothing is done, no answer comes.
+		panic(http.ErrAbortHandler)
+	}
 	tok := r.URL.Query().Get("token")
 	if r.Method != http.MethodGet && m.takeLost(m.lostAnswers, tok) {
 		// The request is served in full, then the connection drops before
@@ -249,6 +256,50 @@ func (m *Mock) takeLost(lost map[string]int, tok string) bool {
 		return false
 	}
 	lost[tok]--
+	return true
+}
+
+// SetUnreachable cuts a key's calls off DIKIDI (on) or lets them through
+// again: a network failure or an incident between the partner and DIKIDI.
+// DIKIDI still delivers the key's events to its Path, which is DIKIDI's own
+// traffic, so a partner that takes events hears of changes it cannot read.
+func (m *Mock) SetUnreachable(companyID, keyID int64, on bool) error {
+	var token string
+	err := m.with(companyID, func(c *company) *Error {
+		k, e := c.keyByID(keyID)
+		if e == nil {
+			token = k.token
+		}
+		return e
+	})
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.unreachable[token] = on
+	return nil
+}
+
+// cutOff journals a call of a key SetUnreachable cut off: the report shows
+// the partner's attempts, and its scenario can count them.
+func (m *Mock) cutOff(r *http.Request) bool {
+	tok := r.URL.Query().Get("token")
+	if tok == "" {
+		return false
+	}
+	m.mu.Lock()
+	cut := m.unreachable[tok]
+	k := m.tokens[tok]
+	m.mu.Unlock()
+	if !cut || k == nil {
+		return false
+	}
+	m.journal.Add(journal.Entry{
+		Tenant: KeyTenant(k.c.id, k.id), Time: m.opts.Clock.Now(), Direction: journal.Inbound,
+		Method: r.Method, URL: r.URL.String(), RequestHeader: r.Header.Clone(),
+		Error: "simulated outage (accord): the call never reached DIKIDI, and no answer came back",
+	})
 	return true
 }
 

@@ -666,6 +666,36 @@ func TestLostAnswersAndLostEvents(t *testing.T) {
 	}
 }
 
+// TestAKeyCutOffReachesNothing: while a key is cut off, its calls get no
+// answer and change nothing, each is journaled, other keys' calls pass, and
+// once it is let through again its calls are served.
+func TestAKeyCutOffReachesNothing(t *testing.T) {
+	v := newEnv(t)
+	k := v.activated(t, dikidimock.KeySpec{})
+	require.NoError(t, v.mock.SetUnreachable(companyID, k.ID, true))
+	c := &http.Client{Timeout: 5 * time.Second}
+	u := v.e.GET("/").Expect().Raw().Request.URL
+	body := `{"master_id":203,"service_ids":[306],"start":"` + v.rfc(3, "15:00") + `","client":{"id":403},"external_id":"x-cut"}`
+	resp, err := c.Post("http://"+u.Host+api+"/records?token="+k.Token, "application/json", strings.NewReader(body))
+	if err == nil {
+		resp.Body.Close()
+	}
+	require.Error(t, err, "a cut-off call gets no answer")
+	recs, err := v.mock.Records(companyID, v.at(3, "00:00"), v.at(4, "00:00"))
+	require.NoError(t, err)
+	for _, r := range recs {
+		assert.NotEqual(t, "x-cut", r.ExternalID, "a cut-off call changes nothing")
+	}
+	cut := v.mock.Journal().Select(func(e journal.Entry) bool {
+		return e.Tenant == dikidimock.KeyTenant(companyID, k.ID) && strings.Contains(e.Error, "never reached DIKIDI")
+	})
+	assert.Len(t, cut, 1)
+
+	require.NoError(t, v.mock.SetUnreachable(companyID, k.ID, false))
+	v.e.GET(api+"/company").WithQuery("token", k.Token).Expect().Status(200)
+	noViolations(t, v.mock)
+}
+
 func TestOwnerPanelOverHTTP(t *testing.T) {
 	v := newEnv(t)
 	owner := v.owner()

@@ -47,6 +47,7 @@ const (
 	scDeletedLost       = "The partner notices the deletion even when the last event is lost"
 	scDeletedEvery      = "After the key is deleted the partner calls DIKIDI for nothing its staff try"
 	scDelivery          = "A Path that keeps failing produces one e-mail, and no event is lost once it answers again"
+	scUnreachable       = "Changes made in DIKIDI while the partner could not reach it all reach the partner once it can"
 	scExplore           = "Random sequences of changes on both sides keep DIKIDI and the partner in agreement"
 	scOtherKeyDeleted   = "Deleting another key the salon gave the partner leaves the partner's own key working"
 	scSyncUnanswered    = "A synchronisation whose answer from DIKIDI is cut off is reported, and the next one agrees with DIKIDI"
@@ -69,6 +70,7 @@ var catches = map[string][]string{
 	"ignores-permission-refusals":          {scShrinks},
 	"learns-pause-from-events-only":        {scPauseLost},
 	"own-hours-wait-for-event":             {scPartnerHours},
+	"free-times-never-retried":             {scUnreachable},
 	"surname-placeholder":                  {scMaskNothing},
 	"strips-phone-mask":                    {scMaskNothing},
 	"record-clients-from-list":             {scMaskExceptList},

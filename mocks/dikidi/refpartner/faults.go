@@ -18,6 +18,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"lists-clients-without-permission", "reads the client list even when the key may not view clients"},
 	{"ignores-permissions", "attempts record changes and schedule edits the key does not allow, leaving DIKIDI to refuse them"},
 	{"record-permissions-for-occupied-time", "moves and releases occupied time under the record permissions (records.add_edit, records.cancel) instead of records.occupy_time"},
+	{"free-times-never-retried", "never tries again a re-read of free times that failed (DIKIDI could not be reached): after an event of a booking it offers the booked time until that master's day changes again"},
 	{"own-hours-wait-for-event", "keeps a master's old working hours after its staff changed them in DIKIDI until DIKIDI's event of the change comes: when that event is lost, its schedule shows hours DIKIDI no longer has"},
 	{"learns-pause-from-events-only", "hears of a pause only from DIKIDI's event: when that event is lost it keeps reporting the key active and sends every record change its staff make, though DIKIDI refuses each with KEY_PAUSED"},
 	{"ignores-permission-refusals", "marks a record cancelled in its own system although DIKIDI refused the cancellation, and tries again next time"},
