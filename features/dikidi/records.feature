@@ -87,6 +87,15 @@ Feature: Records the partner makes
     And the partner's record is linked to that DIKIDI record
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-REC-2 @req:DK-EVT-1
+  Scenario: A cancellation whose answers never reached the partner stands there once DIKIDI's event of it comes
+    Given the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
+    And DIKIDI has delivered every event of the key so far
+    And the network loses DIKIDI's answer to the partner's next change and the one to its retry
+    When the partner's staff try to cancel that record
+    Then within the latency budget DIKIDI shows no active record with Anna Smirnova on Tuesday at 16:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
   @req:DK-REC-2
   Scenario: A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI
     Given a client booked a "Men's haircut" with Dmitry Orlov on Monday of the second week at 10:00 online as "Pavel Sokolov" "+79031112233"

@@ -73,7 +73,8 @@ type Mock struct {
 	tokens      map[string]*key
 	partnerKeys map[string]bool
 	nextKey     int64
-	lostAnswers map[string]int  // token -> DIKIDI answers to lose on the way back
+	lostAnswers map[string]int  // token -> DIKIDI answers to writes to lose on the way back
+	lostReads   map[string]int  // token -> DIKIDI answers to reads (GET) to cut off
 	unreachable map[string]bool // token -> the partner's calls never reach DIKIDI
 }
 
@@ -117,6 +118,7 @@ func New(opts Options) (*Mock, error) {
 		partnerKeys: map[string]bool{},
 		nextKey:     7000,
 		lostAnswers: map[string]int{},
+		lostReads:   map[string]int{},
 		unreachable: map[string]bool{},
 	}
 	for _, pk := range opts.PartnerKeys {
@@ -145,10 +147,26 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// partner cannot reach it: nothing is done, no answer comes.
 		panic(http.ErrAbortHandler)
 	}
-	if r.Method != http.MethodGet && m.takeLostAnswer(r.URL.Query().Get("token")) {
+	tok := r.URL.Query().Get("token")
+	if r.Method != http.MethodGet && m.takeLost(m.lostAnswers, tok) {
 		// The request is served in full, then the connection drops before
 		// the answer leaves: the partner cannot know whether it worked.
-		m.server.ServeHTTP(&discard{header: http.Header{}}, r)
+		m.server.ServeHTTP(&held{header: http.Header{}}, r)
+		panic(http.ErrAbortHandler)
+	}
+	if r.Method == http.MethodGet && m.takeLost(m.lostReads, tok) {
+		// The connection drops halfway through the answer. Cut off after
+		// its status line, not before: an HTTP client may send a read
+		// that got no answer at all again by itself (Go's does).
+		d := &held{header: w.Header()}
+		m.server.ServeHTTP(d, r)
+		d.WriteHeader(http.StatusOK)
+		w.Header().Set("Content-Length", strconv.Itoa(len(d.body)))
+		w.WriteHeader(d.status)
+		_, _ = w.Write(d.body[:len(d.body)/2])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
 		panic(http.ErrAbortHandler)
 	}
 	m.server.ServeHTTP(w, r)
@@ -218,16 +236,26 @@ func (m *Mock) LoseNextAnswers(token string, n int) {
 	m.lostAnswers[token] = n
 }
 
-func (m *Mock) takeLostAnswer(tok string) bool {
+// CutNextReads cuts DIKIDI's answers to the next n reads (GET calls) made
+// with this access key off halfway, as when the connection drops in the
+// middle of a partner's synchronisation.
+func (m *Mock) CutNextReads(token string, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lostReads[token] = n
+}
+
+// takeLost uses up one answer of lost (lostAnswers or lostReads) for tok.
+func (m *Mock) takeLost(lost map[string]int, tok string) bool {
 	if tok == "" {
 		return false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.lostAnswers[tok] <= 0 {
+	if lost[tok] <= 0 {
 		return false
 	}
-	m.lostAnswers[tok]--
+	lost[tok]--
 	return true
 }
 
@@ -275,11 +303,26 @@ func (m *Mock) cutOff(r *http.Request) bool {
 	return true
 }
 
-type discard struct{ header http.Header }
+// held keeps an answer the network will not deliver whole.
+type held struct {
+	header http.Header
+	status int
+	body   []byte
+}
 
-func (d *discard) Header() http.Header         { return d.header }
-func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
+func (d *held) Header() http.Header { return d.header }
+
+func (d *held) Write(b []byte) (int, error) {
+	d.WriteHeader(http.StatusOK)
+	d.body = append(d.body, b...)
+	return len(b), nil
+}
+
+func (d *held) WriteHeader(status int) {
+	if d.status == 0 {
+		d.status = status
+	}
+}
 
 func randomHex(n int) string {
 	buf := make([]byte, n)

@@ -49,6 +49,9 @@ const (
 	scDelivery          = "A Path that keeps failing produces one e-mail, and no event is lost once it answers again"
 	scUnreachable       = "Changes made in DIKIDI while the partner could not reach it all reach the partner once it can"
 	scExplore           = "Random sequences of changes on both sides keep DIKIDI and the partner in agreement"
+	scOtherKeyDeleted   = "Deleting another key the salon gave the partner leaves the partner's own key working"
+	scSyncUnanswered    = "A synchronisation whose answer from DIKIDI is cut off is reported, and the next one agrees with DIKIDI"
+	scAnswersLost       = "A cancellation whose answers never reached the partner stands there once DIKIDI's event of it comes"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -121,6 +124,9 @@ var catches = map[string][]string{
 	"refreshes-event-spots-only":           {scMovedTwiceLost},
 	"record-permissions-for-occupied-time": {scNeverCalls},
 	"drops-retried-events":                 {scDelivery},
+	"routes-events-by-company":             {scOtherKeyDeleted},
+	"own-changes-from-answers-only":        {scAnswersLost},
+	"hides-unanswered-sync":                {scSyncUnanswered},
 }
 
 // TestEveryFaultIsCaught runs, for each fault, the features meant to catch it

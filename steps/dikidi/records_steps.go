@@ -53,10 +53,19 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 		}
 		return w.s.mock.LoseNextEventAnswers(w.company, w.key.ID, 1, name)
 	})
-	sc.Step(`^the network loses DIKIDI's answer to the partner's next change$`, func() error {
-		w.s.mock.LoseNextAnswers(w.key.Token, 1)
+	sc.Step(`^the network loses DIKIDI's answer to the partner's next change( and the one to its retry)?$`, func(retry string) error {
+		n := 1
+		if retry != "" {
+			n = 2
+		}
+		w.s.mock.LoseNextAnswers(w.key.Token, n)
 		return nil
 	})
+	sc.Step(`^the network cuts off DIKIDI's answer to the partner's next read$`, func() error {
+		w.s.mock.CutNextReads(w.key.Token, 1)
+		return nil
+	})
+	sc.Step(`^the partner says its synchronisation failed$`, w.syncFailed)
 	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)
 	// checks on the partner
 	sc.Step(`^`+budgetOpt+`the partner shows (?:a|an) `+svcMasterDay+`$`, w.partnerShows)
@@ -255,6 +264,23 @@ func (w *world) staffReleases(try string) error {
 func (w *world) partnerSyncs() error {
 	w.actMark = w.Mark()
 	w.actErr = w.s.Driver.Act(w.Ctx, "sync", map[string]any{}, nil)
+	return nil
+}
+
+// syncFailed: a synchronisation that met no answer from DIKIDI is not done,
+// and the partner says so, in its answer to the sync or in its status's
+// last_error (either will do: accord does not judge the sync's answer alone).
+func (w *world) syncFailed() error {
+	if w.actErr != nil {
+		return nil
+	}
+	st, err := w.status()
+	if err != nil {
+		return err
+	}
+	if st.LastError == "" {
+		return fmt.Errorf("records (DIKIDI → partner): DIKIDI's answer to a read of the partner's synchronisation was cut off, yet the partner answered that the synchronisation was done and its status names no error (%s)", w.evidence(w.actMark))
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package dikidi
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,9 @@ func describeDay(loc *time.Location, working bool, from, to time.Time, breaks []
 		return "off"
 	}
 	s := from.In(loc).Format("15:04") + "-" + to.In(loc).Format("15:04")
+	// the order a side lists a day's breaks in is its own
+	breaks = slices.Clone(breaks)
+	slices.SortFunc(breaks, func(a, b [2]time.Time) int { return a[0].Compare(b[0]) })
 	for _, b := range breaks {
 		s += fmt.Sprintf(" (break %s-%s)", b[0].In(loc).Format("15:04"), b[1].In(loc).Format("15:04"))
 	}

@@ -50,7 +50,7 @@ func TestVerdictsDoNotDependOnWhenTheRunStarts(t *testing.T) {
 // checked for it, by the changes made while it could not reach DIKIDI, so
 // its run passes.
 func TestChoicesDIKIDILeavesOpenAreNotApplicable(t *testing.T) {
-	aboutThePath := regexp.MustCompile(`^(the network loses (the next|the partner's answer)|DIKIDI delivered the|the partner's Path starts failing|the business entered the e-mail)`)
+	aboutThePath := regexp.MustCompile(`^(the network loses (the next|the partner's answer)|DIKIDI delivered the|the partner's Path starts failing|the business entered the e-mail|the partner's Path also takes)`)
 	suitetest.ChoicesAreNotApplicable(t, dikidisteps.Platform{}, suitetest.Choice{
 		Capabilities: map[string]string{"events": "none"},
 		Verdict:      runner.VerdictPassed,
