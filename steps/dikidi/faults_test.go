@@ -70,6 +70,7 @@ var catches = map[string][]string{
 	"ignores-permission-refusals":          {scShrinks},
 	"learns-pause-from-events-only":        {scPauseLost},
 	"own-hours-wait-for-event":             {scPartnerHours},
+	"drops-staff-breaks":                   {scPartnerHours},
 	"free-times-never-retried":             {scUnreachable},
 	"poller-stops-on-error":                {scUnreachable},
 	"surname-placeholder":                  {scMaskNothing},

@@ -408,6 +408,9 @@ func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMe
 			breaks = append(breaks, map[string]string{"from": s.fmt(b.From), "to": s.fmt(b.To)})
 			d.Breaks = append(d.Breaks, interval{From: s.fmt(b.From), To: s.fmt(b.To)})
 		}
+		if p.faults["drops-staff-breaks"] {
+			breaks = nil
+		}
 		if breaks != nil {
 			body["breaks"] = breaks
 		} else if p.alt {
