@@ -32,6 +32,7 @@ const (
 	scOwnBeforeEvents   = "The partner's own changes stand as DIKIDI answered them before DIKIDI's events of them arrive"
 	scMovedTwiceLost    = "A record moved twice in DIKIDI whose first move's event is lost frees the time it first held at the partner"
 	scCancelMoved       = "A record the partner's staff cancel after DIKIDI moved it, the move's event still on its way, frees both its times"
+	scCancelReassigned  = "A record the partner's staff cancel after DIKIDI gave it to another master, the move's event still on its way, frees both masters' times"
 	scLostAnswer        = "A record is not made twice when DIKIDI's answer to the partner is lost"
 	scOwnMovedInDIKIDI  = "A record the partner added and DIKIDI's staff moved and confirmed changes at the partner too"
 	scMovedToMaster     = "A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI"
@@ -121,7 +122,8 @@ var catches = map[string][]string{
 	"waits-for-own-events":                 {scOwnBeforeEvents},
 	"ignores-client-events":                {scPanel},
 	"reactivates-deleted-key":              {scDeletedEvery},
-	"cancel-refreshes-answer-only":         {scCancelMoved},
+	"cancel-refreshes-answer-only":         {scCancelMoved, scCancelReassigned},
+	"refreshes-old-day-only":               {scCancelReassigned},
 	"refreshes-event-spots-only":           {scMovedTwiceLost},
 	"record-permissions-for-occupied-time": {scNeverCalls},
 	"drops-retried-events":                 {scDelivery},

@@ -36,7 +36,8 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	// the salon's side
 	sc.Step(`^a client (?:books|booked) (?:a|an) `+svcMasterDay+asClient+`$`, w.clientBooks)
 	sc.Step(`^the salon's staff (?:book|booked) (?:a|an) `+svcMasterDay+` for their client "([^"]*)"$`, w.staffBooksKnownClient)
-	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
+	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, func(weekday, hhmm string) error { return w.salonMoves("", weekday, hhmm) })
+	sc.Step(`^the salon's staff give that record to (\w+ \w+) on `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
 	sc.Step(`^the salon's staff confirm that record in DIKIDI$`, w.salonConfirms)
 	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
 	sc.Step(`^the salon's staff change the phone of their client "([^"]*)" to "([^"]*)" in DIKIDI$`, w.salonChangesPhone)
@@ -342,12 +343,22 @@ func (w *world) inDIKIDI(change func(id int64) (dikidimock.RecordView, error)) e
 	return err
 }
 
-func (w *world) salonMoves(weekday, hhmm string) error {
+// salonMoves moves the scenario's record in DIKIDI, to another master when
+// one is named (the same master otherwise).
+func (w *world) salonMoves(masterName, weekday, hhmm string) error {
 	start, err := w.at(weekday, hhmm)
 	if err != nil {
 		return err
 	}
-	return w.inDIKIDI(func(id int64) (dikidimock.RecordView, error) { return w.s.mock.Move(w.company, id, start, 0) })
+	var masterID int64
+	if masterName != "" {
+		m, err := w.master(masterName)
+		if err != nil {
+			return err
+		}
+		masterID = m.ID
+	}
+	return w.inDIKIDI(func(id int64) (dikidimock.RecordView, error) { return w.s.mock.Move(w.company, id, start, masterID) })
 }
 
 func (w *world) salonConfirms() error {

@@ -324,7 +324,11 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 	// way: the time it held where the connector showed it is free too.
 	oldMaster, oldDate := r.MasterID, r.Start.Format(time.DateOnly)
 	p.adopt(s, out, r)
-	if (r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate) && !p.faults["cancel-refreshes-answer-only"] {
+	elsewhere := r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate
+	if p.faults["refreshes-old-day-only"] {
+		elsewhere = r.Start.Format(time.DateOnly) != oldDate
+	}
+	if elsewhere && !p.faults["cancel-refreshes-answer-only"] {
 		p.refreshFree(ctx, s, oldMaster, oldDate)
 	}
 	p.refreshFree(ctx, s, r.MasterID, r.Start.Format(time.DateOnly))

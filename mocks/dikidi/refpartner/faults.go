@@ -20,6 +20,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"record-permissions-for-occupied-time", "moves and releases occupied time under the record permissions (records.add_edit, records.cancel) instead of records.occupy_time"},
 	{"poller-stops-on-error", "reads DIKIDI in a loop that ends at the first read that fails: a partner that takes no events never hears of anything again after DIKIDI could not be reached once"},
 	{"free-times-never-retried", "never tries again a re-read of free times that failed (DIKIDI could not be reached): after an event of a booking it offers the booked time until that master's day changes again"},
+	{"refreshes-old-day-only", "after its staff cancel a record DIKIDI had moved, re-reads the free times of the record's old place only when DIKIDI moved it to another day: given to another master the same day, the old master keeps the time booked at the partner"},
 	{"drops-staff-breaks", "sends the working hours its staff set without the day's breaks: DIKIDI offers clients the time the master keeps for a break"},
 	{"own-hours-wait-for-event", "keeps a master's old working hours after its staff changed them in DIKIDI until DIKIDI's event of the change comes: when that event is lost, its schedule shows hours DIKIDI no longer has"},
 	{"learns-pause-from-events-only", "hears of a pause only from DIKIDI's event: when that event is lost it keeps reporting the key active and sends every record change its staff make, though DIKIDI refuses each with KEY_PAUSED"},
