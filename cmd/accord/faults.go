@@ -41,7 +41,7 @@ partner passes.`,
 						if len(ps) > 1 {
 							fmt.Fprintf(stdout, "%s\t", p.Name())
 						}
-						fmt.Fprintf(stdout, "%s\t%s\n", f.Name, f.Breaks)
+						fmt.Fprintf(stdout, "%s\t%s%s\n", f.Name, f.Breaks, under(f))
 					}
 				}
 				return nil
@@ -163,4 +163,17 @@ func firstLine(s string) string {
 		s = s[:140] + "…"
 	}
 	return s
+}
+
+// under names the choices a fault's run makes, for the listing.
+func under(f runner.Fault) string {
+	if len(f.Under) == 0 {
+		return ""
+	}
+	var cs []string
+	for k, v := range f.Under {
+		cs = append(cs, k+"="+v)
+	}
+	sort.Strings(cs)
+	return " (a run with it declares " + strings.Join(cs, ", ") + ")"
 }

@@ -121,6 +121,7 @@ func (rf *runFlags) run(cmd *cobra.Command, stdout io.Writer, edit func(*runner.
 	if edit != nil {
 		edit(&opts.Config)
 	}
+	paceCollectorForARun()
 	opts.Console, opts.NoColors = stdout, !isTerminal(stdout)
 	if p == nil {
 		return runAll(cmd, stdout, opts)

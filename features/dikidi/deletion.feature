@@ -49,3 +49,13 @@ Feature: Deleting the key
     Then the partner refused each of them itself, saying it is "deleted"
     And the partner made no call to DIKIDI once it knew the key was deleted
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-EVT-1 @req:DK-STOP-3
+  Scenario: Deleting another key the salon gave the partner leaves the partner's own key working
+    Given the partner's Path also takes the events of a second key the business gave the partner, which it activated for another of its connections
+    When the business deletes the second key
+    Then the partner accepted the "key.state_changed" event at its Path, if it has one
+    And the partner reports the key as "active"
+    When a client books a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
+    Then within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon

@@ -27,3 +27,16 @@ Feature: Delivery trouble
     And within the latency budget the partner shows a "Men's haircut" with Dmitry Orlov on Wednesday at 12:00
     And exactly one e-mail about the delivery problem reached "ops@connector.test"
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-EVT-2
+  Scenario: Changes made in DIKIDI while the partner could not reach it all reach the partner once it can
+    Given the business created an access key for the partner with access type "administrator"
+    And the partner has activated the key
+    When the partner cannot reach DIKIDI
+    And a client books a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"
+    And 20 minutes pass
+    And a client books a "Men's haircut" with Dmitry Orlov on Wednesday at 12:00 online as "Ivan Petrov" "+79031112244"
+    And the partner can reach DIKIDI again
+    Then within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
+    And within the latency budget the partner shows a "Men's haircut" with Dmitry Orlov on Wednesday at 12:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon

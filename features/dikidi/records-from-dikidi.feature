@@ -31,6 +31,14 @@ Feature: Records made in DIKIDI
     Then the partner accepted the "client.updated" event at its Path, if it has one
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
+  @req:DK-KEY-4 @req:DK-REC-1
+  Scenario: A synchronisation whose answer from DIKIDI is cut off is reported, and the next one agrees with DIKIDI
+    Given the network cuts off DIKIDI's answer to the partner's next read
+    When the partner synchronises
+    Then the partner says its synchronisation failed
+    When the partner synchronises again
+    Then within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
   @req:DK-REC-1
   Scenario: A record moved and then cancelled in DIKIDI is moved and cancelled at the partner
     Given a client booked a "Manicure with coating" with Olga Kim on Thursday at 16:00 online as "Pavel Sokolov" "+79031112233"

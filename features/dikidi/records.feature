@@ -80,11 +80,30 @@ Feature: Records the partner makes
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-2
+  Scenario: A record the partner's staff cancel after DIKIDI gave it to another master, the move's event still on its way, frees both masters' times
+    Given a client booked a "Men's haircut" with Anna Smirnova on Friday at 12:00 online as "Pavel Sokolov" "+79031112233"
+    And within the latency budget the partner shows a "Men's haircut" with Anna Smirnova on Friday at 12:00
+    And the network loses the next "record.updated" event on its way to the partner
+    When the salon's staff give that record to Dmitry Orlov on Friday at 12:00 in DIKIDI
+    And the partner's staff cancel that record
+    Then within the latency budget DIKIDI shows no active record with Dmitry Orlov on Friday at 12:00
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-REC-2
   Scenario: A record is not made twice when DIKIDI's answer to the partner is lost
     Given the network loses DIKIDI's answer to the partner's next change
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     Then DIKIDI has exactly one record of the partner with Anna Smirnova on Tuesday at 16:00
     And the partner's record is linked to that DIKIDI record
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+
+  @req:DK-REC-2 @req:DK-EVT-1
+  Scenario: A cancellation whose answers never reached the partner stands there once DIKIDI's event of it comes
+    Given the partner's staff added a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
+    And DIKIDI has delivered every event of the key so far
+    And the network loses DIKIDI's answer to the partner's next change and the one to its retry
+    When the partner's staff try to cancel that record
+    Then within the latency budget DIKIDI shows no active record with Anna Smirnova on Tuesday at 16:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-2

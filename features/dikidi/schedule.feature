@@ -44,8 +44,8 @@ Feature: Working hours and free times
       | employee             | 201        |
     And the partner has activated the key
     And the network loses the next "schedule.updated" event on its way to the partner
-    When the partner's staff set Anna Smirnova's hours on Wednesday to 12:00-20:00
-    Then within the latency budget DIKIDI shows Anna Smirnova working 12:00-20:00 on Wednesday
+    When the partner's staff set Anna Smirnova's hours on Wednesday to 12:00-20:00 with a break 15:00-15:30
+    Then within the latency budget DIKIDI shows Anna Smirnova working 12:00-20:00 with a break 15:00-15:30 on Wednesday
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
     When the partner's staff try to set Dmitry Orlov's hours on Wednesday to 12:00-18:00
     Then the partner refused that itself, naming "schedule.edit"

@@ -227,14 +227,14 @@ Feature: Synchronising all bookings, both ways
 
   @req:DP-BKG-4 @req:DP-XCK-1
   Scenario Outline: A visit and a break made on Docplanner <day>, their notifications lost, reach the partner by the periodic sync
-    Given the partner receives notifications by PUSH
-    And the partner has activated the integration
-    And the network loses the next PUSH delivery to the partner
+    Given the partner has activated the integration
+    And the next notification to the partner is lost
     When a patient books "anna-centrum" <day> at 10:30 on Docplanner
-    And the network loses the next PUSH delivery to the partner
+    And the next notification to the partner is lost
     And the doctor adds a break on Docplanner at "piotr-centrum" <day> from 12:00 to 13:00
     And the partner runs its periodic sync
     Then within the latency budget the partner's system shows a visit at "anna-centrum" <day> at 10:30 booked on Docplanner
+    And the partner's visit at "anna-centrum" <day> at 10:30 carries the name and phone of the patient who booked it on Docplanner
     And within the latency budget the partner's system blocks "piotr-centrum" <day> from 12:00 to 13:00
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
@@ -242,6 +242,21 @@ Feature: Synchronising all bookings, both ways
       | day                                    |
       | Wednesday of the second week           |
       | on the last working day of the horizon |
+
+  @req:DP-BKG-4 @req:DP-XCK-1
+  Scenario Outline: A visit the patient <changes> on Docplanner, its notification lost, is <changed> by the periodic sync
+    Given the partner has activated the integration
+    And a patient has booked "anna-centrum" next Tuesday at 11:00 on Docplanner
+    And within the latency budget the partner's system shows a visit at "anna-centrum" next Tuesday at 11:00 booked on Docplanner
+    When the next notification to the partner is lost
+    And the patient <change>
+    And the partner runs its periodic sync
+    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+    Examples:
+      | changes | changed  | change                                                                  |
+      | cancels | canceled | cancels that visit on Docplanner                                        |
+      | moves   | moved    | moves that visit on Docplanner to Thursday of the second week at 09:00 |
 
   @req:DP-BKG-4 @req:DP-XCK-1
   Scenario: A visit and a break whose notifications were lost reach the partner, the visit with its patient, by the periodic sync

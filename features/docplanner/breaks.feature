@@ -46,22 +46,20 @@ Feature: Calendar breaks, both ways
 
   @req:DP-BRK-2 @req:DP-XCK-1
   Scenario: A break the doctor moves on Docplanner, its notification lost, is moved by the periodic sync
-    Given the partner receives notifications by PUSH
-    And the partner has activated the integration
+    Given the partner has activated the integration
     And the doctor adds a break on Docplanner at "piotr-centrum" next Thursday from 12:00 to 13:00
     And within the latency budget the partner's system blocks "piotr-centrum" next Thursday from 12:00 to 13:00
-    When the network loses the next PUSH delivery to the partner
+    When the next notification to the partner is lost
     And the doctor moves that break on Docplanner to Friday of the second week from 14:00 to 15:30
     And the partner runs its periodic sync
     Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   @req:DP-BRK-2 @req:DP-XCK-1
   Scenario: A break the doctor removes on Docplanner, its notification lost, is removed by the periodic sync
-    Given the partner receives notifications by PUSH
-    And the partner has activated the integration
+    Given the partner has activated the integration
     And the doctor adds a break on Docplanner at "piotr-centrum" next Thursday from 12:00 to 13:00
     And within the latency budget the partner's system blocks "piotr-centrum" next Thursday from 12:00 to 13:00
-    When the network loses the next PUSH delivery to the partner
+    When the next notification to the partner is lost
     And the doctor removes that break on Docplanner
     And the partner runs its periodic sync
     Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon

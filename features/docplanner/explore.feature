@@ -3,8 +3,9 @@ Feature: Exploring sequences nobody wrote down
   Seeded random sequences of changes on both sides: patients book, cancel and move visits on
   Docplanner and the doctor manages breaks there; the receptionist books, cancels and moves
   visits (to other times and calendars), manages breaks and changes working hours in the
-  clinic. PUSH deliveries are lost (and come late, after newer ones) or delivered twice,
-  Docplanner is unreachable for a while or refuses one write (503, 429), time passes and the
+  clinic. PUSH deliveries are lost (and come late, after newer ones) or delivered twice, PULL
+  notifications expire unpulled (only the periodic sync repairs what they carried), Docplanner
+  is unreachable for a while or refuses one write (503, 429), time passes and the
   partner runs its periodic sync. After every step that leaves nothing on its way, both sides
   must hold the same visits, breaks and free time on every calendar and day of the horizon. A
   failing sequence is shrunk to a short one and shown as Given/When/Then. `accord explore`

@@ -13,6 +13,10 @@ import (
 type Fault struct {
 	Name   string `json:"name"`
 	Breaks string `json:"breaks"`
+	// Under are the partner's choices (capability → value) whose code the
+	// fault lives in: a poller's fault shows only in a partner that polls.
+	// A run with the fault makes these choices.
+	Under map[string]string `json:"under,omitempty"`
 }
 
 // Catalogue is a reference partner's faults; it is read-only.
@@ -29,6 +33,20 @@ func New(partner string, entries [][2]string) Catalogue {
 		c.list = append(c.list, Fault{Name: e[0], Breaks: e[1]})
 	}
 	return c
+}
+
+// Under marks a fault as living in the code of the partner's choices caps
+// (see Fault.Under). It is called when the catalogue is built: a name the
+// catalogue lacks is a mistake in the program, so it panics.
+func (c Catalogue) Under(name string, caps map[string]string) Catalogue {
+	out := Catalogue{partner: c.partner, list: append([]Fault(nil), c.list...)}
+	for i := range out.list {
+		if out.list[i].Name == name {
+			out.list[i].Under = caps
+			return out
+		}
+	}
+	panic(fmt.Sprintf("faults: %s has no fault %q", c.partner, name))
 }
 
 // List returns the faults sorted by name.

@@ -30,3 +30,11 @@ func TestLabel(t *testing.T) {
 		assert.Equal(t, tt.want, tt.set.Label("Partner"))
 	}
 }
+
+func TestUnderMarksOneFaultAndLeavesTheCatalogue(t *testing.T) {
+	c := New("P", [][2]string{{"a", "breaks a"}, {"b", "breaks b"}})
+	u := c.Under("b", map[string]string{"model": "pull"})
+	assert.Equal(t, []Fault{{Name: "a", Breaks: "breaks a"}, {Name: "b", Breaks: "breaks b", Under: map[string]string{"model": "pull"}}}, u.List())
+	assert.Nil(t, c.List()[1].Under, "the catalogue it was made from is unchanged")
+	assert.PanicsWithValue(t, `faults: P has no fault "c"`, func() { c.Under("c", nil) })
+}

@@ -114,6 +114,19 @@ func declaredCapabilities(p Platform, cfg Config) (map[string]string, error) {
 	for k, v := range cfg.Capabilities {
 		declared[k] = v
 	}
+	// A fault that lives in the code of one choice makes that choice, or it
+	// could never show.
+	for _, f := range p.Faults() {
+		if !contains(cfg.Faults, f.Name) {
+			continue
+		}
+		for k, v := range f.Under {
+			if prev, ok := declared[k]; ok && prev != v {
+				return nil, fmt.Errorf("fault %s lives in a partner that chose %s=%s, but the run declares %s=%s", f.Name, k, v, k, prev)
+			}
+			declared[k] = v
+		}
+	}
 	if cfg.Partner != nil {
 		for k, v := range cfg.Partner.Capabilities {
 			if prev, ok := declared[k]; ok && prev != v {

@@ -69,6 +69,39 @@ func TestCommandLineAndConfigFileMustAgree(t *testing.T) {
 	assert.Equal(t, "push", got["notification_model"])
 }
 
+// pulling is choosy whose reference partner has a fault in its poller.
+type pulling struct{ choosy }
+
+func (pulling) Faults() []Fault {
+	return []Fault{{Name: "poller-dies", Under: map[string]string{"notification_model": "pull"}}, {Name: "anywhere"}}
+}
+
+func TestAFaultMakesTheChoiceItLivesIn(t *testing.T) {
+	tests := []struct {
+		name     string
+		faults   []string
+		declared map[string]string
+		want     string
+		err      string
+	}{
+		{"the fault's choice", []string{"poller-dies"}, nil, "pull", ""},
+		{"declared alike", []string{"poller-dies"}, map[string]string{"notification_model": "pull"}, "pull", ""},
+		{"declared otherwise", []string{"poller-dies"}, map[string]string{"notification_model": "push"}, "", "fault poller-dies lives in a partner that chose notification_model=pull, but the run declares notification_model=push"},
+		{"a fault of no choice", []string{"anywhere"}, nil, "both", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := declaredCapabilities(pulling{}, Config{Faults: tt.faults, Capabilities: tt.declared})
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got["notification_model"])
+		})
+	}
+}
+
 func TestParseCapabilities(t *testing.T) {
 	got, err := ParseCapabilities([]string{"notification_model=pull", " real_time_checks = off "})
 	require.NoError(t, err)

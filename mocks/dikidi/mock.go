@@ -73,7 +73,9 @@ type Mock struct {
 	tokens      map[string]*key
 	partnerKeys map[string]bool
 	nextKey     int64
-	lostAnswers map[string]int // token -> DIKIDI answers to lose on the way back
+	lostAnswers map[string]int  // token -> DIKIDI answers to writes to lose on the way back
+	lostReads   map[string]int  // token -> DIKIDI answers to reads (GET) to cut off
+	unreachable map[string]bool // token -> the partner's calls never reach DIKIDI
 }
 
 // Spec is the loaded document, parsed once per process: it is read-only.
@@ -116,6 +118,8 @@ func New(opts Options) (*Mock, error) {
 		partnerKeys: map[string]bool{},
 		nextKey:     7000,
 		lostAnswers: map[string]int{},
+		lostReads:   map[string]int{},
+		unreachable: map[string]bool{},
 	}
 	for _, pk := range opts.PartnerKeys {
 		m.partnerKeys[pk] = true
@@ -138,10 +142,31 @@ func New(opts Options) (*Mock, error) {
 
 // ServeHTTP serves the partner API and the owner panel.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && m.takeLostAnswer(r.URL.Query().Get("token")) {
+	if m.cutOff(r) {
+		// The connection drops before DIKIDI sees the call, as when the
+		// partner cannot reach it: nothing is done, no answer comes.
+		panic(http.ErrAbortHandler)
+	}
+	tok := r.URL.Query().Get("token")
+	if r.Method != http.MethodGet && m.takeLost(m.lostAnswers, tok) {
 		// The request is served in full, then the connection drops before
 		// the answer leaves: the partner cannot know whether it worked.
-		m.server.ServeHTTP(&discard{header: http.Header{}}, r)
+		m.server.ServeHTTP(&held{header: http.Header{}}, r)
+		panic(http.ErrAbortHandler)
+	}
+	if r.Method == http.MethodGet && m.takeLost(m.lostReads, tok) {
+		// The connection drops halfway through the answer. Cut off after
+		// its status line, not before: an HTTP client may send a read
+		// that got no answer at all again by itself (Go's does).
+		d := &held{header: w.Header()}
+		m.server.ServeHTTP(d, r)
+		d.WriteHeader(http.StatusOK)
+		w.Header().Set("Content-Length", strconv.Itoa(len(d.body)))
+		w.WriteHeader(d.status)
+		_, _ = w.Write(d.body[:len(d.body)/2])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
 		panic(http.ErrAbortHandler)
 	}
 	m.server.ServeHTTP(w, r)
@@ -211,24 +236,93 @@ func (m *Mock) LoseNextAnswers(token string, n int) {
 	m.lostAnswers[token] = n
 }
 
-func (m *Mock) takeLostAnswer(tok string) bool {
+// CutNextReads cuts DIKIDI's answers to the next n reads (GET calls) made
+// with this access key off halfway, as when the connection drops in the
+// middle of a partner's synchronisation.
+func (m *Mock) CutNextReads(token string, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lostReads[token] = n
+}
+
+// takeLost uses up one answer of lost (lostAnswers or lostReads) for tok.
+func (m *Mock) takeLost(lost map[string]int, tok string) bool {
 	if tok == "" {
 		return false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.lostAnswers[tok] <= 0 {
+	if lost[tok] <= 0 {
 		return false
 	}
-	m.lostAnswers[tok]--
+	lost[tok]--
 	return true
 }
 
-type discard struct{ header http.Header }
+// SetUnreachable cuts a key's calls off DIKIDI (on) or lets them through
+// again: a network failure or an incident between the partner and DIKIDI.
+// DIKIDI still delivers the key's events to its Path, which is DIKIDI's own
+// traffic, so a partner that takes events hears of changes it cannot read.
+func (m *Mock) SetUnreachable(companyID, keyID int64, on bool) error {
+	var token string
+	err := m.with(companyID, func(c *company) *Error {
+		k, e := c.keyByID(keyID)
+		if e == nil {
+			token = k.token
+		}
+		return e
+	})
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.unreachable[token] = on
+	return nil
+}
 
-func (d *discard) Header() http.Header         { return d.header }
-func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
+// cutOff journals a call of a key SetUnreachable cut off: the report shows
+// the partner's attempts, and its scenario can count them.
+func (m *Mock) cutOff(r *http.Request) bool {
+	tok := r.URL.Query().Get("token")
+	if tok == "" {
+		return false
+	}
+	m.mu.Lock()
+	cut := m.unreachable[tok]
+	k := m.tokens[tok]
+	m.mu.Unlock()
+	if !cut || k == nil {
+		return false
+	}
+	m.journal.Add(journal.Entry{
+		Tenant: KeyTenant(k.c.id, k.id), Time: m.opts.Clock.Now(), Direction: journal.Inbound,
+		Method: r.Method, URL: r.URL.String(), RequestHeader: r.Header.Clone(),
+		Error: "simulated outage (accord): the call never reached DIKIDI, and no answer came back",
+	})
+	return true
+}
+
+// held keeps an answer the network will not deliver whole.
+type held struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (d *held) Header() http.Header { return d.header }
+
+func (d *held) Write(b []byte) (int, error) {
+	d.WriteHeader(http.StatusOK)
+	d.body = append(d.body, b...)
+	return len(b), nil
+}
+
+func (d *held) WriteHeader(status int) {
+	if d.status == 0 {
+		d.status = status
+	}
+}
 
 func randomHex(n int) string {
 	buf := make([]byte, n)

@@ -2,6 +2,7 @@ package dikidi_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -631,23 +632,68 @@ func TestLostAnswersAndLostEvents(t *testing.T) {
 
 	// DIKIDI's answer to a write is lost: the record exists, the caller saw the connection drop
 	v.mock.LoseNextAnswers(k.Token, 1)
+	stored, err := v.postRecordRaw(t, k.Token, "x-1")
+	require.Error(t, err, "the answer should have been lost")
+	assert.Equal(t, 1, stored)
+
+	// DIKIDI's answer to a read is cut off halfway, on a connection used before
+	// too (where an answer missing whole would be asked again by the client
+	// itself); the next read is answered whole
 	c := &http.Client{Timeout: 5 * time.Second}
 	u := v.e.GET("/").Expect().Raw().Request.URL
-	body := `{"master_id":203,"service_ids":[306],"start":"` + v.rfc(3, "15:00") + `","client":{"id":403},"external_id":"x-1"}`
-	resp, err := c.Post("http://"+u.Host+api+"/records?token="+k.Token, "application/json", strings.NewReader(body))
+	for i, cut := range []bool{false, true, false} {
+		if cut {
+			v.mock.CutNextReads(k.Token, 1)
+		}
+		resp, err := c.Get("http://" + u.Host + api + "/key?token=" + k.Token)
+		if err == nil {
+			_, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		assert.Equal(t, cut, err != nil, "read %d: %v", i+1, err)
+	}
+}
+
+// postRecordRaw adds a record over a plain HTTP client, so that a dropped
+// connection comes back as the error, and counts the records DIKIDI then
+// holds with that external id.
+func (v *env) postRecordRaw(t *testing.T, token, externalID string) (stored int, err error) {
+	t.Helper()
+	c := &http.Client{Timeout: 5 * time.Second}
+	u := v.e.GET("/").Expect().Raw().Request.URL
+	body := `{"master_id":203,"service_ids":[306],"start":"` + v.rfc(3, "15:00") + `","client":{"id":403},"external_id":"` + externalID + `"}`
+	resp, err := c.Post("http://"+u.Host+api+"/records?token="+token, "application/json", strings.NewReader(body))
 	if err == nil {
 		resp.Body.Close()
 	}
-	require.Error(t, err, "the answer should have been lost")
-	recs, err := v.mock.Records(companyID, v.at(3, "00:00"), v.at(4, "00:00"))
-	require.NoError(t, err)
-	n := 0
+	recs, rerr := v.mock.Records(companyID, v.at(3, "00:00"), v.at(4, "00:00"))
+	require.NoError(t, rerr)
 	for _, r := range recs {
-		if r.ExternalID == "x-1" {
-			n++
+		if r.ExternalID == externalID {
+			stored++
 		}
 	}
-	assert.Equal(t, 1, n)
+	return stored, err
+}
+
+// TestAKeyCutOffReachesNothing: while a key is cut off, its calls get no
+// answer and change nothing, each is journaled, other keys' calls pass, and
+// once it is let through again its calls are served.
+func TestAKeyCutOffReachesNothing(t *testing.T) {
+	v := newEnv(t)
+	k := v.activated(t, dikidimock.KeySpec{})
+	require.NoError(t, v.mock.SetUnreachable(companyID, k.ID, true))
+	stored, err := v.postRecordRaw(t, k.Token, "x-cut")
+	require.Error(t, err, "a cut-off call gets no answer")
+	assert.Zero(t, stored, "a cut-off call changes nothing")
+	cut := v.mock.Journal().Select(func(e journal.Entry) bool {
+		return e.Tenant == dikidimock.KeyTenant(companyID, k.ID) && strings.Contains(e.Error, "never reached DIKIDI")
+	})
+	assert.Len(t, cut, 1)
+
+	require.NoError(t, v.mock.SetUnreachable(companyID, k.ID, false))
+	v.e.GET(api+"/company").WithQuery("token", k.Token).Expect().Status(200)
+	noViolations(t, v.mock)
 }
 
 func TestOwnerPanelOverHTTP(t *testing.T) {

@@ -168,6 +168,25 @@ func TestPullQueueIsFIFOAndExpires(t *testing.T) {
 	noViolations(t, v.mock)
 }
 
+// TestAnExpiredPullNotificationNeverReachesTheQueue: the notification a
+// scenario lets expire is missing from the queue, and only that one.
+func TestAnExpiredPullNotificationNeverReachesTheQueue(t *testing.T) {
+	v := newEnv(t, docplannermock.Options{})
+	api, _ := v.feed(t)
+	start := v.slotStart(t)
+	require.NoError(t, v.mock.ExpireNextPulls("alpha", 1))
+	_, err := v.mock.DoctorAddsBreak("alpha", "3001", start, start.Add(30*time.Minute))
+	require.NoError(t, err)
+	_, err = v.mock.PatientBooks("alpha", "3001", start.Add(time.Hour), docplannermock.Patient{Name: "A", Phone: "+48111"})
+	require.NoError(t, err)
+
+	batch := api.GET("/api/v3/integration/notifications/multiple").WithQuery("limit", 100).Expect().Status(200).JSON(okJSON).Object()
+	batch.HasValue("remaining", 0)
+	batch.Value("notifications").Array().Length().IsEqual(1)
+	batch.Value("notifications").Array().Value(0).Object().HasValue("name", "slot-booked")
+	noViolations(t, v.mock)
+}
+
 // TestPushToHangingPartnerIsBounded: a receiver that never answers costs one
 // timeout per attempt, then the retries, then burial; nothing hangs.
 func TestPushToHangingPartnerIsBounded(t *testing.T) {

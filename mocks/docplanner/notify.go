@@ -139,7 +139,11 @@ func (m *Mock) emit(t *tenant, name string, data map[string]any) {
 	t.mu.Lock()
 	settings := t.notify
 	if settings.model != ModelPush {
-		t.pull = append(t.pull, n)
+		if t.expirePulls > 0 {
+			t.expirePulls--
+		} else {
+			t.pull = append(t.pull, n)
+		}
 		t.mu.Unlock()
 		return
 	}

@@ -289,6 +289,16 @@ func (m *Mock) DropNextDeliveries(clientID string, n int) error {
 	return m.with(clientID, func(t *tenant) { t.dropDeliveries = n })
 }
 
+// ExpireNextPulls makes the next n notifications for the PULL queue expire
+// before the partner pulls them. Docplanner deletes a notification nobody
+// pulled within 72 hours (a partner down over a long weekend loses it); a
+// scenario cannot let three days pass on the run clock without moving the
+// whole horizon, so the notification never enters the queue instead, which
+// the partner cannot tell apart.
+func (m *Mock) ExpireNextPulls(clientID string, n int) error {
+	return m.with(clientID, func(t *tenant) { t.expirePulls = n })
+}
+
 // SetNow sets the tenant's calendar: from now on it reads at as the run
 // clock reads now, and runs on with it. A scenario uses it to live on another
 // date (a change to summer time, say) without moving the whole run: the

@@ -40,6 +40,7 @@ type tenant struct {
 	lastRelease    time.Time
 	dropDeliveries int  // simulated network failures still to inflict on PUSH deliveries
 	loseAnswers    int  // PUSH deliveries still to come whose answer is lost on the way back
+	expirePulls    int  // PULL notifications still to come that expire before the partner pulls them
 	outage         bool // answer 503 to every API call, as during a platform incident
 	failWrites     int  // writes still to answer 503, as a short failure of the platform would
 	failCallIn     int  // the partner's call that answers 503 once, counted from 1 (0: none)

@@ -2,17 +2,55 @@ package dikidi
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
+	"github.com/accord-harness/accord/internal/boundedhttp"
 	"github.com/accord-harness/accord/internal/stepkit"
 
 	"github.com/cucumber/godog"
+
+	dikidimock "github.com/accord-harness/accord/mocks/dikidi"
 )
 
 func registerDeletion(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the business deletes the key$`, w.deleteKey)
 	sc.Step(`^the partner made no call to DIKIDI once it knew the key was deleted$`, w.noCallsOnceKnown)
 	sc.Step(`^the partner made at most one call to DIKIDI after the deletion$`, func() error { return w.callsAfterDeletion(1) })
+	sc.Step(`^the partner's Path also takes the events of a second key the business gave the partner, which it activated for another of its connections$`, w.secondKey)
+	sc.Step(`^the business deletes the second key$`, func() error {
+		w.changeMark = w.Mark()
+		_, err := w.s.mock.DeleteKey(w.company, w.second.ID)
+		return err
+	})
+}
+
+// secondKey: the business links the partner a second time, with another key
+// whose Path is the partner's one Path (a connector serving many salons has
+// one), and the partner activates it for another of its connections. DIKIDI
+// then sends that key's events to the same Path, each naming its key.
+func (w *world) secondKey() error {
+	if err := w.atPath("the events of another key at the partner's Path"); err != nil {
+		return err
+	}
+	k, err := w.newKey(dikidimock.KeySpec{Name: "Partner connector (second link)", AccessType: dikidimock.AccessAdministrator})
+	if err != nil {
+		return err
+	}
+	// as the partner's other connection does: POST /key/activate with the partner key
+	res, err := boundedhttp.Do(w.Ctx, boundedhttp.NewClient(10*time.Second), http.MethodPost,
+		w.s.mockURL+"/api/partner/key/activate?"+url.Values{"token": {k.Token}}.Encode(),
+		http.Header{"Authorization": {w.partnerKey()}}, nil, boundedhttp.DefaultLimit)
+	if err != nil {
+		return fmt.Errorf("activating the second key: %w", err)
+	}
+	if res.Status != http.StatusOK {
+		return fmt.Errorf("activating the second key: DIKIDI answered %d: %s", res.Status, res.Body)
+	}
+	w.second = k
+	return nil
 }
 
 func (w *world) deleteKey() error {

@@ -21,6 +21,8 @@ func registerDelivery(sc *godog.ScenarioContext, w *world) {
 		return nil
 	})
 	sc.Step(`^the partner's Path works again$`, func() error { w.s.relay.fail(w.company, false); return nil })
+	sc.Step(`^the partner cannot reach DIKIDI$`, func() error { return w.s.mock.SetUnreachable(w.company, w.key.ID, true) })
+	sc.Step(`^the partner can reach DIKIDI again$`, func() error { return w.s.mock.SetUnreachable(w.company, w.key.ID, false) })
 	sc.Step(`^DIKIDI retried the events while the Path was failing$`, w.retried)
 	sc.Step(`^exactly one e-mail about the delivery problem reached "([^"]*)"$`, w.oneEmail)
 	sc.Step(`^the e-mail's subject says the key's events cannot be delivered and its body names the Path$`, w.emailContent)

@@ -32,6 +32,7 @@ const (
 	scOwnBeforeEvents   = "The partner's own changes stand as DIKIDI answered them before DIKIDI's events of them arrive"
 	scMovedTwiceLost    = "A record moved twice in DIKIDI whose first move's event is lost frees the time it first held at the partner"
 	scCancelMoved       = "A record the partner's staff cancel after DIKIDI moved it, the move's event still on its way, frees both its times"
+	scCancelReassigned  = "A record the partner's staff cancel after DIKIDI gave it to another master, the move's event still on its way, frees both masters' times"
 	scLostAnswer        = "A record is not made twice when DIKIDI's answer to the partner is lost"
 	scOwnMovedInDIKIDI  = "A record the partner added and DIKIDI's staff moved and confirmed changes at the partner too"
 	scMovedToMaster     = "A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI"
@@ -47,7 +48,11 @@ const (
 	scDeletedLost       = "The partner notices the deletion even when the last event is lost"
 	scDeletedEvery      = "After the key is deleted the partner calls DIKIDI for nothing its staff try"
 	scDelivery          = "A Path that keeps failing produces one e-mail, and no event is lost once it answers again"
+	scUnreachable       = "Changes made in DIKIDI while the partner could not reach it all reach the partner once it can"
 	scExplore           = "Random sequences of changes on both sides keep DIKIDI and the partner in agreement"
+	scOtherKeyDeleted   = "Deleting another key the salon gave the partner leaves the partner's own key working"
+	scSyncUnanswered    = "A synchronisation whose answer from DIKIDI is cut off is reported, and the next one agrees with DIKIDI"
+	scAnswersLost       = "A cancellation whose answers never reached the partner stands there once DIKIDI's event of it comes"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -66,6 +71,9 @@ var catches = map[string][]string{
 	"ignores-permission-refusals":          {scShrinks},
 	"learns-pause-from-events-only":        {scPauseLost},
 	"own-hours-wait-for-event":             {scPartnerHours},
+	"drops-staff-breaks":                   {scPartnerHours},
+	"free-times-never-retried":             {scUnreachable},
+	"poller-stops-on-error":                {scUnreachable},
 	"surname-placeholder":                  {scMaskNothing},
 	"strips-phone-mask":                    {scMaskNothing},
 	"record-clients-from-list":             {scMaskExceptList},
@@ -114,10 +122,14 @@ var catches = map[string][]string{
 	"waits-for-own-events":                 {scOwnBeforeEvents},
 	"ignores-client-events":                {scPanel},
 	"reactivates-deleted-key":              {scDeletedEvery},
-	"cancel-refreshes-answer-only":         {scCancelMoved},
+	"cancel-refreshes-answer-only":         {scCancelMoved, scCancelReassigned},
+	"refreshes-old-day-only":               {scCancelReassigned},
 	"refreshes-event-spots-only":           {scMovedTwiceLost},
 	"record-permissions-for-occupied-time": {scNeverCalls},
 	"drops-retried-events":                 {scDelivery},
+	"routes-events-by-company":             {scOtherKeyDeleted},
+	"own-changes-from-answers-only":        {scAnswersLost},
+	"hides-unanswered-sync":                {scSyncUnanswered},
 }
 
 // TestEveryFaultIsCaught runs, for each fault, the features meant to catch it

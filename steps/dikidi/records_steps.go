@@ -36,7 +36,8 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 	// the salon's side
 	sc.Step(`^a client (?:books|booked) (?:a|an) `+svcMasterDay+asClient+`$`, w.clientBooks)
 	sc.Step(`^the salon's staff (?:book|booked) (?:a|an) `+svcMasterDay+` for their client "([^"]*)"$`, w.staffBooksKnownClient)
-	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
+	sc.Step(`^the salon's staff move that record to `+day+` at (\d\d:\d\d) in DIKIDI$`, func(weekday, hhmm string) error { return w.salonMoves("", weekday, hhmm) })
+	sc.Step(`^the salon's staff give that record to (\w+ \w+) on `+day+` at (\d\d:\d\d) in DIKIDI$`, w.salonMoves)
 	sc.Step(`^the salon's staff confirm that record in DIKIDI$`, w.salonConfirms)
 	sc.Step(`^the salon's staff cancel that record in DIKIDI$`, w.salonCancels)
 	sc.Step(`^the salon's staff change the phone of their client "([^"]*)" to "([^"]*)" in DIKIDI$`, w.salonChangesPhone)
@@ -53,10 +54,19 @@ func registerRecords(sc *godog.ScenarioContext, w *world) {
 		}
 		return w.s.mock.LoseNextEventAnswers(w.company, w.key.ID, 1, name)
 	})
-	sc.Step(`^the network loses DIKIDI's answer to the partner's next change$`, func() error {
-		w.s.mock.LoseNextAnswers(w.key.Token, 1)
+	sc.Step(`^the network loses DIKIDI's answer to the partner's next change( and the one to its retry)?$`, func(retry string) error {
+		n := 1
+		if retry != "" {
+			n = 2
+		}
+		w.s.mock.LoseNextAnswers(w.key.Token, n)
 		return nil
 	})
+	sc.Step(`^the network cuts off DIKIDI's answer to the partner's next read$`, func() error {
+		w.s.mock.CutNextReads(w.key.Token, 1)
+		return nil
+	})
+	sc.Step(`^the partner says its synchronisation failed$`, w.syncFailed)
 	sc.Step(`^(\d+) minutes pass$`, w.minutesPass)
 	// checks on the partner
 	sc.Step(`^`+budgetOpt+`the partner shows (?:a|an) `+svcMasterDay+`$`, w.partnerShows)
@@ -258,6 +268,23 @@ func (w *world) partnerSyncs() error {
 	return nil
 }
 
+// syncFailed: a synchronisation that met no answer from DIKIDI is not done,
+// and the partner says so, in its answer to the sync or in its status's
+// last_error (either will do: accord does not judge the sync's answer alone).
+func (w *world) syncFailed() error {
+	if w.actErr != nil {
+		return nil
+	}
+	st, err := w.status()
+	if err != nil {
+		return err
+	}
+	if st.LastError == "" {
+		return fmt.Errorf("records (DIKIDI → partner): DIKIDI's answer to a read of the partner's synchronisation was cut off, yet the partner answered that the synchronisation was done and its status names no error (%s)", w.evidence(w.actMark))
+	}
+	return nil
+}
+
 // book makes "that record" on DIKIDI's side; the partner's id of it is
 // learned when a step needs it.
 func (w *world) book(who, serviceNames, masterName, weekday, hhmm string, client dikidimock.Client, online bool) error {
@@ -316,12 +343,22 @@ func (w *world) inDIKIDI(change func(id int64) (dikidimock.RecordView, error)) e
 	return err
 }
 
-func (w *world) salonMoves(weekday, hhmm string) error {
+// salonMoves moves the scenario's record in DIKIDI, to another master when
+// one is named (the same master otherwise).
+func (w *world) salonMoves(masterName, weekday, hhmm string) error {
 	start, err := w.at(weekday, hhmm)
 	if err != nil {
 		return err
 	}
-	return w.inDIKIDI(func(id int64) (dikidimock.RecordView, error) { return w.s.mock.Move(w.company, id, start, 0) })
+	var masterID int64
+	if masterName != "" {
+		m, err := w.master(masterName)
+		if err != nil {
+			return err
+		}
+		masterID = m.ID
+	}
+	return w.inDIKIDI(func(id int64) (dikidimock.RecordView, error) { return w.s.mock.Move(w.company, id, start, masterID) })
 }
 
 func (w *world) salonConfirms() error {

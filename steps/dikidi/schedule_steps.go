@@ -1,7 +1,9 @@
 package dikidi
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +14,9 @@ import (
 )
 
 const hours = `(\d\d:\d\d)-(\d\d:\d\d)`
+
+// withBreak is a break within working hours, which a step may leave out.
+const withBreak = `(?: with a break (\d\d:\d\d)-(\d\d:\d\d))?`
 
 func registerSchedule(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^the partner shows DIKIDI's working hours for every master and day$`, w.partnerWeek)
@@ -24,12 +29,12 @@ func registerSchedule(sc *godog.ScenarioContext, w *world) {
 		return w.partnerHours(master, "", "", weekday)
 	})
 	sc.Step(`^within the latency budget the partner shows (\w+ \w+) working `+hours+` on `+day+`$`, w.partnerHours)
-	sc.Step(`^the partner's staff (try to )?set (\w+ \w+)'s hours on `+day+` to `+hours+`$`, w.staffSetsHours)
-	sc.Step(`^within the latency budget DIKIDI shows (\w+ \w+) working `+hours+` on `+day+`$`, func(master, from, to, weekday string) error {
-		return w.platformHours("within", master, from, to, weekday)
+	sc.Step(`^the partner's staff (try to )?set (\w+ \w+)'s hours on `+day+` to `+hours+withBreak+`$`, w.staffSetsHours)
+	sc.Step(`^within the latency budget DIKIDI shows (\w+ \w+) working `+hours+withBreak+` on `+day+`$`, func(master, from, to, breakFrom, breakTo, weekday string) error {
+		return w.platformHours("within", master, from, to, breakFrom, breakTo, weekday)
 	})
 	sc.Step(`^DIKIDI still shows (\w+ \w+) working `+hours+` on `+day+`$`, func(master, from, to, weekday string) error {
-		return w.platformHours("still", master, from, to, weekday)
+		return w.platformHours("still", master, from, to, "", "", weekday)
 	})
 }
 
@@ -40,6 +45,9 @@ func describeDay(loc *time.Location, working bool, from, to time.Time, breaks []
 		return "off"
 	}
 	s := from.In(loc).Format("15:04") + "-" + to.In(loc).Format("15:04")
+	// the order a side lists a day's breaks in is its own
+	breaks = slices.Clone(breaks)
+	slices.SortFunc(breaks, func(a, b [2]time.Time) int { return a[0].Compare(b[0]) })
 	for _, b := range breaks {
 		s += fmt.Sprintf(" (break %s-%s)", b[0].In(loc).Format("15:04"), b[1].In(loc).Format("15:04"))
 	}
@@ -180,29 +188,43 @@ func (w *world) partnerHours(masterName, from, to, weekday string) error {
 	})
 }
 
-func (w *world) staffSetsHours(try, masterName, weekday, from, to string) error {
+func (w *world) staffSetsHours(try, masterName, weekday, from, to, breakFrom, breakTo string) error {
 	d, err := w.workday(masterName, weekday, from, to)
 	if err != nil {
 		return err
 	}
 	params := map[string]any{"master_id": d.master.ID, "date": d.date.Format(time.DateOnly), "working": true, "work_from": d.hours.From, "work_to": d.hours.To}
+	if breakFrom != "" {
+		bf, ferr := w.at(weekday, breakFrom)
+		bt, terr := w.at(weekday, breakTo)
+		if err := errors.Join(ferr, terr); err != nil {
+			return err
+		}
+		params["breaks"] = []map[string]any{{"from": bf, "to": bt}}
+	}
 	return w.act(try, "schedule (partner → DIKIDI)", "set the working hours", "change-schedule", params, nil)
 }
 
-func (w *world) platformHours(when, masterName, from, to, weekday string) error {
+func (w *world) platformHours(when, masterName, from, to, breakFrom, breakTo, weekday string) error {
 	d, err := w.workday(masterName, weekday, "", "")
 	if err != nil {
 		return err
 	}
 	m, date := d.master, d.date
 	want := from + "-" + to
+	if breakFrom != "" {
+		want += " (break " + breakFrom + "-" + breakTo + ")"
+	}
 	what := fmt.Sprintf("schedule (partner → DIKIDI): DIKIDI shows %s working %s on %s", masterName, want, date.Format("Mon 2006-01-02"))
 	cond := func() (bool, string) {
 		h, err := w.s.mock.Day(w.company, m.ID, date)
 		if err != nil {
 			return w.CannotTell(fmt.Errorf("DIKIDI's day of %s: %w", masterName, err))
 		}
-		got, _, _ := strings.Cut(platformDayText(w.loc, h), " (break")
+		got := platformDayText(w.loc, h)
+		if breakFrom == "" {
+			got, _, _ = strings.Cut(got, " (break")
+		}
 		if got != want {
 			return false, fmt.Sprintf("DIKIDI has %s; %s", got, w.evidence(w.actMark))
 		}

@@ -46,8 +46,8 @@ var tryable = []struct {
 	{regexp.MustCompile(`^activate the key again$`), func(w *world, _ []string) error {
 		return w.act("try to ", "activation", "activate the key", "activate", map[string]any{}, nil)
 	}},
-	{regexp.MustCompile(`^set (\w+ \w+)'s hours on ` + day + ` to ` + hours + `$`), func(w *world, m []string) error {
-		return w.staffSetsHours("try to ", m[1], m[2], m[3], m[4])
+	{regexp.MustCompile(`^set (\w+ \w+)'s hours on ` + day + ` to ` + hours + withBreak + `$`), func(w *world, m []string) error {
+		return w.staffSetsHours("try to ", m[1], m[2], m[3], m[4], m[5], m[6])
 	}},
 }
 

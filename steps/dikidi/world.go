@@ -27,6 +27,7 @@ type world struct {
 
 	key       dikidimock.KeyView
 	hasKey    bool
+	second    dikidimock.KeyView // another key of the salon's whose events reach the same Path
 	given     bool
 	eventsURL string
 
@@ -73,6 +74,16 @@ func (w *world) partnerKey() string { return w.fx.PartnerKeys[0] }
 // createKey is the business adding a key; its Path is the relay in front of
 // the partner's own Path.
 func (w *world) createKey(spec dikidimock.KeySpec) error {
+	k, err := w.newKey(spec)
+	if err != nil {
+		return err
+	}
+	w.key, w.hasKey = k, true
+	return nil
+}
+
+// newKey is a key the business adds for the partner, with the relay as its Path.
+func (w *world) newKey(spec dikidimock.KeySpec) (dikidimock.KeyView, error) {
 	if spec.Name == "" {
 		spec.Name = "Partner connector"
 	}
@@ -82,11 +93,10 @@ func (w *world) createKey(spec dikidimock.KeySpec) error {
 	}
 	k, err := w.s.mock.CreateKey(w.company, spec)
 	if err != nil {
-		return fmt.Errorf("the business could not create the key: %w", err)
+		return k, fmt.Errorf("the business could not create the key: %w", err)
 	}
-	w.key, w.hasKey = k, true
 	w.s.AddSecrets(k.Token)
-	return nil
+	return k, nil
 }
 
 // give resets the partner onto this scenario's key and salon, and points the

@@ -41,6 +41,7 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^Docplanner is unreachable for the partner$`), func() error { w.refusing = true; return w.s.mock.SetOutage(w.clientID, true) })
 	sc.Step(w.re(`^Docplanner is reachable again$`), func() error { w.refusing = false; return w.s.mock.SetOutage(w.clientID, false) })
 	sc.Step(w.re(`^the network loses the next PUSH delivery to the partner$`), func() error { return w.s.mock.DropNextDeliveries(w.clientID, 1) })
+	sc.Step(w.re(`^the next notification to the partner is lost$`), w.nextNotificationLost)
 	sc.Step(w.re(`^the network loses the partner's answer to the next PUSH delivery$`), func() error { return w.s.mock.LoseNextAnswers(w.clientID, 1) })
 	sc.Step(w.re(`^(\d+) minutes pass$`), w.minutesPass)
 	sc.Step(w.re(`^the partner runs its periodic sync$`), w.partnerSyncs)
@@ -371,6 +372,18 @@ func (w *world) patientMovesAt(start time.Time) error {
 	}
 	w.platformBooking = id
 	return nil
+}
+
+// nextNotificationLost loses the next notification the way the scenario's
+// model can: a PUSH delivery dropped by the network (Docplanner retries it
+// five minutes later), or a PULL notification expired unpulled (gone for
+// good). Either way only the partner's periodic sync can still repair what
+// it carried, which every partner must run, whatever its model (DP-XCK-1).
+func (w *world) nextNotificationLost() error {
+	if w.model == docplannermock.ModelPull {
+		return w.s.mock.ExpireNextPulls(w.clientID, 1)
+	}
+	return w.s.mock.DropNextDeliveries(w.clientID, 1)
 }
 
 func (w *world) minutesPass(n int) error {

@@ -176,16 +176,17 @@ func argTime(a map[string]string, name string) time.Time {
 
 // onPlatform is a change on Docplanner's own side: a patient's or the
 // doctor's. With a PUSH partner its delivery may be lost (the retry comes
-// five minutes on) or its answer lost (the retry repeats it).
+// five minutes on) or its answer lost (the retry repeats it); with a PULL
+// partner its notification may expire unpulled.
 func (x *explorer) onPlatform(s explore.Step) error {
 	a, m, w := s.Args, x.m, x.w
 	net := a["net"]
-	if net != "" && !m.push {
+	if net != "" && (net == netExpire) == m.push {
 		return explore.ErrInapplicable
 	}
-	// The partner may not get this change until later: a lost delivery, or
-	// a PULL partner during an outage.
-	late := net == netLose || (!m.push && m.outage)
+	// The partner may not get this change until later: a lost delivery, an
+	// expired notification, or a PULL partner during an outage.
+	late := net == netLose || net == netExpire || (!m.push && m.outage)
 	var err error
 	arm := func() {
 		switch net {
@@ -193,11 +194,14 @@ func (x *explorer) onPlatform(s explore.Step) error {
 			_ = w.s.mock.DropNextDeliveries(w.clientID, 1)
 		case netAnswer:
 			_ = w.s.mock.LoseNextAnswers(w.clientID, 1)
+		case netExpire:
+			_ = w.s.mock.ExpireNextPulls(w.clientID, 1)
 		}
 	}
 	defer func() {
 		_ = w.s.mock.DropNextDeliveries(w.clientID, 0)
 		_ = w.s.mock.LoseNextAnswers(w.clientID, 0)
+		_ = w.s.mock.ExpireNextPulls(w.clientID, 0)
 	}()
 	switch s.Action {
 	case "patient-books":
@@ -292,6 +296,7 @@ func (x *explorer) onPlatform(s explore.Step) error {
 	}
 	if err == nil && late {
 		m.lost = m.lost || net == netLose
+		m.needSync = m.needSync || net == netExpire
 	}
 	return err
 }

@@ -32,8 +32,9 @@ type model struct {
 	// lost: a PUSH delivery was lost and its retry (five minutes on) has not
 	// come; reordered: an object whose delivery was lost changed again since,
 	// so the retry arrives after a newer change and only the partner's
-	// periodic sync can be held to repair it; needSync: the retry came, the
-	// sync has yet to run.
+	// periodic sync can be held to repair it; needSync: the retry came (or a
+	// PULL notification expired, which nothing retries), the sync has yet to
+	// run.
 	lost, reordered, needSync bool
 	// outage: Docplanner answers the partner 503; unsent: Docplanner refused
 	// some of the partner's changes (outage, a 503), which its periodic sync
@@ -329,11 +330,16 @@ var explorePatients = []docplannermock.Patient{
 	{Name: "Piotr", Surname: "Ząbek", Phone: "+48666777888"},
 }
 
-// network is how a platform change reaches a PUSH partner: at once, its
-// delivery lost (a retry comes five minutes on), or its answer lost on the
-// way back (the retry is a second delivery of what the partner applied).
+// network is how a platform change reaches the partner. By PUSH: at once,
+// its delivery lost (a retry comes five minutes on), or its answer lost on
+// the way back (the retry is a second delivery of what the partner
+// applied). By PULL: at once, or expired unpulled (gone for good: only the
+// periodic sync repairs it).
 func (m *model) network(r *rand.Rand) (arg, text string) {
 	if !m.push {
+		if r.IntN(8) == 0 {
+			return netExpire, ", and its notification expires in Docplanner's queue before the partner pulls it"
+		}
 		return "", ""
 	}
 	switch r.IntN(8) {
@@ -365,6 +371,7 @@ func (m *model) refusal(r *rand.Rand) (arg, text string) {
 const (
 	netLose   = "lose"
 	netAnswer = "lose-answer"
+	netExpire = "expire"
 	fail503   = "503"
 	fail429   = "429"
 )

@@ -1,9 +1,14 @@
 package docplanner_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/accord-harness/accord/internal/racedetector"
+	"github.com/accord-harness/accord/internal/runner"
 	"github.com/accord-harness/accord/internal/suitetest"
 	docplannersteps "github.com/accord-harness/accord/steps/docplanner"
 )
@@ -66,6 +71,8 @@ const (
 	scUnsentCancel         = "A visit booked and canceled at the clinic before it reached Docplanner is never sent there"
 	scLostBreakMove        = "A break the doctor moves on Docplanner, its notification lost, is moved by the periodic sync"
 	scLostBreakRemoval     = "A break the doctor removes on Docplanner, its notification lost, is removed by the periodic sync"
+	scLostCancel           = "A visit the patient cancels on Docplanner, its notification lost, is canceled by the periodic sync"
+	scLostMove             = "A visit the patient moves on Docplanner, its notification lost, is moved by the periodic sync"
 )
 
 // flowNames are how failure reasons start: every reason names its flow.
@@ -133,7 +140,7 @@ var catches = map[string][]string{
 	"maps-services-hidden":                 {scMapping},
 	"clears-day-until-23":                  {scHoursSaturdays},
 	"denies-real-time-bookings":            {scDoubleBooking},
-	"sync-misses-cancellations":            {scFailedSyncCall},
+	"sync-misses-cancellations":            {scFailedSyncCall, scLostCancel, scLostMove},
 	"drops-last-day-events":                {scBreakLastDay},
 	"platform-visits-read-only":            {scStaffMovesTheirs, scStaffCancelsTheirs},
 	"poller-stops-on-error":                {scPullAfterOutage},
@@ -165,4 +172,38 @@ var catches = map[string][]string{
 func TestEveryFaultIsCaught(t *testing.T) {
 	racedetector.SkipRepeat(t, "the reference partner's suite")
 	suitetest.EveryFaultIsCaught(t, suitetest.Faults{Platform: docplannersteps.Platform{}, Catches: catches, Flows: flowNames})
+}
+
+// TestAPullingPartnersPeriodicSyncIsChecked: a notification is lost for a
+// partner that pulls too (it expires unpulled), so the scenarios that lose
+// one apply to a PULL-only partner, and a periodic sync that misses what
+// only it can repair fails that partner as it fails one that takes PUSH.
+func TestAPullingPartnersPeriodicSyncIsChecked(t *testing.T) {
+	racedetector.SkipRepeat(t, "the reference partner's suite")
+	pull := map[string]string{"notification_model": "pull"}
+	tests := []struct {
+		fault string
+		fails []string
+	}{
+		{"sync-reads-one-week", []string{scLostDaysLater, scLostLastDay}},
+		{"sync-ignores-platform-breaks", []string{scLostDaysLater, scLostBreakMove, scLostBreakRemoval}},
+		{"sync-keeps-removed-breaks", []string{scLostBreakRemoval}},
+		{"sync-doubles-moved-breaks", []string{scLostBreakMove}},
+		{"sync-misses-cancellations", []string{scLostCancel, scLostMove}},
+		{"bookings-without-patient-scope", []string{scLostDaysLater, scLostLastDay}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fault, func(t *testing.T) {
+			sum, err := runner.Run(context.Background(), docplannersteps.Platform{}, runner.Options{
+				Config: runner.Config{Faults: []string{tt.fault}, Capabilities: pull}, Tags: "@bookings,@breaks"})
+			require.NoError(t, err)
+			failed := map[string]bool{}
+			for _, r := range sum.Failed() {
+				failed[r.Name] = true
+			}
+			for _, name := range tt.fails {
+				assert.True(t, failed[name], "fault %s should fail %q for a partner that pulls; it failed %v", tt.fault, name, failed)
+			}
+		})
+	}
 }

@@ -324,7 +324,11 @@ func (p *Partner) cancelRecord(ctx context.Context, s *session, raw json.RawMess
 	// way: the time it held where the connector showed it is free too.
 	oldMaster, oldDate := r.MasterID, r.Start.Format(time.DateOnly)
 	p.adopt(s, out, r)
-	if (r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate) && !p.faults["cancel-refreshes-answer-only"] {
+	elsewhere := r.MasterID != oldMaster || r.Start.Format(time.DateOnly) != oldDate
+	if p.faults["refreshes-old-day-only"] {
+		elsewhere = r.Start.Format(time.DateOnly) != oldDate
+	}
+	if elsewhere && !p.faults["cancel-refreshes-answer-only"] {
 		p.refreshFree(ctx, s, oldMaster, oldDate)
 	}
 	p.refreshFree(ctx, s, r.MasterID, r.Start.Format(time.DateOnly))
@@ -407,6 +411,9 @@ func (p *Partner) changeSchedule(ctx context.Context, s *session, raw json.RawMe
 		for _, b := range in.Breaks {
 			breaks = append(breaks, map[string]string{"from": s.fmt(b.From), "to": s.fmt(b.To)})
 			d.Breaks = append(d.Breaks, interval{From: s.fmt(b.From), To: s.fmt(b.To)})
+		}
+		if p.faults["drops-staff-breaks"] {
+			breaks = nil
 		}
 		if breaks != nil {
 			body["breaks"] = breaks

@@ -59,6 +59,13 @@ func (p *Partner) event(w http.ResponseWriter, r *http.Request) {
 // "ignored", and what or why). The caller holds p.mu.
 func (p *Partner) receive(ctx context.Context, ev event, attempt string) (string, string) {
 	s := p.s
+	// One Path may take the events of several keys (a connector serving many
+	// salons, or a salon that linked the partner twice): the key names whose
+	// event it is. The faulty build routes-events-by-company looks only at the
+	// salon, as if every key's event were its own key's.
+	if s != nil && p.faults["routes-events-by-company"] {
+		ev.KeyID = s.keyID
+	}
 	if s == nil || s.fx == nil || ev.KeyID != s.keyID || ev.CompanyID != s.fx.CompanyID {
 		return "ignored", "not for the key this connector holds"
 	}
@@ -121,6 +128,9 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 			Start    time.Time `json:"start"`
 		}
 		if json.Unmarshal(data.Record, &head) != nil || !p.newer(s, fmt.Sprintf("record:%d", head.ID), ev.Sequence) {
+			return
+		}
+		if ev.Source == "this_key" && p.faults["own-changes-from-answers-only"] {
 			return
 		}
 		var before *rec

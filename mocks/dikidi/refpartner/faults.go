@@ -18,6 +18,10 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"lists-clients-without-permission", "reads the client list even when the key may not view clients"},
 	{"ignores-permissions", "attempts record changes and schedule edits the key does not allow, leaving DIKIDI to refuse them"},
 	{"record-permissions-for-occupied-time", "moves and releases occupied time under the record permissions (records.add_edit, records.cancel) instead of records.occupy_time"},
+	{"poller-stops-on-error", "reads DIKIDI in a loop that ends at the first read that fails: a partner that takes no events never hears of anything again after DIKIDI could not be reached once"},
+	{"free-times-never-retried", "never tries again a re-read of free times that failed (DIKIDI could not be reached): after an event of a booking it offers the booked time until that master's day changes again"},
+	{"refreshes-old-day-only", "after its staff cancel a record DIKIDI had moved, re-reads the free times of the record's old place only when DIKIDI moved it to another day: given to another master the same day, the old master keeps the time booked at the partner"},
+	{"drops-staff-breaks", "sends the working hours its staff set without the day's breaks: DIKIDI offers clients the time the master keeps for a break"},
 	{"own-hours-wait-for-event", "keeps a master's old working hours after its staff changed them in DIKIDI until DIKIDI's event of the change comes: when that event is lost, its schedule shows hours DIKIDI no longer has"},
 	{"learns-pause-from-events-only", "hears of a pause only from DIKIDI's event: when that event is lost it keeps reporting the key active and sends every record change its staff make, though DIKIDI refuses each with KEY_PAUSED"},
 	{"ignores-permission-refusals", "marks a record cancelled in its own system although DIKIDI refused the cancellation, and tries again next time"},
@@ -53,12 +57,14 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"refreshes-event-spots-only", "after a record event re-reads the free times only where the event puts the record and its previous place, not where it last held the record itself: when an earlier move's event was lost, the time the record first held is never offered again"},
 	{"applies-duplicates", "applies an event delivered twice twice: a redelivered record.created of a record made in DIKIDI becomes a second record"},
 	{"ignores-sequence", "applies events in the order they arrive, so a late record.created undoes a newer change"},
+	{"own-changes-from-answers-only", "takes its staff's changes from DIKIDI's answers only and drops DIKIDI's events of them (source this_key), noting their sequence: when both DIKIDI's answer to a cancellation and the one to its retry are lost, the record stays booked at the partner though DIKIDI cancelled it"},
 	{"skips-own-echoes", "ignores the events of its own changes (source this_key) without noting their sequence, so an older event of the same record that DIKIDI delivers late, on a retry, undoes its staff's newer change"},
 	{"resync-duplicates", "on a re-read matches DIKIDI's records to its own by external_id only, so every record made in DIKIDI is stored again as a new one and its staff see the time booked twice"},
 	{"no-external-id", "creates records without external_id, so retrying after a lost answer cannot be recognised"},
 	// schedule
 	{"drops-breaks", "stores DIKIDI's working hours without their breaks"},
 	{"ignores-schedule-events", "acknowledges schedule.updated events without changing the working hours"},
+	{"hides-unanswered-sync", "gives a synchronisation up quietly when DIKIDI's answer to its first read (the key's state) does not arrive whole: it answers that all went well and names no error, so its staff take what it holds for DIKIDI's"},
 	{"stale-free-times", "reads free times once at synchronisation and never refreshes them after events"},
 	{"refreshes-first-week-only", "re-reads free times after a change only for the first seven days, as if the horizon were one week"},
 	{"horizon-one-day-short", "re-reads free times after a change only up to the day before the horizon's last (an off-by-one on date_to)"},
@@ -75,7 +81,8 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"reactivates-deleted-key", "asked to activate again after the key was deleted, calls DIKIDI's activation with it instead of saying a new key is needed"},
 	{"staff-actions-ignore-deletion", "stops syncing and adding records once the key is deleted, but its staff's other changes still call DIKIDI"},
 	{"drops-retried-events", "ignores events delivered on a retry (attempt 2 and later) as stale"},
-})
+	{"routes-events-by-company", "takes every event for its salon as its own, whichever key DIKIDI sent it for: when the business deletes another key the partner activated for the salon, whose Path is the partner's one Path, the partner reports its own key deleted and stops"},
+}).Under("poller-stops-on-error", map[string]string{"events": "none"}) // only a partner without a Path polls
 
 // Faults lists the catalogue, sorted by name.
 func Faults() []Fault { return catalogue.List() }

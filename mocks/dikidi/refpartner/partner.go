@@ -153,6 +153,10 @@ type session struct {
 	seen     map[string]bool     // event ids applied
 	nextID   int
 	poll     clock.Timer // the next read of a partner without a Path
+	// owed are the days (master → dates) whose free times a re-read could
+	// not fetch; retry is the next attempt at them.
+	owed  map[int64][]string
+	retry clock.Timer
 }
 
 type refusal struct {
@@ -247,6 +251,9 @@ func (p *Partner) ResetSession(ctx context.Context, _ string, settings json.RawM
 		free: map[string][]string{}, lastSeq: map[string]int64{}, seen: map[string]bool{}}
 	if p.s != nil && p.s.poll != nil {
 		p.s.poll.Stop()
+	}
+	if p.s != nil && p.s.retry != nil {
+		p.s.retry.Stop()
 	}
 	p.s = s
 	if p.faults["reports-active-unactivated"] {

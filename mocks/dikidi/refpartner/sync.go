@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -93,7 +94,9 @@ func (p *Partner) startPolling(s *session) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		// a failed read is kept in last_error by sync; the next one tries again
-		_ = p.sync(ctx, s)
+		if err := p.sync(ctx, s); err != nil && p.faults["poller-stops-on-error"] {
+			return
+		}
 		if s.keyState != stateDeleted {
 			s.poll = p.opts.Clock.AfterFunc(p.opts.Poll, read)
 		}
@@ -123,6 +126,9 @@ func (p *Partner) sync(ctx context.Context, s *session) error {
 		return driver.Errorf(http.StatusBadGateway, "%v", err)
 	}
 	if err := p.readKey(ctx, s); err != nil {
+		if p.faults["hides-unanswered-sync"] {
+			return nil
+		}
 		return wrap(err)
 	}
 	if s.keyState == stateAwaiting {
@@ -145,6 +151,7 @@ func (p *Partner) sync(ctx context.Context, s *session) error {
 		return wrap(err)
 	}
 	s.lastError = ""
+	s.owed = nil // every free time is fresh
 	return nil
 }
 
@@ -303,11 +310,69 @@ func (p *Partner) refreshFree(ctx context.Context, s *session, masterID int64, d
 			}
 			q := url.Values{"service_id": {strconv.FormatInt(svc.ID, 10)}, "master_id": {strconv.FormatInt(masterID, 10)}, "date_from": {date}, "date_to": {date}}
 			if err := p.readFree(ctx, s, q, svc.ID); err != nil {
-				s.lastError = "refreshing free times: " + err.Error()
+				p.owe(s, masterID, dates, err)
 				return
 			}
 		}
 	}
+}
+
+// refreshFailed starts last_error while some free times could not be re-read.
+const refreshFailed = "refreshing free times: "
+
+// Retries of the free times a re-read could not fetch: soon, then less
+// often, and never further apart than a change may take to show.
+const (
+	firstRetry = 5 * time.Second
+	lastRetry  = 20 * time.Second
+)
+
+// owe keeps the days whose free times could not be re-read (DIKIDI could not
+// be reached, say) and tries them again later: until then the partner would
+// offer times DIKIDI no longer has, and no event may come to correct it.
+func (p *Partner) owe(s *session, masterID int64, dates []string, err error) {
+	s.lastError = refreshFailed + err.Error()
+	if p.faults["free-times-never-retried"] {
+		return
+	}
+	if s.owed == nil {
+		s.owed = map[int64][]string{}
+	}
+	for _, d := range dates {
+		if d != "" && !slices.Contains(s.owed[masterID], d) {
+			s.owed[masterID] = append(s.owed[masterID], d)
+		}
+	}
+	if s.retry == nil {
+		p.retryOwed(s, firstRetry)
+	}
+}
+
+// retryOwed re-reads the owed free times after a wait on the partner's clock,
+// and waits longer each time they still cannot be read.
+func (p *Partner) retryOwed(s *session, after time.Duration) {
+	s.retry = p.opts.Clock.AfterFunc(after, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.s != s {
+			return
+		}
+		owed := s.owed
+		s.owed = nil
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, m := range slices.Sorted(maps.Keys(owed)) {
+			p.refreshFree(ctx, s, m, owed[m]...) // owes them again if it fails
+		}
+		if len(s.owed) > 0 {
+			p.retryOwed(s, min(2*after, lastRetry))
+			return
+		}
+		s.retry = nil
+		if strings.HasPrefix(s.lastError, refreshFailed) {
+			s.lastError = ""
+		}
+	})
 }
 
 // refreshable is a date of the horizon whose free times a change makes the
@@ -481,10 +546,10 @@ func (p *Partner) fill(s *session, r *rec, d dikidiRecord) {
 }
 
 // storeDay keeps DIKIDI's day (which has the connector's shape).
-func (p *Partner) storeDay(s *session, raw json.RawMessage) *day {
+func (p *Partner) storeDay(s *session, raw json.RawMessage) {
 	var d day
 	if json.Unmarshal(raw, &d) != nil || d.MasterID == 0 {
-		return nil
+		return
 	}
 	x := &day{MasterID: d.MasterID, Date: d.Date, Working: d.Working, WorkFrom: d.WorkFrom, WorkTo: d.WorkTo, Breaks: append([]interval{}, d.Breaks...)}
 	if p.faults["drops-breaks"] {
@@ -492,5 +557,4 @@ func (p *Partner) storeDay(s *session, raw json.RawMessage) *day {
 	}
 	sort.Slice(x.Breaks, func(i, j int) bool { return x.Breaks[i].From < x.Breaks[j].From })
 	s.days[fmt.Sprintf("%d|%s", d.MasterID, d.Date)] = x
-	return x
 }

@@ -147,7 +147,7 @@ func (p *Partner) refreshWeekAlt(ctx context.Context, s *session, masterID int64
 			continue
 		}
 		if err := p.readFree(ctx, s, s.masterWeek(svc.ID, masterID), svc.ID); err != nil {
-			s.lastError = "refreshing free times: " + err.Error()
+			p.owe(s, masterID, dates, err)
 			return
 		}
 	}
