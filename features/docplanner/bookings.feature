@@ -166,6 +166,16 @@ Feature: Synchronising all bookings, both ways
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
   @req:DP-BKG-2
+  Scenario: The receptionist cannot book a time a patient has booked on Docplanner
+    Given the partner has activated the integration
+    And a patient has booked "piotr-centrum" Thursday of the second week at 10:00 on Docplanner
+    And within the latency budget the partner's system shows a visit at "piotr-centrum" Thursday of the second week at 10:00 booked on Docplanner
+    When the receptionist tries to book "svc-cardio" at "piotr-centrum" Thursday of the second week at 10:00
+    Then the partner's system refused the booking
+    And there is no double booking at "piotr-centrum" Thursday of the second week at 10:00
+    And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
+  @req:DP-BKG-2
   Scenario: The receptionist cannot move a visit onto a time a patient has booked on Docplanner
     Given the partner has activated the integration
     And a patient has booked "anna-centrum" next Monday at 10:30 on Docplanner

@@ -28,6 +28,8 @@ func registerBookings(sc *godog.ScenarioContext, w *world) {
 	sc.Step(w.re(`^the receptionist moves the visit booked on Docplanner to `+when+`$`), w.receptionistMovesPlatformVisit)
 	sc.Step(w.re(`^the receptionist tries to move that visit to `+when+`$`), w.receptionistTriesToMove)
 	sc.Step(w.re(`^the partner's system refused the move$`), w.moveRefused)
+	sc.Step(w.re(`^the receptionist tries to book "([^"]*)" at "([^"]*)" `+when+`$`), w.receptionistTriesToBook)
+	sc.Step(w.re(`^the partner's system refused the booking$`), w.bookingRefused)
 	sc.Step(w.re(`^the receptionist cancels the visit booked on Docplanner$`), w.receptionistCancelsPlatformVisit)
 	// the platform's side
 	sc.Step(w.re(`^a patient (?:books|has booked) "([^"]*)" `+when+` on Docplanner$`), w.patientBooks)
@@ -245,6 +247,29 @@ func (w *world) receptionistTriesToMove(day, hhmm string) error {
 	var de *driver.Error
 	if errors.Is(w.moveErr, godog.ErrSkip) || (errors.As(w.moveErr, &de) && de.Status == 0) {
 		return fmt.Errorf("bookings (partner → Docplanner): the partner could not move visit: %w", w.moveErr)
+	}
+	return nil
+}
+
+// receptionistTriesToBook asks the partner for a booking it should refuse.
+func (w *world) receptionistTriesToBook(serviceID, locationID, day, hhmm string) error {
+	start, err := w.at(day, hhmm)
+	if err != nil {
+		return err
+	}
+	w.changeMark = w.Mark()
+	w.bookErr = w.s.Driver.Act(w.Ctx, "book-visit", map[string]any{"location_id": locationID, "service_id": serviceID, "start": start, "patient": patient}, nil)
+	var de *driver.Error
+	if errors.Is(w.bookErr, godog.ErrSkip) || (errors.As(w.bookErr, &de) && de.Status == 0) {
+		return fmt.Errorf("bookings (partner → Docplanner): the partner could not book the visit: %w", w.bookErr)
+	}
+	return nil
+}
+
+// bookingRefused: as moveRefused, for a new visit.
+func (w *world) bookingRefused() error {
+	if w.bookErr == nil {
+		return fmt.Errorf("double booking: the partner booked a visit on a time another visit fills, instead of refusing it; %s", w.evidence(w.changeMark))
 	}
 	return nil
 }

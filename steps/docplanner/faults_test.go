@@ -60,6 +60,7 @@ const (
 	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
 	scRefusedBreakMove   = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist moves that break to Friday of the second week from 14:00 to 15:30"
 	scMoveOntoFilled     = "The receptionist cannot move a visit onto a time a patient has booked on Docplanner"
+	scBookOntoFilled     = "The receptionist cannot book a time a patient has booked on Docplanner"
 	// Explored sequences.
 	scExplore              = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
 	scExplorePull          = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
@@ -161,6 +162,7 @@ var catches = map[string][]string{
 	"closed-days-keep-slots":               {scRefusedClosing},
 	"hides-break-move-failures":            {scRefusedBreakMove},
 	"moves-onto-filled-time":               {scMoveOntoFilled},
+	"books-onto-filled-time":               {scBookOntoFilled},
 	"activation-stops-at-unread-calendar":  {scFailedNoVisitsCall},
 }
 

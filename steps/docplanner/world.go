@@ -35,6 +35,7 @@ type world struct {
 	platformBooking string // the patient's last booking (platform id)
 	patientErr      error
 	moveErr         error  // how the partner answered the receptionist's last move it was asked to refuse
+	bookErr         error  // how the partner answered the receptionist's last booking it was asked to refuse
 	partnerBreak    string // the receptionist's last break (partner id)
 	platformBreak   string // the doctor's last break (platform id)
 	breakLocation   string
