@@ -66,12 +66,9 @@ e-mails) is under /panel/: sign in with the company id and the owner token.`,
 			if err := m.AddCompany(f); err != nil {
 				return usageError{err}
 			}
-			ln, base, err := shared.listen()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "mock DIKIDI listening on %s\n  partner API: %s/api/partner  (access key as ?token=)\n  owner panel: %s/owner/companies/%d  (X-Accord-Owner-Token: %s)\n  web panel:   %s/panel/  (in a browser; sign in with company %d and the owner token)\n  company:     %d %s, week of %s (%s)\n  partner keys accepted on activation: %s\n",
-				ln.Addr(), base, base, f.Company.ID, m.OwnerToken(), base, f.Company.ID, f.Company.ID, f.Company.Name, f.WeekStart, f.Company.TimeZone, strings.Join(f.PartnerKeys, ", "))
+			// The key is made before the port is taken: a bad --access-type
+			// is the line to show, whether or not the port is free.
+			var key *dikidimock.KeyView
 			if !noKey {
 				spec := dikidimock.KeySpec{Name: "Partner connector", AccessType: accessType}
 				if path != "" {
@@ -84,6 +81,16 @@ e-mails) is under /panel/: sign in with the company id and the owner token.`,
 				if err != nil {
 					return usageError{err}
 				}
+				key = &k
+			}
+			ln, base, err := shared.listen()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "mock DIKIDI listening on %s\n  partner API: %s/api/partner  (access key as ?token=)\n  owner panel: %s/owner/companies/%d  (X-Accord-Owner-Token: %s)\n  web panel:   %s/panel/  (in a browser; sign in with company %d and the owner token)\n  company:     %d %s, week of %s (%s)\n  partner keys accepted on activation: %s\n",
+				ln.Addr(), base, base, f.Company.ID, m.OwnerToken(), base, f.Company.ID, f.Company.ID, f.Company.Name, f.WeekStart, f.Company.TimeZone, strings.Join(f.PartnerKeys, ", "))
+			if key != nil {
+				k := *key
 				fmt.Fprintf(stdout, "  access key:  %s (key %d, %s, awaiting activation; Path %q)\n  activate:    curl -X POST -H 'Authorization: %s' '%s/api/partner/key/activate?token=%s'\n",
 					k.Token, k.ID, k.AccessType, k.Path, f.PartnerKeys[0], base, k.Token)
 			}

@@ -66,11 +66,13 @@ with what each found wrong, and opens the dashboard.`,
 			if err := p.Load(books); err != nil {
 				return usageError{err}
 			}
-			ln, base, err := shared.listen()
+			// Every flag is checked before the port is taken: a bad flag is
+			// the line to show, whether or not the port is free.
+			j, err := shared.journal()
 			if err != nil {
 				return err
 			}
-			j, err := shared.journal()
+			ln, base, err := shared.listen()
 			if err != nil {
 				return err
 			}
