@@ -241,29 +241,32 @@ func (w *world) receptionistTriesToMove(day, hhmm string) error {
 	if err != nil {
 		return err
 	}
-	w.changeMark = w.Mark()
-	w.moveErr = w.s.Driver.Act(w.Ctx, "move-visit", map[string]any{"booking_id": w.visitID, "start": start}, nil)
-	// An operator's skip, or a driver that did not answer, is no refusal.
-	var de *driver.Error
-	if errors.Is(w.moveErr, godog.ErrSkip) || (errors.As(w.moveErr, &de) && de.Status == 0) {
-		return fmt.Errorf("bookings (partner → Docplanner): the partner could not move visit: %w", w.moveErr)
-	}
-	return nil
+	w.moveErr, err = w.tryStaffAction("move-visit", "move the visit", map[string]any{"booking_id": w.visitID, "start": start})
+	return err
 }
 
-// receptionistTriesToBook asks the partner for a booking it should refuse.
+// receptionistTriesToBook asks the partner for a booking it should refuse:
+// how the partner answered is in w.bookErr.
 func (w *world) receptionistTriesToBook(serviceID, locationID, day, hhmm string) error {
 	start, err := w.at(day, hhmm)
 	if err != nil {
 		return err
 	}
+	w.bookErr, err = w.tryStaffAction("book-visit", "book the visit", map[string]any{"location_id": locationID, "service_id": serviceID, "start": start, "patient": patient})
+	return err
+}
+
+// tryStaffAction asks the partner for a staff action it should refuse:
+// answer is how it answered, and err says the step itself failed, since an
+// operator's skip, or a driver that did not answer, is no refusal.
+func (w *world) tryStaffAction(action, what string, params map[string]any) (answer, err error) {
 	w.changeMark = w.Mark()
-	w.bookErr = w.s.Driver.Act(w.Ctx, "book-visit", map[string]any{"location_id": locationID, "service_id": serviceID, "start": start, "patient": patient}, nil)
+	answer = w.s.Driver.Act(w.Ctx, action, params, nil)
 	var de *driver.Error
-	if errors.Is(w.bookErr, godog.ErrSkip) || (errors.As(w.bookErr, &de) && de.Status == 0) {
-		return fmt.Errorf("bookings (partner → Docplanner): the partner could not book the visit: %w", w.bookErr)
+	if errors.Is(answer, godog.ErrSkip) || (errors.As(answer, &de) && de.Status == 0) {
+		return answer, fmt.Errorf("bookings (partner → Docplanner): the partner could not %s: %w", what, answer)
 	}
-	return nil
+	return answer, nil
 }
 
 // bookingRefused: as moveRefused, for a new visit.
