@@ -28,8 +28,10 @@ type Options struct {
 	Config Config
 	// Tags is a godog tag expression, e.g. "@bookings && ~@slow".
 	Tags string
-	// ReportDir receives cucumber.json, junit.xml and summary.json; empty
-	// means a temporary directory that is removed afterwards.
+	// ReportDir receives cucumber.json, junit.xml and summary.json, and
+	// report.html and traffic.har for a reader; empty means a temporary
+	// directory that is removed afterwards, where the last two, a third of a
+	// run's work after its scenarios and read by nobody, are not written.
 	ReportDir string
 	// Console shows each scenario as it runs, a line each (with Verbose,
 	// every step and its location); nil shows nothing.
@@ -290,6 +292,9 @@ func (l *Live) complete(sum *Summary, red *redact.Redactor) error {
 	// apply, so it is written again from the summary.
 	if err := writeJUnit(filepath.Join(l.dir, JUnitFile), sum); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)
+	}
+	if l.opts.ReportDir == "" {
+		return nil
 	}
 	if err := writeReports(l.dir, sum, l.stage, red, l.judged); err != nil {
 		return fmt.Errorf("report directory %s: %w", l.dir, err)

@@ -26,6 +26,8 @@ import (
 // Explorations are left out: each of their sequences starts on a tenant of
 // its own, and they are about sequences, not about sharing the platform.
 func TestFiftyPartnersShareOneMock(t *testing.T) {
+	// Beside the test that mostly waits on a partner's own clock.
+	t.Parallel()
 	partners := 50
 	if racedetector.On {
 		partners = 4

@@ -51,6 +51,9 @@ func TestExternalPartnerThroughConfig(t *testing.T) {
 // (booked_at, created_at...) outside the partner's own now. The write window
 // is a second, so the real waits stay short.
 func TestAPartnerOnItsOwnClockPassesWaitingOnTheRateLimitReset(t *testing.T) {
+	// Most of its minute is spent waiting on the partner's own clock: in
+	// parallel, another long test uses the core it leaves idle.
+	t.Parallel()
 	const noExplore = "~@explore"
 	const window = time.Second
 	var mu sync.Mutex
