@@ -4,7 +4,8 @@ Feature: Exploring sequences nobody wrote down
   booking, moving, confirming and cancelling in DIKIDI, occupying time and changing working hours and
   breaks; the partner's staff doing the same through the partner, now and then with DIKIDI's answer
   lost; events lost on their way or answered and redelivered, the partner's Path failing for a while,
-  time passing, the key paused and resumed. After every step DIKIDI and the partner must agree on
+  the partner cut off from DIKIDI for a while (its staff then change nothing, and both sides must
+  agree once it is back), time passing, the key paused and resumed. After every step DIKIDI and the partner must agree on
   their whole state: the key, every record, working day and free time of the horizon and every
   client the partner holds, leaving out only what DIKIDI has not yet managed to deliver. A failing
   sequence is shrunk to a short one and shown as Given/When/Then with every difference. The same

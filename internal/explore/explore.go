@@ -55,6 +55,16 @@ type System interface {
 	Agree(ctx context.Context) error
 }
 
+// Ender is a System with steps that leave on a condition under which the
+// sides cannot yet agree, the partner cut off from the platform, say: Agree
+// lets such a step pass, and a sequence that ends with the condition still on
+// gets the step that lifts it, so that the agreement it owes is still checked.
+type Ender interface {
+	// Ending is the step that lifts the conditions the steps done since
+	// Begin left on, or false when none is on.
+	Ending() (Step, bool)
+}
+
 // ErrInapplicable is Do's answer for a step whose object is gone.
 var ErrInapplicable = errors.New("the step no longer applies")
 
@@ -127,7 +137,28 @@ func Run(ctx context.Context, sys System, opts Options) ([]Step, error) {
 			return done, shrink(ctx, sys, opts, done, err)
 		}
 	}
+	if s, ok := ending(sys); ok {
+		done = append(done, s)
+		err := sys.Do(ctx, s)
+		if err == nil {
+			err = sys.Agree(ctx)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return done, ctx.Err()
+			}
+			return done, shrink(ctx, sys, opts, done, err)
+		}
+	}
 	return done, nil
+}
+
+// ending is the step that lifts what a sequence left on, if sys has one.
+func ending(sys System) (Step, bool) {
+	if e, ok := sys.(Ender); ok {
+		return e.Ending()
+	}
+	return Step{}, false
 }
 
 // shrink looks for a shorter sequence that still fails: first by removing
@@ -144,8 +175,10 @@ func shrink(ctx context.Context, sys System, opts Options, found []Step, cause e
 		for at := 0; at+chunk <= len(f.Shrunk) && f.Replays < budget; {
 			candidate := append(append([]Step(nil), f.Shrunk[:at]...), f.Shrunk[at+chunk:]...)
 			f.Replays++
-			if err := replay(ctx, sys, candidate); err != nil {
-				f.Shrunk, f.Err, removed = candidate, err, true
+			// A replay may end with the step that lifts what the candidate
+			// left on: shorter, or it removed nothing.
+			if did, err := replay(ctx, sys, candidate); err != nil && len(did) < len(f.Shrunk) {
+				f.Shrunk, f.Err, removed = did, err, true
 				continue // the same place now holds the next run
 			}
 			if ctx.Err() != nil {
@@ -160,12 +193,26 @@ func shrink(ctx context.Context, sys System, opts Options, found []Step, cause e
 	return f
 }
 
-// replay does a sequence from a fresh start and returns why it fails, or nil
-// when it passes or does not apply as a whole.
-func replay(ctx context.Context, sys System, steps []Step) error {
+// replay does a sequence from a fresh start, ended by the step that lifts
+// what it left on, if any; it returns the steps so done and why they fail,
+// or nil when they pass or do not apply as a whole.
+func replay(ctx context.Context, sys System, steps []Step) ([]Step, error) {
 	if len(steps) == 0 || sys.Begin(ctx) != nil {
-		return nil
+		return steps, nil
 	}
+	if err := doAll(ctx, sys, steps); err != nil {
+		return steps, err
+	}
+	if s, ok := ending(sys); ok {
+		steps = append(steps[:len(steps):len(steps)], s)
+		return steps, doAll(ctx, sys, steps[len(steps)-1:])
+	}
+	return steps, nil
+}
+
+// doAll does steps and checks agreement after each, passing over those that
+// no longer apply.
+func doAll(ctx context.Context, sys System, steps []Step) error {
 	for _, s := range steps {
 		err := sys.Do(ctx, s)
 		if errors.Is(err, ErrInapplicable) {

@@ -177,3 +177,96 @@ func TestAnOutcomeSaysWhetherTheSidesAgreed(t *testing.T) {
 		})
 	}
 }
+
+// outage is a toy integration whose partner can be cut off: the platform's
+// cancellations made meanwhile wait, the sides cannot be compared, and once
+// it is back they must arrive. The buggy partner drops what waited.
+type outage struct {
+	plan          []Step // what Next proposes, in order
+	at            int
+	cut, bug      bool
+	waiting, lost int
+}
+
+func (o *outage) Begin(context.Context) error {
+	o.at, o.cut, o.waiting, o.lost = 0, false, 0, 0
+	return nil
+}
+
+func (o *outage) Next(*rand.Rand) Step {
+	o.at++
+	return o.plan[o.at-1]
+}
+
+func (o *outage) Do(_ context.Context, s Step) error {
+	switch s.Action {
+	case "cut", "back":
+		if o.cut == (s.Action == "cut") {
+			return ErrInapplicable
+		}
+		o.cut = s.Action == "cut"
+		if !o.cut && o.bug {
+			o.lost += o.waiting
+		}
+		if !o.cut {
+			o.waiting = 0
+		}
+	case "cancel":
+		if o.cut {
+			o.waiting++
+		}
+	}
+	return nil
+}
+
+func (o *outage) Agree(context.Context) error {
+	if o.lost > 0 {
+		return fmt.Errorf("%d cancellations made during the outage never arrived", o.lost)
+	}
+	return nil
+}
+
+// ended is an outage that says how to end what a sequence left on.
+type ended struct{ *outage }
+
+func (e ended) Ending() (Step, bool) {
+	return Step{Action: "back", Text: "the partner is back"}, e.cut
+}
+
+func TestASequenceEndingInAnOutageIsStillChecked(t *testing.T) {
+	plan := []Step{
+		{Action: "cancel", Text: "a patient cancels"},
+		{Action: "cut", Text: "the partner is cut off"},
+		{Action: "cancel", Text: "a patient cancels"},
+	}
+	tests := []struct {
+		name     string
+		sys      func(*outage) System
+		bug      bool
+		failed   bool
+		lastStep string
+	}{
+		{"a correct partner", func(o *outage) System { return ended{o} }, false, false, "the partner is back"},
+		{"a partner that drops what waited", func(o *outage) System { return ended{o} }, true, true, "the partner is back"},
+		{"without an ending the loss goes unseen", func(o *outage) System { return o }, true, false, "a patient cancels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			done, err := Run(context.Background(), tt.sys(&outage{plan: plan, bug: tt.bug}), Options{Seed: 1, Steps: len(plan)})
+			var f *Failure
+			require.Equal(t, tt.failed, errors.As(err, &f), "%v", err)
+			assert.Equal(t, tt.lastStep, done[len(done)-1].Text)
+			if f != nil {
+				assert.Equal(t, []string{"the partner is cut off", "a patient cancels", "the partner is back"}, texts(f.Shrunk), "shrunk to the outage, ended")
+			}
+		})
+	}
+}
+
+func texts(steps []Step) []string {
+	var out []string
+	for _, s := range steps {
+		out = append(out, s.Text)
+	}
+	return out
+}

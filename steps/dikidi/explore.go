@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -79,9 +80,24 @@ func (x *explorer) Begin(ctx context.Context) error {
 
 func (x *explorer) Next(r *rand.Rand) explore.Step { return x.m.next(r) }
 
+// Ending reconnects a partner a sequence left cut off from DIKIDI, so that
+// what it missed is still checked.
+func (x *explorer) Ending() (explore.Step, bool) {
+	s, _ := proposeReconnect(x.m, nil)
+	return s, x.m.cut
+}
+
+var _ explore.Ender = (*explorer)(nil)
+
 // Agree waits for the first attempt of every event, then compares the
 // whole state within the latency budget.
 func (x *explorer) Agree(context.Context) error {
+	if x.m.cut {
+		// Cut off, the partner cannot be expected to hold what DIKIDI
+		// changed: the step that reconnects it (Ending, at the latest)
+		// waits for agreement.
+		return nil
+	}
 	x.w.settle()
 	return x.w.agreeWhole(true)
 }
@@ -90,6 +106,9 @@ func (x *explorer) Agree(context.Context) error {
 // applies: a shrunk replay lost what it needs), then does it for real.
 func (x *explorer) Do(_ context.Context, s explore.Step) error {
 	a, m, w := s.Args, x.m, x.w
+	if m.cut && reachesDIKIDI(s.Action) {
+		return explore.ErrInapplicable // a shrunk replay lost the reconnection
+	}
 	if m.late {
 		m.lateFor++
 	}
@@ -142,12 +161,19 @@ func (x *explorer) Do(_ context.Context, s explore.Step) error {
 		}
 		w.s.relay.fail(w.company, fails)
 		return nil
+	case "cut", "reconnect":
+		cut := s.Action == "cut"
+		if m.cut == cut || (cut && (m.paused || m.failing)) {
+			return explore.ErrInapplicable
+		}
+		m.cut, m.late = cut, m.late || cut
+		return w.s.mock.SetUnreachable(w.company, w.key.ID, cut)
 	case "minutes":
 		n, err := strconv.Atoi(a["n"])
 		if err != nil {
 			return err
 		}
-		if m.late = m.late && m.failing; !m.late {
+		if m.late = m.late && (m.failing || m.cut); !m.late {
 			m.lateBy, m.lateFor, m.lateRef = "", 0, ""
 		}
 		return w.minutesPass(n)
@@ -178,11 +204,24 @@ func argTime(a map[string]string, name string) time.Time {
 
 // heldNew says whether the partner surely holds a record DIKIDI makes now:
 // the key is not paused (changes made while paused are neither sent nor
-// readable until it resumes), and the partner reads DIKIDI itself, or the
+// readable until it resumes), the partner can reach DIKIDI (cut off, what it
+// holds of an event is its own choice), and the partner reads DIKIDI itself, or the
 // record's event reaches it at once: the Path works and the step does not
 // lose the event.
 func (m *model) heldNew(net string) bool {
-	return !m.paused && (!m.withPath || (!m.failing && net != netLose))
+	return !m.paused && !m.cut && (!m.withPath || (!m.failing && net != netLose))
+}
+
+// reachesDIKIDI says whether an action is left out while the partner is cut
+// off from DIKIDI (see reaching): its staff's changes, and the steps that
+// are outages of their own (a pause, whose resume the partner answers by
+// reading DIKIDI, and a failing Path).
+func reachesDIKIDI(action string) bool {
+	switch action {
+	case "pause", "resume", "path-fails":
+		return true
+	}
+	return strings.HasPrefix(action, "partner-")
 }
 
 // trouble arms the mock to lose the next event of a name, or the partner's

@@ -29,6 +29,7 @@ type model struct {
 	made    int            // names handed out: "record 3", "time 4"
 	paused  bool           // the business removed every record permission
 	failing bool           // the partner's Path fails
+	cut     bool           // the partner's calls cannot reach DIKIDI
 	changes int            // changes made to records so far, to tell the latest
 	late    bool           // an event may wait for a retry: time passing is worth more
 	lateBy  string         // whose change's event was lost last: "salon", "partner" or "key"
@@ -292,18 +293,28 @@ var kinds = []kind{
 	{crossing("partner", 2), proposeSalonCancels},
 	{always(1), proposeSalonOccupies},
 	{always(2), proposeSalonHours},
-	{always(3), proposePartnerAdds},
-	{crossing("salon", 3), proposePartnerMoves},
-	{always(1), proposePartnerConfirms},
-	{crossing("salon", 3), proposePartnerCancels},
-	{always(1), proposePartnerOccupies},
-	{always(1), proposePartnerHours},
-	{always(1), proposePartnerSyncs},
-	{func(m *model) int { return onlyIf(m.withPath && !m.failing && !m.paused, 1) }, proposePathFails},
+	{reaching(always(3)), proposePartnerAdds},
+	{reaching(crossing("salon", 3)), proposePartnerMoves},
+	{reaching(always(1)), proposePartnerConfirms},
+	{reaching(crossing("salon", 3)), proposePartnerCancels},
+	{reaching(always(1)), proposePartnerOccupies},
+	{reaching(always(1)), proposePartnerHours},
+	{reaching(always(1)), proposePartnerSyncs},
+	{reaching(func(m *model) int { return onlyIf(m.withPath && !m.failing && !m.paused, 1) }), proposePathFails},
 	{func(m *model) int { return onlyIf(m.failing, 6) }, proposePathWorks},
 	{waiting, proposeMinutes},
-	{func(m *model) int { return onlyIf(!m.paused && !m.failing, 1) }, proposePause},
-	{func(m *model) int { return onlyIf(m.paused && !m.failing, 4+onlyIf(m.lateBy == "key", 8)) }, proposeResume},
+	{reaching(func(m *model) int { return onlyIf(!m.paused && !m.failing, 1) }), proposePause},
+	{reaching(func(m *model) int { return onlyIf(m.paused && !m.failing, 4+onlyIf(m.lateBy == "key", 8)) }), proposeResume},
+	{reaching(func(m *model) int { return onlyIf(!m.paused && !m.failing, 1) }), proposeCut},
+	{func(m *model) int { return onlyIf(m.cut, 3) }, proposeReconnect},
+}
+
+// reaching is a kind of step only while the partner can reach DIKIDI. Cut
+// off, its staff's changes cannot go through, and what a partner does with
+// them then (refuse them, keep them for later) is its own choice; only
+// DIKIDI's side changes, and time passes.
+func reaching(weight func(*model) int) func(*model) int {
+	return func(m *model) int { return onlyIf(!m.cut, weight(m)) }
 }
 
 // crossing weighs a change by the other side more while one side's event
@@ -808,11 +819,23 @@ func proposePathWorks(*model, *rand.Rand) (explore.Step, bool) {
 	return explore.Step{Action: "path-works", Args: map[string]string{}, Text: "the partner's Path works again"}, true
 }
 
+// proposeCut cuts the partner's calls off DIKIDI: a network failure or an
+// incident between them. DIKIDI still delivers events to a Path, so the
+// partner hears of changes it cannot read; once it can reach DIKIDI again,
+// what it missed must reach it within the latency budget.
+func proposeCut(*model, *rand.Rand) (explore.Step, bool) {
+	return explore.Step{Action: "cut", Args: map[string]string{}, Text: "the partner cannot reach DIKIDI"}, true
+}
+
+func proposeReconnect(*model, *rand.Rand) (explore.Step, bool) {
+	return explore.Step{Action: "reconnect", Args: map[string]string{}, Text: "the partner can reach DIKIDI again"}, true
+}
+
 // proposeMinutes lets time pass: a minute lets DIKIDI's first retry go,
 // half an hour several.
 func proposeMinutes(m *model, r *rand.Rand) (explore.Step, bool) {
 	n := pick(r, []int{1, 2, 5, 15, 30})
-	if m.failing {
+	if m.failing || m.cut {
 		n = pick(r, []int{1, 2, 5}) // keep outages short: DIKIDI gives up after two hours
 	}
 	text := fmt.Sprintf("%d minutes pass", n)

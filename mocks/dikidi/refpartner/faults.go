@@ -19,6 +19,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"ignores-permissions", "attempts record changes and schedule edits the key does not allow, leaving DIKIDI to refuse them"},
 	{"record-permissions-for-occupied-time", "moves and releases occupied time under the record permissions (records.add_edit, records.cancel) instead of records.occupy_time"},
 	{"poller-stops-on-error", "reads DIKIDI in a loop that ends at the first read that fails: a partner that takes no events never hears of anything again after DIKIDI could not be reached once"},
+	{"owes-latest-days-only", "keeps, of the days whose free times it could not re-read, only the latest of each master: a master booked on one day and given new hours on another while DIKIDI could not be reached offers the booked time on the first day"},
 	{"free-times-never-retried", "never tries again a re-read of free times that failed (DIKIDI could not be reached): after an event of a booking it offers the booked time until that master's day changes again"},
 	{"refreshes-old-day-only", "after its staff cancel a record DIKIDI had moved, re-reads the free times of the record's old place only when DIKIDI moved it to another day: given to another master the same day, the old master keeps the time booked at the partner"},
 	{"drops-staff-breaks", "sends the working hours its staff set without the day's breaks: DIKIDI offers clients the time the master keeps for a break"},

@@ -338,6 +338,10 @@ func (p *Partner) owe(s *session, masterID int64, dates []string, err error) {
 	if s.owed == nil {
 		s.owed = map[int64][]string{}
 	}
+	if p.faults["owes-latest-days-only"] {
+		// The faulty build keeps a master's latest unread days in place of those it owed.
+		s.owed[masterID] = nil
+	}
 	for _, d := range dates {
 		if d != "" && !slices.Contains(s.owed[masterID], d) {
 			s.owed[masterID] = append(s.owed[masterID], d)
