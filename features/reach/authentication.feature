@@ -4,7 +4,8 @@ Feature: Authentication
   refused with 401 or 403 (404 for a company the token cannot see) and the errors[] JSON body, never
   200 and never HTML. A valid token reads every company of its customer, and only those. A partner
   that runs an OAuth 2.0 server (GET /auth/oauth-discovery; capability oauth: on, the default) lets
-  Reach connect with the authorization code and keep access with refresh tokens, renewal after
+  Reach connect with the authorization code (the customer who presses Allow on its consent page
+  goes back to Reach with a code and Reach's state) and keep access with refresh tokens, renewal after
   renewal, without the customer, refuses a wrong client secret, a code used twice and an access
   token past its life, and never lets a token answer be cached. A partner that hands
   Reach long-lived static tokens only (capability oauth: off) answers the discovery with 404; the

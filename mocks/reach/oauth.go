@@ -225,13 +225,20 @@ func (r *Reach) accessToken(ctx context.Context, c *Connection, trace *Trace) (s
 }
 
 // CodeFromRedirect reads the authorization code from where the partner sent the customer's browser
-// after consent: it must be the client's registered redirect URI and carry back the state Reach sent.
+// after consent: it must be the client's registered redirect URI, its own query kept (RFC 6749
+// §3.1.2, in any order), and carry back the state Reach sent.
 func CodeFromRedirect(redirect string, client OAuthClient, state string) (string, error) {
 	u, err := url.Parse(redirect)
 	at, _, _ := strings.Cut(redirect, "?")
-	registered, _, _ := strings.Cut(client.RedirectURI, "?")
+	registered, own, _ := strings.Cut(client.RedirectURI, "?")
 	if err != nil || at != registered {
 		return "", fmt.Errorf("after consent the partner redirects to %q, not to Reach's redirect URI %s", redirect, client.RedirectURI)
+	}
+	kept, _ := url.ParseQuery(own)
+	for k, vs := range kept {
+		if got := u.Query()[k]; !slices.Equal(got, vs) {
+			return "", fmt.Errorf("after consent the partner redirects to %q, without the query of Reach's redirect URI %s (%s=%q): RFC 6749 §3.1.2 keeps it", redirect, client.RedirectURI, k, vs)
+		}
 	}
 	if got := u.Query().Get("state"); got != state {
 		return "", fmt.Errorf("the redirect carries state %q, not the %q Reach sent", got, state)

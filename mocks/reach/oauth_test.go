@@ -307,8 +307,16 @@ func TestCodeFromRedirect(t *testing.T) {
 		{"a look-alike", "https://app.reach.example/oauth/callback.evil.example/?code=c-1&state=s-1", "", "not to Reach's redirect URI"},
 		{"another state", "https://app.reach.example/oauth/callback?code=c-1&state=s-2", "", `state "s-2", not the "s-1"`},
 		{"no code", "https://app.reach.example/oauth/callback?state=s-1", "", "carries no code"},
+		{"own query kept", "https://app.reach.example/oauth/callback?region=au&code=c-1&state=s-1", "c-1", ""},
+		{"own query kept, reordered", "https://app.reach.example/oauth/callback?code=c-1&region=au&state=s-1", "c-1", ""},
+		{"own query dropped", "https://app.reach.example/oauth/callback?code=c-1&state=s-1", "", "without the query"},
+		{"own query changed", "https://app.reach.example/oauth/callback?region=eu&code=c-1&state=s-1", "", "without the query"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			client := client
+			if strings.HasPrefix(tc.name, "own query") {
+				client.RedirectURI += "?region=au"
+			}
 			code, err := reachmock.CodeFromRedirect(tc.redirect, client, "s-1")
 			if tc.err != "" {
 				require.Error(t, err)

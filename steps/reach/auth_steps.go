@@ -259,8 +259,10 @@ func (w *world) discover() error {
 	return nil
 }
 
-// grantAccess stands for the customer signing in to the partner's system and pressing Allow: the
-// driver returns where the partner redirects the browser.
+// grantAccess is the customer at the partner's sign-in page pressing Allow. Where the page asks
+// nothing typed (the customer is signed in already), the customer's browser presses Allow itself
+// and the code it brings back to Reach is the one Reach exchanges; a sign-in is the customer's, and
+// the driver's authorize action stands for it.
 func (w *world) grantAccess() error {
 	state := secret("state")
 	if err := w.openSignInPage(state); err != nil {
@@ -269,9 +271,39 @@ func (w *world) grantAccess() error {
 	if err := w.foreignRedirectRefused(); err != nil {
 		return err
 	}
-	code, err := w.consent(state)
+	code, err := w.pressAllow(state)
+	if err == nil && code == "" {
+		code, err = w.consent(state)
+	}
 	w.code = code
 	return err
+}
+
+// pressAllow is the customer's browser sent to the authorization endpoint, pressing Allow on every
+// page that asks for nothing typed (RFC 6749 §4.1.1, §4.1.2): the partner must send it back to
+// Reach's redirect URI, its query kept, with a code and Reach's state. It returns the code, or ""
+// when a page asks the customer to type or sends the browser to sign in on another host.
+func (w *world) pressAllow(state string) (string, error) {
+	authorize, err := url.Parse(reachmock.AuthorizeURL(w.discovery, w.oauth, state))
+	if err != nil {
+		return "", fmt.Errorf("authentication: the discovery document's authorization_endpoint %q is not a URL", w.discovery.AuthorizationEndpoint)
+	}
+	b := newBrowser(authorize.Host, w.s.timeout)
+	defer b.close()
+	back, err := b.consent(w.Ctx, authorize)
+	if err != nil {
+		return "", fmt.Errorf("authentication: the customer pressed Allow on the partner's consent page, which never sent them back to Reach: %v", err)
+	}
+	reach, _ := url.Parse(w.oauth.RedirectURI)
+	if to, err := url.Parse(back); back == "" || err != nil || !strings.EqualFold(to.Host, reach.Host) {
+		return "", nil // signing in elsewhere: the customer's
+	}
+	code, err := reachmock.CodeFromRedirect(back, w.oauth, state)
+	if err != nil {
+		return "", fmt.Errorf("authentication: the customer pressed Allow on the partner's consent page: %v", err)
+	}
+	w.s.AddSecrets(code)
+	return code, nil
 }
 
 // foreignRedirect is a redirect URI nobody registered: an attacker's, in a link to the partner's
@@ -303,16 +335,9 @@ func (w *world) consent(state string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("authentication: the customer could not grant access: %w", err)
 	}
-	u, err := url.Parse(out.Redirect)
-	if err != nil || !strings.HasPrefix(out.Redirect, w.oauth.RedirectURI) {
-		return "", fmt.Errorf("authentication: after consent the partner redirects to %q, not to Reach's redirect URI %s", out.Redirect, w.oauth.RedirectURI)
-	}
-	if got := u.Query().Get("state"); got != state {
-		return "", fmt.Errorf("authentication: the redirect carries state %q, not the %q Reach sent", got, state)
-	}
-	code := u.Query().Get("code")
-	if code == "" {
-		return "", fmt.Errorf("authentication: the redirect %s carries no code", out.Redirect)
+	code, err := reachmock.CodeFromRedirect(out.Redirect, w.oauth, state)
+	if err != nil {
+		return "", fmt.Errorf("authentication: %v", err)
 	}
 	w.s.AddSecrets(code)
 	return code, nil

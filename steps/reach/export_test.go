@@ -2,6 +2,7 @@ package reach
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/accord-harness/accord/internal/explore"
@@ -54,4 +55,30 @@ func ExploreOnce(ctx context.Context, pl Platform, cfg runner.Config, seed uint6
 	t := &timed{System: x}
 	done, err := explore.Run(ctx, t, explore.Options{Seed: seed, Steps: steps})
 	return Explored{Steps: done, Took: t.took, Err: err}, nil
+}
+
+// Pressed is what the customer's browser sends from an HTML page at pageURL: the method, the
+// action and the form's values; ok false when it presses nothing there.
+func Pressed(pageURL string, body string) (method, action string, values url.Values, ok bool) {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return "", "", nil, false
+	}
+	f := pressable(&page{url: u, body: []byte(body), html: true})
+	if f == nil {
+		return "", "", nil, false
+	}
+	return f.method, f.action.String(), f.values, true
+}
+
+// Consent is the customer's browser at authorize, on the partner's host: where it was sent off it
+// after pressing Allow, "" when a page asks the customer to type.
+func Consent(ctx context.Context, authorize string) (string, error) {
+	u, err := url.Parse(authorize)
+	if err != nil {
+		return "", err
+	}
+	b := newBrowser(u.Host, 5*time.Second)
+	defer b.close()
+	return b.consent(ctx, u)
 }

@@ -111,6 +111,7 @@ var catches = map[string][]string{
 	"negative-offset-clamped":            {"@limits"},
 	"redirect-query-dropped":             {"@oauth", "@expired-token"},
 	"redirect-uri-not-compared":          {"@oauth"},
+	"consent-form-drops-state":           {"@oauth", "@expired-token"},
 }
 
 // TestEveryFaultIsCaught starts the reference partner with each fault and runs the scenarios meant

@@ -97,6 +97,7 @@ type stage struct {
 	set       *reachfixture.Set // the customer's companies, every one read by the customer's token
 	expect    *reachmock.State  // the whole books, as the fixture calls for them
 	reportDir string
+	timeout   time.Duration // of one call to the partner, Reach's or the customer's browser's
 
 	mu        sync.Mutex
 	seq       int
@@ -146,6 +147,7 @@ func (pl Platform) Start(ctx context.Context, cfg runner.Config) (runner.Stage, 
 	if cfg.Partner != nil && cfg.Partner.Timeout > 0 {
 		timeout = cfg.Partner.Timeout
 	}
+	s.timeout = timeout
 	if s.reach, err = reachmock.New(reachmock.Options{Clock: s.Clock, Virtual: s.Bundled, Journal: s.Journal, Timeout: timeout, LatencyBudget: s.Budget}); err != nil {
 		s.Close()
 		return nil, err

@@ -66,6 +66,7 @@ var catalogue = faults.New("Reach", [][2]string{
 	{"negative-offset-clamped", "clamps a negative offset to 0 and answers the first page instead of refusing it with 400"},
 	{"redirect-query-dropped", "sends the customer back to the redirect URI without its own query (RFC 6749 §3.1.2 keeps it), so Reach's callback loses its region"},
 	{"redirect-uri-not-compared", "exchanges a code whatever redirect_uri comes with it, not only the one the code was issued for (RFC 6749 §4.1.3)"},
+	{"consent-form-drops-state", "leaves the state Reach sent out of its consent form, so the customer who presses Allow goes back to Reach without it and Reach refuses the callback (RFC 6749 §4.1.2)"},
 	{"small-limit-rounded-up", "rounds a limit under 5 up to 5, its database driver's smallest batch"},
 })
 

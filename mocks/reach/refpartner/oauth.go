@@ -49,7 +49,8 @@ func (p *Partner) discovery(r *http.Request, s *session) reply {
 
 var consentPage = template.Must(template.New("consent").Parse(`<!DOCTYPE html><html><head><title>Connect Reach</title></head><body>
 <h1>Let Reach read {{.Company}}?</h1><p>Reach will read your company information, chart of accounts and financial statements.</p>
-<form method="post" action="{{.Action}}"><input type="hidden" name="response_type" value="code"><input type="hidden" name="client_id" value="{{.ClientID}}"><input type="hidden" name="redirect_uri" value="{{.RedirectURI}}"><input type="hidden" name="state" value="{{.State}}"><button>Allow</button></form></body></html>`))
+<form method="post" action="{{.Action}}"><input type="hidden" name="response_type" value="code"><input type="hidden" name="client_id" value="{{.ClientID}}"><input type="hidden" name="redirect_uri" value="{{.RedirectURI}}"><input type="hidden" name="state" value="{{.State}}">{{if .Alt}}<button name="decision" value="deny">Deny</button><button name="decision" value="allow">Allow access</button>{{else}}<button>Allow</button>{{end}}</form>
+{{if .Alt}}<form method="post" action="/logout"><button>Sign out</button></form>{{end}}</body></html>`))
 
 // authorizePage is the sign-in and consent page a customer's browser sees; the driver's authorize
 // action stands for the customer pressing Allow.
@@ -65,9 +66,15 @@ func (p *Partner) authorizePage(r *http.Request, s *session) reply {
 	if q.Get("response_type") != "code" || q.Get("client_id") != o.ClientID || q.Get("redirect_uri") != o.RedirectURI {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The client, response type or redirect URI is not registered.", 7)
 	}
+	state := q.Get("state")
+	if p.faults["consent-form-drops-state"] {
+		state = ""
+	}
 	var b strings.Builder
-	_ = consentPage.Execute(&b, map[string]string{"Company": s.customerName(), "Action": strings.TrimPrefix(p.oauthURL(r, "authorize"), origin(r)),
-		"ClientID": q.Get("client_id"), "RedirectURI": q.Get("redirect_uri"), "State": q.Get("state")})
+	// The alt variant's page has Deny beside Allow in the same form, and a sign-out form: the
+	// customer's browser must press the right button of the right form.
+	_ = consentPage.Execute(&b, map[string]any{"Company": s.customerName(), "Action": strings.TrimPrefix(p.oauthURL(r, "authorize"), origin(r)),
+		"ClientID": q.Get("client_id"), "RedirectURI": q.Get("redirect_uri"), "State": state, "Alt": p.alt})
 	return reply{status: http.StatusOK, ctype: "text/html; charset=utf-8", body: []byte(b.String())}
 }
 
@@ -77,6 +84,14 @@ func (p *Partner) allow(r *http.Request, s *session, body []byte) reply {
 	form, err := url.ParseQuery(string(body))
 	if err != nil || form.Get("response_type") != "code" {
 		return p.errReply(http.StatusBadRequest, "InvalidRequest", "The consent form is not one this page sent.", 7)
+	}
+	if p.alt && form.Get("decision") != "allow" {
+		if form.Get("client_id") != s.settings.OAuth.ClientID || form.Get("redirect_uri") != s.settings.OAuth.RedirectURI {
+			return p.errReply(http.StatusBadRequest, "InvalidRequest", "unknown client or redirect URI", 7)
+		}
+		// Denied: back to the client with access_denied (RFC 6749 §4.1.2.1).
+		q := url.Values{"error": {"access_denied"}, "state": {form.Get("state")}}
+		return reply{status: http.StatusSeeOther, header: http.Header{"Location": {withQuery(form.Get("redirect_uri"), q)}, "Cache-Control": {"no-store"}}}
 	}
 	back, err := p.grantCode(origin(r), s, form.Get("client_id"), form.Get("redirect_uri"), form.Get("state"))
 	if err != nil {
@@ -109,11 +124,16 @@ func (p *Partner) grantCode(issuer string, s *session, clientID, redirectURI, st
 	if p.faults["redirect-query-dropped"] {
 		back, _, _ = strings.Cut(back, "?")
 	}
+	return withQuery(back, q), nil
+}
+
+// withQuery adds q to a redirect URI, keeping the URI's own query (RFC 6749 §3.1.2).
+func withQuery(uri string, q url.Values) string {
 	sep := "?"
-	if strings.Contains(back, "?") {
+	if strings.Contains(uri, "?") {
 		sep = "&"
 	}
-	return back + sep + q.Encode(), nil
+	return uri + sep + q.Encode()
 }
 
 func (p *Partner) oauthErr(status int, code, description string) reply {

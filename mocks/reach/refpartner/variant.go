@@ -24,7 +24,8 @@ import (
 // by account with the zero lines the books skip, summaries newest month first; answers are
 // indented, gzipped when asked, typed with a charset and carry ETag and Cache-Control; errors
 // have no level; a foreign company is 404, not 403; a 503 has no Retry-After; access tokens live
-// 20 minutes, look different, and the refresh token is kept, not rotated; and every answer takes
+// 20 minutes, look different, and the refresh token is kept, not rotated; its consent page has
+// Deny beside Allow and a sign-out form; and every answer takes
 // time on the run clock, within the budget. A scenario that fails it depends on the first
 // partner's habits, not on the platform's rules.
 const (
