@@ -124,13 +124,17 @@ type form struct {
 
 var (
 	allowLabel = regexp.MustCompile(`(?i)\b(allow|authori[sz]e|approve|accept|grant|consent|continue|connect|yes)\b`)
+	// denyLabel is a button a customer who allows never presses, whatever else it says ("Don't allow").
+	denyLabel = regexp.MustCompile(`(?i)\b(deny|decline|reject|refuse|cancel|don'?t|do not|not now|no|sign ?out|log ?out)\b`)
 	typedInput = map[string]bool{"": true, "text": true, "email": true, "tel": true, "number": true, "search": true, "url": true}
 )
 
 // pressable is the form on p a customer presses to give consent without typing anything: its one
 // submit button, or the one labelled Allow (or the like) beside Deny; of several forms (a consent
-// and a sign-out, say), the one with such a button. nil when p is not HTML, has no such form, or
-// its form asks for a password or for text no field holds yet.
+// and a sign-out, say), the one with such a button. nil when p is not HTML, has no such form, its
+// form asks for a password or for text no field holds yet, or the page runs a script: a customer's
+// browser runs it, and what it adds to the form (a token, the decision) this browser cannot know, so
+// the consent is the customer's there.
 func pressable(p *page) *form {
 	if !p.html {
 		return nil
@@ -141,6 +145,9 @@ func pressable(p *page) *form {
 	}
 	var found []*form
 	for f := range doc.Descendants() {
+		if f.DataAtom == atom.Script {
+			return nil
+		}
 		if f.DataAtom != atom.Form {
 			continue
 		}
@@ -204,12 +211,15 @@ func readForm(base *url.URL, f *html.Node) *form {
 	}
 	chosen, labelled := -1, false
 	for i, b := range buttons {
+		if denyLabel.MatchString(b.label) {
+			continue
+		}
 		if allowLabel.MatchString(b.label) || allowLabel.MatchString(b.value) {
 			chosen, labelled = i, true
 			break
 		}
 	}
-	if chosen < 0 && len(buttons) == 1 {
+	if chosen < 0 && len(buttons) == 1 && !denyLabel.MatchString(buttons[0].label) {
 		chosen = 0
 	}
 	if chosen < 0 {

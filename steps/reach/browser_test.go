@@ -38,6 +38,10 @@ func TestTheCustomersBrowserPressesAllowOnlyWhereNothingIsTyped(t *testing.T) {
 		{"no form", `<p>Signed out.</p>`, "", "", nil},
 		{"two forms, neither labelled", `<form><button>Go</button></form><form><button>Go</button></form>`, "", "", nil},
 		{"two buttons, neither labelled", `<form><button>Left</button><button>Right</button></form>`, "", "", nil},
+		{"don't allow before allow", `<form method="post">` + hidden + `<button name="d" value="no">Don't allow</button><button name="d" value="yes">Allow</button></form>`,
+			"POST", at, url.Values{"state": {"s&1"}, "d": {"yes"}}},
+		{"the only button denies", `<form method="post"><button>Cancel</button></form>`, "", "", nil},
+		{"a page that runs a script", `<script src="/consent.js"></script><form method="post">` + hidden + `<button>Allow</button></form>`, "", "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			method, action, values, ok := reachsteps.Pressed(at, "<!DOCTYPE html><html><body>"+tc.body+"</body></html>")
