@@ -59,6 +59,7 @@ const (
 	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
 	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
 	scRefusedBreakMove   = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist moves that break to Friday of the second week from 14:00 to 15:30"
+	scRefusedHoursShift  = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist changes the working hours of \"piotr-centrum\" on Tuesdays to 08:45-12:45"
 	scMoveOntoFilled     = "The receptionist cannot move a visit onto a time a patient has booked on Docplanner"
 	scBookOntoFilled     = "The receptionist cannot book a time a patient has booked on Docplanner"
 	scBeforeHours        = "The receptionist cannot book or move a visit to start before the doctor's working hours"
@@ -166,6 +167,7 @@ var catches = map[string][]string{
 	"books-onto-filled-time":               {scBookOntoFilled},
 	"activation-stops-at-unread-calendar":  {scFailedNoVisitsCall},
 	"hours-checked-at-visit-end":           {scBeforeHours},
+	"crosscheck-skips-first-slot":          {scRefusedHoursShift},
 }
 
 // TestEveryFaultIsCaught runs each fault against the features of the
