@@ -186,6 +186,15 @@ Feature: Synchronising all bookings, both ways
     And there is no double booking at "anna-centrum" next Monday at 10:30
     And Docplanner and the partner's system agree on every booking, break and free slot of the horizon
 
+  # Docplanner has no slot before the doctor's hours, so it cannot hold a visit starting then.
+  @req:DP-BKG-2
+  Scenario: The receptionist cannot book or move a visit to start before the doctor's working hours
+    Given the partner has activated the integration
+    And the receptionist has booked "svc-consult" at "anna-centrum" next Monday at 11:00
+    When the receptionist tries to move that visit to next Monday at 07:45
+    And the receptionist tries to book "svc-cardio" at "piotr-centrum" next Tuesday at 08:45
+    Then Docplanner and the partner's system agree on every booking, break and free slot of the horizon
+
   @req:DP-BKG-3 @req:DP-XCK-1
   Scenario: A patient cannot take a time the clinic has already filled
     Given the partner receives notifications by PUSH

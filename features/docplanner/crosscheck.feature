@@ -56,6 +56,7 @@ Feature: Periodic schedule cross-check
       | a patient has booked "piotr-centrum" next Tuesday at 11:00 on Docplanner              | the receptionist closes "anna-mokotow" on Wednesdays                                       |
       | a patient has booked "anna-mokotow" next Monday at 14:30 on Docplanner                | the receptionist adds a break at "anna-centrum" Monday of the second week from 10:00 to 11:00 |
       | the receptionist adds a break at "piotr-centrum" next Thursday from 12:00 to 13:00    | the receptionist moves that break to Friday of the second week from 14:00 to 15:30         |
+      | the receptionist has booked "svc-ekg" at "piotr-centrum" next Tuesday at 12:30        | the receptionist changes the working hours of "piotr-centrum" on Tuesdays to 08:45-12:45   |
 
   # Each run of the flow starts on a client of its own (@own-clients).
   @req:DP-XCK-1 @own-clients

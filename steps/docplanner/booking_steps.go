@@ -233,9 +233,10 @@ func (w *world) receptionistMovesAt(locationID string, start time.Time) error {
 	return nil
 }
 
-// receptionistTriesToMove moves the receptionist's visit onto a time the
-// clinic has filled: how the partner answered is in w.moveErr, and the
-// record keeps the visit where it was.
+// receptionistTriesToMove moves the receptionist's visit onto a time
+// Docplanner cannot hold it at (filled, or before the doctor's hours): how
+// the partner answered is in w.moveErr, and the record keeps the visit
+// where it was.
 func (w *world) receptionistTriesToMove(day, hhmm string) error {
 	start, err := w.at(day, hhmm)
 	if err != nil {

@@ -59,8 +59,10 @@ const (
 	scRefusedCancel      = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist cancels that visit"
 	scRefusedClosing     = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist closes \"anna-mokotow\" on Wednesdays"
 	scRefusedBreakMove   = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist moves that break to Friday of the second week from 14:00 to 15:30"
+	scRefusedHoursShift  = "A change Docplanner refused shows in the partner's status until the periodic sync sends it: the receptionist changes the working hours of \"piotr-centrum\" on Tuesdays to 08:45-12:45"
 	scMoveOntoFilled     = "The receptionist cannot move a visit onto a time a patient has booked on Docplanner"
 	scBookOntoFilled     = "The receptionist cannot book a time a patient has booked on Docplanner"
+	scBeforeHours        = "The receptionist cannot book or move a visit to start before the doctor's working hours"
 	// Explored sequences.
 	scExplore              = "Changes on both sides, lost and repeated deliveries and short failures of Docplanner leave both sides in agreement"
 	scExplorePull          = "Changes on both sides and short failures of Docplanner leave a partner that pulls in agreement"
@@ -164,6 +166,8 @@ var catches = map[string][]string{
 	"moves-onto-filled-time":               {scMoveOntoFilled},
 	"books-onto-filled-time":               {scBookOntoFilled},
 	"activation-stops-at-unread-calendar":  {scFailedNoVisitsCall},
+	"hours-checked-at-visit-end":           {scBeforeHours},
+	"crosscheck-skips-first-slot":          {scRefusedHoursShift},
 }
 
 // TestEveryFaultIsCaught runs each fault against the features of the

@@ -88,6 +88,8 @@ var catalogue = faults.New("Docplanner", [][2]string{
 	{"moves-onto-filled-time", "moves a visit the receptionist puts on a time another visit already fills instead of refusing the move: the clinic holds two visits at once there, while Docplanner, which refuses the move, keeps the visit at its old time"},
 	{"hides-break-move-failures", "answers the receptionist's move of a break as done, and shows no error, when Docplanner refused it: the clinic believes the doctor's calendar there has the break at its new time until the next sync sends it"},
 	{"activation-stops-at-unread-calendar", "takes a calendar whose state Docplanner failed to answer during the activation for the end of the calendars: that one and every later one get no slots, and unless a later call fails the activation reports the clinic connected"},
+	{"hours-checked-at-visit-end", "checks only that a visit the receptionist books or moves ends within the doctor's working hours: one that starts before them stays so in the clinic, while Docplanner, which has no slot then, refuses it"},
+	{"crosscheck-skips-first-slot", "its periodic cross-check compares each day's slots from the second on (an off-by-one in its loop over the clinic's grid): working hours that start a slot earlier, each day as long as before, are never repaired on Docplanner"},
 	{"move-ignores-calendar", "moves a visit the receptionist puts on another calendar to the new time at its old Docplanner address (sends no address_id)"},
 })
 

@@ -207,8 +207,12 @@ func (p *Partner) slotsAgree(s *session, locationID string, days []time.Time, ha
 	want := 0
 	match := true
 	for _, day := range days {
-		for _, st := range s.grid(locationID, day, s.step(locationID)) {
+		for i, st := range s.grid(locationID, day, s.step(locationID)) {
 			want++
+			if i == 0 && p.faults["crosscheck-skips-first-slot"] {
+				// The faulty build's loop over a day starts at its second slot.
+				continue
+			}
 			match = match && have[st.Unix()]
 		}
 	}
