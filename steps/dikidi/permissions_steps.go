@@ -38,7 +38,7 @@ func (w *world) eventsDelivered() error {
 	if !w.s.withPath() || !w.hasKey {
 		return nil
 	}
-	return w.Within(w.s.Budget, "DIKIDI's events of the key", func() (bool, string) {
+	return w.Within(w.s.Budget, "events: DIKIDI's events of the key delivered", func() (bool, string) {
 		ds, err := w.s.mock.Deliveries(w.company, w.key.ID)
 		if err != nil {
 			return w.CannotTell(err)

@@ -125,7 +125,7 @@ type form struct {
 var (
 	allowLabel = regexp.MustCompile(`(?i)\b(allow|authori[sz]e|approve|accept|grant|consent|continue|connect|yes)\b`)
 	// denyLabel is a button a customer who allows never presses, whatever else it says ("Don't allow").
-	denyLabel = regexp.MustCompile(`(?i)\b(deny|decline|reject|refuse|cancel|don'?t|do not|not now|no|sign ?out|log ?out)\b`)
+	denyLabel  = regexp.MustCompile(`(?i)\b(deny|decline|reject|refuse|cancel|don'?t|do not|not now|no|sign ?out|log ?out)\b`)
 	typedInput = map[string]bool{"": true, "text": true, "email": true, "tel": true, "number": true, "search": true, "url": true}
 )
 
