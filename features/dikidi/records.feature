@@ -90,11 +90,15 @@ Feature: Records the partner makes
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-2
-  Scenario: A record is not made twice when DIKIDI's answer to the partner is lost
+  Scenario: A record is not made twice when DIKIDI's answer to the partner is lost, and reaches the partner when the retry's is lost too
     Given the network loses DIKIDI's answer to the partner's next change
     When the partner's staff add a "Women's haircut" with Anna Smirnova on Tuesday at 16:00 for "Pavel Sokolov" "+79031112233"
     Then DIKIDI has exactly one record of the partner with Anna Smirnova on Tuesday at 16:00
     And the partner's record is linked to that DIKIDI record
+    And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
+    When the network loses DIKIDI's answer to the partner's next change and the one to its retry
+    And the partner's staff try to add a "Men's haircut + Beard trim" with Dmitry Orlov on Wednesday at 15:00 for "Irina Novikova" "+79031112266"
+    Then DIKIDI has exactly one record of the partner with Dmitry Orlov on Wednesday at 15:00
     And within the latency budget DIKIDI and the partner agree on the key and on every record, working day and free time of the horizon
 
   @req:DK-REC-2 @req:DK-EVT-1

@@ -33,7 +33,7 @@ const (
 	scMovedTwiceLost    = "A record moved twice in DIKIDI whose first move's event is lost frees the time it first held at the partner"
 	scCancelMoved       = "A record the partner's staff cancel after DIKIDI moved it, the move's event still on its way, frees both its times"
 	scCancelReassigned  = "A record the partner's staff cancel after DIKIDI gave it to another master, the move's event still on its way, frees both masters' times"
-	scLostAnswer        = "A record is not made twice when DIKIDI's answer to the partner is lost"
+	scLostAnswer        = "A record is not made twice when DIKIDI's answer to the partner is lost, and reaches the partner when the retry's is lost too"
 	scOwnMovedInDIKIDI  = "A record the partner added and DIKIDI's staff moved and confirmed changes at the partner too"
 	scMovedToMaster     = "A record booked in DIKIDI that the partner's staff move to another master moves in DIKIDI"
 	scTogether          = "Changes made together in DIKIDI all reach the partner, whatever order their events arrive in"
@@ -131,6 +131,7 @@ var catches = map[string][]string{
 	"routes-events-by-company":             {scOtherKeyDeleted},
 	"own-changes-from-answers-only":        {scAnswersLost},
 	"hides-unanswered-sync":                {scSyncUnanswered},
+	"drops-echoes-of-unknown-records":      {scLostAnswer},
 }
 
 // TestEveryFaultIsCaught runs, for each fault, the features meant to catch it

@@ -139,6 +139,9 @@ func (p *Partner) apply(ctx context.Context, s *session, ev event) {
 				before = x
 			}
 		}
+		if before == nil && ev.Source == "this_key" && p.faults["drops-echoes-of-unknown-records"] {
+			return
+		}
 		if before != nil && ev.Source == "this_key" && before.echoesDue > 0 {
 			before.echoesDue--
 			if before.echoesDue > 0 {

@@ -61,6 +61,7 @@ var catalogue = faults.New("DIKIDI", [][2]string{
 	{"own-changes-from-answers-only", "takes its staff's changes from DIKIDI's answers only and drops DIKIDI's events of them (source this_key), noting their sequence: when both DIKIDI's answer to a cancellation and the one to its retry are lost, the record stays booked at the partner though DIKIDI cancelled it"},
 	{"skips-own-echoes", "ignores the events of its own changes (source this_key) without noting their sequence, so an older event of the same record that DIKIDI delivers late, on a retry, undoes its staff's newer change"},
 	{"resync-duplicates", "on a re-read matches DIKIDI's records to its own by external_id only, so every record made in DIKIDI is stored again as a new one and its staff see the time booked twice"},
+	{"drops-echoes-of-unknown-records", "takes an event of its own key's change (source this_key) of a record it does not hold for the echo of a change it gave up, and drops it: when DIKIDI's answers to a new record and to its retry are both lost, DIKIDI has the client booked while the partner's staff see the time free"},
 	{"no-external-id", "creates records without external_id, so retrying after a lost answer cannot be recognised"},
 	// schedule
 	{"drops-breaks", "stores DIKIDI's working hours without their breaks"},
