@@ -127,30 +127,35 @@ func Run(ctx context.Context, sys System, opts Options) ([]Step, error) {
 		if errors.Is(err, ErrInapplicable) {
 			return done, fmt.Errorf("explore: the model proposed %q, which does not apply: a fault of the platform's model, not of the partner", s.Text)
 		}
-		if err == nil {
-			err = sys.Agree(ctx)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return done, ctx.Err()
-			}
-			return done, shrink(ctx, sys, opts, done, err)
+		if err := agreed(ctx, sys, err); err != nil {
+			return done, failed(ctx, sys, opts, done, err)
 		}
 	}
 	if s, ok := ending(sys); ok {
 		done = append(done, s)
-		err := sys.Do(ctx, s)
-		if err == nil {
-			err = sys.Agree(ctx)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return done, ctx.Err()
-			}
-			return done, shrink(ctx, sys, opts, done, err)
+		if err := agreed(ctx, sys, sys.Do(ctx, s)); err != nil {
+			return done, failed(ctx, sys, opts, done, err)
 		}
 	}
 	return done, nil
+}
+
+// agreed is the comparison after a step that was done (done is nil), or
+// why the step failed.
+func agreed(ctx context.Context, sys System, done error) error {
+	if done != nil {
+		return done
+	}
+	return sys.Agree(ctx)
+}
+
+// failed is the shrunk failure of a sequence, or the context's error when
+// the exploration was stopped.
+func failed(ctx context.Context, sys System, opts Options, done []Step, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return shrink(ctx, sys, opts, done, err)
 }
 
 // ending is the step that lifts what a sequence left on, if sys has one.
