@@ -37,6 +37,7 @@ Feature: Delivery trouble
     And 20 minutes pass
     And a client books a "Men's haircut" with Dmitry Orlov on Wednesday at 12:00 online as "Ivan Petrov" "+79031112244"
     And the salon's staff set Olga Kim's hours on Friday to 10:00-14:00 in DIKIDI
+    And DIKIDI has delivered every event of the key so far
     And the partner can reach DIKIDI again
     Then within the latency budget the partner shows a "Manicure with coating" with Olga Kim on Thursday at 16:00
     And within the latency budget the partner shows a "Men's haircut" with Dmitry Orlov on Wednesday at 12:00
